@@ -1,0 +1,55 @@
+// The dwgd command line: parse, call, render. User errors become one line and exit code 2.
+
+import { Command, CommanderError, Option } from 'commander';
+import { UserError } from '../errors.js';
+import { train } from './train.js';
+import { err } from './ui.js';
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('dwgd')
+    .description('Reproduce and extend the dual-weight method (Wang & Shimazaki, 2025): train, compare, sweep.')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+
+  program
+    .command('train')
+    .description('run one experiment: every method of the config from one initial network, evaluated after each turn')
+    .requiredOption('-c, --config <file>', 'experiment config (YAML or JSON), e.g. configs/quickstart.yaml')
+    .option('-s, --set <key=value>', 'override a config key, e.g. --set trainSize=100 (repeatable)', collect, [])
+    .option('-o, --out <dir>', 'results folder', 'results')
+    .option('--save-weights', 'also save initial and final parameters and the training order', false)
+    .option('--json', 'print one JSON object with the results on stdout, nothing else there', false)
+    .option('-q, --quiet', 'no progress output', false)
+    .addHelpText('after', '\nExamples:\n  dwgd train --config configs/quickstart.yaml\n  dwgd train --config configs/paper/mnist-2layer.yaml --set trainSize=100 --json')
+    .action((opts) => {
+      process.exitCode = train({
+        config: opts.config, set: opts.set, out: opts.out, json: opts.json, quiet: opts.quiet, saveWeights: opts.saveWeights,
+      });
+    });
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Commander already printed its message (or the help/version text).
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    if (e instanceof UserError) {
+      process.stderr.write(`${err.red('error:')} ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}

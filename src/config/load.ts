@@ -1,0 +1,138 @@
+// Loading configs (YAML or JSON), applying `--set key=value` overrides and validating, with
+// every failure reported as one line naming the file and the key path.
+
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { basename, extname } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { UserError } from '../errors.js';
+import { ExperimentSchema, type ExperimentConfig } from './schema.js';
+
+export interface Override {
+  path: string[];
+  value: unknown;
+  /** The raw text after '=', kept for messages. */
+  text: string;
+}
+
+/** Reads a YAML or JSON file into a plain value. */
+export function readConfigFile(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a file' : (err as Error).message;
+    throw new UserError(`config ${file}: ${why}`);
+  }
+  try {
+    return parseYaml(text, { prettyErrors: true });
+  } catch (err) {
+    const first = String((err as Error).message).split('\n')[0];
+    throw new UserError(`config ${file}: malformed ${extname(file) === '.json' ? 'JSON' : 'YAML'}: ${first}`);
+  }
+}
+
+/** Parses one `key.path=value`; the value is read as a YAML scalar or flow collection. */
+export function parseOverride(spec: string): Override {
+  const eq = spec.indexOf('=');
+  if (eq <= 0) throw new UserError(`--set ${spec}: expected key=value (e.g. trainSize=100)`);
+  const key = spec.slice(0, eq).trim();
+  const text = spec.slice(eq + 1).trim();
+  const path = key.split('.');
+  if (path.some((p) => !/^[A-Za-z][A-Za-z0-9_-]*$/.test(p))) throw new UserError(`--set ${spec}: '${key}' is not a key path like a.b.c`);
+  let value: unknown;
+  try {
+    value = text === '' ? '' : parseYaml(text);
+  } catch {
+    value = text;
+  }
+  return { path, value, text };
+}
+
+/** A value list written as a,b,c (not in brackets): a sweep axis rather than a single value. */
+export function isAxis(o: Override): boolean {
+  return !/^[[{"']/.test(o.text) && o.text.includes(',');
+}
+
+export function applyOverride(target: Record<string, unknown>, o: Override): void {
+  let node: Record<string, unknown> = target;
+  for (const part of o.path.slice(0, -1)) {
+    const next = node[part];
+    if (next === undefined || next === null) node[part] = {};
+    else if (typeof next !== 'object' || Array.isArray(next)) throw new UserError(`--set ${o.path.join('.')}: '${part}' is not a section`);
+    node = node[part] as Record<string, unknown>;
+  }
+  node[o.path[o.path.length - 1]] = o.value;
+}
+
+/** One line for the first problem zod found: `where: key.path: what was expected`. */
+export function describeZodError(where: string, error: z.ZodError): string {
+  const issue = error.issues[0];
+  const path = issue.path.map(String);
+  const at = path.length ? path.join('.') : '(top level)';
+  let what: string;
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return `${where}: ${issue.keys.map((k) => (path.length ? `${at}.${k}` : k)).join(', ')}: unknown key${issue.keys.length > 1 ? 's' : ''}`;
+    case 'invalid_type':
+      what = `expected ${issue.expected}${'input' in issue && issue.input === undefined ? ' (missing)' : `, got ${show((issue as { input?: unknown }).input)}`}`;
+      break;
+    case 'invalid_value':
+      what = `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${show((issue as { input?: unknown }).input)}`;
+      break;
+    default:
+      what = issue.message;
+  }
+  return `${where}: ${at}: ${what}`;
+}
+
+function show(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  const s = JSON.stringify(v);
+  return s === undefined ? String(v) : s.length > 60 ? s.slice(0, 57) + '...' : s;
+}
+
+export function validateExperiment(raw: unknown, where: string): ExperimentConfig {
+  const result = ExperimentSchema.safeParse(raw);
+  if (!result.success) throw new UserError(describeZodError(where, result.error));
+  return result.data;
+}
+
+/** Loads, overrides and validates one experiment config; the name defaults to the file's. */
+export function loadExperiment(file: string, overrides: Override[] = []): ExperimentConfig {
+  const raw = readConfigFile(file);
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new UserError(`config ${file}: expected a mapping of keys at the top level`);
+  for (const o of overrides) {
+    if (isAxis(o)) throw new UserError(`--set ${o.path.join('.')}=${o.text}: a comma list is a sweep axis; use \`dwgd sweep\`, or write [${o.text}] for a list value`);
+    applyOverride(raw as Record<string, unknown>, o);
+  }
+  const config = validateExperiment(raw, `config ${file}`);
+  if (!config.name) config.name = basename(file, extname(file));
+  return config;
+}
+
+/** Keys sorted at every level, so equal configs serialise equally. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
+}
+
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (v && typeof v === 'object') {
+    return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]));
+  }
+  return v;
+}
+
+/**
+ * A stable id from what determines the numbers: everything but the name, description, where
+ * the data were found and whether weights are saved.
+ */
+export function runId(config: ExperimentConfig): string {
+  const { name: _n, description: _d, saveWeights: _s, ...rest } = config;
+  const { path: _p, download: _dl, ...dataset } = rest.dataset;
+  const hash = createHash('sha256').update(canonicalJson({ ...rest, dataset })).digest('hex').slice(0, 10);
+  return `s${config.seed}-${hash}`;
+}

@@ -1,0 +1,61 @@
+// The experiment config (one run of PAPER.md §7), validated with zod. Every number the paper
+// has is a key here; the paper's values are the defaults where a default makes sense.
+
+import { z } from 'zod';
+import { ruleFor } from '../core/rules/index.js';
+
+export const DATASET_NAMES = ['mnist', 'fashion-mnist', 'cifar-10', 'california-housing', 'wine-quality'] as const;
+export const PAPER_METHODS = ['dwm', 'dwm-stable', 'sgd', 'l2-0.01', 'l2-0.1'];
+
+const methodId = z.string().superRefine((id, ctx) => {
+  const rule = ruleFor(id);
+  if ('error' in rule) ctx.addIssue({ code: 'custom', message: rule.error });
+});
+
+export const DatasetSchema = z.strictObject({
+  name: z.enum(DATASET_NAMES),
+  /** A folder holding the dataset's files (or the file itself when it is one file). */
+  path: z.string().min(1).optional(),
+  /** Which part of the files forms the pool (dataset-specific, e.g. mnist: paper | train | test). */
+  pool: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+  /** wine-quality: white (the paper's) or red. */
+  variant: z.enum(['white', 'red']).optional(),
+  /** Tabular z-scoring: `paper` = statistics of the whole table (as the authors did), `train` = training list only. */
+  normalize: z.enum(['paper', 'train']).default('train'),
+  /** Regression target = z-scored label × targetScale (PAPER.md §6: 0.1). */
+  targetScale: z.number().positive().default(0.1),
+  /** Allow a checked download when the data are not found. */
+  download: z.boolean().default(false),
+});
+
+export const NoiseSchema = z.strictObject({
+  /** σ of the Gaussian noise added to each test input at the final noisy evaluation. */
+  sigma: z.number().nonnegative().default(0.3),
+});
+
+export const ExperimentSchema = z.strictObject({
+  /** Names the results folder; defaults to the config file's name. */
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" or "-"').optional(),
+  description: z.string().optional(),
+  dataset: DatasetSchema,
+  /** Hidden layer widths: [20] is the paper's 2-layer net, [64, 32] its 3-layer net. */
+  hidden: z.array(z.number().int().positive()).default([20]),
+  /** n: training list size, drawn with replacement. */
+  trainSize: z.number().int().positive(),
+  turns: z.number().int().positive().default(6),
+  stepsPerTurn: z.number().int().positive().default(10000),
+  lr: z.number().positive().default(0.001),
+  methods: z.array(methodId).min(1).default(PAPER_METHODS)
+    .refine((m) => new Set(m).size === m.length, 'methods must not repeat'),
+  noise: NoiseSchema.default({ sigma: 0.3 }),
+  seed: z.number().int().default(5),
+  /** Also write initial and final parameters and the training order (see README, "Saved weights"). */
+  saveWeights: z.boolean().default(false),
+});
+
+export type ExperimentConfig = z.output<typeof ExperimentSchema>;
+
+/** "2-layer" for one hidden layer, "3-layer" for two, … (the paper's names). */
+export function archName(hidden: readonly number[]): string {
+  return `${hidden.length + 1}-layer`;
+}

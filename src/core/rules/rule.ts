@@ -1,0 +1,29 @@
+// The one small interface every learning rule implements (optax-style: explicit state).
+// A rule reads the layer inputs (net.acts) and δ (net.deltas) that forward() and backward()
+// left in the network, and updates the network's parameters in place.
+
+import type { Network } from '../network.js';
+
+/** Parameters of one layer as saved for replay: W1/W2 for dual-weight rules, W and b always. */
+export interface LayerParams {
+  W: Float64Array;
+  b: Float64Array;
+  W1?: Float64Array;
+  W2?: Float64Array;
+}
+
+export interface LearningRule<S> {
+  /** The method's id as it appears in results, e.g. `dwm`, `l2-0.01`. */
+  readonly id: string;
+  /** Creates the rule's state for a network whose W holds the initial effective weights. */
+  init(net: Network): S;
+  /** One update after forward() and backward() of one sample; allocates nothing. */
+  update(net: Network, state: S, lr: number): void;
+  /** Copies of the current parameters, for saving. */
+  params(net: Network, state: S): LayerParams[];
+}
+
+/** Copies of W and b of every layer. */
+export function plainParams(net: Network): LayerParams[] {
+  return net.layers.map((layer) => ({ W: layer.W.slice(), b: layer.b.slice() }));
+}

@@ -1,0 +1,133 @@
+// One experiment of PAPER.md §7: draw the training list, build one initial network, train
+// every method side by side from it on the same sample order, evaluate after every turn,
+// then evaluate once more on noisy inputs. It reports through callbacks and writes nothing.
+
+import { createModel } from '../core/engine.js';
+import type { Trainable } from '../core/model.js';
+import { Network } from '../core/network.js';
+import { Rng } from '../core/rng.js';
+import { ruleFor, type LayerParams } from '../core/rules/index.js';
+import type { ExperimentConfig } from '../config/schema.js';
+import { drawSplit, normalize, type Split } from '../data/prepare.js';
+import type { Dataset, RawDataset } from '../data/types.js';
+import { UserError } from '../errors.js';
+import { evaluate, evaluateNoisy, type Metric } from './evaluate.js';
+
+export interface RunEvents {
+  /** Before training a method. */
+  onMethodStart?(method: string, index: number, total: number): void;
+  /** Every `progressEvery` steps and at the end of each turn. */
+  onProgress?(method: string, turn: number, stepsDone: number, stepsTotal: number): void;
+  /** After each turn's clean evaluation. */
+  onTurn?(method: string, turn: number, value: number): void;
+  /** Before the noisy evaluation of all methods. */
+  onNoisyStart?(): void;
+}
+
+export interface MethodResult {
+  /** Clean test metric after each turn. */
+  perTurn: number[];
+  clean: number;
+  noisy: number;
+  /** Mean training loss over each turn's steps. */
+  trainLoss: number[];
+  initial?: LayerParams[];
+  final?: LayerParams[];
+}
+
+export interface RunResult {
+  dataset: string;
+  datasetDescription: string;
+  origin: RawDataset['origin'];
+  normalize: Dataset['normalize'];
+  metric: Metric;
+  sizes: number[];
+  poolSize: number;
+  trainSize: number;
+  distinctTrain: number;
+  testSize: number;
+  split: Split;
+  /** Pool index of every training step in order (the same for every method). */
+  order: Int32Array;
+  methods: Record<string, MethodResult>;
+}
+
+export interface RunOptions {
+  events?: RunEvents;
+  progressEvery?: number;
+  /** Keep initial and final parameters (for --save-weights). */
+  keepParams?: boolean;
+}
+
+export function runExperiment(config: ExperimentConfig, raw: RawDataset, opts: RunOptions = {}): RunResult {
+  const events = opts.events ?? {};
+  const progressEvery = opts.progressEvery ?? 2000;
+  if (config.trainSize > raw.size) {
+    throw new UserError(`trainSize: ${config.trainSize} is larger than the ${raw.size} samples of ${raw.name}'s pool`);
+  }
+
+  const split = drawSplit(raw.size, config.trainSize, new Rng(config.seed, 'split'));
+  if (split.test.length === 0) throw new UserError(`trainSize: ${config.trainSize} draws left no test samples in ${raw.name}'s pool`);
+  const data = normalize(raw, config.dataset.normalize, split.train, config.dataset.targetScale);
+  const metric: Metric = data.task === 'classification' ? 'accuracy' : 'mse';
+
+  const sizes = [data.nInputs, ...config.hidden, data.nOutputs];
+  const initial = new Network(sizes, data.task === 'classification' ? 'softmax-ce' : 'mse');
+  initial.initHeNormal(new Rng(config.seed, 'init'));
+
+  // One sample order for all methods: step s trains on pool index order[s].
+  const totalSteps = config.turns * config.stepsPerTurn;
+  const order = new Int32Array(totalSteps);
+  const orderRng = new Rng(config.seed, 'order');
+  for (let s = 0; s < totalSteps; s++) order[s] = split.train[orderRng.int(split.train.length)];
+
+  const models: Trainable[] = [];
+  const results: Record<string, MethodResult> = {};
+  config.methods.forEach((id, mi) => {
+    const rule = ruleFor(id);
+    if ('error' in rule) throw new UserError(`methods: ${rule.error}`);
+    const model = createModel(id, initial, rule);
+    models.push(model);
+    const result: MethodResult = { perTurn: [], clean: NaN, noisy: NaN, trainLoss: [] };
+    if (opts.keepParams) result.initial = model.params();
+    events.onMethodStart?.(id, mi, config.methods.length);
+    const { x, y } = data;
+    for (let turn = 0; turn < config.turns; turn++) {
+      let lossSum = 0;
+      const start = turn * config.stepsPerTurn;
+      for (let k = 0; k < config.stepsPerTurn; k++) {
+        const i = order[start + k];
+        lossSum += model.step(x, i, y[i], config.lr);
+        if ((k + 1) % progressEvery === 0) events.onProgress?.(id, turn + 1, start + k + 1, totalSteps);
+      }
+      result.trainLoss.push(lossSum / config.stepsPerTurn);
+      const value = evaluate(model, data, split.test, metric);
+      result.perTurn.push(value);
+      events.onProgress?.(id, turn + 1, start + config.stepsPerTurn, totalSteps);
+      events.onTurn?.(id, turn + 1, value);
+    }
+    result.clean = result.perTurn[result.perTurn.length - 1];
+    if (opts.keepParams) result.final = model.params();
+    results[id] = result;
+  });
+
+  events.onNoisyStart?.();
+  const noisy = evaluateNoisy(models, data, split.test, metric, config.noise.sigma, new Rng(config.seed, 'noise'));
+  models.forEach((m, k) => (results[m.id].noisy = noisy[k]));
+
+  return {
+    dataset: data.name,
+    datasetDescription: data.description,
+    origin: data.origin,
+    normalize: data.normalize,
+    metric,
+    sizes,
+    poolSize: data.size,
+    trainSize: config.trainSize,
+    distinctTrain: data.size - split.test.length,
+    testSize: split.test.length,
+    split,
+    order,
+    methods: results,
+  };
+}
