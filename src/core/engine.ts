@@ -5,7 +5,8 @@ import { Model, type Trainable } from './model.js';
 import type { Network } from './network.js';
 import type { LearningRule } from './rules/rule.js';
 
-export type EngineName = 'reference';
+export const ENGINE_NAMES = ['reference'] as const;
+export type EngineName = (typeof ENGINE_NAMES)[number];
 
 /** A model for method `id` that starts from a copy of `initial`'s weights. */
 export function createModel(id: string, initial: Network, rule: LearningRule<any>, _engine: EngineName = 'reference'): Trainable {
