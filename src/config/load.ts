@@ -77,7 +77,9 @@ export function describeZodError(where: string, error: z.ZodError): string {
     case 'unrecognized_keys':
       return `${where}: ${issue.keys.map((k) => (path.length ? `${at}.${k}` : k)).join(', ')}: unknown key${issue.keys.length > 1 ? 's' : ''}`;
     case 'invalid_type':
-      what = `expected ${issue.expected}${'input' in issue && issue.input === undefined ? ' (missing)' : `, got ${show((issue as { input?: unknown }).input)}`}`;
+      what = (issue as { input?: unknown }).input === undefined
+        ? `missing (expected ${issue.expected})`
+        : `expected ${issue.expected}, got ${show((issue as { input?: unknown }).input)}`;
       break;
     case 'invalid_value':
       what = `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${show((issue as { input?: unknown }).input)}`;
@@ -95,7 +97,7 @@ function show(v: unknown): string {
 }
 
 export function validateExperiment(raw: unknown, where: string): ExperimentConfig {
-  const result = ExperimentSchema.safeParse(raw);
+  const result = ExperimentSchema.safeParse(raw, { reportInput: true });
   if (!result.success) throw new UserError(describeZodError(where, result.error));
   return result.data;
 }

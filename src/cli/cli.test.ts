@@ -1,0 +1,100 @@
+// The train command as a user meets it: bad configs fail with one line and exit code 2 and
+// leave nothing behind; a good config writes a run folder and, with --json, one JSON object.
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const BIN = join(ROOT, 'bin', 'dwgd.js');
+
+function dwgd(args: string[], cwd: string) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const GOOD = `dataset:
+  name: mnist
+hidden: [8]
+trainSize: 60
+turns: 2
+stepsPerTurn: 200
+methods: [dwm, sgd]
+`;
+
+function workspace(configText?: string): { dir: string; config: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'dwgd-cli-'));
+  const config = join(dir, 'exp.yaml');
+  if (configText !== undefined) writeFileSync(config, configText);
+  return { dir, config };
+}
+
+const bad: [string, string | undefined, RegExp, string[]?][] = [
+  ['unknown key', GOOD + 'learningRate: 0.1\n', /learningRate: unknown key/],
+  ['unknown nested key', GOOD.replace('name: mnist', 'name: mnist\n  colour: red'), /dataset\.colour: unknown key/],
+  ['wrong type', GOOD.replace('trainSize: 60', 'trainSize: many'), /trainSize: expected number, got "many"/],
+  ['impossible value', GOOD.replace('trainSize: 60', 'trainSize: -5'), /trainSize: .*>0/],
+  ['unknown method', GOOD.replace('[dwm, sgd]', '[dwm, adam]'), /methods\.1: unknown method 'adam'/],
+  ['unknown dataset', GOOD.replace('name: mnist', 'name: imagenet'), /dataset\.name: expected one of/],
+  ['malformed YAML', 'dataset: [mnist\nhidden: 3\n', /malformed YAML/],
+  ['missing file', undefined, /no such file/],
+  ['bad --set', GOOD, /--set trainSize: expected key=value/, ['--set', 'trainSize']],
+  ['--set of an unknown key', GOOD, /trainsize: unknown key/, ['--set', 'trainsize=5']],
+  ['trainSize beyond the pool', GOOD.replace('trainSize: 60', 'trainSize: 60000'), /trainSize: 60000 is larger than the 55000 samples/],
+];
+
+for (const [name, text, message, extra] of bad) {
+  test(`bad input (${name}): one line on stderr, exit code 2, no run folder`, () => {
+    const { dir, config } = workspace(text);
+    const r = dwgd(['train', '--config', config, '--out', join(dir, 'results'), '--quiet', ...(extra ?? [])], dir);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, message);
+    assert.equal(r.stderr.trim().split('\n').length, 1, `one line, got: ${r.stderr}`);
+    assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+    assert.equal(r.stdout, '');
+    assert.ok(!existsSync(join(dir, 'results', 'exp')) || readdirSync(join(dir, 'results', 'exp')).length === 0);
+  });
+}
+
+test('a good config: --json prints exactly one JSON object; the run folder holds every file', () => {
+  const { dir, config } = workspace(GOOD);
+  const r = dwgd(['train', '--config', config, '--out', join(dir, 'results'), '--json', '--save-weights'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n');
+  assert.equal(lines.length, 1);
+  const out = JSON.parse(lines[0]);
+  assert.equal(out.dataset, 'mnist');
+  assert.equal(out.metric, 'accuracy');
+  assert.deepEqual(Object.keys(out.methods), ['dwm', 'sgd']);
+  for (const m of Object.values(out.methods) as { perTurn: number[]; clean: number; noisy: number }[]) {
+    assert.equal(m.perTurn.length, 2);
+    assert.ok(m.clean > 0.1 && m.clean <= 1, 'accuracy as a fraction, above chance');
+    assert.ok(m.noisy >= 0 && m.noisy <= 1);
+  }
+  const files = readdirSync(out.runDir).sort();
+  assert.deepEqual(files, ['config.yaml', 'metrics.csv', 'metrics.jsonl', 'summary.json', 'table.md', 'weights']);
+  const summary = JSON.parse(readFileSync(join(out.runDir, 'summary.json'), 'utf8'));
+  assert.equal(summary.methods.dwm.clean, out.methods.dwm.clean);
+  const csv = readFileSync(join(out.runDir, 'metrics.csv'), 'utf8').trim().split('\n');
+  assert.equal(csv.length, 1 + 2 * (2 + 1), 'header + per method 2 turns and the noisy row');
+  const weights = JSON.parse(readFileSync(join(out.runDir, 'weights', 'dwm.json'), 'utf8'));
+  assert.deepEqual(weights.sizes, [784, 8, 10]);
+  const last = weights.final[1];
+  last.W.forEach((w: number, i: number) => assert.ok(Math.abs(w - (last.W1[i] - last.W2[i])) < 1e-12));
+  const order = JSON.parse(readFileSync(join(out.runDir, 'weights', 'order.json'), 'utf8'));
+  assert.equal(order.order.length, 400);
+  assert.equal(order.trainList.length, 60);
+  // Nothing temporary left beside the run folder.
+  assert.deepEqual(readdirSync(dirname(out.runDir)).filter((f) => f.startsWith('.')), []);
+});
+
+test('--help explains the train command', () => {
+  const r = dwgd(['train', '--help'], ROOT);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /--config <file>/);
+  assert.match(r.stdout, /--set <key=value>/);
+});

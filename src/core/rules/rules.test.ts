@@ -1,0 +1,139 @@
+// The learning rules against hand-worked steps (issue 2). Every expected number below is
+// worked out in the comments from PAPER.md §2–4, not read from the implementation.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Model } from '../model.js';
+import { Network } from '../network.js';
+import { ruleFor, type LearningRule } from './index.js';
+
+function rule(id: string): LearningRule<any> {
+  const r = ruleFor(id);
+  if ('error' in r) throw new Error(r.error);
+  return r;
+}
+
+/** A 2 → 1 regression layer with W = [0.5, −0.25], b = 0, trained on a = [1, 2]. */
+function tinyModel(id: string): { model: Model; x: Float32Array } {
+  const net = new Network([2, 1], 'mse');
+  net.layers[0].W.set([0.5, -0.25]);
+  return { model: new Model(id, net, rule(id)), x: new Float32Array([1, 2]) };
+}
+
+function close(actual: ArrayLike<number>, expected: number[], what: string): void {
+  assert.equal(actual.length, expected.length, what);
+  for (let i = 0; i < expected.length; i++) {
+    assert.ok(Math.abs(actual[i] - expected[i]) < 1e-12, `${what}[${i}]: ${actual[i]} vs ${expected[i]}`);
+  }
+}
+
+test('dwm: two steps worked by hand', () => {
+  const { model, x } = tinyModel('dwm');
+  // Step 1, target 1: z = 0.5 − 0.5 = 0, δ = 2(0 − 1) = −2 → target side, r1 = 0.1·2 = 0.2.
+  // W1 = 0.8·[0.5, −0.25] + 0.2·[1, 2] = [0.6, 0.2]; W2 = 0; b = 0 − 0.1·(−2) = 0.2.
+  model.step(x, 0, 1, 0.1);
+  let p = model.params()[0];
+  close(p.W1!, [0.6, 0.2], 'W1'); close(p.W2!, [0, 0], 'W2'); close(p.W, [0.6, 0.2], 'W'); close(p.b, [0.2], 'b');
+  // Step 2: z = 0.6 + 0.4 + 0.2 = 1.2, δ = 2(1.2 − 1) = 0.4 → non-target side, r2 = 0.04.
+  // W2 = 0.96·0 + 0.04·[1, 2] = [0.04, 0.08]; W = [0.56, 0.12]; b = 0.2 − 0.04 = 0.16.
+  model.step(x, 0, 1, 0.1);
+  p = model.params()[0];
+  close(p.W1!, [0.6, 0.2], 'W1'); close(p.W2!, [0.04, 0.08], 'W2'); close(p.W, [0.56, 0.12], 'W'); close(p.b, [0.16], 'b');
+});
+
+test('dwm: η|δ| > 1 overshoots (no clamp)', () => {
+  const { model, x } = tinyModel('dwm');
+  // lr 0.5, target 2: z = 0, δ = −4, r1 = 2: W1 = (1 − 2)·[0.5, −0.25] + 2·[1, 2] = [1.5, 4.25].
+  model.step(x, 0, 2, 0.5);
+  const p = model.params()[0];
+  close(p.W1!, [1.5, 4.25], 'W1'); close(p.W, [1.5, 4.25], 'W'); close(p.b, [2], 'b');
+});
+
+test('dwm-stable: two steps by hand, then the clamp at 1', () => {
+  const { model, x } = tinyModel('dwm-stable');
+  // Step 1, target 1: δ = −2, A = 1: r1 = 0.1·min(0.1·2/1, 1) = 0.02.
+  // W1 = 0.98·[0.5, −0.25] + 0.02·[1, 2] = [0.51, −0.205]; b = 0.2; A = 0.9·1 + 0.1·2 = 1.1.
+  model.step(x, 0, 1, 0.1);
+  let p = model.params()[0];
+  close(p.W1!, [0.51, -0.205], 'W1'); close(p.b, [0.2], 'b');
+  // Step 2: z = 0.51 − 0.41 + 0.2 = 0.3, δ = 2(0.3 − 1) = −1.4, r1 = 0.1·(0.14/1.1).
+  const r = 0.1 * (0.14 / 1.1);
+  model.step(x, 0, 1, 0.1);
+  p = model.params()[0];
+  close(p.W1!, [(1 - r) * 0.51 + r * 1, (1 - r) * -0.205 + r * 2], 'W1');
+  close(p.W2!, [0, 0], 'W2');
+  close(p.b, [0.2 + 0.1 * 1.4], 'b');
+
+  // Clamp: target 100 gives δ = −200, 0.1·200/1 = 20 > 1, so r1 = η·1 = 0.1.
+  // W1 = 0.9·[0.5, −0.25] + 0.1·[1, 2] = [0.55, −0.025].
+  const fresh = tinyModel('dwm-stable');
+  fresh.model.step(fresh.x, 0, 100, 0.1);
+  close(fresh.model.params()[0].W1!, [0.55, -0.025], 'clamped W1');
+});
+
+test('dwm-stable: the running average A only moves for neurons with δ ≠ 0', () => {
+  // Two outputs; only output 0 gets an error: A_1 stays at 1, so its pull is unchanged later.
+  const net = new Network([1, 2], 'softmax-ce');
+  net.layers[0].W.set([0, 0]);
+  const r = rule('dwm-stable');
+  const state = r.init(net);
+  net.acts[0][0] = 1;
+  net.forward();
+  net.deltas[0].set([-0.5, 0]);
+  r.update(net, state, 0.1);
+  close(state.A[0], [0.9 + 0.05, 1], 'A');
+});
+
+test('sgd: W ← W − η δ aᵀ, b ← b − η δ', () => {
+  const { model, x } = tinyModel('sgd');
+  // z = 0, δ = −2, lr 0.1: W = [0.5, −0.25] + 0.2·[1, 2] = [0.7, 0.15]; b = 0.2.
+  model.step(x, 0, 1, 0.1);
+  const p = model.params()[0];
+  close(p.W, [0.7, 0.15], 'W'); close(p.b, [0.2], 'b');
+  assert.equal(p.W1, undefined);
+});
+
+test('l2: the regulariser step is λ times the finite-difference gradient of ‖W‖_F (not squared)', () => {
+  const net = new Network([3, 2, 2], 'softmax-ce');
+  const w0 = [[0.3, -0.7, 0.2, 0.9, -0.4, 0.1], [0.5, -0.6, 0.8, 0.25]];
+  net.layers.forEach((l, i) => l.W.set(w0[i]));
+  const lambda = 0.1;
+  const lr = 0.01;
+  const r = rule(`l2-${lambda}`);
+  const state = r.init(net);
+  net.acts[0].set([1, 0.5, -1]);
+  net.forward();
+  for (const d of net.deltas) d.fill(0); // isolate the regulariser
+  r.update(net, state, lr);
+  const h = 1e-6;
+  net.layers.forEach((layer, l) => {
+    const norm = (w: number[]) => Math.sqrt(w.reduce((s, v) => s + v * v, 0));
+    for (let p = 0; p < w0[l].length; p++) {
+      const up = w0[l].slice(); up[p] += h;
+      const down = w0[l].slice(); down[p] -= h;
+      const fd = (lambda * norm(up) - lambda * norm(down)) / (2 * h);
+      const step = (w0[l][p] - layer.W[p]) / lr;
+      assert.ok(Math.abs(step - fd) < 1e-7, `layer ${l} entry ${p}: ${step} vs ${fd}`);
+    }
+  });
+  assert.ok(net.layers.every((l) => l.b.every((b) => b === 0)), 'biases are not regularised');
+});
+
+test('weight-decay: the step is λ·W (squared L2), a different method from l2', () => {
+  const net = new Network([2, 1], 'mse');
+  net.layers[0].W.set([0.5, -0.25]);
+  const r = rule('weight-decay-0.5');
+  const state = r.init(net);
+  net.acts[0].set([1, 2]);
+  net.forward();
+  net.deltas[0].fill(0);
+  r.update(net, state, 0.1);
+  // W ← W − 0.1·0.5·W = 0.95·W.
+  close(net.layers[0].W, [0.475, -0.2375], 'W');
+});
+
+test('unknown or malformed method ids are explained', () => {
+  assert.match((ruleFor('adam') as { error: string }).error, /unknown method 'adam'/);
+  assert.match((ruleFor('l2-abc') as { error: string }).error, /l2 needs a non-negative number/);
+  assert.equal((ruleFor('l2-0.01') as LearningRule<unknown>).id, 'l2-0.01');
+});

@@ -1,0 +1,103 @@
+// The protocol (PAPER.md §7) and determinism, on a small synthetic dataset.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Rng } from '../core/rng.js';
+import { ExperimentSchema } from '../config/schema.js';
+import { drawSplit, noisySample } from '../data/prepare.js';
+import type { RawDataset } from '../data/types.js';
+import { runExperiment } from './run.js';
+
+/** Three classes of 12-pixel "images": class c lights pixels 4c … 4c+3, plus speckle. */
+export function syntheticImages(size: number, seed: number): RawDataset {
+  const rng = new Rng(seed, 'synthetic');
+  const nInputs = 12;
+  const x = new Float32Array(size * nInputs);
+  const y = new Float32Array(size);
+  for (let i = 0; i < size; i++) {
+    const c = rng.int(3);
+    y[i] = c;
+    for (let p = 0; p < nInputs; p++) {
+      const on = p >= 4 * c && p < 4 * c + 4;
+      x[i * nInputs + p] = on ? 0.6 + 0.4 * rng.uniform() : rng.uniform() < 0.2 ? rng.uniform() * 0.5 : 0;
+    }
+  }
+  return {
+    name: 'synthetic', kind: 'image', task: 'classification', size, nInputs, nOutputs: 3, x, y,
+    origin: { kind: 'path', location: '(generated in the test)' }, description: 'synthetic test images',
+  };
+}
+
+function config(overrides: Record<string, unknown> = {}) {
+  return ExperimentSchema.parse({
+    dataset: { name: 'mnist' }, hidden: [6], trainSize: 40, turns: 2, stepsPerTurn: 300, lr: 0.05,
+    methods: ['dwm', 'dwm-stable', 'sgd', 'l2-0.01', 'weight-decay-0.001'], seed: 3, ...overrides,
+  });
+}
+
+test('training list: n draws with replacement; test set: exactly the complement, ascending', () => {
+  const { train, test: testSet } = drawSplit(100, 100, new Rng(1, 'split'));
+  assert.equal(train.length, 100);
+  const distinct = new Set(train);
+  // 100 draws from 100: the chance of no repeat is 100!/100^100 ≈ 1e-42.
+  assert.ok(distinct.size < 100, 'duplicates stay in the training list');
+  for (let i = 0; i < 100; i++) assert.equal(distinct.has(i), !testSet.includes(i), `index ${i}`);
+  assert.equal(distinct.size + testSet.length, 100);
+  for (let k = 1; k < testSet.length; k++) assert.ok(testSet[k] > testSet[k - 1]);
+});
+
+test('noise is fresh per input and per call; images are clamped to [0, 1], tables are not', () => {
+  const x = new Float32Array([0, 0.5, 1, 0.2]);
+  const rng = new Rng(2, 'noise');
+  const a = new Float64Array(4);
+  const b = new Float64Array(4);
+  noisySample(x, 0, 4, 0.3, true, rng, a);
+  noisySample(x, 0, 4, 0.3, true, rng, b);
+  assert.notDeepEqual(a, b, 'the same input gets new noise each time');
+  assert.ok(new Set(a).size > 1);
+  let below = 0, above = 0;
+  const out = new Float64Array(4);
+  for (let k = 0; k < 2000; k++) {
+    noisySample(x, 0, 4, 0.3, true, rng, out);
+    for (const v of out) assert.ok(v >= 0 && v <= 1);
+    noisySample(x, 0, 4, 0.3, false, rng, out);
+    for (const v of out) { if (v < 0) below++; if (v > 1) above++; }
+  }
+  assert.ok(below > 0 && above > 0, 'tabular inputs keep values outside [0, 1]');
+  // Noise level: the unclamped deviation of the 0.5 pixel has sd σ.
+  let ss = 0;
+  const N = 20000;
+  for (let k = 0; k < N; k++) { noisySample(x, 0, 4, 0.3, false, rng, out); ss += (out[1] - 0.5) ** 2; }
+  assert.ok(Math.abs(Math.sqrt(ss / N) - 0.3) < 0.3 * 5 * Math.sqrt(1 / (2 * N)));
+});
+
+test('same config and seed give identical numbers; another seed gives other numbers', () => {
+  const data = syntheticImages(300, 11);
+  const a = runExperiment(config(), data, { keepParams: true });
+  const b = runExperiment(config(), data, { keepParams: true });
+  assert.deepEqual(a.methods, b.methods);
+  assert.deepEqual(a.order, b.order);
+  const c = runExperiment(config({ seed: 4 }), data, { keepParams: true });
+  assert.notDeepEqual(a.order, c.order);
+  assert.notDeepEqual(a.methods.dwm.final, c.methods.dwm.final);
+});
+
+test('one run: every method starts from the same effective weights, metrics per turn, learning happens', () => {
+  const data = syntheticImages(300, 12);
+  const r = runExperiment(config({ turns: 3 }), data, { keepParams: true });
+  const ref = r.methods.sgd.initial!;
+  for (const [m, res] of Object.entries(r.methods)) {
+    res.initial!.forEach((layer, l) => assert.deepEqual(layer.W, ref[l].W, `${m} layer ${l}`));
+    assert.equal(res.perTurn.length, 3);
+    assert.equal(res.clean, res.perTurn[2]);
+    assert.ok(res.noisy >= 0 && res.noisy <= 1);
+    // Three well-separated classes: far above the 1/3 of guessing after 900 steps.
+    assert.ok(res.clean > 0.8, `${m} reached ${res.clean}`);
+  }
+  const dwm = r.methods.dwm.initial!;
+  assert.ok(dwm[0].W2!.every((v) => v === 0), 'W2 starts at 0');
+  assert.deepEqual(dwm[0].W1, ref[0].W);
+  assert.equal(r.trainSize, 40);
+  assert.equal(r.testSize + r.distinctTrain, 300);
+  for (const i of r.order) assert.ok(r.split.train.includes(i), 'every step trains on a listed sample');
+});
