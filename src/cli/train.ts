@@ -38,7 +38,9 @@ export function train(flags: TrainFlags): number {
   const useBars = barsWanted(flags.quiet);
   const multi = useBars ? multiBar() : null;
   const bars = new Map<string, cliProgress.SingleBar>();
-  let methodStart = 0;
+  // Steps/s counts training time only: the per-turn evaluation is left out.
+  let segmentStart = 0;
+  let trainedMs = 0;
   let lastMetric = '';
   const metricOf = raw.task === 'classification' ? 'accuracy' : 'mse';
 
@@ -46,7 +48,8 @@ export function train(flags: TrainFlags): number {
     keepParams: config.saveWeights,
     events: {
       onMethodStart(method) {
-        methodStart = performance.now();
+        segmentStart = performance.now();
+        trainedMs = 0;
         lastMetric = '–';
         if (multi) {
           bars.set(method, multi.create(config.turns * config.stepsPerTurn, 0, {
@@ -55,10 +58,15 @@ export function train(flags: TrainFlags): number {
         }
       },
       onProgress(method, turn, done) {
-        const rate = formatRate(done / ((performance.now() - methodStart) / 1000));
+        const now = performance.now();
+        const turnEnd = done === turn * config.stepsPerTurn;
+        const ms = trainedMs + (now - segmentStart);
+        if (turnEnd) trainedMs = ms;
+        const rate = formatRate(done / (ms / 1000));
         bars.get(method)?.update(done, { turn, rate, last: `test ${lastMetric}` });
       },
       onTurn(method, turn, value) {
+        segmentStart = performance.now();
         lastMetric = formatMetric(metricOf, value) + (metricOf === 'accuracy' ? '%' : '');
         const bar = bars.get(method);
         if (bar) bar.update({ last: `test ${lastMetric}` });

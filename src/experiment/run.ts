@@ -16,7 +16,7 @@ import { evaluate, evaluateNoisy, type Metric } from './evaluate.js';
 export interface RunEvents {
   /** Before training a method. */
   onMethodStart?(method: string, index: number, total: number): void;
-  /** Every `progressEvery` steps and at the end of each turn. */
+  /** Every `progressEvery` steps and at the end of each turn's training (before its evaluation). */
   onProgress?(method: string, turn: number, stepsDone: number, stepsTotal: number): void;
   /** After each turn's clean evaluation. */
   onTurn?(method: string, turn: number, value: number): void;
@@ -98,12 +98,12 @@ export function runExperiment(config: ExperimentConfig, raw: RawDataset, opts: R
       for (let k = 0; k < config.stepsPerTurn; k++) {
         const i = order[start + k];
         lossSum += model.step(x, i, y[i], config.lr);
-        if ((k + 1) % progressEvery === 0) events.onProgress?.(id, turn + 1, start + k + 1, totalSteps);
+        if ((k + 1) % progressEvery === 0 && k + 1 < config.stepsPerTurn) events.onProgress?.(id, turn + 1, start + k + 1, totalSteps);
       }
       result.trainLoss.push(lossSum / config.stepsPerTurn);
+      events.onProgress?.(id, turn + 1, start + config.stepsPerTurn, totalSteps);
       const value = evaluate(model, data, split.test, metric);
       result.perTurn.push(value);
-      events.onProgress?.(id, turn + 1, start + config.stepsPerTurn, totalSteps);
       events.onTurn?.(id, turn + 1, value);
     }
     result.clean = result.perTurn[result.perTurn.length - 1];
