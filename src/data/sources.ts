@@ -1,7 +1,7 @@
 // Where a dataset's bytes come from, in this order (issue 3 / DESIGN.md):
 // an explicit `path` in the config → $DWGD_DATA_DIR/<name>/ → the project's datasets/<name>/
 // cache → folders where an installed package put the data. Downloads are a separate,
-// explicit step (`dwgd datasets fetch`).
+// explicit step (`dwgd datasets fetch`, or `dataset.download: true`; see fetch.ts).
 
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -16,11 +16,24 @@ export function cacheDir(dataset: string): string {
   return join(PROJECT_ROOT, 'datasets', dataset);
 }
 
+/** Thrown when no source holds a dataset's files; `dataset.download: true` reacts to it. */
+export class DataNotFoundError extends UserError {
+  constructor(message: string, readonly dataset: string) {
+    super(message);
+    this.name = 'DataNotFoundError';
+  }
+}
+
 export interface LocateRequest {
   /** Folder name under DWGD_DATA_DIR and datasets/. */
   dataset: string;
   /** Each required file, as a list of acceptable names (e.g. plain or .gz). */
   files: string[][];
+  /**
+   * Other complete file sets that serve as well (e.g. CIFAR-10's tar.gz archive instead of
+   * loose batches), tried in the same folder after `files`, before moving to the next folder.
+   */
+  altFiles?: string[][][];
   /** `dataset.path` from the config: a folder holding the files (or the file, if only one is needed). */
   explicitPath?: string;
   /** Folders where installed packages keep this dataset, tried last. */
@@ -31,8 +44,10 @@ export interface LocateRequest {
 
 export interface Located {
   origin: DataOrigin;
-  /** One path per entry of `files`. */
+  /** One path per entry of the file set that matched. */
   paths: string[];
+  /** Which file set matched: 0 = `files`, k = `altFiles[k − 1]`. */
+  set: number;
 }
 
 /** Finds every required file in one folder, or returns null. */
@@ -64,25 +79,35 @@ export function candidateDirs(req: LocateRequest, env: NodeJS.ProcessEnv = proce
 }
 
 export function locate(req: LocateRequest, env: NodeJS.ProcessEnv = process.env): Located {
+  const sets = [req.files, ...(req.altFiles ?? [])];
   if (req.explicitPath) {
     const p = resolve(req.explicitPath);
     if (!existsSync(p)) throw new UserError(`dataset.path: ${p} does not exist`);
     if (isFile(p)) {
-      if (req.files.length !== 1) throw new UserError(`dataset.path: ${req.dataset} needs a folder holding ${describe(req.files)}, got the file ${p}`);
-      return { origin: { kind: 'path', location: p }, paths: [p] };
+      const set = sets.findIndex((files) => files.length === 1);
+      if (set < 0) throw new UserError(`dataset.path: ${req.dataset} needs a folder holding ${describe(req.files)}, got the file ${p}`);
+      return { origin: { kind: 'path', location: p }, paths: [p], set };
     }
-    const paths = findIn(p, req.files);
-    if (!paths) throw new UserError(`dataset.path: ${p} does not hold ${describe(req.files)}`);
-    return { origin: { kind: 'path', location: p }, paths };
+    for (let set = 0; set < sets.length; set++) {
+      const paths = findIn(p, sets[set]);
+      if (paths) return { origin: { kind: 'path', location: p }, paths, set };
+    }
+    throw new UserError(`dataset.path: ${p} does not hold ${describeSets(sets)}`);
   }
   const tried: string[] = [];
   for (const { kind, dir } of candidateDirs(req, env)) {
     tried.push(dir);
-    const paths = findIn(dir, req.files);
-    if (paths) return { origin: { kind, location: dir }, paths };
+    for (let set = 0; set < sets.length; set++) {
+      const paths = findIn(dir, sets[set]);
+      if (paths) return { origin: { kind, location: dir }, paths, set };
+    }
   }
   const hint = req.fetchHint ? `; get it with \`${req.fetchHint}\`` : '';
-  throw new UserError(`${req.dataset}: data not found (looked for ${describe(req.files)} in ${tried.join(', ')})${hint}`);
+  throw new DataNotFoundError(`${req.dataset}: data not found (looked for ${describeSets(sets)} in ${tried.join(', ')})${hint}`, req.dataset);
+}
+
+function describeSets(sets: string[][][]): string {
+  return sets.map(describe).join(' or ');
 }
 
 function describe(files: string[][]): string {
