@@ -3,6 +3,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { UserError } from '../errors.js';
 import { registerDatasets } from './datasets.js';
+import { compare } from './compare.js';
 import { train } from './train.js';
 import { err } from './ui.js';
 
@@ -35,6 +36,27 @@ export function buildProgram(): Command {
     });
 
   registerDatasets(program);
+
+  program
+    .command('compare')
+    .description('run a grid of experiments over several seeds across worker threads; aggregate, test against sgd and write a report')
+    .requiredOption('-c, --config <file...>', 'grid files or experiment configs, e.g. configs/paper/all.yaml')
+    .option('--seeds <n>', 'seeds per experiment: seed s of N is the config seed + s (default: the grid file\'s seeds, else 1)')
+    .option('--workers <n>', 'worker threads (default: one per core; 0 runs in this thread)')
+    .option('--only <key=value>', 'keep runs whose config has this value, e.g. dataset=mnist, arch=2-layer, trainSize=100,500 (repeatable)', collect, [])
+    .option('-s, --set <key=value>', 'override a config key; on a grid key it replaces the axis; a,b makes an axis (repeatable)', collect, [])
+    .option('--resume', 'reuse finished runs whose stored config hash matches', false)
+    .option('-o, --out <dir>', 'results folder (the report goes to <dir>/compare/<name>/)', 'results')
+    .option('--name <name>', 'results folder name (default: the grid\'s name)')
+    .option('--json', 'print one JSON object with the outcome on stdout, nothing else there', false)
+    .option('-q, --quiet', 'no progress output', false)
+    .addHelpText('after', '\nExamples:\n  dwgd compare --config configs/paper/all.yaml --seeds 5\n  dwgd compare --config configs/paper/all.yaml --only dataset=mnist --set stepsPerTurn=500 --seeds 2 --resume')
+    .action(async (opts) => {
+      process.exitCode = await compare({
+        config: opts.config, seeds: opts.seeds, workers: opts.workers, only: opts.only, set: opts.set, resume: opts.resume,
+        json: opts.json, quiet: opts.quiet, out: opts.out, name: opts.name,
+      });
+    });
 
   return program;
 }

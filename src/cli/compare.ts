@@ -1,0 +1,194 @@
+// `dwgd compare`: a grid of experiments × seeds run across worker threads, each finished run
+// stored in its own folder, then aggregated into results.csv, summary.csv, REPORT.md and
+// learning-curve SVGs under results/compare/<name>/. --resume reuses verified run folders;
+// the final files depend only on the runs' numbers, so they are the same bytes either way.
+
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import cliProgress from 'cli-progress';
+import { parseOverride } from '../config/load.js';
+import { UserError } from '../errors.js';
+import { buildPlan, parseOnly, type Plan, type RunSpec } from '../experiment/plan.js';
+import { defaultWorkers, runPool, RunFailure, type RunRecord } from '../experiment/pool.js';
+import { aggregate, resultsCsv, summaryCsv, type AuthorsRow } from '../results/aggregate.js';
+import { writeDirAtomic, writeFileAtomic } from '../results/atomic.js';
+import { readVerifiedRun, removeLeftovers, roundTrip, writeRun } from '../results/compare-store.js';
+import { curvesSvg } from '../results/curves-svg.js';
+import { buildReport, checkClaims, slug, type Claim } from '../results/report.js';
+import { barsWanted, err } from './ui.js';
+
+export const AUTHORS_FILE = fileURLToPath(new URL('../../../configs/paper/authors-results.json', import.meta.url));
+
+export interface CompareFlags {
+  config: string[];
+  seeds?: string;
+  workers?: string;
+  only: string[];
+  set: string[];
+  resume: boolean;
+  json: boolean;
+  quiet: boolean;
+  out: string;
+  name?: string;
+  /** Dataset loader module URL (tests inject synthetic data here). */
+  loaderUrl?: string;
+  /** Authors' numbers file (default: configs/paper/authors-results.json). */
+  authorsFile?: string;
+}
+
+function wholeNumber(flag: string, text: string | undefined, min: number): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(n) || n < min) throw new UserError(`${flag} ${text}: expected a whole number ≥ ${min}`);
+  return n;
+}
+
+export function readAuthors(file: string): { rows: AuthorsRow[]; source: string } {
+  if (!existsSync(file)) return { rows: [], source: 'not found' };
+  try {
+    const data = JSON.parse(readFileSync(file, 'utf8')) as { source?: string; rows?: AuthorsRow[] };
+    return { rows: Array.isArray(data.rows) ? data.rows : [], source: data.source ?? 'no source line' };
+  } catch (e) {
+    throw new UserError(`${file}: malformed JSON: ${(e as Error).message.split('\n')[0]}`);
+  }
+}
+
+export interface CompareOutcome {
+  outDir: string;
+  plan: Plan;
+  claims: Claim[];
+  ran: number;
+  reused: number;
+}
+
+export async function runCompare(flags: CompareFlags): Promise<CompareOutcome> {
+  const seeds = wholeNumber('--seeds', flags.seeds, 1);
+  const workers = wholeNumber('--workers', flags.workers, 0) ?? Math.max(1, defaultWorkers());
+  const plan = buildPlan(flags.config, {
+    seeds, sets: flags.set.map(parseOverride), only: flags.only.map(parseOnly), name: flags.name,
+  });
+  const authors = readAuthors(flags.authorsFile ?? AUTHORS_FILE);
+  const outDir = resolve(flags.out, 'compare', plan.name);
+  const chatty = !flags.quiet;
+  const log = (line: string) => { if (chatty) process.stderr.write(line + '\n'); };
+
+  const records = new Map<string, RunRecord>();
+  if (flags.resume) {
+    removeLeftovers(outDir);
+    for (const spec of plan.runs) {
+      const r = readVerifiedRun(outDir, spec);
+      if (r) records.set(spec.id, r);
+    }
+  }
+  const todo = plan.runs.filter((s) => !records.has(s.id));
+  const reused = records.size;
+  log(err.dim(`compare ${plan.name}: ${plan.experiments.length} experiments × ${plan.seeds} seed${plan.seeds === 1 ? '' : 's'} = ${plan.runs.length} runs` +
+    (flags.resume ? `, ${reused} already done` : '') + `, ${Math.min(workers, todo.length) || 0} worker${workers === 1 ? '' : 's'} → ${relative(process.cwd(), outDir) || '.'}`));
+
+  const progress = makeProgress(plan.runs.length, reused, chatty, log);
+  try {
+    await runPool(todo, {
+      workers: workers === 0 ? 0 : workers,
+      loaderUrl: flags.loaderUrl,
+      onStart: (spec, w) => progress.start(spec, w),
+      onProgress: (spec, w, p) => progress.update(spec, w, p.methodIndex * p.stepsTotal + p.stepsDone, p.methods * p.stepsTotal, `${p.method} ${p.methodIndex + 1}/${p.methods}, turn ${p.turn}`),
+      onDone: (spec, record, w, seconds) => {
+        writeRun(outDir, spec, record, seconds, w);
+        records.set(spec.id, roundTrip(spec, record));
+        progress.done(spec, w, seconds);
+      },
+    });
+  } catch (e) {
+    progress.stop();
+    if (e instanceof RunFailure && e.userError) throw new UserError(e.message);
+    throw e;
+  }
+  progress.stop();
+
+  const agg = aggregate(plan, records, authors.rows);
+  const configs = plan.runs.map((r) => r.config);
+  const claims = checkClaims(agg, plan.seeds, configs);
+  writeFileAtomic(join(outDir, 'results.csv'), resultsCsv(plan, records));
+  writeFileAtomic(join(outDir, 'summary.csv'), summaryCsv(agg));
+  writeDirAtomic(join(outDir, 'curves'), (dir) => {
+    for (const e of agg.experiments) writeFileSync(join(dir, `${slug(e)}.svg`), curvesSvg(e));
+  });
+  writeFileAtomic(join(outDir, 'plan.json'), JSON.stringify({
+    name: plan.name, files: plan.files, seeds: plan.seeds,
+    runs: plan.runs.map((r: RunSpec) => ({ id: r.id, label: r.label, seed: r.config.seed, configHash: r.configHash })),
+  }, null, 1) + '\n');
+  writeFileAtomic(join(outDir, 'REPORT.md'), buildReport({ plan, agg, claims, authorsSource: authors.source }));
+  return { outDir, plan, claims, ran: todo.length, reused };
+}
+
+interface Progress {
+  start(spec: RunSpec, worker: number): void;
+  update(spec: RunSpec, worker: number, value: number, total: number, text: string): void;
+  done(spec: RunSpec, worker: number, seconds: number): void;
+  stop(): void;
+}
+
+/** One overall bar and a line per busy worker on a terminal; plain lines otherwise. */
+function makeProgress(total: number, already: number, chatty: boolean, log: (s: string) => void): Progress {
+  let finished = already;
+  const width = String(total).length;
+  if (!barsWanted(!chatty)) {
+    return {
+      start() {},
+      update() {},
+      done(spec, w, seconds) {
+        finished++;
+        log(`[${String(finished).padStart(width)}/${total}] ${spec.label} seed ${spec.config.seed} done in ${seconds.toFixed(1)}s (worker ${w + 1})`);
+      },
+      stop() {},
+    };
+  }
+  const multi = new cliProgress.MultiBar({
+    stream: process.stderr, hideCursor: true, clearOnComplete: false, stopOnComplete: false, barsize: 24, etaBuffer: 8,
+    barCompleteChar: '█', barIncompleteChar: '░', format: ' {name} |{bar}| {value}/{total} runs | ETA {eta_formatted}',
+  }, cliProgress.Presets.shades_classic);
+  const overall = multi.create(total, already, { name: 'all runs ' });
+  const lines = new Map<number, cliProgress.SingleBar>();
+  const line = (w: number) => {
+    let b = lines.get(w);
+    if (!b) {
+      b = multi.create(1, 0, { name: `worker ${String(w + 1).padEnd(2)}`, run: 'idle', text: '' },
+        { format: ' {name} |{bar}| {run} {text}' });
+      lines.set(w, b);
+    }
+    return b;
+  };
+  return {
+    start(spec, w) { line(w).start(1, 0, { run: `${spec.label} seed ${spec.config.seed}`, text: '' }); },
+    update(_spec, w, value, tot, text) { const b = line(w); b.setTotal(tot); b.update(value, { text }); },
+    done(_spec, w) { finished++; overall.update(finished); line(w).update(0, { run: 'idle', text: '' }); },
+    stop() { multi.stop(); },
+  };
+}
+
+export async function compare(flags: CompareFlags): Promise<number> {
+  let outcome: CompareOutcome;
+  try {
+    outcome = await runCompare(flags);
+  } catch (e) {
+    if (e instanceof RunFailure) {
+      process.stderr.write(`${err.red('error:')} ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+  const { outDir, plan, claims, ran, reused } = outcome;
+  if (flags.json) {
+    process.stdout.write(JSON.stringify({
+      outDir, name: plan.name, runs: plan.runs.length, ran, reused, seeds: plan.seeds,
+      files: ['results.csv', 'summary.csv', 'REPORT.md', 'plan.json', 'curves/'],
+      claims: claims.map((c) => ({ id: c.id, verdict: c.verdict, claim: c.claim, evidence: c.evidence })),
+    }) + '\n');
+  } else {
+    process.stdout.write(`\nclaims (PAPER.md §8):\n`);
+    for (const c of claims) process.stdout.write(`  ${c.verdict.padEnd(13)} ${c.claim}\n`);
+    process.stdout.write(`\nreport: ${join(outDir, 'REPORT.md')} (${ran} runs trained, ${reused} reused)\n`);
+  }
+  return 0;
+}

@@ -1,0 +1,274 @@
+// The plan of a comparison: grid files (a base experiment config plus axes of values) and
+// plain experiment configs, expanded over the grid and over seeds into run specs with
+// stable ids. One run = one (experiment, seed): every method of the config from one
+// initial network (PAPER.md §7).
+//
+// Grid file format (e.g. configs/paper/all.yaml):
+//   name: paper                  # results/compare/<name>/; defaults to the file's name
+//   description: …               # optional
+//   seeds: 1                     # optional default for --seeds
+//   base: { …experiment config… }   # any keys of src/config/schema.ts
+//   grid:                        # key path → list of values; the cartesian product, first key slowest
+//     dataset.name: [mnist, cifar-10]
+//     hidden: [[20], [64, 32]]
+//     trainSize: [100, 500, 1000]
+// An axis value that is a mapping is merged into the base's mapping at that key (so
+// `dataset: [{name: mnist, pool: paper}, …]` keeps `base.dataset.normalize`).
+//
+// Seeds: seed s (s = 0 … N−1) of N runs every grid point with `seed = base seed + s`, so
+// `--seeds 1` is the config's own seed (the paper's 5) and more seeds only add runs.
+//
+// `--set key=value` changes the base; on a grid key it replaces the axis by that one value;
+// `--set key=a,b` (a comma list) makes the key an axis of those values.
+// `--only key=value[,value…]` keeps the runs whose resolved config has one of the values at
+// that key; `dataset` means dataset.name and `arch` the paper's name ("2-layer", "3-layer").
+
+import { createHash } from 'node:crypto';
+import { basename, extname } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { UserError } from '../errors.js';
+import { canonicalJson, describeZodError, isAxis, readConfigFile, runId, validateExperiment, type Override } from '../config/load.js';
+import { archName, type ExperimentConfig } from '../config/schema.js';
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+export const GridFileSchema = z.strictObject({
+  name: z.string().regex(NAME, 'letters, digits, ".", "_" or "-"').optional(),
+  description: z.string().optional(),
+  seeds: z.number().int().positive().optional(),
+  base: z.record(z.string(), z.unknown()),
+  grid: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*(\.[A-Za-z][A-Za-z0-9_-]*)*$/, 'a key path like a.b'), z.array(z.unknown()).min(1)).default({}),
+});
+
+export interface Axis {
+  key: string;
+  values: unknown[];
+}
+
+export interface GridSource {
+  file: string;
+  name: string;
+  description?: string;
+  seeds?: number;
+  base: Record<string, unknown>;
+  axes: Axis[];
+}
+
+export interface RunSpec {
+  /** Stable id from the resolved config (config/load.ts runId): `s<seed>-<hash>`. */
+  id: string;
+  /** The same hash without the seed: runs that differ only in seed share it. */
+  experimentId: string;
+  /** Full sha-256 of what determines the numbers; stored with each finished run. */
+  configHash: string;
+  config: ExperimentConfig;
+  /** 0 … N−1. */
+  seedIndex: number;
+  dataset: string;
+  arch: string;
+  trainSize: number;
+  /** Values of the grid axes other than dataset, arch (hidden) and trainSize, e.g. {lr: "0.01"}. */
+  extra: Record<string, string>;
+  /** "mnist 2-layer n=100" (+ extras). */
+  label: string;
+}
+
+export interface Plan {
+  name: string;
+  files: string[];
+  seeds: number;
+  runs: RunSpec[];
+  /** Experiments (experimentId) in plan order. */
+  experiments: string[];
+}
+
+/** What determines the numbers: the config without its name, description and data location. */
+function numbersConfig(config: ExperimentConfig): unknown {
+  const { name: _n, description: _d, saveWeights: _s, ...rest } = config;
+  const { path: _p, download: _dl, ...dataset } = rest.dataset;
+  return { ...rest, dataset };
+}
+
+export function configHash(config: ExperimentConfig): string {
+  return createHash('sha256').update(canonicalJson(numbersConfig(config))).digest('hex');
+}
+
+/** Reads a grid file, or a plain experiment config as a grid of one point. */
+export function readGridSource(file: string): GridSource {
+  const raw = readConfigFile(file);
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new UserError(`config ${file}: expected a mapping of keys at the top level`);
+  const fallback = basename(file, extname(file));
+  if (!('base' in raw) && !('grid' in raw)) {
+    const plain = raw as Record<string, unknown>;
+    const name = typeof plain.name === 'string' ? plain.name : fallback;
+    return { file, name, base: plain, axes: [] };
+  }
+  const parsed = GridFileSchema.safeParse(raw);
+  if (!parsed.success) throw new UserError(describeZodError(`config ${file}`, parsed.error));
+  const g = parsed.data;
+  return {
+    file,
+    name: g.name ?? fallback,
+    description: g.description,
+    seeds: g.seeds,
+    base: g.base,
+    axes: Object.entries(g.grid).map(([key, values]) => ({ key, values })),
+  };
+}
+
+/** Applies `--set` overrides to a grid source (see the header for the rules). */
+export function applySets(src: GridSource, sets: Override[]): GridSource {
+  const base = structuredClone(src.base);
+  const axes = src.axes.map((a) => ({ ...a, values: [...a.values] }));
+  for (const o of sets) {
+    const key = o.path.join('.');
+    const values = isAxis(o) ? o.text.split(',').map((t) => parseScalar(t.trim())) : [o.value];
+    const axis = axes.find((a) => a.key === key);
+    if (axis) axis.values = values;
+    else if (values.length > 1) axes.push({ key, values });
+    else setAt(base, o.path, o.value, `--set ${key}`);
+  }
+  return { ...src, base, axes };
+}
+
+function parseScalar(text: string): unknown {
+  try {
+    return text === '' ? '' : parseYaml(text);
+  } catch {
+    return text;
+  }
+}
+
+function setAt(target: Record<string, unknown>, path: string[], value: unknown, where: string): void {
+  let node = target;
+  for (const part of path.slice(0, -1)) {
+    const next = node[part];
+    if (next === undefined || next === null) node[part] = {};
+    else if (typeof next !== 'object' || Array.isArray(next)) throw new UserError(`${where}: '${part}' is not a section`);
+    node = node[part] as Record<string, unknown>;
+  }
+  const last = path[path.length - 1];
+  const old = node[last];
+  if (isMapping(old) && isMapping(value)) node[last] = { ...structuredClone(old), ...structuredClone(value) };
+  else node[last] = structuredClone(value);
+}
+
+function isMapping(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function show(v: unknown): string {
+  return typeof v === 'string' ? v : canonicalJson(v);
+}
+
+/** Every point of the grid as a validated config, in product order (first axis slowest). */
+export function expandGrid(src: GridSource): { config: ExperimentConfig; point: Record<string, string> }[] {
+  const out: { config: ExperimentConfig; point: Record<string, string> }[] = [];
+  const walk = (k: number, raw: Record<string, unknown>, point: Record<string, string>) => {
+    if (k === src.axes.length) {
+      const where = `config ${src.file}` + (src.axes.length ? ` (${Object.entries(point).map(([a, v]) => `${a}=${v}`).join(', ')})` : '');
+      const config = validateExperiment(raw, where);
+      config.name = src.name;
+      out.push({ config, point });
+      return;
+    }
+    const axis = src.axes[k];
+    for (const v of axis.values) {
+      const next = structuredClone(raw);
+      setAt(next, axis.key.split('.'), v, `config ${src.file}: grid.${axis.key}`);
+      walk(k + 1, next, { ...point, [axis.key]: show(v) });
+    }
+  };
+  walk(0, src.base, {});
+  return out;
+}
+
+export interface OnlyFilter {
+  key: string;
+  values: string[];
+  text: string;
+}
+
+export function parseOnly(spec: string): OnlyFilter {
+  const eq = spec.indexOf('=');
+  if (eq <= 0 || eq === spec.length - 1) throw new UserError(`--only ${spec}: expected key=value (e.g. dataset=mnist)`);
+  const key = spec.slice(0, eq).trim();
+  const values = spec.slice(eq + 1).split(',').map((t) => show(parseScalar(t.trim())));
+  return { key, values, text: spec };
+}
+
+/** The value a filter key names in a resolved config, shown as text; undefined when absent. */
+function valueAt(config: ExperimentConfig, key: string): string | undefined {
+  if (key === 'arch') return archName(config.hidden);
+  if (key === 'dataset') return config.dataset.name;
+  let node: unknown = config;
+  for (const part of key.split('.')) {
+    if (!isMapping(node)) return undefined;
+    node = node[part];
+  }
+  return node === undefined ? undefined : show(node);
+}
+
+/** Labels of the extra axes: grid keys other than the ones every report row already names. */
+const NAMED_KEYS = new Set(['dataset.name', 'dataset', 'hidden', 'trainSize', 'seed']);
+
+export interface PlanOptions {
+  seeds?: number;
+  sets?: Override[];
+  only?: OnlyFilter[];
+  /** Results folder name; defaults to the grid's name (names joined by '+' for several files). */
+  name?: string;
+}
+
+export function buildPlan(files: string[], opts: PlanOptions = {}): Plan {
+  if (files.length === 0) throw new UserError('--config: give at least one config or grid file');
+  const sources = files.map((f) => applySets(readGridSource(f), opts.sets ?? []));
+  const seeds = opts.seeds ?? sources[0].seeds ?? 1;
+  if (!Number.isInteger(seeds) || seeds < 1) throw new UserError(`--seeds: expected a positive whole number, got ${seeds}`);
+  const name = opts.name ?? [...new Set(sources.map((s) => s.name))].join('+');
+  if (!NAME.test(name)) throw new UserError(`--name: '${name}' must be letters, digits, ".", "_" or "-"`);
+
+  const points = sources.flatMap((src) => expandGrid(src).map((p) => ({ ...p, src })));
+  let kept = points;
+  for (const f of opts.only ?? []) {
+    if (points.every((p) => valueAt(p.config, f.key) === undefined)) {
+      throw new UserError(`--only ${f.text}: '${f.key}' is not a config key (try dataset, arch, trainSize, hidden, lr, …)`);
+    }
+    const before = kept;
+    kept = kept.filter((p) => f.values.includes(valueAt(p.config, f.key)!));
+    if (kept.length === 0) {
+      const seen = [...new Set(before.map((p) => valueAt(p.config, f.key)))].join(', ');
+      throw new UserError(`--only ${f.text}: selects no runs (${f.key} takes ${seen})`);
+    }
+  }
+
+  const runs: RunSpec[] = [];
+  const seen = new Set<string>();
+  const experiments: string[] = [];
+  for (const p of kept) {
+    const experimentId = runId({ ...p.config, seed: 0 }).replace(/^s0-/, '');
+    const extra: Record<string, string> = {};
+    for (const axis of p.src.axes) if (!NAMED_KEYS.has(axis.key) && axis.values.length > 1) extra[axis.key] = p.point[axis.key];
+    const arch = archName(p.config.hidden);
+    const label = [p.config.dataset.name, arch, `n=${p.config.trainSize}`, ...Object.entries(extra).map(([k, v]) => `${k}=${v}`)].join(' ');
+    for (let s = 0; s < seeds; s++) {
+      const config: ExperimentConfig = { ...p.config, seed: p.config.seed + s };
+      const id = runId(config);
+      if (seen.has(id)) continue;
+      seen.add(id);
+      if (!experiments.includes(experimentId)) experiments.push(experimentId);
+      runs.push({
+        id, experimentId, configHash: configHash(config), config, seedIndex: s,
+        dataset: config.dataset.name, arch, trainSize: config.trainSize, extra, label,
+      });
+    }
+  }
+  return { name, files, seeds, runs, experiments };
+}
+
+/** The dataset options that decide which pool a worker loads (its cache key). */
+export function datasetKey(config: ExperimentConfig): string {
+  const { name, path, pool, variant } = config.dataset;
+  return canonicalJson({ name, path, pool, variant });
+}

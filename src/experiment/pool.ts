@@ -1,0 +1,201 @@
+// Runs a plan's run specs across worker threads (default one per core), or in this thread
+// when `workers` is 0. Each worker loads a dataset at most once (a cache keyed by the dataset
+// options) and is preferably handed runs on the dataset it already holds. Every run is a pure
+// function of its config, so the numbers are the same bits whichever worker runs it and in
+// whatever order; callers store results by run id and aggregate in plan order.
+
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { ExperimentConfig } from '../config/schema.js';
+import type { RawDataset } from '../data/types.js';
+import { UserError } from '../errors.js';
+import { datasetKey, type RunSpec } from './plan.js';
+import { runExperiment } from './run.js';
+
+/** What a finished run keeps: enough to aggregate and report, no weights. */
+export interface RunRecord {
+  dataset: string;
+  datasetDescription: string;
+  metric: 'accuracy' | 'mse';
+  normalize: string;
+  sizes: number[];
+  poolSize: number;
+  trainSize: number;
+  distinctTrain: number;
+  testSize: number;
+  methods: Record<string, { perTurn: number[]; clean: number; noisy: number; trainLoss: number[] }>;
+}
+
+export interface RunProgress {
+  method: string;
+  methodIndex: number;
+  methods: number;
+  turn: number;
+  stepsDone: number;
+  stepsTotal: number;
+}
+
+/** A module exporting `loadDataset(options) → RawDataset`; by default the dataset registry. */
+export const DEFAULT_LOADER = new URL('../data/index.js', import.meta.url).href;
+
+type Loader = (opts: ExperimentConfig['dataset']) => RawDataset;
+
+export async function importLoader(url: string): Promise<Loader> {
+  const mod = (await import(url)) as { loadDataset?: Loader };
+  if (typeof mod.loadDataset !== 'function') throw new Error(`dataset loader ${url} exports no loadDataset`);
+  return mod.loadDataset;
+}
+
+/** One run with a per-thread dataset cache; shared by the workers and the in-thread mode. */
+export function executeRun(
+  config: ExperimentConfig, load: Loader, cache: Map<string, RawDataset>, onProgress?: (p: RunProgress) => void,
+): RunRecord {
+  const key = datasetKey(config);
+  let raw = cache.get(key);
+  if (!raw) {
+    raw = load({ ...config.dataset });
+    cache.set(key, raw);
+  }
+  let methodIndex = 0;
+  const r = runExperiment(config, raw, {
+    progressEvery: Math.max(1, Math.floor(config.stepsPerTurn / 4)),
+    events: onProgress && {
+      onMethodStart(_m, index) { methodIndex = index; },
+      onProgress(method, turn, stepsDone, stepsTotal) {
+        onProgress({ method, methodIndex, methods: config.methods.length, turn, stepsDone, stepsTotal });
+      },
+    },
+  });
+  const methods: RunRecord['methods'] = {};
+  for (const m of config.methods) {
+    const x = r.methods[m];
+    methods[m] = { perTurn: x.perTurn, clean: x.clean, noisy: x.noisy, trainLoss: x.trainLoss };
+  }
+  return {
+    dataset: r.dataset, datasetDescription: r.datasetDescription, metric: r.metric, normalize: r.normalize, sizes: r.sizes,
+    poolSize: r.poolSize, trainSize: r.trainSize, distinctTrain: r.distinctTrain, testSize: r.testSize, methods,
+  };
+}
+
+export interface PoolOptions {
+  /** Worker threads; 0 runs everything in this thread. Default: one per core. */
+  workers?: number;
+  /** URL of the dataset loader module (dependency injection for tests). */
+  loaderUrl?: string;
+  onStart?(spec: RunSpec, worker: number): void;
+  onProgress?(spec: RunSpec, worker: number, p: RunProgress): void;
+  /** Called once per finished run, in completion order; store the result here. */
+  onDone?(spec: RunSpec, record: RunRecord, worker: number, seconds: number): void;
+}
+
+/** A run failed: a UserError in the run (exit 2) or a crashed worker (a bug, exit 1). */
+export class RunFailure extends Error {
+  constructor(message: string, readonly userError: boolean) {
+    super(message);
+    this.name = 'RunFailure';
+  }
+}
+
+export function defaultWorkers(): number {
+  return availableParallelism();
+}
+
+export async function runPool(specs: RunSpec[], opts: PoolOptions = {}): Promise<void> {
+  const workers = Math.min(opts.workers ?? defaultWorkers(), specs.length);
+  const loaderUrl = opts.loaderUrl ?? DEFAULT_LOADER;
+  if (specs.length === 0) return;
+  if (workers <= 0) return runInThread(specs, loaderUrl, opts);
+
+  return new Promise<void>((resolve, reject) => {
+    const pending = [...specs];
+    const threads: { worker: Worker; busy: RunSpec | null; started: number; lastKey: string | null; done: boolean }[] = [];
+    let failed = false;
+    let finished = 0;
+
+    const fail = (err: Error) => {
+      if (failed) return;
+      failed = true;
+      for (const t of threads) void t.worker.terminate();
+      reject(err);
+    };
+
+    const next = (w: number) => {
+      const t = threads[w];
+      if (failed) return;
+      if (pending.length === 0) {
+        t.done = true;
+        void t.worker.terminate();
+        return;
+      }
+      // Prefer a run on the dataset this worker already holds.
+      let k = t.lastKey === null ? -1 : pending.findIndex((s) => datasetKey(s.config) === t.lastKey);
+      if (k < 0) k = 0;
+      const spec = pending.splice(k, 1)[0];
+      t.busy = spec;
+      t.started = performance.now();
+      t.lastKey = datasetKey(spec.config);
+      opts.onStart?.(spec, w);
+      t.worker.postMessage({ type: 'run', id: spec.id, config: spec.config });
+    };
+
+    for (let w = 0; w < workers; w++) {
+      const worker = new Worker(new URL('./pool-worker.js', import.meta.url), { workerData: { loaderUrl } });
+      const t = { worker, busy: null as RunSpec | null, started: 0, lastKey: null as string | null, done: false };
+      threads.push(t);
+      worker.on('message', (msg: WorkerMessage) => {
+        const spec = t.busy;
+        if (failed || !spec || msg.id !== spec.id) return;
+        if (msg.type === 'progress') opts.onProgress?.(spec, w, msg.progress);
+        else if (msg.type === 'done') {
+          t.busy = null;
+          try {
+            opts.onDone?.(spec, msg.record, w, (performance.now() - t.started) / 1000);
+          } catch (err) {
+            fail(err as Error);
+            return;
+          }
+          finished++;
+          if (finished === specs.length) {
+            failed = true; // settled: later exits are expected
+            for (const x of threads) void x.worker.terminate();
+            resolve();
+          } else next(w);
+        } else if (msg.type === 'error') {
+          fail(new RunFailure(`run ${spec.id} (${spec.label}, seed ${spec.config.seed}): ${msg.message}`, msg.userError));
+        }
+      });
+      worker.on('error', (err) => {
+        const where = t.busy ? `run ${t.busy.id} (${t.busy.label}, seed ${t.busy.config.seed})` : `worker ${w + 1}`;
+        fail(new RunFailure(`${where}: worker crashed: ${err.message}`, false));
+      });
+      worker.on('exit', (code) => {
+        if (failed || t.done) return;
+        const where = t.busy ? `run ${t.busy.id} (${t.busy.label}, seed ${t.busy.config.seed})` : `worker ${w + 1}`;
+        fail(new RunFailure(`${where}: worker exited unexpectedly with code ${code}`, false));
+      });
+      next(w);
+    }
+  });
+}
+
+async function runInThread(specs: RunSpec[], loaderUrl: string, opts: PoolOptions): Promise<void> {
+  const load = await importLoader(loaderUrl);
+  const cache = new Map<string, RawDataset>();
+  for (const spec of specs) {
+    opts.onStart?.(spec, 0);
+    const t0 = performance.now();
+    let record: RunRecord;
+    try {
+      record = executeRun(spec.config, load, cache, (p) => opts.onProgress?.(spec, 0, p));
+    } catch (err) {
+      const userError = err instanceof UserError;
+      throw new RunFailure(`run ${spec.id} (${spec.label}, seed ${spec.config.seed}): ${(err as Error).message}`, userError);
+    }
+    opts.onDone?.(spec, record, 0, (performance.now() - t0) / 1000);
+  }
+}
+
+export type WorkerMessage =
+  | { type: 'progress'; id: string; progress: RunProgress }
+  | { type: 'done'; id: string; record: RunRecord }
+  | { type: 'error'; id: string; message: string; userError: boolean };
