@@ -51,6 +51,8 @@ export const ExperimentSchema = z.strictObject({
   seed: z.number().int().default(5),
   /** Also write initial and final parameters and the training order (see README, "Saved weights"). */
   saveWeights: z.boolean().default(false),
+  /** Numeric engine: `fast` (WebAssembly SIMD, src/core/fast) or `reference` (plain TypeScript); same numbers to ~1e-10. */
+  engine: z.enum(['reference', 'fast']).default('fast'),
 });
 
 export type ExperimentConfig = z.output<typeof ExperimentSchema>;

@@ -1,14 +1,23 @@
-// Where the protocol gets its models. The reference engine is the plain Model; faster
-// engines plug in here without touching the learning rules or the protocol.
+// Where the protocol gets its models. The reference engine is the plain Model (the
+// straightforward implementation, kept as the reference); the fast engine runs the same
+// algebra in WebAssembly SIMD kernels (src/core/fast). Both implement Trainable.
 
+import { FastModel, methodOf } from './fast/engine.js';
 import { Model, type Trainable } from './model.js';
 import type { Network } from './network.js';
 import type { LearningRule } from './rules/rule.js';
 
-export const ENGINE_NAMES = ['reference'] as const;
+export const ENGINE_NAMES = ['reference', 'fast'] as const;
 export type EngineName = (typeof ENGINE_NAMES)[number];
 
-/** A model for method `id` that starts from a copy of `initial`'s weights. */
-export function createModel(id: string, initial: Network, rule: LearningRule<any>, _engine: EngineName = 'reference'): Trainable {
+/** fast passed the equivalence test (src/core/fast/engine.test.ts), so it is the default. */
+export const DEFAULT_ENGINE: EngineName = 'fast';
+
+/**
+ * A model for method `id` that starts from a copy of `initial`'s weights. A rule the fast
+ * engine has no kernel for runs on the reference engine.
+ */
+export function createModel(id: string, initial: Network, rule: LearningRule<any>, engine: EngineName = DEFAULT_ENGINE): Trainable {
+  if (engine === 'fast' && methodOf(rule.id)) return new FastModel(id, initial, rule);
   return new Model(id, initial.clone(), rule);
 }

@@ -86,7 +86,7 @@ export function runExperiment(config: ExperimentConfig, raw: RawDataset, opts: R
   config.methods.forEach((id, mi) => {
     const rule = ruleFor(id);
     if ('error' in rule) throw new UserError(`methods: ${rule.error}`);
-    const model = createModel(id, initial, rule);
+    const model = createModel(id, initial, rule, config.engine);
     models.push(model);
     const result: MethodResult = { perTurn: [], clean: NaN, noisy: NaN, trainLoss: [] };
     if (opts.keepParams) result.initial = model.params();

@@ -1,0 +1,207 @@
+// The fast engine: one WebAssembly instance (SIMD kernels compiled from kernels.as) per
+// model. Same algebra as the reference path (src/core/model.ts + rules), different layout:
+// see kernels.as. This file moves weights in and out of the instance and implements the
+// Trainable interface the protocol uses.
+
+import type { Trainable } from '../model.js';
+import type { Network } from '../network.js';
+import type { LayerParams, LearningRule } from '../rules/rule.js';
+import { KERNELS_WASM_BASE64 } from './kernels-wasm.js';
+
+// The few WebAssembly JS-API types used here (the ES2022 lib this project compiles with has none).
+interface WasmMemory { readonly buffer: ArrayBuffer }
+interface WasmModule { readonly kind?: 'module' }
+declare const WebAssembly: {
+  Module: new (bytes: Uint8Array) => WasmModule;
+  Instance: new (module: WasmModule, imports: Record<string, Record<string, unknown>>) => { readonly exports: unknown };
+};
+
+/** Method codes as in kernels.as. */
+const METHOD_CODE = { sgd: 0, l2: 1, 'weight-decay': 2, dwm: 3, 'dwm-stable': 4 } as const;
+
+/** Rows copied into the instance per evaluation block. */
+const EVAL_ROWS = 256;
+
+/** Default: fold a DWM row scale back into its vector when it drops below this. */
+export const DEFAULT_RENORM_BELOW = 2 ** -40;
+
+interface Exports {
+  memory: WasmMemory;
+  begin(layers: number): void;
+  setLayer(l: number, nIn: number, nOut: number): void;
+  init(method: number, loss: number, lambda: number, renorm: number, evalRows: number): void;
+  tablePtr(): number;
+  inputPtr(): number;
+  rowsPtr(): number;
+  rowsYPtr(): number;
+  getSigma(): number;
+  ready(): void;
+  step(target: number, lr: number): number;
+  prepareEval(): void;
+  scoreRows(count: number, metric: number): number;
+}
+
+let compiled: WasmModule | null = null;
+
+function wasmModule(): WasmModule {
+  if (!compiled) {
+    const bytes = Uint8Array.from(atob(KERNELS_WASM_BASE64), (c) => c.charCodeAt(0));
+    compiled = new WebAssembly.Module(bytes);
+  }
+  return compiled;
+}
+
+/** Method code and λ of a rule id (`sgd`, `dwm`, `dwm-stable`, `l2-<λ>`, `weight-decay-<λ>`), or null. */
+export function methodOf(id: string): { code: number; lambda: number } | null {
+  if (id === 'sgd' || id === 'dwm' || id === 'dwm-stable') return { code: METHOD_CODE[id], lambda: 0 };
+  for (const prefix of ['l2', 'weight-decay'] as const) {
+    if (id.startsWith(prefix + '-')) {
+      const lambda = Number(id.slice(prefix.length + 1));
+      if (Number.isFinite(lambda) && lambda >= 0) return { code: METHOD_CODE[prefix], lambda };
+    }
+  }
+  return null;
+}
+
+// Layer-table fields (byte offsets, as in kernels.as).
+const F = { nIn: 0, nOut: 4, P: 8, nInP: 12, W: 16, W1: 20, W2: 24, b: 28, s1: 44, s2: 48 } as const;
+const ROW = 80;
+
+export interface FastOptions {
+  /** Fold DWM row scales below this back into their vectors (tests raise it to exercise the fold). */
+  renormBelow?: number;
+}
+
+export class FastModel implements Trainable {
+  readonly id: string;
+  private readonly ex: Exports;
+  private readonly sizes: number[];
+  private readonly dual: boolean;
+  private readonly nIn: number;
+  private input!: Float32Array;
+  private rows!: Float32Array;
+  private rowsY!: Float32Array;
+
+  constructor(id: string, initial: Network, rule: LearningRule<any>, opts: FastOptions = {}) {
+    const m = methodOf(rule.id);
+    if (!m) throw new Error(`fast engine: no kernel for method '${rule.id}'`);
+    this.id = id;
+    this.sizes = [...initial.sizes];
+    this.nIn = initial.nInputs;
+    this.dual = m.code === METHOD_CODE.dwm || m.code === METHOD_CODE['dwm-stable'];
+    const instance = new WebAssembly.Instance(wasmModule(), {
+      env: { abort: () => { throw new Error('fast engine: wasm abort'); } },
+    });
+    this.ex = instance.exports as unknown as Exports;
+    const L = initial.layers.length;
+    this.ex.begin(L);
+    for (let l = 0; l < L; l++) this.ex.setLayer(l, initial.layers[l].nIn, initial.layers[l].nOut);
+    this.ex.init(m.code, initial.loss === 'mse' ? 1 : 0, m.lambda, opts.renormBelow ?? DEFAULT_RENORM_BELOW, EVAL_ROWS);
+    this.bindViews();
+    this.writeInitial(initial);
+    this.ex.ready();
+  }
+
+  private bindViews(): void {
+    const buf = this.ex.memory.buffer;
+    this.input = new Float32Array(buf, this.ex.inputPtr(), this.nIn);
+    this.rows = new Float32Array(buf, this.ex.rowsPtr(), EVAL_ROWS * this.nIn);
+    this.rowsY = new Float32Array(buf, this.ex.rowsYPtr(), EVAL_ROWS);
+  }
+
+  private field(l: number, f: number): number {
+    return new Int32Array(this.ex.memory.buffer, this.ex.tablePtr() + l * ROW + f, 1)[0];
+  }
+
+  private f64(ptr: number, n: number): Float64Array {
+    return new Float64Array(this.ex.memory.buffer, ptr, n);
+  }
+
+  /** Writes the initial effective weights: W1 = W, W2 = 0 for DWM (PAPER.md §2), biases. */
+  private writeInitial(net: Network): void {
+    for (let l = 0; l < net.layers.length; l++) {
+      const { nIn, nOut, W, b } = net.layers[l];
+      const P = this.field(l, F.P);
+      this.f64(this.field(l, F.b), nOut).set(b);
+      if (l === 0) {
+        const stride = this.dual ? 2 * P : P;
+        const V = this.f64(this.field(0, F.W), nIn * stride);
+        for (let j = 0; j < nOut; j++) for (let i = 0; i < nIn; i++) V[i * stride + j] = W[j * nIn + i];
+      } else {
+        const nInP = this.field(l, F.nInP);
+        const targets = this.dual ? [F.W, F.W1] : [F.W];
+        for (const f of targets) {
+          const M = this.f64(this.field(l, f), P * nInP);
+          for (let j = 0; j < nOut; j++) for (let i = 0; i < nIn; i++) M[j * nInP + i] = W[j * nIn + i];
+        }
+      }
+    }
+  }
+
+  step(x: Float32Array, index: number, target: number, lr: number): number {
+    const base = index * this.nIn;
+    this.input.set(x.subarray(base, base + this.nIn));
+    return this.ex.step(target, lr);
+  }
+
+  score(x: Float32Array, indices: Int32Array, count: number, y: Float32Array, metric: 'accuracy' | 'mse'): number {
+    const n = this.nIn;
+    const code = metric === 'accuracy' ? 0 : 1;
+    this.ex.prepareEval();
+    let total = 0;
+    for (let start = 0; start < count; start += EVAL_ROWS) {
+      const m = Math.min(EVAL_ROWS, count - start);
+      for (let k = 0; k < m; k++) {
+        const i = indices[start + k];
+        this.rows.set(x.subarray(i * n, i * n + n), k * n);
+        this.rowsY[k] = y[i];
+      }
+      total += this.ex.scoreRows(m, code);
+    }
+    return total;
+  }
+
+  /** Parameters in the reference layout (row-major n_out × n_in), scales folded in. */
+  params(): LayerParams[] {
+    const out: LayerParams[] = [];
+    const sigma = this.ex.getSigma();
+    for (let l = 0; l + 1 < this.sizes.length; l++) {
+      const nIn = this.sizes[l];
+      const nOut = this.sizes[l + 1];
+      const P = this.field(l, F.P);
+      const b = this.f64(this.field(l, F.b), nOut).slice();
+      const W = new Float64Array(nOut * nIn);
+      if (l === 0) {
+        if (this.dual) {
+          const V = this.f64(this.field(0, F.W), nIn * 2 * P);
+          const s1 = this.f64(this.field(0, F.s1), nOut);
+          const s2 = this.f64(this.field(0, F.s2), nOut);
+          const W1 = new Float64Array(nOut * nIn);
+          const W2 = new Float64Array(nOut * nIn);
+          for (let j = 0; j < nOut; j++) {
+            for (let i = 0; i < nIn; i++) {
+              W1[j * nIn + i] = s1[j] * V[i * 2 * P + j];
+              W2[j * nIn + i] = s2[j] * V[i * 2 * P + P + j];
+              W[j * nIn + i] = W1[j * nIn + i] - W2[j * nIn + i];
+            }
+          }
+          out.push({ W1, W2, W, b });
+        } else {
+          const U = this.f64(this.field(0, F.W), nIn * P);
+          for (let j = 0; j < nOut; j++) for (let i = 0; i < nIn; i++) W[j * nIn + i] = sigma * U[i * P + j];
+          out.push({ W, b });
+        }
+      } else {
+        const nInP = this.field(l, F.nInP);
+        const read = (f: number) => {
+          const M = this.f64(this.field(l, f), P * nInP);
+          const R = new Float64Array(nOut * nIn);
+          for (let j = 0; j < nOut; j++) for (let i = 0; i < nIn; i++) R[j * nIn + i] = M[j * nInP + i];
+          return R;
+        };
+        out.push(this.dual ? { W1: read(F.W1), W2: read(F.W2), W: read(F.W), b } : { W: read(F.W), b });
+      }
+    }
+    return out;
+  }
+}

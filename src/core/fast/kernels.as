@@ -1,0 +1,686 @@
+// AssemblyScript source of the fast engine's WebAssembly SIMD kernels (one model per
+// instance). `npm run build:wasm` compiles it (src/core/fast/build-wasm.mjs) into the
+// base64 module src/core/fast/kernels-wasm.ts. The algebra is PAPER.md §2–4 exactly; what
+// differs from the reference path (src/core/model.ts + rules) is only the layout:
+//
+// - Layer 0 is stored input-major: for input feature i one contiguous run of P weights
+//   (P = n_out padded to a multiple of 8), so the sparse forward z += a_i·W[i,:] over the
+//   non-zero inputs and the sparse update are contiguous SIMD multiply-adds.
+// - DWM layer 0 keeps every row as scale × vector: W1[j,:] = s1_j·V1[:,j], W2 likewise.
+//   The pull (1 − r)·row + r·a becomes s ← (1 − r)s, V ← V + (r/s)·a on the non-zero
+//   inputs only. A scale below `renormBelow` is folded back into its vector. Per input i
+//   the memory holds [V1[i, 0..P) | V2[i, 0..P)].
+// - sgd / l2 / weight-decay layer 0 is σ·U with one scale σ per layer, so the decay of
+//   l2 and weight-decay is one multiply; ‖U‖² is kept up to date by the update itself.
+// - Layers ≥ 1 (small) are row-major n_out × nInP (nInP = previous P), effective weights
+//   materialised, updated densely by rows as in the reference.
+// Everything is float64, as in the reference.
+
+// Method codes (fast/engine.ts mirrors them).
+const SGD: i32 = 0;
+const L2: i32 = 1;
+const WD: i32 = 2;
+const DWM: i32 = 3;
+const DWM_STABLE: i32 = 4;
+
+// Layer table: 20 fields of 4 bytes per layer.
+const F_NIN: usize = 0;
+const F_NOUT: usize = 4;
+const F_P: usize = 8;
+const F_NINP: usize = 12;
+const F_W: usize = 16; // layer 0: V (dwm) or U; layers ≥ 1: effective W
+const F_W1: usize = 20;
+const F_W2: usize = 24;
+const F_B: usize = 28;
+const F_Z: usize = 32;
+const F_ACT: usize = 36; // output activations (ReLU of z; z itself for the last layer)
+const F_DELTA: usize = 40;
+const F_S1: usize = 44;
+const F_S2: usize = 48;
+const F_A: usize = 52;
+const F_C1: usize = 56;
+const F_C2: usize = 60;
+const F_NORMSQ: usize = 64; // layers ≥ 1, l2: ‖W‖² (f64 at this address)
+const ROW: usize = 80;
+
+let nLayers: i32 = 0;
+let table: usize = 0;
+let method: i32 = 0;
+let lossKind: i32 = 0; // 0 softmax cross-entropy, 1 mse
+let lambda: f64 = 0;
+let renormBelow: f64 = 0;
+let sigma: f64 = 1; // layer-0 scale of sgd-family models
+let sumsq: f64 = 0; // ‖U‖² of layer 0 (l2)
+let steps: i32 = 0;
+
+let inputF32: usize = 0; // n_in float32: the sample the caller copies in
+let aC: usize = 0; // compacted non-zero input values (f64)
+let idx: usize = 0; // their indices (i32)
+let nnz: i32 = 0;
+let evalW: usize = 0; // layer-0 effective weights for evaluation, input-major n_in × P
+let rowsF32: usize = 0; // evaluation block: rows × n_in float32
+let rowsY: usize = 0; // evaluation block targets (f32)
+let maxRows: i32 = 0;
+
+function fld(l: i32, f: usize): usize {
+  return <usize>load<i32>(table + <usize>l * ROW + f);
+}
+
+function alloc(bytes: usize): usize {
+  const p = heap.alloc((bytes + 15) & ~15);
+  memory.fill(p, 0, bytes);
+  return p;
+}
+
+export function begin(layers: i32): void {
+  nLayers = layers;
+  table = alloc(<usize>layers * ROW);
+}
+
+export function setLayer(l: i32, nIn: i32, nOut: i32): void {
+  const t = table + <usize>l * ROW;
+  store<i32>(t + F_NIN, nIn);
+  store<i32>(t + F_NOUT, nOut);
+  store<i32>(t + F_P, (nOut + 7) & ~7);
+}
+
+/** Lays out every buffer; weights start at 0 (the caller writes the initial network). */
+export function init(methodCode: i32, loss: i32, lam: f64, renorm: f64, evalRows: i32): void {
+  method = methodCode;
+  lossKind = loss;
+  lambda = lam;
+  renormBelow = renorm;
+  const dual = method == DWM || method == DWM_STABLE;
+  const nIn0 = <usize>fld(0, F_NIN);
+  inputF32 = alloc(nIn0 * 4);
+  aC = alloc(nIn0 * 8);
+  idx = alloc(nIn0 * 4);
+  maxRows = evalRows;
+  rowsF32 = alloc(<usize>evalRows * nIn0 * 4);
+  rowsY = alloc(<usize>evalRows * 4);
+  for (let l = 0; l < nLayers; l++) {
+    const t = table + <usize>l * ROW;
+    const nIn = fld(l, F_NIN);
+    const P = fld(l, F_P);
+    const nInP = l == 0 ? nIn : fld(l - 1, F_P);
+    store<i32>(t + F_NINP, <i32>nInP);
+    if (l == 0) {
+      store<i32>(t + F_W, <i32>alloc(nIn * P * 8 * (dual ? 2 : 1)));
+      evalW = alloc(nIn * P * 8);
+    } else {
+      store<i32>(t + F_W, <i32>alloc(P * nInP * 8));
+      if (dual) {
+        store<i32>(t + F_W1, <i32>alloc(P * nInP * 8));
+        store<i32>(t + F_W2, <i32>alloc(P * nInP * 8));
+      }
+    }
+    store<i32>(t + F_B, <i32>alloc(P * 8));
+    store<i32>(t + F_Z, <i32>alloc(P * 8));
+    store<i32>(t + F_ACT, l + 1 == nLayers ? load<i32>(t + F_Z) : <i32>alloc(P * 8));
+    store<i32>(t + F_DELTA, <i32>alloc(P * 8));
+    const s1 = alloc(P * 8);
+    const s2 = alloc(P * 8);
+    const A = alloc(P * 8);
+    for (let j: usize = 0; j < P; j++) {
+      store<f64>(s1 + j * 8, 1);
+      store<f64>(s2 + j * 8, 1);
+      store<f64>(A + j * 8, 1);
+    }
+    store<i32>(t + F_S1, <i32>s1);
+    store<i32>(t + F_S2, <i32>s2);
+    store<i32>(t + F_A, <i32>A);
+    store<i32>(t + F_C1, <i32>alloc(P * 8));
+    store<i32>(t + F_C2, <i32>alloc(P * 8));
+  }
+  sigma = 1;
+  steps = 0;
+}
+
+export function tablePtr(): usize { return table; }
+export function inputPtr(): usize { return inputF32; }
+export function rowsPtr(): usize { return rowsF32; }
+export function rowsYPtr(): usize { return rowsY; }
+export function evalWPtr(): usize { return evalW; }
+export function getSigma(): f64 { return sigma; }
+
+/** After the caller wrote the initial weights: norms the l2 rule needs. */
+export function ready(): void {
+  if (method == L2) {
+    sumsq = sumSquares(fld(0, F_W), fld(0, F_NIN) * fld(0, F_P));
+    for (let l = 1; l < nLayers; l++) {
+      const t = table + <usize>l * ROW;
+      store<f64>(t + F_NORMSQ, sumSquares(fld(l, F_W), fld(l, F_P) * fld(l, F_NINP)));
+    }
+  }
+}
+
+function sumSquares(p: usize, n: usize): f64 {
+  let acc = f64x2.splat(0);
+  for (let k: usize = 0; k < n; k += 2) {
+    const v = v128.load(p + k * 8);
+    acc = f64x2.add(acc, f64x2.mul(v, v));
+  }
+  return f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+}
+
+// ---------------------------------------------------------------- forward
+
+/** Non-zero entries of the float32 sample at `src` (n values) into aC / idx. */
+function gather(src: usize, n: i32): void {
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    const v = <f64>load<f32>(src + (<usize>i << 2));
+    if (v != 0) {
+      store<f64>(aC + (<usize>k << 3), v);
+      store<i32>(idx + (<usize>k << 2), i);
+      k++;
+    }
+  }
+  nnz = k;
+}
+
+/** out[0..P) = Σ_k aC[k]·M[idx[k], 0..P), M input-major with row stride `stride` bytes. */
+function sparseColumns(M: usize, stride: usize, P: usize, out: usize): void {
+  for (let jb: usize = 0; jb < P; jb += 8) {
+    let c0 = f64x2.splat(0);
+    let c1 = f64x2.splat(0);
+    let c2 = f64x2.splat(0);
+    let c3 = f64x2.splat(0);
+    const base = M + jb * 8;
+    for (let k = 0; k < nnz; k++) {
+      const i = <usize>load<i32>(idx + (<usize>k << 2));
+      const av = f64x2.splat(load<f64>(aC + (<usize>k << 3)));
+      const p = base + i * stride;
+      c0 = f64x2.add(c0, f64x2.mul(v128.load(p), av));
+      c1 = f64x2.add(c1, f64x2.mul(v128.load(p, 16), av));
+      c2 = f64x2.add(c2, f64x2.mul(v128.load(p, 32), av));
+      c3 = f64x2.add(c3, f64x2.mul(v128.load(p, 48), av));
+    }
+    const o = out + jb * 8;
+    v128.store(o, c0);
+    v128.store(o, c1, 16);
+    v128.store(o, c2, 32);
+    v128.store(o, c3, 48);
+  }
+}
+
+/** DWM layer 0: z = b + s1 ⊙ (V1ᵀa) − s2 ⊙ (V2ᵀa), both sums in one pass. */
+function forward0Dual(): void {
+  const P = fld(0, F_P);
+  const V = fld(0, F_W);
+  const stride = P * 16;
+  const b = fld(0, F_B);
+  const s1 = fld(0, F_S1);
+  const s2 = fld(0, F_S2);
+  const z = fld(0, F_Z);
+  for (let jb: usize = 0; jb < P; jb += 8) {
+    let p0 = f64x2.splat(0);
+    let p1 = f64x2.splat(0);
+    let p2 = f64x2.splat(0);
+    let p3 = f64x2.splat(0);
+    let n0 = f64x2.splat(0);
+    let n1 = f64x2.splat(0);
+    let n2 = f64x2.splat(0);
+    let n3 = f64x2.splat(0);
+    const base = V + jb * 8;
+    const off2 = P * 8;
+    for (let k = 0; k < nnz; k++) {
+      const i = <usize>load<i32>(idx + (<usize>k << 2));
+      const av = f64x2.splat(load<f64>(aC + (<usize>k << 3)));
+      const p = base + i * stride;
+      const q = p + off2;
+      p0 = f64x2.add(p0, f64x2.mul(v128.load(p), av));
+      p1 = f64x2.add(p1, f64x2.mul(v128.load(p, 16), av));
+      p2 = f64x2.add(p2, f64x2.mul(v128.load(p, 32), av));
+      p3 = f64x2.add(p3, f64x2.mul(v128.load(p, 48), av));
+      n0 = f64x2.add(n0, f64x2.mul(v128.load(q), av));
+      n1 = f64x2.add(n1, f64x2.mul(v128.load(q, 16), av));
+      n2 = f64x2.add(n2, f64x2.mul(v128.load(q, 32), av));
+      n3 = f64x2.add(n3, f64x2.mul(v128.load(q, 48), av));
+    }
+    const o = jb * 8;
+    v128.store(z + o, f64x2.sub(f64x2.add(v128.load(b + o), f64x2.mul(v128.load(s1 + o), p0)), f64x2.mul(v128.load(s2 + o), n0)));
+    v128.store(z + o, f64x2.sub(f64x2.add(v128.load(b + o, 16), f64x2.mul(v128.load(s1 + o, 16), p1)), f64x2.mul(v128.load(s2 + o, 16), n1)), 16);
+    v128.store(z + o, f64x2.sub(f64x2.add(v128.load(b + o, 32), f64x2.mul(v128.load(s1 + o, 32), p2)), f64x2.mul(v128.load(s2 + o, 32), n2)), 32);
+    v128.store(z + o, f64x2.sub(f64x2.add(v128.load(b + o, 48), f64x2.mul(v128.load(s1 + o, 48), p3)), f64x2.mul(v128.load(s2 + o, 48), n3)), 48);
+  }
+}
+
+/** Layer 0 with one scale: z = b + scale·(Mᵀa). */
+function forward0Scaled(M: usize, scale: f64): void {
+  const P = fld(0, F_P);
+  const z = fld(0, F_Z);
+  const b = fld(0, F_B);
+  sparseColumns(M, P * 8, P, z);
+  const sv = f64x2.splat(scale);
+  for (let j: usize = 0; j < P; j += 2) {
+    v128.store(z + j * 8, f64x2.add(v128.load(b + j * 8), f64x2.mul(sv, v128.load(z + j * 8))));
+  }
+}
+
+function relu(l: i32): void {
+  const P = fld(l, F_P);
+  const z = fld(l, F_Z);
+  const a = fld(l, F_ACT);
+  for (let j: usize = 0; j < P; j++) {
+    const v = load<f64>(z + j * 8);
+    store<f64>(a + j * 8, v > 0 ? v : 0);
+  }
+}
+
+/** Layers ≥ 1: z_j = b_j + W[j,:]·a, row-major, dense over the padded input. */
+function forwardDense(l: i32): void {
+  const nOut = fld(l, F_NOUT);
+  const nInP = fld(l, F_NINP);
+  const W = fld(l, F_W);
+  const b = fld(l, F_B);
+  const z = fld(l, F_Z);
+  const a = fld(l - 1, F_ACT);
+  for (let j: usize = 0; j < nOut; j++) {
+    const row = W + j * nInP * 8;
+    let c0 = f64x2.splat(0);
+    let c1 = f64x2.splat(0);
+    let i: usize = 0;
+    for (; i + 4 <= nInP; i += 4) {
+      c0 = f64x2.add(c0, f64x2.mul(v128.load(row + i * 8), v128.load(a + i * 8)));
+      c1 = f64x2.add(c1, f64x2.mul(v128.load(row + i * 8, 16), v128.load(a + i * 8, 16)));
+    }
+    for (; i < nInP; i += 2) c0 = f64x2.add(c0, f64x2.mul(v128.load(row + i * 8), v128.load(a + i * 8)));
+    c0 = f64x2.add(c0, c1);
+    store<f64>(z + j * 8, load<f64>(b + j * 8) + (f64x2.extract_lane(c0, 0) + f64x2.extract_lane(c0, 1)));
+  }
+}
+
+/** Forward pass of the sample in aC / idx; layer 0 from `M` (training layout) or evalW. */
+function forward(useEval: bool): void {
+  if (useEval) forward0Scaled(evalW, 1);
+  else if (method == DWM || method == DWM_STABLE) forward0Dual();
+  else forward0Scaled(fld(0, F_W), sigma);
+  for (let l = 1; l < nLayers; l++) {
+    relu(l - 1);
+    forwardDense(l);
+  }
+}
+
+// ---------------------------------------------------------------- backward
+
+/** δ of the last layer from the loss; returns the loss (PAPER.md §5). */
+function lossDelta(target: f64): f64 {
+  const L = nLayers - 1;
+  const n = fld(L, F_NOUT);
+  const z = fld(L, F_Z);
+  const d = fld(L, F_DELTA);
+  if (lossKind == 1) {
+    const e = load<f64>(z) - target;
+    store<f64>(d, 2 * e);
+    return e * e;
+  }
+  let max = -Infinity;
+  for (let i: usize = 0; i < n; i++) {
+    const v = load<f64>(z + i * 8);
+    if (v > max) max = v;
+  }
+  let sum: f64 = 0;
+  for (let i: usize = 0; i < n; i++) {
+    const e = Math.exp(load<f64>(z + i * 8) - max);
+    store<f64>(d + i * 8, e);
+    sum += e;
+  }
+  for (let i: usize = 0; i < n; i++) store<f64>(d + i * 8, load<f64>(d + i * 8) / sum);
+  const label = <usize>(<i32>target);
+  const p = load<f64>(d + label * 8);
+  store<f64>(d + label * 8, p - 1);
+  return -Math.log(p > 0 ? p : 5e-324);
+}
+
+/** δ_{l−1} = (Wᵀδ_l) ⊙ 1[z_{l−1} > 0], with the weights before the step; rows with δ = 0 skipped. */
+function backwardDense(l: i32): void {
+  const nOut = fld(l, F_NOUT);
+  const nInP = fld(l, F_NINP);
+  const W = fld(l, F_W);
+  const d = fld(l, F_DELTA);
+  const dIn = fld(l - 1, F_DELTA);
+  const zIn = fld(l - 1, F_Z);
+  memory.fill(dIn, 0, nInP * 8);
+  for (let j: usize = 0; j < nOut; j++) {
+    const dj = load<f64>(d + j * 8);
+    if (dj == 0) continue;
+    const dv = f64x2.splat(dj);
+    const row = W + j * nInP * 8;
+    for (let i: usize = 0; i < nInP; i += 2) {
+      v128.store(dIn + i * 8, f64x2.add(v128.load(dIn + i * 8), f64x2.mul(v128.load(row + i * 8), dv)));
+    }
+  }
+  const nIn = fld(l, F_NIN);
+  for (let i: usize = 0; i < nIn; i++) if (!(load<f64>(zIn + i * 8) > 0)) store<f64>(dIn + i * 8, 0);
+}
+
+// ---------------------------------------------------------------- updates
+
+/** The pull r of neuron j for |δ| = mag (PAPER.md §2, §3). */
+function pull(A: usize, j: usize, mag: f64, lr: f64): f64 {
+  if (method == DWM_STABLE) return lr * Math.min((0.1 * mag) / load<f64>(A + j * 8), 1);
+  return lr * mag;
+}
+
+/** Folds the scale of column j of one side of the DWM layer 0 into its vector: V[:,j] *= s; s = 1. */
+function foldColumn(side: usize, s: usize, j: usize, P: usize, nIn: usize, extra: f64, keepDense: f64): void {
+  // extra/keepDense let the overshoot path (r ≥ 1/2) apply (1 − r) densely at the same time.
+  const c = load<f64>(s + j * 8) * keepDense;
+  const stride = P * 16;
+  for (let i: usize = 0; i < nIn; i++) {
+    const p = side + i * stride + j * 8;
+    store<f64>(p, load<f64>(p) * c);
+  }
+  store<f64>(s + j * 8, 1);
+  if (extra != 0) {
+    for (let k = 0; k < nnz; k++) {
+      const i = <usize>load<i32>(idx + (<usize>k << 2));
+      const p = side + i * stride + j * 8;
+      store<f64>(p, load<f64>(p) + extra * load<f64>(aC + (<usize>k << 3)));
+    }
+  }
+}
+
+function updateLayer0Dual(lr: f64): void {
+  const nIn = fld(0, F_NIN);
+  const nOut = fld(0, F_NOUT);
+  const P = fld(0, F_P);
+  const V = fld(0, F_W);
+  const d = fld(0, F_DELTA);
+  const s1 = fld(0, F_S1);
+  const s2 = fld(0, F_S2);
+  const A = fld(0, F_A);
+  const c1 = fld(0, F_C1);
+  const c2 = fld(0, F_C2);
+  const b = fld(0, F_B);
+  memory.fill(c1, 0, P * 8);
+  memory.fill(c2, 0, P * 8);
+  for (let j: usize = 0; j < nOut; j++) {
+    const dj = load<f64>(d + j * 8);
+    store<f64>(b + j * 8, load<f64>(b + j * 8) - lr * dj);
+    if (dj == 0) continue;
+    const mag = dj < 0 ? -dj : dj;
+    const r = pull(A, j, mag, lr);
+    const s = dj < 0 ? s1 : s2;
+    const c = dj < 0 ? c1 : c2;
+    const side = dj < 0 ? V : V + P * 8;
+    const keep = 1 - r;
+    if (keep < 0.5) {
+      // Overshoot (plain DWM with η|δ| > 1/2): apply the pull densely, no scale trick.
+      foldColumn(side, s, j, P, nIn, r, keep);
+    } else {
+      const sNew = load<f64>(s + j * 8) * keep;
+      store<f64>(s + j * 8, sNew);
+      store<f64>(c + j * 8, r / sNew);
+    }
+    if (method == DWM_STABLE) store<f64>(A + j * 8, (1 - lr) * load<f64>(A + j * 8) + lr * mag);
+  }
+  // V[i, j] += c_j·a_i over the non-zero inputs, both sides, blocks of 8 neurons.
+  const stride = P * 16;
+  const off2 = P * 8;
+  for (let jb: usize = 0; jb < P; jb += 8) {
+    const o = jb * 8;
+    const a0 = v128.load(c1 + o);
+    const a1 = v128.load(c1 + o, 16);
+    const a2 = v128.load(c1 + o, 32);
+    const a3 = v128.load(c1 + o, 48);
+    const e0 = v128.load(c2 + o);
+    const e1 = v128.load(c2 + o, 16);
+    const e2 = v128.load(c2 + o, 32);
+    const e3 = v128.load(c2 + o, 48);
+    const any1 = v128.any_true(v128.or(v128.or(a0, a1), v128.or(a2, a3)));
+    const any2 = v128.any_true(v128.or(v128.or(e0, e1), v128.or(e2, e3)));
+    const base = V + o;
+    if (any1 && any2) {
+      for (let k = 0; k < nnz; k++) {
+        const i = <usize>load<i32>(idx + (<usize>k << 2));
+        const av = f64x2.splat(load<f64>(aC + (<usize>k << 3)));
+        const p = base + i * stride;
+        const q = p + off2;
+        v128.store(p, f64x2.add(v128.load(p), f64x2.mul(a0, av)));
+        v128.store(p, f64x2.add(v128.load(p, 16), f64x2.mul(a1, av)), 16);
+        v128.store(p, f64x2.add(v128.load(p, 32), f64x2.mul(a2, av)), 32);
+        v128.store(p, f64x2.add(v128.load(p, 48), f64x2.mul(a3, av)), 48);
+        v128.store(q, f64x2.add(v128.load(q), f64x2.mul(e0, av)));
+        v128.store(q, f64x2.add(v128.load(q, 16), f64x2.mul(e1, av)), 16);
+        v128.store(q, f64x2.add(v128.load(q, 32), f64x2.mul(e2, av)), 32);
+        v128.store(q, f64x2.add(v128.load(q, 48), f64x2.mul(e3, av)), 48);
+      }
+    } else if (any1 || any2) {
+      const p0 = any1 ? base : base + off2;
+      const g0 = any1 ? a0 : e0;
+      const g1 = any1 ? a1 : e1;
+      const g2 = any1 ? a2 : e2;
+      const g3 = any1 ? a3 : e3;
+      for (let k = 0; k < nnz; k++) {
+        const i = <usize>load<i32>(idx + (<usize>k << 2));
+        const av = f64x2.splat(load<f64>(aC + (<usize>k << 3)));
+        const p = p0 + i * stride;
+        v128.store(p, f64x2.add(v128.load(p), f64x2.mul(g0, av)));
+        v128.store(p, f64x2.add(v128.load(p, 16), f64x2.mul(g1, av)), 16);
+        v128.store(p, f64x2.add(v128.load(p, 32), f64x2.mul(g2, av)), 32);
+        v128.store(p, f64x2.add(v128.load(p, 48), f64x2.mul(g3, av)), 48);
+      }
+    }
+  }
+  // Fold scales that became small (the product s·V stays exact in value, only rescaled).
+  for (let j: usize = 0; j < nOut; j++) {
+    if (load<f64>(s1 + j * 8) < renormBelow) foldColumn(V, s1, j, P, nIn, 0, 1);
+    if (load<f64>(s2 + j * 8) < renormBelow) foldColumn(V + P * 8, s2, j, P, nIn, 0, 1);
+  }
+}
+
+function rescaleLayer0(): void {
+  // σ folded back into U: U ← σU, σ = 1.
+  const n = fld(0, F_NIN) * fld(0, F_P);
+  const U = fld(0, F_W);
+  const sv = f64x2.splat(sigma);
+  for (let k: usize = 0; k < n; k += 2) v128.store(U + k * 8, f64x2.mul(v128.load(U + k * 8), sv));
+  sigma = 1;
+  if (method == L2) sumsq = sumSquares(U, n);
+}
+
+function updateLayer0Plain(lr: f64): void {
+  const nOut = fld(0, F_NOUT);
+  const P = fld(0, F_P);
+  const U = fld(0, F_W);
+  const d = fld(0, F_DELTA);
+  const c = fld(0, F_C1);
+  const b = fld(0, F_B);
+  // Decay first (it acts on the pre-step W, as δ was computed with it), then the data step.
+  if (method == WD) sigma *= 1 - lr * lambda;
+  else if (method == L2) {
+    const norm = sigma * Math.sqrt(sumsq);
+    if (norm > 0) sigma *= 1 - (lr * lambda) / norm;
+  }
+  memory.fill(c, 0, P * 8);
+  const inv = -lr / sigma;
+  for (let j: usize = 0; j < nOut; j++) {
+    const dj = load<f64>(d + j * 8);
+    store<f64>(b + j * 8, load<f64>(b + j * 8) - lr * dj);
+    if (dj != 0) store<f64>(c + j * 8, inv * dj);
+  }
+  const stride = P * 8;
+  let dsum = f64x2.splat(0);
+  for (let jb: usize = 0; jb < P; jb += 8) {
+    const o = jb * 8;
+    const g0 = v128.load(c + o);
+    const g1 = v128.load(c + o, 16);
+    const g2 = v128.load(c + o, 32);
+    const g3 = v128.load(c + o, 48);
+    if (!v128.any_true(v128.or(v128.or(g0, g1), v128.or(g2, g3)))) continue;
+    const base = U + o;
+    if (method == L2) {
+      // Track ‖U‖²: Σ (new² − old²) = Σ (new − old)(new + old).
+      for (let k = 0; k < nnz; k++) {
+        const i = <usize>load<i32>(idx + (<usize>k << 2));
+        const av = f64x2.splat(load<f64>(aC + (<usize>k << 3)));
+        const p = base + i * stride;
+        const o0 = v128.load(p);
+        const o1 = v128.load(p, 16);
+        const o2 = v128.load(p, 32);
+        const o3 = v128.load(p, 48);
+        const n0 = f64x2.add(o0, f64x2.mul(g0, av));
+        const n1 = f64x2.add(o1, f64x2.mul(g1, av));
+        const n2 = f64x2.add(o2, f64x2.mul(g2, av));
+        const n3 = f64x2.add(o3, f64x2.mul(g3, av));
+        v128.store(p, n0);
+        v128.store(p, n1, 16);
+        v128.store(p, n2, 32);
+        v128.store(p, n3, 48);
+        dsum = f64x2.add(dsum, f64x2.add(
+          f64x2.add(f64x2.mul(f64x2.sub(n0, o0), f64x2.add(n0, o0)), f64x2.mul(f64x2.sub(n1, o1), f64x2.add(n1, o1))),
+          f64x2.add(f64x2.mul(f64x2.sub(n2, o2), f64x2.add(n2, o2)), f64x2.mul(f64x2.sub(n3, o3), f64x2.add(n3, o3)))));
+      }
+    } else {
+      for (let k = 0; k < nnz; k++) {
+        const i = <usize>load<i32>(idx + (<usize>k << 2));
+        const av = f64x2.splat(load<f64>(aC + (<usize>k << 3)));
+        const p = base + i * stride;
+        v128.store(p, f64x2.add(v128.load(p), f64x2.mul(g0, av)));
+        v128.store(p, f64x2.add(v128.load(p, 16), f64x2.mul(g1, av)), 16);
+        v128.store(p, f64x2.add(v128.load(p, 32), f64x2.mul(g2, av)), 32);
+        v128.store(p, f64x2.add(v128.load(p, 48), f64x2.mul(g3, av)), 48);
+      }
+    }
+  }
+  if (method == L2) {
+    sumsq += f64x2.extract_lane(dsum, 0) + f64x2.extract_lane(dsum, 1);
+    // An exact recount now and then keeps the running sum from drifting.
+    if ((steps & 4095) == 4095) sumsq = sumSquares(U, fld(0, F_NIN) * P);
+  }
+  if (sigma < 0.5) rescaleLayer0();
+}
+
+/** Row j of `target` pulled toward a: target ← (1 − r)·target + r·a; eff row ← W1 − W2. */
+function pullRow(target: usize, W1: usize, W2: usize, eff: usize, off: usize, n: usize, r: f64, a: usize): void {
+  const kv = f64x2.splat(1 - r);
+  const rv = f64x2.splat(r);
+  for (let i: usize = 0; i < n; i += 2) {
+    const p = off + i * 8;
+    v128.store(target + p, f64x2.add(f64x2.mul(kv, v128.load(target + p)), f64x2.mul(rv, v128.load(a + i * 8))));
+    v128.store(eff + p, f64x2.sub(v128.load(W1 + p), v128.load(W2 + p)));
+  }
+}
+
+function updateDense(l: i32, lr: f64): void {
+  const nOut = fld(l, F_NOUT);
+  const nInP = fld(l, F_NINP);
+  const W = fld(l, F_W);
+  const b = fld(l, F_B);
+  const d = fld(l, F_DELTA);
+  const a = fld(l - 1, F_ACT);
+  const rowBytes = nInP * 8;
+  if (method == DWM || method == DWM_STABLE) {
+    const W1 = fld(l, F_W1);
+    const W2 = fld(l, F_W2);
+    const A = fld(l, F_A);
+    for (let j: usize = 0; j < nOut; j++) {
+      const dj = load<f64>(d + j * 8);
+      if (dj == 0) continue;
+      const mag = dj < 0 ? -dj : dj;
+      const r = pull(A, j, mag, lr);
+      pullRow(dj < 0 ? W1 : W2, W1, W2, W, j * rowBytes, nInP, r, a);
+      if (method == DWM_STABLE) store<f64>(A + j * 8, (1 - lr) * load<f64>(A + j * 8) + lr * mag);
+    }
+  } else {
+    let keep: f64 = 1;
+    const t = table + <usize>l * ROW;
+    if (method == WD) keep = 1 - lr * lambda;
+    else if (method == L2) {
+      const norm = Math.sqrt(load<f64>(t + F_NORMSQ));
+      if (norm > 0) keep = 1 - (lr * lambda) / norm;
+    }
+    const kv = f64x2.splat(keep);
+    let nsq = f64x2.splat(0);
+    for (let j: usize = 0; j < nOut; j++) {
+      const dj = load<f64>(d + j * 8);
+      const row = W + j * rowBytes;
+      if (keep == 1) {
+        if (dj == 0) continue;
+        const cv = f64x2.splat(-lr * dj);
+        for (let i: usize = 0; i < nInP; i += 2) {
+          v128.store(row + i * 8, f64x2.add(v128.load(row + i * 8), f64x2.mul(cv, v128.load(a + i * 8))));
+        }
+      } else {
+        // W ← keep·W − η δ aᵀ in one pass; for l2 also ‖W‖² of the result (next step's norm).
+        const cv = f64x2.splat(-lr * dj);
+        for (let i: usize = 0; i < nInP; i += 2) {
+          const v = f64x2.add(f64x2.mul(kv, v128.load(row + i * 8)), f64x2.mul(cv, v128.load(a + i * 8)));
+          v128.store(row + i * 8, v);
+          nsq = f64x2.add(nsq, f64x2.mul(v, v));
+        }
+      }
+    }
+    if (method == L2) {
+      // keep == 1 only when ‖W‖ = 0, where nothing was accumulated: recount then.
+      store<f64>(t + F_NORMSQ, keep == 1 ? sumSquares(W, fld(l, F_P) * nInP) : f64x2.extract_lane(nsq, 0) + f64x2.extract_lane(nsq, 1));
+    }
+  }
+  for (let j: usize = 0; j < nOut; j++) store<f64>(b + j * 8, load<f64>(b + j * 8) - lr * load<f64>(d + j * 8));
+}
+
+/** One training step on the sample the caller copied to inputPtr(); returns the loss. */
+export function step(target: f64, lr: f64): f64 {
+  gather(inputF32, fld(0, F_NIN));
+  forward(false);
+  const loss = lossDelta(target);
+  for (let l = nLayers - 1; l > 0; l--) backwardDense(l);
+  for (let l = nLayers - 1; l > 0; l--) updateDense(l, lr);
+  if (method == DWM || method == DWM_STABLE) updateLayer0Dual(lr);
+  else updateLayer0Plain(lr);
+  steps++;
+  return loss;
+}
+
+// ---------------------------------------------------------------- evaluation
+
+/** Materialises layer 0's effective weights (input-major) in evalW for score(). */
+export function prepareEval(): void {
+  const nIn = fld(0, F_NIN);
+  const P = fld(0, F_P);
+  const M = fld(0, F_W);
+  if (method == DWM || method == DWM_STABLE) {
+    const s1 = fld(0, F_S1);
+    const s2 = fld(0, F_S2);
+    for (let i: usize = 0; i < nIn; i++) {
+      const src = M + i * P * 16;
+      const dst = evalW + i * P * 8;
+      for (let j: usize = 0; j < P; j += 2) {
+        v128.store(dst + j * 8, f64x2.sub(
+          f64x2.mul(v128.load(s1 + j * 8), v128.load(src + j * 8)),
+          f64x2.mul(v128.load(s2 + j * 8), v128.load(src + P * 8 + j * 8))));
+      }
+    }
+  } else {
+    const sv = f64x2.splat(sigma);
+    for (let k: usize = 0; k < nIn * P; k += 2) v128.store(evalW + k * 8, f64x2.mul(sv, v128.load(M + k * 8)));
+  }
+}
+
+/**
+ * Sum over the `count` rows at rowsPtr() of 1 for a correct class (metric 0) or the squared
+ * error (metric 1), targets at rowsYPtr(). prepareEval() must have run since the last step.
+ */
+export function scoreRows(count: i32, metric: i32): f64 {
+  const nIn = fld(0, F_NIN);
+  const L = nLayers - 1;
+  const nOut = fld(L, F_NOUT);
+  const z = fld(L, F_Z);
+  let total: f64 = 0;
+  for (let r = 0; r < count; r++) {
+    gather(rowsF32 + <usize>r * nIn * 4, <i32>nIn);
+    forward(true);
+    const y = <f64>load<f32>(rowsY + (<usize>r << 2));
+    if (metric == 0) {
+      let best: usize = 0;
+      for (let i: usize = 1; i < nOut; i++) if (load<f64>(z + i * 8) > load<f64>(z + best * 8)) best = i;
+      if (<f64>best == y) total += 1;
+    } else {
+      const e = load<f64>(z) - y;
+      total += e * e;
+    }
+  }
+  return total;
+}
