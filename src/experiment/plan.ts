@@ -194,7 +194,10 @@ export function parseOnly(spec: string): OnlyFilter {
   const eq = spec.indexOf('=');
   if (eq <= 0 || eq === spec.length - 1) throw new UserError(`--only ${spec}: expected key=value (e.g. dataset=mnist)`);
   const key = spec.slice(0, eq).trim();
-  const values = spec.slice(eq + 1).split(',').map((t) => show(parseScalar(t.trim())));
+  const text = spec.slice(eq + 1).trim();
+  // A bracketed or quoted value is one value (e.g. hidden=[64, 32]); otherwise a,b means any of.
+  const parts = /^[[{"']/.test(text) ? [text] : text.split(',');
+  const values = parts.map((t) => show(parseScalar(t.trim())));
   return { key, values, text: spec };
 }
 

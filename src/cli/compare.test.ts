@@ -1,0 +1,160 @@
+// `dwgd compare` end to end on a small synthetic grid (the dataset loader is injected):
+// serial and parallel runs give the same bytes, an interrupted grid resumed gives the same
+// bytes, datasets load once per worker, failures in a run are reported cleanly, bad flags
+// fail with one line and exit code 2.
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { UserError } from '../errors.js';
+import { RunFailure } from '../experiment/pool.js';
+import { runCompare, type CompareFlags } from './compare.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const BIN = join(ROOT, 'bin', 'dwgd.js');
+const LOADER = new URL('../experiment/testing/synthetic.js', import.meta.url).href;
+
+const GRID = `name: small
+base:
+  dataset: { name: mnist, normalize: paper }
+  hidden: [8]
+  trainSize: 50
+  turns: 2
+  stepsPerTurn: 200
+  methods: [dwm, dwm-stable, sgd, l2-0.01, l2-0.1]
+  seed: 5
+grid:
+  dataset.name: [mnist, california-housing]
+  trainSize: [50, 80]
+`;
+
+function workspace(text = GRID): { dir: string; grid: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'dwgd-compare-'));
+  const grid = join(dir, 'small.yaml');
+  writeFileSync(grid, text);
+  return { dir, grid };
+}
+
+function flags(grid: string, out: string, extra: Partial<CompareFlags> = {}): CompareFlags {
+  return { config: [grid], seeds: '2', only: [], set: [], resume: false, json: false, quiet: true, out, loaderUrl: LOADER, ...extra };
+}
+
+/** Every final file of a comparison (not the run folders, which hold wall times), path → bytes. */
+function finalFiles(outDir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const name of ['results.csv', 'summary.csv', 'REPORT.md', 'plan.json']) files.set(name, readFileSync(join(outDir, name), 'utf8'));
+  for (const name of readdirSync(join(outDir, 'curves')).sort()) files.set(`curves/${name}`, readFileSync(join(outDir, 'curves', name), 'utf8'));
+  return files;
+}
+
+test('serial and parallel runs of a small grid give byte-identical files', async () => {
+  const { dir, grid } = workspace();
+  const serial = await runCompare(flags(grid, join(dir, 'serial'), { workers: '0' }));
+  const parallel = await runCompare(flags(grid, join(dir, 'parallel'), { workers: '2' }));
+  assert.equal(serial.plan.runs.length, 8);
+  const a = finalFiles(serial.outDir);
+  const b = finalFiles(parallel.outDir);
+  assert.deepEqual([...a.keys()], [...b.keys()]);
+  for (const [k, v] of a) assert.equal(b.get(k), v, `${k} differs`);
+  const rows = a.get('results.csv')!.trim().split('\n');
+  assert.equal(rows.length, 1 + 8 * 5 * 3, 'one row per run × method × (2 turns + noisy)');
+  assert.ok(rows.slice(1).every((r) => /,(accuracy|mse),-?\d/.test(r)), 'every row has a number');
+  assert.equal(a.get('curves/mnist-2-layer-n50.svg')!.startsWith('<svg'), true);
+  assert.match(a.get('REPORT.md')!, /## The paper's claims/);
+  // The run folders hold the numbers of the same runs.
+  const ids = readdirSync(join(serial.outDir, 'runs')).sort();
+  assert.deepEqual(ids, serial.plan.runs.map((r) => r.id).sort());
+  for (const id of ids) {
+    const x = JSON.parse(readFileSync(join(serial.outDir, 'runs', id, 'run.json'), 'utf8'));
+    const y = JSON.parse(readFileSync(join(parallel.outDir, 'runs', id, 'run.json'), 'utf8'));
+    assert.deepEqual(x, y);
+  }
+});
+
+test('a grid interrupted after some runs and resumed gives byte-identical files', async () => {
+  const { dir, grid } = workspace();
+  const full = await runCompare(flags(grid, join(dir, 'full'), { workers: '2' }));
+  const expected = finalFiles(full.outDir);
+
+  const out = join(dir, 'cut');
+  const first = await runCompare(flags(grid, out, { workers: '2' }));
+  // The state a kill leaves: no final files, 3 of 8 runs missing, a half-written temporary
+  // folder, and one run folder whose config hash does not match (it must be run again).
+  for (const f of ['results.csv', 'summary.csv', 'REPORT.md', 'plan.json']) rmSync(join(first.outDir, f));
+  rmSync(join(first.outDir, 'curves'), { recursive: true });
+  const ids = first.plan.runs.map((r) => r.id);
+  for (const id of ids.slice(2, 5)) rmSync(join(first.outDir, 'runs', id), { recursive: true });
+  mkdirSync(join(first.outDir, 'runs', `.${ids[2]}.tmp-99999-0`));
+  writeFileSync(join(first.outDir, 'runs', `.${ids[2]}.tmp-99999-0`, 'run.json'), '{"trunc');
+  const tampered = join(first.outDir, 'runs', ids[6], 'run.json');
+  writeFileSync(tampered, readFileSync(tampered, 'utf8').replace(/"configHash": "[0-9a-f]+"/, '"configHash": "0000"'));
+
+  const resumed = await runCompare(flags(grid, out, { workers: '2', resume: true }));
+  assert.equal(resumed.reused, 4, 'four verified runs are reused');
+  assert.equal(resumed.ran, 4, 'three missing and one unverified run are trained');
+  assert.ok(!readdirSync(join(out, 'compare', 'small', 'runs')).some((n) => n.startsWith('.')), 'leftover temporary folders are removed');
+  const got = finalFiles(resumed.outDir);
+  for (const [k, v] of expected) assert.equal(got.get(k), v, `${k} differs after resume`);
+});
+
+test('a dataset is loaded at most once per worker', async () => {
+  const { dir, grid } = workspace();
+  const log = join(dir, 'loads.txt');
+  process.env.DWGD_TEST_LOAD_LOG = log;
+  try {
+    await runCompare(flags(grid, join(dir, 'out'), { workers: '2', seeds: '3' }));
+  } finally {
+    delete process.env.DWGD_TEST_LOAD_LOG;
+  }
+  const loads = readFileSync(log, 'utf8').trim().split('\n');
+  assert.equal(new Set(loads).size, loads.length, `a worker loaded a dataset twice: ${loads.join(' | ')}`);
+  assert.ok(loads.length <= 4, '2 datasets × 2 workers at most');
+});
+
+test('a UserError in a run is one clean UserError; nothing final is written', async () => {
+  const { dir, grid } = workspace(GRID.replace('normalize: paper', 'normalize: paper, path: user-error'));
+  const out = join(dir, 'out');
+  await assert.rejects(runCompare(flags(grid, out, { workers: '2' })),
+    (e: Error) => e instanceof UserError && /^run s\d+-[0-9a-f]+ \(mnist 2-layer n=50, seed \d\): dataset.path: user-error: no such file$/.test(e.message));
+  await assert.rejects(runCompare(flags(grid, join(dir, 'serial'), { workers: '0' })), UserError);
+  assert.ok(!existsSync(join(out, 'compare', 'small', 'REPORT.md')));
+});
+
+test('a crashed worker is reported with the run it was on', async () => {
+  const { dir, grid } = workspace(GRID.replace('normalize: paper', 'normalize: paper, path: crash'));
+  await assert.rejects(runCompare(flags(grid, join(dir, 'out'), { workers: '2' })),
+    (e: Error) => e instanceof RunFailure && !e.userError && /\(mnist 2-layer n=50, seed \d\): worker exited unexpectedly with code 7/.test(e.message));
+  const { grid: bugGrid } = workspace(GRID.replace('normalize: paper', 'normalize: paper, path: bug'));
+  await assert.rejects(runCompare(flags(bugGrid, join(dir, 'bug'), { workers: '1' })),
+    (e: Error) => e instanceof RunFailure && !e.userError && /synthetic bug/.test(e.message));
+});
+
+function dwgd(args: string[], cwd: string) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const bad: [string, string[], RegExp][] = [
+  ['bad --seeds', ['--seeds', '0'], /--seeds 0: expected a whole number ≥ 1/],
+  ['bad --workers', ['--workers', 'many'], /--workers many: expected a whole number ≥ 0/],
+  ['unknown --only key', ['--only', 'colour=red'], /--only colour=red: 'colour' is not a config key/],
+  ['--only selecting nothing', ['--only', 'dataset=cifar-10'], /--only dataset=cifar-10: selects no runs/],
+  ['bad --set', ['--set', 'trainsize=5'], /trainsize: unknown key/],
+  ['bad grid value', ['--set', 'trainSize=-3'], /trainSize=-3\): trainSize:/],
+];
+
+for (const [name, extra, message] of bad) {
+  test(`dwgd compare with ${name}: one line on stderr, exit code 2, nothing written`, () => {
+    const { dir, grid } = workspace();
+    const r = dwgd(['compare', '--config', grid, '--out', join(dir, 'results'), '--quiet', ...extra], dir);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, message);
+    assert.equal(r.stderr.trim().split('\n').length, 1, `one line, got: ${r.stderr}`);
+    assert.equal(r.stdout, '');
+    assert.ok(!existsSync(join(dir, 'results')));
+  });
+}
