@@ -16,7 +16,10 @@ export const DatasetSchema = z.strictObject({
   name: z.enum(DATASET_NAMES),
   /** A folder holding the dataset's files (or the file itself when it is one file). */
   path: z.string().min(1).optional(),
-  /** Which part of the files forms the pool (dataset-specific, e.g. mnist: paper | train | test). */
+  /**
+   * Which part of the files forms the pool (dataset-specific): mnist and fashion-mnist
+   * paper | train | test; cifar-10 paper (data_batch_1) | train | test or a list of batch names.
+   */
   pool: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
   /** wine-quality: white (the paper's) or red. */
   variant: z.enum(['white', 'red']).optional(),
@@ -24,7 +27,7 @@ export const DatasetSchema = z.strictObject({
   normalize: z.enum(['paper', 'train']).default('train'),
   /** Regression target = z-scored label × targetScale (PAPER.md §6: 0.1). */
   targetScale: z.number().positive().default(0.1),
-  /** Allow a checked download when the data are not found. */
+  /** Allow a checked download into datasets/<name>/ when the data are not found (as `dwgd datasets fetch`). */
   download: z.boolean().default(false),
 });
 

@@ -42,5 +42,6 @@ export function loadDataset(opts: DatasetOptions): RawDataset {
   // The child's stdout goes to our stderr too, so `--json` keeps stdout clean.
   const child = spawnSync(process.execPath, [cli, 'datasets', 'fetch', opts.name], { stdio: ['ignore', 2, 2] });
   if (child.status !== 0) throw new UserError(`${opts.name}: the download failed (see above)`);
-  return loader(opts);
+  const raw = loader(opts);
+  return { ...raw, origin: { kind: 'download', location: raw.origin.location } };
 }
