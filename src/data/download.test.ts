@@ -109,6 +109,13 @@ test('connection dropped mid-way: fails, no partial file left', async () => {
   await failsCleanly(`${base}/drop`, BODY.length, SHA, /drop: connection closed after [\d,]+ of 200,000 bytes/, true);
 });
 
+test('a cache folder the download created is removed again after a failure', async () => {
+  const dir = cache();
+  await assert.rejects(download({ url: `${base}/missing.bin`, dest: join(dir, 'new', 'f.bin'), size: 1, sha256: SHA }, { env: NO_PROXY_ENV }), /HTTP 404/);
+  assert.deepEqual(readdirSync(dir), []);
+  rmSync(dir, { recursive: true });
+});
+
 test('nothing listening: one line, nothing left', async () => {
   const probe = net.createServer();
   await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));

@@ -5,7 +5,7 @@
 // node:http/https, with a CONNECT tunnel through the proxy when one applies.
 
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdirSync, renameSync, rmdirSync, rmSync } from 'node:fs';
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
@@ -41,7 +41,7 @@ const MAX_REDIRECTS = 5;
 
 export async function download(target: DownloadTarget, opts: DownloadOptions = {}): Promise<void> {
   const env = opts.env ?? process.env;
-  mkdirSync(dirname(target.dest), { recursive: true });
+  const createdDir = mkdirSync(dirname(target.dest), { recursive: true }) !== undefined;
   const temp = `${target.dest}.part-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   const onSignal = () => {
     rmSync(temp, { force: true });
@@ -62,6 +62,13 @@ export async function download(target: DownloadTarget, opts: DownloadOptions = {
     renameSync(temp, target.dest);
   } catch (err) {
     rmSync(temp, { force: true });
+    if (createdDir) {
+      try {
+        rmdirSync(dirname(target.dest)); // no empty cache folder left by a failed first fetch
+      } catch {
+        // no longer empty: leave it
+      }
+    }
     throw err;
   } finally {
     process.removeListener('SIGINT', onSignal);
