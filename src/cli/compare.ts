@@ -149,6 +149,9 @@ function makeProgress(total: number, already: number, chatty: boolean, log: (s: 
     barCompleteChar: '█', barIncompleteChar: '░', format: ' {name} |{bar}| {value}/{total} runs | ETA {eta_formatted}',
   }, cliProgress.Presets.shades_classic);
   const overall = multi.create(total, already, { name: 'all runs ' });
+  // Ctrl-C: put the cursor back; finished runs are already stored for --resume.
+  const onInt = () => { multi.stop(); process.stderr.write('interrupted: finished runs are kept; rerun with --resume\n'); process.exit(130); };
+  process.once('SIGINT', onInt);
   const lines = new Map<number, cliProgress.SingleBar>();
   const line = (w: number) => {
     let b = lines.get(w);
@@ -163,7 +166,7 @@ function makeProgress(total: number, already: number, chatty: boolean, log: (s: 
     start(spec, w) { line(w).start(1, 0, { run: `${spec.label} seed ${spec.config.seed}`, text: '' }); },
     update(_spec, w, value, tot, text) { const b = line(w); b.setTotal(tot); b.update(value, { text }); },
     done(_spec, w) { finished++; overall.update(finished); line(w).update(0, { run: 'idle', text: '' }); },
-    stop() { multi.stop(); },
+    stop() { process.off('SIGINT', onInt); multi.stop(); },
   };
 }
 

@@ -23,6 +23,7 @@ function ticks(lo: number, hi: number): number[] {
 }
 
 export function curvesSvg(e: ExperimentSummary): string {
+  const drawAuthors = (c: ExperimentSummary['curves'][number]) => c.authors !== null && c.authors.length === e.turns;
   const scale = e.metric === 'accuracy' ? 100 : 1;
   const W = 560, H = 340, left = 64, right = 130, top = 36, bottom = 44;
   const pw = W - left - right, ph = H - top - bottom;
@@ -32,8 +33,12 @@ export function curvesSvg(e: ExperimentSummary): string {
     for (const v of c.authors ?? []) if (Number.isFinite(v)) ys.push(v * scale);
   }
   let lo = ys.length ? Math.min(...ys) : 0, hi = ys.length ? Math.max(...ys) : 1;
+  // Metrics live in [0, 100] % (accuracy) or [0, ∞) (MSE); a wide CI band must not stretch the axis past that.
+  lo = Math.max(0, lo);
+  if (e.metric === 'accuracy') hi = Math.min(100, hi);
   const pad = (hi - lo) * 0.05 || Math.abs(hi) * 0.05 || 0.5;
-  lo -= pad; hi += pad;
+  lo = Math.max(0, lo - pad);
+  hi += pad;
   const x = (turn: number) => left + (e.turns === 1 ? pw / 2 : ((turn - 1) / (e.turns - 1)) * pw);
   const y = (v: number) => top + (1 - (v * scale - lo) / (hi - lo)) * ph;
   const f = (v: number) => v.toFixed(2);
@@ -65,14 +70,14 @@ export function curvesSvg(e: ExperimentSummary): string {
     }
     if (pts.length) out.push(`<polyline points="${pts.map((p) => `${f(x(p.t))},${f(y(p.s.mean))}`).join(' ')}" fill="none" stroke="${colour}" stroke-width="2"/>`);
     for (const p of pts) out.push(`<circle cx="${f(x(p.t))}" cy="${f(y(p.s.mean))}" r="2.5" fill="${colour}"/>`);
-    if (c.authors && c.authors.length === e.turns) {
-      out.push(`<polyline points="${c.authors.map((v, t) => `${f(x(t + 1))},${f(y(v))}`).join(' ')}" fill="none" stroke="${colour}" stroke-width="1" stroke-dasharray="4 3"/>`);
+    if (drawAuthors(c)) {
+      out.push(`<polyline points="${c.authors!.map((v, t) => `${f(x(t + 1))},${f(y(v))}`).join(' ')}" fill="none" stroke="${colour}" stroke-width="1" stroke-dasharray="4 3"/>`);
     }
     const ly = top + 8 + k * 18;
     out.push(`<line x1="${left + pw + 12}" x2="${left + pw + 32}" y1="${ly}" y2="${ly}" stroke="${colour}" stroke-width="2"/>`);
     out.push(`<text x="${left + pw + 38}" y="${ly + 4}">${esc(c.method)}</text>`);
   });
-  if (e.curves.some((c) => c.authors)) {
+  if (e.curves.some(drawAuthors)) {
     const ly = top + 8 + e.curves.length * 18 + 6;
     out.push(`<line x1="${left + pw + 12}" x2="${left + pw + 32}" y1="${ly}" y2="${ly}" stroke="#333" stroke-width="1" stroke-dasharray="4 3"/>`);
     out.push(`<text x="${left + pw + 38}" y="${ly + 4}">authors</text>`);
