@@ -26,12 +26,13 @@ export function buildProgram(): Command {
     .option('-s, --set <key=value>', 'override a config key, e.g. --set trainSize=100 (repeatable)', collect, [])
     .option('-o, --out <dir>', 'results folder', 'results')
     .option('--save-weights', 'also save initial and final parameters and the training order', false)
+    .option('--download', 'if the dataset is not found, download it (checked) into datasets/<name>/ first', false)
     .option('--json', 'print one JSON object with the results on stdout, nothing else there', false)
     .option('-q, --quiet', 'no progress output', false)
     .addHelpText('after', '\nExamples:\n  dwgd train --config configs/quickstart.yaml\n  dwgd train --config configs/paper/mnist-2layer.yaml --set trainSize=100 --json')
     .action((opts) => {
       process.exitCode = train({
-        config: opts.config, set: opts.set, out: opts.out, json: opts.json, quiet: opts.quiet, saveWeights: opts.saveWeights,
+        config: opts.config, set: opts.set, out: opts.out, json: opts.json, quiet: opts.quiet, saveWeights: opts.saveWeights, download: opts.download,
       });
     });
 

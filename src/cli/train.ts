@@ -18,12 +18,14 @@ export interface TrainFlags {
   json: boolean;
   quiet: boolean;
   saveWeights: boolean;
+  download: boolean;
 }
 
 export function train(flags: TrainFlags): number {
   const overrides = flags.set.map(parseOverride);
   const config = loadExperiment(flags.config, overrides);
   if (flags.saveWeights) config.saveWeights = true;
+  if (flags.download) config.dataset.download = true;
   const id = runId(config);
   const dir = resolve(flags.out, config.name!, id);
   const chatty = !flags.quiet;
