@@ -13,7 +13,13 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 // Resolve the source folder whether this runs from src/ or from a copy.
 const srcDir = here.includes(`${join('dist', 'src')}`) ? here.replace(join('dist', 'src'), 'src') : here;
-const source = join(srcDir, 'kernels.as');
+const arg = (name) => {
+  const k = process.argv.indexOf(name);
+  return k >= 0 ? process.argv[k + 1] : undefined;
+};
+// --source FILE --wasm-out FILE: compile another variant to a raw .wasm (for experiments).
+const source = arg('--source') ?? join(srcDir, 'kernels.as');
+const wasmOut = arg('--wasm-out');
 const target = join(srcDir, 'kernels-wasm.ts');
 const check = process.argv.includes('--check');
 
@@ -24,13 +30,19 @@ try {
   const out = join(tmp, 'kernels.wasm');
   const { error, stderr } = await asc.main([
     join(tmp, 'kernels.ts'), '-o', out, '-O3', '--runtime', 'stub', '--noAssert',
-    '--enable', 'simd', '--initialMemory', '1',
+    '--enable', 'simd', '--initialMemory', '1', ...(process.env.DWGD_WASM_DEBUG ? ['--debug'] : []),
   ]);
   if (error) {
     process.stderr.write(stderr.toString());
-    process.stderr.write(`build-wasm: ${error.message}\n`);
-    process.exit(1);
+    throw new Error(`build-wasm: ${error.message}`);
   }
+  if (wasmOut) copyFileSync(out, wasmOut);
+  else writeModule(out);
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+}
+
+function writeModule(out) {
   const b64 = readFileSync(out).toString('base64');
   const lines = b64.match(/.{1,100}/g) ?? [];
   const sha = createHash('sha256').update(readFileSync(source)).digest('hex');
@@ -45,13 +57,10 @@ try {
     try { current = readFileSync(target, 'utf8'); } catch { /* missing */ }
     if (current !== text) {
       process.stderr.write('build-wasm: kernels-wasm.ts is stale; run `npm run build:wasm`\n');
-      process.exit(1);
-    }
-    process.stdout.write('build-wasm: kernels-wasm.ts is up to date\n');
+      process.exitCode = 1;
+    } else process.stdout.write('build-wasm: kernels-wasm.ts is up to date\n');
   } else {
     writeFileSync(target, text);
     process.stdout.write(`build-wasm: wrote ${target} (${readFileSync(out).length} bytes of wasm)\n`);
   }
-} finally {
-  rmSync(tmp, { recursive: true, force: true });
 }

@@ -70,6 +70,8 @@ const ROW = 80;
 export interface FastOptions {
   /** Fold DWM row scales below this back into their vectors (tests raise it to exercise the fold). */
   renormBelow?: number;
+  /** Another build of kernels.as (same exports), for comparing kernel variants. */
+  wasm?: Uint8Array;
 }
 
 export class FastModel implements Trainable {
@@ -89,7 +91,8 @@ export class FastModel implements Trainable {
     this.sizes = [...initial.sizes];
     this.nIn = initial.nInputs;
     this.dual = m.code === METHOD_CODE.dwm || m.code === METHOD_CODE['dwm-stable'];
-    const instance = new WebAssembly.Instance(wasmModule(), {
+    const module = opts.wasm ? new WebAssembly.Module(opts.wasm) : wasmModule();
+    const instance = new WebAssembly.Instance(module, {
       env: { abort: () => { throw new Error('fast engine: wasm abort'); } },
     });
     this.ex = instance.exports as unknown as Exports;

@@ -57,6 +57,8 @@ let inputF32: usize = 0; // n_in float32: the sample the caller copies in
 let aC: usize = 0; // compacted non-zero input values (f64)
 let idx: usize = 0; // their indices (i32)
 let nnz: i32 = 0;
+let acc: usize = 0; // layer-0 sums, [V1ᵀa | V2ᵀa] (dual) or Uᵀa: 2P f64
+let blocks: usize = 0; // indices of 8-lane blocks with a non-zero update coefficient (i32)
 let evalW: usize = 0; // layer-0 effective weights for evaluation, input-major n_in × P
 let rowsF32: usize = 0; // evaluation block: rows × n_in float32
 let rowsY: usize = 0; // evaluation block targets (f32)
@@ -66,8 +68,10 @@ function fld(l: i32, f: usize): usize {
   return <usize>load<i32>(table + <usize>l * ROW + f);
 }
 
+/** Zeroed memory aligned to a 64-byte cache line, so an 8-lane f64 block is one line. */
 function alloc(bytes: usize): usize {
-  const p = heap.alloc((bytes + 15) & ~15);
+  const raw = heap.alloc(((bytes + 63) & ~63) + 64);
+  const p = (raw + 63) & ~63;
   memory.fill(p, 0, bytes);
   return p;
 }
@@ -95,6 +99,9 @@ export function init(methodCode: i32, loss: i32, lam: f64, renorm: f64, evalRows
   inputF32 = alloc(nIn0 * 4);
   aC = alloc(nIn0 * 8);
   idx = alloc(nIn0 * 4);
+  const P0 = <usize>fld(0, F_P);
+  acc = alloc(P0 * 16);
+  blocks = alloc(P0 / 8 * 2 * 4);
   maxRows = evalRows;
   rowsF32 = alloc(<usize>evalRows * nIn0 * 4);
   rowsY = alloc(<usize>evalRows * 4);
@@ -129,8 +136,9 @@ export function init(methodCode: i32, loss: i32, lam: f64, renorm: f64, evalRows
     store<i32>(t + F_S1, <i32>s1);
     store<i32>(t + F_S2, <i32>s2);
     store<i32>(t + F_A, <i32>A);
-    store<i32>(t + F_C1, <i32>alloc(P * 8));
-    store<i32>(t + F_C2, <i32>alloc(P * 8));
+    const c = alloc(P * 16);
+    store<i32>(t + F_C1, <i32>c);
+    store<i32>(t + F_C2, <i32>(c + P * 8));
   }
   sigma = 1;
   steps = 0;
@@ -179,70 +187,86 @@ function gather(src: usize, n: i32): void {
   nnz = k;
 }
 
-/** out[0..P) = Σ_k aC[k]·M[idx[k], 0..P), M input-major with row stride `stride` bytes. */
-function sparseColumns(M: usize, stride: usize, P: usize, out: usize): void {
-  for (let jb: usize = 0; jb < P; jb += 8) {
-    let c0 = f64x2.splat(0);
-    let c1 = f64x2.splat(0);
-    let c2 = f64x2.splat(0);
-    let c3 = f64x2.splat(0);
-    const base = M + jb * 8;
-    for (let k = 0; k < nnz; k++) {
-      const i = <usize>load<i32>(idx + (<usize>k << 2));
-      const av = f64x2.splat(load<f64>(aC + (<usize>k << 3)));
-      const p = base + i * stride;
-      c0 = f64x2.add(c0, f64x2.mul(v128.load(p), av));
-      c1 = f64x2.add(c1, f64x2.mul(v128.load(p, 16), av));
-      c2 = f64x2.add(c2, f64x2.mul(v128.load(p, 32), av));
-      c3 = f64x2.add(c3, f64x2.mul(v128.load(p, 48), av));
+/**
+ * out[0..width) = Σ_k aC[k]·M[idx[k]·stride + 0..width): streams each non-zero input's row
+ * of the input-major matrix once, four rows per pass over the accumulator (width % 8 == 0).
+ */
+function sumRows(M: usize, stride: usize, width: usize, out: usize): void {
+  memory.fill(out, 0, width * 8);
+  let k = 0;
+  for (; k + 4 <= nnz; k += 4) {
+    const ik = idx + (<usize>k << 2);
+    const ak = aC + (<usize>k << 3);
+    const r0 = M + <usize>load<i32>(ik) * stride;
+    const r1 = M + <usize>load<i32>(ik, 4) * stride;
+    const r2 = M + <usize>load<i32>(ik, 8) * stride;
+    const r3 = M + <usize>load<i32>(ik, 12) * stride;
+    const a0 = f64x2.splat(load<f64>(ak));
+    const a1 = f64x2.splat(load<f64>(ak, 8));
+    const a2 = f64x2.splat(load<f64>(ak, 16));
+    const a3 = f64x2.splat(load<f64>(ak, 24));
+    for (let j: usize = 0; j < width * 8; j += 16) {
+      const t = f64x2.add(
+        f64x2.add(f64x2.mul(v128.load(r0 + j), a0), f64x2.mul(v128.load(r1 + j), a1)),
+        f64x2.add(f64x2.mul(v128.load(r2 + j), a2), f64x2.mul(v128.load(r3 + j), a3)));
+      v128.store(out + j, f64x2.add(v128.load(out + j), t));
     }
-    const o = out + jb * 8;
-    v128.store(o, c0);
-    v128.store(o, c1, 16);
-    v128.store(o, c2, 32);
-    v128.store(o, c3, 48);
+  }
+  for (; k < nnz; k++) {
+    const r0 = M + <usize>load<i32>(idx + (<usize>k << 2)) * stride;
+    const a0 = f64x2.splat(load<f64>(aC + (<usize>k << 3)));
+    for (let j: usize = 0; j < width * 8; j += 16) {
+      v128.store(out + j, f64x2.add(v128.load(out + j), f64x2.mul(v128.load(r0 + j), a0)));
+    }
   }
 }
 
-/** DWM layer 0: z = b + s1 ⊙ (V1ᵀa) − s2 ⊙ (V2ᵀa), both sums in one pass. */
+/**
+ * M[idx[k]·stride + block lanes] += c[block lanes]·aC[k] for the 8-lane blocks listed in
+ * `blocks` (those with a non-zero coefficient), every non-zero input k.
+ */
+function addRows(M: usize, stride: usize, c: usize, nBlocks: i32): void {
+  for (let k = 0; k < nnz; k++) {
+    const row = M + <usize>load<i32>(idx + (<usize>k << 2)) * stride;
+    const av = f64x2.splat(load<f64>(aC + (<usize>k << 3)));
+    for (let q = 0; q < nBlocks; q++) {
+      const o = <usize>load<i32>(blocks + (<usize>q << 2)) << 6;
+      const p = row + o;
+      const g = c + o;
+      v128.store(p, f64x2.add(v128.load(p), f64x2.mul(v128.load(g), av)));
+      v128.store(p, f64x2.add(v128.load(p, 16), f64x2.mul(v128.load(g, 16), av)), 16);
+      v128.store(p, f64x2.add(v128.load(p, 32), f64x2.mul(v128.load(g, 32), av)), 32);
+      v128.store(p, f64x2.add(v128.load(p, 48), f64x2.mul(v128.load(g, 48), av)), 48);
+    }
+  }
+}
+
+/** Lists the 8-lane blocks of c[0..width) that hold a non-zero value; returns how many. */
+function activeBlocks(c: usize, width: usize): i32 {
+  let n = 0;
+  for (let jb: usize = 0; jb < width; jb += 8) {
+    const o = jb * 8;
+    const v = v128.or(v128.or(v128.load(c + o), v128.load(c + o, 16)), v128.or(v128.load(c + o, 32), v128.load(c + o, 48)));
+    if (v128.any_true(v)) {
+      store<i32>(blocks + (<usize>n << 2), <i32>(jb >> 3));
+      n++;
+    }
+  }
+  return n;
+}
+
+/** DWM layer 0: z = b + s1 ⊙ (V1ᵀa) − s2 ⊙ (V2ᵀa); one pass over [V1 | V2] rows. */
 function forward0Dual(): void {
   const P = fld(0, F_P);
-  const V = fld(0, F_W);
-  const stride = P * 16;
   const b = fld(0, F_B);
   const s1 = fld(0, F_S1);
   const s2 = fld(0, F_S2);
   const z = fld(0, F_Z);
-  for (let jb: usize = 0; jb < P; jb += 8) {
-    let p0 = f64x2.splat(0);
-    let p1 = f64x2.splat(0);
-    let p2 = f64x2.splat(0);
-    let p3 = f64x2.splat(0);
-    let n0 = f64x2.splat(0);
-    let n1 = f64x2.splat(0);
-    let n2 = f64x2.splat(0);
-    let n3 = f64x2.splat(0);
-    const base = V + jb * 8;
-    const off2 = P * 8;
-    for (let k = 0; k < nnz; k++) {
-      const i = <usize>load<i32>(idx + (<usize>k << 2));
-      const av = f64x2.splat(load<f64>(aC + (<usize>k << 3)));
-      const p = base + i * stride;
-      const q = p + off2;
-      p0 = f64x2.add(p0, f64x2.mul(v128.load(p), av));
-      p1 = f64x2.add(p1, f64x2.mul(v128.load(p, 16), av));
-      p2 = f64x2.add(p2, f64x2.mul(v128.load(p, 32), av));
-      p3 = f64x2.add(p3, f64x2.mul(v128.load(p, 48), av));
-      n0 = f64x2.add(n0, f64x2.mul(v128.load(q), av));
-      n1 = f64x2.add(n1, f64x2.mul(v128.load(q, 16), av));
-      n2 = f64x2.add(n2, f64x2.mul(v128.load(q, 32), av));
-      n3 = f64x2.add(n3, f64x2.mul(v128.load(q, 48), av));
-    }
-    const o = jb * 8;
-    v128.store(z + o, f64x2.sub(f64x2.add(v128.load(b + o), f64x2.mul(v128.load(s1 + o), p0)), f64x2.mul(v128.load(s2 + o), n0)));
-    v128.store(z + o, f64x2.sub(f64x2.add(v128.load(b + o, 16), f64x2.mul(v128.load(s1 + o, 16), p1)), f64x2.mul(v128.load(s2 + o, 16), n1)), 16);
-    v128.store(z + o, f64x2.sub(f64x2.add(v128.load(b + o, 32), f64x2.mul(v128.load(s1 + o, 32), p2)), f64x2.mul(v128.load(s2 + o, 32), n2)), 32);
-    v128.store(z + o, f64x2.sub(f64x2.add(v128.load(b + o, 48), f64x2.mul(v128.load(s1 + o, 48), p3)), f64x2.mul(v128.load(s2 + o, 48), n3)), 48);
+  sumRows(fld(0, F_W), P * 16, P * 2, acc);
+  for (let j: usize = 0; j < P * 8; j += 16) {
+    v128.store(z + j, f64x2.sub(
+      f64x2.add(v128.load(b + j), f64x2.mul(v128.load(s1 + j), v128.load(acc + j))),
+      f64x2.mul(v128.load(s2 + j), v128.load(acc + P * 8 + j))));
   }
 }
 
@@ -251,10 +275,10 @@ function forward0Scaled(M: usize, scale: f64): void {
   const P = fld(0, F_P);
   const z = fld(0, F_Z);
   const b = fld(0, F_B);
-  sparseColumns(M, P * 8, P, z);
+  sumRows(M, P * 8, P, acc);
   const sv = f64x2.splat(scale);
   for (let j: usize = 0; j < P; j += 2) {
-    v128.store(z + j * 8, f64x2.add(v128.load(b + j * 8), f64x2.mul(sv, v128.load(z + j * 8))));
+    v128.store(z + j * 8, f64x2.add(v128.load(b + j * 8), f64x2.mul(sv, v128.load(acc + j * 8))));
   }
 }
 
@@ -416,54 +440,8 @@ function updateLayer0Dual(lr: f64): void {
     }
     if (method == DWM_STABLE) store<f64>(A + j * 8, (1 - lr) * load<f64>(A + j * 8) + lr * mag);
   }
-  // V[i, j] += c_j·a_i over the non-zero inputs, both sides, blocks of 8 neurons.
-  const stride = P * 16;
-  const off2 = P * 8;
-  for (let jb: usize = 0; jb < P; jb += 8) {
-    const o = jb * 8;
-    const a0 = v128.load(c1 + o);
-    const a1 = v128.load(c1 + o, 16);
-    const a2 = v128.load(c1 + o, 32);
-    const a3 = v128.load(c1 + o, 48);
-    const e0 = v128.load(c2 + o);
-    const e1 = v128.load(c2 + o, 16);
-    const e2 = v128.load(c2 + o, 32);
-    const e3 = v128.load(c2 + o, 48);
-    const any1 = v128.any_true(v128.or(v128.or(a0, a1), v128.or(a2, a3)));
-    const any2 = v128.any_true(v128.or(v128.or(e0, e1), v128.or(e2, e3)));
-    const base = V + o;
-    if (any1 && any2) {
-      for (let k = 0; k < nnz; k++) {
-        const i = <usize>load<i32>(idx + (<usize>k << 2));
-        const av = f64x2.splat(load<f64>(aC + (<usize>k << 3)));
-        const p = base + i * stride;
-        const q = p + off2;
-        v128.store(p, f64x2.add(v128.load(p), f64x2.mul(a0, av)));
-        v128.store(p, f64x2.add(v128.load(p, 16), f64x2.mul(a1, av)), 16);
-        v128.store(p, f64x2.add(v128.load(p, 32), f64x2.mul(a2, av)), 32);
-        v128.store(p, f64x2.add(v128.load(p, 48), f64x2.mul(a3, av)), 48);
-        v128.store(q, f64x2.add(v128.load(q), f64x2.mul(e0, av)));
-        v128.store(q, f64x2.add(v128.load(q, 16), f64x2.mul(e1, av)), 16);
-        v128.store(q, f64x2.add(v128.load(q, 32), f64x2.mul(e2, av)), 32);
-        v128.store(q, f64x2.add(v128.load(q, 48), f64x2.mul(e3, av)), 48);
-      }
-    } else if (any1 || any2) {
-      const p0 = any1 ? base : base + off2;
-      const g0 = any1 ? a0 : e0;
-      const g1 = any1 ? a1 : e1;
-      const g2 = any1 ? a2 : e2;
-      const g3 = any1 ? a3 : e3;
-      for (let k = 0; k < nnz; k++) {
-        const i = <usize>load<i32>(idx + (<usize>k << 2));
-        const av = f64x2.splat(load<f64>(aC + (<usize>k << 3)));
-        const p = p0 + i * stride;
-        v128.store(p, f64x2.add(v128.load(p), f64x2.mul(g0, av)));
-        v128.store(p, f64x2.add(v128.load(p, 16), f64x2.mul(g1, av)), 16);
-        v128.store(p, f64x2.add(v128.load(p, 32), f64x2.mul(g2, av)), 32);
-        v128.store(p, f64x2.add(v128.load(p, 48), f64x2.mul(g3, av)), 48);
-      }
-    }
-  }
+  // V[i, :] += [c1 | c2]·a_i over the non-zero inputs (c2 lies right after c1).
+  addRows(V, P * 16, c1, activeBlocks(c1, P * 2));
   // Fold scales that became small (the product s·V stays exact in value, only rescaled).
   for (let j: usize = 0; j < nOut; j++) {
     if (load<f64>(s1 + j * 8) < renormBelow) foldColumn(V, s1, j, P, nIn, 0, 1);
@@ -501,50 +479,24 @@ function updateLayer0Plain(lr: f64): void {
     store<f64>(b + j * 8, load<f64>(b + j * 8) - lr * dj);
     if (dj != 0) store<f64>(c + j * 8, inv * dj);
   }
-  const stride = P * 8;
+  const nBlocks = activeBlocks(c, P);
   let dsum = f64x2.splat(0);
-  for (let jb: usize = 0; jb < P; jb += 8) {
-    const o = jb * 8;
-    const g0 = v128.load(c + o);
-    const g1 = v128.load(c + o, 16);
-    const g2 = v128.load(c + o, 32);
-    const g3 = v128.load(c + o, 48);
-    if (!v128.any_true(v128.or(v128.or(g0, g1), v128.or(g2, g3)))) continue;
-    const base = U + o;
-    if (method == L2) {
-      // Track ‖U‖²: Σ (new² − old²) = Σ (new − old)(new + old).
-      for (let k = 0; k < nnz; k++) {
-        const i = <usize>load<i32>(idx + (<usize>k << 2));
-        const av = f64x2.splat(load<f64>(aC + (<usize>k << 3)));
-        const p = base + i * stride;
-        const o0 = v128.load(p);
-        const o1 = v128.load(p, 16);
-        const o2 = v128.load(p, 32);
-        const o3 = v128.load(p, 48);
-        const n0 = f64x2.add(o0, f64x2.mul(g0, av));
-        const n1 = f64x2.add(o1, f64x2.mul(g1, av));
-        const n2 = f64x2.add(o2, f64x2.mul(g2, av));
-        const n3 = f64x2.add(o3, f64x2.mul(g3, av));
-        v128.store(p, n0);
-        v128.store(p, n1, 16);
-        v128.store(p, n2, 32);
-        v128.store(p, n3, 48);
-        dsum = f64x2.add(dsum, f64x2.add(
-          f64x2.add(f64x2.mul(f64x2.sub(n0, o0), f64x2.add(n0, o0)), f64x2.mul(f64x2.sub(n1, o1), f64x2.add(n1, o1))),
-          f64x2.add(f64x2.mul(f64x2.sub(n2, o2), f64x2.add(n2, o2)), f64x2.mul(f64x2.sub(n3, o3), f64x2.add(n3, o3)))));
-      }
-    } else {
-      for (let k = 0; k < nnz; k++) {
-        const i = <usize>load<i32>(idx + (<usize>k << 2));
-        const av = f64x2.splat(load<f64>(aC + (<usize>k << 3)));
-        const p = base + i * stride;
-        v128.store(p, f64x2.add(v128.load(p), f64x2.mul(g0, av)));
-        v128.store(p, f64x2.add(v128.load(p, 16), f64x2.mul(g1, av)), 16);
-        v128.store(p, f64x2.add(v128.load(p, 32), f64x2.mul(g2, av)), 32);
-        v128.store(p, f64x2.add(v128.load(p, 48), f64x2.mul(g3, av)), 48);
+  if (method == L2) {
+    // Track ‖U‖²: Σ (new² − old²) = Σ (new − old)(new + old) over the touched entries.
+    for (let k = 0; k < nnz; k++) {
+      const row = U + <usize>load<i32>(idx + (<usize>k << 2)) * P * 8;
+      const av = f64x2.splat(load<f64>(aC + (<usize>k << 3)));
+      for (let q = 0; q < nBlocks; q++) {
+        const o = <usize>load<i32>(blocks + (<usize>q << 2)) << 6;
+        for (let e: usize = 0; e < 64; e += 16) {
+          const old = v128.load(row + o + e);
+          const nw = f64x2.add(old, f64x2.mul(v128.load(c + o + e), av));
+          v128.store(row + o + e, nw);
+          dsum = f64x2.add(dsum, f64x2.mul(f64x2.sub(nw, old), f64x2.add(nw, old)));
+        }
       }
     }
-  }
+  } else addRows(U, P * 8, c, nBlocks);
   if (method == L2) {
     sumsq += f64x2.extract_lane(dsum, 0) + f64x2.extract_lane(dsum, 1);
     // An exact recount now and then keeps the running sum from drifting.
