@@ -153,17 +153,18 @@ function makeProgress(total: number, already: number, chatty: boolean, log: (s: 
   const onInt = () => { multi.stop(); process.stderr.write('interrupted: finished runs are kept; rerun with --resume\n'); process.exit(130); };
   process.once('SIGINT', onInt);
   const lines = new Map<number, cliProgress.SingleBar>();
+  const workerName = (w: number) => `worker ${String(w + 1).padEnd(2)}`;
   const line = (w: number) => {
     let b = lines.get(w);
     if (!b) {
-      b = multi.create(1, 0, { name: `worker ${String(w + 1).padEnd(2)}`, run: 'idle', text: '' },
+      b = multi.create(1, 0, { name: workerName(w), run: 'idle', text: '' },
         { format: ' {name} |{bar}| {run} {text}' });
       lines.set(w, b);
     }
     return b;
   };
   return {
-    start(spec, w) { line(w).start(1, 0, { run: `${spec.label} seed ${spec.config.seed}`, text: '' }); },
+    start(spec, w) { line(w).start(1, 0, { name: workerName(w), run: `${spec.label} seed ${spec.config.seed}`, text: '' }); },
     update(_spec, w, value, tot, text) { const b = line(w); b.setTotal(tot); b.update(value, { text }); },
     done(_spec, w) { finished++; overall.update(finished); line(w).update(0, { run: 'idle', text: '' }); },
     stop() { process.off('SIGINT', onInt); multi.stop(); },
