@@ -176,7 +176,21 @@ function sumSquares(p: usize, n: usize): f64 {
 /** Non-zero entries of the float32 sample at `src` (n values) into aC / idx. */
 function gather(src: usize, n: i32): void {
   let k = 0;
-  for (let i = 0; i < n; i++) {
+  let i = 0;
+  // Four pixels at a time: all-zero groups (most of an MNIST image) are skipped at once.
+  for (; i + 4 <= n; i += 4) {
+    const p = src + (<usize>i << 2);
+    if (!v128.any_true(v128.load(p))) continue;
+    for (let e = 0; e < 4; e++) {
+      const v = <f64>load<f32>(p + (<usize>e << 2));
+      if (v != 0) {
+        store<f64>(aC + (<usize>k << 3), v);
+        store<i32>(idx + (<usize>k << 2), i + e);
+        k++;
+      }
+    }
+  }
+  for (; i < n; i++) {
     const v = <f64>load<f32>(src + (<usize>i << 2));
     if (v != 0) {
       store<f64>(aC + (<usize>k << 3), v);
@@ -205,11 +219,16 @@ function sumRows(M: usize, stride: usize, width: usize, out: usize): void {
     const a1 = f64x2.splat(load<f64>(ak, 8));
     const a2 = f64x2.splat(load<f64>(ak, 16));
     const a3 = f64x2.splat(load<f64>(ak, 24));
-    for (let j: usize = 0; j < width * 8; j += 16) {
+    const end = width * 8;
+    for (let j: usize = 0; j < end; j += 32) {
       const t = f64x2.add(
         f64x2.add(f64x2.mul(v128.load(r0 + j), a0), f64x2.mul(v128.load(r1 + j), a1)),
         f64x2.add(f64x2.mul(v128.load(r2 + j), a2), f64x2.mul(v128.load(r3 + j), a3)));
+      const u = f64x2.add(
+        f64x2.add(f64x2.mul(v128.load(r0 + j, 16), a0), f64x2.mul(v128.load(r1 + j, 16), a1)),
+        f64x2.add(f64x2.mul(v128.load(r2 + j, 16), a2), f64x2.mul(v128.load(r3 + j, 16), a3)));
       v128.store(out + j, f64x2.add(v128.load(out + j), t));
+      v128.store(out + j, f64x2.add(v128.load(out + j, 16), u), 16);
     }
   }
   for (; k < nnz; k++) {
@@ -226,7 +245,35 @@ function sumRows(M: usize, stride: usize, width: usize, out: usize): void {
  * `blocks` (those with a non-zero coefficient), every non-zero input k.
  */
 function addRows(M: usize, stride: usize, c: usize, nBlocks: i32): void {
-  for (let k = 0; k < nnz; k++) {
+  let k = 0;
+  // Two rows per pass share the coefficient loads.
+  for (; k + 2 <= nnz; k += 2) {
+    const ik = idx + (<usize>k << 2);
+    const ak = aC + (<usize>k << 3);
+    const row0 = M + <usize>load<i32>(ik) * stride;
+    const row1 = M + <usize>load<i32>(ik, 4) * stride;
+    const a0 = f64x2.splat(load<f64>(ak));
+    const a1 = f64x2.splat(load<f64>(ak, 8));
+    for (let q = 0; q < nBlocks; q++) {
+      const o = <usize>load<i32>(blocks + (<usize>q << 2)) << 6;
+      const p = row0 + o;
+      const r = row1 + o;
+      const g = c + o;
+      const g0 = v128.load(g);
+      const g1 = v128.load(g, 16);
+      const g2 = v128.load(g, 32);
+      const g3 = v128.load(g, 48);
+      v128.store(p, f64x2.add(v128.load(p), f64x2.mul(g0, a0)));
+      v128.store(p, f64x2.add(v128.load(p, 16), f64x2.mul(g1, a0)), 16);
+      v128.store(p, f64x2.add(v128.load(p, 32), f64x2.mul(g2, a0)), 32);
+      v128.store(p, f64x2.add(v128.load(p, 48), f64x2.mul(g3, a0)), 48);
+      v128.store(r, f64x2.add(v128.load(r), f64x2.mul(g0, a1)));
+      v128.store(r, f64x2.add(v128.load(r, 16), f64x2.mul(g1, a1)), 16);
+      v128.store(r, f64x2.add(v128.load(r, 32), f64x2.mul(g2, a1)), 32);
+      v128.store(r, f64x2.add(v128.load(r, 48), f64x2.mul(g3, a1)), 48);
+    }
+  }
+  for (; k < nnz; k++) {
     const row = M + <usize>load<i32>(idx + (<usize>k << 2)) * stride;
     const av = f64x2.splat(load<f64>(aC + (<usize>k << 3)));
     for (let q = 0; q < nBlocks; q++) {
