@@ -54,6 +54,27 @@ export const ExperimentSchema = z.strictObject({
   seed: z.number().int().default(5),
   /** Also write initial and final parameters and the training order (see README, "Saved weights"). */
   saveWeights: z.boolean().default(false),
+  /**
+   * Label noise in the training list (issue 5): each entry is corrupted with probability
+   * `fraction`; a class label becomes a uniformly chosen other class, a regression target gets
+   * N(0, sigma²) added (target units).
+   */
+  labelNoise: z.strictObject({
+    fraction: z.number().min(0).max(1),
+    sigma: z.number().nonnegative().optional(),
+  }).optional(),
+  /**
+   * Class imbalance of the training list (classification, issue 5): draws follow class weights
+   * `step` (the `minority` classes, by default the upper half, weigh `ratio`, the rest 1) or
+   * `longtail` (class c weighs ratio^(c/(K−1))). The test set is the complement `as-is`, or
+   * subsampled to equal class counts (`balanced`).
+   */
+  imbalance: z.strictObject({
+    profile: z.enum(['step', 'longtail']),
+    ratio: z.number().gt(0).max(1),
+    minority: z.array(z.number().int().nonnegative()).min(1).optional(),
+    test: z.enum(['as-is', 'balanced']).default('as-is'),
+  }).optional(),
   /** Numeric engine: `fast` (WebAssembly SIMD, src/core/fast) or `reference` (plain TypeScript); same numbers to ~1e-10. */
   engine: z.enum(['reference', 'fast']).default('fast'),
 });

@@ -14,6 +14,15 @@ export interface Split {
   test: Int32Array;
 }
 
+/** Every pool index not marked in `inTrain`, ascending. */
+function complement(inTrain: Uint8Array, poolSize: number): Int32Array {
+  let testCount = 0;
+  for (let i = 0; i < poolSize; i++) if (!inTrain[i]) testCount++;
+  const test = new Int32Array(testCount);
+  for (let i = 0, k = 0; i < poolSize; i++) if (!inTrain[i]) test[k++] = i;
+  return test;
+}
+
 /** PAPER.md §7 steps 1–2. */
 export function drawSplit(poolSize: number, n: number, rng: Rng): Split {
   const train = new Int32Array(n);
@@ -23,11 +32,7 @@ export function drawSplit(poolSize: number, n: number, rng: Rng): Split {
     train[k] = i;
     inTrain[i] = 1;
   }
-  let testCount = 0;
-  for (let i = 0; i < poolSize; i++) if (!inTrain[i]) testCount++;
-  const test = new Int32Array(testCount);
-  for (let i = 0, k = 0; i < poolSize; i++) if (!inTrain[i]) test[k++] = i;
-  return { train, test };
+  return { train, test: complement(inTrain, poolSize) };
 }
 
 /**
@@ -82,4 +87,89 @@ export function noisySample(
     if (clamp) v = v < 0 ? 0 : v > 1 ? 1 : v;
     out[i] = v;
   }
+}
+
+/** Class weights of an imbalance profile (not normalised). */
+export function classWeights(profile: 'step' | 'longtail', ratio: number, nClasses: number, minority?: number[]): number[] {
+  if (profile === 'longtail') {
+    return Array.from({ length: nClasses }, (_, c) => (nClasses > 1 ? ratio ** (c / (nClasses - 1)) : 1));
+  }
+  const small = new Set(minority ?? Array.from({ length: Math.floor(nClasses / 2) }, (_, k) => nClasses - 1 - k));
+  return Array.from({ length: nClasses }, (_, c) => (small.has(c) ? ratio : 1));
+}
+
+/** Pool indices of each class, ascending. */
+export function indicesByClass(labels: Float32Array, size: number, nClasses: number): Int32Array[] {
+  const counts = new Array<number>(nClasses).fill(0);
+  for (let i = 0; i < size; i++) counts[labels[i]]++;
+  const out = counts.map((c) => new Int32Array(c));
+  const fill = new Array<number>(nClasses).fill(0);
+  for (let i = 0; i < size; i++) out[labels[i]][fill[labels[i]]++] = i;
+  return out;
+}
+
+/**
+ * A training list whose class frequencies follow `weights`: each of the n draws picks a class
+ * with probability w_c / Σw, then a pool index of that class uniformly (with replacement).
+ * The test set is the complement, as for drawSplit.
+ */
+export function drawImbalancedSplit(labels: Float32Array, poolSize: number, n: number, weights: number[], rng: Rng): Split {
+  const byClass = indicesByClass(labels, poolSize, weights.length);
+  const usable = weights.map((w, c) => (byClass[c].length > 0 ? w : 0));
+  const total = usable.reduce((a, b) => a + b, 0);
+  const cumulative: number[] = [];
+  let acc = 0;
+  for (const w of usable) cumulative.push((acc += w / total));
+  let lastUsable = usable.length - 1;
+  while (lastUsable > 0 && usable[lastUsable] === 0) lastUsable--;
+  const train = new Int32Array(n);
+  const inTrain = new Uint8Array(poolSize);
+  for (let k = 0; k < n; k++) {
+    const u = rng.uniform();
+    let c = lastUsable;
+    for (let q = 0; q < cumulative.length; q++) {
+      if (usable[q] > 0 && u < cumulative[q]) { c = q; break; }
+    }
+    const members = byClass[c];
+    const i = members[rng.int(members.length)];
+    train[k] = i;
+    inTrain[i] = 1;
+  }
+  return { train, test: complement(inTrain, poolSize) };
+}
+
+/**
+ * The test set cut down to the same number of samples in every class (the smallest class's
+ * count in `test`), chosen by a seeded partial shuffle, returned ascending.
+ */
+export function balanceTestSet(test: Int32Array, labels: Float32Array, nClasses: number, rng: Rng): Int32Array {
+  const members: number[][] = Array.from({ length: nClasses }, () => []);
+  for (const i of test) members[labels[i]].push(i);
+  const m = Math.min(...members.map((list) => list.length));
+  const keep: number[] = [];
+  for (const list of members) {
+    for (let k = 0; k < m; k++) {
+      const j = k + rng.int(list.length - k);
+      [list[k], list[j]] = [list[j], list[k]];
+      keep.push(list[k]);
+    }
+  }
+  return Int32Array.from(keep.sort((a, b) => a - b));
+}
+
+/**
+ * Label noise on the training list's targets (one per entry, so repeated samples are
+ * corrupted independently). Returns how many entries were corrupted.
+ */
+export function corruptTargets(
+  targets: Float32Array, task: 'classification' | 'regression', nClasses: number, fraction: number, sigma: number, rng: Rng,
+): number {
+  let corrupted = 0;
+  for (let k = 0; k < targets.length; k++) {
+    if (!(rng.uniform() < fraction)) continue;
+    corrupted++;
+    if (task === 'classification') targets[k] = (targets[k] + 1 + rng.int(nClasses - 1)) % nClasses;
+    else targets[k] += sigma * rng.normal();
+  }
+  return corrupted;
 }

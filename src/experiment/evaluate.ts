@@ -1,5 +1,7 @@
 // Test metrics (PAPER.md §5): accuracy as a fraction for classification, mean squared error
 // in target units for regression, over the listed pool indices; and the noisy evaluation.
+// Classification is scored class by class, so per-class and balanced accuracy come for free:
+// the overall accuracy is the sum of the per-class correct counts over the test-set size.
 
 import type { Trainable } from '../core/model.js';
 import type { Rng } from '../core/rng.js';
@@ -8,8 +10,43 @@ import type { Dataset } from '../data/types.js';
 
 export type Metric = 'accuracy' | 'mse';
 
-export function evaluate(model: Trainable, data: Dataset, indices: Int32Array, metric: Metric): number {
-  return model.score(data.x, indices, indices.length, data.y, metric) / indices.length;
+export interface Scores {
+  /** Accuracy (fraction) or MSE over the whole test set. */
+  value: number;
+  /** Classification: accuracy within each class (NaN for a class absent from the test set). */
+  perClass?: number[];
+  /** Classification: the mean of the per-class accuracies over the classes present. */
+  balanced?: number;
+}
+
+/** Test indices of each class (ascending), for classification. */
+export function splitByClass(indices: Int32Array, labels: Float32Array, nClasses: number): Int32Array[] {
+  const lists: number[][] = Array.from({ length: nClasses }, () => []);
+  for (const i of indices) lists[labels[i]].push(i);
+  return lists.map((l) => Int32Array.from(l));
+}
+
+function fromCounts(correct: ArrayLike<number>, totals: ArrayLike<number>, all: number): Scores {
+  let sum = 0;
+  const perClass: number[] = [];
+  let present = 0;
+  let balancedSum = 0;
+  for (let c = 0; c < totals.length; c++) {
+    sum += correct[c];
+    const acc = totals[c] > 0 ? correct[c] / totals[c] : NaN;
+    perClass.push(acc);
+    if (totals[c] > 0) { present++; balancedSum += acc; }
+  }
+  return { value: sum / all, perClass, balanced: balancedSum / present };
+}
+
+/** Clean evaluation; `byClass` (from splitByClass) is required for accuracy. */
+export function evaluate(model: Trainable, data: Dataset, indices: Int32Array, metric: Metric, byClass?: Int32Array[]): Scores {
+  if (metric === 'mse' || !byClass) {
+    return { value: model.score(data.x, indices, indices.length, data.y, metric) / indices.length };
+  }
+  const correct = byClass.map((list) => model.score(data.x, list, list.length, data.y, 'accuracy'));
+  return fromCounts(correct, byClass.map((l) => l.length), indices.length);
 }
 
 const NOISY_CHUNK = 256;
@@ -17,27 +54,39 @@ const NOISY_CHUNK = 256;
 /**
  * Every model sees the same noisy copy of each test input: noise is drawn fresh per input
  * (and per feature), once, in test-set order, so methods are compared on identical inputs.
- * Inputs are built in chunks of rows (stored as float32, like the data) and scored per chunk.
+ * Inputs are built in chunks of rows (stored as float32, like the data) and scored per chunk
+ * (and, for accuracy, per class within the chunk).
  */
 export function evaluateNoisy(
   models: Trainable[], data: Dataset, test: Int32Array, metric: Metric, sigma: number, rng: Rng,
-): number[] {
+): Scores[] {
   const n = data.nInputs;
   const clamp = data.kind === 'image';
+  const classes = metric === 'accuracy' ? data.nOutputs : 1;
   const row = new Float64Array(n);
   const xs = new Float32Array(NOISY_CHUNK * n);
   const ys = new Float32Array(NOISY_CHUNK);
-  const rows = Int32Array.from({ length: NOISY_CHUNK }, (_, k) => k);
-  const totals = new Float64Array(models.length);
+  const rowsOf = Array.from({ length: classes }, () => new Int32Array(NOISY_CHUNK));
+  const rowCount = new Int32Array(classes);
+  const classTotals = new Float64Array(classes);
+  const sums = models.map(() => new Float64Array(classes));
   for (let start = 0; start < test.length; start += NOISY_CHUNK) {
     const count = Math.min(NOISY_CHUNK, test.length - start);
+    rowCount.fill(0);
     for (let k = 0; k < count; k++) {
       const i = test[start + k];
       noisySample(data.x, i, n, sigma, clamp, rng, row);
       xs.set(row, k * n);
       ys[k] = data.y[i];
+      const c = metric === 'accuracy' ? data.y[i] : 0;
+      rowsOf[c][rowCount[c]++] = k;
+      classTotals[c]++;
     }
-    for (let m = 0; m < models.length; m++) totals[m] += models[m].score(xs, rows, count, ys, metric);
+    for (let m = 0; m < models.length; m++) {
+      for (let c = 0; c < classes; c++) {
+        if (rowCount[c] > 0) sums[m][c] += models[m].score(xs, rowsOf[c], rowCount[c], ys, metric);
+      }
+    }
   }
-  return Array.from(totals, (t) => t / test.length);
+  return sums.map((s) => (metric === 'accuracy' ? fromCounts(s, classTotals, test.length) : { value: s[0] / test.length }));
 }

@@ -101,3 +101,35 @@ test('one run: every method starts from the same effective weights, metrics per 
   assert.equal(r.testSize + r.distinctTrain, 300);
   for (const i of r.order) assert.ok(r.split.train.includes(i), 'every step trains on a listed sample');
 });
+
+test('classification is scored per class: the counts add up to the overall accuracy', () => {
+  const data = syntheticImages(400, 13);
+  const r = runExperiment(config({ turns: 1 }), data);
+  const counts = r.testClassCounts!;
+  assert.equal(counts.reduce((a, b) => a + b, 0), r.testSize);
+  for (const res of Object.values(r.methods)) {
+    for (const which of ['clean', 'noisy'] as const) {
+      const per = res.perClass![which];
+      const correct = per.reduce((s, acc, c) => s + acc * counts[c], 0);
+      const overall = which === 'clean' ? res.clean : res.noisy;
+      assert.ok(Math.abs(correct / r.testSize - overall) < 1e-12);
+      assert.ok(Math.abs(res.balanced![which] - per.reduce((a, b) => a + b, 0) / per.length) < 1e-12);
+    }
+  }
+});
+
+test('imbalance and label noise reach the run: class counts of the training list, corrupted entries', () => {
+  const data = syntheticImages(600, 14);
+  const r = runExperiment(config({
+    trainSize: 300, turns: 1, imbalance: { profile: 'step', ratio: 0.1, minority: [2], test: 'balanced' },
+    labelNoise: { fraction: 0.2 },
+  }), data);
+  const [c0, c1, c2] = r.trainClassCounts!;
+  assert.equal(c0 + c1 + c2, 300);
+  // Class 2 weighs 0.1 against 1 and 1: expected share 1/21 ≈ 14 of 300.
+  assert.ok(c2 < 40, `minority class drew ${c2}`);
+  assert.equal(r.testSet, 'balanced');
+  assert.equal(new Set(r.testClassCounts).size, 1);
+  assert.ok(r.corruptedLabels! > 20 && r.corruptedLabels! < 100, `corrupted ${r.corruptedLabels}`);
+  assert.throws(() => runExperiment(config({ imbalance: { profile: 'step', ratio: 0.5 } }), { ...data, task: 'regression', nOutputs: 1 }), /imbalance: .* regression/);
+});

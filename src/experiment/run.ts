@@ -8,10 +8,12 @@ import { Network } from '../core/network.js';
 import { Rng } from '../core/rng.js';
 import { ruleFor, type LayerParams } from '../core/rules/index.js';
 import type { ExperimentConfig } from '../config/schema.js';
-import { drawSplit, normalize, type Split } from '../data/prepare.js';
+import {
+  balanceTestSet, classWeights, corruptTargets, drawImbalancedSplit, drawSplit, normalize, type Split,
+} from '../data/prepare.js';
 import type { Dataset, RawDataset } from '../data/types.js';
 import { UserError } from '../errors.js';
-import { evaluate, evaluateNoisy, type Metric } from './evaluate.js';
+import { evaluate, evaluateNoisy, splitByClass, type Metric } from './evaluate.js';
 
 export interface RunEvents {
   /** Before training a method. */
@@ -31,6 +33,9 @@ export interface MethodResult {
   noisy: number;
   /** Mean training loss over each turn's steps. */
   trainLoss: number[];
+  /** Classification: accuracy per class and balanced accuracy, after the last turn and noisy. */
+  perClass?: { clean: number[]; noisy: number[] };
+  balanced?: { clean: number; noisy: number };
   initial?: LayerParams[];
   final?: LayerParams[];
 }
@@ -49,6 +54,13 @@ export interface RunResult {
   split: Split;
   /** Pool index of every training step in order (the same for every method). */
   order: Int32Array;
+  /** Classification: how many training-list entries and test samples each class has. */
+  trainClassCounts?: number[];
+  testClassCounts?: number[];
+  /** Training-list entries whose label was corrupted (labelNoise), if asked for. */
+  corruptedLabels?: number;
+  /** How the test set was formed: the whole complement, or balanced across classes. */
+  testSet: 'complement' | 'balanced';
   methods: Record<string, MethodResult>;
 }
 
@@ -66,7 +78,17 @@ export function runExperiment(config: ExperimentConfig, raw: RawDataset, opts: R
     throw new UserError(`trainSize: ${config.trainSize} is larger than the ${raw.size} samples of ${raw.name}'s pool`);
   }
 
-  const split = drawSplit(raw.size, config.trainSize, new Rng(config.seed, 'split'));
+  const classification = raw.task === 'classification';
+  if (config.imbalance && !classification) throw new UserError(`imbalance: ${raw.name} is a regression dataset; class imbalance needs classes`);
+  if (config.labelNoise && !classification && config.labelNoise.sigma === undefined) {
+    throw new UserError(`labelNoise.sigma: ${raw.name} is a regression dataset; give the σ of the noise added to corrupted targets`);
+  }
+  const splitRng = new Rng(config.seed, 'split');
+  const split = config.imbalance
+    ? drawImbalancedSplit(raw.y, raw.size, config.trainSize,
+      classWeights(config.imbalance.profile, config.imbalance.ratio, raw.nOutputs, config.imbalance.minority), splitRng)
+    : drawSplit(raw.size, config.trainSize, splitRng);
+  if (config.imbalance?.test === 'balanced') split.test = balanceTestSet(split.test, raw.y, raw.nOutputs, new Rng(config.seed, 'test'));
   if (split.test.length === 0) throw new UserError(`trainSize: ${config.trainSize} draws left no test samples in ${raw.name}'s pool`);
   const data = normalize(raw, config.dataset.normalize, split.train, config.dataset.targetScale);
   const metric: Metric = data.task === 'classification' ? 'accuracy' : 'mse';
@@ -75,11 +97,24 @@ export function runExperiment(config: ExperimentConfig, raw: RawDataset, opts: R
   const initial = new Network(sizes, data.task === 'classification' ? 'softmax-ce' : 'mse');
   initial.initHeNormal(new Rng(config.seed, 'init'));
 
-  // One sample order for all methods: step s trains on pool index order[s].
+  // The training targets, one per entry of the training list, so label noise can corrupt
+  // repeated samples independently.
+  const targets = Float32Array.from(split.train, (i) => data.y[i]);
+  const corruptedLabels = config.labelNoise
+    ? corruptTargets(targets, data.task, data.nOutputs, config.labelNoise.fraction, config.labelNoise.sigma ?? 0, new Rng(config.seed, 'labels'))
+    : undefined;
+  const testByClass = classification ? splitByClass(split.test, data.y, data.nOutputs) : undefined;
+
+  // One sample order for all methods: step s trains on entry entries[s] of the training list,
+  // which is pool index order[s].
   const totalSteps = config.turns * config.stepsPerTurn;
+  const entries = new Int32Array(totalSteps);
   const order = new Int32Array(totalSteps);
   const orderRng = new Rng(config.seed, 'order');
-  for (let s = 0; s < totalSteps; s++) order[s] = split.train[orderRng.int(split.train.length)];
+  for (let s = 0; s < totalSteps; s++) {
+    entries[s] = orderRng.int(split.train.length);
+    order[s] = split.train[entries[s]];
+  }
 
   const models: Trainable[] = [];
   const results: Record<string, MethodResult> = {};
@@ -91,20 +126,24 @@ export function runExperiment(config: ExperimentConfig, raw: RawDataset, opts: R
     const result: MethodResult = { perTurn: [], clean: NaN, noisy: NaN, trainLoss: [] };
     if (opts.keepParams) result.initial = model.params();
     events.onMethodStart?.(id, mi, config.methods.length);
-    const { x, y } = data;
+    const { x } = data;
     for (let turn = 0; turn < config.turns; turn++) {
       let lossSum = 0;
       const start = turn * config.stepsPerTurn;
       for (let k = 0; k < config.stepsPerTurn; k++) {
-        const i = order[start + k];
-        lossSum += model.step(x, i, y[i], config.lr);
+        const e = entries[start + k];
+        lossSum += model.step(x, split.train[e], targets[e], config.lr);
         if ((k + 1) % progressEvery === 0 && k + 1 < config.stepsPerTurn) events.onProgress?.(id, turn + 1, start + k + 1, totalSteps);
       }
       result.trainLoss.push(lossSum / config.stepsPerTurn);
       events.onProgress?.(id, turn + 1, start + config.stepsPerTurn, totalSteps);
-      const value = evaluate(model, data, split.test, metric);
-      result.perTurn.push(value);
-      events.onTurn?.(id, turn + 1, value);
+      const scores = evaluate(model, data, split.test, metric, testByClass);
+      result.perTurn.push(scores.value);
+      if (scores.perClass) {
+        result.perClass = { clean: scores.perClass, noisy: [] };
+        result.balanced = { clean: scores.balanced!, noisy: NaN };
+      }
+      events.onTurn?.(id, turn + 1, scores.value);
     }
     result.clean = result.perTurn[result.perTurn.length - 1];
     if (opts.keepParams) result.final = model.params();
@@ -113,7 +152,15 @@ export function runExperiment(config: ExperimentConfig, raw: RawDataset, opts: R
 
   events.onNoisyStart?.();
   const noisy = evaluateNoisy(models, data, split.test, metric, config.noise.sigma, new Rng(config.seed, 'noise'));
-  models.forEach((m, k) => (results[m.id].noisy = noisy[k]));
+  models.forEach((m, k) => {
+    const r = results[m.id];
+    r.noisy = noisy[k].value;
+    if (r.perClass && noisy[k].perClass) {
+      r.perClass.noisy = noisy[k].perClass!;
+      r.balanced!.noisy = noisy[k].balanced!;
+    }
+  });
+  const distinct = new Set(split.train).size;
 
   return {
     dataset: data.name,
@@ -124,10 +171,24 @@ export function runExperiment(config: ExperimentConfig, raw: RawDataset, opts: R
     sizes,
     poolSize: data.size,
     trainSize: config.trainSize,
-    distinctTrain: data.size - split.test.length,
+    distinctTrain: distinct,
     testSize: split.test.length,
     split,
     order,
+    trainClassCounts: classification ? classCounts(targetsOf(split.train, data.y), data.nOutputs) : undefined,
+    testClassCounts: testByClass?.map((l) => l.length),
+    corruptedLabels,
+    testSet: config.imbalance?.test === 'balanced' ? 'balanced' : 'complement',
     methods: results,
   };
+}
+
+function targetsOf(indices: Int32Array, y: Float32Array): Float32Array {
+  return Float32Array.from(indices, (i) => y[i]);
+}
+
+function classCounts(labels: Float32Array, nClasses: number): number[] {
+  const counts = new Array<number>(nClasses).fill(0);
+  for (const c of labels) counts[c]++;
+  return counts;
 }

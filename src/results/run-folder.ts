@@ -29,14 +29,23 @@ export interface Summary {
   metric: RunResult['metric'];
   units: string;
   noiseSigma: number;
-  methods: Record<string, { perTurn: number[]; clean: number; noisy: number; trainLoss: number[] }>;
+  /** How the test set was formed, and (classification) samples per class in it and in the training list. */
+  testSet: RunResult['testSet'];
+  trainClassCounts?: number[];
+  testClassCounts?: number[];
+  labelNoise?: ExperimentConfig['labelNoise'] & { corrupted: number };
+  imbalance?: ExperimentConfig['imbalance'];
+  methods: Record<string, {
+    perTurn: number[]; clean: number; noisy: number; trainLoss: number[];
+    perClass?: { clean: number[]; noisy: number[] }; balanced?: { clean: number; noisy: number };
+  }>;
   wallSeconds: number;
 }
 
 export function buildSummary(config: ExperimentConfig, id: string, result: RunResult, wallSeconds: number): Summary {
   const methods: Summary['methods'] = {};
   for (const [m, r] of Object.entries(result.methods)) {
-    methods[m] = { perTurn: r.perTurn, clean: r.clean, noisy: r.noisy, trainLoss: r.trainLoss };
+    methods[m] = { perTurn: r.perTurn, clean: r.clean, noisy: r.noisy, trainLoss: r.trainLoss, perClass: r.perClass, balanced: r.balanced };
   }
   return {
     runId: id,
@@ -54,6 +63,11 @@ export function buildSummary(config: ExperimentConfig, id: string, result: RunRe
     metric: result.metric,
     units: result.metric === 'accuracy' ? 'fraction correct' : 'mean squared error in target units',
     noiseSigma: config.noise.sigma,
+    testSet: result.testSet,
+    trainClassCounts: result.trainClassCounts,
+    testClassCounts: result.testClassCounts,
+    labelNoise: config.labelNoise ? { ...config.labelNoise, corrupted: result.corruptedLabels ?? 0 } : undefined,
+    imbalance: config.imbalance,
     methods,
     wallSeconds,
   };
@@ -66,8 +80,16 @@ export function summaryTable(s: Summary): string {
   const rows = Object.entries(s.methods).map(([m, r]) => [
     m, ...r.perTurn.map((v) => formatMetric(s.metric, v)), formatMetric(s.metric, r.clean), formatMetric(s.metric, r.noisy),
   ]);
+  if (s.imbalance) {
+    header.push('balanced clean', 'balanced noisy');
+    Object.values(s.methods).forEach((r, k) => rows[k].push(formatMetric(s.metric, r.balanced!.clean), formatMetric(s.metric, r.balanced!.noisy)));
+  }
+  const extras = [
+    s.labelNoise ? `label noise ${s.labelNoise.fraction} (${s.labelNoise.corrupted} entries corrupted)` : '',
+    s.imbalance ? `imbalance ${s.imbalance.profile} ratio ${s.imbalance.ratio}, test set ${s.testSet}` : '',
+  ].filter(Boolean).join(', ');
   const title = `${s.dataset} ${s.arch} (${s.sizes.join('-')}), n=${s.trainSize} (${s.distinctTrain} distinct), ` +
-    `test ${s.testSize}, seed ${s.seed}, normalize ${s.normalize}: test ${metricLabel(s.metric)}`;
+    `test ${s.testSize}, seed ${s.seed}, normalize ${s.normalize}${extras ? ', ' + extras : ''}: test ${metricLabel(s.metric)}`;
   return `${title}\n\n${markdownTable(header, rows, header.map((_, i) => i > 0))}`;
 }
 
