@@ -34,6 +34,12 @@ export const DatasetSchema = z.strictObject({
 export const NoiseSchema = z.strictObject({
   /** σ of the Gaussian noise added to each test input at the final noisy evaluation. */
   sigma: z.number().nonnegative().default(0.3),
+  /**
+   * Optional (issue 5): more σ values to evaluate the trained models at, after training, each
+   * with a fresh copy of the `noise` stream, so the value at σ equals that of a run with
+   * `sigma: σ` (an evaluation-only sweep axis trains once). Absent: nothing changes.
+   */
+  sigmas: z.array(z.number().nonnegative()).min(1).optional(),
 });
 
 export const ExperimentSchema = z.strictObject({
@@ -75,8 +81,8 @@ export const ExperimentSchema = z.strictObject({
     minority: z.array(z.number().int().nonnegative()).min(1).optional(),
     test: z.enum(['as-is', 'balanced']).default('as-is'),
   }).optional(),
-  /** Numeric engine: `fast` (WebAssembly SIMD, src/core/fast) or `reference` (plain TypeScript); same numbers to ~1e-10. */
-  engine: z.enum(['reference', 'fast']).default('fast'),
+  /** Numeric engine: `fast` (WebAssembly SIMD, float64, = `reference` to ~1e-10), `reference` (plain TypeScript), `fast32` (float32 layer 0). */
+  engine: z.enum(['reference', 'fast', 'fast32']).default('fast'),
 });
 
 export type ExperimentConfig = z.output<typeof ExperimentSchema>;

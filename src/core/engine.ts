@@ -1,13 +1,15 @@
 // Where the protocol gets its models. The reference engine is the plain Model (the
 // straightforward implementation, kept as the reference); the fast engine runs the same
-// algebra in WebAssembly SIMD kernels (src/core/fast). Both implement Trainable.
+// algebra in WebAssembly SIMD kernels (src/core/fast), all in float64; fast32 is the same
+// kernels with float32 layer-0 weights (faster, agrees with the reference to float32
+// rounding, see src/core/fast/engine.test.ts). All implement Trainable.
 
 import { FastModel, methodOf } from './fast/engine.js';
 import { Model, type Trainable } from './model.js';
 import type { Network } from './network.js';
 import type { LearningRule } from './rules/rule.js';
 
-export const ENGINE_NAMES = ['reference', 'fast'] as const;
+export const ENGINE_NAMES = ['reference', 'fast', 'fast32'] as const;
 export type EngineName = (typeof ENGINE_NAMES)[number];
 
 /** fast passed the equivalence test (src/core/fast/engine.test.ts), so it is the default. */
@@ -18,6 +20,8 @@ export const DEFAULT_ENGINE: EngineName = 'fast';
  * engine has no kernel for runs on the reference engine.
  */
 export function createModel(id: string, initial: Network, rule: LearningRule<any>, engine: EngineName = DEFAULT_ENGINE): Trainable {
-  if (engine === 'fast' && methodOf(rule.id)) return new FastModel(id, initial, rule);
+  if (engine !== 'reference' && methodOf(rule.id)) {
+    return new FastModel(id, initial, rule, { precision: engine === 'fast32' ? 32 : 64 });
+  }
   return new Model(id, initial.clone(), rule);
 }

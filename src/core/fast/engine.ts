@@ -6,7 +6,7 @@
 import type { Trainable } from '../model.js';
 import type { Network } from '../network.js';
 import type { LayerParams, LearningRule } from '../rules/rule.js';
-import { KERNELS_WASM_BASE64 } from './kernels-wasm.js';
+import { KERNELS32_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernels-wasm.js';
 
 // The few WebAssembly JS-API types used here (the ES2022 lib this project compiles with has none).
 interface WasmMemory { readonly buffer: ArrayBuffer }
@@ -35,20 +35,26 @@ interface Exports {
   rowsPtr(): number;
   rowsYPtr(): number;
   getSigma(): number;
+  layer0Bytes(): number;
   ready(): void;
   step(target: number, lr: number): number;
   prepareEval(): void;
   scoreRows(count: number, metric: number): number;
 }
 
-let compiled: WasmModule | null = null;
+const compiled = new Map<Layer0Precision, WasmModule>();
 
-function wasmModule(): WasmModule {
-  if (!compiled) {
-    const bytes = Uint8Array.from(atob(KERNELS_WASM_BASE64), (c) => c.charCodeAt(0));
-    compiled = new WebAssembly.Module(bytes);
+/** Layer-0 lane type: 64 = float64 throughout (`fast`), 32 = float32 layer-0 weights (`fast32`). */
+export type Layer0Precision = 64 | 32;
+
+function wasmModule(precision: Layer0Precision): WasmModule {
+  let m = compiled.get(precision);
+  if (!m) {
+    const b64 = precision === 64 ? KERNELS_WASM_BASE64 : KERNELS32_WASM_BASE64;
+    m = new WebAssembly.Module(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)));
+    compiled.set(precision, m);
   }
-  return compiled;
+  return m;
 }
 
 /** Method code and λ of a rule id (`sgd`, `dwm`, `dwm-stable`, `l2-<λ>`, `weight-decay-<λ>`), or null. */
@@ -70,6 +76,8 @@ const ROW = 80;
 export interface FastOptions {
   /** Fold DWM row scales below this back into their vectors (tests raise it to exercise the fold). */
   renormBelow?: number;
+  /** Layer-0 lane type (default 64: float64 everywhere, like the reference). */
+  precision?: Layer0Precision;
   /** Another build of kernels.as (same exports), for comparing kernel variants. */
   wasm?: Uint8Array;
 }
@@ -80,6 +88,7 @@ export class FastModel implements Trainable {
   private readonly sizes: number[];
   private readonly dual: boolean;
   private readonly nIn: number;
+  private readonly layer0Bytes: number;
   private input!: Float32Array;
   private rows!: Float32Array;
   private rowsY!: Float32Array;
@@ -91,11 +100,13 @@ export class FastModel implements Trainable {
     this.sizes = [...initial.sizes];
     this.nIn = initial.nInputs;
     this.dual = m.code === METHOD_CODE.dwm || m.code === METHOD_CODE['dwm-stable'];
-    const module = opts.wasm ? new WebAssembly.Module(opts.wasm) : wasmModule();
+    const module = opts.wasm ? new WebAssembly.Module(opts.wasm) : wasmModule(opts.precision ?? 64);
     const instance = new WebAssembly.Instance(module, {
       env: { abort: () => { throw new Error('fast engine: wasm abort'); } },
     });
     this.ex = instance.exports as unknown as Exports;
+    // (Builds from before the float32 variant have no layer0Bytes: float64.)
+    this.layer0Bytes = typeof this.ex.layer0Bytes === 'function' ? this.ex.layer0Bytes() : 8;
     const L = initial.layers.length;
     this.ex.begin(L);
     for (let l = 0; l < L; l++) this.ex.setLayer(l, initial.layers[l].nIn, initial.layers[l].nOut);
@@ -120,6 +131,11 @@ export class FastModel implements Trainable {
     return new Float64Array(this.ex.memory.buffer, ptr, n);
   }
 
+  /** A view of n layer-0 lanes (float64 or float32, as the module was built). */
+  private lanes0(ptr: number, n: number): Float64Array | Float32Array {
+    return this.layer0Bytes === 8 ? new Float64Array(this.ex.memory.buffer, ptr, n) : new Float32Array(this.ex.memory.buffer, ptr, n);
+  }
+
   /** Writes the initial effective weights: W1 = W, W2 = 0 for DWM (PAPER.md §2), biases. */
   private writeInitial(net: Network): void {
     for (let l = 0; l < net.layers.length; l++) {
@@ -128,7 +144,7 @@ export class FastModel implements Trainable {
       this.f64(this.field(l, F.b), nOut).set(b);
       if (l === 0) {
         const stride = this.dual ? 2 * P : P;
-        const V = this.f64(this.field(0, F.W), nIn * stride);
+        const V = this.lanes0(this.field(0, F.W), nIn * stride);
         for (let j = 0; j < nOut; j++) for (let i = 0; i < nIn; i++) V[i * stride + j] = W[j * nIn + i];
       } else {
         const nInP = this.field(l, F.nInP);
@@ -176,7 +192,7 @@ export class FastModel implements Trainable {
       const W = new Float64Array(nOut * nIn);
       if (l === 0) {
         if (this.dual) {
-          const V = this.f64(this.field(0, F.W), nIn * 2 * P);
+          const V = this.lanes0(this.field(0, F.W), nIn * 2 * P);
           const s1 = this.f64(this.field(0, F.s1), nOut);
           const s2 = this.f64(this.field(0, F.s2), nOut);
           const W1 = new Float64Array(nOut * nIn);
@@ -190,7 +206,7 @@ export class FastModel implements Trainable {
           }
           out.push({ W1, W2, W, b });
         } else {
-          const U = this.f64(this.field(0, F.W), nIn * P);
+          const U = this.lanes0(this.field(0, F.W), nIn * P);
           for (let j = 0; j < nOut; j++) for (let i = 0; i < nIn; i++) W[j * nIn + i] = sigma * U[i * P + j];
           out.push({ W, b });
         }

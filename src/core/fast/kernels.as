@@ -14,7 +14,14 @@
 //   l2 and weight-decay is one multiply; ‖U‖² is kept up to date by the update itself.
 // - Layers ≥ 1 (small) are row-major n_out × nInP (nInP = previous P), effective weights
 //   materialised, updated densely by rows as in the reference.
-// Everything is float64, as in the reference.
+// Everything is float64, as in the reference, except that layer 0's weights, inputs and
+// update coefficients use the lane type L0: f64 in the `fast` module, f32 in `fast32`
+// (build-wasm.mjs substitutes the type), which halves the memory traffic and doubles the
+// lanes per SIMD operation at float32 rounding. Blocks are one 64-byte cache line.
+
+type L0 = f64;
+const LB: usize = sizeof<L0>(); // bytes per layer-0 lane
+const BL: usize = 64 / LB; // layer-0 lanes per 64-byte block
 
 // Method codes (fast/engine.ts mirrors them).
 const SGD: i32 = 0;
@@ -63,12 +70,15 @@ let evalW: usize = 0; // layer-0 effective weights for evaluation, input-major n
 let rowsF32: usize = 0; // evaluation block: rows × n_in float32
 let rowsY: usize = 0; // evaluation block targets (f32)
 let maxRows: i32 = 0;
+let hsum: usize = 0; // 16 bytes of scratch for horizontal sums
 
 function fld(l: i32, f: usize): usize {
   return <usize>load<i32>(table + <usize>l * ROW + f);
 }
 
 /** Zeroed memory aligned to a 64-byte cache line, so an 8-lane f64 block is one line. */
+export function layer0Bytes(): i32 { return <i32>LB; }
+
 function alloc(bytes: usize): usize {
   const raw = heap.alloc(((bytes + 63) & ~63) + 64);
   const p = (raw + 63) & ~63;
@@ -85,7 +95,8 @@ export function setLayer(l: i32, nIn: i32, nOut: i32): void {
   const t = table + <usize>l * ROW;
   store<i32>(t + F_NIN, nIn);
   store<i32>(t + F_NOUT, nOut);
-  store<i32>(t + F_P, (nOut + 7) & ~7);
+  const pad = l == 0 ? <i32>BL : 8;
+  store<i32>(t + F_P, (nOut + pad - 1) / pad * pad);
 }
 
 /** Lays out every buffer; weights start at 0 (the caller writes the initial network). */
@@ -97,12 +108,13 @@ export function init(methodCode: i32, loss: i32, lam: f64, renorm: f64, evalRows
   const dual = method == DWM || method == DWM_STABLE;
   const nIn0 = <usize>fld(0, F_NIN);
   inputF32 = alloc(nIn0 * 4);
-  aC = alloc(nIn0 * 8);
+  aC = alloc(nIn0 * LB);
   idx = alloc(nIn0 * 4);
   const P0 = <usize>fld(0, F_P);
-  acc = alloc(P0 * 16);
-  blocks = alloc(P0 / 8 * 2 * 4);
+  acc = alloc(P0 * 2 * LB);
+  blocks = alloc(P0 / BL * 2 * 4);
   maxRows = evalRows;
+  hsum = alloc(16);
   rowsF32 = alloc(<usize>evalRows * nIn0 * 4);
   rowsY = alloc(<usize>evalRows * 4);
   for (let l = 0; l < nLayers; l++) {
@@ -112,8 +124,8 @@ export function init(methodCode: i32, loss: i32, lam: f64, renorm: f64, evalRows
     const nInP = l == 0 ? nIn : fld(l - 1, F_P);
     store<i32>(t + F_NINP, <i32>nInP);
     if (l == 0) {
-      store<i32>(t + F_W, <i32>alloc(nIn * P * 8 * (dual ? 2 : 1)));
-      evalW = alloc(nIn * P * 8);
+      store<i32>(t + F_W, <i32>alloc(nIn * P * LB * (dual ? 2 : 1)));
+      evalW = alloc(nIn * P * LB);
     } else {
       store<i32>(t + F_W, <i32>alloc(P * nInP * 8));
       if (dual) {
@@ -136,9 +148,9 @@ export function init(methodCode: i32, loss: i32, lam: f64, renorm: f64, evalRows
     store<i32>(t + F_S1, <i32>s1);
     store<i32>(t + F_S2, <i32>s2);
     store<i32>(t + F_A, <i32>A);
-    const c = alloc(P * 16);
+    const c = alloc(P * 2 * LB); // layer 0 only: [c1 | c2] in L0 lanes
     store<i32>(t + F_C1, <i32>c);
-    store<i32>(t + F_C2, <i32>(c + P * 8));
+    store<i32>(t + F_C2, <i32>(c + P * LB));
   }
   sigma = 1;
   steps = 0;
@@ -154,7 +166,7 @@ export function getSigma(): f64 { return sigma; }
 /** After the caller wrote the initial weights: norms the l2 rule needs. */
 export function ready(): void {
   if (method == L2) {
-    sumsq = sumSquares(fld(0, F_W), fld(0, F_NIN) * fld(0, F_P));
+    sumsq = sumSquaresL0(fld(0, F_W), fld(0, F_NIN) * fld(0, F_P));
     for (let l = 1; l < nLayers; l++) {
       const t = table + <usize>l * ROW;
       store<f64>(t + F_NORMSQ, sumSquares(fld(l, F_W), fld(l, F_P) * fld(l, F_NINP)));
@@ -171,6 +183,16 @@ function sumSquares(p: usize, n: usize): f64 {
   return f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
 }
 
+/** Σ v² over n layer-0 lanes, summed in f64. */
+function sumSquaresL0(p: usize, n: usize): f64 {
+  let total: f64 = 0;
+  for (let k: usize = 0; k < n; k++) {
+    const v = <f64>load<L0>(p + k * LB);
+    total += v * v;
+  }
+  return total;
+}
+
 // ---------------------------------------------------------------- forward
 
 /** Non-zero entries of the float32 sample at `src` (n values) into aC / idx. */
@@ -184,7 +206,7 @@ function gather(src: usize, n: i32): void {
     for (let e = 0; e < 4; e++) {
       const v = <f64>load<f32>(p + (<usize>e << 2));
       if (v != 0) {
-        store<f64>(aC + (<usize>k << 3), v);
+        store<L0>(aC + <usize>k * LB, <L0>v);
         store<i32>(idx + (<usize>k << 2), i + e);
         k++;
       }
@@ -193,7 +215,7 @@ function gather(src: usize, n: i32): void {
   for (; i < n; i++) {
     const v = <f64>load<f32>(src + (<usize>i << 2));
     if (v != 0) {
-      store<f64>(aC + (<usize>k << 3), v);
+      store<L0>(aC + <usize>k * LB, <L0>v);
       store<i32>(idx + (<usize>k << 2), i);
       k++;
     }
@@ -202,58 +224,57 @@ function gather(src: usize, n: i32): void {
 }
 
 /**
- * out[0..width) = Σ_k aC[k]·M[idx[k]·stride + 0..width): streams each non-zero input's row
- * of the input-major matrix once, four rows per pass over the accumulator (width % 8 == 0).
+ * out[0..width) = Σ_k aC[k]·M[idx[k]·stride + 0..width) in L0 lanes: streams each non-zero
+ * input's row of the input-major matrix once, four rows per pass over the accumulator.
  */
 function sumRows(M: usize, stride: usize, width: usize, out: usize): void {
-  memory.fill(out, 0, width * 8);
+  memory.fill(out, 0, width * LB);
+  const end = width * LB;
   let k = 0;
   for (; k + 4 <= nnz; k += 4) {
     const ik = idx + (<usize>k << 2);
-    const ak = aC + (<usize>k << 3);
+    const ak = aC + <usize>k * LB;
     const r0 = M + <usize>load<i32>(ik) * stride;
     const r1 = M + <usize>load<i32>(ik, 4) * stride;
     const r2 = M + <usize>load<i32>(ik, 8) * stride;
     const r3 = M + <usize>load<i32>(ik, 12) * stride;
-    const a0 = f64x2.splat(load<f64>(ak));
-    const a1 = f64x2.splat(load<f64>(ak, 8));
-    const a2 = f64x2.splat(load<f64>(ak, 16));
-    const a3 = f64x2.splat(load<f64>(ak, 24));
-    const end = width * 8;
+    const a0 = v128.splat<L0>(load<L0>(ak));
+    const a1 = v128.splat<L0>(load<L0>(ak + LB));
+    const a2 = v128.splat<L0>(load<L0>(ak + 2 * LB));
+    const a3 = v128.splat<L0>(load<L0>(ak + 3 * LB));
     for (let j: usize = 0; j < end; j += 32) {
-      const t = f64x2.add(
-        f64x2.add(f64x2.mul(v128.load(r0 + j), a0), f64x2.mul(v128.load(r1 + j), a1)),
-        f64x2.add(f64x2.mul(v128.load(r2 + j), a2), f64x2.mul(v128.load(r3 + j), a3)));
-      const u = f64x2.add(
-        f64x2.add(f64x2.mul(v128.load(r0 + j, 16), a0), f64x2.mul(v128.load(r1 + j, 16), a1)),
-        f64x2.add(f64x2.mul(v128.load(r2 + j, 16), a2), f64x2.mul(v128.load(r3 + j, 16), a3)));
-      v128.store(out + j, f64x2.add(v128.load(out + j), t));
-      v128.store(out + j, f64x2.add(v128.load(out + j, 16), u), 16);
+      const t = v128.add<L0>(
+        v128.add<L0>(v128.mul<L0>(v128.load(r0 + j), a0), v128.mul<L0>(v128.load(r1 + j), a1)),
+        v128.add<L0>(v128.mul<L0>(v128.load(r2 + j), a2), v128.mul<L0>(v128.load(r3 + j), a3)));
+      const u = v128.add<L0>(
+        v128.add<L0>(v128.mul<L0>(v128.load(r0 + j, 16), a0), v128.mul<L0>(v128.load(r1 + j, 16), a1)),
+        v128.add<L0>(v128.mul<L0>(v128.load(r2 + j, 16), a2), v128.mul<L0>(v128.load(r3 + j, 16), a3)));
+      v128.store(out + j, v128.add<L0>(v128.load(out + j), t));
+      v128.store(out + j, v128.add<L0>(v128.load(out + j, 16), u), 16);
     }
   }
   for (; k < nnz; k++) {
     const r0 = M + <usize>load<i32>(idx + (<usize>k << 2)) * stride;
-    const a0 = f64x2.splat(load<f64>(aC + (<usize>k << 3)));
-    for (let j: usize = 0; j < width * 8; j += 16) {
-      v128.store(out + j, f64x2.add(v128.load(out + j), f64x2.mul(v128.load(r0 + j), a0)));
+    const a0 = v128.splat<L0>(load<L0>(aC + <usize>k * LB));
+    for (let j: usize = 0; j < end; j += 16) {
+      v128.store(out + j, v128.add<L0>(v128.load(out + j), v128.mul<L0>(v128.load(r0 + j), a0)));
     }
   }
 }
 
 /**
- * M[idx[k]·stride + block lanes] += c[block lanes]·aC[k] for the 8-lane blocks listed in
- * `blocks` (those with a non-zero coefficient), every non-zero input k.
+ * M[idx[k]·stride + block] += c[block]·aC[k] for the 64-byte blocks listed in `blocks`
+ * (those with a non-zero coefficient), every non-zero input k; two rows per pass.
  */
 function addRows(M: usize, stride: usize, c: usize, nBlocks: i32): void {
   let k = 0;
-  // Two rows per pass share the coefficient loads.
   for (; k + 2 <= nnz; k += 2) {
     const ik = idx + (<usize>k << 2);
-    const ak = aC + (<usize>k << 3);
+    const ak = aC + <usize>k * LB;
     const row0 = M + <usize>load<i32>(ik) * stride;
     const row1 = M + <usize>load<i32>(ik, 4) * stride;
-    const a0 = f64x2.splat(load<f64>(ak));
-    const a1 = f64x2.splat(load<f64>(ak, 8));
+    const a0 = v128.splat<L0>(load<L0>(ak));
+    const a1 = v128.splat<L0>(load<L0>(ak + LB));
     for (let q = 0; q < nBlocks; q++) {
       const o = <usize>load<i32>(blocks + (<usize>q << 2)) << 6;
       const p = row0 + o;
@@ -263,39 +284,39 @@ function addRows(M: usize, stride: usize, c: usize, nBlocks: i32): void {
       const g1 = v128.load(g, 16);
       const g2 = v128.load(g, 32);
       const g3 = v128.load(g, 48);
-      v128.store(p, f64x2.add(v128.load(p), f64x2.mul(g0, a0)));
-      v128.store(p, f64x2.add(v128.load(p, 16), f64x2.mul(g1, a0)), 16);
-      v128.store(p, f64x2.add(v128.load(p, 32), f64x2.mul(g2, a0)), 32);
-      v128.store(p, f64x2.add(v128.load(p, 48), f64x2.mul(g3, a0)), 48);
-      v128.store(r, f64x2.add(v128.load(r), f64x2.mul(g0, a1)));
-      v128.store(r, f64x2.add(v128.load(r, 16), f64x2.mul(g1, a1)), 16);
-      v128.store(r, f64x2.add(v128.load(r, 32), f64x2.mul(g2, a1)), 32);
-      v128.store(r, f64x2.add(v128.load(r, 48), f64x2.mul(g3, a1)), 48);
+      v128.store(p, v128.add<L0>(v128.load(p), v128.mul<L0>(g0, a0)));
+      v128.store(p, v128.add<L0>(v128.load(p, 16), v128.mul<L0>(g1, a0)), 16);
+      v128.store(p, v128.add<L0>(v128.load(p, 32), v128.mul<L0>(g2, a0)), 32);
+      v128.store(p, v128.add<L0>(v128.load(p, 48), v128.mul<L0>(g3, a0)), 48);
+      v128.store(r, v128.add<L0>(v128.load(r), v128.mul<L0>(g0, a1)));
+      v128.store(r, v128.add<L0>(v128.load(r, 16), v128.mul<L0>(g1, a1)), 16);
+      v128.store(r, v128.add<L0>(v128.load(r, 32), v128.mul<L0>(g2, a1)), 32);
+      v128.store(r, v128.add<L0>(v128.load(r, 48), v128.mul<L0>(g3, a1)), 48);
     }
   }
   for (; k < nnz; k++) {
     const row = M + <usize>load<i32>(idx + (<usize>k << 2)) * stride;
-    const av = f64x2.splat(load<f64>(aC + (<usize>k << 3)));
+    const av = v128.splat<L0>(load<L0>(aC + <usize>k * LB));
     for (let q = 0; q < nBlocks; q++) {
       const o = <usize>load<i32>(blocks + (<usize>q << 2)) << 6;
       const p = row + o;
       const g = c + o;
-      v128.store(p, f64x2.add(v128.load(p), f64x2.mul(v128.load(g), av)));
-      v128.store(p, f64x2.add(v128.load(p, 16), f64x2.mul(v128.load(g, 16), av)), 16);
-      v128.store(p, f64x2.add(v128.load(p, 32), f64x2.mul(v128.load(g, 32), av)), 32);
-      v128.store(p, f64x2.add(v128.load(p, 48), f64x2.mul(v128.load(g, 48), av)), 48);
+      v128.store(p, v128.add<L0>(v128.load(p), v128.mul<L0>(v128.load(g), av)));
+      v128.store(p, v128.add<L0>(v128.load(p, 16), v128.mul<L0>(v128.load(g, 16), av)), 16);
+      v128.store(p, v128.add<L0>(v128.load(p, 32), v128.mul<L0>(v128.load(g, 32), av)), 32);
+      v128.store(p, v128.add<L0>(v128.load(p, 48), v128.mul<L0>(v128.load(g, 48), av)), 48);
     }
   }
 }
 
-/** Lists the 8-lane blocks of c[0..width) that hold a non-zero value; returns how many. */
+/** Lists the 64-byte blocks of c[0..width) (L0 lanes) that hold a non-zero value; returns how many. */
 function activeBlocks(c: usize, width: usize): i32 {
   let n = 0;
-  for (let jb: usize = 0; jb < width; jb += 8) {
-    const o = jb * 8;
+  for (let jb: usize = 0; jb < width; jb += BL) {
+    const o = jb * LB;
     const v = v128.or(v128.or(v128.load(c + o), v128.load(c + o, 16)), v128.or(v128.load(c + o, 32), v128.load(c + o, 48)));
     if (v128.any_true(v)) {
-      store<i32>(blocks + (<usize>n << 2), <i32>(jb >> 3));
+      store<i32>(blocks + (<usize>n << 2), <i32>(jb / BL));
       n++;
     }
   }
@@ -304,28 +325,28 @@ function activeBlocks(c: usize, width: usize): i32 {
 
 /** DWM layer 0: z = b + s1 ⊙ (V1ᵀa) − s2 ⊙ (V2ᵀa); one pass over [V1 | V2] rows. */
 function forward0Dual(): void {
+  const nOut = fld(0, F_NOUT);
   const P = fld(0, F_P);
   const b = fld(0, F_B);
   const s1 = fld(0, F_S1);
   const s2 = fld(0, F_S2);
   const z = fld(0, F_Z);
-  sumRows(fld(0, F_W), P * 16, P * 2, acc);
-  for (let j: usize = 0; j < P * 8; j += 16) {
-    v128.store(z + j, f64x2.sub(
-      f64x2.add(v128.load(b + j), f64x2.mul(v128.load(s1 + j), v128.load(acc + j))),
-      f64x2.mul(v128.load(s2 + j), v128.load(acc + P * 8 + j))));
+  sumRows(fld(0, F_W), P * 2 * LB, P * 2, acc);
+  for (let j: usize = 0; j < nOut; j++) {
+    store<f64>(z + j * 8, load<f64>(b + j * 8) + load<f64>(s1 + j * 8) * <f64>load<L0>(acc + j * LB)
+      - load<f64>(s2 + j * 8) * <f64>load<L0>(acc + (P + j) * LB));
   }
 }
 
 /** Layer 0 with one scale: z = b + scale·(Mᵀa). */
 function forward0Scaled(M: usize, scale: f64): void {
+  const nOut = fld(0, F_NOUT);
   const P = fld(0, F_P);
   const z = fld(0, F_Z);
   const b = fld(0, F_B);
-  sumRows(M, P * 8, P, acc);
-  const sv = f64x2.splat(scale);
-  for (let j: usize = 0; j < P; j += 2) {
-    v128.store(z + j * 8, f64x2.add(v128.load(b + j * 8), f64x2.mul(sv, v128.load(acc + j * 8))));
+  sumRows(M, P * LB, P, acc);
+  for (let j: usize = 0; j < nOut; j++) {
+    store<f64>(z + j * 8, load<f64>(b + j * 8) + scale * <f64>load<L0>(acc + j * LB));
   }
 }
 
@@ -438,17 +459,17 @@ function pull(A: usize, j: usize, mag: f64, lr: f64): f64 {
 function foldColumn(side: usize, s: usize, j: usize, P: usize, nIn: usize, extra: f64, keepDense: f64): void {
   // extra/keepDense let the overshoot path (r ≥ 1/2) apply (1 − r) densely at the same time.
   const c = load<f64>(s + j * 8) * keepDense;
-  const stride = P * 16;
+  const stride = P * 2 * LB;
   for (let i: usize = 0; i < nIn; i++) {
-    const p = side + i * stride + j * 8;
-    store<f64>(p, load<f64>(p) * c);
+    const p = side + i * stride + j * LB;
+    store<L0>(p, <L0>(<f64>load<L0>(p) * c));
   }
   store<f64>(s + j * 8, 1);
   if (extra != 0) {
     for (let k = 0; k < nnz; k++) {
       const i = <usize>load<i32>(idx + (<usize>k << 2));
-      const p = side + i * stride + j * 8;
-      store<f64>(p, load<f64>(p) + extra * load<f64>(aC + (<usize>k << 3)));
+      const p = side + i * stride + j * LB;
+      store<L0>(p, <L0>(<f64>load<L0>(p) + extra * <f64>load<L0>(aC + <usize>k * LB)));
     }
   }
 }
@@ -465,8 +486,7 @@ function updateLayer0Dual(lr: f64): void {
   const c1 = fld(0, F_C1);
   const c2 = fld(0, F_C2);
   const b = fld(0, F_B);
-  memory.fill(c1, 0, P * 8);
-  memory.fill(c2, 0, P * 8);
+  memory.fill(c1, 0, P * 2 * LB); // c1 and c2
   for (let j: usize = 0; j < nOut; j++) {
     const dj = load<f64>(d + j * 8);
     store<f64>(b + j * 8, load<f64>(b + j * 8) - lr * dj);
@@ -475,7 +495,7 @@ function updateLayer0Dual(lr: f64): void {
     const r = pull(A, j, mag, lr);
     const s = dj < 0 ? s1 : s2;
     const c = dj < 0 ? c1 : c2;
-    const side = dj < 0 ? V : V + P * 8;
+    const side = dj < 0 ? V : V + P * LB;
     const keep = 1 - r;
     if (keep < 0.5) {
       // Overshoot (plain DWM with η|δ| > 1/2): apply the pull densely, no scale trick.
@@ -483,16 +503,16 @@ function updateLayer0Dual(lr: f64): void {
     } else {
       const sNew = load<f64>(s + j * 8) * keep;
       store<f64>(s + j * 8, sNew);
-      store<f64>(c + j * 8, r / sNew);
+      store<L0>(c + j * LB, <L0>(r / sNew));
     }
     if (method == DWM_STABLE) store<f64>(A + j * 8, (1 - lr) * load<f64>(A + j * 8) + lr * mag);
   }
   // V[i, :] += [c1 | c2]·a_i over the non-zero inputs (c2 lies right after c1).
-  addRows(V, P * 16, c1, activeBlocks(c1, P * 2));
+  addRows(V, P * 2 * LB, c1, activeBlocks(c1, P * 2));
   // Fold scales that became small (the product s·V stays exact in value, only rescaled).
   for (let j: usize = 0; j < nOut; j++) {
     if (load<f64>(s1 + j * 8) < renormBelow) foldColumn(V, s1, j, P, nIn, 0, 1);
-    if (load<f64>(s2 + j * 8) < renormBelow) foldColumn(V + P * 8, s2, j, P, nIn, 0, 1);
+    if (load<f64>(s2 + j * 8) < renormBelow) foldColumn(V + P * LB, s2, j, P, nIn, 0, 1);
   }
 }
 
@@ -500,10 +520,9 @@ function rescaleLayer0(): void {
   // σ folded back into U: U ← σU, σ = 1.
   const n = fld(0, F_NIN) * fld(0, F_P);
   const U = fld(0, F_W);
-  const sv = f64x2.splat(sigma);
-  for (let k: usize = 0; k < n; k += 2) v128.store(U + k * 8, f64x2.mul(v128.load(U + k * 8), sv));
+  for (let k: usize = 0; k < n; k++) store<L0>(U + k * LB, <L0>(<f64>load<L0>(U + k * LB) * sigma));
   sigma = 1;
-  if (method == L2) sumsq = sumSquares(U, n);
+  if (method == L2) sumsq = sumSquaresL0(U, n);
 }
 
 function updateLayer0Plain(lr: f64): void {
@@ -519,35 +538,38 @@ function updateLayer0Plain(lr: f64): void {
     const norm = sigma * Math.sqrt(sumsq);
     if (norm > 0) sigma *= 1 - (lr * lambda) / norm;
   }
-  memory.fill(c, 0, P * 8);
+  memory.fill(c, 0, P * LB);
   const inv = -lr / sigma;
   for (let j: usize = 0; j < nOut; j++) {
     const dj = load<f64>(d + j * 8);
     store<f64>(b + j * 8, load<f64>(b + j * 8) - lr * dj);
-    if (dj != 0) store<f64>(c + j * 8, inv * dj);
+    if (dj != 0) store<L0>(c + j * LB, <L0>(inv * dj));
   }
   const nBlocks = activeBlocks(c, P);
-  let dsum = f64x2.splat(0);
+  let dsum: f64 = 0;
   if (method == L2) {
     // Track ‖U‖²: Σ (new² − old²) = Σ (new − old)(new + old) over the touched entries.
     for (let k = 0; k < nnz; k++) {
-      const row = U + <usize>load<i32>(idx + (<usize>k << 2)) * P * 8;
-      const av = f64x2.splat(load<f64>(aC + (<usize>k << 3)));
+      const row = U + <usize>load<i32>(idx + (<usize>k << 2)) * P * LB;
+      const av = v128.splat<L0>(load<L0>(aC + <usize>k * LB));
+      let dv = v128.splat<L0>(0);
       for (let q = 0; q < nBlocks; q++) {
         const o = <usize>load<i32>(blocks + (<usize>q << 2)) << 6;
         for (let e: usize = 0; e < 64; e += 16) {
           const old = v128.load(row + o + e);
-          const nw = f64x2.add(old, f64x2.mul(v128.load(c + o + e), av));
+          const nw = v128.add<L0>(old, v128.mul<L0>(v128.load(c + o + e), av));
           v128.store(row + o + e, nw);
-          dsum = f64x2.add(dsum, f64x2.mul(f64x2.sub(nw, old), f64x2.add(nw, old)));
+          dv = v128.add<L0>(dv, v128.mul<L0>(v128.sub<L0>(nw, old), v128.add<L0>(nw, old)));
         }
       }
+      v128.store(hsum, dv);
+      for (let e: usize = 0; e < 16; e += LB) dsum += <f64>load<L0>(hsum + e);
     }
-  } else addRows(U, P * 8, c, nBlocks);
+  } else addRows(U, P * LB, c, nBlocks);
   if (method == L2) {
-    sumsq += f64x2.extract_lane(dsum, 0) + f64x2.extract_lane(dsum, 1);
+    sumsq += dsum;
     // An exact recount now and then keeps the running sum from drifting.
-    if ((steps & 4095) == 4095) sumsq = sumSquares(U, fld(0, F_NIN) * P);
+    if ((steps & 4095) == 4095) sumsq = sumSquaresL0(U, fld(0, F_NIN) * P);
   }
   if (sigma < 0.5) rescaleLayer0();
 }
@@ -644,17 +666,15 @@ export function prepareEval(): void {
     const s1 = fld(0, F_S1);
     const s2 = fld(0, F_S2);
     for (let i: usize = 0; i < nIn; i++) {
-      const src = M + i * P * 16;
-      const dst = evalW + i * P * 8;
-      for (let j: usize = 0; j < P; j += 2) {
-        v128.store(dst + j * 8, f64x2.sub(
-          f64x2.mul(v128.load(s1 + j * 8), v128.load(src + j * 8)),
-          f64x2.mul(v128.load(s2 + j * 8), v128.load(src + P * 8 + j * 8))));
+      const src = M + i * P * 2 * LB;
+      const dst = evalW + i * P * LB;
+      for (let j: usize = 0; j < P; j++) {
+        store<L0>(dst + j * LB, <L0>(load<f64>(s1 + j * 8) * <f64>load<L0>(src + j * LB)
+          - load<f64>(s2 + j * 8) * <f64>load<L0>(src + (P + j) * LB)));
       }
     }
   } else {
-    const sv = f64x2.splat(sigma);
-    for (let k: usize = 0; k < nIn * P; k += 2) v128.store(evalW + k * 8, f64x2.mul(sv, v128.load(M + k * 8)));
+    for (let k: usize = 0; k < nIn * P; k++) store<L0>(evalW + k * LB, <L0>(sigma * <f64>load<L0>(M + k * LB)));
   }
 }
 
