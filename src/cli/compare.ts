@@ -1,6 +1,6 @@
 // `dwgd compare`: a grid of experiments × seeds run across worker threads, each finished run
 // stored in its own folder, then aggregated into results.csv, summary.csv, REPORT.md and
-// learning-curve SVGs under results/compare/<name>/. --resume reuses verified run folders;
+// learning-curve SVGs under results/compare/<name>/, and index.html (the report as one page). --resume reuses verified run folders;
 // the final files depend only on the runs' numbers, so they are the same bytes either way.
 
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -15,6 +15,7 @@ import { aggregate, resultsCsv, summaryCsv, type AuthorsRow } from '../results/a
 import { writeDirAtomic, writeFileAtomic } from '../results/atomic.js';
 import { readVerifiedRun, removeLeftovers, roundTrip, writeRun } from '../results/compare-store.js';
 import { curvesSvg } from '../results/curves-svg.js';
+import { reportHtml } from '../results/html.js';
 import { buildReport, checkClaims, slug, type Claim } from '../results/report.js';
 import { barsWanted, err } from './ui.js';
 
@@ -37,7 +38,7 @@ export interface CompareFlags {
   authorsFile?: string;
 }
 
-function wholeNumber(flag: string, text: string | undefined, min: number): number | undefined {
+export function wholeNumber(flag: string, text: string | undefined, min: number): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
   if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(n) || n < min) throw new UserError(`${flag} ${text}: expected a whole number ≥ ${min}`);
@@ -111,18 +112,22 @@ export async function runCompare(flags: CompareFlags): Promise<CompareOutcome> {
   const claims = checkClaims(agg, plan.seeds, configs);
   writeFileAtomic(join(outDir, 'results.csv'), resultsCsv(plan, records));
   writeFileAtomic(join(outDir, 'summary.csv'), summaryCsv(agg));
+  const figures = new Map<string, string>();
+  for (const e of agg.experiments) figures.set(`curves/${slug(e)}.svg`, curvesSvg(e));
   writeDirAtomic(join(outDir, 'curves'), (dir) => {
-    for (const e of agg.experiments) writeFileSync(join(dir, `${slug(e)}.svg`), curvesSvg(e));
+    for (const [path, svg] of figures) writeFileSync(join(dir, path.slice('curves/'.length)), svg);
   });
   writeFileAtomic(join(outDir, 'plan.json'), JSON.stringify({
     name: plan.name, files: plan.files, seeds: plan.seeds,
     runs: plan.runs.map((r: RunSpec) => ({ id: r.id, label: r.label, seed: r.config.seed, configHash: r.configHash })),
   }, null, 1) + '\n');
-  writeFileAtomic(join(outDir, 'REPORT.md'), buildReport({ plan, agg, claims, authorsSource: authors.source }));
+  const report = buildReport({ plan, agg, claims, authorsSource: authors.source });
+  writeFileAtomic(join(outDir, 'REPORT.md'), report);
+  writeFileAtomic(join(outDir, 'index.html'), reportHtml(report, `dwgd compare ${plan.name}`, figures));
   return { outDir, plan, claims, ran: todo.length, reused };
 }
 
-interface Progress {
+export interface Progress {
   start(spec: RunSpec, worker: number): void;
   update(spec: RunSpec, worker: number, value: number, total: number, text: string): void;
   done(spec: RunSpec, worker: number, seconds: number): void;
@@ -130,7 +135,7 @@ interface Progress {
 }
 
 /** One overall bar and a line per busy worker on a terminal; plain lines otherwise. */
-function makeProgress(total: number, already: number, chatty: boolean, log: (s: string) => void): Progress {
+export function makeProgress(total: number, already: number, chatty: boolean, log: (s: string) => void): Progress {
   let finished = already;
   const width = String(total).length;
   if (!barsWanted(!chatty)) {
@@ -186,7 +191,7 @@ export async function compare(flags: CompareFlags): Promise<number> {
   if (flags.json) {
     process.stdout.write(JSON.stringify({
       outDir, name: plan.name, runs: plan.runs.length, ran, reused, seeds: plan.seeds,
-      files: ['results.csv', 'summary.csv', 'REPORT.md', 'plan.json', 'curves/'],
+      files: ['results.csv', 'summary.csv', 'REPORT.md', 'index.html', 'plan.json', 'curves/'],
       claims: claims.map((c) => ({ id: c.id, verdict: c.verdict, claim: c.claim, evidence: c.evidence })),
     }) + '\n');
   } else {

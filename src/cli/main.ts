@@ -4,6 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { UserError } from '../errors.js';
 import { registerDatasets } from './datasets.js';
 import { compare } from './compare.js';
+import { report, sweep } from './sweep.js';
 import { train } from './train.js';
 import { err } from './ui.js';
 
@@ -57,6 +58,40 @@ export function buildProgram(): Command {
         config: opts.config, seeds: opts.seeds, workers: opts.workers, only: opts.only, set: opts.set, resume: opts.resume,
         json: opts.json, quiet: opts.quiet, out: opts.out, name: opts.name,
       });
+    });
+
+  program
+    .command('sweep')
+    .description('run a sweep: a grid of experiments × seeds (any key with a list of values), with plots and an HTML report; shardable across machines')
+    .requiredOption('-c, --config <file>', 'sweep file (a grid file, optionally with evaluate: and metrics:), e.g. configs/sweeps/mnist-sparsity.yaml')
+    .option('-s, --set <key=value>', 'override a config key; a,b makes an axis (on noise.sigma: an evaluation-only axis) (repeatable)', collect, [])
+    .option('--seeds <n>', 'seeds per point: seed s of N is the config seed + s (default: the file\'s seeds, else 1)')
+    .option('--workers <n>', 'worker threads (default: one per core; 0 runs in this thread)')
+    .option('--dry-run', 'list the expanded runs and their ids, run nothing', false)
+    .option('--shard <K/N>', 'run only the K-th of N fixed slices of the runs (merge with dwgd report)')
+    .option('--resume', 'reuse finished runs whose stored config hash matches', false)
+    .option('--emit <target>', 'write a job script instead of running: slurm (a job array, one shard per task, and a report job)')
+    .option('--shards <n>', 'with --emit slurm: array tasks (default: one per run, at most 1000)')
+    .option('--sbatch <option=value>', 'with --emit slurm: an extra #SBATCH option, e.g. time=02:00:00 (repeatable)', collect, [])
+    .option('-o, --out <dir>', 'results folder (the sweep goes to <dir>/sweeps/<name>/)', 'results')
+    .option('--json', 'print one JSON object on stdout, nothing else there', false)
+    .option('-q, --quiet', 'no progress output', false)
+    .addHelpText('after', '\nExamples:\n  dwgd sweep --config configs/sweeps/mnist-label-noise.yaml --dry-run\n  dwgd sweep --config configs/sweeps/mnist-sparsity.yaml --set trainSize=50,500,5000 --seeds 3\n  dwgd sweep --config configs/sweeps/mnist-test-noise.yaml --shard 2/4 --resume\n  dwgd sweep --config configs/sweeps/mnist-imbalance.yaml --emit slurm --shards 8 --sbatch time=01:00:00')
+    .action(async (opts) => {
+      process.exitCode = await sweep({
+        config: opts.config, set: opts.set, seeds: opts.seeds, workers: opts.workers, dryRun: opts.dryRun, shard: opts.shard, resume: opts.resume,
+        emit: opts.emit, shards: opts.shards, sbatch: opts.sbatch, json: opts.json, quiet: opts.quiet, out: opts.out,
+      });
+    });
+
+  program
+    .command('report')
+    .description('merge the run folders of a sweep computed in shards (on any number of machines) into one report, the same bytes as a single-machine run')
+    .argument('<dir...>', 'sweep folders (results/sweeps/<name>) holding sweep.json and runs/')
+    .option('-o, --out <dir>', 'where to write the merged sweep (default: the first folder)')
+    .option('--json', 'print one JSON object on stdout, nothing else there', false)
+    .action(async (dirs: string[], opts) => {
+      process.exitCode = await report({ dirs, out: opts.out, json: opts.json });
     });
 
   return program;

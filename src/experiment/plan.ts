@@ -227,6 +227,11 @@ export interface PlanOptions {
 export function buildPlan(files: string[], opts: PlanOptions = {}): Plan {
   if (files.length === 0) throw new UserError('--config: give at least one config or grid file');
   const sources = files.map((f) => applySets(readGridSource(f), opts.sets ?? []));
+  return planFromSources(sources, files, opts);
+}
+
+/** The plan of grid sources already read and overridden (`dwgd sweep` reads its own files). */
+export function planFromSources(sources: GridSource[], files: string[], opts: Omit<PlanOptions, 'sets'> = {}): Plan {
   const seeds = opts.seeds ?? sources[0].seeds ?? 1;
   if (!Number.isInteger(seeds) || seeds < 1) throw new UserError(`--seeds: expected a positive whole number, got ${seeds}`);
   const name = opts.name ?? [...new Set(sources.map((s) => s.name))].join('+');

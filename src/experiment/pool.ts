@@ -10,7 +10,7 @@ import type { ExperimentConfig } from '../config/schema.js';
 import type { RawDataset } from '../data/types.js';
 import { UserError } from '../errors.js';
 import { datasetKey, type RunSpec } from './plan.js';
-import { runExperiment } from './run.js';
+import { runExperiment, type NoisyAt } from './run.js';
 
 /** What a finished run keeps: enough to aggregate and report, no weights. */
 export interface RunRecord {
@@ -23,7 +23,25 @@ export interface RunRecord {
   trainSize: number;
   distinctTrain: number;
   testSize: number;
-  methods: Record<string, { perTurn: number[]; clean: number; noisy: number; trainLoss: number[] }>;
+  methods: Record<string, MethodRecord>;
+  /** Classification: training-list entries and test samples per class. */
+  trainClassCounts?: number[];
+  testClassCounts?: number[];
+  /** Training-list entries whose label was corrupted (labelNoise). */
+  corruptedLabels?: number;
+  testSet?: 'complement' | 'balanced';
+}
+
+export interface MethodRecord {
+  perTurn: number[];
+  clean: number;
+  noisy: number;
+  trainLoss: number[];
+  /** Classification: per-class and balanced accuracy after the last turn (clean) and noisy. */
+  perClass?: { clean: number[]; noisy: number[] };
+  balanced?: { clean: number; noisy: number };
+  /** With `noise.sigmas`: the noisy evaluation at each σ. */
+  noisyAt?: NoisyAt[];
 }
 
 export interface RunProgress {
@@ -70,11 +88,19 @@ export function executeRun(
   for (const m of config.methods) {
     const x = r.methods[m];
     methods[m] = { perTurn: x.perTurn, clean: x.clean, noisy: x.noisy, trainLoss: x.trainLoss };
+    if (x.perClass) methods[m].perClass = x.perClass;
+    if (x.balanced) methods[m].balanced = x.balanced;
+    if (x.noisyAt) methods[m].noisyAt = x.noisyAt;
   }
-  return {
+  const record: RunRecord = {
     dataset: r.dataset, datasetDescription: r.datasetDescription, metric: r.metric, normalize: r.normalize, sizes: r.sizes,
     poolSize: r.poolSize, trainSize: r.trainSize, distinctTrain: r.distinctTrain, testSize: r.testSize, methods,
   };
+  if (r.trainClassCounts) record.trainClassCounts = r.trainClassCounts;
+  if (r.testClassCounts) record.testClassCounts = r.testClassCounts;
+  if (r.corruptedLabels !== undefined) record.corruptedLabels = r.corruptedLabels;
+  record.testSet = r.testSet;
+  return record;
 }
 
 export interface PoolOptions {

@@ -36,8 +36,18 @@ export interface MethodResult {
   /** Classification: accuracy per class and balanced accuracy, after the last turn and noisy. */
   perClass?: { clean: number[]; noisy: number[] };
   balanced?: { clean: number; noisy: number };
+  /** With `noise.sigmas`: the noisy evaluation at each of those σ, in their order. */
+  noisyAt?: NoisyAt[];
   initial?: LayerParams[];
   final?: LayerParams[];
+}
+
+export interface NoisyAt {
+  sigma: number;
+  value: number;
+  /** Classification only. */
+  balanced?: number;
+  perClass?: number[];
 }
 
 export interface RunResult {
@@ -160,6 +170,20 @@ export function runExperiment(config: ExperimentConfig, raw: RawDataset, opts: R
       r.balanced!.noisy = noisy[k].balanced!;
     }
   });
+  // Evaluation-only σ list: each σ gets the noise stream from its start, as a run with
+  // noise.sigma = σ would; the configured σ reuses the evaluation above.
+  if (config.noise.sigmas) {
+    for (const m of models) results[m.id].noisyAt = [];
+    for (const sigma of config.noise.sigmas) {
+      const scores = sigma === config.noise.sigma
+        ? noisy
+        : evaluateNoisy(models, data, split.test, metric, sigma, new Rng(config.seed, 'noise'));
+      models.forEach((m, k) => {
+        const s = scores[k];
+        results[m.id].noisyAt!.push(s.perClass ? { sigma, value: s.value, balanced: s.balanced!, perClass: s.perClass } : { sigma, value: s.value });
+      });
+    }
+  }
   const distinct = new Set(split.train).size;
 
   return {

@@ -1,0 +1,360 @@
+// Aggregation and REPORT.md of a sweep. Each sweep point (a training point of the grid, times
+// a value of the evaluation-only axis if there is one) becomes one "experiment" of the compare
+// machinery (aggregate.ts): mean, sd and 95 % CI over seeds, each method against sgd paired
+// by seed with Holm's correction. Balanced accuracy is aggregated the same way in a second,
+// separate family. Plots: the chosen metrics against the last swept axis, one plot per
+// combination of the other swept axes. Nothing depends on the clock: same runs, same bytes.
+
+import type { Plan, RunSpec } from '../experiment/plan.js';
+import type { RunRecord } from '../experiment/pool.js';
+import { sweptAxes, type MetricKind, type SweepPlan } from '../experiment/sweep-plan.js';
+import { canonicalJson } from '../config/load.js';
+import { aggregate, BASELINE, csvNumber, resultsCsv, summaryCsv, type Aggregate, type ExperimentSummary, type MethodCell } from './aggregate.js';
+import { markdownTable } from './format.js';
+import type { PlotInput } from './plots.js';
+import { describe } from './stats.js';
+
+/** Axis titles with units. */
+export const KEY_TITLES: Record<string, string> = {
+  trainSize: 'training-set size n (samples drawn with replacement)',
+  'noise.sigma': 'test input noise σ (input units: pixel/255 for images, z-score for tables)',
+  'labelNoise.fraction': 'training labels corrupted (fraction of the training list)',
+  'labelNoise.sigma': 'target noise σ on corrupted targets (target units)',
+  'imbalance.ratio': 'minority/majority class frequency ratio (1 = balanced)',
+  lr: 'learning rate η',
+  stepsPerTurn: 'steps per turn',
+};
+
+const DUAL = ['dwm', 'dwm-stable'];
+
+export interface SweepPoint {
+  experimentId: string;
+  /** Swept key → value (numbers where the value is a number). */
+  values: Record<string, unknown>;
+}
+
+export interface SweepData {
+  sp: SweepPlan;
+  /** One experiment per sweep point; its runs are the training runs (× evaluation values). */
+  vplan: Plan;
+  records: Map<string, RunRecord>;
+  points: Map<string, SweepPoint>;
+  main: Aggregate;
+  balanced: Aggregate | null;
+  classification: boolean;
+}
+
+function valueAt(config: unknown, key: string): unknown {
+  let node = config;
+  for (const part of key.split('.')) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[part];
+  }
+  return node;
+}
+
+function show(v: unknown): string {
+  return typeof v === 'string' ? v : canonicalJson(v);
+}
+
+/** The virtual plan and records: one experiment per sweep point. */
+export function sweepData(sp: SweepPlan, trained: Map<string, RunRecord>): SweepData {
+  const axes = sweptAxes(sp);
+  const training = axes.filter((a) => a.key !== sp.evalAxis?.key);
+  const runs: RunSpec[] = [];
+  const records = new Map<string, RunRecord>();
+  const balancedRecords = new Map<string, RunRecord>();
+  const points = new Map<string, SweepPoint>();
+  const experiments: string[] = [];
+  const evalValues: (number | null)[] = sp.evalAxis ? sp.evalAxis.values : [null];
+  // Experiments in plan order, the evaluation values innermost.
+  const byExperiment = new Map<string, RunSpec[]>();
+  for (const s of sp.plan.runs) byExperiment.set(s.experimentId, [...(byExperiment.get(s.experimentId) ?? []), s]);
+  let classification = false;
+  for (const eid of sp.plan.experiments) {
+    for (const [k, v] of evalValues.entries()) {
+      const vid = v === null ? eid : `${eid}@${sp.evalAxis!.key}=${v}`;
+      experiments.push(vid);
+      for (const s of byExperiment.get(eid)!) {
+        const values: Record<string, unknown> = {};
+        for (const a of training) values[a.key] = valueAt(s.config, a.key);
+        const extra = { ...s.extra };
+        if (v !== null) { values[sp.evalAxis!.key] = v; extra[sp.evalAxis!.key] = String(v); }
+        points.set(vid, { experimentId: vid, values });
+        const id = v === null ? s.id : `${s.id}@${v}`;
+        const label = v === null ? s.label : `${s.label} ${sp.evalAxis!.key}=${v}`;
+        runs.push({ ...s, id, experimentId: vid, extra, label });
+        const r = trained.get(s.id);
+        if (!r) throw new Error(`no result for run ${s.id}`);
+        if (r.metric === 'accuracy') classification = true;
+        const pick = (m: string) => {
+          const x = r.methods[m];
+          return v === null ? x : { ...x, noisy: x.noisyAt![k].value, balanced: x.balanced && { clean: x.balanced.clean, noisy: x.noisyAt![k].balanced! }, perClass: x.perClass && { clean: x.perClass.clean, noisy: x.noisyAt![k].perClass! } };
+        };
+        const methods = Object.fromEntries(s.config.methods.map((m) => [m, pick(m)]));
+        records.set(id, { ...r, methods });
+        if (r.metric === 'accuracy') {
+          balancedRecords.set(id, {
+            ...r, methods: Object.fromEntries(s.config.methods.map((m) => {
+              const x = methods[m];
+              return [m, { ...x, perTurn: x.perTurn.map(() => NaN), clean: x.balanced?.clean ?? NaN, noisy: x.balanced?.noisy ?? NaN }];
+            })),
+          });
+        }
+      }
+    }
+  }
+  const vplan: Plan = { name: sp.plan.name, files: sp.plan.files, seeds: sp.plan.seeds, runs, experiments };
+  const main = aggregate(vplan, records);
+  const balanced = classification ? aggregate(vplan, balancedRecords) : null;
+  return { sp, vplan, records, points, main, balanced, classification };
+}
+
+function fmt(metric: string, v: number | undefined, signed = false): string {
+  if (v === undefined || Number.isNaN(v)) return '–';
+  if (!Number.isFinite(v)) return String(v);
+  const s = metric === 'accuracy' ? (100 * v).toFixed(2) : v.toFixed(5);
+  return signed && v >= 0 ? `+${s}` : s;
+}
+
+const KIND_TITLE: Record<MetricKind, string> = {
+  clean: 'test', noisy: 'noisy test', balanced: 'balanced test', 'balanced-noisy': 'balanced noisy test',
+};
+
+function aggOf(d: SweepData, kind: MetricKind): Aggregate | null {
+  return kind.startsWith('balanced') ? d.balanced : d.main;
+}
+
+function evalOf(kind: MetricKind): 'clean' | 'noisy' {
+  return kind === 'noisy' || kind === 'balanced-noisy' ? 'noisy' : 'clean';
+}
+
+export function metricTitle(d: SweepData, kind: MetricKind): string {
+  const metric = d.classification ? 'accuracy (%)' : 'MSE (target units)';
+  const sigma = evalOf(kind) === 'noisy' && !d.sp.evalAxis ? ` at σ = ${[...new Set(d.sp.plan.runs.map((r) => r.config.noise.sigma))].join('/')}` : '';
+  return `${KIND_TITLE[kind]} ${metric}${sigma}`;
+}
+
+/** Metrics to plot: the sweep's, without balanced ones on regression. */
+export function plotKinds(d: SweepData): MetricKind[] {
+  return d.sp.metrics.filter((k) => d.classification || !k.startsWith('balanced'));
+}
+
+export interface PlotGroup {
+  slug: string;
+  kind: MetricKind;
+  /** The fixed values of the other swept axes. */
+  facet: Record<string, unknown>;
+  experiments: ExperimentSummary[];
+  input: PlotInput;
+}
+
+function slugText(s: string): string {
+  return s.replace(/[^A-Za-z0-9._-]+/g, '_');
+}
+
+/** One plot per metric × combination of the swept axes other than the x axis. */
+export function plotGroups(d: SweepData): PlotGroup[] {
+  const axes = sweptAxes(d.sp);
+  if (axes.length === 0) return [];
+  const xAxis = axes[axes.length - 1];
+  const others = axes.slice(0, -1).map((a) => a.key);
+  const groups: PlotGroup[] = [];
+  for (const kind of plotKinds(d)) {
+    const agg = aggOf(d, kind)!;
+    const facets = new Map<string, ExperimentSummary[]>();
+    for (const e of agg.experiments) {
+      const vals = d.points.get(e.experimentId)!.values;
+      const key = canonicalJson(others.map((k) => vals[k]));
+      facets.set(key, [...(facets.get(key) ?? []), e]);
+    }
+    for (const es of facets.values()) {
+      const vals = d.points.get(es[0].experimentId)!.values;
+      const facet = Object.fromEntries(others.map((k) => [k, vals[k]]));
+      const metric = es[0].metric;
+      const scale = metric === 'accuracy' ? 100 : 1;
+      const methods = [...new Set(es.flatMap((e) => e.methods))];
+      const xs = es.map((e) => Number(d.points.get(e.experimentId)!.values[xAxis.key]));
+      const log = xs.every((x) => x > 0) && Math.max(...xs) / Math.min(...xs) >= 20;
+      const points = es.flatMap((e, i) => e.cells.filter((c) => c.eval === evalOf(kind)).map((c) => ({
+        x: xs[i], method: c.method, mean: c.spread.mean * scale, lo: c.spread.ciLow * scale, hi: c.spread.ciHigh * scale,
+      })));
+      const facetText = Object.entries(facet).map(([k, v]) => `${k}=${show(v)}`).join(', ');
+      const seeds = d.sp.plan.seeds;
+      const datasetName = [...new Set(es.map((e) => e.dataset))].join('+');
+      const slug = slugText([kind, 'vs', xAxis.key, ...Object.entries(facet).map(([k, v]) => `${k}-${show(v)}`)].join('-'));
+      groups.push({
+        slug, kind, facet, experiments: es,
+        input: {
+          title: `${datasetName} ${es[0].arch}: ${metricTitle(d, kind)} vs ${xAxis.key}${facetText ? ` (${facetText})` : ''}`,
+          subtitle: `mean over ${seeds} seed${seeds === 1 ? '' : 's'}${seeds > 1 ? '; bars: 95 % CI (Student t)' : '; one seed, no CI'}`,
+          xTitle: (KEY_TITLES[xAxis.key] ?? xAxis.key) + (log ? ', log scale' : ''),
+          yTitle: metricTitle(d, kind),
+          log, methods, points,
+          yClip: metric === 'accuracy' ? [0, 100] : [0, Number.POSITIVE_INFINITY],
+        },
+      });
+    }
+  }
+  return groups;
+}
+
+/** per-class.csv: per run, method and evaluation, each class's accuracy with its counts. */
+export function perClassCsv(d: SweepData): string {
+  const lines = ['experiment,extra,dataset,arch,trainSize,method,seed,eval,class,train_entries,test_samples,accuracy'];
+  const order = new Map(d.vplan.experiments.map((e, i) => [e, i]));
+  const specs = [...d.vplan.runs].sort((a, b) => order.get(a.experimentId)! - order.get(b.experimentId)! || a.config.seed - b.config.seed);
+  for (const s of specs) {
+    const r = d.records.get(s.id)!;
+    const extra = Object.entries(s.extra).map(([k, v]) => `${k}=${v}`).join(' ');
+    for (const m of s.config.methods) {
+      const x = r.methods[m];
+      if (!x.perClass) continue;
+      for (const ev of ['clean', 'noisy'] as const) {
+        x.perClass[ev].forEach((acc, c) => lines.push([s.experimentId, /[",]/.test(extra) ? `"${extra.replace(/"/g, '""')}"` : extra, s.dataset, s.arch, s.trainSize, m, s.config.seed, ev, c,
+          csvNumber(r.trainClassCounts?.[c]), csvNumber(r.testClassCounts?.[c]), csvNumber(acc)].join(',')));
+        lines.push([s.experimentId, extra, s.dataset, s.arch, s.trainSize, m, s.config.seed, ev, 'balanced', '', '', csvNumber(x.balanced?.[ev])].join(','));
+      }
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+export function sweepCsvs(d: SweepData): Map<string, string> {
+  const files = new Map<string, string>();
+  files.set('results.csv', resultsCsv(d.vplan, d.records));
+  files.set('summary.csv', summaryCsv(d.main));
+  if (d.balanced) {
+    files.set('summary-balanced.csv', summaryCsv(d.balanced));
+    files.set('per-class.csv', perClassCsv(d));
+  }
+  return files;
+}
+
+function cellText(metric: string, c: MethodCell | undefined, best: boolean): string {
+  if (!c) return '';
+  let s = fmt(metric, c.spread.mean);
+  if (best) s = `**${s}**`;
+  if (Number.isFinite(c.spread.sd)) s += ` ± ${fmt(metric, c.spread.sd)}`;
+  const v = c.vsBaseline?.verdict;
+  if (v === 'better') s += ' ▲';
+  else if (v === 'worse') s += ' ▼';
+  return s;
+}
+
+/** For each dual method: over the points of a metric, how it fared against sgd. */
+export function dualSummary(d: SweepData, kind: MetricKind): { method: string; better: number; worse: number; same: number; untested: number; ahead: number; points: number; minDiff: number; maxDiff: number }[] {
+  const agg = aggOf(d, kind);
+  if (!agg) return [];
+  const out = [];
+  for (const method of DUAL) {
+    const cells = agg.experiments.flatMap((e) => e.cells.filter((c) => c.method === method && c.eval === evalOf(kind) && c.vsBaseline).map((c) => ({ c, metric: e.metric })));
+    if (!cells.length) continue;
+    const count = (v: string) => cells.filter(({ c }) => c.vsBaseline!.verdict === v).length;
+    const diffs = cells.map(({ c }) => c.vsBaseline!.meanDiff).filter(Number.isFinite);
+    out.push({
+      method, better: count('better'), worse: count('worse'), same: count('no detectable difference'), untested: count('untested'),
+      ahead: cells.filter(({ c, metric }) => (metric === 'accuracy' ? c.vsBaseline!.meanDiff > 0 : c.vsBaseline!.meanDiff < 0)).length,
+      points: cells.length, minDiff: diffs.length ? Math.min(...diffs) : NaN, maxDiff: diffs.length ? Math.max(...diffs) : NaN,
+    });
+  }
+  return out;
+}
+
+export function buildSweepReport(d: SweepData, groups: PlotGroup[]): string {
+  const { sp } = d;
+  const out: string[] = [];
+  const configs = sp.plan.runs.map((r) => r.config);
+  const nTrain = sp.plan.experiments.length;
+  const nEval = sp.evalAxis ? sp.evalAxis.values.length : 1;
+  out.push(`# Sweep \`${sp.plan.name}\``, '');
+  if (sp.source.description) out.push(sp.source.description.trim(), '');
+  const axes = sweptAxes(sp);
+  out.push(`From \`${sp.source.file}\`. Swept: ${axes.length ? axes.map((a) => `\`${a.key}\` ∈ {${a.values.map(show).join(', ')}}${a.key === sp.evalAxis?.key ? ' (evaluation only)' : ''}`).join('; ') : 'nothing (one point)'}. ` +
+    `${nTrain} training point${nTrain === 1 ? '' : 's'} × ${sp.plan.seeds} seed${sp.plan.seeds === 1 ? '' : 's'} = ${sp.plan.runs.length} training runs` +
+    (sp.evalAxis ? `; each run evaluates its trained models at all ${nEval} values of \`${sp.evalAxis.key}\` (no retraining), giving ${nTrain * nEval} sweep points` : '') + '.', '');
+  const protocol = (get: (c: (typeof configs)[number]) => unknown) => [...new Set(configs.map((c) => { const v = get(c); return typeof v === 'string' ? v : JSON.stringify(v); }))].join(' / ');
+  out.push(`Protocol: dataset ${protocol((c) => c.dataset.name)}, hidden ${protocol((c) => c.hidden)}, ${protocol((c) => c.turns)} turns × ${protocol((c) => c.stepsPerTurn)} steps, ` +
+    `lr ${protocol((c) => c.lr)}, methods ${protocol((c) => c.methods)}, normalisation ${protocol((c) => c.dataset.normalize)}` +
+    (sp.evalAxis ? '' : `, noisy test σ ${protocol((c) => c.noise.sigma)}`) +
+    (configs.some((c) => c.labelNoise) ? `, label noise ${protocol((c) => c.labelNoise ?? null)}` : '') +
+    (configs.some((c) => c.imbalance) ? `, imbalance ${protocol((c) => c.imbalance ?? null)}` : '') + '. ' +
+    (d.classification ? 'Accuracy in percent.' : 'MSE in target units (z-scored label × targetScale).'), '');
+  const testSets = [...new Set([...d.records.values()].map((r) => r.testSet ?? 'complement'))];
+  if (configs.some((c) => c.imbalance)) out.push(`Test set: ${testSets.join(' / ')} (${testSets.includes('balanced') ? 'subsampled to equal class counts' : 'the whole complement of the training list, class frequencies as in the pool'}).`, '');
+  out.push(`Statistics: mean ± sample sd over seeds, 95 % CI with Student's t. Each method is compared with \`${BASELINE}\` paired by seed ` +
+    `(paired t-test below six seeds, Wilcoxon signed-rank from six), Holm-corrected across the ${d.main.tests} tests of this sweep` +
+    (d.balanced ? ` (balanced accuracy: a separate family of ${d.balanced.tests})` : '') + ` at α = 0.05. ▲ / ▼: better / worse than ${BASELINE}.`, '');
+
+  out.push('## Dual weights against sgd', '');
+  const rows: string[][] = [];
+  for (const kind of plotKinds(d)) {
+    for (const s of dualSummary(d, kind)) {
+      const metric = d.classification ? 'accuracy' : 'mse';
+      rows.push([metricTitle(d, kind), s.method, `${s.ahead} of ${s.points}`, `${s.better}`, `${s.worse}`, `${s.same}`, `${s.untested}`,
+        Number.isFinite(s.minDiff) ? `${fmt(metric, s.minDiff, true)} … ${fmt(metric, s.maxDiff, true)}` : '–']);
+    }
+  }
+  if (rows.length) {
+    out.push(markdownTable(['metric', 'method', 'ahead of sgd on the mean', 'better (Holm)', 'worse (Holm)', 'no detectable difference', 'untested', `Δ vs sgd (${d.classification ? 'points' : 'MSE'})`], rows,
+      [false, false, true, true, true, true, true, true]));
+  } else out.push(`No comparisons: the sweep has no \`${BASELINE}\` or no dual-weight method.`, '');
+
+  for (const g of groups) {
+    const metric = g.experiments[0].metric;
+    const xKey = axes[axes.length - 1].key;
+    const facetText = Object.entries(g.facet).map(([k, v]) => `${k}=${show(v)}`).join(', ');
+    out.push(`## ${metricTitle(d, g.kind)} vs ${xKey}${facetText ? ` (${facetText})` : ''}`, '');
+    out.push(`![${g.input.title}](plots/${g.slug}.svg)`, '', `[PNG](plots/${g.slug}.png) · [Vega-Lite spec](plots/${g.slug}.vl.json)`, '');
+    const methods = g.input.methods;
+    const trows = g.experiments.map((e) => {
+      const cells = e.cells.filter((c) => c.eval === evalOf(g.kind));
+      const finite = cells.filter((c) => Number.isFinite(c.spread.mean));
+      const best = finite.length ? finite.reduce((a, b) => ((metric === 'accuracy' ? b.spread.mean > a.spread.mean : b.spread.mean < a.spread.mean) ? b : a)).method : '';
+      return [show(d.points.get(e.experimentId)!.values[xKey]), ...methods.map((m) => cellText(metric, cells.find((c) => c.method === m), m === best))];
+    });
+    out.push(markdownTable([xKey, ...methods], trows, [true, ...methods.map(() => true)]));
+    out.push(`Mean ± sd over ${sp.plan.seeds} seed${sp.plan.seeds === 1 ? '' : 's'}; bold: best mean in the row.`, '');
+  }
+
+  // The data each point trained on: class counts, corrupted labels.
+  out.push('## Training data per point', '');
+  const drows: string[][] = [];
+  const trainingPoints = [...new Set(d.vplan.runs.map((r) => r.experimentId.split('@')[0]))];
+  for (const eid of trainingPoints) {
+    const specs = sp.plan.runs.filter((r) => r.experimentId === eid);
+    const recs = specs.map((s) => d.records.get(sp.evalAxis ? `${s.id}@${sp.evalAxis.values[0]}` : s.id)!);
+    const mean = (xs: number[]) => describe(xs).mean;
+    const corrupted = recs.every((r) => r.corruptedLabels !== undefined) ? (mean(recs.map((r) => r.corruptedLabels! / r.trainSize)) * 100).toFixed(1) + ' %' : '–';
+    const counts = recs[0].trainClassCounts
+      ? recs[0].trainClassCounts.map((_, c) => mean(recs.map((r) => r.trainClassCounts![c])).toFixed(0)).join(' / ')
+      : '–';
+    drows.push([specs[0].label, String(recs[0].trainSize), mean(recs.map((r) => r.distinctTrain)).toFixed(0), mean(recs.map((r) => r.testSize)).toFixed(0), corrupted, counts]);
+  }
+  out.push(markdownTable(['point', 'n', 'distinct', 'test size', 'labels corrupted', 'training entries per class (mean over seeds)'], drows, [false, true, true, true, true, false]));
+
+  if (d.classification && sp.plan.runs.some((r) => r.config.imbalance)) {
+    out.push('## Per-class test accuracy (clean, %)', '');
+    out.push('Mean over seeds after the last turn; all numbers per run are in per-class.csv.', '');
+    const methods = sp.plan.runs[0].config.methods;
+    for (const e of d.main.experiments) {
+      const specs = d.vplan.runs.filter((r) => r.experimentId === e.experimentId);
+      const recs = specs.map((s) => d.records.get(s.id)!);
+      const k = recs[0].trainClassCounts?.length ?? 0;
+      const prow: string[][] = [];
+      for (let c = 0; c < k; c++) {
+        prow.push([String(c), describe(recs.map((r) => r.trainClassCounts![c])).mean.toFixed(1),
+          ...methods.map((m) => fmt('accuracy', describe(recs.map((r) => r.methods[m].perClass?.clean[c] ?? NaN)).mean))]);
+      }
+      prow.push(['balanced', '', ...methods.map((m) => fmt('accuracy', describe(recs.map((r) => r.methods[m].balanced?.clean ?? NaN)).mean))]);
+      out.push(`**${e.label}**`, '');
+      out.push(markdownTable(['class', 'train entries', ...methods], prow, [true, true, ...methods.map(() => true)]));
+    }
+  }
+
+  out.push('## Files', '');
+  out.push('- `results.csv`: one row per run × sweep point × method × evaluation × turn', '- `summary.csv`: mean, sd, CI and the test against sgd per sweep point × method × evaluation' +
+    (d.balanced ? '\n- `summary-balanced.csv`, `per-class.csv`: balanced and per-class accuracy' : ''),
+  '- `plots/`: SVG, PNG and the Vega-Lite spec of each plot', '- `runs/<run id>/run.json`: each training run, self-contained (config, hash, numbers)', '- `sweep.json`: the plan, from which `dwgd report` rebuilds this report', '');
+  return out.join('\n');
+}
