@@ -179,7 +179,12 @@ export async function runSweep(flags: SweepFlags): Promise<SweepOutcome> {
       if (r && recordComplete(sp, spec, r)) records.set(spec.id, r);
     }
   }
-  writeFileAtomic(join(outDir, 'sweep.json'), sweepJson(sp));
+  // sweep.json goes in with the first finished run (a sweep that fails at once leaves nothing).
+  let described = false;
+  const describeSweep = () => {
+    if (!described) writeFileAtomic(join(outDir, 'sweep.json'), sweepJson(sp));
+    described = true;
+  };
   const todo = runs.filter((s) => !records.has(s.id));
   const reused = records.size;
   const nEval = sp.evalAxis ? sp.evalAxis.values.length : 1;
@@ -195,6 +200,7 @@ export async function runSweep(flags: SweepFlags): Promise<SweepOutcome> {
       onStart: (spec, w) => progress.start(spec, w),
       onProgress: (spec, w, p) => progress.update(spec, w, p.methodIndex * p.stepsTotal + p.stepsDone, p.methods * p.stepsTotal, `${p.method} ${p.methodIndex + 1}/${p.methods}, turn ${p.turn}`),
       onDone: (spec, record, w, seconds) => {
+        describeSweep();
         writeRun(outDir, spec, record, seconds, w);
         records.set(spec.id, roundTrip(spec, record));
         progress.done(spec, w, seconds);
@@ -206,6 +212,7 @@ export async function runSweep(flags: SweepFlags): Promise<SweepOutcome> {
     throw e;
   }
   progress.stop();
+  describeSweep();
   const outcome = { ...base, ran: todo.length, reused };
   if (shard) return outcome;
   const files = await writeSweepOutputs(outDir, sp, records);
