@@ -1,0 +1,87 @@
+// index.html of a sweep and of a comparison, opened in headless Chromium (Debian's `chromium`,
+// installed by .ci/run): the page renders its figures and tables with no console error and
+// no request beyond the file itself, and a screenshot is taken. Skips, saying so, without
+// chromium. Also the Markdown-to-HTML conversion on a hand-made report.
+
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { runCompare } from '../cli/compare.js';
+import { runSweep } from '../cli/sweep.js';
+import { inlineSvg, reportHtml } from './html.js';
+
+const CHROMIUM = process.env.DWGD_CHROMIUM ?? '/usr/bin/chromium';
+const LOADER = new URL('../experiment/testing/synthetic.js', import.meta.url).href;
+
+test('the report Markdown becomes one page: tables, inlined figures with prefixed ids, no scripts', () => {
+  const svg = '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"><defs><clipPath id="c1"><rect/></clipPath></defs><g clip-path="url(#c1)"/></svg>';
+  const md = '# Title `x`\n\nSome **bold** <b>raw</b> text.\n\n| a | b |\n| --- | ---: |\n| 1<br>2 | 3 |\n\n![fig one](plots/a.svg)\n\n![fig two](plots/a.svg)\n\n- item [link](plots/a.png)\n';
+  const html = reportHtml(md, 'T & co', new Map([['plots/a.svg', svg]]));
+  assert.match(html, /<title>T &amp; co<\/title>/);
+  assert.match(html, /<h1>Title <code>x<\/code><\/h1>/);
+  assert.match(html, /<p>Some <strong>bold<\/strong> &lt;b&gt;raw&lt;\/b&gt; text.<\/p>/);
+  assert.match(html, /<th>a<\/th><th class="r">b<\/th>/);
+  assert.match(html, /<td>1<br>2<\/td><td class="r">3<\/td>/);
+  assert.match(html, /id="f1-c1".*url\(#f1-c1\)/s);
+  assert.match(html, /id="f2-c1".*url\(#f2-c1\)/s);
+  assert.ok(!html.includes('<?xml'));
+  assert.ok(!/<script/i.test(html));
+  assert.match(html, /<li>item <a href="plots\/a.png">link<\/a><\/li>/);
+  assert.equal(inlineSvg('<svg><use href="#a"/></svg>', 'p'), '<svg><use href="#p-a"/></svg>');
+});
+
+test('index.html of a sweep and of a comparison render in headless Chromium with no console errors', {
+  skip: existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium; .ci/run does it)`,
+  timeout: 120_000,
+}, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'dwgd-html-'));
+  const sweepFile = join(dir, 'sweep.yaml');
+  writeFileSync(sweepFile, `name: page
+base: { dataset: { name: mnist }, hidden: [8], trainSize: 60, turns: 2, stepsPerTurn: 100, methods: [dwm, sgd], seed: 5,
+  imbalance: { profile: longtail, ratio: 1 } }
+grid: { imbalance.ratio: [1, 0.1] }
+metrics: [clean, balanced]
+`);
+  const s = await runSweep({ config: sweepFile, set: [], sbatch: [], seeds: '2', workers: '0', dryRun: false, resume: false, json: false, quiet: true, out: join(dir, 'out'), loaderUrl: LOADER });
+  const gridFile = join(dir, 'grid.yaml');
+  writeFileSync(gridFile, 'name: cmp\nbase: { dataset: { name: california-housing }, hidden: [8], trainSize: 50, turns: 2, stepsPerTurn: 100, seed: 5 }\n');
+  const c = await runCompare({ config: [gridFile], seeds: '2', workers: '0', only: [], set: [], resume: false, json: false, quiet: true, out: join(dir, 'out'), loaderUrl: LOADER });
+
+  const { chromium } = await import('playwright-core');
+  const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'dwgd-chromium-profile-')), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  try {
+    for (const [name, outDir, figures] of [['sweep', s.outDir, 2], ['compare', c.outDir, 1]] as const) {
+      const page = await context.newPage();
+      const problems: string[] = [];
+      const requests: string[] = [];
+      page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`); });
+      page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+      page.on('request', (r) => requests.push(r.url()));
+      const url = pathToFileURL(join(outDir, 'index.html')).href;
+      await page.goto(url, { waitUntil: 'load' });
+      assert.deepEqual(problems, [], `${name}: console`);
+      assert.deepEqual(requests, [url], `${name}: only the page itself is loaded`);
+      const boxes = await page.locator('figure > svg').evaluateAll((els) => els.map((e) => { const b = e.getBoundingClientRect(); return [b.width, b.height]; }));
+      assert.ok(boxes.length >= figures, `${name}: ${boxes.length} figures`);
+      for (const [w, h] of boxes) assert.ok(w > 200 && h > 150, `${name}: a figure is ${w}×${h}`);
+      assert.ok(await page.locator('table').count() >= 2, `${name}: tables`);
+      assert.equal(await page.locator('h1').innerText(), name === 'sweep' ? 'Sweep page' : 'Comparison cmp');
+      const shot = join(dir, `${name}.png`);
+      await page.screenshot({ path: shot, fullPage: true });
+      const png = readFileSync(shot);
+      assert.deepEqual([...png.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
+      assert.ok(png.length > 20_000, `${name}: screenshot of ${png.length} bytes`);
+      t.diagnostic(`${name} screenshot: ${shot}`);
+      await page.close();
+    }
+  } finally {
+    await context.close();
+  }
+});
