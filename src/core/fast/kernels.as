@@ -199,17 +199,17 @@ function sumSquaresL0(p: usize, n: usize): f64 {
 function gather(src: usize, n: i32): void {
   let k = 0;
   let i = 0;
-  // Four pixels at a time: all-zero groups (most of an MNIST image) are skipped at once.
+  // Four inputs at a time: a bitmask of the non-zero lanes (most MNIST groups have none).
+  const zero = f32x4.splat(0);
   for (; i + 4 <= n; i += 4) {
     const p = src + (<usize>i << 2);
-    if (!v128.any_true(v128.load(p))) continue;
-    for (let e = 0; e < 4; e++) {
-      const v = <f64>load<f32>(p + (<usize>e << 2));
-      if (v != 0) {
-        store<L0>(aC + <usize>k * LB, <L0>v);
-        store<i32>(idx + (<usize>k << 2), i + e);
-        k++;
-      }
+    let mask = i32x4.bitmask(f32x4.ne(v128.load(p), zero));
+    while (mask != 0) {
+      const e = ctz<i32>(mask);
+      store<L0>(aC + <usize>k * LB, <L0>load<f32>(p + (<usize>e << 2)));
+      store<i32>(idx + (<usize>k << 2), i + e);
+      k++;
+      mask &= mask - 1;
     }
   }
   for (; i < n; i++) {
@@ -545,29 +545,23 @@ function updateLayer0Plain(lr: f64): void {
     store<f64>(b + j * 8, load<f64>(b + j * 8) - lr * dj);
     if (dj != 0) store<L0>(c + j * LB, <L0>(inv * dj));
   }
-  const nBlocks = activeBlocks(c, P);
-  let dsum: f64 = 0;
+  addRows(U, P * LB, c, activeBlocks(c, P));
   if (method == L2) {
-    // Track ‖U‖²: Σ (new² − old²) = Σ (new − old)(new + old) over the touched entries.
-    for (let k = 0; k < nnz; k++) {
-      const row = U + <usize>load<i32>(idx + (<usize>k << 2)) * P * LB;
-      const av = v128.splat<L0>(load<L0>(aC + <usize>k * LB));
-      let dv = v128.splat<L0>(0);
-      for (let q = 0; q < nBlocks; q++) {
-        const o = <usize>load<i32>(blocks + (<usize>q << 2)) << 6;
-        for (let e: usize = 0; e < 64; e += 16) {
-          const old = v128.load(row + o + e);
-          const nw = v128.add<L0>(old, v128.mul<L0>(v128.load(c + o + e), av));
-          v128.store(row + o + e, nw);
-          dv = v128.add<L0>(dv, v128.mul<L0>(v128.sub<L0>(nw, old), v128.add<L0>(nw, old)));
-        }
-      }
-      v128.store(hsum, dv);
-      for (let e: usize = 0; e < 16; e += LB) dsum += <f64>load<L0>(hsum + e);
+    // ‖U + a cᵀ‖² − ‖U‖² = 2 c·(Uᵀa) + ‖a‖²‖c‖² (rows of distinct inputs), and Uᵀa is the
+    // forward pass's sum in acc, taken with this very U (the decay only moved σ).
+    let cu: f64 = 0;
+    let cc: f64 = 0;
+    for (let j: usize = 0; j < nOut; j++) {
+      const cj = <f64>load<L0>(c + j * LB);
+      cu += cj * <f64>load<L0>(acc + j * LB);
+      cc += cj * cj;
     }
-  } else addRows(U, P * LB, c, nBlocks);
-  if (method == L2) {
-    sumsq += dsum;
+    let aa: f64 = 0;
+    for (let k = 0; k < nnz; k++) {
+      const ak = <f64>load<L0>(aC + <usize>k * LB);
+      aa += ak * ak;
+    }
+    sumsq += 2 * cu + aa * cc;
     // An exact recount now and then keeps the running sum from drifting.
     if ((steps & 4095) == 4095) sumsq = sumSquaresL0(U, fld(0, F_NIN) * P);
   }
