@@ -215,3 +215,26 @@ test('fast32 follows the reference to float32 rounding over 1,000 steps', () => 
     assert.ok(Math.abs(accFast - accRef) <= 2, `${method}: ${accFast} vs ${accRef} correct of 1,000`);
   }
 });
+
+test('scores taken between training turns use the weights of that moment', () => {
+  const initial = new Network([784, 20, 10], 'softmax-ce');
+  initial.initHeNormal(new Rng(6, 'init'));
+  const ord = order(split.train, 1500, 6);
+  for (const method of ['dwm', 'sgd']) {
+    const ref = new Model(method, initial.clone(), rule(method));
+    const fast = createModel(method, initial, rule(method), 'fast');
+    const seen: number[][] = [];
+    for (let turn = 0; turn < 3; turn++) {
+      const part = ord.subarray(turn * 500, turn * 500 + 500);
+      train(ref, raw.x, raw.y, part, 0.001);
+      train(fast, raw.x, raw.y, part, 0.001);
+      const r = ref.score(raw.x, slice, 1000, raw.y, 'accuracy');
+      assert.equal(fast.score(raw.x, slice, 1000, raw.y, 'accuracy'), r, `${method} turn ${turn + 1}`);
+      // A second score without training in between gives the same figure.
+      assert.equal(fast.score(raw.x, slice, 1000, raw.y, 'accuracy'), r);
+      seen.push([r]);
+    }
+    // The accuracy moved between turns, so stale weights would have been noticed.
+    assert.ok(new Set(seen.map((v) => v[0])).size > 1, `${method}: accuracy did not change across turns`);
+  }
+});

@@ -90,6 +90,8 @@ export class FastModel implements Trainable {
   private readonly nIn: number;
   private readonly layer0Bytes: number;
   private input!: Float32Array;
+  /** Layer-0 weights changed since evalW was last materialised. */
+  private evalStale = true;
   private rows!: Float32Array;
   private rowsY!: Float32Array;
 
@@ -160,13 +162,17 @@ export class FastModel implements Trainable {
   step(x: Float32Array, index: number, target: number, lr: number): number {
     const base = index * this.nIn;
     this.input.set(x.subarray(base, base + this.nIn));
+    this.evalStale = true;
     return this.ex.step(target, lr);
   }
 
   score(x: Float32Array, indices: Int32Array, count: number, y: Float32Array, metric: 'accuracy' | 'mse'): number {
     const n = this.nIn;
     const code = metric === 'accuracy' ? 0 : 1;
-    this.ex.prepareEval();
+    if (this.evalStale) {
+      this.ex.prepareEval();
+      this.evalStale = false;
+    }
     let total = 0;
     for (let start = 0; start < count; start += EVAL_ROWS) {
       const m = Math.min(EVAL_ROWS, count - start);
