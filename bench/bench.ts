@@ -214,15 +214,33 @@ function main(): void {
   const render = (l: string[]) => '| ' + l.map((cell, c) => (c < 3 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join(' | ') + ' |';
   const out = [render(header), '|' + widths.map((w, c) => (c < 3 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|') + '|'];
   for (const l of lines.slice(1)) out.push(render(l));
+  // Issue 6's targets, on MNIST 784-64-32-10 (784-20-10: 2.5× the training ones).
+  const targets: { what: string; engine: string; value: number; target: number }[] = [];
+  for (const engine of opts.engines) {
+    for (const [arch, factor] of [['784-64-32-10', 1], ['784-20-10', 2.5]] as const) {
+      for (const t of train.filter((e) => e.inputs === 'mnist' && e.arch === arch && e.engine === engine)) {
+        const target = (t.method.startsWith('dwm') ? 80000 : 100000) * factor;
+        targets.push({ what: `${t.method} ${arch} steps/s`, engine, value: t.stepsPerSec, target });
+      }
+    }
+    const e = evals.find((v) => v.inputs === 'mnist' && v.arch === '784-64-32-10' && v.engine === engine);
+    if (e) targets.push({ what: 'eval 784-64-32-10 samples/s', engine, value: e.samplesPerSec, target: 300000 });
+  }
   const load1 = loadavg()[0];
   process.stdout.write(out.join('\n') + '\n');
+  if (targets.length > 0) {
+    process.stdout.write('\nissue 6 targets (MNIST inputs):\n');
+    for (const t of targets.filter((x) => x.engine !== 'reference')) {
+      process.stdout.write(`  ${t.value >= t.target ? 'met    ' : 'not met'}  ${t.engine.padEnd(7)} ${t.what.padEnd(42)} ${fmt(t.value).padStart(9)} (target ${fmt(t.target)})\n`);
+    }
+  }
   process.stdout.write(
     `\ntraining: steps/s, batch 1, one thread, lr ${LR}; eval: clean test pool, samples/s. Best of ${opts.repeats} ` +
     `repeat(s) of ≥${opts.seconds}s each. Load average ${load0.toFixed(2)} → ${load1.toFixed(2)} on ${cpus().length} cores.\n`,
   );
 
   const report = {
-    train, eval: evals,
+    train, eval: evals, targets,
     note: `best of ${opts.repeats} repeat(s) of ≥${opts.seconds}s; batch 1; one thread; synthetic-* inputs have the named dataset's shape`,
     node: process.version,
     loadAverage: [load0, load1],
