@@ -360,7 +360,7 @@ function relu(l: i32): void {
   }
 }
 
-/** Layers ≥ 1: z_j = b_j + W[j,:]·a, row-major, dense over the padded input. */
+/** Layers ≥ 1: z_j = b_j + W[j,:]·a, row-major, dense over the padded input; two rows per pass. */
 function forwardDense(l: i32): void {
   const nOut = fld(l, F_NOUT);
   const nInP = fld(l, F_NINP);
@@ -368,17 +368,38 @@ function forwardDense(l: i32): void {
   const b = fld(l, F_B);
   const z = fld(l, F_Z);
   const a = fld(l - 1, F_ACT);
-  for (let j: usize = 0; j < nOut; j++) {
-    const row = W + j * nInP * 8;
+  const rowBytes = nInP * 8;
+  let j: usize = 0;
+  for (; j + 2 <= nOut; j += 2) {
+    const r0 = W + j * rowBytes;
+    const r1 = r0 + rowBytes;
     let c0 = f64x2.splat(0);
     let c1 = f64x2.splat(0);
+    let d0 = f64x2.splat(0);
+    let d1 = f64x2.splat(0);
     let i: usize = 0;
-    for (; i + 4 <= nInP; i += 4) {
-      c0 = f64x2.add(c0, f64x2.mul(v128.load(row + i * 8), v128.load(a + i * 8)));
-      c1 = f64x2.add(c1, f64x2.mul(v128.load(row + i * 8, 16), v128.load(a + i * 8, 16)));
+    for (; i + 32 <= rowBytes; i += 32) {
+      const x0 = v128.load(a + i);
+      const x1 = v128.load(a + i, 16);
+      c0 = f64x2.add(c0, f64x2.mul(v128.load(r0 + i), x0));
+      c1 = f64x2.add(c1, f64x2.mul(v128.load(r0 + i, 16), x1));
+      d0 = f64x2.add(d0, f64x2.mul(v128.load(r1 + i), x0));
+      d1 = f64x2.add(d1, f64x2.mul(v128.load(r1 + i, 16), x1));
     }
-    for (; i < nInP; i += 2) c0 = f64x2.add(c0, f64x2.mul(v128.load(row + i * 8), v128.load(a + i * 8)));
+    for (; i < rowBytes; i += 16) {
+      const x0 = v128.load(a + i);
+      c0 = f64x2.add(c0, f64x2.mul(v128.load(r0 + i), x0));
+      d0 = f64x2.add(d0, f64x2.mul(v128.load(r1 + i), x0));
+    }
     c0 = f64x2.add(c0, c1);
+    d0 = f64x2.add(d0, d1);
+    store<f64>(z + j * 8, load<f64>(b + j * 8) + (f64x2.extract_lane(c0, 0) + f64x2.extract_lane(c0, 1)));
+    store<f64>(z + j * 8, load<f64>(b + j * 8, 8) + (f64x2.extract_lane(d0, 0) + f64x2.extract_lane(d0, 1)), 8);
+  }
+  for (; j < nOut; j++) {
+    const row = W + j * rowBytes;
+    let c0 = f64x2.splat(0);
+    for (let i: usize = 0; i < rowBytes; i += 16) c0 = f64x2.add(c0, f64x2.mul(v128.load(row + i), v128.load(a + i)));
     store<f64>(z + j * 8, load<f64>(b + j * 8) + (f64x2.extract_lane(c0, 0) + f64x2.extract_lane(c0, 1)));
   }
 }
@@ -572,10 +593,20 @@ function updateLayer0Plain(lr: f64): void {
 function pullRow(target: usize, W1: usize, W2: usize, eff: usize, off: usize, n: usize, r: f64, a: usize): void {
   const kv = f64x2.splat(1 - r);
   const rv = f64x2.splat(r);
-  for (let i: usize = 0; i < n; i += 2) {
-    const p = off + i * 8;
-    v128.store(target + p, f64x2.add(f64x2.mul(kv, v128.load(target + p)), f64x2.mul(rv, v128.load(a + i * 8))));
-    v128.store(eff + p, f64x2.sub(v128.load(W1 + p), v128.load(W2 + p)));
+  if (target == W1) {
+    for (let i: usize = 0; i < n; i += 2) {
+      const p = off + i * 8;
+      const v = f64x2.add(f64x2.mul(kv, v128.load(W1 + p)), f64x2.mul(rv, v128.load(a + i * 8)));
+      v128.store(W1 + p, v);
+      v128.store(eff + p, f64x2.sub(v, v128.load(W2 + p)));
+    }
+  } else {
+    for (let i: usize = 0; i < n; i += 2) {
+      const p = off + i * 8;
+      const v = f64x2.add(f64x2.mul(kv, v128.load(W2 + p)), f64x2.mul(rv, v128.load(a + i * 8)));
+      v128.store(W2 + p, v);
+      v128.store(eff + p, f64x2.sub(v128.load(W1 + p), v));
+    }
   }
 }
 
