@@ -27,6 +27,11 @@ export const KEY_TITLES: Record<string, string> = {
 
 const DUAL = ['dwm', 'dwm-stable'];
 
+function axisTitle(key: string, classification: boolean): string {
+  if (key === 'noise.sigma') return `test input noise σ (${classification ? 'pixel/255 units, clamped to [0, 1]' : 'z-score units of each input'})`;
+  return KEY_TITLES[key] ?? key;
+}
+
 export interface SweepPoint {
   experimentId: string;
   /** Swept key → value (numbers where the value is a number). */
@@ -188,7 +193,7 @@ export function plotGroups(d: SweepData): PlotGroup[] {
         input: {
           title: `${datasetName} ${es[0].arch}: ${metricTitle(d, kind)} vs ${xAxis.key}${facetText ? ` (${facetText})` : ''}`,
           subtitle: `mean over ${seeds} seed${seeds === 1 ? '' : 's'}${seeds > 1 ? '; bars: 95 % CI (Student t)' : '; one seed, no CI'}`,
-          xTitle: (KEY_TITLES[xAxis.key] ?? xAxis.key) + (log ? ', log scale' : ''),
+          xTitle: axisTitle(xAxis.key, d.classification) + (log ? ', log scale' : ''),
           yTitle: metricTitle(d, kind),
           log, methods, points,
           yClip: metric === 'accuracy' ? [0, 100] : [0, Number.POSITIVE_INFINITY],
