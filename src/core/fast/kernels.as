@@ -11,7 +11,7 @@
 //   inputs only. A scale below `renormBelow` is folded back into its vector. Per input i
 //   the memory holds [V1[i, 0..P) | V2[i, 0..P)].
 // - sgd / l2 / weight-decay layer 0 is σ·U with one scale σ per layer, so the decay of
-//   l2 and weight-decay is one multiply; ‖U‖² is kept up to date by the update itself.
+//   l2 and weight-decay is one multiply; ‖U‖² is updated from the forward sum Uᵀa.
 // - Layers ≥ 1 (small) are row-major n_out × nInP (nInP = previous P), effective weights
 //   materialised, updated densely by rows as in the reference.
 // Everything is float64, as in the reference, except that layer 0's weights, inputs and
