@@ -1,22 +1,29 @@
-// One worker thread of the pool: receives run configs, runs them with its own dataset cache,
-// posts progress and the finished record back. A UserError is reported as such; any other
-// error is reported with its message (the pool turns both into one clean line).
+// One worker thread of the pool: receives run configs, runs them, posts progress and the
+// finished record back. A run arrives with its dataset in shared memory when another run has
+// loaded it already; otherwise this worker loads it, moves it into SharedArrayBuffers and
+// posts it to the pool for the runs after. A UserError is reported as such; any other error
+// is reported with its message (the pool turns both into one clean line).
 
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ExperimentConfig } from '../config/schema.js';
 import type { RawDataset } from '../data/types.js';
 import { UserError } from '../errors.js';
-import { executeRun, importLoader, type WorkerMessage } from './pool.js';
+import { datasetKey } from './plan.js';
+import { importLoader, recordRun, shareDataset, type WorkerMessage } from './pool.js';
 
 const port = parentPort!;
-const cache = new Map<string, RawDataset>();
 const loaderReady = importLoader((workerData as { loaderUrl: string }).loaderUrl);
 
-port.on('message', async (msg: { type: 'run'; id: string; config: ExperimentConfig }) => {
+port.on('message', async (msg: { type: 'run'; id: string; config: ExperimentConfig; dataset?: RawDataset }) => {
   const send = (m: WorkerMessage) => port.postMessage(m);
   try {
-    const load = await loaderReady;
-    const record = executeRun(msg.config, load, cache, (progress) => send({ type: 'progress', id: msg.id, progress }));
+    let raw = msg.dataset;
+    if (!raw) {
+      const load = await loaderReady;
+      raw = shareDataset(load({ ...msg.config.dataset }));
+      send({ type: 'dataset', id: msg.id, key: datasetKey(msg.config), dataset: raw });
+    }
+    const record = recordRun(msg.config, raw, (progress) => send({ type: 'progress', id: msg.id, progress }));
     send({ type: 'done', id: msg.id, record });
   } catch (err) {
     const e = err as Error;

@@ -64,6 +64,20 @@ export async function importLoader(url: string): Promise<Loader> {
   return mod.loadDataset;
 }
 
+/**
+ * A copy of a dataset whose sample arrays live in SharedArrayBuffers, so posting it to another
+ * thread shares the memory instead of copying it.
+ */
+export function shareDataset(raw: RawDataset): RawDataset {
+  const shared = (a: Float32Array) => {
+    if (a.buffer instanceof SharedArrayBuffer) return a;
+    const out = new Float32Array(new SharedArrayBuffer(a.byteLength));
+    out.set(a);
+    return out;
+  };
+  return { ...raw, x: shared(raw.x), y: shared(raw.y) };
+}
+
 /** One run with a per-thread dataset cache; shared by the workers and the in-thread mode. */
 export function executeRun(
   config: ExperimentConfig, load: Loader, cache: Map<string, RawDataset>, onProgress?: (p: RunProgress) => void,
@@ -74,6 +88,11 @@ export function executeRun(
     raw = load({ ...config.dataset });
     cache.set(key, raw);
   }
+  return recordRun(config, raw, onProgress);
+}
+
+/** One run on a dataset already in memory. */
+export function recordRun(config: ExperimentConfig, raw: RawDataset, onProgress?: (p: RunProgress) => void): RunRecord {
   let methodIndex = 0;
   const r = runExperiment(config, raw, {
     progressEvery: Math.max(1, Math.floor(config.stepsPerTurn / 4)),
@@ -135,6 +154,17 @@ export async function runPool(specs: RunSpec[], opts: PoolOptions = {}): Promise
   return new Promise<void>((resolve, reject) => {
     const pending = [...specs];
     const threads: { worker: Worker; busy: RunSpec | null; started: number; lastKey: string | null; done: boolean }[] = [];
+    // Datasets in shared memory, by dataset key: the first worker that loads one posts it here,
+    // and every later run on it gets the same memory, so a dataset exists once, not once per
+    // worker. A dataset no pending or running run needs any more is dropped.
+    const shared = new Map<string, RawDataset>();
+    const release = () => {
+      for (const key of shared.keys()) {
+        const needed = pending.some((s) => datasetKey(s.config) === key)
+          || threads.some((t) => t.busy !== null && datasetKey(t.busy.config) === key);
+        if (!needed) shared.delete(key);
+      }
+    };
     let failed = false;
     let finished = 0;
 
@@ -161,7 +191,7 @@ export async function runPool(specs: RunSpec[], opts: PoolOptions = {}): Promise
       t.started = performance.now();
       t.lastKey = datasetKey(spec.config);
       opts.onStart?.(spec, w);
-      t.worker.postMessage({ type: 'run', id: spec.id, config: spec.config });
+      t.worker.postMessage({ type: 'run', id: spec.id, config: spec.config, dataset: shared.get(t.lastKey) });
     };
 
     for (let w = 0; w < workers; w++) {
@@ -172,8 +202,11 @@ export async function runPool(specs: RunSpec[], opts: PoolOptions = {}): Promise
         const spec = t.busy;
         if (failed || !spec || msg.id !== spec.id) return;
         if (msg.type === 'progress') opts.onProgress?.(spec, w, msg.progress);
-        else if (msg.type === 'done') {
+        else if (msg.type === 'dataset') {
+          if (!shared.has(msg.key)) shared.set(msg.key, msg.dataset);
+        } else if (msg.type === 'done') {
           t.busy = null;
+          release();
           try {
             opts.onDone?.(spec, msg.record, w, (performance.now() - t.started) / 1000);
           } catch (err) {
@@ -223,5 +256,6 @@ async function runInThread(specs: RunSpec[], loaderUrl: string, opts: PoolOption
 
 export type WorkerMessage =
   | { type: 'progress'; id: string; progress: RunProgress }
+  | { type: 'dataset'; id: string; key: string; dataset: RawDataset }
   | { type: 'done'; id: string; record: RunRecord }
   | { type: 'error'; id: string; message: string; userError: boolean };
