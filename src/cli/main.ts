@@ -1,12 +1,13 @@
 // The dwgd command line: parse, call, render. User errors become one line and exit code 2.
 
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { UserError } from '../errors.js';
 import { registerDatasets } from './datasets.js';
-import { compare } from './compare.js';
-import { report, sweep } from './sweep.js';
 import { train } from './train.js';
 import { err } from './ui.js';
+
+// compare, sweep and report pull in the statistics, plotting (vega) and PNG (resvg) code: they
+// are imported when those commands run, so `train` and `--help` start quickly.
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -54,6 +55,7 @@ export function buildProgram(): Command {
     .option('-q, --quiet', 'no progress output', false)
     .addHelpText('after', '\nExamples:\n  dwgd compare --config configs/paper/all.yaml --seeds 5\n  dwgd compare --config configs/paper/all.yaml --only dataset=mnist --set stepsPerTurn=500 --seeds 2 --resume')
     .action(async (opts) => {
+      const { compare } = await import('./compare.js');
       process.exitCode = await compare({
         config: opts.config, seeds: opts.seeds, workers: opts.workers, only: opts.only, set: opts.set, resume: opts.resume,
         json: opts.json, quiet: opts.quiet, out: opts.out, name: opts.name,
@@ -78,6 +80,7 @@ export function buildProgram(): Command {
     .option('-q, --quiet', 'no progress output', false)
     .addHelpText('after', '\nExamples:\n  dwgd sweep --config configs/sweeps/mnist-label-noise.yaml --dry-run\n  dwgd sweep --config configs/sweeps/mnist-sparsity.yaml --set trainSize=50,500,5000 --seeds 3\n  dwgd sweep --config configs/sweeps/mnist-test-noise.yaml --shard 2/4 --resume\n  dwgd sweep --config configs/sweeps/mnist-imbalance.yaml --emit slurm --shards 8 --sbatch time=01:00:00')
     .action(async (opts) => {
+      const { sweep } = await import('./sweep.js');
       process.exitCode = await sweep({
         config: opts.config, set: opts.set, seeds: opts.seeds, workers: opts.workers, dryRun: opts.dryRun, shard: opts.shard, resume: opts.resume,
         emit: opts.emit, shards: opts.shards, sbatch: opts.sbatch, json: opts.json, quiet: opts.quiet, out: opts.out,
@@ -91,6 +94,7 @@ export function buildProgram(): Command {
     .option('-o, --out <dir>', 'where to write the merged sweep (default: the first folder)')
     .option('--json', 'print one JSON object on stdout, nothing else there', false)
     .action(async (dirs: string[], opts) => {
+      const { report } = await import('./sweep.js');
       process.exitCode = await report({ dirs, out: opts.out, json: opts.json });
     });
 
@@ -98,6 +102,13 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // A reader that goes away (`dwgd … | head`) ends the output quietly, not with a stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  }
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
