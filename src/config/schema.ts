@@ -70,7 +70,8 @@ export const ExperimentSchema = z.strictObject({
     sigma: z.number().nonnegative().optional(),
   }).optional(),
   /**
-   * Class imbalance of the training list (classification, issue 5): draws follow class weights
+   * Class imbalance of the training list (issue 5; on a regression set the classes are equal-count
+   * bins of the target, see `bins`): draws follow class weights
    * `step` (the `minority` classes, by default the upper half, weigh `ratio`, the rest 1) or
    * `longtail` (class c weighs ratio^(c/(K−1))). The test set is the complement `as-is`, or
    * subsampled to equal class counts (`balanced`).
@@ -80,6 +81,8 @@ export const ExperimentSchema = z.strictObject({
     ratio: z.number().gt(0).max(1),
     minority: z.array(z.number().int().nonnegative()).min(1).optional(),
     test: z.enum(['as-is', 'balanced']).default('as-is'),
+    /** Regression sets: the target is cut into this many equal-count bins, which play the classes (default 10). */
+    bins: z.number().int().min(2).max(1000).optional(),
   }).optional(),
   /** Numeric engine: `fast` (WebAssembly SIMD, float64, = `reference` to ~1e-10), `reference` (plain TypeScript), `fast32` (float32 layer 0). */
   engine: z.enum(['reference', 'fast', 'fast32']).default('fast'),

@@ -13,13 +13,13 @@ export type Metric = 'accuracy' | 'mse';
 export interface Scores {
   /** Accuracy (fraction) or MSE over the whole test set. */
   value: number;
-  /** Classification: accuracy within each class (NaN for a class absent from the test set). */
+  /** Accuracy (or MSE) within each class or target bin (NaN for one absent from the test set). */
   perClass?: number[];
-  /** Classification: the mean of the per-class accuracies over the classes present. */
+  /** The mean of the per-class values over the classes present (balanced accuracy or MSE). */
   balanced?: number;
 }
 
-/** Test indices of each class (ascending), for classification. */
+/** Test indices of each class or group (ascending); `labels` maps a pool index to its group. */
 export function splitByClass(indices: Int32Array, labels: Float32Array, nClasses: number): Int32Array[] {
   const lists: number[][] = Array.from({ length: nClasses }, () => []);
   for (const i of indices) lists[labels[i]].push(i);
@@ -40,13 +40,13 @@ function fromCounts(correct: ArrayLike<number>, totals: ArrayLike<number>, all: 
   return { value: sum / all, perClass, balanced: balancedSum / present };
 }
 
-/** Clean evaluation; `byClass` (from splitByClass) is required for accuracy. */
+/** Clean evaluation; with `byClass` (from splitByClass) it scores group by group. */
 export function evaluate(model: Trainable, data: Dataset, indices: Int32Array, metric: Metric, byClass?: Int32Array[]): Scores {
-  if (metric === 'mse' || !byClass) {
+  if (!byClass) {
     return { value: model.score(data.x, indices, indices.length, data.y, metric) / indices.length };
   }
-  const correct = byClass.map((list) => model.score(data.x, list, list.length, data.y, 'accuracy'));
-  return fromCounts(correct, byClass.map((l) => l.length), indices.length);
+  const sums = byClass.map((list) => model.score(data.x, list, list.length, data.y, metric));
+  return fromCounts(sums, byClass.map((l) => l.length), indices.length);
 }
 
 const NOISY_CHUNK = 256;
@@ -59,10 +59,11 @@ const NOISY_CHUNK = 256;
  */
 export function evaluateNoisy(
   models: Trainable[], data: Dataset, test: Int32Array, metric: Metric, sigma: number, rng: Rng,
+  groupOf: Float32Array | null = metric === 'accuracy' ? data.y : null, nGroups = data.nOutputs,
 ): Scores[] {
   const n = data.nInputs;
   const clamp = data.kind === 'image';
-  const classes = metric === 'accuracy' ? data.nOutputs : 1;
+  const classes = groupOf ? nGroups : 1;
   const row = new Float64Array(n);
   const xs = new Float32Array(NOISY_CHUNK * n);
   const ys = new Float32Array(NOISY_CHUNK);
@@ -78,7 +79,7 @@ export function evaluateNoisy(
       noisySample(data.x, i, n, sigma, clamp, rng, row);
       xs.set(row, k * n);
       ys[k] = data.y[i];
-      const c = metric === 'accuracy' ? data.y[i] : 0;
+      const c = groupOf ? groupOf[i] : 0;
       rowsOf[c][rowCount[c]++] = k;
       classTotals[c]++;
     }
@@ -88,5 +89,5 @@ export function evaluateNoisy(
       }
     }
   }
-  return sums.map((s) => (metric === 'accuracy' ? fromCounts(s, classTotals, test.length) : { value: s[0] / test.length }));
+  return sums.map((s) => (groupOf ? fromCounts(s, classTotals, test.length) : { value: s[0] / test.length }));
 }

@@ -6,7 +6,7 @@ import { Rng } from '../core/rng.js';
 import { ExperimentSchema } from '../config/schema.js';
 import { drawSplit, noisySample } from '../data/prepare.js';
 import type { RawDataset } from '../data/types.js';
-import { runExperiment } from './run.js';
+import { runExperiment, targetBins } from './run.js';
 
 /** Three classes of 12-pixel "images": class c lights pixels 4c … 4c+3, plus speckle. */
 export function syntheticImages(size: number, seed: number): RawDataset {
@@ -131,5 +131,42 @@ test('imbalance and label noise reach the run: class counts of the training list
   assert.equal(r.testSet, 'balanced');
   assert.equal(new Set(r.testClassCounts).size, 1);
   assert.ok(r.corruptedLabels! > 20 && r.corruptedLabels! < 100, `corrupted ${r.corruptedLabels}`);
-  assert.throws(() => runExperiment(config({ imbalance: { profile: 'step', ratio: 0.5 } }), { ...data, task: 'regression', nOutputs: 1 }), /imbalance: .* regression/);
+  assert.throws(() => runExperiment(config({ imbalance: { profile: 'step', ratio: 0.5, bins: 4 } }), data), /imbalance\.bins: .* has classes/);
+});
+
+test('imbalance on a regression set: equal-count target bins play the classes; per-bin MSE adds up', () => {
+  const rng = new Rng(21, 'synthetic');
+  const size = 500;
+  const x = new Float32Array(size * 3);
+  const y = new Float32Array(size);
+  for (let i = 0; i < size; i++) {
+    let t = 0;
+    for (let c = 0; c < 3; c++) { const v = rng.normal(); x[i * 3 + c] = v; t += (c + 1) * v; }
+    y[i] = t + 0.3 * rng.normal();
+  }
+  const raw: RawDataset = {
+    name: 'synthetic-regression', kind: 'tabular', task: 'regression', size, nInputs: 3, nOutputs: 1, x, y,
+    origin: { kind: 'path', location: '(generated in the test)' }, description: 'synthetic regression',
+  };
+  const bins = targetBins(y, size, 5);
+  const counts = [0, 0, 0, 0, 0];
+  for (const b of bins) counts[b]++;
+  assert.deepEqual(counts, [100, 100, 100, 100, 100]);
+  for (let i = 0; i < size; i++) for (let j = 0; j < size; j++) if (y[i] < y[j]) assert.ok(bins[i] <= bins[j]);
+
+  const r = runExperiment(config({
+    methods: ['dwm', 'sgd'], trainSize: 300, turns: 1, lr: 0.01, dataset: { name: 'california-housing', normalize: 'paper' },
+    imbalance: { profile: 'longtail', ratio: 0.05, bins: 5, test: 'balanced' },
+  }), raw);
+  const train = r.trainClassCounts!;
+  assert.equal(train.reduce((a, b) => a + b, 0), 300);
+  // Weights 1, 0.47, 0.22, 0.11, 0.05: the lowest bin is drawn far more often than the highest.
+  assert.ok(train[0] > 3 * train[4], `bins drawn ${train}`);
+  assert.equal(new Set(r.testClassCounts).size, 1, 'balanced test set: the same count per bin');
+  for (const res of Object.values(r.methods)) {
+    const per = res.perClass!.clean;
+    const total = per.reduce((s, mse, b) => s + mse * r.testClassCounts![b], 0) / r.testSize;
+    assert.ok(Math.abs(total - res.clean) < 1e-12 * Math.max(1, res.clean));
+    assert.ok(Math.abs(res.balanced!.noisy - res.perClass!.noisy.reduce((a, b) => a + b, 0) / 5) < 1e-12);
+  }
 });

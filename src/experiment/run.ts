@@ -64,7 +64,7 @@ export interface RunResult {
   split: Split;
   /** Pool index of every training step in order (the same for every method). */
   order: Int32Array;
-  /** Classification: how many training-list entries and test samples each class has. */
+  /** How many training-list entries and test samples each class (or target bin, under imbalance) has. */
   trainClassCounts?: number[];
   testClassCounts?: number[];
   /** Training-list entries whose label was corrupted (labelNoise), if asked for. */
@@ -89,16 +89,20 @@ export function runExperiment(config: ExperimentConfig, raw: RawDataset, opts: R
   }
 
   const classification = raw.task === 'classification';
-  if (config.imbalance && !classification) throw new UserError(`imbalance: ${raw.name} is a regression dataset; class imbalance needs classes`);
+  // Groups for imbalance and per-group scores: the classes, or for a regression set under
+  // `imbalance`, equal-count bins of the target (bin 0 = the lowest targets).
+  const nGroups = classification ? raw.nOutputs : config.imbalance ? config.imbalance.bins ?? 10 : 0;
+  const groupOf = classification ? raw.y : config.imbalance ? targetBins(raw.y, raw.size, nGroups) : null;
+  if (config.imbalance?.bins !== undefined && classification) throw new UserError(`imbalance.bins: ${raw.name} has classes; bins are for regression sets`);
   if (config.labelNoise && !classification && config.labelNoise.sigma === undefined) {
     throw new UserError(`labelNoise.sigma: ${raw.name} is a regression dataset; give the σ of the noise added to corrupted targets`);
   }
   const splitRng = new Rng(config.seed, 'split');
-  const split = config.imbalance
-    ? drawImbalancedSplit(raw.y, raw.size, config.trainSize,
-      classWeights(config.imbalance.profile, config.imbalance.ratio, raw.nOutputs, config.imbalance.minority), splitRng)
+  const split = config.imbalance && groupOf
+    ? drawImbalancedSplit(groupOf, raw.size, config.trainSize,
+      classWeights(config.imbalance.profile, config.imbalance.ratio, nGroups, config.imbalance.minority), splitRng)
     : drawSplit(raw.size, config.trainSize, splitRng);
-  if (config.imbalance?.test === 'balanced') split.test = balanceTestSet(split.test, raw.y, raw.nOutputs, new Rng(config.seed, 'test'));
+  if (config.imbalance?.test === 'balanced' && groupOf) split.test = balanceTestSet(split.test, groupOf, nGroups, new Rng(config.seed, 'test'));
   if (split.test.length === 0) throw new UserError(`trainSize: ${config.trainSize} draws left no test samples in ${raw.name}'s pool`);
   const data = normalize(raw, config.dataset.normalize, split.train, config.dataset.targetScale);
   const metric: Metric = data.task === 'classification' ? 'accuracy' : 'mse';
@@ -113,7 +117,7 @@ export function runExperiment(config: ExperimentConfig, raw: RawDataset, opts: R
   const corruptedLabels = config.labelNoise
     ? corruptTargets(targets, data.task, data.nOutputs, config.labelNoise.fraction, config.labelNoise.sigma ?? 0, new Rng(config.seed, 'labels'))
     : undefined;
-  const testByClass = classification ? splitByClass(split.test, data.y, data.nOutputs) : undefined;
+  const testByClass = groupOf ? splitByClass(split.test, groupOf, nGroups) : undefined;
 
   // One sample order for all methods: step s trains on entry entries[s] of the training list,
   // which is pool index order[s].
@@ -161,7 +165,7 @@ export function runExperiment(config: ExperimentConfig, raw: RawDataset, opts: R
   });
 
   events.onNoisyStart?.();
-  const noisy = evaluateNoisy(models, data, split.test, metric, config.noise.sigma, new Rng(config.seed, 'noise'));
+  const noisy = evaluateNoisy(models, data, split.test, metric, config.noise.sigma, new Rng(config.seed, 'noise'), groupOf, nGroups);
   models.forEach((m, k) => {
     const r = results[m.id];
     r.noisy = noisy[k].value;
@@ -177,7 +181,7 @@ export function runExperiment(config: ExperimentConfig, raw: RawDataset, opts: R
     for (const sigma of config.noise.sigmas) {
       const scores = sigma === config.noise.sigma
         ? noisy
-        : evaluateNoisy(models, data, split.test, metric, sigma, new Rng(config.seed, 'noise'));
+        : evaluateNoisy(models, data, split.test, metric, sigma, new Rng(config.seed, 'noise'), groupOf, nGroups);
       models.forEach((m, k) => {
         const s = scores[k];
         results[m.id].noisyAt!.push(s.perClass ? { sigma, value: s.value, balanced: s.balanced!, perClass: s.perClass } : { sigma, value: s.value });
@@ -199,12 +203,24 @@ export function runExperiment(config: ExperimentConfig, raw: RawDataset, opts: R
     testSize: split.test.length,
     split,
     order,
-    trainClassCounts: classification ? classCounts(targetsOf(split.train, data.y), data.nOutputs) : undefined,
+    trainClassCounts: groupOf ? classCounts(targetsOf(split.train, groupOf), nGroups) : undefined,
     testClassCounts: testByClass?.map((l) => l.length),
     corruptedLabels,
     testSet: config.imbalance?.test === 'balanced' ? 'balanced' : 'complement',
     methods: results,
   };
+}
+
+/**
+ * Equal-count bins of a regression target: pool indices ranked by target (ties by index), the
+ * first N/K in bin 0 and so on. A sampling design over the pool, like class labels; it uses
+ * no normalisation statistics.
+ */
+export function targetBins(y: Float32Array, size: number, bins: number): Float32Array {
+  const order = Array.from({ length: size }, (_, i) => i).sort((a, b) => y[a] - y[b] || a - b);
+  const out = new Float32Array(size);
+  order.forEach((i, rank) => (out[i] = Math.floor((rank * bins) / size)));
+  return out;
 }
 
 function targetsOf(indices: Int32Array, y: Float32Array): Float32Array {

@@ -29,6 +29,7 @@ const DUAL = ['dwm', 'dwm-stable'];
 
 function axisTitle(key: string, classification: boolean): string {
   if (key === 'noise.sigma') return `test input noise σ (${classification ? 'pixel/255 units, clamped to [0, 1]' : 'z-score units of each input'})`;
+  if (key === 'imbalance.ratio' && !classification) return 'rarest/commonest target-bin frequency ratio (1 = balanced)';
   return KEY_TITLES[key] ?? key;
 }
 
@@ -76,6 +77,8 @@ export function sweepData(sp: SweepPlan, trained: Map<string, RunRecord>): Sweep
   const byExperiment = new Map<string, RunSpec[]>();
   for (const s of sp.plan.runs) byExperiment.set(s.experimentId, [...(byExperiment.get(s.experimentId) ?? []), s]);
   let classification = false;
+  // Classes (classification) or target bins (regression under imbalance) scored one by one.
+  let grouped = false;
   for (const eid of sp.plan.experiments) {
     for (const [k, v] of evalValues.entries()) {
       const vid = v === null ? eid : `${eid}@${sp.evalAxis!.key}=${v}`;
@@ -98,7 +101,8 @@ export function sweepData(sp: SweepPlan, trained: Map<string, RunRecord>): Sweep
         };
         const methods = Object.fromEntries(s.config.methods.map((m) => [m, pick(m)]));
         records.set(id, { ...r, methods });
-        if (r.metric === 'accuracy') {
+        if (Object.values(r.methods).some((x) => x.balanced)) {
+          grouped = true;
           balancedRecords.set(id, {
             ...r, methods: Object.fromEntries(s.config.methods.map((m) => {
               const x = methods[m];
@@ -111,7 +115,7 @@ export function sweepData(sp: SweepPlan, trained: Map<string, RunRecord>): Sweep
   }
   const vplan: Plan = { name: sp.plan.name, files: sp.plan.files, seeds: sp.plan.seeds, runs, experiments };
   const main = aggregate(vplan, records);
-  const balanced = classification ? aggregate(vplan, balancedRecords) : null;
+  const balanced = grouped ? aggregate(vplan, balancedRecords) : null;
   return { sp, vplan, records, points, main, balanced, classification };
 }
 
@@ -140,9 +144,9 @@ export function metricTitle(d: SweepData, kind: MetricKind): string {
   return `${KIND_TITLE[kind]} ${metric}${sigma}`;
 }
 
-/** Metrics to plot: the sweep's, without balanced ones on regression. */
+/** Metrics to plot: the sweep's, without balanced ones when nothing was scored per class or bin. */
 export function plotKinds(d: SweepData): MetricKind[] {
-  return d.sp.metrics.filter((k) => d.classification || !k.startsWith('balanced'));
+  return d.sp.metrics.filter((k) => d.balanced !== null || !k.startsWith('balanced'));
 }
 
 export interface PlotGroup {
@@ -206,7 +210,7 @@ export function plotGroups(d: SweepData): PlotGroup[] {
 
 /** per-class.csv: per run, method and evaluation, each class's accuracy with its counts. */
 export function perClassCsv(d: SweepData): string {
-  const lines = ['experiment,extra,dataset,arch,trainSize,method,seed,eval,class,train_entries,test_samples,accuracy'];
+  const lines = [`experiment,extra,dataset,arch,trainSize,method,seed,eval,${d.classification ? 'class' : 'target_bin'},train_entries,test_samples,${d.classification ? 'accuracy' : 'mse'}`];
   const order = new Map(d.vplan.experiments.map((e, i) => [e, i]));
   const specs = [...d.vplan.runs].sort((a, b) => order.get(a.experimentId)! - order.get(b.experimentId)! || a.config.seed - b.config.seed);
   for (const s of specs) {
@@ -286,10 +290,11 @@ export function buildSweepReport(d: SweepData, groups: PlotGroup[]): string {
     (configs.some((c) => c.imbalance) ? `, imbalance ${protocol((c) => c.imbalance ?? null)}` : '') + '. ' +
     (d.classification ? 'Accuracy in percent.' : 'MSE in target units (z-scored label × targetScale).'), '');
   const testSets = [...new Set([...d.records.values()].map((r) => r.testSet ?? 'complement'))];
-  if (configs.some((c) => c.imbalance)) out.push(`Test set: ${testSets.join(' / ')} (${testSets.includes('balanced') ? 'subsampled to equal class counts' : 'the whole complement of the training list, class frequencies as in the pool'}).`, '');
+  if (configs.some((c) => c.imbalance)) out.push(`Test set: ${testSets.join(' / ')} (${testSets.includes('balanced') ? `subsampled to equal ${d.classification ? 'class' : 'target-bin'} counts` : `the whole complement of the training list, ${d.classification ? 'class' : 'target-bin'} frequencies as in the pool`}).` +
+    (d.classification ? '' : ' On this regression set the classes of the imbalance are equal-count bins of the target (bin 0 = the lowest values); balanced MSE is the mean of the per-bin MSEs.'), '');
   out.push(`Statistics: mean ± sample sd over seeds, 95 % CI with Student's t. Each method is compared with \`${BASELINE}\` paired by seed ` +
     `(paired t-test below six seeds, Wilcoxon signed-rank from six), Holm-corrected across the ${d.main.tests} tests of this sweep` +
-    (d.balanced ? ` (balanced accuracy: a separate family of ${d.balanced.tests})` : '') + ` at α = 0.05. ▲ / ▼: better / worse than ${BASELINE}.`, '');
+    (d.balanced ? ` (balanced ${d.classification ? 'accuracy' : 'MSE'}: a separate family of ${d.balanced.tests})` : '') + ` at α = 0.05. ▲ / ▼: better / worse than ${BASELINE}.`, '');
 
   out.push('## Dual weights against sgd', '');
   const rows: string[][] = [];
@@ -336,10 +341,11 @@ export function buildSweepReport(d: SweepData, groups: PlotGroup[]): string {
       : '–';
     drows.push([specs[0].label, String(recs[0].trainSize), mean(recs.map((r) => r.distinctTrain)).toFixed(0), mean(recs.map((r) => r.testSize)).toFixed(0), corrupted, counts]);
   }
-  out.push(markdownTable(['point', 'n', 'distinct', 'test size', 'labels corrupted', 'training entries per class (mean over seeds)'], drows, [false, true, true, true, true, false]));
+  out.push(markdownTable(['point', 'n', 'distinct', 'test size', 'labels corrupted', `training entries per ${d.classification ? 'class' : 'target bin'} (mean over seeds)`], drows, [false, true, true, true, true, false]));
 
-  if (d.classification && sp.plan.runs.some((r) => r.config.imbalance)) {
-    out.push('## Per-class test accuracy (clean, %)', '');
+  if (d.balanced && sp.plan.runs.some((r) => r.config.imbalance)) {
+    const metric = d.classification ? 'accuracy' : 'mse';
+    out.push(d.classification ? '## Per-class test accuracy (clean, %)' : '## Per-bin test MSE (clean, target units; bin 0 = the lowest targets)', '');
     out.push('Mean over seeds after the last turn; all numbers per run are in per-class.csv.', '');
     const methods = sp.plan.runs[0].config.methods;
     for (const e of d.main.experiments) {
@@ -349,17 +355,17 @@ export function buildSweepReport(d: SweepData, groups: PlotGroup[]): string {
       const prow: string[][] = [];
       for (let c = 0; c < k; c++) {
         prow.push([String(c), describe(recs.map((r) => r.trainClassCounts![c])).mean.toFixed(1),
-          ...methods.map((m) => fmt('accuracy', describe(recs.map((r) => r.methods[m].perClass?.clean[c] ?? NaN)).mean))]);
+          ...methods.map((m) => fmt(metric, describe(recs.map((r) => r.methods[m].perClass?.clean[c] ?? NaN)).mean))]);
       }
-      prow.push(['balanced', '', ...methods.map((m) => fmt('accuracy', describe(recs.map((r) => r.methods[m].balanced?.clean ?? NaN)).mean))]);
+      prow.push(['balanced', '', ...methods.map((m) => fmt(metric, describe(recs.map((r) => r.methods[m].balanced?.clean ?? NaN)).mean))]);
       out.push(`**${e.label}**`, '');
-      out.push(markdownTable(['class', 'train entries', ...methods], prow, [true, true, ...methods.map(() => true)]));
+      out.push(markdownTable([d.classification ? 'class' : 'target bin', 'train entries', ...methods], prow, [true, true, ...methods.map(() => true)]));
     }
   }
 
   out.push('## Files', '');
   out.push('- `results.csv`: one row per run × sweep point × method × evaluation × turn', '- `summary.csv`: mean, sd, CI and the test against sgd per sweep point × method × evaluation' +
-    (d.balanced ? '\n- `summary-balanced.csv`, `per-class.csv`: balanced and per-class accuracy' : ''),
+    (d.balanced ? `\n- \`summary-balanced.csv\`, \`per-class.csv\`: balanced and per-${d.classification ? 'class accuracy' : 'bin MSE'}` : ''),
   '- `plots/`: SVG, PNG and the Vega-Lite spec of each plot', '- `runs/<run id>/run.json`: each training run, self-contained (config, hash, numbers)', '- `sweep.json`: the plan, from which `dwgd report` rebuilds this report', '');
   return out.join('\n');
 }
