@@ -88,24 +88,7 @@ export async function runCompare(flags: CompareFlags): Promise<CompareOutcome> {
     (flags.resume ? `, ${reused} already done` : '') + `, ${Math.min(workers, todo.length) || 0} worker${workers === 1 ? '' : 's'} → ${relative(process.cwd(), outDir) || '.'}`));
 
   const progress = makeProgress(plan.runs.length, reused, chatty, log);
-  try {
-    await runPool(todo, {
-      workers: workers === 0 ? 0 : workers,
-      loaderUrl: flags.loaderUrl,
-      onStart: (spec, w) => progress.start(spec, w),
-      onProgress: (spec, w, p) => progress.update(spec, w, p.methodIndex * p.stepsTotal + p.stepsDone, p.methods * p.stepsTotal, `${p.method} ${p.methodIndex + 1}/${p.methods}, turn ${p.turn}`),
-      onDone: (spec, record, w, seconds) => {
-        writeRun(outDir, spec, record, seconds, w);
-        records.set(spec.id, roundTrip(spec, record));
-        progress.done(spec, w, seconds);
-      },
-    });
-  } catch (e) {
-    progress.stop();
-    if (e instanceof RunFailure && e.userError) throw new UserError(e.message);
-    throw e;
-  }
-  progress.stop();
+  await runAndStore(todo, { workers, loaderUrl: flags.loaderUrl, outDir, records, progress });
 
   const agg = aggregate(plan, records, authors.rows);
   const configs = plan.runs.map((r) => r.config);
@@ -125,6 +108,36 @@ export async function runCompare(flags: CompareFlags): Promise<CompareOutcome> {
   writeFileAtomic(join(outDir, 'REPORT.md'), report);
   writeFileAtomic(join(outDir, 'index.html'), reportHtml(report, `dwgd compare ${plan.name}`, figures));
   return { outDir, plan, claims, ran: todo.length, reused };
+}
+
+/**
+ * Runs `todo` on the pool with progress, storing each run's folder the moment it finishes (so
+ * a kill loses only the runs in flight) and its record in `records`. A user error inside a
+ * run becomes one UserError line; `beforeStore` runs before each store (e.g. to write a plan).
+ */
+export async function runAndStore(todo: RunSpec[], o: {
+  workers: number; loaderUrl?: string; outDir: string; records: Map<string, RunRecord>; progress: Progress; beforeStore?: () => void;
+}): Promise<void> {
+  const { progress } = o;
+  try {
+    await runPool(todo, {
+      workers: o.workers,
+      loaderUrl: o.loaderUrl,
+      onStart: (spec, w) => progress.start(spec, w),
+      onProgress: (spec, w, p) => progress.update(spec, w, p.methodIndex * p.stepsTotal + p.stepsDone, p.methods * p.stepsTotal, `${p.method} ${p.methodIndex + 1}/${p.methods}, turn ${p.turn}`),
+      onDone: (spec, record, w, seconds) => {
+        o.beforeStore?.();
+        writeRun(o.outDir, spec, record, seconds, w);
+        o.records.set(spec.id, roundTrip(spec, record));
+        progress.done(spec, w, seconds);
+      },
+    });
+  } catch (e) {
+    progress.stop();
+    if (e instanceof RunFailure && e.userError) throw new UserError(e.message);
+    throw e;
+  }
+  progress.stop();
 }
 
 export interface Progress {

@@ -10,16 +10,16 @@ import { join, relative, resolve } from 'node:path';
 import { parseOverride } from '../config/load.js';
 import { UserError } from '../errors.js';
 import type { RunSpec } from '../experiment/plan.js';
-import { defaultWorkers, runPool, RunFailure, type RunRecord } from '../experiment/pool.js';
+import { defaultWorkers, RunFailure, type RunRecord } from '../experiment/pool.js';
 import {
   buildSweepPlan, parseShard, parseSweepJson, recordComplete, shardRuns, sweepJson, sweptAxes, type Shard, type SweepPlan,
 } from '../experiment/sweep-plan.js';
 import { writeDirAtomic, writeFileAtomic } from '../results/atomic.js';
-import { readVerifiedRun, removeLeftovers, roundTrip, runsDir, writeRun } from '../results/compare-store.js';
+import { readVerifiedRun, removeLeftovers, runsDir } from '../results/compare-store.js';
 import { reportHtml } from '../results/html.js';
 import { plotSpec, plotSvg, svgToPng } from '../results/plots.js';
 import { buildSweepReport, dualSummary, metricTitle, plotGroups, plotKinds, sweepCsvs, sweepData } from '../results/sweep-report.js';
-import { makeProgress, wholeNumber } from './compare.js';
+import { makeProgress, runAndStore, wholeNumber } from './compare.js';
 import { err } from './ui.js';
 
 export interface SweepFlags {
@@ -193,25 +193,7 @@ export async function runSweep(flags: SweepFlags): Promise<SweepOutcome> {
     `, ${Math.min(workers, todo.length) || 0} worker${workers === 1 ? '' : 's'} → ${relative(process.cwd(), outDir) || '.'}`));
 
   const progress = makeProgress(runs.length, reused, chatty, log);
-  try {
-    await runPool(todo, {
-      workers,
-      loaderUrl: flags.loaderUrl,
-      onStart: (spec, w) => progress.start(spec, w),
-      onProgress: (spec, w, p) => progress.update(spec, w, p.methodIndex * p.stepsTotal + p.stepsDone, p.methods * p.stepsTotal, `${p.method} ${p.methodIndex + 1}/${p.methods}, turn ${p.turn}`),
-      onDone: (spec, record, w, seconds) => {
-        describeSweep();
-        writeRun(outDir, spec, record, seconds, w);
-        records.set(spec.id, roundTrip(spec, record));
-        progress.done(spec, w, seconds);
-      },
-    });
-  } catch (e) {
-    progress.stop();
-    if (e instanceof RunFailure && e.userError) throw new UserError(e.message);
-    throw e;
-  }
-  progress.stop();
+  await runAndStore(todo, { workers, loaderUrl: flags.loaderUrl, outDir, records, progress, beforeStore: describeSweep });
   describeSweep();
   const outcome = { ...base, ran: todo.length, reused };
   if (shard) return outcome;
