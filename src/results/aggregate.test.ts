@@ -2,13 +2,14 @@
 // paired t statistic and p-value can be worked out by hand (df = 2 has a closed-form CDF).
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { buildPlan } from '../experiment/plan.js';
 import type { RunRecord } from '../experiment/pool.js';
-import { aggregate, resultsCsv, summaryCsv } from './aggregate.js';
+import { ExperimentSchema } from '../config/schema.js';
+import { aggregate, authorsDatasetName, resultsCsv, summaryCsv } from './aggregate.js';
 
 const close = (a: number, e: number, tol: number, what: string) => assert.ok(Math.abs(a - e) <= tol, `${what}: got ${a}, expected ${e}`);
 
@@ -67,4 +68,14 @@ test('mean, sd, CI, paired t-test, Holm and verdicts on a hand-worked table', ()
   const summary = summaryCsv(agg).trim().split('\n');
   assert.equal(summary.length, 1 + 4);
   assert.match(summary[3], /,sgd,clean,accuracy,3,0\.79666666666666\d*,.*,0\.75,0\.0466666666666\d*,+$/);
+});
+
+test("the authors' white-wine rows are found for wine-quality (white is the default variant), none for red", () => {
+  const cfg = (dataset: Record<string, unknown>) => ExperimentSchema.parse({ dataset, trainSize: 100 });
+  const authors = JSON.parse(readFileSync(new URL('../../../configs/paper/authors-results.json', import.meta.url), 'utf8')) as { rows: { dataset: string }[] };
+  const names = new Set(authors.rows.map((r) => r.dataset));
+  for (const d of [{ name: 'wine-quality' }, { name: 'wine-quality', variant: 'white' }, { name: 'mnist' }, { name: 'cifar-10' }, { name: 'california-housing' }, { name: 'fashion-mnist' }]) {
+    assert.ok(names.has(authorsDatasetName(cfg(d))), JSON.stringify(d));
+  }
+  assert.ok(!names.has(authorsDatasetName(cfg({ name: 'wine-quality', variant: 'red' }))));
 });

@@ -4,6 +4,7 @@
 // initial network and data): mean difference with its CI, a paired test (t below six seeds,
 // Wilcoxon signed-rank from six), Holm's correction across the whole grid and a verdict.
 
+import type { ExperimentConfig } from '../config/schema.js';
 import type { Plan, RunSpec } from '../experiment/plan.js';
 import type { RunRecord } from '../experiment/pool.js';
 import { describe, holm, pairedTest, type Spread } from './stats.js';
@@ -75,6 +76,12 @@ export function improves(metric: string, diff: number): boolean {
   return metric === 'accuracy' ? diff > 0 : diff < 0;
 }
 
+/** The dataset's name in authors-results.json: the authors ran white wine only and say so. */
+export function authorsDatasetName(config: ExperimentConfig): string {
+  const { name, variant } = config.dataset;
+  return name === 'wine-quality' ? `wine-quality-${variant ?? 'white'}` : name;
+}
+
 export function aggregate(plan: Plan, records: Map<string, RunRecord>, authors: AuthorsRow[] = []): Aggregate {
   const byExperiment = new Map<string, RunSpec[]>();
   for (const spec of plan.runs) {
@@ -82,8 +89,10 @@ export function aggregate(plan: Plan, records: Map<string, RunRecord>, authors: 
     list.push(spec);
     byExperiment.set(spec.experimentId, list);
   }
-  const authorsOf = (dataset: string, arch: string, n: number, method: string) =>
-    authors.find((r) => r.dataset === dataset && r.arch === arch && r.trainSize === n && r.method === method) ?? null;
+  const authorsOf = (config: ExperimentConfig, arch: string, n: number, method: string) => {
+    const dataset = authorsDatasetName(config);
+    return authors.find((r) => r.dataset === dataset && r.arch === arch && r.trainSize === n && r.method === method) ?? null;
+  };
 
   const experiments: ExperimentSummary[] = [];
   for (const experimentId of plan.experiments) {
@@ -99,7 +108,7 @@ export function aggregate(plan: Plan, records: Map<string, RunRecord>, authors: 
     const cells: MethodCell[] = [];
     const curves: ExperimentSummary['curves'] = [];
     for (const method of methods) {
-      const a = authorsOf(first.dataset, first.arch, first.trainSize, method);
+      const a = authorsOf(first.config, first.arch, first.trainSize, method);
       for (const kind of ['clean', 'noisy'] as const) {
         const values = recs.map((r) => r.methods[method][kind]);
         cells.push({ method, eval: kind, seeds, values, spread: describe(values), authors: a ? a[kind] : null });
