@@ -188,6 +188,8 @@ test('Ctrl-C during a download leaves no partial file and exits 130', async () =
       { env: {}, onProgress: () => process.stdout.write('started\\n') });`;
   const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
   await new Promise<void>((resolveStarted) => child.stdout.once('data', () => resolveStarted()));
+  // The write stream opens its file asynchronously: wait (up to 5 s) for the temporary file.
+  for (let k = 0; k < 100 && readdirSync(dir).length === 0; k++) await new Promise((r) => setTimeout(r, 50));
   assert.equal(readdirSync(dir).length, 1, 'the temporary file exists while downloading');
   child.kill('SIGINT');
   const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
