@@ -119,7 +119,7 @@ test('a UserError in a run is one clean UserError; nothing final is written', as
   const { dir, grid } = workspace(GRID.replace('normalize: paper', 'normalize: paper, path: user-error'));
   const out = join(dir, 'out');
   await assert.rejects(runCompare(flags(grid, out, { workers: '2' })),
-    (e: Error) => e instanceof UserError && /^run s\d+-[0-9a-f]+ \(mnist 2-layer n=50, seed \d\): dataset.path: user-error: no such file$/.test(e.message));
+    (e: Error) => e instanceof UserError && /^run s\d+-[0-9a-f]+ \((mnist|california-housing) 2-layer n=(50|80), seed \d\): dataset.path: user-error: no such file$/.test(e.message));
   await assert.rejects(runCompare(flags(grid, join(dir, 'serial'), { workers: '0' })), UserError);
   assert.ok(!existsSync(join(out, 'compare', 'small', 'REPORT.md')));
 });
@@ -127,7 +127,7 @@ test('a UserError in a run is one clean UserError; nothing final is written', as
 test('a crashed worker is reported with the run it was on', async () => {
   const { dir, grid } = workspace(GRID.replace('normalize: paper', 'normalize: paper, path: crash'));
   await assert.rejects(runCompare(flags(grid, join(dir, 'out'), { workers: '2' })),
-    (e: Error) => e instanceof RunFailure && !e.userError && /\(mnist 2-layer n=50, seed \d\): worker exited unexpectedly with code 7/.test(e.message));
+    (e: Error) => e instanceof RunFailure && !e.userError && /\((mnist|california-housing) 2-layer n=(50|80), seed \d\): worker exited unexpectedly with code 7/.test(e.message));
   const { grid: bugGrid } = workspace(GRID.replace('normalize: paper', 'normalize: paper, path: bug'));
   await assert.rejects(runCompare(flags(bugGrid, join(dir, 'bug'), { workers: '1' })),
     (e: Error) => e instanceof RunFailure && !e.userError && /synthetic bug/.test(e.message));

@@ -154,10 +154,13 @@ export async function runPool(specs: RunSpec[], opts: PoolOptions = {}): Promise
   return new Promise<void>((resolve, reject) => {
     const pending = [...specs];
     const threads: { worker: Worker; busy: RunSpec | null; started: number; lastKey: string | null; done: boolean }[] = [];
-    // Datasets in shared memory, by dataset key: the first worker that loads one posts it here,
-    // and every later run on it gets the same memory, so a dataset exists once, not once per
-    // worker. A dataset no pending or running run needs any more is dropped.
+    // Datasets in shared memory, by dataset key: the worker that loads one posts it here, and
+    // every later run on it gets the same memory, so a dataset exists once, not once per worker.
+    // A dataset no pending or running run needs any more is dropped.
     const shared = new Map<string, RawDataset>();
+    /** Datasets a worker is loading now, and workers waiting for one of them. */
+    const loading = new Set<string>();
+    const parked = new Set<number>();
     const release = () => {
       for (const key of shared.keys()) {
         const needed = pending.some((s) => datasetKey(s.config) === key)
@@ -183,13 +186,22 @@ export async function runPool(specs: RunSpec[], opts: PoolOptions = {}): Promise
         void t.worker.terminate();
         return;
       }
-      // Prefer a run on the dataset this worker already holds.
-      let k = t.lastKey === null ? -1 : pending.findIndex((s) => datasetKey(s.config) === t.lastKey);
-      if (k < 0) k = 0;
+      // Prefer a run on a dataset already in shared memory (this worker's last one first); else
+      // one on a dataset nobody is loading, which this worker will load; else wait until a
+      // dataset being loaded arrives rather than load a second copy of it.
+      const keyOf = (s: RunSpec) => datasetKey(s.config);
+      let k = t.lastKey !== null && shared.has(t.lastKey) ? pending.findIndex((s) => keyOf(s) === t.lastKey) : -1;
+      if (k < 0) k = pending.findIndex((s) => shared.has(keyOf(s)));
+      if (k < 0) k = pending.findIndex((s) => !loading.has(keyOf(s)));
+      if (k < 0) {
+        parked.add(w);
+        return;
+      }
       const spec = pending.splice(k, 1)[0];
       t.busy = spec;
       t.started = performance.now();
-      t.lastKey = datasetKey(spec.config);
+      t.lastKey = keyOf(spec);
+      if (!shared.has(t.lastKey)) loading.add(t.lastKey);
       opts.onStart?.(spec, w);
       t.worker.postMessage({ type: 'run', id: spec.id, config: spec.config, dataset: shared.get(t.lastKey) });
     };
@@ -204,6 +216,11 @@ export async function runPool(specs: RunSpec[], opts: PoolOptions = {}): Promise
         if (msg.type === 'progress') opts.onProgress?.(spec, w, msg.progress);
         else if (msg.type === 'dataset') {
           if (!shared.has(msg.key)) shared.set(msg.key, msg.dataset);
+          loading.delete(msg.key);
+          for (const p of [...parked]) {
+            parked.delete(p);
+            next(p);
+          }
         } else if (msg.type === 'done') {
           t.busy = null;
           release();
