@@ -1,5 +1,6 @@
 // The dwgd command line: parse, call, render. User errors become one line and exit code 2.
 
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../errors.js';
 import { registerDatasets } from './datasets.js';
@@ -8,6 +9,11 @@ import { err } from './ui.js';
 
 // compare, sweep and report pull in the statistics, plotting (vega) and PNG (resvg) code: they
 // are imported when those commands run, so `train` and `--help` start quickly.
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -18,6 +24,7 @@ export function buildProgram(): Command {
   program
     .name('dwgd')
     .description('Reproduce and extend the dual-weight method (Wang & Shimazaki, 2025): train, compare, sweep.')
+    .version(packageVersion(), '-V, --version', 'print the version of dwgd')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
 

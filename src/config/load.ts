@@ -84,6 +84,16 @@ export function describeZodError(where: string, error: z.ZodError): string {
     case 'invalid_value':
       what = `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${show((issue as { input?: unknown }).input)}`;
       break;
+    case 'too_small':
+    case 'too_big': {
+      const i = issue as unknown as { origin?: string; minimum?: number | bigint; maximum?: number | bigint; inclusive?: boolean; input?: unknown };
+      const bound = issue.code === 'too_small' ? i.minimum : i.maximum;
+      const op = issue.code === 'too_small' ? (i.inclusive ? '≥' : '>') : (i.inclusive ? '≤' : '<');
+      what = i.origin === 'array'
+        ? `expected a list of ${issue.code === 'too_small' ? 'at least' : 'at most'} ${bound} item(s)`
+        : `expected a ${i.origin ?? 'value'} ${op} ${bound}${i.input === undefined ? '' : `, got ${show(i.input)}`}`;
+      break;
+    }
     default:
       what = issue.message;
   }
