@@ -10,7 +10,7 @@ import type { ExperimentConfig } from '../config/schema.js';
 import type { RawDataset } from '../data/types.js';
 import { UserError } from '../errors.js';
 import { datasetKey, type RunSpec } from './plan.js';
-import { runExperiment, type NoisyAt } from './run.js';
+import { runExperiment, type MethodResult } from './run.js';
 
 /** What a finished run keeps: enough to aggregate and report, no weights. */
 export interface RunRecord {
@@ -32,17 +32,8 @@ export interface RunRecord {
   testSet?: 'complement' | 'balanced';
 }
 
-export interface MethodRecord {
-  perTurn: number[];
-  clean: number;
-  noisy: number;
-  trainLoss: number[];
-  /** Classification: per-class and balanced accuracy after the last turn (clean) and noisy. */
-  perClass?: { clean: number[]; noisy: number[] };
-  balanced?: { clean: number; noisy: number };
-  /** With `noise.sigmas`: the noisy evaluation at each σ. */
-  noisyAt?: NoisyAt[];
-}
+/** A method's numbers as a run returns them, without the parameters. */
+export type MethodRecord = Omit<MethodResult, 'initial' | 'final'>;
 
 export interface RunProgress {
   method: string;

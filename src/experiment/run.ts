@@ -33,7 +33,7 @@ export interface MethodResult {
   noisy: number;
   /** Mean training loss over each turn's steps. */
   trainLoss: number[];
-  /** Classification: accuracy per class and balanced accuracy, after the last turn and noisy. */
+  /** Per class (or target bin, under imbalance): accuracy or MSE, after the last turn and noisy; and their mean. */
   perClass?: { clean: number[]; noisy: number[] };
   balanced?: { clean: number; noisy: number };
   /** With `noise.sigmas`: the noisy evaluation at each of those σ, in their order. */
