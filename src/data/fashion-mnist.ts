@@ -3,16 +3,15 @@
 // package dataset-fashion-mnist installs the .gz files under /usr/share/datasets/fashion-mnist/
 // (recompressed: same images, other bytes than the published .gz).
 
-import { UserError } from '../errors.js';
-import { IDX_FILES, readIdxImagePool, type ImageOptions } from './mnist.js';
+import { IDX_FILES, idxImageDataset, pickPool, type IdxPool, type ImageOptions } from './mnist.js';
 import { locate, type Located } from './sources.js';
 import { fetchCommand, type CanonicalFile, type DatasetOptions, type DatasetSpec } from './spec.js';
 import type { RawDataset } from './types.js';
 
-export const FASHION_POOLS: Record<string, { split: 'train' | 'test'; text: string }> = {
-  paper: { split: 'train', text: 'all 60,000 training images (the paper\'s pool)' },
-  train: { split: 'train', text: 'all 60,000 training images' },
-  test: { split: 'test', text: 'the 10,000 test images' },
+export const FASHION_POOLS: Record<string, IdxPool> = {
+  paper: { split: 'train', from: 0, text: 'all 60,000 training images (the paper\'s pool)' },
+  train: { split: 'train', from: 0, text: 'all 60,000 training images' },
+  test: { split: 'test', from: 0, text: 'the 10,000 test images' },
 };
 
 export const FASHION_PACKAGE_DIR = '/usr/share/datasets/fashion-mnist';
@@ -28,11 +27,8 @@ export const FASHION_CANONICAL: CanonicalFile[] = [
   { name: 't10k-labels-idx1-ubyte.gz', size: 5_148, sha256: '67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5' },
 ].map((f) => ({ ...f, urls: FASHION_MIRRORS.map((base) => base + f.name) }));
 
-function fashionPool(opts: { pool?: string | string[] }) {
-  const name = opts.pool ?? 'paper';
-  const pool = typeof name === 'string' ? FASHION_POOLS[name] : undefined;
-  if (!pool) throw new UserError(`dataset.pool: fashion-mnist takes one of ${Object.keys(FASHION_POOLS).join(', ')}, got ${JSON.stringify(opts.pool)}`);
-  return pool;
+function fashionPool(opts: { pool?: string | string[] }): IdxPool {
+  return pickPool('fashion-mnist', FASHION_POOLS, opts);
 }
 
 export function locateFashion(opts: ImageOptions = {}, env: NodeJS.ProcessEnv = process.env): Located {
@@ -46,13 +42,7 @@ export function locateFashion(opts: ImageOptions = {}, env: NodeJS.ProcessEnv = 
 }
 
 export function loadFashionMnist(opts: ImageOptions = {}): RawDataset {
-  const pool = fashionPool(opts);
-  const found = locateFashion(opts);
-  const { x, y, size, nInputs } = readIdxImagePool('fashion-mnist', found.paths[0], found.paths[1], 0, undefined);
-  return {
-    name: 'fashion-mnist', kind: 'image', task: 'classification', size, nInputs, nOutputs: 10, x, y,
-    origin: found.origin, description: pool.text,
-  };
+  return idxImageDataset('fashion-mnist', locateFashion(opts), fashionPool(opts));
 }
 
 export const fashionMnistSpec: DatasetSpec = {

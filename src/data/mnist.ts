@@ -19,7 +19,15 @@ export interface ImageOptions {
   pool?: string | string[];
 }
 
-export const MNIST_POOLS: Record<string, { split: 'train' | 'test'; from: number; to: number; text: string }> = {
+/** A pool of an idx image set: which files, which rows (`to` undefined: to the end), in words. */
+export interface IdxPool {
+  split: 'train' | 'test';
+  from: number;
+  to?: number;
+  text: string;
+}
+
+export const MNIST_POOLS: Record<string, IdxPool> = {
   paper: { split: 'train', from: 5000, to: 60000, text: 'training images 5,000–59,999 (the paper\'s split)' },
   train: { split: 'train', from: 0, to: 60000, text: 'all 60,000 training images' },
   test: { split: 'test', from: 0, to: 10000, text: 'the 10,000 test images' },
@@ -58,8 +66,6 @@ export const MNIST_CANONICAL: CanonicalFile[] = [
   { name: 't10k-labels-idx1-ubyte.gz', size: 4_542, sha256: 'f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6' },
 ].map((f) => ({ ...f, urls: MNIST_MIRRORS.map((base) => base + f.name) }));
 
-const FILES = IDX_FILES;
-
 /** Reads an idx image file and its label file into a pool of rows from..to (exclusive). */
 export function readIdxImagePool(
   name: string, imagesPath: string, labelsPath: string, from: number, to: number | undefined,
@@ -88,19 +94,31 @@ export function readIdxImagePool(
   return { x, y, size, nInputs };
 }
 
-function mnistPool(opts: { pool?: string | string[] }) {
-  const poolName = opts.pool ?? 'paper';
-  const pool = typeof poolName === 'string' ? MNIST_POOLS[poolName] : undefined;
-  if (!pool) {
-    throw new UserError(`dataset.pool: mnist takes one of ${Object.keys(MNIST_POOLS).join(', ')}, got ${JSON.stringify(opts.pool)}`);
-  }
+/** The named pool of `pools` (default `paper`), or one line saying which names there are. */
+export function pickPool(dataset: string, pools: Record<string, IdxPool>, opts: { pool?: string | string[] }): IdxPool {
+  const name = opts.pool ?? 'paper';
+  const pool = typeof name === 'string' ? pools[name] : undefined;
+  if (!pool) throw new UserError(`dataset.pool: ${dataset} takes one of ${Object.keys(pools).join(', ')}, got ${JSON.stringify(opts.pool)}`);
   return pool;
+}
+
+/** An idx image set's pool (pixel / 255) read from the located image and label files. */
+export function idxImageDataset(name: string, found: Located, pool: IdxPool): RawDataset {
+  const { x, y, size, nInputs } = readIdxImagePool(name, found.paths[0], found.paths[1], pool.from, pool.to);
+  return {
+    name, kind: 'image', task: 'classification', size, nInputs, nOutputs: 10, x, y,
+    origin: found.origin, description: pool.text,
+  };
+}
+
+function mnistPool(opts: { pool?: string | string[] }): IdxPool {
+  return pickPool('mnist', MNIST_POOLS, opts);
 }
 
 export function locateMnist(opts: ImageOptions = {}, env: NodeJS.ProcessEnv = process.env): Located {
   return locate({
     dataset: 'mnist',
-    files: FILES[mnistPool(opts).split],
+    files: IDX_FILES[mnistPool(opts).split],
     explicitPath: opts.path,
     packageDirs: mnistPackageDir(),
     fetchHint: fetchCommand('mnist'),
@@ -108,13 +126,7 @@ export function locateMnist(opts: ImageOptions = {}, env: NodeJS.ProcessEnv = pr
 }
 
 export function loadMnist(opts: ImageOptions = {}): RawDataset {
-  const pool = mnistPool(opts);
-  const found = locateMnist(opts);
-  const { x, y, size, nInputs } = readIdxImagePool('mnist', found.paths[0], found.paths[1], pool.from, pool.to);
-  return {
-    name: 'mnist', kind: 'image', task: 'classification', size, nInputs, nOutputs: 10, x, y,
-    origin: found.origin, description: pool.text,
-  };
+  return idxImageDataset('mnist', locateMnist(opts), mnistPool(opts));
 }
 
 export const mnistSpec: DatasetSpec = {
