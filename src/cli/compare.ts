@@ -190,16 +190,7 @@ export function makeProgress(total: number, already: number, chatty: boolean, lo
 }
 
 export async function compare(flags: CompareFlags): Promise<number> {
-  let outcome: CompareOutcome;
-  try {
-    outcome = await runCompare(flags);
-  } catch (e) {
-    if (e instanceof RunFailure) {
-      process.stderr.write(`${err.red('error:')} ${e.message}\n`);
-      return 1;
-    }
-    throw e;
-  }
+  const outcome = await runCompare(flags);
   const { outDir, plan, claims, ran, reused } = outcome;
   if (flags.json) {
     process.stdout.write(JSON.stringify({

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../errors.js';
+import { RunFailure } from '../experiment/pool.js';
 import { registerDatasets } from './datasets.js';
 import { train } from './train.js';
 import { err } from './ui.js';
@@ -128,6 +129,11 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof UserError) {
       process.stderr.write(`${err.red('error:')} ${e.message}\n`);
       return 2;
+    }
+    // A run that crashed inside a worker: one line naming the run, exit 1 (a bug, not bad input).
+    if (e instanceof RunFailure) {
+      process.stderr.write(`${err.red('error:')} ${e.message}\n`);
+      return 1;
     }
     throw e;
   }

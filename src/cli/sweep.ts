@@ -10,7 +10,7 @@ import { join, relative, resolve } from 'node:path';
 import { parseOverride } from '../config/load.js';
 import { UserError } from '../errors.js';
 import type { RunSpec } from '../experiment/plan.js';
-import { defaultWorkers, RunFailure, type RunRecord } from '../experiment/pool.js';
+import { defaultWorkers, type RunRecord } from '../experiment/pool.js';
 import {
   buildSweepPlan, parseShard, parseSweepJson, recordComplete, shardRuns, sweepJson, sweptAxes, type Shard, type SweepPlan,
 } from '../experiment/sweep-plan.js';
@@ -209,16 +209,7 @@ function summaryJson(o: SweepOutcome): unknown {
 }
 
 export async function sweep(flags: SweepFlags): Promise<number> {
-  let o: SweepOutcome;
-  try {
-    o = await runSweep(flags);
-  } catch (e) {
-    if (e instanceof RunFailure) {
-      process.stderr.write(`${err.red('error:')} ${e.message}\n`);
-      return 1;
-    }
-    throw e;
-  }
+  const o = await runSweep(flags);
   const { sp } = o;
   if (flags.dryRun) {
     const axes = sweptAxes(sp);
