@@ -3,11 +3,11 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { tempFile } from '../experiment/testing/temp.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const BIN = join(ROOT, 'bin', 'dwgd.js');
@@ -27,10 +27,8 @@ methods: [dwm, sgd]
 `;
 
 function workspace(configText?: string): { dir: string; config: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'dwgd-cli-'));
-  const config = join(dir, 'exp.yaml');
-  if (configText !== undefined) writeFileSync(config, configText);
-  return { dir, config };
+  const { dir, file } = tempFile('exp.yaml', configText);
+  return { dir, config: file };
 }
 
 const bad: [string, string | undefined, RegExp, string[]?][] = [

@@ -5,14 +5,14 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.js';
 import { RunFailure } from '../experiment/pool.js';
 import { runCompare, type CompareFlags } from './compare.js';
+import { tempFile } from '../experiment/testing/temp.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const BIN = join(ROOT, 'bin', 'dwgd.js');
@@ -33,10 +33,8 @@ grid:
 `;
 
 function workspace(text = GRID): { dir: string; grid: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'dwgd-compare-'));
-  const grid = join(dir, 'small.yaml');
-  writeFileSync(grid, text);
-  return { dir, grid };
+  const { dir, file } = tempFile('small.yaml', text);
+  return { dir, grid: file };
 }
 
 function flags(grid: string, out: string, extra: Partial<CompareFlags> = {}): CompareFlags {

@@ -5,13 +5,13 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.js';
 import { runReport, runSweep, type SweepFlags } from './sweep.js';
+import { tempFile } from '../experiment/testing/temp.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const BIN = join(ROOT, 'bin', 'dwgd.js');
@@ -37,10 +37,7 @@ metrics: [clean, noisy, balanced]
 `;
 
 function workspace(text = SWEEP): { dir: string; file: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'dwgd-sweep-'));
-  const file = join(dir, 'tiny.yaml');
-  writeFileSync(file, text);
-  return { dir, file };
+  return tempFile('tiny.yaml', text);
 }
 
 function flags(file: string, out: string, extra: Partial<SweepFlags> = {}): SweepFlags {

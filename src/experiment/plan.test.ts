@@ -1,13 +1,11 @@
 // The plan: grid expansion, seeds, stable ids, and --only / --set as documented in plan.ts.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseOverride } from '../config/load.js';
 import { UserError } from '../errors.js';
 import { buildPlan, parseOnly } from './plan.js';
+import { tempFile } from './testing/temp.js';
 
 const GRID = `name: tiny
 base:
@@ -25,10 +23,7 @@ grid:
 `;
 
 function gridFile(text = GRID): string {
-  const dir = mkdtempSync(join(tmpdir(), 'dwgd-plan-'));
-  const f = join(dir, 'grid.yaml');
-  writeFileSync(f, text);
-  return f;
+  return tempFile('grid.yaml', text).file;
 }
 
 const sets = (...s: string[]) => s.map(parseOverride);

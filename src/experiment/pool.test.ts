@@ -2,13 +2,13 @@
 // the other workers' runs as SharedArrayBuffer memory instead of being loaded again.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { buildPlan } from './plan.js';
 import { runPool, shareDataset, type RunRecord } from './pool.js';
 import { loadDataset } from './testing/synthetic.js';
+import { tempFile } from './testing/temp.js';
 
 const LOADER = new URL('./testing/synthetic.js', import.meta.url).href;
 
@@ -22,9 +22,7 @@ test('shareDataset moves the sample arrays into SharedArrayBuffers with the same
 });
 
 test('a dataset loaded by one worker is handed to the other worker, not loaded again', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'dwgd-pool-'));
-  const grid = join(dir, 'g.yaml');
-  writeFileSync(grid, `name: g
+  const { dir, file: grid } = tempFile('g.yaml', `name: g
 base:
   dataset: { name: mnist }
   hidden: [4]
