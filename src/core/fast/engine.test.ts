@@ -182,10 +182,13 @@ test('the embedded wasm module was built from the current kernels.as', () => {
   assert.equal(KERNELS_SOURCE_SHA256, sha, 'kernels.as changed since the last `npm run build:wasm`');
 });
 
-// fast32 keeps layer 0 in float32. Its numbers follow the reference to float32 rounding
-// over a short horizon; over long ones plain DWM's trajectory is chaotic (a 1e-8 perturbation
-// grows to ~1e-3 within 3,000 steps here, as a ReLU unit flips on some sample), so fast32 is
-// a statistically, not numerically, equivalent engine and is never the default.
+// fast32 keeps layer 0 in float32. Its weights stay within ~1e-6 absolute of the reference
+// over 10,000 steps (measured on 784-64-32-10), but an error relative to each entry's own |W|
+// is large where W is near zero or where W = W1 − W2 cancels (1 % of DWM's layer-0 entries
+// have max(|W1|, |W2|) > 80·|W|). The dynamics are not chaotic: a 1e-7 relative perturbation
+// of the initial weights grows only to ~1e-5 in 10,000 steps. So the bound below is relative
+// to the matrix's largest weight, and fast32 stays opt-in until a bound of that kind is
+// accepted as the equivalence criterion (issue 6).
 test('fast32 follows the reference to float32 rounding over 1,000 steps', () => {
   const initial = new Network([784, 24, 12, 10], 'softmax-ce');
   initial.initHeNormal(new Rng(12, 'init'));
