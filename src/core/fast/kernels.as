@@ -48,6 +48,7 @@ const F_A: usize = 52;
 const F_C1: usize = 56;
 const F_C2: usize = 60;
 const F_NORMSQ: usize = 64; // layers ≥ 1, l2: ‖W‖² (f64 at this address)
+const F_WT: usize = 72; // layers ≥ 1: effective W transposed (input-major nInP × P) for evaluation
 const ROW: usize = 80;
 
 let nLayers: i32 = 0;
@@ -71,6 +72,9 @@ let rowsF32: usize = 0; // evaluation block: rows × n_in float32
 let rowsY: usize = 0; // evaluation block targets (f32)
 let maxRows: i32 = 0;
 let hsum: usize = 0; // 16 bytes of scratch for horizontal sums
+let hC: usize = 0; // evaluation, layers ≥ 1: positive activations (f64) and their indices (i32)
+let hIdx: usize = 0;
+let compress: usize = 0; // 16 shuffles of 16 bytes: lanes of a 4-bit mask moved to the front
 
 function fld(l: i32, f: usize): usize {
   return <usize>load<i32>(table + <usize>l * ROW + f);
@@ -108,8 +112,23 @@ export function init(methodCode: i32, loss: i32, lam: f64, renorm: f64, evalRows
   const dual = method == DWM || method == DWM_STABLE;
   const nIn0 = <usize>fld(0, F_NIN);
   inputF32 = alloc(nIn0 * 4);
-  aC = alloc(nIn0 * LB);
-  idx = alloc(nIn0 * 4);
+  aC = alloc((nIn0 + 4) * LB); // + 4 lanes: gather stores whole 4-lane groups
+  idx = alloc((nIn0 + 4) * 4);
+  let widest: usize = 0;
+  for (let l = 0; l < nLayers; l++) widest = max(widest, <usize>fld(l, F_P));
+  hC = alloc(widest * 8);
+  hIdx = alloc(widest * 4);
+  compress = alloc(256);
+  for (let m = 0; m < 16; m++) {
+    let lane = 0;
+    for (let e = 0; e < 4; e++) {
+      if ((m >> e) & 1) {
+        for (let b = 0; b < 4; b++) store<u8>(compress + <usize>(m * 16 + lane * 4 + b), <u8>(e * 4 + b));
+        lane++;
+      }
+    }
+    for (; lane < 4; lane++) for (let b = 0; b < 4; b++) store<u8>(compress + <usize>(m * 16 + lane * 4 + b), 0xff);
+  }
   const P0 = <usize>fld(0, F_P);
   acc = alloc(P0 * 2 * LB);
   blocks = alloc(P0 / BL * 2 * 4);
@@ -128,6 +147,7 @@ export function init(methodCode: i32, loss: i32, lam: f64, renorm: f64, evalRows
       evalW = alloc(nIn * P * LB);
     } else {
       store<i32>(t + F_W, <i32>alloc(P * nInP * 8));
+      store<i32>(t + F_WT, <i32>alloc(P * nInP * 8));
       if (dual) {
         store<i32>(t + F_W1, <i32>alloc(P * nInP * 8));
         store<i32>(t + F_W2, <i32>alloc(P * nInP * 8));
@@ -195,22 +215,33 @@ function sumSquaresL0(p: usize, n: usize): f64 {
 
 // ---------------------------------------------------------------- forward
 
-/** Non-zero entries of the float32 sample at `src` (n values) into aC / idx. */
+/**
+ * Non-zero entries of the float32 sample at `src` (n values) into aC / idx, in input order.
+ * Four inputs at a time: the bitmask of the non-zero lanes picks a shuffle that moves them
+ * to the front; the whole group is stored and the write position advances by their count.
+ */
 function gather(src: usize, n: i32): void {
   let k = 0;
   let i = 0;
-  // Four inputs at a time: a bitmask of the non-zero lanes (most MNIST groups have none).
   const zero = f32x4.splat(0);
+  let lanes = i32x4(0, 1, 2, 3);
+  const four = i32x4.splat(4);
   for (; i + 4 <= n; i += 4) {
-    const p = src + (<usize>i << 2);
-    let mask = i32x4.bitmask(f32x4.ne(v128.load(p), zero));
-    while (mask != 0) {
-      const e = ctz<i32>(mask);
-      store<L0>(aC + <usize>k * LB, <L0>load<f32>(p + (<usize>e << 2)));
-      store<i32>(idx + (<usize>k << 2), i + e);
-      k++;
-      mask &= mask - 1;
+    const v = v128.load(src + (<usize>i << 2));
+    const mask = i32x4.bitmask(f32x4.ne(v, zero));
+    if (mask != 0) {
+      const sh = v128.load(compress + (<usize>mask << 4));
+      const cv = i8x16.swizzle(v, sh);
+      v128.store(idx + (<usize>k << 2), i8x16.swizzle(lanes, sh));
+      if (LB == 8) {
+        v128.store(aC + (<usize>k << 3), f64x2.promote_low_f32x4(cv));
+        v128.store(aC + (<usize>k << 3), f64x2.promote_low_f32x4(v128.shuffle<i32>(cv, cv, 2, 3, 2, 3)), 16);
+      } else {
+        v128.store(aC + (<usize>k << 2), cv);
+      }
+      k += <i32>popcnt<i32>(mask);
     }
+    lanes = i32x4.add(lanes, four);
   }
   for (; i < n; i++) {
     const v = <f64>load<f32>(src + (<usize>i << 2));
@@ -404,10 +435,76 @@ function forwardDense(l: i32): void {
   }
 }
 
-/** Forward pass of the sample in aC / idx; layer 0 from `M` (training layout) or evalW. */
+/**
+ * Evaluation, layers ≥ 1: z = b + Σ_i a_i·Wᵀ[i,:] over the inputs with a_i > 0 (ReLU zeros
+ * skipped), from the transposed copy prepareEval() made; eight vectors of z in registers.
+ */
+function forwardEvalDense(l: i32): void {
+  const nIn = <usize>fld(l, F_NIN);
+  const P = fld(l, F_P);
+  const WT = fld(l, F_WT);
+  const b = fld(l, F_B);
+  const z = fld(l, F_Z);
+  const a = fld(l - 1, F_ACT);
+  const stride = P * 8;
+  // The inputs with a positive activation, compacted once for all chunks.
+  let m = 0;
+  for (let i: usize = 0; i < nIn; i++) {
+    const v = load<f64>(a + i * 8);
+    if (v > 0) {
+      store<f64>(hC + (<usize>m << 3), v);
+      store<i32>(hIdx + (<usize>m << 2), <i32>i);
+      m++;
+    }
+  }
+  let j: usize = 0;
+  for (; j + 128 <= stride; j += 128) {
+    const o = b + j;
+    let c0 = v128.load(o); let c1 = v128.load(o, 16); let c2 = v128.load(o, 32); let c3 = v128.load(o, 48);
+    let c4 = v128.load(o, 64); let c5 = v128.load(o, 80); let c6 = v128.load(o, 96); let c7 = v128.load(o, 112);
+    for (let k = 0; k < m; k++) {
+      const r = WT + <usize>load<i32>(hIdx + (<usize>k << 2)) * stride + j;
+      const av = f64x2.splat(load<f64>(hC + (<usize>k << 3)));
+      c0 = f64x2.add(c0, f64x2.mul(v128.load(r), av));
+      c1 = f64x2.add(c1, f64x2.mul(v128.load(r, 16), av));
+      c2 = f64x2.add(c2, f64x2.mul(v128.load(r, 32), av));
+      c3 = f64x2.add(c3, f64x2.mul(v128.load(r, 48), av));
+      c4 = f64x2.add(c4, f64x2.mul(v128.load(r, 64), av));
+      c5 = f64x2.add(c5, f64x2.mul(v128.load(r, 80), av));
+      c6 = f64x2.add(c6, f64x2.mul(v128.load(r, 96), av));
+      c7 = f64x2.add(c7, f64x2.mul(v128.load(r, 112), av));
+    }
+    const q = z + j;
+    v128.store(q, c0); v128.store(q, c1, 16); v128.store(q, c2, 32); v128.store(q, c3, 48);
+    v128.store(q, c4, 64); v128.store(q, c5, 80); v128.store(q, c6, 96); v128.store(q, c7, 112);
+  }
+  for (; j < stride; j += 64) {
+    const o = b + j;
+    let c0 = v128.load(o); let c1 = v128.load(o, 16); let c2 = v128.load(o, 32); let c3 = v128.load(o, 48);
+    for (let k = 0; k < m; k++) {
+      const r = WT + <usize>load<i32>(hIdx + (<usize>k << 2)) * stride + j;
+      const av = f64x2.splat(load<f64>(hC + (<usize>k << 3)));
+      c0 = f64x2.add(c0, f64x2.mul(v128.load(r), av));
+      c1 = f64x2.add(c1, f64x2.mul(v128.load(r, 16), av));
+      c2 = f64x2.add(c2, f64x2.mul(v128.load(r, 32), av));
+      c3 = f64x2.add(c3, f64x2.mul(v128.load(r, 48), av));
+    }
+    const q = z + j;
+    v128.store(q, c0); v128.store(q, c1, 16); v128.store(q, c2, 32); v128.store(q, c3, 48);
+  }
+}
+
+/** Forward pass of the sample in aC / idx: training layout, or evaluation copies (evalW, Wᵀ). */
 function forward(useEval: bool): void {
-  if (useEval) forward0Scaled(evalW, 1);
-  else if (method == DWM || method == DWM_STABLE) forward0Dual();
+  if (useEval) {
+    forward0Scaled(evalW, 1);
+    for (let l = 1; l < nLayers; l++) {
+      relu(l - 1);
+      forwardEvalDense(l);
+    }
+    return;
+  }
+  if (method == DWM || method == DWM_STABLE) forward0Dual();
   else forward0Scaled(fld(0, F_W), sigma);
   for (let l = 1; l < nLayers; l++) {
     relu(l - 1);
@@ -700,6 +797,18 @@ export function prepareEval(): void {
     }
   } else {
     for (let k: usize = 0; k < nIn * P; k++) store<L0>(evalW + k * LB, <L0>(sigma * <f64>load<L0>(M + k * LB)));
+  }
+  // Layers ≥ 1: Wᵀ (input-major, P lanes per input; padding stays 0).
+  for (let l = 1; l < nLayers; l++) {
+    const nOutL = <usize>fld(l, F_NOUT);
+    const nInL = <usize>fld(l, F_NIN);
+    const PL = <usize>fld(l, F_P);
+    const nInP = <usize>fld(l, F_NINP);
+    const W = fld(l, F_W);
+    const WT = fld(l, F_WT);
+    for (let j: usize = 0; j < nOutL; j++) {
+      for (let i: usize = 0; i < nInL; i++) store<f64>(WT + (i * PL + j) * 8, load<f64>(W + (j * nInP + i) * 8));
+    }
   }
 }
 
