@@ -156,6 +156,22 @@ test('DWM scale folding and the overshoot path agree with the reference', () => 
   assert.ok(w.ratio <= 1, `dwm overshoot: ${w.where}`);
 });
 
+test('folding the layer-0 scale σ of sgd-family rules back into U agrees with the reference', () => {
+  // Large λ shrinks σ below 1/2 within tens of steps (weight decay: ×0.95 per step), so the
+  // fold runs many times, each time with a layer-0 update still deferred (kernels.as).
+  const initial = new Network([784, 16, 10], 'softmax-ce');
+  initial.initHeNormal(new Rng(13, 'init'));
+  const ord = order(split.train, 1500, 13);
+  for (const method of ['weight-decay-50', 'l2-20']) {
+    const ref = new Model(method, initial.clone(), rule(method));
+    const fast = createModel(method, initial, rule(method), 'fast');
+    train(ref, raw.x, raw.y, ord, 0.001);
+    train(fast, raw.x, raw.y, ord, 0.001);
+    const w = worst(fast.params(), ref.params());
+    assert.ok(w.ratio <= 1, `${method}: ${w.where}`);
+  }
+});
+
 test('the fast engine is deterministic: same start and order give bit-identical weights', () => {
   const initial = new Network([784, 20, 10], 'softmax-ce');
   initial.initHeNormal(new Rng(2, 'init'));

@@ -450,12 +450,11 @@ function forwardEvalDense(l: i32): void {
   // The inputs with a positive activation, compacted once for all chunks.
   let m = 0;
   for (let i: usize = 0; i < nIn; i++) {
+    // Branch-free: always write, advance only past a positive activation.
     const v = load<f64>(a + i * 8);
-    if (v > 0) {
-      store<f64>(hC + (<usize>m << 3), v);
-      store<i32>(hIdx + (<usize>m << 2), <i32>i);
-      m++;
-    }
+    store<f64>(hC + (<usize>m << 3), v);
+    store<i32>(hIdx + (<usize>m << 2), <i32>i);
+    m += <i32>(v > 0);
   }
   let j: usize = 0;
   for (; j + 128 <= stride; j += 128) {
