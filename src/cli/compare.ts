@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import cliProgress from 'cli-progress';
 import { parseOverride } from '../config/load.js';
 import { UserError } from '../errors.js';
-import { buildPlan, parseOnly, type Plan, type RunSpec } from '../experiment/plan.js';
+import { buildPlan, parseOnly, runCost, type Plan, type RunSpec } from '../experiment/plan.js';
+import { DATASET_SPECS } from '../data/index.js';
 import { defaultWorkers, runPool, RunFailure, type RunRecord } from '../experiment/pool.js';
 import { aggregate, resultsCsv, summaryCsv, type AuthorsRow } from '../results/aggregate.js';
 import { writeDirAtomic, writeFileAtomic } from '../results/atomic.js';
@@ -123,6 +124,7 @@ export async function runAndStore(todo: RunSpec[], o: {
     await runPool(todo, {
       workers: o.workers,
       loaderUrl: o.loaderUrl,
+      cost: (spec) => runCost(spec, (name) => DATASET_SPECS.find((d) => d.name === name) ?? null),
       onStart: (spec, w) => progress.start(spec, w),
       onProgress: (spec, w, p) => progress.update(spec, w, p.methodIndex * p.stepsTotal + p.stepsDone, p.methods * p.stepsTotal, `${p.method} ${p.methodIndex + 1}/${p.methods}, turn ${p.turn}`),
       onDone: (spec, record, w, seconds) => {

@@ -280,3 +280,15 @@ export function datasetKey(config: ExperimentConfig): string {
   const { name, path, pool, variant } = config.dataset;
   return canonicalJson({ name, path, pool, variant });
 }
+
+/**
+ * A rough relative cost of a run, for scheduling only: the methods' training steps plus their
+ * test passes (a test input costs about a third of a training step), each scaled by the first
+ * layer's size, which dominates. `shape` gives a dataset's inputs and pool size when known.
+ */
+export function runCost(spec: RunSpec, shape: (name: string) => { nInputs: number; poolSize: number } | null): number {
+  const c = spec.config;
+  const s = shape(c.dataset.name) ?? { nInputs: 784, poolSize: 50000 };
+  const steps = c.turns * c.stepsPerTurn + ((c.turns + 1) * Math.max(0, s.poolSize - c.trainSize)) / 3;
+  return c.methods.length * steps * s.nInputs * (c.hidden[0] ?? 1);
+}

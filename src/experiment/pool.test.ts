@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { buildPlan } from './plan.js';
+import { buildPlan, runCost } from './plan.js';
 import { runPool, shareDataset, type RunRecord } from './pool.js';
 import { loadDataset } from './testing/synthetic.js';
 import { tempFile } from './testing/temp.js';
@@ -53,4 +53,30 @@ grid:
   const serial = new Map<string, RunRecord>();
   await runPool(specs, { workers: 0, loaderUrl: LOADER, onDone: (spec, record) => serial.set(spec.id, record) });
   for (const [id, r] of serial) assert.deepEqual(records.get(id), r);
+});
+
+test('with a cost estimate, a worker takes the costliest run first, then the cheaper ones', async () => {
+  const { file: grid } = tempFile('c.yaml', `name: c
+base:
+  dataset: { name: mnist }
+  hidden: [4]
+  trainSize: 40
+  turns: 1
+  stepsPerTurn: 200
+  methods: [sgd]
+grid:
+  hidden: [[2], [8], [4]]
+`);
+  const specs = buildPlan([grid], { seeds: 1 }).runs;
+  const started: number[] = [];
+  await runPool(specs, {
+    workers: 1, loaderUrl: LOADER,
+    cost: (spec) => runCost(spec, () => ({ nInputs: 784, poolSize: 300 })),
+    onStart: (spec) => started.push(spec.config.hidden[0]),
+  });
+  assert.deepEqual(started, [8, 4, 2]);
+  // Without one, the plan's order.
+  const plain: number[] = [];
+  await runPool(specs, { workers: 1, loaderUrl: LOADER, onStart: (spec) => plain.push(spec.config.hidden[0]) });
+  assert.deepEqual(plain, [2, 8, 4]);
 });

@@ -118,6 +118,11 @@ export interface PoolOptions {
   workers?: number;
   /** URL of the dataset loader module (dependency injection for tests). */
   loaderUrl?: string;
+  /**
+   * A relative estimate of a run's work. Among the runs a worker may take next it takes the
+   * costliest, so long runs start early and short ones fill the end (a shorter tail).
+   */
+  cost?(spec: RunSpec): number;
   onStart?(spec: RunSpec, worker: number): void;
   onProgress?(spec: RunSpec, worker: number, p: RunProgress): void;
   /** Called once per finished run, in completion order; store the result here. */
@@ -181,9 +186,9 @@ export async function runPool(specs: RunSpec[], opts: PoolOptions = {}): Promise
       // one on a dataset nobody is loading, which this worker will load; else wait until a
       // dataset being loaded arrives rather than load a second copy of it.
       const keyOf = (s: RunSpec) => datasetKey(s.config);
-      let k = t.lastKey !== null && shared.has(t.lastKey) ? pending.findIndex((s) => keyOf(s) === t.lastKey) : -1;
-      if (k < 0) k = pending.findIndex((s) => shared.has(keyOf(s)));
-      if (k < 0) k = pending.findIndex((s) => !loading.has(keyOf(s)));
+      let k = t.lastKey !== null && shared.has(t.lastKey) ? costliest(pending, (s) => keyOf(s) === t.lastKey, opts.cost) : -1;
+      if (k < 0) k = costliest(pending, (s) => shared.has(keyOf(s)), opts.cost);
+      if (k < 0) k = costliest(pending, (s) => !loading.has(keyOf(s)), opts.cost);
       if (k < 0) {
         parked.add(w);
         return;
@@ -243,6 +248,22 @@ export async function runPool(specs: RunSpec[], opts: PoolOptions = {}): Promise
       next(w);
     }
   });
+}
+
+/** Index of the costliest spec that passes `ok` (the first such without a cost function), or -1. */
+function costliest(specs: RunSpec[], ok: (s: RunSpec) => boolean, cost?: (s: RunSpec) => number): number {
+  let best = -1;
+  let bestCost = -Infinity;
+  for (let k = 0; k < specs.length; k++) {
+    if (!ok(specs[k])) continue;
+    if (!cost) return k;
+    const c = cost(specs[k]);
+    if (c > bestCost) {
+      best = k;
+      bestCost = c;
+    }
+  }
+  return best;
 }
 
 async function runInThread(specs: RunSpec[], loaderUrl: string, opts: PoolOptions): Promise<void> {
