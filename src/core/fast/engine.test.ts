@@ -172,6 +172,45 @@ test('folding the layer-0 scale σ of sgd-family rules back into U agrees with t
   }
 });
 
+test('evaluation of wide dense inputs (four rows per pass) matches the reference', () => {
+  // 1,100 inputs × 64 float64 lanes (563 KB) and 2,200 × 64 float32 lanes exceed the 512 KB
+  // above which evaluation takes four rows per pass over layer 0; every third row is mostly
+  // zeros, so the groups that fall back to the sparse path are exercised too, and 203 rows
+  // leave a remainder of three.
+  for (const [engine, nIn] of [['fast', 1100], ['fast32', 2200]] as const) {
+    const rng = new Rng(21, 'data');
+    const n = 203;
+    const x = new Float32Array(n * nIn);
+    const yc = new Float32Array(n);
+    const yr = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      let t = 0;
+      for (let k = 0; k < nIn; k++) {
+        const v = i % 3 === 2 && k % 10 !== 0 ? 0 : rng.uniform();
+        x[i * nIn + k] = v;
+        t += (k % 7 === 0 ? 1 : -0.15) * v;
+      }
+      yc[i] = Math.abs(Math.round(t)) % 10;
+      yr[i] = 0.01 * t;
+    }
+    const all = Int32Array.from({ length: n }, (_, i) => i);
+    for (const [loss, y, nOut] of [['softmax-ce', yc, 10], ['mse', yr, 1]] as const) {
+      const initial = new Network([nIn, 64, 32, nOut], loss);
+      initial.initHeNormal(new Rng(22, 'init'));
+      const ord = order(all, 300, 22);
+      const ref = new Model('sgd', initial.clone(), rule('sgd'));
+      const fast = createModel('sgd', initial, rule('sgd'), engine);
+      train(ref, x, y, ord, 0.001);
+      train(fast, x, y, ord, 0.001);
+      const metric = loss === 'mse' ? 'mse' : 'accuracy';
+      const r = ref.score(x, all, n, y, metric);
+      const f = fast.score(x, all, n, y, metric);
+      if (metric === 'accuracy') assert.equal(f, r, `${engine} accuracy`);
+      else assert.ok(Math.abs(f - r) <= (engine === 'fast' ? 1e-9 : 1e-4) * r, `${engine} mse ${f} vs ${r}`);
+    }
+  }
+});
+
 test('the fast engine is deterministic: same start and order give bit-identical weights', () => {
   const initial = new Network([784, 20, 10], 'softmax-ce');
   initial.initHeNormal(new Rng(2, 'init'));

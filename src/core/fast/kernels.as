@@ -71,6 +71,8 @@ let evalW: usize = 0; // layer-0 effective weights for evaluation, input-major n
 let rowsF32: usize = 0; // evaluation block: rows × n_in float32
 let rowsY: usize = 0; // evaluation block targets (f32)
 let maxRows: i32 = 0;
+let xs4: usize = 0; // evaluation, dense path: four input rows in L0 lanes
+let z4: usize = 0; // their layer-0 sums, four × P0 L0 lanes
 let hsum: usize = 0; // 16 bytes of scratch for horizontal sums
 let hC: usize = 0; // evaluation, layers ≥ 1: positive activations (f64) and their indices (i32)
 let hIdx: usize = 0;
@@ -136,6 +138,8 @@ export function init(methodCode: i32, loss: i32, lam: f64, renorm: f64, evalRows
   hsum = alloc(16);
   rowsF32 = alloc(<usize>evalRows * nIn0 * 4);
   rowsY = alloc(<usize>evalRows * 4);
+  xs4 = alloc(4 * nIn0 * LB);
+  z4 = alloc(4 * <usize>fld(0, F_P) * LB);
   for (let l = 0; l < nLayers; l++) {
     const t = table + <usize>l * ROW;
     const nIn = fld(l, F_NIN);
@@ -815,24 +819,110 @@ export function prepareEval(): void {
  * Sum over the `count` rows at rowsPtr() of 1 for a correct class (metric 0) or the squared
  * error (metric 1), targets at rowsYPtr(). prepareEval() must have run since the last step.
  */
-export function scoreRows(count: i32, metric: i32): f64 {
-  const nIn = fld(0, F_NIN);
+/** Layer-0 matrices larger than this stream from beyond L2; evaluation then takes four rows per pass. */
+const DENSE_EVAL_BYTES: usize = 512 * 1024;
+
+/**
+ * Layer-0 sums of the four rows at rowsF32 + row0 into z4, when they are mostly non-zero
+ * (returns false otherwise, leaving them to the sparse path). evalW is read once for the four
+ * rows, in tiles of inputs that stay in L2 while every column block of them is done.
+ */
+function layer0x4(row0: i32): bool {
+  const nIn = <usize>fld(0, F_NIN);
+  const stride = <usize>fld(0, F_P) * LB;
+  let nonZero: usize = 0;
+  for (let q: usize = 0; q < 4; q++) {
+    const src = rowsF32 + (<usize>row0 + q) * nIn * 4;
+    const dst = xs4 + q * nIn * LB;
+    for (let i: usize = 0; i < nIn; i++) {
+      const v = load<f32>(src + i * 4);
+      store<L0>(dst + i * LB, <L0>v);
+      nonZero += <usize>(v != 0);
+    }
+  }
+  if (nonZero * 2 < 4 * nIn) return false;
+  memory.fill(z4, 0, 4 * stride);
+  const tile = max<usize>(16, (256 * 1024) / stride);
+  const x1 = xs4 + nIn * LB;
+  const x2 = x1 + nIn * LB;
+  const x3 = x2 + nIn * LB;
+  for (let i0: usize = 0; i0 < nIn; i0 += tile) {
+    const i1 = min(nIn, i0 + tile);
+    for (let j: usize = 0; j < stride; j += 32) {
+      const o = z4 + j;
+      let a0 = v128.load(o); let b0 = v128.load(o, 16);
+      let a1 = v128.load(o + stride); let b1 = v128.load(o + stride, 16);
+      let a2 = v128.load(o + 2 * stride); let b2 = v128.load(o + 2 * stride, 16);
+      let a3 = v128.load(o + 3 * stride); let b3 = v128.load(o + 3 * stride, 16);
+      for (let i = i0; i < i1; i++) {
+        const w = evalW + i * stride + j;
+        const w0 = v128.load(w);
+        const w1 = v128.load(w, 16);
+        const k = i * LB;
+        const v0 = v128.load_splat<L0>(xs4 + k);
+        const v1 = v128.load_splat<L0>(x1 + k);
+        const v2 = v128.load_splat<L0>(x2 + k);
+        const v3 = v128.load_splat<L0>(x3 + k);
+        a0 = v128.add<L0>(a0, v128.mul<L0>(w0, v0)); b0 = v128.add<L0>(b0, v128.mul<L0>(w1, v0));
+        a1 = v128.add<L0>(a1, v128.mul<L0>(w0, v1)); b1 = v128.add<L0>(b1, v128.mul<L0>(w1, v1));
+        a2 = v128.add<L0>(a2, v128.mul<L0>(w0, v2)); b2 = v128.add<L0>(b2, v128.mul<L0>(w1, v2));
+        a3 = v128.add<L0>(a3, v128.mul<L0>(w0, v3)); b3 = v128.add<L0>(b3, v128.mul<L0>(w1, v3));
+      }
+      v128.store(o, a0); v128.store(o, b0, 16);
+      v128.store(o + stride, a1); v128.store(o + stride, b1, 16);
+      v128.store(o + 2 * stride, a2); v128.store(o + 2 * stride, b2, 16);
+      v128.store(o + 3 * stride, a3); v128.store(o + 3 * stride, b3, 16);
+    }
+  }
+  return true;
+}
+
+/** The score of one evaluated row: 1 for a correct class (metric 0) or the squared error. */
+function rowScore(r: i32, metric: i32): f64 {
   const L = nLayers - 1;
   const nOut = fld(L, F_NOUT);
   const z = fld(L, F_Z);
+  const y = <f64>load<f32>(rowsY + (<usize>r << 2));
+  if (metric == 0) {
+    let best: usize = 0;
+    for (let i: usize = 1; i < nOut; i++) if (load<f64>(z + i * 8) > load<f64>(z + best * 8)) best = i;
+    return <f64>best == y ? 1 : 0;
+  }
+  const e = load<f64>(z) - y;
+  return e * e;
+}
+
+/**
+ * Sum over the `count` rows at rowsPtr() of 1 for a correct class (metric 0) or the squared
+ * error (metric 1), targets at rowsYPtr(). prepareEval() must have run since the last step.
+ */
+export function scoreRows(count: i32, metric: i32): f64 {
+  const nIn = fld(0, F_NIN);
+  const nOut0 = fld(0, F_NOUT);
+  const z0 = fld(0, F_Z);
+  const b0 = fld(0, F_B);
+  const stride = fld(0, F_P) * LB;
+  const dense = nIn * stride > DENSE_EVAL_BYTES;
   let total: f64 = 0;
-  for (let r = 0; r < count; r++) {
+  let r = 0;
+  while (r < count) {
+    if (dense && r + 4 <= count && layer0x4(r)) {
+      for (let q = 0; q < 4; q++) {
+        const sums = z4 + <usize>q * stride;
+        for (let j: usize = 0; j < nOut0; j++) store<f64>(z0 + j * 8, load<f64>(b0 + j * 8) + <f64>load<L0>(sums + j * LB));
+        for (let l = 1; l < nLayers; l++) {
+          relu(l - 1);
+          forwardEvalDense(l);
+        }
+        total += rowScore(r + q, metric);
+      }
+      r += 4;
+      continue;
+    }
     gather(rowsF32 + <usize>r * nIn * 4, <i32>nIn);
     forward(true);
-    const y = <f64>load<f32>(rowsY + (<usize>r << 2));
-    if (metric == 0) {
-      let best: usize = 0;
-      for (let i: usize = 1; i < nOut; i++) if (load<f64>(z + i * 8) > load<f64>(z + best * 8)) best = i;
-      if (<f64>best == y) total += 1;
-    } else {
-      const e = load<f64>(z) - y;
-      total += e * e;
-    }
+    total += rowScore(r, metric);
+    r++;
   }
   return total;
 }
