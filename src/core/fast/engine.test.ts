@@ -237,13 +237,18 @@ test('the embedded wasm module was built from the current kernels.as', () => {
   assert.equal(KERNELS_SOURCE_SHA256, sha, 'kernels.as changed since the last `npm run build:wasm`');
 });
 
-// fast32 keeps layer 0 in float32. Its weights stay within ~1e-6 absolute of the reference
-// over 10,000 steps (measured on 784-64-32-10), but an error relative to each entry's own |W|
-// is large where W is near zero or where W = W1 − W2 cancels (1 % of DWM's layer-0 entries
-// have max(|W1|, |W2|) > 80·|W|). The dynamics are not chaotic: a 1e-7 relative perturbation
-// of the initial weights grows only to ~1e-5 in 10,000 steps. So the bound below is relative
-// to the matrix's largest weight, and fast32 stays opt-in until a bound of that kind is
-// accepted as the equivalence criterion (issue 6).
+// fast32 keeps layer 0 in float32, so it is held to float32's precision, not to the 1e-5
+// per-entry bound above: every weight within 1e-5 of the largest weight of its matrix (a
+// norm-wise bound; per entry the relative error is large where W is near 0 or W1 − W2
+// cancels). Over 1,000 steps that holds for every method. Over 10,000 steps it holds for
+// dwm-stable and the sgd family (measured: 3e-6 to 5e-6, identical accuracy on a 3,000-image
+// slice), but not for plain dwm: in 4 of 8 runs measured (784-24-12-10 and 784-64-32-10,
+// seeds 1, 2, 3 and 11) its weights jumped at some step to between 7e-4 and 9e-2 of the
+// largest weight away from the reference, and the accuracy moved by up to 23 of 3,000. A 1e-7
+// relative perturbation of the initial weights in the reference itself does the same (seed
+// 11, 784-24-12-10: 1.5e-7 until step 8,000, 1.4e-3 at step 10,000), while the float64 fast
+// engine stays within 5e-15: plain dwm has rare steps at which a difference of float32 size
+// decides the path. That is why fast32 stays opt-in and the default is float64.
 test('fast32 follows the reference to float32 rounding over 1,000 steps', () => {
   const initial = new Network([784, 24, 12, 10], 'softmax-ce');
   initial.initHeNormal(new Rng(12, 'init'));
