@@ -107,8 +107,7 @@ export class FastModel implements Trainable {
       env: { abort: () => { throw new Error('fast engine: wasm abort'); } },
     });
     this.ex = instance.exports as unknown as Exports;
-    // (Builds from before the float32 variant have no layer0Bytes: float64.)
-    this.layer0Bytes = typeof this.ex.layer0Bytes === 'function' ? this.ex.layer0Bytes() : 8;
+    this.layer0Bytes = this.ex.layer0Bytes();
     const L = initial.layers.length;
     this.ex.begin(L);
     for (let l = 0; l < L; l++) this.ex.setLayer(l, initial.layers[l].nIn, initial.layers[l].nOut);

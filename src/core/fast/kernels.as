@@ -66,7 +66,6 @@ let aC: usize = 0; // compacted non-zero input values (f64)
 let idx: usize = 0; // their indices (i32)
 let nnz: i32 = 0;
 let acc: usize = 0; // layer-0 sums, [V1ᵀa | V2ᵀa] (dual) or Uᵀa: 2P f64
-let blocks: usize = 0; // indices of 8-lane blocks with a non-zero update coefficient (i32)
 let vecs: usize = 0; // byte offsets of the 16-byte vectors with a non-zero update coefficient (i32)
 let evalW: usize = 0; // layer-0 effective weights for evaluation, input-major n_in × P
 let rowsF32: usize = 0; // evaluation block: rows × n_in float32
@@ -74,7 +73,6 @@ let rowsY: usize = 0; // evaluation block targets (f32)
 let maxRows: i32 = 0;
 let xs4: usize = 0; // evaluation, dense path: four input rows in L0 lanes
 let z4: usize = 0; // their layer-0 sums, four × P0 L0 lanes
-let hsum: usize = 0; // 16 bytes of scratch for horizontal sums
 let hC: usize = 0; // evaluation, layers ≥ 1: positive activations (f64) and their indices (i32)
 let hIdx: usize = 0;
 let compress: usize = 0; // 16 shuffles of 16 bytes: lanes of a 4-bit mask moved to the front
@@ -134,10 +132,8 @@ export function init(methodCode: i32, loss: i32, lam: f64, renorm: f64, evalRows
   }
   const P0 = <usize>fld(0, F_P);
   acc = alloc(P0 * 2 * LB);
-  blocks = alloc(P0 / BL * 2 * 4);
   vecs = alloc(P0 * LB * 2 / 16 * 4);
   maxRows = evalRows;
-  hsum = alloc(16);
   rowsF32 = alloc(<usize>evalRows * nIn0 * 4);
   rowsY = alloc(<usize>evalRows * 4);
   xs4 = alloc(4 * nIn0 * LB);
@@ -186,7 +182,6 @@ export function tablePtr(): usize { return table; }
 export function inputPtr(): usize { return inputF32; }
 export function rowsPtr(): usize { return rowsF32; }
 export function rowsYPtr(): usize { return rowsY; }
-export function evalWPtr(): usize { return evalW; }
 export function getSigma(): f64 { return sigma; }
 
 /** After the caller wrote the initial weights: norms the l2 rule needs. */
@@ -299,53 +294,6 @@ function sumRows(M: usize, stride: usize, width: usize, out: usize): void {
   }
 }
 
-/**
- * M[idx[k]·stride + block] += c[block]·aC[k] for the 64-byte blocks listed in `blocks`
- * (those with a non-zero coefficient), every non-zero input k; two rows per pass.
- */
-function addRows(M: usize, stride: usize, c: usize, nBlocks: i32): void {
-  let k = 0;
-  for (; k + 2 <= nnz; k += 2) {
-    const ik = idx + (<usize>k << 2);
-    const ak = aC + <usize>k * LB;
-    const row0 = M + <usize>load<i32>(ik) * stride;
-    const row1 = M + <usize>load<i32>(ik, 4) * stride;
-    const a0 = v128.splat<L0>(load<L0>(ak));
-    const a1 = v128.splat<L0>(load<L0>(ak + LB));
-    for (let q = 0; q < nBlocks; q++) {
-      const o = <usize>load<i32>(blocks + (<usize>q << 2)) << 6;
-      const p = row0 + o;
-      const r = row1 + o;
-      const g = c + o;
-      const g0 = v128.load(g);
-      const g1 = v128.load(g, 16);
-      const g2 = v128.load(g, 32);
-      const g3 = v128.load(g, 48);
-      v128.store(p, v128.add<L0>(v128.load(p), v128.mul<L0>(g0, a0)));
-      v128.store(p, v128.add<L0>(v128.load(p, 16), v128.mul<L0>(g1, a0)), 16);
-      v128.store(p, v128.add<L0>(v128.load(p, 32), v128.mul<L0>(g2, a0)), 32);
-      v128.store(p, v128.add<L0>(v128.load(p, 48), v128.mul<L0>(g3, a0)), 48);
-      v128.store(r, v128.add<L0>(v128.load(r), v128.mul<L0>(g0, a1)));
-      v128.store(r, v128.add<L0>(v128.load(r, 16), v128.mul<L0>(g1, a1)), 16);
-      v128.store(r, v128.add<L0>(v128.load(r, 32), v128.mul<L0>(g2, a1)), 32);
-      v128.store(r, v128.add<L0>(v128.load(r, 48), v128.mul<L0>(g3, a1)), 48);
-    }
-  }
-  for (; k < nnz; k++) {
-    const row = M + <usize>load<i32>(idx + (<usize>k << 2)) * stride;
-    const av = v128.splat<L0>(load<L0>(aC + <usize>k * LB));
-    for (let q = 0; q < nBlocks; q++) {
-      const o = <usize>load<i32>(blocks + (<usize>q << 2)) << 6;
-      const p = row + o;
-      const g = c + o;
-      v128.store(p, v128.add<L0>(v128.load(p), v128.mul<L0>(v128.load(g), av)));
-      v128.store(p, v128.add<L0>(v128.load(p, 16), v128.mul<L0>(v128.load(g, 16), av)), 16);
-      v128.store(p, v128.add<L0>(v128.load(p, 32), v128.mul<L0>(v128.load(g, 32), av)), 32);
-      v128.store(p, v128.add<L0>(v128.load(p, 48), v128.mul<L0>(v128.load(g, 48), av)), 48);
-    }
-  }
-}
-
 /** Lists the 16-byte vectors of c[0..width) (L0 lanes) that hold a non-zero value; returns how many. */
 function activeVectors(c: usize, width: usize): i32 {
   let n = 0;
@@ -358,11 +306,12 @@ function activeVectors(c: usize, width: usize): i32 {
 }
 
 /**
- * M[idx[k]·stride + o] += c[o]·aC[k] for the 16-byte vectors o listed in `vecs`, every
- * non-zero input k; two rows per pass. For DWM, where each unit's update goes to one side
- * only, this skips the vectors of [c1 | c2] that are zero (about 4 in 10 in float64).
+ * M[idx[k]·stride + o] += c[o]·aC[k] for the 16-byte vectors o listed in `vecs` (those with a
+ * non-zero coefficient), every non-zero input k; two rows per pass. Dead units are skipped, and
+ * for DWM, where each unit's update goes to one side only, so are the zero vectors of
+ * [c1 | c2] (about 4 in 10 in float64).
  */
-function addRowsVec(M: usize, stride: usize, c: usize, nVec: i32): void {
+function addRows(M: usize, stride: usize, c: usize, nVec: i32): void {
   let k = 0;
   for (; k + 2 <= nnz; k += 2) {
     const ik = idx + (<usize>k << 2);
@@ -388,20 +337,6 @@ function addRowsVec(M: usize, stride: usize, c: usize, nVec: i32): void {
   }
 }
 
-/** Lists the 64-byte blocks of c[0..width) (L0 lanes) that hold a non-zero value; returns how many. */
-function activeBlocks(c: usize, width: usize): i32 {
-  let n = 0;
-  for (let jb: usize = 0; jb < width; jb += BL) {
-    const o = jb * LB;
-    const v = v128.or(v128.or(v128.load(c + o), v128.load(c + o, 16)), v128.or(v128.load(c + o, 32), v128.load(c + o, 48)));
-    if (v128.any_true(v)) {
-      store<i32>(blocks + (<usize>n << 2), <i32>(jb / BL));
-      n++;
-    }
-  }
-  return n;
-}
-
 /** DWM layer 0: z = b + s1 ⊙ (V1ᵀa) − s2 ⊙ (V2ᵀa); one pass over [V1 | V2] rows. */
 function forward0Dual(): void {
   const nOut = fld(0, F_NOUT);
@@ -419,13 +354,18 @@ function forward0Dual(): void {
 
 /** Layer 0 with one scale: z = b + scale·(Mᵀa). */
 function forward0Scaled(M: usize, scale: f64): void {
-  const nOut = fld(0, F_NOUT);
   const P = fld(0, F_P);
+  sumRows(M, P * LB, P, acc);
+  setZ0(acc, scale);
+}
+
+/** Layer 0's z = b + scale·sums, from sums in L0 lanes. */
+function setZ0(sums: usize, scale: f64): void {
+  const nOut = fld(0, F_NOUT);
   const z = fld(0, F_Z);
   const b = fld(0, F_B);
-  sumRows(M, P * LB, P, acc);
   for (let j: usize = 0; j < nOut; j++) {
-    store<f64>(z + j * 8, load<f64>(b + j * 8) + scale * <f64>load<L0>(acc + j * LB));
+    store<f64>(z + j * 8, load<f64>(b + j * 8) + scale * <f64>load<L0>(sums + j * LB));
   }
 }
 
@@ -485,7 +425,7 @@ function forwardDense(l: i32): void {
 
 /**
  * Evaluation, layers ≥ 1: z = b + Σ_i a_i·Wᵀ[i,:] over the inputs with a_i > 0 (ReLU zeros
- * skipped), from the transposed copy prepareEval() made; eight vectors of z in registers.
+ * skipped), from the transposed copy prepareEval() made; four vectors of z in registers.
  */
 function forwardEvalDense(l: i32): void {
   const nIn = <usize>fld(l, F_NIN);
@@ -504,28 +444,7 @@ function forwardEvalDense(l: i32): void {
     store<i32>(hIdx + (<usize>m << 2), <i32>i);
     m += <i32>(v > 0);
   }
-  let j: usize = 0;
-  for (; j + 128 <= stride; j += 128) {
-    const o = b + j;
-    let c0 = v128.load(o); let c1 = v128.load(o, 16); let c2 = v128.load(o, 32); let c3 = v128.load(o, 48);
-    let c4 = v128.load(o, 64); let c5 = v128.load(o, 80); let c6 = v128.load(o, 96); let c7 = v128.load(o, 112);
-    for (let k = 0; k < m; k++) {
-      const r = WT + <usize>load<i32>(hIdx + (<usize>k << 2)) * stride + j;
-      const av = f64x2.splat(load<f64>(hC + (<usize>k << 3)));
-      c0 = f64x2.add(c0, f64x2.mul(v128.load(r), av));
-      c1 = f64x2.add(c1, f64x2.mul(v128.load(r, 16), av));
-      c2 = f64x2.add(c2, f64x2.mul(v128.load(r, 32), av));
-      c3 = f64x2.add(c3, f64x2.mul(v128.load(r, 48), av));
-      c4 = f64x2.add(c4, f64x2.mul(v128.load(r, 64), av));
-      c5 = f64x2.add(c5, f64x2.mul(v128.load(r, 80), av));
-      c6 = f64x2.add(c6, f64x2.mul(v128.load(r, 96), av));
-      c7 = f64x2.add(c7, f64x2.mul(v128.load(r, 112), av));
-    }
-    const q = z + j;
-    v128.store(q, c0); v128.store(q, c1, 16); v128.store(q, c2, 32); v128.store(q, c3, 48);
-    v128.store(q, c4, 64); v128.store(q, c5, 80); v128.store(q, c6, 96); v128.store(q, c7, 112);
-  }
-  for (; j < stride; j += 64) {
+  for (let j: usize = 0; j < stride; j += 64) {
     const o = b + j;
     let c0 = v128.load(o); let c1 = v128.load(o, 16); let c2 = v128.load(o, 32); let c3 = v128.load(o, 48);
     for (let k = 0; k < m; k++) {
@@ -541,14 +460,19 @@ function forwardEvalDense(l: i32): void {
   }
 }
 
+/** Evaluation, layers ≥ 1, once layer 0's z is set. */
+function forwardEvalUpper(): void {
+  for (let l = 1; l < nLayers; l++) {
+    relu(l - 1);
+    forwardEvalDense(l);
+  }
+}
+
 /** Forward pass of the sample in aC / idx: training layout, or evaluation copies (evalW, Wᵀ). */
 function forward(useEval: bool): void {
   if (useEval) {
     forward0Scaled(evalW, 1);
-    for (let l = 1; l < nLayers; l++) {
-      relu(l - 1);
-      forwardEvalDense(l);
-    }
+    forwardEvalUpper();
     return;
   }
   if (method == DWM || method == DWM_STABLE) forward0Dual();
@@ -673,7 +597,7 @@ function updateLayer0Dual(lr: f64): void {
     if (method == DWM_STABLE) store<f64>(A + j * 8, (1 - lr) * load<f64>(A + j * 8) + lr * mag);
   }
   // V[i, :] += [c1 | c2]·a_i over the non-zero inputs (c2 lies right after c1).
-  addRowsVec(V, P * 2 * LB, c1, activeVectors(c1, P * 2));
+  addRows(V, P * 2 * LB, c1, activeVectors(c1, P * 2));
   // Fold scales that became small (the product s·V stays exact in value, only rescaled).
   for (let j: usize = 0; j < nOut; j++) {
     if (load<f64>(s1 + j * 8) < renormBelow) foldColumn(V, s1, j, P, nIn, 0, 1);
@@ -710,7 +634,7 @@ function updateLayer0Plain(lr: f64): void {
     store<f64>(b + j * 8, load<f64>(b + j * 8) - lr * dj);
     if (dj != 0) store<L0>(c + j * LB, <L0>(inv * dj));
   }
-  addRows(U, P * LB, c, activeBlocks(c, P));
+  addRows(U, P * LB, c, activeVectors(c, P));
   if (method == L2) {
     // ‖U + a cᵀ‖² − ‖U‖² = 2 c·(Uᵀa) + ‖a‖²‖c‖² (rows of distinct inputs), and Uᵀa is the
     // forward pass's sum in acc, taken with this very U (the decay only moved σ).
@@ -859,10 +783,6 @@ export function prepareEval(): void {
   }
 }
 
-/**
- * Sum over the `count` rows at rowsPtr() of 1 for a correct class (metric 0) or the squared
- * error (metric 1), targets at rowsYPtr(). prepareEval() must have run since the last step.
- */
 /** Layer-0 matrices larger than this stream from beyond L2; evaluation then takes four rows per pass. */
 const DENSE_EVAL_BYTES: usize = 512 * 1024;
 
@@ -942,9 +862,6 @@ function rowScore(r: i32, metric: i32): f64 {
  */
 export function scoreRows(count: i32, metric: i32): f64 {
   const nIn = fld(0, F_NIN);
-  const nOut0 = fld(0, F_NOUT);
-  const z0 = fld(0, F_Z);
-  const b0 = fld(0, F_B);
   const stride = fld(0, F_P) * LB;
   const dense = nIn * stride > DENSE_EVAL_BYTES;
   let total: f64 = 0;
@@ -952,12 +869,8 @@ export function scoreRows(count: i32, metric: i32): f64 {
   while (r < count) {
     if (dense && r + 4 <= count && layer0x4(r)) {
       for (let q = 0; q < 4; q++) {
-        const sums = z4 + <usize>q * stride;
-        for (let j: usize = 0; j < nOut0; j++) store<f64>(z0 + j * 8, load<f64>(b0 + j * 8) + <f64>load<L0>(sums + j * LB));
-        for (let l = 1; l < nLayers; l++) {
-          relu(l - 1);
-          forwardEvalDense(l);
-        }
+        setZ0(z4 + <usize>q * stride, 1);
+        forwardEvalUpper();
         total += rowScore(r + q, metric);
       }
       r += 4;
