@@ -14,13 +14,13 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { loadMnist } from '../../data/mnist.js';
 import { drawSplit } from '../../data/prepare.js';
-import { createModel } from '../engine.js';
+import { createModel, type EngineName } from '../engine.js';
 import { Model, type Trainable } from '../model.js';
 import { Network } from '../network.js';
 import { Rng } from '../rng.js';
 import { ruleFor } from '../rules/index.js';
 import type { LayerParams } from '../rules/rule.js';
-import { FastModel } from './engine.js';
+import { FastModel, type FastOptions } from './engine.js';
 import { KERNELS_SOURCE_SHA256 } from './kernels-wasm.js';
 
 const REL = 1e-5;
@@ -49,6 +49,23 @@ function train(model: Trainable, x: Float32Array, y: Float32Array, ord: Int32Arr
   let loss = 0;
   for (let s = 0; s < ord.length; s++) loss += model.step(x, ord[s], y[ord[s]], lr);
   return loss;
+}
+
+/**
+ * The reference model and a fast one (an engine's, or a FastModel with options) from one initial
+ * network, each trained on `ord`; with their summed training losses.
+ */
+function trainPair(
+  method: string, initial: Network, fastWith: EngineName | FastOptions,
+  x: Float32Array, y: Float32Array, ord: Int32Array, lr: number,
+): { ref: Model; fast: Trainable; lossRef: number; lossFast: number } {
+  const ref = new Model(method, initial.clone(), rule(method));
+  const fast = typeof fastWith === 'string'
+    ? createModel(method, initial, rule(method), fastWith)
+    : new FastModel(method, initial, rule(method), fastWith);
+  const lossRef = train(ref, x, y, ord, lr);
+  const lossFast = train(fast, x, y, ord, lr);
+  return { ref, fast, lossRef, lossFast };
 }
 
 /** Largest |f − r| / (REL·|r| + ABS) over every parameter: ≤ 1 means within the bound. */
@@ -85,11 +102,8 @@ for (const method of METHODS) {
     const initial = new Network([784, 24, 12, 10], 'softmax-ce');
     initial.initHeNormal(new Rng(11, 'init'));
     const ord = order(split.train, 10000, 11);
-    const ref = new Model(method, initial.clone(), rule(method));
-    const fast = createModel(method, initial, rule(method), 'fast');
+    const { ref, fast, lossRef, lossFast } = trainPair(method, initial, 'fast', raw.x, raw.y, ord, 0.001);
     assert.ok(fast instanceof FastModel);
-    const lossRef = train(ref, raw.x, raw.y, ord, 0.001);
-    const lossFast = train(fast, raw.x, raw.y, ord, 0.001);
     assert.ok(Math.abs(lossFast - lossRef) <= 1e-9 * Math.abs(lossRef), `summed loss ${lossFast} vs ${lossRef}`);
     const w = worst(fast.params(), ref.params());
     assert.ok(w.ratio <= 1, `outside the bound at ${w.where}`);
@@ -121,10 +135,7 @@ test('fast engine matches the reference on regression (mse, dense signed inputs,
     const initial = new Network([nIn, 64, 32, 1], 'mse');
     initial.initHeNormal(new Rng(4, 'init'));
     const ord = order(all, 10000, 4);
-    const ref = new Model(method, initial.clone(), rule(method));
-    const fast = createModel(method, initial, rule(method), 'fast');
-    train(ref, x, y, ord, 0.001);
-    train(fast, x, y, ord, 0.001);
+    const { ref, fast } = trainPair(method, initial, 'fast', x, y, ord, 0.001);
     const w = worst(fast.params(), ref.params());
     assert.ok(w.ratio <= 1, `${method}: outside the bound at ${w.where}`);
     const mseRef = ref.score(x, all, n, y, 'mse');
@@ -139,34 +150,25 @@ test('DWM scale folding and the overshoot path agree with the reference', () => 
   // renormBelow just under 1 folds a row's scale back after nearly every pull.
   for (const method of ['dwm', 'dwm-stable']) {
     const ord = order(split.train, 2000, 8);
-    const ref = new Model(method, initial.clone(), rule(method));
-    const fast = new FastModel(method, initial, rule(method), { renormBelow: 0.9999 });
-    train(ref, raw.x, raw.y, ord, 0.001);
-    train(fast, raw.x, raw.y, ord, 0.001);
+    const { ref, fast } = trainPair(method, initial, { renormBelow: 0.9999 }, raw.x, raw.y, ord, 0.001);
     const w = worst(fast.params(), ref.params());
     assert.ok(w.ratio <= 1, `${method} with folding: ${w.where}`);
   }
   // η = 0.7: η|δ| exceeds 1/2 often, which the fast engine applies densely (no scale trick).
   const ord = order(split.train, 30, 9);
-  const ref = new Model('dwm', initial.clone(), rule('dwm'));
-  const fast = createModel('dwm', initial, rule('dwm'), 'fast');
-  train(ref, raw.x, raw.y, ord, 0.7);
-  train(fast, raw.x, raw.y, ord, 0.7);
+  const { ref, fast } = trainPair('dwm', initial, 'fast', raw.x, raw.y, ord, 0.7);
   const w = worst(fast.params(), ref.params());
   assert.ok(w.ratio <= 1, `dwm overshoot: ${w.where}`);
 });
 
 test('folding the layer-0 scale σ of sgd-family rules back into U agrees with the reference', () => {
   // Large λ shrinks σ below 1/2 within tens of steps (weight decay: ×0.95 per step), so the
-  // fold runs many times, each time with a layer-0 update still deferred (kernels.as).
+  // fold runs many times.
   const initial = new Network([784, 16, 10], 'softmax-ce');
   initial.initHeNormal(new Rng(13, 'init'));
   const ord = order(split.train, 1500, 13);
   for (const method of ['weight-decay-50', 'l2-20']) {
-    const ref = new Model(method, initial.clone(), rule(method));
-    const fast = createModel(method, initial, rule(method), 'fast');
-    train(ref, raw.x, raw.y, ord, 0.001);
-    train(fast, raw.x, raw.y, ord, 0.001);
+    const { ref, fast } = trainPair(method, initial, 'fast', raw.x, raw.y, ord, 0.001);
     const w = worst(fast.params(), ref.params());
     assert.ok(w.ratio <= 1, `${method}: ${w.where}`);
   }
@@ -198,10 +200,7 @@ test('evaluation of wide dense inputs (four rows per pass) matches the reference
       const initial = new Network([nIn, 64, 32, nOut], loss);
       initial.initHeNormal(new Rng(22, 'init'));
       const ord = order(all, 300, 22);
-      const ref = new Model('sgd', initial.clone(), rule('sgd'));
-      const fast = createModel('sgd', initial, rule('sgd'), engine);
-      train(ref, x, y, ord, 0.001);
-      train(fast, x, y, ord, 0.001);
+      const { ref, fast } = trainPair('sgd', initial, engine, x, y, ord, 0.001);
       const metric = loss === 'mse' ? 'mse' : 'accuracy';
       const r = ref.score(x, all, n, y, metric);
       const f = fast.score(x, all, n, y, metric);
@@ -254,10 +253,7 @@ test('fast32 follows the reference to float32 rounding over 1,000 steps', () => 
   initial.initHeNormal(new Rng(12, 'init'));
   const ord = order(split.train, 1000, 12);
   for (const method of METHODS) {
-    const ref = new Model(method, initial.clone(), rule(method));
-    const fast = createModel(method, initial, rule(method), 'fast32');
-    train(ref, raw.x, raw.y, ord, 0.001);
-    train(fast, raw.x, raw.y, ord, 0.001);
+    const { ref, fast } = trainPair(method, initial, 'fast32', raw.x, raw.y, ord, 0.001);
     const pr = ref.params();
     const pf = fast.params();
     for (let l = 0; l < pr.length; l++) {
