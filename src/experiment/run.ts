@@ -38,6 +38,18 @@ export interface MethodResult {
   balanced?: { clean: number; noisy: number };
   /** With `noise.sigmas`: the noisy evaluation at each of those σ, in their order. */
   noisyAt?: NoisyAt[];
+  /**
+   * Set when training broke down: the loss or a test metric became non-finite, or a weight grew
+   * past MAX_WEIGHT (docs/METHOD.md). `turn` is the first turn (1-based) where it was seen; the
+   * numbers after it are not evidence of anything. Absent when the run is healthy.
+   */
+  diverged?: { turn: number; reason: string };
+  /**
+   * Set when the trained model answers (almost) the same for every input after the last turn:
+   * one class for ≥ 99 % of test inputs, or regression predictions whose spread is below 1e-3 of
+   * the targets'. Absent otherwise.
+   */
+  collapsed?: { reason: string };
   initial?: LayerParams[];
   final?: LayerParams[];
 }
