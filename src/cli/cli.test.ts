@@ -3,7 +3,8 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -74,9 +75,23 @@ test('a good config: --json prints exactly one JSON object; the run folder holds
     assert.ok(m.noisy >= 0 && m.noisy <= 1);
   }
   const files = readdirSync(out.runDir).sort();
-  assert.deepEqual(files, ['config.yaml', 'metrics.csv', 'metrics.jsonl', 'summary.json', 'table.md', 'weights']);
-  const summary = JSON.parse(readFileSync(join(out.runDir, 'summary.json'), 'utf8'));
-  assert.equal(summary.methods.dwm.clean, out.methods.dwm.clean);
+  assert.deepEqual(files, ['config.yaml', 'metrics.csv', 'metrics.jsonl', 'provenance.json', 'run.json', 'table.md', 'weights']);
+  const run = JSON.parse(readFileSync(join(out.runDir, 'run.json'), 'utf8'));
+  assert.equal(run.format, 'dwgd-run/2');
+  assert.equal(run.record.methods.dwm.clean, out.methods.dwm.clean);
+  assert.match(run.code.fingerprint, /^[0-9a-f]{16}$/);
+  assert.equal(run.code.version, JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
+  // Provenance: the data files by content, checked against an independent hash of the files read.
+  const prov = JSON.parse(readFileSync(join(out.runDir, 'provenance.json'), 'utf8'));
+  assert.equal(prov.dataPaths.length, 2);
+  assert.deepEqual(run.data.files.map((f: { sha256: string }) => f.sha256),
+    prov.dataPaths.map((p: string) => createHash('sha256').update(readFileSync(p)).digest('hex')));
+  assert.equal(run.data.files[0].size, statSync(prov.dataPaths[0]).size);
+  assert.equal(prov.node, process.version);
+  assert.ok(prov.cpu.cores >= 1 && prov.cpu.model.length > 0);
+  assert.ok(Date.parse(prov.startedAt) <= Date.parse(prov.endedAt));
+  assert.ok(prov.command.includes('train') && prov.command.includes('--save-weights'));
+  assert.doesNotMatch(readFileSync(join(out.runDir, 'run.json'), 'utf8'), /startedAt|wallSeconds/, 'no clock in run.json');
   const csv = readFileSync(join(out.runDir, 'metrics.csv'), 'utf8').trim().split('\n');
   assert.equal(csv.length, 1 + 2 * (2 + 1), 'header + per method 2 turns and the noisy row');
   const weights = JSON.parse(readFileSync(join(out.runDir, 'weights', 'dwm.json'), 'utf8'));
@@ -88,6 +103,23 @@ test('a good config: --json prints exactly one JSON object; the run folder holds
   assert.equal(order.trainList.length, 60);
   // Nothing temporary left beside the run folder.
   assert.deepEqual(readdirSync(dirname(out.runDir)).filter((f) => f.startsWith('.')), []);
+});
+
+test('a run that diverges is reported as diverged, exit 0; a collapsed one as collapsed', () => {
+  const { dir, config } = workspace(GOOD);
+  // lr 1e6 blows the weights up within the first turn; lr 5 leaves sgd predicting one class.
+  for (const [lr, want] of [['1e6', 'diverged'], ['5', 'collapsed']] as const) {
+    const r = dwgd(['train', '--config', config, '--out', join(dir, 'results'), '--json', '--quiet', '--set', `lr=${lr}`], dir);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.methods.sgd.status, want, `lr ${lr}: ${JSON.stringify(out.methods.sgd)}`);
+    const run = JSON.parse(readFileSync(join(out.runDir, 'run.json'), 'utf8'));
+    if (want === 'diverged') {
+      assert.equal(run.record.methods.sgd.diverged.turn, 1);
+      assert.match(readFileSync(join(out.runDir, 'metrics.csv'), 'utf8'), /^sgd,clean,1,accuracy,[^,]*,[^,]*,yes$/m);
+    } else assert.match(run.record.methods.sgd.collapsed.reason, /predicts class \d for (99\.\d|100\.0) %/);
+    assert.match(readFileSync(join(out.runDir, 'table.md'), 'utf8'), new RegExp(`\\| sgd \\|.*\\| ${want}`));
+  }
 });
 
 test('--help explains the train command', () => {

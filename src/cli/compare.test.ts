@@ -73,6 +73,42 @@ test('serial and parallel runs of a small grid give byte-identical files', async
   }
 });
 
+test('--resume refuses finished runs made by other code (another fingerprint), naming both', async () => {
+  const { dir, grid } = workspace();
+  const out = join(dir, 'mixed');
+  const first = await runCompare(flags(grid, out, { workers: '0', seeds: '1' }));
+  const file = join(first.outDir, 'runs', first.plan.runs[1].id, 'run.json');
+  const stored = JSON.parse(readFileSync(file, 'utf8'));
+  const ours = stored.code.fingerprint;
+  stored.code.fingerprint = 'deadbeefdeadbeef';
+  writeFileSync(file, JSON.stringify(stored));
+  await assert.rejects(runCompare(flags(grid, out, { workers: '0', seeds: '1', resume: true })), (e: Error) =>
+    e instanceof UserError && e.message.includes('deadbeefdeadbeef') && e.message.includes(ours) && !e.message.includes('\n'));
+  // Without --resume the run is made again by this code and replaces the foreign one.
+  await runCompare(flags(grid, out, { workers: '0', seeds: '1' }));
+  assert.equal(JSON.parse(readFileSync(file, 'utf8')).code.fingerprint, ours);
+});
+
+test('train and compare resolve the same --set to the same config and the same run id', () => {
+  const { dir, file } = tempFile('one.yaml', 'dataset: { name: mnist }\nhidden: [6]\ntrainSize: 40\nturns: 1\nstepsPerTurn: 100\nmethods: [sgd]\n');
+  const sets = ['--set', 'dataset={name: mnist, pool: train}', '--set', 'lr=0.01', '--set', 'noise={sigma: 0.5}'];
+  const run = (args: string[]) => spawnSync(process.execPath, [BIN, ...args, '--out', join(dir, 'results'), '--quiet', ...sets], { cwd: dir, encoding: 'utf8' });
+  const t = run(['train', '--config', file, '--json']);
+  assert.equal(t.status, 0, t.stderr);
+  const trained = JSON.parse(t.stdout);
+  const c = run(['compare', '--config', file, '--seeds', '1', '--workers', '0']);
+  assert.equal(c.status, 0, c.stderr);
+  const runs = readdirSync(join(dir, 'results', 'compare', 'one', 'runs'));
+  assert.deepEqual(runs, [trained.runId]);
+  const a = JSON.parse(readFileSync(join(trained.runDir, 'run.json'), 'utf8'));
+  const b = JSON.parse(readFileSync(join(dir, 'results', 'compare', 'one', 'runs', runs[0], 'run.json'), 'utf8'));
+  assert.deepEqual(a.config, b.config);
+  assert.equal(a.config.dataset.pool, 'train');
+  assert.equal(a.config.dataset.normalize, 'train', 'a mapping merges into the defaults, under both commands');
+  assert.equal(a.config.noise.sigma, 0.5);
+  assert.deepEqual(a.record, b.record, 'and the same numbers');
+});
+
 test('a grid interrupted after some runs and resumed gives byte-identical files', async () => {
   const { dir, grid } = workspace();
   const full = await runCompare(flags(grid, join(dir, 'full'), { workers: '2' }));

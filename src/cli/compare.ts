@@ -9,12 +9,14 @@ import { fileURLToPath } from 'node:url';
 import cliProgress from 'cli-progress';
 import { parseOverride } from '../config/load.js';
 import { UserError } from '../errors.js';
-import { buildPlan, parseOnly, runCost, type Plan, type RunSpec } from '../experiment/plan.js';
+import { buildPlan, datasetKey, parseOnly, runCost, type Plan, type RunSpec } from '../experiment/plan.js';
 import { DATASET_SPECS } from '../data/index.js';
+import { dataLocator, type DataLocations } from '../experiment/locate-data.js';
 import { defaultWorkers, runPool, RunFailure, type RunRecord } from '../experiment/pool.js';
+import { codeIdentity, provenance, type CodeIdentity } from '../experiment/provenance.js';
 import { aggregate, resultsCsv, summaryCsv, type AuthorsRow } from '../results/aggregate.js';
 import { writeDirAtomic, writeFileAtomic } from '../results/atomic.js';
-import { readVerifiedRun, removeLeftovers, roundTrip, writeRun } from '../results/compare-store.js';
+import { readStoredRun, removeLeftovers, roundTrip, runsDir, storedRun, verifiedRun, writeRunFolder } from '../results/run-record.js';
 import { curvesSvg } from '../results/curves-svg.js';
 import { reportHtml } from '../results/html.js';
 import { buildReport, checkClaims, slug, type Claim } from '../results/report.js';
@@ -67,29 +69,29 @@ export interface CompareOutcome {
 export async function runCompare(flags: CompareFlags): Promise<CompareOutcome> {
   const seeds = wholeNumber('--seeds', flags.seeds, 1);
   const workers = wholeNumber('--workers', flags.workers, 0) ?? Math.max(1, defaultWorkers());
+  const data = dataLocator();
   const plan = buildPlan(flags.config, {
     seeds, sets: flags.set.map(parseOverride), only: flags.only.map(parseOnly), name: flags.name,
+    identify: flags.loaderUrl ? undefined : data.identify,
   });
   const authors = readAuthors(flags.authorsFile ?? AUTHORS_FILE);
   const outDir = resolve(flags.out, 'compare', plan.name);
   const chatty = !flags.quiet;
   const log = (line: string) => { if (chatty) process.stderr.write(line + '\n'); };
 
+  const code = codeIdentity();
   const records = new Map<string, RunRecord>();
   if (flags.resume) {
     removeLeftovers(outDir);
-    for (const spec of plan.runs) {
-      const r = readVerifiedRun(outDir, spec);
-      if (r) records.set(spec.id, r);
-    }
-  }
+    resumable(outDir, plan.runs, code, records);
+  } else warnReplacing(outDir, plan.runs, code, log);
   const todo = plan.runs.filter((s) => !records.has(s.id));
   const reused = records.size;
   log(err.dim(`compare ${plan.name}: ${plan.experiments.length} experiments × ${plan.seeds} seed${plan.seeds === 1 ? '' : 's'} = ${plan.runs.length} runs` +
     (flags.resume ? `, ${reused} already done` : '') + `, ${Math.min(workers, todo.length) || 0} worker${workers === 1 ? '' : 's'} → ${relative(process.cwd(), outDir) || '.'}`));
 
   const progress = makeProgress(plan.runs.length, reused, chatty, log);
-  await runAndStore(todo, { workers, loaderUrl: flags.loaderUrl, outDir, records, progress });
+  await runAndStore(todo, { workers, loaderUrl: flags.loaderUrl, outDir, records, progress, code, data });
 
   const agg = aggregate(plan, records, authors.rows);
   const configs = plan.runs.map((r) => r.config);
@@ -118,6 +120,7 @@ export async function runCompare(flags: CompareFlags): Promise<CompareOutcome> {
  */
 export async function runAndStore(todo: RunSpec[], o: {
   workers: number; loaderUrl?: string; outDir: string; records: Map<string, RunRecord>; progress: Progress; beforeStore?: () => void;
+  code: CodeIdentity; data: DataLocations;
 }): Promise<void> {
   const { progress } = o;
   try {
@@ -129,8 +132,15 @@ export async function runAndStore(todo: RunSpec[], o: {
       onProgress: (spec, w, p) => progress.update(spec, w, p.methodIndex * p.stepsTotal + p.stepsDone, p.methods * p.stepsTotal, `${p.method} ${p.methodIndex + 1}/${p.methods}, turn ${p.turn}`),
       onDone: (spec, record, w, seconds) => {
         o.beforeStore?.();
-        writeRun(o.outDir, spec, record, seconds, w);
-        o.records.set(spec.id, roundTrip(spec, record));
+        const stored = storedRun(spec, o.code, record);
+        const ended = new Date();
+        const where = o.data.where.get(datasetKey(spec.config));
+        const prov = provenance({
+          started: new Date(ended.getTime() - seconds * 1000), ended, worker: w + 1,
+          dataPaths: where?.paths ?? [], dataOrigin: where?.origin ?? null,
+        });
+        writeRunFolder(join(runsDir(o.outDir), spec.id), stored, prov);
+        o.records.set(spec.id, roundTrip(stored));
         progress.done(spec, w, seconds);
       },
     });
@@ -140,6 +150,38 @@ export async function runAndStore(todo: RunSpec[], o: {
     throw e;
   }
   progress.stop();
+}
+
+/**
+ * Fills `records` with the finished runs of `specs` stored under outDir. A finished run made by
+ * code with another fingerprint is refused: mixing it in would report numbers of two programs
+ * as one.
+ */
+export function resumable(outDir: string, specs: RunSpec[], code: CodeIdentity, records: Map<string, RunRecord>): void {
+  const other: RunSpec[] = [];
+  let otherCode = '';
+  for (const spec of specs) {
+    const v = verifiedRun(outDir, spec, code);
+    if (!v) continue;
+    if (v.ok) records.set(spec.id, v.stored.record);
+    else {
+      other.push(spec);
+      otherCode = `${v.otherCode.code.fingerprint} (dwgd ${v.otherCode.code.version})`;
+    }
+  }
+  if (other.length) {
+    throw new UserError(`--resume: ${other.length} finished run${other.length === 1 ? '' : 's'} in ${runsDir(outDir)} (first: ${other[0].id}) ` +
+      `were made by other code, fingerprint ${otherCode}; this dwgd is ${code.fingerprint} (dwgd ${code.version}). Rerun without --resume to replace them, or use another --out`);
+  }
+}
+
+/** Says so when a fresh run is about to replace run folders that other code made. */
+export function warnReplacing(outDir: string, specs: RunSpec[], code: CodeIdentity, log: (s: string) => void): void {
+  const other = specs.filter((s) => {
+    const stored = readStoredRun(join(runsDir(outDir), s.id));
+    return stored?.code !== undefined && stored.code.fingerprint !== code.fingerprint;
+  });
+  if (other.length) log(err.dim(`${other.length} run folder${other.length === 1 ? '' : 's'} in ${runsDir(outDir)} made by other code will be replaced (this code: ${code.fingerprint})`));
 }
 
 export interface Progress {

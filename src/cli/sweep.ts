@@ -15,11 +15,13 @@ import {
   buildSweepPlan, parseShard, parseSweepJson, recordComplete, shardRuns, sweepJson, sweptAxes, type Shard, type SweepPlan,
 } from '../experiment/sweep-plan.js';
 import { writeDirAtomic, writeFileAtomic } from '../results/atomic.js';
-import { readVerifiedRun, removeLeftovers, runsDir } from '../results/compare-store.js';
+import { removeLeftovers, runsDir, verifiedRun } from '../results/run-record.js';
+import { dataLocator } from '../experiment/locate-data.js';
+import { codeIdentity, type CodeIdentity } from '../experiment/provenance.js';
 import { reportHtml } from '../results/html.js';
 import { plotSpec, plotSvg, svgToPng } from '../results/plots.js';
 import { buildSweepReport, dualSummary, metricTitle, plotGroups, plotKinds, sweepCsvs, sweepData } from '../results/sweep-report.js';
-import { makeProgress, runAndStore, wholeNumber } from './compare.js';
+import { makeProgress, resumable, runAndStore, warnReplacing, wholeNumber } from './compare.js';
 import { err } from './ui.js';
 
 export interface SweepFlags {
@@ -151,7 +153,8 @@ export async function runSweep(flags: SweepFlags): Promise<SweepOutcome> {
   const shard = flags.shard === undefined ? null : parseShard(flags.shard);
   if (flags.emit !== undefined && flags.emit !== 'slurm') throw new UserError(`--emit ${flags.emit}: the only target is slurm`);
   if (flags.emit && shard) throw new UserError('--emit slurm: give no --shard; the script runs every shard');
-  const sp = buildSweepPlan(flags.config, { sets: flags.set.map(parseOverride), seeds });
+  const data = dataLocator();
+  const sp = buildSweepPlan(flags.config, { sets: flags.set.map(parseOverride), seeds, identify: flags.loaderUrl ? undefined : data.identify });
   const outDir = resolve(flags.out, 'sweeps', sp.plan.name);
   const runs = shardRuns(sp.plan.runs, shard);
   const base = { outDir, sp, shard, runs, ran: 0, reused: 0, reported: false, files: [] as string[] };
@@ -171,14 +174,13 @@ export async function runSweep(flags: SweepFlags): Promise<SweepOutcome> {
 
   const chatty = !flags.quiet;
   const log = (line: string) => { if (chatty) process.stderr.write(line + '\n'); };
+  const code = codeIdentity();
   const records = new Map<string, RunRecord>();
   if (flags.resume) {
     removeLeftovers(outDir);
-    for (const spec of runs) {
-      const r = readVerifiedRun(outDir, spec);
-      if (r && recordComplete(sp, spec, r)) records.set(spec.id, r);
-    }
-  }
+    resumable(outDir, runs, code, records);
+    for (const spec of runs) if (records.has(spec.id) && !recordComplete(sp, spec, records.get(spec.id)!)) records.delete(spec.id);
+  } else warnReplacing(outDir, runs, code, log);
   // sweep.json goes in with the first finished run (a sweep that fails at once leaves nothing).
   let described = false;
   const describeSweep = () => {
@@ -193,7 +195,7 @@ export async function runSweep(flags: SweepFlags): Promise<SweepOutcome> {
     `, ${Math.min(workers, todo.length) || 0} worker${workers === 1 ? '' : 's'} → ${relative(process.cwd(), outDir) || '.'}`));
 
   const progress = makeProgress(runs.length, reused, chatty, log);
-  await runAndStore(todo, { workers, loaderUrl: flags.loaderUrl, outDir, records, progress, beforeStore: describeSweep });
+  await runAndStore(todo, { workers, loaderUrl: flags.loaderUrl, outDir, records, progress, beforeStore: describeSweep, code, data });
   describeSweep();
   const outcome = { ...base, ran: todo.length, reused };
   if (shard) return outcome;
@@ -242,7 +244,7 @@ export async function sweep(flags: SweepFlags): Promise<number> {
       `when every shard is done: dwgd report ${relative(process.cwd(), o.outDir) || '.'} [more folders…]\n`);
     return 0;
   }
-  const d = sweepData(sp, readAllVerified(o.outDir, sp));
+  const d = sweepData(sp, readAllVerified(o.outDir, sp, codeIdentity()));
   for (const kind of plotKinds(d)) {
     for (const s of dualSummary(d, kind)) {
       process.stdout.write(`  ${metricTitle(d, kind)}: ${s.method} vs sgd ahead on the mean at ${s.ahead}/${s.points} points; Holm: ${s.better} better, ${s.worse} worse, ${s.same} no detectable difference\n`);
@@ -252,11 +254,11 @@ export async function sweep(flags: SweepFlags): Promise<number> {
   return 0;
 }
 
-function readAllVerified(dir: string, sp: SweepPlan): Map<string, RunRecord> {
+function readAllVerified(dir: string, sp: SweepPlan, code: CodeIdentity): Map<string, RunRecord> {
   const m = new Map<string, RunRecord>();
   for (const spec of sp.plan.runs) {
-    const r = readVerifiedRun(dir, spec);
-    if (r && recordComplete(sp, spec, r)) m.set(spec.id, r);
+    const v = verifiedRun(dir, spec, code);
+    if (v?.ok && recordComplete(sp, spec, v.stored.record)) m.set(spec.id, v.stored.record);
   }
   return m;
 }
@@ -283,12 +285,24 @@ export async function runReport(flags: ReportFlags): Promise<{ outDir: string; s
   const outDir = resolve(flags.out ?? flags.dirs[0]);
   const records = new Map<string, RunRecord>();
   const from = new Map<string, string>();
+  // Shards may come from any build, but all from one: a report never mixes two programs' numbers.
+  const codes = new Map<string, string>();
+  const code = codeIdentity();
   for (const dir of flags.dirs) {
     for (const spec of plan.plan.runs) {
       if (records.has(spec.id)) continue;
-      const r = readVerifiedRun(dir, spec);
-      if (r && recordComplete(plan, spec, r)) { records.set(spec.id, r); from.set(spec.id, dir); }
+      const v = verifiedRun(dir, spec, code);
+      const stored = v ? (v.ok ? v.stored : v.otherCode) : null;
+      if (stored && recordComplete(plan, spec, stored.record)) {
+        records.set(spec.id, stored.record);
+        from.set(spec.id, dir);
+        if (!codes.has(stored.code.fingerprint)) codes.set(stored.code.fingerprint, `${join(dir, 'runs', spec.id)} (dwgd ${stored.code.version})`);
+      }
     }
+  }
+  if (codes.size > 1) {
+    const [[a, at], [b, bt]] = [...codes.entries()];
+    throw new UserError(`report: the runs were made by different code: fingerprint ${a} in ${at} and ${b} in ${bt}; rerun one side's shards with the other's dwgd`);
   }
   const missing = plan.plan.runs.filter((s) => !records.has(s.id));
   if (missing.length) {
@@ -301,7 +315,7 @@ export async function runReport(flags: ReportFlags): Promise<{ outDir: string; s
   for (const spec of plan.plan.runs) {
     const src = join(from.get(spec.id)!, 'runs', spec.id);
     const dst = join(runsDir(outDir), spec.id);
-    if (resolve(src) === resolve(dst) || readVerifiedRun(outDir, spec)) continue;
+    if (resolve(src) === resolve(dst) || verifiedRun(outDir, spec, code)) continue;
     writeDirAtomic(dst, (tmp) => {
       for (const name of readdirSync(src)) cpSync(join(src, name), join(tmp, name));
     });

@@ -3,12 +3,17 @@
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type cliProgress from 'cli-progress';
-import { loadExperiment, parseOverride, runId } from '../config/load.js';
+import { parseOverride } from '../config/load.js';
 import { archName } from '../config/schema.js';
 import { loadDataset } from '../data/index.js';
+import { UserError } from '../errors.js';
+import { dataLocator } from '../experiment/locate-data.js';
+import { buildPlan, datasetKey } from '../experiment/plan.js';
+import { recordOf } from '../experiment/pool.js';
+import { codeIdentity, provenance } from '../experiment/provenance.js';
 import { runExperiment } from '../experiment/run.js';
 import { formatMetric } from '../results/format.js';
-import { buildSummary, summaryTable, writeRunFolder } from '../results/run-folder.js';
+import { methodStatus, readStoredRun, runTable, storedRun, writeRunFolder, type SavedWeights } from '../results/run-record.js';
 import { barsWanted, err, formatRate, multiBar } from './ui.js';
 
 export interface TrainFlags {
@@ -22,15 +27,32 @@ export interface TrainFlags {
 }
 
 export function train(flags: TrainFlags): number {
+  // One experiment is a plan of one point: the same override grammar and applier, the same
+  // run id and the same run record as compare and sweep.
   const overrides = flags.set.map(parseOverride);
-  const config = loadExperiment(flags.config, overrides);
-  if (flags.saveWeights) config.saveWeights = true;
-  if (flags.download) config.dataset.download = true;
-  const id = runId(config);
+  if (flags.saveWeights) overrides.push(parseOverride('saveWeights=true'));
+  if (flags.download) overrides.push(parseOverride('dataset.download=true'));
+  for (const o of overrides) {
+    if (o.values) throw new UserError(`--set ${o.path.join('.')}=${o.text}: a comma list is a sweep axis; use \`dwgd compare\` or \`dwgd sweep\`, or write [${o.text}] for a list value`);
+  }
+  const data = dataLocator();
+  const plan = buildPlan([flags.config], { sets: overrides, seeds: 1, identify: data.identify });
+  if (plan.runs.length !== 1) {
+    throw new UserError(`config ${flags.config}: a grid of ${plan.runs.length} experiments; \`dwgd train\` runs one (use \`dwgd compare\` or \`dwgd sweep\`)`);
+  }
+  const spec = plan.runs[0];
+  const config = spec.config;
+  const id = spec.id;
   const dir = resolve(flags.out, config.name!, id);
   const chatty = !flags.quiet;
   const log = (line: string) => { if (chatty) process.stderr.write(line + '\n'); };
+  const code = codeIdentity();
+  const before = readStoredRun(dir);
+  if (before?.code && before.code.fingerprint !== code.fingerprint) {
+    log(err.dim(`${dir} holds a run made by other code (fingerprint ${before.code.fingerprint}, dwgd ${before.code.version}); it will be replaced by this code's (${code.fingerprint})`));
+  }
 
+  const started = new Date();
   const t0 = performance.now();
   const raw = loadDataset({ ...config.dataset });
   log(err.dim(`dataset ${raw.name}: ${raw.description}, ${raw.size.toLocaleString('en-US')} samples, from ${raw.origin.kind} ${raw.origin.location}`));
@@ -81,20 +103,38 @@ export function train(flags: TrainFlags): number {
     },
   });
   multi?.stop();
-  const wall = (performance.now() - t0) / 1000;
-  const summary = buildSummary(config, id, result, Math.round(wall * 10) / 10);
-  writeRunFolder(dir, config, summary, result);
+  const stored = storedRun(spec, code, recordOf(config, result));
+  const where = data.where.get(datasetKey(config));
+  const prov = provenance({ started, ended: new Date(), dataPaths: where?.paths ?? [], dataOrigin: raw.origin });
+  let weights: SavedWeights | undefined;
+  if (config.saveWeights) {
+    weights = { split: result.split, order: result.order, methods: {} };
+    for (const [m, r] of Object.entries(result.methods)) if (r.initial && r.final) weights.methods[m] = { initial: r.initial, final: r.final };
+  }
+  writeRunFolder(dir, stored, prov, weights);
+  const record = stored.record;
+  const broken = Object.entries(record.methods).filter(([, x]) => x.diverged || x.collapsed);
 
   if (flags.json) {
-    const methods: Record<string, { perTurn: number[]; clean: number; noisy: number }> = {};
-    for (const [m, r] of Object.entries(summary.methods)) methods[m] = { perTurn: r.perTurn, clean: r.clean, noisy: r.noisy };
+    const methods: Record<string, { perTurn: number[]; clean: number | null; noisy: number | null; status: string; diverged: unknown; collapsed: unknown }> = {};
+    for (const [m, r] of Object.entries(record.methods)) {
+      methods[m] = {
+        perTurn: r.perTurn, clean: finiteOrNull(r.clean), noisy: finiteOrNull(r.noisy), status: r.diverged ? 'diverged' : r.collapsed ? 'collapsed' : 'ok',
+        diverged: r.diverged ?? null, collapsed: r.collapsed ?? null,
+      };
+    }
     process.stdout.write(JSON.stringify({
-      runDir: dir, runId: id, dataset: summary.dataset, arch: summary.arch, trainSize: summary.trainSize,
-      seed: summary.seed, normalize: summary.normalize, metric: summary.metric, methods, wallSeconds: summary.wallSeconds,
-    }) + '\n');
+      runDir: dir, runId: id, dataset: record.dataset, arch: archName(config.hidden), trainSize: record.trainSize,
+      seed: config.seed, normalize: record.normalize, metric: record.metric, methods, code, wallSeconds: prov.wallSeconds,
+    }, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)) + '\n');
   } else {
-    process.stdout.write('\n' + summaryTable(summary) + '\n');
-    process.stdout.write(`results: ${join(dir)} (${summary.wallSeconds}s)\n`);
+    process.stdout.write('\n' + runTable(stored) + '\n');
+    for (const [m, x] of broken) process.stdout.write(`warning: ${m} ${methodStatus(x)}; its numbers are not a result of the method\n`);
+    process.stdout.write(`results: ${join(dir)} (${prov.wallSeconds}s)\n`);
   }
   return 0;
+}
+
+function finiteOrNull(v: number): number | null {
+  return Number.isFinite(v) ? v : null;
 }

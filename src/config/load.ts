@@ -1,9 +1,8 @@
 // Loading configs (YAML or JSON), applying `--set key=value` overrides and validating, with
 // every failure reported as one line naming the file and the key path.
 
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { basename, extname } from 'node:path';
+import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { UserError } from '../errors.js';
@@ -14,6 +13,8 @@ export interface Override {
   value: unknown;
   /** The raw text after '=', kept for messages. */
   text: string;
+  /** Set when the value was written a,b,c (not in brackets): an axis of these values, not one value. */
+  values?: unknown[];
 }
 
 /** Reads a YAML or JSON file into a plain value. */
@@ -42,29 +43,23 @@ export function parseOverride(spec: string): Override {
   const text = spec.slice(eq + 1).trim();
   const path = key.split('.');
   if (path.some((p) => !/^[A-Za-z][A-Za-z0-9_-]*$/.test(p))) throw new UserError(`--set ${spec}: '${key}' is not a key path like a.b.c`);
-  let value: unknown;
+  // A list written a,b,c (not in brackets or quotes) is an axis of values: compare and sweep
+  // run each; train, a plan of one point, refuses it.
+  const axis = !/^[[{"']/.test(text) && text.includes(',');
+  if (axis) {
+    const values = text.split(',').map((t) => parseScalar(t.trim()));
+    return { path, value: values[0], text, values };
+  }
+  return { path, value: parseScalar(text), text };
+}
+
+/** A value as YAML reads it (so 0.1 is a number, [a, b] a list), or the text itself. */
+export function parseScalar(text: string): unknown {
   try {
-    value = text === '' ? '' : parseYaml(text);
+    return text === '' ? '' : parseYaml(text);
   } catch {
-    value = text;
+    return text;
   }
-  return { path, value, text };
-}
-
-/** A value list written as a,b,c (not in brackets): a sweep axis rather than a single value. */
-export function isAxis(o: Override): boolean {
-  return !/^[[{"']/.test(o.text) && o.text.includes(',');
-}
-
-export function applyOverride(target: Record<string, unknown>, o: Override): void {
-  let node: Record<string, unknown> = target;
-  for (const part of o.path.slice(0, -1)) {
-    const next = node[part];
-    if (next === undefined || next === null) node[part] = {};
-    else if (typeof next !== 'object' || Array.isArray(next)) throw new UserError(`--set ${o.path.join('.')}: '${part}' is not a section`);
-    node = node[part] as Record<string, unknown>;
-  }
-  node[o.path[o.path.length - 1]] = o.value;
 }
 
 /** One line for the first problem zod found: `where: key.path: what was expected`. */
@@ -112,19 +107,6 @@ export function validateExperiment(raw: unknown, where: string): ExperimentConfi
   return result.data;
 }
 
-/** Loads, overrides and validates one experiment config; the name defaults to the file's. */
-export function loadExperiment(file: string, overrides: Override[] = []): ExperimentConfig {
-  const raw = readConfigFile(file);
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new UserError(`config ${file}: expected a mapping of keys at the top level`);
-  for (const o of overrides) {
-    if (isAxis(o)) throw new UserError(`--set ${o.path.join('.')}=${o.text}: a comma list is a sweep axis; use \`dwgd sweep\`, or write [${o.text}] for a list value`);
-    applyOverride(raw as Record<string, unknown>, o);
-  }
-  const config = validateExperiment(raw, `config ${file}`);
-  if (!config.name) config.name = basename(file, extname(file));
-  return config;
-}
-
 /** Keys sorted at every level, so equal configs serialise equally. */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(sortKeys(value));
@@ -136,15 +118,4 @@ function sortKeys(v: unknown): unknown {
     return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]));
   }
   return v;
-}
-
-/**
- * A stable id from what determines the numbers: everything but the name, description, where
- * the data were found and whether weights are saved.
- */
-export function runId(config: ExperimentConfig): string {
-  const { name: _n, description: _d, saveWeights: _s, ...rest } = config;
-  const { path: _p, download: _dl, ...dataset } = rest.dataset;
-  const hash = createHash('sha256').update(canonicalJson({ ...rest, dataset })).digest('hex').slice(0, 10);
-  return `s${config.seed}-${hash}`;
 }

@@ -8,12 +8,14 @@ import { californiaHousingSpec } from './california-housing.js';
 import { cifar10Spec } from './cifar-10.js';
 import { fashionMnistSpec } from './fashion-mnist.js';
 import { mnistSpec } from './mnist.js';
-import { DataNotFoundError } from './sources.js';
+import { identifyFiles, type DataIdentity } from './identity.js';
+import { DataNotFoundError, type Located } from './sources.js';
 import type { DatasetOptions, DatasetSpec } from './spec.js';
 import type { RawDataset } from './types.js';
 import { wineQualitySpec } from './wine-quality.js';
 
 export type { DatasetOptions, DatasetSpec } from './spec.js';
+export type { DataIdentity } from './identity.js';
 
 /** In the order of the paper's tables. */
 export const DATASET_SPECS: DatasetSpec[] = [californiaHousingSpec, wineQualitySpec, mnistSpec, fashionMnistSpec, cifar10Spec];
@@ -36,12 +38,33 @@ export function loadDataset(opts: DatasetOptions): RawDataset {
   } catch (err) {
     if (!(err instanceof DataNotFoundError) || !opts.download || opts.path) throw err;
   }
-  // dataset.download: true. Loading is synchronous (the protocol is), so the checked download
-  // runs as `dwgd datasets fetch NAME` in a child process, with its progress bar on our stderr.
-  const cli = fileURLToPath(new URL('../../../bin/dwgd.js', import.meta.url));
-  // The child's stdout goes to our stderr too, so `--json` keeps stdout clean.
-  const child = spawnSync(process.execPath, [cli, 'datasets', 'fetch', opts.name], { stdio: ['ignore', 2, 2] });
-  if (child.status !== 0) throw new UserError(`${opts.name}: the download failed (see above)`);
+  download(opts.name);
   const raw = loader(opts);
   return { ...raw, origin: { kind: 'download', location: raw.origin.location } };
+}
+
+/**
+ * The files a run on these options reads, found without reading them (downloaded first when
+ * the options allow it), and their identity. Throws DataNotFoundError when they are missing.
+ */
+export function identifyDataset(opts: DatasetOptions): { identity: DataIdentity; located: Located } {
+  const spec = datasetSpec(opts.name);
+  let located: Located;
+  try {
+    located = spec.locate(opts);
+  } catch (err) {
+    if (!(err instanceof DataNotFoundError) || !opts.download || opts.path) throw err;
+    download(opts.name);
+    located = spec.locate(opts);
+  }
+  return { identity: identifyFiles(located.paths), located };
+}
+
+// dataset.download: true. Loading is synchronous (the protocol is), so the checked download
+// runs as `dwgd datasets fetch NAME` in a child process, with its progress bar on our stderr
+// (its stdout too, so `--json` keeps stdout clean).
+function download(name: string): void {
+  const cli = fileURLToPath(new URL('../../../bin/dwgd.js', import.meta.url));
+  const child = spawnSync(process.execPath, [cli, 'datasets', 'fetch', name], { stdio: ['ignore', 2, 2] });
+  if (child.status !== 0) throw new UserError(`${name}: the download failed (see above)`);
 }

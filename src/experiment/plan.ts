@@ -23,13 +23,13 @@
 // `--only key=value[,value…]` keeps the runs whose resolved config has one of the values at
 // that key; `dataset` means dataset.name and `arch` the paper's name ("2-layer", "3-layer").
 
-import { createHash } from 'node:crypto';
 import { basename, extname } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
-import { canonicalJson, describeZodError, isAxis, readConfigFile, runId, validateExperiment, type Override } from '../config/load.js';
+import { configHash, experimentId as experimentIdOf, runId } from '../config/identity.js';
+import { canonicalJson, describeZodError, parseScalar, readConfigFile, validateExperiment, type Override } from '../config/load.js';
 import { archName, type ExperimentConfig } from '../config/schema.js';
+import type { DataIdentity } from '../data/identity.js';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
@@ -56,13 +56,15 @@ export interface GridSource {
 }
 
 export interface RunSpec {
-  /** Stable id from the resolved config (config/load.ts runId): `s<seed>-<hash>`. */
+  /** Stable id from the resolved config and the data's identity (config/identity.ts): `s<seed>-<hash>`. */
   id: string;
   /** The same hash without the seed: runs that differ only in seed share it. */
   experimentId: string;
   /** Full sha-256 of what determines the numbers; stored with each finished run. */
   configHash: string;
   config: ExperimentConfig;
+  /** The data files the run reads (null: not known, e.g. an injected test loader). */
+  data: DataIdentity | null;
   /** 0 … N−1. */
   seedIndex: number;
   dataset: string;
@@ -81,18 +83,12 @@ export interface Plan {
   runs: RunSpec[];
   /** Experiments (experimentId) in plan order. */
   experiments: string[];
+  /** The identity of each dataset the plan uses, by datasetKey (stored so a plan can be rebuilt without the data). */
+  data: Record<string, DataIdentity | null>;
 }
 
-/** What determines the numbers: the config without its name, description and data location. */
-function numbersConfig(config: ExperimentConfig): unknown {
-  const { name: _n, description: _d, saveWeights: _s, ...rest } = config;
-  const { path: _p, download: _dl, ...dataset } = rest.dataset;
-  return { ...rest, dataset };
-}
-
-export function configHash(config: ExperimentConfig): string {
-  return createHash('sha256').update(canonicalJson(numbersConfig(config))).digest('hex');
-}
+/** Finds a dataset's files and identifies them; throws a UserError naming what is missing. */
+export type Identify = (dataset: ExperimentConfig['dataset']) => DataIdentity | null;
 
 /** Reads a grid file, or a plain experiment config as a grid of one point. */
 export function readGridSource(file: string): GridSource {
@@ -117,27 +113,24 @@ export function readGridSource(file: string): GridSource {
   };
 }
 
-/** Applies `--set` overrides to a grid source (see the header for the rules). */
+/**
+ * Applies `--set` overrides to a grid source: the one override applier of train, compare and
+ * sweep (a single experiment is a grid of one point). A value replaces the key's value, except
+ * that a mapping is merged into the mapping already there; on a grid axis it replaces the axis
+ * by that one value; a comma list (`key=a,b`) makes or replaces an axis.
+ */
 export function applySets(src: GridSource, sets: Override[]): GridSource {
   const base = structuredClone(src.base);
   const axes = src.axes.map((a) => ({ ...a, values: [...a.values] }));
   for (const o of sets) {
     const key = o.path.join('.');
-    const values = isAxis(o) ? o.text.split(',').map((t) => parseScalar(t.trim())) : [o.value];
+    const values = o.values ?? [o.value];
     const axis = axes.find((a) => a.key === key);
     if (axis) axis.values = values;
     else if (values.length > 1) axes.push({ key, values });
-    else setAt(base, o.path, o.value, `--set ${key}`);
+    else setAt(base, o.path, values[0], `--set ${key}`);
   }
   return { ...src, base, axes };
-}
-
-function parseScalar(text: string): unknown {
-  try {
-    return text === '' ? '' : parseYaml(text);
-  } catch {
-    return text;
-  }
 }
 
 function setAt(target: Record<string, unknown>, path: string[], value: unknown, where: string): void {
@@ -222,6 +215,12 @@ export interface PlanOptions {
   only?: OnlyFilter[];
   /** Results folder name; defaults to the grid's name (names joined by '+' for several files). */
   name?: string;
+  /**
+   * Identifies each dataset of the plan before any run (so run ids cover the data, and a missing
+   * dataset fails the plan at once). Or `data`: identities known already (a stored plan).
+   */
+  identify?: Identify;
+  data?: Record<string, DataIdentity | null>;
 }
 
 export function buildPlan(files: string[], opts: PlanOptions = {}): Plan {
@@ -251,32 +250,61 @@ export function planFromSources(sources: GridSource[], files: string[], opts: Om
     }
   }
 
+  const data = identifyAll(kept.map((p) => p.config), opts);
   const runs: RunSpec[] = [];
   const seen = new Set<string>();
   const experiments: string[] = [];
   for (const p of kept) {
-    const experimentId = runId({ ...p.config, seed: 0 }).replace(/^s0-/, '');
+    const identity = data[datasetKey(p.config)];
+    const experimentId = experimentIdOf(p.config, identity);
     const extra: Record<string, string> = {};
     for (const axis of p.src.axes) if (!NAMED_KEYS.has(axis.key) && axis.values.length > 1) extra[axis.key] = p.point[axis.key];
     const arch = archName(p.config.hidden);
     const label = [p.config.dataset.name, arch, `n=${p.config.trainSize}`, ...Object.entries(extra).map(([k, v]) => `${k}=${v}`)].join(' ');
     for (let s = 0; s < seeds; s++) {
       const config: ExperimentConfig = { ...p.config, seed: p.config.seed + s };
-      const id = runId(config);
+      const id = runId(config, identity);
       if (seen.has(id)) continue;
       seen.add(id);
       if (!experiments.includes(experimentId)) experiments.push(experimentId);
       runs.push({
-        id, experimentId, configHash: configHash(config), config, seedIndex: s,
+        id, experimentId, configHash: configHash(config, identity), config, data: identity, seedIndex: s,
         dataset: config.dataset.name, arch, trainSize: config.trainSize, extra, label,
       });
     }
   }
-  return { name, files, seeds, runs, experiments };
+  return { name, files, seeds, runs, experiments, data };
+}
+
+/**
+ * The identity of every dataset the configs use, by datasetKey: from `opts.data` when given,
+ * else found and hashed now. Every missing dataset is named, one line each, before any run.
+ */
+function identifyAll(configs: ExperimentConfig[], opts: Pick<PlanOptions, 'identify' | 'data'>): Record<string, DataIdentity | null> {
+  const out: Record<string, DataIdentity | null> = {};
+  const problems: string[] = [];
+  for (const c of configs) {
+    const key = datasetKey(c);
+    if (key in out) continue;
+    if (opts.data) {
+      if (!(key in opts.data)) throw new UserError(`the stored plan has no data identity for ${c.dataset.name} (${key})`);
+      out[key] = opts.data[key];
+      continue;
+    }
+    try {
+      out[key] = opts.identify ? opts.identify(c.dataset) : null;
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      out[key] = null;
+      problems.push(err.message);
+    }
+  }
+  if (problems.length) throw new UserError(problems.join('\n'));
+  return out;
 }
 
 /** The dataset options that decide which pool a worker loads (its cache key). */
-export function datasetKey(config: ExperimentConfig): string {
+export function datasetKey(config: Pick<ExperimentConfig, 'dataset'>): string {
   const { name, path, pool, variant } = config.dataset;
   return canonicalJson({ name, path, pool, variant });
 }

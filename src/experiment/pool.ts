@@ -10,7 +10,7 @@ import type { ExperimentConfig } from '../config/schema.js';
 import type { RawDataset } from '../data/types.js';
 import { UserError } from '../errors.js';
 import { datasetKey, type RunSpec } from './plan.js';
-import { runExperiment, type MethodResult } from './run.js';
+import { runExperiment, type MethodResult, type RunResult } from './run.js';
 
 /** What a finished run keeps: enough to aggregate and report, no weights. */
 export interface RunRecord {
@@ -94,13 +94,15 @@ export function recordRun(config: ExperimentConfig, raw: RawDataset, onProgress?
       },
     },
   });
+  return recordOf(config, r);
+}
+
+/** What a run's result keeps in its record: the numbers, without parameters, split or order. */
+export function recordOf(config: ExperimentConfig, r: RunResult): RunRecord {
   const methods: RunRecord['methods'] = {};
   for (const m of config.methods) {
-    const x = r.methods[m];
-    methods[m] = { perTurn: x.perTurn, clean: x.clean, noisy: x.noisy, trainLoss: x.trainLoss };
-    if (x.perClass) methods[m].perClass = x.perClass;
-    if (x.balanced) methods[m].balanced = x.balanced;
-    if (x.noisyAt) methods[m].noisyAt = x.noisyAt;
+    const { initial: _i, final: _f, ...numbers } = r.methods[m];
+    methods[m] = numbers;
   }
   const record: RunRecord = {
     dataset: r.dataset, datasetDescription: r.datasetDescription, metric: r.metric, normalize: r.normalize, sizes: r.sizes,

@@ -14,6 +14,7 @@ import {
 import type { Dataset, RawDataset } from '../data/types.js';
 import { UserError } from '../errors.js';
 import { evaluate, evaluateNoisy, splitByClass, type Metric } from './evaluate.js';
+import { collapse, divergence } from './health.js';
 
 export interface RunEvents {
   /** Before training a method. */
@@ -169,10 +170,19 @@ export function runExperiment(config: ExperimentConfig, raw: RawDataset, opts: R
         result.perClass = { clean: scores.perClass, noisy: [] };
         result.balanced = { clean: scores.balanced!, noisy: NaN };
       }
+      if (!result.diverged) {
+        const why = divergence(result.trainLoss[turn], scores.value, model.params());
+        if (why) result.diverged = { turn: turn + 1, reason: why };
+      }
       events.onTurn?.(id, turn + 1, scores.value);
     }
     result.clean = result.perTurn[result.perTurn.length - 1];
-    if (opts.keepParams) result.final = model.params();
+    const final = model.params();
+    if (!result.diverged) {
+      const why = collapse(final, sizes, data, split.test);
+      if (why) result.collapsed = { reason: why };
+    }
+    if (opts.keepParams) result.final = final;
     results[id] = result;
   });
 
@@ -181,6 +191,7 @@ export function runExperiment(config: ExperimentConfig, raw: RawDataset, opts: R
   models.forEach((m, k) => {
     const r = results[m.id];
     r.noisy = noisy[k].value;
+    if (!r.diverged && !Number.isFinite(r.noisy)) r.diverged = { turn: config.turns, reason: `noisy test metric ${r.noisy}` };
     if (r.perClass && noisy[k].perClass) {
       r.perClass.noisy = noisy[k].perClass!;
       r.balanced!.noisy = noisy[k].balanced!;

@@ -6,7 +6,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { parseOverride, runId, validateExperiment } from '../config/load.js';
+import { parseOverride, validateExperiment } from '../config/load.js';
+import { runId } from '../config/identity.js';
 import { UserError } from '../errors.js';
 import { buildPlan } from './plan.js';
 import { runExperiment } from './run.js';
@@ -46,7 +47,7 @@ test('axes × seeds: the product in order (first axis slowest, seeds innermost) 
   for (const n of [50, 80]) {
     for (const fr of [0, 0.2, 0.4]) {
       for (const seed of [5, 6]) {
-        expected.push(runId(validateExperiment({ ...BASE, trainSize: n, labelNoise: { fraction: fr }, seed }, 'test')));
+        expected.push(runId(validateExperiment({ ...BASE, trainSize: n, labelNoise: { fraction: fr }, seed }, 'test'), null));
       }
     }
   }
@@ -123,4 +124,13 @@ test('sweep.json rebuilds the same plan; a plan that no longer matches is refuse
   const tampered = text.replace(/"configHash": "[0-9a-f]{6}/, '"configHash": "000000');
   assert.throws(() => parseSweepJson(tampered, 'x/sweep.json'), (e: Error) => e instanceof UserError && /^x\/sweep.json: its runs do not match/.test(e.message));
   assert.throws(() => parseSweepJson('{', 'y/sweep.json'), (e: Error) => e instanceof UserError && /^y\/sweep.json: malformed JSON/.test(e.message));
+});
+
+test('one override applier: compare and sweep plans resolve the same --set to the same configs', () => {
+  for (const set of ['dataset={name: california-housing}', 'lr=0.01', 'noise={sigma: 0.5}', 'hidden=[4]', 'labelNoise={fraction: 0.2, sigma: 0.1}']) {
+    const sets = [parseOverride(set)];
+    const viaCompare = buildPlan([file(SWEEP)], { seeds: 1, sets }).runs.map((r) => r.config);
+    const viaSweep = buildSweepPlan(file(SWEEP), { seeds: 1, sets }).plan.runs.map((r) => r.config);
+    assert.deepEqual(viaSweep, viaCompare, set);
+  }
 });

@@ -16,9 +16,10 @@
 // fixed slice of the same plan, whichever machine computes it.
 
 import { z } from 'zod';
-import { canonicalJson, describeZodError, isAxis, readConfigFile, type Override } from '../config/load.js';
+import { canonicalJson, describeZodError, readConfigFile, type Override } from '../config/load.js';
+import type { DataIdentity } from '../data/identity.js';
 import { UserError } from '../errors.js';
-import { applySets, GridFileSchema, planFromSources, readGridSource, type Axis, type GridSource, type Plan, type RunSpec } from './plan.js';
+import { applySets, GridFileSchema, planFromSources, readGridSource, type Axis, type GridSource, type Identify, type Plan, type RunSpec } from './plan.js';
 import type { RunRecord } from './pool.js';
 
 export const METRIC_KINDS = ['clean', 'noisy', 'balanced', 'balanced-noisy'] as const;
@@ -86,8 +87,8 @@ export function applySweepSets(src: SweepSource, sets: Override[]): SweepSource 
   for (const o of sets) {
     const key = o.path.join('.');
     const onEvalAxis = evalAxis?.key === key;
-    if (key in EVAL_ONLY_KEYS && (onEvalAxis || isAxis(o))) {
-      const values = (isAxis(o) ? o.text.split(',').map((t) => Number(t.trim())) : [Number(o.value)]);
+    if (key in EVAL_ONLY_KEYS && (onEvalAxis || o.values)) {
+      const values = (o.values ?? [o.value]).map(Number);
       if (values.some((v) => !Number.isFinite(v) || v < 0)) throw new UserError(`--set ${key}=${o.text}: expected non-negative numbers`);
       evalAxis = { key, values };
       if (src.axes.some((a) => a.key === key)) throw new UserError(`--set ${key}: '${key}' is both a grid axis and evaluation-only in ${src.file}`);
@@ -99,7 +100,7 @@ export function applySweepSets(src: SweepSource, sets: Override[]): SweepSource 
 }
 
 /** The training runs of a sweep: the evaluation axis goes into each run as noise.sigmas. */
-export function sweepPlan(source: SweepSource, seeds?: number): SweepPlan {
+export function sweepPlan(source: SweepSource, seeds?: number, data?: { identify?: Identify; data?: Record<string, DataIdentity | null> }): SweepPlan {
   let base = source.base;
   if (source.evalAxis) {
     if (source.axes.some((a) => a.key === source.evalAxis!.key)) {
@@ -111,13 +112,13 @@ export function sweepPlan(source: SweepSource, seeds?: number): SweepPlan {
     if (typeof node !== 'object' || Array.isArray(node)) throw new UserError(`config ${source.file}: base.${section} is not a section`);
     base[section] = { ...node, [key]: source.evalAxis.values };
   }
-  const plan = planFromSources([{ ...source, base }], [source.file], { seeds });
+  const plan = planFromSources([{ ...source, base }], [source.file], { seeds, ...data });
   return { source, plan, evalAxis: source.evalAxis, metrics: source.metrics };
 }
 
-export function buildSweepPlan(file: string, opts: { sets?: Override[]; seeds?: number } = {}): SweepPlan {
+export function buildSweepPlan(file: string, opts: { sets?: Override[]; seeds?: number; identify?: Identify } = {}): SweepPlan {
   const source = applySweepSets(readSweepSource(file), opts.sets ?? []);
-  return sweepPlan(source, opts.seeds ?? source.seeds);
+  return sweepPlan(source, opts.seeds ?? source.seeds, { identify: opts.identify });
 }
 
 export interface Shard {
@@ -144,7 +145,7 @@ export function sweptAxes(sp: SweepPlan): Axis[] {
   return axes;
 }
 
-export const SWEEP_FORMAT = 'dwgd-sweep/1';
+export const SWEEP_FORMAT = 'dwgd-sweep/2';
 
 /** sweep.json: what `dwgd report` rebuilds the plan from, and the run ids it must find. */
 export function sweepJson(sp: SweepPlan): string {
@@ -153,13 +154,14 @@ export function sweepJson(sp: SweepPlan): string {
     format: SWEEP_FORMAT,
     source: { file, name, description: description ?? null, base, axes, evalAxis, metrics },
     seeds: sp.plan.seeds,
+    data: sp.plan.data,
     runs: sp.plan.runs.map((r) => ({ id: r.id, configHash: r.configHash })),
   }, null, 1) + '\n';
 }
 
 export function parseSweepJson(text: string, where: string): SweepPlan {
   let data: {
-    format?: string; seeds?: number; runs?: { id: string; configHash: string }[];
+    format?: string; seeds?: number; runs?: { id: string; configHash: string }[]; data?: Record<string, DataIdentity | null>;
     source?: Omit<SweepSource, 'description' | 'seeds'> & { description: string | null };
   };
   try {
@@ -167,14 +169,14 @@ export function parseSweepJson(text: string, where: string): SweepPlan {
   } catch (e) {
     throw new UserError(`${where}: malformed JSON: ${(e as Error).message.split('\n')[0]}`);
   }
-  if (data.format !== SWEEP_FORMAT || !data.source || !Array.isArray(data.runs) || typeof data.seeds !== 'number') {
+  if (data.format !== SWEEP_FORMAT || !data.source || !Array.isArray(data.runs) || typeof data.seeds !== 'number' || !data.data) {
     throw new UserError(`${where}: not a ${SWEEP_FORMAT} file`);
   }
   const s = data.source;
   const source: SweepSource = {
     file: s.file, name: s.name, description: s.description ?? undefined, base: s.base, axes: s.axes, evalAxis: s.evalAxis, metrics: s.metrics,
   };
-  const sp = sweepPlan(source, data.seeds);
+  const sp = sweepPlan(source, data.seeds, { data: data.data });
   const want = canonicalJson(data.runs);
   const got = canonicalJson(sp.plan.runs.map((r) => ({ id: r.id, configHash: r.configHash })));
   if (want !== got) throw new UserError(`${where}: its runs do not match the plan this dwgd builds from it (written by another version?)`);

@@ -113,7 +113,7 @@ export function sweepData(sp: SweepPlan, trained: Map<string, RunRecord>): Sweep
       }
     }
   }
-  const vplan: Plan = { name: sp.plan.name, files: sp.plan.files, seeds: sp.plan.seeds, runs, experiments };
+  const vplan: Plan = { name: sp.plan.name, files: sp.plan.files, seeds: sp.plan.seeds, runs, experiments, data: sp.plan.data };
   const main = aggregate(vplan, records);
   const balanced = grouped ? aggregate(vplan, balancedRecords) : null;
   return { sp, vplan, records, points, main, balanced, classification };

@@ -1,0 +1,35 @@
+// What determines a run's numbers, defined once: the resolved config without the keys that
+// only name, describe or locate things, plus the identity of the data files. The run id, the
+// config hash stored with every run, and --resume all derive from it.
+
+import { createHash } from 'node:crypto';
+import type { DataIdentity } from '../data/identity.js';
+import { canonicalJson } from './load.js';
+import type { ExperimentConfig } from './schema.js';
+
+/** The config without its name, description, data location, download permission and weight saving. */
+export function numbersConfig(config: ExperimentConfig): unknown {
+  const { name: _n, description: _d, saveWeights: _s, ...rest } = config;
+  const { path: _p, download: _dl, ...dataset } = rest.dataset;
+  return { ...rest, dataset };
+}
+
+/** The content hashes of the data files, in the adapter's order; null when not known (injected test loaders). */
+function dataPart(data: DataIdentity | null): string[] | null {
+  return data ? data.files.map((f) => f.sha256) : null;
+}
+
+/** Full sha-256 of what determines the numbers. */
+export function configHash(config: ExperimentConfig, data: DataIdentity | null): string {
+  return createHash('sha256').update(canonicalJson({ config: numbersConfig(config), data: dataPart(data) })).digest('hex');
+}
+
+/** `s<seed>-<10 hex>`: the same experiment on the same data always gets the same id. */
+export function runId(config: ExperimentConfig, data: DataIdentity | null): string {
+  return `s${config.seed}-${configHash(config, data).slice(0, 10)}`;
+}
+
+/** The id shared by the runs that differ only in seed. */
+export function experimentId(config: ExperimentConfig, data: DataIdentity | null): string {
+  return configHash({ ...config, seed: 0 }, data).slice(0, 10);
+}
