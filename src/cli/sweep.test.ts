@@ -44,7 +44,7 @@ function flags(file: string, out: string, extra: Partial<SweepFlags> = {}): Swee
   return { config: file, set: [], sbatch: [], dryRun: false, resume: false, json: false, quiet: true, out, workers: '0', loaderUrl: LOADER, ...extra };
 }
 
-/** Every derived file of a sweep folder (not runs/, whose timing.json holds wall times): path → bytes. */
+/** Every derived file of a sweep folder (not runs/, whose provenance.json holds wall times): path → bytes. */
 function finalFiles(outDir: string): Map<string, Buffer> {
   const files = new Map<string, Buffer>();
   for (const name of readdirSync(outDir).sort()) {
