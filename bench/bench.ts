@@ -8,7 +8,7 @@
 //   [--engine reference|fast] [--repeats N] [--seconds S]
 
 import { cpus, loadavg } from 'node:os';
-import { ENGINE_NAMES, createModel, type EngineName } from '../src/core/engine.js';
+import { ENGINE_NAMES, createModel, type EngineName } from '../src/core/model-factory.js';
 import type { Trainable } from '../src/core/model.js';
 import { Network } from '../src/core/network.js';
 import { Rng } from '../src/core/rng.js';

@@ -2,9 +2,12 @@
 // has is a key here; the paper's values are the defaults where a default makes sense.
 
 import { z } from 'zod';
+import { DEFAULT_ENGINE, ENGINE_NAMES } from '../core/model-factory.js';
 import { ruleFor } from '../core/rules/index.js';
+import { DATASET_SPECS } from '../data/index.js';
 
-export const DATASET_NAMES = ['mnist', 'fashion-mnist', 'cifar-10', 'california-housing', 'wine-quality'] as const;
+/** The registered datasets (src/data/index.ts), in the order of the paper's tables. */
+export const DATASET_NAMES = DATASET_SPECS.map((s) => s.name) as [string, ...string[]];
 export const PAPER_METHODS = ['dwm', 'dwm-stable', 'sgd', 'l2-0.01', 'l2-0.1'];
 
 const methodId = z.string().superRefine((id, ctx) => {
@@ -84,8 +87,11 @@ export const ExperimentSchema = z.strictObject({
     /** Regression sets: the target is cut into this many equal-count bins, which play the classes (default 10). */
     bins: z.number().int().min(2).max(1000).optional(),
   }).optional(),
-  /** Numeric engine: `fast` (WebAssembly SIMD, float64, = `reference` to ~1e-10), `reference` (plain TypeScript), `fast32` (float32 layer 0). */
-  engine: z.enum(['reference', 'fast', 'fast32']).default('fast'),
+  /**
+   * Numeric engine (src/core/model-factory.ts): `fast` (WebAssembly SIMD, float64, within 1e-5
+   * relative of `reference` per weight), `reference` (plain TypeScript), `fast32` (float32 layer 0).
+   */
+  engine: z.enum(ENGINE_NAMES).default(DEFAULT_ENGINE),
 });
 
 export type ExperimentConfig = z.output<typeof ExperimentSchema>;

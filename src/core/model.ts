@@ -2,12 +2,15 @@
 // of PAPER.md §7 (one sample: forward, δ for every layer, then every layer's update).
 
 import { argmax } from './loss.js';
+import type { EngineName } from './model-factory.js';
 import type { Network } from './network.js';
 import type { LayerParams, LearningRule } from './rules/rule.js';
 
 /** What the protocol needs of a trained model; the reference Model and faster engines implement it. */
 export interface Trainable {
   readonly id: string;
+  /** The engine this model runs on (a rule without a fast kernel runs on `reference`). */
+  readonly engine: EngineName;
   step(x: Float32Array, index: number, target: number, lr: number): number;
   score(x: Float32Array, indices: Int32Array, count: number, y: Float32Array, metric: 'accuracy' | 'mse'): number;
   params(): LayerParams[];
@@ -15,6 +18,7 @@ export interface Trainable {
 
 export class Model implements Trainable {
   readonly id: string;
+  readonly engine = 'reference';
   readonly net: Network;
   private readonly rule: LearningRule<unknown>;
   private readonly state: unknown;

@@ -3,7 +3,7 @@
 // package dataset-fashion-mnist installs the .gz files under /usr/share/datasets/fashion-mnist/
 // (recompressed: same images, other bytes than the published .gz).
 
-import { IDX_FILES, idxImageDataset, pickPool, type IdxPool, type ImageOptions } from './mnist.js';
+import { IDX_FILES, idxImageDataset, pickPool, type IdxPool, type ImageOptions } from './idx-images.js';
 import { locate, type Located } from './sources.js';
 import { fetchCommand, type CanonicalFile, type DatasetOptions, type DatasetSpec } from './spec.js';
 import type { RawDataset } from './types.js';

@@ -4,28 +4,12 @@
 // The paper's pool is the old TensorFlow loader's training split:
 // canonical training images 5,000 … 59,999 in file order, pixel / 255 (PAPER.md §6).
 
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { DataError, UserError } from '../errors.js';
-import { parseIdx } from './formats/idx.js';
+import { IDX_FILES, idxImageDataset, pickPool, type IdxPool, type ImageOptions } from './idx-images.js';
 import { locate, type Located } from './sources.js';
 import { fetchCommand, type CanonicalFile, type DatasetOptions, type DatasetSpec } from './spec.js';
 import type { RawDataset } from './types.js';
-
-export interface ImageOptions {
-  path?: string;
-  /** `paper`: training images 5,000–59,999; `train`: all 60,000 training images; `test`: the 10,000 test images. */
-  pool?: string | string[];
-}
-
-/** A pool of an idx image set: which files, which rows (`to` undefined: to the end), in words. */
-export interface IdxPool {
-  split: 'train' | 'test';
-  from: number;
-  to?: number;
-  text: string;
-}
 
 export const MNIST_POOLS: Record<string, IdxPool> = {
   paper: { split: 'train', from: 5000, to: 60000, text: 'training images 5,000–59,999 (the paper\'s split)' },
@@ -42,18 +26,6 @@ function mnistPackageDir(): string[] {
   }
 }
 
-/** The idx file names of MNIST and Fashion-MNIST, each plain or gzip-compressed (as published). */
-export const IDX_FILES = {
-  train: [
-    ['train-images-idx3-ubyte', 'train-images-idx3-ubyte.gz', 'train-images.idx3-ubyte'],
-    ['train-labels-idx1-ubyte', 'train-labels-idx1-ubyte.gz', 'train-labels.idx1-ubyte'],
-  ],
-  test: [
-    ['t10k-images-idx3-ubyte', 't10k-images-idx3-ubyte.gz', 't10k-images.idx3-ubyte'],
-    ['t10k-labels-idx1-ubyte', 't10k-labels-idx1-ubyte.gz', 't10k-labels.idx1-ubyte'],
-  ],
-};
-
 /**
  * The canonical files (LeCun, Cortes & Burges). yann.lecun.com no longer serves them
  * reliably; these are the byte-identical copies torchvision and TensorFlow download.
@@ -65,51 +37,6 @@ export const MNIST_CANONICAL: CanonicalFile[] = [
   { name: 't10k-images-idx3-ubyte.gz', size: 1_648_877, sha256: '8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6' },
   { name: 't10k-labels-idx1-ubyte.gz', size: 4_542, sha256: 'f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6' },
 ].map((f) => ({ ...f, urls: MNIST_MIRRORS.map((base) => base + f.name) }));
-
-/** Reads an idx image file and its label file into a pool of rows from..to (exclusive). */
-export function readIdxImagePool(
-  name: string, imagesPath: string, labelsPath: string, from: number, to: number | undefined,
-): { x: Float32Array; y: Float32Array; size: number; nInputs: number } {
-  const images = parseIdx(readFileSync(imagesPath), imagesPath, 3);
-  const labels = parseIdx(readFileSync(labelsPath), labelsPath, 1);
-  const [count, rows, cols] = images.dims;
-  if (labels.dims[0] !== count) {
-    throw new DataError(labelsPath, `has ${labels.dims[0]} labels but ${imagesPath} has ${count} images`);
-  }
-  const end = to ?? count;
-  if (from < 0 || end > count || from >= end) {
-    throw new UserError(`${name}: pool ${from}…${end - 1} is outside the ${count} images of ${imagesPath}`);
-  }
-  const nInputs = rows * cols;
-  const size = end - from;
-  const x = new Float32Array(size * nInputs);
-  const src = images.data.subarray(from * nInputs, end * nInputs);
-  for (let i = 0; i < src.length; i++) x[i] = src[i] / 255;
-  const y = new Float32Array(size);
-  for (let i = 0; i < size; i++) {
-    const label = labels.data[from + i];
-    if (label > 9) throw new DataError(labelsPath, `label ${label} at record ${from + i} is not a digit 0–9`);
-    y[i] = label;
-  }
-  return { x, y, size, nInputs };
-}
-
-/** The named pool of `pools` (default `paper`), or one line saying which names there are. */
-export function pickPool(dataset: string, pools: Record<string, IdxPool>, opts: { pool?: string | string[] }): IdxPool {
-  const name = opts.pool ?? 'paper';
-  const pool = typeof name === 'string' ? pools[name] : undefined;
-  if (!pool) throw new UserError(`dataset.pool: ${dataset} takes one of ${Object.keys(pools).join(', ')}, got ${JSON.stringify(opts.pool)}`);
-  return pool;
-}
-
-/** An idx image set's pool (pixel / 255) read from the located image and label files. */
-export function idxImageDataset(name: string, found: Located, pool: IdxPool): RawDataset {
-  const { x, y, size, nInputs } = readIdxImagePool(name, found.paths[0], found.paths[1], pool.from, pool.to);
-  return {
-    name, kind: 'image', task: 'classification', size, nInputs, nOutputs: 10, x, y,
-    origin: found.origin, description: pool.text,
-  };
-}
 
 function mnistPool(opts: { pool?: string | string[] }): IdxPool {
   return pickPool('mnist', MNIST_POOLS, opts);

@@ -2,7 +2,7 @@
 // every method side by side from it on the same sample order, evaluate after every turn,
 // then evaluate once more on noisy inputs. It reports through callbacks and writes nothing.
 
-import { createModel } from '../core/engine.js';
+import { createModel } from '../core/model-factory.js';
 import type { Trainable } from '../core/model.js';
 import { Network } from '../core/network.js';
 import { Rng } from '../core/rng.js';

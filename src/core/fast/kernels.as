@@ -23,7 +23,8 @@ type L0 = f64;
 const LB: usize = sizeof<L0>(); // bytes per layer-0 lane
 const BL: usize = 64 / LB; // layer-0 lanes per 64-byte block
 
-// Method codes (fast/engine.ts mirrors them).
+// Method codes: the `method` argument of init(). kernel-methods.ts mirrors them for the rules'
+// `kernel` fields; a test checks that the two agree.
 const SGD: i32 = 0;
 const L2: i32 = 1;
 const WD: i32 = 2;
@@ -81,9 +82,13 @@ function fld(l: i32, f: usize): usize {
   return <usize>load<i32>(table + <usize>l * ROW + f);
 }
 
-/** Zeroed memory aligned to a 64-byte cache line, so an 8-lane f64 block is one line. */
+/** Bytes per layer-0 lane: 8 in the `fast` module, 4 in `fast32`. */
 export function layer0Bytes(): i32 { return <i32>LB; }
 
+/**
+ * Zeroed memory aligned to a 64-byte cache line, so an 8-lane f64 block is one line. Called
+ * only from begin() and init(): after them the memory never grows.
+ */
 function alloc(bytes: usize): usize {
   const raw = heap.alloc(((bytes + 63) & ~63) + 64);
   const p = (raw + 63) & ~63;

@@ -2,6 +2,7 @@
 // starting at 1; the pull is r = η·min(0.1·|δ_j|/A_j, 1) on the side the sign of δ_j picks.
 // After the weight update, A_j ← (1 − η)A_j + η|δ_j| for every neuron with δ_j ≠ 0.
 
+import { KERNEL_METHOD } from '../fast/kernel-methods.js';
 import { biasStep, dualRowPull } from '../kernels.js';
 import { dualParams, initDual, type DualState } from './dwm.js';
 import type { LearningRule } from './rule.js';
@@ -36,4 +37,5 @@ export const dwmStable: LearningRule<StableState> = {
     }
   },
   params: dualParams,
+  kernel: { method: KERNEL_METHOD.dwmStable, lambda: 0 },
 };

@@ -3,6 +3,7 @@
 //   r1 = η·max(−δ_j, 0) pulls W1[j,:] toward the input, r2 = η·max(δ_j, 0) pulls W2[j,:];
 //   b_j ← b_j − η δ_j. No clamp: η|δ| > 1 overshoots, as in the paper.
 
+import { KERNEL_METHOD } from '../fast/kernel-methods.js';
 import { biasStep, dualRowPull } from '../kernels.js';
 import type { Network } from '../network.js';
 import type { LayerParams, LearningRule } from './rule.js';
@@ -50,4 +51,5 @@ export const dwm: LearningRule<DualState> = {
     }
   },
   params: dualParams,
+  kernel: { method: KERNEL_METHOD.dwm, lambda: 0 },
 };

@@ -1,5 +1,8 @@
-// The registry of learning rules: a method id from a config → its rule.
-// Adding a rule is one file in this folder and one line here.
+// The registry of learning rules: a method id from a config → its rule. Adding a rule is one
+// file in this folder and one entry in RULES; it then runs on the reference engine. To run it
+// on the fast engine too, it also needs an update kernel in src/core/fast/kernels.as and a
+// `kernel` field naming it (see rule.ts); without one the model factory falls back to the
+// reference engine and says so.
 
 import { dwm } from './dwm.js';
 import { dwmStable } from './dwm-stable.js';
@@ -8,28 +11,34 @@ import type { LearningRule } from './rule.js';
 import { sgd } from './sgd.js';
 import { weightDecay } from './weight-decay.js';
 
-export type { LayerParams, LearningRule } from './rule.js';
+export type { KernelForm, LayerParams, LearningRule } from './rule.js';
 
-/** Parameterised rules take λ from the id's suffix: `l2-0.01`, `weight-decay-0.0001`. */
-const withLambda: Record<string, (lambda: number) => LearningRule<any>> = {
-  l2,
-  'weight-decay': weightDecay,
-};
-const plain: Record<string, LearningRule<any>> = { sgd, dwm, 'dwm-stable': dwmStable };
+/** A rule by name, or a family of rules that takes λ from the id's suffix (`l2-0.01`). */
+type Entry = { name: string; rule: LearningRule<any> } | { name: string; withLambda: (lambda: number) => LearningRule<any> };
 
-export const METHOD_FORMS = ['sgd', 'dwm', 'dwm-stable', 'l2-<λ>', 'weight-decay-<λ>'] as const;
+const RULES: readonly Entry[] = [
+  { name: 'sgd', rule: sgd },
+  { name: 'dwm', rule: dwm },
+  { name: 'dwm-stable', rule: dwmStable },
+  { name: 'l2', withLambda: l2 },
+  { name: 'weight-decay', withLambda: weightDecay },
+];
+
+/** The accepted method ids, as shown in messages and help: `sgd`, …, `l2-<λ>`. */
+export const METHOD_FORMS: readonly string[] = RULES.map((e) => ('rule' in e ? e.name : `${e.name}-<λ>`));
 
 /** The rule for a method id, or an explanation of why the id is not one. */
 export function ruleFor(id: string): LearningRule<any> | { error: string } {
-  if (plain[id]) return plain[id];
-  for (const [prefix, make] of Object.entries(withLambda)) {
-    if (id.startsWith(prefix + '-')) {
-      const text = id.slice(prefix.length + 1);
+  for (const entry of RULES) {
+    if ('rule' in entry) {
+      if (id === entry.name) return entry.rule;
+    } else if (id.startsWith(entry.name + '-')) {
+      const text = id.slice(entry.name.length + 1);
       const lambda = Number(text);
       if (text === '' || !Number.isFinite(lambda) || lambda < 0) {
-        return { error: `${prefix} needs a non-negative number after '${prefix}-', got '${text}'` };
+        return { error: `${entry.name} needs a non-negative number after '${entry.name}-', got '${text}'` };
       }
-      return make(lambda);
+      return entry.withLambda(lambda);
     }
   }
   return { error: `unknown method '${id}' (expected one of ${METHOD_FORMS.join(', ')})` };

@@ -1,6 +1,7 @@
 // SGD on loss + λ Σ_l ‖W_l‖_F, the un-squared Frobenius norm, biases excluded (PAPER.md §4).
 // Its gradient is λ W_l / ‖W_l‖_F, taken at the weights before the step.
 
+import { KERNEL_METHOD } from '../fast/kernel-methods.js';
 import { frobenius, scale } from '../kernels.js';
 import type { Network } from '../network.js';
 import { plainParams, type LearningRule } from './rule.js';
@@ -21,5 +22,6 @@ export function l2(lambda: number): LearningRule<null> {
       sgdStep(net, lr);
     },
     params: (net) => plainParams(net),
+    kernel: { method: KERNEL_METHOD.l2, lambda },
   };
 }

@@ -1,7 +1,9 @@
-// The one small interface every learning rule implements (optax-style: explicit state).
-// A rule reads the layer inputs (net.acts) and δ (net.deltas) that forward() and backward()
-// left in the network, and updates the network's parameters in place.
+// The one small interface every learning rule implements. As in optax the state is explicit
+// (init makes it, update takes it), but unlike optax update returns nothing: it reads the layer
+// inputs (net.acts) and δ (net.deltas) that forward() and backward() left in the network and
+// changes the network's parameters and the state in place, so a step allocates nothing.
 
+import type { KernelMethod } from '../fast/kernel-methods.js';
 import type { Network } from '../network.js';
 
 /** Parameters of one layer as saved for replay: W1/W2 for dual-weight rules, W and b always. */
@@ -21,6 +23,17 @@ export interface LearningRule<S> {
   update(net: Network, state: S, lr: number): void;
   /** Copies of the current parameters, for saving. */
   params(net: Network, state: S): LayerParams[];
+  /**
+   * The same update as a kernel of the fast engine (src/core/fast/kernels.as), with its λ;
+   * absent when there is none, and the rule then runs on the reference engine.
+   */
+  readonly kernel?: KernelForm;
+}
+
+/** A rule's form in the fast engine: which compiled update kernel, and its λ (0 if none). */
+export interface KernelForm {
+  method: KernelMethod;
+  lambda: number;
 }
 
 /** Copies of W and b of every layer. */

@@ -1,5 +1,6 @@
 // Plain stochastic gradient descent on W and b (PAPER.md §4): W ← W − η δ aᵀ, b ← b − η δ.
 
+import { KERNEL_METHOD } from '../fast/kernel-methods.js';
 import { biasStep, outerUpdateSparse } from '../kernels.js';
 import type { Network } from '../network.js';
 import { plainParams, type LearningRule } from './rule.js';
@@ -18,4 +19,5 @@ export const sgd: LearningRule<null> = {
   init: () => null,
   update: (net, _state, lr) => sgdStep(net, lr),
   params: (net) => plainParams(net),
+  kernel: { method: KERNEL_METHOD.sgd, lambda: 0 },
 };

@@ -1,6 +1,7 @@
 // Ordinary squared L2 ("weight decay"), an extra beyond the paper: SGD on
 // loss + (λ/2) Σ_l ‖W_l‖_F², gradient λ W_l, biases excluded. Not the paper's `l2`.
 
+import { KERNEL_METHOD } from '../fast/kernel-methods.js';
 import { scale } from '../kernels.js';
 import type { Network } from '../network.js';
 import { plainParams, type LearningRule } from './rule.js';
@@ -17,5 +18,6 @@ export function weightDecay(lambda: number): LearningRule<null> {
       sgdStep(net, lr);
     },
     params: (net) => plainParams(net),
+    kernel: { method: KERNEL_METHOD.weightDecay, lambda },
   };
 }

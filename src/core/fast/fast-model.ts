@@ -1,11 +1,12 @@
 // The fast engine: one WebAssembly instance (SIMD kernels compiled from kernels.as) per
 // model. Same algebra as the reference path (src/core/model.ts + rules), different layout:
 // see kernels.as. This file moves weights in and out of the instance and implements the
-// Trainable interface the protocol uses.
+// Trainable interface the protocol uses. Which kernel runs is the rule's `kernel` field.
 
 import type { Trainable } from '../model.js';
 import type { Network } from '../network.js';
 import type { LayerParams, LearningRule } from '../rules/rule.js';
+import { isDualKernel } from './kernel-methods.js';
 import { KERNELS32_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernels-wasm.js';
 
 // The few WebAssembly JS-API types used here (the ES2022 lib this project compiles with has none).
@@ -15,9 +16,6 @@ declare const WebAssembly: {
   Module: new (bytes: Uint8Array) => WasmModule;
   Instance: new (module: WasmModule, imports: Record<string, Record<string, unknown>>) => { readonly exports: unknown };
 };
-
-/** Method codes as in kernels.as. */
-const METHOD_CODE = { sgd: 0, l2: 1, 'weight-decay': 2, dwm: 3, 'dwm-stable': 4 } as const;
 
 /** Rows copied into the instance per evaluation block. */
 const EVAL_ROWS = 256;
@@ -57,18 +55,6 @@ function wasmModule(precision: Layer0Precision): WasmModule {
   return m;
 }
 
-/** Method code and λ of a rule id (`sgd`, `dwm`, `dwm-stable`, `l2-<λ>`, `weight-decay-<λ>`), or null. */
-export function methodOf(id: string): { code: number; lambda: number } | null {
-  if (id === 'sgd' || id === 'dwm' || id === 'dwm-stable') return { code: METHOD_CODE[id], lambda: 0 };
-  for (const prefix of ['l2', 'weight-decay'] as const) {
-    if (id.startsWith(prefix + '-')) {
-      const lambda = Number(id.slice(prefix.length + 1));
-      if (Number.isFinite(lambda) && lambda >= 0) return { code: METHOD_CODE[prefix], lambda };
-    }
-  }
-  return null;
-}
-
 // Layer-table fields (byte offsets, as in kernels.as).
 const F = { nIn: 0, nOut: 4, P: 8, nInP: 12, W: 16, W1: 20, W2: 24, b: 28, s1: 44, s2: 48 } as const;
 const ROW = 80;
@@ -84,39 +70,49 @@ export interface FastOptions {
 
 export class FastModel implements Trainable {
   readonly id: string;
+  readonly engine: 'fast' | 'fast32';
   private readonly ex: Exports;
   private readonly sizes: number[];
   private readonly dual: boolean;
   private readonly nIn: number;
   private readonly layer0Bytes: number;
+  /** Views over the instance's memory, renewed after it grows (see bindViews). */
   private input!: Float32Array;
-  /** Layer-0 weights changed since evalW was last materialised. */
-  private evalStale = true;
   private rows!: Float32Array;
   private rowsY!: Float32Array;
+  /** Layer-0 weights changed since evalW was last materialised. */
+  private evalStale = true;
 
   constructor(id: string, initial: Network, rule: LearningRule<any>, opts: FastOptions = {}) {
-    const m = methodOf(rule.id);
-    if (!m) throw new Error(`fast engine: no kernel for method '${rule.id}'`);
+    const kernel = rule.kernel;
+    if (!kernel) throw new Error(`fast engine: no kernel for method '${rule.id}'`);
     this.id = id;
     this.sizes = [...initial.sizes];
     this.nIn = initial.nInputs;
-    this.dual = m.code === METHOD_CODE.dwm || m.code === METHOD_CODE['dwm-stable'];
+    this.dual = isDualKernel(kernel.method);
     const module = opts.wasm ? new WebAssembly.Module(opts.wasm) : wasmModule(opts.precision ?? 64);
     const instance = new WebAssembly.Instance(module, {
       env: { abort: () => { throw new Error('fast engine: wasm abort'); } },
     });
     this.ex = instance.exports as unknown as Exports;
     this.layer0Bytes = this.ex.layer0Bytes();
+    this.engine = this.layer0Bytes === 4 ? 'fast32' : 'fast';
     const L = initial.layers.length;
     this.ex.begin(L);
     for (let l = 0; l < L; l++) this.ex.setLayer(l, initial.layers[l].nIn, initial.layers[l].nOut);
-    this.ex.init(m.code, initial.loss === 'mse' ? 1 : 0, m.lambda, opts.renormBelow ?? DEFAULT_RENORM_BELOW, EVAL_ROWS);
-    this.bindViews();
+    this.ex.init(kernel.method, initial.loss === 'mse' ? 1 : 0, kernel.lambda, opts.renormBelow ?? DEFAULT_RENORM_BELOW, EVAL_ROWS);
     this.writeInitial(initial);
     this.ex.ready();
+    this.bindViews();
   }
 
+  /**
+   * Makes the long-lived views over the instance's current memory. Growing a WebAssembly memory
+   * replaces its buffer and detaches the old one (its views then have length 0), so step() and
+   * score() call this again when they find a view detached. The kernels allocate only in
+   * init(), but a write must never go to a stale view whatever grows the memory. Views made per
+   * call (field, f64, lanes0) read the current buffer anyway.
+   */
   private bindViews(): void {
     const buf = this.ex.memory.buffer;
     this.input = new Float32Array(buf, this.ex.inputPtr(), this.nIn);
@@ -160,6 +156,7 @@ export class FastModel implements Trainable {
 
   step(x: Float32Array, index: number, target: number, lr: number): number {
     const base = index * this.nIn;
+    if (this.input.length === 0) this.bindViews();
     this.input.set(x.subarray(base, base + this.nIn));
     this.evalStale = true;
     return this.ex.step(target, lr);
@@ -172,6 +169,7 @@ export class FastModel implements Trainable {
       this.ex.prepareEval();
       this.evalStale = false;
     }
+    if (this.rows.length === 0) this.bindViews();
     let total = 0;
     for (let start = 0; start < count; start += EVAL_ROWS) {
       const m = Math.min(EVAL_ROWS, count - start);

@@ -14,13 +14,14 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { loadMnist } from '../../data/mnist.js';
 import { drawSplit } from '../../data/prepare.js';
-import { createModel, type EngineName } from '../engine.js';
+import { createModel, type EngineName } from '../model-factory.js';
 import { Model, type Trainable } from '../model.js';
 import { Network } from '../network.js';
 import { Rng } from '../rng.js';
 import { ruleFor } from '../rules/index.js';
 import type { LayerParams } from '../rules/rule.js';
-import { FastModel, type FastOptions } from './engine.js';
+import { FastModel, type FastOptions } from './fast-model.js';
+import { KERNEL_METHOD } from './kernel-methods.js';
 import { KERNELS_SOURCE_SHA256 } from './kernels-wasm.js';
 
 const REL = 1e-5;
@@ -229,11 +230,62 @@ test('the fast engine is deterministic: same start and order give bit-identical 
   }
 });
 
+// dist/src/core/fast/fast-model.test.js → src/core/fast/kernels.as
+const KERNELS_AS = new URL('../../../../src/core/fast/kernels.as', import.meta.url);
+
 test('the embedded wasm module was built from the current kernels.as', () => {
-  // dist/src/core/fast/engine.test.js → src/core/fast/kernels.as
-  const source = readFileSync(new URL('../../../../src/core/fast/kernels.as', import.meta.url));
-  const sha = createHash('sha256').update(source).digest('hex');
+  const sha = createHash('sha256').update(readFileSync(KERNELS_AS)).digest('hex');
   assert.equal(KERNELS_SOURCE_SHA256, sha, 'kernels.as changed since the last `npm run build:wasm`');
+});
+
+test('the method codes the rules name are the ones kernels.as dispatches on', () => {
+  const source = readFileSync(KERNELS_AS, 'utf8');
+  const names: Record<keyof typeof KERNEL_METHOD, string> = { sgd: 'SGD', l2: 'L2', weightDecay: 'WD', dwm: 'DWM', dwmStable: 'DWM_STABLE' };
+  for (const [key, constant] of Object.entries(names)) {
+    const m = source.match(new RegExp(`^const ${constant}: i32 = (\\d+);$`, 'm'));
+    assert.ok(m, `kernels.as declares no ${constant}`);
+    assert.equal(Number(m[1]), KERNEL_METHOD[key as keyof typeof KERNEL_METHOD], `${key} is ${constant}`);
+  }
+});
+
+test('growing the wasm memory after construction does not lose writes (views are re-bound)', () => {
+  // Two models from one start on one order; b's memory grows before training, in the middle
+  // and before scoring. Growth detaches the old buffer, so a view kept from before would make
+  // the writes of step() and score() miss the instance.
+  const rng = new Rng(31, 'data');
+  const n = 64;
+  const nIn = 40;
+  const x = new Float32Array(n * nIn);
+  const y = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < nIn; k++) x[i * nIn + k] = rng.uniform() < 0.5 ? 0 : rng.uniform();
+    y[i] = rng.int(10);
+  }
+  const net = new Network([nIn, 12, 10], 'softmax-ce');
+  net.initHeNormal(new Rng(31, 'init'));
+  const all = Int32Array.from({ length: n }, (_, i) => i);
+  const ord = order(all, 400, 31);
+  for (const method of ['dwm', 'sgd']) {
+    const a = new FastModel(method, net, rule(method));
+    const b = new FastModel(method, net, rule(method));
+    const memory = (b as unknown as { ex: { memory: { buffer: ArrayBuffer; grow(pages: number): number } } }).ex.memory;
+    const grow = () => {
+      const before = memory.buffer;
+      memory.grow(1);
+      assert.notEqual(memory.buffer, before, 'the memory did grow');
+    };
+    grow();
+    train(a, x, y, ord.subarray(0, 200), 0.01);
+    train(b, x, y, ord.subarray(0, 200), 0.01);
+    grow();
+    train(a, x, y, ord.subarray(200), 0.01);
+    train(b, x, y, ord.subarray(200), 0.01);
+    grow();
+    assert.equal(b.score(x, all, n, y, 'accuracy'), a.score(x, all, n, y, 'accuracy'));
+    // The weights moved from the start, and b's moved exactly as a's.
+    assert.notDeepEqual(a.params()[0].W, net.layers[0].W);
+    assert.deepEqual(b.params(), a.params());
+  }
 });
 
 // fast32 keeps layer 0 in float32, so it is held to float32's precision, not to the 1e-5

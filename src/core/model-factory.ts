@@ -1,0 +1,36 @@
+// Where the protocol gets its models. The reference engine is the plain Model (the
+// straightforward implementation, kept as the reference); the fast engine runs the same
+// algebra in WebAssembly SIMD kernels (src/core/fast), all in float64, and agrees with the
+// reference to within 1e-5 relative per weight over 10,000 steps (fast-model.test.ts). fast32
+// is the same kernels with float32 layer-0 weights: faster, within 1e-5 of each matrix's
+// largest weight over 1,000 steps, but plain dwm can drift much further over longer runs (see
+// the fast32 test), so it is opt-in. All implement Trainable.
+
+import { FastModel } from './fast/fast-model.js';
+import { Model, type Trainable } from './model.js';
+import type { Network } from './network.js';
+import type { LearningRule } from './rules/rule.js';
+
+export const ENGINE_NAMES = ['reference', 'fast', 'fast32'] as const;
+export type EngineName = (typeof ENGINE_NAMES)[number];
+
+/** fast passed the equivalence test (src/core/fast/fast-model.test.ts), so it is the default. */
+export const DEFAULT_ENGINE: EngineName = 'fast';
+
+/**
+ * The engine a rule actually runs on when `requested` is asked for: the requested one, or
+ * `reference` when the rule has no fast kernel (callers compare the two to warn once).
+ */
+export function engineFor(rule: LearningRule<any>, requested: EngineName = DEFAULT_ENGINE): EngineName {
+  return requested !== 'reference' && !rule.kernel ? 'reference' : requested;
+}
+
+/**
+ * A model for method `id` that starts from a copy of `initial`'s weights, on
+ * engineFor(rule, engine); the model's `engine` field says which.
+ */
+export function createModel(id: string, initial: Network, rule: LearningRule<any>, engine: EngineName = DEFAULT_ENGINE): Trainable {
+  const used = engineFor(rule, engine);
+  if (used === 'reference') return new Model(id, initial.clone(), rule);
+  return new FastModel(id, initial, rule, { precision: used === 'fast32' ? 32 : 64 });
+}
