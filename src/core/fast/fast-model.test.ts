@@ -1,7 +1,7 @@
-// The fast engine against the reference path, on synthetic data (the same comparisons on real
-// MNIST over 10,000 steps are in fast-model.slow.test.ts): every method trained from one initial
-// network on one sample order by both engines; every weight must agree and the scores must be
-// identical.
+// The fast engine against the reference path, on synthetic data (the same comparisons on
+// real MNIST over 10,000 steps: src/experiment/fast-engine-mnist.slow.test.ts): every method
+// trained from one initial network on one sample order by both engines; every weight must
+// agree and the scores must be identical.
 //
 // Bound: |fast − reference| ≤ 1e-5·|reference| + 1e-12 per weight. The absolute 1e-12
 // (about 1e-10 of a typical weight here) only matters for weights that are exactly or nearly
@@ -68,7 +68,7 @@ test('fast engine matches the reference on regression (mse, dense signed inputs,
   for (const method of METHODS) {
     const initial = new Network([nIn, 64, 32, 1], 'mse');
     initial.initHeNormal(new Rng(4, 'init'));
-    const ord = order(all, 10000, 4);
+    const ord = order(all, 3000, 4);
     const { ref, fast } = trainPair(method, initial, 'fast', x, y, ord, 0.001);
     const w = worst(fast.params(), ref.params());
     assert.ok(w.ratio <= 1, `${method}: outside the bound at ${w.where}`);
@@ -133,7 +133,7 @@ test('evaluation of wide dense inputs (four rows per pass) matches the reference
     for (const [loss, y, nOut] of [['softmax-ce', yc, 10], ['mse', yr, 1]] as const) {
       const initial = new Network([nIn, 64, 32, nOut], loss);
       initial.initHeNormal(new Rng(22, 'init'));
-      const ord = order(all, 300, 22);
+      const ord = order(all, 60, 22);
       const { ref, fast } = trainPair('sgd', initial, engine, x, y, ord, 0.001);
       const metric = loss === 'mse' ? 'mse' : 'accuracy';
       const r = ref.score(x, all, n, y, metric);
@@ -225,7 +225,7 @@ test('growing the wasm memory after construction does not lose writes (views are
 
 // fast32 keeps layer 0 in float32, so it is held to float32's precision, not to the per-entry
 // bound above: every weight within 1e-5 of the largest weight of its matrix (why, and why not
-// over 10,000 steps for plain dwm: fast-model.slow.test.ts).
+// over 10,000 steps for plain dwm: src/experiment/fast-engine-mnist.slow.test.ts).
 test('fast32 follows the reference to float32 rounding over 1,000 steps', () => {
   const initial = new Network([data.nInputs, 24, 12, 10], 'softmax-ce');
   initial.initHeNormal(new Rng(12, 'init'));

@@ -12,15 +12,15 @@ import { order, rule, syntheticImages, train } from './engines.js';
 
 /** SHA-256 of every parameter (as float64 bytes) and the summed loss and score of the run. */
 export function trainDigest(engine: EngineName): string {
-  const data = syntheticImages(300, 12, 41);
-  const all = Int32Array.from({ length: 300 }, (_, i) => i);
+  const data = syntheticImages(200, 10, 41);
+  const all = Int32Array.from({ length: 200 }, (_, i) => i);
   const hash = createHash('sha256');
   for (const method of ['dwm', 'dwm-stable', 'l2-0.01']) {
-    const initial = new Network([data.nInputs, 20, 10], 'softmax-ce');
+    const initial = new Network([data.nInputs, 12, 10], 'softmax-ce');
     initial.initHeNormal(new Rng(41, 'init'));
     const model = createModel(method, initial, rule(method), engine);
-    const loss = train(model, data.x, data.y, order(all, 3000, 41), 0.01);
-    hash.update(new Float64Array([loss, model.score(data.x, all, 300, data.y, 'accuracy')]));
+    const loss = train(model, data.x, data.y, order(all, 1000, 41), 0.01);
+    hash.update(new Float64Array([loss, model.score(data.x, all, 200, data.y, 'accuracy')]));
     for (const layer of model.params()) for (const m of [layer.W, layer.b, layer.W1, layer.W2]) if (m) hash.update(m);
   }
   return hash.digest('hex');

@@ -1,16 +1,16 @@
-// The fast engine against the reference path on real MNIST (the same checks on synthetic data
-// run in the fast suite, fast-model.test.ts): every method trained 10,000 steps from one
-// initial network on one sample order by both engines; every weight must agree within
+// The fast engine against the reference path on real MNIST (the same checks on synthetic
+// data run in the fast suite: src/core/fast/fast-model.test.ts): every method trained 10,000
+// steps from one initial network on one sample order by both engines; every weight must agree within
 // 1e-5·|reference| + 1e-12 and the accuracy on a fixed test slice must be identical.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { drawSplit } from '../../data/prepare.js';
-import { loadMnist } from '../../data/mnist.js';
-import { Network } from '../network.js';
-import { Rng } from '../rng.js';
-import { assertNormwise, METHODS, order, trainPair, worst } from '../testing/engines.js';
-import { FastModel } from './fast-model.js';
+import { drawSplit } from '../data/prepare.js';
+import { loadMnist } from '../data/mnist.js';
+import { Network } from '../core/network.js';
+import { Rng } from '../core/rng.js';
+import { assertNormwise, METHODS, order, trainPair, worst } from '../core/testing/engines.js';
+import { FastModel } from '../core/fast/fast-model.js';
 
 const raw = loadMnist({ pool: 'paper' });
 const split = drawSplit(raw.size, 1000, new Rng(5, 'split'));
