@@ -214,7 +214,7 @@ function main(): void {
   const render = (l: string[]) => '| ' + l.map((cell, c) => (c < 3 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join(' | ') + ' |';
   const out = [render(header), '|' + widths.map((w, c) => (c < 3 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|') + '|'];
   for (const l of lines.slice(1)) out.push(render(l));
-  // Issue 6's targets, on MNIST 784-64-32-10 (784-20-10: 2.5× the training ones).
+  // The performance targets (README, Performance), on MNIST 784-64-32-10 (784-20-10: 2.5× the training ones).
   const targets: { what: string; engine: string; value: number; target: number }[] = [];
   for (const engine of opts.engines) {
     for (const [arch, factor] of [['784-64-32-10', 1], ['784-20-10', 2.5]] as const) {
@@ -229,7 +229,7 @@ function main(): void {
   const load1 = loadavg()[0];
   process.stdout.write(out.join('\n') + '\n');
   if (targets.length > 0) {
-    process.stdout.write('\nissue 6 targets (MNIST inputs):\n');
+    process.stdout.write('\nperformance targets (MNIST inputs):\n');
     for (const t of targets.filter((x) => x.engine !== 'reference')) {
       process.stdout.write(`  ${t.value >= t.target ? 'met    ' : 'not met'}  ${t.engine.padEnd(7)} ${t.what.padEnd(42)} ${fmt(t.value).padStart(9)} (target ${fmt(t.target)})\n`);
     }

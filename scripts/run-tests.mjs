@@ -1,7 +1,15 @@
-// Runs every compiled test file (dist/**/*.test.js) with Node's built-in test runner.
+// `npm test` (the fast suite: unit tests on synthetic data) and `npm run test:slow` (`--slow`:
+// end-to-end, real-data and browser tests, the files named *.slow.test.ts). Both delete dist/
+// and compile afresh, so a test whose source was deleted cannot linger there and run. Other
+// arguments go to `node --test` (e.g. --test-name-pattern=…).
+
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+
+const slow = process.argv.includes('--slow');
+const passOn = process.argv.slice(2).filter((a) => a !== '--slow');
 
 function find(dir, out = []) {
   for (const name of readdirSync(dir)) {
@@ -12,6 +20,12 @@ function find(dir, out = []) {
   return out;
 }
 
-const files = find('dist').sort();
-const result = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...process.argv.slice(2), ...files], { stdio: 'inherit' });
-process.exit(result.status ?? 1);
+function run(args) {
+  const r = spawnSync(process.execPath, args, { stdio: 'inherit' });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+rmSync('dist', { recursive: true, force: true });
+run([createRequire(import.meta.url).resolve('typescript/bin/tsc'), '-p', 'tsconfig.json']);
+const files = find(join('dist', 'src')).filter((f) => f.endsWith('.slow.test.js') === slow).sort();
+run(['--test', '--test-concurrency=2', ...passOn, ...files]);

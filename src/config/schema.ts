@@ -38,7 +38,7 @@ export const NoiseSchema = z.strictObject({
   /** σ of the Gaussian noise added to each test input at the final noisy evaluation. */
   sigma: z.number().nonnegative().default(0.3),
   /**
-   * Optional (issue 5): more σ values to evaluate the trained models at, after training, each
+   * Optional: more σ values to evaluate the trained models at, after training, each
    * with a fresh copy of the `noise` stream, so the value at σ equals that of a run with
    * `sigma: σ` (an evaluation-only sweep axis trains once). Absent: nothing changes.
    */
@@ -64,7 +64,7 @@ export const ExperimentSchema = z.strictObject({
   /** Also write initial and final parameters and the training order (see README, "Saved weights"). */
   saveWeights: z.boolean().default(false),
   /**
-   * Label noise in the training list (issue 5): each entry is corrupted with probability
+   * Label noise in the training list: each entry is corrupted with probability
    * `fraction`; a class label becomes a uniformly chosen other class, a regression target gets
    * N(0, sigma²) added (target units).
    */
@@ -73,7 +73,7 @@ export const ExperimentSchema = z.strictObject({
     sigma: z.number().nonnegative().optional(),
   }).optional(),
   /**
-   * Class imbalance of the training list (issue 5; on a regression set the classes are equal-count
+   * Class imbalance of the training list (on a regression set the classes are equal-count
    * bins of the target, see `bins`): draws follow class weights
    * `step` (the `minority` classes, by default the upper half, weigh `ratio`, the rest 1) or
    * `longtail` (class c weighs ratio^(c/(K−1))). The test set is the complement `as-is`, or

@@ -1,10 +1,11 @@
 // Where the protocol gets its models. The reference engine is the plain Model (the
 // straightforward implementation, kept as the reference); the fast engine runs the same
 // algebra in WebAssembly SIMD kernels (src/core/fast), all in float64, and agrees with the
-// reference to within 1e-5 relative per weight over 10,000 steps (fast-model.test.ts). fast32
-// is the same kernels with float32 layer-0 weights: faster, within 1e-5 of each matrix's
-// largest weight over 1,000 steps, but plain dwm can drift much further over longer runs (see
-// the fast32 test), so it is opt-in. All implement Trainable.
+// reference to within 1e-5 relative per weight (fast-model.test.ts; over 10,000 MNIST steps:
+// src/experiment/fast-engine-mnist.slow.test.ts). fast32 is the same kernels with float32
+// layer-0 weights: faster, within 1e-5 of each matrix's largest weight over 1,000 steps, but
+// plain dwm can drift much further over longer runs (see the fast32 test on MNIST), so it is
+// opt-in. All implement Trainable.
 
 import { FastModel } from './fast/fast-model.js';
 import { Model, type Trainable } from './model.js';

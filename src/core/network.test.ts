@@ -1,4 +1,4 @@
-// Back-propagation checked against central finite differences in float64 (issue 2).
+// Back-propagation checked against central finite differences in float64.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

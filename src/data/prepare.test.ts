@@ -1,4 +1,4 @@
-// Class imbalance and label noise of the training list (issue 5), checked by counting with
+// Class imbalance and label noise of the training list, checked by counting with
 // tolerances from the binomial spread.
 
 import assert from 'node:assert/strict';

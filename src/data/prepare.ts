@@ -119,7 +119,10 @@ export function drawImbalancedSplit(labels: Float32Array, poolSize: number, n: n
   const total = usable.reduce((a, b) => a + b, 0);
   const cumulative: number[] = [];
   let acc = 0;
-  for (const w of usable) cumulative.push((acc += w / total));
+  for (const w of usable) {
+    acc += w / total;
+    cumulative.push(acc);
+  }
   let lastUsable = usable.length - 1;
   while (lastUsable > 0 && usable[lastUsable] === 0) lastUsable--;
   const train = new Int32Array(n);

@@ -1,4 +1,4 @@
-// Where a dataset's bytes come from, in this order (issue 3 / DESIGN.md):
+// Where a dataset's bytes come from, in this order:
 // an explicit `path` in the config → $DWGD_DATA_DIR/<name>/ → the project's datasets/<name>/
 // cache → folders where an installed package put the data. Downloads are a separate,
 // explicit step (`dwgd datasets fetch`, or `dataset.download: true`; see fetch.ts).

@@ -78,6 +78,28 @@ test('normalize paper: z-scores features and target with whole-table stats (n �
   assert.deepEqual(Array.from(data.y).map((v) => Math.round(v * 1e6) / 1e6), [-0.1, 0, 0.1]);
 });
 
+test('normalize train: statistics of the training list only (with its repeats), applied to every row', () => {
+  const sub = freshDir('wine-z-train');
+  const cols = ['fixed acidity', 'volatile acidity', 'citric acid', 'residual sugar', 'chlorides', 'free sulfur dioxide', 'total sulfur dioxide', 'density', 'pH', 'sulphates', 'alcohol', 'quality'];
+  // Column 0 is 1, 2, 3, 10 and quality 4, 6, 8, 20; the training list is rows 0, 1, 2, 1.
+  // Its column 0 values 1, 2, 3, 2: mean 2, sd √((1 + 0 + 1 + 0)/3) = √(2/3); row 3 (not in
+  // the list) becomes (10 − 2)/√(2/3) = 8√1.5. Quality 4, 6, 8, 6: mean 6, sd 2√(2/3); row 3:
+  // 0.1·(20 − 6)/(2√(2/3)) = 0.7√1.5. With whole-table stats row 0 would be (1 − 4)/√14 instead.
+  const rows = [[1, 4], [2, 6], [3, 8], [10, 20]].map(([v, q]) => [v, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, q].join(';'));
+  writeFileSync(join(sub, 'winequality-white.csv'), [cols.map((c) => `"${c}"`).join(';'), ...rows].join('\n'));
+  const data = normalize(loadWineQuality({ path: sub }), 'train', Int32Array.from([0, 1, 2, 1]), 0.1);
+  assert.equal(data.normalize, 'train');
+  const sd = Math.sqrt(2 / 3);
+  const expectX = [-1 / sd, 0, 1 / sd, 8 * Math.sqrt(1.5)];
+  const expectY = [-0.1 * 2 / (2 * sd), 0, 0.1 * 2 / (2 * sd), 0.7 * Math.sqrt(1.5)];
+  for (let i = 0; i < 4; i++) {
+    assert.ok(Math.abs(data.x[i * 11] - expectX[i]) < 1e-6, `x[${i}] ${data.x[i * 11]} vs ${expectX[i]}`);
+    assert.ok(Math.abs(data.y[i] - expectY[i]) < 1e-6, `y[${i}] ${data.y[i]} vs ${expectY[i]}`);
+    // A constant column has sd 0 and becomes 0.
+    assert.equal(data.x[i * 11 + 1], 0);
+  }
+});
+
 test('broken CSV files: one clear error naming the file and what is wrong', () => {
   const spec = { delimiter: ',', columns: ['a', 'b'], onMissing: 'error' as const };
   const cases: [string, RegExp][] = [

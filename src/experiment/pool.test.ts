@@ -1,4 +1,4 @@
-// Datasets are shared between worker threads (issue 6): a dataset one worker loaded reaches
+// Datasets are shared between worker threads: a dataset one worker loaded reaches
 // the other workers' runs as SharedArrayBuffer memory instead of being loaded again.
 
 import assert from 'node:assert/strict';

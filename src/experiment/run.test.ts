@@ -134,6 +134,33 @@ test('imbalance and label noise reach the run: class counts of the training list
   assert.throws(() => runExperiment(config({ imbalance: { profile: 'step', ratio: 0.5, bins: 4 } }), data), /imbalance\.bins: .* has classes/);
 });
 
+test('the default normalisation is `train`: a run without the key equals one with `normalize: train`, not `paper`', () => {
+  const rng = new Rng(22, 'synthetic');
+  const size = 200;
+  const x = new Float32Array(size * 2);
+  const y = new Float32Array(size);
+  // Shifted, skewed columns, so that whole-table and training-list statistics differ.
+  for (let i = 0; i < size; i++) {
+    const a = rng.uniform() ** 3 * 10 + 5;
+    const b = rng.normal();
+    x[i * 2] = a;
+    x[i * 2 + 1] = b;
+    y[i] = 2 * a - b + rng.normal();
+  }
+  const raw: RawDataset = {
+    name: 'synthetic-regression', kind: 'tabular', task: 'regression', size, nInputs: 2, nOutputs: 1, x, y,
+    origin: { kind: 'path', location: '(generated in the test)' }, description: 'synthetic regression',
+  };
+  const base = { methods: ['sgd'], trainSize: 50, turns: 1, lr: 0.01 };
+  const byDefault = runExperiment(config({ ...base, dataset: { name: 'california-housing' } }), raw);
+  assert.equal(config({ dataset: { name: 'california-housing' } }).dataset.normalize, 'train');
+  assert.equal(byDefault.normalize, 'train');
+  const train = runExperiment(config({ ...base, dataset: { name: 'california-housing', normalize: 'train' } }), raw);
+  const paper = runExperiment(config({ ...base, dataset: { name: 'california-housing', normalize: 'paper' } }), raw);
+  assert.deepEqual(byDefault.methods, train.methods);
+  assert.notDeepEqual(byDefault.methods.sgd.clean, paper.methods.sgd.clean);
+});
+
 test('imbalance on a regression set: equal-count target bins play the classes; per-bin MSE adds up', () => {
   const rng = new Rng(21, 'synthetic');
   const size = 500;

@@ -1,4 +1,4 @@
-// index.html beside REPORT.md (issue 5): the report's Markdown turned into one self-contained
+// index.html beside REPORT.md: the report's Markdown turned into one self-contained
 // page, every linked SVG inlined (ids prefixed per figure so they cannot clash), no script,
 // no network. Only the Markdown our reports write is understood: headings, paragraphs, pipe
 // tables, bullet lists, images on their own line, **bold**, `code`, [links](…) and <br>.

@@ -3,9 +3,11 @@
 // with resvg. Methods differ by marker shape and dash pattern as well as colour, so the plot
 // reads in grey scale. Same data → same bytes (no clock, no random ids).
 
-import { Resvg } from '@resvg/resvg-js';
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import { createRequire } from 'node:module';
+import type { TopLevelSpec } from 'vega-lite';
+
+// vega, vega-lite and resvg are loaded on first use, so that commands and tests that draw
+// nothing (e.g. `dwgd sweep --dry-run`) do not pay for loading them.
 
 export interface PlotPoint {
   x: number;
@@ -109,6 +111,7 @@ export function plotSpec(p: PlotInput): TopLevelSpec {
 }
 
 export async function plotSvg(p: PlotInput): Promise<string> {
+  const [vega, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
   const view = new vega.View(vega.parse(compile(plotSpec(p)).spec), { renderer: 'none' });
   const svg = await view.toSVG();
   view.finalize();
@@ -116,6 +119,7 @@ export async function plotSvg(p: PlotInput): Promise<string> {
 }
 
 export function svgToPng(svg: string): Uint8Array {
+  const { Resvg } = createRequire(import.meta.url)('@resvg/resvg-js') as typeof import('@resvg/resvg-js');
   const r = new Resvg(svg, {
     fitTo: { mode: 'zoom', value: 2 },
     background: 'white',

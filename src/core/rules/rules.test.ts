@@ -1,4 +1,4 @@
-// The learning rules against hand-worked steps (issue 2). Every expected number below is
+// The learning rules against hand-worked steps. Every expected number below is
 // worked out in the comments from PAPER.md §2–4, not read from the implementation.
 
 import assert from 'node:assert/strict';

@@ -5,10 +5,10 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { UserError } from '../errors.js';
 import { runReport, runSweep, type SweepFlags } from './sweep.js';
 import { tempFile } from '../experiment/testing/temp.js';
@@ -113,7 +113,20 @@ test('the records keep per-class and balanced accuracy; the report shows the rea
   assert.equal(rows.length, 1 + 6 * 2 * 3 * 3);
   const report = readFileSync(join(o.outDir, 'REPORT.md'), 'utf8');
   assert.match(report, /each run evaluates its trained models at all 2 values of `noise.sigma` \(no retraining\)/);
-  assert.match(report, /\| mnist 2-layer n=60 labelNoise\.fraction=0\.4 \| 60 \| \d+ \| \d+ \| \d+\.\d %/);
+  // The realised rate per point is the corrupted entries of both seeds' training lists over
+  // their 2 × 60 entries, as the records count them; fraction 0 corrupts nothing.
+  for (const fraction of [0, 0.2, 0.4]) {
+    const runs = o.sp.plan.runs.filter((r) => r.config.labelNoise?.fraction === fraction);
+    assert.equal(runs.length, 2);
+    const corrupted = runs.map((r) => JSON.parse(readFileSync(join(o.outDir, 'runs', r.id, 'run.json'), 'utf8')).record.corruptedLabels as number);
+    const rate = (100 * (corrupted[0] + corrupted[1])) / 120;
+    if (fraction === 0) assert.equal(rate, 0);
+    // Binomial(120, fraction): within 4 standard deviations of the requested rate.
+    else assert.ok(Math.abs(rate / 100 - fraction) < 4 * Math.sqrt((fraction * (1 - fraction)) / 120), `realised ${rate} % for ${fraction}`);
+    const row = report.split('\n').find((l) => l.startsWith(`| mnist 2-layer n=60 labelNoise.fraction=${fraction} |`));
+    assert.ok(row, `no data row for fraction ${fraction}`);
+    assert.equal(row.split('|')[5].trim(), `${rate.toFixed(1)} %`, row);
+  }
 });
 
 test('--dry-run lists the runs and writes nothing; --resume reuses every finished run', async () => {
@@ -162,6 +175,25 @@ test('dwgd sweep --dry-run --json lists ids; shards of the listing cover it', ()
   const parts = [1, 2].flatMap((k) => JSON.parse(dwgd(['sweep', '--config', file, '--dry-run', '--json', '--shard', `${k}/2`], dir).stdout).runs.map((x: { id: string }) => x.id));
   assert.deepEqual(parts.sort(), all.runs.map((x: { id: string }) => x.id).sort());
   assert.ok(!existsSync(join(dir, 'results')));
+});
+
+test('dwgd sweep --dry-run loads no plotting library (vega, vega-lite, resvg)', () => {
+  // A module-resolution hook in the child process logs every module it resolves.
+  const { dir, file } = workspace();
+  const log = join(dir, 'resolved.txt');
+  writeFileSync(join(dir, 'hooks.mjs'), `import { appendFileSync } from 'node:fs';
+export async function resolve(specifier, context, next) {
+  const r = await next(specifier, context);
+  appendFileSync(${JSON.stringify(log)}, r.url + '\\n');
+  return r;
+}
+`);
+  writeFileSync(join(dir, 'register.mjs'), `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(join(dir, 'hooks.mjs')).href)});\n`);
+  const r = spawnSync(process.execPath, ['--import', pathToFileURL(join(dir, 'register.mjs')).href, BIN, 'sweep', '--config', file, '--dry-run'], { cwd: dir, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const resolved = readFileSync(log, 'utf8').trim().split('\n');
+  assert.ok(resolved.some((u) => u.endsWith('/cli/sweep.js')), 'the hook saw the sweep command load');
+  assert.deepEqual(resolved.filter((u) => /\/node_modules\/(vega|vega-lite|@resvg)\//.test(u)), []);
 });
 
 const bad: [string, string[], RegExp][] = [
