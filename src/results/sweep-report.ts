@@ -1,9 +1,10 @@
 // Aggregation and REPORT.md of a sweep. Each sweep point (a training point of the grid, times
 // a value of the evaluation-only axis if there is one) becomes one "experiment" of the compare
-// machinery (aggregate.ts): mean, sd and 95 % CI over seeds, each method against sgd paired
-// by seed with Holm's correction. Balanced accuracy is aggregated the same way in a second,
-// separate family. Plots: the chosen metrics against the last swept axis, one plot per
-// combination of the other swept axes. Nothing depends on the clock: same runs, same bytes.
+// machinery (aggregate.ts): mean, sd and 95 % CI over seeds, the paired comparisons with their
+// effects and verdicts, judged in one family per dataset × evaluation (verdicts.ts). Balanced
+// accuracy is aggregated the same way in families of its own. Plots: the chosen metrics against
+// the last swept axis, one plot per combination of the other swept axes. Nothing depends on the
+// clock: same runs, same bytes.
 
 import type { Plan, RunSpec } from '../experiment/plan.js';
 import type { RunRecord } from '../experiment/pool.js';
