@@ -128,6 +128,12 @@ export function effectIn(e: ExperimentSummary, method: string, baseline: string,
 export interface AggregateOptions {
   /** Word added to family names (e.g. "balanced"), for a second aggregate of other numbers. */
   familyTag?: string;
+  /**
+   * Experiments whose clean numbers are another experiment's (a sweep's evaluation-only axis
+   * evaluates one trained model at several σ): experimentId → that experiment. Their clean
+   * comparisons are the original's, shown in their tables but not tested again.
+   */
+  sameCleanAs?: Map<string, string>;
 }
 
 export function aggregate(plan: Plan, records: Map<string, RunRecord>, authors: AuthorsRow[] = [], opts: AggregateOptions = {}): Aggregate {
@@ -184,6 +190,7 @@ export function aggregate(plan: Plan, records: Map<string, RunRecord>, authors: 
   const byFamily = new Map<string, { e: ExperimentSummary; kind: EvalKind; method: string; baseline: string; effect: PairedEffect }[]>();
   for (const e of experiments) {
     for (const kind of ['clean', 'noisy'] as const) {
+      if (kind === 'clean' && opts.sameCleanAs?.has(e.experimentId)) continue;
       const name = [e.dataset, opts.familyTag, kind].filter(Boolean).join(' ');
       for (const [method, baseline] of comparisonPairs(e.methods)) {
         const effect = effectIn(e, method, baseline, kind)!;
@@ -199,7 +206,14 @@ export function aggregate(plan: Plan, records: Map<string, RunRecord>, authors: 
       experimentId: m.e.experimentId, eval: m.kind, method: m.method, baseline: m.baseline, effect: m.effect, judgement: judged[i],
     }));
   }
-  return { experiments, comparisons: experiments.flatMap((e) => e.comparisons), families };
+  const comparisons = experiments.flatMap((e) => e.comparisons);
+  for (const e of experiments) {
+    const original = opts.sameCleanAs?.get(e.experimentId);
+    if (!original) continue;
+    const copies = experiments.find((x) => x.experimentId === original)!.comparisons.filter((c) => c.eval === 'clean').map((c) => ({ ...c, experimentId: e.experimentId }));
+    e.comparisons.unshift(...copies);
+  }
+  return { experiments, comparisons, families };
 }
 
 /** A number for CSV: shortest round-trip text, empty for NaN or absent. */

@@ -8,7 +8,6 @@ import type { Plan } from '../experiment/plan.js';
 import { BASELINE, DUAL, effectIn, higherIsBetter, type Aggregate, type Comparison, type EvalKind, type ExperimentSummary, type MethodCell } from './aggregate.js';
 import { conclusionLines, type Claim, type NotChecked } from './conclusions.js';
 import { fmt, markdownTable, pct, pText } from './format.js';
-import { departuresText } from './protocol.js';
 import { SIGN_FLIP_DRAWS, SIGN_FLIP_EXACT_MAX } from './stats.js';
 import { ALPHA, judgeFamily, type Judgement, type PairedEffect } from './verdicts.js';
 
@@ -319,12 +318,6 @@ export function buildReport({ plan, agg, check, authorsSource }: ReportInput): s
     out.push(markdownTable(['arch', 'n', 'test', ...methods], mrows, [false, true, false, ...methods.map(() => true)]));
     out.push('Mean ± sd over seeds; bold: best mean in the row; ✗: seeds whose run diverged (left out); ⊘: seeds whose model collapsed to a constant answer (kept).' +
       (es.some((e) => e.cells.some((c) => c.authors !== null)) ? ' Below a cell: the authors\' single-seed number and our mean minus it' + (plan.seeds > 1 ? '; ‼ marks a difference above three of our standard deviations.' : '.') : ''), '');
-    const departing = es.filter((e) => e.departures.length);
-    if (departing.length) {
-      const groups = new Map<string, string[]>();
-      for (const e of departing) groups.set(departuresText(e.departures), [...(groups.get(departuresText(e.departures)) ?? []), `${e.arch} n=${e.trainSize}`]);
-      for (const [t, labels] of groups) out.push(`No authors' numbers for ${labels.join(', ')}: departs from the paper's protocol on ${t}.`, '');
-    }
     const dashed = es.some((e) => e.curves.some((c) => c.authors !== null));
     out.push(`Learning curves (clean test metric per turn${dashed ? '; dashed: the authors\'' : ''}):`, '');
     for (const e of es) out.push(`![${e.label}](curves/${slug(e)}.svg)`);

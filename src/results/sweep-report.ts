@@ -117,8 +117,11 @@ export function sweepData(sp: SweepPlan, trained: Map<string, RunRecord>): Sweep
     }
   }
   const vplan: Plan = { name: sp.plan.name, files: sp.plan.files, seeds: sp.plan.seeds, runs, experiments };
-  const main = aggregate(vplan, records);
-  const balanced = grouped ? aggregate(vplan, balancedRecords, [], { familyTag: 'balanced' }) : null;
+  // Along an evaluation-only axis the clean numbers are those of the axis's first value.
+  const sameCleanAs = new Map<string, string>();
+  if (sp.evalAxis) for (const eid of sp.plan.experiments) for (const v of sp.evalAxis.values.slice(1)) sameCleanAs.set(`${eid}@${sp.evalAxis.key}=${v}`, `${eid}@${sp.evalAxis.key}=${sp.evalAxis.values[0]}`);
+  const main = aggregate(vplan, records, [], { sameCleanAs });
+  const balanced = grouped ? aggregate(vplan, balancedRecords, [], { familyTag: 'balanced', sameCleanAs }) : null;
   return { sp, vplan, records, points, main, balanced, classification };
 }
 
