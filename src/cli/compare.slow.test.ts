@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.js';
 import { RunFailure } from '../experiment/pool.js';
-import { runCompare, type CompareFlags } from './compare.js';
+import { compare, runCompare, type CompareFlags } from './compare.js';
 import { tempFile } from '../experiment/testing/temp.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -165,6 +165,42 @@ test('a crashed worker is reported with the run it was on', async () => {
   const { grid: bugGrid } = workspace(GRID.replace('normalize: paper', 'normalize: paper, path: bug'));
   await assert.rejects(runCompare(flags(bugGrid, join(dir, 'bug'), { workers: '1' })),
     (e: Error) => e instanceof RunFailure && !e.userError && /synthetic bug/.test(e.message));
+});
+
+test('--json: one object with the verdict contract, the protocol departures and no authors\' numbers off the paper\'s protocol', async () => {
+  const { dir, grid } = workspace();
+  const chunks: string[] = [];
+  const write = process.stdout.write;
+  process.stdout.write = ((chunk: unknown) => { if (typeof chunk === 'string') chunks.push(chunk); return true; }) as typeof process.stdout.write;
+  try {
+    assert.equal(await compare(flags(grid, join(dir, 'out'), { workers: '0', json: true })), 0);
+  } finally {
+    process.stdout.write = write;
+  }
+  // The test runner's own (binary) report shares stdout; compare writes text.
+  const ours = chunks.filter((c) => c.startsWith('{"outDir"'));
+  assert.equal(ours.length, 1, 'one object');
+  assert.ok(ours[0].endsWith('}\n') && !ours[0].slice(0, -1).includes('\n'), 'on one line');
+  const out = JSON.parse(ours[0]);
+  const keys = ['dataset', 'arch', 'trainSize', 'extra', 'eval', 'method', 'baseline', 'family', 'n', 'meanDiff', 'ciLow', 'ciHigh', 'relChange', 'wins',
+    'p', 'pAdjusted', 'pSignFlip', 'pSignFlipAdjusted', 'verdict', 'authors', 'diverged', 'notes'];
+  for (const v of out.verdicts) {
+    assert.deepEqual(Object.keys(v), keys);
+    assert.ok(['better', 'worse', 'no difference', 'too few seeds', 'inconclusive'].includes(v.verdict));
+    assert.equal(v.authors, null);
+  }
+  // 4 experiments × 2 evaluations × 9 pairs (4 against sgd, dwm-stable − dwm, 2 dual × 2 l2) in the table families.
+  assert.equal(out.verdicts.filter((v: { family: string }) => !v.family.startsWith('claim')).length, 72);
+  assert.deepEqual(out.families.map((f: { name: string }) => f.name), ['mnist clean', 'mnist noisy', 'california-housing clean', 'california-housing noisy']);
+  // trainSize 50 and 80 depart with different values: two lines, each naming the same keys.
+  assert.equal(out.protocol.length, 2);
+  for (const g of out.protocol) assert.deepEqual(g.departures.map((d: { key: string }) => d.key), ['hidden', 'trainSize', 'turns', 'stepsPerTurn']);
+  assert.equal(out.warnings.filter((w: string) => w.startsWith("Departs from the paper's protocol: mnist 2-layer n=50, california-housing 2-layer n=50 on hidden = [8]")).length, 1);
+  for (const c of out.claims) assert.deepEqual(Object.keys(c), ['id', 'claim', 'verdict', 'evidence']);
+  assert.deepEqual(out.notChecked.map((c: { id: string }) => c.id), ['wine-exception', 'imbalance']);
+  const report = readFileSync(join(out.outDir, 'REPORT.md'), 'utf8');
+  assert.ok(!/paper \d/.test(report) && !/dashed/.test(report), 'no authors\' number or curve in the report');
+  for (const w of out.warnings) assert.ok(report.includes(w), `REPORT.md lacks: ${w}`);
 });
 
 function dwgd(args: string[], cwd: string) {

@@ -19,7 +19,10 @@ import { writeDirAtomic, writeFileAtomic } from '../results/atomic.js';
 import { readStoredRun, removeLeftovers, roundTrip, runsDir, storedRun, verifiedRun, writeRunFolder } from '../results/run-record.js';
 import { curvesSvg } from '../results/curves-svg.js';
 import { reportHtml } from '../results/html.js';
-import { buildReport, checkClaims, slug, type Claim } from '../results/report.js';
+import { conclusionLines, protocolGroups, verdictRows } from '../results/conclusions.js';
+import type { Aggregate } from '../results/aggregate.js';
+import { departuresText } from '../results/protocol.js';
+import { buildReport, checkClaims, slug, type ClaimCheck } from '../results/report.js';
 import { barsWanted, err } from './ui.js';
 
 export const AUTHORS_FILE = fileURLToPath(new URL('../../../configs/paper/authors-results.json', import.meta.url));
@@ -61,7 +64,8 @@ export function readAuthors(file: string): { rows: AuthorsRow[]; source: string 
 export interface CompareOutcome {
   outDir: string;
   plan: Plan;
-  claims: Claim[];
+  agg: Aggregate;
+  check: ClaimCheck;
   ran: number;
   reused: number;
 }
@@ -94,8 +98,7 @@ export async function runCompare(flags: CompareFlags): Promise<CompareOutcome> {
   await runAndStore(todo, { workers, loaderUrl: flags.loaderUrl, outDir, records, progress, code, data });
 
   const agg = aggregate(plan, records, authors.rows);
-  const configs = plan.runs.map((r) => r.config);
-  const claims = checkClaims(agg, plan.seeds, configs);
+  const check = checkClaims(agg);
   writeFileAtomic(join(outDir, 'results.csv'), resultsCsv(plan, records));
   writeFileAtomic(join(outDir, 'summary.csv'), summaryCsv(agg));
   const figures = new Map<string, string>();
@@ -107,10 +110,10 @@ export async function runCompare(flags: CompareFlags): Promise<CompareOutcome> {
     name: plan.name, files: plan.files, seeds: plan.seeds,
     runs: plan.runs.map((r: RunSpec) => ({ id: r.id, label: r.label, seed: r.config.seed, configHash: r.configHash })),
   }, null, 1) + '\n');
-  const report = buildReport({ plan, agg, claims, authorsSource: authors.source });
+  const report = buildReport({ plan, agg, check, authorsSource: authors.source });
   writeFileAtomic(join(outDir, 'REPORT.md'), report);
   writeFileAtomic(join(outDir, 'index.html'), reportHtml(report, `dwgd compare ${plan.name}`, figures));
-  return { outDir, plan, claims, ran: todo.length, reused };
+  return { outDir, plan, agg, check, ran: todo.length, reused };
 }
 
 /**
@@ -234,17 +237,24 @@ export function makeProgress(total: number, already: number, chatty: boolean, lo
 }
 
 export async function compare(flags: CompareFlags): Promise<number> {
-  const outcome = await runCompare(flags);
-  const { outDir, plan, claims, ran, reused } = outcome;
+  const { outDir, plan, agg, check, ran, reused } = await runCompare(flags);
   if (flags.json) {
     process.stdout.write(JSON.stringify({
       outDir, name: plan.name, runs: plan.runs.length, ran, reused, seeds: plan.seeds,
       files: ['results.csv', 'summary.csv', 'REPORT.md', 'index.html', 'plan.json', 'curves/'],
-      claims: claims.map((c) => ({ id: c.id, verdict: c.verdict, claim: c.claim, evidence: c.evidence })),
+      protocol: protocolGroups(agg).map((g) => ({ experiments: g.labels, departures: g.departures, text: departuresText(g.departures) })),
+      families: agg.families,
+      warnings: conclusionLines(agg),
+      verdicts: verdictRows(agg, check.families),
+      claims: check.claims.map((c) => ({ id: c.id, claim: c.claim, verdict: c.verdict, evidence: c.evidence })),
+      notChecked: check.notChecked,
     }) + '\n');
   } else {
-    process.stdout.write(`\nclaims (PAPER.md §8):\n`);
-    for (const c of claims) process.stdout.write(`  ${c.verdict.padEnd(13)} ${c.claim}\n`);
+    process.stdout.write('\n');
+    for (const line of conclusionLines(agg)) process.stdout.write(`${line}\n`);
+    process.stdout.write('\nclaims (docs/METHOD.md §8):\n');
+    for (const c of check.claims) process.stdout.write(`  ${c.verdict.padEnd(13)} ${c.claim}\n               ${c.evidence}\n`);
+    if (check.notChecked.length) process.stdout.write(`  not checked: ${check.notChecked.map((c) => `${c.id} (${c.reason})`).join('; ')}\n`);
     process.stdout.write(`\nreport: ${join(outDir, 'REPORT.md')} (${ran} runs trained, ${reused} reused)\n`);
   }
   return 0;

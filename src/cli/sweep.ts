@@ -20,7 +20,8 @@ import { dataLocator } from '../experiment/locate-data.js';
 import { codeIdentity, type CodeIdentity } from '../experiment/provenance.js';
 import { reportHtml } from '../results/html.js';
 import { plotSpec, plotSvg, svgToPng } from '../results/plots.js';
-import { buildSweepReport, dualSummary, metricTitle, plotGroups, plotKinds, sweepCsvs, sweepData } from '../results/sweep-report.js';
+import { verdictRows } from '../results/conclusions.js';
+import { buildSweepReport, countsText, dualSummary, metricTitle, plotGroups, plotKinds, sweepConclusionLines, sweepCsvs, sweepData, type SweepData } from '../results/sweep-report.js';
 import { makeProgress, resumable, runAndStore, warnReplacing, wholeNumber } from './compare.js';
 import { err } from './ui.js';
 
@@ -203,10 +204,16 @@ export async function runSweep(flags: SweepFlags): Promise<SweepOutcome> {
   return { ...outcome, reported: true, files };
 }
 
-function summaryJson(o: SweepOutcome): unknown {
+function summaryJson(o: SweepOutcome, d: SweepData | null): unknown {
   return {
     outDir: o.outDir, name: o.sp.plan.name, runs: o.sp.plan.runs.length, seeds: o.sp.plan.seeds,
     shard: o.shard ? `${o.shard.k}/${o.shard.n}` : null, shardRuns: o.runs.length, ran: o.ran, reused: o.reused, reported: o.reported, files: o.files,
+    ...(d ? {
+      families: [...d.main.families, ...(d.balanced?.families ?? [])],
+      warnings: sweepConclusionLines(d),
+      verdicts: [...verdictRows(d.main), ...(d.balanced ? verdictRows(d.balanced) : [])],
+      claims: [],
+    } : {}),
   };
 }
 
@@ -230,8 +237,9 @@ export async function sweep(flags: SweepFlags): Promise<number> {
     }
     return 0;
   }
+  const d = o.reported ? sweepData(sp, readAllVerified(o.outDir, sp, codeIdentity())) : null;
   if (flags.json) {
-    process.stdout.write(JSON.stringify(summaryJson(o)) + '\n');
+    process.stdout.write(JSON.stringify(summaryJson(o, d)) + '\n');
     return 0;
   }
   if (flags.emit) {
@@ -239,15 +247,15 @@ export async function sweep(flags: SweepFlags): Promise<number> {
     process.stdout.write(`submit: bash ${join(relative(process.cwd(), o.outDir) || '.', 'slurm', 'submit.sh')}\n`);
     return 0;
   }
-  if (!o.reported) {
+  if (!d) {
     process.stdout.write(`shard ${o.shard!.k}/${o.shard!.n}: ${o.runs.length} runs stored in ${runsDir(o.outDir)} (${o.ran} trained, ${o.reused} reused); ` +
       `when every shard is done: dwgd report ${relative(process.cwd(), o.outDir) || '.'} [more folders…]\n`);
     return 0;
   }
-  const d = sweepData(sp, readAllVerified(o.outDir, sp, codeIdentity()));
+  for (const line of sweepConclusionLines(d)) process.stdout.write(`${line}\n`);
   for (const kind of plotKinds(d)) {
     for (const s of dualSummary(d, kind)) {
-      process.stdout.write(`  ${metricTitle(d, kind)}: ${s.method} vs sgd ahead on the mean at ${s.ahead}/${s.points} points; Holm: ${s.better} better, ${s.worse} worse, ${s.same} no detectable difference\n`);
+      process.stdout.write(`  ${metricTitle(d, kind)}: ${s.method} vs sgd ahead on every seed at ${s.everySeed}/${s.points} points; ${countsText(s.counts)}\n`);
     }
   }
   process.stdout.write(`report: ${join(o.outDir, 'REPORT.md')} and index.html (${o.ran} runs trained, ${o.reused} reused)\n`);

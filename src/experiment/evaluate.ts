@@ -1,4 +1,4 @@
-// Test metrics (PAPER.md §5): accuracy as a fraction for classification, mean squared error
+// Test metrics (docs/METHOD.md §5): accuracy as a fraction for classification, mean squared error
 // in target units for regression, over the listed pool indices; and the noisy evaluation.
 // Classification is scored class by class, so per-class and balanced accuracy come for free:
 // the overall accuracy is the sum of the per-class correct counts over the test-set size.

@@ -1,4 +1,4 @@
-// The protocol (PAPER.md §7) and determinism, on a small synthetic dataset.
+// The protocol (docs/METHOD.md §7) and determinism, on a small synthetic dataset.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

@@ -1,73 +1,143 @@
-// Aggregation on a hand-made table: three seeds of dwm and sgd with differences chosen so the
-// paired t statistic and p-value can be worked out by hand (df = 2 has a closed-form CDF).
+// Aggregation on hand-made tables: differences chosen so the paired t statistic and p-value can
+// be worked out by hand (df = 2 has a closed-form CDF); diverged runs; the authors' numbers only
+// on the paper's protocol; claims with missing evidence.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { buildPlan } from '../experiment/plan.js';
 import type { RunRecord } from '../experiment/pool.js';
 import { ExperimentSchema } from '../config/schema.js';
-import { aggregate, authorsDatasetName, resultsCsv, summaryCsv } from './aggregate.js';
+import { tempFile } from '../experiment/testing/temp.js';
+import { aggregate, authorsDatasetName, resultsCsv, summaryCsv, type AuthorsRow } from './aggregate.js';
+import { conclusionLines, verdictRows } from './conclusions.js';
+import { protocolDepartures } from './protocol.js';
+import { checkClaims } from './report.js';
 
 const close = (a: number, e: number, tol: number, what: string) => assert.ok(Math.abs(a - e) <= tol, `${what}: got ${a}, expected ${e}`);
 
-function record(values: Record<string, { clean: number; noisy: number }>): RunRecord {
+type Values = Record<string, { clean: number; noisy: number; diverged?: boolean; collapsed?: boolean }>;
+
+function record(values: Values, metric: 'accuracy' | 'mse' = 'accuracy', turns = 2): RunRecord {
   const methods: RunRecord['methods'] = {};
-  for (const [m, v] of Object.entries(values)) methods[m] = { perTurn: [v.clean - 0.1, v.clean], clean: v.clean, noisy: v.noisy, trainLoss: [1, 0.5] };
-  return { dataset: 'mnist', datasetDescription: '', metric: 'accuracy', normalize: 'none', sizes: [12, 8, 4], poolSize: 300, trainSize: 50, distinctTrain: 46, testSize: 254, methods };
+  for (const [m, v] of Object.entries(values)) {
+    methods[m] = { perTurn: [...Array(turns - 1).fill(v.clean - 0.1), v.clean], clean: v.clean, noisy: v.noisy, trainLoss: Array(turns).fill(1) };
+    if (v.diverged) methods[m].diverged = { turn: 2, reason: 'a weight beyond 1e6' };
+    if (v.collapsed) methods[m].collapsed = { reason: 'one class for 100 % of test inputs' };
+  }
+  return { dataset: 'mnist', datasetDescription: '', metric, normalize: 'none', sizes: [12, 8, 4], poolSize: 300, trainSize: 50, distinctTrain: 46, testSize: 254, methods };
 }
 
-test('mean, sd, CI, paired t-test, Holm and verdicts on a hand-worked table', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'dwgd-agg-'));
-  const f = join(dir, 'hand.yaml');
-  writeFileSync(f, 'dataset: { name: mnist }\nhidden: [8]\ntrainSize: 50\nturns: 2\nstepsPerTurn: 100\nmethods: [dwm, sgd]\nseed: 5\n');
-  const plan = buildPlan([f], { seeds: 3 });
-  // clean: dwm 0.80 0.82 0.84, sgd 0.79 0.80 0.80 → d = 0.01, 0.02, 0.04.
-  //   mean d = 7/300; sd² = ((−4)² + (−1)² + 5²)/9/2 · 10⁻⁴ = 7/3 · 10⁻⁴; t = (7/3)/(√(7/3)/√3) = √7;
-  //   df 2: p = 1 − t/√(t² + 2) = 1 − √7/3.
-  // noisy: dwm 0.70 0.72 0.74, sgd 0.60 0.60 0.60 → d = 0.10, 0.12, 0.14: mean 0.12, sd 0.02,
-  //   t = 0.12/(0.02/√3) = 6√3, p = 1 − 6√3/√110.
-  // Holm over the two tests: noisy p·2 ≈ 0.0183 < 0.05 → better; clean max(0.0183, 0.118) → no detectable difference.
+function planOf(yaml: string, seeds: number) {
+  return buildPlan([tempFile('hand.yaml', yaml).file], { seeds });
+}
+
+test('effects, paired t-test, Benjamini–Hochberg per dataset × evaluation and verdicts on a hand-worked table', () => {
+  const plan = planOf('dataset: { name: mnist }\nhidden: [8]\ntrainSize: 50\nturns: 2\nstepsPerTurn: 100\nmethods: [dwm, sgd]\nseed: 5\n', 3);
+  // clean: dwm 0.80 0.82 0.84, sgd 0.79 0.80 0.80 → d = 0.01, 0.02, 0.04: mean 7/300, sd² = 7/3 · 10⁻⁴,
+  //   t = √7, df 2: p = 1 − √7/3 ≈ 0.118 (a family of one: adjusted = raw) → no difference.
+  // noisy: dwm 0.70 0.72 0.74, sgd 0.60 0.60 0.60 → d = 0.10, 0.12, 0.14: t = 6√3, p = 1 − 6√3/√110 ≈ 0.009 → better.
   const table = [
     { dwm: { clean: 0.8, noisy: 0.7 }, sgd: { clean: 0.79, noisy: 0.6 } },
     { dwm: { clean: 0.82, noisy: 0.72 }, sgd: { clean: 0.8, noisy: 0.6 } },
     { dwm: { clean: 0.84, noisy: 0.74 }, sgd: { clean: 0.8, noisy: 0.6 } },
   ];
   const records = new Map(plan.runs.map((r, i) => [r.id, record(table[i])]));
-  const agg = aggregate(plan, records, [{ dataset: 'mnist', arch: '2-layer', trainSize: 50, method: 'sgd', metric: 'accuracy', perTurn: [0.7, 0.75], clean: 0.75, noisy: 0.5 }]);
-  assert.equal(agg.tests, 2);
+  const agg = aggregate(plan, records);
+  assert.deepEqual(agg.families, [{ name: 'mnist clean', size: 1 }, { name: 'mnist noisy', size: 1 }]);
   const e = agg.experiments[0];
-  const cell = (m: string, k: string) => e.cells.find((c) => c.method === m && c.eval === k)!;
-
-  const dwmClean = cell('dwm', 'clean');
+  const dwmClean = e.cells.find((c) => c.method === 'dwm' && c.eval === 'clean')!;
   close(dwmClean.spread.mean, 0.82, 1e-12, 'mean');
   close(dwmClean.spread.sd, 0.02, 1e-12, 'sd');
-  close(dwmClean.spread.ciHigh - 0.82, 4.30265272975 * 0.02 / Math.sqrt(3), 1e-9, 'CI half-width t(0.975,2)·sd/√3');
-  const c = dwmClean.vsBaseline!;
-  close(c.meanDiff, 7 / 300, 1e-12, 'mean difference');
-  close(c.statistic, Math.sqrt(7), 1e-9, 't clean');
-  close(c.p, 1 - Math.sqrt(7) / 3, 1e-9, 'p clean');
-  const pNoisy = 1 - (6 * Math.sqrt(3)) / Math.sqrt(110);
-  const n = cell('dwm', 'noisy').vsBaseline!;
-  close(n.statistic, 6 * Math.sqrt(3), 1e-8, 't noisy');
-  close(n.p, pNoisy, 1e-9, 'p noisy');
-  close(n.pHolm, 2 * pNoisy, 1e-9, 'Holm noisy');
-  close(c.pHolm, 1 - Math.sqrt(7) / 3, 1e-9, 'Holm clean');
-  assert.equal(n.verdict, 'better');
-  assert.equal(c.verdict, 'no detectable difference');
-  assert.equal(cell('sgd', 'clean').vsBaseline, undefined);
-  assert.equal(cell('sgd', 'clean').authors, 0.75);
+  const [clean, noisy] = e.comparisons;
+  assert.equal(clean.eval, 'clean');
+  close(clean.effect.meanDiff, 7 / 300, 1e-12, 'mean difference');
+  close(clean.effect.relChange, 7 / 300 / (2.39 / 3), 1e-12, 'relative change: mean Δ / sgd mean');
+  assert.equal(clean.effect.wins, 3);
+  close(clean.effect.t, Math.sqrt(7), 1e-9, 't clean');
+  close(clean.effect.p, 1 - Math.sqrt(7) / 3, 1e-12, 'p clean');
+  close(clean.judgement.pAdjusted, 1 - Math.sqrt(7) / 3, 1e-12, 'adjusted in a family of one');
+  assert.equal(clean.judgement.verdict, 'no difference');
+  close(noisy.effect.p, 1 - (6 * Math.sqrt(3)) / Math.sqrt(110), 1e-12, 'p noisy');
+  assert.equal(noisy.judgement.verdict, 'better');
+  // Sign-flip: three positive differences → 2/8 = 0.25, above α: it cannot reach, and says so.
+  close(noisy.effect.signFlip!.p, 0.25, 1e-15, 'sign-flip p');
+  assert.match(noisy.judgement.notes.join(' | '), /sign-flip check: too few seeds: with N = 3 the smallest attainable p is 0\.25 > the corrected level 0\.05; need ≥ 6 seeds/);
+
+  const rows = verdictRows(agg);
+  assert.deepEqual(Object.keys(rows[0]).slice(0, 8), ['dataset', 'arch', 'trainSize', 'extra', 'eval', 'method', 'baseline', 'family']);
+  assert.equal(rows[1].verdict, 'better');
+  assert.equal(rows[1].authors, null);
 
   const csv = resultsCsv(plan, records).trim().split('\n');
   assert.equal(csv.length, 1 + 3 * 2 * 3, 'one row per run × method × (2 turns + noisy)');
-  assert.equal(csv[0], 'experiment,extra,dataset,arch,trainSize,method,seed,eval,turn,metric,value');
-  assert.equal(csv[1], `${e.experimentId},,mnist,2-layer,50,dwm,5,clean,1,accuracy,${0.8 - 0.1}`);
-  assert.equal(csv[3], `${e.experimentId},,mnist,2-layer,50,dwm,5,noisy,2,accuracy,0.7`);
+  assert.equal(csv[1], `${e.experimentId},,mnist,2-layer,50,dwm,5,clean,1,accuracy,${0.8 - 0.1},,`);
   const summary = summaryCsv(agg).trim().split('\n');
-  assert.equal(summary.length, 1 + 4);
-  assert.match(summary[3], /,sgd,clean,accuracy,3,0\.79666666666666\d*,.*,0\.75,0\.0466666666666\d*,+$/);
+  assert.equal(summary.length, 1 + 4, 'dwm − sgd clean and noisy, and sgd\'s own rows');
+  const head = summary[0].split(',');
+  const row = summary[1].split(',');
+  assert.equal(row[head.indexOf('mean_diff')], String(clean.effect.meanDiff));
+  assert.equal(row[head.indexOf('verdict')], 'no difference');
+  assert.ok(head.indexOf('mean_diff') < head.indexOf('mean'), 'effects lead');
+});
+
+test('diverged runs are left out per method and counted; non-finite values count as diverged; too few left is inconclusive', () => {
+  const plan = planOf('dataset: { name: mnist }\nhidden: [8]\ntrainSize: 50\nturns: 2\nstepsPerTurn: 100\nmethods: [dwm, sgd]\nseed: 5\n', 3);
+  const table: Values[] = [
+    { dwm: { clean: 0.8, noisy: 0.7, diverged: true }, sgd: { clean: 0.79, noisy: 0.6 } },
+    { dwm: { clean: NaN, noisy: NaN }, sgd: { clean: 0.8, noisy: 0.6, collapsed: true } },
+    { dwm: { clean: 0.84, noisy: 0.74 }, sgd: { clean: 0.8, noisy: 0.6 } },
+  ];
+  const agg = aggregate(plan, new Map(plan.runs.map((r, i) => [r.id, record(table[i])])));
+  const e = agg.experiments[0];
+  const dwm = e.cells.find((c) => c.method === 'dwm' && c.eval === 'clean')!;
+  assert.equal(dwm.diverged.length, 2);
+  assert.equal(dwm.spread.n, 1);
+  assert.equal(dwm.spread.mean, 0.84);
+  assert.equal(e.cells.find((c) => c.method === 'sgd')!.collapsed.length, 1);
+  for (const c of e.comparisons) {
+    assert.equal(c.effect.excluded, 2);
+    assert.equal(c.judgement.verdict, 'inconclusive');
+  }
+  const lines = conclusionLines(agg);
+  assert.ok(lines.some((l) => /^Diverged: .* dwm in 2 of 3 seeds/.test(l)), lines.join('\n'));
+  assert.ok(lines.some((l) => /^Collapsed: .* sgd in 1 of 3 seeds/.test(l)));
+  // The headline claims have no evidence: inconclusive, never "does not hold".
+  const check = checkClaims(agg);
+  for (const c of check.claims) assert.equal(c.verdict, 'inconclusive', `${c.id}: ${c.evidence}`);
+  assert.ok(check.notChecked.some((c) => c.id === 'regression-dwm-stable'), 'regression claims are not checked on an MNIST grid');
+});
+
+test("the authors' numbers attach only on the paper's protocol; departures are named", () => {
+  const paper = 'dataset: { name: mnist }\nhidden: [20]\ntrainSize: 100\nmethods: [sgd, weight-decay-0.01]\nseed: 5\n';
+  const authors: AuthorsRow[] = [{ dataset: 'mnist', arch: '2-layer', trainSize: 100, method: 'sgd', metric: 'accuracy', perTurn: [0.7, 0.7, 0.7, 0.7, 0.7, 0.75], clean: 0.75, noisy: 0.5 }];
+  const run = (yaml: string) => {
+    const plan = planOf(yaml, 1);
+    return aggregate(plan, new Map(plan.runs.map((r) => [r.id, record({ sgd: { clean: 0.8, noisy: 0.7 }, 'weight-decay-0.01': { clean: 0.8, noisy: 0.7 } }, 'accuracy', 6)])), authors);
+  };
+  const ok = run(paper).experiments[0];
+  assert.deepEqual(ok.departures, []);
+  assert.equal(ok.cells.find((c) => c.method === 'sgd' && c.eval === 'clean')!.authors, 0.75);
+  assert.equal(ok.cells.find((c) => c.method === 'weight-decay-0.01')!.authors, null, 'not a paper method');
+  assert.deepEqual(ok.curves.find((c) => c.method === 'sgd')!.authors, authors[0].perTurn);
+  const wide = run(paper.replace('[20]', '[256]'));
+  const e = wide.experiments[0];
+  assert.deepEqual(e.departures.map((d) => d.key), ['hidden']);
+  assert.ok(e.cells.every((c) => c.authors === null) && e.curves.every((c) => c.authors === null));
+  assert.ok(conclusionLines(wide).some((l) => /^Departs from the paper's protocol: .* on hidden = \[256\] \(paper: \[20\] or \[64,32\]\)/.test(l)));
+});
+
+test('protocol departures: every key that changes the numbers, and only where it applies', () => {
+  const cfg = (o: Record<string, unknown>) => ExperimentSchema.parse({ trainSize: 100, ...o });
+  const keys = (o: Record<string, unknown>) => protocolDepartures(cfg(o)).map((d) => d.key);
+  assert.deepEqual(keys({ dataset: { name: 'mnist' } }), [], 'image set: normalize does not apply');
+  assert.deepEqual(keys({ dataset: { name: 'mnist' }, engine: 'reference' }), []);
+  assert.deepEqual(keys({ dataset: { name: 'california-housing' } }), ['dataset.normalize'], 'tabular default normalize is train');
+  assert.deepEqual(keys({ dataset: { name: 'california-housing', normalize: 'paper', targetScale: 1 } }), ['dataset.targetScale']);
+  assert.deepEqual(keys({ dataset: { name: 'mnist', pool: 'train' }, hidden: [64, 32], trainSize: 200, lr: 0.01, turns: 1, stepsPerTurn: 500, noise: { sigma: 0.5 },
+    labelNoise: { fraction: 0.4 }, imbalance: { profile: 'step', ratio: 0.1 }, engine: 'fast32' }),
+  ['dataset.pool', 'trainSize', 'turns', 'stepsPerTurn', 'lr', 'noise.sigma', 'labelNoise', 'imbalance', 'engine']);
+  assert.deepEqual(keys({ dataset: { name: 'wine-quality', variant: 'red', normalize: 'paper' } }), ['dataset.variant']);
 });
 
 test("the authors' white-wine rows are found for wine-quality (white is the default variant), none for red", () => {

@@ -1,18 +1,20 @@
-// Aggregation of a comparison across seeds: for every experiment (grid point), method and
-// evaluation (clean after the last turn, noisy), the mean, sd and 95 % CI over seeds, the
-// same per turn for the learning curves, and each method against `sgd` paired by seed (same
-// initial network and data): mean difference with its CI, a paired test (t below six seeds,
-// Wilcoxon signed-rank from six), Holm's correction across the whole grid and a verdict.
+// Aggregation of a comparison across seeds (docs/METHOD.md §10): for every experiment (grid
+// point), method and evaluation (clean after the last turn, noisy), the mean, sd and 95 % CI
+// over the seeds that did not diverge, how many diverged or collapsed, the same per turn for the
+// learning curves, and the paired comparisons the tables and claims need (each method against
+// sgd, dwm-stable against dwm, each dual method against each l2), judged in one family per
+// dataset × evaluation. The authors' numbers are attached only where the protocol is the paper's.
 
 import type { ExperimentConfig } from '../config/schema.js';
 import type { Plan, RunSpec } from '../experiment/plan.js';
-import type { RunRecord } from '../experiment/pool.js';
-import { describe, holm, pairedTest, type Spread } from './stats.js';
+import type { MethodRecord, RunRecord } from '../experiment/pool.js';
+import { isPaperMethod, protocolDepartures, type Departure } from './protocol.js';
+import { describe, type Spread } from './stats.js';
+import { judgeFamily, pairedEffect, type Judgement, type PairedEffect } from './verdicts.js';
 
 export const BASELINE = 'sgd';
-export const ALPHA = 0.05;
+export const DUAL = ['dwm', 'dwm-stable'];
 
-export type Verdict = 'better' | 'worse' | 'no detectable difference' | 'untested';
 export type EvalKind = 'clean' | 'noisy';
 
 export interface AuthorsRow {
@@ -26,27 +28,32 @@ export interface AuthorsRow {
   noisy: number;
 }
 
-export interface Comparison {
-  n: number;
-  meanDiff: number;
-  diffCiLow: number;
-  diffCiHigh: number;
-  test: 't' | 'wilcoxon' | '';
-  statistic: number;
-  p: number;
-  pHolm: number;
-  verdict: Verdict;
-}
-
 export interface MethodCell {
   method: string;
   eval: EvalKind;
   seeds: number[];
+  /** One value per seed, as the run returned it (diverged ones included). */
   values: number[];
+  /** Per seed: the method trained without diverging, so its value is evidence. */
+  ok: boolean[];
+  /** Seeds whose run of this method diverged, with the turn and reason when the run said. */
+  diverged: { seed: number; turn: number | null; reason: string }[];
+  /** Seeds whose trained model collapsed to a constant answer. */
+  collapsed: { seed: number; reason: string }[];
+  /** Over the seeds that did not diverge. */
   spread: Spread;
+  /** The authors' value, only when the experiment follows the paper's protocol. */
   authors: number | null;
-  /** Against sgd; absent for sgd itself or when the grid has no sgd. */
-  vsBaseline?: Comparison;
+}
+
+export interface Comparison {
+  experimentId: string;
+  eval: EvalKind;
+  method: string;
+  baseline: string;
+  effect: PairedEffect;
+  /** The verdict in the table family (dataset × evaluation). */
+  judgement: Judgement;
 }
 
 export interface ExperimentSummary {
@@ -56,24 +63,34 @@ export interface ExperimentSummary {
   trainSize: number;
   extra: Record<string, string>;
   label: string;
+  /** The first seed's resolved config (the others differ in seed only). */
+  config: ExperimentConfig;
   metric: 'accuracy' | 'mse';
   turns: number;
   methods: string[];
   seeds: number[];
+  /** Keys on which the experiment departs from the paper's protocol ([] = the paper's). */
+  departures: Departure[];
   cells: MethodCell[];
-  /** Clean metric per turn per method, for the learning curves. */
+  /** Clean metric per turn per method (non-diverged seeds), for the learning curves. */
   curves: { method: string; perTurn: Spread[]; authors: number[] | null }[];
+  comparisons: Comparison[];
+}
+
+export interface Family {
+  name: string;
+  size: number;
 }
 
 export interface Aggregate {
   experiments: ExperimentSummary[];
-  /** Number of tests in the Holm family. */
-  tests: number;
+  /** All table comparisons, experiment by experiment. */
+  comparisons: Comparison[];
+  families: Family[];
 }
 
-/** Larger is better for accuracy, smaller for MSE. */
-export function improves(metric: string, diff: number): boolean {
-  return metric === 'accuracy' ? diff > 0 : diff < 0;
+export function higherIsBetter(metric: string): boolean {
+  return metric === 'accuracy';
 }
 
 /** The dataset's name in authors-results.json: the authors ran white wine only and say so. */
@@ -82,7 +99,44 @@ export function authorsDatasetName(config: ExperimentConfig): string {
   return name === 'wine-quality' ? `wine-quality-${variant ?? 'white'}` : name;
 }
 
-export function aggregate(plan: Plan, records: Map<string, RunRecord>, authors: AuthorsRow[] = []): Aggregate {
+/** A method's run diverged: the run said so, or a number it produced is not finite (older records). */
+export function divergedRun(m: MethodRecord): { turn: number | null; reason: string } | null {
+  if (m.diverged) return { turn: m.diverged.turn, reason: m.diverged.reason };
+  const bad = m.perTurn.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) return { turn: bad + 1, reason: `test metric ${m.perTurn[bad]} after turn ${bad + 1}` };
+  if (!Number.isFinite(m.clean) || !Number.isFinite(m.noisy)) return { turn: null, reason: `test metric ${Number.isFinite(m.clean) ? m.noisy : m.clean}` };
+  return null;
+}
+
+/** The pairs a table shows and the claims need: (method, baseline), method − baseline. */
+export function comparisonPairs(methods: readonly string[]): [string, string][] {
+  const pairs: [string, string][] = [];
+  if (methods.includes(BASELINE)) for (const m of methods) if (m !== BASELINE) pairs.push([m, BASELINE]);
+  if (methods.includes('dwm') && methods.includes('dwm-stable')) pairs.push(['dwm-stable', 'dwm']);
+  for (const d of DUAL) if (methods.includes(d)) for (const l of methods) if (l.startsWith('l2-')) pairs.push([d, l]);
+  return pairs;
+}
+
+/** The paired effect of `method` against `baseline` in one experiment and evaluation. */
+export function effectIn(e: ExperimentSummary, method: string, baseline: string, kind: EvalKind, check = true): PairedEffect | null {
+  const a = e.cells.find((c) => c.method === method && c.eval === kind);
+  const b = e.cells.find((c) => c.method === baseline && c.eval === kind);
+  if (!a || !b) return null;
+  return pairedEffect(a.values, b.values, a.ok.map((ok, i) => ok && b.ok[i]), higherIsBetter(e.metric), check);
+}
+
+export interface AggregateOptions {
+  /** Word added to family names (e.g. "balanced"), for a second aggregate of other numbers. */
+  familyTag?: string;
+  /**
+   * Experiments whose clean numbers are another experiment's (a sweep's evaluation-only axis
+   * evaluates one trained model at several σ): experimentId → that experiment. Their clean
+   * comparisons are the original's, shown in their tables but not tested again.
+   */
+  sameCleanAs?: Map<string, string>;
+}
+
+export function aggregate(plan: Plan, records: Map<string, RunRecord>, authors: AuthorsRow[] = [], opts: AggregateOptions = {}): Aggregate {
   const byExperiment = new Map<string, RunSpec[]>();
   for (const spec of plan.runs) {
     const list = byExperiment.get(spec.experimentId) ?? [];
@@ -90,6 +144,7 @@ export function aggregate(plan: Plan, records: Map<string, RunRecord>, authors: 
     byExperiment.set(spec.experimentId, list);
   }
   const authorsOf = (config: ExperimentConfig, arch: string, n: number, method: string) => {
+    if (!isPaperMethod(method)) return null;
     const dataset = authorsDatasetName(config);
     return authors.find((r) => r.dataset === dataset && r.arch === arch && r.trainSize === n && r.method === method) ?? null;
   };
@@ -103,52 +158,62 @@ export function aggregate(plan: Plan, records: Map<string, RunRecord>, authors: 
       if (!r) throw new Error(`no result for run ${s.id}`);
       return r;
     });
+    const departures = protocolDepartures(first.config);
     const methods = first.config.methods;
     const seeds = specs.map((s) => s.config.seed);
     const cells: MethodCell[] = [];
     const curves: ExperimentSummary['curves'] = [];
     for (const method of methods) {
-      const a = authorsOf(first.config, first.arch, first.trainSize, method);
+      const a = departures.length ? null : authorsOf(first.config, first.arch, first.trainSize, method);
+      const runs = recs.map((r) => r.methods[method]);
+      const div = runs.map(divergedRun);
+      const ok = div.map((d) => d === null);
+      const diverged = div.flatMap((d, i) => (d ? [{ seed: seeds[i], ...d }] : []));
+      const collapsed = runs.flatMap((m, i) => (m.collapsed ? [{ seed: seeds[i], reason: m.collapsed.reason }] : []));
       for (const kind of ['clean', 'noisy'] as const) {
-        const values = recs.map((r) => r.methods[method][kind]);
-        cells.push({ method, eval: kind, seeds, values, spread: describe(values), authors: a ? a[kind] : null });
+        const values = runs.map((m) => m[kind]);
+        cells.push({
+          method, eval: kind, seeds, values, ok, diverged, collapsed,
+          spread: describe(values.filter((_, i) => ok[i])), authors: a ? a[kind] : null,
+        });
       }
-      const perTurn = Array.from({ length: first.config.turns }, (_, t) => describe(recs.map((r) => r.methods[method].perTurn[t])));
+      const perTurn = Array.from({ length: first.config.turns }, (_, t) => describe(runs.filter((_, i) => ok[i]).map((m) => m.perTurn[t])));
       curves.push({ method, perTurn, authors: a ? a.perTurn : null });
     }
     experiments.push({
-      experimentId, dataset: first.dataset, arch: first.arch, trainSize: first.trainSize, extra: first.extra, label: first.label,
-      metric: recs[0].metric, turns: first.config.turns, methods, seeds, cells, curves,
+      experimentId, dataset: first.dataset, arch: first.arch, trainSize: first.trainSize, extra: first.extra, label: first.label, config: first.config,
+      metric: recs[0].metric, turns: first.config.turns, methods, seeds, departures, cells, curves, comparisons: [],
     });
   }
 
-  // Paired comparisons against the baseline, then Holm across every test of the grid.
-  const family: { cell: MethodCell; p: number }[] = [];
+  // Paired comparisons, judged in one family per dataset × evaluation.
+  const byFamily = new Map<string, { e: ExperimentSummary; kind: EvalKind; method: string; baseline: string; effect: PairedEffect }[]>();
   for (const e of experiments) {
-    for (const cell of e.cells) {
-      if (cell.method === BASELINE) continue;
-      const base = e.cells.find((c) => c.method === BASELINE && c.eval === cell.eval);
-      if (!base) continue;
-      const diffs = cell.values.map((v, i) => v - base.values[i]);
-      const d = describe(diffs);
-      const finite = diffs.every(Number.isFinite);
-      const tested = cell.values.length >= 2 && finite;
-      const t = tested ? pairedTest(cell.values, base.values) : null;
-      cell.vsBaseline = {
-        n: diffs.length, meanDiff: d.mean, diffCiLow: d.ciLow, diffCiHigh: d.ciHigh,
-        test: t ? t.test : '', statistic: t ? t.statistic : NaN, p: t ? t.p : NaN, pHolm: NaN, verdict: 'untested',
-      };
-      if (t) family.push({ cell, p: t.p });
+    for (const kind of ['clean', 'noisy'] as const) {
+      if (kind === 'clean' && opts.sameCleanAs?.has(e.experimentId)) continue;
+      const name = [e.dataset, opts.familyTag, kind].filter(Boolean).join(' ');
+      for (const [method, baseline] of comparisonPairs(e.methods)) {
+        const effect = effectIn(e, method, baseline, kind)!;
+        byFamily.set(name, [...(byFamily.get(name) ?? []), { e, kind, method, baseline, effect }]);
+      }
     }
   }
-  const adjusted = holm(family.map((f) => f.p));
-  family.forEach((f, i) => {
-    const c = f.cell.vsBaseline!;
-    c.pHolm = adjusted[i];
-    const metric = experiments.find((e) => e.cells.includes(f.cell))!.metric;
-    c.verdict = c.pHolm < ALPHA ? (improves(metric, c.meanDiff) ? 'better' : 'worse') : 'no detectable difference';
-  });
-  return { experiments, tests: family.length };
+  const families: Family[] = [];
+  for (const [name, members] of byFamily) {
+    families.push({ name, size: members.length });
+    const judged = judgeFamily(name, members.map((m) => m.effect));
+    members.forEach((m, i) => m.e.comparisons.push({
+      experimentId: m.e.experimentId, eval: m.kind, method: m.method, baseline: m.baseline, effect: m.effect, judgement: judged[i],
+    }));
+  }
+  const comparisons = experiments.flatMap((e) => e.comparisons);
+  for (const e of experiments) {
+    const original = opts.sameCleanAs?.get(e.experimentId);
+    if (!original) continue;
+    const copies = experiments.find((x) => x.experimentId === original)!.comparisons.filter((c) => c.eval === 'clean').map((c) => ({ ...c, experimentId: e.experimentId }));
+    e.comparisons.unshift(...copies);
+  }
+  return { experiments, comparisons, families };
 }
 
 /** A number for CSV: shortest round-trip text, empty for NaN or absent. */
@@ -156,17 +221,17 @@ export function csvNumber(v: number | null | undefined): string {
   return v === null || v === undefined || Number.isNaN(v) ? '' : String(v);
 }
 
-function csvText(s: string): string {
+export function csvText(s: string): string {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-function extraText(extra: Record<string, string>): string {
+export function extraText(extra: Record<string, string>): string {
   return Object.entries(extra).map(([k, v]) => `${k}=${v}`).join(' ');
 }
 
 /** results.csv: one row per run × method × evaluation × turn (the noisy one after the last turn). */
 export function resultsCsv(plan: Plan, records: Map<string, RunRecord>): string {
-  const lines = ['experiment,extra,dataset,arch,trainSize,method,seed,eval,turn,metric,value'];
+  const lines = ['experiment,extra,dataset,arch,trainSize,method,seed,eval,turn,metric,value,diverged,collapsed'];
   const order = new Map(plan.experiments.map((e, i) => [e, i]));
   const specs = [...plan.runs].sort((a, b) => order.get(a.experimentId)! - order.get(b.experimentId)! || a.config.seed - b.config.seed);
   for (const s of specs) {
@@ -174,29 +239,46 @@ export function resultsCsv(plan: Plan, records: Map<string, RunRecord>): string 
     const head = [s.experimentId, csvText(extraText(s.extra)), s.dataset, s.arch, s.trainSize];
     for (const m of s.config.methods) {
       const x = r.methods[m];
-      x.perTurn.forEach((v, t) => lines.push([...head, m, s.config.seed, 'clean', t + 1, r.metric, csvNumber(v)].join(',')));
-      lines.push([...head, m, s.config.seed, 'noisy', x.perTurn.length, r.metric, csvNumber(x.noisy)].join(','));
+      const d = divergedRun(x);
+      const flags = [d ? csvText(d.reason) : '', x.collapsed ? csvText(x.collapsed.reason) : ''];
+      x.perTurn.forEach((v, t) => lines.push([...head, m, s.config.seed, 'clean', t + 1, r.metric, csvNumber(v), ...flags].join(',')));
+      lines.push([...head, m, s.config.seed, 'noisy', x.perTurn.length, r.metric, csvNumber(x.noisy), ...flags].join(','));
     }
   }
   return lines.join('\n') + '\n';
 }
 
-/** summary.csv: one row per experiment × method × evaluation with the statistics. */
+/**
+ * summary.csv, effects first: one row per comparison in its table family (the method's effect
+ * against the baseline, verdict, then both cells' statistics), and one row for each cell that is
+ * no comparison's method (e.g. sgd), with the comparison columns empty.
+ */
 export function summaryCsv(agg: Aggregate): string {
   const lines = [
-    'experiment,extra,dataset,arch,trainSize,method,eval,metric,seeds,mean,sd,ci95_low,ci95_high,authors,diff_vs_authors,' +
-    'diff_vs_sgd,diff_ci95_low,diff_ci95_high,test,statistic,p,p_holm,verdict',
+    'experiment,extra,dataset,arch,trainSize,eval,metric,method,baseline,family,n,diverged_pairs,mean_diff,ci95_low,ci95_high,rel_change,wins,' +
+    't,p,p_adjusted,p_signflip,p_signflip_adjusted,signflip_exact,verdict,notes,' +
+    'mean,sd,ci95_low_mean,ci95_high_mean,seeds_diverged,seeds_collapsed,baseline_mean,authors,diff_vs_authors',
   ];
   for (const e of agg.experiments) {
-    for (const c of e.cells) {
-      const v = c.vsBaseline;
-      lines.push([
-        e.experimentId, csvText(extraText(e.extra)), e.dataset, e.arch, e.trainSize, c.method, c.eval, e.metric, c.spread.n,
-        csvNumber(c.spread.mean), csvNumber(c.spread.sd), csvNumber(c.spread.ciLow), csvNumber(c.spread.ciHigh),
-        csvNumber(c.authors), csvNumber(c.authors === null ? null : c.spread.mean - c.authors),
-        csvNumber(v?.meanDiff), csvNumber(v?.diffCiLow), csvNumber(v?.diffCiHigh), v?.test ?? '',
-        csvNumber(v?.statistic), csvNumber(v?.p), csvNumber(v?.pHolm), v ? v.verdict : '',
-      ].join(','));
+    const head = (kind: EvalKind) => [e.experimentId, csvText(extraText(e.extra)), e.dataset, e.arch, e.trainSize, kind, e.metric];
+    const tail = (cell: MethodCell, baselineMean: number | null) => [
+      csvNumber(cell.spread.mean), csvNumber(cell.spread.sd), csvNumber(cell.spread.ciLow), csvNumber(cell.spread.ciHigh),
+      cell.diverged.length, cell.collapsed.length, csvNumber(baselineMean),
+      csvNumber(cell.authors), csvNumber(cell.authors === null ? null : cell.spread.mean - cell.authors),
+    ];
+    for (const kind of ['clean', 'noisy'] as const) {
+      for (const cell of e.cells.filter((c) => c.eval === kind)) {
+        const mine = e.comparisons.filter((c) => c.eval === kind && c.method === cell.method);
+        for (const c of mine) {
+          const { effect: x, judgement: j } = c;
+          lines.push([
+            ...head(kind), c.method, c.baseline, csvText(j.family), x.n, x.excluded, csvNumber(x.meanDiff), csvNumber(x.ciLow), csvNumber(x.ciHigh),
+            csvNumber(x.relChange), x.wins, csvNumber(x.t), csvNumber(x.p), csvNumber(j.pAdjusted), csvNumber(x.signFlip?.p), csvNumber(j.pSignFlipAdjusted),
+            x.signFlip ? String(x.signFlip.exact) : '', j.verdict, csvText(j.notes.join('; ')), ...tail(cell, x.baselineMean),
+          ].join(','));
+        }
+        if (!mine.length) lines.push([...head(kind), cell.method, ...Array(17).fill(''), ...tail(cell, null)].join(','));
+      }
     }
   }
   return lines.join('\n') + '\n';

@@ -1,6 +1,6 @@
 // Learning curves as hand-written SVG: test metric after each turn, one line per method
 // (mean over seeds), a band for the 95 % CI when there are several seeds, and the authors'
-// curve dashed in the same colour. Numbers are printed with fixed decimals so the same
+// curve dashed in the same colour where aggregate.ts attached one (only on the paper's protocol). Numbers are printed with fixed decimals so the same
 // data always give the same bytes.
 
 import type { ExperimentSummary } from './aggregate.js';

@@ -1,64 +1,39 @@
-// REPORT.md of `dwgd compare`: per dataset a table shaped like the paper's (rows = arch ×
-// trainSize × clean/noisy, columns = methods, mean ± sd over seeds, the authors' number and
-// our difference from it), the paired comparisons against sgd, the claims of PAPER.md §8
-// checked against our data with a verdict, and links to the learning-curve SVGs.
-// Nothing here depends on the clock or the machine, so equal results give equal bytes.
+// REPORT.md of `dwgd compare`: the paper's claims (docs/METHOD.md §8) checked against the data,
+// then per dataset the effects (paired differences with CI, relative change, wins, verdict)
+// followed by a table shaped like the paper's (mean ± sd over seeds, the authors' number where
+// the protocol is theirs), and links to the learning-curve SVGs. Every sentence about the data
+// is computed from it. Nothing here depends on the clock or the machine.
 
-import type { ExperimentConfig } from '../config/schema.js';
 import type { Plan } from '../experiment/plan.js';
-import { BASELINE, type Aggregate, type ExperimentSummary, type MethodCell } from './aggregate.js';
-import { markdownTable } from './format.js';
+import { BASELINE, DUAL, effectIn, higherIsBetter, type Aggregate, type Comparison, type EvalKind, type ExperimentSummary, type MethodCell } from './aggregate.js';
+import { conclusionLines, type Claim, type NotChecked } from './conclusions.js';
+import { fmt, markdownTable, pct, pText } from './format.js';
+import { SIGN_FLIP_DRAWS, SIGN_FLIP_EXACT_MAX } from './stats.js';
+import { ALPHA, judgeFamily, type Judgement, type PairedEffect } from './verdicts.js';
 
-export type ClaimVerdict = 'holds' | 'does not hold' | 'inconclusive';
-
-export interface Claim {
-  id: string;
-  claim: string;
-  evidence: string;
-  verdict: ClaimVerdict;
-}
+export type { Claim, ClaimVerdict } from './conclusions.js';
 
 const REGRESSION = ['california-housing', 'wine-quality'];
 const IMAGES = ['mnist', 'fashion-mnist', 'cifar-10'];
-const DUAL = ['dwm', 'dwm-stable'];
-
-/** The paper's protocol (PAPER.md §7); the authors' numbers are for it. */
-const PAPER_PROTOCOL: [string, (c: ExperimentConfig) => unknown, unknown][] = [
-  ['turns', (c) => c.turns, 6],
-  ['stepsPerTurn', (c) => c.stepsPerTurn, 10000],
-  ['lr', (c) => c.lr, 0.001],
-  ['noise.sigma', (c) => c.noise.sigma, 0.3],
-  ['dataset.normalize', (c) => c.dataset.normalize, 'paper'],
-  ['dataset.targetScale', (c) => c.dataset.targetScale, 0.1],
-];
+const KINDS = ['clean', 'noisy'] as const;
+/** "Few data": the paper's smallest training size, n = 100, or less. */
+const FEW = 100;
 
 export function slug(e: ExperimentSummary): string {
   const extra = Object.entries(e.extra).map(([k, v]) => `${k}-${v}`).join('-');
   return [e.dataset, e.arch, `n${e.trainSize}`, extra].filter(Boolean).join('-').replace(/[^A-Za-z0-9._-]+/g, '_');
 }
 
-function fmt(metric: string, v: number | null | undefined, signed = false): string {
-  if (v === null || v === undefined || Number.isNaN(v)) return '–';
-  if (!Number.isFinite(v)) return String(v);
-  const s = metric === 'accuracy' ? (100 * v).toFixed(2) : v.toFixed(5);
-  return signed && v >= 0 ? `+${s}` : s;
-}
-
-function pText(p: number): string {
-  if (Number.isNaN(p)) return '–';
-  return p < 0.0001 ? p.toExponential(1) : p.toFixed(4);
-}
-
-function winner(e: ExperimentSummary, kind: 'clean' | 'noisy'): string | null {
+function winner(e: ExperimentSummary, kind: EvalKind): string | null {
   let best: MethodCell | null = null;
   for (const c of e.cells) {
     if (c.eval !== kind || !Number.isFinite(c.spread.mean)) continue;
-    if (!best || (e.metric === 'accuracy' ? c.spread.mean > best.spread.mean : c.spread.mean < best.spread.mean)) best = c;
+    if (!best || (higherIsBetter(e.metric) ? c.spread.mean > best.spread.mean : c.spread.mean < best.spread.mean)) best = c;
   }
   return best ? best.method : null;
 }
 
-function cellOf(e: ExperimentSummary, method: string, kind: 'clean' | 'noisy'): MethodCell | undefined {
+function cellOf(e: ExperimentSummary, method: string, kind: EvalKind): MethodCell | undefined {
   return e.cells.find((c) => c.method === method && c.eval === kind);
 }
 
@@ -66,155 +41,209 @@ function list(xs: string[]): string {
   return xs.length ? xs.join('; ') : 'none';
 }
 
-/** Checks each claim of PAPER.md §8 against the aggregate. */
-export function checkClaims(agg: Aggregate, seeds: number, configs: ExperimentConfig[]): Claim[] {
-  const claims: Claim[] = [];
-  const tested = seeds >= 2;
-  const notInGrid = (what: string) => `no ${what} in this grid`;
-  const reg = agg.experiments.filter((e) => REGRESSION.includes(e.dataset) && e.methods.includes('dwm-stable'));
-  const img = agg.experiments.filter((e) => IMAGES.includes(e.dataset));
-  const untestedNote = tested ? '' : ' One seed: the differences cannot be tested, so this rests on means alone (as the paper\'s did).';
+interface Member { e: ExperimentSummary; kind: EvalKind; method: string; baseline: string; effect: PairedEffect; judgement: Judgement }
 
-  // 1. dwm-stable lowest error on the regression sets in 23 of 24 cells.
+/** Judges a claim's comparisons as one family; reuses the tables' effects where they exist. */
+function claimFamily(id: string, wanted: { e: ExperimentSummary; kind: EvalKind; method: string; baseline: string }[]): Member[] {
+  const effects = wanted.map((w) => w.e.comparisons.find((c) => c.eval === w.kind && c.method === w.method && c.baseline === w.baseline)?.effect
+    ?? effectIn(w.e, w.method, w.baseline, w.kind)!);
+  const judged = judgeFamily(`claim ${id}`, effects);
+  return wanted.map((w, i) => ({ ...w, effect: effects[i], judgement: judged[i] }));
+}
+
+function countVerdicts(ms: Member[]): string {
+  const n = (v: string) => ms.filter((m) => m.judgement.verdict === v).length;
+  const parts = [['better', n('better')], ['worse', n('worse')], ['no difference', n('no difference')], ['too few seeds', n('too few seeds')], ['inconclusive', n('inconclusive')]]
+    .filter(([, k]) => k).map(([w, k]) => `${k} ${w}`);
+  return parts.join(', ');
+}
+
+function relRange(ms: Member[]): string {
+  const r = ms.map((m) => m.effect.relChange).filter(Number.isFinite).sort((a, b) => a - b);
+  if (!r.length) return '';
+  return `relative change median ${pct(r[Math.floor(r.length / 2)])} (range ${pct(r[0])} … ${pct(r[r.length - 1])})`;
+}
+
+export interface ClaimCheck {
+  claims: Claim[];
+  notChecked: NotChecked[];
+  /** Each checked claim's family, for --json. */
+  families: Map<string, Member[]>;
+}
+
+/** Checks each claim of docs/METHOD.md §8 whose data are in the grid. */
+export function checkClaims(agg: Aggregate): ClaimCheck {
+  const claims: Claim[] = [];
+  const notChecked: NotChecked[] = [];
+  const families = new Map<string, Member[]>();
+  const es = agg.experiments;
+
+  // 1. dwm-stable lowest error on the regression sets.
   {
-    const cells = reg.flatMap((e) => (['clean', 'noisy'] as const).map((k) => ({ e, k })));
-    const lost = cells.filter(({ e, k }) => winner(e, k) !== 'dwm-stable');
-    const wins = cells.length - lost.length;
-    const sig = cells.filter(({ e, k }) => cellOf(e, 'dwm-stable', k)?.vsBaseline?.verdict === 'better').length;
-    const allowed = Math.ceil(cells.length / 24);
-    let verdict: ClaimVerdict = 'inconclusive';
-    if (cells.length && wins >= cells.length - allowed) verdict = !tested || sig * 2 >= cells.length ? 'holds' : 'inconclusive';
-    else if (cells.length && wins * 2 < cells.length) verdict = 'does not hold';
-    claims.push({
-      id: 'regression-dwm-stable',
-      claim: 'On the two regression sets dwm-stable has the lowest test error in 23 of the 24 cells (clean and noisy).',
-      evidence: cells.length
-        ? `dwm-stable has the lowest mean MSE in ${wins} of ${cells.length} cells; elsewhere: ${list(lost.map(({ e, k }) => `${e.label} ${k} → ${winner(e, k)}`))}. ` +
-          (tested ? `Significantly lower than sgd (Holm) in ${sig} of ${cells.length}.` : '') + untestedNote
-        : notInGrid('regression experiment with dwm-stable'),
-      verdict,
-    });
+    const id = 'regression-dwm-stable';
+    const claim = 'On the two regression sets dwm-stable has the lowest test error in 23 of the 24 cells (clean and noisy).';
+    const reg = es.filter((e) => REGRESSION.includes(e.dataset) && e.methods.includes('dwm-stable') && e.methods.length > 1);
+    if (!reg.length) notChecked.push({ id, claim, reason: 'no regression experiment with dwm-stable and another method in this grid' });
+    else {
+      const ms = claimFamily(id, reg.flatMap((e) => KINDS.flatMap((kind) => e.methods.filter((m) => m !== 'dwm-stable').map((b) => ({ e, kind, method: 'dwm-stable', baseline: b })))));
+      families.set(id, ms);
+      const cells = reg.flatMap((e) => KINDS.map((kind) => ({ e, kind, ms: ms.filter((m) => m.e === e && m.kind === kind) })));
+      const won = cells.filter((c) => c.ms.every((m) => m.judgement.verdict === 'better'));
+      const lost = cells.filter((c) => c.ms.some((m) => m.judgement.verdict === 'worse'));
+      const lowest = cells.filter((c) => winner(c.e, c.kind) === 'dwm-stable').length;
+      const allowed = Math.ceil(cells.length / 24);
+      const verdict = won.length >= cells.length - allowed ? 'holds' : lost.length > allowed ? 'does not hold' : 'inconclusive';
+      const vsSgd = ms.filter((m) => m.baseline === BASELINE);
+      claims.push({
+        id, claim, verdict,
+        evidence: `dwm-stable is significantly lower than every other method in ${won.length} of ${cells.length} cells, and another method significantly lower in ${lost.length}` +
+          (lost.length ? ` (${lost.map((c) => `${c.e.label} ${c.kind}: ${c.ms.filter((m) => m.judgement.verdict === 'worse').map((m) => m.baseline).join(', ')}`).join('; ')})` : '') +
+          `; lowest mean in ${lowest} of ${cells.length}. Against sgd: ${countVerdicts(vsSgd)}${vsSgd.length ? `; ${relRange(vsSgd)}` : ''}. ` +
+          `Family of ${ms.length} comparisons: ${countVerdicts(ms)}.`,
+      });
+    }
   }
 
   // 2. The exception, wine 3-layer n=100, goes to l2 λ=0.1.
   {
-    const e = agg.experiments.find((x) => x.dataset === 'wine-quality' && x.arch === '3-layer' && x.trainSize === 100 && x.methods.includes('l2-0.1'));
-    let verdict: ClaimVerdict = 'inconclusive';
-    let evidence = notInGrid('wine-quality 3-layer n=100 experiment');
-    if (e) {
-      const w = (['clean', 'noisy'] as const).map((k) => winner(e, k));
-      const hits = w.filter((m) => m === 'l2-0.1').length;
-      verdict = hits === 2 ? 'holds' : hits === 0 ? 'does not hold' : 'inconclusive';
-      const detail = (['clean', 'noisy'] as const).map((k) => {
-        const l2 = cellOf(e, 'l2-0.1', k)!;
-        const ds = cellOf(e, 'dwm-stable', k);
-        return `${k}: lowest ${w[k === 'clean' ? 0 : 1]}, l2-0.1 ${fmt('mse', l2.spread.mean)}, dwm-stable ${fmt('mse', ds?.spread.mean)}`;
-      });
-      evidence = `${detail.join('; ')}.${untestedNote}`;
+    const id = 'wine-exception';
+    const claim = 'The exception, wine 3-layer n=100, goes to l2 λ=0.1.';
+    const e = es.find((x) => x.dataset === 'wine-quality' && x.arch === '3-layer' && x.trainSize === 100 && x.methods.includes('l2-0.1') && x.methods.length > 1);
+    if (!e) notChecked.push({ id, claim, reason: 'no wine-quality 3-layer n=100 experiment with l2-0.1 and another method in this grid' });
+    else {
+      const ms = claimFamily(id, KINDS.flatMap((kind) => e.methods.filter((m) => m !== 'l2-0.1').map((b) => ({ e, kind, method: 'l2-0.1', baseline: b }))));
+      families.set(id, ms);
+      const won = KINDS.filter((k) => ms.filter((m) => m.kind === k).every((m) => m.judgement.verdict === 'better'));
+      const lost = KINDS.filter((k) => ms.some((m) => m.kind === k && m.judgement.verdict === 'worse'));
+      const verdict = lost.length ? 'does not hold' : won.length ? 'holds' : 'inconclusive';
+      const detail = KINDS.map((k) => `${k}: lowest mean ${winner(e, k)}, l2-0.1 ${fmt('mse', cellOf(e, 'l2-0.1', k)?.spread.mean)}, dwm-stable ${fmt('mse', cellOf(e, 'dwm-stable', k)?.spread.mean)}; ` +
+        `l2-0.1 against the others: ${countVerdicts(ms.filter((m) => m.kind === k))}`);
+      claims.push({ id, claim, verdict, evidence: `${detail.join('. ')}.` });
     }
-    claims.push({ id: 'wine-exception', claim: 'The exception, wine 3-layer n=100, goes to l2 λ=0.1.', evidence, verdict });
   }
 
-  // 3. l2 λ=0.1 regression models collapse to predicting the mean (MSE ≈ variance of the scaled target).
+  // 3. l2 λ=0.1 regression models collapse to predicting the mean.
   {
-    const cells = agg.experiments.filter((e) => REGRESSION.includes(e.dataset) && e.methods.includes('l2-0.1'));
-    const scale = configs.find((c) => REGRESSION.includes(c.dataset.name))?.dataset.targetScale ?? 0.1;
-    const variance = scale * scale;
-    const values = cells.map((e) => ({ e, v: cellOf(e, 'l2-0.1', 'clean')!.spread.mean }));
-    const near = values.filter(({ v }) => Math.abs(v - variance) <= 0.1 * variance);
-    let verdict: ClaimVerdict = 'inconclusive';
-    if (cells.length) verdict = near.length === cells.length ? 'holds' : near.length * 2 < cells.length ? 'does not hold' : 'inconclusive';
-    const vs = values.map(({ v }) => v).filter(Number.isFinite);
-    claims.push({
-      id: 'l2-collapse',
-      claim: `l2 λ=0.1 regression models collapse to predicting the mean (MSE ≈ ${variance.toFixed(4)}, the variance of the scaled target).`,
-      evidence: cells.length
-        ? `l2-0.1 clean MSE within ±10 % of ${variance.toFixed(4)} in ${near.length} of ${cells.length} regression cells (range ${fmt('mse', Math.min(...vs))} – ${fmt('mse', Math.max(...vs))}).`
-        : notInGrid('regression experiment with l2-0.1'),
-      verdict,
-    });
+    const id = 'l2-collapse';
+    const reg = es.filter((e) => REGRESSION.includes(e.dataset) && e.methods.includes('l2-0.1'));
+    const scales = [...new Set(reg.map((e) => e.config.dataset.targetScale))];
+    const variance = scales.length === 1 ? scales[0] ** 2 : NaN;
+    const claim = `l2 λ=0.1 regression models collapse to predicting the mean (MSE ≈ targetScale²${Number.isFinite(variance) ? ` = ${variance.toFixed(4)}` : ''}, the variance of the scaled target).`;
+    if (!reg.length) notChecked.push({ id, claim, reason: 'no regression experiment with l2-0.1 in this grid' });
+    else {
+      const cells = reg.map((e) => {
+        const c = cellOf(e, 'l2-0.1', 'clean')!;
+        const v = e.config.dataset.targetScale ** 2;
+        const lo = 0.9 * v, hi = 1.1 * v;
+        const ok = c.ok.filter(Boolean).length;
+        const flagged = c.collapsed.filter((x) => !c.diverged.some((d) => d.seed === x.seed)).length;
+        const ci = Number.isFinite(c.spread.ciLow);
+        const inside = ci ? c.spread.ciLow >= lo && c.spread.ciHigh <= hi : false;
+        const outside = ci ? c.spread.ciHigh < lo || c.spread.ciLow > hi : false;
+        const state = ok === 0 ? 'no evidence' : (ok > 0 && flagged === ok) || inside ? 'collapsed' : flagged === 0 && outside ? 'not collapsed' : 'undecided';
+        return { e, c, state, flagged, ok, ratio: c.spread.mean / v };
+      });
+      const count = (s: string) => cells.filter((x) => x.state === s).length;
+      const ratios = cells.map((x) => x.ratio).filter(Number.isFinite);
+      const verdict = count('collapsed') === cells.length ? 'holds' : count('not collapsed') * 2 > cells.length ? 'does not hold' : 'inconclusive';
+      claims.push({
+        id, claim, verdict,
+        evidence: `Of ${cells.length} regression experiments: collapsed in ${count('collapsed')} (every usable run flagged as a constant predictor, or the 95 % CI of its clean MSE inside ±10 % of targetScale²), ` +
+          `not collapsed in ${count('not collapsed')}, undecided in ${count('undecided')}${count('no evidence') ? `, no usable run in ${count('no evidence')}` : ''}. ` +
+          `Runs flagged collapsed: ${cells.reduce((s, x) => s + x.flagged, 0)} of ${cells.reduce((s, x) => s + x.ok, 0)}` +
+          (ratios.length ? `; mean clean MSE / targetScale² from ${Math.min(...ratios).toFixed(3)} to ${Math.max(...ratios).toFixed(3)}.` : '.'),
+      });
+    }
   }
 
   // 4. Image sets: the methods lie within one to three points; the winner changes from cell to cell.
   {
-    const cells = img.flatMap((e) => (['clean', 'noisy'] as const).map((k) => ({ e, k })));
-    const spreads = cells.map(({ e, k }) => {
-      const ms = e.cells.filter((c) => c.eval === k).map((c) => c.spread.mean).filter(Number.isFinite);
-      return 100 * (Math.max(...ms) - Math.min(...ms));
-    });
-    const within = spreads.filter((s) => s <= 3).length;
-    const winners = new Map<string, number>();
-    for (const { e, k } of cells) {
-      const w = winner(e, k);
-      if (w) winners.set(w, (winners.get(w) ?? 0) + 1);
+    const id = 'images-close';
+    const claim = 'On the image sets the five methods lie within about one to three points of accuracy of each other and the winner changes from cell to cell.';
+    const img = es.filter((e) => IMAGES.includes(e.dataset) && e.methods.length > 1);
+    if (!img.length) notChecked.push({ id, claim, reason: 'no image-set experiment with two or more methods in this grid' });
+    else {
+      const wanted = img.flatMap((e) => KINDS.flatMap((kind) => e.methods.flatMap((m, i) => e.methods.slice(i + 1).map((b) => ({ e, kind, method: m, baseline: b })))));
+      const ms = claimFamily(id, wanted);
+      families.set(id, ms);
+      const cells = img.flatMap((e) => KINDS.map((kind) => ({ e, kind, ms: ms.filter((m) => m.e === e && m.kind === kind) })));
+      // Within 3 points: every pair's 95 % CI inside ±3 points; beyond: some pair's CI wholly outside.
+      const within = cells.filter((c) => c.ms.every((m) => Math.max(Math.abs(m.effect.ciLow), Math.abs(m.effect.ciHigh)) <= 0.03)).length;
+      const beyond = cells.filter((c) => c.ms.some((m) => m.effect.ciLow > 0.03 || m.effect.ciHigh < -0.03)).length;
+      const winners = new Map<string, number>();
+      for (const c of cells) { const w = winner(c.e, c.kind); if (w) winners.set(w, (winners.get(w) ?? 0) + 1); }
+      const top = Math.max(0, ...winners.values());
+      const spreads = cells.map((c) => { const v = c.e.cells.filter((x) => x.eval === c.kind).map((x) => x.spread.mean).filter(Number.isFinite); return 100 * (Math.max(...v) - Math.min(...v)); })
+        .filter(Number.isFinite).sort((a, b) => a - b);
+      const varies = winners.size >= 2 && top <= 0.8 * cells.length;
+      const verdict = within >= 0.8 * cells.length && varies ? 'holds' : beyond > 0.2 * cells.length || (cells.length >= 4 && winners.size === 1 && within >= 0.8 * cells.length) ? 'does not hold' : 'inconclusive';
+      claims.push({
+        id, claim, verdict,
+        evidence: `Every pairwise difference's 95 % CI inside ±3 points in ${within} of ${cells.length} cells; some pair's CI wholly beyond 3 points in ${beyond}. ` +
+          (spreads.length ? `Spread of the means (best − worst) median ${spreads[Math.floor(spreads.length / 2)].toFixed(2)}, max ${spreads[spreads.length - 1].toFixed(2)} points. ` : '') +
+          `Best mean: ${[...winners.entries()].map(([m, n]) => `${m} ${n}`).join(', ')}. Family of ${ms.length} pairwise comparisons: ${countVerdicts(ms)}.`,
+      });
     }
-    const top = Math.max(0, ...winners.values());
-    const sigDiff = cells.flatMap(({ e, k }) => e.cells.filter((c) => c.eval === k && c.vsBaseline && (c.vsBaseline.verdict === 'better' || c.vsBaseline.verdict === 'worse')));
-    let verdict: ClaimVerdict = 'inconclusive';
-    if (cells.length) {
-      if (within >= 0.8 * cells.length && winners.size >= 2 && top <= 0.8 * cells.length) verdict = 'holds';
-      else if (within * 2 < cells.length || (cells.length >= 4 && winners.size === 1)) verdict = 'does not hold';
-    }
-    const sorted = [...spreads].sort((a, b) => a - b);
-    claims.push({
-      id: 'images-close',
-      claim: 'On the image sets the five methods lie within about one to three points of accuracy of each other and the winner changes from cell to cell.',
-      evidence: cells.length
-        ? `Spread (best − worst mean) ≤ 3 points in ${within} of ${cells.length} cells (median ${sorted[Math.floor(sorted.length / 2)].toFixed(2)}, max ${sorted[sorted.length - 1].toFixed(2)} points); ` +
-          `winners: ${[...winners.entries()].map(([m, n]) => `${m} ${n}`).join(', ')}. ` +
-          (tested ? `${sigDiff.length} method-vs-sgd differences on the image sets are significant after Holm.` : '') + untestedNote
-        : notInGrid('image-set experiment'),
-      verdict,
-    });
   }
 
-  // 5 and 6. The headline: the dual-weight methods generalise better when data are few or noisy.
-  const headline = (id: string, claim: string, pick: (e: ExperimentSummary) => MethodCell[], none: string) => {
-    const cs = agg.experiments.flatMap(pick).filter((c) => c.vsBaseline);
-    const count = (v: string) => cs.filter((c) => c.vsBaseline!.verdict === v).length;
-    const better = count('better'), worse = count('worse'), ndd = count('no detectable difference');
-    const metricOf = (c: MethodCell) => agg.experiments.find((e) => e.cells.includes(c))!.metric;
-    const aheadOnMean = cs.filter((c) => (metricOf(c) === 'accuracy' ? c.vsBaseline!.meanDiff > 0 : c.vsBaseline!.meanDiff < 0)).length;
-    let verdict: ClaimVerdict = 'inconclusive';
-    const testedN = better + worse + ndd;
-    if (testedN) {
-      if (better > worse && better * 2 >= testedN) verdict = 'holds';
-      else if (worse >= better && worse > 0) verdict = 'does not hold';
+  // 5–7. The dual-weight methods against sgd: few data, noisy inputs, class imbalance.
+  const headline = (id: string, claim: string, pick: (e: ExperimentSummary, kind: EvalKind) => boolean, none: string) => {
+    const wanted = es.flatMap((e) => (e.methods.includes(BASELINE) ? KINDS.filter((k) => pick(e, k)).flatMap((kind) => DUAL.filter((m) => e.methods.includes(m)).map((method) => ({ e, kind, method, baseline: BASELINE }))) : []));
+    if (!wanted.length) { notChecked.push({ id, claim, reason: none }); return; }
+    const ms = claimFamily(id, wanted);
+    families.set(id, ms);
+    const n = (v: string) => ms.filter((m) => m.judgement.verdict === v).length;
+    const better = n('better'), worse = n('worse');
+    const decided = better + worse + n('no difference');
+    let verdict: Claim['verdict'] = 'inconclusive';
+    if (decided * 2 >= ms.length && decided > 0) {
+      if (better > worse && better * 2 >= decided) verdict = 'holds';
+      else if (worse > 0 && worse >= better) verdict = 'does not hold';
     }
     claims.push({
-      id, claim,
-      evidence: cs.length
-        ? `dwm and dwm-stable against sgd in ${cs.length} comparisons: ahead on the mean in ${aheadOnMean}` +
-          (testedN ? `; after Holm: ${better} better, ${worse} worse, ${ndd} no detectable difference.` : '; untested (one seed).')
-        : none,
-      verdict,
+      id, claim, verdict,
+      evidence: `dwm and dwm-stable against sgd in ${ms.length} comparisons: ${countVerdicts(ms)}` +
+        `; ahead on every seed in ${ms.filter((m) => m.effect.n > 0 && m.effect.wins === m.effect.n).length}; ${relRange(ms)}.`,
     });
   };
-  // "Few data": the paper's smallest training size, n = 100, or less.
-  const FEW = 100;
   headline('few-data', `The dual-weight methods generalise better than SGD when data are few (n ≤ ${FEW}, clean test).`,
-    (e) => (e.trainSize <= FEW ? e.cells.filter((c) => DUAL.includes(c.method) && c.eval === 'clean') : []), notInGrid(`experiment with n ≤ ${FEW}, dwm and sgd`));
-  headline('noisy', 'The dual-weight methods generalise better than SGD on noisy inputs (σ = 0.3 test noise).',
-    (e) => e.cells.filter((c) => DUAL.includes(c.method) && c.eval === 'noisy'), notInGrid('experiment with dwm and sgd'));
-
-  claims.push({
-    id: 'imbalance',
-    claim: 'The dual-weight methods are robust to class imbalance (abstract).',
-    evidence: 'Not tested: the published code has no imbalance experiment and neither does this grid.',
-    verdict: 'inconclusive',
-  });
-  return claims;
+    (e, k) => e.trainSize <= FEW && k === 'clean' && !e.config.imbalance, `no experiment with n ≤ ${FEW}, sgd and a dual-weight method in this grid`);
+  headline('noisy', 'The dual-weight methods generalise better than SGD on noisy inputs (the noisy test).',
+    (e, k) => k === 'noisy' && !e.config.imbalance, 'no experiment with sgd and a dual-weight method in this grid');
+  headline('imbalance', 'The dual-weight methods are robust to class imbalance (abstract): better than SGD on an imbalanced training list.',
+    (e) => e.config.imbalance !== undefined, 'no experiment in this grid has class imbalance (`imbalance`); the published code has none either');
+  return { claims, notChecked, families };
 }
 
 export interface ReportInput {
   plan: Plan;
   agg: Aggregate;
-  claims: Claim[];
+  check: ClaimCheck;
   /** The authors-results.json source line. */
   authorsSource: string;
 }
 
-export function buildReport({ plan, agg, claims, authorsSource }: ReportInput): string {
+function ciText(metric: string, lo: number, hi: number): string {
+  return Number.isFinite(lo) ? `[${fmt(metric, lo, true)}, ${fmt(metric, hi, true)}]` : '–';
+}
+
+/** Markers after a cell: diverged and collapsed seeds. */
+function flags(c: MethodCell): string {
+  const n = c.seeds.length;
+  return (c.diverged.length ? ` ✗ ${c.diverged.length}/${n} diverged` : '') + (c.collapsed.length ? ` ⊘ ${c.collapsed.length}/${n} collapsed` : '');
+}
+
+function effectRows(e: ExperimentSummary, cs: Comparison[]): string[][] {
+  const extra = Object.entries(e.extra).map(([k, v]) => ` ${k}=${v}`).join('');
+  return cs.map((c) => {
+    const x = c.effect, j = c.judgement;
+    return [`${e.arch}${extra}`, String(e.trainSize), c.eval, `${c.method} − ${c.baseline}`, fmt(e.metric, x.meanDiff, true), ciText(e.metric, x.ciLow, x.ciHigh),
+      pct(x.relChange), `${x.wins}/${x.n}${x.excluded ? ` (${x.excluded} diverged)` : ''}`, pText(x.p), pText(j.pAdjusted),
+      x.signFlip ? pText(j.pSignFlipAdjusted) : '–', j.notes.some((s) => /disagree/.test(s)) ? `**${j.verdict}** ⚠` : `**${j.verdict}**`];
+  });
+}
+
+export function buildReport({ plan, agg, check, authorsSource }: ReportInput): string {
   const configs = plan.runs.map((r) => r.config);
   const seedsList = [...new Set(configs.map((c) => c.seed))].sort((a, b) => a - b);
   const out: string[] = [];
@@ -222,22 +251,32 @@ export function buildReport({ plan, agg, claims, authorsSource }: ReportInput): 
   const ne = agg.experiments.length;
   out.push(`${ne} experiment${ne === 1 ? '' : 's'} × ${plan.seeds} seed${plan.seeds === 1 ? '' : 's'} = ${plan.runs.length} runs ` +
     `from ${plan.files.map((f) => `\`${f}\``).join(', ')}. Seed s of ${plan.seeds} runs with the config's seed + s (seeds ${seedsList.join(', ')}); ` +
-    'every run trains all methods from one initial network on one sample order (PAPER.md §7).', '');
-  const protocol = (get: (c: ExperimentConfig) => unknown) => [...new Set(configs.map((c) => JSON.stringify(get(c))))].join(' / ');
+    'every run trains all methods from one initial network on one sample order (docs/METHOD.md §7).', '');
+  const protocol = (get: (c: (typeof configs)[number]) => unknown) => [...new Set(configs.map((c) => { const v = get(c); return typeof v === 'string' ? v : JSON.stringify(v); }))].join(' / ');
   out.push(`Protocol: ${protocol((c) => c.turns)} turns × ${protocol((c) => c.stepsPerTurn)} steps, lr ${protocol((c) => c.lr)}, ` +
-    `noisy test σ ${protocol((c) => c.noise.sigma)}, normalisation \`${protocol((c) => c.dataset.normalize).replace(/"/g, '')}\`. ` +
-    'Accuracy in percent; MSE in target units (target = z-scored label × targetScale).', '');
-  const deviations = PAPER_PROTOCOL.filter(([, get, paper]) => configs.some((c) => get(c) !== paper))
-    .map(([key, get, paper]) => `${key} = ${protocol(get)} (paper: ${paper})`);
-  if (deviations.length) out.push(`**This grid departs from the paper's protocol** (${deviations.join('; ')}), so the authors' numbers are not its target; they are shown for orientation only.`, '');
-  out.push(`Statistics: mean ± sample sd over seeds; 95 % CI with Student's t. Each method is compared with \`${BASELINE}\` paired by seed ` +
-    `(paired t-test below six seeds, exact Wilcoxon signed-rank from six), Holm-corrected across all ${agg.tests} tests of this report at α = 0.05. ` +
-    `Verdict words: better / worse (than ${BASELINE}) / no detectable difference; untested with one seed.`, '');
-  out.push(`Authors' numbers: \`configs/paper/authors-results.json\` (${authorsSource}).`, '');
+    `noisy test σ ${protocol((c) => c.noise.sigma)}, normalisation ${protocol((c) => c.dataset.normalize)}, engine ${protocol((c) => c.engine)}. ` +
+    'Accuracy in percent (differences in points); MSE in target units (target = z-scored label × targetScale).', '');
+  const anyAuthors = agg.experiments.some((e) => e.cells.some((c) => c.authors !== null));
 
-  out.push('## The paper\'s claims (PAPER.md §8)', '');
-  if (deviations.length) out.push('These verdicts judge this grid\'s protocol, which is not the paper\'s (see above).', '');
-  out.push(markdownTable(['claim', 'evidence', 'verdict'], claims.map((c) => [c.claim, c.evidence, `**${c.verdict}**`])));
+  out.push('## Verdicts at a glance', '');
+  out.push(...conclusionLines(agg, check).map((l) => `- ${l}`), '');
+  out.push(`Authors' numbers: \`configs/paper/authors-results.json\` (${authorsSource}); shown only for experiments that follow the paper's protocol on every key that changes the numbers (docs/METHOD.md §7).`, '');
+
+  out.push('## How the numbers are judged', '');
+  out.push(`Every comparison pairs two methods seed by seed (same initial network, same sample order): Δ = method − baseline per seed, its mean with a 95 % Student-t CI, ` +
+    `the relative change (mean Δ / the baseline's mean) and the seeds on which the method is better (wins). ` +
+    `The verdict comes from the paired t-test on the per-seed Δ, corrected with Benjamini–Hochberg at α = ${ALPHA} within its family ` +
+    `(${agg.families.map((f) => `${f.name}: ${f.size}`).join(', ') || 'none'}; each claim below is a family of its own); never across the whole report. ` +
+    `Beside it, a sign-flip permutation test of the mean Δ (exact over all 2^N sign patterns up to N = ${SIGN_FLIP_EXACT_MAX}, ` +
+    `${SIGN_FLIP_DRAWS} fixed-seed Monte-Carlo patterns beyond, resolution 1/${SIGN_FLIP_DRAWS + 1}), corrected the same way, checks the verdict without assuming normality; ⚠ marks a disagreement. ` +
+    'A method whose run diverged (non-finite loss or metric, or a weight beyond the bound of docs/METHOD.md §9) is left out of the statistics for that seed and counted in the cell; ' +
+    'a comparison left with fewer than two pairs is inconclusive. Verdicts: better / worse (than the baseline) / no difference / too few seeds / inconclusive (docs/METHOD.md §10).', '');
+
+  out.push('## The paper\'s claims (docs/METHOD.md §8)', '');
+  if (agg.experiments.some((e) => e.departures.length)) out.push('Some experiments depart from the paper\'s protocol (see above): these verdicts judge this grid as run.', '');
+  if (check.claims.length) out.push(markdownTable(['claim', 'evidence', 'verdict'], check.claims.map((c) => [c.claim, c.evidence, `**${c.verdict}**`])));
+  else out.push('No claim can be checked on this grid.', '');
+  if (check.notChecked.length) out.push(`Not checked here: ${check.notChecked.map((c) => `${c.id} (${c.reason})`).join('; ')}.`, '');
 
   const datasets = [...new Set(agg.experiments.map((e) => e.dataset))];
   const far: string[] = [];
@@ -246,9 +285,15 @@ export function buildReport({ plan, agg, claims, authorsSource }: ReportInput): 
     const metric = es[0].metric;
     const methods = [...new Set(es.flatMap((e) => e.methods))];
     out.push(`## ${ds} (${metric === 'accuracy' ? 'test accuracy, %' : 'test MSE, target units'})`, '');
-    const rows: string[][] = [];
+    const rows = es.flatMap((e) => effectRows(e, e.comparisons));
+    if (rows.length) {
+      out.push(`Effects (${metric === 'accuracy' ? 'points' : 'target units'}; ${metric === 'accuracy' ? 'higher' : 'lower'} is better):`, '');
+      out.push(markdownTable(['arch', 'n', 'test', 'comparison', 'Δ mean', '95 % CI', 'relative', 'wins', 'p (t)', 'p adj.', 'sign-flip p adj.', 'verdict'], rows,
+        [false, true, false, false, true, true, true, true, true, true, true, false]));
+    } else out.push(`No comparisons: no experiment of ${ds} has \`${BASELINE}\` or two dual/l2 methods.`, '');
+    const mrows: string[][] = [];
     for (const e of es) {
-      for (const kind of ['clean', 'noisy'] as const) {
+      for (const kind of KINDS) {
         const best = winner(e, kind);
         const cells = methods.map((m) => {
           const c = cellOf(e, m, kind);
@@ -256,9 +301,7 @@ export function buildReport({ plan, agg, claims, authorsSource }: ReportInput): 
           let s = fmt(metric, c.spread.mean);
           if (best === m) s = `**${s}**`;
           if (Number.isFinite(c.spread.sd)) s += ` ± ${fmt(metric, c.spread.sd)}`;
-          const v = c.vsBaseline?.verdict;
-          if (v === 'better') s += ' ▲';
-          else if (v === 'worse') s += ' ▼';
+          s += flags(c);
           if (c.authors !== null) {
             const diff = c.spread.mean - c.authors;
             const beyond = Number.isFinite(c.spread.sd) && c.spread.sd > 0 && Math.abs(diff) > 3 * c.spread.sd;
@@ -268,41 +311,24 @@ export function buildReport({ plan, agg, claims, authorsSource }: ReportInput): 
           return s;
         });
         const extra = Object.entries(e.extra).map(([k, v]) => ` ${k}=${v}`).join('');
-        rows.push([`${e.arch}${extra}`, String(e.trainSize), kind, ...cells]);
+        mrows.push([`${e.arch}${extra}`, String(e.trainSize), kind, ...cells]);
       }
     }
-    out.push(markdownTable(['arch', 'n', 'test', ...methods], rows, [false, true, false, ...methods.map(() => true)]));
-    out.push(`Bold: best mean in the row. ▲ / ▼: better / worse than ${BASELINE} after Holm. ` +
-      'Below each cell: the authors\' single-seed number and our mean minus it' + (plan.seeds > 1 ? '; ‼ marks a difference above three of our standard deviations.' : '.'), '');
-    out.push('Learning curves (clean test metric per turn; dashed: the authors\'):', '');
+    out.push(`Means over the seeds that did not diverge:`, '');
+    out.push(markdownTable(['arch', 'n', 'test', ...methods], mrows, [false, true, false, ...methods.map(() => true)]));
+    out.push('Mean ± sd over seeds; bold: best mean in the row; ✗: seeds whose run diverged (left out); ⊘: seeds whose model collapsed to a constant answer (kept).' +
+      (es.some((e) => e.cells.some((c) => c.authors !== null)) ? ' Below a cell: the authors\' single-seed number and our mean minus it' + (plan.seeds > 1 ? '; ‼ marks a difference above three of our standard deviations.' : '.') : ''), '');
+    const dashed = es.some((e) => e.curves.some((c) => c.authors !== null));
+    out.push(`Learning curves (clean test metric per turn${dashed ? '; dashed: the authors\'' : ''}):`, '');
     for (const e of es) out.push(`![${e.label}](curves/${slug(e)}.svg)`);
     out.push('');
   }
 
-  out.push(`## Paired comparisons against ${BASELINE}`, '');
-  const crow: string[][] = [];
-  for (const e of agg.experiments) {
-    for (const c of e.cells) {
-      const v = c.vsBaseline;
-      if (!v) continue;
-      crow.push([e.label, c.eval, c.method, fmt(e.metric, v.meanDiff, true),
-        Number.isFinite(v.diffCiLow) ? `[${fmt(e.metric, v.diffCiLow, true)}, ${fmt(e.metric, v.diffCiHigh, true)}]` : '–',
-        v.test || '–', Number.isNaN(v.statistic) ? '–' : Number.isFinite(v.statistic) ? v.statistic.toFixed(3) : String(v.statistic),
-        pText(v.p), pText(v.pHolm), v.verdict]);
-    }
+  if (anyAuthors) {
+    out.push('## Cells more than three standard deviations from the authors\' numbers', '');
+    if (plan.seeds < 2) out.push('Not computable with one seed (no standard deviation).', '');
+    else if (far.length) out.push(...far.map((f) => `- ${f}`), '');
+    else out.push('None.', '');
   }
-  if (crow.length) {
-    out.push(`Δ = method − ${BASELINE} (accuracy in points, MSE in target units), mean over seeds with its 95 % CI; statistic: t, or W+ for Wilcoxon.`, '');
-    out.push(markdownTable(['experiment', 'test', 'method', 'Δ mean', '95 % CI', 'test', 'statistic', 'p', 'p (Holm)', 'verdict'], crow,
-      [false, false, false, true, true, false, true, true, true, false]));
-  } else out.push(`No comparisons: the grid has no \`${BASELINE}\`.`, '');
-
-  out.push('## Cells more than three standard deviations from the authors\' numbers', '');
-  if (plan.seeds < 2) out.push('Not computable with one seed (no standard deviation).', '');
-  else if (far.length) {
-    if (deviations.length) out.push('The grid departs from the paper\'s protocol, so differences from the authors\' numbers are expected.', '');
-    out.push(...far.map((f) => `- ${f}`), '');
-  }
-  else out.push('None.', '');
   return out.join('\n');
 }

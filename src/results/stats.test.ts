@@ -1,94 +1,109 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { describe as spread, holm, mean, normalCdf, pairedT, pairedTest, sd, tCdf, tQuantile, wilcoxonSignedRank } from './stats.js';
+import { benjaminiHochberg, bhCutoff, describe as spread, mean, pairedT, sd, signFlip, signFlipMinP, tCdf, tQuantile } from './stats.js';
 
 const close = (actual: number, expected: number, tol: number, what: string) =>
   assert.ok(Math.abs(actual - expected) <= tol, `${what}: got ${actual}, expected ${expected} ± ${tol}`);
 
 test('t CDF matches the closed forms for 1, 2 and 3 degrees of freedom', () => {
-  for (const t of [-7, -2.5, -0.3, 0, 0.8, 1.7, 4.2, 30]) {
-    close(tCdf(t, 1), 0.5 + Math.atan(t) / Math.PI, 1e-13, `df=1 t=${t}`); // Cauchy
-    close(tCdf(t, 2), 0.5 + t / (2 * Math.sqrt(t * t + 2)), 1e-13, `df=2 t=${t}`);
+  for (const t of [-30, -7, -2.5, -0.3, 0, 0.8, 1.7, 4.2, 30]) {
+    close(tCdf(t, 1), 0.5 + Math.atan(t) / Math.PI, 1e-14, `df=1 t=${t}`); // Cauchy
+    close(tCdf(t, 2), 0.5 + t / (2 * Math.sqrt(t * t + 2)), 1e-14, `df=2 t=${t}`);
     const u = t / Math.sqrt(3);
-    close(tCdf(t, 3), 0.5 + (u / (1 + u * u) + Math.atan(u)) / Math.PI, 1e-13, `df=3 t=${t}`);
+    close(tCdf(t, 3), 0.5 + (u / (1 + u * u) + Math.atan(u)) / Math.PI, 1e-14, `df=3 t=${t}`);
   }
+  // Far tail, relative: F(−1000) for df 1 = atan⁻¹ form ≈ 1/(1000π).
+  const tail = 0.5 + Math.atan(-1000) / Math.PI;
+  assert.ok(Math.abs(tCdf(-1000, 1) - tail) / tail < 1e-9, 'df=1 far tail, relative');
 });
 
-test('t quantiles match printed tables (two-sided 95 %)', () => {
-  // Student-t table, upper 2.5 % points.
-  close(tQuantile(0.975, 1), 12.7062047362, 1e-8, 'df 1'); // = tan(0.475 π)
-  close(tQuantile(0.975, 1), Math.tan(0.475 * Math.PI), 1e-9, 'df 1 closed form');
-  close(tQuantile(0.975, 2), 4.30265272975, 1e-8, 'df 2'); // = sqrt(2/(4·0.975·0.025) − 2)
-  close(tQuantile(0.975, 4), 2.7764451052, 1e-8, 'df 4');
-  close(tQuantile(0.975, 9), 2.2621571628, 1e-8, 'df 9');
-  close(tQuantile(0.975, 29), 2.0452296421, 1e-8, 'df 29');
-  close(tQuantile(0.025, 4), -2.7764451052, 1e-8, 'lower tail');
-});
-
-test('normal CDF matches tabulated values', () => {
-  close(normalCdf(0), 0.5, 1e-15, 'Φ(0)');
-  close(normalCdf(1.96), 0.9750021048517795, 1e-12, 'Φ(1.96)');
-  close(normalCdf(-1), 0.15865525393145707, 1e-12, 'Φ(−1)');
-  close(normalCdf(3), 0.9986501019683699, 1e-12, 'Φ(3)');
-  close(normalCdf(-6), 9.865876450377e-10, 1e-18, 'Φ(−6)');
+test('t quantiles match closed forms (df 1, 2, 4) and scipy.stats.t.ppf', () => {
+  for (const p of [0.6, 0.9, 0.975, 0.995, 0.025]) {
+    close(tQuantile(p, 1), Math.tan(Math.PI * (p - 0.5)), 1e-10 * Math.max(1, Math.abs(Math.tan(Math.PI * (p - 0.5)))), `df 1 p ${p}`);
+    close(tQuantile(p, 2), (2 * p - 1) / Math.sqrt(2 * p * (1 - p)), 1e-12, `df 2 p ${p}`);
+    const a = 4 * p * (1 - p);
+    const q = Math.cos(Math.acos(Math.sqrt(a)) / 3) / Math.sqrt(a);
+    close(tQuantile(p, 4), Math.sign(p - 0.5) * 2 * Math.sqrt(q - 1), 1e-12, `df 4 p ${p}`);
+  }
+  // scipy.stats.t.ppf(0.975, df) for df = 4, 9, 29.
+  close(tQuantile(0.975, 4), 2.7764451051977987, 1e-12, 'df 4');
+  close(tQuantile(0.975, 9), 2.2621571627409915, 1e-9, 'df 9');
+  close(tQuantile(0.975, 29), 2.045229642132703, 1e-9, 'df 29');
 });
 
 test('mean, sd and the 95 % interval of a small table', () => {
   const xs = [2, 4, 4, 4, 5, 5, 7, 9]; // sum 40, squared deviations sum 32
   assert.equal(mean(xs), 5);
   close(sd(xs), Math.sqrt(32 / 7), 1e-15, 'sd');
-  const s = spread([1, 2, 3]); // mean 2, sd 1, half-width t(0.975, 2)/√3 = 4.30265272975/1.7320508
-  close(s.ciLow, 2 - 4.30265272975 / Math.sqrt(3), 1e-9, 'ci low');
-  close(s.ciHigh, 2 + 4.30265272975 / Math.sqrt(3), 1e-9, 'ci high');
+  const s = spread([1, 2, 3]); // mean 2, sd 1, half-width t(0.975, 2)/√3 = √(2/(4·0.975·0.025) − 2)/√3
+  const t2 = Math.sqrt(2 / (4 * 0.975 * 0.025) - 2);
+  close(s.ciLow, 2 - t2 / Math.sqrt(3), 1e-12, 'ci low');
+  close(s.ciHigh, 2 + t2 / Math.sqrt(3), 1e-12, 'ci high');
   assert.ok(Number.isNaN(spread([0.5]).sd) && Number.isNaN(spread([0.5]).ciLow), 'one value: no spread');
 });
 
-test('paired t-test on a hand-worked table', () => {
-  // d = a − b = [2, 1, −1, 3]: mean 1.25, squared deviations 0.5625 + 0.0625 + 5.0625 + 3.0625 = 8.75,
-  // sd = √(8.75/3), t = 1.25 / (sd/2) = 1.46385011; df 3, p = 2·(1 − F3(t)) with the closed form above.
-  const r = pairedT([12, 15, 11, 14], [10, 14, 12, 11]);
+test('paired t-test on hand-worked differences and scipy.stats.ttest_rel', () => {
+  // d = [2, 1, −1, 3]: mean 1.25, squared deviations 8.75, sd = √(8.75/3), t = 1.25/(sd/2); df 3 closed form.
+  const r = pairedT([2, 1, -1, 3]);
   const t = 1.25 / (Math.sqrt(8.75 / 3) / 2);
-  close(r.statistic, t, 1e-12, 't');
-  close(r.statistic, 1.4638501094228, 1e-10, 't (scipy.stats.ttest_rel)');
+  close(r.t, t, 1e-12, 't');
   const u = t / Math.sqrt(3);
-  const p = 2 * (1 - (0.5 + (u / (1 + u * u) + Math.atan(u)) / Math.PI));
-  close(r.p, p, 1e-12, 'p');
-  close(r.p, 0.23944259863600298, 1e-10, 'p (scipy.stats.ttest_rel)');
-  assert.equal(r.test, 't');
-  // Five seeds of accuracies: scipy.stats.ttest_rel gives t = 3.13785816, p = 0.0349197067.
-  const five = pairedTest([0.91, 0.88, 0.93, 0.90, 0.87], [0.89, 0.87, 0.90, 0.90, 0.85]);
-  assert.equal(five.test, 't');
-  close(five.statistic, 3.1378581622109443, 1e-8, 't (5 seeds)');
+  close(r.p, 2 * (1 - (0.5 + (u / (1 + u * u) + Math.atan(u)) / Math.PI)), 1e-13, 'p');
+  close(r.p, 0.23944259863600298, 1e-12, 'p (scipy.stats.ttest_rel)');
+  // Five accuracies: scipy.stats.ttest_rel gives t = 3.1378581622109443, p = 0.03491970667453904.
+  const a = [0.91, 0.88, 0.93, 0.90, 0.87], b = [0.89, 0.87, 0.90, 0.90, 0.85];
+  const five = pairedT(a.map((x, i) => x - b[i]));
+  close(five.t, 3.1378581622109443, 1e-8, 't (5 seeds)');
   close(five.p, 0.03491970667453904, 1e-9, 'p (5 seeds)');
+  // Identical non-zero differences: no spread, as far from 0 as can be; all zero: p = 1.
+  assert.equal(pairedT([0.5, 0.5, 0.5]).p, 0);
+  assert.equal(pairedT([0, 0, 0]).p, 1);
+  assert.ok(Number.isNaN(pairedT([0.3]).p), 'one difference: no test');
 });
 
-test('Wilcoxon signed-rank: exact p by counting sign patterns by hand', () => {
-  // |d| ranks: 0.2→1, 0.3→2, 0.4→3, 0.5→4, 0.8→5, 0.9→6, 1.1→7, 1.6→8; negatives −0.2, −0.4 → W− = 4, W+ = 32.
-  // Subsets of {1…8} with sum ≤ 4: {}, {1}, {2}, {3}, {4}, {1,2}, {1,3} → 7 of 256; two-sided p = 14/256.
-  const d = [0.5, -0.2, 1.1, 0.8, 1.6, 0.3, -0.4, 0.9];
-  const r = wilcoxonSignedRank(d, d.map(() => 0));
-  assert.equal(r.statistic, 32);
-  close(r.p, 14 / 256, 1e-15, 'p');
-  // Six seeds all better: only the all-positive and all-negative patterns are as extreme, p = 2/64.
-  const six = pairedTest([1, 2, 3, 4, 5, 6], [0, 0, 0, 0, 0, 0]);
-  assert.equal(six.test, 'wilcoxon');
-  close(six.p, 2 / 64, 1e-15, 'p six');
-  // Ties: |d| = 1, 1, 2 → ranks 1.5, 1.5, 3; signs (+, −, +) → W+ = 4.5. Of the 8 patterns W+ ∈
-  // {0, 1.5, 1.5, 3, 3, 4.5, 4.5, 6}: P(W+ ≥ 4.5) = 3/8, two-sided p = 6/8.
-  const tied = wilcoxonSignedRank([1, -1, 2], [0, 0, 0]);
-  assert.equal(tied.statistic, 4.5);
-  close(tied.p, 6 / 8, 1e-15, 'p tied');
-  // Zero differences are dropped.
-  assert.equal(wilcoxonSignedRank([1, 1], [1, 1]).p, 1);
+test('sign-flip test: exact p by listing sign patterns by hand', () => {
+  // d = [1, 2, 3]: the 8 sums ±1±2±3 are 6, 4, 2, 0, 0, −2, −4, −6; |S| ≥ 6 in 2 → p = 2/8.
+  close(signFlip([1, 2, 3]).p, 2 / 8, 1e-15, '[1,2,3]');
+  // d = [3, −1, 2, 0.5]: Σ = 4.5; of the 16 sums ±3±1±2±0.5, six have |S| ≥ 4.5 (±6.5, ±5.5, ±4.5).
+  const r = signFlip([3, -1, 2, 0.5]);
+  close(r.p, 6 / 16, 1e-15, 'four differences');
+  assert.equal(r.exact, true);
+  // Six all-positive differences: only the all-plus and all-minus patterns reach: 2/64.
+  close(signFlip([1, 2, 3, 4, 5, 6]).p, 2 / 64, 1e-15, 'six wins');
+  close(signFlipMinP(6), 2 / 64, 0, 'resolution at N = 6');
+  assert.equal(signFlip([0, 0, 0]).p, 1);
 });
 
-test('Holm step-down adjustment', () => {
-  // Sorted 0.005·4 = 0.02, 0.01·3 = 0.03, 0.03·2 = 0.06, 0.04·1 = 0.04 → raised to 0.06.
-  const adj = holm([0.01, 0.04, 0.03, 0.005]);
-  [0.03, 0.06, 0.06, 0.02].forEach((e, i) => close(adj[i], e, 1e-15, `p${i}`));
-  const withNaN = holm([0.02, NaN, 0.5]);
+test('sign-flip test beyond 16 differences: Monte-Carlo p within its error of a brute-force count', () => {
+  // 17 differences: count all 131,072 patterns here, independently of the module.
+  const d = [0.4, -0.1, 0.3, 0.2, -0.25, 0.5, 0.05, 0.15, -0.3, 0.35, 0.1, 0.2, -0.05, 0.45, 0.25, -0.15, 0.3];
+  const obs = Math.abs(d.reduce((s, x) => s + x, 0));
+  let hits = 0;
+  for (let mask = 0; mask < 2 ** 17; mask++) {
+    let s = 0;
+    for (let i = 0; i < 17; i++) s += mask & (1 << i) ? -d[i] : d[i];
+    if (Math.abs(s) >= obs - 1e-12) hits++;
+  }
+  const exact = hits / 2 ** 17;
+  const r = signFlip(d);
+  assert.equal(r.exact, false);
+  const se = Math.sqrt((exact * (1 - exact)) / 65535);
+  close(r.p, exact, 4 * se + 1 / 65536, 'Monte-Carlo p');
+  assert.equal(signFlip(d).p, r.p, 'fixed seed: the same p every time');
+  close(signFlipMinP(17), 1 / 65536, 0, 'Monte-Carlo resolution');
+});
+
+test('Benjamini–Hochberg adjustment and cutoff, worked by hand', () => {
+  // Sorted 0.005, 0.01, 0.03, 0.04 (m = 4): p·m/k = 0.02, 0.02, 0.04, 0.04; running minimum from the top.
+  const adj = benjaminiHochberg([0.01, 0.04, 0.03, 0.005]);
+  [0.02, 0.04, 0.04, 0.02].forEach((e, i) => close(adj[i], e, 1e-15, `p${i}`));
+  close(bhCutoff([0.01, 0.04, 0.03, 0.005], 0.05), 0.05, 1e-15, 'all four discovered: cutoff α·4/4');
+  // [0.01, 0.02, 0.5]: 0.01 ≤ 0.05/3, 0.02 ≤ 0.1/3, 0.5 > 0.05 → two discoveries, cutoff 0.1/3.
+  close(bhCutoff([0.01, 0.02, 0.5], 0.05), 0.1 / 3, 1e-15, 'two of three');
+  close(bhCutoff([0.2, 0.5], 0.05), 0.025, 1e-15, 'none: the level a first discovery needs, α/m');
+  const withNaN = benjaminiHochberg([0.02, NaN, 0.5]);
   close(withNaN[0], 0.04, 1e-15, 'm counts tested ones only');
   assert.ok(Number.isNaN(withNaN[1]));
   close(withNaN[2], 0.5, 1e-15, 'last');
-  assert.equal(holm([0.6, 0.7])[1], 1, 'capped at 1');
+  assert.equal(benjaminiHochberg([0.6, 0.9])[1], 0.9);
 });

@@ -1,16 +1,20 @@
 // Aggregation and REPORT.md of a sweep. Each sweep point (a training point of the grid, times
 // a value of the evaluation-only axis if there is one) becomes one "experiment" of the compare
-// machinery (aggregate.ts): mean, sd and 95 % CI over seeds, each method against sgd paired
-// by seed with Holm's correction. Balanced accuracy is aggregated the same way in a second,
-// separate family. Plots: the chosen metrics against the last swept axis, one plot per
-// combination of the other swept axes. Nothing depends on the clock: same runs, same bytes.
+// machinery (aggregate.ts): mean, sd and 95 % CI over seeds, the paired comparisons with their
+// effects and verdicts, judged in one family per dataset × evaluation (verdicts.ts). Balanced
+// accuracy is aggregated the same way in families of its own. Plots: the chosen metrics against
+// the last swept axis, one plot per combination of the other swept axes. Nothing depends on the
+// clock: same runs, same bytes.
 
 import type { Plan, RunSpec } from '../experiment/plan.js';
 import type { RunRecord } from '../experiment/pool.js';
 import { sweptAxes, type MetricKind, type SweepPlan } from '../experiment/sweep-plan.js';
 import { canonicalJson } from '../config/load.js';
-import { aggregate, BASELINE, csvNumber, resultsCsv, summaryCsv, type Aggregate, type ExperimentSummary, type MethodCell } from './aggregate.js';
-import { markdownTable } from './format.js';
+import { aggregate, BASELINE, csvNumber, DUAL, resultsCsv, summaryCsv, type Aggregate, type Comparison, type ExperimentSummary, type MethodCell } from './aggregate.js';
+import { conclusionLines } from './conclusions.js';
+import { SIGN_FLIP_DRAWS, SIGN_FLIP_EXACT_MAX } from './stats.js';
+import { ALPHA, VERDICTS, type ComparisonVerdict } from './verdicts.js';
+import { fmt, markdownTable, pct, pText } from './format.js';
 import type { PlotInput } from './plots.js';
 import { describe } from './stats.js';
 
@@ -25,7 +29,6 @@ export const KEY_TITLES: Record<string, string> = {
   stepsPerTurn: 'steps per turn',
 };
 
-const DUAL = ['dwm', 'dwm-stable'];
 
 function axisTitle(key: string, classification: boolean): string {
   if (key === 'noise.sigma') return `test input noise σ (${classification ? 'pixel/255 units, clamped to [0, 1]' : 'z-score units of each input'})`;
@@ -114,16 +117,12 @@ export function sweepData(sp: SweepPlan, trained: Map<string, RunRecord>): Sweep
     }
   }
   const vplan: Plan = { name: sp.plan.name, files: sp.plan.files, seeds: sp.plan.seeds, runs, experiments, data: sp.plan.data };
-  const main = aggregate(vplan, records);
-  const balanced = grouped ? aggregate(vplan, balancedRecords) : null;
+  // Along an evaluation-only axis the clean numbers are those of the axis's first value.
+  const sameCleanAs = new Map<string, string>();
+  if (sp.evalAxis) for (const eid of sp.plan.experiments) for (const v of sp.evalAxis.values.slice(1)) sameCleanAs.set(`${eid}@${sp.evalAxis.key}=${v}`, `${eid}@${sp.evalAxis.key}=${sp.evalAxis.values[0]}`);
+  const main = aggregate(vplan, records, [], { sameCleanAs });
+  const balanced = grouped ? aggregate(vplan, balancedRecords, [], { familyTag: 'balanced', sameCleanAs }) : null;
   return { sp, vplan, records, points, main, balanced, classification };
-}
-
-function fmt(metric: string, v: number | undefined, signed = false): string {
-  if (v === undefined || Number.isNaN(v)) return '–';
-  if (!Number.isFinite(v)) return String(v);
-  const s = metric === 'accuracy' ? (100 * v).toFixed(2) : v.toFixed(5);
-  return signed && v >= 0 ? `+${s}` : s;
 }
 
 const KIND_TITLE: Record<MetricKind, string> = {
@@ -240,34 +239,59 @@ export function sweepCsvs(d: SweepData): Map<string, string> {
   return files;
 }
 
-function cellText(metric: string, c: MethodCell | undefined, best: boolean): string {
+function vsSgd(e: ExperimentSummary, method: string, kind: 'clean' | 'noisy'): Comparison | undefined {
+  return e.comparisons.find((c) => c.method === method && c.baseline === BASELINE && c.eval === kind);
+}
+
+function cellText(e: ExperimentSummary, kind: 'clean' | 'noisy', c: MethodCell | undefined, best: boolean): string {
   if (!c) return '';
-  let s = fmt(metric, c.spread.mean);
+  let s = fmt(e.metric, c.spread.mean);
   if (best) s = `**${s}**`;
-  if (Number.isFinite(c.spread.sd)) s += ` ± ${fmt(metric, c.spread.sd)}`;
-  const v = c.vsBaseline?.verdict;
+  if (Number.isFinite(c.spread.sd)) s += ` ± ${fmt(e.metric, c.spread.sd)}`;
+  const v = vsSgd(e, c.method, kind)?.judgement.verdict;
   if (v === 'better') s += ' ▲';
   else if (v === 'worse') s += ' ▼';
+  if (c.diverged.length) s += ` ✗ ${c.diverged.length}/${c.seeds.length} diverged`;
+  if (c.collapsed.length) s += ` ⊘ ${c.collapsed.length}/${c.seeds.length} collapsed`;
   return s;
 }
 
+export interface DualSummary {
+  method: string;
+  counts: Record<ComparisonVerdict, number>;
+  /** Points where the method is ahead of sgd on every usable seed. */
+  everySeed: number;
+  points: number;
+  minDiff: number;
+  maxDiff: number;
+}
+
 /** For each dual method: over the points of a metric, how it fared against sgd. */
-export function dualSummary(d: SweepData, kind: MetricKind): { method: string; better: number; worse: number; same: number; untested: number; ahead: number; points: number; minDiff: number; maxDiff: number }[] {
+export function dualSummary(d: SweepData, kind: MetricKind): DualSummary[] {
   const agg = aggOf(d, kind);
   if (!agg) return [];
-  const out = [];
+  const out: DualSummary[] = [];
   for (const method of DUAL) {
-    const cells = agg.experiments.flatMap((e) => e.cells.filter((c) => c.method === method && c.eval === evalOf(kind) && c.vsBaseline).map((c) => ({ c, metric: e.metric })));
-    if (!cells.length) continue;
-    const count = (v: string) => cells.filter(({ c }) => c.vsBaseline!.verdict === v).length;
-    const diffs = cells.map(({ c }) => c.vsBaseline!.meanDiff).filter(Number.isFinite);
+    const cs = agg.experiments.flatMap((e) => { const c = vsSgd(e, method, evalOf(kind)); return c ? [c] : []; });
+    if (!cs.length) continue;
+    const counts = Object.fromEntries(VERDICTS.map((v) => [v, cs.filter((c) => c.judgement.verdict === v).length])) as Record<ComparisonVerdict, number>;
+    const diffs = cs.map((c) => c.effect.meanDiff).filter(Number.isFinite);
     out.push({
-      method, better: count('better'), worse: count('worse'), same: count('no detectable difference'), untested: count('untested'),
-      ahead: cells.filter(({ c, metric }) => (metric === 'accuracy' ? c.vsBaseline!.meanDiff > 0 : c.vsBaseline!.meanDiff < 0)).length,
-      points: cells.length, minDiff: diffs.length ? Math.min(...diffs) : NaN, maxDiff: diffs.length ? Math.max(...diffs) : NaN,
+      method, counts, everySeed: cs.filter((c) => c.effect.n > 0 && c.effect.wins === c.effect.n).length,
+      points: cs.length, minDiff: diffs.length ? Math.min(...diffs) : NaN, maxDiff: diffs.length ? Math.max(...diffs) : NaN,
     });
   }
   return out;
+}
+
+/** "3 better, 1 no difference" */
+export function countsText(counts: Record<ComparisonVerdict, number>): string {
+  return VERDICTS.filter((v) => counts[v]).map((v) => `${counts[v]} ${v}`).join(', ') || 'none';
+}
+
+/** The warning and verdict lines of a sweep: its main numbers, then the balanced ones. */
+export function sweepConclusionLines(d: SweepData): string[] {
+  return [...conclusionLines(d.main, undefined, false), ...(d.balanced ? conclusionLines(d.balanced, undefined, false).filter((l) => !/^(Diverged|Collapsed)/.test(l)) : [])];
 }
 
 export function buildSweepReport(d: SweepData, groups: PlotGroup[]): string {
@@ -292,22 +316,26 @@ export function buildSweepReport(d: SweepData, groups: PlotGroup[]): string {
   const testSets = [...new Set([...d.records.values()].map((r) => r.testSet ?? 'complement'))];
   if (configs.some((c) => c.imbalance)) out.push(`Test set: ${testSets.join(' / ')} (${testSets.includes('balanced') ? `subsampled to equal ${d.classification ? 'class' : 'target-bin'} counts` : `the whole complement of the training list, ${d.classification ? 'class' : 'target-bin'} frequencies as in the pool`}).` +
     (d.classification ? '' : ' On this regression set the classes of the imbalance are equal-count bins of the target (bin 0 = the lowest values); balanced MSE is the mean of the per-bin MSEs.'), '');
-  out.push(`Statistics: mean ± sample sd over seeds, 95 % CI with Student's t. Each method is compared with \`${BASELINE}\` paired by seed ` +
-    `(paired t-test below six seeds, Wilcoxon signed-rank from six), Holm-corrected across the ${d.main.tests} tests of this sweep` +
-    (d.balanced ? ` (balanced ${d.classification ? 'accuracy' : 'MSE'}: a separate family of ${d.balanced.tests})` : '') + ` at α = 0.05. ▲ / ▼: better / worse than ${BASELINE}.`, '');
+  out.push(`Statistics (docs/METHOD.md §10): mean ± sample sd over the seeds that did not diverge, 95 % CI with Student's t. Each method is compared with \`${BASELINE}\` ` +
+    '(and dwm-stable with dwm, each dual method with each l2) paired by seed: mean difference with its 95 % CI, relative change, wins; verdict from the paired t-test, ' +
+    `Benjamini–Hochberg within each family at α = ${ALPHA} (${[...d.main.families, ...(d.balanced?.families ?? [])].map((f) => `${f.name}: ${f.size}`).join(', ')}), ` +
+    `beside it a sign-flip permutation test (exact up to N = ${SIGN_FLIP_EXACT_MAX}, ${SIGN_FLIP_DRAWS} Monte-Carlo patterns beyond). ▲ / ▼: better / worse than ${BASELINE}; ` +
+    '✗: seeds whose run diverged (left out); ⊘: seeds whose model collapsed to a constant answer.', '');
+  out.push('## Verdicts at a glance', '');
+  out.push(...sweepConclusionLines(d).map((l) => `- ${l}`), '');
 
   out.push('## Dual weights against sgd', '');
   const rows: string[][] = [];
   for (const kind of plotKinds(d)) {
     for (const s of dualSummary(d, kind)) {
       const metric = d.classification ? 'accuracy' : 'mse';
-      rows.push([metricTitle(d, kind), s.method, `${s.ahead} of ${s.points}`, `${s.better}`, `${s.worse}`, `${s.same}`, `${s.untested}`,
+      rows.push([metricTitle(d, kind), s.method, `${s.everySeed} of ${s.points}`, ...VERDICTS.map((v) => `${s.counts[v]}`),
         Number.isFinite(s.minDiff) ? `${fmt(metric, s.minDiff, true)} … ${fmt(metric, s.maxDiff, true)}` : '–']);
     }
   }
   if (rows.length) {
-    out.push(markdownTable(['metric', 'method', 'ahead of sgd on the mean', 'better (Holm)', 'worse (Holm)', 'no detectable difference', 'untested', `Δ vs sgd (${d.classification ? 'points' : 'MSE'})`], rows,
-      [false, false, true, true, true, true, true, true]));
+    out.push(markdownTable(['metric', 'method', 'ahead on every seed', ...VERDICTS, `mean Δ vs sgd (${d.classification ? 'points' : 'MSE'})`], rows,
+      [false, false, true, ...VERDICTS.map(() => true), true]));
   } else out.push(`No comparisons: the sweep has no \`${BASELINE}\` or no dual-weight method.`, '');
 
   for (const g of groups) {
@@ -321,8 +349,16 @@ export function buildSweepReport(d: SweepData, groups: PlotGroup[]): string {
       const cells = e.cells.filter((c) => c.eval === evalOf(g.kind));
       const finite = cells.filter((c) => Number.isFinite(c.spread.mean));
       const best = finite.length ? finite.reduce((a, b) => ((metric === 'accuracy' ? b.spread.mean > a.spread.mean : b.spread.mean < a.spread.mean) ? b : a)).method : '';
-      return [show(d.points.get(e.experimentId)!.values[xKey]), ...methods.map((m) => cellText(metric, cells.find((c) => c.method === m), m === best))];
+      return [show(d.points.get(e.experimentId)!.values[xKey]), ...methods.map((m) => cellText(e, evalOf(g.kind), cells.find((c) => c.method === m), m === best))];
     });
+    const erows = g.experiments.flatMap((e) => e.comparisons.filter((c) => c.eval === evalOf(g.kind) && c.baseline === BASELINE).map((c) => [
+      show(d.points.get(e.experimentId)!.values[xKey]), c.method, fmt(metric, c.effect.meanDiff, true),
+      Number.isFinite(c.effect.ciLow) ? `[${fmt(metric, c.effect.ciLow, true)}, ${fmt(metric, c.effect.ciHigh, true)}]` : '–',
+      pct(c.effect.relChange), `${c.effect.wins}/${c.effect.n}`, pText(c.judgement.pAdjusted), `**${c.judgement.verdict}**${c.judgement.notes.some((n) => /disagree/.test(n)) ? ' ⚠' : ''}`]));
+    if (erows.length) {
+      out.push(`Effects against ${BASELINE} (method − ${BASELINE}, ${metric === 'accuracy' ? 'points; higher' : 'target units; lower'} is better):`, '');
+      out.push(markdownTable([xKey, 'method', 'Δ mean', '95 % CI', 'relative', 'wins', 'p adj.', 'verdict'], erows, [true, false, true, true, true, true, true, false]));
+    }
     out.push(markdownTable([xKey, ...methods], trows, [true, ...methods.map(() => true)]));
     out.push(`Mean ± sd over ${sp.plan.seeds} seed${sp.plan.seeds === 1 ? '' : 's'}; bold: best mean in the row.`, '');
   }
