@@ -1,4 +1,4 @@
-// The experiment config (one run of PAPER.md §7), validated with zod. Every number the paper
+// The experiment config (one run of docs/METHOD.md §7), validated with zod. Every number the paper
 // has is a key here; the paper's values are the defaults where a default makes sense.
 
 import { z } from 'zod';
@@ -28,7 +28,7 @@ export const DatasetSchema = z.strictObject({
   variant: z.enum(['white', 'red']).optional(),
   /** Tabular z-scoring: `paper` = statistics of the whole table (as the authors did), `train` = training list only. */
   normalize: z.enum(['paper', 'train']).default('train'),
-  /** Regression target = z-scored label × targetScale (PAPER.md §6: 0.1). */
+  /** Regression target = z-scored label × targetScale (docs/METHOD.md §6: 0.1). */
   targetScale: z.number().positive().default(0.1),
   /** Allow a checked download into datasets/<name>/ when the data are not found (as `dwgd datasets fetch`). */
   download: z.boolean().default(false),

@@ -1,6 +1,6 @@
 // The numeric kernels of the reference path, in one place, over flat Float64Arrays.
 // Weight matrices are row-major, n_out × n_in (row j = the weights of output neuron j),
-// as in PAPER.md §2. Faster kernels can replace these without touching the learning rules.
+// as in docs/METHOD.md §2. Faster kernels can replace these without touching the learning rules.
 
 /** Writes the indices of the non-zero entries of a[0..n) into idx; returns how many. */
 export function nonZeroIndices(a: Float64Array, n: number, idx: Int32Array): number {

@@ -1,4 +1,4 @@
-// Losses (PAPER.md §5): the loss value of one sample and δ = ∂L/∂z of the output layer.
+// Losses (docs/METHOD.md §5): the loss value of one sample and δ = ∂L/∂z of the output layer.
 
 export type LossName = 'mse' | 'softmax-ce';
 

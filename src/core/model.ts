@@ -1,5 +1,5 @@
 // One trained model: a network, its learning rule and the rule's state. The training step
-// of PAPER.md §7 (one sample: forward, δ for every layer, then every layer's update).
+// of docs/METHOD.md §7 (one sample: forward, δ for every layer, then every layer's update).
 
 import { argmax } from './loss.js';
 import type { EngineName } from './model-factory.js';

@@ -1,4 +1,4 @@
-// The MLP of PAPER.md §2: dense layers z = W a + b, ReLU between them, a linear last layer.
+// The MLP of docs/METHOD.md §2: dense layers z = W a + b, ReLU between them, a linear last layer.
 // All buffers are allocated once here; forward and backward allocate nothing.
 
 import { backwardRelu, forwardSparse, nonZeroIndices, relu } from './kernels.js';
@@ -64,7 +64,7 @@ export class Network {
     return this.acts[this.layers.length];
   }
 
-  /** He-normal weights, N(0, 2/n_in), drawn layer by layer in row-major order; biases 0 (PAPER.md §2). */
+  /** He-normal weights, N(0, 2/n_in), drawn layer by layer in row-major order; biases 0 (docs/METHOD.md §2). */
   initHeNormal(rng: Rng): void {
     for (const layer of this.layers) {
       const sd = Math.sqrt(2 / layer.nIn);

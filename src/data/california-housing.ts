@@ -1,5 +1,5 @@
 // California Housing, Géron's housing.csv (1990 census block groups; Pace & Barry, 1997).
-// PAPER.md §6: drop `ocean_proximity`, drop rows with a missing value (207, all in
+// docs/METHOD.md §6: drop `ocean_proximity`, drop rows with a missing value (207, all in
 // total_bedrooms: 20,640 → 20,433), then z-score (prepare.ts) with target × 0.1.
 
 import { readNumericTable } from './formats/csv.js';

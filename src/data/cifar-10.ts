@@ -1,6 +1,6 @@
 // CIFAR-10 (Krizhevsky, 2009), binary version: loose batch files (data_batch_1.bin …,
 // test_batch.bin) or the official cifar-10-binary.tar.gz read in place. Which batches form
-// the pool is `dataset.pool`; the paper's is data_batch_1 alone (PAPER.md §6). Pixels / 255,
+// the pool is `dataset.pool`; the paper's is data_batch_1 alone (docs/METHOD.md §6). Pixels / 255,
 // each image laid out height × width × channel, then flattened to 3,072 inputs.
 
 import { readFileSync } from 'node:fs';

@@ -1,5 +1,5 @@
 // Fashion-MNIST (Xiao, Rasul & Vollgraf, 2017): idx files like MNIST's, usually gzipped.
-// The paper's pool is the 60,000 training images, pixel / 255 (PAPER.md §6). Debian's
+// The paper's pool is the 60,000 training images, pixel / 255 (docs/METHOD.md §6). Debian's
 // package dataset-fashion-mnist installs the .gz files under /usr/share/datasets/fashion-mnist/
 // (recompressed: same images, other bytes than the published .gz).
 

@@ -2,7 +2,7 @@
 // canonical idx files uncompressed; the four canonical .gz files (as published, checked by
 // size and sha256) are read as well and are what `dwgd datasets fetch mnist` downloads.
 // The paper's pool is the old TensorFlow loader's training split:
-// canonical training images 5,000 … 59,999 in file order, pixel / 255 (PAPER.md §6).
+// canonical training images 5,000 … 59,999 in file order, pixel / 255 (docs/METHOD.md §6).
 
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';

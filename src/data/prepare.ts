@@ -1,4 +1,4 @@
-// Turning a raw pool into what the protocol trains on (PAPER.md §6–7): normalisation of
+// Turning a raw pool into what the protocol trains on (docs/METHOD.md §6–7): normalisation of
 // tabular columns, the training list drawn with replacement and its complement as test set,
 // and Gaussian input noise for the noisy evaluation.
 
@@ -23,7 +23,7 @@ function complement(inTrain: Uint8Array, poolSize: number): Int32Array {
   return test;
 }
 
-/** PAPER.md §7 steps 1–2. */
+/** docs/METHOD.md §7 steps 1–2. */
 export function drawSplit(poolSize: number, n: number, rng: Rng): Split {
   const train = new Int32Array(n);
   const inTrain = new Uint8Array(poolSize);
@@ -76,7 +76,7 @@ export function columnStats(get: (row: number) => number, size: number, rows: In
 
 /**
  * Writes sample `index` plus fresh N(0, σ²) noise per input into `out`; image inputs are then
- * clamped to [0, 1], tabular ones are not (PAPER.md §7 step 7).
+ * clamped to [0, 1], tabular ones are not (docs/METHOD.md §7 step 7).
  */
 export function noisySample(
   x: Float32Array, index: number, nInputs: number, sigma: number, clamp: boolean, rng: Rng, out: Float64Array,

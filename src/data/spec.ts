@@ -37,7 +37,7 @@ export interface DatasetSpec {
   poolText: string;
   /** One line on the config choices (`dataset.pool`, `dataset.variant`). */
   choices: string;
-  /** PAPER.md §6 in one line. */
+  /** docs/METHOD.md §6 in one line. */
   preparation: string;
   /** Upstream, citation. */
   origin: string;

@@ -1,5 +1,5 @@
 // The part the two tabular adapters share: a numeric table → a raw regression pool whose
-// last column is the target. Values stay raw; prepare.ts z-scores them (PAPER.md §6).
+// last column is the target. Values stay raw; prepare.ts z-scores them (docs/METHOD.md §6).
 
 import type { NumericTable } from './formats/csv.js';
 import type { DataOrigin, RawDataset } from './types.js';

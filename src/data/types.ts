@@ -12,7 +12,7 @@ export interface DataOrigin {
 /**
  * A pool of samples as read from disk. `x` is row-major, size × nInputs.
  * - `image` data is final (pixel / 255, in [0, 1]); noisy inputs are clamped to [0, 1].
- * - `tabular` data is raw: prepare.ts z-scores features and target (PAPER.md §6).
+ * - `tabular` data is raw: prepare.ts z-scores features and target (docs/METHOD.md §6).
  * `y` holds class labels (0 … nClasses−1) or raw regression targets.
  */
 export interface RawDataset {

@@ -1,6 +1,6 @@
 // Wine Quality (Cortez et al., 2009; UCI dataset 186): `;`-separated, quoted header, the
 // last column `quality` is the target. `variant: white` is the paper's (4,898 rows);
-// `red` has 1,599. Values stay raw; prepare.ts z-scores them, target × 0.1 (PAPER.md §6).
+// `red` has 1,599. Values stay raw; prepare.ts z-scores them, target × 0.1 (docs/METHOD.md §6).
 
 import { UserError } from '../errors.js';
 import { readNumericTable } from './formats/csv.js';

@@ -1,7 +1,7 @@
 // The plan of a comparison: grid files (a base experiment config plus axes of values) and
 // plain experiment configs, expanded over the grid and over seeds into run specs with
 // stable ids. One run = one (experiment, seed): every method of the config from one
-// initial network (PAPER.md §7).
+// initial network (docs/METHOD.md §7).
 //
 // Grid file format (e.g. configs/paper/all.yaml):
 //   name: paper                  # results/compare/<name>/; defaults to the file's name

@@ -8,6 +8,7 @@
 
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
+import { parse } from 'acorn';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -26,7 +27,10 @@ const NUMERIC_MODULES = ['core', 'experiment/run.js', 'experiment/evaluate.js', 
 
 export interface CodeIdentity {
   version: string;
-  /** sha-256 (first 16 hex digits) over the version and the compiled numeric modules. */
+  /**
+   * sha-256 (first 16 hex digits) over the version and the syntax trees of the compiled
+   * numeric modules: comments and layout do not count, any change to the code does.
+   */
   fingerprint: string;
 }
 
@@ -86,10 +90,25 @@ export function codeIdentity(): CodeIdentity {
   const hash = createHash('sha256').update(`dwgd ${dwgdVersion()}\n`);
   for (const file of NUMERIC_MODULES.flatMap(listModules)) {
     hash.update(relative(SRC_DIR, file).split('\\').join('/') + '\n');
-    hash.update(readFileSync(file));
+    hash.update(codeTokens(readFileSync(file, 'utf8')) + '\n');
   }
   code = { version: dwgdVersion(), fingerprint: hash.digest('hex').slice(0, 16) };
   return code;
+}
+
+/**
+ * A module's code as its syntax tree (acorn), without positions or source spellings:
+ * comments, layout, quote style, redundant parentheses, trailing commas and how a number is
+ * written do not count (a formatter changes them); any change to what runs does.
+ */
+export function codeTokens(source: string): string {
+  const tree = parse(source, { ecmaVersion: 'latest', sourceType: 'module' });
+  return JSON.stringify(tree, (key, value) => {
+    if (key === 'start' || key === 'end' || key === 'loc' || key === 'range' || key === 'raw') return undefined;
+    if (typeof value === 'bigint') return `${value}n`;
+    if (value instanceof RegExp) return String(value);
+    return value;
+  });
 }
 
 let gitInfo: Provenance['git'] | undefined;

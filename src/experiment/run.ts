@@ -1,4 +1,4 @@
-// One experiment of PAPER.md §7: draw the training list, build one initial network, train
+// One experiment of docs/METHOD.md §7: draw the training list, build one initial network, train
 // every method side by side from it on the same sample order, evaluate after every turn,
 // then evaluate once more on noisy inputs. It reports through callbacks and writes nothing.
 

@@ -133,7 +133,7 @@ export class FastModel implements Trainable {
     return this.layer0Bytes === 8 ? new Float64Array(this.ex.memory.buffer, ptr, n) : new Float32Array(this.ex.memory.buffer, ptr, n);
   }
 
-  /** Writes the initial effective weights: W1 = W, W2 = 0 for DWM (PAPER.md §2), biases. */
+  /** Writes the initial effective weights: W1 = W, W2 = 0 for DWM (docs/METHOD.md §2), biases. */
   private writeInitial(net: Network): void {
     for (let l = 0; l < net.layers.length; l++) {
       const { nIn, nOut, W, b } = net.layers[l];

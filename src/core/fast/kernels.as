@@ -1,6 +1,6 @@
 // AssemblyScript source of the fast engine's WebAssembly SIMD kernels (one model per
 // instance). `npm run build:wasm` compiles it (src/core/fast/build-wasm.mjs) into the
-// base64 module src/core/fast/kernels-wasm.ts. The algebra is PAPER.md §2–4 exactly; what
+// base64 module src/core/fast/kernels-wasm.ts. The algebra is docs/METHOD.md §2–4 exactly; what
 // differs from the reference path (src/core/model.ts + rules) is only the layout:
 //
 // - Layer 0 is stored input-major: for input feature i one contiguous run of P weights
@@ -490,7 +490,7 @@ function forward(useEval: bool): void {
 
 // ---------------------------------------------------------------- backward
 
-/** δ of the last layer from the loss; returns the loss (PAPER.md §5). */
+/** δ of the last layer from the loss; returns the loss (docs/METHOD.md §5). */
 function lossDelta(target: f64): f64 {
   const L = nLayers - 1;
   const n = fld(L, F_NOUT);
@@ -543,7 +543,7 @@ function backwardDense(l: i32): void {
 
 // ---------------------------------------------------------------- updates
 
-/** The pull r of neuron j for |δ| = mag (PAPER.md §2, §3). */
+/** The pull r of neuron j for |δ| = mag (docs/METHOD.md §2, §3). */
 function pull(A: usize, j: usize, mag: f64, lr: f64): f64 {
   if (method == DWM_STABLE) return lr * Math.min((0.1 * mag) / load<f64>(A + j * 8), 1);
   return lr * mag;

@@ -1,4 +1,4 @@
-// DWM with the stabiliser (PAPER.md §3). Each layer keeps A_j, a running average of |δ_j|
+// DWM with the stabiliser (docs/METHOD.md §3). Each layer keeps A_j, a running average of |δ_j|
 // starting at 1; the pull is r = η·min(0.1·|δ_j|/A_j, 1) on the side the sign of δ_j picks.
 // After the weight update, A_j ← (1 − η)A_j + η|δ_j| for every neuron with δ_j ≠ 0.
 

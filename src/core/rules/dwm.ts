@@ -1,4 +1,4 @@
-// The dual-weight method (PAPER.md §2). Each layer keeps W1 (targets) and W2 (non-targets);
+// The dual-weight method (docs/METHOD.md §2). Each layer keeps W1 (targets) and W2 (non-targets);
 // the network computes with W = W1 − W2. For output neuron j with error δ_j:
 //   r1 = η·max(−δ_j, 0) pulls W1[j,:] toward the input, r2 = η·max(δ_j, 0) pulls W2[j,:];
 //   b_j ← b_j − η δ_j. No clamp: η|δ| > 1 overshoots, as in the paper.

@@ -1,4 +1,4 @@
-// SGD on loss + λ Σ_l ‖W_l‖_F, the un-squared Frobenius norm, biases excluded (PAPER.md §4).
+// SGD on loss + λ Σ_l ‖W_l‖_F, the un-squared Frobenius norm, biases excluded (docs/METHOD.md §4).
 // Its gradient is λ W_l / ‖W_l‖_F, taken at the weights before the step.
 
 import { KERNEL_METHOD } from '../fast/kernel-methods.js';

@@ -1,5 +1,5 @@
 // The learning rules against hand-worked steps. Every expected number below is
-// worked out in the comments from PAPER.md §2–4, not read from the implementation.
+// worked out in the comments from docs/METHOD.md §2–4, not read from the implementation.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

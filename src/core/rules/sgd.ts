@@ -1,4 +1,4 @@
-// Plain stochastic gradient descent on W and b (PAPER.md §4): W ← W − η δ aᵀ, b ← b − η δ.
+// Plain stochastic gradient descent on W and b (docs/METHOD.md §4): W ← W − η δ aᵀ, b ← b − η δ.
 
 import { KERNEL_METHOD } from '../fast/kernel-methods.js';
 import { biasStep, outerUpdateSparse } from '../kernels.js';
