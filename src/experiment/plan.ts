@@ -24,11 +24,12 @@
 // that key; `dataset` means dataset.name and `arch` the paper's name ("2-layer", "3-layer").
 
 import { createHash } from 'node:crypto';
-import { basename, extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
 import { canonicalJson, describeZodError, isAxis, readConfigFile, runId, validateExperiment, type Override } from '../config/load.js';
+import { checkPlanSize } from '../config/limits.js';
+import { nameFromFile } from '../config/names.js';
 import { archName, type ExperimentConfig } from '../config/schema.js';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -98,18 +99,17 @@ export function configHash(config: ExperimentConfig): string {
 export function readGridSource(file: string): GridSource {
   const raw = readConfigFile(file);
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new UserError(`config ${file}: expected a mapping of keys at the top level`);
-  const fallback = basename(file, extname(file));
   if (!('base' in raw) && !('grid' in raw)) {
     const plain = raw as Record<string, unknown>;
-    const name = typeof plain.name === 'string' ? plain.name : fallback;
+    const name = typeof plain.name === 'string' ? plain.name : nameFromFile(file);
     return { file, name, base: plain, axes: [] };
   }
   const parsed = GridFileSchema.safeParse(raw);
-  if (!parsed.success) throw new UserError(describeZodError(`config ${file}`, parsed.error));
+  if (!parsed.success) throw new UserError(describeZodError(`config ${file}`, parsed.error, GridFileSchema));
   const g = parsed.data;
   return {
     file,
-    name: g.name ?? fallback,
+    name: g.name ?? nameFromFile(file),
     description: g.description,
     seeds: g.seeds,
     base: g.base,
@@ -236,6 +236,7 @@ export function planFromSources(sources: GridSource[], files: string[], opts: Om
   if (!Number.isInteger(seeds) || seeds < 1) throw new UserError(`--seeds: expected a positive whole number, got ${seeds}`);
   const name = opts.name ?? [...new Set(sources.map((s) => s.name))].join('+');
   if (!NAME.test(name)) throw new UserError(`--name: '${name}' must be letters, digits, ".", "_" or "-"`);
+  checkPlanSize(sources.reduce((n, s) => n + s.axes.reduce((k, a) => k * a.values.length, 1), 0), seeds, `${files.join(', ')}`);
 
   const points = sources.flatMap((src) => expandGrid(src).map((p) => ({ ...p, src })));
   let kept = points;
