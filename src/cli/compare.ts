@@ -16,6 +16,7 @@ import { aggregate, resultsCsv, summaryCsv, type AuthorsRow } from '../results/a
 import { writeDirAtomic, writeFileAtomic } from '../results/atomic.js';
 import { readVerifiedRun, removeLeftovers, roundTrip, writeRun } from '../results/compare-store.js';
 import { curvesSvg } from '../results/curves-svg.js';
+import { checkOutDir, fsCause, isFsError } from '../results/out-dir.js';
 import { reportHtml } from '../results/html.js';
 import { buildReport, checkClaims, slug, type Claim } from '../results/report.js';
 import { barsWanted, err } from './ui.js';
@@ -72,6 +73,7 @@ export async function runCompare(flags: CompareFlags): Promise<CompareOutcome> {
   });
   const authors = readAuthors(flags.authorsFile ?? AUTHORS_FILE);
   const outDir = resolve(flags.out, 'compare', plan.name);
+  checkOutDir(flags.out);
   const chatty = !flags.quiet;
   const log = (line: string) => { if (chatty) process.stderr.write(line + '\n'); };
 
@@ -137,6 +139,7 @@ export async function runAndStore(todo: RunSpec[], o: {
   } catch (e) {
     progress.stop();
     if (e instanceof RunFailure && e.userError) throw new UserError(e.message);
+    if (isFsError(e)) throw new UserError(`cannot write ${e.path ?? o.outDir}: ${fsCause(e)}; runs stored before are kept: rerun with --resume once it is fixed`);
     throw e;
   }
   progress.stop();

@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { ALLOW_LARGE_ENV } from '../config/limits.js';
 import { UserError } from '../errors.js';
 import { RunFailure } from '../experiment/pool.js';
+import { fsCause, isFsError } from '../results/out-dir.js';
 import { registerDatasets } from './datasets.js';
 import { train } from './train.js';
 import { err } from './ui.js';
@@ -140,6 +141,16 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof RunFailure) {
       process.stderr.write(`${err.red('error:')} ${e.message}\n`);
       return 1;
+    }
+    // The environment, not a bug: a write that failed (full disk, read-only folder) or an
+    // allocation the machine cannot make. One line, exit 2.
+    if (isFsError(e)) {
+      process.stderr.write(`${err.red('error:')} cannot ${e.syscall} ${e.path ?? ''}: ${fsCause(e)}\n`.replace(' :', ':'));
+      return 2;
+    }
+    if (e instanceof RangeError && /allocation failed|Invalid typed array length|Array buffer/.test(e.message)) {
+      process.stderr.write(`${err.red('error:')} not enough memory for this run (${e.message}); make the network or the step count smaller\n`);
+      return 2;
     }
     throw e;
   }

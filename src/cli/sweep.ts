@@ -17,6 +17,7 @@ import {
 import { writeDirAtomic, writeFileAtomic } from '../results/atomic.js';
 import { readVerifiedRun, removeLeftovers, runsDir } from '../results/compare-store.js';
 import { reportHtml } from '../results/html.js';
+import { checkOutDir } from '../results/out-dir.js';
 import { plotSpec, plotSvg, svgToPng } from '../results/plots.js';
 import { buildSweepReport, dualSummary, metricTitle, plotGroups, plotKinds, sweepCsvs, sweepData } from '../results/sweep-report.js';
 import { makeProgress, runAndStore, wholeNumber } from './compare.js';
@@ -156,6 +157,7 @@ export async function runSweep(flags: SweepFlags): Promise<SweepOutcome> {
   const runs = shardRuns(sp.plan.runs, shard);
   const base = { outDir, sp, shard, runs, ran: 0, reused: 0, reported: false, files: [] as string[] };
   if (flags.dryRun) return base;
+  checkOutDir(flags.out);
 
   if (flags.emit === 'slurm') {
     const tasks = wholeNumber('--shards', flags.shards, 1) ?? Math.min(1000, sp.plan.runs.length);
@@ -281,6 +283,7 @@ export async function runReport(flags: ReportFlags): Promise<{ outDir: string; s
   }
   const plan = sp!;
   const outDir = resolve(flags.out ?? flags.dirs[0]);
+  checkOutDir(outDir, 0, flags.out ? '--out' : 'report');
   const records = new Map<string, RunRecord>();
   const from = new Map<string, string>();
   for (const dir of flags.dirs) {

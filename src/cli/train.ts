@@ -8,6 +8,7 @@ import { archName } from '../config/schema.js';
 import { loadDataset } from '../data/index.js';
 import { runExperiment } from '../experiment/run.js';
 import { formatMetric } from '../results/format.js';
+import { checkOutDir, estimateRunOutputBytes, saveWithRescue } from '../results/out-dir.js';
 import { buildSummary, summaryTable, writeRunFolder } from '../results/run-folder.js';
 import { barsWanted, err, formatRate, multiBar } from './ui.js';
 
@@ -28,6 +29,7 @@ export function train(flags: TrainFlags): number {
   if (flags.download) config.dataset.download = true;
   const id = runId(config);
   const dir = resolve(flags.out, config.name!, id);
+  checkOutDir(flags.out, estimateRunOutputBytes(config));
   const chatty = !flags.quiet;
   const log = (line: string) => { if (chatty) process.stderr.write(line + '\n'); };
 
@@ -83,18 +85,19 @@ export function train(flags: TrainFlags): number {
   multi?.stop();
   const wall = (performance.now() - t0) / 1000;
   const summary = buildSummary(config, id, result, Math.round(wall * 10) / 10);
-  writeRunFolder(dir, config, summary, result);
+  const saved = saveWithRescue(dir, (d) => writeRunFolder(d, config, summary, result));
 
   if (flags.json) {
     const methods: Record<string, { perTurn: number[]; clean: number; noisy: number }> = {};
     for (const [m, r] of Object.entries(summary.methods)) methods[m] = { perTurn: r.perTurn, clean: r.clean, noisy: r.noisy };
     process.stdout.write(JSON.stringify({
-      runDir: dir, runId: id, dataset: summary.dataset, arch: summary.arch, trainSize: summary.trainSize,
+      runDir: saved.dir, runId: id, dataset: summary.dataset, arch: summary.arch, trainSize: summary.trainSize,
       seed: summary.seed, normalize: summary.normalize, metric: summary.metric, methods, wallSeconds: summary.wallSeconds,
     }) + '\n');
   } else {
     process.stdout.write('\n' + summaryTable(summary) + '\n');
-    process.stdout.write(`results: ${join(dir)} (${summary.wallSeconds}s)\n`);
+    process.stdout.write(`results: ${join(saved.dir)} (${summary.wallSeconds}s)\n`);
   }
-  return 0;
+  if (saved.problem) process.stderr.write(`${err.red('error:')} ${saved.problem}\n`);
+  return saved.problem ? 2 : 0;
 }
