@@ -156,6 +156,16 @@ export interface Progress {
 export function makeProgress(total: number, already: number, chatty: boolean, log: (s: string) => void): Progress {
   let finished = already;
   const width = String(total).length;
+  // Ctrl-C (or a scheduler's SIGTERM): put the cursor back and say how to go on; finished runs are already stored.
+  let bars: cliProgress.MultiBar | null = null;
+  const onSignal = (signal: NodeJS.Signals) => {
+    bars?.stop();
+    process.stderr.write(`\ninterrupted: ${finished} finished run${finished === 1 ? ' is' : 's are'} kept; run the same command with --resume to continue where it stopped\n`);
+    process.exit(signal === 'SIGTERM' ? 143 : 130);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const unhook = () => { process.off('SIGINT', onSignal); process.off('SIGTERM', onSignal); };
   if (!barsWanted(!chatty)) {
     return {
       start() {},
@@ -164,17 +174,15 @@ export function makeProgress(total: number, already: number, chatty: boolean, lo
         finished++;
         log(`[${String(finished).padStart(width)}/${total}] ${spec.label} seed ${spec.config.seed} done in ${seconds.toFixed(1)}s (worker ${w + 1})`);
       },
-      stop() {},
+      stop: unhook,
     };
   }
   const multi = new cliProgress.MultiBar({
     stream: process.stderr, hideCursor: true, clearOnComplete: false, stopOnComplete: false, barsize: 24, etaBuffer: 8,
     barCompleteChar: '█', barIncompleteChar: '░', format: ' {name} |{bar}| {value}/{total} runs | ETA {eta_formatted}',
   }, cliProgress.Presets.shades_classic);
+  bars = multi;
   const overall = multi.create(total, already, { name: 'all runs ' });
-  // Ctrl-C: put the cursor back; finished runs are already stored for --resume.
-  const onInt = () => { multi.stop(); process.stderr.write('interrupted: finished runs are kept; rerun with --resume\n'); process.exit(130); };
-  process.once('SIGINT', onInt);
   const lines = new Map<number, cliProgress.SingleBar>();
   const workerName = (w: number) => `worker ${String(w + 1).padEnd(2)}`;
   const line = (w: number) => {
@@ -190,7 +198,7 @@ export function makeProgress(total: number, already: number, chatty: boolean, lo
     start(spec, w) { line(w).start(1, 0, { name: workerName(w), run: `${spec.label} seed ${spec.config.seed}`, text: '' }); },
     update(_spec, w, value, tot, text) { const b = line(w); b.setTotal(tot); b.update(value, { text }); },
     done(_spec, w) { finished++; overall.update(finished); line(w).update(0, { run: 'idle', text: '' }); },
-    stop() { process.off('SIGINT', onInt); multi.stop(); },
+    stop() { unhook(); multi.stop(); },
   };
 }
 
