@@ -10,7 +10,7 @@ import cliProgress from 'cli-progress';
 import { parseOverride } from '../config/load.js';
 import { UserError } from '../errors.js';
 import { buildPlan, parseOnly, runCost, type Plan, type RunSpec } from '../experiment/plan.js';
-import { DATASET_SPECS } from '../data/index.js';
+import { DATASET_SPECS, fetchMissing } from '../data/index.js';
 import { defaultWorkers, runPool, RunFailure, type RunRecord } from '../experiment/pool.js';
 import { aggregate, resultsCsv, summaryCsv, type AuthorsRow } from '../results/aggregate.js';
 import { writeDirAtomic, writeFileAtomic } from '../results/atomic.js';
@@ -19,6 +19,7 @@ import { curvesSvg } from '../results/curves-svg.js';
 import { checkOutDir, fsCause, isFsError } from '../results/out-dir.js';
 import { reportHtml } from '../results/html.js';
 import { buildReport, checkClaims, slug, type Claim } from '../results/report.js';
+import { fetchProgress } from './datasets.js';
 import { barsWanted, err } from './ui.js';
 
 export const AUTHORS_FILE = fileURLToPath(new URL('../../../configs/paper/authors-results.json', import.meta.url));
@@ -74,6 +75,8 @@ export async function runCompare(flags: CompareFlags): Promise<CompareOutcome> {
   const authors = readAuthors(flags.authorsFile ?? AUTHORS_FILE);
   const outDir = resolve(flags.out, 'compare', plan.name);
   checkOutDir(flags.out);
+  const fetching = fetchProgress(flags.quiet);
+  await fetchMissing(plan.runs.map((r) => r.config.dataset), { events: fetching.events }).finally(fetching.stop);
   const chatty = !flags.quiet;
   const log = (line: string) => { if (chatty) process.stderr.write(line + '\n'); };
 

@@ -45,8 +45,8 @@ export function buildProgram(): Command {
     .option('--json', 'print one JSON object with the results on stdout, nothing else there', false)
     .option('-q, --quiet', 'no progress output', false)
     .addHelpText('after', '\nExamples:\n  dwgd train --config configs/quickstart.yaml\n  dwgd train --config configs/paper/mnist-2layer.yaml --set trainSize=100 --json')
-    .action((opts) => {
-      process.exitCode = train({
+    .action(async (opts) => {
+      process.exitCode = await train({
         config: opts.config, set: opts.set, out: opts.out, json: opts.json, quiet: opts.quiet, saveWeights: opts.saveWeights, download: opts.download,
       });
     });

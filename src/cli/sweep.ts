@@ -21,6 +21,8 @@ import { checkOutDir } from '../results/out-dir.js';
 import { plotSpec, plotSvg, svgToPng } from '../results/plots.js';
 import { buildSweepReport, dualSummary, metricTitle, plotGroups, plotKinds, sweepCsvs, sweepData } from '../results/sweep-report.js';
 import { makeProgress, runAndStore, wholeNumber } from './compare.js';
+import { fetchMissing } from '../data/index.js';
+import { fetchProgress } from './datasets.js';
 import { err } from './ui.js';
 
 export interface SweepFlags {
@@ -173,6 +175,8 @@ export async function runSweep(flags: SweepFlags): Promise<SweepOutcome> {
 
   const chatty = !flags.quiet;
   const log = (line: string) => { if (chatty) process.stderr.write(line + '\n'); };
+  const fetching = fetchProgress(flags.quiet);
+  await fetchMissing(runs.map((r) => r.config.dataset), { events: fetching.events }).finally(fetching.stop);
   const records = new Map<string, RunRecord>();
   if (flags.resume) {
     removeLeftovers(outDir);

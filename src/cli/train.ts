@@ -5,11 +5,12 @@ import { performance } from 'node:perf_hooks';
 import type cliProgress from 'cli-progress';
 import { loadExperiment, parseOverride, runId } from '../config/load.js';
 import { archName } from '../config/schema.js';
-import { loadDataset } from '../data/index.js';
+import { fetchMissing, loadDataset } from '../data/index.js';
 import { runExperiment } from '../experiment/run.js';
 import { formatMetric } from '../results/format.js';
 import { checkOutDir, estimateRunOutputBytes, saveWithRescue } from '../results/out-dir.js';
 import { buildSummary, summaryTable, writeRunFolder } from '../results/run-folder.js';
+import { fetchProgress } from './datasets.js';
 import { barsWanted, err, formatRate, multiBar } from './ui.js';
 
 export interface TrainFlags {
@@ -22,7 +23,7 @@ export interface TrainFlags {
   download: boolean;
 }
 
-export function train(flags: TrainFlags): number {
+export async function train(flags: TrainFlags): Promise<number> {
   const overrides = flags.set.map(parseOverride);
   const config = loadExperiment(flags.config, overrides);
   if (flags.saveWeights) config.saveWeights = true;
@@ -34,6 +35,8 @@ export function train(flags: TrainFlags): number {
   const log = (line: string) => { if (chatty) process.stderr.write(line + '\n'); };
 
   const t0 = performance.now();
+  const fetching = fetchProgress(flags.quiet);
+  await fetchMissing([config.dataset], { events: fetching.events }).finally(fetching.stop);
   const raw = loadDataset({ ...config.dataset });
   log(err.dim(`dataset ${raw.name}: ${raw.description}, ${raw.size.toLocaleString('en-US')} samples, from ${raw.origin.kind} ${raw.origin.location}`));
   log(err.dim(`${archName(config.hidden)} ${[raw.nInputs, ...config.hidden, raw.nOutputs].join('-')}, n=${config.trainSize}, ` +

@@ -10,6 +10,7 @@
 import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { processAlive } from '../data/fetch.js';
 
 let counter = 0;
 const HOST = hostname().replace(/[^A-Za-z0-9]/g, '_') || 'host';
@@ -69,15 +70,6 @@ export function removeStaleTemps(dir: string): number {
     n++;
   }
   return n;
-}
-
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
