@@ -17,8 +17,6 @@ const LAYERS = ['core', 'data', 'config', 'experiment', 'results', 'cli'] as con
  * lands (the test fails on an entry that is no longer needed).
  */
 const KNOWN: Record<string, string> = {
-  // Issue 14 point 1: the data layer fetches by calling a data-layer function, not the CLI.
-  'src/data/index.ts spawns bin/dwgd.js': 'point 1',
   // Issue 14 point 1: the pipelines move out of src/cli/, and the test calls them there.
   'src/results/html.slow.test.ts imports src/cli/compare.ts': 'point 1',
   'src/results/html.slow.test.ts imports src/cli/sweep.ts': 'point 1',

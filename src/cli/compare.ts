@@ -10,7 +10,7 @@ import cliProgress from 'cli-progress';
 import { parseOverride } from '../config/load.js';
 import { UserError } from '../errors.js';
 import { buildPlan, datasetKey, parseOnly, runCost, type Plan, type RunSpec } from '../experiment/plan.js';
-import { DATASET_SPECS } from '../data/index.js';
+import { DATASET_SPECS, fetchMissing } from '../data/index.js';
 import { dataLocator, type DataLocations } from '../experiment/locate-data.js';
 import { defaultWorkers, runPool, RunFailure, type RunRecord } from '../experiment/pool.js';
 import { codeIdentity, provenance, type CodeIdentity } from '../experiment/provenance.js';
@@ -18,11 +18,13 @@ import { aggregate, resultsCsv, summaryCsv, type AuthorsRow } from '../results/a
 import { writeDirAtomic, writeFileAtomic } from '../results/atomic.js';
 import { readStoredRun, removeLeftovers, roundTrip, runsDir, storedRun, verifiedRun, writeRunFolder } from '../results/run-record.js';
 import { curvesSvg } from '../results/curves-svg.js';
+import { checkOutDir, fsCause, isFsError } from '../results/out-dir.js';
 import { reportHtml } from '../results/html.js';
 import { conclusionLines, protocolGroups, verdictRows } from '../results/conclusions.js';
 import type { Aggregate } from '../results/aggregate.js';
 import { departuresText } from '../results/protocol.js';
 import { buildReport, checkClaims, slug, type ClaimCheck } from '../results/report.js';
+import { fetchProgress } from './datasets.js';
 import { barsWanted, err } from './ui.js';
 
 export const AUTHORS_FILE = fileURLToPath(new URL('../../../configs/paper/authors-results.json', import.meta.url));
@@ -73,11 +75,14 @@ export interface CompareOutcome {
 export async function runCompare(flags: CompareFlags): Promise<CompareOutcome> {
   const seeds = wholeNumber('--seeds', flags.seeds, 1);
   const workers = wholeNumber('--workers', flags.workers, 0) ?? Math.max(1, defaultWorkers());
+  const planOptions = { seeds, sets: flags.set.map(parseOverride), only: flags.only.map(parseOnly), name: flags.name };
+  const draft = buildPlan(flags.config, planOptions);
+  checkOutDir(flags.out);
+  // dataset.download: fetch what is missing; then find and identify every dataset before any run.
+  const fetching = fetchProgress(flags.quiet);
+  await fetchMissing(draft.runs.map((r) => r.config.dataset), { events: fetching.events }).finally(fetching.stop);
   const data = dataLocator();
-  const plan = buildPlan(flags.config, {
-    seeds, sets: flags.set.map(parseOverride), only: flags.only.map(parseOnly), name: flags.name,
-    identify: flags.loaderUrl ? undefined : data.identify,
-  });
+  const plan = flags.loaderUrl ? draft : buildPlan(flags.config, { ...planOptions, identify: data.identify });
   const authors = readAuthors(flags.authorsFile ?? AUTHORS_FILE);
   const outDir = resolve(flags.out, 'compare', plan.name);
   const chatty = !flags.quiet;
@@ -150,6 +155,7 @@ export async function runAndStore(todo: RunSpec[], o: {
   } catch (e) {
     progress.stop();
     if (e instanceof RunFailure && e.userError) throw new UserError(e.message);
+    if (isFsError(e)) throw new UserError(`cannot write ${e.path ?? o.outDir}: ${fsCause(e)}; runs stored before are kept: rerun with --resume once it is fixed`);
     throw e;
   }
   progress.stop();
@@ -198,6 +204,16 @@ export interface Progress {
 export function makeProgress(total: number, already: number, chatty: boolean, log: (s: string) => void): Progress {
   let finished = already;
   const width = String(total).length;
+  // Ctrl-C (or a scheduler's SIGTERM): put the cursor back and say how to go on; finished runs are already stored.
+  let bars: cliProgress.MultiBar | null = null;
+  const onSignal = (signal: NodeJS.Signals) => {
+    bars?.stop();
+    process.stderr.write(`\ninterrupted: ${finished} finished run${finished === 1 ? ' is' : 's are'} kept; run the same command with --resume to continue where it stopped\n`);
+    process.exit(signal === 'SIGTERM' ? 143 : 130);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const unhook = () => { process.off('SIGINT', onSignal); process.off('SIGTERM', onSignal); };
   if (!barsWanted(!chatty)) {
     return {
       start() {},
@@ -206,17 +222,15 @@ export function makeProgress(total: number, already: number, chatty: boolean, lo
         finished++;
         log(`[${String(finished).padStart(width)}/${total}] ${spec.label} seed ${spec.config.seed} done in ${seconds.toFixed(1)}s (worker ${w + 1})`);
       },
-      stop() {},
+      stop: unhook,
     };
   }
   const multi = new cliProgress.MultiBar({
     stream: process.stderr, hideCursor: true, clearOnComplete: false, stopOnComplete: false, barsize: 24, etaBuffer: 8,
     barCompleteChar: '█', barIncompleteChar: '░', format: ' {name} |{bar}| {value}/{total} runs | ETA {eta_formatted}',
   }, cliProgress.Presets.shades_classic);
+  bars = multi;
   const overall = multi.create(total, already, { name: 'all runs ' });
-  // Ctrl-C: put the cursor back; finished runs are already stored for --resume.
-  const onInt = () => { multi.stop(); process.stderr.write('interrupted: finished runs are kept; rerun with --resume\n'); process.exit(130); };
-  process.once('SIGINT', onInt);
   const lines = new Map<number, cliProgress.SingleBar>();
   const workerName = (w: number) => `worker ${String(w + 1).padEnd(2)}`;
   const line = (w: number) => {
@@ -232,7 +246,7 @@ export function makeProgress(total: number, already: number, chatty: boolean, lo
     start(spec, w) { line(w).start(1, 0, { name: workerName(w), run: `${spec.label} seed ${spec.config.seed}`, text: '' }); },
     update(_spec, w, value, tot, text) { const b = line(w); b.setTotal(tot); b.update(value, { text }); },
     done(_spec, w) { finished++; overall.update(finished); line(w).update(0, { run: 'idle', text: '' }); },
-    stop() { process.off('SIGINT', onInt); multi.stop(); },
+    stop() { unhook(); multi.stop(); },
   };
 }
 

@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { DATASET_SPECS, datasetSpec } from '../data/index.js';
-import { checkFile, fetchDataset } from '../data/fetch.js';
+import { checkFile, fetchDataset, type FetchEvents } from '../data/fetch.js';
 import { candidateDirs, DataNotFoundError, type Located } from '../data/sources.js';
 import { fetchCommand, type CanonicalFile, type DatasetOptions, type DatasetSpec } from '../data/spec.js';
 import { UserError } from '../errors.js';
@@ -78,41 +78,47 @@ export function datasetInfo(name: string): number {
   return 0;
 }
 
-export async function fetchDatasets(names: string[]): Promise<number> {
-  const specs = names.map(datasetSpec);
+/** Progress of a fetch on stderr: a line per file, a bar on a terminal; nothing when quiet. */
+export function fetchProgress(quiet: boolean): { events: FetchEvents; stop(): void } {
+  if (quiet) return { events: {}, stop() {} };
   const useBar = Boolean(process.stderr.isTTY);
+  let bar: cliProgress.SingleBar | null = null;
+  let started = 0;
+  const stop = () => {
+    bar?.stop();
+    bar = null;
+  };
+  const events: FetchEvents = {
+    onStart(file, url) {
+      started = performance.now();
+      process.stderr.write(err.dim(`fetching ${url} (${mb(file.size)})\n`));
+      if (useBar) {
+        bar = new cliProgress.SingleBar({
+          stream: process.stderr,
+          format: ' {file} |{bar}| {percentage}% | {done}/{total_mb} | {speed}',
+          barCompleteChar: '█', barIncompleteChar: '░', hideCursor: true, barsize: 30, clearOnComplete: true,
+        }, cliProgress.Presets.shades_classic);
+        bar.start(file.size, 0, { file: file.name, done: mb(0), total_mb: mb(file.size), speed: '' });
+      }
+    },
+    onProgress(_file, received) {
+      const secs = (performance.now() - started) / 1000;
+      bar?.update(received, { done: mb(received), speed: secs > 0 ? `${mb(received / secs)}/s` : '' });
+    },
+    onDone: stop,
+    onNote(message) {
+      stop();
+      process.stderr.write(`${err.yellow('note:')} ${message}\n`);
+    },
+  };
+  return { events, stop };
+}
+
+export async function fetchDatasets(names: string[], quiet = false): Promise<number> {
+  const specs = names.map(datasetSpec);
   for (const spec of specs) {
-    let bar: cliProgress.SingleBar | null = null;
-    let started = 0;
-    const results = await fetchDataset(spec, {
-      events: {
-        onStart(file, url) {
-          started = performance.now();
-          process.stderr.write(err.dim(`fetching ${url} (${mb(file.size)})\n`));
-          if (useBar) {
-            bar = new cliProgress.SingleBar({
-              stream: process.stderr,
-              format: ' {file} |{bar}| {percentage}% | {done}/{total_mb} | {speed}',
-              barCompleteChar: '█', barIncompleteChar: '░', hideCursor: true, barsize: 30, clearOnComplete: true,
-            }, cliProgress.Presets.shades_classic);
-            bar.start(file.size, 0, { file: file.name, done: mb(0), total_mb: mb(file.size), speed: '' });
-          }
-        },
-        onProgress(file, received) {
-          const secs = (performance.now() - started) / 1000;
-          bar?.update(received, { done: mb(received), speed: secs > 0 ? `${mb(received / secs)}/s` : '' });
-        },
-        onDone() {
-          bar?.stop();
-          bar = null;
-        },
-        onNote(message) {
-          bar?.stop();
-          bar = null;
-          process.stderr.write(`${err.yellow('note:')} ${message}\n`);
-        },
-      },
-    }).finally(() => (bar as cliProgress.SingleBar | null)?.stop());
+    const progress = fetchProgress(quiet);
+    const results = await fetchDataset(spec, { events: progress.events }).finally(progress.stop);
     for (const r of results) {
       process.stdout.write(`${spec.name}: ${r.dest} ${r.cached ? 'already there, verified' : 'downloaded, verified'} (${n(r.file.size)} bytes, sha256 ok)\n`);
     }
@@ -198,8 +204,9 @@ export function registerDatasets(program: Command): void {
   datasets
     .command('fetch')
     .argument('<name...>', 'dataset name(s)')
-    .description('download the canonical files into datasets/<name>/, checked by size and sha256 (honours HTTPS_PROXY)')
-    .action(async (names: string[]) => { process.exitCode = await fetchDatasets(names); });
+    .description('download the canonical files into datasets/<name>/, checked by size and sha256 (honours HTTPS_PROXY, NO_PROXY, DWGD_MIRROR)')
+    .option('-q, --quiet', 'no progress output (errors are still one line)', false)
+    .action(async (names: string[], opts: { quiet: boolean }) => { process.exitCode = await fetchDatasets(names, opts.quiet); });
   datasets
     .command('verify')
     .argument('[name]', 'one dataset (default: all found)')

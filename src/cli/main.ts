@@ -2,8 +2,10 @@
 
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { ALLOW_LARGE_ENV } from '../config/limits.js';
 import { UserError } from '../errors.js';
 import { RunFailure } from '../experiment/pool.js';
+import { fsCause, isFsError } from '../results/out-dir.js';
 import { registerDatasets } from './datasets.js';
 import { train } from './train.js';
 import { err } from './ui.js';
@@ -27,7 +29,9 @@ export function buildProgram(): Command {
     .description('Reproduce and extend the dual-weight method (Wang & Shimazaki, 2025): train, compare, sweep.')
     .version(packageVersion(), '-V, --version', 'print the version of dwgd')
     .showHelpAfterError('(run with --help for usage)')
-    .exitOverride();
+    .exitOverride()
+    // --allow-large lifts the memory limit of README › Limits (read where configs are loaded).
+    .hook('preAction', (_program, action) => { if (action.opts().allowLarge) process.env[ALLOW_LARGE_ENV] = '1'; });
 
   program
     .command('train')
@@ -36,12 +40,13 @@ export function buildProgram(): Command {
     .option('-s, --set <key=value>', 'override a config key, e.g. --set trainSize=100 (repeatable)', collect, [])
     .option('-o, --out <dir>', 'results folder', 'results')
     .option('--save-weights', 'also save initial and final parameters and the training order', false)
+    .option('--allow-large', 'run even when a run needs more memory than the documented limit (README › Limits)', false)
     .option('--download', 'if the dataset is not found, download it (checked) into datasets/<name>/ first', false)
     .option('--json', 'print one JSON object with the results on stdout, nothing else there', false)
     .option('-q, --quiet', 'no progress output', false)
     .addHelpText('after', '\nExamples:\n  dwgd train --config configs/quickstart.yaml\n  dwgd train --config configs/paper/mnist-2layer.yaml --set trainSize=100 --json')
-    .action((opts) => {
-      process.exitCode = train({
+    .action(async (opts) => {
+      process.exitCode = await train({
         config: opts.config, set: opts.set, out: opts.out, json: opts.json, quiet: opts.quiet, saveWeights: opts.saveWeights, download: opts.download,
       });
     });
@@ -56,6 +61,7 @@ export function buildProgram(): Command {
     .option('--workers <n>', 'worker threads (default: one per core; 0 runs in this thread)')
     .option('--only <key=value>', 'keep runs whose config has this value, e.g. dataset=mnist, arch=2-layer, trainSize=100,500 (repeatable)', collect, [])
     .option('-s, --set <key=value>', 'override a config key; on a grid key it replaces the axis; a,b makes an axis (repeatable)', collect, [])
+    .option('--allow-large', 'run even when a run needs more memory than the documented limit (README › Limits)', false)
     .option('--resume', 'reuse finished runs whose stored config hash matches', false)
     .option('-o, --out <dir>', 'results folder (the report goes to <dir>/compare/<name>/)', 'results')
     .option('--name <name>', 'results folder name (default: the grid\'s name)')
@@ -79,6 +85,7 @@ export function buildProgram(): Command {
     .option('--workers <n>', 'worker threads (default: one per core; 0 runs in this thread)')
     .option('--dry-run', 'list the expanded runs and their ids, run nothing', false)
     .option('--shard <K/N>', 'run only the K-th of N fixed slices of the runs (merge with dwgd report)')
+    .option('--allow-large', 'run even when a run needs more memory than the documented limit (README › Limits)', false)
     .option('--resume', 'reuse finished runs whose stored config hash matches', false)
     .option('--emit <target>', 'write a job script instead of running: slurm (a job array, one shard per task, and a report job)')
     .option('--shards <n>', 'with --emit slurm: array tasks (default: one per run, at most 1000)')
@@ -134,6 +141,16 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof RunFailure) {
       process.stderr.write(`${err.red('error:')} ${e.message}\n`);
       return 1;
+    }
+    // The environment, not a bug: a write that failed (full disk, read-only folder) or an
+    // allocation the machine cannot make. One line, exit 2.
+    if (isFsError(e)) {
+      process.stderr.write(`${err.red('error:')} cannot ${e.syscall} ${e.path ?? ''}: ${fsCause(e)}\n`.replace(' :', ':'));
+      return 2;
+    }
+    if (e instanceof RangeError && /allocation failed|Invalid typed array length|Array buffer/.test(e.message)) {
+      process.stderr.write(`${err.red('error:')} not enough memory for this run (${e.message}); make the network or the step count smaller\n`);
+      return 2;
     }
     throw e;
   }

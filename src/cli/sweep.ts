@@ -19,10 +19,13 @@ import { removeLeftovers, runsDir, verifiedRun } from '../results/run-record.js'
 import { dataLocator } from '../experiment/locate-data.js';
 import { codeIdentity, type CodeIdentity } from '../experiment/provenance.js';
 import { reportHtml } from '../results/html.js';
+import { checkOutDir } from '../results/out-dir.js';
 import { plotSpec, plotSvg, svgToPng } from '../results/plots.js';
 import { verdictRows } from '../results/conclusions.js';
 import { buildSweepReport, countsText, dualSummary, metricTitle, plotGroups, plotKinds, sweepConclusionLines, sweepCsvs, sweepData, type SweepData } from '../results/sweep-report.js';
 import { makeProgress, resumable, runAndStore, warnReplacing, wholeNumber } from './compare.js';
+import { fetchMissing } from '../data/index.js';
+import { fetchProgress } from './datasets.js';
 import { err } from './ui.js';
 
 export interface SweepFlags {
@@ -154,12 +157,20 @@ export async function runSweep(flags: SweepFlags): Promise<SweepOutcome> {
   const shard = flags.shard === undefined ? null : parseShard(flags.shard);
   if (flags.emit !== undefined && flags.emit !== 'slurm') throw new UserError(`--emit ${flags.emit}: the only target is slurm`);
   if (flags.emit && shard) throw new UserError('--emit slurm: give no --shard; the script runs every shard');
+  const sets = flags.set.map(parseOverride);
+  if (!flags.dryRun && !flags.emit) {
+    // dataset.download: fetch what is missing before the data are identified (run ids cover them).
+    const draft = buildSweepPlan(flags.config, { sets, seeds });
+    const fetching = fetchProgress(flags.quiet);
+    await fetchMissing(shardRuns(draft.plan.runs, shard).map((r) => r.config.dataset), { events: fetching.events }).finally(fetching.stop);
+  }
   const data = dataLocator();
-  const sp = buildSweepPlan(flags.config, { sets: flags.set.map(parseOverride), seeds, identify: flags.loaderUrl ? undefined : data.identify });
+  const sp = buildSweepPlan(flags.config, { sets, seeds, identify: flags.loaderUrl ? undefined : data.identify });
   const outDir = resolve(flags.out, 'sweeps', sp.plan.name);
   const runs = shardRuns(sp.plan.runs, shard);
   const base = { outDir, sp, shard, runs, ran: 0, reused: 0, reported: false, files: [] as string[] };
   if (flags.dryRun) return base;
+  checkOutDir(flags.out);
 
   if (flags.emit === 'slurm') {
     const tasks = wholeNumber('--shards', flags.shards, 1) ?? Math.min(1000, sp.plan.runs.length);
@@ -291,6 +302,7 @@ export async function runReport(flags: ReportFlags): Promise<{ outDir: string; s
   }
   const plan = sp!;
   const outDir = resolve(flags.out ?? flags.dirs[0]);
+  checkOutDir(outDir, 0, flags.out ? '--out' : 'report');
   const records = new Map<string, RunRecord>();
   const from = new Map<string, string>();
   // Shards may come from any build, but all from one: a report never mixes two programs' numbers.

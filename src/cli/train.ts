@@ -5,15 +5,16 @@ import { performance } from 'node:perf_hooks';
 import type cliProgress from 'cli-progress';
 import { parseOverride } from '../config/load.js';
 import { archName } from '../config/schema.js';
-import { loadDataset } from '../data/index.js';
-import { UserError } from '../errors.js';
+import { fetchMissing, loadDataset } from '../data/index.js';
 import { dataLocator } from '../experiment/locate-data.js';
-import { buildPlan, datasetKey } from '../experiment/plan.js';
+import { datasetKey, loadExperiment } from '../experiment/plan.js';
 import { recordOf } from '../experiment/pool.js';
 import { codeIdentity, provenance } from '../experiment/provenance.js';
 import { runExperiment } from '../experiment/run.js';
 import { formatMetric } from '../results/format.js';
+import { checkOutDir, estimateRunOutputBytes, saveWithRescue } from '../results/out-dir.js';
 import { methodStatus, readStoredRun, runTable, storedRun, writeRunFolder, type SavedWeights } from '../results/run-record.js';
+import { fetchProgress } from './datasets.js';
 import { barsWanted, err, formatRate, multiBar } from './ui.js';
 
 export interface TrainFlags {
@@ -26,21 +27,19 @@ export interface TrainFlags {
   download: boolean;
 }
 
-export function train(flags: TrainFlags): number {
+export async function train(flags: TrainFlags): Promise<number> {
   // One experiment is a plan of one point: the same override grammar and applier, the same
   // run id and the same run record as compare and sweep.
   const overrides = flags.set.map(parseOverride);
   if (flags.saveWeights) overrides.push(parseOverride('saveWeights=true'));
   if (flags.download) overrides.push(parseOverride('dataset.download=true'));
-  for (const o of overrides) {
-    if (o.values) throw new UserError(`--set ${o.path.join('.')}=${o.text}: a comma list is a sweep axis; use \`dwgd compare\` or \`dwgd sweep\`, or write [${o.text}] for a list value`);
-  }
+  const draft = loadExperiment(flags.config, overrides);
+  checkOutDir(flags.out, estimateRunOutputBytes(draft.config));
+  // dataset.download: fetch what is missing, then find and identify the files (the run id covers them).
+  const fetching = fetchProgress(flags.quiet);
+  await fetchMissing([draft.config.dataset], { events: fetching.events }).finally(fetching.stop);
   const data = dataLocator();
-  const plan = buildPlan([flags.config], { sets: overrides, seeds: 1, identify: data.identify });
-  if (plan.runs.length !== 1) {
-    throw new UserError(`config ${flags.config}: a grid of ${plan.runs.length} experiments; \`dwgd train\` runs one (use \`dwgd compare\` or \`dwgd sweep\`)`);
-  }
-  const spec = plan.runs[0];
+  const spec = loadExperiment(flags.config, overrides, data.identify);
   const config = spec.config;
   const id = spec.id;
   const dir = resolve(flags.out, config.name!, id);
@@ -111,7 +110,7 @@ export function train(flags: TrainFlags): number {
     weights = { split: result.split, order: result.order, methods: {} };
     for (const [m, r] of Object.entries(result.methods)) if (r.initial && r.final) weights.methods[m] = { initial: r.initial, final: r.final };
   }
-  writeRunFolder(dir, stored, prov, weights);
+  const saved = saveWithRescue(dir, (d) => writeRunFolder(d, stored, prov, weights));
   const record = stored.record;
   const broken = Object.entries(record.methods).filter(([, x]) => x.diverged || x.collapsed);
 
@@ -124,15 +123,16 @@ export function train(flags: TrainFlags): number {
       };
     }
     process.stdout.write(JSON.stringify({
-      runDir: dir, runId: id, dataset: record.dataset, arch: archName(config.hidden), trainSize: record.trainSize,
+      runDir: saved.dir, runId: id, dataset: record.dataset, arch: archName(config.hidden), trainSize: record.trainSize,
       seed: config.seed, normalize: record.normalize, metric: record.metric, methods, code, wallSeconds: prov.wallSeconds,
     }, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)) + '\n');
   } else {
     process.stdout.write('\n' + runTable(stored) + '\n');
     for (const [m, x] of broken) process.stdout.write(`warning: ${m} ${methodStatus(x)}; its numbers are not a result of the method\n`);
-    process.stdout.write(`results: ${join(dir)} (${prov.wallSeconds}s)\n`);
+    process.stdout.write(`results: ${join(saved.dir)} (${prov.wallSeconds}s)\n`);
   }
-  return 0;
+  if (saved.problem) process.stderr.write(`${err.red('error:')} ${saved.problem}\n`);
+  return saved.problem ? 2 : 0;
 }
 
 function finiteOrNull(v: number): number | null {

@@ -6,7 +6,10 @@ import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { UserError } from '../errors.js';
+import { checkConfigFileSize, checkRunLimits } from './limits.js';
+import { nameFromFile } from './names.js';
 import { ExperimentSchema, type ExperimentConfig } from './schema.js';
+import { closest } from './suggest.js';
 
 export interface Override {
   path: string[];
@@ -19,6 +22,7 @@ export interface Override {
 
 /** Reads a YAML or JSON file into a plain value. */
 export function readConfigFile(file: string): unknown {
+  checkConfigFileSize(file);
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -30,9 +34,15 @@ export function readConfigFile(file: string): unknown {
   try {
     return parseYaml(text, { prettyErrors: true });
   } catch (err) {
-    const first = String((err as Error).message).split('\n')[0];
-    throw new UserError(`config ${file}: malformed ${extname(file) === '.json' ? 'JSON' : 'YAML'}: ${first}`);
+    throw new UserError(`config ${file}: malformed ${extname(file) === '.json' ? 'JSON' : 'YAML'}: ${parserMessage(err as Error)}`);
   }
+}
+
+/** The YAML parser's message as "line L, column C: what" (its own text ends in a source excerpt). */
+function parserMessage(err: Error): string {
+  const pos = (err as { linePos?: { line: number; col: number }[] }).linePos?.[0];
+  const what = String(err.message).split('\n')[0].replace(/ at line \d+, column \d+:?$/, '').replace(/:$/, '');
+  return pos ? `line ${pos.line}, column ${pos.col}: ${what}` : what;
 }
 
 /** Parses one `key.path=value`; the value is read as a YAML scalar or flow collection. */
@@ -62,41 +72,82 @@ export function parseScalar(text: string): unknown {
   }
 }
 
-/** One line for the first problem zod found: `where: key.path: what was expected`. */
-export function describeZodError(where: string, error: z.ZodError): string {
-  const issue = error.issues[0];
+/**
+ * One line for what zod found: with unknown keys, each (with a did-you-mean from `schema`) and
+ * every other problem together; else the first problem: `where: key.path: what was expected`.
+ */
+export function describeZodError(where: string, error: z.ZodError, schema: z.ZodType = ExperimentSchema): string {
+  const unknown = error.issues.filter((i) => i.code === 'unrecognized_keys');
+  const topUnknown = unknown.filter((i) => i.path.length === 0).flatMap((i) => (i as { keys: string[] }).keys);
+  if (schema === ExperimentSchema && (topUnknown.includes('base') || topUnknown.includes('grid'))) {
+    return `${where}: a grid file (it has base: and grid:), not one experiment; run it with \`dwgd compare --config …\` or \`dwgd sweep --config …\``;
+  }
+  if (unknown.length === 0) return `${where}: ${describeIssue(error.issues[0])}`;
+  // With a typo the other problems are often its echo (a key reported missing): show them all.
+  const parts = [
+    ...unknown.flatMap((i) => (i as { keys: string[] }).keys.map((k) => {
+      const at = [...i.path.map(String), k].join('.');
+      const guess = closest(k, keysAt(schema, i.path));
+      return `${at}: unknown key${guess ? ` (did you mean ${[...i.path.map(String), guess].join('.')}?)` : ''}`;
+    })),
+    ...error.issues.filter((i) => i.code !== 'unrecognized_keys').map(describeIssue),
+  ];
+  return `${where}: ${parts.slice(0, 8).join('; ')}${parts.length > 8 ? `; and ${parts.length - 8} more` : ''}`;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
   const path = issue.path.map(String);
   const at = path.length ? path.join('.') : '(top level)';
+  const input = (issue as { input?: unknown }).input;
   let what: string;
   switch (issue.code) {
-    case 'unrecognized_keys':
-      return `${where}: ${issue.keys.map((k) => (path.length ? `${at}.${k}` : k)).join(', ')}: unknown key${issue.keys.length > 1 ? 's' : ''}`;
     case 'invalid_type':
-      what = (issue as { input?: unknown }).input === undefined
-        ? `missing (expected ${issue.expected})`
-        : `expected ${issue.expected}, got ${show((issue as { input?: unknown }).input)}`;
+      what = input === undefined ? `missing (expected ${issue.expected})` : `expected ${issue.expected}, got ${show(input)}`;
       break;
     case 'invalid_value':
-      what = `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${show((issue as { input?: unknown }).input)}`;
+      what = `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${show(input)}`;
       break;
     case 'too_small':
     case 'too_big': {
-      const i = issue as unknown as { origin?: string; minimum?: number | bigint; maximum?: number | bigint; inclusive?: boolean; input?: unknown };
+      const i = issue as unknown as { origin?: string; minimum?: number | bigint; maximum?: number | bigint; inclusive?: boolean };
       const bound = issue.code === 'too_small' ? i.minimum : i.maximum;
       const op = issue.code === 'too_small' ? (i.inclusive ? '≥' : '>') : (i.inclusive ? '≤' : '<');
       what = i.origin === 'array'
         ? `expected a list of ${issue.code === 'too_small' ? 'at least' : 'at most'} ${bound} item(s)`
-        : `expected a ${i.origin ?? 'value'} ${op} ${bound}${i.input === undefined ? '' : `, got ${show(i.input)}`}`;
+        : i.origin === 'string'
+          ? `expected text of ${issue.code === 'too_small' ? 'at least' : 'at most'} ${bound} character(s)`
+          : `expected a ${i.origin ?? 'value'} ${op} ${bound}${input === undefined ? '' : `, got ${show(input)}`}`;
       break;
     }
     default:
       what = issue.message;
   }
-  return `${where}: ${at}: ${what}`;
+  return `${at}: ${what}`;
+}
+
+/** The keys a (nested) object schema allows at `path`, looking through defaults, optionals and lists. */
+function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  let node: z.ZodType | undefined = unwrap(schema);
+  for (const part of path) {
+    if (!node) return [];
+    const def = node._zod.def as { type: string; shape?: Record<string, z.ZodType>; element?: z.ZodType };
+    if (def.type === 'object' && typeof part === 'string') node = unwrap(def.shape![part]);
+    else if (def.type === 'array' && typeof part === 'number') node = unwrap(def.element!);
+    else return [];
+  }
+  const def = node?._zod.def as { type: string; shape?: Record<string, z.ZodType> } | undefined;
+  return def?.type === 'object' ? Object.keys(def.shape!) : [];
+}
+
+function unwrap(schema: z.ZodType | undefined): z.ZodType | undefined {
+  let s = schema;
+  while (s && ['default', 'optional', 'nullable', 'prefault'].includes(s._zod.def.type)) s = (s._zod.def as unknown as { innerType: z.ZodType }).innerType;
+  return s;
 }
 
 function show(v: unknown): string {
   if (v === undefined) return 'nothing';
+  if (typeof v === 'number' && !Number.isFinite(v)) return `${Number.isNaN(v) ? '.nan' : v > 0 ? '.inf' : '-.inf'} (not a finite number)`;
   const s = JSON.stringify(v);
   return s === undefined ? String(v) : s.length > 60 ? s.slice(0, 57) + '...' : s;
 }
@@ -104,6 +155,7 @@ function show(v: unknown): string {
 export function validateExperiment(raw: unknown, where: string): ExperimentConfig {
   const result = ExperimentSchema.safeParse(raw, { reportInput: true });
   if (!result.success) throw new UserError(describeZodError(where, result.error));
+  checkRunLimits(result.data, where);
   return result.data;
 }
 

@@ -5,14 +5,21 @@ import { z } from 'zod';
 import { DEFAULT_ENGINE, ENGINE_NAMES } from '../core/model-factory.js';
 import { ruleFor } from '../core/rules/index.js';
 import { DATASET_SPECS } from '../data/index.js';
+import { LIMITS } from './limits.js';
 
 /** The registered datasets (src/data/index.ts), in the order of the paper's tables. */
 export const DATASET_NAMES = DATASET_SPECS.map((s) => s.name) as [string, ...string[]];
+/** What a name (and so a results folder) may look like: never '.', '..' or a path. */
+export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
 export const PAPER_METHODS = ['dwm', 'dwm-stable', 'sgd', 'l2-0.01', 'l2-0.1'];
 
 const methodId = z.string().superRefine((id, ctx) => {
   const rule = ruleFor(id);
   if ('error' in rule) ctx.addIssue({ code: 'custom', message: rule.error });
+  else if (/^(l2|weight-decay)-/.test(id) && Number(id.replace(/^(l2|weight-decay)-/, '')) > LIMITS.lambda) {
+    ctx.addIssue({ code: 'custom', message: `λ of ${id} is above ${LIMITS.lambda}` });
+  }
 });
 
 export const DatasetSchema = z.strictObject({
@@ -23,44 +30,44 @@ export const DatasetSchema = z.strictObject({
    * Which part of the files forms the pool (dataset-specific): mnist and fashion-mnist
    * paper | train | test; cifar-10 paper (data_batch_1) | train | test or a list of batch names.
    */
-  pool: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+  pool: z.union([z.string().min(1), z.array(z.string().min(1)).min(1).max(LIMITS.listItems)]).optional(),
   /** wine-quality: white (the paper's) or red. */
   variant: z.enum(['white', 'red']).optional(),
   /** Tabular z-scoring: `paper` = statistics of the whole table (as the authors did), `train` = training list only. */
   normalize: z.enum(['paper', 'train']).default('train'),
   /** Regression target = z-scored label × targetScale (docs/METHOD.md §6: 0.1). */
-  targetScale: z.number().positive().default(0.1),
+  targetScale: z.number().positive().max(LIMITS.targetScale).default(0.1),
   /** Allow a checked download into datasets/<name>/ when the data are not found (as `dwgd datasets fetch`). */
   download: z.boolean().default(false),
 });
 
 export const NoiseSchema = z.strictObject({
   /** σ of the Gaussian noise added to each test input at the final noisy evaluation. */
-  sigma: z.number().nonnegative().default(0.3),
+  sigma: z.number().nonnegative().max(LIMITS.sigma).default(0.3),
   /**
    * Optional: more σ values to evaluate the trained models at, after training, each
    * with a fresh copy of the `noise` stream, so the value at σ equals that of a run with
    * `sigma: σ` (an evaluation-only sweep axis trains once). Absent: nothing changes.
    */
-  sigmas: z.array(z.number().nonnegative()).min(1).optional(),
+  sigmas: z.array(z.number().nonnegative().max(LIMITS.sigma)).min(1).max(LIMITS.listItems).optional(),
 });
 
 export const ExperimentSchema = z.strictObject({
   /** Names the results folder; defaults to the config file's name. */
-  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" or "-"').optional(),
-  description: z.string().optional(),
+  name: z.string().max(100).regex(NAME_PATTERN, 'letters, digits, ".", "_" or "-"').optional(),
+  description: z.string().max(10_000).optional(),
   dataset: DatasetSchema,
   /** Hidden layer widths: [20] is the paper's 2-layer net, [64, 32] its 3-layer net. */
-  hidden: z.array(z.number().int().positive()).default([20]),
+  hidden: z.array(z.number().int().positive().max(LIMITS.hiddenWidth)).max(LIMITS.hiddenLayers).default([20]),
   /** n: training list size, drawn with replacement. */
-  trainSize: z.number().int().positive(),
-  turns: z.number().int().positive().default(6),
-  stepsPerTurn: z.number().int().positive().default(10000),
-  lr: z.number().positive().default(0.001),
-  methods: z.array(methodId).min(1).default(PAPER_METHODS)
+  trainSize: z.number().int().positive().max(LIMITS.trainSize),
+  turns: z.number().int().positive().max(LIMITS.turns).default(6),
+  stepsPerTurn: z.number().int().positive().max(LIMITS.stepsPerTurn).default(10000),
+  lr: z.number().positive().max(LIMITS.lr).default(0.001),
+  methods: z.array(methodId).min(1).max(LIMITS.methods).default(PAPER_METHODS)
     .refine((m) => new Set(m).size === m.length, 'methods must not repeat'),
   noise: NoiseSchema.default({ sigma: 0.3 }),
-  seed: z.number().int().default(5),
+  seed: z.number().int().min(-LIMITS.seed).max(LIMITS.seed).default(5),
   /** Also write initial and final parameters and the training order (see README, "Saved weights"). */
   saveWeights: z.boolean().default(false),
   /**
@@ -70,7 +77,7 @@ export const ExperimentSchema = z.strictObject({
    */
   labelNoise: z.strictObject({
     fraction: z.number().min(0).max(1),
-    sigma: z.number().nonnegative().optional(),
+    sigma: z.number().nonnegative().max(LIMITS.sigma).optional(),
   }).optional(),
   /**
    * Class imbalance of the training list (on a regression set the classes are equal-count
@@ -82,7 +89,7 @@ export const ExperimentSchema = z.strictObject({
   imbalance: z.strictObject({
     profile: z.enum(['step', 'longtail']),
     ratio: z.number().gt(0).max(1),
-    minority: z.array(z.number().int().nonnegative()).min(1).optional(),
+    minority: z.array(z.number().int().nonnegative().max(LIMITS.listItems)).min(1).max(LIMITS.listItems).optional(),
     test: z.enum(['as-is', 'balanced']).default('as-is'),
     /** Regression sets: the target is cut into this many equal-count bins, which play the classes (default 10). */
     bins: z.number().int().min(2).max(1000).optional(),

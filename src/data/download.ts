@@ -1,16 +1,16 @@
 // A checked download: stream to a temporary name beside the destination while hashing,
-// check size and sha256, then rename. Any failure (HTTP error, dropped connection, wrong
-// size or checksum, Ctrl-C) deletes the temporary file, so the cache never holds a partial
-// or unverified file. Proxies: Node's fetch ignores HTTPS_PROXY, so requests go through
-// node:http/https, with a CONNECT tunnel through the proxy when one applies.
+// check size and sha256, then rename over the destination. Any failure (HTTP error, dropped
+// connection, wrong size or checksum, Ctrl-C) deletes the temporary file and leaves whatever
+// was at the destination as it was, so the cache never holds a partial or unverified file.
+// Requests go through undici's EnvHttpProxyAgent: HTTPS_PROXY / HTTP_PROXY (a CONNECT tunnel)
+// unless NO_PROXY lists the host.
 
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdirSync, renameSync, rmdirSync, rmSync } from 'node:fs';
-import http, { type IncomingMessage } from 'node:http';
-import https from 'node:https';
-import type { Socket } from 'node:net';
 import { basename, dirname } from 'node:path';
-import tls from 'node:tls';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 import { UserError } from '../errors.js';
 
 export interface DownloadTarget {
@@ -27,6 +27,8 @@ export interface DownloadOptions {
   onProgress?(received: number, total: number): void;
   /** Fail when no byte arrives for this long (default 30 s). */
   idleTimeoutMs?: number;
+  /** Certificates (PEM) to trust besides the system's, e.g. a test server's. */
+  ca?: string | Buffer;
 }
 
 /** A download that failed; `retryable` is false for a checksum or size mismatch. */
@@ -41,18 +43,31 @@ const MAX_REDIRECTS = 5;
 
 export async function download(target: DownloadTarget, opts: DownloadOptions = {}): Promise<void> {
   const env = opts.env ?? process.env;
-  const createdDir = mkdirSync(dirname(target.dest), { recursive: true }) !== undefined;
+  const idle = opts.idleTimeoutMs ?? 30_000;
+  const dir = dirname(target.dest);
+  const createdDir = mkdirSync(dir, { recursive: true }) !== undefined;
   const temp = `${target.dest}.part-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-  const onSignal = () => {
+  const cleanUp = () => {
     rmSync(temp, { force: true });
-    process.stderr.write(`\ninterrupted: ${basename(target.dest)} not downloaded, no partial file left\n`);
-    process.exit(130);
+    if (createdDir) {
+      try {
+        rmdirSync(dir); // no empty cache folder left by a failed first fetch
+      } catch {
+        // no longer empty: leave it
+      }
+    }
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    cleanUp();
+    process.stderr.write(`\ninterrupted: ${basename(target.dest)} not downloaded, nothing partial left\n`);
+    process.exit(signal === 'SIGTERM' ? 143 : 130);
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  const agent = makeAgent(env, opts.ca, idle);
   try {
-    const res = await get(new URL(target.url), env, opts.idleTimeoutMs ?? 30_000, 0);
-    const actual = await saveBody(res, temp, target, opts);
+    const body = await get(new URL(target.url), agent, env, idle, 0);
+    const actual = await saveBody(body, temp, target, opts);
     if (actual.size !== target.size) {
       throw new DownloadError(`${target.url}: got ${actual.size.toLocaleString('en-US')} bytes, expected ${target.size.toLocaleString('en-US')}; the download was deleted`, false);
     }
@@ -61,167 +76,105 @@ export async function download(target: DownloadTarget, opts: DownloadOptions = {
     }
     renameSync(temp, target.dest);
   } catch (err) {
-    rmSync(temp, { force: true });
-    if (createdDir) {
-      try {
-        rmdirSync(dirname(target.dest)); // no empty cache folder left by a failed first fetch
-      } catch {
-        // no longer empty: leave it
-      }
-    }
+    cleanUp();
     throw err;
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
+    await agent.destroy().catch(() => {});
   }
+}
+
+function makeAgent(env: NodeJS.ProcessEnv, ca: string | Buffer | undefined, idle: number): Dispatcher {
+  const tls = ca ? { ca } : undefined;
+  const httpProxy = env.HTTP_PROXY ?? env.http_proxy ?? '';
+  const httpsProxy = env.HTTPS_PROXY ?? env.https_proxy ?? '';
+  for (const [name, value] of [['HTTP_PROXY', httpProxy], ['HTTPS_PROXY', httpsProxy]]) {
+    if (value && !/^https?:\/\/[^/]/i.test(value)) throw new UserError(`${name}: '${value}' is not a proxy URL like http://proxy:3128`);
+  }
+  return new EnvHttpProxyAgent({
+    httpProxy, httpsProxy, noProxy: env.NO_PROXY ?? env.no_proxy ?? '',
+    headersTimeout: idle, bodyTimeout: idle,
+    ...(tls ? { connect: tls, requestTls: tls } : {}),
+  });
 }
 
 /** Streams the body to `temp`, hashing it; fails on a dropped connection or too many bytes. */
-function saveBody(res: IncomingMessage, temp: string, target: DownloadTarget, opts: DownloadOptions): Promise<{ size: number; sha256: string }> {
-  return new Promise((resolvePromise, reject) => {
-    const hash = createHash('sha256');
-    const file = createWriteStream(temp);
-    let received = 0;
-    let failed = false;
-    const fail = (err: Error) => {
-      if (failed) return;
-      failed = true;
-      res.destroy();
-      file.destroy();
-      // Wait for the file handle to close before the caller deletes the file.
-      file.once('close', () => reject(err));
-      if (file.closed) reject(err);
-    };
-    res.on('data', (chunk: Buffer) => {
+async function saveBody(body: Dispatcher.ResponseData['body'], temp: string, target: DownloadTarget, opts: DownloadOptions): Promise<{ size: number; sha256: string }> {
+  const hash = createHash('sha256');
+  let received = 0;
+  const check = new Transform({
+    transform(chunk: Buffer, _enc, done) {
       received += chunk.length;
       if (received > target.size) {
-        fail(new DownloadError(`${target.url}: more than the expected ${target.size.toLocaleString('en-US')} bytes; the download was deleted`, false));
+        done(new DownloadError(`${target.url}: more than the expected ${target.size.toLocaleString('en-US')} bytes; the download was deleted`, false));
         return;
       }
       hash.update(chunk);
-      if (!file.write(chunk)) {
-        res.pause();
-        file.once('drain', () => res.resume());
-      }
       opts.onProgress?.(received, target.size);
-    });
-    res.on('aborted', () => fail(dropped(target, received)));
-    res.on('error', () => fail(dropped(target, received)));
-    res.on('end', () => {
-      if (failed) return;
-      if (!res.complete) {
-        fail(dropped(target, received));
-        return;
-      }
-      file.end(() => resolvePromise({ size: received, sha256: hash.digest('hex') }));
-    });
-    file.on('error', (err) => fail(new DownloadError(`${temp}: cannot write (${err.message})`, false)));
+      done(null, chunk);
+    },
   });
+  const file = createWriteStream(temp);
+  let writeError: Error | null = null;
+  file.on('error', (e) => { writeError = e; });
+  try {
+    await pipeline(body, check, file);
+  } catch (err) {
+    if (err instanceof DownloadError) throw err;
+    if (writeError) throw new DownloadError(`${temp}: cannot write (${(writeError as Error).message})`, false);
+    throw new DownloadError(`${target.url}: connection closed after ${received.toLocaleString('en-US')} of ${target.size.toLocaleString('en-US')} bytes (${describeNetError(err as Error)})`, true);
+  }
+  return { size: received, sha256: hash.digest('hex') };
 }
 
-function dropped(target: DownloadTarget, received: number): DownloadError {
-  return new DownloadError(`${target.url}: connection closed after ${received.toLocaleString('en-US')} of ${target.size.toLocaleString('en-US')} bytes`, true);
-}
-
-/** GET with redirects followed; resolves with a 200 response. */
-async function get(url: URL, env: NodeJS.ProcessEnv, idleTimeoutMs: number, redirects: number): Promise<IncomingMessage> {
+/** GET with redirects followed; resolves with the body of a 200 response. */
+async function get(url: URL, agent: Dispatcher, env: NodeJS.ProcessEnv, idle: number, redirects: number): Promise<Dispatcher.ResponseData['body']> {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new DownloadError(`${url.href}: only http and https downloads are supported`, false);
-  const proxy = proxyFor(url, env);
-  const res = await new Promise<IncomingMessage>((resolvePromise, reject) => {
-    const fail = (err: Error) => reject(err instanceof DownloadError ? err : new DownloadError(`${url.href}: ${describeNetError(err, proxy)}`, true));
-    const start = (socket?: Socket) => {
-      const options: http.RequestOptions = {
-        host: url.hostname,
-        port: url.port || (url.protocol === 'https:' ? 443 : 80),
-        path: url.pathname + url.search,
-        headers: { 'user-agent': 'dwgd (dataset fetch)', accept: '*/*' },
-      };
-      let req: http.ClientRequest;
-      if (socket) {
-        // Through the tunnel: speak HTTP (inside TLS for https) over the CONNECT socket.
-        const stream = url.protocol === 'https:' ? tls.connect({ socket, servername: url.hostname }) : socket;
-        req = http.request({ ...options, agent: false, createConnection: () => stream });
-      } else {
-        req = (url.protocol === 'https:' ? https : http).request(options);
-      }
-      req.setTimeout(idleTimeoutMs, () => req.destroy(new Error(`no answer for ${idleTimeoutMs / 1000} s`)));
-      req.on('response', (r) => {
-        r.setTimeout?.(idleTimeoutMs, () => r.destroy(new Error('stalled')));
-        resolvePromise(r);
-      });
-      req.on('error', fail);
-      req.end();
-    };
-    if (!proxy) {
-      start();
-      return;
-    }
-    const target = `${url.hostname}:${url.port || (url.protocol === 'https:' ? 443 : 80)}`;
-    const headers: Record<string, string> = { host: target };
-    if (proxy.username) {
-      const auth = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
-      headers['proxy-authorization'] = `Basic ${Buffer.from(auth).toString('base64')}`;
-    }
-    const connect = (proxy.protocol === 'https:' ? https : http).request({
-      host: proxy.hostname, port: proxy.port || (proxy.protocol === 'https:' ? 443 : 80), method: 'CONNECT', path: target, headers, agent: false,
-    });
-    connect.setTimeout(idleTimeoutMs, () => connect.destroy(new Error(`proxy ${proxy.host} did not answer for ${idleTimeoutMs / 1000} s`)));
-    connect.on('connect', (answer, socket) => {
-      connect.setTimeout(0);
-      if (answer.statusCode !== 200) {
-        socket.destroy();
-        reject(new DownloadError(`${url.href}: proxy ${proxy.host} refused the tunnel (HTTP ${answer.statusCode} ${answer.statusMessage ?? ''})`.trimEnd(), true));
-        return;
-      }
-      start(socket);
-    });
-    connect.on('error', fail);
-    connect.end();
-  });
-
-  const status = res.statusCode ?? 0;
-  if (status >= 300 && status < 400 && res.headers.location) {
-    res.resume();
+  let res: Dispatcher.ResponseData;
+  try {
+    res = await request(url, { dispatcher: agent, method: 'GET', headers: { 'user-agent': 'dwgd (dataset fetch)', accept: '*/*' } });
+  } catch (err) {
+    throw new DownloadError(`${url.href}: ${describeNetError(err as Error, proxyNote(url, env))}`, true);
+  }
+  const status = res.statusCode;
+  const location = res.headers.location;
+  if (status >= 300 && status < 400 && typeof location === 'string') {
+    await res.body.dump();
     if (redirects >= MAX_REDIRECTS) throw new DownloadError(`${url.href}: more than ${MAX_REDIRECTS} redirects`, true);
-    return get(new URL(res.headers.location, url), env, idleTimeoutMs, redirects + 1);
+    return get(new URL(location, url), agent, env, idle, redirects + 1);
   }
   if (status !== 200) {
-    res.resume();
-    throw new DownloadError(`${url.href}: HTTP ${status} ${res.statusMessage ?? ''}`.trimEnd(), true);
+    await res.body.dump();
+    throw new DownloadError(`${url.href}: HTTP ${status}`, true);
   }
-  return res;
+  return res.body;
 }
 
-function describeNetError(err: Error, proxy: URL | null): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  const via = proxy ? ` (via proxy ${proxy.host})` : '';
+/** " (via proxy host:port)" when a proxy variable is set for this URL's scheme. */
+function proxyNote(url: URL, env: NodeJS.ProcessEnv): string {
+  const raw = url.protocol === 'https:' ? env.HTTPS_PROXY ?? env.https_proxy : env.HTTP_PROXY ?? env.http_proxy;
+  if (!raw) return '';
+  try {
+    return ` (via proxy ${new URL(raw).host}, unless NO_PROXY lists ${url.hostname})`;
+  } catch {
+    return '';
+  }
+}
+
+function describeNetError(err: Error, via = ''): string {
+  const e = (err as { cause?: Error }).cause && !(err as NodeJS.ErrnoException).code ? (err as { cause: Error }).cause : err;
+  const code = (e as NodeJS.ErrnoException).code ?? '';
+  const tunnel = /Proxy response \((\d+)\)/.exec(e.message);
+  if (tunnel) return `the proxy refused the tunnel (HTTP ${tunnel[1]})${via}`;
+  if (/Proxy Authentication Required/.test(e.message)) return `the proxy wants a user name and password (HTTP 407): put them in the proxy URL${via}`;
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `host not found${via}; are you offline?`;
   if (code === 'ECONNREFUSED') return `connection refused${via}`;
-  if (code === 'ECONNRESET') return `connection reset${via}`;
-  return `${err.message}${via}`;
-}
-
-/**
- * The proxy for a URL: HTTPS_PROXY for https, HTTP_PROXY for http (either case), unless
- * NO_PROXY lists the host (exact, a domain suffix like ".example.com" or "example.com", or "*").
- */
-export function proxyFor(url: URL, env: NodeJS.ProcessEnv): URL | null {
-  const raw = url.protocol === 'https:'
-    ? env.HTTPS_PROXY ?? env.https_proxy
-    : env.HTTP_PROXY ?? env.http_proxy;
-  if (!raw) return null;
-  const noProxy = (env.NO_PROXY ?? env.no_proxy ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
-  const host = url.hostname.toLowerCase().replace(/^\[|\]$/g, '');
-  for (const entry of noProxy) {
-    if (entry === '*') return null;
-    const bare = entry.replace(/^\*?\./, '').replace(/:\d+$/, '');
-    if (host === bare || host.endsWith(`.${bare}`)) return null;
-  }
-  try {
-    return new URL(raw.includes('://') ? raw : `http://${raw}`);
-  } catch {
-    throw new UserError(`${url.protocol === 'https:' ? 'HTTPS_PROXY' : 'HTTP_PROXY'}: '${raw}' is not a proxy URL like http://proxy:3128`);
-  }
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return `connection closed by the other side${via}`;
+  if (code === 'UND_ERR_CONNECT_TIMEOUT') return `no connection within the time limit${via}`;
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return `no data for too long${via}`;
+  if (code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS') || /CERT|SELF_SIGNED|UNABLE_TO/.test(code)) return `TLS failed (${code}: ${e.message.split('\n')[0]})${via}`;
+  return `${e.message.split('\n')[0]}${code ? ` (${code})` : ''}${via}`;
 }
 
 /** sha256 of a file, streamed. */

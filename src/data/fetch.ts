@@ -35,22 +35,41 @@ export interface FetchedFile {
 export async function fetchDataset(spec: DatasetSpec, opts: FetchOptions = {}): Promise<FetchedFile[]> {
   const dir = opts.dir ?? cacheDir(spec.name);
   const out: FetchedFile[] = [];
-  for (const file of spec.canonical) out.push(await fetchFile(file, dir, opts));
+  for (const file of spec.canonical) out.push(await fetchFile({ ...file, urls: sourceUrls(spec.name, file, opts.env ?? process.env) }, dir, opts));
   return out;
+}
+
+/** The environment variable naming a mirror: a base URL holding <dataset>/<file name>. */
+export const MIRROR_ENV = 'DWGD_MIRROR';
+
+/** Where to get a file: `$DWGD_MIRROR/<dataset>/<file>` when a mirror is set (and only there), else the recorded URLs. */
+export function sourceUrls(dataset: string, file: CanonicalFile, env: NodeJS.ProcessEnv): string[] {
+  const mirror = env[MIRROR_ENV]?.trim();
+  if (!mirror) return file.urls;
+  let base: URL;
+  try {
+    base = new URL(mirror.endsWith('/') ? mirror : `${mirror}/`);
+  } catch {
+    throw new UserError(`${MIRROR_ENV}: '${mirror}' is not a URL like https://mirror.example.org/dwgd/`);
+  }
+  if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new UserError(`${MIRROR_ENV}: '${mirror}' must be an http or https URL`);
+  return [new URL(`${encodeURIComponent(dataset)}/${encodeURIComponent(file.name)}`, base).href];
 }
 
 export async function fetchFile(file: CanonicalFile, dir: string, opts: FetchOptions = {}): Promise<FetchedFile> {
   const events = opts.events ?? {};
   const dest = join(dir, file.name);
   removeStaleParts(dir, file.name);
+  let hadCopy = false;
   if (isFile(dest)) {
     const check = await checkFile(dest, file);
     if (check.ok) {
       events.onDone?.(file, dest, true);
       return { file, dest, cached: true };
     }
+    // Kept until a verified download is renamed over it: a failed download must not cost the old copy.
     events.onNote?.(`${dest}: ${check.problem}; downloading it again`);
-    rmSync(dest, { force: true });
+    hadCopy = true;
   }
   const dlOpts: DownloadOptions = {
     env: opts.env,
@@ -66,12 +85,17 @@ export async function fetchFile(file: CanonicalFile, dir: string, opts: FetchOpt
       return { file, dest, cached: false };
     } catch (err) {
       // A wrong checksum is never papered over by trying a mirror: it fails loudly.
-      if (!(err instanceof DownloadError) || !err.retryable) throw err;
+      if (!(err instanceof DownloadError) || !err.retryable) throw keptNote(err, hadCopy, dest);
       lastError = err;
       if (file.urls.length > 1 && url !== file.urls[file.urls.length - 1]) events.onNote?.(`${err.message}; trying the next source`);
     }
   }
-  throw lastError ?? new UserError(`${file.name}: no download location recorded`);
+  throw keptNote(lastError ?? new UserError(`${file.name}: no download location recorded`), hadCopy, dest);
+}
+
+function keptNote(err: unknown, hadCopy: boolean, dest: string): unknown {
+  if (!hadCopy || !(err instanceof UserError)) return err;
+  return new UserError(`${err.message}; the earlier copy ${dest} is left as it was`);
 }
 
 export interface FileCheck {
@@ -100,17 +124,8 @@ function removeStaleParts(dir: string, name: string): void {
   for (const n of names) {
     if (!n.startsWith(`${name}.part-`)) continue;
     const pid = Number(n.slice(name.length + 6).split('-')[0]);
-    if (Number.isInteger(pid) && pid !== process.pid && alive(pid)) continue; // another fetch at work
+    if (Number.isInteger(pid) && pid !== process.pid && processAlive(pid)) continue; // another fetch at work
     rmSync(join(dir, n), { force: true });
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
@@ -119,5 +134,15 @@ function isFile(p: string): boolean {
     return statSync(p).isFile();
   } catch {
     return false;
+  }
+}
+
+/** Whether a process with this pid runs on this machine (EPERM: it does, as another user). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

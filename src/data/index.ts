@@ -1,12 +1,11 @@
 // The dataset registry: a dataset name from a config → its adapter, plus the download on
-// demand that `dataset.download: true` asks for.
+// demand that `dataset.download: true` asks for (fetchMissing, before loading).
 
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.js';
 import { californiaHousingSpec } from './california-housing.js';
 import { cifar10Spec } from './cifar-10.js';
 import { fashionMnistSpec } from './fashion-mnist.js';
+import { fetchDataset, type FetchOptions } from './fetch.js';
 import { mnistSpec } from './mnist.js';
 import { identifyFiles, type DataIdentity } from './identity.js';
 import { DataNotFoundError, type Located } from './sources.js';
@@ -30,41 +29,42 @@ export function datasetSpec(name: string): DatasetSpec {
   return spec;
 }
 
+/** Datasets this process has downloaded: their origin is reported as a download. */
+const downloaded = new Set<string>();
+
+/**
+ * `dataset.download: true`: fetches (checked) each dataset among `options` that asks for it and
+ * is not found. Called before loading (loading is synchronous, a download is not).
+ */
+export async function fetchMissing(options: DatasetOptions[], fetchOpts: FetchOptions = {}): Promise<void> {
+  const seen = new Set<string>();
+  for (const opts of options) {
+    if (!opts.download || opts.path || seen.has(opts.name)) continue;
+    seen.add(opts.name);
+    const spec = datasetSpec(opts.name);
+    try {
+      spec.locate(opts);
+      continue;
+    } catch (err) {
+      if (!(err instanceof DataNotFoundError)) throw err;
+    }
+    await fetchDataset(spec, fetchOpts);
+    downloaded.add(opts.name);
+  }
+}
+
 export function loadDataset(opts: DatasetOptions): RawDataset {
   const loader = DATASETS[opts.name];
   if (!loader) throw new UserError(`dataset.name: unknown dataset '${opts.name}' (known: ${Object.keys(DATASETS).join(', ')})`);
-  try {
-    return loader(opts);
-  } catch (err) {
-    if (!(err instanceof DataNotFoundError) || !opts.download || opts.path) throw err;
-  }
-  download(opts.name);
   const raw = loader(opts);
-  return { ...raw, origin: { kind: 'download', location: raw.origin.location } };
+  return downloaded.has(opts.name) && !opts.path ? { ...raw, origin: { kind: 'download', location: raw.origin.location } } : raw;
 }
 
 /**
- * The files a run on these options reads, found without reading them (downloaded first when
- * the options allow it), and their identity. Throws DataNotFoundError when they are missing.
+ * The files a run on these options reads, found without reading them, and their identity.
+ * Throws DataNotFoundError when they are missing (fetchMissing first, for dataset.download).
  */
 export function identifyDataset(opts: DatasetOptions): { identity: DataIdentity; located: Located } {
-  const spec = datasetSpec(opts.name);
-  let located: Located;
-  try {
-    located = spec.locate(opts);
-  } catch (err) {
-    if (!(err instanceof DataNotFoundError) || !opts.download || opts.path) throw err;
-    download(opts.name);
-    located = spec.locate(opts);
-  }
+  const located = datasetSpec(opts.name).locate(opts);
   return { identity: identifyFiles(located.paths), located };
-}
-
-// dataset.download: true. Loading is synchronous (the protocol is), so the checked download
-// runs as `dwgd datasets fetch NAME` in a child process, with its progress bar on our stderr
-// (its stdout too, so `--json` keeps stdout clean).
-function download(name: string): void {
-  const cli = fileURLToPath(new URL('../../../bin/dwgd.js', import.meta.url));
-  const child = spawnSync(process.execPath, [cli, 'datasets', 'fetch', name], { stdio: ['ignore', 2, 2] });
-  if (child.status !== 0) throw new UserError(`${name}: the download failed (see above)`);
 }

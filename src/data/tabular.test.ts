@@ -130,3 +130,13 @@ test('wine-quality: a missing cell is an error, never NaN', () => {
   writeFileSync(p, [header, '7;0.27;0.36;20.7;0.045;45;170;1.001;;0.45;8.8;6'].join('\n'));
   assert.throws(() => loadWineQuality({ path: sub }), (e: unknown) => e instanceof DataError && e.message === `${p}: row 2: missing value in column 'pH'`);
 });
+
+test('a cell beyond float32 (1e39, 1e300) is rejected with row, column and value; the largest float32 passes', () => {
+  const spec = { delimiter: ',', columns: ['a', 'b'], onMissing: 'error' as const };
+  for (const big of ['1e39', '-1e300']) {
+    assert.throws(() => parseNumericTable(`a,b\n1,2\n3,${big}\n`, 'f.csv', spec),
+      (e: unknown) => e instanceof DataError && e.message === `f.csv: row 3: column 'b' holds ${big}, beyond the ±3.4e38 a 32-bit float can hold`);
+  }
+  const t = parseNumericTable('a,b\n3.4028234663852886e38,-3.4e38\n', 'f.csv', spec);
+  assert.equal(Math.fround(t.values[0]), 3.4028234663852886e38);
+});

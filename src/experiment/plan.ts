@@ -23,11 +23,12 @@
 // `--only key=value[,value…]` keeps the runs whose resolved config has one of the values at
 // that key; `dataset` means dataset.name and `arch` the paper's name ("2-layer", "3-layer").
 
-import { basename, extname } from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
 import { configHash, experimentId as experimentIdOf, runId } from '../config/identity.js';
 import { canonicalJson, describeZodError, parseScalar, readConfigFile, validateExperiment, type Override } from '../config/load.js';
+import { checkPlanSize } from '../config/limits.js';
+import { nameFromFile } from '../config/names.js';
 import { archName, type ExperimentConfig } from '../config/schema.js';
 import type { DataIdentity } from '../data/identity.js';
 
@@ -53,6 +54,8 @@ export interface GridSource {
   seeds?: number;
   base: Record<string, unknown>;
   axes: Axis[];
+  /** Read from a grid file (base: and grid:), not a plain experiment config. */
+  grid?: boolean;
 }
 
 export interface RunSpec {
@@ -90,26 +93,41 @@ export interface Plan {
 /** Finds a dataset's files and identifies them; throws a UserError naming what is missing. */
 export type Identify = (dataset: ExperimentConfig['dataset']) => DataIdentity | null;
 
+/**
+ * One experiment from a config file, as `dwgd train` runs it: the plan of one point, built with
+ * the same override applier as compare and sweep; or one line saying why it is not one.
+ */
+export function loadExperiment(file: string, sets: Override[] = [], identify?: Identify): RunSpec {
+  const src = readGridSource(file);
+  if (src.grid) {
+    throw new UserError(`config ${file}: a grid file (it has base: and grid:), not one experiment; run it with \`dwgd compare --config …\` or \`dwgd sweep --config …\``);
+  }
+  for (const o of sets) {
+    if (o.values) throw new UserError(`--set ${o.path.join('.')}=${o.text}: a comma list is a sweep axis; use \`dwgd compare\` or \`dwgd sweep\`, or write [${o.text}] for a list value`);
+  }
+  return planFromSources([applySets(src, sets)], [file], { seeds: 1, identify }).runs[0];
+}
+
 /** Reads a grid file, or a plain experiment config as a grid of one point. */
 export function readGridSource(file: string): GridSource {
   const raw = readConfigFile(file);
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new UserError(`config ${file}: expected a mapping of keys at the top level`);
-  const fallback = basename(file, extname(file));
   if (!('base' in raw) && !('grid' in raw)) {
     const plain = raw as Record<string, unknown>;
-    const name = typeof plain.name === 'string' ? plain.name : fallback;
-    return { file, name, base: plain, axes: [] };
+    const name = typeof plain.name === 'string' ? plain.name : nameFromFile(file);
+    return { file, name, base: plain, axes: [], grid: false };
   }
   const parsed = GridFileSchema.safeParse(raw);
-  if (!parsed.success) throw new UserError(describeZodError(`config ${file}`, parsed.error));
+  if (!parsed.success) throw new UserError(describeZodError(`config ${file}`, parsed.error, GridFileSchema));
   const g = parsed.data;
   return {
     file,
-    name: g.name ?? fallback,
+    name: g.name ?? nameFromFile(file),
     description: g.description,
     seeds: g.seeds,
     base: g.base,
     axes: Object.entries(g.grid).map(([key, values]) => ({ key, values })),
+    grid: true,
   };
 }
 
@@ -235,6 +253,7 @@ export function planFromSources(sources: GridSource[], files: string[], opts: Om
   if (!Number.isInteger(seeds) || seeds < 1) throw new UserError(`--seeds: expected a positive whole number, got ${seeds}`);
   const name = opts.name ?? [...new Set(sources.map((s) => s.name))].join('+');
   if (!NAME.test(name)) throw new UserError(`--name: '${name}' must be letters, digits, ".", "_" or "-"`);
+  checkPlanSize(sources.reduce((n, s) => n + s.axes.reduce((k, a) => k * a.values.length, 1), 0), seeds, `${files.join(', ')}`);
 
   const points = sources.flatMap((src) => expandGrid(src).map((p) => ({ ...p, src })));
   let kept = points;

@@ -17,6 +17,7 @@
 
 import { z } from 'zod';
 import { canonicalJson, describeZodError, readConfigFile, type Override } from '../config/load.js';
+import { nameFromFile } from '../config/names.js';
 import type { DataIdentity } from '../data/identity.js';
 import { UserError } from '../errors.js';
 import { applySets, GridFileSchema, planFromSources, readGridSource, type Axis, type GridSource, type Identify, type Plan, type RunSpec } from './plan.js';
@@ -57,7 +58,7 @@ export function readSweepSource(file: string): SweepSource {
   const raw = readConfigFile(file);
   if (raw !== null && typeof raw === 'object' && !Array.isArray(raw) && ('base' in raw || 'grid' in raw)) {
     const parsed = SweepFileSchema.safeParse(raw);
-    if (!parsed.success) throw new UserError(describeZodError(`config ${file}`, parsed.error));
+    if (!parsed.success) throw new UserError(describeZodError(`config ${file}`, parsed.error, SweepFileSchema));
     const { evaluate, metrics } = parsed.data;
     const { evaluate: _e, metrics: _m, ...gridOnly } = raw as Record<string, unknown>;
     const grid = readGridSourceFromValue(file, gridOnly);
@@ -71,11 +72,10 @@ export function readSweepSource(file: string): SweepSource {
 
 function readGridSourceFromValue(file: string, value: Record<string, unknown>): GridSource {
   const parsed = GridFileSchema.safeParse(value);
-  if (!parsed.success) throw new UserError(describeZodError(`config ${file}`, parsed.error));
+  if (!parsed.success) throw new UserError(describeZodError(`config ${file}`, parsed.error, GridFileSchema));
   const g = parsed.data;
-  const fallback = file.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '');
   return {
-    file, name: g.name ?? fallback, description: g.description, seeds: g.seeds, base: g.base,
+    file, name: g.name ?? nameFromFile(file), description: g.description, seeds: g.seeds, base: g.base,
     axes: Object.entries(g.grid).map(([key, values]) => ({ key, values })),
   };
 }

@@ -1,24 +1,92 @@
 // Atomic writes: a file or a whole folder is built under a temporary name beside its final
 // place and renamed into it, so a reader (or a crash) never sees it half-written.
+//
+// Leftovers: a temporary name carries the writer's host and pid (`.<name>.tmp-<host>-<pid>-<n>`).
+// While one is being written, SIGINT, SIGTERM and SIGHUP are held until the write is over (the
+// write is synchronous, so a handler runs only after it) and then end the process as they would
+// have; and the first write into a folder removes the temporary entries there whose writer, on
+// this host, is gone (killed with -9, say).
 
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { processAlive } from '../data/fetch.js';
 
 let counter = 0;
+const HOST = hostname().replace(/[^A-Za-z0-9]/g, '_') || 'host';
+const TEMP = /\.tmp-(?:([A-Za-z0-9_]+)-)?(\d+)-\d+$/;
 
 function tempName(finalPath: string): string {
-  return join(dirname(finalPath), `.${basename(finalPath)}.tmp-${process.pid}-${counter++}`);
+  return join(dirname(finalPath), `.${basename(finalPath)}.tmp-${HOST}-${process.pid}-${counter++}`);
+}
+
+/** Temporary paths being written now; a signal handler removes any still there. */
+const live = new Set<string>();
+const EXIT_CODES: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
+let held = 0;
+let releaseTimer: NodeJS.Timeout | null = null;
+
+function onSignal(signal: NodeJS.Signals): void {
+  for (const p of live) rmSync(p, { recursive: true, force: true });
+  process.exit(EXIT_CODES[signal] ?? 1);
+}
+
+/** Holds the signals for the duration of a write; the handlers stay a moment longer, for a signal that came during it. */
+function holdSignals(): () => void {
+  if (held++ === 0) {
+    if (releaseTimer) clearTimeout(releaseTimer);
+    else for (const s of Object.keys(EXIT_CODES)) process.on(s, onSignal);
+    releaseTimer = null;
+  }
+  return () => {
+    if (--held > 0) return;
+    releaseTimer = setTimeout(() => {
+      releaseTimer = null;
+      if (held === 0) for (const s of Object.keys(EXIT_CODES)) process.off(s, onSignal);
+    }, 100);
+    releaseTimer.unref();
+  };
+}
+
+const swept = new Set<string>();
+
+/** Removes temporary entries in `dir` left by writers on this host that are no longer running (once per folder). */
+export function removeStaleTemps(dir: string): number {
+  if (swept.has(dir)) return 0;
+  swept.add(dir);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return 0;
+  }
+  let n = 0;
+  for (const name of names) {
+    const m = name.startsWith('.') ? TEMP.exec(name) : null;
+    if (!m || (m[1] !== undefined && m[1] !== HOST)) continue;
+    const pid = Number(m[2]);
+    if (pid === process.pid || processAlive(pid)) continue;
+    rmSync(join(dir, name), { recursive: true, force: true });
+    n++;
+  }
+  return n;
 }
 
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });
+  removeStaleTemps(dirname(path));
   const tmp = tempName(path);
+  const release = holdSignals();
+  live.add(tmp);
   try {
     writeFileSync(tmp, data);
     renameSync(tmp, path);
   } catch (err) {
     rmSync(tmp, { force: true });
     throw err;
+  } finally {
+    live.delete(tmp);
+    release();
   }
 }
 
@@ -28,11 +96,14 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
  */
 export function writeDirAtomic(finalDir: string, fill: (dir: string) => void): void {
   mkdirSync(dirname(finalDir), { recursive: true });
+  removeStaleTemps(dirname(finalDir));
   const tmp = tempName(finalDir);
-  mkdirSync(tmp);
+  const old = tempName(finalDir);
+  const release = holdSignals();
+  live.add(tmp);
   try {
+    mkdirSync(tmp);
     fill(tmp);
-    const old = tempName(finalDir);
     let moved = false;
     try {
       renameSync(finalDir, old);
@@ -45,5 +116,8 @@ export function writeDirAtomic(finalDir: string, fill: (dir: string) => void): v
   } catch (err) {
     rmSync(tmp, { recursive: true, force: true });
     throw err;
+  } finally {
+    live.delete(tmp);
+    release();
   }
 }

@@ -6,6 +6,9 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { DataError } from '../../errors.js';
 
+/** The largest finite 32-bit float. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
 export interface TableSpec {
   /** Field separator: ',' or ';'. */
   delimiter: string;
@@ -73,6 +76,10 @@ export function parseNumericTable(text: string, file: string, spec: TableSpec): 
       const v = Number(cell);
       if (!Number.isFinite(v) || !/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(cell)) {
         throw new DataError(file, `row ${line}: column '${spec.columns[c]}' holds '${cell}', not a number`);
+      }
+      // Samples are kept as 32-bit floats: a larger value would become Infinity and every metric NaN.
+      if (Math.abs(v) > FLOAT32_MAX) {
+        throw new DataError(file, `row ${line}: column '${spec.columns[c]}' holds ${cell}, beyond the ±3.4e38 a 32-bit float can hold`);
       }
       values[rows * nCols + c] = v;
     }

@@ -1,0 +1,86 @@
+// The results folder (issue 12): --out at a file, under a file, where nothing can be written or
+// on a disk too small is refused before any training, in one line and with exit code 2; a write
+// that fails after training anyway puts the results in a rescue folder and says so.
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { after, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { UserError } from '../errors.js';
+import { checkOutDir, saveWithRescue } from './out-dir.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const BIN = join(ROOT, 'bin', 'dwgd.js');
+const dir = mkdtempSync(join(tmpdir(), 'dwgd-out-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+// /sys refuses new entries even to root (EPERM): a folder nobody can write in, on Linux.
+const UNWRITABLE = existsSync('/sys/kernel') ? '/sys/dwgd-results' : null;
+
+test('checkOutDir: a file in the way, at the path or above it, is named', () => {
+  const file = join(dir, 'a-file');
+  writeFileSync(file, 'x');
+  assert.throws(() => checkOutDir(file), (e: unknown) => e instanceof UserError && e.message === `--out ${file}: ${file} is a file, not a folder`);
+  assert.throws(() => checkOutDir(join(file, 'sub', 'deeper')), new RegExp(`${file} is a file, not a folder`));
+  assert.deepEqual(readdirSync(dir), ['a-file'], 'nothing left behind');
+});
+
+test('checkOutDir: a folder that exists or can be created passes and nothing is left behind', () => {
+  const base = mkdtempSync(join(dir, 'ok-'));
+  checkOutDir(base);
+  checkOutDir(join(base, 'not', 'yet'));
+  assert.deepEqual(readdirSync(base), []);
+});
+
+test('checkOutDir: a folder nothing can be written in is refused', { skip: UNWRITABLE ? false : 'no /sys here' }, () => {
+  assert.throws(() => checkOutDir(UNWRITABLE!), /--out \/sys\/dwgd-results: cannot write in \/sys: operation not permitted \(EPERM\)/);
+});
+
+test('checkOutDir: too little free space for what the run will write is refused', () => {
+  assert.throws(() => checkOutDir(dir, 1e18), /the results need about 1000000000000\.0 MB, .* free/);
+});
+
+test('saveWithRescue: a write that fails on the file system goes to the rescue folder, and says so', () => {
+  const blocked = join(dir, 'blocker');
+  writeFileSync(blocked, 'x');
+  const rescueRoot = join(dir, 'rescue');
+  const write = (d: string) => {
+    mkdirSync(d, { recursive: true });
+    writeFileSync(join(d, 'summary.json'), '{}');
+  };
+  const saved = saveWithRescue(join(blocked, 'quickstart', 's5-abc'), write, rescueRoot);
+  assert.equal(saved.dir, join(rescueRoot, 'quickstart', 's5-abc'));
+  assert.equal(readFileSync(join(saved.dir, 'summary.json'), 'utf8'), '{}');
+  assert.match(saved.problem!, /^cannot write .*blocker.*: a part of the path is a file, not a folder \(ENOTDIR\); the results were written to .*rescue\/quickstart\/s5-abc instead$/);
+  assert.equal(saveWithRescue(join(dir, 'fine'), write, rescueRoot).problem, undefined);
+});
+
+function dwgd(args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test('train --out at a file or an unwritable folder: one line, exit 2, before any training', () => {
+  const cfg = join(dir, 'long.yaml');
+  // A million steps per turn would take minutes: a quick answer proves nothing was trained.
+  writeFileSync(cfg, 'dataset: {name: mnist}\ntrainSize: 100\nstepsPerTurn: 1000000\nmethods: [sgd]\n');
+  writeFileSync(join(dir, 'results-file'), 'x');
+  const targets = [join(dir, 'results-file'), ...(UNWRITABLE ? [UNWRITABLE] : [])];
+  for (const out of targets) {
+    const t0 = Date.now();
+    const r = dwgd(['train', '--config', cfg, '--out', out]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.match(r.stderr, /^error: --out /);
+    assert.doesNotMatch(r.stderr, /\n\s+at /);
+    assert.ok(Date.now() - t0 < 20_000);
+  }
+  for (const cmd of ['compare', 'sweep']) {
+    const r = dwgd([cmd, '--config', cfg, '--out', join(dir, 'results-file')]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /^error: --out .*results-file is a file, not a folder\n$/);
+  }
+});

@@ -1,0 +1,125 @@
+// The results folder, checked before any training (so a bad --out costs nothing) and, when a
+// write fails after training anyway (a disk that fills up), a second place for the results so
+// the compute is not lost. Every failure is one line naming the path and the cause.
+
+import { mkdtempSync, rmdirSync, statfsSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { ExperimentConfig } from '../config/schema.js';
+import { DATASET_SPECS } from '../data/index.js';
+import { UserError } from '../errors.js';
+
+const CAUSES: Record<string, string> = {
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EROFS: 'read-only file system',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  EEXIST: 'a file is in the way',
+  EISDIR: 'is a folder',
+  ENAMETOOLONG: 'name too long',
+  EMFILE: 'too many open files',
+  EIO: 'input/output error',
+  ENOENT: 'no such file or folder',
+};
+
+/** A file-system error (it carries an errno code and a system call). */
+export function isFsError(e: unknown): e is NodeJS.ErrnoException {
+  return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && typeof (e as NodeJS.ErrnoException).syscall === 'string';
+}
+
+/** "no space left on device (ENOSPC)". */
+export function fsCause(e: NodeJS.ErrnoException): string {
+  const known = CAUSES[e.code!];
+  return known ? `${known} (${e.code})` : e.message;
+}
+
+/**
+ * Checks that `out` is a folder, or can be created as one, and that files can be written in it,
+ * without leaving anything behind; with `needBytes`, also that its file system has that much free.
+ */
+export function checkOutDir(out: string, needBytes = 0, flag = '--out'): void {
+  const target = resolve(out);
+  // The deepest part of the path that exists must be a folder; nothing below it exists yet.
+  let existing = target;
+  for (;;) {
+    let st;
+    try {
+      st = statSync(existing);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      // ENOTDIR: a file further up; walking up finds and names it.
+      if ((code !== 'ENOENT' && code !== 'ENOTDIR') || dirname(existing) === existing) throw new UserError(`${flag} ${out}: cannot use ${existing}: ${fsCause(e as NodeJS.ErrnoException)}`);
+      existing = dirname(existing);
+      continue;
+    }
+    if (!st.isDirectory()) throw new UserError(`${flag} ${out}: ${existing} is a file, not a folder`);
+    break;
+  }
+  try {
+    rmdirSync(mkdtempSync(join(existing, '.dwgd-probe-')));
+  } catch (e) {
+    throw new UserError(`${flag} ${out}: cannot write in ${existing}: ${fsCause(e as NodeJS.ErrnoException)}`);
+  }
+  if (needBytes > 0) {
+    const fs = statfsSync(existing);
+    const free = fs.bavail * fs.bsize;
+    if (free < needBytes) {
+      throw new UserError(`${flag} ${out}: the results need about ${mb(needBytes)}, ${existing} has ${mb(free)} free`);
+    }
+  }
+}
+
+/**
+ * What `dwgd train` will write, roughly: with saved weights about 22 bytes of JSON per number
+ * (initial and final W and b, and W1, W2 for the dual methods) and 8 per training step of
+ * order.json; otherwise the small metric files (64 KiB is plenty).
+ */
+export function estimateRunOutputBytes(config: ExperimentConfig): number {
+  const spec = DATASET_SPECS.find((s) => s.name === config.dataset.name);
+  if (!spec || !config.saveWeights) return 64 * 1024;
+  const sizes = [spec.nInputs, ...config.hidden, spec.nOutputs];
+  let weights = 0;
+  let biases = 0;
+  for (let l = 0; l + 1 < sizes.length; l++) {
+    weights += sizes[l] * sizes[l + 1];
+    biases += sizes[l + 1];
+  }
+  let numbers = 0;
+  for (const m of config.methods) numbers += 2 * ((m.startsWith('dwm') ? 3 : 1) * weights + biases);
+  return 64 * 1024 + 22 * numbers + 8 * (config.turns * config.stepsPerTurn + config.trainSize);
+}
+
+export interface Saved {
+  /** Where the results are. */
+  dir: string;
+  /** Set when they are not where asked: one line on what failed and where they went. */
+  problem?: string;
+}
+
+/**
+ * Runs `write(dir)`; when it fails on the file system (a full disk, say), writes to a folder
+ * under the system's temporary folder instead and says so, so finished work is not lost.
+ */
+export function saveWithRescue(dir: string, write: (dir: string) => void, rescueRoot = join(tmpdir(), 'dwgd-rescue')): Saved {
+  try {
+    write(dir);
+    return { dir };
+  } catch (e) {
+    if (!isFsError(e)) throw e;
+    const first = `cannot write ${e.path ?? dir}: ${fsCause(e)}`;
+    const rescue = join(rescueRoot, basename(dirname(dir)), basename(dir));
+    try {
+      write(rescue);
+    } catch (e2) {
+      if (!isFsError(e2)) throw e2;
+      throw new UserError(`${first}; the results are lost (writing them to ${rescue} failed too: ${fsCause(e2)})`);
+    }
+    return { dir: rescue, problem: `${first}; the results were written to ${rescue} instead` };
+  }
+}
+
+function mb(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(1)} MB`;
+}
