@@ -10,7 +10,8 @@ import { dirname, join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.js';
-import { runReport, runSweep, type SweepFlags } from './sweep.js';
+import { runReport } from '../results/merge.js';
+import { runSweep, type SweepFlags } from '../results/sweep.js';
 import { tempFile } from '../experiment/testing/temp.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
