@@ -2,10 +2,11 @@
 // (results/compare.ts) and renders: progress bars or lines on stderr, the claims on stdout,
 // or one JSON object with --json.
 
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { PipelineHooks, Progress } from '../experiment/progress.js';
-import { runCompare, type CompareFlags } from '../results/compare.js';
+import { runCompare, type CompareFlags, type CompareOutcome } from '../results/compare.js';
+import { costShares, percent, printEmitted, printShardDone } from './scaleout.js';
 import { barsWanted, err } from './ui.js';
 
 /** Dimmed notices and progress on stderr, unless quiet. */
@@ -62,6 +63,7 @@ export function makeProgress(total: number, already: number, chatty: boolean, lo
 
 export async function compare(flags: CompareFlags): Promise<number> {
   const outcome = await runCompare(flags, pipelineHooks(flags.quiet));
+  if (!outcome.reported) return scaleOutSummary(flags, outcome);
   const { outDir, plan, claims, ran, reused } = outcome;
   if (flags.json) {
     process.stdout.write(JSON.stringify({
@@ -74,5 +76,32 @@ export async function compare(flags: CompareFlags): Promise<number> {
     for (const c of claims) process.stdout.write(`  ${c.verdict.padEnd(13)} ${c.claim}\n`);
     process.stdout.write(`\nreport: ${join(outDir, 'REPORT.md')} (${ran} runs trained, ${reused} reused)\n`);
   }
+  return 0;
+}
+
+/** The output of --dry-run, --emit and --shard (no report written). */
+function scaleOutSummary(flags: CompareFlags, o: CompareOutcome): number {
+  const { plan, shard } = o;
+  if (flags.dryRun) {
+    const { share, shards } = costShares(plan.runs, shard);
+    if (flags.json) {
+      process.stdout.write(JSON.stringify({
+        name: plan.name, outDir: o.outDir, seeds: plan.seeds, total: plan.runs.length, shard: shard ? `${shard.k}/${shard.n}` : null,
+        shardCostShares: shard ? shards : null,
+        runs: o.runs.map((r) => ({ id: r.id, experimentId: r.experimentId, label: r.label, seed: r.config.seed, configHash: r.configHash, costShare: share.get(r.id) })),
+      }) + '\n');
+      return 0;
+    }
+    process.stdout.write(`compare ${plan.name}: ${plan.runs.length} runs (${plan.experiments.length} experiments × ${plan.seeds} seed${plan.seeds === 1 ? '' : 's'})` +
+      (shard ? `, shard ${shard.k}/${shard.n} holds ${o.runs.length}` : '') + ` → ${relative(process.cwd(), o.outDir) || '.'}\n`);
+    if (shard) process.stdout.write(`  shards' shares of the estimated cost: ${shards.map((x, i) => `${i + 1}: ${percent(x)}`).join(', ')}\n`);
+    for (const r of o.runs) process.stdout.write(`  ${r.id}  ${r.label}  seed ${r.config.seed}  ${percent(share.get(r.id)!)} of the cost\n`);
+  } else if (flags.json) {
+    process.stdout.write(JSON.stringify({
+      outDir: o.outDir, name: plan.name, runs: plan.runs.length, seeds: plan.seeds, shard: shard ? `${shard.k}/${shard.n}` : null,
+      shardRuns: o.runs.length, ran: o.ran, reused: o.reused, reported: false, files: o.files,
+    }) + '\n');
+  } else if (flags.emit) printEmitted(o.outDir, o.files);
+  else printShardDone(o);
   return 0;
 }

@@ -43,7 +43,7 @@ export function buildProgram(): Command {
   });
 
   registerCommand(program, REPORT).action(async (dirs: string[], opts) => {
-    const { report } = await import('./sweep.js');
+    const { report } = await import('./report.js');
     process.exitCode = await report({ dirs, ...opts });
   });
 

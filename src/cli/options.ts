@@ -26,6 +26,20 @@ export interface CommandSpec {
 const QUIET: OptionSpec = { flags: '-q, --quiet', description: 'no progress output', default: false };
 const json = (what: string): OptionSpec => ({ flags: '--json', description: `print one JSON object ${what} on stdout, nothing else there`, default: false });
 
+/** The scale-out flags of compare and sweep. */
+function scaleOut(): OptionSpec[] {
+  return [
+    { flags: '--dry-run', description: 'list the runs, their ids and their share of the estimated cost; run nothing', default: false },
+    { flags: '--shard <K/N>', description: 'run only the K-th of N fixed, cost-balanced slices of the runs (merge with dwgd report)' },
+    { flags: '--emit <target>', description: 'write job scripts instead of running: slurm (a job array, one shard per task, and a report job)' },
+    { flags: '--shards <n>', description: 'with --emit slurm: array tasks (default: about 4 runs per CPU of a task, at most 1000)' },
+    { flags: '--sbatch <option=value>', description: `with --emit slurm: an #SBATCH option of the array job, e.g. time=02:00:00 or cpus-per-task=8 (repeatable)`, repeatable: true },
+    { flags: '--sbatch-report <option=value>', description: 'with --emit slurm: an #SBATCH option of the report job (repeatable)', repeatable: true },
+    { flags: '--setup <command>', description: `with --emit slurm: a shell line run before dwgd in every job, e.g. 'module load nodejs/20' (repeatable)`, repeatable: true },
+    { flags: '--dwgd <command>', description: `with --emit slurm: the command that starts dwgd in the jobs (default: this node and this dwgd's bin/dwgd.js, absolute; DWGD in a job's environment overrides it)` },
+  ];
+}
+
 export const TRAIN: CommandSpec = {
   name: 'train',
   description: 'run one experiment: every method of the config from one initial network, evaluated after each turn',
@@ -51,6 +65,7 @@ export const COMPARE: CommandSpec = {
     { flags: '--only <key=value>', description: 'keep runs whose config has this value, e.g. dataset=mnist, arch=2-layer, trainSize=100,500 (repeatable)', repeatable: true },
     { flags: '-s, --set <key=value>', description: 'override a config key; on a grid key it replaces the axis; a,b makes an axis (repeatable)', repeatable: true },
     { flags: '--resume', description: 'reuse finished runs whose stored config hash matches', default: false },
+    ...scaleOut(),
     { flags: '-o, --out <dir>', description: 'results folder (the report goes to <dir>/compare/<name>/)', default: 'results' },
     { flags: '--name <name>', description: 'results folder name (default: the grid\'s name)' },
     json('with the outcome'),
@@ -59,6 +74,7 @@ export const COMPARE: CommandSpec = {
   examples: [
     'dwgd compare --config configs/paper/all.yaml --seeds 5',
     'dwgd compare --config configs/paper/all.yaml --only dataset=mnist --set stepsPerTurn=500 --seeds 2 --resume',
+    'dwgd compare --config configs/paper/all.yaml --seeds 10 --emit slurm --out /scratch/me/dwgd --sbatch time=02:00:00',
   ],
 };
 
@@ -70,12 +86,8 @@ export const SWEEP: CommandSpec = {
     { flags: '-s, --set <key=value>', description: 'override a config key; a,b makes an axis (on noise.sigma: an evaluation-only axis) (repeatable)', repeatable: true },
     { flags: '--seeds <n>', description: 'seeds per point: seed s of N is the config seed + s (default: the file\'s seeds, else 1)' },
     { flags: '--workers <n>', description: 'worker threads (default: one per core; 0 runs in this thread)' },
-    { flags: '--dry-run', description: 'list the expanded runs and their ids, run nothing', default: false },
-    { flags: '--shard <K/N>', description: 'run only the K-th of N fixed slices of the runs (merge with dwgd report)' },
     { flags: '--resume', description: 'reuse finished runs whose stored config hash matches', default: false },
-    { flags: '--emit <target>', description: 'write a job script instead of running: slurm (a job array, one shard per task, and a report job)' },
-    { flags: '--shards <n>', description: 'with --emit slurm: array tasks (default: one per run, at most 1000)' },
-    { flags: '--sbatch <option=value>', description: 'with --emit slurm: an extra #SBATCH option, e.g. time=02:00:00 (repeatable)', repeatable: true },
+    ...scaleOut(),
     { flags: '-o, --out <dir>', description: 'results folder (the sweep goes to <dir>/sweeps/<name>/)', default: 'results' },
     json(''),
     QUIET,
@@ -90,10 +102,10 @@ export const SWEEP: CommandSpec = {
 
 export const REPORT: CommandSpec = {
   name: 'report',
-  description: 'merge the run folders of a sweep computed in shards (on any number of machines) into one report, the same bytes as a single-machine run',
-  args: [['<dir...>', 'sweep folders (results/sweeps/<name>) holding sweep.json and runs/']],
+  description: 'merge the run folders of a compare or sweep computed in shards (on any number of machines) into one report, the same bytes as a single-machine run; given one folder, re-render its report from its run records',
+  args: [['<dir...>', 'compare or sweep folders (results/compare/<name>, results/sweeps/<name>) holding compare.json or sweep.json and runs/']],
   options: [
-    { flags: '-o, --out <dir>', description: 'where to write the merged sweep (default: the first folder)' },
+    { flags: '-o, --out <dir>', description: 'where to write the merged report (default: the first folder)' },
     json(''),
   ],
   examples: [],

@@ -1,15 +1,13 @@
-// `dwgd sweep` and `dwgd report`: call the pipelines (results/sweep.ts, results/merge.ts) and
-// render their outcome: progress on stderr, a summary or a listing on stdout, or one JSON
-// object with --json.
+// `dwgd sweep`: calls the pipeline (results/sweep.ts) and renders its outcome: progress on
+// stderr, a summary or a listing on stdout, or one JSON object with --json.
 
 import { join, relative } from 'node:path';
 import { codeIdentity } from '../experiment/provenance.js';
 import { sweptAxes } from '../experiment/sweep-plan.js';
-import { runReport, type ReportFlags } from '../results/merge.js';
-import { runsDir } from '../results/run-record.js';
 import { readAllVerified, runSweep, type SweepFlags, type SweepOutcome } from '../results/sweep.js';
 import { dualSummary, metricTitle, plotKinds, sweepData } from '../results/sweep-report.js';
 import { pipelineHooks } from './compare.js';
+import { costShares, percent, printEmitted, printShardDone } from './scaleout.js';
 
 function summaryJson(o: SweepOutcome): unknown {
   return {
@@ -23,18 +21,21 @@ export async function sweep(flags: SweepFlags): Promise<number> {
   const { sp } = o;
   if (flags.dryRun) {
     const axes = sweptAxes(sp);
+    const { share, shards } = costShares(sp.plan.runs, o.shard);
     if (flags.json) {
       process.stdout.write(JSON.stringify({
         name: sp.plan.name, outDir: o.outDir, seeds: sp.plan.seeds, total: sp.plan.runs.length, shard: o.shard ? `${o.shard.k}/${o.shard.n}` : null,
         axes: axes.map((a) => ({ key: a.key, values: a.values, evaluationOnly: a.key === sp.evalAxis?.key })),
         evaluate: sp.evalAxis, metrics: sp.metrics,
-        runs: o.runs.map((r) => ({ id: r.id, experimentId: r.experimentId, label: r.label, seed: r.config.seed, configHash: r.configHash })),
+        shardCostShares: o.shard ? shards : null,
+        runs: o.runs.map((r) => ({ id: r.id, experimentId: r.experimentId, label: r.label, seed: r.config.seed, configHash: r.configHash, costShare: share.get(r.id) })),
       }) + '\n');
     } else {
       process.stdout.write(`sweep ${sp.plan.name}: ${sp.plan.runs.length} runs (${sp.plan.experiments.length} training points × ${sp.plan.seeds} seeds)` +
         (o.shard ? `, shard ${o.shard.k}/${o.shard.n} holds ${o.runs.length}` : '') + ` → ${relative(process.cwd(), o.outDir) || '.'}\n`);
       for (const a of axes) process.stdout.write(`  axis ${a.key}: ${a.values.map((v) => JSON.stringify(v)).join(', ')}${a.key === sp.evalAxis?.key ? ' (evaluation only: no extra training)' : ''}\n`);
-      for (const r of o.runs) process.stdout.write(`  ${r.id}  ${r.label}  seed ${r.config.seed}\n`);
+      if (o.shard) process.stdout.write(`  shards' shares of the estimated cost: ${shards.map((x, i) => `${i + 1}: ${percent(x)}`).join(', ')}\n`);
+      for (const r of o.runs) process.stdout.write(`  ${r.id}  ${r.label}  seed ${r.config.seed}  ${percent(share.get(r.id)!)} of the cost\n`);
     }
     return 0;
   }
@@ -43,13 +44,11 @@ export async function sweep(flags: SweepFlags): Promise<number> {
     return 0;
   }
   if (flags.emit) {
-    for (const f of o.files) process.stdout.write(`wrote ${join(o.outDir, f)}\n`);
-    process.stdout.write(`submit: bash ${join(relative(process.cwd(), o.outDir) || '.', 'slurm', 'submit.sh')}\n`);
+    printEmitted(o.outDir, o.files);
     return 0;
   }
   if (!o.reported) {
-    process.stdout.write(`shard ${o.shard!.k}/${o.shard!.n}: ${o.runs.length} runs stored in ${runsDir(o.outDir)} (${o.ran} trained, ${o.reused} reused); ` +
-      `when every shard is done: dwgd report ${relative(process.cwd(), o.outDir) || '.'} [more folders…]\n`);
+    printShardDone(o);
     return 0;
   }
   const d = sweepData(sp, readAllVerified(o.outDir, sp, codeIdentity()));
@@ -59,12 +58,5 @@ export async function sweep(flags: SweepFlags): Promise<number> {
     }
   }
   process.stdout.write(`report: ${join(o.outDir, 'REPORT.md')} and index.html (${o.ran} runs trained, ${o.reused} reused)\n`);
-  return 0;
-}
-
-export async function report(flags: ReportFlags): Promise<number> {
-  const r = await runReport(flags);
-  if (flags.json) process.stdout.write(JSON.stringify({ outDir: r.outDir, name: r.sp.plan.name, runs: r.runs, copied: r.copied, files: r.files }) + '\n');
-  else process.stdout.write(`report: ${join(r.outDir, 'REPORT.md')} and index.html from ${r.runs} runs (${r.copied} run folders gathered from ${flags.dirs.length} folders)\n`);
   return 0;
 }

@@ -2,12 +2,27 @@
 // place and renamed into it, so a reader (or a crash) never sees it half-written.
 
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 
 let counter = 0;
 
+/** This machine's name as temporary names carry it (the characters a file name can take). */
+export const THIS_HOST = hostname().replace(/[^A-Za-z0-9._-]/g, '_') || 'localhost';
+
+// The host and the pid of the writer are in the name, so that a cleaner can tell a live
+// writer's folder (another task, perhaps on another machine) from a dead one's leftover.
 function tempName(finalPath: string): string {
-  return join(dirname(finalPath), `.${basename(finalPath)}.tmp-${process.pid}-${counter++}`);
+  return join(dirname(finalPath), `.${basename(finalPath)}.tmp-${THIS_HOST}-${process.pid}-${counter++}`);
+}
+
+/**
+ * The writer of a temporary name made by tempName: its host and pid; host null for a name from
+ * before hosts were recorded (`.x.tmp-PID-N`). null when `name` is not a temporary name.
+ */
+export function tempWriter(name: string): { host: string | null; pid: number } | null {
+  const m = /^\..+\.tmp-(?:(.+)-)?(\d+)-(\d+)$/.exec(name);
+  return m ? { host: m[1] ?? null, pid: Number(m[2]) } : null;
 }
 
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {

@@ -2,21 +2,27 @@
 // across worker threads, each finished run stored in its own folder, then aggregated into the
 // files of compare-report.ts under <out>/compare/<name>/. --resume reuses verified run folders;
 // the final files depend only on the runs' numbers, so they are the same bytes either way.
+// As for sweeps: --dry-run lists the runs, --shard K/N computes one fixed slice (run folders
+// and compare.json only; merge.ts gathers the slices), --emit slurm writes job scripts.
 
-import { relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { wholeNumber } from '../config/flags.js';
 import { parseOverride } from '../config/load.js';
-import { buildPlan, parseOnly, type Plan } from '../experiment/plan.js';
+import { buildComparePlan, compareJson, type ComparePlan } from '../experiment/compare-plan.js';
+import { parseOnly, type Plan, type RunSpec } from '../experiment/plan.js';
 import { dataLocator } from '../experiment/locate-data.js';
 import { defaultWorkers, type RunRecord } from '../experiment/pool.js';
 import { NO_PROGRESS, type PipelineHooks } from '../experiment/progress.js';
 import { codeIdentity } from '../experiment/provenance.js';
-import { AUTHORS_FILE, readAuthors, writeCompareOutputs } from './compare-report.js';
+import { shardRuns, type Shard } from '../experiment/shard.js';
+import { writeFileAtomic } from './atomic.js';
+import { AUTHORS_FILE, COMPARE_FILES, readAuthors, writeCompareOutputs } from './compare-report.js';
 import type { Claim } from './report.js';
 import { removeLeftovers } from './run-record.js';
+import { checkScaleOut, emitSlurm, preflight, type ScaleOutFlags } from './scaleout.js';
 import { resumable, runAndStore, warnReplacing } from './store.js';
 
-export interface CompareFlags {
+export interface CompareFlags extends ScaleOutFlags {
   config: string[];
   seeds?: string;
   workers?: string;
@@ -37,37 +43,70 @@ export interface CompareFlags {
 export interface CompareOutcome {
   outDir: string;
   plan: Plan;
+  cp: ComparePlan;
+  shard: Shard | null;
+  /** Runs of this invocation (the shard's, or all). */
+  runs: RunSpec[];
+  /** The claims checked (empty unless the report was written). */
   claims: Claim[];
   ran: number;
   reused: number;
+  /** Whether the report files were written (not for a shard, a dry run or --emit). */
+  reported: boolean;
+  files: string[];
 }
 
 export async function runCompare(flags: CompareFlags, hooks: PipelineHooks = {}): Promise<CompareOutcome> {
   const seeds = wholeNumber('--seeds', flags.seeds, 1);
   const workers = wholeNumber('--workers', flags.workers, 0) ?? Math.max(1, defaultWorkers());
+  const shard = checkScaleOut(flags);
   const data = dataLocator();
-  const plan = buildPlan(flags.config, {
+  const build = () => buildComparePlan(flags.config, {
     seeds, sets: flags.set.map(parseOverride), only: flags.only.map(parseOnly), name: flags.name,
     identify: flags.loaderUrl ? undefined : data.identify,
   });
-  const authors = readAuthors(flags.authorsFile ?? AUTHORS_FILE);
+  const cp = flags.dryRun ? build() : preflight(flags.out, build);
+  const { plan } = cp;
   const outDir = resolve(flags.out, 'compare', plan.name);
-  const log = (line: string) => hooks.log?.(line);
+  const runs = shardRuns(plan.runs, shard);
+  const base = { outDir, plan, cp, shard, runs, claims: [] as Claim[], ran: 0, reused: 0, reported: false, files: [] as string[] };
+  if (flags.dryRun) return base;
 
+  if (flags.emit === 'slurm') {
+    const args = [
+      'compare', ...flags.config.flatMap((c) => ['--config', resolve(c)]), '--seeds', String(plan.seeds),
+      ...flags.only.flatMap((o) => ['--only', o]), ...flags.set.flatMap((s) => ['--set', s]),
+      ...(flags.name ? ['--name', flags.name] : []), '--out', resolve(flags.out),
+    ];
+    const files = emitSlurm(flags, { command: 'compare', name: plan.name, folder: outDir, runs: plan.runs.length, args });
+    return { ...base, files };
+  }
+
+  const authors = readAuthors(flags.authorsFile ?? AUTHORS_FILE);
+  const log = (line: string) => hooks.log?.(line);
   const code = codeIdentity();
   const records = new Map<string, RunRecord>();
   if (flags.resume) {
     removeLeftovers(outDir);
-    resumable(outDir, plan.runs, code, records);
-  } else warnReplacing(outDir, plan.runs, code, log);
-  const todo = plan.runs.filter((s) => !records.has(s.id));
+    resumable(outDir, runs, code, records);
+  } else warnReplacing(outDir, runs, code, log);
+  // compare.json goes in with the first finished run (a comparison that fails at once leaves nothing).
+  let described = false;
+  const describe = () => {
+    if (!described) writeFileAtomic(join(outDir, 'compare.json'), compareJson(cp));
+    described = true;
+  };
+  const todo = runs.filter((s) => !records.has(s.id));
   const reused = records.size;
   log(`compare ${plan.name}: ${plan.experiments.length} experiments × ${plan.seeds} seed${plan.seeds === 1 ? '' : 's'} = ${plan.runs.length} runs` +
+    (shard ? `, shard ${shard.k}/${shard.n}: ${runs.length}` : '') +
     (flags.resume ? `, ${reused} already done` : '') + `, ${Math.min(workers, todo.length) || 0} worker${workers === 1 ? '' : 's'} → ${relative(process.cwd(), outDir) || '.'}`);
 
-  const progress = hooks.progress?.(plan.runs.length, reused) ?? NO_PROGRESS;
-  await runAndStore(todo, { workers, loaderUrl: flags.loaderUrl, outDir, records, progress, code, data });
-
+  const progress = hooks.progress?.(runs.length, reused) ?? NO_PROGRESS;
+  await runAndStore(todo, { workers, loaderUrl: flags.loaderUrl, outDir, records, progress, beforeStore: describe, code, data });
+  describe();
+  const outcome = { ...base, ran: todo.length, reused };
+  if (shard) return outcome;
   const claims = writeCompareOutputs(outDir, plan, records, authors);
-  return { outDir, plan, claims, ran: todo.length, reused };
+  return { ...outcome, claims, reported: true, files: ['compare.json', ...COMPARE_FILES] };
 }

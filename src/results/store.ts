@@ -3,8 +3,8 @@
 
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
-import { datasetKey, runCost, type RunSpec } from '../experiment/plan.js';
-import { DATASET_SPECS } from '../data/index.js';
+import { datasetKey, type RunSpec } from '../experiment/plan.js';
+import { estimatedCost } from '../experiment/shard.js';
 import type { DataLocations } from '../experiment/locate-data.js';
 import { runPool, RunFailure, type RunRecord } from '../experiment/pool.js';
 import type { Progress } from '../experiment/progress.js';
@@ -25,7 +25,7 @@ export async function runAndStore(todo: RunSpec[], o: {
     await runPool(todo, {
       workers: o.workers,
       loaderUrl: o.loaderUrl,
-      cost: (spec) => runCost(spec, datasetShape),
+      cost: estimatedCost,
       onStart: (spec, w) => progress.start(spec, w),
       onProgress: (spec, w, p) => progress.update(spec, w, p.methodIndex * p.stepsTotal + p.stepsDone, p.methods * p.stepsTotal, `${p.method} ${p.methodIndex + 1}/${p.methods}, turn ${p.turn}`),
       onDone: (spec, record, w, seconds) => {
@@ -48,11 +48,6 @@ export async function runAndStore(todo: RunSpec[], o: {
     throw e;
   }
   progress.stop();
-}
-
-/** A dataset's inputs and pool size, for the cost estimate of a run. */
-export function datasetShape(name: string): { nInputs: number; poolSize: number } | null {
-  return DATASET_SPECS.find((d) => d.name === name) ?? null;
 }
 
 /**

@@ -4,41 +4,33 @@
 // the runs and writes only run folders and sweep.json; merge.ts gathers such folders into the
 // bytes a single-machine sweep writes. `--emit slurm` writes a job-array script instead.
 
-import { chmodSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { wholeNumber } from '../config/flags.js';
 import { parseOverride } from '../config/load.js';
-import { UserError } from '../errors.js';
 import type { RunSpec } from '../experiment/plan.js';
 import { dataLocator } from '../experiment/locate-data.js';
 import { defaultWorkers, type RunRecord } from '../experiment/pool.js';
 import { NO_PROGRESS, type PipelineHooks } from '../experiment/progress.js';
 import { codeIdentity, type CodeIdentity } from '../experiment/provenance.js';
-import { slurmScripts } from '../experiment/slurm.js';
-import {
-  buildSweepPlan, parseShard, recordComplete, shardRuns, sweepJson, sweptAxes, type Shard, type SweepPlan,
-} from '../experiment/sweep-plan.js';
+import { shardRuns, type Shard } from '../experiment/shard.js';
+import { buildSweepPlan, recordComplete, sweepJson, sweptAxes, type SweepPlan } from '../experiment/sweep-plan.js';
 import { writeDirAtomic, writeFileAtomic } from './atomic.js';
 import { reportHtml } from './html.js';
 import { plotSpec, plotSvg, svgToPng } from './plots.js';
 import { removeLeftovers, verifiedRun } from './run-record.js';
+import { checkScaleOut, emitSlurm, preflight, type ScaleOutFlags } from './scaleout.js';
 import { resumable, runAndStore, warnReplacing } from './store.js';
 import { buildSweepReport, plotGroups, sweepCsvs, sweepData } from './sweep-report.js';
 
-export interface SweepFlags {
+export interface SweepFlags extends ScaleOutFlags {
   config: string;
   seeds?: string;
   workers?: string;
   set: string[];
   dryRun: boolean;
-  shard?: string;
   resume: boolean;
   out: string;
-  emit?: string;
-  /** --emit slurm: number of array tasks (default: one per run, at most 1000). */
-  shards?: string;
-  /** --emit slurm: extra #SBATCH options, e.g. time=02:00:00. */
-  sbatch: string[];
   /** How the CLI renders the outcome; the pipeline does not read them. */
   json?: boolean;
   quiet?: boolean;
@@ -94,27 +86,20 @@ export async function writeSweepOutputs(outDir: string, sp: SweepPlan, records: 
 export async function runSweep(flags: SweepFlags, hooks: PipelineHooks = {}): Promise<SweepOutcome> {
   const seeds = wholeNumber('--seeds', flags.seeds, 1);
   const workers = wholeNumber('--workers', flags.workers, 0) ?? Math.max(1, defaultWorkers());
-  const shard = flags.shard === undefined ? null : parseShard(flags.shard);
-  if (flags.emit !== undefined && flags.emit !== 'slurm') throw new UserError(`--emit ${flags.emit}: the only target is slurm`);
-  if (flags.emit && shard) throw new UserError('--emit slurm: give no --shard; the script runs every shard');
+  const shard = checkScaleOut(flags);
   const data = dataLocator();
-  const sp = buildSweepPlan(flags.config, { sets: flags.set.map(parseOverride), seeds, identify: flags.loaderUrl ? undefined : data.identify });
+  const identify = flags.loaderUrl ? undefined : data.identify;
+  const build = () => buildSweepPlan(flags.config, { sets: flags.set.map(parseOverride), seeds, identify });
+  const sp = flags.dryRun ? build() : preflight(flags.out, build);
   const outDir = resolve(flags.out, 'sweeps', sp.plan.name);
   const runs = shardRuns(sp.plan.runs, shard);
   const base = { outDir, sp, shard, runs, ran: 0, reused: 0, reported: false, files: [] as string[] };
   if (flags.dryRun) return base;
 
   if (flags.emit === 'slurm') {
-    const tasks = wholeNumber('--shards', flags.shards, 1) ?? Math.min(1000, sp.plan.runs.length);
-    if (tasks > sp.plan.runs.length) throw new UserError(`--shards ${tasks}: more tasks than the ${sp.plan.runs.length} runs of the sweep`);
-    const args = ['sweep', '--config', flags.config, '--seeds', String(sp.plan.seeds), ...flags.set.flatMap((s) => ['--set', s]), '--out', flags.out];
-    const s = slurmScripts({ name: sp.plan.name, runs: sp.plan.runs.length, args, out: flags.out, sbatch: flags.sbatch }, tasks);
-    const dir = join(outDir, 'slurm');
-    writeFileAtomic(join(dir, 'sweep.sbatch'), s.array);
-    writeFileAtomic(join(dir, 'report.sbatch'), s.report);
-    writeFileAtomic(join(dir, 'submit.sh'), s.submit);
-    chmodSync(join(dir, 'submit.sh'), 0o755);
-    return { ...base, files: ['slurm/sweep.sbatch', 'slurm/report.sbatch', 'slurm/submit.sh'] };
+    const args = ['sweep', '--config', resolve(flags.config), '--seeds', String(sp.plan.seeds), ...flags.set.flatMap((s) => ['--set', s]), '--out', resolve(flags.out)];
+    const files = emitSlurm(flags, { command: 'sweep', name: sp.plan.name, folder: outDir, runs: sp.plan.runs.length, args });
+    return { ...base, files };
   }
 
   const log = (line: string) => hooks.log?.(line);
