@@ -1,13 +1,13 @@
 // What compare and sweep share to spread a plan over machines: checking the scale-out flags,
 // the pre-flight check of --out, and writing the Slurm scripts.
 
-import { accessSync, chmodSync, constants, existsSync, statSync } from 'node:fs';
+import { accessSync, chmodSync, constants, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { wholeNumber } from '../config/flags.js';
 import { UserError } from '../errors.js';
 import { parseShard, type Shard } from '../experiment/shard.js';
 import { slurmScripts, type SlurmJob } from '../experiment/slurm.js';
-import { writeFileAtomic } from './atomic.js';
+import { THIS_HOST, writeFileAtomic } from './atomic.js';
 
 export interface ScaleOutFlags {
   dryRun?: boolean;
@@ -59,7 +59,11 @@ export function outProblem(out: string): string | null {
   }
 }
 
-/** Runs `plan()` and adds an --out problem to its error, so every problem is named at once. */
+/**
+ * Runs `plan()` and adds an --out problem to its error, so every problem is named at once. When
+ * the plan is good, --out is created and a file written in it and removed: permission bits do
+ * not tell everything (root, read-only mounts, /proc).
+ */
 export function preflight<T>(out: string, plan: () => T): T {
   const problem = outProblem(out);
   let result: T;
@@ -70,7 +74,26 @@ export function preflight<T>(out: string, plan: () => T): T {
     throw e;
   }
   if (problem) throw new UserError(problem);
+  const dir = resolve(out);
+  const probe = join(dir, `.dwgd-probe-${THIS_HOST}-${process.pid}`);
+  try {
+    makeFolders(dir);
+    writeFileSync(probe, '');
+    rmSync(probe);
+  } catch (e) {
+    throw new UserError(`--out ${out}: cannot write in ${dir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); choose a writable folder with --out`);
+  }
   return result;
+}
+
+/** mkdir -p, one level at a time: Node's recursive mkdir never returns under /proc. */
+function makeFolders(dir: string): void {
+  const missing: string[] = [];
+  for (let d = dir; !existsSync(d); d = dirname(d)) {
+    missing.unshift(d);
+    if (dirname(d) === d) break;
+  }
+  for (const d of missing) mkdirSync(d);
 }
 
 /** Writes <folder>/slurm/{<command>.sbatch, report.sbatch, submit.sh}; returns their names under the folder. */
