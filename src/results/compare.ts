@@ -19,7 +19,7 @@ import { writeFileAtomic } from './atomic.js';
 import { AUTHORS_FILE, COMPARE_FILES, readAuthors, writeCompareOutputs } from './compare-report.js';
 import type { Claim } from './report.js';
 import { removeLeftovers } from './run-record.js';
-import { checkScaleOut, emitSlurm, preflight, type ScaleOutFlags } from './scaleout.js';
+import { checkScaleOut, emitSlurm, preflight, probeOut, type ScaleOutFlags } from './scaleout.js';
 import { resumable, runAndStore, warnReplacing } from './store.js';
 
 export interface CompareFlags extends ScaleOutFlags {
@@ -78,11 +78,12 @@ export async function runCompare(flags: CompareFlags, hooks: PipelineHooks = {})
       ...flags.only.flatMap((o) => ['--only', o]), ...flags.set.flatMap((s) => ['--set', s]),
       ...(flags.name ? ['--name', flags.name] : []), '--out', resolve(flags.out),
     ];
-    const files = emitSlurm(flags, { command: 'compare', name: plan.name, folder: outDir, runs: plan.runs.length, args });
+    const files = emitSlurm(flags, flags.out, { command: 'compare', name: plan.name, folder: outDir, runs: plan.runs.length, args });
     return { ...base, files };
   }
 
   const authors = readAuthors(flags.authorsFile ?? AUTHORS_FILE);
+  probeOut(flags.out);
   const log = (line: string) => hooks.log?.(line);
   const code = codeIdentity();
   const records = new Map<string, RunRecord>();

@@ -59,11 +59,7 @@ export function outProblem(out: string): string | null {
   }
 }
 
-/**
- * Runs `plan()` and adds an --out problem to its error, so every problem is named at once. When
- * the plan is good, --out is created and a file written in it and removed: permission bits do
- * not tell everything (root, read-only mounts, /proc).
- */
+/** Runs `plan()` and adds an --out problem to its error, so every problem is named at once. */
 export function preflight<T>(out: string, plan: () => T): T {
   const problem = outProblem(out);
   let result: T;
@@ -74,6 +70,14 @@ export function preflight<T>(out: string, plan: () => T): T {
     throw e;
   }
   if (problem) throw new UserError(problem);
+  return result;
+}
+
+/**
+ * Creates --out and writes a file in it and removes it: permission bits do not tell everything
+ * (root, read-only mounts, /proc). Called once every flag has been checked, before the first write.
+ */
+export function probeOut(out: string): void {
   const dir = resolve(out);
   const probe = join(dir, `.dwgd-probe-${THIS_HOST}-${process.pid}`);
   try {
@@ -83,7 +87,6 @@ export function preflight<T>(out: string, plan: () => T): T {
   } catch (e) {
     throw new UserError(`--out ${out}: cannot write in ${dir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); choose a writable folder with --out`);
   }
-  return result;
 }
 
 /** mkdir -p, one level at a time: Node's recursive mkdir never returns under /proc. */
@@ -97,12 +100,13 @@ function makeFolders(dir: string): void {
 }
 
 /** Writes <folder>/slurm/{<command>.sbatch, report.sbatch, submit.sh}; returns their names under the folder. */
-export function emitSlurm(flags: ScaleOutFlags, job: Omit<SlurmJob, 'tasks' | 'sbatch' | 'sbatchReport' | 'setup' | 'dwgd' | 'cwd' | 'dataDir'>): string[] {
+export function emitSlurm(flags: ScaleOutFlags, out: string, job: Omit<SlurmJob, 'tasks' | 'sbatch' | 'sbatchReport' | 'setup' | 'dwgd' | 'cwd' | 'dataDir'>): string[] {
   const tasks = wholeNumber('--shards', flags.shards, 1);
   const dataDir = process.env.DWGD_DATA_DIR ? resolve(process.env.DWGD_DATA_DIR) : undefined;
   const s = slurmScripts({
     ...job, tasks, sbatch: flags.sbatch ?? [], sbatchReport: flags.sbatchReport ?? [], setup: flags.setup ?? [], dwgd: flags.dwgd, cwd: process.cwd(), dataDir,
   });
+  probeOut(out);
   const names: string[] = [];
   for (const [name, text] of s.files) {
     const path = join(job.folder, 'slurm', name);

@@ -19,7 +19,7 @@ import { writeDirAtomic, writeFileAtomic } from './atomic.js';
 import { reportHtml } from './html.js';
 import { plotSpec, plotSvg, svgToPng } from './plots.js';
 import { removeLeftovers, verifiedRun } from './run-record.js';
-import { checkScaleOut, emitSlurm, preflight, type ScaleOutFlags } from './scaleout.js';
+import { checkScaleOut, emitSlurm, preflight, probeOut, type ScaleOutFlags } from './scaleout.js';
 import { resumable, runAndStore, warnReplacing } from './store.js';
 import { buildSweepReport, plotGroups, sweepCsvs, sweepData } from './sweep-report.js';
 
@@ -98,10 +98,11 @@ export async function runSweep(flags: SweepFlags, hooks: PipelineHooks = {}): Pr
 
   if (flags.emit === 'slurm') {
     const args = ['sweep', '--config', resolve(flags.config), '--seeds', String(sp.plan.seeds), ...flags.set.flatMap((s) => ['--set', s]), '--out', resolve(flags.out)];
-    const files = emitSlurm(flags, { command: 'sweep', name: sp.plan.name, folder: outDir, runs: sp.plan.runs.length, args });
+    const files = emitSlurm(flags, flags.out, { command: 'sweep', name: sp.plan.name, folder: outDir, runs: sp.plan.runs.length, args });
     return { ...base, files };
   }
 
+  probeOut(flags.out);
   const log = (line: string) => hooks.log?.(line);
   const code = codeIdentity();
   const records = new Map<string, RunRecord>();
