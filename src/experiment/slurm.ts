@@ -122,6 +122,7 @@ export function slurmScripts(job: SlurmJob): SlurmScripts {
     'array=${array%%;*}',
     `report=$(sbatch --parsable --dependency=afterok:"$array" ${q(reportFile)})`,
     'report=${report%%;*}',
+    `echo "$array,$report" > ${q(join(slurmDir, 'job-ids'))}`,
     `echo "array job $array: ${plural(tasks, 'task')} (task K computes shard K/${tasks}); report job $report: runs once every task has succeeded, cancelled if one fails"`,
     'echo "watch:   squeue -j $array,$report"',
     'echo "         sacct -j $array,$report --format=JobID,JobName%30,State,Elapsed,ExitCode"',
