@@ -3,8 +3,9 @@
 # the Slurm clients and MUNGE (Debian packages), starts a private MUNGE and Slurm (own socket,
 # ports, state and logs in a temporary folder), then, from an unrelated working directory, with
 # an absolute --out and no DWGD set:
-#   1. a small compare and 2. a small sweep are emitted, submitted with the emitted submit.sh
-#      and must end with a report identical, byte for byte, to an unsharded local run
+#   1. a small compare and 2. a small sweep are emitted (in the clone, relative config paths),
+#      submitted with the emitted submit.sh from another folder, and must end with a report
+#      identical, byte for byte, to an unsharded local run with the same arguments
 #      (provenance.json, which holds wall-clock times, and the Slurm logs aside);
 #   3. a compare whose task 2 fails on purpose must leave no job behind: the report job is
 #      cancelled by Slurm, not left pending; the failed shard rerun with --resume, then
@@ -129,37 +130,40 @@ same() {
   say "$3: identical to the local run"
 }
 
+# Emitting and the local runs happen in the clone with relative config paths, as a user would
+# (`npx dwgd compare --config configs/… --out /abs/…`); submitting from an unrelated folder.
+dw() { (cd "$ROOT" && node "$DWGD_BIN" "$@"); }
 mkdir -p "$T/work/elsewhere"
 cd "$T/work/elsewhere"   # neither the project nor the output folder
 SMALL=(--set turns=1 --set stepsPerTurn=200)
-CMP=(--config "$ROOT/configs/paper/all.yaml" --only dataset=california-housing --seeds 2 "${SMALL[@]}")
-SWP=(--config "$ROOT/configs/sweeps/california-housing-test-noise.yaml" --seeds 2 "${SMALL[@]}")
+CMP=(--config configs/paper/all.yaml --only dataset=california-housing --seeds 2 "${SMALL[@]}")
+SWP=(--config configs/sweeps/california-housing-test-noise.yaml --seeds 2 "${SMALL[@]}")
 
 # 1. compare: three tasks of one CPU, two at a time on this node, into one shared folder.
-node "$DWGD_BIN" compare "${CMP[@]}" --out "$T/work/local" --quiet --workers 2 >/dev/null
-node "$DWGD_BIN" compare "${CMP[@]}" --out "$T/work/abs/cluster" --emit slurm --shards 3 --sbatch cpus-per-task=1 >/dev/null
+dw compare "${CMP[@]}" --out "$T/work/local" --quiet --workers 2 >/dev/null
+dw compare "${CMP[@]}" --out "$T/work/abs/cluster" --emit slurm --shards 3 --sbatch cpus-per-task=1 >/dev/null
 read -r A R < <(submit "$T/work/abs/cluster/compare/paper/slurm/submit.sh")
 wait_gone "$A,$R" 300
 [ "$(job_state "$R")" = COMPLETED ] || { say "FAILED: compare report job $R ended $(job_state "$R")"; exit 1; }
 same "$T/work/local/compare/paper" "$T/work/abs/cluster/compare/paper" "compare (3 array tasks)"
 
 # 2. sweep: the default array size.
-node "$DWGD_BIN" sweep "${SWP[@]}" --out "$T/work/local" --quiet --workers 2 >/dev/null
-node "$DWGD_BIN" sweep "${SWP[@]}" --out "$T/work/abs/cluster" --emit slurm >/dev/null
+dw sweep "${SWP[@]}" --out "$T/work/local" --quiet --workers 2 >/dev/null
+dw sweep "${SWP[@]}" --out "$T/work/abs/cluster" --emit slurm >/dev/null
 read -r A R < <(submit "$T/work/abs/cluster/sweeps/california-housing-test-noise/slurm/submit.sh")
 wait_gone "$A,$R" 300
 [ "$(job_state "$R")" = COMPLETED ] || { say "FAILED: sweep report job $R ended $(job_state "$R")"; exit 1; }
 same "$T/work/local/sweeps/california-housing-test-noise" "$T/work/abs/cluster/sweeps/california-housing-test-noise" "sweep"
 
 # 3. task 2 of 3 fails on purpose (its set-up line exits): the report job must be cancelled.
-node "$DWGD_BIN" compare "${CMP[@]}" --out "$T/work/abs/failing" --emit slurm --shards 3 --sbatch cpus-per-task=1 \
+dw compare "${CMP[@]}" --out "$T/work/abs/failing" --emit slurm --shards 3 --sbatch cpus-per-task=1 \
   --setup 'if [ "${SLURM_ARRAY_TASK_ID:-}" = 2 ]; then echo "failing on purpose" >&2; exit 3; fi' >/dev/null
 read -r A R < <(submit "$T/work/abs/failing/compare/paper/slurm/submit.sh")
 wait_gone "$A,$R" 300
 [ "$(job_state "$A" 2)" = FAILED ] || { grep "$A" "$T/jobcomp.txt"; say "FAILED: task 2 ended $(job_state "$A" 2), expected FAILED"; exit 1; }
 [ "$(job_state "$R")" = CANCELLED ] || { say "FAILED: the report job ended $(job_state "$R"), expected CANCELLED"; exit 1; }
 say "a failing task: the report job was cancelled, nothing left in the queue"
-node "$DWGD_BIN" compare "${CMP[@]}" --out "$T/work/abs/failing" --shard 2/3 --resume --quiet >/dev/null
-node "$DWGD_BIN" report "$T/work/abs/failing/compare/paper" >/dev/null
+dw compare "${CMP[@]}" --out "$T/work/abs/failing" --shard 2/3 --resume --quiet >/dev/null
+dw report "$T/work/abs/failing/compare/paper" >/dev/null
 same "$T/work/local/compare/paper" "$T/work/abs/failing/compare/paper" "compare with shard 2 rerun"
 say "passed"

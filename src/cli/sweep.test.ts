@@ -153,7 +153,7 @@ test('--emit slurm writes a job array whose scripts pass bash -n and name the ri
   assert.ok(report.includes(`\ndwgd report ${join(dir, 'res', 'sweeps', 'tiny')}\n`), report);
   assert.match(report, /^#SBATCH --kill-on-invalid-dep=yes$/m);
   assert.doesNotMatch(report, /time=00:30:00/, '--sbatch is for the array job only');
-  assert.ok(array.includes(`--config ${file} `) && array.includes(`--out ${join(dir, 'res')} `), array);
+  assert.ok(array.includes(`--config ${file} `) && array.includes(`--out ${join(dir, 'res')} `), 'the config as given (it resolves from --chdir), --out absolute');
   assert.match(readFileSync(join(slurm, 'submit.sh'), 'utf8'), /sbatch --parsable --dependency=afterok:"\$array"/);
   // Default: about 4 runs per CPU of a task (2 CPUs): the 6 runs in one task.
   assert.equal(dwgd(['sweep', '--config', file, '--emit', 'slurm', '--out', 'res2'], dir).code, 0);

@@ -1,9 +1,9 @@
 // Slurm job scripts for a plan computed in shards: a job array (task K computes shard K/N), a
 // report job that merges the shards once every task has succeeded (and is cancelled by Slurm
-// if one fails), and submit.sh. Every path is made absolute when the scripts are written, and
-// the jobs start in the folder the scripts were written from (#SBATCH --chdir), so the scripts
-// run unmodified whatever the working directory of `sbatch` and whatever --out was. Text only:
-// the caller writes it.
+// if one fails), and submit.sh. The program, --out, the logs and the scripts are named by
+// absolute paths, and the jobs start in the folder the scripts were written from (#SBATCH
+// --chdir, so config paths mean what they meant then): the scripts run unmodified whatever the
+// working directory of `sbatch` and whatever --out was. Text only: the caller writes it.
 
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +21,11 @@ export interface SlurmJob {
   folder: string;
   /** Training runs of the whole plan. */
   runs: number;
-  /** The dwgd arguments of one shard with absolute paths, without --shard, --workers, --resume, --quiet. */
+  /**
+   * The dwgd arguments of one shard, without --shard, --workers, --resume, --quiet. Config paths
+   * as the user gave them (they resolve from `cwd`, and the report quotes them, so a local run
+   * with the same arguments writes the same bytes); --out absolute.
+   */
   args: string[];
   /** Array tasks; default from the runs and the CPUs per task. */
   tasks?: number;

@@ -74,7 +74,7 @@ export async function runCompare(flags: CompareFlags, hooks: PipelineHooks = {})
 
   if (flags.emit === 'slurm') {
     const args = [
-      'compare', ...flags.config.flatMap((c) => ['--config', resolve(c)]), '--seeds', String(plan.seeds),
+      'compare', ...flags.config.flatMap((c) => ['--config', c]), '--seeds', String(plan.seeds),
       ...flags.only.flatMap((o) => ['--only', o]), ...flags.set.flatMap((s) => ['--set', s]),
       ...(flags.name ? ['--name', flags.name] : []), '--out', resolve(flags.out),
     ];

@@ -97,7 +97,7 @@ export async function runSweep(flags: SweepFlags, hooks: PipelineHooks = {}): Pr
   if (flags.dryRun) return base;
 
   if (flags.emit === 'slurm') {
-    const args = ['sweep', '--config', resolve(flags.config), '--seeds', String(sp.plan.seeds), ...flags.set.flatMap((s) => ['--set', s]), '--out', resolve(flags.out)];
+    const args = ['sweep', '--config', flags.config, '--seeds', String(sp.plan.seeds), ...flags.set.flatMap((s) => ['--set', s]), '--out', resolve(flags.out)];
     const files = emitSlurm(flags, flags.out, { command: 'sweep', name: sp.plan.name, folder: outDir, runs: sp.plan.runs.length, args });
     return { ...base, files };
   }
