@@ -11,7 +11,8 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.js';
 import { RunFailure } from '../experiment/pool.js';
-import { compare, runCompare, type CompareFlags } from './compare.js';
+import { compare } from './compare.js';
+import { runCompare, type CompareFlags } from '../results/compare.js';
 import { tempFile } from '../experiment/testing/temp.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');

@@ -1,203 +1,27 @@
-// `dwgd compare`: a grid of experiments × seeds run across worker threads, each finished run
-// stored in its own folder, then aggregated into results.csv, summary.csv, REPORT.md and
-// learning-curve SVGs under results/compare/<name>/, and index.html (the report as one page). --resume reuses verified run folders;
-// the final files depend only on the runs' numbers, so they are the same bytes either way.
+// `dwgd compare`: parses nothing itself (main.ts does), calls the compare pipeline
+// (results/compare.ts) and renders: progress bars or lines on stderr, the claims on stdout,
+// or one JSON object with --json.
 
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative } from 'node:path';
 import cliProgress from 'cli-progress';
-import { parseOverride } from '../config/load.js';
-import { UserError } from '../errors.js';
-import { buildPlan, datasetKey, parseOnly, runCost, type Plan, type RunSpec } from '../experiment/plan.js';
-import { DATASET_SPECS, fetchMissing } from '../data/index.js';
-import { dataLocator, type DataLocations } from '../experiment/locate-data.js';
-import { defaultWorkers, runPool, RunFailure, type RunRecord } from '../experiment/pool.js';
-import { codeIdentity, provenance, type CodeIdentity } from '../experiment/provenance.js';
-import { aggregate, resultsCsv, summaryCsv, type AuthorsRow } from '../results/aggregate.js';
-import { writeDirAtomic, writeFileAtomic } from '../results/atomic.js';
-import { readStoredRun, removeLeftovers, roundTrip, runsDir, storedRun, verifiedRun, writeRunFolder } from '../results/run-record.js';
-import { curvesSvg } from '../results/curves-svg.js';
-import { checkOutDir, fsCause, isFsError } from '../results/out-dir.js';
-import { reportHtml } from '../results/html.js';
+import type { PipelineHooks, Progress } from '../experiment/progress.js';
+import { runCompare, type CompareFlags, type CompareOutcome } from '../results/compare.js';
+import { COMPARE_FILES } from '../results/compare-report.js';
 import { conclusionLines, protocolGroups, verdictRows } from '../results/conclusions.js';
-import type { Aggregate } from '../results/aggregate.js';
 import { departuresText } from '../results/protocol.js';
-import { buildReport, checkClaims, slug, type ClaimCheck } from '../results/report.js';
+import { costShares, percent, printEmitted, printShardDone } from './scaleout.js';
 import { fetchProgress } from './datasets.js';
 import { barsWanted, err } from './ui.js';
 
-export const AUTHORS_FILE = fileURLToPath(new URL('../../../configs/paper/authors-results.json', import.meta.url));
-
-export interface CompareFlags {
-  config: string[];
-  seeds?: string;
-  workers?: string;
-  only: string[];
-  set: string[];
-  resume: boolean;
-  json: boolean;
-  quiet: boolean;
-  out: string;
-  name?: string;
-  /** Dataset loader module URL (tests inject synthetic data here). */
-  loaderUrl?: string;
-  /** Authors' numbers file (default: configs/paper/authors-results.json). */
-  authorsFile?: string;
-}
-
-export function wholeNumber(flag: string, text: string | undefined, min: number): number | undefined {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(n) || n < min) throw new UserError(`${flag} ${text}: expected a whole number ≥ ${min}`);
-  return n;
-}
-
-export function readAuthors(file: string): { rows: AuthorsRow[]; source: string } {
-  if (!existsSync(file)) return { rows: [], source: 'not found' };
-  try {
-    const data = JSON.parse(readFileSync(file, 'utf8')) as { source?: string; rows?: AuthorsRow[] };
-    return { rows: Array.isArray(data.rows) ? data.rows : [], source: data.source ?? 'no source line' };
-  } catch (e) {
-    throw new UserError(`${file}: malformed JSON: ${(e as Error).message.split('\n')[0]}`);
-  }
-}
-
-export interface CompareOutcome {
-  outDir: string;
-  plan: Plan;
-  agg: Aggregate;
-  check: ClaimCheck;
-  ran: number;
-  reused: number;
-}
-
-export async function runCompare(flags: CompareFlags): Promise<CompareOutcome> {
-  const seeds = wholeNumber('--seeds', flags.seeds, 1);
-  const workers = wholeNumber('--workers', flags.workers, 0) ?? Math.max(1, defaultWorkers());
-  const planOptions = { seeds, sets: flags.set.map(parseOverride), only: flags.only.map(parseOnly), name: flags.name };
-  const draft = buildPlan(flags.config, planOptions);
-  checkOutDir(flags.out);
-  // dataset.download: fetch what is missing; then find and identify every dataset before any run.
-  const fetching = fetchProgress(flags.quiet);
-  await fetchMissing(draft.runs.map((r) => r.config.dataset), { events: fetching.events }).finally(fetching.stop);
-  const data = dataLocator();
-  const plan = flags.loaderUrl ? draft : buildPlan(flags.config, { ...planOptions, identify: data.identify });
-  const authors = readAuthors(flags.authorsFile ?? AUTHORS_FILE);
-  const outDir = resolve(flags.out, 'compare', plan.name);
-  const chatty = !flags.quiet;
+/** Dimmed notices and progress on stderr, unless quiet. */
+export function pipelineHooks(quiet: boolean | undefined): PipelineHooks {
+  const chatty = !quiet;
   const log = (line: string) => { if (chatty) process.stderr.write(line + '\n'); };
-
-  const code = codeIdentity();
-  const records = new Map<string, RunRecord>();
-  if (flags.resume) {
-    removeLeftovers(outDir);
-    resumable(outDir, plan.runs, code, records);
-  } else warnReplacing(outDir, plan.runs, code, log);
-  const todo = plan.runs.filter((s) => !records.has(s.id));
-  const reused = records.size;
-  log(err.dim(`compare ${plan.name}: ${plan.experiments.length} experiments × ${plan.seeds} seed${plan.seeds === 1 ? '' : 's'} = ${plan.runs.length} runs` +
-    (flags.resume ? `, ${reused} already done` : '') + `, ${Math.min(workers, todo.length) || 0} worker${workers === 1 ? '' : 's'} → ${relative(process.cwd(), outDir) || '.'}`));
-
-  const progress = makeProgress(plan.runs.length, reused, chatty, log);
-  await runAndStore(todo, { workers, loaderUrl: flags.loaderUrl, outDir, records, progress, code, data });
-
-  const agg = aggregate(plan, records, authors.rows);
-  const check = checkClaims(agg);
-  writeFileAtomic(join(outDir, 'results.csv'), resultsCsv(plan, records));
-  writeFileAtomic(join(outDir, 'summary.csv'), summaryCsv(agg));
-  const figures = new Map<string, string>();
-  for (const e of agg.experiments) figures.set(`curves/${slug(e)}.svg`, curvesSvg(e));
-  writeDirAtomic(join(outDir, 'curves'), (dir) => {
-    for (const [path, svg] of figures) writeFileSync(join(dir, path.slice('curves/'.length)), svg);
-  });
-  writeFileAtomic(join(outDir, 'plan.json'), JSON.stringify({
-    name: plan.name, files: plan.files, seeds: plan.seeds,
-    runs: plan.runs.map((r: RunSpec) => ({ id: r.id, label: r.label, seed: r.config.seed, configHash: r.configHash })),
-  }, null, 1) + '\n');
-  const report = buildReport({ plan, agg, check, authorsSource: authors.source });
-  writeFileAtomic(join(outDir, 'REPORT.md'), report);
-  writeFileAtomic(join(outDir, 'index.html'), reportHtml(report, `dwgd compare ${plan.name}`, figures));
-  return { outDir, plan, agg, check, ran: todo.length, reused };
-}
-
-/**
- * Runs `todo` on the pool with progress, storing each run's folder the moment it finishes (so
- * a kill loses only the runs in flight) and its record in `records`. A user error inside a
- * run becomes one UserError line; `beforeStore` runs before each store (e.g. to write a plan).
- */
-export async function runAndStore(todo: RunSpec[], o: {
-  workers: number; loaderUrl?: string; outDir: string; records: Map<string, RunRecord>; progress: Progress; beforeStore?: () => void;
-  code: CodeIdentity; data: DataLocations;
-}): Promise<void> {
-  const { progress } = o;
-  try {
-    await runPool(todo, {
-      workers: o.workers,
-      loaderUrl: o.loaderUrl,
-      cost: (spec) => runCost(spec, (name) => DATASET_SPECS.find((d) => d.name === name) ?? null),
-      onStart: (spec, w) => progress.start(spec, w),
-      onProgress: (spec, w, p) => progress.update(spec, w, p.methodIndex * p.stepsTotal + p.stepsDone, p.methods * p.stepsTotal, `${p.method} ${p.methodIndex + 1}/${p.methods}, turn ${p.turn}`),
-      onDone: (spec, record, w, seconds) => {
-        o.beforeStore?.();
-        const stored = storedRun(spec, o.code, record);
-        const ended = new Date();
-        const where = o.data.where.get(datasetKey(spec.config));
-        const prov = provenance({
-          started: new Date(ended.getTime() - seconds * 1000), ended, worker: w + 1,
-          dataPaths: where?.paths ?? [], dataOrigin: where?.origin ?? null,
-        });
-        writeRunFolder(join(runsDir(o.outDir), spec.id), stored, prov);
-        o.records.set(spec.id, roundTrip(stored));
-        progress.done(spec, w, seconds);
-      },
-    });
-  } catch (e) {
-    progress.stop();
-    if (e instanceof RunFailure && e.userError) throw new UserError(e.message);
-    if (isFsError(e)) throw new UserError(`cannot write ${e.path ?? o.outDir}: ${fsCause(e)}; runs stored before are kept: rerun with --resume once it is fixed`);
-    throw e;
-  }
-  progress.stop();
-}
-
-/**
- * Fills `records` with the finished runs of `specs` stored under outDir. A finished run made by
- * code with another fingerprint is refused: mixing it in would report numbers of two programs
- * as one.
- */
-export function resumable(outDir: string, specs: RunSpec[], code: CodeIdentity, records: Map<string, RunRecord>): void {
-  const other: RunSpec[] = [];
-  let otherCode = '';
-  for (const spec of specs) {
-    const v = verifiedRun(outDir, spec, code);
-    if (!v) continue;
-    if (v.ok) records.set(spec.id, v.stored.record);
-    else {
-      other.push(spec);
-      otherCode = `${v.otherCode.code.fingerprint} (dwgd ${v.otherCode.code.version})`;
-    }
-  }
-  if (other.length) {
-    throw new UserError(`--resume: ${other.length} finished run${other.length === 1 ? '' : 's'} in ${runsDir(outDir)} (first: ${other[0].id}) ` +
-      `were made by other code, fingerprint ${otherCode}; this dwgd is ${code.fingerprint} (dwgd ${code.version}). Rerun without --resume to replace them, or use another --out`);
-  }
-}
-
-/** Says so when a fresh run is about to replace run folders that other code made. */
-export function warnReplacing(outDir: string, specs: RunSpec[], code: CodeIdentity, log: (s: string) => void): void {
-  const other = specs.filter((s) => {
-    const stored = readStoredRun(join(runsDir(outDir), s.id));
-    return stored?.code !== undefined && stored.code.fingerprint !== code.fingerprint;
-  });
-  if (other.length) log(err.dim(`${other.length} run folder${other.length === 1 ? '' : 's'} in ${runsDir(outDir)} made by other code will be replaced (this code: ${code.fingerprint})`));
-}
-
-export interface Progress {
-  start(spec: RunSpec, worker: number): void;
-  update(spec: RunSpec, worker: number, value: number, total: number, text: string): void;
-  done(spec: RunSpec, worker: number, seconds: number): void;
-  stop(): void;
+  return {
+    log: (line) => log(err.dim(line)),
+    progress: (total, already) => makeProgress(total, already, chatty, log),
+    fetching: () => fetchProgress(!chatty),
+  };
 }
 
 /** One overall bar and a line per busy worker on a terminal; plain lines otherwise. */
@@ -251,11 +75,13 @@ export function makeProgress(total: number, already: number, chatty: boolean, lo
 }
 
 export async function compare(flags: CompareFlags): Promise<number> {
-  const { outDir, plan, agg, check, ran, reused } = await runCompare(flags);
+  const outcome = await runCompare(flags, pipelineHooks(flags.quiet));
+  if (!outcome.reported || !outcome.agg || !outcome.check) return scaleOutSummary(flags, outcome);
+  const { outDir, plan, agg, check, ran, reused } = outcome;
   if (flags.json) {
     process.stdout.write(JSON.stringify({
       outDir, name: plan.name, runs: plan.runs.length, ran, reused, seeds: plan.seeds,
-      files: ['results.csv', 'summary.csv', 'REPORT.md', 'index.html', 'plan.json', 'curves/'],
+      files: ['compare.json', ...COMPARE_FILES],
       protocol: protocolGroups(agg).map((g) => ({ experiments: g.labels, departures: g.departures, text: departuresText(g.departures) })),
       families: agg.families,
       warnings: conclusionLines(agg),
@@ -271,5 +97,32 @@ export async function compare(flags: CompareFlags): Promise<number> {
     if (check.notChecked.length) process.stdout.write(`  not checked: ${check.notChecked.map((c) => `${c.id} (${c.reason})`).join('; ')}\n`);
     process.stdout.write(`\nreport: ${join(outDir, 'REPORT.md')} (${ran} runs trained, ${reused} reused)\n`);
   }
+  return 0;
+}
+
+/** The output of --dry-run, --emit and --shard (no report written). */
+function scaleOutSummary(flags: CompareFlags, o: CompareOutcome): number {
+  const { plan, shard } = o;
+  if (flags.dryRun) {
+    const { share, shards } = costShares(plan.runs, shard);
+    if (flags.json) {
+      process.stdout.write(JSON.stringify({
+        name: plan.name, outDir: o.outDir, seeds: plan.seeds, total: plan.runs.length, shard: shard ? `${shard.k}/${shard.n}` : null,
+        shardCostShares: shard ? shards : null,
+        runs: o.runs.map((r) => ({ id: r.id, experimentId: r.experimentId, label: r.label, seed: r.config.seed, configHash: r.configHash, costShare: share.get(r.id) })),
+      }) + '\n');
+      return 0;
+    }
+    process.stdout.write(`compare ${plan.name}: ${plan.runs.length} runs (${plan.experiments.length} experiments × ${plan.seeds} seed${plan.seeds === 1 ? '' : 's'})` +
+      (shard ? `, shard ${shard.k}/${shard.n} holds ${o.runs.length}` : '') + ` → ${relative(process.cwd(), o.outDir) || '.'}\n`);
+    if (shard) process.stdout.write(`  shards' shares of the estimated cost: ${shards.map((x, i) => `${i + 1}: ${percent(x)}`).join(', ')}\n`);
+    for (const r of o.runs) process.stdout.write(`  ${r.id}  ${r.label}  seed ${r.config.seed}  ${percent(share.get(r.id)!)} of the cost\n`);
+  } else if (flags.json) {
+    process.stdout.write(JSON.stringify({
+      outDir: o.outDir, name: plan.name, runs: plan.runs.length, seeds: plan.seeds, shard: shard ? `${shard.k}/${shard.n}` : null,
+      shardRuns: o.runs.length, ran: o.ran, reused: o.reused, reported: false, files: o.files,
+    }) + '\n');
+  } else if (flags.emit) printEmitted(o.outDir, o.files);
+  else printShardDone(o);
   return 0;
 }

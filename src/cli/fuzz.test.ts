@@ -107,7 +107,7 @@ test(`configs (${RUNS} generated): load with every number finite, or one UserErr
   const file = join(dir, 'fuzz.yaml');
   fc.assert(fc.property(configText, (text) => {
     writeFileSync(file, text);
-    let config;
+    let config: ReturnType<typeof loadExperiment>['config'];
     try {
       config = loadExperiment(file).config;
     } catch (e) {
@@ -121,7 +121,7 @@ test(`configs (${RUNS} generated): load with every number finite, or one UserErr
 
 test(`wine CSV files (${RUNS} generated): finite float32 values that normalise to finite numbers, or one DataError line`, () => {
   fc.assert(fc.property(wineCsv, (text) => {
-    let table;
+    let table: ReturnType<typeof parseNumericTable>;
     try {
       table = parseNumericTable(text, 'w.csv', { delimiter: ';', columns: WINE_COLUMNS, onMissing: 'error' });
     } catch (e) {

@@ -7,6 +7,7 @@ import { UserError } from '../errors.js';
 import { RunFailure } from '../experiment/pool.js';
 import { fsCause, isFsError } from '../results/out-dir.js';
 import { registerDatasets } from './datasets.js';
+import { COMPARE, registerCommand, REPORT, SWEEP, TRAIN } from './options.js';
 import { train } from './train.js';
 import { err } from './ui.js';
 
@@ -16,10 +17,6 @@ import { err } from './ui.js';
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }
 
 export function buildProgram(): Command {
@@ -33,85 +30,26 @@ export function buildProgram(): Command {
     // --allow-large lifts the memory limit of README › Limits (read where configs are loaded).
     .hook('preAction', (_program, action) => { if (action.opts().allowLarge) process.env[ALLOW_LARGE_ENV] = '1'; });
 
-  program
-    .command('train')
-    .description('run one experiment: every method of the config from one initial network, evaluated after each turn')
-    .requiredOption('-c, --config <file>', 'experiment config (YAML or JSON), e.g. configs/quickstart.yaml')
-    .option('-s, --set <key=value>', 'override a config key, e.g. --set trainSize=100 (repeatable)', collect, [])
-    .option('-o, --out <dir>', 'results folder', 'results')
-    .option('--save-weights', 'also save initial and final parameters and the training order', false)
-    .option('--allow-large', 'run even when a run needs more memory than the documented limit (README › Limits)', false)
-    .option('--download', 'if the dataset is not found, download it (checked) into datasets/<name>/ first', false)
-    .option('--json', 'print one JSON object with the results on stdout, nothing else there', false)
-    .option('-q, --quiet', 'no progress output', false)
-    .addHelpText('after', '\nExamples:\n  dwgd train --config configs/quickstart.yaml\n  dwgd train --config configs/paper/mnist-2layer.yaml --set trainSize=100 --json')
-    .action(async (opts) => {
-      process.exitCode = await train({
-        config: opts.config, set: opts.set, out: opts.out, json: opts.json, quiet: opts.quiet, saveWeights: opts.saveWeights, download: opts.download,
-      });
-    });
+  registerCommand(program, TRAIN).action(async (opts) => {
+    process.exitCode = await train(opts);
+  });
 
   registerDatasets(program);
 
-  program
-    .command('compare')
-    .description('run a grid of experiments over several seeds across worker threads; aggregate, test against sgd and write a report')
-    .requiredOption('-c, --config <file...>', 'grid files or experiment configs, e.g. configs/paper/all.yaml')
-    .option('--seeds <n>', 'seeds per experiment: seed s of N is the config seed + s (default: the grid file\'s seeds, else 1)')
-    .option('--workers <n>', 'worker threads (default: one per core; 0 runs in this thread)')
-    .option('--only <key=value>', 'keep runs whose config has this value, e.g. dataset=mnist, arch=2-layer, trainSize=100,500 (repeatable)', collect, [])
-    .option('-s, --set <key=value>', 'override a config key; on a grid key it replaces the axis; a,b makes an axis (repeatable)', collect, [])
-    .option('--allow-large', 'run even when a run needs more memory than the documented limit (README › Limits)', false)
-    .option('--resume', 'reuse finished runs whose stored config hash matches', false)
-    .option('-o, --out <dir>', 'results folder (the report goes to <dir>/compare/<name>/)', 'results')
-    .option('--name <name>', 'results folder name (default: the grid\'s name)')
-    .option('--json', 'print one JSON object with the outcome on stdout, nothing else there', false)
-    .option('-q, --quiet', 'no progress output', false)
-    .addHelpText('after', '\nExamples:\n  dwgd compare --config configs/paper/all.yaml --seeds 5\n  dwgd compare --config configs/paper/all.yaml --only dataset=mnist --set stepsPerTurn=500 --seeds 2 --resume')
-    .action(async (opts) => {
-      const { compare } = await import('./compare.js');
-      process.exitCode = await compare({
-        config: opts.config, seeds: opts.seeds, workers: opts.workers, only: opts.only, set: opts.set, resume: opts.resume,
-        json: opts.json, quiet: opts.quiet, out: opts.out, name: opts.name,
-      });
-    });
+  registerCommand(program, COMPARE).action(async (opts) => {
+    const { compare } = await import('./compare.js');
+    process.exitCode = await compare(opts);
+  });
 
-  program
-    .command('sweep')
-    .description('run a sweep: a grid of experiments × seeds (any key with a list of values), with plots and an HTML report; shardable across machines')
-    .requiredOption('-c, --config <file>', 'sweep file (a grid file, optionally with evaluate: and metrics:), e.g. configs/sweeps/mnist-sparsity.yaml')
-    .option('-s, --set <key=value>', 'override a config key; a,b makes an axis (on noise.sigma: an evaluation-only axis) (repeatable)', collect, [])
-    .option('--seeds <n>', 'seeds per point: seed s of N is the config seed + s (default: the file\'s seeds, else 1)')
-    .option('--workers <n>', 'worker threads (default: one per core; 0 runs in this thread)')
-    .option('--dry-run', 'list the expanded runs and their ids, run nothing', false)
-    .option('--shard <K/N>', 'run only the K-th of N fixed slices of the runs (merge with dwgd report)')
-    .option('--allow-large', 'run even when a run needs more memory than the documented limit (README › Limits)', false)
-    .option('--resume', 'reuse finished runs whose stored config hash matches', false)
-    .option('--emit <target>', 'write a job script instead of running: slurm (a job array, one shard per task, and a report job)')
-    .option('--shards <n>', 'with --emit slurm: array tasks (default: one per run, at most 1000)')
-    .option('--sbatch <option=value>', 'with --emit slurm: an extra #SBATCH option, e.g. time=02:00:00 (repeatable)', collect, [])
-    .option('-o, --out <dir>', 'results folder (the sweep goes to <dir>/sweeps/<name>/)', 'results')
-    .option('--json', 'print one JSON object on stdout, nothing else there', false)
-    .option('-q, --quiet', 'no progress output', false)
-    .addHelpText('after', '\nExamples:\n  dwgd sweep --config configs/sweeps/mnist-label-noise.yaml --dry-run\n  dwgd sweep --config configs/sweeps/mnist-sparsity.yaml --set trainSize=50,500,5000 --seeds 3\n  dwgd sweep --config configs/sweeps/mnist-test-noise.yaml --shard 2/4 --resume\n  dwgd sweep --config configs/sweeps/mnist-imbalance.yaml --emit slurm --shards 8 --sbatch time=01:00:00')
-    .action(async (opts) => {
-      const { sweep } = await import('./sweep.js');
-      process.exitCode = await sweep({
-        config: opts.config, set: opts.set, seeds: opts.seeds, workers: opts.workers, dryRun: opts.dryRun, shard: opts.shard, resume: opts.resume,
-        emit: opts.emit, shards: opts.shards, sbatch: opts.sbatch, json: opts.json, quiet: opts.quiet, out: opts.out,
-      });
-    });
+  registerCommand(program, SWEEP).action(async (opts) => {
+    const { sweep } = await import('./sweep.js');
+    process.exitCode = await sweep(opts);
+  });
 
-  program
-    .command('report')
-    .description('merge the run folders of a sweep computed in shards (on any number of machines) into one report, the same bytes as a single-machine run')
-    .argument('<dir...>', 'sweep folders (results/sweeps/<name>) holding sweep.json and runs/')
-    .option('-o, --out <dir>', 'where to write the merged sweep (default: the first folder)')
-    .option('--json', 'print one JSON object on stdout, nothing else there', false)
-    .action(async (dirs: string[], opts) => {
-      const { report } = await import('./sweep.js');
-      process.exitCode = await report({ dirs, out: opts.out, json: opts.json });
-    });
+  registerCommand(program, REPORT).action(async (dirs: string[], opts) => {
+    const { report } = await import('./report.js');
+    process.exitCode = await report({ dirs, ...opts });
+  });
 
   return program;
 }

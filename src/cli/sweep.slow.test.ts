@@ -10,7 +10,8 @@ import { dirname, join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { UserError } from '../errors.js';
-import { runReport, runSweep, type SweepFlags } from './sweep.js';
+import { runReport } from '../results/merge.js';
+import { runSweep, type SweepFlags } from '../results/sweep.js';
 import { tempFile } from '../experiment/testing/temp.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -160,11 +161,16 @@ test('--emit slurm writes a job array whose scripts pass bash -n and name the ri
   assert.match(array, /^#SBATCH --time=00:30:00$/m);
   assert.match(array, /--shard "\$\{SLURM_ARRAY_TASK_ID\}\/4"/);
   assert.match(array, /--set lr=0\.002/);
-  assert.match(readFileSync(join(slurm, 'report.sbatch'), 'utf8'), /\$DWGD report res\/sweeps\/tiny$/m);
-  assert.match(readFileSync(join(slurm, 'submit.sh'), 'utf8'), /sbatch --dependency=afterok:/);
-  // Default: one task per run (6 here).
+  // Every path absolute (the scripts run from anywhere), the report job cancelled when a task fails.
+  const report = readFileSync(join(slurm, 'report.sbatch'), 'utf8');
+  assert.ok(report.includes(`\ndwgd report ${join(dir, 'res', 'sweeps', 'tiny')}\n`), report);
+  assert.match(report, /^#SBATCH --kill-on-invalid-dep=yes$/m);
+  assert.doesNotMatch(report, /time=00:30:00/, '--sbatch is for the array job only');
+  assert.ok(array.includes(`--config ${file} `) && array.includes(`--out ${join(dir, 'res')} `), 'the config as given (it resolves from --chdir), --out absolute');
+  assert.match(readFileSync(join(slurm, 'submit.sh'), 'utf8'), /sbatch --parsable --dependency=afterok:"\$array"/);
+  // Default: about 4 runs per CPU of a task (2 CPUs): the 6 runs in one task.
   assert.equal(dwgd(['sweep', '--config', file, '--emit', 'slurm', '--out', 'res2'], dir).code, 0);
-  assert.match(readFileSync(join(dir, 'res2', 'sweeps', 'tiny', 'slurm', 'sweep.sbatch'), 'utf8'), /^#SBATCH --array=1-6$/m);
+  assert.match(readFileSync(join(dir, 'res2', 'sweeps', 'tiny', 'slurm', 'sweep.sbatch'), 'utf8'), /^#SBATCH --array=1-1$/m);
 });
 
 test('dwgd sweep --dry-run --json lists ids; shards of the listing cover it', () => {

@@ -30,6 +30,7 @@ test('divergence: non-finite loss or metric, or a weight past MAX_WEIGHT; health
   assert.match(divergence(0.5, Infinity, ok)!, /test metric Infinity/);
   assert.match(divergence(0.5, 0.9, [{ W: f64([2 * MAX_WEIGHT]), b: f64([0]) }])!, /a weight reached 2\.00e\+6/);
   assert.equal(divergence(0.5, 0.9, [{ W: f64([MAX_WEIGHT]), b: f64([0]) }]), null, 'the bound itself is allowed');
+  assert.equal(divergence(0.5, 0.9, [{ W: f64([1, NaN]), b: f64([0]) }]), 'a weight is NaN');
 });
 
 test('collapse: a classifier that answers class 1 for every input is collapsed; one that separates the classes is not', () => {

@@ -38,6 +38,7 @@ export function divergence(trainLoss: number, testValue: number, params: LayerPa
   if (!Number.isFinite(trainLoss)) return `training loss ${trainLoss}`;
   if (!Number.isFinite(testValue)) return `test metric ${testValue}`;
   const max = maxAbsParam(params);
+  if (Number.isNaN(max)) return 'a weight is NaN';
   if (!(max <= MAX_WEIGHT)) return `a weight reached ${max.toExponential(2)}, beyond ${MAX_WEIGHT.toExponential(0)}`;
   return null;
 }

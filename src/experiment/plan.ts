@@ -242,9 +242,13 @@ export interface PlanOptions {
 }
 
 export function buildPlan(files: string[], opts: PlanOptions = {}): Plan {
+  return planFromSources(readSources(files, opts.sets ?? []), files, opts);
+}
+
+/** The grid sources of config files, with the --set overrides applied. */
+export function readSources(files: string[], sets: Override[]): GridSource[] {
   if (files.length === 0) throw new UserError('--config: give at least one config or grid file');
-  const sources = files.map((f) => applySets(readGridSource(f), opts.sets ?? []));
-  return planFromSources(sources, files, opts);
+  return files.map((f) => applySets(readGridSource(f), sets));
 }
 
 /** The plan of grid sources already read and overridden (`dwgd sweep` reads its own files). */

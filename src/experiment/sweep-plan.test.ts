@@ -11,7 +11,8 @@ import { runId } from '../config/identity.js';
 import { UserError } from '../errors.js';
 import { buildPlan } from './plan.js';
 import { runExperiment } from './run.js';
-import { buildSweepPlan, parseShard, parseSweepJson, shardRuns, sweepJson } from './sweep-plan.js';
+import { buildSweepPlan, parseSweepJson, sweepJson } from './sweep-plan.js';
+import { parseShard, shardRuns } from './shard.js';
 import { loadDataset } from './testing/synthetic.js';
 
 const BASE = {

@@ -12,8 +12,8 @@
 //
 // `--set key=a,b` makes an axis as for `compare`; on an evaluation-only key (noise.sigma)
 // it makes or replaces the evaluation-only axis instead, so the models are trained once.
-// `--shard K/N` keeps the runs at plan positions i with i mod N = K − 1: every shard is a
-// fixed slice of the same plan, whichever machine computes it.
+// `--shard K/N` (shard.ts) keeps one fixed, cost-balanced slice of the same plan, whichever
+// machine computes it.
 
 import { z } from 'zod';
 import { canonicalJson, describeZodError, readConfigFile, type Override } from '../config/load.js';
@@ -119,23 +119,6 @@ export function sweepPlan(source: SweepSource, seeds?: number, data?: { identify
 export function buildSweepPlan(file: string, opts: { sets?: Override[]; seeds?: number; identify?: Identify } = {}): SweepPlan {
   const source = applySweepSets(readSweepSource(file), opts.sets ?? []);
   return sweepPlan(source, opts.seeds ?? source.seeds, { identify: opts.identify });
-}
-
-export interface Shard {
-  k: number;
-  n: number;
-}
-
-export function parseShard(text: string): Shard {
-  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
-  const k = m ? Number(m[1]) : NaN, n = m ? Number(m[2]) : NaN;
-  if (!m || n < 1 || k < 1 || k > n) throw new UserError(`--shard ${text}: expected K/N with 1 ≤ K ≤ N (e.g. 2/8)`);
-  return { k, n };
-}
-
-/** The K-th of N deterministic slices of the runs: plan positions i with i mod N = K − 1. */
-export function shardRuns(runs: RunSpec[], shard: Shard | null): RunSpec[] {
-  return shard ? runs.filter((_, i) => i % shard.n === shard.k - 1) : runs;
 }
 
 /** The axes that vary (more than one value), training axes first, then the evaluation axis. */

@@ -13,11 +13,23 @@ import { basename, dirname, join } from 'node:path';
 import { processAlive } from '../data/fetch.js';
 
 let counter = 0;
-const HOST = hostname().replace(/[^A-Za-z0-9]/g, '_') || 'host';
-const TEMP = /\.tmp-(?:([A-Za-z0-9_]+)-)?(\d+)-\d+$/;
 
+/** This machine's name as temporary names carry it (the characters a file name can take). */
+export const THIS_HOST = hostname().replace(/[^A-Za-z0-9._-]/g, '_') || 'localhost';
+
+// The host and the pid of the writer are in the name, so that a cleaner can tell a live
+// writer's folder (another task, perhaps on another machine) from a dead one's leftover.
 function tempName(finalPath: string): string {
-  return join(dirname(finalPath), `.${basename(finalPath)}.tmp-${HOST}-${process.pid}-${counter++}`);
+  return join(dirname(finalPath), `.${basename(finalPath)}.tmp-${THIS_HOST}-${process.pid}-${counter++}`);
+}
+
+/**
+ * The writer of a temporary name made by tempName: its host and pid; host null for a name from
+ * before hosts were recorded (`.x.tmp-PID-N`). null when `name` is not a temporary name.
+ */
+export function tempWriter(name: string): { host: string | null; pid: number } | null {
+  const m = /^\..+\.tmp-(?:(.+)-)?(\d+)-(\d+)$/.exec(name);
+  return m ? { host: m[1] ?? null, pid: Number(m[2]) } : null;
 }
 
 /** Temporary paths being written now; a signal handler removes any still there. */
@@ -62,9 +74,9 @@ export function removeStaleTemps(dir: string): number {
   }
   let n = 0;
   for (const name of names) {
-    const m = name.startsWith('.') ? TEMP.exec(name) : null;
-    if (!m || (m[1] !== undefined && m[1] !== HOST)) continue;
-    const pid = Number(m[2]);
+    const w = tempWriter(name);
+    if (!w || (w.host !== null && w.host !== THIS_HOST)) continue;
+    const pid = w.pid;
     if (pid === process.pid || processAlive(pid)) continue;
     rmSync(join(dir, name), { recursive: true, force: true });
     n++;

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { runCompare } from '../cli/compare.js';
-import { runSweep } from '../cli/sweep.js';
+import { runCompare } from './compare.js';
+import { runSweep } from './sweep.js';
 import { inlineSvg, reportHtml } from './html.js';
 
 const CHROMIUM = process.env.DWGD_CHROMIUM ?? '/usr/bin/chromium';

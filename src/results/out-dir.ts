@@ -44,7 +44,7 @@ export function checkOutDir(out: string, needBytes = 0, flag = '--out'): void {
   // The deepest part of the path that exists must be a folder; nothing below it exists yet.
   let existing = target;
   for (;;) {
-    let st;
+    let st: ReturnType<typeof statSync>;
     try {
       st = statSync(existing);
     } catch (e) {

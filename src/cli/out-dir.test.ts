@@ -10,7 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.js';
-import { checkOutDir, saveWithRescue } from './out-dir.js';
+import { checkOutDir, saveWithRescue } from '../results/out-dir.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const BIN = join(ROOT, 'bin', 'dwgd.js');

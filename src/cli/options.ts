@@ -1,0 +1,161 @@
+// Options are data: one table per command registers its flags with commander and generates
+// the README's flag table for it (between `<!-- flags:NAME -->` and `<!-- /flags:NAME -->`),
+// so `--help` and the README cannot drift apart (options.test.ts checks, `npm run docs` fixes).
+
+import { Command, Option } from 'commander';
+
+export interface OptionSpec {
+  /** Commander syntax, e.g. '-c, --config <file>' or '--resume'. */
+  flags: string;
+  description: string;
+  default?: string | boolean;
+  /** Collects every use into a list. */
+  repeatable?: boolean;
+  required?: boolean;
+}
+
+export interface CommandSpec {
+  name: string;
+  description: string;
+  /** Positional arguments in commander syntax, e.g. ['<dir...>', 'what it is']. */
+  args?: [string, string][];
+  options: OptionSpec[];
+  examples: string[];
+}
+
+const QUIET: OptionSpec = { flags: '-q, --quiet', description: 'no progress output', default: false };
+const ALLOW_LARGE: OptionSpec = { flags: '--allow-large', description: 'run even when a run needs more memory than the documented limit (README › Limits)', default: false };
+const json = (what: string): OptionSpec => ({ flags: '--json', description: `print one JSON object ${what} on stdout, nothing else there`, default: false });
+
+/** The scale-out flags of compare and sweep. */
+function scaleOut(): OptionSpec[] {
+  return [
+    { flags: '--dry-run', description: 'list the runs, their ids and their share of the estimated cost; run nothing', default: false },
+    { flags: '--shard <K/N>', description: 'run only the K-th of N fixed, cost-balanced slices of the runs (merge with dwgd report)' },
+    { flags: '--emit <target>', description: 'write job scripts instead of running: slurm (a job array, one shard per task, and a report job)' },
+    { flags: '--shards <n>', description: 'with --emit slurm: array tasks (default: about 4 runs per CPU of a task, at most 1000)' },
+    { flags: '--sbatch <option=value>', description: `with --emit slurm: an #SBATCH option of the array job, e.g. time=02:00:00 or cpus-per-task=8 (repeatable)`, repeatable: true },
+    { flags: '--sbatch-report <option=value>', description: 'with --emit slurm: an #SBATCH option of the report job (repeatable)', repeatable: true },
+    { flags: '--setup <command>', description: `with --emit slurm: a shell line run before dwgd in every job, e.g. 'module load nodejs/20' (repeatable)`, repeatable: true },
+    { flags: '--dwgd <command>', description: `with --emit slurm: the command that starts dwgd in the jobs (default: this node and this dwgd's bin/dwgd.js, absolute; DWGD in a job's environment overrides it)` },
+  ];
+}
+
+export const TRAIN: CommandSpec = {
+  name: 'train',
+  description: 'run one experiment: every method of the config from one initial network, evaluated after each turn',
+  options: [
+    { flags: '-c, --config <file>', description: 'experiment config (YAML or JSON), e.g. configs/quickstart.yaml', required: true },
+    { flags: '-s, --set <key=value>', description: 'override a config key, dotted for nested ones, e.g. --set trainSize=100 or --set noise.sigma=0.5; values are read as YAML, so [a, b] is a list (repeatable)', repeatable: true },
+    { flags: '-o, --out <dir>', description: 'results folder', default: 'results' },
+    { flags: '--save-weights', description: 'also save initial and final parameters and the training order', default: false },
+    ALLOW_LARGE,
+    { flags: '--download', description: 'if the dataset is not found, download it (checked) into datasets/<name>/ first', default: false },
+    json('with the results'),
+    QUIET,
+  ],
+  examples: ['dwgd train --config configs/quickstart.yaml', 'dwgd train --config configs/paper/mnist-2layer.yaml --set trainSize=100 --json'],
+};
+
+export const COMPARE: CommandSpec = {
+  name: 'compare',
+  description: 'run a grid of experiments over several seeds across worker threads; aggregate, test against sgd and write a report',
+  options: [
+    { flags: '-c, --config <file...>', description: 'grid files or experiment configs, e.g. configs/paper/all.yaml', required: true },
+    { flags: '--seeds <n>', description: 'seeds per experiment: seed s of N is the config seed + s (default: the grid file\'s seeds, else 1)' },
+    { flags: '--workers <n>', description: 'worker threads (default: one per core; 0 runs in this thread)' },
+    { flags: '--only <key=value>', description: 'keep runs whose config has this value, e.g. dataset=mnist, arch=2-layer, trainSize=100,500 (repeatable)', repeatable: true },
+    { flags: '-s, --set <key=value>', description: 'override a config key; on a grid key it replaces the axis; a,b makes an axis (repeatable)', repeatable: true },
+    ALLOW_LARGE,
+    { flags: '--resume', description: 'reuse finished runs made by the same code from the same config and data', default: false },
+    ...scaleOut(),
+    { flags: '-o, --out <dir>', description: 'results folder (the report goes to <dir>/compare/<name>/)', default: 'results' },
+    { flags: '--name <name>', description: 'results folder name (default: the grid\'s name)' },
+    json('with the outcome'),
+    QUIET,
+  ],
+  examples: [
+    'dwgd compare --config configs/paper/all.yaml --seeds 5',
+    'dwgd compare --config configs/paper/all.yaml --only dataset=mnist --set stepsPerTurn=500 --seeds 2 --resume',
+    'dwgd compare --config configs/paper/all.yaml --seeds 10 --emit slurm --out /scratch/me/dwgd --sbatch time=02:00:00',
+  ],
+};
+
+export const SWEEP: CommandSpec = {
+  name: 'sweep',
+  description: 'run a sweep: a grid of experiments × seeds (any key with a list of values), with plots and an HTML report; shardable across machines',
+  options: [
+    { flags: '-c, --config <file>', description: 'sweep file (a grid file, optionally with evaluate: and metrics:), e.g. configs/sweeps/mnist-sparsity.yaml', required: true },
+    { flags: '-s, --set <key=value>', description: 'override a config key; a,b makes an axis (on noise.sigma: an evaluation-only axis) (repeatable)', repeatable: true },
+    { flags: '--seeds <n>', description: 'seeds per point: seed s of N is the config seed + s (default: the file\'s seeds, else 1)' },
+    { flags: '--workers <n>', description: 'worker threads (default: one per core; 0 runs in this thread)' },
+    ALLOW_LARGE,
+    { flags: '--resume', description: 'reuse finished runs made by the same code from the same config and data', default: false },
+    ...scaleOut(),
+    { flags: '-o, --out <dir>', description: 'results folder (the sweep goes to <dir>/sweeps/<name>/)', default: 'results' },
+    json(''),
+    QUIET,
+  ],
+  examples: [
+    'dwgd sweep --config configs/sweeps/mnist-label-noise.yaml --dry-run',
+    'dwgd sweep --config configs/sweeps/mnist-sparsity.yaml --set trainSize=50,500,5000 --seeds 3',
+    'dwgd sweep --config configs/sweeps/mnist-test-noise.yaml --shard 2/4 --resume',
+    'dwgd sweep --config configs/sweeps/mnist-imbalance.yaml --emit slurm --shards 8 --sbatch time=01:00:00',
+  ],
+};
+
+export const REPORT: CommandSpec = {
+  name: 'report',
+  description: 'merge the run folders of a compare or sweep computed in shards (on any number of machines) into one report, the same bytes as a single-machine run; given one folder, re-render its report from its run records',
+  args: [['<dir...>', 'compare or sweep folders (results/compare/<name>, results/sweeps/<name>) holding compare.json or sweep.json and runs/']],
+  options: [
+    { flags: '-o, --out <dir>', description: 'where to write the merged report (default: the first folder)' },
+    json(''),
+  ],
+  examples: [],
+};
+
+export const COMMANDS = [TRAIN, COMPARE, SWEEP, REPORT];
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** Adds `spec` to `program` as a subcommand with its options; the caller adds the action. */
+export function registerCommand(program: Command, spec: CommandSpec): Command {
+  const cmd = program.command(spec.name).description(spec.description);
+  for (const [name, description] of spec.args ?? []) cmd.argument(name, description);
+  for (const o of spec.options) {
+    const opt = new Option(o.flags, o.description.replace(/ {2,}/g, ' '));
+    if (o.repeatable) opt.argParser(collect).default([]);
+    else if (o.default !== undefined) opt.default(o.default);
+    if (o.required) opt.makeOptionMandatory();
+    cmd.addOption(opt);
+  }
+  if (spec.examples.length) cmd.addHelpText('after', `\nExamples:\n${spec.examples.map((e) => `  ${e}`).join('\n')}`);
+  return cmd;
+}
+
+/** '-c, --config <file...>' → '-c, --config FILE…'. */
+function flagCell(flags: string): string {
+  return flags.replace(/<([^>]+?)(\.\.\.)?>/g, (_m, name: string, more?: string) => (/^[a-z-]+$/.test(name) ? name.toUpperCase() : name) + (more ? '…' : ''));
+}
+
+/** The Markdown flag table of a command, as the README shows it. */
+export function flagTable(spec: CommandSpec): string {
+  const rows = spec.options.map((o) => {
+    const extra = typeof o.default === 'string' ? ` (default \`${o.default}\`)` : '';
+    const cell = o.description.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;') + extra + (o.required ? '; required' : '');
+    return `| \`${flagCell(o.flags)}\` | ${cell} |`;
+  });
+  return ['| flag | meaning |', '|---|---|', ...rows].join('\n');
+}
+
+/** `readme` with every `<!-- flags:NAME -->…<!-- /flags:NAME -->` block regenerated from the tables. */
+export function syncReadme(readme: string): string {
+  return readme.replace(/(<!-- flags:([a-z]+) -->)[\s\S]*?(<!-- \/flags:\2 -->)/g, (_whole, open: string, name: string, close: string) => {
+    const spec = COMMANDS.find((c) => c.name === name);
+    if (!spec) throw new Error(`README: no command ${name} for its flag table`);
+    return `${open}\n${flagTable(spec)}\n${close}`;
+  });
+}

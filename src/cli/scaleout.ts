@@ -1,0 +1,34 @@
+// Terminal output shared by compare and sweep for their scale-out modes: what --emit wrote and
+// how to submit it, what a shard stored and how to merge, the cost column of --dry-run.
+
+import { join, relative } from 'node:path';
+import type { RunSpec } from '../experiment/plan.js';
+import { assignShards, estimatedCost, type Shard } from '../experiment/shard.js';
+import { runsDir } from '../results/run-record.js';
+
+export function printEmitted(outDir: string, files: string[]): void {
+  for (const f of files) process.stdout.write(`wrote ${join(outDir, f)}\n`);
+  process.stdout.write(`submit: bash ${join(outDir, 'slurm', 'submit.sh')}\n`);
+}
+
+export function printShardDone(o: { outDir: string; shard: Shard | null; runs: RunSpec[]; ran: number; reused: number }): void {
+  process.stdout.write(`shard ${o.shard!.k}/${o.shard!.n}: ${o.runs.length} runs stored in ${runsDir(o.outDir)} (${o.ran} trained, ${o.reused} reused); ` +
+    `when every shard is done: npx dwgd report ${relative(process.cwd(), o.outDir) || '.'} [more folders…]\n`);
+}
+
+/** Each run's share of the plan's estimated cost, and with a shard, each shard's share. */
+export function costShares(all: RunSpec[], shard: Shard | null): { share: Map<string, number>; shards: number[] } {
+  const costs = all.map(estimatedCost);
+  const total = costs.reduce((a, b) => a + b, 0) || 1;
+  const share = new Map(all.map((r, i) => [r.id, costs[i] / total]));
+  const shards: number[] = [];
+  if (shard) {
+    const of = assignShards(costs, shard.n);
+    for (let s = 0; s < shard.n; s++) shards.push(costs.reduce((a, c, i) => a + (of[i] === s ? c : 0), 0) / total);
+  }
+  return { share, shards };
+}
+
+export function percent(x: number): string {
+  return `${(100 * x).toFixed(1)} %`;
+}

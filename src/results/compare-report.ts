@@ -1,0 +1,50 @@
+// Every derived file of a comparison, from its plan and its finished runs: results.csv,
+// summary.csv, curves/*.svg, plan.json, REPORT.md and index.html. A pure function of the runs'
+// numbers, so a resumed, merged or re-rendered comparison writes the same bytes.
+
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { UserError } from '../errors.js';
+import type { Plan, RunSpec } from '../experiment/plan.js';
+import type { RunRecord } from '../experiment/pool.js';
+import { aggregate, resultsCsv, summaryCsv, type Aggregate, type AuthorsRow } from './aggregate.js';
+import { writeDirAtomic, writeFileAtomic } from './atomic.js';
+import { curvesSvg } from './curves-svg.js';
+import { reportHtml } from './html.js';
+import { buildReport, checkClaims, slug, type ClaimCheck } from './report.js';
+
+export const AUTHORS_FILE = fileURLToPath(new URL('../../../configs/paper/authors-results.json', import.meta.url));
+
+export const COMPARE_FILES = ['results.csv', 'summary.csv', 'REPORT.md', 'index.html', 'plan.json', 'curves/'];
+
+export function readAuthors(file: string): { rows: AuthorsRow[]; source: string } {
+  if (!existsSync(file)) return { rows: [], source: 'not found' };
+  try {
+    const data = JSON.parse(readFileSync(file, 'utf8')) as { source?: string; rows?: AuthorsRow[] };
+    return { rows: Array.isArray(data.rows) ? data.rows : [], source: data.source ?? 'no source line' };
+  } catch (e) {
+    throw new UserError(`${file}: malformed JSON: ${(e as Error).message.split('\n')[0]}`);
+  }
+}
+
+/** Writes the derived files of a comparison into outDir; returns the aggregate and the claims checked. */
+export function writeCompareOutputs(outDir: string, plan: Plan, records: Map<string, RunRecord>, authors: { rows: AuthorsRow[]; source: string }): { agg: Aggregate; check: ClaimCheck } {
+  const agg = aggregate(plan, records, authors.rows);
+  const check = checkClaims(agg);
+  writeFileAtomic(join(outDir, 'results.csv'), resultsCsv(plan, records));
+  writeFileAtomic(join(outDir, 'summary.csv'), summaryCsv(agg));
+  const figures = new Map<string, string>();
+  for (const e of agg.experiments) figures.set(`curves/${slug(e)}.svg`, curvesSvg(e));
+  writeDirAtomic(join(outDir, 'curves'), (dir) => {
+    for (const [path, svg] of figures) writeFileSync(join(dir, path.slice('curves/'.length)), svg);
+  });
+  writeFileAtomic(join(outDir, 'plan.json'), JSON.stringify({
+    name: plan.name, files: plan.files, seeds: plan.seeds,
+    runs: plan.runs.map((r: RunSpec) => ({ id: r.id, label: r.label, seed: r.config.seed, configHash: r.configHash })),
+  }, null, 1) + '\n');
+  const report = buildReport({ plan, agg, check, authorsSource: authors.source });
+  writeFileAtomic(join(outDir, 'REPORT.md'), report);
+  writeFileAtomic(join(outDir, 'index.html'), reportHtml(report, `dwgd compare ${plan.name}`, figures));
+  return { agg, check };
+}

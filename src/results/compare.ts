@@ -1,0 +1,120 @@
+// The `dwgd compare` pipeline, callable without the CLI: a grid of experiments × seeds run
+// across worker threads, each finished run stored in its own folder, then aggregated into the
+// files of compare-report.ts under <out>/compare/<name>/. --resume reuses verified run folders;
+// the final files depend only on the runs' numbers, so they are the same bytes either way.
+// As for sweeps: --dry-run lists the runs, --shard K/N computes one fixed slice (run folders
+// and compare.json only; merge.ts gathers the slices), --emit slurm writes job scripts.
+
+import { join, relative, resolve } from 'node:path';
+import { wholeNumber } from '../config/flags.js';
+import { fetchMissing } from '../data/index.js';
+import { parseOverride } from '../config/load.js';
+import { buildComparePlan, compareJson, type ComparePlan } from '../experiment/compare-plan.js';
+import { parseOnly, type Plan, type RunSpec } from '../experiment/plan.js';
+import { dataLocator } from '../experiment/locate-data.js';
+import { defaultWorkers, type RunRecord } from '../experiment/pool.js';
+import { NO_PROGRESS, type PipelineHooks } from '../experiment/progress.js';
+import { codeIdentity } from '../experiment/provenance.js';
+import { shardRuns, type Shard } from '../experiment/shard.js';
+import { writeFileAtomic } from './atomic.js';
+import { AUTHORS_FILE, COMPARE_FILES, readAuthors, writeCompareOutputs } from './compare-report.js';
+import type { Aggregate } from './aggregate.js';
+import type { ClaimCheck } from './report.js';
+import { removeLeftovers } from './run-record.js';
+import { checkOutDir } from './out-dir.js';
+import { checkScaleOut, emitSlurm, preflight, type ScaleOutFlags } from './scaleout.js';
+import { resumable, runAndStore, warnReplacing } from './store.js';
+
+export interface CompareFlags extends ScaleOutFlags {
+  config: string[];
+  seeds?: string;
+  workers?: string;
+  only: string[];
+  set: string[];
+  resume: boolean;
+  out: string;
+  name?: string;
+  /** How the CLI renders the outcome; the pipeline does not read them. */
+  json?: boolean;
+  quiet?: boolean;
+  /** Dataset loader module URL (tests inject synthetic data here). */
+  loaderUrl?: string;
+  /** Authors' numbers file (default: configs/paper/authors-results.json). */
+  authorsFile?: string;
+}
+
+export interface CompareOutcome {
+  outDir: string;
+  plan: Plan;
+  cp: ComparePlan;
+  shard: Shard | null;
+  /** Runs of this invocation (the shard's, or all). */
+  runs: RunSpec[];
+  /** The aggregate and the claims checked (only when the report was written). */
+  agg?: Aggregate;
+  check?: ClaimCheck;
+  ran: number;
+  reused: number;
+  /** Whether the report files were written (not for a shard, a dry run or --emit). */
+  reported: boolean;
+  files: string[];
+}
+
+export async function runCompare(flags: CompareFlags, hooks: PipelineHooks = {}): Promise<CompareOutcome> {
+  const seeds = wholeNumber('--seeds', flags.seeds, 1);
+  const workers = wholeNumber('--workers', flags.workers, 0) ?? Math.max(1, defaultWorkers());
+  const shard = checkScaleOut(flags);
+  const planOptions = { seeds, sets: flags.set.map(parseOverride), only: flags.only.map(parseOnly), name: flags.name };
+  if (!flags.dryRun && !flags.emit) {
+    // dataset.download: fetch what is missing before the data are found and identified.
+    const fetching = hooks.fetching?.();
+    await fetchMissing(buildComparePlan(flags.config, planOptions).plan.runs.map((r) => r.config.dataset), { events: fetching?.events }).finally(() => fetching?.stop());
+  }
+  const data = dataLocator();
+  const build = () => buildComparePlan(flags.config, { ...planOptions, identify: flags.loaderUrl ? undefined : data.identify });
+  const cp = flags.dryRun ? build() : preflight(flags.out, build);
+  const { plan } = cp;
+  const outDir = resolve(flags.out, 'compare', plan.name);
+  const runs = shardRuns(plan.runs, shard);
+  const base = { outDir, plan, cp, shard, runs, ran: 0, reused: 0, reported: false, files: [] as string[] };
+  if (flags.dryRun) return base;
+
+  if (flags.emit === 'slurm') {
+    const args = [
+      'compare', ...flags.config.flatMap((c) => ['--config', c]), '--seeds', String(plan.seeds),
+      ...flags.only.flatMap((o) => ['--only', o]), ...flags.set.flatMap((s) => ['--set', s]),
+      ...(flags.name ? ['--name', flags.name] : []), '--out', resolve(flags.out),
+    ];
+    const files = emitSlurm(flags, flags.out, { command: 'compare', name: plan.name, folder: outDir, runs: plan.runs.length, args });
+    return { ...base, files };
+  }
+
+  const authors = readAuthors(flags.authorsFile ?? AUTHORS_FILE);
+  checkOutDir(flags.out);
+  const log = (line: string) => hooks.log?.(line);
+  const code = codeIdentity();
+  const records = new Map<string, RunRecord>();
+  if (flags.resume) {
+    removeLeftovers(outDir);
+    resumable(outDir, runs, code, records);
+  } else warnReplacing(outDir, runs, code, log);
+  // compare.json goes in with the first finished run (a comparison that fails at once leaves nothing).
+  let described = false;
+  const describe = () => {
+    if (!described) writeFileAtomic(join(outDir, 'compare.json'), compareJson(cp));
+    described = true;
+  };
+  const todo = runs.filter((s) => !records.has(s.id));
+  const reused = records.size;
+  log(`compare ${plan.name}: ${plan.experiments.length} experiments × ${plan.seeds} seed${plan.seeds === 1 ? '' : 's'} = ${plan.runs.length} runs` +
+    (shard ? `, shard ${shard.k}/${shard.n}: ${runs.length}` : '') +
+    (flags.resume ? `, ${reused} already done` : '') + `, ${Math.min(workers, todo.length) || 0} worker${workers === 1 ? '' : 's'} → ${relative(process.cwd(), outDir) || '.'}`);
+
+  const progress = hooks.progress?.(runs.length, reused) ?? NO_PROGRESS;
+  await runAndStore(todo, { workers, loaderUrl: flags.loaderUrl, outDir, records, progress, beforeStore: describe, code, data });
+  describe();
+  const outcome = { ...base, ran: todo.length, reused };
+  if (shard) return outcome;
+  const { agg, check } = writeCompareOutputs(outDir, plan, records, authors);
+  return { ...outcome, agg, check, reported: true, files: ['compare.json', ...COMPARE_FILES] };
+}
