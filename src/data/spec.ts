@@ -53,6 +53,7 @@ export interface DatasetSpec {
   load(opts: DatasetOptions): RawDataset;
 }
 
+/** The command that gets a dataset, as it runs after `npm ci` (no global install needed). */
 export function fetchCommand(name: string): string {
-  return `dwgd datasets fetch ${name}`;
+  return `npx dwgd datasets fetch ${name}`;
 }
