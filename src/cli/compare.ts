@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import cliProgress from 'cli-progress';
 import { parseOverride } from '../config/load.js';
 import { UserError } from '../errors.js';
-import { buildPlan, datasetKey, parseOnly, runCost, type Plan, type RunSpec } from '../experiment/plan.js';
+import { buildPlan, datasetKey, parseOnly, planWarnings, runCost, type Plan, type RunSpec } from '../experiment/plan.js';
 import { DATASET_SPECS } from '../data/index.js';
 import { dataLocator, type DataLocations } from '../experiment/locate-data.js';
 import { defaultWorkers, runPool, RunFailure, type RunRecord } from '../experiment/pool.js';
@@ -79,6 +79,7 @@ export async function runCompare(flags: CompareFlags): Promise<CompareOutcome> {
   const chatty = !flags.quiet;
   const log = (line: string) => { if (chatty) process.stderr.write(line + '\n'); };
 
+  for (const w of planWarnings(plan)) process.stderr.write(`${err.yellow('warning:')} ${w}\n`);
   const code = codeIdentity();
   const records = new Map<string, RunRecord>();
   if (flags.resume) {

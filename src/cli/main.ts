@@ -39,7 +39,7 @@ export function buildProgram(): Command {
     .option('--download', 'if the dataset is not found, download it (checked) into datasets/<name>/ first', false)
     .option('--json', 'print one JSON object with the results on stdout, nothing else there', false)
     .option('-q, --quiet', 'no progress output', false)
-    .addHelpText('after', '\nExamples:\n  dwgd train --config configs/quickstart.yaml\n  dwgd train --config configs/paper/mnist-2layer.yaml --set trainSize=100 --json')
+    .addHelpText('after', '\nExamples:\n  npx dwgd train --config configs/quickstart.yaml\n  npx dwgd train --config configs/paper/mnist-2layer.yaml --set trainSize=100 --json')
     .action((opts) => {
       process.exitCode = train({
         config: opts.config, set: opts.set, out: opts.out, json: opts.json, quiet: opts.quiet, saveWeights: opts.saveWeights, download: opts.download,
@@ -61,7 +61,7 @@ export function buildProgram(): Command {
     .option('--name <name>', 'results folder name (default: the grid\'s name)')
     .option('--json', 'print one JSON object with the outcome on stdout, nothing else there', false)
     .option('-q, --quiet', 'no progress output', false)
-    .addHelpText('after', '\nExamples:\n  dwgd compare --config configs/paper/all.yaml --seeds 5\n  dwgd compare --config configs/paper/all.yaml --only dataset=mnist --set stepsPerTurn=500 --seeds 2 --resume')
+    .addHelpText('after', '\nExamples:\n  npx dwgd compare --config configs/paper/all.yaml --seeds 5\n  npx dwgd compare --config configs/paper/all.yaml --only dataset=mnist --set stepsPerTurn=500 --seeds 2 --resume')
     .action(async (opts) => {
       const { compare } = await import('./compare.js');
       process.exitCode = await compare({
@@ -78,7 +78,7 @@ export function buildProgram(): Command {
     .option('--seeds <n>', 'seeds per point: seed s of N is the config seed + s (default: the file\'s seeds, else 1)')
     .option('--workers <n>', 'worker threads (default: one per core; 0 runs in this thread)')
     .option('--dry-run', 'list the expanded runs and their ids, run nothing', false)
-    .option('--shard <K/N>', 'run only the K-th of N fixed slices of the runs (merge with dwgd report)')
+    .option('--shard <K/N>', 'run only the K-th of N fixed slices of the runs (merge with npx dwgd report)')
     .option('--resume', 'reuse finished runs whose stored config hash matches', false)
     .option('--emit <target>', 'write a job script instead of running: slurm (a job array, one shard per task, and a report job)')
     .option('--shards <n>', 'with --emit slurm: array tasks (default: one per run, at most 1000)')
@@ -86,7 +86,7 @@ export function buildProgram(): Command {
     .option('-o, --out <dir>', 'results folder (the sweep goes to <dir>/sweeps/<name>/)', 'results')
     .option('--json', 'print one JSON object on stdout, nothing else there', false)
     .option('-q, --quiet', 'no progress output', false)
-    .addHelpText('after', '\nExamples:\n  dwgd sweep --config configs/sweeps/mnist-label-noise.yaml --dry-run\n  dwgd sweep --config configs/sweeps/mnist-sparsity.yaml --set trainSize=50,500,5000 --seeds 3\n  dwgd sweep --config configs/sweeps/mnist-test-noise.yaml --shard 2/4 --resume\n  dwgd sweep --config configs/sweeps/mnist-imbalance.yaml --emit slurm --shards 8 --sbatch time=01:00:00')
+    .addHelpText('after', '\nExamples:\n  npx dwgd sweep --config configs/sweeps/mnist-label-noise.yaml --dry-run\n  npx dwgd sweep --config configs/sweeps/mnist-sparsity.yaml --set trainSize=50,500,5000 --seeds 3\n  npx dwgd sweep --config configs/sweeps/mnist-test-noise.yaml --shard 2/4 --resume\n  npx dwgd sweep --config configs/sweeps/mnist-imbalance.yaml --emit slurm --shards 8 --sbatch time=01:00:00')
     .action(async (opts) => {
       const { sweep } = await import('./sweep.js');
       process.exitCode = await sweep({

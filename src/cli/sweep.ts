@@ -9,7 +9,7 @@ import { chmodSync, cpSync, existsSync, readdirSync, readFileSync, writeFileSync
 import { join, relative, resolve } from 'node:path';
 import { parseOverride } from '../config/load.js';
 import { UserError } from '../errors.js';
-import type { RunSpec } from '../experiment/plan.js';
+import { planWarnings, type RunSpec } from '../experiment/plan.js';
 import { defaultWorkers, type RunRecord } from '../experiment/pool.js';
 import {
   buildSweepPlan, parseShard, parseSweepJson, recordComplete, shardRuns, sweepJson, sweptAxes, type Shard, type SweepPlan,
@@ -110,7 +110,7 @@ export function slurmScripts(sp: SweepPlan, flags: SweepFlags, tasks: number): S
     return `#SBATCH --${o}`;
   });
   const args = ['sweep', '--config', flags.config, '--seeds', String(sp.plan.seeds), ...flags.set.flatMap((s) => ['--set', s]), '--out', outRel];
-  const common = ['set -euo pipefail', 'cd "${SLURM_SUBMIT_DIR:-.}"', '# The dwgd command: `dwgd` on the PATH, or e.g. DWGD="node /path/to/dwgd/bin/dwgd.js".', 'DWGD=${DWGD:-dwgd}'];
+  const common = ['set -euo pipefail', 'cd "${SLURM_SUBMIT_DIR:-.}"', '# The dwgd command: `npx dwgd` from the submit folder (the dwgd checkout), or e.g. DWGD="node /path/to/dwgd/bin/dwgd.js".', 'DWGD=${DWGD:-npx dwgd}'];
   const array = [
     '#!/bin/bash',
     `# dwgd sweep ${sp.plan.name}: ${sp.plan.runs.length} training runs in ${tasks} array tasks; task K computes shard K/${tasks}.`,
@@ -172,6 +172,7 @@ export async function runSweep(flags: SweepFlags): Promise<SweepOutcome> {
     return { ...base, files: ['slurm/sweep.sbatch', 'slurm/report.sbatch', 'slurm/submit.sh'] };
   }
 
+  for (const w of planWarnings(sp.plan)) process.stderr.write(`${err.yellow('warning:')} ${w}\n`);
   const chatty = !flags.quiet;
   const log = (line: string) => { if (chatty) process.stderr.write(line + '\n'); };
   const code = codeIdentity();
@@ -241,7 +242,7 @@ export async function sweep(flags: SweepFlags): Promise<number> {
   }
   if (!o.reported) {
     process.stdout.write(`shard ${o.shard!.k}/${o.shard!.n}: ${o.runs.length} runs stored in ${runsDir(o.outDir)} (${o.ran} trained, ${o.reused} reused); ` +
-      `when every shard is done: dwgd report ${relative(process.cwd(), o.outDir) || '.'} [more folders…]\n`);
+      `when every shard is done: npx dwgd report ${relative(process.cwd(), o.outDir) || '.'} [more folders…]\n`);
     return 0;
   }
   const d = sweepData(sp, readAllVerified(o.outDir, sp, codeIdentity()));

@@ -8,7 +8,7 @@ import { archName } from '../config/schema.js';
 import { loadDataset } from '../data/index.js';
 import { UserError } from '../errors.js';
 import { dataLocator } from '../experiment/locate-data.js';
-import { buildPlan, datasetKey } from '../experiment/plan.js';
+import { buildPlan, datasetKey, planWarnings } from '../experiment/plan.js';
 import { recordOf } from '../experiment/pool.js';
 import { codeIdentity, provenance } from '../experiment/provenance.js';
 import { runExperiment } from '../experiment/run.js';
@@ -33,12 +33,12 @@ export function train(flags: TrainFlags): number {
   if (flags.saveWeights) overrides.push(parseOverride('saveWeights=true'));
   if (flags.download) overrides.push(parseOverride('dataset.download=true'));
   for (const o of overrides) {
-    if (o.values) throw new UserError(`--set ${o.path.join('.')}=${o.text}: a comma list is a sweep axis; use \`dwgd compare\` or \`dwgd sweep\`, or write [${o.text}] for a list value`);
+    if (o.values) throw new UserError(`--set ${o.path.join('.')}=${o.text}: a comma list is a sweep axis; use \`npx dwgd compare\` or \`npx dwgd sweep\`, or write [${o.text}] for a list value`);
   }
   const data = dataLocator();
   const plan = buildPlan([flags.config], { sets: overrides, seeds: 1, identify: data.identify });
   if (plan.runs.length !== 1) {
-    throw new UserError(`config ${flags.config}: a grid of ${plan.runs.length} experiments; \`dwgd train\` runs one (use \`dwgd compare\` or \`dwgd sweep\`)`);
+    throw new UserError(`config ${flags.config}: a grid of ${plan.runs.length} experiments; \`npx dwgd train\` runs one (use \`npx dwgd compare\` or \`npx dwgd sweep\`)`);
   }
   const spec = plan.runs[0];
   const config = spec.config;
@@ -46,6 +46,7 @@ export function train(flags: TrainFlags): number {
   const dir = resolve(flags.out, config.name!, id);
   const chatty = !flags.quiet;
   const log = (line: string) => { if (chatty) process.stderr.write(line + '\n'); };
+  for (const w of planWarnings(plan)) process.stderr.write(`${err.yellow('warning:')} ${w}\n`);
   const code = codeIdentity();
   const before = readStoredRun(dir);
   if (before?.code && before.code.fingerprint !== code.fingerprint) {

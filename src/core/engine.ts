@@ -20,8 +20,19 @@ export const DEFAULT_ENGINE: EngineName = 'fast';
  * engine has no kernel for runs on the reference engine.
  */
 export function createModel(id: string, initial: Network, rule: LearningRule<any>, engine: EngineName = DEFAULT_ENGINE): Trainable {
-  if (engine !== 'reference' && methodOf(rule.id)) {
+  if (engineFor(rule.id, engine) !== 'reference') {
     return new FastModel(id, initial, rule, { precision: engine === 'fast32' ? 32 : 64 });
   }
   return new Model(id, initial.clone(), rule);
+}
+
+/** The engine a method runs on when `engine` is asked for: the reference one if the fast engine has no kernel for it. */
+export function engineFor(methodId: string, engine: EngineName): EngineName {
+  return engine !== 'reference' && !methodOf(methodId) ? 'reference' : engine;
+}
+
+/** One warning line per method that falls back to the reference engine, or none. */
+export function engineFallbacks(methods: readonly string[], engine: EngineName): string[] {
+  return methods.filter((m) => engineFor(m, engine) !== engine)
+    .map((m) => `${m} has no ${engine} kernel; it runs on the reference engine (the same numbers, slower)`);
 }

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.js';
 import { californiaHousingSpec } from './california-housing.js';
 import { cifar10Spec } from './cifar-10.js';
+import { CSV_DATASET, loadCsvDataset, locateCsv } from './csv-dataset.js';
 import { fashionMnistSpec } from './fashion-mnist.js';
 import { mnistSpec } from './mnist.js';
 import { identifyFiles, type DataIdentity } from './identity.js';
@@ -22,7 +23,8 @@ export const DATASET_SPECS: DatasetSpec[] = [californiaHousingSpec, wineQualityS
 
 type Loader = (opts: DatasetOptions) => RawDataset;
 
-export const DATASETS: Record<string, Loader> = Object.fromEntries(DATASET_SPECS.map((s) => [s.name, s.load]));
+/** The built-in sets, plus `csv`: any CSV file the config describes (csv-dataset.ts). */
+export const DATASETS: Record<string, Loader> = { ...Object.fromEntries(DATASET_SPECS.map((s) => [s.name, s.load])), [CSV_DATASET]: loadCsvDataset };
 
 export function datasetSpec(name: string): DatasetSpec {
   const spec = DATASET_SPECS.find((s) => s.name === name);
@@ -48,14 +50,14 @@ export function loadDataset(opts: DatasetOptions): RawDataset {
  * the options allow it), and their identity. Throws DataNotFoundError when they are missing.
  */
 export function identifyDataset(opts: DatasetOptions): { identity: DataIdentity; located: Located } {
-  const spec = datasetSpec(opts.name);
+  const locateFn = opts.name === CSV_DATASET ? locateCsv : datasetSpec(opts.name).locate;
   let located: Located;
   try {
-    located = spec.locate(opts);
+    located = locateFn(opts);
   } catch (err) {
     if (!(err instanceof DataNotFoundError) || !opts.download || opts.path) throw err;
     download(opts.name);
-    located = spec.locate(opts);
+    located = locateFn(opts);
   }
   return { identity: identifyFiles(located.paths), located };
 }

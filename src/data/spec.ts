@@ -12,6 +12,11 @@ export interface DatasetOptions {
   variant?: string;
   /** Allow a checked download into datasets/<name>/ when the data are not found. */
   download?: boolean;
+  /** name: csv only (csv-dataset.ts): the target column, feature columns, task and separator. */
+  target?: string;
+  features?: string[];
+  task?: string;
+  delimiter?: string;
 }
 
 /** One file as its publisher distributes it: checked by size and sha256 after a fetch. */

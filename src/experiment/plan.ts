@@ -26,6 +26,7 @@
 import { basename, extname } from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
+import { engineFallbacks } from '../core/engine.js';
 import { configHash, experimentId as experimentIdOf, runId } from '../config/identity.js';
 import { canonicalJson, describeZodError, parseScalar, readConfigFile, validateExperiment, type Override } from '../config/load.js';
 import { archName, type ExperimentConfig } from '../config/schema.js';
@@ -276,6 +277,11 @@ export function planFromSources(sources: GridSource[], files: string[], opts: Om
   return { name, files, seeds, runs, experiments, data };
 }
 
+/** Lines to show before running a plan: each method that falls back to the reference engine, once. */
+export function planWarnings(plan: Pick<Plan, 'runs'>): string[] {
+  return [...new Set(plan.runs.flatMap((r) => engineFallbacks(r.config.methods, r.config.engine)))];
+}
+
 /**
  * The identity of every dataset the configs use, by datasetKey: from `opts.data` when given,
  * else found and hashed now. Every missing dataset is named, one line each, before any run.
@@ -305,8 +311,8 @@ function identifyAll(configs: ExperimentConfig[], opts: Pick<PlanOptions, 'ident
 
 /** The dataset options that decide which pool a worker loads (its cache key). */
 export function datasetKey(config: Pick<ExperimentConfig, 'dataset'>): string {
-  const { name, path, pool, variant } = config.dataset;
-  return canonicalJson({ name, path, pool, variant });
+  const { name, path, pool, variant, target, features, task, delimiter } = config.dataset;
+  return canonicalJson({ name, path, pool, variant, target, features, task, delimiter });
 }
 
 /**
