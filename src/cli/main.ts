@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { UserError } from '../errors.js';
 import { RunFailure } from '../experiment/pool.js';
 import { registerDatasets } from './datasets.js';
+import { registerRuns } from './runs.js';
 import { train } from './train.js';
 import { err } from './ui.js';
 
@@ -39,14 +40,17 @@ export function buildProgram(): Command {
     .option('--download', 'if the dataset is not found, download it (checked) into datasets/<name>/ first', false)
     .option('--json', 'print one JSON object with the results on stdout, nothing else there', false)
     .option('-q, --quiet', 'no progress output', false)
-    .addHelpText('after', '\nExamples:\n  npx dwgd train --config configs/quickstart.yaml\n  npx dwgd train --config configs/paper/mnist-2layer.yaml --set trainSize=100 --json')
+    .option('--print-config', 'print the resolved config (YAML; with --json JSON) and run nothing', false)
+    .addHelpText('after', '\nExamples:\n  npx dwgd train --config configs/quickstart.yaml\n  npx dwgd train --config configs/paper/mnist-2layer.yaml --set trainSize=100 --json\n  npx dwgd train --config configs/quickstart.yaml --set lr=0.01 --print-config')
     .action((opts) => {
       process.exitCode = train({
         config: opts.config, set: opts.set, out: opts.out, json: opts.json, quiet: opts.quiet, saveWeights: opts.saveWeights, download: opts.download,
+        printConfig: opts.printConfig,
       });
     });
 
   registerDatasets(program);
+  registerRuns(program);
 
   program
     .command('compare')
@@ -61,8 +65,10 @@ export function buildProgram(): Command {
     .option('--name <name>', 'results folder name (default: the grid\'s name)')
     .option('--json', 'print one JSON object with the outcome on stdout, nothing else there', false)
     .option('-q, --quiet', 'no progress output', false)
+    .option('--print-config', 'print the resolved config of every run (YAML documents; with --json JSON) and run nothing', false)
     .addHelpText('after', '\nExamples:\n  npx dwgd compare --config configs/paper/all.yaml --seeds 5\n  npx dwgd compare --config configs/paper/all.yaml --only dataset=mnist --set stepsPerTurn=500 --seeds 2 --resume')
     .action(async (opts) => {
+      if (opts.printConfig) return printConfigOf('compare', opts);
       const { compare } = await import('./compare.js');
       process.exitCode = await compare({
         config: opts.config, seeds: opts.seeds, workers: opts.workers, only: opts.only, set: opts.set, resume: opts.resume,
@@ -86,8 +92,10 @@ export function buildProgram(): Command {
     .option('-o, --out <dir>', 'results folder (the sweep goes to <dir>/sweeps/<name>/)', 'results')
     .option('--json', 'print one JSON object on stdout, nothing else there', false)
     .option('-q, --quiet', 'no progress output', false)
+    .option('--print-config', 'print the resolved config of every run (YAML documents; with --json JSON) and run nothing', false)
     .addHelpText('after', '\nExamples:\n  npx dwgd sweep --config configs/sweeps/mnist-label-noise.yaml --dry-run\n  npx dwgd sweep --config configs/sweeps/mnist-sparsity.yaml --set trainSize=50,500,5000 --seeds 3\n  npx dwgd sweep --config configs/sweeps/mnist-test-noise.yaml --shard 2/4 --resume\n  npx dwgd sweep --config configs/sweeps/mnist-imbalance.yaml --emit slurm --shards 8 --sbatch time=01:00:00')
     .action(async (opts) => {
+      if (opts.printConfig) return printConfigOf('sweep', opts);
       const { sweep } = await import('./sweep.js');
       process.exitCode = await sweep({
         config: opts.config, set: opts.set, seeds: opts.seeds, workers: opts.workers, dryRun: opts.dryRun, shard: opts.shard, resume: opts.resume,
@@ -107,6 +115,14 @@ export function buildProgram(): Command {
     });
 
   return program;
+}
+
+async function printConfigOf(command: 'compare' | 'sweep', opts: { config: string[] | string; seeds?: string; set: string[]; only?: string[]; name?: string; json: boolean }): Promise<void> {
+  const [{ printCompareConfigs, printSweepConfigs }, { wholeNumber }, { parseOverride }] = await Promise.all([import('./print-config.js'), import('./compare.js'), import('../config/load.js')]);
+  const common = { seeds: wholeNumber('--seeds', opts.seeds, 1), set: opts.set.map(parseOverride), json: opts.json };
+  process.exitCode = command === 'compare'
+    ? printCompareConfigs({ ...common, config: opts.config as string[], only: opts.only ?? [], name: opts.name })
+    : printSweepConfigs({ ...common, config: opts.config as string });
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -8,12 +8,13 @@ import { archName } from '../config/schema.js';
 import { loadDataset } from '../data/index.js';
 import { UserError } from '../errors.js';
 import { dataLocator } from '../experiment/locate-data.js';
-import { buildPlan, datasetKey, planWarnings } from '../experiment/plan.js';
+import { buildPlan, datasetKey, planWarnings, type Identify, type Plan } from '../experiment/plan.js';
 import { recordOf } from '../experiment/pool.js';
 import { codeIdentity, provenance } from '../experiment/provenance.js';
 import { runExperiment } from '../experiment/run.js';
 import { formatMetric } from '../results/format.js';
 import { methodStatus, readStoredRun, runTable, storedRun, writeRunFolder, type SavedWeights } from '../results/run-record.js';
+import { printPlanConfigs } from './print-config.js';
 import { barsWanted, err, formatRate, multiBar } from './ui.js';
 
 export interface TrainFlags {
@@ -24,22 +25,32 @@ export interface TrainFlags {
   quiet: boolean;
   saveWeights: boolean;
   download: boolean;
+  /** Print the resolved config and run nothing. */
+  printConfig?: boolean;
 }
 
-export function train(flags: TrainFlags): number {
-  // One experiment is a plan of one point: the same override grammar and applier, the same
-  // run id and the same run record as compare and sweep.
+/**
+ * One experiment is a plan of one point: the same override grammar and applier, the same run
+ * id and the same run record as compare and sweep. `identify` absent: the data are not looked for.
+ */
+function trainPlan(flags: TrainFlags, identify?: Identify): Plan {
   const overrides = flags.set.map(parseOverride);
   if (flags.saveWeights) overrides.push(parseOverride('saveWeights=true'));
   if (flags.download) overrides.push(parseOverride('dataset.download=true'));
   for (const o of overrides) {
     if (o.values) throw new UserError(`--set ${o.path.join('.')}=${o.text}: a comma list is a sweep axis; use \`npx dwgd compare\` or \`npx dwgd sweep\`, or write [${o.text}] for a list value`);
   }
-  const data = dataLocator();
-  const plan = buildPlan([flags.config], { sets: overrides, seeds: 1, identify: data.identify });
+  const plan = buildPlan([flags.config], { sets: overrides, seeds: 1, identify });
   if (plan.runs.length !== 1) {
     throw new UserError(`config ${flags.config}: a grid of ${plan.runs.length} experiments; \`npx dwgd train\` runs one (use \`npx dwgd compare\` or \`npx dwgd sweep\`)`);
   }
+  return plan;
+}
+
+export function train(flags: TrainFlags): number {
+  if (flags.printConfig) return printPlanConfigs(trainPlan(flags), flags.json, true);
+  const data = dataLocator();
+  const plan = trainPlan(flags, data.identify);
   const spec = plan.runs[0];
   const config = spec.config;
   const id = spec.id;
