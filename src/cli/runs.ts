@@ -118,7 +118,10 @@ export function registerRuns(program: Command): void {
     .argument('<id>', 'a run id, or a unique start of one, or a run folder')
     .option('-d, --dir <dir>', 'results folder to search', 'results')
     .option('--json', 'print one JSON object on stdout (run.json and provenance.json)', false)
-    .action((id: string, opts) => { process.exitCode = showRun(opts.dir, id, opts.json); });
+    .action((id: string, _opts, cmd: Command) => {
+      const opts = cmd.optsWithGlobals(); // --json may land on the parent `runs`, which has it too
+      process.exitCode = showRun(opts.dir, id, opts.json);
+    });
   runs
     .command('diff')
     .description('the config keys, data/code identity and metrics in which two runs differ (nothing else)')
@@ -126,5 +129,8 @@ export function registerRuns(program: Command): void {
     .argument('<b>', 'the other run')
     .option('-d, --dir <dir>', 'results folder to search', 'results')
     .option('--json', 'print one JSON object on stdout', false)
-    .action((a: string, b: string, opts) => { process.exitCode = diffCommand(opts.dir, a, b, opts.json); });
+    .action((a: string, b: string, _opts, cmd: Command) => {
+      const opts = cmd.optsWithGlobals();
+      process.exitCode = diffCommand(opts.dir, a, b, opts.json);
+    });
 }
