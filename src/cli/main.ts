@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { UserError } from '../errors.js';
 import { RunFailure } from '../experiment/pool.js';
 import { registerDatasets } from './datasets.js';
+import { registerExport } from './export.js';
 import { registerRuns } from './runs.js';
 import { train } from './train.js';
 import { err } from './ui.js';
@@ -51,6 +52,7 @@ export function buildProgram(): Command {
 
   registerDatasets(program);
   registerRuns(program);
+  registerExport(program);
 
   program
     .command('compare')
