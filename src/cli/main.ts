@@ -43,8 +43,8 @@ export function buildProgram(): Command {
     .option('-q, --quiet', 'no progress output', false)
     .option('--print-config', 'print the resolved config (YAML; with --json JSON) and run nothing', false)
     .addHelpText('after', '\nExamples:\n  npx dwgd train --config configs/quickstart.yaml\n  npx dwgd train --config configs/paper/mnist-2layer.yaml --set trainSize=100 --json\n  npx dwgd train --config configs/quickstart.yaml --set lr=0.01 --print-config')
-    .action((opts) => {
-      process.exitCode = train({
+    .action(async (opts) => {
+      process.exitCode = await train({
         config: opts.config, set: opts.set, out: opts.out, json: opts.json, quiet: opts.quiet, saveWeights: opts.saveWeights, download: opts.download,
         printConfig: opts.printConfig,
       });

@@ -1,21 +1,19 @@
 // `dwgd train`: one experiment from a config, with progress, a run folder and a table.
 
 import { join, resolve } from 'node:path';
-import { performance } from 'node:perf_hooks';
-import type cliProgress from 'cli-progress';
 import { parseOverride } from '../config/load.js';
 import { archName } from '../config/schema.js';
-import { loadDataset } from '../data/index.js';
 import { UserError } from '../errors.js';
+import { runInBackground } from '../experiment/background.js';
 import { dataLocator } from '../experiment/locate-data.js';
 import { buildPlan, datasetKey, planWarnings, type Identify, type Plan } from '../experiment/plan.js';
 import { recordOf } from '../experiment/pool.js';
 import { codeIdentity, provenance } from '../experiment/provenance.js';
-import { runExperiment } from '../experiment/run.js';
-import { formatMetric } from '../results/format.js';
+import type { RunResult } from '../experiment/run.js';
 import { methodStatus, readStoredRun, runTable, storedRun, writeRunFolder, type SavedWeights } from '../results/run-record.js';
 import { printPlanConfigs } from './print-config.js';
-import { barsWanted, err, formatRate, multiBar } from './ui.js';
+import { trainProgress } from './train-progress.js';
+import { barsWanted, err } from './ui.js';
 
 export interface TrainFlags {
   config: string;
@@ -47,7 +45,7 @@ function trainPlan(flags: TrainFlags, identify?: Identify): Plan {
   return plan;
 }
 
-export function train(flags: TrainFlags): number {
+export async function train(flags: TrainFlags): Promise<number> {
   if (flags.printConfig) return printPlanConfigs(trainPlan(flags), flags.json, true);
   const data = dataLocator();
   const plan = trainPlan(flags, data.identify);
@@ -65,59 +63,16 @@ export function train(flags: TrainFlags): number {
   }
 
   const started = new Date();
-  const t0 = performance.now();
-  const raw = loadDataset({ ...config.dataset });
-  log(err.dim(`dataset ${raw.name}: ${raw.description}, ${raw.size.toLocaleString('en-US')} samples, from ${raw.origin.kind} ${raw.origin.location}`));
-  log(err.dim(`${archName(config.hidden)} ${[raw.nInputs, ...config.hidden, raw.nOutputs].join('-')}, n=${config.trainSize}, ` +
-    `${config.turns}×${config.stepsPerTurn.toLocaleString('en-US')} steps, lr ${config.lr}, seed ${config.seed}, methods ${config.methods.join(', ')}`));
-
-  const useBars = barsWanted(flags.quiet);
-  const multi = useBars ? multiBar() : null;
-  const bars = new Map<string, cliProgress.SingleBar>();
-  // Steps/s counts training time only: the per-turn evaluation is left out.
-  let segmentStart = 0;
-  let trainedMs = 0;
-  let lastMetric = '';
-  const metricOf = raw.task === 'classification' ? 'accuracy' : 'mse';
-
-  const result = runExperiment(config, raw, {
-    keepParams: config.saveWeights,
-    events: {
-      onMethodStart(method) {
-        segmentStart = performance.now();
-        trainedMs = 0;
-        lastMetric = '–';
-        if (multi) {
-          bars.set(method, multi.create(config.turns * config.stepsPerTurn, 0, {
-            method: method.padEnd(12), turn: 0, turns: config.turns, rate: '–', last: 'test –',
-          }));
-        }
-      },
-      onProgress(method, turn, done) {
-        const now = performance.now();
-        const turnEnd = done === turn * config.stepsPerTurn;
-        const ms = trainedMs + (now - segmentStart);
-        if (turnEnd) trainedMs = ms;
-        const rate = formatRate(done / (ms / 1000));
-        bars.get(method)?.update(done, { turn, rate, last: `test ${lastMetric}` });
-      },
-      onTurn(method, turn, value) {
-        segmentStart = performance.now();
-        lastMetric = formatMetric(metricOf, value) + (metricOf === 'accuracy' ? '%' : '');
-        const bar = bars.get(method);
-        if (bar) bar.update({ last: `test ${lastMetric}` });
-        else log(`${method} turn ${turn}/${config.turns}: test ${metricOf} ${lastMetric}`);
-      },
-      onNoisyStart() {
-        multi?.stop();
-        log(err.dim(`noisy evaluation (σ=${config.noise.sigma}) of all methods…`));
-      },
-    },
-  });
-  multi?.stop();
+  const progress = trainProgress(config, barsWanted(flags.quiet), log);
+  let result: RunResult;
+  try {
+    result = await runInBackground(config, { keepParams: config.saveWeights, events: progress.events });
+  } finally {
+    progress.stop();
+  }
   const stored = storedRun(spec, code, recordOf(config, result));
   const where = data.where.get(datasetKey(config));
-  const prov = provenance({ started, ended: new Date(), dataPaths: where?.paths ?? [], dataOrigin: raw.origin });
+  const prov = provenance({ started, ended: new Date(), dataPaths: where?.paths ?? [], dataOrigin: result.origin });
   let weights: SavedWeights | undefined;
   if (config.saveWeights) {
     weights = { split: result.split, order: result.order, methods: {} };
