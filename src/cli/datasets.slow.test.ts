@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { after, test } from 'node:test';
@@ -52,4 +52,57 @@ test('unknown dataset: one line, exit 2', () => {
   assert.equal(r.code, 2);
   assert.equal(r.stderr.trim().split('\n').length, 1);
   assert.match(r.stderr, /unknown dataset 'imagenet' \(known: california-housing, wine-quality, mnist, fashion-mnist, cifar-10\)/);
+});
+
+/** The project's own download cache also counts as a source; these tests need wine-quality and CIFAR-10 absent. */
+const cachedHere = ['wine-quality', 'cifar-10'].some((d) => existsSync(join(ROOT, 'datasets', d)));
+const skipCached = cachedHere ? 'datasets/ holds wine-quality or cifar-10 here' : false;
+
+test('datasets verify NAME: a dataset asked for that is missing is named with its fetch command, exit 1', { skip: skipCached }, () => {
+  const r = dwgd(['verify', 'wine-quality']);
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  assert.match(r.stdout, /^wine-quality \(white\): MISSING; get it with `npx dwgd datasets fetch wine-quality`$/m);
+  assert.match(r.stdout, /^wine-quality \(red\): MISSING/m);
+  assert.match(r.stdout, /0 checked; missing: wine-quality \(white\), wine-quality \(red\)$/m);
+});
+
+test('datasets verify (all): every missing dataset named in the summary, exit 1; --json says the same', { skip: skipCached }, () => {
+  const r = dwgd(['verify', '--json']);
+  assert.equal(r.code, 1, r.stderr);
+  const report = JSON.parse(r.stdout) as { ok: boolean; missing: number; entries: { dataset: string; status: string; fetch?: string }[] };
+  assert.equal(report.ok, false);
+  const missing = report.entries.filter((e) => e.status === 'missing').map((e) => e.dataset);
+  // The fixture folder holds only california-housing; wine-quality and CIFAR-10 are nowhere.
+  assert.ok(missing.includes('wine-quality') && missing.includes('cifar-10'), missing.join(','));
+  assert.ok(!missing.includes('california-housing'));
+  assert.equal(report.missing, missing.length);
+  const text = dwgd(['verify']);
+  assert.equal(text.code, 1);
+  assert.match(text.stdout, /missing: .*wine-quality \(white\).*cifar-10/);
+});
+
+test('datasets verify mnist: the package copy (decompressed idx files) matches the recorded canonical sha256', () => {
+  const r = dwgd(['verify', 'mnist', '--json']);
+  const report = JSON.parse(r.stdout) as { ok: boolean; entries: { found: { kind: string } | null; files: { file: string; status: string }[] }[] };
+  if (report.entries[0].found?.kind !== 'package') return; // a copy elsewhere took precedence
+  assert.equal(r.code, 0, r.stdout);
+  const files = report.entries.flatMap((e) => e.files);
+  assert.deepEqual(files.map((f) => f.file).sort(), ['t10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte', 'train-images-idx3-ubyte', 'train-labels-idx1-ubyte']);
+  for (const f of files) assert.equal(f.status, 'ok', f.file);
+});
+
+test('datasets list --json and info --json: one JSON object each', { skip: skipCached }, () => {
+  const list = dwgd(['list', '--json']);
+  assert.equal(list.code, 0);
+  const rows = (JSON.parse(list.stdout) as { datasets: { name: string; found: { kind: string; location: string } | null; fetch: string }[] }).datasets;
+  assert.deepEqual(rows.map((d) => d.name), ['california-housing', 'wine-quality', 'mnist', 'fashion-mnist', 'cifar-10']);
+  assert.equal(rows[0].found?.kind, 'env');
+  assert.equal(rows[0].found?.location, join(dataDir, 'california-housing'));
+  assert.equal(rows[1].found, null);
+  assert.equal(rows[1].fetch, 'npx dwgd datasets fetch wine-quality');
+  const info = dwgd(['info', 'mnist', '--json']);
+  assert.equal(info.code, 0);
+  const d = JSON.parse(info.stdout) as { canonical: { name: string; sha256: string }[]; knownFiles: Record<string, { size: number }> };
+  assert.equal(d.canonical.length, 4);
+  assert.equal(d.knownFiles['train-images-idx3-ubyte'].size, 60000 * 784 + 16);
 });

@@ -1,31 +1,20 @@
 // `dwgd datasets list | info NAME | fetch NAME… | verify [NAME]`: what the five datasets are,
 // where each was found (or the one command that gets it), checked downloads, and checksums.
+// The facts come from data/inventory.ts; this file prints them as text or (--json) JSON.
 
-import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { DATASET_SPECS, datasetSpec } from '../data/index.js';
-import { checkFile, fetchDataset, type FetchEvents } from '../data/fetch.js';
-import { candidateDirs, DataNotFoundError, type Located } from '../data/sources.js';
-import { fetchCommand, type CanonicalFile, type DatasetOptions, type DatasetSpec } from '../data/spec.js';
-import { UserError } from '../errors.js';
+import { fetchDataset, type FetchEvents } from '../data/fetch.js';
+import { datasetDetails, datasetRows, verifyDatasets, type Found, type VerifyReport } from '../data/inventory.js';
 import { err, out } from './ui.js';
 
 const n = (v: number) => v.toLocaleString('en-US');
 
-function describeOrigin(found: Located): string {
-  const label = { path: 'dataset.path', env: 'DWGD_DATA_DIR', cache: 'datasets/ cache', package: 'package', download: 'download' }[found.origin.kind];
-  return `${label}: ${found.origin.location}`;
-}
-
-function tryLocate(spec: DatasetSpec, options: Partial<DatasetOptions> = {}): Located | null {
-  try {
-    return spec.locate({ name: spec.name, ...options });
-  } catch (e) {
-    if (e instanceof DataNotFoundError) return null;
-    throw e;
-  }
+function describeOrigin(found: Found): string {
+  const label = { path: 'dataset.path', env: 'DWGD_DATA_DIR', cache: 'datasets/ cache', package: 'package', download: 'download' }[found.kind];
+  return `${label}: ${found.location}`;
 }
 
 function pad(cells: string[][]): string {
@@ -33,46 +22,60 @@ function pad(cells: string[][]): string {
   return cells.map((row) => row.map((cell, c) => (c === row.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ')).join('\n');
 }
 
-export function listDatasets(): number {
+function printJson(value: unknown): void {
+  process.stdout.write(JSON.stringify(value) + '\n');
+}
+
+export function listDatasets(json = false): number {
+  const data = datasetRows();
+  if (json) {
+    printJson({ datasets: data });
+    return 0;
+  }
   const rows = [['dataset', 'task', 'pool', 'inputs → outputs', 'source']];
-  for (const spec of DATASET_SPECS) {
-    const found = tryLocate(spec);
+  for (const d of data) {
     rows.push([
-      spec.name, spec.task, n(spec.poolSize), `${n(spec.nInputs)} → ${spec.nOutputs}`,
-      found ? describeOrigin(found) : `missing: run \`${fetchCommand(spec.name)}\``,
+      d.name, d.task, n(d.poolSize), `${n(d.nInputs)} → ${d.nOutputs}`,
+      d.found ? describeOrigin(d.found) : `missing: run \`${d.fetch}\``,
     ]);
   }
   process.stdout.write(pad(rows) + '\n');
   return 0;
 }
 
-export function datasetInfo(name: string): number {
-  const spec = datasetSpec(name);
+export function datasetInfo(name: string, json = false): number {
+  const d = datasetDetails(name);
+  if (json) {
+    printJson(d);
+    return 0;
+  }
   const lines = [
-    `${out.bold(spec.name)}: ${spec.title}`,
-    `  task         ${spec.task}, ${n(spec.nInputs)} inputs → ${spec.nOutputs} output${spec.nOutputs > 1 ? 's' : ''}`,
-    `  pool         ${n(spec.poolSize)}: ${spec.poolText}`,
-    `  preparation  ${spec.preparation}`,
-    `  choices      ${spec.choices}`,
-    `  origin       ${spec.origin}`,
+    `${out.bold(d.name)}: ${d.title}`,
+    `  task         ${d.task}, ${n(d.nInputs)} inputs → ${d.nOutputs} output${d.nOutputs > 1 ? 's' : ''}`,
+    `  pool         ${n(d.poolSize)}: ${d.poolText}`,
+    `  preparation  ${d.preparation}`,
+    `  choices      ${d.choices}`,
+    `  origin       ${d.origin}`,
   ];
-  const choices = spec.verifyChoices ?? [{ label: 'default', options: {} }];
-  for (const choice of choices) {
-    const found = tryLocate(spec, choice.options);
-    const label = choices.length > 1 ? ` (${choice.label})` : '';
-    if (found) {
-      lines.push(`  found${label}`.padEnd(14) + ' ' + describeOrigin(found));
-      for (const p of found.paths) lines.push(`               ${p}`);
+  for (const choice of d.found) {
+    const label = d.found.length > 1 ? ` (${choice.label})` : '';
+    if (choice.found) {
+      lines.push(`  found${label}`.padEnd(14) + ' ' + describeOrigin(choice.found));
+      for (const p of choice.found.paths) lines.push(`               ${p}`);
     } else {
-      lines.push(`  found${label}`.padEnd(14) + ' ' + `no: get it with \`${fetchCommand(spec.name)}\``);
+      lines.push(`  found${label}`.padEnd(14) + ' ' + `no: get it with \`${d.fetch}\``);
     }
   }
-  lines.push(`  looked in    dataset.path, then ${candidateDirs({ dataset: spec.name, files: [] }).map((c) => c.dir).join(', ')}` +
-    (spec.packageHint ? `, then ${spec.packageHint}` : ''));
-  lines.push('  canonical files (checked by `dwgd datasets fetch` and `verify`):');
-  for (const f of spec.canonical) {
+  lines.push(`  looked in    dataset.path, then ${d.lookedIn.join(', ')}` + (d.packageHint ? `, then ${d.packageHint}` : ''));
+  lines.push('  canonical files (checked by `npx dwgd datasets fetch` and `verify`):');
+  for (const f of d.canonical) {
     lines.push(`    ${f.name}  ${n(f.size)} bytes  sha256 ${f.sha256}`);
     for (const url of f.urls) lines.push(`      ${url}`);
+  }
+  const known = Object.entries(d.knownFiles);
+  if (known.length) {
+    lines.push('  other recorded files (checked by `verify`):');
+    for (const [file, k] of known) lines.push(`    ${file}  ${n(k.size)} bytes  sha256 ${k.sha256}`);
   }
   process.stdout.write(lines.join('\n') + '\n');
   return 0;
@@ -130,62 +133,40 @@ function mb(bytes: number): string {
   return `${(bytes / 1e6).toFixed(bytes < 1e7 ? 2 : 1)} MB`;
 }
 
-/** Recorded size and sha256 for a file name, if this dataset has one. */
-function recorded(spec: DatasetSpec, name: string): Pick<CanonicalFile, 'size' | 'sha256'> | null {
-  return spec.canonical.find((f) => f.name === name) ?? spec.knownFiles?.[name] ?? null;
+/** Exit 0: everything asked for is there and checks out; 1: something is missing or bad. */
+export async function verifyCommand(name: string | undefined, json = false): Promise<number> {
+  const report = await verifyDatasets(name);
+  if (json) printJson(report);
+  else process.stdout.write(verifyText(report));
+  return report.ok ? 0 : 1;
 }
 
-/**
- * Checks every file a dataset's choices need against the recorded checksums, then reads it.
- * Package copies may be repackaged (Debian recompresses the .gz files): reading them is the check.
- */
-export async function verifyDatasets(name?: string): Promise<number> {
-  const specs = name ? [datasetSpec(name)] : DATASET_SPECS;
-  let failures = 0;
-  let checked = 0;
-  for (const spec of specs) {
-    const choices = spec.verifyChoices ?? [{ label: 'paper pool', options: {} }];
-    for (const choice of choices) {
-      const head = `${spec.name}${choices.length > 1 ? ` (${choice.label})` : ''}`;
-      const found = tryLocate(spec, choice.options);
-      if (!found) {
-        process.stdout.write(`${head}: missing; get it with \`${fetchCommand(spec.name)}\`\n`);
-        continue;
-      }
-      checked++;
-      process.stdout.write(`${head}: ${describeOrigin(found)}\n`);
-      for (const p of found.paths) {
-        const file = basename(p);
-        const want = recorded(spec, file);
-        if (!want) {
-          process.stdout.write(`  ${file}: no recorded checksum for this copy (content checked by reading it)\n`);
-          continue;
-        }
-        const check = await checkFile(p, { name: file, urls: [], ...want });
-        if (check.ok) process.stdout.write(`  ${file}: ${out.green('ok')} (${n(want.size)} bytes, sha256 matches)\n`);
-        else if (found.origin.kind === 'package') process.stdout.write(`  ${file}: not the published bytes (${check.problem}); a package copy, content checked by reading it\n`);
-        else {
-          failures++;
-          process.stdout.write(`  ${file}: ${out.red('MISMATCH')}: ${check.problem}\n`);
-        }
-      }
-      try {
-        const raw = spec.load({ name: spec.name, ...choice.options });
-        let nan = 0;
-        for (let i = 0; i < raw.x.length; i++) if (!Number.isFinite(raw.x[i])) nan++;
-        for (let i = 0; i < raw.y.length; i++) if (!Number.isFinite(raw.y[i])) nan++;
-        if (nan > 0) throw new UserError(`${nan} values are not finite numbers`);
-        process.stdout.write(`  read: ${raw.description}; ${n(raw.size)} samples × ${n(raw.nInputs)} inputs\n`);
-      } catch (e) {
-        if (!(e instanceof UserError)) throw e;
-        failures++;
-        process.stdout.write(`  ${out.red('unreadable')}: ${e.message}\n`);
-      }
+function verifyText(report: VerifyReport): string {
+  const lines: string[] = [];
+  for (const e of report.entries) {
+    const head = `${e.dataset}${e.choice ? ` (${e.choice})` : ''}`;
+    if (!e.found) {
+      lines.push(`${head}: ${out.red('MISSING')}; get it with \`${e.fetch}\``);
+      continue;
     }
+    lines.push(`${head}: ${describeOrigin(e.found)}`);
+    for (const f of e.files) {
+      if (f.status === 'ok') lines.push(`  ${f.file}: ${out.green('ok')} (${n(f.size!)} bytes, sha256 matches)`);
+      else if (f.status === 'unrecorded') lines.push(`  ${f.file}: no recorded checksum for this copy (content checked by reading it)`);
+      else if (f.status === 'repackaged') lines.push(`  ${f.file}: not the published bytes (${f.problem}); a package copy, content checked by reading it`);
+      else lines.push(`  ${f.file}: ${out.red('MISMATCH')}: ${f.problem}`);
+    }
+    if (e.read && 'error' in e.read) lines.push(`  ${out.red('unreadable')}: ${e.read.error}`);
+    else if (e.read) lines.push(`  read: ${e.read.description}; ${n(e.read.samples)} samples × ${n(e.read.inputs)} inputs`);
   }
-  if (name && checked === 0) throw new UserError(`${name}: nothing to verify, the data are not on this machine; get them with \`${fetchCommand(name)}\``);
-  process.stdout.write(failures === 0 ? `${checked} checked, all good\n` : `${failures} problem${failures > 1 ? 's' : ''} found\n`);
-  return failures === 0 ? 0 : 1;
+  const missing = report.entries.filter((e) => e.status === 'missing').map((e) => e.dataset + (e.choice ? ` (${e.choice})` : ''));
+  const bad = report.entries.filter((e) => e.status === 'bad').map((e) => e.dataset + (e.choice ? ` (${e.choice})` : ''));
+  if (report.ok) lines.push(`${report.checked} checked, all good`);
+  else {
+    const parts = [missing.length ? `missing: ${missing.join(', ')}` : '', bad.length ? `bad: ${bad.join(', ')}` : ''].filter(Boolean);
+    lines.push(`${report.checked} checked; ${parts.join('; ')}`);
+  }
+  return lines.join('\n') + '\n';
 }
 
 export function registerDatasets(program: Command): void {
@@ -195,12 +176,14 @@ export function registerDatasets(program: Command): void {
   datasets
     .command('list')
     .description('name, task, pool size, inputs → outputs, and where each was found (or the command that gets it)')
-    .action(() => { process.exitCode = listDatasets(); });
+    .option('--json', 'print one JSON object on stdout', false)
+    .action((opts) => { process.exitCode = listDatasets(opts.json); });
   datasets
     .command('info')
     .argument('<name>', `one of ${DATASET_SPECS.map((s) => s.name).join(', ')}`)
     .description('preparation, pool choices, where the files were found, canonical files with sizes and sha256')
-    .action((name: string) => { process.exitCode = datasetInfo(name); });
+    .option('--json', 'print one JSON object on stdout', false)
+    .action((name: string, opts) => { process.exitCode = datasetInfo(name, opts.json); });
   datasets
     .command('fetch')
     .argument('<name...>', 'dataset name(s)')
@@ -209,7 +192,8 @@ export function registerDatasets(program: Command): void {
     .action(async (names: string[], opts: { quiet: boolean }) => { process.exitCode = await fetchDatasets(names, opts.quiet); });
   datasets
     .command('verify')
-    .argument('[name]', 'one dataset (default: all found)')
-    .description('compare the files found with the recorded sizes and sha256, then read them; exit 1 on a mismatch')
-    .action(async (name?: string) => { process.exitCode = await verifyDatasets(name); });
+    .argument('[name]', 'one dataset (default: all five)')
+    .description('compare the files found with the recorded sizes and sha256, then read them; exit 1 when one asked for is missing, differs or cannot be read')
+    .option('--json', 'print one JSON object on stdout', false)
+    .action(async (name: string | undefined, opts) => { process.exitCode = await verifyCommand(name, opts.json); });
 }

@@ -7,7 +7,9 @@ import { UserError } from '../errors.js';
 import { RunFailure } from '../experiment/pool.js';
 import { fsCause, isFsError } from '../results/out-dir.js';
 import { registerDatasets } from './datasets.js';
+import { registerExport } from './export.js';
 import { COMPARE, registerCommand, REPORT, SWEEP, TRAIN } from './options.js';
+import { registerRuns } from './runs.js';
 import { train } from './train.js';
 import { err } from './ui.js';
 
@@ -35,13 +37,17 @@ export function buildProgram(): Command {
   });
 
   registerDatasets(program);
+  registerRuns(program);
+  registerExport(program);
 
   registerCommand(program, COMPARE).action(async (opts) => {
+    if (opts.printConfig) return printConfigOf('compare', opts);
     const { compare } = await import('./compare.js');
     process.exitCode = await compare(opts);
   });
 
   registerCommand(program, SWEEP).action(async (opts) => {
+    if (opts.printConfig) return printConfigOf('sweep', opts);
     const { sweep } = await import('./sweep.js');
     process.exitCode = await sweep(opts);
   });
@@ -52,6 +58,15 @@ export function buildProgram(): Command {
   });
 
   return program;
+}
+
+/** --print-config of compare and sweep: the resolved config of every run, nothing run. */
+async function printConfigOf(command: 'compare' | 'sweep', opts: { config: string[] | string; seeds?: string; set: string[]; only?: string[]; name?: string; json: boolean }): Promise<void> {
+  const [{ printCompareConfigs, printSweepConfigs }, { wholeNumber }, { parseOverride }] = await Promise.all([import('./print-config.js'), import('../config/flags.js'), import('../config/load.js')]);
+  const common = { seeds: wholeNumber('--seeds', opts.seeds, 1), set: opts.set.map(parseOverride), json: opts.json };
+  process.exitCode = command === 'compare'
+    ? printCompareConfigs({ ...common, config: opts.config as string[], only: opts.only ?? [], name: opts.name })
+    : printSweepConfigs({ ...common, config: opts.config as string });
 }
 
 export async function main(argv: string[]): Promise<number> {

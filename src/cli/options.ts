@@ -24,6 +24,8 @@ export interface CommandSpec {
 }
 
 const QUIET: OptionSpec = { flags: '-q, --quiet', description: 'no progress output', default: false };
+const PRINT_ONE: OptionSpec = { flags: '--print-config', description: 'print the resolved config (YAML; with --json JSON) and run nothing', default: false };
+const PRINT_ALL: OptionSpec = { flags: '--print-config', description: 'print the resolved config of every run (YAML documents; with --json JSON) and run nothing', default: false };
 const ALLOW_LARGE: OptionSpec = { flags: '--allow-large', description: 'run even when a run needs more memory than the documented limit (README › Limits)', default: false };
 const json = (what: string): OptionSpec => ({ flags: '--json', description: `print one JSON object ${what} on stdout, nothing else there`, default: false });
 
@@ -31,13 +33,13 @@ const json = (what: string): OptionSpec => ({ flags: '--json', description: `pri
 function scaleOut(): OptionSpec[] {
   return [
     { flags: '--dry-run', description: 'list the runs, their ids and their share of the estimated cost; run nothing', default: false },
-    { flags: '--shard <K/N>', description: 'run only the K-th of N fixed, cost-balanced slices of the runs (merge with dwgd report)' },
+    { flags: '--shard <K/N>', description: 'run only the K-th of N fixed, cost-balanced slices of the runs (merge with npx dwgd report)' },
     { flags: '--emit <target>', description: 'write job scripts instead of running: slurm (a job array, one shard per task, and a report job)' },
     { flags: '--shards <n>', description: 'with --emit slurm: array tasks (default: about 4 runs per CPU of a task, at most 1000)' },
     { flags: '--sbatch <option=value>', description: `with --emit slurm: an #SBATCH option of the array job, e.g. time=02:00:00 or cpus-per-task=8 (repeatable)`, repeatable: true },
     { flags: '--sbatch-report <option=value>', description: 'with --emit slurm: an #SBATCH option of the report job (repeatable)', repeatable: true },
-    { flags: '--setup <command>', description: `with --emit slurm: a shell line run before dwgd in every job, e.g. 'module load nodejs/20' (repeatable)`, repeatable: true },
-    { flags: '--dwgd <command>', description: `with --emit slurm: the command that starts dwgd in the jobs (default: this node and this dwgd's bin/dwgd.js, absolute; DWGD in a job's environment overrides it)` },
+    { flags: '--setup <command>', description: `with --emit slurm: a shell line every job runs before starting dwgd, e.g. 'module load nodejs/20' (repeatable)`, repeatable: true },
+    { flags: '--dwgd <command>', description: `with --emit slurm: the command the jobs start dwgd with (default: this node and this installation's bin/dwgd.js, absolute; DWGD in a job's environment overrides it)` },
   ];
 }
 
@@ -53,8 +55,9 @@ export const TRAIN: CommandSpec = {
     { flags: '--download', description: 'if the dataset is not found, download it (checked) into datasets/<name>/ first', default: false },
     json('with the results'),
     QUIET,
+    PRINT_ONE,
   ],
-  examples: ['dwgd train --config configs/quickstart.yaml', 'dwgd train --config configs/paper/mnist-2layer.yaml --set trainSize=100 --json'],
+  examples: ['npx dwgd train --config configs/quickstart.yaml', 'npx dwgd train --config configs/paper/mnist-2layer.yaml --set trainSize=100 --json'],
 };
 
 export const COMPARE: CommandSpec = {
@@ -73,11 +76,12 @@ export const COMPARE: CommandSpec = {
     { flags: '--name <name>', description: 'results folder name (default: the grid\'s name)' },
     json('with the outcome'),
     QUIET,
+    PRINT_ALL,
   ],
   examples: [
-    'dwgd compare --config configs/paper/all.yaml --seeds 5',
-    'dwgd compare --config configs/paper/all.yaml --only dataset=mnist --set stepsPerTurn=500 --seeds 2 --resume',
-    'dwgd compare --config configs/paper/all.yaml --seeds 10 --emit slurm --out /scratch/me/dwgd --sbatch time=02:00:00',
+    'npx dwgd compare --config configs/paper/all.yaml --seeds 5',
+    'npx dwgd compare --config configs/paper/all.yaml --only dataset=mnist --set stepsPerTurn=500 --seeds 2 --resume',
+    'npx dwgd compare --config configs/paper/all.yaml --seeds 10 --emit slurm --out /scratch/me/dwgd --sbatch time=02:00:00',
   ],
 };
 
@@ -95,12 +99,13 @@ export const SWEEP: CommandSpec = {
     { flags: '-o, --out <dir>', description: 'results folder (the sweep goes to <dir>/sweeps/<name>/)', default: 'results' },
     json(''),
     QUIET,
+    PRINT_ALL,
   ],
   examples: [
-    'dwgd sweep --config configs/sweeps/mnist-label-noise.yaml --dry-run',
-    'dwgd sweep --config configs/sweeps/mnist-sparsity.yaml --set trainSize=50,500,5000 --seeds 3',
-    'dwgd sweep --config configs/sweeps/mnist-test-noise.yaml --shard 2/4 --resume',
-    'dwgd sweep --config configs/sweeps/mnist-imbalance.yaml --emit slurm --shards 8 --sbatch time=01:00:00',
+    'npx dwgd sweep --config configs/sweeps/mnist-label-noise.yaml --dry-run',
+    'npx dwgd sweep --config configs/sweeps/mnist-sparsity.yaml --set trainSize=50,500,5000 --seeds 3',
+    'npx dwgd sweep --config configs/sweeps/mnist-test-noise.yaml --shard 2/4 --resume',
+    'npx dwgd sweep --config configs/sweeps/mnist-imbalance.yaml --emit slurm --shards 8 --sbatch time=01:00:00',
   ],
 };
 

@@ -1,21 +1,21 @@
 // `dwgd train`: one experiment from a config, with progress, a run folder and a table.
 
 import { join, resolve } from 'node:path';
-import { performance } from 'node:perf_hooks';
-import type cliProgress from 'cli-progress';
 import { parseOverride } from '../config/load.js';
 import { archName } from '../config/schema.js';
-import { fetchMissing, loadDataset } from '../data/index.js';
+import { fetchMissing } from '../data/index.js';
+import { runInBackground } from '../experiment/background.js';
 import { dataLocator } from '../experiment/locate-data.js';
-import { datasetKey, loadExperiment } from '../experiment/plan.js';
+import { datasetKey, loadExperiment, planWarnings, type Identify, type RunSpec } from '../experiment/plan.js';
 import { recordOf } from '../experiment/pool.js';
 import { codeIdentity, provenance } from '../experiment/provenance.js';
-import { runExperiment } from '../experiment/run.js';
-import { formatMetric } from '../results/format.js';
+import type { RunResult } from '../experiment/run.js';
 import { checkOutDir, estimateRunOutputBytes, saveWithRescue } from '../results/out-dir.js';
 import { methodStatus, readStoredRun, runTable, storedRun, writeRunFolder, type SavedWeights } from '../results/run-record.js';
 import { fetchProgress } from './datasets.js';
-import { barsWanted, err, formatRate, multiBar } from './ui.js';
+import { printPlanConfigs } from './print-config.js';
+import { trainProgress } from './train-progress.js';
+import { barsWanted, err } from './ui.js';
 
 export interface TrainFlags {
   config: string;
@@ -25,26 +25,36 @@ export interface TrainFlags {
   quiet: boolean;
   saveWeights: boolean;
   download: boolean;
+  /** Print the resolved config and run nothing. */
+  printConfig?: boolean;
 }
 
-export async function train(flags: TrainFlags): Promise<number> {
-  // One experiment is a plan of one point: the same override grammar and applier, the same
-  // run id and the same run record as compare and sweep.
+/**
+ * One experiment is a plan of one point: the same override grammar and applier, the same run
+ * id and the same run record as compare and sweep. `identify` absent: the data are not looked for.
+ */
+function trainSpec(flags: TrainFlags, identify?: Identify): RunSpec {
   const overrides = flags.set.map(parseOverride);
   if (flags.saveWeights) overrides.push(parseOverride('saveWeights=true'));
   if (flags.download) overrides.push(parseOverride('dataset.download=true'));
-  const draft = loadExperiment(flags.config, overrides);
+  return loadExperiment(flags.config, overrides, identify);
+}
+
+export async function train(flags: TrainFlags): Promise<number> {
+  const draft = trainSpec(flags);
+  if (flags.printConfig) return printPlanConfigs({ runs: [draft] }, flags.json, true);
   checkOutDir(flags.out, estimateRunOutputBytes(draft.config));
   // dataset.download: fetch what is missing, then find and identify the files (the run id covers them).
   const fetching = fetchProgress(flags.quiet);
   await fetchMissing([draft.config.dataset], { events: fetching.events }).finally(fetching.stop);
   const data = dataLocator();
-  const spec = loadExperiment(flags.config, overrides, data.identify);
+  const spec = trainSpec(flags, data.identify);
   const config = spec.config;
   const id = spec.id;
   const dir = resolve(flags.out, config.name!, id);
   const chatty = !flags.quiet;
   const log = (line: string) => { if (chatty) process.stderr.write(line + '\n'); };
+  for (const w of planWarnings({ runs: [spec] })) process.stderr.write(`${err.yellow('warning:')} ${w}\n`);
   const code = codeIdentity();
   const before = readStoredRun(dir);
   if (before?.code && before.code.fingerprint !== code.fingerprint) {
@@ -52,59 +62,16 @@ export async function train(flags: TrainFlags): Promise<number> {
   }
 
   const started = new Date();
-  const t0 = performance.now();
-  const raw = loadDataset({ ...config.dataset });
-  log(err.dim(`dataset ${raw.name}: ${raw.description}, ${raw.size.toLocaleString('en-US')} samples, from ${raw.origin.kind} ${raw.origin.location}`));
-  log(err.dim(`${archName(config.hidden)} ${[raw.nInputs, ...config.hidden, raw.nOutputs].join('-')}, n=${config.trainSize}, ` +
-    `${config.turns}×${config.stepsPerTurn.toLocaleString('en-US')} steps, lr ${config.lr}, seed ${config.seed}, methods ${config.methods.join(', ')}`));
-
-  const useBars = barsWanted(flags.quiet);
-  const multi = useBars ? multiBar() : null;
-  const bars = new Map<string, cliProgress.SingleBar>();
-  // Steps/s counts training time only: the per-turn evaluation is left out.
-  let segmentStart = 0;
-  let trainedMs = 0;
-  let lastMetric = '';
-  const metricOf = raw.task === 'classification' ? 'accuracy' : 'mse';
-
-  const result = runExperiment(config, raw, {
-    keepParams: config.saveWeights,
-    events: {
-      onMethodStart(method) {
-        segmentStart = performance.now();
-        trainedMs = 0;
-        lastMetric = '–';
-        if (multi) {
-          bars.set(method, multi.create(config.turns * config.stepsPerTurn, 0, {
-            method: method.padEnd(12), turn: 0, turns: config.turns, rate: '–', last: 'test –',
-          }));
-        }
-      },
-      onProgress(method, turn, done) {
-        const now = performance.now();
-        const turnEnd = done === turn * config.stepsPerTurn;
-        const ms = trainedMs + (now - segmentStart);
-        if (turnEnd) trainedMs = ms;
-        const rate = formatRate(done / (ms / 1000));
-        bars.get(method)?.update(done, { turn, rate, last: `test ${lastMetric}` });
-      },
-      onTurn(method, turn, value) {
-        segmentStart = performance.now();
-        lastMetric = formatMetric(metricOf, value) + (metricOf === 'accuracy' ? '%' : '');
-        const bar = bars.get(method);
-        if (bar) bar.update({ last: `test ${lastMetric}` });
-        else log(`${method} turn ${turn}/${config.turns}: test ${metricOf} ${lastMetric}`);
-      },
-      onNoisyStart() {
-        multi?.stop();
-        log(err.dim(`noisy evaluation (σ=${config.noise.sigma}) of all methods…`));
-      },
-    },
-  });
-  multi?.stop();
+  const progress = trainProgress(config, barsWanted(flags.quiet), log);
+  let result: RunResult;
+  try {
+    result = await runInBackground(config, { keepParams: config.saveWeights, events: progress.events });
+  } finally {
+    progress.stop();
+  }
   const stored = storedRun(spec, code, recordOf(config, result));
   const where = data.where.get(datasetKey(config));
-  const prov = provenance({ started, ended: new Date(), dataPaths: where?.paths ?? [], dataOrigin: raw.origin });
+  const prov = provenance({ started, ended: new Date(), dataPaths: where?.paths ?? [], dataOrigin: result.origin });
   let weights: SavedWeights | undefined;
   if (config.saveWeights) {
     weights = { split: result.split, order: result.order, methods: {} };

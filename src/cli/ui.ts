@@ -20,7 +20,7 @@ export function multiBar(): cliProgress.MultiBar {
   return new cliProgress.MultiBar(
     {
       stream: process.stderr,
-      format: ' {method} |{bar}| turn {turn}/{turns} | {rate} steps/s | {last}',
+      format: ' {method} |{bar}| {percentage}% | turn {turn}/{turns} | {rate} steps/s | ETA {remaining} | {last}',
       barCompleteChar: '█',
       barIncompleteChar: '░',
       hideCursor: true,

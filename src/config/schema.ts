@@ -4,14 +4,16 @@
 import { z } from 'zod';
 import { DEFAULT_ENGINE, ENGINE_NAMES } from '../core/model-factory.js';
 import { ruleFor } from '../core/rules/index.js';
-import { DATASET_SPECS } from '../data/index.js';
+import { DATASET_NAMES } from '../data/index.js';
 import { LIMITS } from './limits.js';
 
-/** The registered datasets (src/data/index.ts), in the order of the paper's tables. */
-export const DATASET_NAMES = DATASET_SPECS.map((s) => s.name) as [string, ...string[]];
+/** The registered datasets (src/data/index.ts): the paper's five, then `csv`. */
+export { DATASET_NAMES };
 /** What a name (and so a results folder) may look like: never '.', '..' or a path. */
 export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-
+/** Keys that only `name: csv` takes (and the ones it requires). */
+const CSV_ONLY = ['target', 'features', 'task', 'delimiter'] as const;
+const CSV_REQUIRED = ['path', 'target', 'task'] as const;
 export const PAPER_METHODS = ['dwm', 'dwm-stable', 'sgd', 'l2-0.01', 'l2-0.1'];
 
 const methodId = z.string().superRefine((id, ctx) => {
@@ -39,6 +41,22 @@ export const DatasetSchema = z.strictObject({
   targetScale: z.number().positive().max(LIMITS.targetScale).default(0.1),
   /** Allow a checked download into datasets/<name>/ when the data are not found (as `dwgd datasets fetch`). */
   download: z.boolean().default(false),
+  /** name: csv only: the target column's header name. */
+  target: z.string().min(1).optional(),
+  /** name: csv only: the feature columns in this order (default: every column but the target, in file order). */
+  features: z.array(z.string().min(1)).min(1).optional(),
+  /** name: csv only: regression (numeric target) or classification (distinct values → classes 0 … K−1, sorted). */
+  task: z.enum(['regression', 'classification']).optional(),
+  /** name: csv only: the field separator, one character (default ','). */
+  delimiter: z.string().length(1).optional(),
+}).superRefine((d, ctx) => {
+  const csv = d.name === 'csv';
+  for (const key of CSV_ONLY) {
+    if (!csv && d[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: `only for name: csv (this dataset is ${d.name})` });
+  }
+  if (!csv) return;
+  for (const key of CSV_REQUIRED) if (d[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: `name: csv needs ${key}` });
+  for (const key of ['pool', 'variant'] as const) if (d[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'not for name: csv' });
 });
 
 export const NoiseSchema = z.strictObject({

@@ -4,6 +4,7 @@
 import { UserError } from '../errors.js';
 import { californiaHousingSpec } from './california-housing.js';
 import { cifar10Spec } from './cifar-10.js';
+import { CSV_DATASET, loadCsvDataset, locateCsv } from './csv-dataset.js';
 import { fashionMnistSpec } from './fashion-mnist.js';
 import { fetchDataset, type FetchOptions } from './fetch.js';
 import { mnistSpec } from './mnist.js';
@@ -21,7 +22,11 @@ export const DATASET_SPECS: DatasetSpec[] = [californiaHousingSpec, wineQualityS
 
 type Loader = (opts: DatasetOptions) => RawDataset;
 
-export const DATASETS: Record<string, Loader> = Object.fromEntries(DATASET_SPECS.map((s) => [s.name, s.load]));
+/** The built-in sets, plus `csv`: any CSV file the config describes (csv-dataset.ts). */
+export const DATASETS: Record<string, Loader> = { ...Object.fromEntries(DATASET_SPECS.map((s) => [s.name, s.load])), [CSV_DATASET]: loadCsvDataset };
+
+/** Every name `dataset.name` may take: the registry's, in its order. */
+export const DATASET_NAMES = Object.keys(DATASETS) as [string, ...string[]];
 
 export function datasetSpec(name: string): DatasetSpec {
   const spec = DATASET_SPECS.find((s) => s.name === name);
@@ -65,6 +70,6 @@ export function loadDataset(opts: DatasetOptions): RawDataset {
  * Throws DataNotFoundError when they are missing (fetchMissing first, for dataset.download).
  */
 export function identifyDataset(opts: DatasetOptions): { identity: DataIdentity; located: Located } {
-  const located = datasetSpec(opts.name).locate(opts);
+  const located = (opts.name === CSV_DATASET ? locateCsv : datasetSpec(opts.name).locate)(opts);
   return { identity: identifyFiles(located.paths), located };
 }

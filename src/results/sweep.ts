@@ -9,7 +9,7 @@ import { join, relative, resolve } from 'node:path';
 import { wholeNumber } from '../config/flags.js';
 import { fetchMissing } from '../data/index.js';
 import { parseOverride } from '../config/load.js';
-import type { RunSpec } from '../experiment/plan.js';
+import { planWarnings, type RunSpec } from '../experiment/plan.js';
 import { dataLocator } from '../experiment/locate-data.js';
 import { defaultWorkers, type RunRecord } from '../experiment/pool.js';
 import { NO_PROGRESS, type PipelineHooks } from '../experiment/progress.js';
@@ -113,6 +113,7 @@ export async function runSweep(flags: SweepFlags, hooks: PipelineHooks = {}): Pr
 
   checkOutDir(flags.out);
   const log = (line: string) => hooks.log?.(line);
+  for (const w of planWarnings(sp.plan)) log(`warning: ${w}`);
   const code = codeIdentity();
   const records = new Map<string, RunRecord>();
   if (flags.resume) {

@@ -4,13 +4,48 @@
 // from goes beside it, into kernels.as.sha256 (outside the compiled code, so that a comment
 // edit in kernels.as leaves the code fingerprint of run records alone). `--check` only
 // verifies that both match kernels.as (exit 1 if not).
+//
+// The compiler is not a dependency of dwgd (it and binaryen are 100 MB that only this
+// developer step needs): the exact version below is installed on first use into the user's
+// cache ($DWGD_CACHE_DIR, else $XDG_CACHE_HOME/dwgd, else ~/.cache/dwgd, as the data-hash
+// cache), and reused from there. An exact version, because another compiler may emit other
+// bytes and `--check` compares bytes.
 
-import asc from 'assemblyscript/asc';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export const ASSEMBLYSCRIPT_VERSION = '0.28.20';
+
+/** The pinned compiler's asc module, installed into the cache first if it is not there. */
+async function loadAsc() {
+  const env = process.env;
+  const cache = env.DWGD_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'dwgd');
+  const dir = join(cache, `assemblyscript-${ASSEMBLYSCRIPT_VERSION}`);
+  const entry = join(dir, 'node_modules', 'assemblyscript', 'dist', 'asc.js');
+  if (!existsSync(entry)) {
+    process.stderr.write(`build-wasm: installing assemblyscript@${ASSEMBLYSCRIPT_VERSION} into ${dir} (once; about 100 MB)\n`);
+    mkdirSync(cache, { recursive: true });
+    const tmp = mkdtempSync(join(cache, '.asc-'));
+    writeFileSync(join(tmp, 'package.json'), '{"private":true}\n');
+    // npm's own CLI when run through `npm run`, else npm from the PATH.
+    const npm = env.npm_execpath ? [process.execPath, [env.npm_execpath]] : [process.platform === 'win32' ? 'npm.cmd' : 'npm', []];
+    const r = spawnSync(npm[0], [...npm[1], 'install', '--prefix', tmp, '--no-audit', '--no-fund', '--save-exact', `assemblyscript@${ASSEMBLYSCRIPT_VERSION}`], { stdio: ['ignore', 2, 2] });
+    if (r.status !== 0) {
+      rmSync(tmp, { recursive: true, force: true });
+      process.stderr.write(`build-wasm: could not install assemblyscript@${ASSEMBLYSCRIPT_VERSION} (npm exit ${r.status ?? r.error?.message})\n`);
+      process.exit(2);
+    }
+    rmSync(dir, { recursive: true, force: true });
+    renameSync(tmp, dir);
+  }
+  return (await import(pathToFileURL(entry).href)).default;
+}
+
+const asc = await loadAsc();
 
 const here = dirname(fileURLToPath(import.meta.url));
 // Resolve the source folder whether this runs from src/ or from a copy.

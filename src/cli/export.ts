@@ -1,0 +1,36 @@
+// `dwgd export RUN_DIR [--method m] --format safetensors|npz [--dtype float64|float32] [--out FILE]`:
+// a run's trained weights in a file other frameworks read (results/export.ts).
+
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { UserError } from '../errors.js';
+import { writeFileAtomic } from '../results/atomic.js';
+import { EXPORT_DTYPES, EXPORT_FORMATS, exportWeights, savedMethods, type ExportDtype, type ExportFormat } from '../results/export.js';
+
+export function exportCommand(runDir: string, opts: { method?: string; format: string; dtype: string; out?: string }): number {
+  if (!(EXPORT_FORMATS as readonly string[]).includes(opts.format)) throw new UserError(`--format ${opts.format}: expected ${EXPORT_FORMATS.join(' or ')}`);
+  if (!(EXPORT_DTYPES as readonly string[]).includes(opts.dtype)) throw new UserError(`--dtype ${opts.dtype}: expected ${EXPORT_DTYPES.join(' or ')}`);
+  const methods = opts.method ? [opts.method] : savedMethods(runDir);
+  if (opts.out && methods.length > 1) throw new UserError(`--out: the run has weights for ${methods.length} methods (${methods.join(', ')}); give --method, or leave --out for one file each`);
+  const runId = resolve(runDir).split(/[\\/]/).pop();
+  // Build every file first, so a bad method writes nothing.
+  const files = methods.map((m) => ({ path: opts.out ?? `${runId}-${m}.${opts.format}`, bytes: exportWeights(runDir, m, opts.format as ExportFormat, opts.dtype as ExportDtype) }));
+  for (const f of files) {
+    writeFileAtomic(f.path, f.bytes);
+    process.stdout.write(`wrote ${f.path} (${f.bytes.length.toLocaleString('en-US')} bytes)\n`);
+  }
+  return 0;
+}
+
+export function registerExport(program: Command): void {
+  program
+    .command('export')
+    .description('write a run\'s trained weights (W and b per layer, W1 and W2 for dual methods) as safetensors or npz, for PyTorch, NumPy or JAX; the run needs --save-weights')
+    .argument('<run_dir>', 'a run folder holding weights/ (made with --save-weights)')
+    .requiredOption('--format <format>', `${EXPORT_FORMATS.join(' | ')}`)
+    .option('--method <method>', 'one method (default: every method, one file each)')
+    .option('--dtype <dtype>', `${EXPORT_DTYPES.join(' | ')} (float64 is the exact trained values)`, 'float64')
+    .option('-o, --out <file>', 'output file (default: <run id>-<method>.<format> in the current folder)')
+    .addHelpText('after', '\nExamples:\n  npx dwgd train --config configs/quickstart.yaml --save-weights\n  npx dwgd export results/quickstart/s5-… --method dwm --format safetensors')
+    .action((runDir: string, opts) => { process.exitCode = exportCommand(runDir, opts); });
+}

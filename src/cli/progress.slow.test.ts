@@ -1,0 +1,53 @@
+// `dwgd train` on a real pseudo-terminal (util-linux `script`): the bars must move while the
+// run computes, not appear full at the end. The output stream is read as it arrives; the dwm
+// bar must show several distinct percentages between 0 and 100, arriving over time.
+
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const BIN = join(ROOT, 'bin', 'dwgd.js');
+const haveScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
+
+const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+test('train on a terminal: the bars advance during the run (percent, steps/s, ETA), and the noisy evaluation shows as a phase', { skip: haveScript ? false : 'no `script` (util-linux) here' }, async () => {
+  const out = mkdtempSync(join(tmpdir(), 'dwgd-pty-'));
+  try {
+    const cmd = [process.execPath, BIN, 'train', '--config', join(ROOT, 'configs', 'quickstart.yaml'),
+      '--set', 'methods=[dwm, sgd]', '--set', 'stepsPerTurn=30000', '--out', out].map(quote).join(' ');
+    const child = spawn('script', ['-qfec', `stty cols 200 2>/dev/null; ${cmd}`, '/dev/null'], { env: { ...process.env, NO_COLOR: '1' } });
+    const t0 = Date.now();
+    /** Each dwm percentage seen, with when it first arrived (ms after start). */
+    const firstSeen = new Map<number, number>();
+    let text = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      const now = Date.now() - t0;
+      text += chunk.toString('utf8');
+      for (const m of chunk.toString('utf8').matchAll(/dwm +\|[█░]+\| (\d+)% \| turn \d\/3 \| [\d,–]+ steps\/s \| ETA [^|]+\|/g)) {
+        const p = Number(m[1]);
+        if (!firstSeen.has(p)) firstSeen.set(p, now);
+      }
+    });
+    const code = await new Promise<number | null>((res) => child.on('close', res));
+    assert.equal(code, 0, text.slice(-2000));
+    const intermediate = [...firstSeen.entries()].filter(([p]) => p > 0 && p < 100).sort((a, b) => a[0] - b[0]);
+    assert.ok(intermediate.length >= 3, `distinct intermediate dwm percentages: ${JSON.stringify(intermediate)}`);
+    const times = intermediate.map(([, t]) => t);
+    assert.ok(Math.max(...times) - Math.min(...times) >= 150, `they arrived over time, not in one burst: ${JSON.stringify(intermediate)}`);
+    // Later percentages arrive later: the bar moves forward.
+    for (let k = 1; k < intermediate.length; k++) assert.ok(intermediate[k][1] >= intermediate[k - 1][1], JSON.stringify(intermediate));
+    assert.match(text, /evaluating turn 1…/);
+    assert.match(text, /test \d+\.\d\d%/);
+    assert.match(text, /noisy eval +\|[█░]+\| noisy evaluation \(σ=0\.3\) of 2 methods… ?(\d+\.\d s)?/);
+    assert.match(text, /done in \d+\.\d s/);
+    assert.match(text, /\| dwm \| [\d.]+ \|/, 'the table at the end');
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
