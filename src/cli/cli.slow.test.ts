@@ -107,7 +107,7 @@ test('a good config: --json prints exactly one JSON object; the run folder holds
 
 test('a run that diverges is reported as diverged, exit 0; a collapsed one as collapsed', () => {
   const { dir, config } = workspace(GOOD);
-  // lr 10 (the largest a config may ask for): dwm's weights blow up within the first turn, sgd
+  // lr 10: dwm's weights blow up within the first turn, sgd
   // ends predicting one class for every input.
   const r = dwgd(['train', '--config', config, '--out', join(dir, 'results'), '--json', '--quiet', '--set', 'lr=10'], dir);
   assert.equal(r.code, 0, r.stderr);

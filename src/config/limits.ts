@@ -22,7 +22,7 @@ export const LIMITS = {
   stepsPerTurn: 1_000_000_000,
   /** turns × stepsPerTurn: the sample order is one 32-bit integer per step. */
   totalSteps: 2 ** 31 - 1,
-  lr: 10,
+  lr: 1000,
   targetScale: 1000,
   /** noise.sigma, noise.sigmas, labelNoise.sigma. */
   sigma: 1000,
