@@ -39,8 +39,12 @@ export interface PlotInput {
 }
 
 /** Every figure has this size in SVG pixels (PNG: twice that), whatever its title or legend. */
-export const FIGURE_WIDTH = 640;
-export const FIGURE_HEIGHT = 400;
+export const FIGURE_WIDTH = 740;
+export const FIGURE_HEIGHT = 460;
+// The plot area inside it; titles, axes and legend are laid out around it (vega's autosize
+// 'fit' misplaces the title), then fixedSize puts the whole on the fixed canvas.
+const PLOT_WIDTH = 480;
+const PLOT_HEIGHT = 290;
 
 const SHAPES = ['circle', 'square', 'triangle-up', 'diamond', 'cross', 'triangle-down', 'triangle-right', 'triangle-left'];
 const DASHES = [[1, 0], [7, 3], [2, 2], [9, 3, 2, 3], [4, 4], [12, 4], [1, 3], [6, 2, 1, 2]];
@@ -127,13 +131,14 @@ export function plotSpec(p: PlotInput): TopLevelSpec {
   const dash = { field: 'method', type: 'nominal' as const, scale: methodScale(DASHES), legend: null };
   const shape = { field: 'method', type: 'nominal' as const, scale: methodScale(SHAPES), legend: null };
   const x = {
-    field: 'xd', type: 'quantitative' as const, title: p.xTitle,
+    // Axis titles wrap rather than outgrow the plot.
+    field: 'xd', type: 'quantitative' as const, title: wrapTitle(p.xTitle, 60),
     scale: p.log ? { type: 'log' as const, nice: false, padding: 12 } : { zero: false, nice: false, padding: 12 },
     axis: { values: xs, labelFlush: false, grid: true, format: '~g' },
   };
   // The y domain comes from the data, bands and bars included: nothing is clipped.
   const yScale = logY ? { type: 'log' as const } : { zero: false };
-  const y = { field: 'mean', type: 'quantitative' as const, title: p.yTitle, scale: yScale };
+  const y = { field: 'mean', type: 'quantitative' as const, title: wrapTitle(p.yTitle, 40), scale: yScale };
   const ours = { filter: 'datum.source === "ours"' };
   const withBand = [ours, { filter: 'isValid(datum.lo) && isValid(datum.hi)' }];
   const spread = bars
@@ -179,9 +184,9 @@ export function plotSpec(p: PlotInput): TopLevelSpec {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: { text: wrapTitle(p.title), subtitle: p.subtitle, anchor: 'start', fontSize: 13, subtitleFontSize: 11 },
-    width: FIGURE_WIDTH,
-    height: FIGURE_HEIGHT,
-    autosize: { type: 'fit', contains: 'padding' },
+    width: PLOT_WIDTH,
+    height: PLOT_HEIGHT,
+    autosize: { type: 'pad' },
     padding: 8,
     background: 'white',
     config: { font: 'DejaVu Sans, Arial, sans-serif', axis: { labelFontSize: 11, titleFontSize: 12 } },
@@ -196,9 +201,23 @@ export function plotSpec(p: PlotInput): TopLevelSpec {
 export async function plotSvg(p: PlotInput): Promise<string> {
   const [vega, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
   const view = new vega.View(vega.parse(compile(plotSpec(p)).spec), { renderer: 'none' });
-  const svg = await view.toSVG();
+  const svg = fixedSize(await view.toSVG());
   view.finalize();
   return svg.endsWith('\n') ? svg : svg + '\n';
+}
+
+/**
+ * The figure on a FIGURE_WIDTH × FIGURE_HEIGHT canvas, top left, white around it; a figure
+ * larger than the canvas is scaled down to fit (never clipped).
+ */
+export function fixedSize(svg: string): string {
+  const m = /^<svg([^>]*?) width="([\d.]+)" height="([\d.]+)" viewBox="0 0 ([\d.]+) ([\d.]+)"/.exec(svg);
+  if (!m) throw new Error('plots: vega wrote an SVG without width, height and viewBox');
+  const k = Math.max(Number(m[4]) / FIGURE_WIDTH, Number(m[5]) / FIGURE_HEIGHT, 1);
+  const vw = round(FIGURE_WIDTH * k), vh = round(FIGURE_HEIGHT * k);
+  return svg
+    .replace(m[0], `<svg${m[1]} width="${FIGURE_WIDTH}" height="${FIGURE_HEIGHT}" viewBox="0 0 ${vw} ${vh}"`)
+    .replace(/^(<svg[^>]*>)<rect width="[\d.]+" height="[\d.]+" fill="white"\/>/, `$1<rect width="${vw}" height="${vh}" fill="white"/>`);
 }
 
 export function svgToPng(svg: string): Uint8Array {
