@@ -39,8 +39,8 @@ export interface PlotInput {
 }
 
 /** Every figure has this size in SVG pixels (PNG: twice that), whatever its title or legend. */
-export const FIGURE_WIDTH = 740;
-export const FIGURE_HEIGHT = 460;
+export const FIGURE_WIDTH = 760;
+export const FIGURE_HEIGHT = 470;
 // The plot area inside it; titles, axes and legend are laid out around it (vega's autosize
 // 'fit' misplaces the title), then fixedSize puts the whole on the fixed canvas.
 const PLOT_WIDTH = 480;
@@ -183,7 +183,7 @@ export function plotSpec(p: PlotInput): TopLevelSpec {
   };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    title: { text: wrapTitle(p.title), subtitle: p.subtitle, anchor: 'start', fontSize: 13, subtitleFontSize: 11 },
+    title: { text: wrapTitle(p.title), subtitle: wrapTitle(p.subtitle, 80), anchor: 'start', fontSize: 13, subtitleFontSize: 11 },
     width: PLOT_WIDTH,
     height: PLOT_HEIGHT,
     autosize: { type: 'pad' },
