@@ -319,7 +319,9 @@ export function buildSweepReport(d: SweepData, groups: PlotGroup[]): string {
   out.push(`From \`${sp.source.file}\`. Swept: ${axes.length ? axes.map((a) => `\`${a.key}\` ∈ {${a.values.map(show).join(', ')}}${a.key === sp.evalAxis?.key ? ' (evaluation only)' : ''}`).join('; ') : 'nothing (one point)'}. ` +
     `${nTrain} training point${nTrain === 1 ? '' : 's'} × ${sp.plan.seeds} seed${sp.plan.seeds === 1 ? '' : 's'} = ${sp.plan.runs.length} training runs` +
     (sp.evalAxis ? `; each run evaluates its trained models at all ${nEval} values of \`${sp.evalAxis.key}\` (no retraining), giving ${nTrain * nEval} sweep points` : '') + '.', '');
-  const protocol = (get: (c: (typeof configs)[number]) => unknown) => [...new Set(configs.map((c) => { const v = get(c); return typeof v === 'string' ? v : JSON.stringify(v); }))].join(' / ');
+  // Lists of plain values read as "a, b"; objects stay JSON (shown as code).
+  const text = (v: unknown) => typeof v === 'string' ? v : Array.isArray(v) && v.every((x) => typeof x !== 'object') ? v.join(', ') : JSON.stringify(v);
+  const protocol = (get: (c: (typeof configs)[number]) => unknown) => [...new Set(configs.map((c) => text(get(c))))].join(' / ');
   const protocolRows: string[][] = [
     ['dataset', protocol((c) => c.dataset.name)],
     ['hidden layers', protocol((c) => c.hidden)],
