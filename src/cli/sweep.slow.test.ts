@@ -114,6 +114,10 @@ test('the records keep per-class and balanced accuracy; the report shows the rea
   assert.equal(rows.length, 1 + 6 * 2 * 3 * 3);
   const report = readFileSync(join(o.outDir, 'REPORT.md'), 'utf8');
   assert.match(report, /each run evaluates its trained models at all 2 values of `noise.sigma` \(no retraining\)/);
+  // The protocol is a key | value table, not JSON: lists as "a, b", the label-noise object as code.
+  assert.match(report, /\n\| key \| value \|\n\| --- \| --- \|\n\| dataset \| [a-z-]+ \|\n\| hidden layers \| \d+(, \d+)* \|\n/);
+  assert.match(report, /\n\| label noise \| `\{[^`|]+\}`( \/ `\{[^`|]+\}`)* \|\n/);
+  assert.ok(!report.includes('Protocol: dataset'));
   // The realised rate per point is the corrupted entries of both seeds' training lists over
   // their 2 × 60 entries, as the records count them; fraction 0 corrupts nothing.
   for (const fraction of [0, 0.2, 0.4]) {

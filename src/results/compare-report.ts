@@ -1,5 +1,5 @@
 // Every derived file of a comparison, from its plan and its finished runs: results.csv,
-// summary.csv, curves/*.svg, plan.json, REPORT.md and index.html. A pure function of the runs'
+// summary.csv, curves/*.svg and .png, plan.json, REPORT.md and index.html. A pure function of the runs'
 // numbers, so a resumed, merged or re-rendered comparison writes the same bytes.
 
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -8,10 +8,10 @@ import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.js';
 import type { Plan, RunSpec } from '../experiment/plan.js';
 import type { RunRecord } from '../experiment/pool.js';
-import { aggregate, resultsCsv, summaryCsv, type Aggregate, type AuthorsRow } from './aggregate.js';
+import { aggregate, resultsCsv, summaryCsv, type Aggregate, type AuthorsRow, type ExperimentSummary } from './aggregate.js';
 import { writeDirAtomic, writeFileAtomic } from './atomic.js';
-import { curvesSvg } from './curves-svg.js';
 import { reportHtml } from './html.js';
+import { bandKind, bandOf, bandText, metricUnit, plotSvg, svgToPng, type MseScale, type PlotInput } from './plots.js';
 import { buildReport, checkClaims, slug, type ClaimCheck } from './report.js';
 
 export const AUTHORS_FILE = fileURLToPath(new URL('../../../configs/paper/authors-results.json', import.meta.url));
@@ -28,16 +28,43 @@ export function readAuthors(file: string): { rows: AuthorsRow[]; source: string 
   }
 }
 
+/** Whether the authors' curve of a method is drawn (attached by aggregate.ts only on the paper's protocol). */
+export function drawsAuthors(e: ExperimentSummary): boolean {
+  return e.curves.some((c) => c.authors !== null && c.authors.length === e.turns);
+}
+
+/** The learning curves of one experiment: clean test metric per turn, mean and band over seeds. */
+export function curvePlot(e: ExperimentSummary, mseScale: MseScale = 1): PlotInput {
+  const { factor, label } = metricUnit(e.metric, mseScale);
+  const seeds = e.seeds.length;
+  const kind = bandKind(seeds);
+  const points = e.curves.flatMap((c) => c.perTurn.map((s, t) => {
+    const [lo, hi] = bandOf(s, kind);
+    return { x: t + 1, method: c.method, mean: s.mean * factor, lo: lo * factor, hi: hi * factor };
+  }));
+  const authors = e.curves.flatMap((c) => (c.authors !== null && c.authors.length === e.turns ? c.authors.map((v, t) => ({ x: t + 1, method: c.method, value: v * factor })) : []));
+  return {
+    title: `${e.label}: clean test ${label} after each turn`,
+    subtitle: bandText(kind, seeds, 'band') + (authors.length ? '; thin lines, open markers: the authors\' curves' : ''),
+    xTitle: 'turn', yTitle: `test ${label}`, log: false, style: 'band',
+    methods: e.curves.map((c) => c.method), points, authors,
+  };
+}
+
 /** Writes the derived files of a comparison into outDir; returns the aggregate and the claims checked. */
-export function writeCompareOutputs(outDir: string, plan: Plan, records: Map<string, RunRecord>, authors: { rows: AuthorsRow[]; source: string }): { agg: Aggregate; check: ClaimCheck } {
+export async function writeCompareOutputs(outDir: string, plan: Plan, records: Map<string, RunRecord>, authors: { rows: AuthorsRow[]; source: string }): Promise<{ agg: Aggregate; check: ClaimCheck }> {
   const agg = aggregate(plan, records, authors.rows);
   const check = checkClaims(agg);
   writeFileAtomic(join(outDir, 'results.csv'), resultsCsv(plan, records));
   writeFileAtomic(join(outDir, 'summary.csv'), summaryCsv(agg));
   const figures = new Map<string, string>();
-  for (const e of agg.experiments) figures.set(`curves/${slug(e)}.svg`, curvesSvg(e));
+  for (const e of agg.experiments) figures.set(`curves/${slug(e)}.svg`, await plotSvg(curvePlot(e)));
   writeDirAtomic(join(outDir, 'curves'), (dir) => {
-    for (const [path, svg] of figures) writeFileSync(join(dir, path.slice('curves/'.length)), svg);
+    for (const [path, svg] of figures) {
+      const name = path.slice('curves/'.length);
+      writeFileSync(join(dir, name), svg);
+      writeFileSync(join(dir, name.replace(/\.svg$/, '.png')), svgToPng(svg));
+    }
   });
   writeFileAtomic(join(outDir, 'plan.json'), JSON.stringify({
     name: plan.name, files: plan.files, seeds: plan.seeds,

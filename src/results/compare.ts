@@ -116,6 +116,6 @@ export async function runCompare(flags: CompareFlags, hooks: PipelineHooks = {})
   describe();
   const outcome = { ...base, ran: todo.length, reused };
   if (shard) return outcome;
-  const { agg, check } = writeCompareOutputs(outDir, plan, records, authors);
+  const { agg, check } = await writeCompareOutputs(outDir, plan, records, authors);
   return { ...outcome, agg, check, reported: true, files: ['compare.json', ...COMPARE_FILES] };
 }

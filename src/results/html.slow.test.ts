@@ -33,6 +33,17 @@ test('the report Markdown becomes one page: tables, inlined figures with prefixe
   assert.equal(inlineSvg('<svg><use href="#a"/></svg>', 'p'), '<svg><use href="#p-a"/></svg>');
 });
 
+test('the page has a table of contents linking every ## and ### heading, and each ## section is a <details>', () => {
+  const md = '# Top\n\nIntro.\n\n## One\n\nA.\n\n### One a\n\nB.\n\n## Two [x](y)\n\nC.\n';
+  const html = reportHtml(md, 't', new Map());
+  const nav = /<nav class="toc"[^>]*>([\s\S]*?)<\/nav>/.exec(html);
+  assert.ok(nav, 'a table of contents');
+  assert.deepEqual([...nav[1].matchAll(/<a href="#([^"]+)">([^<]*)<\/a>/g)].map((m) => [m[1], m[2]]), [['sec-1', 'One'], ['sec-2', 'One a'], ['sec-3', 'Two x']]);
+  assert.ok(html.indexOf('<h1>Top</h1>') < html.indexOf('<nav'), 'contents after the title');
+  assert.match(html, /<details open id="sec-1"><summary><h2>One<\/h2><\/summary>\n<p>A.<\/p>\n<h3 id="sec-2">One a<\/h3>\n<p>B.<\/p>\n<\/details>\n<details open id="sec-3">/);
+  assert.equal((html.match(/<details/g) ?? []).length, (html.match(/<\/details>/g) ?? []).length);
+});
+
 test('index.html of a sweep and of a comparison render in headless Chromium with no console errors', {
   skip: existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium; .ci/run does it)`,
   timeout: 120_000,

@@ -61,7 +61,7 @@ function readStoredPlan(dir: string, authorsFile: string): StoredPlan {
   return {
     kind, file, text, plan: cp.plan, complete: () => true,
     write: async (out, records) => {
-      writeCompareOutputs(out, cp.plan, records, readAuthors(authorsFile));
+      await writeCompareOutputs(out, cp.plan, records, readAuthors(authorsFile));
       return [PLAN_FILES.compare, ...COMPARE_FILES];
     },
   };

@@ -1,10 +1,12 @@
-// Sweep plots: a metric against the swept value, one line per method with 95 % CI error bars
-// over seeds, as a Vega-Lite spec rendered to SVG in Node (vega's headless View) and to PNG
-// with resvg. Methods differ by marker shape and dash pattern as well as colour, so the plot
-// reads in grey scale. Same data → same bytes (no clock, no random ids).
+// Every figure dwgd draws, from one stack: a Vega-Lite spec rendered to SVG in Node (vega's
+// headless View) and to PNG with resvg. Sweep plots (a metric against the swept value, error
+// bars) and learning curves (a metric per turn, a shaded band) share the axes, palette,
+// legend and size. Methods differ by colour (Okabe–Ito), dash pattern and marker shape, so a
+// figure reads in grey scale. Same data → same bytes (no clock, no random ids).
 
 import { createRequire } from 'node:module';
 import type { TopLevelSpec } from 'vega-lite';
+import type { Spread } from './stats.js';
 
 // vega, vega-lite and resvg are loaded on first use, so that commands and tests that draw
 // nothing (e.g. `dwgd sweep --dry-run`) do not pay for loading them.
@@ -13,109 +15,209 @@ export interface PlotPoint {
   x: number;
   method: string;
   mean: number;
-  /** 95 % CI; NaN with one seed (no bar drawn). */
+  /** The band (see bandOf); NaN with one seed (nothing drawn). */
   lo: number;
   hi: number;
 }
 
 export interface PlotInput {
   title: string;
+  /** Says what the bars or band are. */
   subtitle: string;
   xTitle: string;
   yTitle: string;
   log: boolean;
+  /** Log-scaled y axis (bars or band reaching 0 or below are drawn from the mean up). */
+  logY?: boolean;
+  /** 'bars': error bars at each x (sweeps); 'band': a shaded band along the line (curves). */
+  style?: 'bars' | 'band';
   /** The methods in legend order. */
   methods: string[];
   points: PlotPoint[];
-  /** Clip error bars to this range (e.g. [0, 100] for accuracy in %). */
-  yClip?: [number, number];
+  /** The authors' values, drawn thin with open markers; only give them when they apply. */
+  authors?: { x: number; method: string; value: number }[];
 }
+
+/** Every figure has this size in SVG pixels (PNG: twice that), whatever its title or legend. */
+export const FIGURE_WIDTH = 760;
+export const FIGURE_HEIGHT = 470;
+// The plot area inside it; titles, axes and legend are laid out around it (vega's autosize
+// 'fit' misplaces the title), then fixedSize puts the whole on the fixed canvas.
+const PLOT_WIDTH = 480;
+const PLOT_HEIGHT = 290;
 
 const SHAPES = ['circle', 'square', 'triangle-up', 'diamond', 'cross', 'triangle-down', 'triangle-right', 'triangle-left'];
 const DASHES = [[1, 0], [7, 3], [2, 2], [9, 3, 2, 3], [4, 4], [12, 4], [1, 3], [6, 2, 1, 2]];
-// Colour-blind safe (Okabe–Ito), with different lightness so grey scale still separates.
+// Okabe–Ito, ordered so neighbours differ in lightness as well as hue (grey scale still separates).
 const COLOURS = ['#000000', '#E69F00', '#0072B2', '#009E73', '#CC79A7', '#D55E00', '#56B4E9', '#999999'];
+// Legend symbols: a short stroke (carrying the method's dash) through the method's marker.
+const LEGEND_MARKS = [
+  'M-0.5,0A0.5,0.5 0 1 1 0.5,0A0.5,0.5 0 1 1 -0.5,0Z',
+  'M-0.45,-0.45H0.45V0.45H-0.45Z',
+  'M0,-0.55L0.55,0.45H-0.55Z',
+  'M0,-0.6L0.5,0L0,0.6L-0.5,0Z',
+  'M-0.2,-0.6H0.2V-0.2H0.6V0.2H0.2V0.6H-0.2V0.2H-0.6V-0.2H-0.2Z',
+  'M0,0.55L0.55,-0.45H-0.55Z',
+  'M0.55,0L-0.45,0.55V-0.55Z',
+  'M-0.55,0L0.45,0.55V-0.55Z',
+].map((m) => `M-1.6,0H1.6${m}`);
+
+/** ±1 SE below five seeds (a t-based CI from 2–4 seeds is too wide to read), the 95 % CI from five on. */
+export type BandKind = 'se' | 'ci95';
+
+export function bandKind(seeds: number): BandKind {
+  return seeds >= 5 ? 'ci95' : 'se';
+}
+
+export function bandOf(s: Spread, kind: BandKind): [number, number] {
+  if (!(s.n >= 2)) return [NaN, NaN];
+  if (kind === 'ci95') return [s.ciLow, s.ciHigh];
+  const se = s.sd / Math.sqrt(s.n);
+  return [s.mean - se, s.mean + se];
+}
+
+/** The subtitle of a figure: what the line and the band or bars are. */
+export function bandText(kind: BandKind, seeds: number, what: 'bars' | 'band'): string {
+  if (seeds < 2) return 'one seed: no spread drawn';
+  return `mean over ${seeds} seeds; ${what}: ${kind === 'ci95' ? '95 % CI of the mean (Student t)' : '±1 standard error of the mean'}`;
+}
+
+/** The unit a metric is shown in: accuracy in %, MSE in target units or ×10⁴ (as the paper prints it). */
+export type MseScale = 1 | 10000;
+
+export function metricUnit(metric: 'accuracy' | 'mse', mseScale: MseScale = 1): { factor: number; label: string } {
+  if (metric === 'accuracy') return { factor: 100, label: 'accuracy (%)' };
+  return mseScale === 1 ? { factor: 1, label: 'MSE (target units)' } : { factor: mseScale, label: 'MSE ×10⁴ (target units)' };
+}
 
 function round(v: number): number {
   return Number(v.toPrecision(10));
 }
 
+/** A title as lines of at most `width` characters, broken at spaces. */
+export function wrapTitle(text: string, width = 70): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) { lines.push(line); line = word; } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
 export function plotSpec(p: PlotInput): TopLevelSpec {
   const xs = [...new Set(p.points.map((q) => q.x))].sort((a, b) => a - b);
   const nm = p.methods.length;
-  // Dodge methods sideways a little so their error bars do not hide one another.
+  const bars = (p.style ?? 'bars') === 'bars';
+  // Error bars: dodge methods sideways a little so their bars do not hide one another.
   const span = xs.length > 1 ? (p.log ? Math.log(xs[xs.length - 1] / xs[0]) : xs[xs.length - 1] - xs[0]) : 1;
   const dodge = (x: number, k: number) => {
+    if (!bars) return x;
     const off = (k - (nm - 1) / 2) * 0.008 * span;
     return round(p.log ? x * Math.exp(off) : x + off);
   };
-  const clip = (v: number) => (p.yClip ? Math.min(p.yClip[1], Math.max(p.yClip[0], v)) : v);
-  const rows = p.points.filter((q) => Number.isFinite(q.mean)).map((q) => {
+  const logY = p.logY === true;
+  const rows = p.points.filter((q) => Number.isFinite(q.mean) && (!logY || q.mean > 0)).map((q) => {
     const k = p.methods.indexOf(q.method);
-    const bar = Number.isFinite(q.lo) && Number.isFinite(q.hi);
-    return { x: q.x, xd: dodge(q.x, k), method: q.method, mean: round(q.mean), lo: bar ? round(clip(q.lo)) : null, hi: bar ? round(clip(q.hi)) : null };
+    const band = Number.isFinite(q.lo) && Number.isFinite(q.hi);
+    // On a log axis a band reaching 0 or below is drawn from the mean up.
+    const lo = band ? (logY && q.lo <= 0 ? q.mean : q.lo) : NaN;
+    return { x: q.x, xd: dodge(q.x, k), method: q.method, source: 'ours', mean: round(q.mean), lo: band ? round(lo) : null, hi: band ? round(q.hi) : null };
   });
-  const legend = { title: 'method', symbolStrokeWidth: 1.5, symbolSize: 120, labelFontSize: 11 };
+  const authors = (p.authors ?? []).filter((a) => Number.isFinite(a.value) && (!logY || a.value > 0))
+    .map((a) => ({ x: a.x, xd: a.x, method: a.method, source: 'authors', mean: round(a.value), lo: null, hi: null }));
   const methodScale = (range: unknown[]) => ({ domain: p.methods, range: range.slice(0, Math.max(1, nm)) });
+  const colour = { field: 'method', type: 'nominal' as const, scale: methodScale(COLOURS), legend: null };
+  const dash = { field: 'method', type: 'nominal' as const, scale: methodScale(DASHES), legend: null };
+  const shape = { field: 'method', type: 'nominal' as const, scale: methodScale(SHAPES), legend: null };
   const x = {
-    field: 'xd', type: 'quantitative' as const, title: p.xTitle,
+    // Axis titles wrap rather than outgrow the plot.
+    field: 'xd', type: 'quantitative' as const, title: wrapTitle(p.xTitle, 60),
     scale: p.log ? { type: 'log' as const, nice: false, padding: 12 } : { zero: false, nice: false, padding: 12 },
     axis: { values: xs, labelFlush: false, grid: true, format: '~g' },
   };
-  const y = { field: 'mean', type: 'quantitative' as const, title: p.yTitle, scale: { zero: false } };
+  // The y domain comes from the data, bands and bars included: nothing is clipped.
+  const yScale = logY ? { type: 'log' as const } : { zero: false };
+  const y = { field: 'mean', type: 'quantitative' as const, title: wrapTitle(p.yTitle, 40), scale: yScale };
+  const ours = { filter: 'datum.source === "ours"' };
+  const withBand = [ours, { filter: 'isValid(datum.lo) && isValid(datum.hi)' }];
+  const spread = bars
+    ? [
+      { transform: withBand, mark: { type: 'rule', strokeWidth: 1.2 }, encoding: { y: { field: 'lo', type: 'quantitative', scale: yScale }, y2: { field: 'hi' }, color: colour } },
+      { transform: withBand, mark: { type: 'tick', orient: 'horizontal', size: 8, thickness: 1.2 }, encoding: { y: { field: 'lo', type: 'quantitative', scale: yScale }, color: colour } },
+      { transform: withBand, mark: { type: 'tick', orient: 'horizontal', size: 8, thickness: 1.2 }, encoding: { y: { field: 'hi', type: 'quantitative', scale: yScale }, color: colour } },
+    ]
+    : [{ transform: withBand, mark: { type: 'area', opacity: 0.16 }, encoding: { y: { field: 'lo', type: 'quantitative', scale: yScale }, y2: { field: 'hi' }, color: colour } }];
+  const authorLayers = authors.length
+    ? [
+      { transform: [{ filter: 'datum.source === "authors"' }], mark: { type: 'line', strokeWidth: 0.9, opacity: 0.8 }, encoding: { y, color: colour, strokeDash: dash, order: { field: 'x', type: 'quantitative' } } },
+      { transform: [{ filter: 'datum.source === "authors"' }], mark: { type: 'point', filled: false, size: 40, strokeWidth: 1 }, encoding: { y, color: colour, shape } },
+    ]
+    : [];
+  const layers: unknown[] = [
+    ...spread,
+    ...authorLayers,
+    { transform: [ours], mark: { type: 'line', strokeWidth: 1.8 }, encoding: { y, color: colour, strokeDash: dash, order: { field: 'x', type: 'quantitative' } } },
+    {
+      transform: [ours],
+      mark: { type: 'point', filled: true, size: 55, opacity: 1, stroke: 'white', strokeWidth: 0.6 },
+      encoding: {
+        y, color: colour, shape,
+        tooltip: [{ field: 'method' }, { field: 'x', title: p.xTitle }, { field: 'mean', title: p.yTitle }, { field: 'lo', title: 'band low' }, { field: 'hi', title: 'band high' }],
+      },
+    },
+  ];
+  // One legend, from a layer with no data (its scales have explicit domains): each entry is the
+  // method's stroke (colour, dash) through its filled marker, so the legend shows both.
+  const legend = { title: 'method', symbolStrokeWidth: 1.4, symbolSize: 150, labelFontSize: 11, labelLimit: 150, labelOffset: 10 };
+  const legendLayer = {
+    transform: [{ filter: 'false' }],
+    mark: { type: 'point', opacity: 1, strokeWidth: 1.4, size: 150 },
+    encoding: {
+      y,
+      fill: { ...colour, legend },
+      stroke: { ...colour, legend },
+      strokeDash: { ...dash, legend },
+      shape: { field: 'method', type: 'nominal', scale: methodScale(LEGEND_MARKS), legend },
+    },
+  };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    title: { text: p.title, subtitle: p.subtitle, anchor: 'start', fontSize: 13, subtitleFontSize: 11 },
-    width: 460,
-    height: 300,
+    title: { text: wrapTitle(p.title), subtitle: wrapTitle(p.subtitle, 80), anchor: 'start', fontSize: 13, subtitleFontSize: 11 },
+    width: PLOT_WIDTH,
+    height: PLOT_HEIGHT,
+    autosize: { type: 'pad' },
+    padding: 8,
     background: 'white',
     config: { font: 'DejaVu Sans, Arial, sans-serif', axis: { labelFontSize: 11, titleFontSize: 12 } },
-    data: { values: rows },
+    data: { values: [...rows, ...authors] },
     encoding: { x },
-    layer: [
-      {
-        transform: [{ filter: 'isValid(datum.lo) && isValid(datum.hi)' }],
-        mark: { type: 'rule', strokeWidth: 1.2 },
-        encoding: { y: { field: 'lo', type: 'quantitative', title: p.yTitle }, y2: { field: 'hi' }, color: { field: 'method', type: 'nominal', scale: methodScale(COLOURS), legend } },
-      },
-      {
-        transform: [{ filter: 'isValid(datum.lo) && isValid(datum.hi)' }],
-        mark: { type: 'tick', orient: 'horizontal', size: 8, thickness: 1.2 },
-        encoding: { y: { field: 'lo', type: 'quantitative' }, color: { field: 'method', type: 'nominal', scale: methodScale(COLOURS), legend } },
-      },
-      {
-        transform: [{ filter: 'isValid(datum.lo) && isValid(datum.hi)' }],
-        mark: { type: 'tick', orient: 'horizontal', size: 8, thickness: 1.2 },
-        encoding: { y: { field: 'hi', type: 'quantitative' }, color: { field: 'method', type: 'nominal', scale: methodScale(COLOURS), legend } },
-      },
-      {
-        mark: { type: 'line', strokeWidth: 1.6 },
-        encoding: {
-          y,
-          color: { field: 'method', type: 'nominal', scale: methodScale(COLOURS), legend },
-          strokeDash: { field: 'method', type: 'nominal', scale: methodScale(DASHES), legend },
-          order: { field: 'x', type: 'quantitative' },
-        },
-      },
-      {
-        mark: { type: 'point', filled: true, size: 55, opacity: 1, stroke: 'white', strokeWidth: 0.6 },
-        encoding: {
-          y,
-          color: { field: 'method', type: 'nominal', scale: methodScale(COLOURS), legend },
-          shape: { field: 'method', type: 'nominal', scale: methodScale(SHAPES), legend },
-          tooltip: [{ field: 'method' }, { field: 'x', title: p.xTitle }, { field: 'mean', title: p.yTitle }, { field: 'lo', title: '95 % CI low' }, { field: 'hi', title: '95 % CI high' }],
-        },
-      },
-    ],
+    // Each layer its own (identical) method scales, so that only the legend layer makes a legend.
+    resolve: { scale: { color: 'independent', fill: 'independent', stroke: 'independent', strokeDash: 'independent', shape: 'independent' } },
+    layer: [...layers, legendLayer],
   } as TopLevelSpec;
 }
 
 export async function plotSvg(p: PlotInput): Promise<string> {
   const [vega, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
   const view = new vega.View(vega.parse(compile(plotSpec(p)).spec), { renderer: 'none' });
-  const svg = await view.toSVG();
+  const svg = fixedSize(await view.toSVG());
   view.finalize();
   return svg.endsWith('\n') ? svg : svg + '\n';
+}
+
+/**
+ * The figure on a FIGURE_WIDTH × FIGURE_HEIGHT canvas, top left, white around it; a figure
+ * larger than the canvas is scaled down to fit (never clipped).
+ */
+export function fixedSize(svg: string): string {
+  const m = /^<svg([^>]*?) width="([\d.]+)" height="([\d.]+)" viewBox="0 0 ([\d.]+) ([\d.]+)"/.exec(svg);
+  if (!m) throw new Error('plots: vega wrote an SVG without width, height and viewBox');
+  const k = Math.max(Number(m[4]) / FIGURE_WIDTH, Number(m[5]) / FIGURE_HEIGHT, 1);
+  const vw = round(FIGURE_WIDTH * k), vh = round(FIGURE_HEIGHT * k);
+  return svg
+    .replace(m[0], `<svg${m[1]} width="${FIGURE_WIDTH}" height="${FIGURE_HEIGHT}" viewBox="0 0 ${vw} ${vh}"`)
+    .replace(/^(<svg[^>]*>)<rect width="[\d.]+" height="[\d.]+" fill="white"\/>/, `$1<rect width="${vw}" height="${vh}" fill="white"/>`);
 }
 
 export function svgToPng(svg: string): Uint8Array {

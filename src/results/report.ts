@@ -318,8 +318,9 @@ export function buildReport({ plan, agg, check, authorsSource }: ReportInput): s
     out.push(markdownTable(['arch', 'n', 'test', ...methods], mrows, [false, true, false, ...methods.map(() => true)]));
     out.push('Mean ± sd over seeds; bold: best mean in the row; ✗: seeds whose run diverged (left out); ⊘: seeds whose model collapsed to a constant answer (kept).' +
       (es.some((e) => e.cells.some((c) => c.authors !== null)) ? ' Below a cell: the authors\' single-seed number and our mean minus it' + (plan.seeds > 1 ? '; ‼ marks a difference above three of our standard deviations.' : '.') : ''), '');
-    const dashed = es.some((e) => e.curves.some((c) => c.authors !== null));
-    out.push(`Learning curves (clean test metric per turn${dashed ? '; dashed: the authors\'' : ''}):`, '');
+    const drawn = es.some((e) => e.curves.some((c) => c.authors !== null && c.authors.length === e.turns));
+    const band = plan.seeds < 2 ? 'one seed, no band' : plan.seeds < 5 ? 'band ±1 standard error' : 'band 95 % CI';
+    out.push(`Learning curves (clean test metric per turn, mean over seeds, ${band}${drawn ? '; thin lines with open markers: the authors\' curves' : ''}):`, '');
     for (const e of es) out.push(`![${e.label}](curves/${slug(e)}.svg)`);
     out.push('');
   }

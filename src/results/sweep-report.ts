@@ -15,7 +15,7 @@ import { conclusionLines } from './conclusions.js';
 import { SIGN_FLIP_DRAWS, SIGN_FLIP_EXACT_MAX } from './stats.js';
 import { ALPHA, VERDICTS, type ComparisonVerdict } from './verdicts.js';
 import { fmt, markdownTable, pct, pText } from './format.js';
-import type { PlotInput } from './plots.js';
+import { bandKind, bandOf, bandText, metricUnit, type MseScale, type PlotInput } from './plots.js';
 import { describe } from './stats.js';
 
 /** Axis titles with units. */
@@ -137,8 +137,8 @@ function evalOf(kind: MetricKind): 'clean' | 'noisy' {
   return kind === 'noisy' || kind === 'balanced-noisy' ? 'noisy' : 'clean';
 }
 
-export function metricTitle(d: SweepData, kind: MetricKind): string {
-  const metric = d.classification ? 'accuracy (%)' : 'MSE (target units)';
+export function metricTitle(d: SweepData, kind: MetricKind, mseScale: MseScale = 1): string {
+  const metric = metricUnit(d.classification ? 'accuracy' : 'mse', mseScale).label;
   const sigma = evalOf(kind) === 'noisy' && !d.sp.evalAxis ? ` at σ = ${[...new Set(d.sp.plan.runs.map((r) => r.config.noise.sigma))].join('/')}` : '';
   return `${KIND_TITLE[kind]} ${metric}${sigma}`;
 }
@@ -161,8 +161,15 @@ function slugText(s: string): string {
   return s.replace(/[^A-Za-z0-9._-]+/g, '_');
 }
 
+export interface PlotOptions {
+  /** Log-scaled y axis (default off). */
+  logY?: boolean;
+  /** MSE in target units (1, default) or ×10⁴ as the paper prints it. */
+  mseScale?: MseScale;
+}
+
 /** One plot per metric × combination of the swept axes other than the x axis. */
-export function plotGroups(d: SweepData): PlotGroup[] {
+export function plotGroups(d: SweepData, opts: PlotOptions = {}): PlotGroup[] {
   const axes = sweptAxes(d.sp);
   if (axes.length === 0) return [];
   const xAxis = axes[axes.length - 1];
@@ -179,14 +186,16 @@ export function plotGroups(d: SweepData): PlotGroup[] {
     for (const es of facets.values()) {
       const vals = d.points.get(es[0].experimentId)!.values;
       const facet = Object.fromEntries(others.map((k) => [k, vals[k]]));
-      const metric = es[0].metric;
-      const scale = metric === 'accuracy' ? 100 : 1;
+      const unit = metricUnit(es[0].metric, opts.mseScale);
+      const scale = unit.factor;
+      const band = bandKind(d.sp.plan.seeds);
       const methods = [...new Set(es.flatMap((e) => e.methods))];
       const xs = es.map((e) => Number(d.points.get(e.experimentId)!.values[xAxis.key]));
       const log = xs.every((x) => x > 0) && Math.max(...xs) / Math.min(...xs) >= 20;
-      const points = es.flatMap((e, i) => e.cells.filter((c) => c.eval === evalOf(kind)).map((c) => ({
-        x: xs[i], method: c.method, mean: c.spread.mean * scale, lo: c.spread.ciLow * scale, hi: c.spread.ciHigh * scale,
-      })));
+      const points = es.flatMap((e, i) => e.cells.filter((c) => c.eval === evalOf(kind)).map((c) => {
+        const [lo, hi] = bandOf(c.spread, band);
+        return { x: xs[i], method: c.method, mean: c.spread.mean * scale, lo: lo * scale, hi: hi * scale };
+      }));
       const facetText = Object.entries(facet).map(([k, v]) => `${k}=${show(v)}`).join(', ');
       const seeds = d.sp.plan.seeds;
       const datasetName = [...new Set(es.map((e) => e.dataset))].join('+');
@@ -194,12 +203,11 @@ export function plotGroups(d: SweepData): PlotGroup[] {
       groups.push({
         slug, kind, facet, experiments: es,
         input: {
-          title: `${datasetName} ${es[0].arch}: ${metricTitle(d, kind)} vs ${xAxis.key}${facetText ? ` (${facetText})` : ''}`,
-          subtitle: `mean over ${seeds} seed${seeds === 1 ? '' : 's'}${seeds > 1 ? '; bars: 95 % CI (Student t)' : '; one seed, no CI'}`,
+          title: `${datasetName} ${es[0].arch}: ${metricTitle(d, kind, opts.mseScale)} vs ${xAxis.key}${facetText ? ` (${facetText})` : ''}`,
+          subtitle: bandText(band, seeds, 'bars'),
           xTitle: axisTitle(xAxis.key, d.classification) + (log ? ', log scale' : ''),
-          yTitle: metricTitle(d, kind),
-          log, methods, points,
-          yClip: metric === 'accuracy' ? [0, 100] : [0, Number.POSITIVE_INFINITY],
+          yTitle: metricTitle(d, kind, opts.mseScale) + (opts.logY ? ', log scale' : ''),
+          log, logY: opts.logY === true, style: 'bars', methods, points,
         },
       });
     }
@@ -294,6 +302,11 @@ export function sweepConclusionLines(d: SweepData): string[] {
   return [...conclusionLines(d.main, undefined, false), ...(d.balanced ? conclusionLines(d.balanced, undefined, false).filter((l) => !/^(Diverged|Collapsed)/.test(l)) : [])];
 }
 
+/** A protocol value for a table cell: lists and objects (JSON) as `code`. */
+function protocolCell(v: string): string {
+  return /[[{"]/.test(v) ? `\`${v}\`` : v;
+}
+
 export function buildSweepReport(d: SweepData, groups: PlotGroup[]): string {
   const { sp } = d;
   const out: string[] = [];
@@ -306,13 +319,23 @@ export function buildSweepReport(d: SweepData, groups: PlotGroup[]): string {
   out.push(`From \`${sp.source.file}\`. Swept: ${axes.length ? axes.map((a) => `\`${a.key}\` ∈ {${a.values.map(show).join(', ')}}${a.key === sp.evalAxis?.key ? ' (evaluation only)' : ''}`).join('; ') : 'nothing (one point)'}. ` +
     `${nTrain} training point${nTrain === 1 ? '' : 's'} × ${sp.plan.seeds} seed${sp.plan.seeds === 1 ? '' : 's'} = ${sp.plan.runs.length} training runs` +
     (sp.evalAxis ? `; each run evaluates its trained models at all ${nEval} values of \`${sp.evalAxis.key}\` (no retraining), giving ${nTrain * nEval} sweep points` : '') + '.', '');
-  const protocol = (get: (c: (typeof configs)[number]) => unknown) => [...new Set(configs.map((c) => { const v = get(c); return typeof v === 'string' ? v : JSON.stringify(v); }))].join(' / ');
-  out.push(`Protocol: dataset ${protocol((c) => c.dataset.name)}, hidden ${protocol((c) => c.hidden)}, ${protocol((c) => c.turns)} turns × ${protocol((c) => c.stepsPerTurn)} steps, ` +
-    `lr ${protocol((c) => c.lr)}, methods ${protocol((c) => c.methods)}, normalisation ${protocol((c) => c.dataset.normalize)}` +
-    (sp.evalAxis ? '' : `, noisy test σ ${protocol((c) => c.noise.sigma)}`) +
-    (configs.some((c) => c.labelNoise) ? `, label noise ${protocol((c) => c.labelNoise ?? null)}` : '') +
-    (configs.some((c) => c.imbalance) ? `, imbalance ${protocol((c) => c.imbalance ?? null)}` : '') + '. ' +
-    (d.classification ? 'Accuracy in percent.' : 'MSE in target units (z-scored label × targetScale).'), '');
+  // Lists of plain values read as "a, b"; objects stay JSON (shown as code).
+  const text = (v: unknown) => typeof v === 'string' ? v : Array.isArray(v) && v.every((x) => typeof x !== 'object') ? v.join(', ') : JSON.stringify(v);
+  const protocol = (get: (c: (typeof configs)[number]) => unknown) => [...new Set(configs.map((c) => text(get(c))))].join(' / ');
+  const protocolRows: string[][] = [
+    ['dataset', protocol((c) => c.dataset.name)],
+    ['hidden layers', protocol((c) => c.hidden)],
+    ['turns × steps per turn', `${protocol((c) => c.turns)} × ${protocol((c) => c.stepsPerTurn)}`],
+    ['learning rate', protocol((c) => c.lr)],
+    ['methods', protocol((c) => c.methods)],
+    ['normalisation', protocol((c) => c.dataset.normalize)],
+  ];
+  if (!sp.evalAxis) protocolRows.push(['noisy test σ', protocol((c) => c.noise.sigma)]);
+  if (configs.some((c) => c.labelNoise)) protocolRows.push(['label noise', protocol((c) => c.labelNoise ?? null)]);
+  if (configs.some((c) => c.imbalance)) protocolRows.push(['imbalance', protocol((c) => c.imbalance ?? null)]);
+  protocolRows.push(['unit', d.classification ? 'accuracy in percent' : 'MSE in target units (z-scored label × targetScale)']);
+  out.push('Protocol (values separated by / differ between runs):', '');
+  out.push(markdownTable(['key', 'value'], protocolRows.map(([k, v]) => [k, protocolCell(v)]), [false, false]));
   const testSets = [...new Set([...d.records.values()].map((r) => r.testSet ?? 'complement'))];
   if (configs.some((c) => c.imbalance)) out.push(`Test set: ${testSets.join(' / ')} (${testSets.includes('balanced') ? `subsampled to equal ${d.classification ? 'class' : 'target-bin'} counts` : `the whole complement of the training list, ${d.classification ? 'class' : 'target-bin'} frequencies as in the pool`}).` +
     (d.classification ? '' : ' On this regression set the classes of the imbalance are equal-count bins of the target (bin 0 = the lowest values); balanced MSE is the mean of the per-bin MSEs.'), '');

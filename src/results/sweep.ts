@@ -23,7 +23,7 @@ import { removeLeftovers, verifiedRun } from './run-record.js';
 import { checkOutDir } from './out-dir.js';
 import { checkScaleOut, emitSlurm, preflight, type ScaleOutFlags } from './scaleout.js';
 import { resumable, runAndStore, warnReplacing } from './store.js';
-import { buildSweepReport, plotGroups, sweepCsvs, sweepData } from './sweep-report.js';
+import { buildSweepReport, plotGroups, sweepCsvs, sweepData, type PlotOptions } from './sweep-report.js';
 
 export interface SweepFlags extends ScaleOutFlags {
   config: string;
@@ -55,9 +55,10 @@ export interface SweepOutcome {
 const REPORT_FILES = ['REPORT.md', 'index.html', 'plan.json', 'results.csv', 'summary.csv'];
 
 /** Writes every derived file of a sweep from its finished runs; returns their names. */
-export async function writeSweepOutputs(outDir: string, sp: SweepPlan, records: Map<string, RunRecord>): Promise<string[]> {
+/** `plots` sets the figures' log-y and MSE unit (default: linear, target units). */
+export async function writeSweepOutputs(outDir: string, sp: SweepPlan, records: Map<string, RunRecord>, plots: PlotOptions = {}): Promise<string[]> {
   const d = sweepData(sp, records);
-  const groups = plotGroups(d);
+  const groups = plotGroups(d, plots);
   const figures = new Map<string, string>();
   const pngs = new Map<string, Uint8Array>();
   for (const g of groups) {
