@@ -24,6 +24,8 @@ export interface CommandSpec {
 }
 
 const QUIET: OptionSpec = { flags: '-q, --quiet', description: 'no progress output', default: false };
+const MSE_SCALE: OptionSpec = { flags: '--mse-scale <n>', description: 'MSE in the figures in target units (1, the default) or ×10⁴ as the paper prints it (10000)' };
+const LOG_Y: OptionSpec = { flags: '--log-y', description: 'a logarithmic metric axis in the plots', default: false };
 const PRINT_ONE: OptionSpec = { flags: '--print-config', description: 'print the resolved config (YAML; with --json JSON) and run nothing', default: false };
 const PRINT_ALL: OptionSpec = { flags: '--print-config', description: 'print the resolved config of every run (YAML documents; with --json JSON) and run nothing', default: false };
 const ALLOW_LARGE: OptionSpec = { flags: '--allow-large', description: 'run even when a run needs more memory than the documented limit (README › Limits)', default: false };
@@ -77,6 +79,7 @@ export const COMPARE: CommandSpec = {
     json('with the outcome'),
     QUIET,
     PRINT_ALL,
+    MSE_SCALE,
   ],
   examples: [
     'npx dwgd compare --config configs/paper/all.yaml --seeds 5',
@@ -100,6 +103,8 @@ export const SWEEP: CommandSpec = {
     json(''),
     QUIET,
     PRINT_ALL,
+    MSE_SCALE,
+    LOG_Y,
   ],
   examples: [
     'npx dwgd sweep --config configs/sweeps/mnist-label-noise.yaml --dry-run',
@@ -116,6 +121,8 @@ export const REPORT: CommandSpec = {
   options: [
     { flags: '-o, --out <dir>', description: 'where to write the merged report (default: the first folder)' },
     json(''),
+    MSE_SCALE,
+    LOG_Y,
   ],
   examples: [],
 };

@@ -11,7 +11,7 @@ import type { RunRecord } from '../experiment/pool.js';
 import { aggregate, resultsCsv, summaryCsv, type Aggregate, type AuthorsRow, type ExperimentSummary } from './aggregate.js';
 import { writeDirAtomic, writeFileAtomic } from './atomic.js';
 import { reportHtml } from './html.js';
-import { bandKind, bandOf, bandText, metricUnit, plotSvg, svgToPng, type MseScale, type PlotInput } from './plots.js';
+import { bandKind, bandOf, bandText, metricUnit, plotSvg, svgToPng, type MseScale, type PlotInput, type FigureOptions } from './plots.js';
 import { buildReport, checkClaims, slug, type ClaimCheck } from './report.js';
 
 export const AUTHORS_FILE = fileURLToPath(new URL('../../../configs/paper/authors-results.json', import.meta.url));
@@ -52,13 +52,13 @@ export function curvePlot(e: ExperimentSummary, mseScale: MseScale = 1): PlotInp
 }
 
 /** Writes the derived files of a comparison into outDir; returns the aggregate and the claims checked. */
-export async function writeCompareOutputs(outDir: string, plan: Plan, records: Map<string, RunRecord>, authors: { rows: AuthorsRow[]; source: string }): Promise<{ agg: Aggregate; check: ClaimCheck }> {
+export async function writeCompareOutputs(outDir: string, plan: Plan, records: Map<string, RunRecord>, authors: { rows: AuthorsRow[]; source: string }, figures_: FigureOptions = {}): Promise<{ agg: Aggregate; check: ClaimCheck }> {
   const agg = aggregate(plan, records, authors.rows);
   const check = checkClaims(agg);
   writeFileAtomic(join(outDir, 'results.csv'), resultsCsv(plan, records));
   writeFileAtomic(join(outDir, 'summary.csv'), summaryCsv(agg));
   const figures = new Map<string, string>();
-  for (const e of agg.experiments) figures.set(`curves/${slug(e)}.svg`, await plotSvg(curvePlot(e)));
+  for (const e of agg.experiments) figures.set(`curves/${slug(e)}.svg`, await plotSvg(curvePlot(e, figures_.mseScale)));
   writeDirAtomic(join(outDir, 'curves'), (dir) => {
     for (const [path, svg] of figures) {
       const name = path.slice('curves/'.length);

@@ -17,6 +17,7 @@ import { NO_PROGRESS, type PipelineHooks } from '../experiment/progress.js';
 import { codeIdentity } from '../experiment/provenance.js';
 import { shardRuns, type Shard } from '../experiment/shard.js';
 import { writeFileAtomic } from './atomic.js';
+import { parseMseScale } from './plots.js';
 import { AUTHORS_FILE, COMPARE_FILES, readAuthors, writeCompareOutputs } from './compare-report.js';
 import type { Aggregate } from './aggregate.js';
 import type { ClaimCheck } from './report.js';
@@ -41,6 +42,8 @@ export interface CompareFlags extends ScaleOutFlags {
   loaderUrl?: string;
   /** Authors' numbers file (default: configs/paper/authors-results.json). */
   authorsFile?: string;
+  /** --mse-scale: MSE in the figures in target units (1, default) or ×10⁴. */
+  mseScale?: string;
 }
 
 export interface CompareOutcome {
@@ -64,6 +67,7 @@ export async function runCompare(flags: CompareFlags, hooks: PipelineHooks = {})
   const seeds = wholeNumber('--seeds', flags.seeds, 1);
   const workers = wholeNumber('--workers', flags.workers, 0) ?? Math.max(1, defaultWorkers());
   const shard = checkScaleOut(flags);
+  parseMseScale(flags.mseScale);
   const planOptions = { seeds, sets: flags.set.map(parseOverride), only: flags.only.map(parseOnly), name: flags.name };
   if (!flags.dryRun && !flags.emit) {
     // dataset.download: fetch what is missing before the data are found and identified.
@@ -116,6 +120,6 @@ export async function runCompare(flags: CompareFlags, hooks: PipelineHooks = {})
   describe();
   const outcome = { ...base, ran: todo.length, reused };
   if (shard) return outcome;
-  const { agg, check } = await writeCompareOutputs(outDir, plan, records, authors);
+  const { agg, check } = await writeCompareOutputs(outDir, plan, records, authors, { mseScale: parseMseScale(flags.mseScale) });
   return { ...outcome, agg, check, reported: true, files: ['compare.json', ...COMPARE_FILES] };
 }

@@ -14,6 +14,7 @@ import { parseSweepJson, recordComplete } from '../experiment/sweep-plan.js';
 import { writeDirAtomic, writeFileAtomic } from './atomic.js';
 import { AUTHORS_FILE, COMPARE_FILES, readAuthors, writeCompareOutputs } from './compare-report.js';
 import { runsDir, verifiedRun } from './run-record.js';
+import { parseMseScale, type FigureOptions } from './plots.js';
 import { writeSweepOutputs } from './sweep.js';
 
 export interface ReportFlags {
@@ -22,6 +23,9 @@ export interface ReportFlags {
   json?: boolean;
   /** Authors' numbers file for a comparison (default: configs/paper/authors-results.json). */
   authorsFile?: string;
+  /** --log-y (sweeps) and --mse-scale: how the figures show the metric. */
+  logY?: boolean;
+  mseScale?: string;
 }
 
 export interface ReportOutcome {
@@ -46,7 +50,7 @@ interface StoredPlan {
 
 const PLAN_FILES = { compare: 'compare.json', sweep: 'sweep.json' } as const;
 
-function readStoredPlan(dir: string, authorsFile: string): StoredPlan {
+function readStoredPlan(dir: string, authorsFile: string, figures: FigureOptions = {}): StoredPlan {
   const there = (['sweep', 'compare'] as const).filter((k) => existsSync(join(dir, PLAN_FILES[k])));
   if (there.length === 0) throw new UserError(`report ${dir}: no sweep.json here and no compare.json (not a sweep or compare folder, or no shard has started in it)`);
   if (there.length > 1) throw new UserError(`report ${dir}: holds both sweep.json and compare.json; give a folder of one of them`);
@@ -55,13 +59,13 @@ function readStoredPlan(dir: string, authorsFile: string): StoredPlan {
   const text = readFileSync(file, 'utf8');
   if (kind === 'sweep') {
     const sp = parseSweepJson(text, file);
-    return { kind, file, text, plan: sp.plan, complete: (spec, r) => recordComplete(sp, spec, r), write: (out, records) => writeSweepOutputs(out, sp, records) };
+    return { kind, file, text, plan: sp.plan, complete: (spec, r) => recordComplete(sp, spec, r), write: (out, records) => writeSweepOutputs(out, sp, records, figures) };
   }
   const cp = parseCompareJson(text, file);
   return {
     kind, file, text, plan: cp.plan, complete: () => true,
     write: async (out, records) => {
-      await writeCompareOutputs(out, cp.plan, records, readAuthors(authorsFile));
+      await writeCompareOutputs(out, cp.plan, records, readAuthors(authorsFile), figures);
       return [PLAN_FILES.compare, ...COMPARE_FILES];
     },
   };
@@ -71,7 +75,8 @@ function readStoredPlan(dir: string, authorsFile: string): StoredPlan {
 export async function runReport(flags: ReportFlags): Promise<ReportOutcome> {
   if (flags.dirs.length === 0) throw new UserError('report: give at least one compare or sweep folder (results/compare/<name>, results/sweeps/<name>)');
   const authorsFile = flags.authorsFile ?? AUTHORS_FILE;
-  const first = readStoredPlan(flags.dirs[0], authorsFile);
+  const figures: FigureOptions = { logY: flags.logY === true, mseScale: parseMseScale(flags.mseScale) };
+  const first = readStoredPlan(flags.dirs[0], authorsFile, figures);
   for (const dir of flags.dirs.slice(1)) {
     const other = readStoredPlan(dir, authorsFile);
     if (other.kind !== first.kind || other.text !== first.text) {

@@ -4,7 +4,8 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { bandKind, bandOf, bandText, FIGURE_HEIGHT, FIGURE_WIDTH, fixedSize, metricUnit, plotSpec, wrapTitle } from './plots.js';
+import { UserError } from '../errors.js';
+import { bandKind, bandOf, bandText, FIGURE_HEIGHT, FIGURE_WIDTH, fixedSize, metricUnit, parseMseScale, plotSpec, wrapTitle } from './plots.js';
 
 test('the band is ±1 SE below five seeds and the 95 % CI from five on', () => {
   assert.equal(bandKind(2), 'se');
@@ -57,4 +58,12 @@ test('the spec: y from the data (no zero, no clipping), dash and shape per metho
   assert.deepEqual(Object.keys(withLegend[0].encoding!).filter((k) => withLegend[0].encoding![k].legend).sort(), ['fill', 'shape', 'stroke', 'strokeDash']);
   assert.ok(!text.includes('"authors"'));
   assert.match(JSON.stringify(plotSpec({ ...input, authors: [{ x: 1, method: 'sgd', value: 1.5 }] })), /"source":"authors"/);
+});
+
+test('--mse-scale reads 1 or 10000 (also 1e4) and refuses anything else in one line', () => {
+  assert.equal(parseMseScale(undefined), undefined);
+  assert.equal(parseMseScale('1'), 1);
+  assert.equal(parseMseScale('10000'), 10000);
+  assert.equal(parseMseScale('1e4'), 10000);
+  assert.throws(() => parseMseScale('7'), (e: Error) => e instanceof UserError && /--mse-scale 7: expected 1 .* or 10000/.test(e.message));
 });

@@ -4,6 +4,7 @@
 // legend and size. Methods differ by colour (Okabe–Ito), dash pattern and marker shape, so a
 // figure reads in grey scale. Same data → same bytes (no clock, no random ids).
 
+import { UserError } from '../errors.js';
 import { createRequire } from 'node:module';
 import type { TopLevelSpec } from 'vega-lite';
 import type { Spread } from './stats.js';
@@ -84,6 +85,19 @@ export function bandText(kind: BandKind, seeds: number, what: 'bars' | 'band'): 
 
 /** The unit a metric is shown in: accuracy in %, MSE in target units or ×10⁴ (as the paper prints it). */
 export type MseScale = 1 | 10000;
+
+/** How figures show their numbers (flags of compare, sweep and report; defaults: target units, linear y). */
+export interface FigureOptions {
+  logY?: boolean;
+  mseScale?: MseScale;
+}
+
+/** `--mse-scale`: 1 (target units) or 10000 (×10⁴, as the paper prints MSE). */
+export function parseMseScale(text: string | undefined): MseScale | undefined {
+  if (text === undefined) return undefined;
+  if (text === '1' || text === '10000' || text === '1e4') return text === '1' ? 1 : 10000;
+  throw new UserError(`--mse-scale ${text}: expected 1 (target units) or 10000 (×10⁴, as the paper prints MSE)`);
+}
 
 export function metricUnit(metric: 'accuracy' | 'mse', mseScale: MseScale = 1): { factor: number; label: string } {
   if (metric === 'accuracy') return { factor: 100, label: 'accuracy (%)' };

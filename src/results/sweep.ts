@@ -18,7 +18,7 @@ import { shardRuns, type Shard } from '../experiment/shard.js';
 import { buildSweepPlan, recordComplete, sweepJson, sweptAxes, type SweepPlan } from '../experiment/sweep-plan.js';
 import { writeDirAtomic, writeFileAtomic } from './atomic.js';
 import { reportHtml } from './html.js';
-import { plotSpec, plotSvg, svgToPng } from './plots.js';
+import { parseMseScale, plotSpec, plotSvg, svgToPng } from './plots.js';
 import { removeLeftovers, verifiedRun } from './run-record.js';
 import { checkOutDir } from './out-dir.js';
 import { checkScaleOut, emitSlurm, preflight, type ScaleOutFlags } from './scaleout.js';
@@ -37,6 +37,9 @@ export interface SweepFlags extends ScaleOutFlags {
   json?: boolean;
   quiet?: boolean;
   loaderUrl?: string;
+  /** --log-y and --mse-scale: how the plots show the metric. */
+  logY?: boolean;
+  mseScale?: string;
 }
 
 export interface SweepOutcome {
@@ -90,6 +93,7 @@ export async function runSweep(flags: SweepFlags, hooks: PipelineHooks = {}): Pr
   const seeds = wholeNumber('--seeds', flags.seeds, 1);
   const workers = wholeNumber('--workers', flags.workers, 0) ?? Math.max(1, defaultWorkers());
   const shard = checkScaleOut(flags);
+  parseMseScale(flags.mseScale);
   const sets = flags.set.map(parseOverride);
   if (!flags.dryRun && !flags.emit) {
     // dataset.download: fetch what is missing before the data are found and identified.
@@ -140,7 +144,7 @@ export async function runSweep(flags: SweepFlags, hooks: PipelineHooks = {}): Pr
   describeSweep();
   const outcome = { ...base, ran: todo.length, reused };
   if (shard) return outcome;
-  const files = await writeSweepOutputs(outDir, sp, records);
+  const files = await writeSweepOutputs(outDir, sp, records, { logY: flags.logY === true, mseScale: parseMseScale(flags.mseScale) });
   return { ...outcome, reported: true, files };
 }
 
