@@ -7,7 +7,7 @@
 // have; and the first write into a folder removes the temporary entries there whose writer, on
 // this host, is gone (killed with -9, say).
 
-import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { processAlive } from '../data/fetch.js';
@@ -60,12 +60,16 @@ function holdSignals(): () => void {
   };
 }
 
-const swept = new Set<string>();
+/** A leftover from another machine is removed only when older than this (its writer cannot be asked). */
+export const LEFTOVER_MAX_AGE_HOURS = 24;
 
-/** Removes temporary entries in `dir` left by writers on this host that are no longer running (once per folder). */
-export function removeStaleTemps(dir: string): number {
-  if (swept.has(dir)) return 0;
-  swept.add(dir);
+/**
+ * Removes the temporary entries in `dir` whose writer is provably gone: on this host, a pid no
+ * longer running (names from before hosts were recorded count as this host's); from another
+ * host, only when older than LEFTOVER_MAX_AGE_HOURS. A folder another writer is filling right
+ * now, here or on another node, is left alone. Returns how many were removed.
+ */
+export function removeDeadTemps(dir: string, now = Date.now()): number {
   let names: string[];
   try {
     names = readdirSync(dir);
@@ -75,13 +79,32 @@ export function removeStaleTemps(dir: string): number {
   let n = 0;
   for (const name of names) {
     const w = tempWriter(name);
-    if (!w || (w.host !== null && w.host !== THIS_HOST)) continue;
-    const pid = w.pid;
-    if (pid === process.pid || processAlive(pid)) continue;
-    rmSync(join(dir, name), { recursive: true, force: true });
-    n++;
+    if (!w) continue;
+    const path = join(dir, name);
+    let dead: boolean;
+    if ((w.host ?? THIS_HOST) === THIS_HOST) dead = w.pid !== process.pid && !processAlive(w.pid);
+    else {
+      try {
+        dead = now - statSync(path).mtimeMs > LEFTOVER_MAX_AGE_HOURS * 3600_000;
+      } catch {
+        continue; // gone meanwhile
+      }
+    }
+    if (dead) {
+      rmSync(path, { recursive: true, force: true });
+      n++;
+    }
   }
   return n;
+}
+
+const swept = new Set<string>();
+
+/** removeDeadTemps, once per folder per process: the first write into a folder sweeps it. */
+export function removeStaleTemps(dir: string): number {
+  if (swept.has(dir)) return 0;
+  swept.add(dir);
+  return removeDeadTemps(dir);
 }
 
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {

@@ -12,7 +12,7 @@
 // `train` puts the folder at results/<name>/<run id>/, compare and sweep at
 // results/<compare|sweeps>/<name>/runs/<run id>/. Every folder is written atomically.
 
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import type { LayerParams } from '../core/rules/index.js';
@@ -24,7 +24,8 @@ import type { RunSpec } from '../experiment/plan.js';
 import type { RunRecord } from '../experiment/pool.js';
 import type { CodeIdentity, Provenance } from '../experiment/provenance.js';
 import type { RunResult } from '../experiment/run.js';
-import { tempWriter, THIS_HOST, writeDirAtomic } from './atomic.js';
+import { removeDeadTemps, writeDirAtomic } from './atomic.js';
+export { LEFTOVER_MAX_AGE_HOURS } from './atomic.js';
 import { formatMetric, markdownTable, metricLabel } from './format.js';
 
 export const RUN_FORMAT = 'dwgd-run/2';
@@ -195,46 +196,7 @@ export function verifiedRun(outDir: string, spec: RunSpec, code: CodeIdentity): 
   return stored.code.fingerprint === code.fingerprint ? { ok: true, stored } : { ok: false, otherCode: stored };
 }
 
-/** A leftover from another machine is removed only when older than this (its writer cannot be asked). */
-export const LEFTOVER_MAX_AGE_HOURS = 24;
-
-/**
- * Removes the temporary folders under runs/ whose writer is provably gone: from this machine
- * when no process has the writer's pid any more (or it is this process), from another machine
- * only when older than LEFTOVER_MAX_AGE_HOURS. A folder another task is writing right now,
- * here or on another node, is left alone. Returns how many were removed.
- */
+/** Removes the temporary folders in runs/ whose writer is provably gone (atomic.ts removeDeadTemps). */
 export function removeLeftovers(outDir: string, now = Date.now()): number {
-  const dir = runsDir(outDir);
-  if (!existsSync(dir)) return 0;
-  let n = 0;
-  for (const name of readdirSync(dir)) {
-    const writer = tempWriter(name);
-    if (!writer) continue;
-    const path = join(dir, name);
-    const here = (writer.host ?? THIS_HOST) === THIS_HOST;
-    let dead: boolean;
-    if (here) dead = writer.pid === process.pid || !processAlive(writer.pid);
-    else {
-      try {
-        dead = now - statSync(path).mtimeMs > LEFTOVER_MAX_AGE_HOURS * 3600_000;
-      } catch {
-        continue; // gone meanwhile
-      }
-    }
-    if (dead) {
-      rmSync(path, { recursive: true, force: true });
-      n++;
-    }
-  }
-  return n;
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return existsSync(runsDir(outDir)) ? removeDeadTemps(runsDir(outDir), now) : 0;
 }
