@@ -75,7 +75,7 @@ export function parseNumericTable(text: string, file: string, spec: TableSpec): 
       }
       const v = Number(cell);
       if (!Number.isFinite(v) || !/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(cell)) {
-        throw new DataError(file, `row ${line}: column '${spec.columns[c]}' holds '${cell}', not a number`);
+        throw new DataError(file, `row ${line}: column '${spec.columns[c]}' holds ${shownCell(cell)}, not a number`);
       }
       // Samples are kept as 32-bit floats: a larger value would become Infinity and every metric NaN.
       if (Math.abs(v) > FLOAT32_MAX) {
@@ -95,4 +95,10 @@ export function parseNumericTable(text: string, file: string, spec: TableSpec): 
 
 function firstLine(message: string): string {
   return message.split('\n')[0];
+}
+
+/** A cell as an error line shows it: quoted, with line breaks and other control characters escaped (a quoted CSV cell may span lines). */
+function shownCell(cell: string): string {
+  const shown = JSON.stringify(cell.length > 40 ? cell.slice(0, 37) + '...' : cell);
+  return `'${shown.slice(1, -1)}'`;
 }
