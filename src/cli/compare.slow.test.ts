@@ -6,18 +6,15 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.js';
 import { RunFailure } from '../experiment/pool.js';
 import { compare } from './compare.js';
 import { runCompare, type CompareFlags } from '../results/compare.js';
 import { tempFile } from '../experiment/testing/temp.js';
+import { BIN, SYNTHETIC_LOADER as LOADER } from '../experiment/testing/paths.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const BIN = join(ROOT, 'bin', 'dwgd.js');
-const LOADER = new URL('../experiment/testing/synthetic.js', import.meta.url).href;
 
 const GRID = `name: small
 base:

@@ -6,14 +6,12 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.js';
 import { checkOutDir, saveWithRescue } from '../results/out-dir.js';
+import { BIN } from '../experiment/testing/paths.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const BIN = join(ROOT, 'bin', 'dwgd.js');
 const dir = mkdtempSync(join(tmpdir(), 'dwgd-out-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -6,12 +6,10 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { BIN, ROOT } from '../experiment/testing/paths.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const BIN = join(ROOT, 'bin', 'dwgd.js');
 const haveScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
 
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;

@@ -9,12 +9,10 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { BIN, ROOT } from '../experiment/testing/paths.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const BIN = join(ROOT, 'bin', 'dwgd.js');
 
 /** Shell words of one command line: quotes respected, a `#` comment after a space dropped. */
 export function shellWords(line: string): string[] {

@@ -6,9 +6,8 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.js';
 import { parseCompareJson } from '../experiment/compare-plan.js';
 import { assignShards, defaultTasks, parseShard, shardRuns } from '../experiment/shard.js';
@@ -17,10 +16,8 @@ import { tempWriter, THIS_HOST } from '../results/atomic.js';
 import { runCompare, type CompareFlags } from '../results/compare.js';
 import { runReport } from '../results/merge.js';
 import { LEFTOVER_MAX_AGE_HOURS, removeLeftovers } from '../results/run-record.js';
+import { BIN, SYNTHETIC_LOADER as LOADER } from '../experiment/testing/paths.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const BIN = join(ROOT, 'bin', 'dwgd.js');
-const LOADER = new URL('../experiment/testing/synthetic.js', import.meta.url).href;
 
 const GRID = `name: small
 base:

@@ -6,17 +6,15 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { UserError } from '../errors.js';
 import { runReport } from '../results/merge.js';
 import { runSweep, type SweepFlags } from '../results/sweep.js';
 import { tempFile } from '../experiment/testing/temp.js';
+import { BIN, SYNTHETIC_LOADER as LOADER } from '../experiment/testing/paths.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const BIN = join(ROOT, 'bin', 'dwgd.js');
-const LOADER = new URL('../experiment/testing/synthetic.js', import.meta.url).href;
 
 const SWEEP = `name: tiny
 description: label noise on synthetic blobs, evaluated at two test-noise levels

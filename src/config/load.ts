@@ -7,7 +7,6 @@ import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { UserError } from '../errors.js';
 import { checkConfigFileSize, checkRunLimits } from './limits.js';
-import { nameFromFile } from './names.js';
 import { ExperimentSchema, type ExperimentConfig } from './schema.js';
 import { closest } from './suggest.js';
 
