@@ -17,6 +17,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { WEIGHTS_FORMAT } from './run-record.js';
+import { zipSync } from 'fflate';
 
 export const EXPORT_FORMATS = ['safetensors', 'npz'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -109,71 +110,14 @@ export function npz(tensors: Tensor[], dtype: ExportDtype): Buffer {
   return storedZip(tensors.map((t) => ({ name: `${t.name}.npy`, data: npy(t, dtype) })));
 }
 
-/** A zip archive with every entry stored (no compression), per PKWARE's APPNOTE (no zip64: < 4 GB). */
+/**
+ * A zip archive with every entry stored (no compression, as numpy writes .npz), dated
+ * 1980-01-01 (the earliest DOS time) so that its bytes do not depend on the clock.
+ */
 export function storedZip(entries: { name: string; data: Buffer }[]): Buffer {
-  const parts: Buffer[] = [];
-  const central: Buffer[] = [];
-  let offset = 0;
-  // 1980-01-01 00:00, the earliest DOS time: the archive's bytes do not depend on the clock.
-  const dosTime = 0;
-  const dosDate = (0 << 9) | (1 << 5) | 1;
-  for (const e of entries) {
-    const name = Buffer.from(e.name, 'utf8');
-    const crc = crc32(e.data);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4); // version needed: 2.0
-    local.writeUInt16LE(0x0800, 6); // names are UTF-8
-    local.writeUInt16LE(0, 8); // stored
-    local.writeUInt16LE(dosTime, 10);
-    local.writeUInt16LE(dosDate, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(e.data.length, 18);
-    local.writeUInt32LE(e.data.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(0, 28);
-    const dir = Buffer.alloc(46);
-    dir.writeUInt32LE(0x02014b50, 0);
-    dir.writeUInt16LE(20, 4); // made by: 2.0
-    dir.writeUInt16LE(20, 6);
-    dir.writeUInt16LE(0x0800, 8);
-    dir.writeUInt16LE(0, 10);
-    dir.writeUInt16LE(dosTime, 12);
-    dir.writeUInt16LE(dosDate, 14);
-    dir.writeUInt32LE(crc, 16);
-    dir.writeUInt32LE(e.data.length, 20);
-    dir.writeUInt32LE(e.data.length, 24);
-    dir.writeUInt16LE(name.length, 28);
-    dir.writeUInt32LE(offset, 42); // bytes 30–41: extra, comment, disk, attributes: 0
-    parts.push(local, name, e.data);
-    central.push(dir, name);
-    offset += local.length + name.length + e.data.length;
-  }
-  const centralBytes = Buffer.concat(central);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(centralBytes.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...parts, centralBytes, end]);
-}
-
-let crcTable: Uint32Array | null = null;
-
-/** CRC-32 (IEEE 802.3, reflected, polynomial 0xEDB88320), as zip requires. */
-export function crc32(data: Uint8Array): number {
-  if (!crcTable) {
-    crcTable = new Uint32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c = n;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      crcTable[n] = c >>> 0;
-    }
-  }
-  let c = 0xffffffff;
-  for (let i = 0; i < data.length; i++) c = crcTable[(c ^ data[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
+  const files: Record<string, [Uint8Array, { level: 0 }]> = {};
+  for (const e of entries) files[e.name] = [e.data, { level: 0 }];
+  return Buffer.from(zipSync(files, { mtime: new Date(1980, 0, 1) }));
 }
 
 /** The file of one method's trained weights in the given format. */
