@@ -33,10 +33,11 @@ export async function train(flags: TrainFlags): Promise<number> {
   const broken = Object.entries(record.methods).filter(([, x]) => x.diverged || x.collapsed);
 
   if (flags.json) {
-    const methods: Record<string, { perTurn: number[]; clean: number | null; noisy: number | null; status: string; diverged: unknown; collapsed: unknown }> = {};
+    // Non-finite numbers (a diverged method's) become null through the replacer below.
+    const methods: Record<string, { perTurn: number[]; clean: number; noisy: number; status: string; diverged: unknown; collapsed: unknown }> = {};
     for (const [m, r] of Object.entries(record.methods)) {
       methods[m] = {
-        perTurn: r.perTurn, clean: finiteOrNull(r.clean), noisy: finiteOrNull(r.noisy), status: r.diverged ? 'diverged' : r.collapsed ? 'collapsed' : 'ok',
+        perTurn: r.perTurn, clean: r.clean, noisy: r.noisy, status: r.diverged ? 'diverged' : r.collapsed ? 'collapsed' : 'ok',
         diverged: r.diverged ?? null, collapsed: r.collapsed ?? null,
       };
     }
@@ -51,8 +52,4 @@ export async function train(flags: TrainFlags): Promise<number> {
   }
   if (outcome.problem) process.stderr.write(`${err.red('error:')} ${outcome.problem}\n`);
   return outcome.problem ? 2 : 0;
-}
-
-function finiteOrNull(v: number): number | null {
-  return Number.isFinite(v) ? v : null;
 }
