@@ -5,26 +5,22 @@
 // As for sweeps: --dry-run lists the runs, --shard K/N computes one fixed slice (run folders
 // and compare.json only; merge.ts gathers the slices), --emit slurm writes job scripts.
 
-import { join, relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { wholeNumber } from '../config/flags.js';
 import { fetchMissing } from '../data/index.js';
 import { parseOverride } from '../config/load.js';
 import { buildComparePlan, compareJson, type ComparePlan } from '../experiment/compare-plan.js';
-import { parseOnly, planWarnings, type Plan, type RunSpec } from '../experiment/plan.js';
+import { parseOnly, type Plan, type RunSpec } from '../experiment/plan.js';
 import { dataLocator } from '../experiment/locate-data.js';
-import { defaultWorkers, type RunRecord } from '../experiment/pool.js';
-import { NO_PROGRESS, type PipelineHooks } from '../experiment/progress.js';
-import { codeIdentity } from '../experiment/provenance.js';
+import { defaultWorkers } from '../experiment/pool.js';
+import type { PipelineHooks } from '../experiment/progress.js';
 import { shardRuns, type Shard } from '../experiment/shard.js';
-import { writeFileAtomic } from './atomic.js';
 import { parseMseScale } from './plots.js';
 import { AUTHORS_FILE, COMPARE_FILES, readAuthors, writeCompareOutputs } from './compare-report.js';
 import type { Aggregate } from './aggregate.js';
 import type { ClaimCheck } from './report.js';
-import { removeLeftovers } from './run-record.js';
-import { checkOutDir } from './out-dir.js';
 import { checkScaleOut, emitSlurm, preflight, type ScaleOutFlags } from './scaleout.js';
-import { resumable, runAndStore, warnReplacing } from './store.js';
+import { runPlan } from './store.js';
 
 export interface CompareFlags extends ScaleOutFlags {
   config: string[];
@@ -94,31 +90,13 @@ export async function runCompare(flags: CompareFlags, hooks: PipelineHooks = {})
   }
 
   const authors = readAuthors(flags.authorsFile ?? AUTHORS_FILE);
-  checkOutDir(flags.out);
-  const log = (line: string) => hooks.log?.(line);
-  for (const w of planWarnings(plan)) log(`warning: ${w}`);
-  const code = codeIdentity();
-  const records = new Map<string, RunRecord>();
-  if (flags.resume) {
-    removeLeftovers(outDir);
-    resumable(outDir, runs, code, records);
-  } else warnReplacing(outDir, runs, code, log);
-  // compare.json goes in with the first finished run (a comparison that fails at once leaves nothing).
-  let described = false;
-  const describe = () => {
-    if (!described) writeFileAtomic(join(outDir, 'compare.json'), compareJson(cp));
-    described = true;
-  };
-  const todo = runs.filter((s) => !records.has(s.id));
-  const reused = records.size;
-  log(`compare ${plan.name}: ${plan.experiments.length} experiments × ${plan.seeds} seed${plan.seeds === 1 ? '' : 's'} = ${plan.runs.length} runs` +
-    (shard ? `, shard ${shard.k}/${shard.n}: ${runs.length}` : '') +
-    (flags.resume ? `, ${reused} already done` : '') + `, ${Math.min(workers, todo.length) || 0} worker${workers === 1 ? '' : 's'} → ${relative(process.cwd(), outDir) || '.'}`);
-
-  const progress = hooks.progress?.(runs.length, reused) ?? NO_PROGRESS;
-  await runAndStore(todo, { workers, loaderUrl: flags.loaderUrl, outDir, records, progress, beforeStore: describe, code, data });
-  describe();
-  const outcome = { ...base, ran: todo.length, reused };
+  const { records, ran, reused } = await runPlan({
+    out: flags.out, outDir, runs, plan, resume: flags.resume, workers, loaderUrl: flags.loaderUrl, data, hooks,
+    planFile: { name: 'compare.json', text: () => compareJson(cp) },
+    headline: `compare ${plan.name}: ${plan.experiments.length} experiments × ${plan.seeds} seed${plan.seeds === 1 ? '' : 's'} = ${plan.runs.length} runs` +
+      (shard ? `, shard ${shard.k}/${shard.n}: ${runs.length}` : ''),
+  });
+  const outcome = { ...base, ran, reused };
   if (shard) return outcome;
   const { agg, check } = await writeCompareOutputs(outDir, plan, records, authors, { mseScale: parseMseScale(flags.mseScale) });
   return { ...outcome, agg, check, reported: true, files: ['compare.json', ...COMPARE_FILES] };

@@ -1,15 +1,52 @@
 // Running a plan's runs and storing each in its run folder the moment it finishes; finding the
 // finished runs of an earlier invocation (--resume). Shared by compare and sweep.
 
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { UserError } from '../errors.js';
-import { datasetKey, type RunSpec } from '../experiment/plan.js';
+import { datasetKey, planWarnings, type RunSpec } from '../experiment/plan.js';
 import { estimatedCost } from '../experiment/shard.js';
 import type { DataLocations } from '../experiment/locate-data.js';
 import { runPool, RunFailure, type RunRecord } from '../experiment/pool.js';
-import type { Progress } from '../experiment/progress.js';
-import { provenance, type CodeIdentity } from '../experiment/provenance.js';
-import { readStoredRun, roundTrip, runsDir, storedRun, verifiedRun, writeRunFolder } from './run-record.js';
+import { NO_PROGRESS, type PipelineHooks, type Progress } from '../experiment/progress.js';
+import { codeIdentity, provenance, type CodeIdentity } from '../experiment/provenance.js';
+import { writeFileAtomic } from './atomic.js';
+import { checkOutDir } from './out-dir.js';
+import { readStoredRun, removeLeftovers, roundTrip, runsDir, storedRun, verifiedRun, writeRunFolder } from './run-record.js';
+
+/**
+ * The runs of one compare or sweep invocation, done and stored under outDir: with `resume`,
+ * the finished ones are reused (those `complete` accepts), the rest trained; the plan file goes
+ * in with the first stored run (an invocation that fails at once leaves nothing). `headline`
+ * names what runs (e.g. "compare paper: 30 experiments × 10 seeds = 300 runs").
+ */
+export async function runPlan(o: {
+  out: string; outDir: string; runs: RunSpec[]; plan: { runs: RunSpec[] }; resume: boolean; workers: number; loaderUrl?: string;
+  data: DataLocations; hooks: PipelineHooks; planFile: { name: string; text(): string }; headline: string;
+  complete?(spec: RunSpec, record: RunRecord): boolean;
+}): Promise<{ records: Map<string, RunRecord>; ran: number; reused: number }> {
+  checkOutDir(o.out);
+  const log = (line: string) => o.hooks.log?.(line);
+  for (const w of planWarnings(o.plan)) log(`warning: ${w}`);
+  const code = codeIdentity();
+  const records = new Map<string, RunRecord>();
+  if (o.resume) {
+    removeLeftovers(o.outDir);
+    resumable(o.outDir, o.runs, code, records);
+    if (o.complete) for (const spec of o.runs) if (records.has(spec.id) && !o.complete(spec, records.get(spec.id)!)) records.delete(spec.id);
+  } else warnReplacing(o.outDir, o.runs, code, log);
+  let described = false;
+  const describe = () => {
+    if (!described) writeFileAtomic(join(o.outDir, o.planFile.name), o.planFile.text());
+    described = true;
+  };
+  const todo = o.runs.filter((s) => !records.has(s.id));
+  const reused = records.size;
+  log(`${o.headline}${o.resume ? `, ${reused} already done` : ''}, ${Math.min(o.workers, todo.length) || 0} worker${o.workers === 1 ? '' : 's'} → ${relative(process.cwd(), o.outDir) || '.'}`);
+  const progress = o.hooks.progress?.(o.runs.length, reused) ?? NO_PROGRESS;
+  await runAndStore(todo, { workers: o.workers, loaderUrl: o.loaderUrl, outDir: o.outDir, records, progress, beforeStore: describe, code, data: o.data });
+  describe();
+  return { records, ran: todo.length, reused };
+}
 
 /**
  * Runs `todo` on the pool with progress, storing each run's folder the moment it finishes (so

@@ -5,24 +5,23 @@
 // bytes a single-machine sweep writes. `--emit slurm` writes a job-array script instead.
 
 import { writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { wholeNumber } from '../config/flags.js';
 import { fetchMissing } from '../data/index.js';
 import { parseOverride } from '../config/load.js';
-import { planWarnings, type RunSpec } from '../experiment/plan.js';
+import type { RunSpec } from '../experiment/plan.js';
 import { dataLocator } from '../experiment/locate-data.js';
 import { defaultWorkers, type RunRecord } from '../experiment/pool.js';
-import { NO_PROGRESS, type PipelineHooks } from '../experiment/progress.js';
-import { codeIdentity, type CodeIdentity } from '../experiment/provenance.js';
+import type { PipelineHooks } from '../experiment/progress.js';
+import type { CodeIdentity } from '../experiment/provenance.js';
 import { shardRuns, type Shard } from '../experiment/shard.js';
 import { buildSweepPlan, recordComplete, sweepJson, sweptAxes, type SweepPlan } from '../experiment/sweep-plan.js';
 import { writeDirAtomic, writeFileAtomic } from './atomic.js';
 import { reportHtml } from './html.js';
 import { parseMseScale, plotSpec, plotSvg, svgToPng } from './plots.js';
-import { removeLeftovers, verifiedRun } from './run-record.js';
-import { checkOutDir } from './out-dir.js';
+import { verifiedRun } from './run-record.js';
 import { checkScaleOut, emitSlurm, preflight, type ScaleOutFlags } from './scaleout.js';
-import { resumable, runAndStore, warnReplacing } from './store.js';
+import { runPlan } from './store.js';
 import { buildSweepReport, plotGroups, sweepCsvs, sweepData, type PlotOptions } from './sweep-report.js';
 
 export interface SweepFlags extends ScaleOutFlags {
@@ -116,33 +115,15 @@ export async function runSweep(flags: SweepFlags, hooks: PipelineHooks = {}): Pr
     return { ...base, files };
   }
 
-  checkOutDir(flags.out);
-  const log = (line: string) => hooks.log?.(line);
-  for (const w of planWarnings(sp.plan)) log(`warning: ${w}`);
-  const code = codeIdentity();
-  const records = new Map<string, RunRecord>();
-  if (flags.resume) {
-    removeLeftovers(outDir);
-    resumable(outDir, runs, code, records);
-    for (const spec of runs) if (records.has(spec.id) && !recordComplete(sp, spec, records.get(spec.id)!)) records.delete(spec.id);
-  } else warnReplacing(outDir, runs, code, log);
-  // sweep.json goes in with the first finished run (a sweep that fails at once leaves nothing).
-  let described = false;
-  const describeSweep = () => {
-    if (!described) writeFileAtomic(join(outDir, 'sweep.json'), sweepJson(sp));
-    described = true;
-  };
-  const todo = runs.filter((s) => !records.has(s.id));
-  const reused = records.size;
   const nEval = sp.evalAxis ? sp.evalAxis.values.length : 1;
-  log(`sweep ${sp.plan.name}: ${sp.plan.experiments.length} training points${nEval > 1 ? ` × ${nEval} evaluation values` : ''} × ${sp.plan.seeds} seed${sp.plan.seeds === 1 ? '' : 's'} = ${sp.plan.runs.length} runs` +
-    (shard ? `, shard ${shard.k}/${shard.n}: ${runs.length}` : '') + (flags.resume ? `, ${reused} already done` : '') +
-    `, ${Math.min(workers, todo.length) || 0} worker${workers === 1 ? '' : 's'} → ${relative(process.cwd(), outDir) || '.'}`);
-
-  const progress = hooks.progress?.(runs.length, reused) ?? NO_PROGRESS;
-  await runAndStore(todo, { workers, loaderUrl: flags.loaderUrl, outDir, records, progress, beforeStore: describeSweep, code, data });
-  describeSweep();
-  const outcome = { ...base, ran: todo.length, reused };
+  const { records, ran, reused } = await runPlan({
+    out: flags.out, outDir, runs, plan: sp.plan, resume: flags.resume, workers, loaderUrl: flags.loaderUrl, data, hooks,
+    planFile: { name: 'sweep.json', text: () => sweepJson(sp) },
+    headline: `sweep ${sp.plan.name}: ${sp.plan.experiments.length} training points${nEval > 1 ? ` × ${nEval} evaluation values` : ''} × ${sp.plan.seeds} seed${sp.plan.seeds === 1 ? '' : 's'} = ${sp.plan.runs.length} runs` +
+      (shard ? `, shard ${shard.k}/${shard.n}: ${runs.length}` : ''),
+    complete: (spec, record) => recordComplete(sp, spec, record),
+  });
+  const outcome = { ...base, ran, reused };
   if (shard) return outcome;
   const files = await writeSweepOutputs(outDir, sp, records, { logY: flags.logY === true, mseScale: parseMseScale(flags.mseScale) });
   return { ...outcome, reported: true, files };
