@@ -1,7 +1,7 @@
 // `npm test` (the fast suite: unit tests on synthetic data) and `npm run test:slow` (`--slow`:
-// end-to-end, real-data and browser tests, the files named *.slow.test.ts). Both delete dist/
-// and compile afresh, so a test whose source was deleted cannot linger there and run. Other
-// arguments go to `node --test` (e.g. --test-name-pattern=…).
+// end-to-end, real-data and browser tests, the files named *.slow.test.ts), found under src/
+// and bench/. Both delete dist/ and compile afresh, so a test whose source was deleted cannot
+// linger there and run. Other arguments go to `node --test` (e.g. --test-name-pattern=…).
 
 import { spawnSync } from 'node:child_process';
 import { readdirSync, rmSync, statSync } from 'node:fs';
@@ -27,5 +27,5 @@ function run(args) {
 
 rmSync('dist', { recursive: true, force: true });
 run([createRequire(import.meta.url).resolve('typescript/bin/tsc'), '-p', 'tsconfig.json']);
-const files = find(join('dist', 'src')).filter((f) => f.endsWith('.slow.test.js') === slow).sort();
+const files = [...find(join('dist', 'src')), ...find(join('dist', 'bench'))].filter((f) => f.endsWith('.slow.test.js') === slow).sort();
 run(['--test', '--test-concurrency=2', ...passOn, ...files]);

@@ -1,0 +1,507 @@
+/*
+ * anchor.c: the C yardstick of `npm run bench`. A plain implementation of dwgd's batch-1
+ * training step for every benchmarked method, and of evaluation, written from
+ * docs/METHOD.md §2–5: dense row-major weights, loops the compiler vectorises, no
+ * intrinsics. It tells how fast a competent C loop runs the same algebra on this machine;
+ * it is not part of the product.
+ *
+ * Build: cc -O3 -march=native -fopenmp-simd anchor.c -lm -o anchor64   (float64)
+ *        the same with -DANCHOR_F32 -o anchor32                        (float32 throughout)
+ *
+ * Inputs (little-endian, written by bench/anchor.ts):
+ *   pool: int32 magic 0x4C4F4F50, version 1, nRows, nIn, nTrain, nTest, nOrder;
+ *         float32 x[nRows·nIn], float32 y[nRows]; int32 train[nTrain], test[nTest], order[nOrder]
+ *   net:  int32 magic 0x5754454E, version 1, loss (0 softmax-ce, 1 mse), nSizes, sizes[nSizes];
+ *         float64 W of each layer (n_out × n_in row-major), then float64 b of each layer
+ * Commands (one JSON line on stdout; bad input: one line on stderr, exit 2):
+ *   train POOL NET METHOD LR SECONDS REPEATS   steps/s on order[0], order[1], … (wrapping)
+ *   eval  POOL NET LR SECONDS REPEATS          1,000 sgd steps on train[k mod nTrain], then
+ *                                              samples/s of whole passes over the test list
+ *   check POOL NET METHOD LR STEPS OUT         STEPS steps on order[0..STEPS), then writes the
+ *                                              parameters to OUT as float64: per layer W, b and,
+ *                                              for dwm and dwm-stable, W1 and W2
+ * Timing is the bench's rule: chunks of steps starting at 64, doubled while less than an
+ * eighth of SECONDS has passed, until SECONDS have passed; the best of REPEATS such runs.
+ */
+
+#include <errno.h>
+#include <float.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <tgmath.h>
+#include <time.h>
+
+#ifdef ANCHOR_F32
+typedef float real;
+#define PRECISION "float32"
+#else
+typedef double real;
+#define PRECISION "float64"
+#endif
+
+typedef enum { SGD, DWM, DWM_STABLE, L2, WEIGHT_DECAY } Method;
+
+typedef struct {
+  int nIn, nOut;
+  real *W, *b;           /* effective weights (row j = output unit j) and biases */
+  real *W1, *W2;         /* dual rules: the two sides, W = W1 − W2 */
+  real *A;               /* dwm-stable: running mean of |δ| per unit, starts at 1 */
+  double sumSq;          /* l2: ‖W‖² as left by the last update */
+  real *z, *act, *delta; /* act = ReLU(z) for hidden layers, the last layer's act is z */
+} Layer;
+
+typedef struct {
+  int nLayers, mse;
+  Layer *layer;
+  real *input;
+} Net;
+
+typedef struct {
+  int nRows, nIn, nTrain, nTest, nOrder;
+  float *x, *y;
+  int32_t *train, *test, *order;
+} Pool;
+
+static void die(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fputs("anchor: ", stderr);
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+  va_end(ap);
+  exit(2);
+}
+
+static void *alloc(size_t count, size_t size) {
+  size_t bytes = (count * size + 63) / 64 * 64;
+  void *p = aligned_alloc(64, bytes ? bytes : 64);
+  if (!p) die("out of memory (%zu bytes)", bytes);
+  memset(p, 0, bytes ? bytes : 64);
+  return p;
+}
+
+static void readAll(FILE *f, void *dst, size_t size, size_t count, const char *path, const char *what) {
+  if (fread(dst, size, count, f) != count) die("%s: file ends before its %s", path, what);
+}
+
+static int32_t readInt(FILE *f, const char *path, const char *what) {
+  int32_t v;
+  readAll(f, &v, sizeof v, 1, path, what);
+  return v;
+}
+
+static FILE *openInput(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (!f) die("%s: %s", path, strerror(errno));
+  return f;
+}
+
+static void checkIndices(const int32_t *idx, int n, int nRows, const char *path, const char *what) {
+  for (int k = 0; k < n; k++)
+    if (idx[k] < 0 || idx[k] >= nRows) die("%s: %s[%d] = %d is outside the pool of %d rows", path, what, k, idx[k], nRows);
+}
+
+static Pool readPool(const char *path) {
+  FILE *f = openInput(path);
+  Pool p;
+  if (readInt(f, path, "magic") != 0x4C4F4F50) die("%s: not a pool file (bad magic number)", path);
+  if (readInt(f, path, "version") != 1) die("%s: unknown pool file version", path);
+  p.nRows = readInt(f, path, "row count");
+  p.nIn = readInt(f, path, "input count");
+  p.nTrain = readInt(f, path, "training-list length");
+  p.nTest = readInt(f, path, "test-list length");
+  p.nOrder = readInt(f, path, "order length");
+  if (p.nRows < 1 || p.nIn < 1 || p.nTrain < 1 || p.nTest < 1 || p.nOrder < 1)
+    die("%s: counts must be positive (rows %d, inputs %d, train %d, test %d, order %d)", path, p.nRows, p.nIn,
+        p.nTrain, p.nTest, p.nOrder);
+  p.x = alloc((size_t)p.nRows * p.nIn, sizeof(float));
+  p.y = alloc(p.nRows, sizeof(float));
+  p.train = alloc(p.nTrain, sizeof(int32_t));
+  p.test = alloc(p.nTest, sizeof(int32_t));
+  p.order = alloc(p.nOrder, sizeof(int32_t));
+  readAll(f, p.x, sizeof(float), (size_t)p.nRows * p.nIn, path, "inputs");
+  readAll(f, p.y, sizeof(float), p.nRows, path, "targets");
+  readAll(f, p.train, sizeof(int32_t), p.nTrain, path, "training list");
+  readAll(f, p.test, sizeof(int32_t), p.nTest, path, "test list");
+  readAll(f, p.order, sizeof(int32_t), p.nOrder, path, "sample order");
+  if (fgetc(f) != EOF) die("%s: bytes left over after the sample order", path);
+  fclose(f);
+  checkIndices(p.train, p.nTrain, p.nRows, path, "train");
+  checkIndices(p.test, p.nTest, p.nRows, path, "test");
+  checkIndices(p.order, p.nOrder, p.nRows, path, "order");
+  return p;
+}
+
+static Net readNet(const char *path, Method method, int poolInputs) {
+  FILE *f = openInput(path);
+  Net net;
+  if (readInt(f, path, "magic") != 0x5754454E) die("%s: not a network file (bad magic number)", path);
+  if (readInt(f, path, "version") != 1) die("%s: unknown network file version", path);
+  int loss = readInt(f, path, "loss");
+  if (loss != 0 && loss != 1) die("%s: loss must be 0 (softmax-ce) or 1 (mse), got %d", path, loss);
+  net.mse = loss == 1;
+  int nSizes = readInt(f, path, "layer count");
+  if (nSizes < 2 || nSizes > 64) die("%s: %d layer sizes (need 2 to 64)", path, nSizes);
+  int sizes[64];
+  for (int k = 0; k < nSizes; k++) {
+    sizes[k] = readInt(f, path, "layer sizes");
+    if (sizes[k] < 1) die("%s: layer size %d is %d", path, k, sizes[k]);
+  }
+  if (sizes[0] != poolInputs) die("%s: the network takes %d inputs, the pool has %d", path, sizes[0], poolInputs);
+  if (net.mse && sizes[nSizes - 1] != 1) die("%s: mse needs exactly one output", path);
+  net.nLayers = nSizes - 1;
+  net.layer = calloc(net.nLayers, sizeof(Layer));
+  net.input = alloc(sizes[0], sizeof(real));
+  int dual = method == DWM || method == DWM_STABLE;
+  for (int l = 0; l < net.nLayers; l++) {
+    Layer *L = &net.layer[l];
+    L->nIn = sizes[l];
+    L->nOut = sizes[l + 1];
+    size_t n = (size_t)L->nIn * L->nOut;
+    L->W = alloc(n, sizeof(real));
+    L->b = alloc(L->nOut, sizeof(real));
+    L->z = alloc(L->nOut, sizeof(real));
+    L->delta = alloc(L->nOut, sizeof(real));
+    L->act = l + 1 < net.nLayers ? alloc(L->nOut, sizeof(real)) : L->z;
+    double *w = malloc(n * sizeof(double));
+    readAll(f, w, sizeof(double), n, path, "weights");
+    double sumSq = 0;
+    for (size_t i = 0; i < n; i++) {
+      L->W[i] = (real)w[i];
+      sumSq += (double)L->W[i] * L->W[i];
+    }
+    free(w);
+    L->sumSq = sumSq;
+    if (dual) { /* W1 takes the initial weights, W2 starts at zero (docs/METHOD.md §2) */
+      L->W1 = alloc(n, sizeof(real));
+      L->W2 = alloc(n, sizeof(real));
+      memcpy(L->W1, L->W, n * sizeof(real));
+    }
+    if (method == DWM_STABLE) {
+      L->A = alloc(L->nOut, sizeof(real));
+      for (int j = 0; j < L->nOut; j++) L->A[j] = 1;
+    }
+  }
+  for (int l = 0; l < net.nLayers; l++) {
+    double *b = malloc(net.layer[l].nOut * sizeof(double));
+    readAll(f, b, sizeof(double), net.layer[l].nOut, path, "biases");
+    for (int j = 0; j < net.layer[l].nOut; j++) net.layer[l].b[j] = (real)b[j];
+    free(b);
+  }
+  if (fgetc(f) != EOF) die("%s: bytes left over after the biases", path);
+  fclose(f);
+  return net;
+}
+
+static Method parseMethod(const char *id, double *lambda) {
+  *lambda = 0;
+  if (!strcmp(id, "sgd")) return SGD;
+  if (!strcmp(id, "dwm")) return DWM;
+  if (!strcmp(id, "dwm-stable")) return DWM_STABLE;
+  const char *rest = NULL;
+  Method m = SGD;
+  if (!strncmp(id, "l2-", 3)) rest = id + 3, m = L2;
+  else if (!strncmp(id, "weight-decay-", 13)) rest = id + 13, m = WEIGHT_DECAY;
+  else die("unknown method '%s' (sgd, dwm, dwm-stable, l2-<λ>, weight-decay-<λ>)", id);
+  char *end;
+  *lambda = strtod(rest, &end);
+  if (*rest == '\0' || *end != '\0' || !(*lambda >= 0)) die("method '%s': λ must be a non-negative number", id);
+  return m;
+}
+
+static double parseNumber(const char *text, const char *what, double min) {
+  char *end;
+  double v = strtod(text, &end);
+  if (*text == '\0' || *end != '\0' || !(v >= min)) die("%s must be a number ≥ %g, got '%s'", what, min, text);
+  return v;
+}
+
+static void loadSample(Net *net, const Pool *p, int row) {
+  const float *x = p->x + (size_t)row * p->nIn;
+  for (int i = 0; i < p->nIn; i++) net->input[i] = (real)x[i];
+}
+
+/* z = W a + b, then ReLU for hidden layers. Four rows share each pass over a: four
+ * independent sums keep the vector unit busy where one sum would wait on its own latency. */
+static void forward(Net *net) {
+  const real *a = net->input;
+  for (int l = 0; l < net->nLayers; l++) {
+    Layer *L = &net->layer[l];
+    const int nIn = L->nIn;
+    int j = 0;
+    for (; j + 4 <= L->nOut; j += 4) {
+      const real *w0 = L->W + (size_t)j * nIn, *w1 = w0 + nIn, *w2 = w1 + nIn, *w3 = w2 + nIn;
+      real s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+#pragma omp simd reduction(+ : s0, s1, s2, s3)
+      for (int i = 0; i < nIn; i++) {
+        s0 += w0[i] * a[i];
+        s1 += w1[i] * a[i];
+        s2 += w2[i] * a[i];
+        s3 += w3[i] * a[i];
+      }
+      L->z[j] = L->b[j] + s0;
+      L->z[j + 1] = L->b[j + 1] + s1;
+      L->z[j + 2] = L->b[j + 2] + s2;
+      L->z[j + 3] = L->b[j + 3] + s3;
+    }
+    for (; j < L->nOut; j++) {
+      const real *w = L->W + (size_t)j * nIn;
+      real s = 0;
+#pragma omp simd reduction(+ : s)
+      for (int i = 0; i < nIn; i++) s += w[i] * a[i];
+      L->z[j] = L->b[j] + s;
+    }
+    if (l + 1 < net->nLayers)
+      for (int k = 0; k < L->nOut; k++) L->act[k] = L->z[k] > 0 ? L->z[k] : 0;
+    a = L->act;
+  }
+}
+
+/* δ of the output layer (docs/METHOD.md §5), then δ_in = (Wᵀ δ) ⊙ 1[z_in > 0] down the
+ * layers, all with the weights before the update. Returns the sample's loss. */
+static double backward(Net *net, double target) {
+  Layer *out = &net->layer[net->nLayers - 1];
+  double loss;
+  if (net->mse) {
+    double e = (double)out->z[0] - target;
+    out->delta[0] = (real)(2 * e);
+    loss = e * e;
+  } else {
+    int n = out->nOut, label = (int)target;
+    real max = out->z[0], sum = 0;
+    for (int k = 1; k < n; k++) if (out->z[k] > max) max = out->z[k];
+    for (int k = 0; k < n; k++) sum += out->delta[k] = exp(out->z[k] - max);
+    for (int k = 0; k < n; k++) out->delta[k] /= sum;
+    double p = out->delta[label];
+    out->delta[label] -= 1;
+    loss = -log(p > 0 ? p : DBL_TRUE_MIN);
+  }
+  for (int l = net->nLayers - 1; l > 0; l--) {
+    const Layer *L = &net->layer[l];
+    Layer *below = &net->layer[l - 1];
+    real *din = below->delta;
+    for (int i = 0; i < L->nIn; i++) din[i] = 0;
+    for (int j = 0; j < L->nOut; j++) {
+      const real d = L->delta[j];
+      if (d == 0) continue;
+      const real *w = L->W + (size_t)j * L->nIn;
+      for (int i = 0; i < L->nIn; i++) din[i] += w[i] * d;
+    }
+    for (int i = 0; i < L->nIn; i++) if (!(below->z[i] > 0)) din[i] = 0;
+  }
+  return loss;
+}
+
+/* target row ← (1 − r)·target row + r·a, then W row ← W1 row − W2 row (docs/METHOD.md §2). */
+static void pull(real *restrict target, const real *restrict w1, const real *restrict w2, real *restrict w,
+                 real r, const real *restrict a, int n) {
+  const real keep = 1 - r;
+  for (int i = 0; i < n; i++) target[i] = keep * target[i] + r * a[i];
+  for (int i = 0; i < n; i++) w[i] = w1[i] - w2[i];
+}
+
+/* W ← keep·W − lr·δ aᵀ; returns ‖W‖² after it (the next l2 step's norm, without another pass). */
+static double decayAndStep(Layer *L, const real *restrict a, real lr, real keep) {
+  double sumSq = 0;
+  for (int j = 0; j < L->nOut; j++) {
+    real *restrict w = L->W + (size_t)j * L->nIn;
+    const real c = -lr * L->delta[j];
+    real s = 0;
+    if (c == 0) {
+#pragma omp simd reduction(+ : s)
+      for (int i = 0; i < L->nIn; i++) {
+        w[i] = keep * w[i];
+        s += w[i] * w[i];
+      }
+    } else {
+#pragma omp simd reduction(+ : s)
+      for (int i = 0; i < L->nIn; i++) {
+        w[i] = keep * w[i] + c * a[i];
+        s += w[i] * w[i];
+      }
+    }
+    sumSq += s;
+  }
+  return sumSq;
+}
+
+static void update(Net *net, Method method, real lr, real lambda) {
+  const real *a = net->input;
+  for (int l = 0; l < net->nLayers; l++) {
+    Layer *L = &net->layer[l];
+    const int nIn = L->nIn;
+    switch (method) {
+    case SGD:
+      for (int j = 0; j < L->nOut; j++) {
+        const real c = -lr * L->delta[j];
+        if (c == 0) continue;
+        real *restrict w = L->W + (size_t)j * nIn;
+        for (int i = 0; i < nIn; i++) w[i] += c * a[i];
+      }
+      break;
+    case L2: { /* gradient λ W/‖W‖ at the weights before the step (docs/METHOD.md §4) */
+      double norm = sqrt(L->sumSq);
+      L->sumSq = decayAndStep(L, a, lr, norm > 0 ? (real)(1 - lr * lambda / norm) : 1);
+      break;
+    }
+    case WEIGHT_DECAY:
+      decayAndStep(L, a, lr, 1 - lr * lambda);
+      break;
+    case DWM:
+    case DWM_STABLE:
+      for (int j = 0; j < L->nOut; j++) {
+        const real d = L->delta[j];
+        if (d == 0) continue;
+        const real mag = d < 0 ? -d : d;
+        real r = lr * mag;
+        if (method == DWM_STABLE) {
+          real q = (real)0.1 * mag / L->A[j];
+          r = lr * (q < 1 ? q : 1);
+          L->A[j] = (1 - lr) * L->A[j] + lr * mag;
+        }
+        size_t row = (size_t)j * nIn;
+        pull((d < 0 ? L->W1 : L->W2) + row, L->W1 + row, L->W2 + row, L->W + row, r, a, nIn);
+      }
+      break;
+    }
+    for (int j = 0; j < L->nOut; j++) L->b[j] -= lr * L->delta[j];
+    a = L->act;
+  }
+}
+
+static double trainStep(Net *net, const Pool *p, int row, Method method, real lr, real lambda) {
+  loadSample(net, p, row);
+  forward(net);
+  double loss = backward(net, p->y[row]);
+  update(net, method, lr, lambda);
+  return loss;
+}
+
+/* 1 per correct class, or the squared error, summed over the first `count` test rows. */
+static double score(Net *net, const Pool *p, int count) {
+  Layer *out = &net->layer[net->nLayers - 1];
+  double total = 0;
+  for (int k = 0; k < count; k++) {
+    int row = p->test[k];
+    loadSample(net, p, row);
+    forward(net);
+    if (net->mse) {
+      double e = (double)out->z[0] - p->y[row];
+      total += e * e;
+    } else {
+      int best = 0;
+      for (int c = 1; c < out->nOut; c++) if (out->z[c] > out->z[best]) best = c;
+      total += best == (int)p->y[row];
+    }
+  }
+  return total;
+}
+
+static double now(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return t.tv_sec + t.tv_nsec * 1e-9;
+}
+
+static double weightSum(const Net *net) {
+  double s = 0;
+  for (int l = 0; l < net->nLayers; l++) {
+    const Layer *L = &net->layer[l];
+    for (size_t i = 0; i < (size_t)L->nIn * L->nOut; i++) s += L->W[i];
+    for (int j = 0; j < L->nOut; j++) s += L->b[j];
+  }
+  return s;
+}
+
+static void cmdTrain(const Pool *p, Net *net, Method method, real lr, real lambda, double seconds, int repeats) {
+  long s = 0;
+  double lossSum = 0;
+  for (int k = 0; k < 2000; k++, s++) lossSum += trainStep(net, p, p->order[s % p->nOrder], method, lr, lambda);
+  double best = 0;
+  for (int r = 0; r < repeats; r++) {
+    long n = 64, done = 0;
+    double t0 = now(), elapsed;
+    for (;;) {
+      for (long k = 0; k < n; k++, s++) lossSum += trainStep(net, p, p->order[s % p->nOrder], method, lr, lambda);
+      done += n;
+      elapsed = now() - t0;
+      if (elapsed >= seconds) break;
+      if (elapsed < seconds / 8) n *= 2;
+    }
+    if (done / elapsed > best) best = done / elapsed;
+  }
+  printf("{\"precision\":\"%s\",\"stepsPerSec\":%.1f,\"steps\":%ld,\"lossSum\":%.17g,\"weightSum\":%.17g}\n", PRECISION,
+         best, s, lossSum, weightSum(net));
+}
+
+static void cmdEval(const Pool *p, Net *net, real lr, double seconds, int repeats) {
+  for (int k = 0; k < 1000; k++) trainStep(net, p, p->train[k % p->nTrain], SGD, lr, 0);
+  double sink = score(net, p, p->nTest < 2000 ? p->nTest : 2000), first = 0, best = 0;
+  for (int r = 0; r < repeats; r++) {
+    double t0 = now(), elapsed;
+    long samples = 0;
+    do {
+      double sc = score(net, p, p->nTest);
+      if (r == 0 && samples == 0) first = sc;
+      sink += sc;
+      samples += p->nTest;
+      elapsed = now() - t0;
+    } while (elapsed < seconds);
+    if (samples / elapsed > best) best = samples / elapsed;
+  }
+  printf("{\"precision\":\"%s\",\"samplesPerSec\":%.1f,\"score\":%.17g,\"testSize\":%d,\"finite\":%s}\n", PRECISION, best,
+         first, p->nTest, isfinite(sink) ? "true" : "false");
+}
+
+static void writeReals(FILE *f, const real *v, size_t n, const char *path) {
+  for (size_t i = 0; i < n; i++) {
+    double d = v[i];
+    if (fwrite(&d, sizeof d, 1, f) != 1) die("%s: %s", path, strerror(errno));
+  }
+}
+
+static void cmdCheck(const Pool *p, Net *net, Method method, real lr, real lambda, long steps, const char *outPath) {
+  double lossSum = 0;
+  for (long s = 0; s < steps; s++) lossSum += trainStep(net, p, p->order[s % p->nOrder], method, lr, lambda);
+  FILE *f = fopen(outPath, "wb");
+  if (!f) die("%s: %s", outPath, strerror(errno));
+  for (int l = 0; l < net->nLayers; l++) {
+    const Layer *L = &net->layer[l];
+    size_t n = (size_t)L->nIn * L->nOut;
+    writeReals(f, L->W, n, outPath);
+    writeReals(f, L->b, L->nOut, outPath);
+    if (L->W1) {
+      writeReals(f, L->W1, n, outPath);
+      writeReals(f, L->W2, n, outPath);
+    }
+  }
+  if (fclose(f) != 0) die("%s: %s", outPath, strerror(errno));
+  printf("{\"precision\":\"%s\",\"lossSum\":%.17g,\"score\":%.17g}\n", PRECISION, lossSum, score(net, p, p->nTest));
+}
+
+int main(int argc, char **argv) {
+  const char *usage = "usage: anchor train POOL NET METHOD LR SECONDS REPEATS | eval POOL NET LR SECONDS REPEATS"
+                      " | check POOL NET METHOD LR STEPS OUT";
+  if (argc < 2) die("%s", usage);
+  const char *cmd = argv[1];
+  int isTrain = !strcmp(cmd, "train"), isEval = !strcmp(cmd, "eval"), isCheck = !strcmp(cmd, "check");
+  if (!(isTrain || isEval || isCheck) || argc != (isEval ? 7 : 8)) die("%s", usage);
+  double lambda = 0;
+  Method method = isEval ? SGD : parseMethod(argv[4], &lambda);
+  int at = isEval ? 4 : 5;
+  real lr = (real)parseNumber(argv[at], "LR", 0);
+  Pool pool = readPool(argv[2]);
+  Net net = readNet(argv[3], method, pool.nIn);
+  if (isCheck) {
+    cmdCheck(&pool, &net, method, lr, (real)lambda, (long)parseNumber(argv[6], "STEPS", 0), argv[7]);
+    return 0;
+  }
+  double seconds = parseNumber(argv[at + 1], "SECONDS", 0.001);
+  int repeats = (int)parseNumber(argv[at + 2], "REPEATS", 1);
+  if (isTrain) cmdTrain(&pool, &net, method, lr, (real)lambda, seconds, repeats);
+  else cmdEval(&pool, &net, lr, seconds, repeats);
+  return 0;
+}

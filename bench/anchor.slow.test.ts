@@ -1,0 +1,97 @@
+// The C anchor computes what dwgd computes: from the same initial network and sample order,
+// 300 steps of every benchmarked method in the float64 build end within 1e-9 of the reference
+// engine (src/core/model.ts, plain TypeScript) in every weight, relative to the largest weight
+// of its matrix, with the same loss sum and the same test score. Without this the anchor's
+// speed would be the speed of some other computation. The float32 build is held to 1e-4.
+
+import assert from 'node:assert/strict';
+import { readFileSync, rmSync } from 'node:fs';
+import { after, test } from 'node:test';
+import { join } from 'node:path';
+import { createModel } from '../src/core/model-factory.js';
+import { ruleFor } from '../src/core/rules/index.js';
+import { buildAnchor, runAnchor, writeNetFile, writePoolFile } from './anchor.js';
+import { initialNetwork, LR, METHODS, mnistPool, sampleOrder, syntheticPool, type Pool } from './pools.js';
+
+const build = buildAnchor();
+after(() => {
+  if ('dir' in build) rmSync(build.dir, { recursive: true, force: true });
+});
+
+const STEPS = 300;
+
+/** The pool with a test list cut to its first 2,000 entries (the reference engine is slow). */
+function shorterTest(pool: Pool): Pool {
+  return { ...pool, test: pool.test.slice(0, 2000) };
+}
+
+/** max |c − r| over a matrix divided by its largest |r|. */
+function relativeError(c: Float64Array, r: Float64Array): number {
+  let err = 0;
+  let scale = 0;
+  for (let i = 0; i < r.length; i++) {
+    err = Math.max(err, Math.abs(c[i] - r[i]));
+    scale = Math.max(scale, Math.abs(r[i]));
+  }
+  return scale > 0 ? err / scale : err;
+}
+
+const cases: { name: string; pool: () => Pool; hidden: number[] }[] = [
+  { name: 'MNIST 784-20-10 (sparse inputs)', pool: mnistPool, hidden: [20] },
+  { name: 'tabular 8-64-32-1 (mse)', pool: () => syntheticPool('synthetic-california-housing', 8, 'tabular', 3000), hidden: [64, 32] },
+  { name: 'CIFAR-10 shape 3072-64-32-10 (dense)', pool: () => syntheticPool('synthetic-cifar-10', 3072, 'image', 2000), hidden: [64, 32] },
+];
+
+for (const c of cases) {
+  test(`C anchor matches the reference engine over ${STEPS} steps: ${c.name}`, { skip: 'skipped' in build ? build.skipped : false }, (t) => {
+    if (!('dir' in build)) return;
+    const pool = shorterTest(c.pool());
+    const order = sampleOrder(pool);
+    const sizes = [pool.nInputs, ...c.hidden, pool.nOutputs];
+    const initial = initialNetwork(sizes, pool.loss);
+    const poolFile = join(build.dir, 'pool.bin');
+    const netFile = join(build.dir, 'net.bin');
+    writePoolFile(poolFile, pool, order);
+    writeNetFile(netFile, initial);
+    for (const method of METHODS) {
+      const rule = ruleFor(method);
+      if ('error' in rule) throw new Error(rule.error);
+      const ref = createModel(method, initial, rule, 'reference');
+      let lossSum = 0;
+      for (let s = 0; s < STEPS; s++) {
+        const i = order[s];
+        lossSum += ref.step(pool.x, i, pool.y[i], LR);
+      }
+      const refScore = ref.score(pool.x, pool.test, pool.test.length, pool.y, pool.metric);
+      const params = ref.params();
+      const worst: string[] = [];
+      for (const [bin, tol] of [[build.bin64, 1e-9], [build.bin32, 1e-4]] as const) {
+        const out = join(build.dir, 'out.bin');
+        const r = runAnchor(bin, ['check', poolFile, netFile, method, LR, STEPS, out]);
+        const what = `${method} ${r.precision}`;
+        let worstHere = 0;
+        const bytes = readFileSync(out);
+        const got = new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8);
+        const expected = params.flatMap((p, l) =>
+          Object.entries({ W: p.W, b: p.b, W1: p.W1, W2: p.W2 }).flatMap(([name, v]) => (v ? [{ name: `layer ${l} ${name}`, v }] : [])));
+        const count = expected.reduce((n, e) => n + e.v.length, 0);
+        assert.equal(got.length, count, `${what}: the anchor wrote ${got.length} numbers, expected ${count}`);
+        let at = 0;
+        for (const e of expected) {
+          const err = relativeError(got.subarray(at, (at += e.v.length)), e.v);
+          worstHere = Math.max(worstHere, err);
+          assert.ok(err <= tol, `${what}: ${e.name} differs by ${err.toExponential(2)} relative (limit ${tol})`);
+        }
+        worst.push(`${r.precision} ${worstHere.toExponential(1)}`);
+        const loss = r.lossSum as number;
+        assert.ok(Math.abs(loss - lossSum) <= tol * Math.abs(lossSum), `${what}: loss sum ${loss} vs ${lossSum}`);
+        // Test score: the same count of correct answers in float64 (at most 5 of 2,000 apart in
+        // float32, where a near-tie may fall the other way); the squared-error sum to tol.
+        const score = r.score as number;
+        const scoreTol = pool.metric === 'accuracy' ? (tol === 1e-9 ? 0 : 5) : tol * Math.abs(refScore);
+        assert.ok(Math.abs(score - refScore) <= scoreTol, `${what}: test score ${score} vs ${refScore}`);
+      }
+      t.diagnostic(`${method}: largest relative weight difference ${worst.join(', ')}`);
+    }
+  });
+}

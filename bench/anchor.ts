@@ -1,0 +1,84 @@
+// The C anchor (bench/anchor.c): compiles it in float64 and float32 when a C compiler is
+// present, writes the pool and initial network files it reads, and runs it. Files are
+// little-endian, as typed arrays are on every machine Node runs the bench on here (x86-64);
+// the layout is described at the top of anchor.c.
+
+import { spawnSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Network } from '../src/core/network.js';
+import type { Pool } from './pools.js';
+
+/** dist/bench/anchor.js → bench/anchor.c in the source tree. */
+export const ANCHOR_SOURCE = fileURLToPath(new URL('../../bench/anchor.c', import.meta.url));
+export const ANCHOR_FLAGS = ['-O3', '-march=native', '-fopenmp-simd'];
+
+export interface AnchorBuild {
+  dir: string;
+  /** The compiler's first `--version` line, e.g. `gcc (Debian 12.2.0-14) 12.2.0`. */
+  compiler: string;
+  flags: string;
+  bin64: string;
+  bin32: string;
+}
+
+function firstLine(text: string): string {
+  return text.trim().split('\n')[0] ?? '';
+}
+
+/**
+ * Compiles the anchor into a fresh temporary folder with $CC, `cc` or `gcc` (the first that
+ * answers `--version`); `{ skipped }` says why not when none does or compiling fails.
+ */
+export function buildAnchor(): AnchorBuild | { skipped: string } {
+  const candidates = [...(process.env.CC ? [process.env.CC] : []), 'cc', 'gcc'];
+  const cc = candidates.find((c) => spawnSync(c, ['--version'], { encoding: 'utf8' }).status === 0);
+  if (!cc) return { skipped: `no C compiler found (tried ${candidates.join(', ')})` };
+  const compiler = firstLine(spawnSync(cc, ['--version'], { encoding: 'utf8' }).stdout);
+  const dir = mkdtempSync(join(tmpdir(), 'dwgd-anchor-'));
+  const bins: string[] = [];
+  for (const extra of [[], ['-DANCHOR_F32']]) {
+    const bin = join(dir, extra.length ? 'anchor32' : 'anchor64');
+    const r = spawnSync(cc, [...ANCHOR_FLAGS, ...extra, ANCHOR_SOURCE, '-lm', '-o', bin], { encoding: 'utf8' });
+    if (r.status !== 0) {
+      rmSync(dir, { recursive: true, force: true });
+      return { skipped: `${cc} could not compile bench/anchor.c: ${firstLine(r.stderr || String(r.error))}` };
+    }
+    bins.push(bin);
+  }
+  return { dir, compiler, flags: ANCHOR_FLAGS.join(' '), bin64: bins[0], bin32: bins[1] };
+}
+
+function writeParts(path: string, parts: ArrayBufferView[]): void {
+  const fd = openSync(path, 'w');
+  try {
+    for (const p of parts) {
+      const bytes = new Uint8Array(p.buffer, p.byteOffset, p.byteLength);
+      for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The pool file: inputs, targets, training list, test list and sample order. */
+export function writePoolFile(path: string, pool: Pool, order: Int32Array): void {
+  const rows = pool.y.length;
+  const header = Int32Array.of(0x4c4f4f50, 1, rows, pool.nInputs, pool.train.length, pool.test.length, order.length);
+  writeParts(path, [header, pool.x.subarray(0, rows * pool.nInputs), pool.y, pool.train, pool.test, order]);
+}
+
+/** The network file: loss, sizes, then every layer's W (row-major) and every layer's b. */
+export function writeNetFile(path: string, net: Network): void {
+  const header = Int32Array.of(0x5754454e, 1, net.loss === 'mse' ? 1 : 0, net.sizes.length, ...net.sizes);
+  writeParts(path, [header, ...net.layers.map((l) => l.W), ...net.layers.map((l) => l.b)]);
+}
+
+/** Runs one anchor command and returns its JSON line; throws with its message when it fails. */
+export function runAnchor(bin: string, args: (string | number)[]): Record<string, unknown> {
+  const r = spawnSync(bin, args.map(String), { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (r.status !== 0) throw new Error(firstLine(r.stderr) || `${bin} ${args[0]} failed (${r.error ?? `status ${r.status}`})`);
+  return JSON.parse(r.stdout) as Record<string, unknown>;
+}

@@ -1,0 +1,71 @@
+// What the bench trains on: sample pools of each benchmarked shape, the sample order and the
+// initial network. Shared by bench.ts and the C anchor's equivalence test, so both use the
+// same inputs.
+
+import { Network } from '../src/core/network.js';
+import { Rng } from '../src/core/rng.js';
+import { loadMnist } from '../src/data/mnist.js';
+import { drawSplit } from '../src/data/prepare.js';
+
+/** The methods the bench times, and the learning rate of every step. */
+export const METHODS = ['dwm', 'dwm-stable', 'sgd', 'l2-0.01', 'l2-0.1', 'weight-decay-0.0001'];
+export const LR = 0.001;
+
+export interface Pool {
+  /** What the inputs are: `mnist` or `synthetic-…`. */
+  inputs: string;
+  x: Float32Array;
+  y: Float32Array;
+  nInputs: number;
+  nOutputs: number;
+  loss: 'softmax-ce' | 'mse';
+  metric: 'accuracy' | 'mse';
+  train: Int32Array;
+  test: Int32Array;
+}
+
+export function mnistPool(): Pool {
+  const raw = loadMnist({ pool: 'paper' });
+  // The paper's protocol: 1,000 draws with replacement, the rest of the pool is the test set.
+  const split = drawSplit(raw.size, 1000, new Rng(5, 'split'));
+  return {
+    inputs: 'mnist', x: raw.x, y: raw.y, nInputs: raw.nInputs, nOutputs: 10,
+    loss: 'softmax-ce', metric: 'accuracy', train: split.train, test: split.test,
+  };
+}
+
+/**
+ * Inputs of a dataset's shape when its files are not at hand: z-scored tabular features
+ * (standard normal, target N(0, 0.1²)) or dense image pixels in [0, 1) with ten classes.
+ */
+export function syntheticPool(inputs: string, nInputs: number, kind: 'tabular' | 'image', size: number): Pool {
+  const rng = new Rng(5, 'bench-data');
+  const x = new Float32Array(size * nInputs);
+  const y = new Float32Array(size);
+  for (let i = 0; i < x.length; i++) x[i] = kind === 'tabular' ? rng.normal() : rng.uniform();
+  for (let i = 0; i < size; i++) y[i] = kind === 'tabular' ? 0.1 * rng.normal() : rng.int(10);
+  const split = drawSplit(size, 1000, new Rng(5, 'split'));
+  return {
+    inputs, x, y, nInputs, nOutputs: kind === 'tabular' ? 1 : 10,
+    loss: kind === 'tabular' ? 'mse' : 'softmax-ce', metric: kind === 'tabular' ? 'mse' : 'accuracy',
+    train: split.train, test: split.test,
+  };
+}
+
+/** Length of the sample order; a power of two, so the bench's loop wraps with a mask. */
+export const ORDER_LENGTH = 1 << 16;
+
+/** The training sample order: ORDER_LENGTH uniform draws from the training list. */
+export function sampleOrder(pool: Pool): Int32Array {
+  const rng = new Rng(5, 'order');
+  const order = new Int32Array(ORDER_LENGTH);
+  for (let s = 0; s < order.length; s++) order[s] = pool.train[rng.int(pool.train.length)];
+  return order;
+}
+
+/** The He-normal initial network every method starts from. */
+export function initialNetwork(sizes: number[], loss: Pool['loss']): Network {
+  const net = new Network(sizes, loss);
+  net.initHeNormal(new Rng(5, 'init'));
+  return net;
+}
