@@ -13,15 +13,22 @@
  *         float32 x[nRows·nIn], float32 y[nRows]; int32 train[nTrain], test[nTest], order[nOrder]
  *   net:  int32 magic 0x5754454E, version 1, loss (0 softmax-ce, 1 mse), nSizes, sizes[nSizes];
  *         float64 W of each layer (n_out × n_in row-major), then float64 b of each layer
- * Commands (one JSON line on stdout; bad input: one line on stderr, exit 2):
- *   train POOL NET METHOD LR SECONDS REPEATS   steps/s on order[0], order[1], … (wrapping)
- *   eval  POOL NET LR SECONDS REPEATS          1,000 sgd steps on train[k mod nTrain], then
- *                                              samples/s of whole passes over the test list
- *   check POOL NET METHOD LR STEPS OUT         STEPS steps on order[0..STEPS), then writes the
- *                                              parameters to OUT as float64: per layer W, b and,
- *                                              for dwm and dwm-stable, W1 and W2
- * Timing is the bench's rule: chunks of steps starting at 64, doubled while less than an
- * eighth of SECONDS has passed, until SECONDS have passed; the best of REPEATS such runs.
+ * Commands (JSON lines on stdout; bad input: one line on stderr, exit 2):
+ *   train POOL NET METHOD LR   2,000 warm-up steps on order[0], order[1], … (wrapping), then
+ *                              `{"ready":true}`; then for each line of stdin holding a number
+ *                              of seconds S, steps on along the order for S seconds and prints
+ *                              `{"stepsPerSec":…}`; at the end of stdin, a checksum line
+ *                              (steps, finite, loss sum, weight sum)
+ *   eval POOL NET LR           1,000 sgd steps on train[k mod nTrain], then the ready line with
+ *                              the score of one pass over the test list (correct answers or
+ *                              summed squared error; −1 if not finite); each S: whole passes
+ *                              over the test list for S seconds, `{"samplesPerSec":…}`
+ *   check POOL NET METHOD LR STEPS OUT   STEPS steps on order[0..STEPS), then writes the
+ *                              parameters to OUT as float64 (per layer W, b and, for dwm and
+ *                              dwm-stable, W1 and W2) and prints the loss sum and test score
+ * Timing follows the bench's rule: chunks of steps starting at 64, doubled while less than an
+ * eighth of S has passed, until S has passed. The caller asks for each timed run separately,
+ * so it can interleave them with its own and take the best of several.
  */
 
 #include <errno.h>
@@ -416,12 +423,21 @@ static double weightSum(const Net *net) {
   return s;
 }
 
-static void cmdTrain(const Pool *p, Net *net, Method method, real lr, real lambda, double seconds, int repeats) {
+/* Reads the next timing request (a number of seconds, one per line) from stdin; 0 at the end. */
+static double nextRequest(void) {
+  char line[64];
+  if (!fgets(line, sizeof line, stdin)) return 0;
+  line[strcspn(line, "\r\n")] = '\0';
+  return parseNumber(line, "a timing request (seconds)", 0.001);
+}
+
+static void cmdTrain(const Pool *p, Net *net, Method method, real lr, real lambda) {
   long s = 0;
   double lossSum = 0;
   for (int k = 0; k < 2000; k++, s++) lossSum += trainStep(net, p, p->order[s % p->nOrder], method, lr, lambda);
-  double best = 0;
-  for (int r = 0; r < repeats; r++) {
+  printf("{\"precision\":\"%s\",\"ready\":true}\n", PRECISION);
+  fflush(stdout);
+  for (double seconds; (seconds = nextRequest()) > 0;) {
     long n = 64, done = 0;
     double t0 = now(), elapsed;
     for (;;) {
@@ -431,29 +447,32 @@ static void cmdTrain(const Pool *p, Net *net, Method method, real lr, real lambd
       if (elapsed >= seconds) break;
       if (elapsed < seconds / 8) n *= 2;
     }
-    if (done / elapsed > best) best = done / elapsed;
+    printf("{\"stepsPerSec\":%.1f}\n", done / elapsed);
+    fflush(stdout);
   }
-  printf("{\"precision\":\"%s\",\"stepsPerSec\":%.1f,\"steps\":%ld,\"lossSum\":%.17g,\"weightSum\":%.17g}\n", PRECISION,
-         best, s, lossSum, weightSum(net));
+  double w = weightSum(net);
+  printf("{\"steps\":%ld,\"finite\":%s,\"lossSum\":%.17g,\"weightSum\":%.17g}\n", s,
+         isfinite(lossSum) && isfinite(w) ? "true" : "false", isfinite(lossSum) ? lossSum : 0, isfinite(w) ? w : 0);
 }
 
-static void cmdEval(const Pool *p, Net *net, real lr, double seconds, int repeats) {
+static void cmdEval(const Pool *p, Net *net, real lr) {
   for (int k = 0; k < 1000; k++) trainStep(net, p, p->train[k % p->nTrain], SGD, lr, 0);
-  double sink = score(net, p, p->nTest < 2000 ? p->nTest : 2000), first = 0, best = 0;
-  for (int r = 0; r < repeats; r++) {
+  double sink = score(net, p, p->nTest);
+  printf("{\"precision\":\"%s\",\"ready\":true,\"score\":%.17g,\"testSize\":%d}\n", PRECISION,
+         isfinite(sink) ? sink : -1, p->nTest);
+  fflush(stdout);
+  for (double seconds; (seconds = nextRequest()) > 0;) {
     double t0 = now(), elapsed;
     long samples = 0;
     do {
-      double sc = score(net, p, p->nTest);
-      if (r == 0 && samples == 0) first = sc;
-      sink += sc;
+      sink += score(net, p, p->nTest);
       samples += p->nTest;
       elapsed = now() - t0;
     } while (elapsed < seconds);
-    if (samples / elapsed > best) best = samples / elapsed;
+    printf("{\"samplesPerSec\":%.1f}\n", samples / elapsed);
+    fflush(stdout);
   }
-  printf("{\"precision\":\"%s\",\"samplesPerSec\":%.1f,\"score\":%.17g,\"testSize\":%d,\"finite\":%s}\n", PRECISION, best,
-         first, p->nTest, isfinite(sink) ? "true" : "false");
+  printf("{\"finite\":%s}\n", isfinite(sink) ? "true" : "false");
 }
 
 static void writeReals(FILE *f, const real *v, size_t n, const char *path) {
@@ -479,29 +498,24 @@ static void cmdCheck(const Pool *p, Net *net, Method method, real lr, real lambd
     }
   }
   if (fclose(f) != 0) die("%s: %s", outPath, strerror(errno));
-  printf("{\"precision\":\"%s\",\"lossSum\":%.17g,\"score\":%.17g}\n", PRECISION, lossSum, score(net, p, p->nTest));
+  double sc = score(net, p, p->nTest);
+  if (!isfinite(lossSum) || !isfinite(sc)) die("check: the loss sum or the test score is not finite");
+  printf("{\"precision\":\"%s\",\"lossSum\":%.17g,\"score\":%.17g}\n", PRECISION, lossSum, sc);
 }
 
 int main(int argc, char **argv) {
-  const char *usage = "usage: anchor train POOL NET METHOD LR SECONDS REPEATS | eval POOL NET LR SECONDS REPEATS"
-                      " | check POOL NET METHOD LR STEPS OUT";
+  const char *usage = "usage: anchor train POOL NET METHOD LR | eval POOL NET LR | check POOL NET METHOD LR STEPS OUT";
   if (argc < 2) die("%s", usage);
   const char *cmd = argv[1];
   int isTrain = !strcmp(cmd, "train"), isEval = !strcmp(cmd, "eval"), isCheck = !strcmp(cmd, "check");
-  if (!(isTrain || isEval || isCheck) || argc != (isEval ? 7 : 8)) die("%s", usage);
+  if (!(isTrain || isEval || isCheck) || argc != (isEval ? 5 : isTrain ? 6 : 8)) die("%s", usage);
   double lambda = 0;
   Method method = isEval ? SGD : parseMethod(argv[4], &lambda);
-  int at = isEval ? 4 : 5;
-  real lr = (real)parseNumber(argv[at], "LR", 0);
+  real lr = (real)parseNumber(argv[isEval ? 4 : 5], "LR", 0);
   Pool pool = readPool(argv[2]);
   Net net = readNet(argv[3], method, pool.nIn);
-  if (isCheck) {
-    cmdCheck(&pool, &net, method, lr, (real)lambda, (long)parseNumber(argv[6], "STEPS", 0), argv[7]);
-    return 0;
-  }
-  double seconds = parseNumber(argv[at + 1], "SECONDS", 0.001);
-  int repeats = (int)parseNumber(argv[at + 2], "REPEATS", 1);
-  if (isTrain) cmdTrain(&pool, &net, method, lr, (real)lambda, seconds, repeats);
-  else cmdEval(&pool, &net, lr, seconds, repeats);
+  if (isCheck) cmdCheck(&pool, &net, method, lr, (real)lambda, (long)parseNumber(argv[6], "STEPS", 0), argv[7]);
+  else if (isTrain) cmdTrain(&pool, &net, method, lr, (real)lambda);
+  else cmdEval(&pool, &net, lr);
   return 0;
 }

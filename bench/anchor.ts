@@ -3,10 +3,11 @@
 // little-endian, as typed arrays are on every machine Node runs the bench on here (x86-64);
 // the layout is described at the top of anchor.c.
 
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Network } from '../src/core/network.js';
 import type { Pool } from './pools.js';
@@ -74,6 +75,52 @@ export function writePoolFile(path: string, pool: Pool, order: Int32Array): void
 export function writeNetFile(path: string, net: Network): void {
   const header = Int32Array.of(0x5754454e, 1, net.loss === 'mse' ? 1 : 0, net.sizes.length, ...net.sizes);
   writeParts(path, [header, ...net.layers.map((l) => l.W), ...net.layers.map((l) => l.b)]);
+}
+
+/**
+ * One running `train` or `eval` command of the anchor: started (and warmed up) once, then
+ * asked for one timed run at a time, so the caller can interleave them with its own.
+ */
+export class AnchorSession {
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly lines: AsyncIterator<string>,
+    private readonly stderr: string[],
+    /** The ready line: precision and, for eval, the score of one pass over the test list. */
+    readonly ready: Record<string, unknown>,
+  ) {}
+
+  static async start(bin: string, args: (string | number)[]): Promise<AnchorSession> {
+    const child = spawn(bin, args.map(String), { stdio: ['pipe', 'pipe', 'pipe'] });
+    const stderr: string[] = [];
+    child.on('error', (e) => stderr.push(String(e)));
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => stderr.push(d));
+    const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+    const ready = await nextLine(child, lines, stderr, String(args[0]));
+    return new AnchorSession(child, lines, stderr, ready);
+  }
+
+  /** One timed run of `seconds`; returns steps/s (train) or samples/s (eval). */
+  async time(seconds: number): Promise<number> {
+    this.child.stdin!.write(`${seconds}\n`);
+    const r = await nextLine(this.child, this.lines, this.stderr, 'timed run');
+    return (r.stepsPerSec ?? r.samplesPerSec) as number;
+  }
+
+  /** Ends the session; returns its closing line (checksums). */
+  async end(): Promise<Record<string, unknown>> {
+    this.child.stdin!.end();
+    return nextLine(this.child, this.lines, this.stderr, 'closing line');
+  }
+}
+
+async function nextLine(child: ChildProcess, lines: AsyncIterator<string>, stderr: string[], what: string): Promise<Record<string, unknown>> {
+  const line = await lines.next();
+  if (line.done) {
+    const code = child.exitCode ?? (await new Promise((res) => child.once('close', res)));
+    throw new Error(firstLine(stderr.join('')) || `the C anchor ended before its ${what} (exit ${code})`);
+  }
+  return JSON.parse(line.value) as Record<string, unknown>;
 }
 
 /** Runs one anchor command and returns its JSON line; throws with its message when it fails. */

@@ -1,99 +1,77 @@
-// `npm run bench`: training steps per second per method and architecture (batch 1, one
-// thread) and evaluation samples per second over a test pool, for every engine. Prints a
-// table and writes results/bench.json:
-//   { "train": [{ "method", "arch", "stepsPerSec", "engine", "inputs" }],
-//     "eval":  [{ "arch", "samplesPerSec", "engine", "inputs" }], … }
-// Each figure is the best of several timed repeats (the machine is shared; the best run is
-// the least disturbed one). Usage: node dist/bench/bench.js [--quick] [--only mnist|tabular|cifar]
-//   [--engine reference|fast] [--repeats N] [--seconds S]
+// `npm run bench`: training steps per second per method and shape (batch 1, one thread) and
+// evaluation samples per second over a test pool, for every engine, each beside the same work
+// done by a plain C loop (bench/anchor.c, float64 and float32) timed in the same run, right
+// after dwgd's figure so both see the same machine load. Prints a table, the performance
+// targets met or not, and writes results/bench.json:
+//   { "train":  [{ "method", "arch", "inputs", "engine", "stepsPerSec", "vsC64" }],
+//     "eval":   [{ "arch", "inputs", "engine", "samplesPerSec", "testSize", "vsC64" }],
+//     "anchor": { "compiler", "flags",
+//                 "train": [{ "method", "arch", "inputs", "float64", "float32" }],   (steps/s)
+//                 "eval":  [{ "arch", "inputs", "float64", "float32" }] }            (samples/s)
+//               or { "skipped": "<why>" },
+//     "targets": [{ "what", "engine", "value", "target", "unit", "met" }],
+//     "note", "node", "loadAverage": [before, after], "date" }
+// vsC64 is dwgd's figure divided by the float64 C figure (null without the anchor). Every
+// figure is the best of several timed repeats (the machine is shared; the best run is the
+// least disturbed one).
+// Usage: node dist/bench/bench.js [--quick] [--only mnist|tabular|cifar]
+//   [--engine reference|fast|fast32] [--repeats N] [--seconds S] [--no-anchor]
 
+import { rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { ENGINE_NAMES, createModel, type EngineName } from '../src/core/model-factory.js';
-import type { Trainable } from '../src/core/model.js';
-import { Network } from '../src/core/network.js';
-import { Rng } from '../src/core/rng.js';
+import { join } from 'node:path';
+import { DEFAULT_ENGINE, ENGINE_NAMES, createModel, type EngineName } from '../src/core/model-factory.js';
+import type { Network } from '../src/core/network.js';
 import { ruleFor } from '../src/core/rules/index.js';
-import { loadMnist } from '../src/data/mnist.js';
-import { drawSplit } from '../src/data/prepare.js';
 import { writeFileAtomic } from '../src/results/atomic.js';
+import { AnchorSession, buildAnchor, writeNetFile, writePoolFile, type AnchorBuild } from './anchor.js';
+import { initialNetwork, LR, METHODS, mnistPool, ORDER_LENGTH, sampleOrder, syntheticPool, type Pool } from './pools.js';
 
-const METHODS = ['dwm', 'dwm-stable', 'sgd', 'l2-0.01', 'l2-0.1', 'weight-decay-0.0001'];
-const LR = 0.001;
-
-interface Pool {
-  /** What the inputs are: `mnist` or `synthetic-…`. */
-  inputs: string;
-  x: Float32Array;
-  y: Float32Array;
-  nInputs: number;
-  nOutputs: number;
-  loss: 'softmax-ce' | 'mse';
-  metric: 'accuracy' | 'mse';
-  train: Int32Array;
-  test: Int32Array;
-}
+const GROUPS = ['mnist', 'tabular', 'cifar'] as const;
 
 interface Options {
   repeats: number;
   seconds: number;
   only: string | null;
   engines: EngineName[];
+  anchor: boolean;
 }
 
+class UsageError extends Error {}
+
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { repeats: 3, seconds: 0.4, only: null, engines: [...ENGINE_NAMES] };
+  const opts: Options = { repeats: 3, seconds: 0.4, only: null, engines: [...ENGINE_NAMES], anchor: true };
+  const value = (k: number, flag: string): string => {
+    if (k >= argv.length) throw new UsageError(`${flag} needs a value`);
+    return argv[k];
+  };
+  const number = (k: number, flag: string, min: number): number => {
+    const v = Number(value(k, flag));
+    if (!Number.isFinite(v) || v < min) throw new UsageError(`${flag}: a number ≥ ${min}, got '${argv[k]}'`);
+    return v;
+  };
   for (let k = 0; k < argv.length; k++) {
     const a = argv[k];
     if (a === '--quick') {
       opts.repeats = 1;
       opts.seconds = 0.15;
-    } else if (a === '--repeats') opts.repeats = Math.max(1, Number(argv[++k]) | 0);
-    else if (a === '--seconds') opts.seconds = Math.max(0.01, Number(argv[++k]));
-    else if (a === '--only') opts.only = argv[++k];
-    else if (a === '--engine') {
-      const e = argv[++k] as EngineName;
-      if (!ENGINE_NAMES.includes(e)) throw new Error(`--engine: one of ${ENGINE_NAMES.join(', ')}`);
+    } else if (a === '--repeats') opts.repeats = Math.floor(number(++k, a, 1));
+    else if (a === '--seconds') opts.seconds = number(++k, a, 0.01);
+    else if (a === '--no-anchor') opts.anchor = false;
+    else if (a === '--only') {
+      const g = value(++k, a);
+      if (!(GROUPS as readonly string[]).includes(g)) throw new UsageError(`--only: one of ${GROUPS.join(', ')}, got '${g}'`);
+      opts.only = g;
+    } else if (a === '--engine') {
+      const e = value(++k, a) as EngineName;
+      if (!ENGINE_NAMES.includes(e)) throw new UsageError(`--engine: one of ${ENGINE_NAMES.join(', ')}, got '${e}'`);
       opts.engines = [e];
-    } else throw new Error(`unknown argument ${a}`);
+    } else throw new UsageError(`unknown argument '${a}'`);
   }
   return opts;
 }
 
-function mnistPool(): Pool {
-  const raw = loadMnist({ pool: 'paper' });
-  // The paper's protocol: 1,000 draws with replacement, the rest of the pool is the test set.
-  const split = drawSplit(raw.size, 1000, new Rng(5, 'split'));
-  return {
-    inputs: 'mnist', x: raw.x, y: raw.y, nInputs: raw.nInputs, nOutputs: 10,
-    loss: 'softmax-ce', metric: 'accuracy', train: split.train, test: split.test,
-  };
-}
-
-/**
- * Inputs of a dataset's shape when its files are not at hand: z-scored tabular features
- * (standard normal, target N(0, 0.1²)) or dense image pixels in [0, 1) with ten classes.
- */
-function syntheticPool(inputs: string, nInputs: number, kind: 'tabular' | 'image', size: number): Pool {
-  const rng = new Rng(5, 'bench-data');
-  const x = new Float32Array(size * nInputs);
-  const y = new Float32Array(size);
-  for (let i = 0; i < x.length; i++) x[i] = kind === 'tabular' ? rng.normal() : rng.uniform();
-  for (let i = 0; i < size; i++) y[i] = kind === 'tabular' ? 0.1 * rng.normal() : rng.int(10);
-  const split = drawSplit(size, 1000, new Rng(5, 'split'));
-  return {
-    inputs, x, y, nInputs, nOutputs: kind === 'tabular' ? 1 : 10,
-    loss: kind === 'tabular' ? 'mse' : 'softmax-ce', metric: kind === 'tabular' ? 'mse' : 'accuracy',
-    train: split.train, test: split.test,
-  };
-}
-
-function archOf(pool: Pool, hidden: number[]): number[] {
-  return [pool.nInputs, ...hidden, pool.nOutputs];
-}
-
-function makeModel(method: string, sizes: number[], loss: Pool['loss'], engine: EngineName): Trainable {
-  const initial = new Network(sizes, loss);
-  initial.initHeNormal(new Rng(5, 'init'));
+function makeModel(method: string, initial: Network, engine: EngineName) {
   const rule = ruleFor(method);
   if ('error' in rule) throw new Error(rule.error);
   return createModel(method, initial, rule, engine);
@@ -115,49 +93,58 @@ function timeRate(seconds: number, chunk: (n: number) => void): number {
   return done / elapsed;
 }
 
-function benchTrain(pool: Pool, sizes: number[], method: string, engine: EngineName, opts: Options): number {
-  const model = makeModel(method, sizes, pool.loss, engine);
-  const orderRng = new Rng(5, 'order');
-  const order = new Int32Array(1 << 16);
-  for (let s = 0; s < order.length; s++) order[s] = pool.train[orderRng.int(pool.train.length)];
+/** Something timed: each call is one timed run of `seconds`, returning work units per second. */
+interface Timer {
+  time(seconds: number): number | Promise<number>;
+}
+
+/** A dwgd model of `method` after 2,000 warm-up steps; each timed run steps on along the order. */
+function trainer(pool: Pool, order: Int32Array, initial: Network, method: string, engine: EngineName): Timer & { finite(): boolean } {
+  const model = makeModel(method, initial, engine);
   let s = 0;
   let sink = 0;
   const run = (n: number) => {
     for (let k = 0; k < n; k++) {
-      const i = order[s++ & 0xffff];
+      const i = order[s++ & (ORDER_LENGTH - 1)];
       sink += model.step(pool.x, i, pool.y[i], LR);
     }
   };
   run(2000); // warm-up: let the JIT settle before timing
-  let best = 0;
-  for (let r = 0; r < opts.repeats; r++) best = Math.max(best, timeRate(opts.seconds, run));
-  if (!Number.isFinite(sink)) process.stderr.write(`note: ${method} on ${sizes.join('-')} diverged (loss not finite)\n`);
-  return best;
+  return { time: (seconds) => timeRate(seconds, run), finite: () => Number.isFinite(sink) };
 }
 
-function benchEval(pool: Pool, sizes: number[], engine: EngineName, opts: Options): number {
-  const model = makeModel('sgd', sizes, pool.loss, engine);
+/**
+ * A dwgd sgd model after 1,000 steps on the training list, and the score of one pass over the
+ * test pool (which also warms it up); each timed run makes whole passes over the test pool.
+ */
+function evaluator(pool: Pool, initial: Network, engine: EngineName): Timer & { score: number } {
+  const model = makeModel('sgd', initial, engine);
   for (let k = 0; k < 1000; k++) {
     const i = pool.train[k % pool.train.length];
     model.step(pool.x, i, pool.y[i], LR);
   }
   const test = pool.test;
-  let sink = 0;
-  model.score(pool.x, test, Math.min(test.length, 2000), pool.y, pool.metric); // warm-up
-  let best = 0;
-  for (let r = 0; r < opts.repeats; r++) {
+  const score = model.score(pool.x, test, test.length, pool.y, pool.metric);
+  const time = (seconds: number) => {
     const t0 = process.hrtime.bigint();
     let samples = 0;
     let elapsed = 0;
-    // Whole passes over the test pool until the time is up.
     do {
-      sink += model.score(pool.x, test, test.length, pool.y, pool.metric);
+      model.score(pool.x, test, test.length, pool.y, pool.metric);
       samples += test.length;
       elapsed = Number(process.hrtime.bigint() - t0) / 1e9;
-    } while (elapsed < opts.seconds);
-    best = Math.max(best, samples / elapsed);
+    } while (elapsed < seconds);
+    return samples / elapsed;
+  };
+  return { time, score };
+}
+
+/** Best of `repeats` timed runs of each timer, taking turns so all see the same machine load. */
+async function bestOfInterleaved(timers: Timer[], opts: Options): Promise<number[]> {
+  const best = timers.map(() => 0);
+  for (let r = 0; r < opts.repeats; r++) {
+    for (const [k, t] of timers.entries()) best[k] = Math.max(best[k], await t.time(opts.seconds));
   }
-  if (!Number.isFinite(sink)) process.stderr.write('note: evaluation gave a non-finite score\n');
   return best;
 }
 
@@ -165,83 +152,191 @@ function fmt(v: number): string {
   return Math.round(v).toLocaleString('en-US');
 }
 
-function main(): void {
+function round3(v: number): number {
+  return Math.round(v * 1000) / 1000;
+}
+
+function ratio(v: number | null): string {
+  return v === null ? '' : `${v.toFixed(2)}×`;
+}
+
+interface TrainRow { method: string; arch: string; inputs: string; engine: EngineName; stepsPerSec: number; vsC64: number | null }
+interface EvalRow { arch: string; inputs: string; engine: EngineName; samplesPerSec: number; testSize: number; vsC64: number | null }
+interface AnchorTrain { method: string; arch: string; inputs: string; float64: number; float32: number }
+interface AnchorEval { arch: string; inputs: string; float64: number; float32: number }
+interface Target { what: string; engine: EngineName; value: number; target: number; unit: 'ratio' | 'steps/s' | 'samples/s'; met: boolean }
+
+/**
+ * Best rates of dwgd's timers and, with the anchor, of its float64 and float32 builds started on
+ * the same work (`args`), all timed in turns. Notes a C run whose loss or score was not finite.
+ */
+async function measure(mine: Timer[], build: AnchorBuild | { skipped: string }, args: (string | number)[], opts: Options) {
+  if (!('dir' in build)) return { rates: await bestOfInterleaved(mine, opts), c: null };
+  const c64 = await AnchorSession.start(build.bin64, args);
+  const c32 = await AnchorSession.start(build.bin32, args);
+  const best = await bestOfInterleaved([...mine, c64, c32], opts);
+  for (const c of [c64, c32]) {
+    const last = await c.end();
+    if (last.finite === false || c.ready.score === -1) process.stderr.write(`note: the C anchor (${c.ready.precision}) ${args[0]} ${args[3]}: not finite\n`);
+  }
+  const n = mine.length;
+  return { rates: best.slice(0, n), c: { float64: Math.round(best[n]), float32: Math.round(best[n + 1]), score64: c64.ready.score as number | undefined } };
+}
+
+/** The table: one row per (shape, engine) and two for the C anchor; cells are rate and ratio to C float64. */
+function renderTable(train: TrainRow[], evals: EvalRow[], anchorTrain: AnchorTrain[], anchorEval: AnchorEval[]): string {
+  const header = ['inputs', 'arch', 'engine', ...METHODS, 'eval/s'];
+  const lines: string[][] = [];
+  const shapes = [...new Set(train.map((t) => `${t.inputs}|${t.arch}`))];
+  for (const shape of shapes) {
+    const [inputs, arch] = shape.split('|');
+    const engines = [...new Set(train.filter((t) => t.inputs === inputs && t.arch === arch).map((t) => t.engine))];
+    for (const engine of engines) {
+      const cells = METHODS.map((m) => {
+        const t = train.find((e) => e.inputs === inputs && e.arch === arch && e.engine === engine && e.method === m);
+        return t ? `${fmt(t.stepsPerSec)} ${ratio(t.vsC64)}`.trim() : '–';
+      });
+      const e = evals.find((v) => v.inputs === inputs && v.arch === arch && v.engine === engine);
+      lines.push([inputs, arch, engine, ...cells, e ? `${fmt(e.samplesPerSec)} ${ratio(e.vsC64)}`.trim() : '–']);
+    }
+    for (const precision of ['float64', 'float32'] as const) {
+      const row = anchorTrain.filter((a) => a.inputs === inputs && a.arch === arch);
+      if (row.length === 0) continue;
+      const cells = METHODS.map((m) => {
+        const a = row.find((x) => x.method === m);
+        return a ? fmt(a[precision]) : '–';
+      });
+      const e = anchorEval.find((v) => v.inputs === inputs && v.arch === arch);
+      lines.push([inputs, arch, `C ${precision}`, ...cells, e ? fmt(e[precision]) : '–']);
+    }
+  }
+  const widths = header.map((_, c) => Math.max(header[c].length, ...lines.map((l) => l[c].length)));
+  const render = (l: string[]) => '| ' + l.map((cell, c) => (c < 3 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join(' | ') + ' |';
+  const rule = '|' + widths.map((w, c) => (c < 3 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|') + '|';
+  return [render(header), rule, ...lines.map(render)].join('\n') + '\n';
+}
+
+/**
+ * Issue 15's targets for the default engine: every shape and method ≥ 0.7× the float64 C loop
+ * in training and ≥ 1.0× in evaluation; plain dwm at least as fast as dwm-stable; on the
+ * CIFAR-10 shape 3072-64-32-10, evaluation ≥ 75,000 samples/s and dwm ≥ 10,000 steps/s.
+ * Returns the targets and one printed line per group of them.
+ */
+function checkTargets(train: TrainRow[], evals: EvalRow[], engine: EngineName): { targets: Target[]; lines: string[] } {
+  const targets: Target[] = [];
+  const lines: string[] = [];
+  const say = (items: Target[], text: string) => {
+    if (items.length === 0) return;
+    targets.push(...items);
+    lines.push(`  ${items.every((t) => t.met) ? 'met    ' : 'not met'}  ${engine.padEnd(6)} ${text}`);
+  };
+  const mine = train.filter((t) => t.engine === engine);
+  const shapes = [...new Set(mine.map((t) => t.arch))];
+  for (const arch of shapes) {
+    const rows = mine.filter((t) => t.arch === arch && t.vsC64 !== null);
+    const items = rows.map((t) => ({ what: `${t.method} ${arch} training vs C float64`, engine, value: t.vsC64!, target: 0.7, unit: 'ratio' as const, met: t.vsC64! >= 0.7 }));
+    const low = rows.reduce<TrainRow | null>((m, t) => (m === null || t.vsC64! < m.vsC64! ? t : m), null);
+    if (low) say(items, `${arch.padEnd(14)} training ≥ 0.7× C float64, every method: lowest ${low.method} ${ratio(low.vsC64)}`);
+    const e = evals.find((v) => v.engine === engine && v.arch === arch && v.vsC64 !== null);
+    if (e) say([{ what: `eval ${arch} vs C float64`, engine, value: e.vsC64!, target: 1, unit: 'ratio', met: e.vsC64! >= 1 }], `${arch.padEnd(14)} evaluation ≥ 1.0× C float64: ${ratio(e.vsC64)}`);
+    const dwm = mine.find((t) => t.arch === arch && t.method === 'dwm');
+    const stable = mine.find((t) => t.arch === arch && t.method === 'dwm-stable');
+    if (dwm && stable) {
+      say([{ what: `dwm ${arch} steps/s ≥ dwm-stable`, engine, value: dwm.stepsPerSec, target: stable.stepsPerSec, unit: 'steps/s', met: dwm.stepsPerSec >= stable.stepsPerSec }],
+        `${arch.padEnd(14)} dwm ≥ dwm-stable: ${fmt(dwm.stepsPerSec)} vs ${fmt(stable.stepsPerSec)} steps/s`);
+    }
+  }
+  const cifar = '3072-64-32-10';
+  const ce = evals.find((v) => v.engine === engine && v.arch === cifar);
+  if (ce) say([{ what: `eval ${cifar} samples/s`, engine, value: ce.samplesPerSec, target: 75000, unit: 'samples/s', met: ce.samplesPerSec >= 75000 }], `${cifar.padEnd(14)} evaluation ≥ 75,000 samples/s: ${fmt(ce.samplesPerSec)}`);
+  const cd = mine.find((t) => t.arch === cifar && t.method === 'dwm');
+  if (cd) say([{ what: `dwm ${cifar} steps/s`, engine, value: cd.stepsPerSec, target: 10000, unit: 'steps/s', met: cd.stepsPerSec >= 10000 }], `${cifar.padEnd(14)} dwm training ≥ 10,000 steps/s: ${fmt(cd.stepsPerSec)}`);
+  return { targets, lines };
+}
+
+async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
-  const groups: { name: string; pool: () => Pool; archs: number[][] }[] = [
+  const groups: { name: (typeof GROUPS)[number]; pool: () => Pool; archs: number[][] }[] = [
     { name: 'mnist', pool: mnistPool, archs: [[20], [64, 32]] },
     { name: 'tabular', pool: () => syntheticPool('synthetic-california-housing', 8, 'tabular', 20433), archs: [[20], [64, 32]] },
     { name: 'tabular', pool: () => syntheticPool('synthetic-wine-quality', 11, 'tabular', 4898), archs: [[20], [64, 32]] },
     { name: 'cifar', pool: () => syntheticPool('synthetic-cifar-10', 3072, 'image', 10000), archs: [[20], [64, 32]] },
   ];
-  const train: { method: string; arch: string; stepsPerSec: number; engine: EngineName; inputs: string }[] = [];
-  const evals: { arch: string; samplesPerSec: number; engine: EngineName; inputs: string; testSize: number }[] = [];
+  const build = opts.anchor ? buildAnchor() : { skipped: '--no-anchor was given' };
+  process.stderr.write('dir' in build
+    ? `C anchor: ${build.compiler}, ${build.flags}, float64 and float32 builds\n`
+    : `C anchor skipped: ${build.skipped}\n`);
+  const train: TrainRow[] = [];
+  const evals: EvalRow[] = [];
+  const anchorTrain: AnchorTrain[] = [];
+  const anchorEval: AnchorEval[] = [];
   const load0 = loadavg()[0];
 
-  for (const group of groups) {
-    if (opts.only && opts.only !== group.name) continue;
-    const pool = group.pool();
-    for (const hidden of group.archs) {
-      const sizes = archOf(pool, hidden);
-      const arch = sizes.join('-');
-      for (const engine of opts.engines) {
-        const row: string[] = [];
+  try {
+    for (const group of groups) {
+      if (opts.only && opts.only !== group.name) continue;
+      const pool = group.pool();
+      const order = sampleOrder(pool);
+      const poolFile = 'dir' in build ? join(build.dir, 'pool.bin') : '';
+      const netFile = 'dir' in build ? join(build.dir, 'net.bin') : '';
+      if ('dir' in build) writePoolFile(poolFile, pool, order);
+      for (const hidden of group.archs) {
+        const sizes = [pool.nInputs, ...hidden, pool.nOutputs];
+        const arch = sizes.join('-');
+        const initial = initialNetwork(sizes, pool.loss);
+        if ('dir' in build) writeNetFile(netFile, initial);
+        const where = { arch, inputs: pool.inputs };
+        const progress: string[] = [];
+        const cFigures = (c: { float64: number; float32: number } | null) => (c ? ` (C ${fmt(c.float64)}/${fmt(c.float32)})` : '');
         for (const method of METHODS) {
-          const rate = benchTrain(pool, sizes, method, engine, opts);
-          train.push({ method, arch, stepsPerSec: Math.round(rate), engine, inputs: pool.inputs });
-          row.push(`${method} ${fmt(rate)}`);
+          const timers = opts.engines.map((engine) => trainer(pool, order, initial, method, engine));
+          const { rates, c } = await measure(timers, build, ['train', poolFile, netFile, method, LR], opts);
+          opts.engines.forEach((engine, k) => {
+            train.push({ method, ...where, engine, stepsPerSec: Math.round(rates[k]), vsC64: c ? round3(rates[k] / c.float64) : null });
+            if (!timers[k].finite()) process.stderr.write(`note: ${method} on ${arch} (${engine}) diverged (loss not finite)\n`);
+          });
+          if (c) anchorTrain.push({ method, ...where, float64: c.float64, float32: c.float32 });
+          progress.push(`${method} ${rates.map(fmt).join('/')}${cFigures(c)}`);
         }
-        const rate = benchEval(pool, sizes, engine, opts);
-        evals.push({ arch, samplesPerSec: Math.round(rate), engine, inputs: pool.inputs, testSize: pool.test.length });
-        process.stderr.write(`${pool.inputs} ${arch} ${engine}: ${row.join(', ')}; eval ${fmt(rate)}/s\n`);
+        const timers = opts.engines.map((engine) => evaluator(pool, initial, engine));
+        const { rates, c } = await measure(timers, build, ['eval', poolFile, netFile, LR], opts);
+        opts.engines.forEach((engine, k) => {
+          evals.push({ ...where, engine, samplesPerSec: Math.round(rates[k]), testSize: pool.test.length, vsC64: c ? round3(rates[k] / c.float64) : null });
+          // A float64 engine must score the test pool as the float64 C loop does.
+          const score = timers[k].score;
+          if (c && engine !== 'fast32' && Math.abs(score - c.score64!) > 1e-9 * Math.abs(score)) {
+            process.stderr.write(`note: ${arch} ${engine}: test score ${score} but the C anchor's is ${c.score64}\n`);
+          }
+        });
+        if (c) anchorEval.push({ ...where, float64: c.float64, float32: c.float32 });
+        progress.push(`eval ${rates.map(fmt).join('/')}${cFigures(c)}`);
+        process.stderr.write(`${pool.inputs} ${arch} [${opts.engines.join('/')}]: ${progress.join(', ')}\n`);
       }
     }
+  } finally {
+    if ('dir' in build) rmSync(build.dir, { recursive: true, force: true });
   }
 
-  // The table: one row per (inputs, arch, engine), steps/s per method, then eval samples/s.
-  const keys = [...new Set(train.map((t) => `${t.inputs}|${t.arch}|${t.engine}`))];
-  const header = ['inputs', 'arch', 'engine', ...METHODS, 'eval/s'];
-  const lines = [header];
-  for (const key of keys) {
-    const [inputs, arch, engine] = key.split('|');
-    const cells = METHODS.map((m) => {
-      const t = train.find((e) => e.inputs === inputs && e.arch === arch && e.engine === engine && e.method === m);
-      return t ? fmt(t.stepsPerSec) : '–';
-    });
-    const e = evals.find((v) => v.inputs === inputs && v.arch === arch && v.engine === engine);
-    lines.push([inputs, arch, engine, ...cells, e ? fmt(e.samplesPerSec) : '–']);
-  }
-  const widths = header.map((_, c) => Math.max(...lines.map((l) => l[c].length)));
-  const render = (l: string[]) => '| ' + l.map((cell, c) => (c < 3 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join(' | ') + ' |';
-  const out = [render(header), '|' + widths.map((w, c) => (c < 3 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|') + '|'];
-  for (const l of lines.slice(1)) out.push(render(l));
-  // The performance targets (README, Performance), on MNIST 784-64-32-10 (784-20-10: 2.5× the training ones).
-  const targets: { what: string; engine: string; value: number; target: number }[] = [];
-  for (const engine of opts.engines) {
-    for (const [arch, factor] of [['784-64-32-10', 1], ['784-20-10', 2.5]] as const) {
-      for (const t of train.filter((e) => e.inputs === 'mnist' && e.arch === arch && e.engine === engine)) {
-        const target = (t.method.startsWith('dwm') ? 80000 : 100000) * factor;
-        targets.push({ what: `${t.method} ${arch} steps/s`, engine, value: t.stepsPerSec, target });
-      }
-    }
-    const e = evals.find((v) => v.inputs === 'mnist' && v.arch === '784-64-32-10' && v.engine === engine);
-    if (e) targets.push({ what: 'eval 784-64-32-10 samples/s', engine, value: e.samplesPerSec, target: 300000 });
-  }
   const load1 = loadavg()[0];
-  process.stdout.write(out.join('\n') + '\n');
-  if (targets.length > 0) {
-    process.stdout.write('\nperformance targets (MNIST inputs):\n');
-    for (const t of targets.filter((x) => x.engine !== 'reference')) {
-      process.stdout.write(`  ${t.value >= t.target ? 'met    ' : 'not met'}  ${t.engine.padEnd(7)} ${t.what.padEnd(42)} ${fmt(t.value).padStart(9)} (target ${fmt(t.target)})\n`);
-    }
-  }
+  process.stdout.write(renderTable(train, evals, anchorTrain, anchorEval));
+  process.stdout.write('\ncells: steps/s (training) or samples/s (eval), then dwgd\'s figure ÷ the C float64 loop\'s\n');
+  let targets: Target[] = [];
+  if (opts.engines.includes(DEFAULT_ENGINE)) {
+    const checked = checkTargets(train, evals, DEFAULT_ENGINE);
+    targets = checked.targets;
+    process.stdout.write(`\nperformance targets (default engine${'dir' in build ? '' : '; the ratio targets need the C anchor, skipped'}):\n${checked.lines.join('\n')}\n`);
+  } else process.stdout.write(`\nperformance targets: not checked (they are for the default engine, ${DEFAULT_ENGINE}, not benchmarked)\n`);
   process.stdout.write(
     `\ntraining: steps/s, batch 1, one thread, lr ${LR}; eval: clean test pool, samples/s. Best of ${opts.repeats} ` +
     `repeat(s) of ≥${opts.seconds}s each. Load average ${load0.toFixed(2)} → ${load1.toFixed(2)} on ${cpus().length} cores.\n`,
   );
+  if (!('dir' in build)) process.stdout.write(`C anchor skipped: ${build.skipped}\n`);
 
   const report = {
-    train, eval: evals, targets,
-    note: `best of ${opts.repeats} repeat(s) of ≥${opts.seconds}s; batch 1; one thread; synthetic-* inputs have the named dataset's shape`,
+    train, eval: evals,
+    anchor: 'dir' in build ? { compiler: build.compiler, flags: build.flags, train: anchorTrain, eval: anchorEval } : { skipped: build.skipped },
+    targets,
+    note: `best of ${opts.repeats} repeat(s) of ≥${opts.seconds}s; batch 1; one thread; synthetic-* inputs have the named dataset's shape; vsC64 = dwgd ÷ C float64`,
     node: process.version,
     loadAverage: [load0, load1],
     date: new Date().toISOString(),
@@ -250,4 +345,10 @@ function main(): void {
   process.stdout.write('wrote results/bench.json\n');
 }
 
-main();
+try {
+  await main();
+} catch (e) {
+  if (!(e instanceof UsageError)) throw e;
+  process.stderr.write(`bench: ${e.message}\n`);
+  process.exit(2);
+}
