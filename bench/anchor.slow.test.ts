@@ -5,12 +5,13 @@
 // speed would be the speed of some other computation. The float32 build is held to 1e-4.
 
 import assert from 'node:assert/strict';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { after, test } from 'node:test';
 import { join } from 'node:path';
 import { createModel } from '../src/core/model-factory.js';
 import { ruleFor } from '../src/core/rules/index.js';
-import { buildAnchor, runAnchor, writeNetFile, writePoolFile } from './anchor.js';
+import { AnchorSession, buildAnchor, runAnchor, writeNetFile, writePoolFile } from './anchor.js';
 import { initialNetwork, LR, METHODS, mnistPool, sampleOrder, syntheticPool, type Pool } from './pools.js';
 
 const build = buildAnchor();
@@ -78,7 +79,8 @@ for (const c of cases) {
         assert.equal(got.length, count, `${what}: the anchor wrote ${got.length} numbers, expected ${count}`);
         let at = 0;
         for (const e of expected) {
-          const err = relativeError(got.subarray(at, (at += e.v.length)), e.v);
+          const err = relativeError(got.subarray(at, at + e.v.length), e.v);
+          at += e.v.length;
           worstHere = Math.max(worstHere, err);
           assert.ok(err <= tol, `${what}: ${e.name} differs by ${err.toExponential(2)} relative (limit ${tol})`);
         }
@@ -95,3 +97,50 @@ for (const c of cases) {
     }
   });
 }
+
+test('C anchor sessions: eval scores the test list as the reference engine does, and both commands answer timed runs', { skip: 'skipped' in build ? build.skipped : false }, async () => {
+  if (!('dir' in build)) return;
+  const pool = shorterTest(syntheticPool('synthetic-wine-quality', 11, 'tabular', 1500));
+  const order = sampleOrder(pool);
+  const initial = initialNetwork([11, 20, 1], pool.loss);
+  const poolFile = join(build.dir, 'session-pool.bin');
+  const netFile = join(build.dir, 'session-net.bin');
+  writePoolFile(poolFile, pool, order);
+  writeNetFile(netFile, initial);
+  // The bench's evaluation model: 1,000 sgd steps on train[k mod n], then one pass over the test list.
+  const rule = ruleFor('sgd');
+  if ('error' in rule) throw new Error(rule.error);
+  const ref = createModel('sgd', initial, rule, 'reference');
+  for (let k = 0; k < 1000; k++) {
+    const i = pool.train[k % pool.train.length];
+    ref.step(pool.x, i, pool.y[i], LR);
+  }
+  const refScore = ref.score(pool.x, pool.test, pool.test.length, pool.y, pool.metric);
+  const evalSession = await AnchorSession.start(build.bin64, ['eval', poolFile, netFile, LR]);
+  const score = evalSession.ready.score as number;
+  assert.ok(Math.abs(score - refScore) <= 1e-9 * refScore, `eval score ${score} vs ${refScore}`);
+  assert.ok((await evalSession.time(0.01)) > 0);
+  assert.equal((await evalSession.end()).finite, true);
+  const trainSession = await AnchorSession.start(build.bin32, ['train', poolFile, netFile, 'dwm', LR]);
+  assert.ok((await trainSession.time(0.01)) > 0);
+  const last = await trainSession.end();
+  assert.equal(last.finite, true);
+  assert.ok((last.steps as number) > 2000, `${last.steps} steps: the warm-up and at least one timed chunk`);
+});
+
+test('C anchor: bad input is one line on stderr and exit code 2', { skip: 'skipped' in build ? build.skipped : false }, () => {
+  if (!('dir' in build)) return;
+  const cases: [string[], RegExp][] = [
+    [['train', '/nonexistent/pool.bin', 'net.bin', 'dwm', '0.001'], /^anchor: \/nonexistent\/pool\.bin: No such file/],
+    [['train', 'pool.bin', 'net.bin', 'sgd-9', '0.001'], /^anchor: unknown method 'sgd-9'/],
+    [['eval', 'pool.bin', 'net.bin', 'fast'], /^anchor: LR must be a number/],
+    [['train', 'pool.bin'], /^anchor: usage:/],
+  ];
+  for (const [args, message] of cases) {
+    const r: SpawnSyncReturns<string> = spawnSync(build.bin64, args, { encoding: 'utf8', input: '' });
+    assert.equal(r.status, 2, args.join(' '));
+    assert.match(r.stderr, message);
+    assert.equal(r.stderr.trim().split('\n').length, 1, `one line: ${r.stderr}`);
+    assert.equal(r.stdout, '');
+  }
+});
