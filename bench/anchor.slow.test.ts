@@ -144,3 +144,15 @@ test('C anchor: bad input is one line on stderr and exit code 2', { skip: 'skipp
     assert.equal(r.stdout, '');
   }
 });
+
+test('C anchor: without a C compiler the build is skipped, saying why', () => {
+  const saved = { PATH: process.env.PATH, CC: process.env.CC };
+  try {
+    process.env.PATH = '/nonexistent';
+    delete process.env.CC;
+    assert.deepEqual(buildAnchor(), { skipped: 'no C compiler found (tried cc, gcc)' });
+  } finally {
+    process.env.PATH = saved.PATH;
+    if (saved.CC !== undefined) process.env.CC = saved.CC;
+  }
+});

@@ -1,7 +1,7 @@
 // `npm run bench`: training steps per second per method and shape (batch 1, one thread) and
 // evaluation samples per second over a test pool, for every engine, each beside the same work
-// done by a plain C loop (bench/anchor.c, float64 and float32) timed in the same run, right
-// after dwgd's figure so both see the same machine load. Prints a table, the performance
+// done by a plain C loop (bench/anchor.c, float64 and float32) in the same run, the timed
+// repeats taken in turns so both see the same machine load. Prints a table, the performance
 // targets met or not, and writes results/bench.json:
 //   { "train":  [{ "method", "arch", "inputs", "engine", "stepsPerSec", "vsC64" }],
 //     "eval":   [{ "arch", "inputs", "engine", "samplesPerSec", "testSize", "vsC64" }],
@@ -263,9 +263,7 @@ async function main(): Promise<void> {
     { name: 'cifar', pool: () => syntheticPool('synthetic-cifar-10', 3072, 'image', 10000), archs: [[20], [64, 32]] },
   ];
   const build = opts.anchor ? buildAnchor() : { skipped: '--no-anchor was given' };
-  process.stderr.write('dir' in build
-    ? `C anchor: ${build.compiler}, ${build.flags}, float64 and float32 builds\n`
-    : `C anchor skipped: ${build.skipped}\n`);
+  if ('dir' in build) process.stderr.write(`C anchor: ${build.compiler}, ${build.flags}, float64 and float32 builds\n`);
   const train: TrainRow[] = [];
   const evals: EvalRow[] = [];
   const anchorTrain: AnchorTrain[] = [];
