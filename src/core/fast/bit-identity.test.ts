@@ -29,7 +29,10 @@ interface Data { x: Float32Array; y: Float32Array; n: number; nIn: number }
 /** MNIST-like: 28×28 pixels in [0, 1], about four in five exactly 0. */
 const sparse: Data = { ...syntheticImages(300, 28, 3), n: 300, nIn: 784 };
 
-/** CIFAR-like: 3,072 dense pixels in [0, 1), one in twenty exactly 0, ten classes. */
+/**
+ * CIFAR-like: 3,072 dense pixels in [0, 1), ten classes; as in CIFAR-10 most images have no
+ * exact 0, the others a few (here one in three images, 1 % of its pixels).
+ */
 function denseImages(n: number, nIn: number): Data {
   const rng = new Rng(4, 'dense');
   const x = new Float32Array(n * nIn);
@@ -38,7 +41,7 @@ function denseImages(n: number, nIn: number): Data {
     y[i] = rng.int(10);
     for (let k = 0; k < nIn; k++) {
       const u = rng.uniform();
-      x[i * nIn + k] = u < 0.05 ? 0 : Math.min(1, rng.uniform() + 0.02 * y[i]);
+      x[i * nIn + k] = i % 3 === 0 && u < 0.01 ? 0 : Math.min(1, rng.uniform() + 0.02 * y[i]);
     }
   }
   return { x, y, n, nIn };
