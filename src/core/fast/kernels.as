@@ -78,6 +78,8 @@ let pendRows: i32 = 0; // rows of aCP / idxP still owed the update (0: nothing p
 let pendNext: i32 = 0; // the first of them not yet applied
 let pendVec: i32 = 0; // how many vectors `vecs` lists
 let pendC: usize = 0; // layer 0's coefficients [c1 | c2] or c
+let pendM: usize = 0; // layer 0's matrix and its row stride in bytes
+let pendStride: usize = 0;
 let idle: usize = 0; // byte offsets of the 16-byte vectors of the coefficients that are all zero (i32)
 let idleVec: i32 = 0;
 let acc: usize = 0; // layer-0 sums, [V1ᵀa | V2ᵀa] (dual) or Uᵀa: 2P f64
@@ -286,6 +288,8 @@ function gather(src: usize, n: i32): void {
  * the row is read (while it is in L1 for the read that follows), the rest at the end.
  */
 function sumRows(M: usize, stride: usize, width: usize, out: usize): void {
+  // A sparse input (MNIST) shares few rows with the last one: apply the update at once then.
+  if (<usize>nnz * 2 < fld(0, F_NIN)) flush();
   memory.fill(out, 0, width * LB);
   const end = width * LB;
   let k = 0;
@@ -393,11 +397,6 @@ function activeVectors(c: usize, width: usize): i32 {
   return n;
 }
 
-/** Layer 0's matrix and row stride in bytes: [V1 | V2] (dual) or U. */
-function layer0Stride(): usize {
-  return <usize>fld(0, F_P) * LB * (method == DWM || method == DWM_STABLE ? 2 : 1);
-}
-
 /**
  * Makes this step's layer-0 update V[idx[k]·stride + o] += c[o]·aC[k] (c = layer 0's [c1 | c2]
  * or c, the vectors o listed in `vecs`, `nVec` of them) pending: the next forward pass, or
@@ -412,12 +411,14 @@ function defer(nVec: i32): void {
   pendNext = 0;
   pendVec = nVec;
   pendC = fld(0, F_C1);
+  pendM = fld(0, F_W);
+  pendStride = <usize>fld(0, F_P) * LB * (method == DWM || method == DWM_STABLE ? 2 : 1);
 }
 
 /** Applies the pending update to its rows with index ≤ `limit` not yet done (rows in input order); two rows per pass. */
 function applyPending(limit: i32): void {
-  const M = fld(0, F_W);
-  const stride = layer0Stride();
+  const M = pendM;
+  const stride = pendStride;
   const c = pendC;
   const nVec = pendVec;
   let k = pendNext;
