@@ -36,6 +36,8 @@ interface Exports {
   layer0Bytes(): number;
   ready(): void;
   step(target: number, lr: number): number;
+  /** Applies the last step's deferred layer-0 update; builds from before deferral lack it (nothing is ever pending there). */
+  flush?(): void;
   prepareEval(): void;
   scoreRows(count: number, metric: number): number;
 }
@@ -166,6 +168,7 @@ export class FastModel implements Trainable {
     const n = this.nIn;
     const code = metric === 'accuracy' ? 0 : 1;
     if (this.evalStale) {
+      this.ex.flush?.(); // the last step's layer-0 update waits for the next forward pass
       this.ex.prepareEval();
       this.evalStale = false;
     }
@@ -186,6 +189,7 @@ export class FastModel implements Trainable {
   /** Parameters in the reference layout (row-major n_out × n_in), scales folded in. */
   params(): LayerParams[] {
     const out: LayerParams[] = [];
+    this.ex.flush?.();
     const sigma = this.ex.getSigma();
     for (let l = 0; l + 1 < this.sizes.length; l++) {
       const nIn = this.sizes[l];

@@ -66,6 +66,22 @@ let inputF32: usize = 0; // n_in float32: the sample the caller copies in
 let aC: usize = 0; // compacted non-zero input values (f64)
 let idx: usize = 0; // their indices (i32)
 let nnz: i32 = 0;
+// The last step's layer-0 update V[i, :] += c·a_i, deferred so that the next forward pass,
+// which reads the same rows, applies it to each row just before reading it: the row then
+// comes from memory once per step instead of twice (layer 0 of CIFAR-10 shape does not fit
+// in L2). Rows are independent and each gets exactly the operations it would have got, so
+// the numbers do not change. Its input (values, indices) is the previous aC / idx, swapped
+// out; its coefficients are layer 0's [c1 | c2] (or c) and their non-zero vectors `vecs`.
+let aCP: usize = 0;
+let idxP: usize = 0;
+let pendRows: i32 = 0; // rows of aCP / idxP still owed the update (0: nothing pending)
+let pendNext: i32 = 0; // the first of them not yet applied
+let pendVec: i32 = 0; // how many vectors `vecs` lists
+let pendC: usize = 0; // layer 0's coefficients [c1 | c2] or c
+let pendM: usize = 0; // layer 0's matrix and its row stride in bytes
+let pendStride: usize = 0;
+let idle: usize = 0; // byte offsets of the 16-byte vectors of the coefficients that are all zero (i32)
+let idleVec: i32 = 0;
 let acc: usize = 0; // layer-0 sums, [V1ᵀa | V2ᵀa] (dual) or Uᵀa: 2P f64
 let vecs: usize = 0; // byte offsets of the 16-byte vectors with a non-zero update coefficient (i32)
 let evalW: usize = 0; // layer-0 effective weights for evaluation, input-major n_in × P
@@ -96,6 +112,15 @@ function alloc(bytes: usize): usize {
   return p;
 }
 
+/**
+ * Zeroes `bytes` (a multiple of 16) at p. In the step's small buffers a loop of vector stores
+ * beats memory.fill, which V8 runs as a call out of the module.
+ */
+function zero(p: usize, bytes: usize): void {
+  const z = v128.splat<i32>(0);
+  for (let o: usize = 0; o < bytes; o += 16) v128.store(p + o, z);
+}
+
 export function begin(layers: i32): void {
   nLayers = layers;
   table = alloc(<usize>layers * ROW);
@@ -120,6 +145,10 @@ export function init(methodCode: i32, loss: i32, lam: f64, renorm: f64, evalRows
   inputF32 = alloc(nIn0 * 4);
   aC = alloc((nIn0 + 4) * LB); // + 4 lanes: gather stores whole 4-lane groups
   idx = alloc((nIn0 + 4) * 4);
+  aCP = alloc((nIn0 + 4) * LB);
+  idxP = alloc((nIn0 + 4) * 4);
+  pendRows = 0;
+  pendNext = 0;
   let widest: usize = 0;
   for (let l = 0; l < nLayers; l++) widest = max(widest, <usize>fld(l, F_P));
   hC = alloc(widest * 8);
@@ -138,6 +167,7 @@ export function init(methodCode: i32, loss: i32, lam: f64, renorm: f64, evalRows
   const P0 = <usize>fld(0, F_P);
   acc = alloc(P0 * 2 * LB);
   vecs = alloc(P0 * LB * 2 / 16 * 4);
+  idle = alloc(P0 * LB * 2 / 16 * 4);
   maxRows = evalRows;
   rowsF32 = alloc(<usize>evalRows * nIn0 * 4);
   rowsY = alloc(<usize>evalRows * 4);
@@ -262,10 +292,14 @@ function gather(src: usize, n: i32): void {
 
 /**
  * out[0..width) = Σ_k aC[k]·M[idx[k]·stride + 0..width) in L0 lanes: streams each non-zero
- * input's row of the input-major matrix once, four rows per pass over the accumulator.
+ * input's row of the input-major matrix once, four rows per pass over the accumulator. In
+ * training M is layer 0, and the last step's pending update is applied to every row before
+ * the row is read (while it is in L1 for the read that follows), the rest at the end.
  */
 function sumRows(M: usize, stride: usize, width: usize, out: usize): void {
-  memory.fill(out, 0, width * LB);
+  // A sparse input (MNIST) shares few rows with the last one: apply the update at once then.
+  if (<usize>nnz * 2 < fld(0, F_NIN)) flush();
+  zero(out, width * LB);
   const end = width * LB;
   let k = 0;
   for (; k + 4 <= nnz; k += 4) {
@@ -275,6 +309,16 @@ function sumRows(M: usize, stride: usize, width: usize, out: usize): void {
     const r1 = M + <usize>load<i32>(ik, 4) * stride;
     const r2 = M + <usize>load<i32>(ik, 8) * stride;
     const r3 = M + <usize>load<i32>(ik, 12) * stride;
+    if (pendNext < pendRows) {
+      const first = load<i32>(ik);
+      if (load<i32>(idxP + (<usize>pendNext << 2)) < first) applyPending(first - 1);
+      // The next four pending rows are these four (dense inputs): update and read them in one pass.
+      if (pendNext + 4 <= pendRows && i32x4.all_true(i32x4.eq(v128.load(ik), v128.load(idxP + (<usize>pendNext << 2))))) {
+        sumGroupApplying(r0, r1, r2, r3, ak, out);
+        continue;
+      }
+      applyPending(load<i32>(ik, 12));
+    }
     const a0 = v128.splat<L0>(load<L0>(ak));
     const a1 = v128.splat<L0>(load<L0>(ak + LB));
     const a2 = v128.splat<L0>(load<L0>(ak + 2 * LB));
@@ -291,36 +335,105 @@ function sumRows(M: usize, stride: usize, width: usize, out: usize): void {
     }
   }
   for (; k < nnz; k++) {
+    if (pendNext < pendRows) applyPending(load<i32>(idx + (<usize>k << 2)));
     const r0 = M + <usize>load<i32>(idx + (<usize>k << 2)) * stride;
     const a0 = v128.splat<L0>(load<L0>(aC + <usize>k * LB));
     for (let j: usize = 0; j < end; j += 16) {
       v128.store(out + j, v128.add<L0>(v128.load(out + j), v128.mul<L0>(v128.load(r0 + j), a0)));
     }
   }
+  flush();
 }
 
-/** Lists the 16-byte vectors of c[0..width) (L0 lanes) that hold a non-zero value; returns how many. */
+/**
+ * One group of sumRows whose four rows are also the next four pending rows: each vector with a
+ * pending coefficient is updated (V += c·a_prev, stored) and then summed from the register, the
+ * others are only summed; every lane gets the operations, in the order, of update-then-read.
+ */
+function sumGroupApplying(r0: usize, r1: usize, r2: usize, r3: usize, ak: usize, out: usize): void {
+  const c = pendC;
+  const ap = aCP + <usize>pendNext * LB;
+  const a0 = v128.splat<L0>(load<L0>(ak));
+  const a1 = v128.splat<L0>(load<L0>(ak + LB));
+  const a2 = v128.splat<L0>(load<L0>(ak + 2 * LB));
+  const a3 = v128.splat<L0>(load<L0>(ak + 3 * LB));
+  const p0 = v128.splat<L0>(load<L0>(ap));
+  const p1 = v128.splat<L0>(load<L0>(ap + LB));
+  const p2 = v128.splat<L0>(load<L0>(ap + 2 * LB));
+  const p3 = v128.splat<L0>(load<L0>(ap + 3 * LB));
+  for (let q = 0; q < pendVec; q++) {
+    const o = <usize>load<i32>(vecs + (<usize>q << 2));
+    const g = v128.load(c + o);
+    const v0 = v128.add<L0>(v128.load(r0 + o), v128.mul<L0>(g, p0));
+    const v1 = v128.add<L0>(v128.load(r1 + o), v128.mul<L0>(g, p1));
+    const v2 = v128.add<L0>(v128.load(r2 + o), v128.mul<L0>(g, p2));
+    const v3 = v128.add<L0>(v128.load(r3 + o), v128.mul<L0>(g, p3));
+    v128.store(r0 + o, v0);
+    v128.store(r1 + o, v1);
+    v128.store(r2 + o, v2);
+    v128.store(r3 + o, v3);
+    const t = v128.add<L0>(
+      v128.add<L0>(v128.mul<L0>(v0, a0), v128.mul<L0>(v1, a1)),
+      v128.add<L0>(v128.mul<L0>(v2, a2), v128.mul<L0>(v3, a3)));
+    v128.store(out + o, v128.add<L0>(v128.load(out + o), t));
+  }
+  for (let q = 0; q < idleVec; q++) {
+    const o = <usize>load<i32>(idle + (<usize>q << 2));
+    const t = v128.add<L0>(
+      v128.add<L0>(v128.mul<L0>(v128.load(r0 + o), a0), v128.mul<L0>(v128.load(r1 + o), a1)),
+      v128.add<L0>(v128.mul<L0>(v128.load(r2 + o), a2), v128.mul<L0>(v128.load(r3 + o), a3)));
+    v128.store(out + o, v128.add<L0>(v128.load(out + o), t));
+  }
+  pendNext += 4;
+}
+
+/**
+ * Lists the 16-byte vectors of c[0..width) (L0 lanes) that hold a non-zero value in `vecs`, the
+ * others in `idle` (idleVec of them); returns how many are non-zero.
+ */
 function activeVectors(c: usize, width: usize): i32 {
   let n = 0;
+  let m = 0;
   const end = width * LB;
   for (let o: usize = 0; o < end; o += 16) {
     store<i32>(vecs + (<usize>n << 2), <i32>o);
-    n += <i32>v128.any_true(v128.load(c + o));
+    store<i32>(idle + (<usize>m << 2), <i32>o);
+    const on = <i32>v128.any_true(v128.load(c + o));
+    n += on;
+    m += 1 - on;
   }
+  idleVec = m;
   return n;
 }
 
 /**
- * M[idx[k]·stride + o] += c[o]·aC[k] for the 16-byte vectors o listed in `vecs` (those with a
- * non-zero coefficient), every non-zero input k; two rows per pass. Dead units are skipped, and
- * for DWM, where each unit's update goes to one side only, so are the zero vectors of
- * [c1 | c2] (about 4 in 10 in float64).
+ * Makes this step's layer-0 update V[idx[k]·stride + o] += c[o]·aC[k] (c = layer 0's [c1 | c2]
+ * or c, the vectors o listed in `vecs`, `nVec` of them) pending: the next forward pass, or
+ * flush(), applies it. Only the 16-byte vectors with a non-zero coefficient are visited: dead
+ * units are skipped and, for DWM, where each unit's update goes to one side only, so are the
+ * zero vectors of [c1 | c2] (about 4 in 10 in float64).
  */
-function addRows(M: usize, stride: usize, c: usize, nVec: i32): void {
-  let k = 0;
-  for (; k + 2 <= nnz; k += 2) {
-    const ik = idx + (<usize>k << 2);
-    const ak = aC + <usize>k * LB;
+function defer(nVec: i32): void {
+  let t = aC; aC = aCP; aCP = t;
+  t = idx; idx = idxP; idxP = t;
+  pendRows = nnz;
+  pendNext = 0;
+  pendVec = nVec;
+  pendC = fld(0, F_C1);
+  pendM = fld(0, F_W);
+  pendStride = <usize>fld(0, F_P) * LB * (method == DWM || method == DWM_STABLE ? 2 : 1);
+}
+
+/** Applies the pending update to its rows with index ≤ `limit` not yet done (rows in input order); two rows per pass. */
+function applyPending(limit: i32): void {
+  const M = pendM;
+  const stride = pendStride;
+  const c = pendC;
+  const nVec = pendVec;
+  let k = pendNext;
+  for (; k + 2 <= pendRows && load<i32>(idxP + (<usize>k << 2), 4) <= limit; k += 2) {
+    const ik = idxP + (<usize>k << 2);
+    const ak = aCP + <usize>k * LB;
     const row0 = M + <usize>load<i32>(ik) * stride;
     const row1 = M + <usize>load<i32>(ik, 4) * stride;
     const a0 = v128.splat<L0>(load<L0>(ak));
@@ -332,14 +445,25 @@ function addRows(M: usize, stride: usize, c: usize, nVec: i32): void {
       v128.store(row1 + o, v128.add<L0>(v128.load(row1 + o), v128.mul<L0>(g, a1)));
     }
   }
-  for (; k < nnz; k++) {
-    const row = M + <usize>load<i32>(idx + (<usize>k << 2)) * stride;
-    const av = v128.splat<L0>(load<L0>(aC + <usize>k * LB));
+  // At most one more row can qualify: the pair test failed on its partner or on the count.
+  if (k < pendRows && load<i32>(idxP + (<usize>k << 2)) <= limit) {
+    const row = M + <usize>load<i32>(idxP + (<usize>k << 2)) * stride;
+    const av = v128.splat<L0>(load<L0>(aCP + <usize>k * LB));
     for (let q = 0; q < nVec; q++) {
       const o = <usize>load<i32>(vecs + (<usize>q << 2));
       v128.store(row + o, v128.add<L0>(v128.load(row + o), v128.mul<L0>(v128.load(c + o), av)));
     }
+    k++;
   }
+  pendNext = k;
+}
+
+/** Applies whatever layer-0 update is pending: before anything but the forward pass reads layer 0. */
+export function flush(): void {
+  if (pendRows == 0) return;
+  applyPending(i32.MAX_VALUE);
+  pendRows = 0;
+  pendNext = 0;
 }
 
 /** DWM layer 0: z = b + s1 ⊙ (V1ᵀa) − s2 ⊙ (V2ᵀa); one pass over [V1 | V2] rows. */
@@ -527,7 +651,7 @@ function backwardDense(l: i32): void {
   const d = fld(l, F_DELTA);
   const dIn = fld(l - 1, F_DELTA);
   const zIn = fld(l - 1, F_Z);
-  memory.fill(dIn, 0, nInP * 8);
+  zero(dIn, nInP * 8);
   for (let j: usize = 0; j < nOut; j++) {
     const dj = load<f64>(d + j * 8);
     if (dj == 0) continue;
@@ -580,7 +704,7 @@ function updateLayer0Dual(lr: f64): void {
   const c1 = fld(0, F_C1);
   const c2 = fld(0, F_C2);
   const b = fld(0, F_B);
-  memory.fill(c1, 0, P * 2 * LB); // c1 and c2
+  zero(c1, P * 2 * LB); // c1 and c2
   for (let j: usize = 0; j < nOut; j++) {
     const dj = load<f64>(d + j * 8);
     store<f64>(b + j * 8, load<f64>(b + j * 8) - lr * dj);
@@ -601,12 +725,12 @@ function updateLayer0Dual(lr: f64): void {
     }
     if (method == DWM_STABLE) store<f64>(A + j * 8, (1 - lr) * load<f64>(A + j * 8) + lr * mag);
   }
-  // V[i, :] += [c1 | c2]·a_i over the non-zero inputs (c2 lies right after c1).
-  addRows(V, P * 2 * LB, c1, activeVectors(c1, P * 2));
+  // V[i, :] += [c1 | c2]·a_i over the non-zero inputs (c2 lies right after c1), pending.
+  defer(activeVectors(c1, P * 2));
   // Fold scales that became small (the product s·V stays exact in value, only rescaled).
   for (let j: usize = 0; j < nOut; j++) {
-    if (load<f64>(s1 + j * 8) < renormBelow) foldColumn(V, s1, j, P, nIn, 0, 1);
-    if (load<f64>(s2 + j * 8) < renormBelow) foldColumn(V + P * LB, s2, j, P, nIn, 0, 1);
+    if (load<f64>(s1 + j * 8) < renormBelow) { flush(); foldColumn(V, s1, j, P, nIn, 0, 1); }
+    if (load<f64>(s2 + j * 8) < renormBelow) { flush(); foldColumn(V + P * LB, s2, j, P, nIn, 0, 1); }
   }
 }
 
@@ -632,14 +756,14 @@ function updateLayer0Plain(lr: f64): void {
     const norm = sigma * Math.sqrt(sumsq);
     if (norm > 0) sigma *= 1 - (lr * lambda) / norm;
   }
-  memory.fill(c, 0, P * LB);
+  zero(c, P * LB);
   const inv = -lr / sigma;
   for (let j: usize = 0; j < nOut; j++) {
     const dj = load<f64>(d + j * 8);
     store<f64>(b + j * 8, load<f64>(b + j * 8) - lr * dj);
     if (dj != 0) store<L0>(c + j * LB, <L0>(inv * dj));
   }
-  addRows(U, P * LB, c, activeVectors(c, P));
+  const nVec = activeVectors(c, P);
   if (method == L2) {
     // ‖U + a cᵀ‖² − ‖U‖² = 2 c·(Uᵀa) + ‖a‖²‖c‖² (rows of distinct inputs), and Uᵀa is the
     // forward pass's sum in acc, taken with this very U (the decay only moved σ).
@@ -656,10 +780,17 @@ function updateLayer0Plain(lr: f64): void {
       aa += ak * ak;
     }
     sumsq += 2 * cu + aa * cc;
-    // An exact recount now and then keeps the running sum from drifting.
-    if ((steps & 4095) == 4095) sumsq = sumSquaresL0(U, fld(0, F_NIN) * P);
   }
-  if (sigma < 0.5) rescaleLayer0();
+  defer(nVec);
+  // An exact recount now and then keeps the running sum from drifting.
+  if (method == L2 && (steps & 4095) == 4095) {
+    flush();
+    sumsq = sumSquaresL0(U, fld(0, F_NIN) * P);
+  }
+  if (sigma < 0.5) {
+    flush();
+    rescaleLayer0();
+  }
 }
 
 /** Row j of `target` pulled toward a: target ← (1 − r)·target + r·a; eff row ← W1 − W2. */
