@@ -213,3 +213,13 @@ function netFrom(initial: Network, model: FastModel): Network {
   });
   return net;
 }
+
+test('mixed evaluation: the fast32 engine (float32 first layer of its own) scores as before in both modes', () => {
+  const net = new Network([images.nInputs, 24, 10], 'softmax-ce');
+  net.initHeNormal(new Rng(13, 'init'));
+  const model = new FastModel('sgd', net, rule('sgd'), { precision: 32 });
+  train(model, images.x, images.y, order(all.subarray(0, 300), 500, 13), 0.01);
+  const s = scoreBoth(model, images.x, all, images.y);
+  assert.equal(s.mixed, s.f64);
+  assert.equal(model.mixedCounts().samples, 0);
+});
