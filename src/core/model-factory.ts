@@ -1,6 +1,8 @@
 // Where the protocol gets its models. The reference engine is the plain Model (the
 // straightforward implementation, kept as the reference); the fast engine runs the same
-// algebra in WebAssembly SIMD kernels (src/core/fast), all in float64, and agrees with the
+// algebra in WebAssembly SIMD kernels (src/core/fast), in float64 (its accuracy takes the first
+// layer in float32 where a bound proves the float64 class: docs/METHOD.md, "Evaluation
+// precision"), and agrees with the
 // reference to within 1e-5 relative per weight (fast-model.test.ts; over 10,000 MNIST steps:
 // src/experiment/fast-engine-mnist.slow.test.ts). fast32 is the same kernels with float32
 // layer-0 weights: faster, within 1e-5 of each matrix's largest weight over 1,000 steps, but

@@ -92,6 +92,8 @@ export interface RunOptions {
   progressEvery?: number;
   /** Keep initial and final parameters (for --save-weights). */
   keepParams?: boolean;
+  /** Replaces each model as it is made (tests: a wrapper that evaluates every test pass two ways). */
+  wrapModel?: (model: Trainable) => Trainable;
 }
 
 export function runExperiment(config: ExperimentConfig, raw: RawDataset, opts: RunOptions = {}): RunResult {
@@ -148,7 +150,8 @@ export function runExperiment(config: ExperimentConfig, raw: RawDataset, opts: R
   config.methods.forEach((id, mi) => {
     const rule = ruleFor(id);
     if ('error' in rule) throw new UserError(`methods: ${rule.error}`);
-    const model = createModel(id, initial, rule, config.engine);
+    const made = createModel(id, initial, rule, config.engine);
+    const model = opts.wrapModel ? opts.wrapModel(made) : made;
     models.push(model);
     const result: MethodResult = { perTurn: [], clean: NaN, noisy: NaN, trainLoss: [] };
     if (opts.keepParams) result.initial = model.params();

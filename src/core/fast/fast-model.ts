@@ -40,6 +40,11 @@ interface Exports {
   flush?(): void;
   prepareEval(): void;
   scoreRows(count: number, metric: number): number;
+  /** Builds from before the mixed-precision evaluation lack it; they score in float64. */
+  classifyRows?(count: number): number;
+  classifyCounts(which: number): number;
+  traceRow(r: number, dense: boolean): number;
+  tracePtr(): number;
 }
 
 const compiled = new Map<Layer0Precision, WasmModule>();
@@ -68,7 +73,16 @@ export interface FastOptions {
   precision?: Layer0Precision;
   /** Another build of kernels.as (same exports), for comparing kernel variants. */
   wasm?: Uint8Array;
+  /** How accuracy is computed (default 'mixed'; see Evaluation). */
+  evaluation?: Evaluation;
 }
+
+/**
+ * 'mixed': layer 0 in float32 where a bound proves the class is the float64 path's, the other
+ * samples in float64 (docs/METHOD.md, "Evaluation precision"); the counts equal 'float64''s by
+ * construction. 'float64': every sample in float64. MSE is always float64.
+ */
+export type Evaluation = 'mixed' | 'float64';
 
 export class FastModel implements Trainable {
   readonly id: string;
@@ -84,6 +98,7 @@ export class FastModel implements Trainable {
   private rowsY!: Float32Array;
   /** Layer-0 weights changed since evalW was last materialised. */
   private evalStale = true;
+  evaluation: Evaluation;
 
   constructor(id: string, initial: Network, rule: LearningRule<any>, opts: FastOptions = {}) {
     const kernel = rule.kernel;
@@ -99,6 +114,7 @@ export class FastModel implements Trainable {
     this.ex = instance.exports as unknown as Exports;
     this.layer0Bytes = this.ex.layer0Bytes();
     this.engine = this.layer0Bytes === 4 ? 'fast32' : 'fast';
+    this.evaluation = this.ex.classifyRows ? opts.evaluation ?? 'mixed' : 'float64';
     const L = initial.layers.length;
     this.ex.begin(L);
     for (let l = 0; l < L; l++) this.ex.setLayer(l, initial.layers[l].nIn, initial.layers[l].nOut);
@@ -164,15 +180,21 @@ export class FastModel implements Trainable {
     return this.ex.step(target, lr);
   }
 
-  score(x: Float32Array, indices: Int32Array, count: number, y: Float32Array, metric: 'accuracy' | 'mse'): number {
-    const n = this.nIn;
-    const code = metric === 'accuracy' ? 0 : 1;
+  /** Materialises the evaluation copies when training changed the weights; renews detached views. */
+  private prepareEval(): void {
     if (this.evalStale) {
       this.ex.flush?.(); // the last step's layer-0 update waits for the next forward pass
       this.ex.prepareEval();
       this.evalStale = false;
     }
     if (this.rows.length === 0) this.bindViews();
+  }
+
+  score(x: Float32Array, indices: Int32Array, count: number, y: Float32Array, metric: 'accuracy' | 'mse'): number {
+    const n = this.nIn;
+    const mixed = metric === 'accuracy' && this.evaluation === 'mixed';
+    const code = metric === 'accuracy' ? 0 : 1;
+    this.prepareEval();
     let total = 0;
     for (let start = 0; start < count; start += EVAL_ROWS) {
       const m = Math.min(EVAL_ROWS, count - start);
@@ -181,9 +203,30 @@ export class FastModel implements Trainable {
         this.rows.set(x.subarray(i * n, i * n + n), k * n);
         this.rowsY[k] = y[i];
       }
-      total += this.ex.scoreRows(m, code);
+      total += mixed ? this.ex.classifyRows!(m) : this.ex.scoreRows(m, code);
     }
     return total;
+  }
+
+  /**
+   * For tests of the bound (kernels.as traceRow): sample `index` of x through the float32 path
+   * (dense: the four samples `group` in the dense kernel, `index` among them) and the float64 one.
+   */
+  traceMixed(x: Float32Array, group: number[], index: number, dense: boolean): { z32: Float64Array; affine: Float64Array; sample: Float64Array; z64: Float64Array; certain: number } {
+    this.prepareEval();
+    const n = this.nIn;
+    group.forEach((i, k) => this.rows.set(x.subarray(i * n, i * n + n), k * n));
+    const certain = this.ex.traceRow(group.indexOf(index), dense);
+    const nOut = this.sizes[this.sizes.length - 1];
+    const L = this.sizes.length - 2;
+    const stride = this.field(L, F.P);
+    const v = (k: number) => this.f64(this.ex.tracePtr() + k * stride * 8, nOut).slice();
+    return { z32: v(0), affine: v(1), sample: v(2), z64: v(3), certain };
+  }
+
+  /** Samples classified the 'mixed' way since the model was made, and how many of them were recomputed in float64. */
+  mixedCounts(): { samples: number; recomputed: number } {
+    return { samples: this.ex.classifyCounts(0), recomputed: this.ex.classifyCounts(1) };
   }
 
   /** Parameters in the reference layout (row-major n_out × n_in), scales folded in. */

@@ -93,6 +93,18 @@ let z4: usize = 0; // their layer-0 sums, four × P0 L0 lanes
 let hC: usize = 0; // evaluation, layers ≥ 1: positive activations (f64) and their indices (i32)
 let hIdx: usize = 0;
 let compress: usize = 0; // 16 shuffles of 16 bytes: lanes of a 4-bit mask moved to the front
+// Classification in float32 with a float64 fallback (classifyRows; `fast` module only):
+let evalW32: usize = 0; // evalW rounded to float32, same layout
+let aC32: usize = 0; // the gathered non-zero inputs as float32 (indices in idx)
+let sums32: usize = 0; // one block's float32 layer-0 sums (P0 lanes)
+let sums64: usize = 0; // layer-0 sums of a recomputed dense row (P0 f64)
+let bound: usize = 0; // (nLayers + 1) vectors of the output width: the bound's coefficients (see prepareMixed)
+let bound0: usize = 0; // layer 0's bound per unit: α0 (per unit of ‖x‖), then c0 (constant), P0 f64 each
+let boundTmp: usize = 0; // two scratch vectors of the widest layer
+let widestBytes: usize = 0;
+let trace: usize = 0; // traceRow's output: four vectors of the output width
+let rowsClassified: f64 = 0; // rows classifyRows has scored, and those of them recomputed in float64
+let rowsRecomputed: f64 = 0;
 
 function fld(l: i32, f: usize): usize {
   return <usize>load<i32>(table + <usize>l * ROW + f);
@@ -173,6 +185,17 @@ export function init(methodCode: i32, loss: i32, lam: f64, renorm: f64, evalRows
   rowsY = alloc(<usize>evalRows * 4);
   xs4 = alloc(4 * nIn0 * LB);
   z4 = alloc(4 * <usize>fld(0, F_P) * LB);
+  if (LB == 8) {
+    evalW32 = alloc(nIn0 * P0 * 4);
+    aC32 = alloc((nIn0 + 4) * 4);
+    sums32 = alloc(P0 * 4);
+    sums64 = alloc(P0 * 8);
+    bound = alloc(<usize>(nLayers + 1) * <usize>fld(nLayers - 1, F_P) * 8);
+    bound0 = alloc(2 * P0 * 8);
+    trace = alloc(4 * <usize>fld(nLayers - 1, F_P) * 8);
+    boundTmp = alloc(2 * widest * 8);
+    widestBytes = widest * 8;
+  }
   for (let l = 0; l < nLayers; l++) {
     const t = table + <usize>l * ROW;
     const nIn = fld(l, F_NIN);
@@ -211,6 +234,8 @@ export function init(methodCode: i32, loss: i32, lam: f64, renorm: f64, evalRows
   }
   sigma = 1;
   steps = 0;
+  rowsClassified = 0;
+  rowsRecomputed = 0;
 }
 
 export function tablePtr(): usize { return table; }
@@ -917,6 +942,7 @@ export function prepareEval(): void {
       for (let i: usize = 0; i < nInL; i++) store<f64>(WT + (i * PL + j) * 8, load<f64>(W + (j * nInP + i) * 8));
     }
   }
+  if (LB == 8) prepareMixed();
 }
 
 /** Layer-0 matrices larger than this stream from beyond L2; evaluation then takes four rows per pass. */
@@ -928,19 +954,11 @@ const DENSE_EVAL_BYTES: usize = 512 * 1024;
  * rows, in tiles of inputs that stay in L2 while every column block of them is done.
  */
 function layer0x4(row0: i32): bool {
+  if (!mostlyNonZero(row0)) return false;
   const nIn = <usize>fld(0, F_NIN);
   const stride = <usize>fld(0, F_P) * LB;
-  let nonZero: usize = 0;
-  for (let q: usize = 0; q < 4; q++) {
-    const src = rowsF32 + (<usize>row0 + q) * nIn * 4;
-    const dst = xs4 + q * nIn * LB;
-    for (let i: usize = 0; i < nIn; i++) {
-      const v = load<f32>(src + i * 4);
-      store<L0>(dst + i * LB, <L0>v);
-      nonZero += <usize>(v != 0);
-    }
-  }
-  if (nonZero * 2 < 4 * nIn) return false;
+  const src = rowsF32 + <usize>row0 * nIn * 4;
+  for (let i: usize = 0; i < 4 * nIn; i++) store<L0>(xs4 + i * LB, <L0>load<f32>(src + i * 4));
   memory.fill(z4, 0, 4 * stride);
   const tile = max<usize>(16, (256 * 1024) / stride);
   const x1 = xs4 + nIn * LB;
@@ -975,6 +993,19 @@ function layer0x4(row0: i32): bool {
     }
   }
   return true;
+}
+
+/** Whether the four rows at rowsF32 + row0 are at least half non-zero (evaluation then takes them four per pass). */
+function mostlyNonZero(row0: i32): bool {
+  const n = <usize>fld(0, F_NIN) * 4;
+  const p = rowsF32 + <usize>row0 * (n >> 2) * 4;
+  let count = i32x4.splat(0);
+  const zero = f32x4.splat(0);
+  let i: usize = 0;
+  for (; i + 4 <= n; i += 4) count = i32x4.sub(count, f32x4.ne(v128.load(p + i * 4), zero)); // a true lane is −1
+  let c = <usize>(i32x4.extract_lane(count, 0) + i32x4.extract_lane(count, 1) + i32x4.extract_lane(count, 2) + i32x4.extract_lane(count, 3));
+  for (; i < n; i++) c += <usize>(load<f32>(p + i * 4) != 0);
+  return c * 2 >= n;
 }
 
 /** The score of one evaluated row: 1 for a correct class (metric 0) or the squared error. */
@@ -1019,3 +1050,494 @@ export function scoreRows(count: i32, metric: i32): f64 {
   }
   return total;
 }
+
+// ---------------------------------------------------------------- classification in float32
+
+// classifyRows() computes layer 0 in float32 and keeps a float64 sample only when a rigorous
+// bound cannot show that the float64 path (scoreRows) picks the same class; the derivation is in
+// docs/METHOD.md, "Evaluation precision". In short, for the exact network output z* (real
+// arithmetic on the float64 weights), per output unit i and sample x:
+//   |z32_i − z*_i| + |z64_i − z*_i| ≤ D_i = α_i‖x‖ + Σ_k β_k,i‖h_k‖ + c_i,
+// h_k the float32 path's hidden activations, α, β, c computed once per prepareEval():
+// - layer 0, unit j: both paths' rounding is ≤ c0·Σ_i|w_ij x_i| ≤ c0‖w_j‖‖x‖ (Cauchy–Schwarz),
+//   plus 2u64|b_j| for the bias additions and 2⁻¹⁴⁸(n + √n‖x‖) for underflow;
+// - layer l ≥ 1 (float64 in both paths, the same code on different inputs; ReLU is
+//   1-Lipschitz): D_l ≤ (1 + g_l)|W_l|D_{l−1} + 2g_l(‖W_l,j‖‖h_{l−1}‖ + |b_j|) + m·2⁻¹⁰⁷⁴,
+//   g_l = γ(m + 1) in float64, m inputs.
+// The class is kept when every other logit is more than D_best + D_i below the best one, all
+// of layer 0's float32 sums are finite (an overflow there would make the bound meaningless) and
+// D < 2⁵⁰⁰ (so no float64 sum of either path can overflow); otherwise the sample is recomputed
+// by the float64 path. NaN anywhere fails the comparisons and so falls back too.
+
+/** Non-zero inputs per float32 block on the sparse path. */
+const SPARSE_BLOCK: i32 = 128;
+/** Inputs per float32 block on the dense path. */
+const DENSE_BLOCK: usize = 64;
+/**
+ * The most float32 additions a product goes through inside one block: DENSE_BLOCK on the dense
+ * path (one at a time into a register), SPARSE_BLOCK/4 + 5 on the sparse path (two in
+ * (p0 + p1) + (p2 + p3), then one per group of four and per leftover input into the block sum).
+ */
+const F32_DEPTH: f64 = <f64>max<i32>(<i32>DENSE_BLOCK, SPARSE_BLOCK / 4 + 5);
+
+/** 2^e for −1022 ≤ e ≤ 1023, exactly. */
+function pow2(e: i32): f64 {
+  return reinterpret<f64>(<u64>(1023 + e) << 52);
+}
+
+/** γ(m) = m·unit/(1 − m·unit), the relative bound of m roundings (∞ when m·unit ≥ 1/2). */
+function gamma(m: f64, unit: f64): f64 {
+  const mu = m * unit;
+  return mu < 0.5 ? mu / (1 - mu) : Infinity;
+}
+
+/** evalW in float32 and the bound's coefficients; called by prepareEval(). */
+function prepareMixed(): void {
+  const nIn = <usize>fld(0, F_NIN);
+  const nOut = <usize>fld(0, F_NOUT);
+  const P = <usize>fld(0, F_P);
+  const v = boundTmp; // Σ_i w_ij², then α for layer 0
+  memory.fill(v, 0, P * 8);
+  for (let i: usize = 0; i < nIn; i++) {
+    for (let j: usize = 0; j < P; j++) {
+      const w = load<f64>(evalW + (i * P + j) * 8);
+      store<f32>(evalW32 + (i * P + j) * 4, <f32>w);
+      store<f64>(v + j * 8, load<f64>(v + j * 8) + w * w);
+    }
+  }
+  const u = pow2(-24);
+  const e = pow2(-53);
+  const n = <f64>nIn;
+  // Float32 path: the weight's rounding to float32, the product's, the block's additions, the
+  // float64 additions of the blocks. Float64 path: the product's rounding and any order of n
+  // additions (n + 4 covers the four-per-pass tree of the sparse path for every n).
+  const c32 = (1 + u) * (1 + u) * (1 + gamma(F32_DEPTH, u)) * (1 + gamma(n + 4, e)) - 1;
+  const c64 = (1 + e) * (1 + gamma(n + 4, e)) - 1;
+  // Both bias additions: e·|b + sum| each, |sum| ≤ (1 + c)·Σ|w x|.
+  const c0 = c32 + c64 + e * (2 + c32 + c64);
+  const tiny = pow2(-148);
+  const b = fld(0, F_B);
+  for (let j: usize = 0; j < nOut; j++) {
+    store<f64>(bound0 + j * 8, c0 * Math.sqrt(load<f64>(v + j * 8)) + tiny * Math.sqrt(n));
+    store<f64>(bound0 + (P + j) * 8, 2 * e * Math.abs(load<f64>(b + j * 8)) + tiny * n);
+  }
+  memory.copy(v, bound0, nOut * 8);
+  propagate(0, 0, false);
+  memory.copy(v, bound0 + P * 8, nOut * 8);
+  propagate(0, nLayers, true);
+  // β_{l−1}: layer l's own float64 rounding, 2g_l‖W_l,j‖ per unit of ‖h_{l−1}‖.
+  for (let l = 1; l < nLayers; l++) {
+    const W = fld(l, F_W);
+    const nInP = <usize>fld(l, F_NINP);
+    const g = gamma(<f64>fld(l, F_NIN) + 1, e);
+    for (let j: usize = 0; j < <usize>fld(l, F_NOUT); j++) {
+      let sq: f64 = 0;
+      for (let i: usize = 0; i < <usize>fld(l, F_NIN); i++) {
+        const w = load<f64>(W + (j * nInP + i) * 8);
+        sq += w * w;
+      }
+      store<f64>(v + j * 8, 2 * g * Math.sqrt(sq));
+    }
+    propagate(l, l, false);
+  }
+}
+
+/**
+ * Carries the vector at boundTmp (one entry per unit of layer `from`) to the output layer,
+ * D ← (1 + g_l)|W_l|·D for l = from + 1 … (with `own`, also adding layer l's own bias and
+ * underflow terms), and stores it as the bound's coefficient vector `slot`.
+ */
+function propagate(from: i32, slot: i32, own: bool): void {
+  const e = pow2(-53);
+  let src = boundTmp;
+  let dst = boundTmp + widestBytes;
+  for (let l = from + 1; l < nLayers; l++) {
+    const nIn = <usize>fld(l, F_NIN);
+    const nInP = <usize>fld(l, F_NINP);
+    const W = fld(l, F_W);
+    const b = fld(l, F_B);
+    const g = gamma(<f64>nIn + 1, e);
+    for (let j: usize = 0; j < <usize>fld(l, F_NOUT); j++) {
+      let s: f64 = 0;
+      for (let i: usize = 0; i < nIn; i++) s += Math.abs(load<f64>(W + (j * nInP + i) * 8)) * load<f64>(src + i * 8);
+      s *= 1 + g;
+      if (own) s += 2 * g * Math.abs(load<f64>(b + j * 8)) + <f64>nIn * reinterpret<f64>(<u64>1);
+      store<f64>(dst + j * 8, s);
+    }
+    const t = src;
+    src = dst;
+    dst = t;
+  }
+  const L = nLayers - 1;
+  memory.copy(bound + <usize>slot * <usize>fld(L, F_P) * 8, src, <usize>fld(L, F_NOUT) * 8);
+}
+
+/**
+ * The output layer's argmax when the bound proves it is the float64 path's class, else −1.
+ * xn: an upper bound on ‖x‖₂. Reads the float32 path's z and activations. The affine bound
+ * (coefficients from prepareMixed) is tried first; when it is too loose, the per-sample one.
+ */
+function certainClass(xn: f64): i32 {
+  const n0 = <usize>fld(0, F_NOUT);
+  const z0 = fld(0, F_Z);
+  for (let j: usize = 0; j < n0; j++) {
+    const s = load<f64>(z0 + j * 8);
+    if (s - s != 0) return -1; // Inf or NaN
+  }
+  const L = nLayers - 1;
+  const nOut = <usize>fld(L, F_NOUT);
+  const z = fld(L, F_Z);
+  let best: usize = 0;
+  for (let i: usize = 1; i < nOut; i++) if (load<f64>(z + i * 8) > load<f64>(z + best * 8)) best = i;
+  if (separated(affineBound(xn), best)) return <i32>best;
+  if (separated(sampleBound(xn), best)) return <i32>best;
+  return -1;
+}
+
+/** Whether every other logit lies more than D_best + D_i below logit `best` (and D < 2⁵⁰⁰). */
+function separated(D: usize, best: usize): bool {
+  const L = nLayers - 1;
+  const nOut = <usize>fld(L, F_NOUT);
+  const z = fld(L, F_Z);
+  const Db = load<f64>(D + best * 8);
+  const zb = load<f64>(z + best * 8);
+  const limit = pow2(500);
+  if (!(Db < limit)) return false;
+  for (let i: usize = 0; i < nOut; i++) {
+    if (i == best) continue;
+    const Di = load<f64>(D + i * 8);
+    if (!(Di < limit && zb - load<f64>(z + i * 8) > Db + Di)) return false;
+  }
+  return true;
+}
+
+// (1 + 2⁻²⁰) and 2⁻¹⁰⁰⁰ cover the rounding and underflow of computing a bound itself.
+@inline function grown(d: f64): f64 {
+  return d * (1 + pow2(-20)) + pow2(-1000);
+}
+
+/** D_i = α_i‖x‖ + Σ_k β_k,i‖h_k‖ + c_i per output unit, into boundTmp; returns boundTmp. */
+function affineBound(xn: f64): usize {
+  const L = nLayers - 1;
+  const nOut = <usize>fld(L, F_NOUT);
+  const stride = <usize>fld(L, F_P) * 8;
+  const D = boundTmp;
+  for (let i: usize = 0; i < nOut; i++) {
+    store<f64>(D + i * 8, load<f64>(bound + i * 8) * xn + load<f64>(bound + <usize>nLayers * stride + i * 8));
+  }
+  for (let k = 0; k < L; k++) {
+    const h = fld(k, F_ACT);
+    let sq: f64 = 0;
+    for (let j: usize = 0; j < <usize>fld(k, F_NOUT); j++) {
+      const a = load<f64>(h + j * 8);
+      sq += a * a;
+    }
+    const hn = Math.sqrt(sq);
+    const beta = bound + <usize>(k + 1) * stride;
+    for (let i: usize = 0; i < nOut; i++) store<f64>(D + i * 8, load<f64>(D + i * 8) + load<f64>(beta + i * 8) * hn);
+  }
+  for (let i: usize = 0; i < nOut; i++) store<f64>(D + i * 8, grown(load<f64>(D + i * 8)));
+  return D;
+}
+
+/**
+ * The bound carried through this sample's activations: layer 0's D_j = α0_j‖x‖ + c0_j; a hidden
+ * unit whose float32 z is below −D_j is 0 after ReLU on both paths, so its difference E_j is 0
+ * (else E_j = D_j); layer l ≥ 1: D_j = Σ_k |W_jk|((1 + g)E_k + 2g·h_k) + 2g|b_j| + m·2⁻¹⁰⁷⁴, the
+ * float32 path's h. Returns the output layer's D (in boundTmp).
+ */
+function sampleBound(xn: f64): usize {
+  const P0 = <usize>fld(0, F_P);
+  const e = pow2(-53);
+  let E = boundTmp;
+  let out = boundTmp + widestBytes;
+  const z0 = fld(0, F_Z);
+  for (let j: usize = 0; j < <usize>fld(0, F_NOUT); j++) {
+    const d = grown(load<f64>(bound0 + j * 8) * xn + load<f64>(bound0 + (P0 + j) * 8));
+    store<f64>(E + j * 8, nLayers > 1 && load<f64>(z0 + j * 8) < -d ? 0 : d);
+  }
+  for (let l = 1; l < nLayers; l++) {
+    const m = <usize>fld(l, F_NIN);
+    const P = <usize>fld(l, F_P);
+    const WT = fld(l, F_WT);
+    const b = fld(l, F_B);
+    const h = fld(l - 1, F_ACT);
+    const g = gamma(<f64>m + 1, e);
+    for (let j: usize = 0; j < P; j++) store<f64>(out + j * 8, 2 * g * Math.abs(load<f64>(b + j * 8)) + <f64>m * reinterpret<f64>(<u64>1));
+    for (let k: usize = 0; k < m; k++) {
+      const v = (1 + g) * load<f64>(E + k * 8) + 2 * g * load<f64>(h + k * 8);
+      if (v == 0) continue;
+      const vv = f64x2.splat(v);
+      const row = WT + k * P * 8;
+      for (let j: usize = 0; j < P; j += 2) {
+        v128.store(out + j * 8, f64x2.add(v128.load(out + j * 8), f64x2.mul(f64x2.abs(v128.load(row + j * 8)), vv)));
+      }
+    }
+    const z = fld(l, F_Z);
+    const hidden = l + 1 < nLayers;
+    for (let j: usize = 0; j < <usize>fld(l, F_NOUT); j++) {
+      const d = grown(load<f64>(out + j * 8));
+      store<f64>(out + j * 8, hidden && load<f64>(z + j * 8) < -d ? 0 : d);
+    }
+    const t = E;
+    E = out;
+    out = t;
+  }
+  return E;
+}
+
+/**
+ * An upper bound on Σx² over the n float32 values at p, computed in float32 lanes: each lane sums
+ * about n/4 rounded squares, so the computed sum is at least (1 − γ)·Σx² less underflow.
+ */
+function sumSquaresBound32(p: usize, n: usize): f64 {
+  let acc = f32x4.splat(0);
+  let i: usize = 0;
+  for (; i + 4 <= n; i += 4) {
+    const x = v128.load(p + i * 4);
+    acc = f32x4.add(acc, f32x4.mul(x, x));
+  }
+  let s = <f64>f32x4.extract_lane(acc, 0) + <f64>f32x4.extract_lane(acc, 1) + <f64>f32x4.extract_lane(acc, 2) + <f64>f32x4.extract_lane(acc, 3);
+  for (; i < n; i++) {
+    const x = <f64>load<f32>(p + i * 4);
+    s += x * x; // exact square
+  }
+  return s * (1 + 2 * gamma(<f64>(n >> 2) + 2, pow2(-24))) + <f64>n * pow2(-149);
+}
+
+/** Σx² of the gathered non-zero inputs (aC, float64: the squares of float32 values are exact). */
+function sumSquaresGathered(): f64 {
+  let s: f64 = 0;
+  for (let k = 0; k < nnz; k++) {
+    const x = load<f64>(aC + (<usize>k << 3));
+    s += x * x;
+  }
+  return s;
+}
+
+/**
+ * Layer-0 sums of the gathered sample (aC, idx) over evalW32 into sums64 (P float64 lanes):
+ * blocks of SPARSE_BLOCK non-zero inputs summed in float32, four inputs per pass, each block's
+ * sums then added into sums64 in float64.
+ */
+function sumRows32(P: usize): void {
+  const stride = P * 4;
+  memory.fill(sums64, 0, P * 8);
+  for (let kb = 0; kb < nnz; kb += SPARSE_BLOCK) {
+    const ke = min(nnz, kb + SPARSE_BLOCK);
+    memory.fill(sums32, 0, stride);
+    let k = kb;
+    for (; k + 4 <= ke; k += 4) {
+      const ik = idx + (<usize>k << 2);
+      const ak = aC + (<usize>k << 3);
+      const r0 = evalW32 + <usize>load<i32>(ik) * stride;
+      const r1 = evalW32 + <usize>load<i32>(ik, 4) * stride;
+      const r2 = evalW32 + <usize>load<i32>(ik, 8) * stride;
+      const r3 = evalW32 + <usize>load<i32>(ik, 12) * stride;
+      const a0 = f32x4.splat(<f32>load<f64>(ak)); // exact: the values came from float32
+      const a1 = f32x4.splat(<f32>load<f64>(ak, 8));
+      const a2 = f32x4.splat(<f32>load<f64>(ak, 16));
+      const a3 = f32x4.splat(<f32>load<f64>(ak, 24));
+      for (let j: usize = 0; j < stride; j += 32) {
+        const t = f32x4.add(
+          f32x4.add(f32x4.mul(v128.load(r0 + j), a0), f32x4.mul(v128.load(r1 + j), a1)),
+          f32x4.add(f32x4.mul(v128.load(r2 + j), a2), f32x4.mul(v128.load(r3 + j), a3)));
+        const t2 = f32x4.add(
+          f32x4.add(f32x4.mul(v128.load(r0 + j, 16), a0), f32x4.mul(v128.load(r1 + j, 16), a1)),
+          f32x4.add(f32x4.mul(v128.load(r2 + j, 16), a2), f32x4.mul(v128.load(r3 + j, 16), a3)));
+        v128.store(sums32 + j, f32x4.add(v128.load(sums32 + j), t));
+        v128.store(sums32 + j, f32x4.add(v128.load(sums32 + j, 16), t2), 16);
+      }
+    }
+    for (; k < ke; k++) {
+      const r0 = evalW32 + <usize>load<i32>(idx + (<usize>k << 2)) * stride;
+      const a0 = f32x4.splat(<f32>load<f64>(aC + (<usize>k << 3)));
+      for (let j: usize = 0; j < stride; j += 16) {
+        v128.store(sums32 + j, f32x4.add(v128.load(sums32 + j), f32x4.mul(v128.load(r0 + j), a0)));
+      }
+    }
+    for (let j: usize = 0; j < stride; j += 16) addBlock(sums64 + j * 2, v128.load(sums32 + j));
+  }
+}
+
+/** dst[0..4) (float64) += the four float32 lanes of v. */
+@inline function addBlock(dst: usize, v: v128): void {
+  v128.store(dst, f64x2.add(v128.load(dst), f64x2.promote_low_f32x4(v)));
+  v128.store(dst, f64x2.add(v128.load(dst, 16), f64x2.promote_low_f32x4(v128.shuffle<i32>(v, v, 2, 3, 2, 3))), 16);
+}
+
+/**
+ * Float32 layer-0 sums of the four rows at rowsF32 + row0 into z4 (P float64 lanes per row):
+ * evalW32 is read once for the four rows; each block of DENSE_BLOCK inputs is summed in float32
+ * registers, eight units at a time, then added into z4 in float64.
+ */
+function layer0x4f32(row0: i32): void {
+  const nIn = <usize>fld(0, F_NIN);
+  const P = <usize>fld(0, F_P);
+  const stride = P * 4;
+  const zStride = P * 8;
+  memory.fill(z4, 0, 4 * zStride);
+  const x0 = rowsF32 + <usize>row0 * nIn * 4;
+  const x1 = x0 + nIn * 4;
+  const x2 = x1 + nIn * 4;
+  const x3 = x2 + nIn * 4;
+  for (let i0: usize = 0; i0 < nIn; i0 += DENSE_BLOCK) {
+    const i1 = min(nIn, i0 + DENSE_BLOCK);
+    for (let j: usize = 0; j < stride; j += 32) {
+      let a0 = f32x4.splat(0); let b0 = f32x4.splat(0);
+      let a1 = f32x4.splat(0); let b1 = f32x4.splat(0);
+      let a2 = f32x4.splat(0); let b2 = f32x4.splat(0);
+      let a3 = f32x4.splat(0); let b3 = f32x4.splat(0);
+      let w = evalW32 + i0 * stride + j;
+      const wEnd = evalW32 + i1 * stride + j;
+      let k = i0 * 4;
+      for (; w < wEnd; w += stride) {
+        const w0 = v128.load(w);
+        const w1 = v128.load(w, 16);
+        const v0 = v128.load_splat<f32>(x0 + k);
+        const v1 = v128.load_splat<f32>(x1 + k);
+        const v2 = v128.load_splat<f32>(x2 + k);
+        const v3 = v128.load_splat<f32>(x3 + k);
+        a0 = f32x4.add(a0, f32x4.mul(w0, v0)); b0 = f32x4.add(b0, f32x4.mul(w1, v0));
+        a1 = f32x4.add(a1, f32x4.mul(w0, v1)); b1 = f32x4.add(b1, f32x4.mul(w1, v1));
+        a2 = f32x4.add(a2, f32x4.mul(w0, v2)); b2 = f32x4.add(b2, f32x4.mul(w1, v2));
+        a3 = f32x4.add(a3, f32x4.mul(w0, v3)); b3 = f32x4.add(b3, f32x4.mul(w1, v3));
+        k += 4;
+      }
+      const o = z4 + j * 2;
+      addBlock(o, a0); addBlock(o + 32, b0);
+      addBlock(o + zStride, a1); addBlock(o + zStride + 32, b1);
+      addBlock(o + 2 * zStride, a2); addBlock(o + 2 * zStride + 32, b2);
+      addBlock(o + 3 * zStride, a3); addBlock(o + 3 * zStride + 32, b3);
+    }
+  }
+}
+
+/**
+ * One dense row's float64 layer-0 sums into sums64, bit for bit as layer0x4 computes them (each
+ * lane adds its products in input order, one at a time, from +0).
+ */
+function layer0Seq64(x: usize): void {
+  const nIn = <usize>fld(0, F_NIN);
+  const stride = <usize>fld(0, F_P) * 8;
+  let j: usize = 0;
+  // Eight independent lanes pairs per pass (each lane's sum stays one chain, in input order).
+  for (; j + 64 <= stride; j += 64) {
+    let a0 = f64x2.splat(0); let a1 = f64x2.splat(0); let a2 = f64x2.splat(0); let a3 = f64x2.splat(0);
+    let w = evalW + j;
+    for (let i: usize = 0; i < nIn; i++) {
+      const v = f64x2.splat(<f64>load<f32>(x + i * 4));
+      a0 = f64x2.add(a0, f64x2.mul(v128.load(w), v));
+      a1 = f64x2.add(a1, f64x2.mul(v128.load(w, 16), v));
+      a2 = f64x2.add(a2, f64x2.mul(v128.load(w, 32), v));
+      a3 = f64x2.add(a3, f64x2.mul(v128.load(w, 48), v));
+      w += stride;
+    }
+    v128.store(sums64 + j, a0); v128.store(sums64 + j, a1, 16); v128.store(sums64 + j, a2, 32); v128.store(sums64 + j, a3, 48);
+  }
+  for (; j < stride; j += 32) {
+    let a0 = f64x2.splat(0); let a1 = f64x2.splat(0);
+    let w = evalW + j;
+    for (let i: usize = 0; i < nIn; i++) {
+      const v = f64x2.splat(<f64>load<f32>(x + i * 4));
+      a0 = f64x2.add(a0, f64x2.mul(v128.load(w), v));
+      a1 = f64x2.add(a1, f64x2.mul(v128.load(w, 16), v));
+      w += stride;
+    }
+    v128.store(sums64 + j, a0); v128.store(sums64 + j, a1, 16);
+  }
+}
+
+/**
+ * The number of correctly classified rows among the `count` at rowsPtr() (labels at rowsYPtr()),
+ * equal to scoreRows(count, 0) by construction: layer 0 in float32, and every row whose class
+ * the bound cannot certify recomputed as scoreRows computes it. The `fast32` module has no
+ * float64 layer 0 to fall back on and just calls scoreRows.
+ */
+export function classifyRows(count: i32): f64 {
+  if (LB != 8) return scoreRows(count, 0);
+  const nIn = <usize>fld(0, F_NIN);
+  const P = <usize>fld(0, F_P);
+  const dense = nIn * P * 8 > DENSE_EVAL_BYTES;
+  let correct: f64 = 0;
+  let r = 0;
+  while (r < count) {
+    // The same grouping as scoreRows, so a recomputed row takes scoreRows' path.
+    if (dense && r + 4 <= count && mostlyNonZero(r)) {
+      layer0x4f32(r);
+      for (let q = 0; q < 4; q++) {
+        const x = rowsF32 + <usize>(r + q) * nIn * 4;
+        setZ0(z4 + <usize>q * P * 8, 1);
+        forwardEvalUpper();
+        if (certainClass(Math.sqrt(sumSquaresBound32(x, nIn))) < 0) {
+          layer0Seq64(x);
+          setZ0(sums64, 1);
+          forwardEvalUpper();
+          rowsRecomputed++;
+        }
+        correct += rowScore(r + q, 0);
+      }
+      r += 4;
+      continue;
+    }
+    gather(rowsF32 + <usize>r * nIn * 4, <i32>nIn);
+    sumRows32(P);
+    setZ0(sums64, 1);
+    forwardEvalUpper();
+    if (certainClass(Math.sqrt(sumSquaresGathered())) < 0) {
+      forward(true);
+      rowsRecomputed++;
+    }
+    correct += rowScore(r, 0);
+    r++;
+  }
+  rowsClassified += count;
+  return correct;
+}
+
+/** Rows classifyRows() has scored (which = 0) and recomputed in float64 (which = 1) since init. */
+export function classifyCounts(which: i32): f64 {
+  return which == 0 ? rowsClassified : rowsRecomputed;
+}
+
+/**
+ * For tests of the bound: row r of the rows at rowsPtr() taken the float32 way (dense: with the
+ * other rows of its group of four) and the float64 way, writing to tracePtr() four vectors of
+ * the output width: the float32 path's logits, the affine bound, the per-sample bound, the
+ * float64 path's logits. Returns certainClass() of the float32 pass.
+ */
+export function traceRow(r: i32, dense: bool): i32 {
+  if (LB != 8) return -1;
+  const nIn = <usize>fld(0, F_NIN);
+  const P = <usize>fld(0, F_P);
+  const L = nLayers - 1;
+  const nOut = <usize>fld(L, F_NOUT);
+  const stride = <usize>fld(L, F_P) * 8;
+  const z = fld(L, F_Z);
+  const x = rowsF32 + <usize>r * nIn * 4;
+  let xn: f64;
+  if (dense) {
+    layer0x4f32(r & ~3);
+    setZ0(z4 + <usize>(r & 3) * P * 8, 1);
+    xn = Math.sqrt(sumSquaresBound32(x, nIn));
+  } else {
+    gather(x, <i32>nIn);
+    sumRows32(P);
+    setZ0(sums64, 1);
+    xn = Math.sqrt(sumSquaresGathered());
+  }
+  forwardEvalUpper();
+  memory.copy(trace, z, nOut * 8);
+  memory.copy(trace + stride, affineBound(xn), nOut * 8);
+  memory.copy(trace + 2 * stride, sampleBound(xn), nOut * 8);
+  const c = certainClass(xn);
+  if (dense) {
+    layer0Seq64(x);
+    setZ0(sums64, 1);
+    forwardEvalUpper();
+  } else forward(true);
+  memory.copy(trace + 3 * stride, z, nOut * 8);
+  return c;
+}
+
+export function tracePtr(): usize { return trace; }

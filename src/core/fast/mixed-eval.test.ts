@@ -1,0 +1,225 @@
+// Classification in float32 with a float64 fallback (kernels.as classifyRows, docs/METHOD.md
+// "Evaluation precision"): the bound checked against exact arithmetic, and samples built to
+// need the fallback (exact ties, a class that float32 rounding flips, diverged weights).
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Network } from '../network.js';
+import { Rng } from '../rng.js';
+import { order, rule, syntheticImages, train } from '../testing/engines.js';
+import { FastModel } from './fast-model.js';
+
+// ---- exact arithmetic: every double is an integer multiple of 2⁻¹⁰⁷⁴
+
+/** v·2¹⁰⁷⁴ as an exact integer. */
+function scaled(v: number): bigint {
+  if (!Number.isFinite(v)) throw new Error(`not finite: ${v}`);
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, v);
+  const bits = view.getBigUint64(0);
+  const exp = Number((bits >> 52n) & 0x7ffn);
+  const frac = bits & ((1n << 52n) - 1n);
+  const m = exp === 0 ? frac : (frac | (1n << 52n)) << BigInt(exp - 1);
+  return bits >> 63n ? -m : m;
+}
+
+/** The exact logits of `net` on input x (values scaled by 2^(1074·(layers+1)), as bigints), and that scale. */
+function exactLogits(net: Network, x: Float32Array, base: number): { z: bigint[]; shift: bigint } {
+  let h = Array.from({ length: net.nInputs }, (_, i) => scaled(x[base + i]));
+  let shift = 1074n;
+  for (let l = 0; l < net.layers.length; l++) {
+    const { nIn, nOut, W, b } = net.layers[l];
+    const w = Array.from(W, scaled);
+    const z: bigint[] = [];
+    for (let j = 0; j < nOut; j++) {
+      let s = scaled(b[j]) << shift;
+      for (let i = 0; i < nIn; i++) if (h[i] !== 0n) s += w[j * nIn + i] * h[i];
+      z.push(s);
+    }
+    shift += 1074n;
+    h = l + 1 < net.layers.length ? z.map((v) => (v > 0n ? v : 0n)) : z;
+  }
+  return { z: h, shift };
+}
+
+const abs = (v: bigint) => (v < 0n ? -v : v);
+
+/**
+ * For every listed sample and output: |z32 − z*| + |z64 − z*| ≤ D for both bounds, exactly;
+ * a certified class is the float64 path's argmax. Returns the largest (error / D).
+ */
+function checkBound(model: FastModel, net: Network, x: Float32Array, rows: number[], dense: boolean): number {
+  let worst = 0;
+  for (let r = 0; r < rows.length; r++) {
+    const group = dense ? rows.slice(r - (r % 4), r - (r % 4) + 4) : [rows[r]];
+    const t = model.traceMixed(x, group, rows[r], dense);
+    const { z, shift } = exactLogits(net, x, rows[r] * net.nInputs);
+    for (let i = 0; i < z.length; i++) {
+      const err = abs((scaled(t.z32[i]) << (shift - 1074n)) - z[i]) + abs((scaled(t.z64[i]) << (shift - 1074n)) - z[i]);
+      for (const [name, D] of [['affine', t.affine[i]], ['per-sample', t.sample[i]]] as const) {
+        assert.ok(err <= scaled(D) << (shift - 1074n), `sample ${rows[r]}, output ${i}: error above the ${name} bound ${D}`);
+        worst = Math.max(worst, Number(err >> (shift - 1000n)) / 2 ** 1000 / D);
+      }
+    }
+    if (t.certain >= 0) {
+      let best = 0;
+      for (let i = 1; i < t.z64.length; i++) if (t.z64[i] > t.z64[best]) best = i;
+      assert.equal(t.certain, best, `sample ${rows[r]}: certified class is not the float64 one`);
+    }
+  }
+  return worst;
+}
+
+function scoreBoth(model: FastModel, x: Float32Array, idx: Int32Array, y: Float32Array): { mixed: number; f64: number; recomputed: number } {
+  const before = model.mixedCounts().recomputed;
+  model.evaluation = 'mixed';
+  const mixed = model.score(x, idx, idx.length, y, 'accuracy');
+  const recomputed = model.mixedCounts().recomputed - before;
+  model.evaluation = 'float64';
+  const f64 = model.score(x, idx, idx.length, y, 'accuracy');
+  model.evaluation = 'mixed';
+  return { mixed, f64, recomputed };
+}
+
+const images = syntheticImages(400, 16, 3);
+const all = Int32Array.from({ length: 400 }, (_, i) => i);
+
+test('mixed evaluation: the bound holds against exact arithmetic on the sparse path, and counts equal float64', () => {
+  const initial = new Network([images.nInputs, 24, 12, 10], 'softmax-ce');
+  initial.initHeNormal(new Rng(4, 'init'));
+  const model = new FastModel('sgd', initial, rule('sgd'));
+  train(model, images.x, images.y, order(all.subarray(0, 300), 2000, 4), 0.01);
+  const trained = netFrom(initial, model);
+  const worst = checkBound(model, trained, images.x, Array.from({ length: 40 }, (_, k) => 300 + k), false);
+  // The bound is not vacuous: the actual error reaches a visible part of it.
+  assert.ok(worst > 1e-3, `largest error / bound ${worst}`);
+  const s = scoreBoth(model, images.x, all.subarray(300), images.y);
+  assert.equal(s.mixed, s.f64);
+  assert.ok(s.mixed > 60, `accuracy ${s.mixed} of 100`);
+});
+
+test('mixed evaluation: the bound holds against exact arithmetic on the dense four-row path, and counts equal float64', () => {
+  // 3,072 × 24 float64 lanes exceed 512 KB, so the dense path runs.
+  const n = 3072;
+  const rng = new Rng(6, 'dense');
+  const x = new Float32Array(12 * n);
+  for (let i = 0; i < x.length; i++) x[i] = Math.round(rng.uniform() * 255) / 255;
+  const y = Float32Array.from({ length: 12 }, (_, i) => i % 10);
+  const net = new Network([n, 20, 10], 'softmax-ce');
+  net.initHeNormal(new Rng(6, 'init'));
+  const model = new FastModel('sgd', net, rule('sgd'));
+  const worst = checkBound(model, net, x, [0, 1, 2, 3, 4, 5, 6, 7], true);
+  // Looser here: the worst case counts 64 float32 additions per block at full size, the
+  // actual rounding errors of 3,072 mixed-sign products mostly cancel.
+  assert.ok(worst > 1e-4, `largest error / bound ${worst}`);
+  const idx = Int32Array.from({ length: 12 }, (_, i) => i);
+  const s = scoreBoth(model, x, idx, y);
+  assert.equal(s.mixed, s.f64);
+});
+
+test('mixed evaluation: a class that float32 rounding would flip is recomputed in float64', () => {
+  // One layer, 256 → 10. Output 1's weights are output 0's rounded to float32, so in float32
+  // the two logits tie exactly (class 0 wins the tie), while in float64 they differ by
+  // Σ (fl32(w) − w)·x and class 1 wins on about half the samples. All labels are 1, so keeping
+  // the float32 class would score 0.
+  const net = new Network([images.nInputs, 10], 'softmax-ce');
+  net.initHeNormal(new Rng(8, 'init'));
+  const { W, b } = net.layers[0];
+  const nIn = images.nInputs;
+  for (let i = 0; i < nIn; i++) W[nIn + i] = Math.fround(W[i]);
+  b[1] = b[0] = 5;
+  for (let j = 2; j < 10; j++) b[j] = -1e3;
+  const model = new FastModel('sgd', net, rule('sgd'));
+  const ones = new Float32Array(400).fill(1);
+  const s = scoreBoth(model, images.x, all, ones);
+  assert.equal(s.mixed, s.f64);
+  assert.ok(s.f64 > 50 && s.f64 < 350, `float64 picks class 1 on ${s.f64} of 400`);
+  assert.equal(s.recomputed, 400);
+});
+
+test('mixed evaluation: exact ties between two outputs are recomputed; clear winners are not', () => {
+  const net = new Network([images.nInputs, 24, 10], 'softmax-ce');
+  net.initHeNormal(new Rng(9, 'init'));
+  const top = net.layers[1];
+  for (let k = 0; k < 24; k++) top.W[24 + k] = top.W[k]; // outputs 0 and 1 identical
+  top.b[0] = top.b[1] = 50;
+  const model = new FastModel('sgd', net, rule('sgd'));
+  const s = scoreBoth(model, images.x, all, images.y);
+  assert.equal(s.mixed, s.f64);
+  assert.equal(s.recomputed, 400);
+  top.b[1] = 40; // class 0 now wins by about 10: no sample needs float64
+  const clear = scoreBoth(new FastModel('sgd', net, rule('sgd')), images.x, all, images.y);
+  assert.equal(clear.mixed, clear.f64);
+  assert.equal(clear.recomputed, 0);
+});
+
+for (const [what, layer, value] of [
+  ['an infinite first-layer weight', 0, Infinity],
+  ['a NaN first-layer weight', 0, NaN],
+  ['a first-layer weight beyond float32 range (1e39)', 0, 1e39],
+  ['an infinite upper-layer bias', -1, Infinity],
+] as const) {
+  test(`mixed evaluation: a diverged model (${what}) is scored in float64 throughout`, () => {
+    const net = new Network([images.nInputs, 24, 12, 10], 'softmax-ce');
+    net.initHeNormal(new Rng(10, 'init'));
+    if (layer < 0) net.layers[1].b[3] = value;
+    else net.layers[layer].W[5] = value;
+    const model = new FastModel('sgd', net, rule('sgd'));
+    const s = scoreBoth(model, images.x, all, images.y);
+    assert.equal(s.mixed, s.f64);
+    assert.equal(s.recomputed, 400);
+  });
+}
+
+test('mixed evaluation: a NaN upper-layer weight sends every sample that reaches it to float64', () => {
+  // Weight (unit 0 ← hidden unit 5) of layer 1 is NaN. Both paths skip a hidden unit whose
+  // ReLU output is 0, so a sample reaches the NaN only when unit 5 may be active; the others
+  // keep a finite, certified float32 class.
+  const net = new Network([images.nInputs, 24, 12, 10], 'softmax-ce');
+  net.initHeNormal(new Rng(10, 'init'));
+  net.layers[1].W[5] = NaN;
+  const { W, b, nIn } = net.layers[0];
+  let active = 0;
+  let unclear = 0;
+  for (let r = 0; r < 400; r++) {
+    let z = b[5];
+    for (let i = 0; i < nIn; i++) z += W[5 * nIn + i] * images.x[r * nIn + i];
+    if (z > -1e-3) active++;
+    if (Math.abs(z) <= 1e-3) unclear++;
+  }
+  assert.ok(active > 20 && active < 380, `unit 5 active on ${active} of 400`);
+  const s = scoreBoth(new FastModel('sgd', net, rule('sgd')), images.x, all, images.y);
+  assert.equal(s.mixed, s.f64);
+  assert.ok(s.recomputed >= active - unclear && s.recomputed <= active, `${s.recomputed} recomputed, unit 5 active on ${active} (${unclear} near 0)`);
+});
+
+test('mixed evaluation: MSE is the float64 path in both modes', () => {
+  const net = new Network([images.nInputs, 12, 1], 'mse');
+  net.initHeNormal(new Rng(12, 'init'));
+  const model = new FastModel('sgd', net, rule('sgd'));
+  const y = Float32Array.from({ length: 400 }, (_, i) => (i % 7) / 7);
+  const a = model.score(images.x, all, 400, y, 'mse');
+  model.evaluation = 'float64';
+  assert.ok(Object.is(model.score(images.x, all, 400, y, 'mse'), a));
+  assert.equal(model.mixedCounts().samples, 0);
+});
+
+/** A Network holding a fast model's trained parameters. */
+function netFrom(initial: Network, model: FastModel): Network {
+  const net = initial.clone();
+  model.params().forEach((p, l) => {
+    net.layers[l].W.set(p.W);
+    net.layers[l].b.set(p.b);
+  });
+  return net;
+}
+
+test('mixed evaluation: the fast32 engine (float32 first layer of its own) scores as before in both modes', () => {
+  const net = new Network([images.nInputs, 24, 10], 'softmax-ce');
+  net.initHeNormal(new Rng(13, 'init'));
+  const model = new FastModel('sgd', net, rule('sgd'), { precision: 32 });
+  train(model, images.x, images.y, order(all.subarray(0, 300), 500, 13), 0.01);
+  const s = scoreBoth(model, images.x, all, images.y);
+  assert.equal(s.mixed, s.f64);
+  assert.equal(model.mixedCounts().samples, 0);
+});
