@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { codeIdentity } from '../experiment/provenance.js';
 import { runReport } from './merge.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -37,4 +38,12 @@ test('docs/reproduction re-renders from its run records to identical bytes', asy
   assert.deepEqual([...got.keys()].sort(), [...want.keys()].sort());
   for (const [name, bytes] of got) assert.ok(bytes.equals(want.get(name)!), `${name} differs from the published one`);
   rmSync(work, { recursive: true, force: true });
+});
+
+test('docs/reproduction was made by this code: every run record carries its code fingerprint', () => {
+  const want = codeIdentity().fingerprint;
+  const runs = readdirSync(join(PUBLISHED, 'runs'));
+  assert.equal(runs.length, 300);
+  const other = runs.filter((id) => JSON.parse(readFileSync(join(PUBLISHED, 'runs', id, 'run.json'), 'utf8')).code.fingerprint !== want);
+  assert.deepEqual(other, [], `records made by other code than fingerprint ${want}: rerun the reproduction (docs/reproduction/README.md)`);
 });
