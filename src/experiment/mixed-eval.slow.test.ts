@@ -3,11 +3,11 @@
 // configs/paper/*.yaml experiment trained with its full protocol (n = 1,000, 6 turns × 10,000
 // steps, five methods), and every test pass (each turn's clean one, the noisy one) scored both
 // ways on the same trained model. Accuracy counts and MSE must be identical. A dataset that is
-// not found here (DWGD_DATA_DIR, datasets/) is skipped and named. About 4 CPU-minutes.
+// not found here (DWGD_DATA_DIR, else ../shared/datasets, datasets/) is skipped and named. About 4 CPU-minutes.
 
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { FastModel } from '../core/fast/fast-model.js';
 import type { Trainable } from '../core/model.js';
@@ -18,6 +18,10 @@ import { runExperiment } from './run.js';
 import { ROOT } from './testing/paths.js';
 
 const dir = join(ROOT, 'configs', 'paper');
+// The real copies beside the project (../shared/datasets), as the real-data tests use them,
+// unless DWGD_DATA_DIR names another place.
+const SHARED = resolve(ROOT, '..', 'shared', 'datasets');
+if (!process.env.DWGD_DATA_DIR && existsSync(SHARED)) process.env.DWGD_DATA_DIR = SHARED;
 const files = readdirSync(dir).filter((f) => f.endsWith('.yaml') && f !== 'all.yaml').sort();
 
 /** Scores every pass in both modes (returning the default one's) and records any difference. */
