@@ -125,8 +125,9 @@ function alloc(bytes: usize): usize {
 }
 
 /**
- * Zeroes `bytes` (a multiple of 16) at p. In the step's small buffers a loop of vector stores
- * beats memory.fill, which V8 runs as a call out of the module.
+ * Zeroes `bytes` (a multiple of 16) at p. For the small buffers cleared every step or every
+ * evaluated sample a loop of vector stores beats memory.fill, which V8 runs as a call out of the
+ * module.
  */
 function zero(p: usize, bytes: usize): void {
   const z = v128.splat<i32>(0);
@@ -959,7 +960,7 @@ function layer0x4(row0: i32): bool {
   const stride = <usize>fld(0, F_P) * LB;
   const src = rowsF32 + <usize>row0 * nIn * 4;
   for (let i: usize = 0; i < 4 * nIn; i++) store<L0>(xs4 + i * LB, <L0>load<f32>(src + i * 4));
-  memory.fill(z4, 0, 4 * stride);
+  zero(z4, 4 * stride);
   const tile = max<usize>(16, (256 * 1024) / stride);
   const x1 = xs4 + nIn * LB;
   const x2 = x1 + nIn * LB;
@@ -1097,7 +1098,7 @@ function prepareMixed(): void {
   const nOut = <usize>fld(0, F_NOUT);
   const P = <usize>fld(0, F_P);
   const v = boundTmp; // Σ_i w_ij², then α for layer 0
-  memory.fill(v, 0, P * 8);
+  zero(v, P * 8);
   for (let i: usize = 0; i < nIn; i++) {
     for (let j: usize = 0; j < P; j++) {
       const w = load<f64>(evalW + (i * P + j) * 8);
@@ -1322,10 +1323,10 @@ function sumSquaresGathered(): f64 {
  */
 function sumRows32(P: usize): void {
   const stride = P * 4;
-  memory.fill(sums64, 0, P * 8);
+  zero(sums64, P * 8);
   for (let kb = 0; kb < nnz; kb += SPARSE_BLOCK) {
     const ke = min(nnz, kb + SPARSE_BLOCK);
-    memory.fill(sums32, 0, stride);
+    zero(sums32, stride);
     let k = kb;
     for (; k + 4 <= ke; k += 4) {
       const ik = idx + (<usize>k << 2);
@@ -1376,7 +1377,7 @@ function layer0x4f32(row0: i32): void {
   const P = <usize>fld(0, F_P);
   const stride = P * 4;
   const zStride = P * 8;
-  memory.fill(z4, 0, 4 * zStride);
+  zero(z4, 4 * zStride);
   const x0 = rowsF32 + <usize>row0 * nIn * 4;
   const x1 = x0 + nIn * 4;
   const x2 = x1 + nIn * 4;
