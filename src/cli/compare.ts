@@ -1,15 +1,15 @@
-// `dwgd compare`: parses nothing itself (main.ts does), calls the compare pipeline
-// (results/compare.ts) and renders: progress bars or lines on stderr, the claims on stdout,
-// or one JSON object with --json.
+// `dwgd compare`: the study pipeline (results/study.ts) with the compare preset; renders
+// progress bars or lines on stderr, the claims on stdout, or one JSON object with --json.
 
 import { join, relative } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { PipelineHooks, Progress } from '../experiment/progress.js';
-import { runCompare, type CompareFlags, type CompareOutcome } from '../results/compare.js';
-import { COMPARE_FILES } from '../results/compare-report.js';
+import type { CompareResult } from '../results/compare-reporter.js';
+import { runStudyCommand, type StudyOutcome } from '../results/study.js';
 import { conclusionLines, protocolGroups, verdictRows } from '../results/conclusions.js';
 import { departuresText } from '../results/protocol.js';
-import { costShares, percent, printEmitted, printShardDone } from './scaleout.js';
+import { costShares, percent, printEmitted, printMissing, printShardDone } from './scaleout.js';
+import { studyOptions, type RawStudyFlags } from './study-options.js';
 import { fetchProgress } from './datasets.js';
 import { barsWanted, err } from './ui.js';
 
@@ -74,14 +74,16 @@ export function makeProgress(total: number, already: number, chatty: boolean, lo
   };
 }
 
-export async function compare(flags: CompareFlags): Promise<number> {
-  const outcome = await runCompare(flags, pipelineHooks(flags.quiet));
-  if (!outcome.reported || !outcome.agg || !outcome.check) return scaleOutSummary(flags, outcome);
-  const { outDir, plan, agg, check, ran, reused } = outcome;
+export async function compare(flags: RawStudyFlags): Promise<number> {
+  const outcome = await runStudyCommand(studyOptions('compare', flags), pipelineHooks(flags.quiet));
+  const result = outcome.reports.compare as CompareResult | undefined;
+  if (!outcome.reported || !result) return scaleOutSummary(flags, outcome);
+  const { dir: outDir, study: plan, ran, reused } = outcome;
+  const { agg, check } = result;
   if (flags.json) {
     process.stdout.write(JSON.stringify({
       outDir, name: plan.name, runs: plan.runs.length, ran, reused, seeds: plan.seeds,
-      files: ['compare.json', ...COMPARE_FILES],
+      files: outcome.files,
       protocol: protocolGroups(agg).map((g) => ({ experiments: g.labels, departures: g.departures, text: departuresText(g.departures) })),
       families: agg.families,
       warnings: conclusionLines(agg),
@@ -101,28 +103,29 @@ export async function compare(flags: CompareFlags): Promise<number> {
 }
 
 /** The output of --dry-run, --emit and --shard (no report written). */
-function scaleOutSummary(flags: CompareFlags, o: CompareOutcome): number {
-  const { plan, shard } = o;
+function scaleOutSummary(flags: RawStudyFlags, o: StudyOutcome): number {
+  const { study: plan, shard } = o;
   if (flags.dryRun) {
     const { share, shards } = costShares(plan.runs, shard);
     if (flags.json) {
       process.stdout.write(JSON.stringify({
-        name: plan.name, outDir: o.outDir, seeds: plan.seeds, total: plan.runs.length, shard: shard ? `${shard.k}/${shard.n}` : null,
-        shardCostShares: shard ? shards : null,
+        name: plan.name, outDir: o.dir, seeds: plan.seeds, total: plan.runs.length, shard: shard ? `${shard.k}/${shard.n}` : null,
+        shardCostShares: shard ? shards : null, missing: o.missing,
         runs: o.runs.map((r) => ({ id: r.id, experimentId: r.experimentId, label: r.label, seed: r.config.seed, configHash: r.configHash, costShare: share.get(r.id) })),
       }) + '\n');
       return 0;
     }
     process.stdout.write(`compare ${plan.name}: ${plan.runs.length} runs (${plan.experiments.length} experiments × ${plan.seeds} seed${plan.seeds === 1 ? '' : 's'})` +
-      (shard ? `, shard ${shard.k}/${shard.n} holds ${o.runs.length}` : '') + ` → ${relative(process.cwd(), o.outDir) || '.'}\n`);
+      (shard ? `, shard ${shard.k}/${shard.n} holds ${o.runs.length}` : '') + ` → ${relative(process.cwd(), o.dir) || '.'}\n`);
     if (shard) process.stdout.write(`  shards' shares of the estimated cost: ${shards.map((x, i) => `${i + 1}: ${percent(x)}`).join(', ')}\n`);
     for (const r of o.runs) process.stdout.write(`  ${r.id}  ${r.label}  seed ${r.config.seed}  ${percent(share.get(r.id)!)} of the cost\n`);
+    printMissing(o.missing);
   } else if (flags.json) {
     process.stdout.write(JSON.stringify({
-      outDir: o.outDir, name: plan.name, runs: plan.runs.length, seeds: plan.seeds, shard: shard ? `${shard.k}/${shard.n}` : null,
+      outDir: o.dir, name: plan.name, runs: plan.runs.length, seeds: plan.seeds, shard: shard ? `${shard.k}/${shard.n}` : null,
       shardRuns: o.runs.length, ran: o.ran, reused: o.reused, reported: false, files: o.files,
     }) + '\n');
-  } else if (flags.emit) printEmitted(o.outDir, o.files);
-  else printShardDone(o);
+  } else if (flags.emit) printEmitted(o.dir, o.files);
+  else printShardDone({ ...o, outDir: o.dir });
   return 0;
 }

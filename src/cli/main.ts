@@ -2,7 +2,6 @@
 
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { ALLOW_LARGE_ENV } from '../config/limits.js';
 import { UserError } from '../errors.js';
 import { RunFailure } from '../experiment/pool.js';
 import { fsCause, isFsError } from '../results/out-dir.js';
@@ -10,6 +9,7 @@ import { registerDatasets } from './datasets.js';
 import { registerExport } from './export.js';
 import { COMPARE, registerCommand, REPORT, SWEEP, TRAIN } from './options.js';
 import { registerRuns } from './runs.js';
+import type { RawStudyFlags } from './study-options.js';
 import { train } from './train.js';
 import { err } from './ui.js';
 
@@ -28,9 +28,7 @@ export function buildProgram(): Command {
     .description('Reproduce and extend the dual-weight method (Wang & Shimazaki, 2025): train, compare, sweep.')
     .version(packageVersion(), '-V, --version', 'print the version of dwgd')
     .showHelpAfterError('(run with --help for usage)')
-    .exitOverride()
-    // --allow-large lifts the memory limit of README › Limits (read where configs are loaded).
-    .hook('preAction', (_program, action) => { if (action.opts().allowLarge) process.env[ALLOW_LARGE_ENV] = '1'; });
+    .exitOverride();
 
   registerCommand(program, TRAIN).action(async (opts) => {
     process.exitCode = await train(opts);
@@ -61,12 +59,9 @@ export function buildProgram(): Command {
 }
 
 /** --print-config of compare and sweep: the resolved config of every run, nothing run. */
-async function printConfigOf(command: 'compare' | 'sweep', opts: { config: string[] | string; seeds?: string; set: string[]; only?: string[]; name?: string; json: boolean }): Promise<void> {
-  const [{ printCompareConfigs, printSweepConfigs }, { wholeNumber }, { parseOverride }] = await Promise.all([import('./print-config.js'), import('../config/flags.js'), import('../config/load.js')]);
-  const common = { seeds: wholeNumber('--seeds', opts.seeds, 1), set: opts.set.map(parseOverride), json: opts.json };
-  process.exitCode = command === 'compare'
-    ? printCompareConfigs({ ...common, config: opts.config as string[], only: opts.only ?? [], name: opts.name })
-    : printSweepConfigs({ ...common, config: opts.config as string });
+async function printConfigOf(command: 'compare' | 'sweep', opts: RawStudyFlags & { json: boolean }): Promise<void> {
+  const { printConfigs } = await import('./print-config.js');
+  process.exitCode = printConfigs(command, opts);
 }
 
 export async function main(argv: string[]): Promise<number> {

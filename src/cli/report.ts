@@ -1,11 +1,14 @@
 // `dwgd report DIR…`: calls results/merge.ts (merge the shards of a compare or a sweep, or
-// re-render one folder's report from its run records) and says what it wrote.
+// re-render one folder's table and report from its run records) and says what it wrote.
 
 import { join } from 'node:path';
-import { runReport, type ReportFlags } from '../results/merge.js';
+import { UserError } from '../errors.js';
+import { runReport } from '../results/merge.js';
+import { parseMseScale } from '../results/plots.js';
 
-export async function report(flags: ReportFlags): Promise<number> {
-  const r = await runReport(flags);
+export async function report(flags: { dirs: string[]; out?: string; json?: boolean; authorsFile?: string; logY?: boolean; mseScale?: string }): Promise<number> {
+  if (flags.out !== undefined && flags.out.trim() === '') throw new UserError("--out '': give a folder");
+  const r = await runReport({ dirs: flags.dirs, out: flags.out, authorsFile: flags.authorsFile, figures: { logY: flags.logY === true, mseScale: parseMseScale(flags.mseScale) } });
   if (flags.json) process.stdout.write(JSON.stringify({ outDir: r.outDir, kind: r.kind, name: r.name, runs: r.runs, copied: r.copied, files: r.files }) + '\n');
   else process.stdout.write(`report: ${join(r.outDir, 'REPORT.md')} and index.html from ${r.runs} runs (${r.copied} run folders gathered from ${flags.dirs.length} folder${flags.dirs.length === 1 ? '' : 's'})\n`);
   return 0;

@@ -16,6 +16,13 @@ export function printShardDone(o: { outDir: string; shard: Shard | null; runs: R
     `when every shard is done: npx dwgd report ${relative(process.cwd(), o.outDir) || '.'} [more folders…]\n`);
 }
 
+/** With --dry-run: the datasets that could not be found, each line naming how to get it. */
+export function printMissing(missing: string[]): void {
+  if (missing.length === 0) return;
+  process.stdout.write(`  missing data (these runs cannot start until it is found):\n`);
+  for (const m of missing.flatMap((x) => x.split('\n'))) process.stdout.write(`    ${m}\n`);
+}
+
 /** Each run's share of the plan's estimated cost, and with a shard, each shard's share. */
 export function costShares(all: RunSpec[], shard: Shard | null): { share: Map<string, number>; shards: number[] } {
   const costs = all.map(estimatedCost);

@@ -1,18 +1,18 @@
-// `dwgd sweep`: calls the pipeline (results/sweep.ts) and renders its outcome: progress on
+// `dwgd sweep`: the study pipeline (results/study.ts) with the sweep preset; renders progress on
 // stderr, a summary or a listing on stdout, or one JSON object with --json.
 
 import { join, relative } from 'node:path';
-import { codeIdentity } from '../experiment/provenance.js';
-import { sweptAxes } from '../experiment/sweep-plan.js';
-import { readAllVerified, runSweep, type SweepFlags, type SweepOutcome } from '../results/sweep.js';
+import { sweptAxes } from '../experiment/plan.js';
+import { runStudyCommand, type StudyOutcome } from '../results/study.js';
 import { verdictRows } from '../results/conclusions.js';
-import { countsText, dualSummary, metricTitle, plotKinds, sweepConclusionLines, sweepData, type SweepData } from '../results/sweep-report.js';
+import { countsText, dualSummary, metricTitle, plotKinds, sweepConclusionLines, type SweepData } from '../results/sweep-report.js';
 import { pipelineHooks } from './compare.js';
-import { costShares, percent, printEmitted, printShardDone } from './scaleout.js';
+import { costShares, percent, printEmitted, printMissing, printShardDone } from './scaleout.js';
+import { studyOptions, type RawStudyFlags } from './study-options.js';
 
-function summaryJson(o: SweepOutcome, d: SweepData | null): unknown {
+function summaryJson(o: StudyOutcome, d: SweepData | null): unknown {
   return {
-    outDir: o.outDir, name: o.sp.plan.name, runs: o.sp.plan.runs.length, seeds: o.sp.plan.seeds,
+    outDir: o.dir, name: o.study.name, runs: o.study.runs.length, seeds: o.study.seeds,
     shard: o.shard ? `${o.shard.k}/${o.shard.n}` : null, shardRuns: o.runs.length, ran: o.ran, reused: o.reused, reported: o.reported, files: o.files,
     ...(d ? {
       families: [...d.main.families, ...(d.balanced?.families ?? [])],
@@ -23,40 +23,41 @@ function summaryJson(o: SweepOutcome, d: SweepData | null): unknown {
   };
 }
 
-export async function sweep(flags: SweepFlags): Promise<number> {
-  const o = await runSweep(flags, pipelineHooks(flags.quiet));
-  const { sp } = o;
+export async function sweep(flags: RawStudyFlags): Promise<number> {
+  const o = await runStudyCommand(studyOptions('sweep', flags), pipelineHooks(flags.quiet));
+  const { study } = o;
   if (flags.dryRun) {
-    const axes = sweptAxes(sp);
-    const { share, shards } = costShares(sp.plan.runs, o.shard);
+    const axes = sweptAxes(study);
+    const { share, shards } = costShares(study.runs, o.shard);
     if (flags.json) {
       process.stdout.write(JSON.stringify({
-        name: sp.plan.name, outDir: o.outDir, seeds: sp.plan.seeds, total: sp.plan.runs.length, shard: o.shard ? `${o.shard.k}/${o.shard.n}` : null,
-        axes: axes.map((a) => ({ key: a.key, values: a.values, evaluationOnly: a.key === sp.evalAxis?.key })),
-        evaluate: sp.evalAxis, metrics: sp.metrics,
+        name: study.name, outDir: o.dir, seeds: study.seeds, total: study.runs.length, shard: o.shard ? `${o.shard.k}/${o.shard.n}` : null,
+        axes: axes.map((a) => ({ key: a.key, values: a.values, evaluationOnly: a.evaluation })),
+        metrics: study.metrics, missing: o.missing,
         shardCostShares: o.shard ? shards : null,
         runs: o.runs.map((r) => ({ id: r.id, experimentId: r.experimentId, label: r.label, seed: r.config.seed, configHash: r.configHash, costShare: share.get(r.id) })),
       }) + '\n');
     } else {
-      process.stdout.write(`sweep ${sp.plan.name}: ${sp.plan.runs.length} runs (${sp.plan.experiments.length} training points × ${sp.plan.seeds} seeds)` +
-        (o.shard ? `, shard ${o.shard.k}/${o.shard.n} holds ${o.runs.length}` : '') + ` → ${relative(process.cwd(), o.outDir) || '.'}\n`);
-      for (const a of axes) process.stdout.write(`  axis ${a.key}: ${a.values.map((v) => JSON.stringify(v)).join(', ')}${a.key === sp.evalAxis?.key ? ' (evaluation only: no extra training)' : ''}\n`);
+      process.stdout.write(`sweep ${study.name}: ${study.runs.length} runs (${study.experiments.length} training points × ${study.seeds} seeds)` +
+        (o.shard ? `, shard ${o.shard.k}/${o.shard.n} holds ${o.runs.length}` : '') + ` → ${relative(process.cwd(), o.dir) || '.'}\n`);
+      for (const a of axes) process.stdout.write(`  axis ${a.key}: ${a.values.map((v) => JSON.stringify(v)).join(', ')}${a.evaluation ? ' (evaluation only: no extra training)' : ''}\n`);
       if (o.shard) process.stdout.write(`  shards' shares of the estimated cost: ${shards.map((x, i) => `${i + 1}: ${percent(x)}`).join(', ')}\n`);
       for (const r of o.runs) process.stdout.write(`  ${r.id}  ${r.label}  seed ${r.config.seed}  ${percent(share.get(r.id)!)} of the cost\n`);
+      printMissing(o.missing);
     }
     return 0;
   }
-  const d = o.reported ? sweepData(sp, readAllVerified(o.outDir, sp, codeIdentity())) : null;
+  const d = (o.reports.sweep as SweepData | undefined) ?? null;
   if (flags.json) {
     process.stdout.write(JSON.stringify(summaryJson(o, d)) + '\n');
     return 0;
   }
   if (flags.emit) {
-    printEmitted(o.outDir, o.files);
+    printEmitted(o.dir, o.files);
     return 0;
   }
   if (!d) {
-    printShardDone(o);
+    printShardDone({ ...o, outDir: o.dir });
     return 0;
   }
   for (const line of sweepConclusionLines(d)) process.stdout.write(`${line}\n`);
@@ -65,6 +66,6 @@ export async function sweep(flags: SweepFlags): Promise<number> {
       process.stdout.write(`  ${metricTitle(d, kind)}: ${s.method} vs sgd ahead on every seed at ${s.everySeed}/${s.points} points; ${countsText(s.counts)}\n`);
     }
   }
-  process.stdout.write(`report: ${join(o.outDir, 'REPORT.md')} and index.html (${o.ran} runs trained, ${o.reused} reused)\n`);
+  process.stdout.write(`report: ${join(o.dir, 'REPORT.md')} and index.html (${o.ran} runs trained, ${o.reused} reused)\n`);
   return 0;
 }

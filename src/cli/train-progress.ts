@@ -8,7 +8,7 @@
 import { performance } from 'node:perf_hooks';
 import type cliProgress from 'cli-progress';
 import { archName, type ExperimentConfig } from '../config/schema.js';
-import type { BackgroundEvents } from '../experiment/background.js';
+import type { RunEventSink } from '../experiment/pool.js';
 import { formatMetric } from '../results/format.js';
 import { err, formatRate, multiBar } from './ui.js';
 
@@ -21,8 +21,15 @@ export function formatEta(seconds: number): string {
   return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
+/** "σ=0.3" or "σ ∈ {0, 0.5} × mask.fraction ∈ {0, 0.25}": the evaluation axes of a config. */
+function pointsText(config: ExperimentConfig): string {
+  const swept = Object.entries(config.evaluate ?? {});
+  if (swept.length === 0) return `σ=${config.noise.sigma}`;
+  return swept.map(([k, v]) => `${k === 'noise.sigma' ? 'σ' : k} ∈ {${v.join(', ')}}`).join(' × ');
+}
+
 export interface TrainProgress {
-  events: BackgroundEvents;
+  events: RunEventSink;
   /** Ends the display (also after a failure). */
   stop(): void;
 }
@@ -49,7 +56,7 @@ export function trainProgress(config: ExperimentConfig, useBars: boolean, log: (
     noisy = null;
   };
 
-  const events: BackgroundEvents = {
+  const events: RunEventSink = {
     onDataset(info) {
       metric = info.task === 'classification' ? 'accuracy' : 'mse';
       log(err.dim(`dataset ${info.name}: ${info.description}, ${info.size.toLocaleString('en-US')} samples, from ${info.origin.kind} ${info.origin.location}`));
@@ -86,8 +93,8 @@ export function trainProgress(config: ExperimentConfig, useBars: boolean, log: (
       if (bar) bar.update({ last: `test ${lastMetric}` });
       else log(`${method} turn ${turn}/${config.turns}: test ${metric} ${lastMetric}`);
     },
-    onNoisyStart() {
-      const what = `noisy evaluation (σ=${config.noise.sigma}${config.noise.sigmas ? `, then σ ∈ {${config.noise.sigmas.join(', ')}}` : ''}) of ${config.methods.length} method${config.methods.length > 1 ? 's' : ''}`;
+    onNoisyStart(points) {
+      const what = `evaluation of ${config.methods.length} method${config.methods.length > 1 ? 's' : ''} at ${points} point${points === 1 ? '' : 's'} (${pointsText(config)})`;
       const start = performance.now();
       if (!multi) {
         log(err.dim(`${what}…`));

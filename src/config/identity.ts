@@ -7,9 +7,13 @@ import type { DataIdentity } from '../data/identity.js';
 import { canonicalJson } from './load.js';
 import type { ExperimentConfig } from './schema.js';
 
-/** The config without its name, description, data location, download permission and weight saving. */
+/**
+ * What decides the trained models: the config without its name, description, data location,
+ * download permission and weight saving, and without the evaluation-only keys (test noise and
+ * the evaluation axes), so one trained run serves every evaluation point.
+ */
 export function numbersConfig(config: ExperimentConfig): unknown {
-  const { name: _n, description: _d, saveWeights: _s, ...rest } = config;
+  const { name: _n, description: _d, saveWeights: _s, noise: _noise, evaluate: _e, ...rest } = config;
   const { path: _p, download: _dl, ...dataset } = rest.dataset;
   return { ...rest, dataset };
 }
@@ -32,4 +36,10 @@ export function runId(config: ExperimentConfig, data: DataIdentity | null): stri
 /** The id shared by the runs that differ only in seed. */
 export function experimentId(config: ExperimentConfig, data: DataIdentity | null): string {
   return configHash({ ...config, seed: 0 }, data).slice(0, 10);
+}
+
+/** The dataset options that decide which pool a worker loads (its cache key). */
+export function datasetKey(config: Pick<ExperimentConfig, 'dataset'>): string {
+  const { name, path, pool, variant, target, features, task, delimiter } = config.dataset;
+  return canonicalJson({ name, path, pool, variant, target, features, task, delimiter });
 }

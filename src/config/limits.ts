@@ -33,19 +33,10 @@ export const LIMITS = {
   seeds: 10_000,
   /** Runs of one compare or sweep plan (grid points × seeds). */
   runs: 100_000,
-  /** Estimated memory of one run, above which it is refused unless DWGD_ALLOW_LARGE=1 (--allow-large). */
+  /** Estimated memory of one run, above which it is refused unless --allow-large is given. */
   runBytes: 2 ** 30,
 } as const;
 
-/** The environment switch behind `--allow-large`. */
-export const ALLOW_LARGE_ENV = 'DWGD_ALLOW_LARGE';
-
-export function allowLarge(env: NodeJS.ProcessEnv = process.env): boolean {
-  const v = env[ALLOW_LARGE_ENV];
-  return v !== undefined && v !== '' && v !== '0';
-}
-
-/** Refuses a config file above LIMITS.configFileBytes before reading it. */
 export function checkConfigFileSize(file: string): void {
   let size: number;
   try {
@@ -72,18 +63,18 @@ export function estimateRunBytes(config: ExperimentConfig, nInputs: number, nOut
 }
 
 /** The checks that need several keys; `where` names the config in the message. */
-export function checkRunLimits(config: ExperimentConfig, where: string, env: NodeJS.ProcessEnv = process.env): void {
+export function checkRunLimits(config: ExperimentConfig, where: string, allowLarge = false): void {
   const steps = config.turns * config.stepsPerTurn;
   if (steps > LIMITS.totalSteps) {
     throw new UserError(`${where}: turns × stepsPerTurn = ${steps.toExponential(2)} steps per method; at most ${LIMITS.totalSteps.toLocaleString('en-US')} (README › Limits)`);
   }
   const spec = DATASET_SPECS.find((s) => s.name === config.dataset.name);
-  if (!spec || allowLarge(env)) return;
+  if (!spec || allowLarge) return;
   const { bytes, params } = estimateRunBytes(config, spec.nInputs, spec.nOutputs);
   if (bytes > LIMITS.runBytes) {
     const shape = [spec.nInputs, ...config.hidden, spec.nOutputs].join('-');
     throw new UserError(`${where}: a ${shape} network (${params.toLocaleString('en-US')} parameters) × ${steps.toLocaleString('en-US')} steps needs about ` +
-      `${gib(bytes)} of memory, above the ${gib(LIMITS.runBytes)} limit; make it smaller, or pass --allow-large (${ALLOW_LARGE_ENV}=1) if you mean it`);
+      `${gib(bytes)} of memory, above the ${gib(LIMITS.runBytes)} limit; make it smaller, or pass --allow-large if you mean it`);
   }
 }
 

@@ -151,10 +151,11 @@ function show(v: unknown): string {
   return s === undefined ? String(v) : s.length > 60 ? s.slice(0, 57) + '...' : s;
 }
 
-export function validateExperiment(raw: unknown, where: string): ExperimentConfig {
+/** A validated config with every default filled; `allowLarge` lifts the memory limit (--allow-large). */
+export function validateExperiment(raw: unknown, where: string, allowLarge = false): ExperimentConfig {
   const result = ExperimentSchema.safeParse(raw, { reportInput: true });
   if (!result.success) throw new UserError(describeZodError(where, result.error));
-  checkRunLimits(result.data, where);
+  checkRunLimits(result.data, where, allowLarge);
   return result.data;
 }
 

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { DEFAULT_ENGINE, ENGINE_NAMES } from '../core/model-factory.js';
 import { ruleFor } from '../core/rules/index.js';
 import { DATASET_NAMES } from '../data/index.js';
+import { EVAL_AXES, evalAxis } from '../data/eval-axes/index.js';
 import { LIMITS } from './limits.js';
 
 /** The registered datasets (src/data/index.ts): the paper's five, then `csv`. */
@@ -60,14 +61,26 @@ export const DatasetSchema = z.strictObject({
 });
 
 export const NoiseSchema = z.strictObject({
-  /** σ of the Gaussian noise added to each test input at the final noisy evaluation. */
+  /** σ of the Gaussian noise added to each test input at the noisy evaluation (the paper's 0.3). */
   sigma: z.number().nonnegative().max(LIMITS.sigma).default(0.3),
-  /**
-   * Optional: more σ values to evaluate the trained models at, after training, each
-   * with a fresh copy of the `noise` stream, so the value at σ equals that of a run with
-   * `sigma: σ` (an evaluation-only sweep axis trains once). Absent: nothing changes.
-   */
-  sigmas: z.array(z.number().nonnegative().max(LIMITS.sigma)).min(1).max(LIMITS.listItems).optional(),
+});
+
+/**
+ * Evaluation axes (src/data/eval-axes/): axis key → the values to score every trained model at,
+ * after training. Points are the product of the axes; an axis not listed stays at its config
+ * value (noise.sigma) or its identity. Evaluation only: the trained models, and so the run id,
+ * do not depend on it.
+ */
+export const EvaluateSchema = z.record(z.string(), z.array(z.number().nonnegative()).min(1).max(LIMITS.listItems)).superRefine((e, ctx) => {
+  for (const [key, values] of Object.entries(e)) {
+    const axis = evalAxis(key);
+    if (!axis) {
+      ctx.addIssue({ code: 'custom', path: [key], message: `not an evaluation axis (they are ${EVAL_AXES.map((a) => a.key).join(', ')})` });
+      continue;
+    }
+    if (values.some((v) => v > axis.max)) ctx.addIssue({ code: 'custom', path: [key], message: `values above ${axis.max}` });
+    if (new Set(values).size !== values.length) ctx.addIssue({ code: 'custom', path: [key], message: 'values must not repeat' });
+  }
 });
 
 export const ExperimentSchema = z.strictObject({
@@ -85,6 +98,7 @@ export const ExperimentSchema = z.strictObject({
   methods: z.array(methodId).min(1).max(LIMITS.methods).default(PAPER_METHODS)
     .refine((m) => new Set(m).size === m.length, 'methods must not repeat'),
   noise: NoiseSchema.default({ sigma: 0.3 }),
+  evaluate: EvaluateSchema.optional(),
   seed: z.number().int().min(-LIMITS.seed).max(LIMITS.seed).default(5),
   /** Also write initial and final parameters and the training order (see README, "Saved weights"). */
   saveWeights: z.boolean().default(false),

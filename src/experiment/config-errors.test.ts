@@ -113,7 +113,7 @@ test('limits: the memory estimate refuses a huge network before allocation, unle
   assert.equal(estimateRunBytes(big, 784, 10).params, params);
   assert.equal(estimateRunBytes(big, 784, 10).bytes, 4 * 60000 + 8 * params * 6);
   assert.throws(() => checkRunLimits(big, 'config x', {}), /784-100000-10 network \(79,500,010 parameters\).*3\.6 GiB.*--allow-large/);
-  assert.doesNotThrow(() => checkRunLimits(big, 'config x', { DWGD_ALLOW_LARGE: '1' }));
+  assert.doesNotThrow(() => checkRunLimits(big, 'config x', true));
   assert.match(loadError(OK + 'hidden: [100000, 100000]\n'), /needs about 451 GiB/);
   assert.doesNotThrow(() => checkRunLimits(config, 'config x', {}), 'the paper network passes');
 });

@@ -4,9 +4,9 @@
 // the overall accuracy is the sum of the per-class correct counts over the test-set size.
 
 import type { Trainable } from '../core/model.js';
-import type { Rng } from '../core/rng.js';
-import { noisySample } from '../data/prepare.js';
+import { Rng } from '../core/rng.js';
 import type { Dataset } from '../data/types.js';
+import { EVAL_AXES, type EvalPoint } from '../data/eval-axes/index.js';
 
 export type Metric = 'accuracy' | 'mse';
 
@@ -52,17 +52,20 @@ export function evaluate(model: Trainable, data: Dataset, indices: Int32Array, m
 const NOISY_CHUNK = 256;
 
 /**
- * Every model sees the same noisy copy of each test input: noise is drawn fresh per input
- * (and per feature), once, in test-set order, so methods are compared on identical inputs.
- * Inputs are built in chunks of rows (stored as float32, like the data) and scored per chunk
- * (and, for accuracy, per class within the chunk).
+ * Scores every model at one evaluation point. Every model sees the same transformed copy of
+ * each test input: the point's non-identity axes are applied in registry order, each drawing
+ * from its own stream (seeded by the run's seed, fresh from its start), input by input in
+ * test-set order, so methods are compared on identical inputs. Inputs are built in chunks of
+ * rows (stored as float32, like the data) and scored per chunk (and per class within it).
  */
-export function evaluateNoisy(
-  models: Trainable[], data: Dataset, test: Int32Array, metric: Metric, sigma: number, rng: Rng,
+export function evaluateAt(
+  models: Trainable[], data: Dataset, test: Int32Array, metric: Metric, point: EvalPoint, seed: number,
   groupOf: Float32Array | null = metric === 'accuracy' ? data.y : null, nGroups = data.nOutputs,
 ): Scores[] {
   const n = data.nInputs;
-  const clamp = data.kind === 'image';
+  const image = data.kind === 'image';
+  const transforms = EVAL_AXES.filter((a) => (point[a.key] ?? a.identity) !== a.identity)
+    .map((a) => ({ apply: a.prepare(n, image), value: point[a.key], rng: new Rng(seed, a.stream) }));
   const classes = groupOf ? nGroups : 1;
   const row = new Float64Array(n);
   const xs = new Float32Array(NOISY_CHUNK * n);
@@ -76,7 +79,8 @@ export function evaluateNoisy(
     rowCount.fill(0);
     for (let k = 0; k < count; k++) {
       const i = test[start + k];
-      noisySample(data.x, i, n, sigma, clamp, rng, row);
+      for (let f = 0; f < n; f++) row[f] = data.x[i * n + f];
+      for (const t of transforms) t.apply(row, t.value, t.rng);
       xs.set(row, k * n);
       ys[k] = data.y[i];
       const c = groupOf ? groupOf[i] : 0;

@@ -1,47 +1,70 @@
-// The plan of a comparison: grid files (a base experiment config plus axes of values) and
-// plain experiment configs, expanded over the grid and over seeds into run specs with
-// stable ids. One run = one (experiment, seed): every method of the config from one
-// initial network (docs/METHOD.md §7).
+// The planner: one way to describe a study, for every command. A study is
+//   training axes × seeds  (everything that changes a trained model: dataset, n, widths, methods
+//                           and their hyperparameters, training noise, seed) → runs, and
+//   evaluation axes        (everything that changes only how a trained model is measured:
+//                           src/data/eval-axes/, e.g. test noise σ, features zeroed at test)
+//                           → evaluation points, at which every run scores every method.
+// `train` is a study of one training point, `compare` the paper's grid preset, `sweep` a preset
+// that plots a metric against its axes; all three are planned here, once per command.
 //
-// Grid file format (e.g. configs/paper/all.yaml):
-//   name: paper                  # results/compare/<name>/; defaults to the file's name
+// Study file format (configs/paper/all.yaml, configs/sweeps/*.yaml); a plain experiment config
+// is a study of one point:
+//   name: paper                  # the results folder; defaults to the file's name
 //   description: …               # optional
 //   seeds: 1                     # optional default for --seeds
 //   base: { …experiment config… }   # any keys of src/config/schema.ts
 //   grid:                        # key path → list of values; the cartesian product, first key slowest
 //     dataset.name: [mnist, cifar-10]
 //     hidden: [[20], [64, 32]]
-//     trainSize: [100, 500, 1000]
+//   evaluate:                    # evaluation axes: key → values (also base.evaluate; a grid key
+//     noise.sigma: [0, 0.5]      #   that is an evaluation axis moves here); product of points
+//     mask.fraction: [0, 0.25]
+//   metrics: [clean, noisy]      # what a sweep plots: clean | noisy | balanced | balanced-noisy
 // An axis value that is a mapping is merged into the base's mapping at that key (so
 // `dataset: [{name: mnist, pool: paper}, …]` keeps `base.dataset.normalize`).
 //
-// Seeds: seed s (s = 0 … N−1) of N runs every grid point with `seed = base seed + s`, so
+// Seeds: seed s (s = 0 … N−1) of N runs every training point with `seed = base seed + s`, so
 // `--seeds 1` is the config's own seed (the paper's 5) and more seeds only add runs.
 //
 // `--set key=value` changes the base; on a grid key it replaces the axis by that one value;
-// `--set key=a,b` (a comma list) makes the key an axis of those values.
-// `--only key=value[,value…]` keeps the runs whose resolved config has one of the values at
-// that key; `dataset` means dataset.name and `arch` the paper's name ("2-layer", "3-layer").
+// `--set key=a,b` (a comma list) makes the key an axis of those values (an evaluation axis when
+// the key is one); `--set name=…` renames the study. `--only key=value[,value…]` keeps the runs
+// whose resolved config has one of the values at that key; `dataset` means dataset.name and
+// `arch` the paper's name ("2-layer", "3-layer").
+//
+// A run's id hashes its resolved config (every default filled) without the evaluation-only
+// keys, and the identity of its data (config/identity.ts): the same training point has the same
+// id under every command, and one trained run serves every evaluation point.
 
 import { z } from 'zod';
-import { UserError } from '../errors.js';
-import { engineFor } from '../core/model-factory.js';
-import { ruleFor } from '../core/rules/index.js';
 import { configHash, experimentId as experimentIdOf, runId } from '../config/identity.js';
 import { canonicalJson, describeZodError, parseScalar, readConfigFile, validateExperiment, type Override } from '../config/load.js';
 import { checkPlanSize } from '../config/limits.js';
 import { nameFromFile } from '../config/names.js';
-import { archName, type ExperimentConfig } from '../config/schema.js';
+import { archName, NAME_PATTERN, type ExperimentConfig } from '../config/schema.js';
+import { engineFor } from '../core/model-factory.js';
+import { ruleFor } from '../core/rules/index.js';
+import { evalAxis, isEvalKey } from '../data/eval-axes/index.js';
 import type { DataIdentity } from '../data/identity.js';
+import { UserError } from '../errors.js';
 
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+export { datasetKey } from '../config/identity.js';
+import { datasetKey } from '../config/identity.js';
 
-export const GridFileSchema = z.strictObject({
-  name: z.string().regex(NAME, 'letters, digits, ".", "_" or "-"').optional(),
+export const PRESETS = ['train', 'compare', 'sweep'] as const;
+export type Preset = (typeof PRESETS)[number];
+
+export const METRIC_KINDS = ['clean', 'noisy', 'balanced', 'balanced-noisy'] as const;
+export type MetricKind = (typeof METRIC_KINDS)[number];
+
+export const StudyFileSchema = z.strictObject({
+  name: z.string().regex(NAME_PATTERN, 'letters, digits, ".", "_" or "-"').optional(),
   description: z.string().optional(),
   seeds: z.number().int().positive().optional(),
   base: z.record(z.string(), z.unknown()),
   grid: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*(\.[A-Za-z][A-Za-z0-9_-]*)*$/, 'a key path like a.b'), z.array(z.unknown()).min(1)).default({}),
+  evaluate: z.record(z.string(), z.array(z.number())).optional(),
+  metrics: z.array(z.enum(METRIC_KINDS)).min(1).optional(),
 });
 
 export interface Axis {
@@ -49,24 +72,30 @@ export interface Axis {
   values: unknown[];
 }
 
+/** One study file (or plain config) after `--set`: a base config, its training axes, what to plot. */
 export interface GridSource {
   file: string;
   name: string;
   description?: string;
   seeds?: number;
+  /** The base experiment config; its `evaluate` holds the evaluation axes. */
   base: Record<string, unknown>;
+  /** Training axes. */
   axes: Axis[];
-  /** Read from a grid file (base: and grid:), not a plain experiment config. */
-  grid?: boolean;
+  /** Read from a study file (base: and grid:), not a plain experiment config. */
+  grid: boolean;
+  /** A sweep's plotted metrics, when the file names them. */
+  metrics?: MetricKind[];
 }
 
 export interface RunSpec {
-  /** Stable id from the resolved config and the data's identity (config/identity.ts): `s<seed>-<hash>`. */
+  /** Stable id from the resolved training config and the data's identity: `s<seed>-<hash>`. */
   id: string;
   /** The same hash without the seed: runs that differ only in seed share it. */
   experimentId: string;
-  /** Full sha-256 of what determines the numbers; stored with each finished run. */
+  /** Full sha-256 of what determines the trained models; stored with each finished run. */
   configHash: string;
+  /** The resolved config; its `evaluate` lists the evaluation axes the study scores it at. */
   config: ExperimentConfig;
   /** The data files the run reads (null: not known, e.g. an injected test loader). */
   data: DataIdentity | null;
@@ -75,42 +104,62 @@ export interface RunSpec {
   dataset: string;
   arch: string;
   trainSize: number;
-  /** Values of the grid axes other than dataset, arch (hidden) and trainSize, e.g. {lr: "0.01"}. */
+  /** Values of the training axes other than dataset, arch (hidden) and trainSize, e.g. {lr: "0.01"}. */
   extra: Record<string, string>;
   /** "mnist 2-layer n=100" (+ extras). */
   label: string;
 }
 
-export interface Plan {
+export interface OnlyFilter {
+  key: string;
+  values: string[];
+  text: string;
+}
+
+/** A planned study: what `dwgd report` rebuilds from study.json, and what the runner executes. */
+export interface Study {
+  preset: Preset;
   name: string;
+  description?: string;
   files: string[];
   seeds: number;
+  sources: GridSource[];
+  only: OnlyFilter[];
+  /** What a sweep plots. */
+  metrics: MetricKind[];
   runs: RunSpec[];
-  /** Experiments (experimentId) in plan order. */
+  /** Training points (experimentId) in plan order. */
   experiments: string[];
-  /** The identity of each dataset the plan uses, by datasetKey (stored so a plan can be rebuilt without the data). */
+  /** The identity of each dataset the study uses, by datasetKey (stored so a study can be rebuilt without the data). */
   data: Record<string, DataIdentity | null>;
 }
 
 /** Finds a dataset's files and identifies them; throws a UserError naming what is missing. */
 export type Identify = (dataset: ExperimentConfig['dataset']) => DataIdentity | null;
 
-/**
- * One experiment from a config file, as `dwgd train` runs it: the plan of one point, built with
- * the same override applier as compare and sweep; or one line saying why it is not one.
- */
-export function loadExperiment(file: string, sets: Override[] = [], identify?: Identify): RunSpec {
-  const src = readGridSource(file);
-  if (src.grid) {
-    throw new UserError(`config ${file}: a grid file (it has base: and grid:), not one experiment; run it with \`dwgd compare --config …\` or \`dwgd sweep --config …\``);
-  }
-  for (const o of sets) {
-    if (o.values) throw new UserError(`--set ${o.path.join('.')}=${o.text}: a comma list is a sweep axis; use \`dwgd compare\` or \`dwgd sweep\`, or write [${o.text}] for a list value`);
-  }
-  return planFromSources([applySets(src, sets)], [file], { seeds: 1, identify }).runs[0];
+export interface StudyRequest {
+  preset: Preset;
+  files: string[];
+  sets?: Override[];
+  only?: OnlyFilter[];
+  /** Seeds per training point (default: the file's seeds, else 1). */
+  seeds?: number;
+  /** The results folder name (default: the study's name; names joined by '+' for several files). */
+  name?: string;
+  /** Lifts the memory limit of a run (--allow-large). */
+  allowLarge?: boolean;
+  /**
+   * Identifies each dataset before any run (so run ids cover the data, and a missing dataset
+   * fails the study at once, every one named); or `data`: identities known already (study.json).
+   * `missingOk`: a dataset that cannot be found gets identity null and is listed in `missing`
+   * instead of failing (--dry-run lists what would run).
+   */
+  identify?: Identify;
+  data?: Record<string, DataIdentity | null>;
+  missingOk?: boolean;
 }
 
-/** Reads a grid file, or a plain experiment config as a grid of one point. */
+/** Reads a study file, or a plain experiment config as a study of one point. */
 export function readGridSource(file: string): GridSource {
   const raw = readConfigFile(file);
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new UserError(`config ${file}: expected a mapping of keys at the top level`);
@@ -119,38 +168,65 @@ export function readGridSource(file: string): GridSource {
     const name = typeof plain.name === 'string' ? plain.name : nameFromFile(file);
     return { file, name, base: plain, axes: [], grid: false };
   }
-  const parsed = GridFileSchema.safeParse(raw);
-  if (!parsed.success) throw new UserError(describeZodError(`config ${file}`, parsed.error, GridFileSchema));
+  const parsed = StudyFileSchema.safeParse(raw);
+  if (!parsed.success) throw new UserError(describeZodError(`config ${file}`, parsed.error, StudyFileSchema));
   const g = parsed.data;
-  return {
-    file,
-    name: g.name ?? nameFromFile(file),
-    description: g.description,
-    seeds: g.seeds,
-    base: g.base,
-    axes: Object.entries(g.grid).map(([key, values]) => ({ key, values })),
-    grid: true,
-  };
+  const base = structuredClone(g.base);
+  const evaluate: Record<string, unknown> = isMapping(base.evaluate) ? { ...base.evaluate } : {};
+  const axes: Axis[] = [];
+  // A grid key that is an evaluation axis is one: it adds evaluation points, not training runs.
+  for (const [key, values] of Object.entries(g.grid)) {
+    if (isEvalKey(key)) addEval(evaluate, key, values, `config ${file}: grid.${key}`);
+    else axes.push({ key, values });
+  }
+  for (const [key, values] of Object.entries(g.evaluate ?? {})) addEval(evaluate, key, values, `config ${file}: evaluate.${key}`);
+  if (Object.keys(evaluate).length) base.evaluate = evaluate;
+  return { file, name: g.name ?? nameFromFile(file), description: g.description, seeds: g.seeds, base, axes, grid: true, metrics: g.metrics };
+}
+
+function addEval(evaluate: Record<string, unknown>, key: string, values: unknown[], where: string): void {
+  if (!evalAxis(key)) throw new UserError(`${where}: not an evaluation axis`);
+  if (key in evaluate) throw new UserError(`${where}: ${key} is given twice as an evaluation axis`);
+  evaluate[key] = values;
 }
 
 /**
- * Applies `--set` overrides to a grid source: the one override applier of train, compare and
- * sweep (a single experiment is a grid of one point). A value replaces the key's value, except
- * that a mapping is merged into the mapping already there; on a grid axis it replaces the axis
- * by that one value; a comma list (`key=a,b`) makes or replaces an axis.
+ * Applies `--set` overrides to a source: the one override applier of every command. A value
+ * replaces the key's value, except that a mapping is merged into the mapping already there; on
+ * a training axis it replaces the axis by that one value; a comma list (`key=a,b`) makes or
+ * replaces an axis. An evaluation-axis key (noise.sigma, mask.fraction) goes to `evaluate`, but
+ * a single noise.sigma with no such axis sets the config's σ. `name` renames the study.
  */
 export function applySets(src: GridSource, sets: Override[]): GridSource {
   const base = structuredClone(src.base);
   const axes = src.axes.map((a) => ({ ...a, values: [...a.values] }));
+  let name = src.name;
   for (const o of sets) {
     const key = o.path.join('.');
     const values = o.values ?? [o.value];
+    if (key === 'name') {
+      if (values.length !== 1 || typeof values[0] !== 'string' || !NAME_PATTERN.test(values[0])) {
+        throw new UserError(`--set name=${o.text}: a name is letters, digits, ".", "_" or "-"`);
+      }
+      name = values[0];
+      if (!src.grid) base.name = name;
+      continue;
+    }
+    const axisDef = evalAxis(key);
+    if (axisDef) {
+      const evaluate: Record<string, unknown> = isMapping(base.evaluate) ? { ...base.evaluate } : {};
+      if (values.length > 1 || key in evaluate || !axisDef.fromConfig) {
+        evaluate[key] = values;
+        base.evaluate = evaluate;
+        continue;
+      }
+    }
     const axis = axes.find((a) => a.key === key);
     if (axis) axis.values = values;
     else if (values.length > 1) axes.push({ key, values });
     else setAt(base, o.path, values[0], `--set ${key}`);
   }
-  return { ...src, base, axes };
+  return { ...src, name, base, axes };
 }
 
 function setAt(target: Record<string, unknown>, path: string[], value: unknown, where: string): void {
@@ -175,13 +251,13 @@ function show(v: unknown): string {
   return typeof v === 'string' ? v : canonicalJson(v);
 }
 
-/** Every point of the grid as a validated config, in product order (first axis slowest). */
-export function expandGrid(src: GridSource): { config: ExperimentConfig; point: Record<string, string> }[] {
+/** Every training point of a source as a validated config, in product order (first axis slowest). */
+export function expandGrid(src: GridSource, allowLarge = false): { config: ExperimentConfig; point: Record<string, string> }[] {
   const out: { config: ExperimentConfig; point: Record<string, string> }[] = [];
   const walk = (k: number, raw: Record<string, unknown>, point: Record<string, string>) => {
     if (k === src.axes.length) {
       const where = `config ${src.file}` + (src.axes.length ? ` (${Object.entries(point).map(([a, v]) => `${a}=${v}`).join(', ')})` : '');
-      const config = validateExperiment(raw, where);
+      const config = validateExperiment(raw, where, allowLarge);
       config.name = src.name;
       out.push({ config, point });
       return;
@@ -197,12 +273,6 @@ export function expandGrid(src: GridSource): { config: ExperimentConfig; point: 
   return out;
 }
 
-export interface OnlyFilter {
-  key: string;
-  values: string[];
-  text: string;
-}
-
 export function parseOnly(spec: string): OnlyFilter {
   const eq = spec.indexOf('=');
   if (eq <= 0 || eq === spec.length - 1) throw new UserError(`--only ${spec}: expected key=value (e.g. dataset=mnist)`);
@@ -214,8 +284,8 @@ export function parseOnly(spec: string): OnlyFilter {
   return { key, values, text: spec };
 }
 
-/** The value a filter key names in a resolved config, shown as text; undefined when absent. */
-function valueAt(config: ExperimentConfig, key: string): string | undefined {
+/** The value a key names in a resolved config, shown as text; undefined when absent. */
+export function valueAt(config: ExperimentConfig, key: string): string | undefined {
   if (key === 'arch') return archName(config.hidden);
   if (key === 'dataset') return config.dataset.name;
   let node: unknown = config;
@@ -226,44 +296,46 @@ function valueAt(config: ExperimentConfig, key: string): string | undefined {
   return node === undefined ? undefined : show(node);
 }
 
-/** Labels of the extra axes: grid keys other than the ones every report row already names. */
+/** Labels of the extra axes: training keys other than the ones every report row already names. */
 const NAMED_KEYS = new Set(['dataset.name', 'dataset', 'hidden', 'trainSize', 'seed']);
 
-export interface PlanOptions {
-  seeds?: number;
-  sets?: Override[];
-  only?: OnlyFilter[];
-  /** Results folder name; defaults to the grid's name (names joined by '+' for several files). */
-  name?: string;
-  /**
-   * Identifies each dataset of the plan before any run (so run ids cover the data, and a missing
-   * dataset fails the plan at once). Or `data`: identities known already (a stored plan).
-   */
-  identify?: Identify;
-  data?: Record<string, DataIdentity | null>;
+/** Reads and overrides the sources of a request (checking what a preset takes). */
+export function readSources(req: Pick<StudyRequest, 'preset' | 'files' | 'sets'>): GridSource[] {
+  if (req.files.length === 0) throw new UserError('--config: give at least one config or study file');
+  const sets = req.sets ?? [];
+  if (req.preset === 'train') {
+    const src = readGridSource(req.files[0]);
+    if (src.grid) {
+      throw new UserError(`config ${req.files[0]}: a study file (it has base: and grid:), not one experiment; run it with \`npx dwgd compare --config …\` or \`npx dwgd sweep --config …\``);
+    }
+    for (const o of sets) {
+      if (o.values && !isEvalKey(o.path.join('.'))) {
+        throw new UserError(`--set ${o.path.join('.')}=${o.text}: a comma list is a sweep axis; use \`npx dwgd compare\` or \`npx dwgd sweep\`, or write [${o.text}] for a list value`);
+      }
+    }
+    return [applySets(src, sets)];
+  }
+  return req.files.map((f) => applySets(readGridSource(f), sets));
 }
 
-export function buildPlan(files: string[], opts: PlanOptions = {}): Plan {
-  return planFromSources(readSources(files, opts.sets ?? []), files, opts);
+/** Plans a study: reads its files, applies `--set`, expands training points × seeds into runs. */
+export function planStudy(req: StudyRequest): Study & { missing: string[] } {
+  return studyFromSources(req.preset, readSources(req), req);
 }
 
-/** The grid sources of config files, with the --set overrides applied. */
-export function readSources(files: string[], sets: Override[]): GridSource[] {
-  if (files.length === 0) throw new UserError('--config: give at least one config or grid file');
-  return files.map((f) => applySets(readGridSource(f), sets));
-}
-
-/** The plan of grid sources already read and overridden (`dwgd sweep` reads its own files). */
-export function planFromSources(sources: GridSource[], files: string[], opts: Omit<PlanOptions, 'sets'> = {}): Plan {
-  const seeds = opts.seeds ?? sources[0].seeds ?? 1;
+/** The study of sources already read and overridden (also: rebuilt from study.json). */
+export function studyFromSources(preset: Preset, sources: GridSource[], req: Omit<StudyRequest, 'preset' | 'files' | 'sets'> & { files?: string[] }): Study & { missing: string[] } {
+  const files = req.files ?? sources.map((s) => s.file);
+  const seeds = req.seeds ?? sources[0].seeds ?? 1;
   if (!Number.isInteger(seeds) || seeds < 1) throw new UserError(`--seeds: expected a positive whole number, got ${seeds}`);
-  const name = opts.name ?? [...new Set(sources.map((s) => s.name))].join('+');
-  if (!NAME.test(name)) throw new UserError(`--name: '${name}' must be letters, digits, ".", "_" or "-"`);
+  const name = req.name ?? [...new Set(sources.map((s) => s.name))].join('+');
+  if (!NAME_PATTERN.test(name)) throw new UserError(`--name: '${name}' must be letters, digits, ".", "_" or "-"`);
   checkPlanSize(sources.reduce((n, s) => n + s.axes.reduce((k, a) => k * a.values.length, 1), 0), seeds, `${files.join(', ')}`);
 
-  const points = sources.flatMap((src) => expandGrid(src).map((p) => ({ ...p, src })));
+  const points = sources.flatMap((src) => expandGrid(src, req.allowLarge).map((p) => ({ ...p, src })));
   let kept = points;
-  for (const f of opts.only ?? []) {
+  const only = req.only ?? [];
+  for (const f of only) {
     if (points.every((p) => valueAt(p.config, f.key) === undefined)) {
       throw new UserError(`--only ${f.text}: '${f.key}' is not a config key (try dataset, arch, trainSize, hidden, lr, …)`);
     }
@@ -275,7 +347,7 @@ export function planFromSources(sources: GridSource[], files: string[], opts: Om
     }
   }
 
-  const data = identifyAll(kept.map((p) => p.config), opts);
+  const { data, missing } = identifyAll(kept.map((p) => p.config), req);
   const runs: RunSpec[] = [];
   const seen = new Set<string>();
   const experiments: string[] = [];
@@ -298,13 +370,40 @@ export function planFromSources(sources: GridSource[], files: string[], opts: Om
       });
     }
   }
-  return { name, files, seeds, runs, experiments, data };
+  const metrics = sources[0].metrics ?? defaultMetrics(runs);
+  return { preset, name, description: sources[0].description, files, seeds, sources, only, metrics, runs, experiments, data, missing };
 }
 
-/** Lines to show before running a plan: each method that falls back to the reference engine, once. */
-export function planWarnings(plan: Pick<Plan, 'runs'>): string[] {
+/** A sweep plots noisy numbers when it sweeps an evaluation axis, else clean ones. */
+function defaultMetrics(runs: RunSpec[]): MetricKind[] {
+  return evaluationAxes(runs).some((a) => a.values.length > 1) ? ['noisy'] : ['clean'];
+}
+
+/** The evaluation axes the runs are scored along (from their configs' `evaluate`), in registry order. */
+export function evaluationAxes(runs: Pick<RunSpec, 'config'>[]): { key: string; values: number[] }[] {
+  const byKey = new Map<string, number[]>();
+  for (const r of runs) {
+    for (const [key, values] of Object.entries(r.config.evaluate ?? {})) {
+      const list = byKey.get(key) ?? [];
+      for (const v of values) if (!list.includes(v)) list.push(v);
+      byKey.set(key, list);
+    }
+  }
+  return [...byKey.entries()].map(([key, values]) => ({ key, values }));
+}
+
+/** The axes that vary (more than one value): training axes first, then evaluation axes. */
+export function sweptAxes(study: Pick<Study, 'sources' | 'runs'>): (Axis & { evaluation: boolean })[] {
+  const training = study.sources.flatMap((s) => s.axes).filter((a) => a.values.length > 1).map((a) => ({ ...a, evaluation: false }));
+  const seen = new Set<string>();
+  const unique = training.filter((a) => !seen.has(a.key) && seen.add(a.key));
+  return [...unique, ...evaluationAxes(study.runs).filter((a) => a.values.length > 1).map((a) => ({ ...a, evaluation: true }))];
+}
+
+/** Lines to show before running: each method that falls back to the reference engine, once. */
+export function planWarnings(study: Pick<Study, 'runs'>): string[] {
   const lines = new Set<string>();
-  for (const r of plan.runs) {
+  for (const r of study.runs) {
     for (const m of r.config.methods) {
       const rule = ruleFor(m);
       if ('error' in rule || engineFor(rule, r.config.engine) === r.config.engine) continue;
@@ -315,46 +414,89 @@ export function planWarnings(plan: Pick<Plan, 'runs'>): string[] {
 }
 
 /**
- * The identity of every dataset the configs use, by datasetKey: from `opts.data` when given,
- * else found and hashed now. Every missing dataset is named, one line each, before any run.
+ * The identity of every dataset the configs use, by datasetKey: from `req.data` when given,
+ * else found and hashed now. Every missing dataset is named, one line each, before any run
+ * (or, with `missingOk`, listed in `missing` and given identity null).
  */
-function identifyAll(configs: ExperimentConfig[], opts: Pick<PlanOptions, 'identify' | 'data'>): Record<string, DataIdentity | null> {
+function identifyAll(configs: ExperimentConfig[], req: Pick<StudyRequest, 'identify' | 'data' | 'missingOk'>): { data: Record<string, DataIdentity | null>; missing: string[] } {
   const out: Record<string, DataIdentity | null> = {};
   const problems: string[] = [];
   for (const c of configs) {
     const key = datasetKey(c);
     if (key in out) continue;
-    if (opts.data) {
-      if (!(key in opts.data)) throw new UserError(`the stored plan has no data identity for ${c.dataset.name} (${key})`);
-      out[key] = opts.data[key];
+    if (req.data) {
+      if (!(key in req.data)) throw new UserError(`the stored study has no data identity for ${c.dataset.name} (${key})`);
+      out[key] = req.data[key];
       continue;
     }
     try {
-      out[key] = opts.identify ? opts.identify(c.dataset) : null;
+      out[key] = req.identify ? req.identify(c.dataset) : null;
     } catch (err) {
       if (!(err instanceof UserError)) throw err;
       out[key] = null;
       problems.push(err.message);
     }
   }
-  if (problems.length) throw new UserError(problems.join('\n'));
-  return out;
-}
-
-/** The dataset options that decide which pool a worker loads (its cache key). */
-export function datasetKey(config: Pick<ExperimentConfig, 'dataset'>): string {
-  const { name, path, pool, variant, target, features, task, delimiter } = config.dataset;
-  return canonicalJson({ name, path, pool, variant, target, features, task, delimiter });
+  if (problems.length && !req.missingOk) throw new UserError(problems.join('\n'));
+  return { data: out, missing: problems };
 }
 
 /**
  * A rough relative cost of a run, for scheduling only: the methods' training steps plus their
- * test passes (a test input costs about a third of a training step), each scaled by the first
- * layer's size, which dominates. `shape` gives a dataset's inputs and pool size when known.
+ * test passes (a test input costs about a third of a training step; one pass per turn and one
+ * per evaluation point), each scaled by the first layer's size, which dominates. `shape` gives
+ * a dataset's inputs and pool size when known.
  */
 export function runCost(spec: RunSpec, shape: (name: string) => { nInputs: number; poolSize: number } | null): number {
   const c = spec.config;
   const s = shape(c.dataset.name) ?? { nInputs: 784, poolSize: 50000 };
-  const steps = c.turns * c.stepsPerTurn + ((c.turns + 1) * Math.max(0, s.poolSize - c.trainSize)) / 3;
+  const points = Object.values(c.evaluate ?? {}).reduce((n, v) => n * v.length, 1);
+  const steps = c.turns * c.stepsPerTurn + ((c.turns + points) * Math.max(0, s.poolSize - c.trainSize)) / 3;
   return c.methods.length * steps * s.nInputs * (c.hidden[0] ?? 1);
+}
+
+// --- study.json: the stored study, from which `dwgd report` rebuilds it without configs or data.
+
+export const STUDY_FORMAT = 'dwgd-study/1';
+export const STUDY_FILE = 'study.json';
+
+export function studyJson(study: Study): string {
+  return JSON.stringify({
+    format: STUDY_FORMAT,
+    preset: study.preset,
+    name: study.name,
+    files: study.files,
+    sources: study.sources.map(({ file, name, description, base, axes, grid, metrics }) => ({ file, name, description: description ?? null, base, axes, grid, metrics: metrics ?? null })),
+    only: study.only,
+    seeds: study.seeds,
+    metrics: study.metrics,
+    data: study.data,
+    runs: study.runs.map((r) => ({ id: r.id, configHash: r.configHash })),
+  }, null, 1) + '\n';
+}
+
+export function parseStudyJson(text: string, where: string): Study {
+  let d: {
+    format?: string; preset?: Preset; name?: string; files?: string[]; seeds?: number; only?: OnlyFilter[]; metrics?: MetricKind[];
+    data?: Record<string, DataIdentity | null>; runs?: { id: string; configHash: string }[];
+    sources?: (Omit<GridSource, 'description' | 'metrics'> & { description: string | null; metrics: MetricKind[] | null })[];
+  };
+  try {
+    d = JSON.parse(text);
+  } catch (e) {
+    throw new UserError(`${where}: malformed JSON: ${(e as Error).message.split('\n')[0]}`);
+  }
+  if (!d || d.format !== STUDY_FORMAT || !PRESETS.includes(d.preset as Preset) || typeof d.name !== 'string' || !Array.isArray(d.files) ||
+      !Array.isArray(d.sources) || !Array.isArray(d.only) || typeof d.seeds !== 'number' || !d.data || !Array.isArray(d.runs) || !Array.isArray(d.metrics)) {
+    throw new UserError(`${where}: not a ${STUDY_FORMAT} file`);
+  }
+  const sources: GridSource[] = d.sources.map((s) => ({
+    file: s.file, name: s.name, description: s.description ?? undefined, base: s.base, axes: s.axes, grid: s.grid, metrics: s.metrics ?? undefined,
+  }));
+  const study = studyFromSources(d.preset!, sources, { files: d.files, seeds: d.seeds, only: d.only, name: d.name, data: d.data, allowLarge: true });
+  if (canonicalJson(d.runs) !== canonicalJson(study.runs.map((r) => ({ id: r.id, configHash: r.configHash })))) {
+    throw new UserError(`${where}: its runs do not match the study this dwgd builds from it (written by another version?)`);
+  }
+  const { missing: _m, ...rest } = study;
+  return { ...rest, metrics: d.metrics };
 }

@@ -1,5 +1,5 @@
-// One worker thread of the pool: receives run configs, runs them, posts progress and the
-// finished record back. A run arrives with its dataset in shared memory when another run has
+// One worker thread of the pool: receives run configs, runs them, posts every run event and the
+// finished record (and, with saveWeights, the weights) back. A run arrives with its dataset in shared memory when another run has
 // loaded it already; otherwise this worker loads it, moves it into SharedArrayBuffers and
 // posts it to the pool for the runs after. A UserError is reported as such; any other error
 // is reported with its message (the pool turns both into one clean line).
@@ -9,7 +9,7 @@ import type { ExperimentConfig } from '../config/schema.js';
 import type { RawDataset } from '../data/types.js';
 import { UserError } from '../errors.js';
 import { datasetKey } from './plan.js';
-import { importLoader, recordRun, shareDataset, type WorkerMessage } from './pool.js';
+import { importLoader, recordRun, shareDataset, type RunEventSink, type WorkerMessage } from './pool.js';
 
 const port = parentPort!;
 const loaderReady = importLoader((workerData as { loaderUrl: string }).loaderUrl);
@@ -23,8 +23,11 @@ port.on('message', async (msg: { type: 'run'; id: string; config: ExperimentConf
       raw = shareDataset(load({ ...msg.config.dataset }));
       send({ type: 'dataset', id: msg.id, key: datasetKey(msg.config), dataset: raw });
     }
-    const record = recordRun(msg.config, raw, (progress) => send({ type: 'progress', id: msg.id, progress }));
-    send({ type: 'done', id: msg.id, record });
+    const forward = (name: keyof RunEventSink) => (...args: unknown[]) => send({ type: 'event', id: msg.id, name, args });
+    const output = recordRun(msg.config, raw, {
+      onDataset: forward('onDataset'), onMethodStart: forward('onMethodStart'), onProgress: forward('onProgress'), onTurn: forward('onTurn'), onNoisyStart: forward('onNoisyStart'),
+    });
+    send({ type: 'done', id: msg.id, output });
   } catch (err) {
     const e = err as Error;
     send({ type: 'error', id: msg.id, message: e instanceof Error ? e.message : String(err), userError: err instanceof UserError });

@@ -7,33 +7,12 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { ExperimentConfig } from '../config/schema.js';
+import type { LayerParams } from '../core/rules/index.js';
 import type { RawDataset } from '../data/types.js';
 import { UserError } from '../errors.js';
 import { datasetKey, type RunSpec } from './plan.js';
-import { runExperiment, type MethodResult, type RunResult } from './run.js';
-
-/** What a finished run keeps: enough to aggregate and report, no weights. */
-export interface RunRecord {
-  dataset: string;
-  datasetDescription: string;
-  metric: 'accuracy' | 'mse';
-  normalize: string;
-  sizes: number[];
-  poolSize: number;
-  trainSize: number;
-  distinctTrain: number;
-  testSize: number;
-  methods: Record<string, MethodRecord>;
-  /** Classification: training-list entries and test samples per class. */
-  trainClassCounts?: number[];
-  testClassCounts?: number[];
-  /** Training-list entries whose label was corrupted (labelNoise). */
-  corruptedLabels?: number;
-  testSet?: 'complement' | 'balanced';
-}
-
-/** A method's numbers as a run returns them, without the parameters. */
-export type MethodRecord = Omit<MethodResult, 'initial' | 'final'>;
+import type { RunRecord } from './record.js';
+import { runExperiment, type RunEvents, type RunResult } from './run.js';
 
 export interface RunProgress {
   method: string;
@@ -42,6 +21,28 @@ export interface RunProgress {
   turn: number;
   stepsDone: number;
   stepsTotal: number;
+}
+
+/** What a worker loaded: everything of the RawDataset but its samples. */
+export type DatasetInfo = Omit<RawDataset, 'x' | 'y'>;
+
+/** Initial and final parameters per method, the training list and the sample order (saveWeights). */
+export interface SavedWeights {
+  split: RunResult['split'];
+  order: Int32Array;
+  methods: Record<string, { initial: LayerParams[]; final: LayerParams[] }>;
+}
+
+/** What a run hands back: its record, and its weights when the config asks to save them. */
+export interface RunOutput {
+  record: RunRecord;
+  weights?: SavedWeights;
+  origin: RawDataset['origin'];
+}
+
+/** A run's events as the pool forwards them (the run's own, and the dataset it loaded). */
+export interface RunEventSink extends RunEvents {
+  onDataset?(info: DatasetInfo): void;
 }
 
 /** A module exporting `loadDataset(options) → RawDataset`; by default the dataset registry. */
@@ -70,31 +71,28 @@ export function shareDataset(raw: RawDataset): RawDataset {
 }
 
 /** One run with a per-thread dataset cache; shared by the workers and the in-thread mode. */
-export function executeRun(
-  config: ExperimentConfig, load: Loader, cache: Map<string, RawDataset>, onProgress?: (p: RunProgress) => void,
-): RunRecord {
+export function executeRun(config: ExperimentConfig, load: Loader, cache: Map<string, RawDataset>, events: RunEventSink = {}): RunOutput {
   const key = datasetKey(config);
   let raw = cache.get(key);
   if (!raw) {
     raw = load({ ...config.dataset });
     cache.set(key, raw);
   }
-  return recordRun(config, raw, onProgress);
+  return recordRun(config, raw, events);
 }
 
 /** One run on a dataset already in memory. */
-export function recordRun(config: ExperimentConfig, raw: RawDataset, onProgress?: (p: RunProgress) => void): RunRecord {
-  let methodIndex = 0;
-  const r = runExperiment(config, raw, {
-    progressEvery: Math.max(1, Math.floor(config.stepsPerTurn / 4)),
-    events: onProgress && {
-      onMethodStart(_m, index) { methodIndex = index; },
-      onProgress(method, turn, stepsDone, stepsTotal) {
-        onProgress({ method, methodIndex, methods: config.methods.length, turn, stepsDone, stepsTotal });
-      },
-    },
-  });
-  return recordOf(config, r);
+export function recordRun(config: ExperimentConfig, raw: RawDataset, events: RunEventSink = {}): RunOutput {
+  const { x: _x, y: _y, ...info } = raw;
+  events.onDataset?.(info);
+  const r = runExperiment(config, raw, { progressEvery: Math.max(1, Math.floor(config.stepsPerTurn / 4)), events, keepParams: config.saveWeights });
+  return { record: recordOf(config, r), weights: config.saveWeights ? weightsOf(r) : undefined, origin: r.origin };
+}
+
+function weightsOf(r: RunResult): SavedWeights {
+  const w: SavedWeights = { split: r.split, order: r.order, methods: {} };
+  for (const [m, x] of Object.entries(r.methods)) if (x.initial && x.final) w.methods[m] = { initial: x.initial, final: x.final };
+  return w;
 }
 
 /** What a run's result keeps in its record: the numbers, without parameters, split or order. */
@@ -106,12 +104,11 @@ export function recordOf(config: ExperimentConfig, r: RunResult): RunRecord {
   }
   const record: RunRecord = {
     dataset: r.dataset, datasetDescription: r.datasetDescription, metric: r.metric, normalize: r.normalize, sizes: r.sizes,
-    poolSize: r.poolSize, trainSize: r.trainSize, distinctTrain: r.distinctTrain, testSize: r.testSize, methods,
+    poolSize: r.poolSize, trainSize: r.trainSize, distinctTrain: r.distinctTrain, testSize: r.testSize, testSet: r.testSet, points: r.points, methods,
   };
   if (r.trainClassCounts) record.trainClassCounts = r.trainClassCounts;
   if (r.testClassCounts) record.testClassCounts = r.testClassCounts;
   if (r.corruptedLabels !== undefined) record.corruptedLabels = r.corruptedLabels;
-  record.testSet = r.testSet;
   return record;
 }
 
@@ -127,8 +124,10 @@ export interface PoolOptions {
   cost?(spec: RunSpec): number;
   onStart?(spec: RunSpec, worker: number): void;
   onProgress?(spec: RunSpec, worker: number, p: RunProgress): void;
+  /** Every event of a run as it happens (the dataset it loaded, methods, turns, evaluation). */
+  events?(spec: RunSpec, worker: number): RunEventSink;
   /** Called once per finished run, in completion order; store the result here. */
-  onDone?(spec: RunSpec, record: RunRecord, worker: number, seconds: number): void;
+  onDone?(spec: RunSpec, output: RunOutput, worker: number, seconds: number): void;
 }
 
 /** A run failed: a UserError in the run (exit 2) or a crashed worker (a bug, exit 1). */
@@ -143,6 +142,23 @@ export function defaultWorkers(): number {
   return availableParallelism();
 }
 
+/** The events of one run as the caller hears them: its own sink, and onProgress in pool terms. */
+function sinkFor(spec: RunSpec, w: number, opts: PoolOptions): RunEventSink {
+  const own = opts.events?.(spec, w) ?? {};
+  let methodIndex = 0;
+  return {
+    ...own,
+    onMethodStart(method, index, total) {
+      methodIndex = index;
+      own.onMethodStart?.(method, index, total);
+    },
+    onProgress(method, turn, stepsDone, stepsTotal) {
+      own.onProgress?.(method, turn, stepsDone, stepsTotal);
+      opts.onProgress?.(spec, w, { method, methodIndex, methods: spec.config.methods.length, turn, stepsDone, stepsTotal });
+    },
+  };
+}
+
 export async function runPool(specs: RunSpec[], opts: PoolOptions = {}): Promise<void> {
   const workers = Math.min(opts.workers ?? defaultWorkers(), specs.length);
   const loaderUrl = opts.loaderUrl ?? DEFAULT_LOADER;
@@ -151,7 +167,7 @@ export async function runPool(specs: RunSpec[], opts: PoolOptions = {}): Promise
 
   return new Promise<void>((resolve, reject) => {
     const pending = [...specs];
-    const threads: { worker: Worker; busy: RunSpec | null; started: number; lastKey: string | null; done: boolean }[] = [];
+    const threads: { worker: Worker; busy: RunSpec | null; sink: RunEventSink; started: number; lastKey: string | null; done: boolean }[] = [];
     // Datasets in shared memory, by dataset key: the worker that loads one posts it here, and
     // every later run on it gets the same memory, so a dataset exists once, not once per worker.
     // A dataset no pending or running run needs any more is dropped.
@@ -197,6 +213,7 @@ export async function runPool(specs: RunSpec[], opts: PoolOptions = {}): Promise
       }
       const spec = pending.splice(k, 1)[0];
       t.busy = spec;
+      t.sink = sinkFor(spec, w, opts);
       t.started = performance.now();
       t.lastKey = keyOf(spec);
       if (!shared.has(t.lastKey)) loading.add(t.lastKey);
@@ -206,12 +223,12 @@ export async function runPool(specs: RunSpec[], opts: PoolOptions = {}): Promise
 
     for (let w = 0; w < workers; w++) {
       const worker = new Worker(new URL('./pool-worker.js', import.meta.url), { workerData: { loaderUrl } });
-      const t = { worker, busy: null as RunSpec | null, started: 0, lastKey: null as string | null, done: false };
+      const t = { worker, busy: null as RunSpec | null, sink: {} as RunEventSink, started: 0, lastKey: null as string | null, done: false };
       threads.push(t);
       worker.on('message', (msg: WorkerMessage) => {
         const spec = t.busy;
         if (failed || !spec || msg.id !== spec.id) return;
-        if (msg.type === 'progress') opts.onProgress?.(spec, w, msg.progress);
+        if (msg.type === 'event') (t.sink[msg.name] as ((...a: unknown[]) => void) | undefined)?.(...msg.args);
         else if (msg.type === 'dataset') {
           if (!shared.has(msg.key)) shared.set(msg.key, msg.dataset);
           loading.delete(msg.key);
@@ -223,7 +240,7 @@ export async function runPool(specs: RunSpec[], opts: PoolOptions = {}): Promise
           t.busy = null;
           release();
           try {
-            opts.onDone?.(spec, msg.record, w, (performance.now() - t.started) / 1000);
+            opts.onDone?.(spec, msg.output, w, (performance.now() - t.started) / 1000);
           } catch (err) {
             fail(err as Error);
             return;
@@ -274,19 +291,19 @@ async function runInThread(specs: RunSpec[], loaderUrl: string, opts: PoolOption
   for (const spec of specs) {
     opts.onStart?.(spec, 0);
     const t0 = performance.now();
-    let record: RunRecord;
+    let output: RunOutput;
     try {
-      record = executeRun(spec.config, load, cache, (p) => opts.onProgress?.(spec, 0, p));
+      output = executeRun(spec.config, load, cache, sinkFor(spec, 0, opts));
     } catch (err) {
       const userError = err instanceof UserError;
       throw new RunFailure(`run ${spec.id} (${spec.label}, seed ${spec.config.seed}): ${(err as Error).message}`, userError);
     }
-    opts.onDone?.(spec, record, 0, (performance.now() - t0) / 1000);
+    opts.onDone?.(spec, output, 0, (performance.now() - t0) / 1000);
   }
 }
 
 export type WorkerMessage =
-  | { type: 'progress'; id: string; progress: RunProgress }
+  | { type: 'event'; id: string; name: keyof RunEventSink; args: unknown[] }
   | { type: 'dataset'; id: string; key: string; dataset: RawDataset }
-  | { type: 'done'; id: string; record: RunRecord }
+  | { type: 'done'; id: string; output: RunOutput }
   | { type: 'error'; id: string; message: string; userError: boolean };

@@ -1,6 +1,6 @@
 // One experiment of docs/METHOD.md §7: draw the training list, build one initial network, train
 // every method side by side from it on the same sample order, evaluate after every turn,
-// then evaluate once more on noisy inputs. It reports through callbacks and writes nothing.
+// then evaluate the trained models at every evaluation point (eval-axes/: test noise σ, …). It reports through callbacks and writes nothing.
 
 import { createModel } from '../core/model-factory.js';
 import type { Trainable } from '../core/model.js';
@@ -13,8 +13,10 @@ import {
 } from '../data/prepare.js';
 import type { Dataset, RawDataset } from '../data/types.js';
 import { UserError } from '../errors.js';
-import { evaluate, evaluateNoisy, splitByClass, type Metric } from './evaluate.js';
+import { evaluate, evaluateAt, splitByClass, type Metric } from './evaluate.js';
+import { evalPoints, isIdentity } from '../data/eval-axes/index.js';
 import { collapse, divergence } from './health.js';
+import type { MethodRecord, RunRecord } from './record.js';
 
 export interface RunEvents {
   /** Before training a method. */
@@ -23,67 +25,21 @@ export interface RunEvents {
   onProgress?(method: string, turn: number, stepsDone: number, stepsTotal: number): void;
   /** After each turn's clean evaluation. */
   onTurn?(method: string, turn: number, value: number): void;
-  /** Before the noisy evaluation of all methods. */
-  onNoisyStart?(): void;
+  /** Before the evaluation of all methods at the evaluation points other than the clean one. */
+  onNoisyStart?(points: number): void;
 }
 
-export interface MethodResult {
-  /** Clean test metric after each turn. */
-  perTurn: number[];
-  clean: number;
-  noisy: number;
-  /** Mean training loss over each turn's steps. */
-  trainLoss: number[];
-  /** Per class (or target bin, under imbalance): accuracy or MSE, after the last turn and noisy; and their mean. */
-  perClass?: { clean: number[]; noisy: number[] };
-  balanced?: { clean: number; noisy: number };
-  /** With `noise.sigmas`: the noisy evaluation at each of those σ, in their order. */
-  noisyAt?: NoisyAt[];
-  /**
-   * Set when training broke down: the loss or a test metric became non-finite, or a weight grew
-   * past MAX_WEIGHT (docs/METHOD.md). `turn` is the first turn (1-based) where it was seen; the
-   * numbers after it are not evidence of anything. Absent when the run is healthy.
-   */
-  diverged?: { turn: number; reason: string };
-  /**
-   * Set when the trained model answers (almost) the same for every input after the last turn:
-   * one class for ≥ 99 % of test inputs, or regression predictions whose spread is below 1e-3 of
-   * the targets'. Absent otherwise.
-   */
-  collapsed?: { reason: string };
+/** A method's numbers (the record's) and, when asked for, its initial and final parameters. */
+export interface MethodResult extends MethodRecord {
   initial?: LayerParams[];
   final?: LayerParams[];
 }
 
-export interface NoisyAt {
-  sigma: number;
-  value: number;
-  /** Classification only. */
-  balanced?: number;
-  perClass?: number[];
-}
-
-export interface RunResult {
-  dataset: string;
-  datasetDescription: string;
+export interface RunResult extends Omit<RunRecord, 'methods'> {
   origin: RawDataset['origin'];
-  normalize: Dataset['normalize'];
-  metric: Metric;
-  sizes: number[];
-  poolSize: number;
-  trainSize: number;
-  distinctTrain: number;
-  testSize: number;
   split: Split;
   /** Pool index of every training step in order (the same for every method). */
   order: Int32Array;
-  /** How many training-list entries and test samples each class (or target bin, under imbalance) has. */
-  trainClassCounts?: number[];
-  testClassCounts?: number[];
-  /** Training-list entries whose label was corrupted (labelNoise), if asked for. */
-  corruptedLabels?: number;
-  /** How the test set was formed: the whole complement, or balanced across classes. */
-  testSet: 'complement' | 'balanced';
   methods: Record<string, MethodResult>;
 }
 
@@ -153,7 +109,7 @@ export function runExperiment(config: ExperimentConfig, raw: RawDataset, opts: R
     const made = createModel(id, initial, rule, config.engine);
     const model = opts.wrapModel ? opts.wrapModel(made) : made;
     models.push(model);
-    const result: MethodResult = { perTurn: [], clean: NaN, noisy: NaN, trainLoss: [] };
+    const result: MethodResult = { perTurn: [], clean: NaN, trainLoss: [], at: [] };
     if (opts.keepParams) result.initial = model.params();
     events.onMethodStart?.(id, mi, config.methods.length);
     const { x } = data;
@@ -170,8 +126,8 @@ export function runExperiment(config: ExperimentConfig, raw: RawDataset, opts: R
       const scores = evaluate(model, data, split.test, metric, testByClass);
       result.perTurn.push(scores.value);
       if (scores.perClass) {
-        result.perClass = { clean: scores.perClass, noisy: [] };
-        result.balanced = { clean: scores.balanced!, noisy: NaN };
+        result.perClass = scores.perClass;
+        result.balanced = scores.balanced!;
       }
       if (!result.diverged) {
         const why = divergence(result.trainLoss[turn], scores.value, model.params());
@@ -189,30 +145,22 @@ export function runExperiment(config: ExperimentConfig, raw: RawDataset, opts: R
     results[id] = result;
   });
 
-  events.onNoisyStart?.();
-  const noisy = evaluateNoisy(models, data, split.test, metric, config.noise.sigma, new Rng(config.seed, 'noise'), groupOf, nGroups);
-  models.forEach((m, k) => {
-    const r = results[m.id];
-    r.noisy = noisy[k].value;
-    if (!r.diverged && !Number.isFinite(r.noisy)) r.diverged = { turn: config.turns, reason: `noisy test metric ${r.noisy}` };
-    if (r.perClass && noisy[k].perClass) {
-      r.perClass.noisy = noisy[k].perClass!;
-      r.balanced!.noisy = noisy[k].balanced!;
-    }
-  });
-  // Evaluation-only σ list: each σ gets the noise stream from its start, as a run with
-  // noise.sigma = σ would; the configured σ reuses the evaluation above.
-  if (config.noise.sigmas) {
-    for (const m of models) results[m.id].noisyAt = [];
-    for (const sigma of config.noise.sigmas) {
-      const scores = sigma === config.noise.sigma
-        ? noisy
-        : evaluateNoisy(models, data, split.test, metric, sigma, new Rng(config.seed, 'noise'), groupOf, nGroups);
-      models.forEach((m, k) => {
-        const s = scores[k];
-        results[m.id].noisyAt!.push(s.perClass ? { sigma, value: s.value, balanced: s.balanced!, perClass: s.perClass } : { sigma, value: s.value });
-      });
-    }
+  // Every evaluation point: the clean one takes the last turn's clean scores; each other point
+  // is one pass over the test set with each axis's stream from its start, all methods on the
+  // same transformed inputs (so a point's value equals that of a run evaluated there alone).
+  const points = evalPoints(config);
+  const others = points.filter((p) => !isIdentity(p));
+  if (others.length) events.onNoisyStart?.(others.length);
+  for (const point of points) {
+    const scores = isIdentity(point)
+      ? models.map((m) => ({ value: results[m.id].clean, perClass: results[m.id].perClass, balanced: results[m.id].balanced }))
+      : evaluateAt(models, data, split.test, metric, point, config.seed, groupOf, nGroups);
+    models.forEach((m, k) => {
+      const r = results[m.id];
+      const s = scores[k];
+      r.at.push(s.perClass ? { value: s.value, balanced: s.balanced!, perClass: s.perClass } : { value: s.value });
+      if (!r.diverged && !Number.isFinite(s.value)) r.diverged = { turn: config.turns, reason: `test metric ${s.value} at ${Object.entries(point).map(([a, v]) => `${a}=${v}`).join(', ')}` };
+    });
   }
   const distinct = new Set(split.train).size;
 
@@ -233,6 +181,7 @@ export function runExperiment(config: ExperimentConfig, raw: RawDataset, opts: R
     testClassCounts: testByClass?.map((l) => l.length),
     corruptedLabels,
     testSet: config.imbalance?.test === 'balanced' ? 'balanced' : 'complement',
+    points,
     methods: results,
   };
 }

@@ -6,8 +6,8 @@
 // dataset × evaluation. The authors' numbers are attached only where the protocol is the paper's.
 
 import type { ExperimentConfig } from '../config/schema.js';
-import type { Plan, RunSpec } from '../experiment/plan.js';
-import type { MethodRecord, RunRecord } from '../experiment/pool.js';
+import { isIdentity } from '../data/eval-axes/index.js';
+import type { RunView } from './table.js';
 import { isPaperMethod, protocolDepartures, type Departure } from './protocol.js';
 import { describe, type Spread } from './stats.js';
 import { judgeFamily, pairedEffect, type Judgement, type PairedEffect } from './verdicts.js';
@@ -16,6 +16,77 @@ export const BASELINE = 'sgd';
 export const DUAL = ['dwm', 'dwm-stable'];
 
 export type EvalKind = 'clean' | 'noisy';
+
+/** A method's numbers in one run, seen at one evaluation point against the clean one. */
+export interface PairNumbers {
+  perTurn: number[];
+  clean: number;
+  /** At the evaluation point (the paper's noisy test, or a sweep's point). */
+  noisy: number;
+  perClass?: { clean: number[]; noisy: number[] };
+  balanced?: { clean: number; noisy: number };
+  diverged?: { turn: number; reason: string };
+  collapsed?: { reason: string };
+}
+
+/** A run seen at one evaluation point: what aggregation reads of it. */
+export interface PairRecord {
+  metric: 'accuracy' | 'mse';
+  testSet: 'complement' | 'balanced';
+  trainSize: number;
+  distinctTrain: number;
+  testSize: number;
+  corruptedLabels?: number;
+  trainClassCounts?: number[];
+  testClassCounts?: number[];
+  methods: Record<string, PairNumbers>;
+}
+
+/** One experiment to aggregate: a training point (seen at one evaluation point) and its runs, one per seed. */
+export interface ExperimentInput {
+  experimentId: string;
+  dataset: string;
+  arch: string;
+  trainSize: number;
+  extra: Record<string, string>;
+  label: string;
+  /** The first seed's resolved config (the others differ in seed only). */
+  config: ExperimentConfig;
+  runs: { seed: number; record: PairRecord }[];
+}
+
+/** A run (from the table) seen at its evaluation point `k` against the clean one. */
+export function pairAt(view: RunView, k: number): PairRecord {
+  const r = view.record;
+  const methods: Record<string, PairNumbers> = {};
+  for (const m of view.config.methods) {
+    const x = r.methods[m];
+    const p = x.at[k];
+    const n: PairNumbers = { perTurn: x.perTurn, clean: x.clean, noisy: p.value };
+    if (x.perClass && p.perClass) n.perClass = { clean: x.perClass, noisy: p.perClass };
+    if (x.balanced !== undefined && p.balanced !== undefined) n.balanced = { clean: x.balanced, noisy: p.balanced };
+    if (x.diverged) n.diverged = x.diverged;
+    if (x.collapsed) n.collapsed = x.collapsed;
+    methods[m] = n;
+  }
+  const out: PairRecord = { metric: r.metric, testSet: r.testSet, trainSize: r.trainSize, distinctTrain: r.distinctTrain, testSize: r.testSize, methods };
+  if (r.corruptedLabels !== undefined) out.corruptedLabels = r.corruptedLabels;
+  if (r.trainClassCounts) out.trainClassCounts = r.trainClassCounts;
+  if (r.testClassCounts) out.testClassCounts = r.testClassCounts;
+  return out;
+}
+
+/**
+ * The paper's noisy test of a run: the evaluation point at the config's noise.sigma with every
+ * other axis at its identity; else the first point that is not the clean one; else the clean one.
+ */
+export function noisyPoint(view: RunView): number {
+  const pts = view.record.points;
+  const k = pts.findIndex((p) => p['noise.sigma'] === view.config.noise.sigma && isIdentity({ ...p, 'noise.sigma': 0 }));
+  if (k >= 0) return k;
+  const other = pts.findIndex((p) => !isIdentity(p));
+  return other >= 0 ? other : 0;
+}
 
 export interface AuthorsRow {
   dataset: string;
@@ -100,7 +171,7 @@ export function authorsDatasetName(config: ExperimentConfig): string {
 }
 
 /** A method's run diverged: the run said so, or a number it produced is not finite (older records). */
-export function divergedRun(m: MethodRecord): { turn: number | null; reason: string } | null {
+export function divergedRun(m: PairNumbers): { turn: number | null; reason: string } | null {
   if (m.diverged) return { turn: m.diverged.turn, reason: m.diverged.reason };
   const bad = m.perTurn.findIndex((v) => !Number.isFinite(v));
   if (bad >= 0) return { turn: bad + 1, reason: `test metric ${m.perTurn[bad]} after turn ${bad + 1}` };
@@ -136,13 +207,7 @@ export interface AggregateOptions {
   sameCleanAs?: Map<string, string>;
 }
 
-export function aggregate(plan: Plan, records: Map<string, RunRecord>, authors: AuthorsRow[] = [], opts: AggregateOptions = {}): Aggregate {
-  const byExperiment = new Map<string, RunSpec[]>();
-  for (const spec of plan.runs) {
-    const list = byExperiment.get(spec.experimentId) ?? [];
-    list.push(spec);
-    byExperiment.set(spec.experimentId, list);
-  }
+export function aggregate(inputs: ExperimentInput[], authors: AuthorsRow[] = [], opts: AggregateOptions = {}): Aggregate {
   const authorsOf = (config: ExperimentConfig, arch: string, n: number, method: string) => {
     if (!isPaperMethod(method)) return null;
     const dataset = authorsDatasetName(config);
@@ -150,17 +215,14 @@ export function aggregate(plan: Plan, records: Map<string, RunRecord>, authors: 
   };
 
   const experiments: ExperimentSummary[] = [];
-  for (const experimentId of plan.experiments) {
-    const specs = [...(byExperiment.get(experimentId) ?? [])].sort((a, b) => a.config.seed - b.config.seed);
-    const first = specs[0];
-    const recs = specs.map((s) => {
-      const r = records.get(s.id);
-      if (!r) throw new Error(`no result for run ${s.id}`);
-      return r;
-    });
+  for (const input of inputs) {
+    const { experimentId } = input;
+    const sorted = [...input.runs].sort((a, b) => a.seed - b.seed);
+    const first = input;
+    const recs = sorted.map((r) => r.record);
     const departures = protocolDepartures(first.config);
     const methods = first.config.methods;
-    const seeds = specs.map((s) => s.config.seed);
+    const seeds = sorted.map((r) => r.seed);
     const cells: MethodCell[] = [];
     const curves: ExperimentSummary['curves'] = [];
     for (const method of methods) {
@@ -227,25 +289,6 @@ export function csvText(s: string): string {
 
 export function extraText(extra: Record<string, string>): string {
   return Object.entries(extra).map(([k, v]) => `${k}=${v}`).join(' ');
-}
-
-/** results.csv: one row per run × method × evaluation × turn (the noisy one after the last turn). */
-export function resultsCsv(plan: Plan, records: Map<string, RunRecord>): string {
-  const lines = ['experiment,extra,dataset,arch,trainSize,method,seed,eval,turn,metric,value,diverged,collapsed'];
-  const order = new Map(plan.experiments.map((e, i) => [e, i]));
-  const specs = [...plan.runs].sort((a, b) => order.get(a.experimentId)! - order.get(b.experimentId)! || a.config.seed - b.config.seed);
-  for (const s of specs) {
-    const r = records.get(s.id)!;
-    const head = [s.experimentId, csvText(extraText(s.extra)), s.dataset, s.arch, s.trainSize];
-    for (const m of s.config.methods) {
-      const x = r.methods[m];
-      const d = divergedRun(x);
-      const flags = [d ? csvText(d.reason) : '', x.collapsed ? csvText(x.collapsed.reason) : ''];
-      x.perTurn.forEach((v, t) => lines.push([...head, m, s.config.seed, 'clean', t + 1, r.metric, csvNumber(v), ...flags].join(',')));
-      lines.push([...head, m, s.config.seed, 'noisy', x.perTurn.length, r.metric, csvNumber(x.noisy), ...flags].join(','));
-    }
-  }
-  return lines.join('\n') + '\n';
 }
 
 /**

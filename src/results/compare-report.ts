@@ -1,14 +1,14 @@
-// Every derived file of a comparison, from its plan and its finished runs: results.csv,
-// summary.csv, curves/*.svg and .png, plan.json, REPORT.md and index.html. A pure function of the runs'
-// numbers, so a resumed, merged or re-rendered comparison writes the same bytes.
+// Every derived file of a comparison, from its study and the tidy table of its runs (read back as
+// run views): summary.csv, curves/*.svg and .png, plan.json, REPORT.md and index.html. A pure
+// function of the table, so a resumed, merged or re-rendered comparison writes the same bytes.
 
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.js';
-import type { Plan, RunSpec } from '../experiment/plan.js';
-import type { RunRecord } from '../experiment/pool.js';
-import { aggregate, resultsCsv, summaryCsv, type Aggregate, type AuthorsRow, type ExperimentSummary } from './aggregate.js';
+import type { RunSpec, Study } from '../experiment/plan.js';
+import { aggregate, noisyPoint, pairAt, summaryCsv, type Aggregate, type AuthorsRow, type ExperimentInput, type ExperimentSummary } from './aggregate.js';
+import type { RunView } from './table.js';
 import { writeDirAtomic, writeFileAtomic } from './atomic.js';
 import { reportHtml } from './html.js';
 import { bandKind, bandOf, bandText, metricUnit, plotSvg, svgToPng, type MseScale, type PlotInput, type FigureOptions } from './plots.js';
@@ -16,7 +16,21 @@ import { buildReport, checkClaims, slug, type ClaimCheck } from './report.js';
 
 export const AUTHORS_FILE = fileURLToPath(new URL('../../../configs/paper/authors-results.json', import.meta.url));
 
-export const COMPARE_FILES = ['results.csv', 'summary.csv', 'REPORT.md', 'index.html', 'plan.json', 'curves/'];
+export const COMPARE_FILES = ['summary.csv', 'REPORT.md', 'index.html', 'plan.json', 'curves/'];
+
+/** The experiments of a comparison: each training point, its runs seen at the paper's noisy test. */
+export function compareInputs(study: Study, views: RunView[]): ExperimentInput[] {
+  const specOf = new Map(study.runs.map((r) => [r.id, r]));
+  return study.experiments.map((eid) => {
+    const runs = views.filter((v) => v.experiment === eid).sort((a, b) => a.seed - b.seed);
+    if (runs.length === 0) throw new Error(`no runs of experiment ${eid} in the table`);
+    const spec = specOf.get(runs[0].run)!;
+    return {
+      experimentId: eid, dataset: spec.dataset, arch: spec.arch, trainSize: spec.trainSize, extra: spec.extra, label: spec.label, config: runs[0].config,
+      runs: runs.map((v) => ({ seed: v.seed, record: pairAt(v, noisyPoint(v)) })),
+    };
+  });
+}
 
 export function readAuthors(file: string): { rows: AuthorsRow[]; source: string } {
   if (!existsSync(file)) return { rows: [], source: 'not found' };
@@ -52,10 +66,9 @@ export function curvePlot(e: ExperimentSummary, mseScale: MseScale = 1): PlotInp
 }
 
 /** Writes the derived files of a comparison into outDir; returns the aggregate and the claims checked. */
-export async function writeCompareOutputs(outDir: string, plan: Plan, records: Map<string, RunRecord>, authors: { rows: AuthorsRow[]; source: string }, figures_: FigureOptions = {}): Promise<{ agg: Aggregate; check: ClaimCheck }> {
-  const agg = aggregate(plan, records, authors.rows);
+export async function writeCompareOutputs(outDir: string, plan: Study, views: RunView[], authors: { rows: AuthorsRow[]; source: string }, figures_: FigureOptions = {}): Promise<{ agg: Aggregate; check: ClaimCheck }> {
+  const agg = aggregate(compareInputs(plan, views), authors.rows);
   const check = checkClaims(agg);
-  writeFileAtomic(join(outDir, 'results.csv'), resultsCsv(plan, records));
   writeFileAtomic(join(outDir, 'summary.csv'), summaryCsv(agg));
   const figures = new Map<string, string>();
   for (const e of agg.experiments) figures.set(`curves/${slug(e)}.svg`, await plotSvg(curvePlot(e, figures_.mseScale)));

@@ -6,123 +6,87 @@
 import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
-import { parseCompareJson } from '../experiment/compare-plan.js';
-import type { Plan, RunSpec } from '../experiment/plan.js';
-import type { RunRecord } from '../experiment/pool.js';
-import { codeIdentity } from '../experiment/provenance.js';
-import { parseSweepJson, recordComplete } from '../experiment/sweep-plan.js';
+import { parseStudyJson, STUDY_FILE, type Study } from '../experiment/plan.js';
+import type { RunRecord } from '../experiment/record.js';
 import { writeDirAtomic, writeFileAtomic } from './atomic.js';
-import { AUTHORS_FILE, COMPARE_FILES, readAuthors, writeCompareOutputs } from './compare-report.js';
-import { runsDir, verifiedRun } from './run-record.js';
-import { parseMseScale, type FigureOptions } from './plots.js';
-import { writeSweepOutputs } from './sweep.js';
+import type { ReportOptions } from './reporters.js';
+import { verifiedRun } from './run-record.js';
+import { codeFor } from './store.js';
+import { runDirOf, writeTableAndReports } from './study.js';
 
-export interface ReportFlags {
+export interface ReportFlags extends ReportOptions {
   dirs: string[];
   out?: string;
-  json?: boolean;
-  /** Authors' numbers file for a comparison (default: configs/paper/authors-results.json). */
-  authorsFile?: string;
-  /** --log-y (sweeps) and --mse-scale: how the figures show the metric. */
-  logY?: boolean;
-  mseScale?: string;
 }
 
 export interface ReportOutcome {
   kind: 'compare' | 'sweep';
   outDir: string;
   name: string;
-  plan: Plan;
+  study: Study;
   runs: number;
   copied: number;
   files: string[];
+  reports: Record<string, unknown>;
 }
 
-/** A stored plan (compare.json or sweep.json): how to rebuild it, which records it needs, what it writes. */
-interface StoredPlan {
-  kind: 'compare' | 'sweep';
-  file: string;
-  text: string;
-  plan: Plan;
-  complete(spec: RunSpec, record: RunRecord): boolean;
-  write(outDir: string, records: Map<string, RunRecord>): Promise<string[]>;
-}
-
-const PLAN_FILES = { compare: 'compare.json', sweep: 'sweep.json' } as const;
-
-function readStoredPlan(dir: string, authorsFile: string, figures: FigureOptions = {}): StoredPlan {
-  const there = (['sweep', 'compare'] as const).filter((k) => existsSync(join(dir, PLAN_FILES[k])));
-  if (there.length === 0) throw new UserError(`report ${dir}: no sweep.json here and no compare.json (not a sweep or compare folder, or no shard has started in it)`);
-  if (there.length > 1) throw new UserError(`report ${dir}: holds both sweep.json and compare.json; give a folder of one of them`);
-  const kind = there[0];
-  const file = join(dir, PLAN_FILES[kind]);
+function readStudy(dir: string): { text: string; study: Study } {
+  const file = join(dir, STUDY_FILE);
+  if (!existsSync(file)) throw new UserError(`report ${dir}: no ${STUDY_FILE} here (not a compare or sweep folder, or no shard has started in it)`);
   const text = readFileSync(file, 'utf8');
-  if (kind === 'sweep') {
-    const sp = parseSweepJson(text, file);
-    return { kind, file, text, plan: sp.plan, complete: (spec, r) => recordComplete(sp, spec, r), write: (out, records) => writeSweepOutputs(out, sp, records, figures) };
-  }
-  const cp = parseCompareJson(text, file);
-  return {
-    kind, file, text, plan: cp.plan, complete: () => true,
-    write: async (out, records) => {
-      await writeCompareOutputs(out, cp.plan, records, readAuthors(authorsFile), figures);
-      return [PLAN_FILES.compare, ...COMPARE_FILES];
-    },
-  };
+  return { text, study: parseStudyJson(text, file) };
 }
 
-/** `dwgd report DIR…`: the run folders of every DIR (shards from several machines) → one report. */
+/** `dwgd report DIR…`: the run folders of every DIR (shards from several machines) → one table and report. */
 export async function runReport(flags: ReportFlags): Promise<ReportOutcome> {
   if (flags.dirs.length === 0) throw new UserError('report: give at least one compare or sweep folder (results/compare/<name>, results/sweeps/<name>)');
-  const authorsFile = flags.authorsFile ?? AUTHORS_FILE;
-  const figures: FigureOptions = { logY: flags.logY === true, mseScale: parseMseScale(flags.mseScale) };
-  const first = readStoredPlan(flags.dirs[0], authorsFile, figures);
+  const first = readStudy(flags.dirs[0]);
   for (const dir of flags.dirs.slice(1)) {
-    const other = readStoredPlan(dir, authorsFile);
-    if (other.kind !== first.kind || other.text !== first.text) {
-      throw new UserError(`report ${dir}: its ${PLAN_FILES[other.kind]} differs from ${first.file} (a different ${first.kind} or different flags)`);
-    }
+    if (readStudy(dir).text !== first.text) throw new UserError(`report ${dir}: its ${STUDY_FILE} differs from ${join(flags.dirs[0], STUDY_FILE)} (a different study or different flags)`);
   }
-  const { plan } = first;
+  const { study } = first;
+  if (study.preset === 'train') throw new UserError(`report ${flags.dirs[0]}: a train study; its run folder holds its table`);
   const outDir = resolve(flags.out ?? flags.dirs[0]);
+  // An output folder holding another study is refused: its report and runs would be orphaned.
+  if (existsSync(join(outDir, STUDY_FILE)) && readFileSync(join(outDir, STUDY_FILE), 'utf8') !== first.text) {
+    throw new UserError(`report --out ${flags.out ?? outDir}: ${outDir} holds another study (its ${STUDY_FILE} differs); give an empty or new folder`);
+  }
   const records = new Map<string, RunRecord>();
   const from = new Map<string, string>();
   // Shards may come from any build, but all from one: a report never mixes two programs' numbers.
   const codes = new Map<string, string>();
-  const code = codeIdentity();
   for (const dir of flags.dirs) {
-    for (const spec of plan.runs) {
+    for (const spec of study.runs) {
       if (records.has(spec.id)) continue;
-      const v = verifiedRun(dir, spec, code);
-      const stored = v ? (v.ok ? v.stored : v.otherCode) : null;
-      if (stored && first.complete(spec, stored.record)) {
-        records.set(spec.id, stored.record);
-        from.set(spec.id, dir);
-        if (!codes.has(stored.code.fingerprint)) codes.set(stored.code.fingerprint, `${join(dir, 'runs', spec.id)} (dwgd ${stored.code.version})`);
-      }
+      const v = verifiedRun(runDirOf(study.preset, dir, spec), spec, codeFor(spec));
+      const stored = v ? (v.ok ? v.stored : 'otherCode' in v ? v.otherCode : null) : null;
+      if (!stored) continue;
+      records.set(spec.id, v!.ok ? v!.stored.record : stored.record);
+      from.set(spec.id, dir);
+      if (!codes.has(stored.code.fingerprint)) codes.set(stored.code.fingerprint, `${runDirOf(study.preset, dir, spec)} (dwgd ${stored.code.version})`);
     }
   }
   if (codes.size > 1) {
     const [[a, at], [b, bt]] = [...codes.entries()];
     throw new UserError(`report: the runs were made by different code: fingerprint ${a} in ${at} and ${b} in ${bt}; rerun one side's shards with the other's dwgd`);
   }
-  const missing = plan.runs.filter((s) => !records.has(s.id));
+  const missing = study.runs.filter((s) => !records.has(s.id));
   if (missing.length) {
-    throw new UserError(`report: ${missing.length} of ${plan.runs.length} runs are missing from ${flags.dirs.join(', ')} ` +
+    throw new UserError(`report: ${missing.length} of ${study.runs.length} runs are missing from ${flags.dirs.join(', ')} ` +
       `(first: ${missing[0].id}, ${missing[0].label} seed ${missing[0].config.seed}); finish their shards or rerun with --resume`);
   }
-  // Gather every run folder into the output folder, so it holds the whole plan.
+  // Gather every run folder into the output folder, so it holds the whole study.
   let copied = 0;
-  writeFileAtomic(join(outDir, PLAN_FILES[first.kind]), first.text);
-  for (const spec of plan.runs) {
-    const src = join(from.get(spec.id)!, 'runs', spec.id);
-    const dst = join(runsDir(outDir), spec.id);
-    if (resolve(src) === resolve(dst) || verifiedRun(outDir, spec, code)) continue;
+  writeFileAtomic(join(outDir, STUDY_FILE), first.text);
+  for (const spec of study.runs) {
+    const src = runDirOf(study.preset, from.get(spec.id)!, spec);
+    const dst = runDirOf(study.preset, outDir, spec);
+    if (resolve(src) === resolve(dst) || verifiedRun(dst, spec, codeFor(spec))?.ok) continue;
     writeDirAtomic(dst, (tmp) => {
-      for (const name of readdirSync(src)) cpSync(join(src, name), join(tmp, name));
+      for (const name of readdirSync(src)) cpSync(join(src, name), join(tmp, name), { recursive: true });
     });
     copied++;
   }
-  const files = await first.write(outDir, records);
-  return { kind: first.kind, outDir, name: plan.name, plan, runs: records.size, copied, files };
+  const { files, reports } = await writeTableAndReports(outDir, study, records, flags);
+  return { kind: study.preset, outDir, name: study.name, study, runs: records.size, copied, files, reports };
 }

@@ -4,7 +4,9 @@
 // the protocol is theirs), and links to the learning-curve SVGs. Every sentence about the data
 // is computed from it. Nothing here depends on the clock or the machine.
 
-import type { Plan } from '../experiment/plan.js';
+import type { Study } from '../experiment/plan.js';
+
+type Plan = Pick<Study, 'name' | 'files' | 'seeds' | 'runs'>;
 import { BASELINE, DUAL, effectIn, higherIsBetter, type Aggregate, type Comparison, type EvalKind, type ExperimentSummary, type MethodCell } from './aggregate.js';
 import { conclusionLines, type Claim, type NotChecked } from './conclusions.js';
 import { fmt, markdownTable, pct, pText } from './format.js';

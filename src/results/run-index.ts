@@ -8,7 +8,8 @@ import { join, relative, resolve } from 'node:path';
 import { archName } from '../config/schema.js';
 import { UserError } from '../errors.js';
 import type { Provenance } from '../experiment/provenance.js';
-import { readStoredRun, type StoredRun } from './run-record.js';
+import { isIdentity } from '../data/eval-axes/index.js';
+import { pointText, readStoredRun, type StoredRun } from './run-record.js';
 
 export interface IndexedRun {
   /** The run folder (absolute). */
@@ -158,7 +159,9 @@ function metricsOf(s: StoredRun): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [m, x] of Object.entries(s.record.methods)) {
     out[`clean.${m}`] = x.clean;
-    out[`noisy.${m}`] = x.noisy;
+    s.record.points.forEach((p, k) => {
+      if (!isIdentity(p)) out[`${pointText(p)}.${m}`] = x.at[k].value;
+    });
     out[`status.${m}`] = x.diverged ? `diverged at turn ${x.diverged.turn}` : x.collapsed ? 'collapsed' : 'ok';
     out[`perTurn.${m}`] = x.perTurn;
   }

@@ -12,24 +12,30 @@
 // `train` puts the folder at results/<name>/<run id>/, compare and sweep at
 // results/<compare|sweeps>/<name>/runs/<run id>/. Every folder is written atomically.
 
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import type { LayerParams } from '../core/rules/index.js';
 import { canonicalJson } from '../config/load.js';
-import { configHash } from '../config/identity.js';
+import { configHash, numbersConfig } from '../config/identity.js';
 import { archName, type ExperimentConfig } from '../config/schema.js';
+import { EVAL_AXES, evalPoints, isIdentity, pointId, type EvalPoint } from '../data/eval-axes/index.js';
 import type { DataIdentity } from '../data/identity.js';
+import { UserError } from '../errors.js';
 import type { RunSpec } from '../experiment/plan.js';
-import type { RunRecord } from '../experiment/pool.js';
+import type { SavedWeights } from '../experiment/pool.js';
+import { recordProblem, type MethodRecord, type RunRecord } from '../experiment/record.js';
 import type { CodeIdentity, Provenance } from '../experiment/provenance.js';
-import type { RunResult } from '../experiment/run.js';
 import { removeDeadTemps, writeDirAtomic } from './atomic.js';
 export { LEFTOVER_MAX_AGE_HOURS } from './atomic.js';
 import { formatMetric, markdownTable, metricLabel } from './format.js';
 
-export const RUN_FORMAT = 'dwgd-run/2';
+export type { SavedWeights } from '../experiment/pool.js';
+
+export const RUN_FORMAT = 'dwgd-run/3';
 export const WEIGHTS_FORMAT = 'dwgd-weights/1';
+/** What a finished run folder holds (weights/ only with saveWeights). */
+export const RUN_FILES = ['run.json', 'provenance.json', 'config.yaml', 'metrics.jsonl', 'metrics.csv', 'table.md'];
 
 export interface StoredRun {
   format: string;
@@ -64,14 +70,14 @@ export function roundTrip(stored: StoredRun): RunRecord {
   return decodeRun(encodeRun(stored)).record;
 }
 
-/** Initial and final parameters per method and the sample order, for --save-weights. */
-export interface SavedWeights {
-  split: RunResult['split'];
-  order: Int32Array;
-  methods: Record<string, { initial: LayerParams[]; final: LayerParams[] }>;
-}
-
+/**
+ * Writes a run folder atomically. Nothing already in the folder is lost: files dwgd does not
+ * write (a user's notes, figures) are carried over, and so are saved weights when this write
+ * brings none, if they were made by the same code from the same config (and so are these
+ * numbers' weights); weights of other code are refused with one line naming them and the flag.
+ */
 export function writeRunFolder(dir: string, stored: StoredRun, prov: Provenance, weights?: SavedWeights): void {
+  const keep = keptEntries(dir, stored, weights !== undefined);
   writeDirAtomic(dir, (tmp) => {
     const write = (name: string, text: string) => {
       mkdirSync(dirname(join(tmp, name)), { recursive: true });
@@ -95,31 +101,62 @@ export function writeRunFolder(dir: string, stored: StoredRun, prov: Provenance,
       }) + '\n');
       for (const [m, w] of Object.entries(weights.methods)) write(`weights/${m}.json`, weightsJson(m, stored.record.sizes, w.initial, w.final) + '\n');
     }
+    for (const name of keep) cpSync(join(dir, name), join(tmp, name), { recursive: true });
   });
 }
 
-/** One row per method × evaluation; a value after divergence is written as it is (NaN, Infinity) and marked. */
+/** The entries of an existing run folder that a new write of `stored` must carry over. */
+function keptEntries(dir: string, stored: StoredRun, bringsWeights: boolean): string[] {
+  if (!existsSync(dir)) return [];
+  const ours = new Set(RUN_FILES);
+  const keep: string[] = [];
+  for (const name of readdirSync(dir)) {
+    if (ours.has(name) || name.startsWith('.')) continue;
+    if (name === 'weights') {
+      if (bringsWeights) continue;
+      const before = readStoredRun(dir);
+      const same = before !== null && before.code?.fingerprint === stored.code.fingerprint && before.configHash === stored.configHash;
+      if (!same) {
+        throw new UserError(`${join(dir, 'weights')} holds saved weights made by other code or from another config, which this run would not recreate; ` +
+          'rerun with --save-weights (or saveWeights: true) to replace them, or use another --out');
+      }
+    }
+    keep.push(name);
+  }
+  return keep;
+}
+
+/** One row per method × evaluation point × turn; a value after divergence is written as it is (NaN, Infinity) and marked. */
 function metricsRows(s: StoredRun) {
   const rows: { method: string; eval: string; turn: number; metric: string; value: number; trainLoss: number | null; diverged: boolean }[] = [];
   for (const [m, r] of Object.entries(s.record.methods)) {
     const from = r.diverged?.turn ?? Infinity;
     r.perTurn.forEach((v, t) => rows.push({ method: m, eval: 'clean', turn: t + 1, metric: s.record.metric, value: v, trainLoss: r.trainLoss[t], diverged: t + 1 >= from }));
-    rows.push({ method: m, eval: 'noisy', turn: r.perTurn.length, metric: s.record.metric, value: r.noisy, trainLoss: null, diverged: r.diverged !== undefined });
+    s.record.points.forEach((p, k) => {
+      if (!isIdentity(p)) rows.push({ method: m, eval: pointText(p), turn: r.perTurn.length, metric: s.record.metric, value: r.at[k].value, trainLoss: null, diverged: r.diverged !== undefined });
+    });
   }
   return rows;
+}
+
+/** "σ=0.3" or "σ=0.3 masked=0.25": an evaluation point's axes that are not at their identity. */
+export function pointText(p: EvalPoint): string {
+  const parts = EVAL_AXES.filter((a) => (p[a.key] ?? a.identity) !== a.identity).map((a) => `${a.key === 'noise.sigma' ? 'σ' : a.key}=${p[a.key]}`);
+  return parts.length ? parts.join(' ') : 'clean';
 }
 
 /** The Markdown table printed at the end of `train` and saved as table.md. */
 export function runTable(s: StoredRun): string {
   const { config: c, record: r } = s;
   const turns = Object.values(r.methods)[0]?.perTurn.length ?? 0;
-  const header = ['method', ...Array.from({ length: turns }, (_, t) => `turn ${t + 1}`), 'clean', `noisy σ=${c.noise.sigma}`];
+  const points = r.points.map((p, k) => ({ p, k })).filter(({ p }) => !isIdentity(p));
+  const header = ['method', ...Array.from({ length: turns }, (_, t) => `turn ${t + 1}`), 'clean', ...points.map(({ p }) => pointText(p))];
   const balanced = c.imbalance !== undefined;
-  if (balanced) header.push('balanced clean', 'balanced noisy');
+  if (balanced) header.push('balanced clean', ...points.map(({ p }) => `balanced ${pointText(p)}`));
   header.push('status');
   const rows = Object.entries(r.methods).map(([m, x]) => {
-    const row = [m, ...x.perTurn.map((v) => formatMetric(r.metric, v)), formatMetric(r.metric, x.clean), formatMetric(r.metric, x.noisy)];
-    if (balanced) row.push(formatMetric(r.metric, x.balanced?.clean ?? NaN), formatMetric(r.metric, x.balanced?.noisy ?? NaN));
+    const row = [m, ...x.perTurn.map((v) => formatMetric(r.metric, v)), formatMetric(r.metric, x.clean), ...points.map(({ k }) => formatMetric(r.metric, x.at[k].value))];
+    if (balanced) row.push(formatMetric(r.metric, x.balanced ?? NaN), ...points.map(({ k }) => formatMetric(r.metric, x.at[k].balanced ?? NaN)));
     row.push(methodStatus(x));
     return row;
   });
@@ -133,7 +170,7 @@ export function runTable(s: StoredRun): string {
 }
 
 /** "ok", "diverged at turn 2 (…)" or "collapsed (…)". */
-export function methodStatus(x: RunRecord['methods'][string]): string {
+export function methodStatus(x: MethodRecord): string {
   if (x.diverged) return `diverged at turn ${x.diverged.turn} (${x.diverged.reason})`;
   if (x.collapsed) return `collapsed (${x.collapsed.reason})`;
   return 'ok';
@@ -158,7 +195,7 @@ function weightsJson(method: string, sizes: number[], initial: LayerParams[], fi
   });
 }
 
-/** run.json of a run folder, or null when absent or unreadable. */
+/** run.json of a run folder, or null when absent or unreadable (not checked: see runFolderProblem). */
 export function readStoredRun(dir: string): StoredRun | null {
   const file = join(dir, 'run.json');
   if (!existsSync(file)) return null;
@@ -173,30 +210,73 @@ export function readStoredRun(dir: string): StoredRun | null {
 export type Verified =
   | { ok: true; stored: StoredRun }
   /** A whole record of this run, made by other code (another fingerprint). */
-  | { ok: false; otherCode: StoredRun };
+  | { ok: false; otherCode: StoredRun }
+  /** A folder of this run that is damaged or incomplete: what is wrong, in one line. */
+  | { ok: false; damaged: string };
+
+/** One line saying what is wrong with a run folder's run.json and files, or null when it is whole. */
+export function runFolderProblem(dir: string, stored: unknown): string | null {
+  if (!stored || typeof stored !== 'object') return 'run.json is not a JSON object';
+  const s = stored as Partial<StoredRun>;
+  if (s.format !== RUN_FORMAT) return `run.json: format ${JSON.stringify(s.format)}, not ${RUN_FORMAT} (made by another version of dwgd)`;
+  if (typeof s.runId !== 'string' || typeof s.configHash !== 'string') return 'run.json: no runId or configHash';
+  if (!s.config || typeof s.config !== 'object') return 'run.json: no config';
+  if (!s.code || typeof s.code.fingerprint !== 'string' || typeof s.code.version !== 'string') return 'run.json: no code fingerprint';
+  const bad = recordProblem(s.record);
+  if (bad) return `run.json: ${bad}`;
+  for (const name of RUN_FILES) if (!existsSync(join(dir, name))) return `${name} is missing`;
+  return null;
+}
 
 /**
- * The stored run of `spec` under `outDir` if its folder holds a whole run.json of the same
- * config (hash stored and recomputed), the same data identity and every method's numbers;
- * null otherwise. A record that passes all that but was made by code with another fingerprint
- * is returned as `otherCode`, for the caller to refuse (or, asked to, to use).
+ * The stored run of `spec` in its folder `dir`, checked: a whole run.json (schema and files) of
+ * the same training config (hash stored and recomputed), the same data identity and every
+ * method's numbers at every evaluation point the spec needs; returned projected onto the spec's
+ * points. null when there is no run.json; `damaged` when there is one that cannot be used (the
+ * caller retrains, or names it); `otherCode` when it is whole but made by other code.
  */
-export function verifiedRun(outDir: string, spec: RunSpec, code: CodeIdentity): Verified | null {
-  const stored = readStoredRun(join(runsDir(outDir), spec.id));
-  if (!stored || stored.format !== RUN_FORMAT || stored.runId !== spec.id || stored.configHash !== spec.configHash) return null;
-  if (!stored.config || configHash(stored.config, stored.data) !== spec.configHash) return null;
-  if (canonicalJson({ ...stored.config, name: null }) !== canonicalJson({ ...spec.config, name: null })) return null;
-  if (canonicalJson(stored.data) !== canonicalJson(spec.data)) return null;
-  const r = stored.record;
-  if (!r || !r.methods || !stored.code) return null;
-  for (const m of spec.config.methods) {
-    const x = r.methods[m];
-    if (!x || !Array.isArray(x.perTurn) || x.perTurn.length !== spec.config.turns || typeof x.noisy !== 'number') return null;
+export function verifiedRun(dir: string, spec: RunSpec, code: CodeIdentity): Verified | null {
+  if (!existsSync(join(dir, 'run.json'))) return null;
+  const stored = readStoredRun(dir);
+  if (!stored) return { ok: false, damaged: 'run.json is not readable JSON' };
+  const problem = runFolderProblem(dir, stored);
+  if (problem) return { ok: false, damaged: problem };
+  if (stored.runId !== spec.id || stored.configHash !== spec.configHash || configHash(stored.config, stored.data) !== spec.configHash) {
+    return { ok: false, damaged: 'run.json: another config than this run id' };
   }
-  return stored.code.fingerprint === code.fingerprint ? { ok: true, stored } : { ok: false, otherCode: stored };
+  if (canonicalJson(numbersConfig(stored.config)) !== canonicalJson(numbersConfig(spec.config))) return { ok: false, damaged: 'run.json: another config than this run id' };
+  if (canonicalJson(stored.data) !== canonicalJson(spec.data)) return { ok: false, damaged: 'run.json: other data files' };
+  for (const m of spec.config.methods) {
+    const x = stored.record.methods[m];
+    if (!x || x.perTurn.length !== spec.config.turns) return { ok: false, damaged: `run.json: no numbers for method ${m}` };
+  }
+  const record = projectRecord(stored.record, spec.config);
+  if (!record) return { ok: false, damaged: 'run.json: not scored at every evaluation point this study needs' };
+  if (stored.code.fingerprint !== code.fingerprint) return { ok: false, otherCode: stored };
+  return { ok: true, stored: { ...stored, config: spec.config, label: spec.label, record } };
+}
+
+/** The record restricted to the config's methods and evaluation points (in the config's order), or null if one is missing. */
+export function projectRecord(record: RunRecord, config: ExperimentConfig): RunRecord | null {
+  const want = evalPoints(config);
+  const index = new Map(record.points.map((p, k) => [pointId(p), k]));
+  const ks = want.map((p) => index.get(pointId(p)));
+  if (ks.some((k) => k === undefined)) return null;
+  const methods: RunRecord['methods'] = {};
+  for (const m of config.methods) {
+    const x = record.methods[m];
+    if (!x) return null;
+    methods[m] = { ...x, at: ks.map((k) => x.at[k!]) };
+  }
+  return { ...record, points: want, methods };
 }
 
 /** Removes the temporary folders in runs/ whose writer is provably gone (atomic.ts removeDeadTemps). */
 export function removeLeftovers(outDir: string, now = Date.now()): number {
-  return existsSync(runsDir(outDir)) ? removeDeadTemps(runsDir(outDir), now) : 0;
+  return removeDeadTempsIn(runsDir(outDir), now);
+}
+
+/** Removes the temporary entries in `dir` whose writer is provably gone; 0 when there is no such folder. */
+export function removeDeadTempsIn(dir: string, now = Date.now()): number {
+  return existsSync(dir) ? removeDeadTemps(dir, now) : 0;
 }

@@ -3,41 +3,24 @@
 
 import { chmodSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { wholeNumber } from '../config/flags.js';
 import { UserError } from '../errors.js';
-import { parseShard, type Shard } from '../experiment/shard.js';
 import { slurmScripts, type SlurmJob } from '../experiment/slurm.js';
 import { writeFileAtomic } from './atomic.js';
 import { checkOutDir } from './out-dir.js';
 
-export interface ScaleOutFlags {
-  dryRun?: boolean;
-  shard?: string;
-  emit?: string;
-  /** --emit slurm: array tasks (default: about four runs per CPU of a task). */
-  shards?: string;
-  /** --emit slurm: extra #SBATCH options of the array job, e.g. time=02:00:00. */
-  sbatch?: string[];
-  /** --emit slurm: extra #SBATCH options of the report job. */
-  sbatchReport?: string[];
-  /** --emit slurm: shell lines run before dwgd in every job. */
-  setup?: string[];
-  /** --emit slurm: the command that starts dwgd in the jobs. */
+/** The --emit slurm options, parsed (cli/scaleout.ts). */
+export interface SlurmOptions {
+  /** Array tasks (default: about four runs per CPU of a task). */
+  shards?: number;
+  /** Extra #SBATCH options of the array job, e.g. time=02:00:00; and of the report job. */
+  sbatch: string[];
+  sbatchReport: string[];
+  /** Shell lines run before dwgd in every job. */
+  setup: string[];
+  /** The command that starts dwgd in the jobs. */
   dwgd?: string;
-}
-
-/** The shard asked for (null: all runs); a UserError for flags that do not go together. */
-export function checkScaleOut(flags: ScaleOutFlags): Shard | null {
-  const shard = flags.shard === undefined ? null : parseShard(flags.shard);
-  if (flags.emit !== undefined && flags.emit !== 'slurm') throw new UserError(`--emit ${flags.emit}: the only target is slurm`);
-  if (flags.emit && shard) throw new UserError('--emit slurm: give no --shard; the script runs every shard');
-  if (!flags.emit) {
-    for (const [set, name] of [[flags.shards !== undefined, '--shards'], [(flags.sbatch ?? []).length > 0, '--sbatch'], [(flags.sbatchReport ?? []).length > 0, '--sbatch-report'],
-      [(flags.setup ?? []).length > 0, '--setup'], [flags.dwgd !== undefined, '--dwgd']] as const) {
-      if (set) throw new UserError(`${name}: only with --emit slurm`);
-    }
-  }
-  return shard;
+  /** DWGD_DATA_DIR to pass on to the jobs (absolute), if set. */
+  dataDir?: string;
 }
 
 /**
@@ -69,11 +52,9 @@ export function preflight<T>(out: string, plan: () => T): T {
 }
 
 /** Writes <folder>/slurm/{<command>.sbatch, report.sbatch, submit.sh}; returns their names under the folder. */
-export function emitSlurm(flags: ScaleOutFlags, out: string, job: Omit<SlurmJob, 'tasks' | 'sbatch' | 'sbatchReport' | 'setup' | 'dwgd' | 'cwd' | 'dataDir'>): string[] {
-  const tasks = wholeNumber('--shards', flags.shards, 1);
-  const dataDir = process.env.DWGD_DATA_DIR ? resolve(process.env.DWGD_DATA_DIR) : undefined;
+export function emitSlurm(o: SlurmOptions, out: string, job: Omit<SlurmJob, 'tasks' | 'sbatch' | 'sbatchReport' | 'setup' | 'dwgd' | 'cwd' | 'dataDir'>): string[] {
   const s = slurmScripts({
-    ...job, tasks, sbatch: flags.sbatch ?? [], sbatchReport: flags.sbatchReport ?? [], setup: flags.setup ?? [], dwgd: flags.dwgd, cwd: process.cwd(), dataDir,
+    ...job, tasks: o.shards, sbatch: o.sbatch, sbatchReport: o.sbatchReport, setup: o.setup, dwgd: o.dwgd, cwd: process.cwd(), dataDir: o.dataDir ? resolve(o.dataDir) : undefined,
   });
   checkOutDir(out);
   const names: string[] = [];

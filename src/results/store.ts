@@ -1,61 +1,93 @@
-// Running a plan's runs and storing each in its run folder the moment it finishes; finding the
-// finished runs of an earlier invocation (--resume). Shared by compare and sweep.
+// The one runner and store of every study: the runs not yet done are trained on the worker pool
+// and each is stored in its run folder the moment it finishes (so a kill loses only the runs in
+// flight); with --resume, finished runs are found, checked (schema, files, config, data, code,
+// evaluation points) and reused; a damaged one is named and trained again.
 
-import { join, relative } from 'node:path';
+import { relative } from 'node:path';
 import { UserError } from '../errors.js';
 import { datasetKey, planWarnings, type RunSpec } from '../experiment/plan.js';
 import { estimatedCost } from '../experiment/shard.js';
 import type { DataLocations } from '../experiment/locate-data.js';
-import { runPool, RunFailure, type RunRecord } from '../experiment/pool.js';
+import { runPool, RunFailure, type RunEventSink } from '../experiment/pool.js';
 import { NO_PROGRESS, type PipelineHooks, type Progress } from '../experiment/progress.js';
-import { codeIdentity, provenance, type CodeIdentity } from '../experiment/provenance.js';
+import { codeIdentity, provenance, type CodeIdentity, type Provenance } from '../experiment/provenance.js';
+import type { RunRecord } from '../experiment/record.js';
 import { writeFileAtomic } from './atomic.js';
-import { checkOutDir } from './out-dir.js';
-import { readStoredRun, removeLeftovers, roundTrip, runsDir, storedRun, verifiedRun, writeRunFolder } from './run-record.js';
+import { saveWithRescue } from './out-dir.js';
+import { readStoredRun, removeDeadTempsIn, roundTrip, storedRun, verifiedRun, writeRunFolder, type StoredRun } from './run-record.js';
 
-/**
- * The runs of one compare or sweep invocation, done and stored under outDir: with `resume`,
- * the finished ones are reused (those `complete` accepts), the rest trained; the plan file goes
- * in with the first stored run (an invocation that fails at once leaves nothing). `headline`
- * names what runs (e.g. "compare paper: 30 experiments × 10 seeds = 300 runs").
- */
-export async function runPlan(o: {
-  out: string; outDir: string; runs: RunSpec[]; plan: { runs: RunSpec[] }; resume: boolean; workers: number; loaderUrl?: string;
-  data: DataLocations; hooks: PipelineHooks; planFile: { name: string; text(): string }; headline: string;
-  complete?(spec: RunSpec, record: RunRecord): boolean;
-}): Promise<{ records: Map<string, RunRecord>; ran: number; reused: number }> {
-  checkOutDir(o.out);
+/** The code identity a run is made (and checked) with. */
+export function codeFor(_spec: Pick<RunSpec, 'config'>): CodeIdentity {
+  return codeIdentity();
+}
+
+export interface StoreHooks extends PipelineHooks {
+  /** Every event of a run (train renders them). */
+  runEvents?(spec: RunSpec, worker: number): RunEventSink;
+}
+
+export interface RunStudyOptions {
+  /** This invocation's runs (a shard's, or all). */
+  runs: RunSpec[];
+  /** Where each run's folder is. */
+  runDir(spec: RunSpec): string;
+  /** The folder the study's own files go to (for the headline and the leftover sweep). */
+  dir: string;
+  resume: boolean;
+  workers: number;
+  loaderUrl?: string;
+  data: DataLocations;
+  hooks: StoreHooks;
+  /** Written with the first stored run (an invocation that fails at once leaves nothing). */
+  planFile?: { path: string; text(): string };
+  headline: string;
+}
+
+export interface StoredOutcome {
+  /** Records by run id, as run.json holds them (and projected onto each run's evaluation points). */
+  records: Map<string, RunRecord>;
+  stored: Map<string, { dir: string; stored: StoredRun; provenance?: Provenance }>;
+  ran: number;
+  reused: number;
+  /** Run folders that could not be written where asked: what failed and where they went instead. */
+  problems: string[];
+}
+
+export async function runStudy(o: RunStudyOptions): Promise<StoredOutcome> {
   const log = (line: string) => o.hooks.log?.(line);
-  for (const w of planWarnings(o.plan)) log(`warning: ${w}`);
-  const code = codeIdentity();
+  for (const w of planWarnings(o)) log(`warning: ${w}`);
   const records = new Map<string, RunRecord>();
+  const stored: StoredOutcome['stored'] = new Map();
   if (o.resume) {
-    removeLeftovers(o.outDir);
-    resumable(o.outDir, o.runs, code, records);
-    if (o.complete) for (const spec of o.runs) if (records.has(spec.id) && !o.complete(spec, records.get(spec.id)!)) records.delete(spec.id);
-  } else warnReplacing(o.outDir, o.runs, code, log);
+    const dirs = new Set(o.runs.map((s) => o.runDir(s)).map((d) => d.slice(0, d.lastIndexOf('/'))));
+    for (const d of dirs) removeDeadTempsIn(d);
+    for (const [spec, s] of resumable(o.runs, o.runDir, log)) {
+      records.set(spec.id, s.record);
+      stored.set(spec.id, { dir: o.runDir(spec), stored: s });
+    }
+  } else warnReplacing(o.runs, o.runDir, log);
   let described = false;
   const describe = () => {
-    if (!described) writeFileAtomic(join(o.outDir, o.planFile.name), o.planFile.text());
+    if (!described && o.planFile) writeFileAtomic(o.planFile.path, o.planFile.text());
     described = true;
   };
   const todo = o.runs.filter((s) => !records.has(s.id));
   const reused = records.size;
-  log(`${o.headline}${o.resume ? `, ${reused} already done` : ''}, ${Math.min(o.workers, todo.length) || 0} worker${o.workers === 1 ? '' : 's'} → ${relative(process.cwd(), o.outDir) || '.'}`);
+  log(`${o.headline}${o.resume ? `, ${reused} already done` : ''}, ${Math.min(o.workers, todo.length) || 0} worker${o.workers === 1 ? '' : 's'} → ${relative(process.cwd(), o.dir) || '.'}`);
   const progress = o.hooks.progress?.(o.runs.length, reused) ?? NO_PROGRESS;
-  await runAndStore(todo, { workers: o.workers, loaderUrl: o.loaderUrl, outDir: o.outDir, records, progress, beforeStore: describe, code, data: o.data });
+  const problems: string[] = [];
+  await trainAndStore(todo, { ...o, progress, beforeStore: describe, onStored: (spec, dir, s, prov, problem) => {
+    records.set(spec.id, s.record);
+    stored.set(spec.id, { dir, stored: s, provenance: prov });
+    if (problem) problems.push(problem);
+  } });
   describe();
-  return { records, ran: todo.length, reused };
+  return { records, stored, ran: todo.length, reused, problems };
 }
 
-/**
- * Runs `todo` on the pool with progress, storing each run's folder the moment it finishes (so
- * a kill loses only the runs in flight) and its record in `records`. A user error inside a
- * run becomes one UserError line; `beforeStore` runs before each store (e.g. to write a plan).
- */
-export async function runAndStore(todo: RunSpec[], o: {
-  workers: number; loaderUrl?: string; outDir: string; records: Map<string, RunRecord>; progress: Progress; beforeStore?: () => void;
-  code: CodeIdentity; data: DataLocations;
+async function trainAndStore(todo: RunSpec[], o: RunStudyOptions & {
+  progress: Progress; beforeStore(): void;
+  onStored(spec: RunSpec, dir: string, stored: StoredRun, prov: Provenance, problem?: string): void;
 }): Promise<void> {
   const { progress } = o;
   try {
@@ -63,19 +95,20 @@ export async function runAndStore(todo: RunSpec[], o: {
       workers: o.workers,
       loaderUrl: o.loaderUrl,
       cost: estimatedCost,
+      events: o.hooks.runEvents,
       onStart: (spec, w) => progress.start(spec, w),
       onProgress: (spec, w, p) => progress.update(spec, w, p.methodIndex * p.stepsTotal + p.stepsDone, p.methods * p.stepsTotal, `${p.method} ${p.methodIndex + 1}/${p.methods}, turn ${p.turn}`),
-      onDone: (spec, record, w, seconds) => {
-        o.beforeStore?.();
-        const stored = storedRun(spec, o.code, record);
+      onDone: (spec, output, w, seconds) => {
+        o.beforeStore();
+        const s = storedRun(spec, codeFor(spec), output.record);
         const ended = new Date();
         const where = o.data.where.get(datasetKey(spec.config));
         const prov = provenance({
           started: new Date(ended.getTime() - seconds * 1000), ended, worker: w + 1,
-          dataPaths: where?.paths ?? [], dataOrigin: where?.origin ?? null,
+          dataPaths: where?.paths ?? [], dataOrigin: where?.origin ?? output.origin ?? null,
         });
-        writeRunFolder(join(runsDir(o.outDir), spec.id), stored, prov);
-        o.records.set(spec.id, roundTrip(stored));
+        const saved = saveWithRescue(o.runDir(spec), (d) => writeRunFolder(d, s, prov, output.weights));
+        o.onStored(spec, saved.dir, { ...s, record: roundTrip(s) }, prov, saved.problem);
         progress.done(spec, w, seconds);
       },
     });
@@ -88,33 +121,33 @@ export async function runAndStore(todo: RunSpec[], o: {
 }
 
 /**
- * Fills `records` with the finished runs of `specs` stored under outDir. A finished run made by
- * code with another fingerprint is refused: mixing it in would report numbers of two programs
- * as one.
+ * The finished runs of `specs` in their folders, checked. A whole run made by code with another
+ * fingerprint is refused (mixing it in would report numbers of two programs as one); a damaged
+ * or incomplete one is named and trained again.
  */
-export function resumable(outDir: string, specs: RunSpec[], code: CodeIdentity, records: Map<string, RunRecord>): void {
-  const other: RunSpec[] = [];
-  let otherCode = '';
+export function resumable(specs: RunSpec[], runDir: (s: RunSpec) => string, log: (line: string) => void): [RunSpec, StoredRun][] {
+  const found: [RunSpec, StoredRun][] = [];
+  const other: { spec: RunSpec; code: string }[] = [];
   for (const spec of specs) {
-    const v = verifiedRun(outDir, spec, code);
+    const v = verifiedRun(runDir(spec), spec, codeFor(spec));
     if (!v) continue;
-    if (v.ok) records.set(spec.id, v.stored.record);
-    else {
-      other.push(spec);
-      otherCode = `${v.otherCode.code.fingerprint} (dwgd ${v.otherCode.code.version})`;
-    }
+    if (v.ok) found.push([spec, v.stored]);
+    else if ('damaged' in v) log(`${relative(process.cwd(), runDir(spec)) || '.'}: ${v.damaged}; training it again`);
+    else other.push({ spec, code: `${v.otherCode.code.fingerprint} (dwgd ${v.otherCode.code.version})` });
   }
   if (other.length) {
-    throw new UserError(`--resume: ${other.length} finished run${other.length === 1 ? '' : 's'} in ${runsDir(outDir)} (first: ${other[0].id}) ` +
-      `were made by other code, fingerprint ${otherCode}; this dwgd is ${code.fingerprint} (dwgd ${code.version}). Rerun without --resume to replace them, or use another --out`);
+    const code = codeFor(other[0].spec);
+    throw new UserError(`--resume: ${other.length} finished run${other.length === 1 ? '' : 's'} (first: ${runDir(other[0].spec)}) ` +
+      `were made by other code, fingerprint ${other[0].code}; this dwgd is ${code.fingerprint} (dwgd ${code.version}). Rerun without --resume to replace them, or use another --out`);
   }
+  return found;
 }
 
 /** Says so when a fresh run is about to replace run folders that other code made. */
-export function warnReplacing(outDir: string, specs: RunSpec[], code: CodeIdentity, log: (s: string) => void): void {
+export function warnReplacing(specs: RunSpec[], runDir: (s: RunSpec) => string, log: (s: string) => void): void {
   const other = specs.filter((s) => {
-    const stored = readStoredRun(join(runsDir(outDir), s.id));
-    return stored?.code !== undefined && stored.code.fingerprint !== code.fingerprint;
+    const stored = readStoredRun(runDir(s));
+    return stored?.code?.fingerprint !== undefined && stored.code.fingerprint !== codeFor(s).fingerprint;
   });
-  if (other.length) log(`${other.length} run folder${other.length === 1 ? '' : 's'} in ${runsDir(outDir)} made by other code will be replaced (this code: ${code.fingerprint})`);
+  if (other.length) log(`${other.length} run folder${other.length === 1 ? '' : 's'} made by other code will be replaced (first: ${runDir(other[0])}; this code: ${codeFor(other[0]).fingerprint})`);
 }

@@ -6,11 +6,11 @@
 // the last swept axis, one plot per combination of the other swept axes. Nothing depends on the
 // clock: same runs, same bytes.
 
-import type { Plan, RunSpec } from '../experiment/plan.js';
-import type { RunRecord } from '../experiment/pool.js';
-import { sweptAxes, type MetricKind, type SweepPlan } from '../experiment/sweep-plan.js';
+import { sweptAxes, type MetricKind, type Study } from '../experiment/plan.js';
 import { canonicalJson } from '../config/load.js';
-import { aggregate, BASELINE, csvNumber, DUAL, resultsCsv, summaryCsv, type Aggregate, type Comparison, type ExperimentSummary, type MethodCell } from './aggregate.js';
+import { evalAxis, isIdentity } from '../data/eval-axes/index.js';
+import { aggregate, BASELINE, csvNumber, DUAL, noisyPoint, pairAt, summaryCsv, type Aggregate, type Comparison, type ExperimentInput, type ExperimentSummary, type MethodCell, type PairRecord } from './aggregate.js';
+import type { RunView } from './table.js';
 import { conclusionLines } from './conclusions.js';
 import { SIGN_FLIP_DRAWS, SIGN_FLIP_EXACT_MAX } from './stats.js';
 import { ALPHA, VERDICTS, type ComparisonVerdict } from './verdicts.js';
@@ -33,7 +33,7 @@ export const KEY_TITLES: Record<string, string> = {
 function axisTitle(key: string, classification: boolean): string {
   if (key === 'noise.sigma') return `test input noise σ (${classification ? 'pixel/255 units, clamped to [0, 1]' : 'z-score units of each input'})`;
   if (key === 'imbalance.ratio' && !classification) return 'rarest/commonest target-bin frequency ratio (1 = balanced)';
-  return KEY_TITLES[key] ?? key;
+  return KEY_TITLES[key] ?? evalAxis(key)?.title ?? key;
 }
 
 export interface SweepPoint {
@@ -43,10 +43,13 @@ export interface SweepPoint {
 }
 
 export interface SweepData {
-  sp: SweepPlan;
-  /** One experiment per sweep point; its runs are the training runs (× evaluation values). */
-  vplan: Plan;
-  records: Map<string, RunRecord>;
+  study: Study;
+  /** The swept axes (training first, then evaluation). */
+  axes: ReturnType<typeof sweptAxes>;
+  /** Whether an evaluation axis is swept (then every training point is seen at each evaluation point). */
+  evalSwept: boolean;
+  /** One experiment per sweep point, its runs one per seed (read from the tidy table). */
+  inputs: ExperimentInput[];
   points: Map<string, SweepPoint>;
   main: Aggregate;
   balanced: Aggregate | null;
@@ -66,63 +69,64 @@ function show(v: unknown): string {
   return typeof v === 'string' ? v : canonicalJson(v);
 }
 
-/** The virtual plan and records: one experiment per sweep point. */
-export function sweepData(sp: SweepPlan, trained: Map<string, RunRecord>): SweepData {
-  const axes = sweptAxes(sp);
-  const training = axes.filter((a) => a.key !== sp.evalAxis?.key);
-  const runs: RunSpec[] = [];
-  const records = new Map<string, RunRecord>();
-  const balancedRecords = new Map<string, RunRecord>();
+/**
+ * The sweep points of a study and their aggregates. A point is a training point or, when an
+ * evaluation axis is swept, a training point at one evaluation point ("<experiment>@<point>",
+ * an experiment id of the report, never a run id); its runs are the training point's runs,
+ * seen at that evaluation point against their clean numbers.
+ */
+export function sweepData(study: Study, views: RunView[]): SweepData {
+  const axes = sweptAxes(study);
+  const training = axes.filter((a) => !a.evaluation);
+  const evaluation = axes.filter((a) => a.evaluation);
+  const evalSwept = evaluation.length > 0;
+  const inputs: ExperimentInput[] = [];
+  const balancedInputs: ExperimentInput[] = [];
   const points = new Map<string, SweepPoint>();
-  const experiments: string[] = [];
-  const evalValues: (number | null)[] = sp.evalAxis ? sp.evalAxis.values : [null];
-  // Experiments in plan order, the evaluation values innermost.
-  const byExperiment = new Map<string, RunSpec[]>();
-  for (const s of sp.plan.runs) byExperiment.set(s.experimentId, [...(byExperiment.get(s.experimentId) ?? []), s]);
+  const byExperiment = new Map<string, RunView[]>();
+  for (const v of views) byExperiment.set(v.experiment, [...(byExperiment.get(v.experiment) ?? []), v]);
+  const specOf = new Map(study.runs.map((r) => [r.id, r]));
   let classification = false;
   // Classes (classification) or target bins (regression under imbalance) scored one by one.
   let grouped = false;
-  for (const eid of sp.plan.experiments) {
-    for (const [k, v] of evalValues.entries()) {
-      const vid = v === null ? eid : `${eid}@${sp.evalAxis!.key}=${v}`;
-      experiments.push(vid);
-      for (const s of byExperiment.get(eid)!) {
-        const values: Record<string, unknown> = {};
-        for (const a of training) values[a.key] = valueAt(s.config, a.key);
-        const extra = { ...s.extra };
-        if (v !== null) { values[sp.evalAxis!.key] = v; extra[sp.evalAxis!.key] = String(v); }
-        points.set(vid, { experimentId: vid, values });
-        const id = v === null ? s.id : `${s.id}@${v}`;
-        const label = v === null ? s.label : `${s.label} ${sp.evalAxis!.key}=${v}`;
-        runs.push({ ...s, id, experimentId: vid, extra, label });
-        const r = trained.get(s.id);
-        if (!r) throw new Error(`no result for run ${s.id}`);
-        if (r.metric === 'accuracy') classification = true;
-        const pick = (m: string) => {
-          const x = r.methods[m];
-          return v === null ? x : { ...x, noisy: x.noisyAt![k].value, balanced: x.balanced && { clean: x.balanced.clean, noisy: x.noisyAt![k].balanced! }, perClass: x.perClass && { clean: x.perClass.clean, noisy: x.noisyAt![k].perClass! } };
-        };
-        const methods = Object.fromEntries(s.config.methods.map((m) => [m, pick(m)]));
-        records.set(id, { ...r, methods });
-        if (Object.values(r.methods).some((x) => x.balanced)) {
-          grouped = true;
-          balancedRecords.set(id, {
-            ...r, methods: Object.fromEntries(s.config.methods.map((m) => {
-              const x = methods[m];
-              return [m, { ...x, perTurn: x.perTurn.map(() => NaN), clean: x.balanced?.clean ?? NaN, noisy: x.balanced?.noisy ?? NaN }];
-            })),
-          });
-        }
+  const sameCleanAs = new Map<string, string>();
+  for (const eid of study.experiments) {
+    const runs = [...(byExperiment.get(eid) ?? [])].sort((a, b) => a.seed - b.seed);
+    if (runs.length === 0) throw new Error(`no runs of experiment ${eid} in the table`);
+    const spec = specOf.get(runs[0].run)!;
+    const pointsOfRun = evalSwept ? runs[0].record.points.map((p, k) => ({ p, k })) : [{ p: runs[0].record.points[noisyPoint(runs[0])], k: noisyPoint(runs[0]) }];
+    let firstVid: string | null = null;
+    for (const { p, k } of pointsOfRun) {
+      const vid = evalSwept ? `${eid}@${evaluation.map((a) => `${a.key}=${p[a.key]}`).join(',')}` : eid;
+      const values: Record<string, unknown> = {};
+      for (const a of training) values[a.key] = valueAt(runs[0].config, a.key);
+      const extra = { ...spec.extra };
+      for (const a of evaluation) { values[a.key] = p[a.key]; extra[a.key] = String(p[a.key]); }
+      points.set(vid, { experimentId: vid, values });
+      const label = evalSwept ? `${spec.label} ${evaluation.map((a) => `${a.key}=${p[a.key]}`).join(' ')}` : spec.label;
+      const pairs = runs.map((v) => ({ seed: v.seed, record: pairAt(v, k) }));
+      if (pairs[0].record.metric === 'accuracy') classification = true;
+      const input: ExperimentInput = { experimentId: vid, dataset: spec.dataset, arch: spec.arch, trainSize: spec.trainSize, extra, label, config: runs[0].config, runs: pairs };
+      inputs.push(input);
+      if (pairs.some((x) => Object.values(x.record.methods).some((m) => m.balanced))) {
+        grouped = true;
+        balancedInputs.push({ ...input, runs: pairs.map((x) => ({ seed: x.seed, record: balancedView(x.record) })) });
       }
+      // Along an evaluation axis the clean numbers are those of the first evaluation point.
+      if (firstVid === null) firstVid = vid;
+      else sameCleanAs.set(vid, firstVid);
     }
   }
-  const vplan: Plan = { name: sp.plan.name, files: sp.plan.files, seeds: sp.plan.seeds, runs, experiments, data: sp.plan.data };
-  // Along an evaluation-only axis the clean numbers are those of the axis's first value.
-  const sameCleanAs = new Map<string, string>();
-  if (sp.evalAxis) for (const eid of sp.plan.experiments) for (const v of sp.evalAxis.values.slice(1)) sameCleanAs.set(`${eid}@${sp.evalAxis.key}=${v}`, `${eid}@${sp.evalAxis.key}=${sp.evalAxis.values[0]}`);
-  const main = aggregate(vplan, records, [], { sameCleanAs });
-  const balanced = grouped ? aggregate(vplan, balancedRecords, [], { familyTag: 'balanced', sameCleanAs }) : null;
-  return { sp, vplan, records, points, main, balanced, classification };
+  const main = aggregate(inputs, [], { sameCleanAs });
+  const balanced = grouped ? aggregate(balancedInputs, [], { familyTag: 'balanced', sameCleanAs }) : null;
+  return { study, axes, evalSwept, inputs, points, main, balanced, classification };
+}
+
+/** A run's balanced numbers in the places of its overall ones. */
+function balancedView(r: PairRecord): PairRecord {
+  return {
+    ...r, methods: Object.fromEntries(Object.entries(r.methods).map(([m, x]) => [m, { ...x, perTurn: x.perTurn.map(() => NaN), clean: x.balanced?.clean ?? NaN, noisy: x.balanced?.noisy ?? NaN }])),
+  };
 }
 
 const KIND_TITLE: Record<MetricKind, string> = {
@@ -139,13 +143,13 @@ function evalOf(kind: MetricKind): 'clean' | 'noisy' {
 
 export function metricTitle(d: SweepData, kind: MetricKind, mseScale: MseScale = 1): string {
   const metric = metricUnit(d.classification ? 'accuracy' : 'mse', mseScale).label;
-  const sigma = evalOf(kind) === 'noisy' && !d.sp.evalAxis ? ` at σ = ${[...new Set(d.sp.plan.runs.map((r) => r.config.noise.sigma))].join('/')}` : '';
+  const sigma = evalOf(kind) === 'noisy' && !d.evalSwept ? ` at σ = ${[...new Set(d.study.runs.map((r) => r.config.noise.sigma))].join('/')}` : '';
   return `${KIND_TITLE[kind]} ${metric}${sigma}`;
 }
 
 /** Metrics to plot: the sweep's, without balanced ones when nothing was scored per class or bin. */
 export function plotKinds(d: SweepData): MetricKind[] {
-  return d.sp.metrics.filter((k) => d.balanced !== null || !k.startsWith('balanced'));
+  return d.study.metrics.filter((k) => d.balanced !== null || !k.startsWith('balanced'));
 }
 
 export interface PlotGroup {
@@ -170,7 +174,7 @@ export interface PlotOptions {
 
 /** One plot per metric × combination of the swept axes other than the x axis. */
 export function plotGroups(d: SweepData, opts: PlotOptions = {}): PlotGroup[] {
-  const axes = sweptAxes(d.sp);
+  const axes = d.axes;
   if (axes.length === 0) return [];
   const xAxis = axes[axes.length - 1];
   const others = axes.slice(0, -1).map((a) => a.key);
@@ -188,7 +192,7 @@ export function plotGroups(d: SweepData, opts: PlotOptions = {}): PlotGroup[] {
       const facet = Object.fromEntries(others.map((k) => [k, vals[k]]));
       const unit = metricUnit(es[0].metric, opts.mseScale);
       const scale = unit.factor;
-      const band = bandKind(d.sp.plan.seeds);
+      const band = bandKind(d.study.seeds);
       const methods = [...new Set(es.flatMap((e) => e.methods))];
       const xs = es.map((e) => Number(d.points.get(e.experimentId)!.values[xAxis.key]));
       const log = xs.every((x) => x > 0) && Math.max(...xs) / Math.min(...xs) >= 20;
@@ -197,7 +201,7 @@ export function plotGroups(d: SweepData, opts: PlotOptions = {}): PlotGroup[] {
         return { x: xs[i], method: c.method, mean: c.spread.mean * scale, lo: lo * scale, hi: hi * scale };
       }));
       const facetText = Object.entries(facet).map(([k, v]) => `${k}=${show(v)}`).join(', ');
-      const seeds = d.sp.plan.seeds;
+      const seeds = d.study.seeds;
       const datasetName = [...new Set(es.map((e) => e.dataset))].join('+');
       const slug = slugText([kind, 'vs', xAxis.key, ...Object.entries(facet).map(([k, v]) => `${k}-${show(v)}`)].join('-'));
       groups.push({
@@ -218,18 +222,17 @@ export function plotGroups(d: SweepData, opts: PlotOptions = {}): PlotGroup[] {
 /** per-class.csv: per run, method and evaluation, each class's accuracy with its counts. */
 export function perClassCsv(d: SweepData): string {
   const lines = [`experiment,extra,dataset,arch,trainSize,method,seed,eval,${d.classification ? 'class' : 'target_bin'},train_entries,test_samples,${d.classification ? 'accuracy' : 'mse'}`];
-  const order = new Map(d.vplan.experiments.map((e, i) => [e, i]));
-  const specs = [...d.vplan.runs].sort((a, b) => order.get(a.experimentId)! - order.get(b.experimentId)! || a.config.seed - b.config.seed);
-  for (const s of specs) {
-    const r = d.records.get(s.id)!;
-    const extra = Object.entries(s.extra).map(([k, v]) => `${k}=${v}`).join(' ');
-    for (const m of s.config.methods) {
-      const x = r.methods[m];
-      if (!x.perClass) continue;
-      for (const ev of ['clean', 'noisy'] as const) {
-        x.perClass[ev].forEach((acc, c) => lines.push([s.experimentId, /[",]/.test(extra) ? `"${extra.replace(/"/g, '""')}"` : extra, s.dataset, s.arch, s.trainSize, m, s.config.seed, ev, c,
-          csvNumber(r.trainClassCounts?.[c]), csvNumber(r.testClassCounts?.[c]), csvNumber(acc)].join(',')));
-        lines.push([s.experimentId, extra, s.dataset, s.arch, s.trainSize, m, s.config.seed, ev, 'balanced', '', '', csvNumber(x.balanced?.[ev])].join(','));
+  for (const e of d.inputs) {
+    const extra = Object.entries(e.extra).map(([k, v]) => `${k}=${v}`).join(' ');
+    for (const { seed, record: r } of [...e.runs].sort((a, b) => a.seed - b.seed)) {
+      for (const m of e.config.methods) {
+        const x = r.methods[m];
+        if (!x.perClass) continue;
+        for (const ev of ['clean', 'noisy'] as const) {
+          x.perClass[ev].forEach((acc, c) => lines.push([e.experimentId, /[",]/.test(extra) ? `"${extra.replace(/"/g, '""')}"` : extra, e.dataset, e.arch, e.trainSize, m, seed, ev, c,
+            csvNumber(r.trainClassCounts?.[c]), csvNumber(r.testClassCounts?.[c]), csvNumber(acc)].join(',')));
+          lines.push([e.experimentId, extra, e.dataset, e.arch, e.trainSize, m, seed, ev, 'balanced', '', '', csvNumber(x.balanced?.[ev])].join(','));
+        }
       }
     }
   }
@@ -238,7 +241,6 @@ export function perClassCsv(d: SweepData): string {
 
 export function sweepCsvs(d: SweepData): Map<string, string> {
   const files = new Map<string, string>();
-  files.set('results.csv', resultsCsv(d.vplan, d.records));
   files.set('summary.csv', summaryCsv(d.main));
   if (d.balanced) {
     files.set('summary-balanced.csv', summaryCsv(d.balanced));
@@ -308,17 +310,18 @@ function protocolCell(v: string): string {
 }
 
 export function buildSweepReport(d: SweepData, groups: PlotGroup[]): string {
-  const { sp } = d;
+  const { study } = d;
   const out: string[] = [];
-  const configs = sp.plan.runs.map((r) => r.config);
-  const nTrain = sp.plan.experiments.length;
-  const nEval = sp.evalAxis ? sp.evalAxis.values.length : 1;
-  out.push(`# Sweep \`${sp.plan.name}\``, '');
-  if (sp.source.description) out.push(sp.source.description.trim(), '');
-  const axes = sweptAxes(sp);
-  out.push(`From \`${sp.source.file}\`. Swept: ${axes.length ? axes.map((a) => `\`${a.key}\` ∈ {${a.values.map(show).join(', ')}}${a.key === sp.evalAxis?.key ? ' (evaluation only)' : ''}`).join('; ') : 'nothing (one point)'}. ` +
-    `${nTrain} training point${nTrain === 1 ? '' : 's'} × ${sp.plan.seeds} seed${sp.plan.seeds === 1 ? '' : 's'} = ${sp.plan.runs.length} training runs` +
-    (sp.evalAxis ? `; each run evaluates its trained models at all ${nEval} values of \`${sp.evalAxis.key}\` (no retraining), giving ${nTrain * nEval} sweep points` : '') + '.', '');
+  const configs = study.runs.map((r) => r.config);
+  const nTrain = study.experiments.length;
+  const evaluation = d.axes.filter((a) => a.evaluation);
+  const nEval = evaluation.reduce((n, a) => n * a.values.length, 1);
+  out.push(`# Sweep \`${study.name}\``, '');
+  if (study.description) out.push(study.description.trim(), '');
+  const axes = d.axes;
+  out.push(`From \`${study.files.join('`, `')}\`. Swept: ${axes.length ? axes.map((a) => `\`${a.key}\` ∈ {${a.values.map(show).join(', ')}}${a.evaluation ? ' (evaluation only)' : ''}`).join('; ') : 'nothing (one point)'}. ` +
+    `${nTrain} training point${nTrain === 1 ? '' : 's'} × ${study.seeds} seed${study.seeds === 1 ? '' : 's'} = ${study.runs.length} training runs` +
+    (evaluation.length ? `; each run evaluates its trained models at all ${nEval} evaluation points (${evaluation.map((a) => `\`${a.key}\``).join(' × ')}, no retraining), giving ${nTrain * nEval} sweep points` : '') + '.', '');
   // Lists of plain values read as "a, b"; objects stay JSON (shown as code).
   const text = (v: unknown) => typeof v === 'string' ? v : Array.isArray(v) && v.every((x) => typeof x !== 'object') ? v.join(', ') : JSON.stringify(v);
   const protocol = (get: (c: (typeof configs)[number]) => unknown) => [...new Set(configs.map((c) => text(get(c))))].join(' / ');
@@ -330,13 +333,13 @@ export function buildSweepReport(d: SweepData, groups: PlotGroup[]): string {
     ['methods', protocol((c) => c.methods)],
     ['normalisation', protocol((c) => c.dataset.normalize)],
   ];
-  if (!sp.evalAxis) protocolRows.push(['noisy test σ', protocol((c) => c.noise.sigma)]);
+  if (!d.evalSwept) protocolRows.push(['noisy test σ', protocol((c) => c.noise.sigma)]);
   if (configs.some((c) => c.labelNoise)) protocolRows.push(['label noise', protocol((c) => c.labelNoise ?? null)]);
   if (configs.some((c) => c.imbalance)) protocolRows.push(['imbalance', protocol((c) => c.imbalance ?? null)]);
   protocolRows.push(['unit', d.classification ? 'accuracy in percent' : 'MSE in target units (z-scored label × targetScale)']);
   out.push('Protocol (values separated by / differ between runs):', '');
   out.push(markdownTable(['key', 'value'], protocolRows.map(([k, v]) => [k, protocolCell(v)]), [false, false]));
-  const testSets = [...new Set([...d.records.values()].map((r) => r.testSet ?? 'complement'))];
+  const testSets = [...new Set(d.inputs.flatMap((e) => e.runs.map((r) => r.record.testSet)))];
   if (configs.some((c) => c.imbalance)) out.push(`Test set: ${testSets.join(' / ')} (${testSets.includes('balanced') ? `subsampled to equal ${d.classification ? 'class' : 'target-bin'} counts` : `the whole complement of the training list, ${d.classification ? 'class' : 'target-bin'} frequencies as in the pool`}).` +
     (d.classification ? '' : ' On this regression set the classes of the imbalance are equal-count bins of the target (bin 0 = the lowest values); balanced MSE is the mean of the per-bin MSEs.'), '');
   out.push(`Statistics (docs/METHOD.md §10): mean ± sample sd over the seeds that did not diverge, 95 % CI with Student's t. Each method is compared with \`${BASELINE}\` ` +
@@ -383,16 +386,16 @@ export function buildSweepReport(d: SweepData, groups: PlotGroup[]): string {
       out.push(markdownTable([xKey, 'method', 'Δ mean', '95 % CI', 'relative', 'wins', 'p adj.', 'verdict'], erows, [true, false, true, true, true, true, true, false]));
     }
     out.push(markdownTable([xKey, ...methods], trows, [true, ...methods.map(() => true)]));
-    out.push(`Mean ± sd over ${sp.plan.seeds} seed${sp.plan.seeds === 1 ? '' : 's'}; bold: best mean in the row.`, '');
+    out.push(`Mean ± sd over ${study.seeds} seed${study.seeds === 1 ? '' : 's'}; bold: best mean in the row.`, '');
   }
 
   // The data each point trained on: class counts, corrupted labels.
   out.push('## Training data per point', '');
   const drows: string[][] = [];
-  const trainingPoints = [...new Set(d.vplan.runs.map((r) => r.experimentId.split('@')[0]))];
-  for (const eid of trainingPoints) {
-    const specs = sp.plan.runs.filter((r) => r.experimentId === eid);
-    const recs = specs.map((s) => d.records.get(sp.evalAxis ? `${s.id}@${sp.evalAxis.values[0]}` : s.id)!);
+  for (const eid of study.experiments) {
+    const specs = study.runs.filter((r) => r.experimentId === eid);
+    const first = d.inputs.find((e) => e.experimentId === eid || e.experimentId.startsWith(`${eid}@`))!;
+    const recs = first.runs.map((r) => r.record);
     const mean = (xs: number[]) => describe(xs).mean;
     const corrupted = recs.every((r) => r.corruptedLabels !== undefined) ? (mean(recs.map((r) => r.corruptedLabels! / r.trainSize)) * 100).toFixed(1) + ' %' : '–';
     const counts = recs[0].trainClassCounts
@@ -402,14 +405,13 @@ export function buildSweepReport(d: SweepData, groups: PlotGroup[]): string {
   }
   out.push(markdownTable(['point', 'n', 'distinct', 'test size', 'labels corrupted', `training entries per ${d.classification ? 'class' : 'target bin'} (mean over seeds)`], drows, [false, true, true, true, true, false]));
 
-  if (d.balanced && sp.plan.runs.some((r) => r.config.imbalance)) {
+  if (d.balanced && study.runs.some((r) => r.config.imbalance)) {
     const metric = d.classification ? 'accuracy' : 'mse';
     out.push(d.classification ? '## Per-class test accuracy (clean, %)' : '## Per-bin test MSE (clean, target units; bin 0 = the lowest targets)', '');
     out.push('Mean over seeds after the last turn; all numbers per run are in per-class.csv.', '');
-    const methods = sp.plan.runs[0].config.methods;
+    const methods = study.runs[0].config.methods;
     for (const e of d.main.experiments) {
-      const specs = d.vplan.runs.filter((r) => r.experimentId === e.experimentId);
-      const recs = specs.map((s) => d.records.get(s.id)!);
+      const recs = d.inputs.find((x) => x.experimentId === e.experimentId)!.runs.map((r) => r.record);
       const k = recs[0].trainClassCounts?.length ?? 0;
       const prow: string[][] = [];
       for (let c = 0; c < k; c++) {
@@ -423,8 +425,8 @@ export function buildSweepReport(d: SweepData, groups: PlotGroup[]): string {
   }
 
   out.push('## Files', '');
-  out.push('- `results.csv`: one row per run × sweep point × method × evaluation × turn', '- `summary.csv`: mean, sd, CI and the test against sgd per sweep point × method × evaluation' +
+  out.push('- `table.csv`: the tidy table every number here is computed from: one row per run × method × evaluation point × turn × metric, every parameter a column', '- `summary.csv`: mean, sd, CI and the test against sgd per sweep point × method × evaluation' +
     (d.balanced ? `\n- \`summary-balanced.csv\`, \`per-class.csv\`: balanced and per-${d.classification ? 'class accuracy' : 'bin MSE'}` : ''),
-  '- `plots/`: SVG, PNG and the Vega-Lite spec of each plot', '- `runs/<run id>/run.json`: each training run, self-contained (config, hash, numbers)', '- `sweep.json`: the plan, from which `dwgd report` rebuilds this report', '');
+  '- `plots/`: SVG, PNG and the Vega-Lite spec of each plot', '- `runs/<run id>/run.json`: each training run, self-contained (config, hash, numbers)', '- `study.json`: the study, from which `npx dwgd report` rebuilds this report', '');
   return out.join('\n');
 }

@@ -1,0 +1,45 @@
+// The registry of evaluation axes: one line per axis. Their order is the order in which a
+// point's transforms are applied to an input (noise first, then zeroing, so zeroed features are
+// exactly 0) and the order of the axes in an evaluation point's id and in the tidy table.
+
+import { maskAxis } from './mask.js';
+import { noiseAxis } from './noise.js';
+import type { EvalAxisDef } from './types.js';
+
+export type { EvalAxisDef } from './types.js';
+
+export const EVAL_AXES: readonly EvalAxisDef[] = [noiseAxis, maskAxis];
+
+export function evalAxis(key: string): EvalAxisDef | undefined {
+  return EVAL_AXES.find((a) => a.key === key);
+}
+
+export function isEvalKey(key: string): boolean {
+  return EVAL_AXES.some((a) => a.key === key);
+}
+
+/** An evaluation point: a value for every registered axis. */
+export type EvalPoint = Record<string, number>;
+
+/** Whether every axis is at its identity (the clean evaluation). */
+export function isIdentity(point: EvalPoint): boolean {
+  return EVAL_AXES.every((a) => (point[a.key] ?? a.identity) === a.identity);
+}
+
+/** "noise.sigma=0.3 mask.fraction=0": every axis, in registry order. */
+export function pointId(point: EvalPoint): string {
+  return EVAL_AXES.map((a) => `${a.key}=${point[a.key] ?? a.identity}`).join(' ');
+}
+
+/**
+ * The evaluation points of a run: the product of each axis's values (first axis slowest), a
+ * swept axis taking `evaluate[key]`, any other its config value (`fromConfig`) or its identity.
+ */
+export function evalPoints(config: { noise: { sigma: number }; evaluate?: Record<string, number[]> }): EvalPoint[] {
+  let points: EvalPoint[] = [{}];
+  for (const a of EVAL_AXES) {
+    const values = config.evaluate?.[a.key] ?? [a.fromConfig ? a.fromConfig(config) : a.identity];
+    points = points.flatMap((p) => values.map((v) => ({ ...p, [a.key]: v })));
+  }
+  return points;
+}

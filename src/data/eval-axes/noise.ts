@@ -1,0 +1,21 @@
+// Gaussian input noise at test (docs/METHOD.md §5): each feature of each test input gets
+// σ·N(0, 1) added, drawn in test-set order, feature by feature; image pixels are clamped back
+// to [0, 1]. The paper's noisy evaluation is this axis at σ = 0.3.
+
+import type { EvalAxisDef } from './types.js';
+
+export const noiseAxis: EvalAxisDef = {
+  key: 'noise.sigma',
+  title: 'test input noise σ',
+  identity: 0,
+  max: 1000,
+  stream: 'noise',
+  fromConfig: (config) => config.noise.sigma,
+  prepare: (nInputs, image) => (row, sigma, rng) => {
+    for (let i = 0; i < nInputs; i++) {
+      let v = row[i] + sigma * rng.normal();
+      if (image) v = v < 0 ? 0 : v > 1 ? 1 : v;
+      row[i] = v;
+    }
+  },
+};

@@ -1,0 +1,105 @@
+// The one record of a finished run (what run.json keeps under `record`): enough to build the
+// tidy table and every report, no weights. One shape, one module; run.ts produces it, the store
+// writes and validates it, the table reads it.
+
+import { z } from 'zod';
+import type { EvalPoint } from '../data/eval-axes/index.js';
+
+export type { EvalPoint } from '../data/eval-axes/index.js';
+
+/** A metric's value (accuracy as a fraction, or MSE) with its per-class split when scored by class. */
+export interface PointScore {
+  value: number;
+  /** Mean over the classes (or target bins) present: balanced accuracy or MSE. */
+  balanced?: number;
+  /** Per class or target bin (NaN for one absent from the test set). */
+  perClass?: number[];
+}
+
+export interface MethodRecord {
+  /** Clean test metric after each turn. */
+  perTurn: number[];
+  /** Clean test metric after the last turn (= perTurn's last). */
+  clean: number;
+  /** Mean training loss over each turn's steps. */
+  trainLoss: number[];
+  /** Clean, after the last turn, per class or target bin and their mean (when scored by group). */
+  perClass?: number[];
+  balanced?: number;
+  /** The score at each of the record's evaluation points, in their order. */
+  at: PointScore[];
+  /**
+   * Set when training broke down: the loss or a test metric became non-finite, or a weight grew
+   * past MAX_WEIGHT (docs/METHOD.md). `turn` is the first turn (1-based) where it was seen; the
+   * numbers after it are not evidence of anything.
+   */
+  diverged?: { turn: number; reason: string };
+  /** Set when the trained model answers (almost) the same for every input after the last turn. */
+  collapsed?: { reason: string };
+}
+
+export interface RunRecord {
+  dataset: string;
+  datasetDescription: string;
+  metric: 'accuracy' | 'mse';
+  normalize: string;
+  sizes: number[];
+  poolSize: number;
+  trainSize: number;
+  distinctTrain: number;
+  testSize: number;
+  /** Classification (or regression under imbalance): training-list entries and test samples per class (bin). */
+  trainClassCounts?: number[];
+  testClassCounts?: number[];
+  /** Training-list entries whose label was corrupted (labelNoise). */
+  corruptedLabels?: number;
+  testSet: 'complement' | 'balanced';
+  /** The evaluation points every method was scored at after training (eval-axes/index.ts). */
+  points: EvalPoint[];
+  methods: Record<string, MethodRecord>;
+}
+
+const num = z.number();
+const score = z.strictObject({ value: num, balanced: num.optional(), perClass: z.array(num).optional() });
+const count = z.number().int().nonnegative();
+
+/** What a stored record must look like (validated on every read; NaN and ±Infinity are numbers here). */
+export const RunRecordSchema = z.strictObject({
+  dataset: z.string().min(1),
+  datasetDescription: z.string(),
+  metric: z.enum(['accuracy', 'mse']),
+  normalize: z.string(),
+  sizes: z.array(z.number().int().positive()).min(2),
+  poolSize: count,
+  trainSize: count,
+  distinctTrain: count,
+  testSize: count,
+  trainClassCounts: z.array(count).optional(),
+  testClassCounts: z.array(count).optional(),
+  corruptedLabels: count.optional(),
+  testSet: z.enum(['complement', 'balanced']),
+  points: z.array(z.record(z.string(), num)).min(1),
+  methods: z.record(z.string(), z.strictObject({
+    perTurn: z.array(num).min(1),
+    clean: num,
+    trainLoss: z.array(num),
+    perClass: z.array(num).optional(),
+    balanced: num.optional(),
+    at: z.array(score),
+    diverged: z.strictObject({ turn: z.number().int().positive(), reason: z.string() }).optional(),
+    collapsed: z.strictObject({ reason: z.string() }).optional(),
+  })),
+}).superRefine((r, ctx) => {
+  for (const [m, x] of Object.entries(r.methods)) {
+    if (x.at.length !== r.points.length) ctx.addIssue({ code: 'custom', path: ['methods', m, 'at'], message: `${x.at.length} scores for ${r.points.length} evaluation points` });
+    if (x.trainLoss.length !== x.perTurn.length) ctx.addIssue({ code: 'custom', path: ['methods', m, 'trainLoss'], message: 'not one per turn' });
+  }
+});
+
+/** One line saying what is wrong with a record, or null when it is whole. */
+export function recordProblem(value: unknown): string | null {
+  const parsed = RunRecordSchema.safeParse(value);
+  if (parsed.success) return null;
+  const issue = parsed.error.issues[0];
+  return `record.${issue.path.join('.')}: ${issue.message}`;
+}

@@ -1,0 +1,47 @@
+// The registry of reporters: each turns a study and its tidy table (read back as run views) into
+// files in the study's folder, and returns what the CLI prints from (an aggregate, claims). One
+// file and one line here per reporter; a preset names the reporters it runs.
+
+import type { Preset, Study } from '../experiment/plan.js';
+import type { FigureOptions } from './plots.js';
+import type { RunView } from './table.js';
+
+export interface ReportOptions {
+  /** Authors' numbers file for a comparison (default: configs/paper/authors-results.json). */
+  authorsFile?: string;
+  /** How the figures show the metric (--log-y, --mse-scale). */
+  figures: FigureOptions;
+}
+
+export interface ReportContext {
+  dir: string;
+  study: Study;
+  views: RunView[];
+  options: ReportOptions;
+}
+
+export interface Reporter {
+  id: string;
+  /** Writes its files into ctx.dir (atomically); returns their names and what callers may print. */
+  write(ctx: ReportContext): Promise<{ files: string[]; result: unknown }>;
+}
+
+export type ReportResults = Record<string, unknown>;
+
+// Loaded on first use: the statistics, vega and resvg code is not needed by `train`.
+const REPORTERS: Reporter[] = [
+  { id: 'compare', write: async (ctx) => (await import('./compare-reporter.js')).compareReporter.write(ctx) },
+  { id: 'sweep', write: async (ctx) => (await import('./sweep-reporter.js')).sweepReporter.write(ctx) },
+];
+
+const PRESET_REPORTERS: Record<Preset, string[]> = { train: [], compare: ['compare'], sweep: ['sweep'] };
+
+/** Registers a reporter (tests, extensions); a preset runs it when `presets` names it. */
+export function registerReporter(r: Reporter, presets: Preset[] = []): void {
+  REPORTERS.push(r);
+  for (const p of presets) PRESET_REPORTERS[p].push(r.id);
+}
+
+export function reportersFor(preset: Preset): Reporter[] {
+  return PRESET_REPORTERS[preset].map((id) => REPORTERS.find((r) => r.id === id)!);
+}

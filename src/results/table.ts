@@ -1,0 +1,267 @@
+// The tidy results table of a study (table.csv): one row per observation, that is per
+// (run, method, evaluation point, turn, metric, group) with its value, and every resolved
+// parameter of the run as a column. Every report, verdict, plot and HTML page is computed from
+// it (through `runViews`, which reads the rows back into one view per run), so a user who loads
+// table.csv into pandas, polars or R has everything the reports used.
+//
+// Columns, in this order:
+//   run, experiment, seed, method      the run id, its training point (run id without the seed), …
+//   eval.<axis> …                       the evaluation point: one column per evaluation axis
+//                                       (src/data/eval-axes/), at its identity for clean rows
+//   turn                                1 … turns (a point other than the clean one: the last turn)
+//   metric                              accuracy | mse (the test metric) | train_loss (mean over the turn)
+//   group                               '' (the whole test set), 'balanced' (mean over classes or
+//                                       target bins), or a class / bin number
+//   value                               the number (NaN, Infinity, -Infinity written so)
+//   status, status_turn, status_reason  ok | diverged (from turn) | collapsed, and why
+//   train_count, test_count             on a group row: training-list entries and test samples in it
+//   test_set, test_size, distinct_train, pool_size, corrupted_labels, sizes, normalized,
+//   dataset_description                 facts of the run
+//   <config keys>                       every resolved config key but name, description, seed and
+//                                       methods, dotted (dataset.name, hidden, lr, noise.sigma, …);
+//                                       lists as JSON; a string that would read as a number or JSON
+//                                       is written JSON-quoted
+// A run's rows: per method, per turn the clean metric and the training loss; after the last
+// turn the clean per-group rows; then each other evaluation point's rows.
+
+import { parse } from 'csv-parse/sync';
+import type { ExperimentConfig } from '../config/schema.js';
+import { EVAL_AXES, isIdentity, pointId, type EvalPoint } from '../data/eval-axes/index.js';
+import { UserError } from '../errors.js';
+import type { RunSpec } from '../experiment/plan.js';
+import type { MethodRecord, PointScore, RunRecord } from '../experiment/record.js';
+
+export const TABLE_FILE = 'table.csv';
+
+const HEAD = ['run', 'experiment', 'seed', 'method'];
+const EVAL_COLUMNS = EVAL_AXES.map((a) => `eval.${a.key}`);
+const MIDDLE = ['turn', 'metric', 'group', 'value', 'status', 'status_turn', 'status_reason', 'train_count', 'test_count',
+  'test_set', 'test_size', 'distinct_train', 'pool_size', 'corrupted_labels', 'sizes', 'normalized', 'dataset_description'];
+/** Config keys that are not parameter columns (study-level, or a column of their own). */
+const NOT_PARAMS = new Set(['name', 'description', 'seed', 'methods']);
+/** Config keys kept whole (their own keys hold dots). */
+const LEAVES = new Set(['evaluate']);
+
+/** One run as the table holds it, and as every report reads it back. */
+export interface RunView {
+  run: string;
+  experiment: string;
+  seed: number;
+  /** The resolved config (name: the study's). */
+  config: ExperimentConfig;
+  record: RunRecord;
+}
+
+/** The text of a parameter cell: numbers plain, strings plain unless they would read as something else, the rest JSON. */
+function cell(v: unknown): string {
+  if (typeof v === 'number') return numText(v);
+  if (typeof v === 'string') return readsAsJson(v) ? JSON.stringify(v) : v;
+  return JSON.stringify(v);
+}
+
+function readsAsJson(s: string): boolean {
+  if (s === '' || s === 'NaN' || s === 'Infinity' || s === '-Infinity') return true;
+  try {
+    JSON.parse(s);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function fromCell(s: string): unknown {
+  if (s === 'NaN') return NaN;
+  if (s === 'Infinity') return Infinity;
+  if (s === '-Infinity') return -Infinity;
+  try {
+    return JSON.parse(s);
+  } catch {
+    return s;
+  }
+}
+
+function numText(v: number): string {
+  return Number.isNaN(v) ? 'NaN' : String(v);
+}
+
+function csvField(s: string): string {
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+function flatten(value: Record<string, unknown>, prefix: string, out: Record<string, unknown>): void {
+  for (const [k, v] of Object.entries(value)) {
+    if (v === undefined) continue;
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (v !== null && typeof v === 'object' && !Array.isArray(v) && !LEAVES.has(key)) flatten(v as Record<string, unknown>, key, out);
+    else out[key] = v;
+  }
+}
+
+function unflatten(flat: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(flat)) {
+    const path = key.split('.');
+    let node = out;
+    for (const part of path.slice(0, -1)) node = (node[part] ??= {}) as Record<string, unknown>;
+    node[path[path.length - 1]] = v;
+  }
+  return out;
+}
+
+/** The parameter columns of a config. */
+function params(config: ExperimentConfig): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const rest = Object.fromEntries(Object.entries(config).filter(([k]) => !NOT_PARAMS.has(k)));
+  flatten(rest, '', out);
+  return out;
+}
+
+/**
+ * table.csv of a study's finished runs, in study order (the runs as planned, each method in its
+ * config's order). `records` maps run id → record; every run of `runs` must have one.
+ */
+export function tableCsv(runs: RunSpec[], records: Map<string, RunRecord>): string {
+  const paramKeys = [...new Set(runs.flatMap((r) => Object.keys(params(r.config))))].sort();
+  const lines = [[...HEAD, ...EVAL_COLUMNS, ...MIDDLE, ...paramKeys].join(',')];
+  for (const spec of runs) {
+    const r = records.get(spec.id);
+    if (!r) throw new Error(`no record for run ${spec.id}`);
+    const p = params(spec.config);
+    const tail = paramKeys.map((k) => (k in p ? csvField(cell(p[k])) : ''));
+    const facts = [r.testSet, r.testSize, r.distinctTrain, r.poolSize, r.corruptedLabels ?? '', r.sizes.join('-'), r.normalize, csvField(r.datasetDescription)].map(String);
+    for (const m of spec.config.methods) {
+      const x = r.methods[m];
+      const status = x.diverged ? ['diverged', String(x.diverged.turn), csvField(x.diverged.reason)] : x.collapsed ? ['collapsed', '', csvField(x.collapsed.reason)] : ['ok', '', ''];
+      const row = (point: EvalPoint, turn: number, metric: string, group: string, value: number, counts: [string, string] = ['', '']) => {
+        const evals = EVAL_AXES.map((a) => numText(point[a.key] ?? a.identity));
+        lines.push([spec.id, spec.experimentId, String(spec.config.seed), csvField(m), ...evals, String(turn), metric, group, numText(value), ...status, ...counts, ...facts, ...tail].join(','));
+      };
+      const groups = (point: EvalPoint, s: PointScore) => {
+        if (s.balanced !== undefined) row(point, x.perTurn.length, r.metric, 'balanced', s.balanced);
+        s.perClass?.forEach((v, c) => row(point, x.perTurn.length, r.metric, String(c), v, [String(r.trainClassCounts?.[c] ?? ''), String(r.testClassCounts?.[c] ?? '')]));
+      };
+      x.perTurn.forEach((v, t) => {
+        row({}, t + 1, r.metric, '', v);
+        row({}, t + 1, 'train_loss', '', x.trainLoss[t]);
+      });
+      groups({}, { value: x.clean, balanced: x.balanced, perClass: x.perClass });
+      r.points.forEach((point, k) => {
+        if (isIdentity(point)) return;
+        row(point, x.perTurn.length, r.metric, '', x.at[k].value);
+        groups(point, x.at[k]);
+      });
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * Reads table.csv back into one view per run, in table order: the run's resolved config (its
+ * parameter columns, its methods in row order, `name`) and its record. `points` gives each run's
+ * evaluation points in the order they were scored (from its config), so the view is the record
+ * the run wrote. Throws a UserError naming the file and row for a malformed table.
+ */
+export function runViews(text: string, where: string, study: { name: string; points: (config: ExperimentConfig) => EvalPoint[] }): RunView[] {
+  let rows: string[][];
+  try {
+    rows = parse(text, { relax_column_count: false }) as string[][];
+  } catch (e) {
+    throw new UserError(`${where}: not a readable table: ${(e as Error).message.split('\n')[0]}`);
+  }
+  if (rows.length === 0) throw new UserError(`${where}: empty table`);
+  const header = rows[0];
+  const col = new Map(header.map((h, i) => [h, i]));
+  for (const h of [...HEAD, ...EVAL_COLUMNS, ...MIDDLE]) if (!col.has(h)) throw new UserError(`${where}: no column '${h}'`);
+  const paramKeys = header.slice(HEAD.length + EVAL_COLUMNS.length + MIDDLE.length);
+  const at = (row: string[], name: string) => row[col.get(name)!];
+  const num = (row: string[], name: string, line: number) => {
+    const s = at(row, name);
+    const v = s === 'NaN' ? NaN : s === 'Infinity' ? Infinity : s === '-Infinity' ? -Infinity : s === '' ? NaN : Number(s);
+    if (s !== 'NaN' && Number.isNaN(v)) throw new UserError(`${where}: row ${line}: ${name} '${s}' is not a number`);
+    return v;
+  };
+
+  const views: RunView[] = [];
+  let current: { view: RunView; pointIndex: Map<string, number> } | null = null;
+  for (let i = 1; i < rows.length; i++) {
+    const row = rows[i];
+    const line = i + 1;
+    const run = at(row, 'run');
+    if (!current || current.view.run !== run) {
+      const flat: Record<string, unknown> = {};
+      paramKeys.forEach((k, j) => {
+        const s = row[HEAD.length + EVAL_COLUMNS.length + MIDDLE.length + j];
+        if (s !== '') flat[k] = fromCell(s);
+      });
+      const config = { ...unflatten(flat), name: study.name, seed: num(row, 'seed', line), methods: [] as string[] } as unknown as ExperimentConfig;
+      const points = study.points(config);
+      const ids = points.map(pointId);
+      const corrupted = at(row, 'corrupted_labels');
+      const record: RunRecord = {
+        dataset: config.dataset.name, datasetDescription: at(row, 'dataset_description'), metric: 'accuracy', normalize: at(row, 'normalized'),
+        sizes: at(row, 'sizes').split('-').map(Number), poolSize: num(row, 'pool_size', line), trainSize: config.trainSize,
+        distinctTrain: num(row, 'distinct_train', line), testSize: num(row, 'test_size', line), testSet: at(row, 'test_set') as RunRecord['testSet'],
+        points, methods: {},
+      };
+      if (corrupted !== '') record.corruptedLabels = Number(corrupted);
+      current = { view: { run, experiment: at(row, 'experiment'), seed: config.seed, config, record }, pointIndex: new Map(ids.map((id, k) => [id, k])) };
+      views.push(current.view);
+    }
+    const { view, pointIndex } = current;
+    const { record } = view;
+    const method = at(row, 'method');
+    let x = record.methods[method];
+    if (!x) {
+      x = { perTurn: [], clean: NaN, trainLoss: [], at: record.points.map(() => ({ value: NaN })) };
+      const status = at(row, 'status');
+      if (status === 'diverged') x.diverged = { turn: num(row, 'status_turn', line), reason: at(row, 'status_reason') };
+      if (status === 'collapsed') x.collapsed = { reason: at(row, 'status_reason') };
+      record.methods[method] = x;
+      view.config.methods.push(method);
+    }
+    const point: EvalPoint = {};
+    EVAL_AXES.forEach((a, k) => (point[a.key] = num(row, EVAL_COLUMNS[k], line)));
+    const turn = num(row, 'turn', line);
+    const metric = at(row, 'metric');
+    const group = at(row, 'group');
+    const value = num(row, 'value', line);
+    if (metric === 'train_loss') {
+      x.trainLoss[turn - 1] = value;
+      continue;
+    }
+    if (metric !== 'accuracy' && metric !== 'mse') throw new UserError(`${where}: row ${line}: metric '${metric}'`);
+    record.metric = metric;
+    const k = pointIndex.get(pointId(point));
+    if (isIdentity(point) && group === '') {
+      x.perTurn[turn - 1] = value;
+      x.clean = value;
+      if (k !== undefined) x.at[k] = { value };
+      continue;
+    }
+    if (k === undefined && !isIdentity(point)) throw new UserError(`${where}: row ${line}: evaluation point ${pointId(point)} is not one of run ${view.run}'s`);
+    const score: PointScore | null = k === undefined ? null : x.at[k];
+    if (!isIdentity(point) && group === '') {
+      score!.value = value;
+      continue;
+    }
+    if (group === 'balanced') {
+      if (isIdentity(point)) x.balanced = value;
+      if (score) score.balanced = value;
+      continue;
+    }
+    const c = Number(group);
+    if (!Number.isInteger(c) || c < 0) throw new UserError(`${where}: row ${line}: group '${group}'`);
+    if (isIdentity(point)) (x.perClass ??= [])[c] = value;
+    if (score) (score.perClass ??= [])[c] = value;
+    const train = at(row, 'train_count');
+    const test = at(row, 'test_count');
+    if (train !== '') (record.trainClassCounts ??= [])[c] = Number(train);
+    if (test !== '') (record.testClassCounts ??= [])[c] = Number(test);
+  }
+  return views;
+}
+
+/** A method's record with its clean numbers as the point `k`'s: for reports that compare clean with one other point. */
+export function scoreAt(x: MethodRecord, k: number): PointScore {
+  return x.at[k];
+}
