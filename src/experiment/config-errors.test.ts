@@ -79,7 +79,7 @@ test('a YAML syntax error shows the parser message with line and column, not a t
 
 test('a grid file given to train says it is one and names compare and sweep', () => {
   const m = loadError('name: g\nbase: {dataset: {name: mnist}, trainSize: 10}\ngrid: {trainSize: [10, 20]}\n');
-  assert.match(m, /a grid file .*dwgd compare .*dwgd sweep/);
+  assert.match(m, /a study file .*dwgd compare .*dwgd sweep/);
   assert.doesNotMatch(m, /dataset: missing/);
 });
 
@@ -102,7 +102,7 @@ test('limits: steps, widths and list lengths', () => {
   assert.match(loadError(OK + 'stepsPerTurn: 1e15\n'), /stepsPerTurn: expected a number ≤ 1000000000/);
   assert.match(loadError(OK + 'turns: 100000\nstepsPerTurn: 1000000\n'), /turns × stepsPerTurn = 1\.00e\+11 steps/);
   assert.match(loadError(OK + `hidden: [${new Array(65).fill(1).join(',')}]\n`), /hidden: expected a list of at most 64/);
-  assert.match(loadError(OK + `noise: {sigmas: [${new Array(1001).fill(0).join(',')}]}\n`), /noise\.sigmas: expected a list of at most 1000/);
+  assert.match(loadError(OK + `evaluate: {noise.sigma: [${Array.from({ length: 1001 }, (_, i) => i / 1000).join(',')}]}\n`), /evaluate\.noise\.sigma: expected a list of at most 1000/);
 });
 
 test('limits: the memory estimate refuses a huge network before allocation, unless allowed', () => {
@@ -112,10 +112,10 @@ test('limits: the memory estimate refuses a huge network before allocation, unle
   const big = { ...config, hidden: [100000] };
   assert.equal(estimateRunBytes(big, 784, 10).params, params);
   assert.equal(estimateRunBytes(big, 784, 10).bytes, 4 * 60000 + 8 * params * 6);
-  assert.throws(() => checkRunLimits(big, 'config x', {}), /784-100000-10 network \(79,500,010 parameters\).*3\.6 GiB.*--allow-large/);
+  assert.throws(() => checkRunLimits(big, 'config x', false), /784-100000-10 network \(79,500,010 parameters\).*3\.6 GiB.*--allow-large/);
   assert.doesNotThrow(() => checkRunLimits(big, 'config x', true));
   assert.match(loadError(OK + 'hidden: [100000, 100000]\n'), /needs about 451 GiB/);
-  assert.doesNotThrow(() => checkRunLimits(config, 'config x', {}), 'the paper network passes');
+  assert.doesNotThrow(() => checkRunLimits(config, 'config x'), 'the paper network passes');
 });
 
 test('limits: a plan of too many seeds or runs is refused before it is expanded', () => {

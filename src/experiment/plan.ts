@@ -500,3 +500,14 @@ export function parseStudyJson(text: string, where: string): Study {
   const { missing: _m, ...rest } = study;
   return { ...rest, metrics: d.metrics };
 }
+
+/** The compare preset's study of config files (a convenience for callers and tests). */
+export function buildPlan(files: string[], opts: Omit<StudyRequest, 'preset' | 'files'> = {}): Study {
+  const { missing: _m, ...study } = planStudy({ ...opts, preset: 'compare', files });
+  return study;
+}
+
+/** One experiment from a config file, as `dwgd train` plans it: the study of one training point. */
+export function loadExperiment(file: string, sets: Override[] = [], identify?: Identify): RunSpec {
+  return planStudy({ preset: 'train', files: [file], sets, identify }).runs[0];
+}

@@ -6,7 +6,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { buildPlan, runCost } from './plan.js';
-import { runPool, shareDataset, type RunRecord } from './pool.js';
+import { runPool, shareDataset } from './pool.js';
+import type { RunRecord } from './record.js';
 import { loadDataset } from './testing/synthetic.js';
 import { tempFile } from './testing/temp.js';
 
@@ -42,7 +43,7 @@ grid:
   process.env.DWGD_TEST_LOAD_LOG = log;
   const records = new Map<string, RunRecord>();
   try {
-    await runPool(specs, { workers: 2, loaderUrl: LOADER, onDone: (spec, record) => records.set(spec.id, record) });
+    await runPool(specs, { workers: 2, loaderUrl: LOADER, onDone: (spec, out) => records.set(spec.id, out.record) });
   } finally {
     delete process.env.DWGD_TEST_LOAD_LOG;
   }
@@ -51,7 +52,7 @@ grid:
   assert.equal(records.size, 5);
   // Same numbers as running the MNIST runs in this thread.
   const serial = new Map<string, RunRecord>();
-  await runPool(specs, { workers: 0, loaderUrl: LOADER, onDone: (spec, record) => serial.set(spec.id, record) });
+  await runPool(specs, { workers: 0, loaderUrl: LOADER, onDone: (spec, out) => serial.set(spec.id, out.record) });
   for (const [id, r] of serial) assert.deepEqual(records.get(id), r);
 });
 

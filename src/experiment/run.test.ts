@@ -7,26 +7,9 @@ import { ExperimentSchema } from '../config/schema.js';
 import { drawSplit, noisySample } from '../data/prepare.js';
 import type { RawDataset } from '../data/types.js';
 import { runExperiment, targetBins } from './run.js';
+import { syntheticImages } from './testing/images.js';
 
-/** Three classes of 12-pixel "images": class c lights pixels 4c … 4c+3, plus speckle. */
-export function syntheticImages(size: number, seed: number): RawDataset {
-  const rng = new Rng(seed, 'synthetic');
-  const nInputs = 12;
-  const x = new Float32Array(size * nInputs);
-  const y = new Float32Array(size);
-  for (let i = 0; i < size; i++) {
-    const c = rng.int(3);
-    y[i] = c;
-    for (let p = 0; p < nInputs; p++) {
-      const on = p >= 4 * c && p < 4 * c + 4;
-      x[i * nInputs + p] = on ? 0.6 + 0.4 * rng.uniform() : rng.uniform() < 0.2 ? rng.uniform() * 0.5 : 0;
-    }
-  }
-  return {
-    name: 'synthetic', kind: 'image', task: 'classification', size, nInputs, nOutputs: 3, x, y,
-    origin: { kind: 'path', location: '(generated in the test)' }, description: 'synthetic test images',
-  };
-}
+export { syntheticImages };
 
 function config(overrides: Record<string, unknown> = {}) {
   return ExperimentSchema.parse({
@@ -90,7 +73,8 @@ test('one run: every method starts from the same effective weights, metrics per 
     res.initial!.forEach((layer, l) => assert.deepEqual(layer.W, ref[l].W, `${m} layer ${l}`));
     assert.equal(res.perTurn.length, 3);
     assert.equal(res.clean, res.perTurn[2]);
-    assert.ok(res.noisy >= 0 && res.noisy <= 1);
+    assert.equal(r.points.length, 1, 'one evaluation point: the config σ');
+    assert.ok(res.at[0].value >= 0 && res.at[0].value <= 1);
     // Three well-separated classes: far above the 1/3 of guessing after 900 steps.
     assert.ok(res.clean > 0.8, `${m} reached ${res.clean}`);
   }
@@ -109,11 +93,12 @@ test('classification is scored per class: the counts add up to the overall accur
   assert.equal(counts.reduce((a, b) => a + b, 0), r.testSize);
   for (const res of Object.values(r.methods)) {
     for (const which of ['clean', 'noisy'] as const) {
-      const per = res.perClass![which];
+      const per = which === 'clean' ? res.perClass! : res.at[0].perClass!;
       const correct = per.reduce((s, acc, c) => s + acc * counts[c], 0);
-      const overall = which === 'clean' ? res.clean : res.noisy;
+      const overall = which === 'clean' ? res.clean : res.at[0].value;
       assert.ok(Math.abs(correct / r.testSize - overall) < 1e-12);
-      assert.ok(Math.abs(res.balanced![which] - per.reduce((a, b) => a + b, 0) / per.length) < 1e-12);
+      const balanced = which === 'clean' ? res.balanced! : res.at[0].balanced!;
+      assert.ok(Math.abs(balanced - per.reduce((a, b) => a + b, 0) / per.length) < 1e-12);
     }
   }
 });
@@ -191,9 +176,9 @@ test('imbalance on a regression set: equal-count target bins play the classes; p
   assert.ok(train[0] > 3 * train[4], `bins drawn ${train}`);
   assert.equal(new Set(r.testClassCounts).size, 1, 'balanced test set: the same count per bin');
   for (const res of Object.values(r.methods)) {
-    const per = res.perClass!.clean;
+    const per = res.perClass!;
     const total = per.reduce((s, mse, b) => s + mse * r.testClassCounts![b], 0) / r.testSize;
     assert.ok(Math.abs(total - res.clean) < 1e-12 * Math.max(1, res.clean));
-    assert.ok(Math.abs(res.balanced!.noisy - res.perClass!.noisy.reduce((a, b) => a + b, 0) / 5) < 1e-12);
+    assert.ok(Math.abs(res.at[0].balanced! - res.at[0].perClass!.reduce((a, b) => a + b, 0) / 5) < 1e-12);
   }
 });

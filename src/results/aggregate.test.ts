@@ -5,11 +5,14 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { buildPlan } from '../experiment/plan.js';
-import type { RunRecord } from '../experiment/pool.js';
+import { buildPlan, type Study } from '../experiment/plan.js';
+import type { RunRecord } from '../experiment/record.js';
 import { ExperimentSchema } from '../config/schema.js';
+import { evalPoints } from '../data/eval-axes/index.js';
 import { tempFile } from '../experiment/testing/temp.js';
-import { aggregate, authorsDatasetName, resultsCsv, summaryCsv, type AuthorsRow } from './aggregate.js';
+import { aggregate as aggregateInputs, authorsDatasetName, summaryCsv, type AuthorsRow } from './aggregate.js';
+import { compareInputs } from './compare-report.js';
+import { runViews, tableCsv } from './table.js';
 import { conclusionLines, verdictRows } from './conclusions.js';
 import { protocolDepartures } from './protocol.js';
 import { checkClaims } from './report.js';
@@ -21,11 +24,20 @@ type Values = Record<string, { clean: number; noisy: number; diverged?: boolean;
 function record(values: Values, metric: 'accuracy' | 'mse' = 'accuracy', turns = 2): RunRecord {
   const methods: RunRecord['methods'] = {};
   for (const [m, v] of Object.entries(values)) {
-    methods[m] = { perTurn: [...Array(turns - 1).fill(v.clean - 0.1), v.clean], clean: v.clean, noisy: v.noisy, trainLoss: Array(turns).fill(1) };
+    methods[m] = { perTurn: [...Array(turns - 1).fill(v.clean - 0.1), v.clean], clean: v.clean, at: [{ value: v.noisy }], trainLoss: Array(turns).fill(1) };
     if (v.diverged) methods[m].diverged = { turn: 2, reason: 'a weight beyond 1e6' };
     if (v.collapsed) methods[m].collapsed = { reason: 'one class for 100 % of test inputs' };
   }
-  return { dataset: 'mnist', datasetDescription: '', metric, normalize: 'none', sizes: [12, 8, 4], poolSize: 300, trainSize: 50, distinctTrain: 46, testSize: 254, methods };
+  return {
+    dataset: 'mnist', datasetDescription: '', metric, normalize: 'none', sizes: [12, 8, 4], poolSize: 300, trainSize: 50, distinctTrain: 46, testSize: 254,
+    testSet: 'complement', points: [{ 'noise.sigma': 0.3, 'mask.fraction': 0 }], methods,
+  };
+}
+
+/** Aggregates the way the compare reporter does: records → table.csv → run views → experiments. */
+function aggregate(plan: Study, records: Map<string, RunRecord>, authors: AuthorsRow[] = []) {
+  const views = runViews(tableCsv(plan.runs, records), 'table.csv', { name: plan.name, points: evalPoints });
+  return aggregateInputs(compareInputs(plan, views), authors);
 }
 
 function planOf(yaml: string, seeds: number) {
@@ -69,9 +81,12 @@ test('effects, paired t-test, Benjamini–Hochberg per dataset × evaluation and
   assert.equal(rows[1].verdict, 'better');
   assert.equal(rows[1].authors, null);
 
-  const csv = resultsCsv(plan, records).trim().split('\n');
-  assert.equal(csv.length, 1 + 3 * 2 * 3, 'one row per run × method × (2 turns + noisy)');
-  assert.equal(csv[1], `${e.experimentId},,mnist,2-layer,50,dwm,5,clean,1,accuracy,${0.8 - 0.1},,`);
+  const csv = tableCsv(plan.runs, records).trim().split('\n');
+  assert.equal(csv.length, 1 + 3 * 2 * 5, 'one row per run × method × (2 turns × (metric, train loss) + noisy)');
+  const head0 = csv[0].split(',');
+  const first = csv[1].split(',');
+  assert.deepEqual([first[head0.indexOf('run')], first[head0.indexOf('method')], first[head0.indexOf('turn')], first[head0.indexOf('metric')], first[head0.indexOf('value')]],
+    [plan.runs[0].id, 'dwm', '1', 'accuracy', String(0.8 - 0.1)]);
   const summary = summaryCsv(agg).trim().split('\n');
   assert.equal(summary.length, 1 + 4, 'dwm − sgd clean and noisy, and sgd\'s own rows');
   const head = summary[0].split(',');
