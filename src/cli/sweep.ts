@@ -2,7 +2,6 @@
 // stderr, a summary or a listing on stdout, or one JSON object with --json.
 
 import { join, relative } from 'node:path';
-import { codeIdentity } from '../experiment/provenance.js';
 import { sweptAxes } from '../experiment/sweep-plan.js';
 import { readAllVerified, runSweep, type SweepFlags, type SweepOutcome } from '../results/sweep.js';
 import { verdictRows } from '../results/conclusions.js';
@@ -46,7 +45,7 @@ export async function sweep(flags: SweepFlags): Promise<number> {
     }
     return 0;
   }
-  const d = o.reported ? sweepData(sp, readAllVerified(o.outDir, sp, codeIdentity())) : null;
+  const d = o.reported ? sweepData(sp, readAllVerified(o.outDir, sp)) : null;
   if (flags.json) {
     process.stdout.write(JSON.stringify(summaryJson(o, d)) + '\n');
     return 0;

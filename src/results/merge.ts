@@ -9,7 +9,7 @@ import { UserError } from '../errors.js';
 import { parseCompareJson } from '../experiment/compare-plan.js';
 import type { Plan, RunSpec } from '../experiment/plan.js';
 import type { RunRecord } from '../experiment/pool.js';
-import { codeIdentity } from '../experiment/provenance.js';
+import { codeScope } from '../experiment/provenance.js';
 import { parseSweepJson, recordComplete } from '../experiment/sweep-plan.js';
 import { writeDirAtomic, writeFileAtomic } from './atomic.js';
 import { AUTHORS_FILE, COMPARE_FILES, readAuthors, writeCompareOutputs } from './compare-report.js';
@@ -88,22 +88,27 @@ export async function runReport(flags: ReportFlags): Promise<ReportOutcome> {
   const records = new Map<string, RunRecord>();
   const from = new Map<string, string>();
   // Shards may come from any build, but all from one: a report never mixes two programs' numbers.
-  const codes = new Map<string, string>();
-  const code = codeIdentity();
+  // Runs of one code scope (engine, methods, dataset) execute the same modules, so they must
+  // carry one fingerprint; runs of different scopes have different fingerprints anyway.
+  const codes = new Map<string, Map<string, string>>();
   for (const dir of flags.dirs) {
     for (const spec of plan.runs) {
       if (records.has(spec.id)) continue;
-      const v = verifiedRun(dir, spec, code);
+      const v = verifiedRun(dir, spec);
       const stored = v ? (v.ok ? v.stored : v.otherCode) : null;
       if (stored && first.complete(spec, stored.record)) {
         records.set(spec.id, stored.record);
         from.set(spec.id, dir);
-        if (!codes.has(stored.code.fingerprint)) codes.set(stored.code.fingerprint, `${join(dir, 'runs', spec.id)} (dwgd ${stored.code.version})`);
+        const scope = codeScope(spec.config);
+        if (!codes.has(scope)) codes.set(scope, new Map());
+        const seen = codes.get(scope)!;
+        if (!seen.has(stored.code.fingerprint)) seen.set(stored.code.fingerprint, `${join(dir, 'runs', spec.id)} (dwgd ${stored.code.version})`);
       }
     }
   }
-  if (codes.size > 1) {
-    const [[a, at], [b, bt]] = [...codes.entries()];
+  const mixed = [...codes.values()].find((scope) => scope.size > 1);
+  if (mixed) {
+    const [[a, at], [b, bt]] = [...mixed.entries()];
     throw new UserError(`report: the runs were made by different code: fingerprint ${a} in ${at} and ${b} in ${bt}; rerun one side's shards with the other's dwgd`);
   }
   const missing = plan.runs.filter((s) => !records.has(s.id));
@@ -117,7 +122,7 @@ export async function runReport(flags: ReportFlags): Promise<ReportOutcome> {
   for (const spec of plan.runs) {
     const src = join(from.get(spec.id)!, 'runs', spec.id);
     const dst = join(runsDir(outDir), spec.id);
-    if (resolve(src) === resolve(dst) || verifiedRun(outDir, spec, code)) continue;
+    if (resolve(src) === resolve(dst) || verifiedRun(outDir, spec)) continue;
     writeDirAtomic(dst, (tmp) => {
       for (const name of readdirSync(src)) cpSync(join(src, name), join(tmp, name));
     });

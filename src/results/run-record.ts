@@ -22,7 +22,7 @@ import { archName, type ExperimentConfig } from '../config/schema.js';
 import type { DataIdentity } from '../data/identity.js';
 import type { RunSpec } from '../experiment/plan.js';
 import type { RunRecord } from '../experiment/pool.js';
-import type { CodeIdentity, Provenance } from '../experiment/provenance.js';
+import { codeIdentity, type CodeIdentity, type Provenance } from '../experiment/provenance.js';
 import type { RunResult } from '../experiment/run.js';
 import { removeDeadTemps, writeDirAtomic } from './atomic.js';
 export { LEFTOVER_MAX_AGE_HOURS } from './atomic.js';
@@ -42,8 +42,8 @@ export interface StoredRun {
   record: RunRecord;
 }
 
-export function storedRun(spec: RunSpec, code: CodeIdentity, record: RunRecord): StoredRun {
-  return { format: RUN_FORMAT, runId: spec.id, configHash: spec.configHash, label: spec.label, config: spec.config, data: spec.data, code, record };
+export function storedRun(spec: RunSpec, record: RunRecord): StoredRun {
+  return { format: RUN_FORMAT, runId: spec.id, configHash: spec.configHash, label: spec.label, config: spec.config, data: spec.data, code: codeIdentity(spec.config), record };
 }
 
 export function runsDir(outDir: string): string {
@@ -179,9 +179,10 @@ export type Verified =
  * The stored run of `spec` under `outDir` if its folder holds a whole run.json of the same
  * config (hash stored and recomputed), the same data identity and every method's numbers;
  * null otherwise. A record that passes all that but was made by code with another fingerprint
- * is returned as `otherCode`, for the caller to refuse (or, asked to, to use).
+ * than this code's for its config is returned as `otherCode`, for the caller to refuse (or,
+ * asked to, to use).
  */
-export function verifiedRun(outDir: string, spec: RunSpec, code: CodeIdentity): Verified | null {
+export function verifiedRun(outDir: string, spec: RunSpec): Verified | null {
   const stored = readStoredRun(join(runsDir(outDir), spec.id));
   if (!stored || stored.format !== RUN_FORMAT || stored.runId !== spec.id || stored.configHash !== spec.configHash) return null;
   if (!stored.config || configHash(stored.config, stored.data) !== spec.configHash) return null;
@@ -193,7 +194,7 @@ export function verifiedRun(outDir: string, spec: RunSpec, code: CodeIdentity): 
     const x = r.methods[m];
     if (!x || !Array.isArray(x.perTurn) || x.perTurn.length !== spec.config.turns || typeof x.noisy !== 'number') return null;
   }
-  return stored.code.fingerprint === code.fingerprint ? { ok: true, stored } : { ok: false, otherCode: stored };
+  return stored.code.fingerprint === codeIdentity(spec.config).fingerprint ? { ok: true, stored } : { ok: false, otherCode: stored };
 }
 
 /** Removes the temporary folders in runs/ whose writer is provably gone (atomic.ts removeDeadTemps). */

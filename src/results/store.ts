@@ -8,7 +8,7 @@ import { estimatedCost } from '../experiment/shard.js';
 import type { DataLocations } from '../experiment/locate-data.js';
 import { runPool, RunFailure, type RunRecord } from '../experiment/pool.js';
 import { NO_PROGRESS, type PipelineHooks, type Progress } from '../experiment/progress.js';
-import { codeIdentity, provenance, type CodeIdentity } from '../experiment/provenance.js';
+import { codeIdentity, provenance } from '../experiment/provenance.js';
 import { writeFileAtomic } from './atomic.js';
 import { checkOutDir } from './out-dir.js';
 import { readStoredRun, removeLeftovers, roundTrip, runsDir, storedRun, verifiedRun, writeRunFolder } from './run-record.js';
@@ -27,13 +27,12 @@ export async function runPlan(o: {
   checkOutDir(o.out);
   const log = (line: string) => o.hooks.log?.(line);
   for (const w of planWarnings(o.plan)) log(`warning: ${w}`);
-  const code = codeIdentity();
   const records = new Map<string, RunRecord>();
   if (o.resume) {
     removeLeftovers(o.outDir);
-    resumable(o.outDir, o.runs, code, records);
+    resumable(o.outDir, o.runs, records);
     if (o.complete) for (const spec of o.runs) if (records.has(spec.id) && !o.complete(spec, records.get(spec.id)!)) records.delete(spec.id);
-  } else warnReplacing(o.outDir, o.runs, code, log);
+  } else warnReplacing(o.outDir, o.runs, log);
   let described = false;
   const describe = () => {
     if (!described) writeFileAtomic(join(o.outDir, o.planFile.name), o.planFile.text());
@@ -43,7 +42,7 @@ export async function runPlan(o: {
   const reused = records.size;
   log(`${o.headline}${o.resume ? `, ${reused} already done` : ''}, ${Math.min(o.workers, todo.length) || 0} worker${o.workers === 1 ? '' : 's'} → ${relative(process.cwd(), o.outDir) || '.'}`);
   const progress = o.hooks.progress?.(o.runs.length, reused) ?? NO_PROGRESS;
-  await runAndStore(todo, { workers: o.workers, loaderUrl: o.loaderUrl, outDir: o.outDir, records, progress, beforeStore: describe, code, data: o.data });
+  await runAndStore(todo, { workers: o.workers, loaderUrl: o.loaderUrl, outDir: o.outDir, records, progress, beforeStore: describe, data: o.data });
   describe();
   return { records, ran: todo.length, reused };
 }
@@ -55,7 +54,7 @@ export async function runPlan(o: {
  */
 export async function runAndStore(todo: RunSpec[], o: {
   workers: number; loaderUrl?: string; outDir: string; records: Map<string, RunRecord>; progress: Progress; beforeStore?: () => void;
-  code: CodeIdentity; data: DataLocations;
+  data: DataLocations;
 }): Promise<void> {
   const { progress } = o;
   try {
@@ -67,7 +66,7 @@ export async function runAndStore(todo: RunSpec[], o: {
       onProgress: (spec, w, p) => progress.update(spec, w, p.methodIndex * p.stepsTotal + p.stepsDone, p.methods * p.stepsTotal, `${p.method} ${p.methodIndex + 1}/${p.methods}, turn ${p.turn}`),
       onDone: (spec, record, w, seconds) => {
         o.beforeStore?.();
-        const stored = storedRun(spec, o.code, record);
+        const stored = storedRun(spec, record);
         const ended = new Date();
         const where = o.data.where.get(datasetKey(spec.config));
         const prov = provenance({
@@ -89,32 +88,33 @@ export async function runAndStore(todo: RunSpec[], o: {
 
 /**
  * Fills `records` with the finished runs of `specs` stored under outDir. A finished run made by
- * code with another fingerprint is refused: mixing it in would report numbers of two programs
- * as one.
+ * code with another fingerprint than this code's for its config is refused: mixing it in would
+ * report numbers of two programs as one.
  */
-export function resumable(outDir: string, specs: RunSpec[], code: CodeIdentity, records: Map<string, RunRecord>): void {
+export function resumable(outDir: string, specs: RunSpec[], records: Map<string, RunRecord>): void {
   const other: RunSpec[] = [];
   let otherCode = '';
   for (const spec of specs) {
-    const v = verifiedRun(outDir, spec, code);
+    const v = verifiedRun(outDir, spec);
     if (!v) continue;
     if (v.ok) records.set(spec.id, v.stored.record);
     else {
+      if (!other.length) otherCode = `${v.otherCode.code.fingerprint} (dwgd ${v.otherCode.code.version})`;
       other.push(spec);
-      otherCode = `${v.otherCode.code.fingerprint} (dwgd ${v.otherCode.code.version})`;
     }
   }
   if (other.length) {
+    const code = codeIdentity(other[0].config);
     throw new UserError(`--resume: ${other.length} finished run${other.length === 1 ? '' : 's'} in ${runsDir(outDir)} (first: ${other[0].id}) ` +
       `were made by other code, fingerprint ${otherCode}; this dwgd is ${code.fingerprint} (dwgd ${code.version}). Rerun without --resume to replace them, or use another --out`);
   }
 }
 
 /** Says so when a fresh run is about to replace run folders that other code made. */
-export function warnReplacing(outDir: string, specs: RunSpec[], code: CodeIdentity, log: (s: string) => void): void {
+export function warnReplacing(outDir: string, specs: RunSpec[], log: (s: string) => void): void {
   const other = specs.filter((s) => {
     const stored = readStoredRun(join(runsDir(outDir), s.id));
-    return stored?.code !== undefined && stored.code.fingerprint !== code.fingerprint;
+    return stored?.code !== undefined && stored.code.fingerprint !== codeIdentity(s.config).fingerprint;
   });
-  if (other.length) log(`${other.length} run folder${other.length === 1 ? '' : 's'} in ${runsDir(outDir)} made by other code will be replaced (this code: ${code.fingerprint})`);
+  if (other.length) log(`${other.length} run folder${other.length === 1 ? '' : 's'} in ${runsDir(outDir)} made by other code will be replaced (first: ${other[0].id}, whose fingerprint by this code is ${codeIdentity(other[0].config).fingerprint})`);
 }

@@ -13,7 +13,6 @@ import type { RunSpec } from '../experiment/plan.js';
 import { dataLocator } from '../experiment/locate-data.js';
 import { defaultWorkers, type RunRecord } from '../experiment/pool.js';
 import type { PipelineHooks } from '../experiment/progress.js';
-import type { CodeIdentity } from '../experiment/provenance.js';
 import { shardRuns, type Shard } from '../experiment/shard.js';
 import { buildSweepPlan, recordComplete, sweepJson, sweptAxes, type SweepPlan } from '../experiment/sweep-plan.js';
 import { writeDirAtomic, writeFileAtomic } from './atomic.js';
@@ -130,10 +129,10 @@ export async function runSweep(flags: SweepFlags, hooks: PipelineHooks = {}): Pr
 }
 
 /** The verified, complete run records of a sweep folder. */
-export function readAllVerified(dir: string, sp: SweepPlan, code: CodeIdentity): Map<string, RunRecord> {
+export function readAllVerified(dir: string, sp: SweepPlan): Map<string, RunRecord> {
   const m = new Map<string, RunRecord>();
   for (const spec of sp.plan.runs) {
-    const v = verifiedRun(dir, spec, code);
+    const v = verifiedRun(dir, spec);
     if (v?.ok && recordComplete(sp, spec, v.stored.record)) m.set(spec.id, v.stored.record);
   }
   return m;

@@ -63,7 +63,7 @@ export async function runTrain(flags: TrainFlags, hooks: TrainHooks = {}): Promi
   const config = spec.config;
   const dir = resolve(flags.out, config.name!, spec.id);
   for (const w of planWarnings({ runs: [spec] })) hooks.log?.(`warning: ${w}`);
-  const code = codeIdentity();
+  const code = codeIdentity(config);
   const before = readStoredRun(dir);
   if (before?.code && before.code.fingerprint !== code.fingerprint) {
     hooks.log?.(`${dir} holds a run made by other code (fingerprint ${before.code.fingerprint}, dwgd ${before.code.version}); it will be replaced by this code's (${code.fingerprint})`);
@@ -77,7 +77,7 @@ export async function runTrain(flags: TrainFlags, hooks: TrainHooks = {}): Promi
   } finally {
     progress?.stop();
   }
-  const stored = storedRun(spec, code, recordOf(config, result));
+  const stored = storedRun(spec, recordOf(config, result));
   const where = data.where.get(datasetKey(config));
   const prov = provenance({ started, ended: new Date(), dataPaths: where?.paths ?? [], dataOrigin: result.origin });
   let weights: SavedWeights | undefined;
