@@ -5,13 +5,23 @@
 import { createHash } from 'node:crypto';
 import type { DataIdentity } from '../data/identity.js';
 import { canonicalJson } from './load.js';
-import type { ExperimentConfig } from './schema.js';
+import { DATASET_LOAD_KEYS, type ExperimentConfig } from './schema.js';
 
 /** The config without its name, description, data location, download permission and weight saving. */
 export function numbersConfig(config: ExperimentConfig): unknown {
   const { name: _n, description: _d, saveWeights: _s, ...rest } = config;
   const { path: _p, download: _dl, ...dataset } = rest.dataset;
   return { ...rest, dataset };
+}
+
+/**
+ * The dataset options that decide which pool is loaded, as one string: a worker's cache key for
+ * a loaded pool, and the key of a plan's data identities. Its options are derived from the
+ * schema (DATASET_LOAD_KEYS): every dataset option but preparation and download permission.
+ */
+export function datasetKey(config: Pick<ExperimentConfig, 'dataset'>): string {
+  const options = config.dataset as Record<string, unknown>;
+  return canonicalJson(Object.fromEntries(DATASET_LOAD_KEYS.map((key) => [key, options[key]])));
 }
 
 /** The content hashes of the data files, in the adapter's order; null when not known (injected test loaders). */

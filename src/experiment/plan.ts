@@ -27,12 +27,15 @@ import { z } from 'zod';
 import { UserError } from '../errors.js';
 import { engineFor } from '../core/model-factory.js';
 import { ruleFor } from '../core/rules/index.js';
-import { configHash, experimentId as experimentIdOf, runId } from '../config/identity.js';
+import { configHash, datasetKey, experimentId as experimentIdOf, runId } from '../config/identity.js';
 import { canonicalJson, describeZodError, parseScalar, readConfigFile, validateExperiment, type Override } from '../config/load.js';
 import { checkPlanSize } from '../config/limits.js';
 import { nameFromFile } from '../config/names.js';
 import { archName, type ExperimentConfig } from '../config/schema.js';
 import type { DataIdentity } from '../data/identity.js';
+
+/** The dataset options that decide which pool is loaded (config/identity.ts); re-exported for the runner's users. */
+export { datasetKey };
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
@@ -339,12 +342,6 @@ function identifyAll(configs: ExperimentConfig[], opts: Pick<PlanOptions, 'ident
   }
   if (problems.length) throw new UserError(problems.join('\n'));
   return out;
-}
-
-/** The dataset options that decide which pool a worker loads (its cache key). */
-export function datasetKey(config: Pick<ExperimentConfig, 'dataset'>): string {
-  const { name, path, pool, variant, target, features, task, delimiter } = config.dataset;
-  return canonicalJson({ name, path, pool, variant, target, features, task, delimiter });
 }
 
 /**
