@@ -112,6 +112,26 @@ test('dwgd report DIR re-renders a compare folder from its run records, byte for
   assertSameBytes(allFiles(o.outDir), want, 're-rendered');
 });
 
+test('dwgd report mixes no two programs: runs of one code scope must share a fingerprint, runs of different scopes need not', async () => {
+  const { dir, file } = tempFile('small.yaml', GRID);
+  const o = await runCompare(flags(file, join(dir, 'out'), { seeds: '1' }));
+  const mnist = o.plan.runs.filter((r) => r.dataset === 'mnist');
+  assert.equal(mnist.length, 2);
+  const setFingerprint = (id: string, fingerprint: string) => {
+    const path = join(o.outDir, 'runs', id, 'run.json');
+    const stored = JSON.parse(readFileSync(path, 'utf8'));
+    stored.code.fingerprint = fingerprint;
+    writeFileSync(path, JSON.stringify(stored));
+  };
+  // Every MNIST run made by one other build (its MNIST code differed), the others by this one.
+  for (const r of mnist) setFingerprint(r.id, 'aaaaaaaaaaaaaaaa');
+  assert.equal((await runReport({ dirs: [o.outDir] })).runs, 4);
+  // Two MNIST runs of the same engine and methods by two builds: refused, naming both.
+  setFingerprint(mnist[1].id, 'bbbbbbbbbbbbbbbb');
+  await assert.rejects(runReport({ dirs: [o.outDir] }), (e: Error) => e instanceof UserError &&
+    /^report: the runs were made by different code: fingerprint (aaaa|bbbb)/.test(e.message) && e.message.includes('aaaaaaaaaaaaaaaa') && e.message.includes('bbbbbbbbbbbbbbbb'));
+});
+
 test('--dry-run lists the runs and writes nothing; --emit writes the scripts; bad combinations are one line', async () => {
   const { dir, file } = tempFile('small.yaml', GRID);
   const dry = await runCompare(flags(file, join(dir, 'out'), { dryRun: true, shard: '2/3' }));

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { DataIdentity } from '../data/identity.js';
 import { canonicalJson } from './load.js';
-import type { ExperimentConfig } from './schema.js';
+import { DATASET_LOAD_KEYS, type ExperimentConfig } from './schema.js';
 
 /**
  * What decides the trained models: the config without its name, description, data location,
@@ -16,6 +16,16 @@ export function numbersConfig(config: ExperimentConfig): unknown {
   const { name: _n, description: _d, saveWeights: _s, noise: _noise, evaluate: _e, ...rest } = config;
   const { path: _p, download: _dl, ...dataset } = rest.dataset;
   return { ...rest, dataset };
+}
+
+/**
+ * The dataset options that decide which pool is loaded, as one string: a worker's cache key for
+ * a loaded pool, and the key of a plan's data identities. Its options are derived from the
+ * schema (DATASET_LOAD_KEYS): every dataset option but preparation and download permission.
+ */
+export function datasetKey(config: Pick<ExperimentConfig, 'dataset'>): string {
+  const options = config.dataset as Record<string, unknown>;
+  return canonicalJson(Object.fromEntries(DATASET_LOAD_KEYS.map((key) => [key, options[key]])));
 }
 
 /** The content hashes of the data files, in the adapter's order; null when not known (injected test loaders). */
@@ -36,10 +46,4 @@ export function runId(config: ExperimentConfig, data: DataIdentity | null): stri
 /** The id shared by the runs that differ only in seed. */
 export function experimentId(config: ExperimentConfig, data: DataIdentity | null): string {
   return configHash({ ...config, seed: 0 }, data).slice(0, 10);
-}
-
-/** The dataset options that decide which pool a worker loads (its cache key). */
-export function datasetKey(config: Pick<ExperimentConfig, 'dataset'>): string {
-  const { name, path, pool, variant, target, features, task, delimiter } = config.dataset;
-  return canonicalJson({ name, path, pool, variant, target, features, task, delimiter });
 }

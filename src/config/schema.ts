@@ -25,6 +25,20 @@ const methodId = z.string().superRefine((id, ctx) => {
   }
 });
 
+/** The dataset options marked with afterLoad. */
+const afterLoading = new WeakSet<z.ZodType>();
+
+/**
+ * Marks a dataset option the loaders do not read: it acts on the pool once loaded (its
+ * preparation) or decides only whether a download may happen first. Every option not marked
+ * decides which pool is loaded (DATASET_LOAD_KEYS, config/identity.ts datasetKey), so a new
+ * option is part of the key unless it is marked here.
+ */
+function afterLoad<T extends z.ZodType>(option: T): T {
+  afterLoading.add(option);
+  return option;
+}
+
 export const DatasetSchema = z.strictObject({
   name: z.enum(DATASET_NAMES),
   /** A folder holding the dataset's files (or the file itself when it is one file). */
@@ -37,11 +51,11 @@ export const DatasetSchema = z.strictObject({
   /** wine-quality: white (the paper's) or red. */
   variant: z.enum(['white', 'red']).optional(),
   /** Tabular z-scoring: `paper` = statistics of the whole table (as the authors did), `train` = training list only. */
-  normalize: z.enum(['paper', 'train']).default('train'),
+  normalize: afterLoad(z.enum(['paper', 'train']).default('train')),
   /** Regression target = z-scored label × targetScale (docs/METHOD.md §6: 0.1). */
-  targetScale: z.number().positive().max(LIMITS.targetScale).default(0.1),
+  targetScale: afterLoad(z.number().positive().max(LIMITS.targetScale).default(0.1)),
   /** Allow a checked download into datasets/<name>/ when the data are not found (as `dwgd datasets fetch`). */
-  download: z.boolean().default(false),
+  download: afterLoad(z.boolean().default(false)),
   /** name: csv only: the target column's header name. */
   target: z.string().min(1).optional(),
   /** name: csv only: the feature columns in this order (default: every column but the target, in file order). */
@@ -59,6 +73,9 @@ export const DatasetSchema = z.strictObject({
   for (const key of CSV_REQUIRED) if (d[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: `name: csv needs ${key}` });
   for (const key of ['pool', 'variant'] as const) if (d[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'not for name: csv' });
 });
+
+/** The dataset options that decide which pool a loader returns: all but those marked afterLoad, in the schema's order. */
+export const DATASET_LOAD_KEYS: readonly string[] = Object.entries(DatasetSchema.shape).filter(([, option]) => !afterLoading.has(option)).map(([key]) => key);
 
 export const NoiseSchema = z.strictObject({
   /** σ of the Gaussian noise added to each test input at the noisy evaluation (the paper's 0.3). */

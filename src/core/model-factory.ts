@@ -20,6 +20,19 @@ export type EngineName = (typeof ENGINE_NAMES)[number];
 /** fast passed the equivalence test (src/core/fast/fast-model.test.ts), so it is the default. */
 export const DEFAULT_ENGINE: EngineName = 'fast';
 
+/** The class that implements each engine. */
+const ENGINES: Record<EngineName, { readonly module: string }> = { reference: Model, fast: FastModel, fast32: FastModel };
+
+/**
+ * Where this module and each engine are defined (module URLs, by engine name). The code
+ * fingerprint of a run does not follow this module's imports of every engine; it adds the
+ * modules of the engines the run's methods run on (engineFor).
+ */
+export const ENGINE_MODULES: { registry: string; members: Readonly<Record<EngineName, string>> } = {
+  registry: import.meta.url,
+  members: Object.fromEntries(ENGINE_NAMES.map((e) => [e, ENGINES[e].module])) as Record<EngineName, string>,
+};
+
 /**
  * The engine a rule actually runs on when `requested` is asked for: the requested one, or
  * `reference` when the rule has no fast kernel (callers compare the two to warn once).

@@ -17,6 +17,8 @@ export interface Trainable {
 }
 
 export class Model implements Trainable {
+  /** Where the reference engine is defined (for the code fingerprint, model-factory.ts). */
+  static readonly module = import.meta.url;
   readonly id: string;
   readonly engine = 'reference';
   readonly net: Network;

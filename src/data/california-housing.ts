@@ -30,6 +30,7 @@ export function loadCaliforniaHousing(opts: { path?: string } = {}): RawDataset 
 
 export const californiaHousingSpec: DatasetSpec = {
   name: 'california-housing',
+  module: import.meta.url,
   title: 'California Housing (housing.csv, Hands-On ML version)',
   task: 'regression',
   kind: 'tabular',

@@ -91,6 +91,7 @@ export function loadCifar10(opts: { path?: string; pool?: string | string[] } = 
 
 export const cifar10Spec: DatasetSpec = {
   name: 'cifar-10',
+  module: import.meta.url,
   title: 'CIFAR-10 tiny images',
   task: 'classification',
   kind: 'image',

@@ -20,6 +20,8 @@ import { tabularPool } from './tabular.js';
 import type { RawDataset } from './types.js';
 
 export const CSV_DATASET = 'csv';
+/** Where the csv adapter is defined (for the code fingerprint, data/index.ts). */
+export const CSV_DATASET_MODULE = import.meta.url;
 
 export interface CsvOptions {
   path?: string;

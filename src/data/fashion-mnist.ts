@@ -47,6 +47,7 @@ export function loadFashionMnist(opts: ImageOptions = {}): RawDataset {
 
 export const fashionMnistSpec: DatasetSpec = {
   name: 'fashion-mnist',
+  module: import.meta.url,
   title: 'Fashion-MNIST clothing images',
   task: 'classification',
   kind: 'image',

@@ -4,7 +4,7 @@
 import { UserError } from '../errors.js';
 import { californiaHousingSpec } from './california-housing.js';
 import { cifar10Spec } from './cifar-10.js';
-import { CSV_DATASET, loadCsvDataset, locateCsv } from './csv-dataset.js';
+import { CSV_DATASET, CSV_DATASET_MODULE, loadCsvDataset, locateCsv } from './csv-dataset.js';
 import { fashionMnistSpec } from './fashion-mnist.js';
 import { fetchDataset, type FetchOptions } from './fetch.js';
 import { mnistSpec } from './mnist.js';
@@ -27,6 +27,16 @@ export const DATASETS: Record<string, Loader> = { ...Object.fromEntries(DATASET_
 
 /** Every name `dataset.name` may take: the registry's, in its order. */
 export const DATASET_NAMES = Object.keys(DATASETS) as [string, ...string[]];
+
+/**
+ * Where this module and each dataset's adapter are defined (module URLs, by dataset name). The
+ * code fingerprint of a run does not follow this module's imports of every adapter; it adds the
+ * adapter of the run's dataset, and with it the file formats that adapter imports.
+ */
+export const DATASET_MODULES: { registry: string; members: Readonly<Record<string, string>> } = {
+  registry: import.meta.url,
+  members: { ...Object.fromEntries(DATASET_SPECS.map((s) => [s.name, s.module])), [CSV_DATASET]: CSV_DATASET_MODULE },
+};
 
 export function datasetSpec(name: string): DatasetSpec {
   const spec = DATASET_SPECS.find((s) => s.name === name);

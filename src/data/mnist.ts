@@ -72,6 +72,7 @@ export function loadMnist(opts: ImageOptions = {}): RawDataset {
 
 export const mnistSpec: DatasetSpec = {
   name: 'mnist',
+  module: import.meta.url,
   title: 'MNIST handwritten digits',
   task: 'classification',
   kind: 'image',

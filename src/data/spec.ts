@@ -31,6 +31,11 @@ export interface CanonicalFile {
 
 export interface DatasetSpec {
   name: string;
+  /**
+   * The module that defines the spec (its `import.meta.url`): the code fingerprint of a run
+   * (experiment/provenance.ts) covers it and what it imports (its file formats).
+   */
+  module: string;
   title: string;
   task: Task;
   kind: 'image' | 'tabular';

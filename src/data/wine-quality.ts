@@ -44,6 +44,7 @@ export function loadWineQuality(opts: { path?: string; variant?: string } = {}):
 
 export const wineQualitySpec: DatasetSpec = {
   name: 'wine-quality',
+  module: import.meta.url,
   title: 'Wine Quality (vinho verde), white or red',
   task: 'regression',
   kind: 'tabular',

@@ -1,9 +1,55 @@
 // The code fingerprint reads code, not prose: comments and layout leave it alone, a change to
-// what runs moves it.
+// what runs moves it. And it reads the code a run executes: a change to a rule, an engine or a
+// dataset adapter the run does not use leaves its fingerprint alone. The edits below are made
+// in a copy of the compiled tree, and every expected value is recomputed, never written down.
 
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
-import { codeIdentity, codeTokens } from './provenance.js';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { after, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { ENGINE_NAMES } from '../core/model-factory.js';
+import { DATASET_NAMES } from '../data/index.js';
+import { codeIdentity, codeModules, codeScope, codeTokens, type CodeScope } from './provenance.js';
+
+const SRC_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+const DWM_MNIST: CodeScope = { engine: 'fast', methods: ['dwm', 'sgd'], dataset: { name: 'mnist' } };
+const L2_MNIST: CodeScope = { engine: 'fast', methods: ['dwm', 'l2-0.1'], dataset: { name: 'mnist' } };
+const L2_HOUSING: CodeScope = { engine: 'reference', methods: ['sgd', 'l2-0.01'], dataset: { name: 'california-housing' } };
+const FASHION: CodeScope = { engine: 'fast32', methods: ['dwm-stable'], dataset: { name: 'fashion-mnist' } };
+const CSV: CodeScope = { engine: 'fast', methods: ['weight-decay-0.001'], dataset: { name: 'csv' } };
+const RUNS = { DWM_MNIST, L2_MNIST, L2_HOUSING, FASHION, CSV };
+
+/** A copy of the compiled tree (its .js files), made once and removed after the tests. */
+let copy: string | null = null;
+function copyTree(): string {
+  if (copy === null) {
+    copy = mkdtempSync(join(tmpdir(), 'dwgd-fp-'));
+    cpSync(SRC_DIR, copy, { recursive: true, filter: (p) => !p.endsWith('.map') });
+  }
+  return copy;
+}
+after(() => {
+  if (copy !== null) rmSync(copy, { recursive: true, force: true });
+});
+
+/** Which runs change fingerprint when `edit` rewrites `files` in the copy of the compiled tree (restored afterwards). */
+function changedBy(files: string[], edit: (text: string) => string): string[] {
+  const dir = copyTree();
+  const before = Object.fromEntries(Object.entries(RUNS).map(([name, run]) => [name, codeIdentity(run, dir).fingerprint]));
+  const texts = files.map((f) => readFileSync(join(dir, f), 'utf8'));
+  try {
+    files.forEach((f, i) => writeFileSync(join(dir, f), edit(texts[i])));
+    return Object.entries(RUNS).filter(([name, run]) => codeIdentity(run, dir).fingerprint !== before[name]).map(([name]) => name);
+  } finally {
+    files.forEach((f, i) => writeFileSync(join(dir, f), texts[i]));
+  }
+}
+
+/** Adds a statement to a compiled module: a change to what runs. */
+const addCode = (file: string) => changedBy([file], (text) => `${text}\nglobalThis.__dwgdEdited = 1;\n`);
 
 test('codeTokens ignores comments, layout, quote style, number spelling, parentheses and trailing commas', () => {
   const a = "const x = 1.0; // one\n/* note */ let y = 's//t';\nconst r = /ab+c/g;\nf(a, b,);\nconst t = `a${x}b`;\nconst z = a?.b !== undefined && c;\n";
@@ -20,8 +66,72 @@ test('codeTokens changes with the code: a value, an operator, a name, a regular 
   assert.notEqual(codeTokens('x = (a + 1) * 2;'), codeTokens('x = a + 1 * 2;'));
 });
 
-test('codeIdentity: the package version and a 16-hex-digit fingerprint, the same on every call', () => {
-  const c = codeIdentity();
+test('codeIdentity: the package version and a 16-hex-digit fingerprint, the same on every call and in any method order', () => {
+  const c = codeIdentity(DWM_MNIST);
   assert.match(c.fingerprint, /^[0-9a-f]{16}$/);
-  assert.equal(codeIdentity().fingerprint, c.fingerprint);
+  assert.equal(c.version, JSON.parse(readFileSync(join(SRC_DIR, '..', '..', 'package.json'), 'utf8')).version);
+  assert.equal(codeIdentity(DWM_MNIST).fingerprint, c.fingerprint);
+  assert.equal(codeIdentity({ ...DWM_MNIST, methods: ['sgd', 'dwm'] }).fingerprint, c.fingerprint);
+  assert.equal(codeScope({ ...DWM_MNIST, methods: ['sgd', 'dwm'] }), codeScope(DWM_MNIST));
+  assert.notEqual(codeIdentity(L2_MNIST).fingerprint, c.fingerprint);
+});
+
+test('codeIdentity of a copy of the compiled tree equals that of the tree running: paths are relative to its root', () => {
+  for (const run of Object.values(RUNS)) assert.equal(codeIdentity(run, copyTree()).fingerprint, codeIdentity(run).fingerprint);
+});
+
+test('codeModules: the protocol, the run\'s rules, engine and dataset adapter with its decoder; no other rule, engine or adapter', () => {
+  const mods = codeModules(DWM_MNIST);
+  for (const m of ['experiment/run.js', 'experiment/evaluate.js', 'experiment/health.js', 'data/prepare.js', 'core/rules/dwm.js', 'core/rules/sgd.js',
+    'core/fast/fast-model.js', 'core/fast/kernels-wasm.js', 'data/mnist.js', 'data/idx-images.js', 'data/formats/idx.js']) {
+    assert.ok(mods.includes(m), m);
+  }
+  for (const m of ['core/rules/l2.js', 'core/rules/dwm-stable.js', 'core/model.js', 'data/fashion-mnist.js', 'data/index.js', 'data/formats/csv.js', 'core/testing/kernels-baseline-wasm.js']) {
+    assert.ok(!mods.includes(m), m);
+  }
+  assert.deepEqual(mods, [...mods].sort());
+  // l2 computes its data step with sgd's: a rule a used rule imports is covered.
+  assert.ok(codeModules(L2_HOUSING).includes('core/rules/sgd.js') && codeModules({ ...L2_HOUSING, methods: ['l2-0.01'] }).includes('core/rules/sgd.js'));
+  // The reference engine is the plain model, the fast ones the WebAssembly model.
+  assert.ok(codeModules(L2_HOUSING).includes('core/model.js') && !codeModules(L2_HOUSING).includes('core/fast/fast-model.js'));
+  // Every engine and every registered dataset is found through its registry: a run on it
+  // reads its adapter and no other.
+  const adapters = DATASET_NAMES.map((name) => codeModules({ ...DWM_MNIST, dataset: { name } }).filter((m) => /^data\/[^/]+\.js$/.test(m)));
+  assert.equal(new Set(adapters.map((a) => a.join())).size, DATASET_NAMES.length);
+  for (const engine of ENGINE_NAMES) assert.match(codeIdentity({ ...DWM_MNIST, engine }).fingerprint, /^[0-9a-f]{16}$/);
+  assert.throws(() => codeIdentity({ ...DWM_MNIST, engine: 'turbo' }), /unknown engine 'turbo'/);
+  assert.throws(() => codeIdentity({ ...DWM_MNIST, methods: ['adam'] }), /unknown method 'adam'/);
+  assert.throws(() => codeIdentity({ ...DWM_MNIST, dataset: { name: 'imagenet' } }), /unknown dataset 'imagenet'/);
+});
+
+test('an edit of a rule moves the fingerprints of the runs that use it only (l2 → not dwm + sgd)', () => {
+  assert.deepEqual(addCode('core/rules/l2.js'), ['L2_MNIST', 'L2_HOUSING']);
+  assert.deepEqual(addCode('core/rules/dwm.js'), ['DWM_MNIST', 'L2_MNIST', 'FASHION'], 'dwm-stable imports dwm');
+});
+
+test('an edit of the idx image decoder moves the MNIST and Fashion-MNIST runs, not the tabular ones', () => {
+  assert.deepEqual(addCode('data/idx-images.js'), ['DWM_MNIST', 'L2_MNIST', 'FASHION']);
+  assert.deepEqual(addCode('data/formats/idx.js'), ['DWM_MNIST', 'L2_MNIST', 'FASHION']);
+  assert.deepEqual(addCode('data/formats/csv.js'), ['L2_HOUSING', 'CSV']);
+});
+
+test('an edit of an engine moves the runs on it: the fast model, not the reference runs', () => {
+  assert.deepEqual(addCode('core/fast/fast-model.js'), ['DWM_MNIST', 'L2_MNIST', 'FASHION', 'CSV']);
+  assert.deepEqual(addCode('core/model.js'), ['L2_HOUSING']);
+});
+
+test('an edit of the protocol (divergence and collapse, evaluation, preparation) moves every run', () => {
+  const all = Object.keys(RUNS);
+  assert.deepEqual(addCode('experiment/health.js'), all);
+  assert.deepEqual(addCode('experiment/evaluate.js'), all);
+  assert.deepEqual(addCode('data/prepare.js'), all);
+  assert.deepEqual(addCode('core/rules/index.js'), all, 'the registry parses the method ids');
+});
+
+test('edits of code no run executes, and comment-only edits of code every run executes, move nothing', () => {
+  assert.deepEqual(addCode('results/report.js'), []);
+  assert.deepEqual(addCode('core/testing/kernels-baseline-wasm.js'), []);
+  assert.deepEqual(addCode('data/index.js'), []);
+  const comments = (text: string) => `/* edited: a comment */\n${text.replace(/;\n/g, ';   // note\n\n')}// the end\n`;
+  assert.deepEqual(changedBy(['experiment/health.js', 'experiment/run.js', 'core/rules/l2.js', 'data/idx-images.js', 'core/fast/fast-model.js'], comments), []);
 });

@@ -11,6 +11,7 @@ import type { RunRecord } from '../experiment/record.js';
 import { writeDirAtomic, writeFileAtomic } from './atomic.js';
 import type { ReportOptions } from './reporters.js';
 import { verifiedRun } from './run-record.js';
+import { codeScope } from '../experiment/provenance.js';
 import { codeFor } from './store.js';
 import { runDirOf, writeTableAndReports } from './study.js';
 
@@ -54,7 +55,9 @@ export async function runReport(flags: ReportFlags): Promise<ReportOutcome> {
   const records = new Map<string, RunRecord>();
   const from = new Map<string, string>();
   // Shards may come from any build, but all from one: a report never mixes two programs' numbers.
-  const codes = new Map<string, string>();
+  // Runs of one code scope (engine, methods, dataset) execute the same modules, so they must carry
+  // one fingerprint; runs of different scopes have different fingerprints anyway.
+  const codes = new Map<string, Map<string, string>>();
   for (const dir of flags.dirs) {
     for (const spec of study.runs) {
       if (records.has(spec.id)) continue;
@@ -63,11 +66,15 @@ export async function runReport(flags: ReportFlags): Promise<ReportOutcome> {
       if (!stored) continue;
       records.set(spec.id, v!.ok ? v!.stored.record : stored.record);
       from.set(spec.id, dir);
-      if (!codes.has(stored.code.fingerprint)) codes.set(stored.code.fingerprint, `${runDirOf(study.preset, dir, spec)} (dwgd ${stored.code.version})`);
+      const scope = codeScope(spec.config);
+      const seen = codes.get(scope) ?? new Map<string, string>();
+      codes.set(scope, seen);
+      if (!seen.has(stored.code.fingerprint)) seen.set(stored.code.fingerprint, `${runDirOf(study.preset, dir, spec)} (dwgd ${stored.code.version})`);
     }
   }
-  if (codes.size > 1) {
-    const [[a, at], [b, bt]] = [...codes.entries()];
+  const mixed = [...codes.values()].find((m) => m.size > 1);
+  if (mixed) {
+    const [[a, at], [b, bt]] = [...mixed.entries()];
     throw new UserError(`report: the runs were made by different code: fingerprint ${a} in ${at} and ${b} in ${bt}; rerun one side's shards with the other's dwgd`);
   }
   const missing = study.runs.filter((s) => !records.has(s.id));

@@ -16,9 +16,9 @@ import { writeFileAtomic } from './atomic.js';
 import { saveWithRescue } from './out-dir.js';
 import { readStoredRun, removeDeadTempsIn, roundTrip, storedRun, verifiedRun, writeRunFolder, type StoredRun } from './run-record.js';
 
-/** The code identity a run is made (and checked) with. */
-export function codeFor(_spec: Pick<RunSpec, 'config'>): CodeIdentity {
-  return codeIdentity();
+/** The code identity a run is made (and checked) with: a fingerprint of the modules that run executes. */
+export function codeFor(spec: Pick<RunSpec, 'config'>): CodeIdentity {
+  return codeIdentity(spec.config);
 }
 
 export interface StoreHooks extends PipelineHooks {

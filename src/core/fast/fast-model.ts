@@ -85,6 +85,8 @@ export interface FastOptions {
 export type Evaluation = 'mixed' | 'float64';
 
 export class FastModel implements Trainable {
+  /** Where the fast engines are defined (for the code fingerprint, model-factory.ts). */
+  static readonly module = import.meta.url;
   readonly id: string;
   readonly engine: 'fast' | 'fast32';
   private readonly ex: Exports;

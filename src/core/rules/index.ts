@@ -24,6 +24,16 @@ const RULES: readonly Entry[] = [
   { name: 'weight-decay', withLambda: weightDecay },
 ];
 
+/**
+ * Where the registry and each entry are defined (module URLs, by entry name). The code
+ * fingerprint of a run does not follow this module's imports of every rule; it adds the
+ * modules of the rules the run uses (`ruleFor(id).module`).
+ */
+export const RULE_MODULES: { registry: string; members: Readonly<Record<string, string>> } = {
+  registry: import.meta.url,
+  members: Object.fromEntries(RULES.map((e) => [e.name, ('rule' in e ? e.rule : e.withLambda(0)).module])),
+};
+
 /** The accepted method ids, as shown in messages and help: `sgd`, …, `l2-<λ>`. */
 export const METHOD_FORMS: readonly string[] = RULES.map((e) => ('rule' in e ? e.name : `${e.name}-<λ>`));
 

@@ -10,6 +10,7 @@ import { sgdStep } from './sgd.js';
 export function l2(lambda: number): LearningRule<null> {
   return {
     id: `l2-${lambda}`,
+    module: import.meta.url,
     init: () => null,
     update(net: Network, _state: null, lr: number) {
       // W ← W − η(δaᵀ + λ W/‖W‖) = (1 − ηλ/‖W‖)·W − η δaᵀ; the data gradient uses the same

@@ -17,6 +17,11 @@ export interface LayerParams {
 export interface LearningRule<S> {
   /** The method's id as it appears in results, e.g. `dwm`, `l2-0.01`. */
   readonly id: string;
+  /**
+   * The module that defines the rule (its `import.meta.url`): the code fingerprint of a run
+   * (experiment/provenance.ts) covers the rules the run uses, found through this.
+   */
+  readonly module: string;
   /** Creates the rule's state for a network whose W holds the initial effective weights. */
   init(net: Network): S;
   /** One update after forward() and backward() of one sample; allocates nothing. */

@@ -16,6 +16,7 @@ export function sgdStep(net: Network, lr: number): void {
 
 export const sgd: LearningRule<null> = {
   id: 'sgd',
+  module: import.meta.url,
   init: () => null,
   update: (net, _state, lr) => sgdStep(net, lr),
   params: (net) => plainParams(net),

@@ -10,6 +10,7 @@ import { sgdStep } from './sgd.js';
 export function weightDecay(lambda: number): LearningRule<null> {
   return {
     id: `weight-decay-${lambda}`,
+    module: import.meta.url,
     init: () => null,
     update(net: Network, _state: null, lr: number) {
       // W ← W − η(δaᵀ + λW) = (1 − ηλ)·W − η δaᵀ.
