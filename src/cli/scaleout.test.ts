@@ -1,5 +1,5 @@
 // Scale-out of compare (issue 11) on synthetic data: cost-balanced shards worked by hand,
-// shards merged by `dwgd report` give the bytes of a single-machine compare, compare.json
+// shards merged by `dwgd report` give the bytes of a single-machine compare, study.json
 // rebuilds the plan without the data, a finished folder re-renders byte for byte, temporary
 // folders of live writers survive a resume, the Slurm scripts use absolute paths only.
 
@@ -9,12 +9,13 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, uti
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { UserError } from '../errors.js';
-import { parseCompareJson } from '../experiment/compare-plan.js';
+import { parseStudyJson } from '../experiment/plan.js';
 import { assignShards, defaultTasks, parseShard, shardRuns } from '../experiment/shard.js';
 import { tempFile } from '../experiment/testing/temp.js';
 import { tempWriter, THIS_HOST } from '../results/atomic.js';
-import { runCompare, type CompareFlags } from '../results/compare.js';
-import { runReport } from '../results/merge.js';
+import { runReport as runReportTyped, type ReportFlags } from '../results/merge.js';
+import { runStudyCommand } from '../results/study.js';
+import { studyOptions, type RawStudyFlags } from './study-options.js';
 import { LEFTOVER_MAX_AGE_HOURS, removeLeftovers } from '../results/run-record.js';
 import { BIN, SYNTHETIC_LOADER as LOADER } from '../experiment/testing/paths.js';
 
@@ -33,8 +34,17 @@ grid:
   hidden: [[8], [16]]
 `;
 
-function flags(grid: string, out: string, extra: Partial<CompareFlags> = {}): CompareFlags {
+function flags(grid: string, out: string, extra: Partial<RawStudyFlags> = {}): RawStudyFlags {
   return { config: [grid], seeds: '2', only: [], set: [], resume: false, out, workers: '0', loaderUrl: LOADER, ...extra };
+}
+
+/** `dwgd compare` as the CLI calls it: the flags parsed, then the study pipeline with the compare preset. */
+async function runCompare(f: RawStudyFlags) {
+  return runStudyCommand(studyOptions('compare', f));
+}
+
+function runReport(f: Omit<ReportFlags, 'figures'>) {
+  return runReportTyped({ ...f, figures: {} });
 }
 
 /** Every file of a compare folder but the run folders' provenance.json (wall times): path → bytes. */
@@ -69,12 +79,12 @@ test('cost-balanced shards: longest first to the least-loaded shard (worked by h
 test('compare shards partition the plan; merged by dwgd report they give the bytes of one unsharded compare', async () => {
   const { dir, file } = tempFile('small.yaml', GRID);
   const whole = await runCompare(flags(file, join(dir, 'whole'), { workers: '2' }));
-  assert.equal(whole.plan.runs.length, 8);
-  assert.ok(whole.reported && existsSync(join(whole.outDir, 'compare.json')));
-  const want = allFiles(whole.outDir);
+  assert.equal(whole.study.runs.length, 8);
+  assert.ok(whole.reported && existsSync(join(whole.dir, 'study.json')));
+  const want = allFiles(whole.dir);
 
-  const slices = [1, 2, 3].map((k) => shardRuns(whole.plan.runs, parseShard(`${k}/3`)).map((r) => r.id));
-  assert.deepEqual(slices.flat().sort(), whole.plan.runs.map((r) => r.id).sort(), 'every run in exactly one shard');
+  const slices = [1, 2, 3].map((k) => shardRuns(whole.study.runs, parseShard(`${k}/3`)).map((r) => r.id));
+  assert.deepEqual(slices.flat().sort(), whole.study.runs.map((r) => r.id).sort(), 'every run in exactly one shard');
   assert.equal(new Set(slices.flat()).size, 8);
   // The 16-unit hidden layer doubles a run's cost: each shard gets ~1/3 of the cost, not of the runs.
   assert.notDeepEqual(slices.map((s) => s.length), [3, 3, 2]);
@@ -84,9 +94,9 @@ test('compare shards partition the plan; merged by dwgd report they give the byt
     const o = await runCompare(flags(file, join(dir, `machine${k}`), { shard: `${k}/3` }));
     assert.equal(o.reported, false);
     assert.deepEqual(o.runs.map((r) => r.id), slices[k - 1]);
-    assert.ok(!existsSync(join(o.outDir, 'REPORT.md')), 'a shard writes no report');
-    assert.deepEqual(readdirSync(o.outDir).sort(), ['compare.json', 'runs']);
-    machines.push(o.outDir);
+    assert.ok(!existsSync(join(o.dir, 'REPORT.md')), 'a shard writes no report');
+    assert.deepEqual(readdirSync(o.dir).sort(), ['runs', 'study.json']);
+    machines.push(o.dir);
   }
   await assert.rejects(runReport({ dirs: machines.slice(0, 2) }), (e: Error) => e instanceof UserError && /^report: \d of 8 runs are missing/.test(e.message));
   const merged = await runReport({ dirs: machines, out: join(dir, 'merged', 'small') });
@@ -94,41 +104,41 @@ test('compare shards partition the plan; merged by dwgd report they give the byt
   assert.equal(merged.copied, 8);
   assertSameBytes(allFiles(merged.outDir), want, 'merged shards');
 
-  // compare.json alone rebuilds the plan: no config file, no data needed.
+  // study.json alone rebuilds the study: no config file, no data needed.
   rmSync(file);
-  const cp = parseCompareJson(readFileSync(join(merged.outDir, 'compare.json'), 'utf8'), 'compare.json');
-  assert.deepEqual(cp.plan.runs.map((r) => r.id), whole.plan.runs.map((r) => r.id));
+  const st = parseStudyJson(readFileSync(join(merged.outDir, 'study.json'), 'utf8'), 'study.json');
+  assert.deepEqual(st.runs.map((r) => r.id), whole.study.runs.map((r) => r.id));
 });
 
 test('dwgd report DIR re-renders a compare folder from its run records, byte for byte', async () => {
   const { dir, file } = tempFile('small.yaml', GRID);
   const o = await runCompare(flags(file, join(dir, 'out'), { seeds: '1' }));
-  const want = allFiles(o.outDir);
-  for (const f of ['REPORT.md', 'index.html', 'results.csv', 'summary.csv', 'plan.json']) rmSync(join(o.outDir, f));
-  rmSync(join(o.outDir, 'curves'), { recursive: true });
-  const r = spawnSync(process.execPath, [BIN, 'report', o.outDir, '--json'], { encoding: 'utf8' });
+  const want = allFiles(o.dir);
+  for (const f of ['REPORT.md', 'index.html', 'table.csv', 'summary.csv', 'plan.json']) rmSync(join(o.dir, f));
+  rmSync(join(o.dir, 'curves'), { recursive: true });
+  const r = spawnSync(process.execPath, [BIN, 'report', o.dir, '--json'], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   assert.equal(JSON.parse(r.stdout).copied, 0);
-  assertSameBytes(allFiles(o.outDir), want, 're-rendered');
+  assertSameBytes(allFiles(o.dir), want, 're-rendered');
 });
 
 test('dwgd report mixes no two programs: runs of one code scope must share a fingerprint, runs of different scopes need not', async () => {
   const { dir, file } = tempFile('small.yaml', GRID);
   const o = await runCompare(flags(file, join(dir, 'out'), { seeds: '1' }));
-  const mnist = o.plan.runs.filter((r) => r.dataset === 'mnist');
+  const mnist = o.study.runs.filter((r) => r.dataset === 'mnist');
   assert.equal(mnist.length, 2);
   const setFingerprint = (id: string, fingerprint: string) => {
-    const path = join(o.outDir, 'runs', id, 'run.json');
+    const path = join(o.dir, 'runs', id, 'run.json');
     const stored = JSON.parse(readFileSync(path, 'utf8'));
     stored.code.fingerprint = fingerprint;
     writeFileSync(path, JSON.stringify(stored));
   };
   // Every MNIST run made by one other build (its MNIST code differed), the others by this one.
   for (const r of mnist) setFingerprint(r.id, 'aaaaaaaaaaaaaaaa');
-  assert.equal((await runReport({ dirs: [o.outDir] })).runs, 4);
+  assert.equal((await runReport({ dirs: [o.dir] })).runs, 4);
   // Two MNIST runs of the same engine and methods by two builds: refused, naming both.
   setFingerprint(mnist[1].id, 'bbbbbbbbbbbbbbbb');
-  await assert.rejects(runReport({ dirs: [o.outDir] }), (e: Error) => e instanceof UserError &&
+  await assert.rejects(runReport({ dirs: [o.dir] }), (e: Error) => e instanceof UserError &&
     /^report: the runs were made by different code: fingerprint (aaaa|bbbb)/.test(e.message) && e.message.includes('aaaaaaaaaaaaaaaa') && e.message.includes('bbbbbbbbbbbbbbbb'));
 });
 
