@@ -13,9 +13,7 @@ import { parseStudyJson } from '../experiment/plan.js';
 import { assignShards, defaultTasks, parseShard, shardRuns } from '../experiment/shard.js';
 import { tempFile } from '../experiment/testing/temp.js';
 import { tempWriter, THIS_HOST } from '../results/atomic.js';
-import { runReport as runReportTyped, type ReportFlags } from '../results/merge.js';
-import { runStudyCommand } from '../results/study.js';
-import { studyOptions, type RawStudyFlags } from './study-options.js';
+import { runCompare, runReport, type RawStudyFlags } from './testing/pipelines.js';
 import { LEFTOVER_MAX_AGE_HOURS, removeLeftovers } from '../results/run-record.js';
 import { BIN, SYNTHETIC_LOADER as LOADER } from '../experiment/testing/paths.js';
 
@@ -38,14 +36,6 @@ function flags(grid: string, out: string, extra: Partial<RawStudyFlags> = {}): R
   return { config: [grid], seeds: '2', only: [], set: [], resume: false, out, workers: '0', loaderUrl: LOADER, ...extra };
 }
 
-/** `dwgd compare` as the CLI calls it: the flags parsed, then the study pipeline with the compare preset. */
-async function runCompare(f: RawStudyFlags) {
-  return runStudyCommand(studyOptions('compare', f));
-}
-
-function runReport(f: Omit<ReportFlags, 'figures'>) {
-  return runReportTyped({ ...f, figures: {} });
-}
 
 /** Every file of a compare folder but the run folders' provenance.json (wall times): path → bytes. */
 function allFiles(dir: string, prefix = ''): Map<string, Buffer> {

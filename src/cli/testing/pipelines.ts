@@ -1,0 +1,25 @@
+// Tests call the pipelines as the CLI does: the flags parsed (study-options.ts), then the study
+// pipeline with a preset; `dwgd report` with its figure options filled.
+
+import { runReport as runReportTyped, type ReportFlags } from '../../results/merge.js';
+import { runStudyCommand, type StudyHooks, type StudyOutcome } from '../../results/study.js';
+import { studyOptions, type RawStudyFlags } from '../study-options.js';
+
+export type { RawStudyFlags } from '../study-options.js';
+
+export function runCompare(flags: RawStudyFlags, hooks: StudyHooks = {}): Promise<StudyOutcome> {
+  return runStudyCommand(studyOptions('compare', flags), hooks);
+}
+
+export function runSweep(flags: RawStudyFlags, hooks: StudyHooks = {}): Promise<StudyOutcome> {
+  return runStudyCommand(studyOptions('sweep', flags), hooks);
+}
+
+export function runTrain(flags: RawStudyFlags, hooks: StudyHooks = {}): Promise<StudyOutcome> {
+  return runStudyCommand(studyOptions('train', flags), hooks);
+}
+
+export function runReport(flags: Omit<ReportFlags, 'figures'> & { json?: boolean }) {
+  const { json: _j, ...rest } = flags;
+  return runReportTyped({ ...rest, figures: {} });
+}
