@@ -84,9 +84,9 @@ export const NoiseSchema = z.strictObject({
 
 /**
  * Evaluation axes (src/data/eval-axes/): axis key → the values to score every trained model at,
- * after training. Points are the product of the axes; an axis not listed stays at its config
- * value (noise.sigma) or its identity. Evaluation only: the trained models, and so the run id,
- * do not depend on it.
+ * after training. Points are the product of the axes; an axis not listed stays at its identity
+ * (no noise, nothing zeroed). Without `evaluate` the one point is the paper's noisy test at
+ * noise.sigma. Evaluation only: the trained models, and so the run id, do not depend on it.
  */
 export const EvaluateSchema = z.record(z.string(), z.array(z.number().nonnegative()).min(1).max(LIMITS.listItems)).superRefine((e, ctx) => {
   for (const [key, values] of Object.entries(e)) {

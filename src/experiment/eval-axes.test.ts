@@ -34,6 +34,7 @@ function recorder(nInputs: number): Trainable & { rows: Float32Array[] } {
 
 test('the points of a run: the config σ alone, or the product of the evaluate axes, first axis slowest', () => {
   assert.deepEqual(evalPoints(config()), [{ 'noise.sigma': 0.3, 'mask.fraction': 0 }]);
+  assert.deepEqual(evalPoints(config({ evaluate: { 'mask.fraction': [0.5] } })), [{ 'noise.sigma': 0, 'mask.fraction': 0.5 }], 'an axis evaluate does not list is at its identity');
   const pts = evalPoints(config({ evaluate: { 'noise.sigma': [0, 0.5], 'mask.fraction': [0, 0.25, 0.5] } }));
   assert.equal(pts.length, 6);
   assert.deepEqual(pts.map(pointId).slice(0, 3), ['noise.sigma=0 mask.fraction=0', 'noise.sigma=0 mask.fraction=0.25', 'noise.sigma=0 mask.fraction=0.5']);
@@ -88,7 +89,7 @@ test('a point of a swept run has the value of a run evaluated at that point alon
   const swept = runExperiment(config({ evaluate: { 'noise.sigma': [0, 0.3, 0.8], 'mask.fraction': [0, 0.5] } }), data);
   assert.equal(swept.points.length, 6);
   for (const [k, p] of swept.points.entries()) {
-    const alone = runExperiment(config({ noise: { sigma: p['noise.sigma'] }, evaluate: { 'mask.fraction': [p['mask.fraction']] } }), data);
+    const alone = runExperiment(config({ evaluate: { 'noise.sigma': [p['noise.sigma']], 'mask.fraction': [p['mask.fraction']] } }), data);
     for (const m of ['dwm', 'sgd']) {
       assert.equal(swept.methods[m].at[k].value, alone.methods[m].at[0].value, `${m} at ${pointId(p)}`);
       assert.deepEqual(swept.methods[m].at[k].perClass, alone.methods[m].at[0].perClass);

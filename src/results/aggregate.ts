@@ -10,6 +10,7 @@ import { isIdentity } from '../data/eval-axes/index.js';
 import type { RunView } from './table.js';
 import { isPaperMethod, protocolDepartures, type Departure } from './protocol.js';
 import { describe, type Spread } from './stats.js';
+import { extraChecks } from './stat-checks.js';
 import { judgeFamily, pairedEffect, type Judgement, type PairedEffect } from './verdicts.js';
 
 export const BASELINE = 'sgd';
@@ -300,8 +301,10 @@ export function summaryCsv(agg: Aggregate): string {
   const lines = [
     'experiment,extra,dataset,arch,trainSize,eval,metric,method,baseline,family,n,diverged_pairs,mean_diff,ci95_low,ci95_high,rel_change,wins,' +
     't,p,p_adjusted,p_signflip,p_signflip_adjusted,signflip_exact,verdict,notes,' +
-    'mean,sd,ci95_low_mean,ci95_high_mean,seeds_diverged,seeds_collapsed,baseline_mean,authors,diff_vs_authors',
+    'mean,sd,ci95_low_mean,ci95_high_mean,seeds_diverged,seeds_collapsed,baseline_mean,authors,diff_vs_authors' +
+    extraChecks().map((c) => `,p_${c.id},p_${c.id}_adjusted`).join(''),
   ];
+  const extra = (x: PairedEffect | null, j: Judgement | null) => extraChecks().flatMap((c) => [csvNumber(x?.checks?.[c.id]?.p), csvNumber(j?.checks[c.id])]);
   for (const e of agg.experiments) {
     const head = (kind: EvalKind) => [e.experimentId, csvText(extraText(e.extra)), e.dataset, e.arch, e.trainSize, kind, e.metric];
     const tail = (cell: MethodCell, baselineMean: number | null) => [
@@ -317,10 +320,10 @@ export function summaryCsv(agg: Aggregate): string {
           lines.push([
             ...head(kind), c.method, c.baseline, csvText(j.family), x.n, x.excluded, csvNumber(x.meanDiff), csvNumber(x.ciLow), csvNumber(x.ciHigh),
             csvNumber(x.relChange), x.wins, csvNumber(x.t), csvNumber(x.p), csvNumber(j.pAdjusted), csvNumber(x.signFlip?.p), csvNumber(j.pSignFlipAdjusted),
-            x.signFlip ? String(x.signFlip.exact) : '', j.verdict, csvText(j.notes.join('; ')), ...tail(cell, x.baselineMean),
+            x.signFlip ? String(x.signFlip.exact) : '', j.verdict, csvText(j.notes.join('; ')), ...tail(cell, x.baselineMean), ...extra(x, j),
           ].join(','));
         }
-        if (!mine.length) lines.push([...head(kind), cell.method, ...Array(17).fill(''), ...tail(cell, null)].join(','));
+        if (!mine.length) lines.push([...head(kind), cell.method, ...Array(17).fill(''), ...tail(cell, null), ...extra(null, null)].join(','));
       }
     }
   }

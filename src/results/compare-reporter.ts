@@ -13,6 +13,7 @@ export interface CompareResult {
 
 export const compareReporter: Reporter = {
   id: 'compare',
+  presets: ['compare'],
   async write({ dir, study, views, options }) {
     const authors = readAuthors(options.authorsFile ?? AUTHORS_FILE);
     const result: CompareResult = await writeCompareOutputs(dir, study, views, authors, options.figures);

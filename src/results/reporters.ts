@@ -22,6 +22,8 @@ export interface ReportContext {
 
 export interface Reporter {
   id: string;
+  /** The presets that run it. */
+  presets: readonly Preset[];
   /** Writes its files into ctx.dir (atomically); returns their names and what callers may print. */
   write(ctx: ReportContext): Promise<{ files: string[]; result: unknown }>;
 }
@@ -29,19 +31,12 @@ export interface Reporter {
 export type ReportResults = Record<string, unknown>;
 
 // Loaded on first use: the statistics, vega and resvg code is not needed by `train`.
-const REPORTERS: Reporter[] = [
-  { id: 'compare', write: async (ctx) => (await import('./compare-reporter.js')).compareReporter.write(ctx) },
-  { id: 'sweep', write: async (ctx) => (await import('./sweep-reporter.js')).sweepReporter.write(ctx) },
+const REPORTERS: readonly Reporter[] = [
+  { id: 'compare', presets: ['compare'], write: async (ctx) => (await import('./compare-reporter.js')).compareReporter.write(ctx) },
+  { id: 'sweep', presets: ['sweep'], write: async (ctx) => (await import('./sweep-reporter.js')).sweepReporter.write(ctx) },
 ];
 
-const PRESET_REPORTERS: Record<Preset, string[]> = { train: [], compare: ['compare'], sweep: ['sweep'] };
-
-/** Registers a reporter (tests, extensions); a preset runs it when `presets` names it. */
-export function registerReporter(r: Reporter, presets: Preset[] = []): void {
-  REPORTERS.push(r);
-  for (const p of presets) PRESET_REPORTERS[p].push(r.id);
-}
-
+/** The reporters a preset runs, in registry order. */
 export function reportersFor(preset: Preset): Reporter[] {
-  return PRESET_REPORTERS[preset].map((id) => REPORTERS.find((r) => r.id === id)!);
+  return REPORTERS.filter((r) => r.presets.includes(preset));
 }

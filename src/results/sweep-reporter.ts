@@ -13,6 +13,7 @@ const REPORT_FILES = ['REPORT.md', 'index.html', 'plan.json'];
 
 export const sweepReporter: Reporter = {
   id: 'sweep',
+  presets: ['sweep'],
   async write({ dir, study, views, options }) {
     const d = sweepData(study, views);
     const groups = plotGroups(d, options.figures);

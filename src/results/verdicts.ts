@@ -5,7 +5,8 @@
 // reported beside it as a check that assumes no normality, and disagreements are said.
 
 import { pText } from './format.js';
-import { benjaminiHochberg, bhCutoff, describe, mean, pairedT, signFlip, signFlipMinP, SIGN_FLIP_DRAWS, SIGN_FLIP_EXACT_MAX, type SignFlip } from './stats.js';
+import { signFlipCheck, STAT_CHECKS, type CheckResult } from './stat-checks.js';
+import { benjaminiHochberg, bhCutoff, describe, mean, pairedT, signFlipMinP, SIGN_FLIP_DRAWS, SIGN_FLIP_EXACT_MAX, type SignFlip } from './stats.js';
 
 export const ALPHA = 0.05;
 
@@ -34,6 +35,8 @@ export interface PairedEffect {
   p: number;
   /** Absent when the check was not asked for (simulations that need only the verdict). */
   signFlip?: SignFlip;
+  /** Every registered check's result (stat-checks.ts), by id; absent as signFlip is. */
+  checks?: Record<string, CheckResult>;
 }
 
 /**
@@ -47,11 +50,12 @@ export function pairedEffect(method: readonly number[], baseline: readonly numbe
   const d = describe(diffs);
   const baselineMean = mean(used.map((i) => baseline[i]));
   const t = pairedT(diffs);
+  const checks = check ? Object.fromEntries(STAT_CHECKS.map((c) => [c.id, c.test(diffs)])) : undefined;
   return {
     seeds: method.length, n: diffs.length, excluded: method.length - diffs.length, diffs,
     meanDiff: d.mean, ciLow: d.ciLow, ciHigh: d.ciHigh, baselineMean, relChange: d.mean / baselineMean,
     wins: diffs.filter((x) => (higherIsBetter ? x > 0 : x < 0)).length, higherIsBetter,
-    t: t.t, p: t.p, signFlip: check ? signFlip(diffs) : undefined,
+    t: t.t, p: t.p, signFlip: checks ? { n: diffs.length, ...checks[signFlipCheck.id] } : undefined, checks,
   };
 }
 
@@ -61,6 +65,8 @@ export interface Judgement {
   /** Benjamini–Hochberg adjusted t-test p within the family (NaN when untested). */
   pAdjusted: number;
   pSignFlipAdjusted: number;
+  /** Each registered check's Benjamini–Hochberg adjusted p within the family, by id. */
+  checks: Record<string, number>;
   /** Sentences a reader needs beside the verdict: too few seeds, divergence, disagreement. */
   notes: string[];
 }
@@ -86,30 +92,37 @@ export function tooFewSeedsText(n: number, minP: number, level: number, need: nu
 export function judgeFamily(family: string, effects: readonly PairedEffect[]): Judgement[] {
   const tested = effects.map((e) => e.n >= 2);
   const pT = effects.map((e, i) => (tested[i] ? e.p : NaN));
-  const pF = effects.map((e, i) => (tested[i] && e.signFlip ? e.signFlip.p : NaN));
   const adjT = benjaminiHochberg(pT);
-  const adjF = benjaminiHochberg(pF);
   const cutT = bhCutoff(pT, ALPHA);
-  const cutF = bhCutoff(pF, ALPHA);
+  // Every registered check, corrected within the same family.
+  const checkP = STAT_CHECKS.map((c) => effects.map((e, i) => (tested[i] && e.checks ? e.checks[c.id].p : NaN)));
+  const checkAdj = checkP.map((p) => benjaminiHochberg(p));
+  const checkCut = checkP.map((p) => bhCutoff(p, ALPHA));
+  const flip = STAT_CHECKS.indexOf(signFlipCheck);
+  const adjF = checkAdj[flip];
+  const cutF = checkCut[flip];
+  const untested = { pAdjusted: NaN, pSignFlipAdjusted: NaN, checks: Object.fromEntries(STAT_CHECKS.map((c) => [c.id, NaN])) };
   return effects.map((e, i) => {
     const notes: string[] = [];
     if (e.excluded > 0) notes.push(`${e.excluded} of ${e.seeds} seeds left out: diverged`);
     if (!tested[i]) {
-      if (e.excluded > 0) return { family, verdict: 'inconclusive', pAdjusted: NaN, pSignFlipAdjusted: NaN, notes: [...notes, `${e.n} usable pair${e.n === 1 ? '' : 's'}: the t-test needs two`] };
+      if (e.excluded > 0) return { family, verdict: 'inconclusive', ...untested, notes: [...notes, `${e.n} usable pair${e.n === 1 ? '' : 's'}: the t-test needs two`] };
       notes.push(tooFewSeedsText(e.n, 1, cutT, 2) + ' (the t-test needs two pairs)');
-      return { family, verdict: 'too few seeds', pAdjusted: NaN, pSignFlipAdjusted: NaN, notes };
+      return { family, verdict: 'too few seeds', ...untested, notes };
     }
     const significant = adjT[i] <= ALPHA;
     const ahead = e.higherIsBetter ? e.meanDiff > 0 : e.meanDiff < 0;
     const verdict: ComparisonVerdict = significant ? (ahead ? 'better' : 'worse') : 'no difference';
-    if (e.signFlip) {
-      const flipSignificant = adjF[i] <= ALPHA;
-      if (e.signFlip.minP > cutF) notes.push(`sign-flip check: ${tooFewSeedsText(e.n, e.signFlip.minP, cutF, seedsNeeded(cutF))}`);
-      if (flipSignificant !== significant) {
-        notes.push(`the t-test (adjusted p ${pText(adjT[i])}) and the sign-flip check (adjusted p ${pText(adjF[i])}) disagree` +
-          (significant ? '; the verdict rests on the t-test\'s normality' : ''));
-      }
+    if (e.checks) {
+      STAT_CHECKS.forEach((c, k) => {
+        const r = e.checks![c.id];
+        if (c === signFlipCheck && r.minP > checkCut[k]) notes.push(`${c.title}: ${tooFewSeedsText(e.n, r.minP, checkCut[k], seedsNeeded(checkCut[k]))}`);
+        if ((checkAdj[k][i] <= ALPHA) !== significant) {
+          notes.push(`the t-test (adjusted p ${pText(adjT[i])}) and the ${c.title} (adjusted p ${pText(checkAdj[k][i])}) disagree` +
+            (significant ? '; the verdict rests on the t-test\'s normality' : ''));
+        }
+      });
     }
-    return { family, verdict, pAdjusted: adjT[i], pSignFlipAdjusted: adjF[i], notes };
+    return { family, verdict, pAdjusted: adjT[i], pSignFlipAdjusted: adjF[i], checks: Object.fromEntries(STAT_CHECKS.map((c, k) => [c.id, checkAdj[k][i]])), notes };
   });
 }

@@ -32,13 +32,15 @@ export function pointId(point: EvalPoint): string {
 }
 
 /**
- * The evaluation points of a run: the product of each axis's values (first axis slowest), a
- * swept axis taking `evaluate[key]`, any other its config value (`fromConfig`) or its identity.
+ * The evaluation points of a run. Without `evaluate`, one point: each axis at its config value
+ * (`fromConfig`: the paper's noisy test at noise.sigma) or its identity. With `evaluate`, the
+ * product of its axes' values (first axis slowest), every axis it does not list at its identity.
  */
 export function evalPoints(config: { noise: { sigma: number }; evaluate?: Record<string, number[]> }): EvalPoint[] {
   let points: EvalPoint[] = [{}];
+  const swept = config.evaluate !== undefined && Object.keys(config.evaluate).length > 0;
   for (const a of EVAL_AXES) {
-    const values = config.evaluate?.[a.key] ?? [a.fromConfig ? a.fromConfig(config) : a.identity];
+    const values = config.evaluate?.[a.key] ?? [!swept && a.fromConfig ? a.fromConfig(config) : a.identity];
     points = points.flatMap((p) => values.map((v) => ({ ...p, [a.key]: v })));
   }
   return points;
