@@ -28,6 +28,7 @@ const MSE_SCALE: OptionSpec = { flags: '--mse-scale <n>', description: 'MSE in t
 const LOG_Y: OptionSpec = { flags: '--log-y', description: 'a logarithmic metric axis in the plots', default: false };
 const PRINT_ONE: OptionSpec = { flags: '--print-config', description: 'print the resolved config (YAML; with --json JSON) and run nothing', default: false };
 const PRINT_ALL: OptionSpec = { flags: '--print-config', description: 'print the resolved config of every run (YAML documents; with --json JSON) and run nothing', default: false };
+const SAVE_WEIGHTS: OptionSpec = { flags: '--save-weights', description: 'also save every run\'s initial and final parameters and its training order (as --set saveWeights=true)', default: false };
 const ALLOW_LARGE: OptionSpec = { flags: '--allow-large', description: 'run even when a run needs more memory than the documented limit (README › Limits)', default: false };
 const json = (what: string): OptionSpec => ({ flags: '--json', description: `print one JSON object ${what} on stdout, nothing else there`, default: false });
 
@@ -52,7 +53,7 @@ export const TRAIN: CommandSpec = {
     { flags: '-c, --config <file>', description: 'experiment config (YAML or JSON), e.g. configs/quickstart.yaml', required: true },
     { flags: '-s, --set <key=value>', description: 'override a config key, dotted for nested ones, e.g. --set trainSize=100 or --set noise.sigma=0.5; values are read as YAML, so [a, b] is a list (repeatable)', repeatable: true },
     { flags: '-o, --out <dir>', description: 'results folder', default: 'results' },
-    { flags: '--save-weights', description: 'also save initial and final parameters and the training order', default: false },
+    SAVE_WEIGHTS,
     ALLOW_LARGE,
     { flags: '--download', description: 'if the dataset is not found, download it (checked) into datasets/<name>/ first', default: false },
     json('with the results'),
@@ -70,7 +71,8 @@ export const COMPARE: CommandSpec = {
     { flags: '--seeds <n>', description: 'seeds per experiment: seed s of N is the config seed + s (default: the grid file\'s seeds, else 1)' },
     { flags: '--workers <n>', description: 'worker threads (default: one per core; 0 runs in this thread)' },
     { flags: '--only <key=value>', description: 'keep runs whose config has this value, e.g. dataset=mnist, arch=2-layer, trainSize=100,500 (repeatable)', repeatable: true },
-    { flags: '-s, --set <key=value>', description: 'override a config key; on a grid key it replaces the axis; a,b makes an axis (repeatable)', repeatable: true },
+    { flags: '-s, --set <key=value>', description: 'override a config key; on a grid key it replaces the axis; a,b makes an axis (on an evaluation axis, noise.sigma or mask.fraction: evaluation only, no extra training) (repeatable)', repeatable: true },
+    SAVE_WEIGHTS,
     ALLOW_LARGE,
     { flags: '--resume', description: 'reuse finished runs made by the same code from the same config and data', default: false },
     ...scaleOut(),
@@ -92,10 +94,11 @@ export const SWEEP: CommandSpec = {
   name: 'sweep',
   description: 'run a sweep: a grid of experiments × seeds (any key with a list of values), with plots and an HTML report; shardable across machines',
   options: [
-    { flags: '-c, --config <file>', description: 'sweep file (a grid file, optionally with evaluate: and metrics:), e.g. configs/sweeps/mnist-sparsity.yaml', required: true },
-    { flags: '-s, --set <key=value>', description: 'override a config key; a,b makes an axis (on noise.sigma: an evaluation-only axis) (repeatable)', repeatable: true },
+    { flags: '-c, --config <file>', description: 'study file (base:, grid:, optionally evaluate: and metrics:), e.g. configs/sweeps/mnist-sparsity.yaml', required: true },
+    { flags: '-s, --set <key=value>', description: 'override a config key; a,b makes an axis (on an evaluation axis, noise.sigma or mask.fraction: evaluation only, no extra training) (repeatable)', repeatable: true },
     { flags: '--seeds <n>', description: 'seeds per point: seed s of N is the config seed + s (default: the file\'s seeds, else 1)' },
     { flags: '--workers <n>', description: 'worker threads (default: one per core; 0 runs in this thread)' },
+    SAVE_WEIGHTS,
     ALLOW_LARGE,
     { flags: '--resume', description: 'reuse finished runs made by the same code from the same config and data', default: false },
     ...scaleOut(),
@@ -117,7 +120,7 @@ export const SWEEP: CommandSpec = {
 export const REPORT: CommandSpec = {
   name: 'report',
   description: 'merge the run folders of a compare or sweep computed in shards (on any number of machines) into one report, the same bytes as a single-machine run; given one folder, re-render its report from its run records',
-  args: [['<dir...>', 'compare or sweep folders (results/compare/<name>, results/sweeps/<name>) holding compare.json or sweep.json and runs/']],
+  args: [['<dir...>', 'compare or sweep folders (results/compare/<name>, results/sweeps/<name>) holding study.json and runs/']],
   options: [
     { flags: '-o, --out <dir>', description: 'where to write the merged report (default: the first folder)' },
     json(''),

@@ -46,7 +46,7 @@ test('datasetKey of every registered dataset changes with an option the loaders 
   assert.equal(keys.size, DATASET_NAMES.length, 'the name is part of the key');
 });
 
-test('datasetKey keeps the text stored plans are keyed by (compare.json, sweep.json)', () => {
+test('datasetKey keeps the text stored plans are keyed by (study.json)', () => {
   assert.equal(datasetKey({ dataset: { name: 'mnist', normalize: 'paper', targetScale: 0.1, download: false } }), '{"name":"mnist"}');
   assert.equal(datasetKey({ dataset: { name: 'csv', path: 'x.csv', target: 'y', task: 'regression', normalize: 'train', targetScale: 0.1, download: false } }),
     '{"name":"csv","path":"x.csv","target":"y","task":"regression"}');

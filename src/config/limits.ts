@@ -15,7 +15,7 @@ export const LIMITS = {
   hiddenLayers: 64,
   hiddenWidth: 1_000_000,
   methods: 32,
-  /** Entries of noise.sigmas, imbalance.minority, a sweep's evaluate axis. */
+  /** Entries of an evaluate axis, imbalance.minority. */
   listItems: 1000,
   trainSize: 10_000_000,
   turns: 100_000,
@@ -24,7 +24,7 @@ export const LIMITS = {
   totalSteps: 2 ** 31 - 1,
   lr: 1000,
   targetScale: 1000,
-  /** noise.sigma, noise.sigmas, labelNoise.sigma. */
+  /** noise.sigma, labelNoise.sigma. */
   sigma: 1000,
   /** λ of l2-<λ> and weight-decay-<λ>. */
   lambda: 1000,

@@ -2,7 +2,7 @@
 // on every key that changes the numbers. The authors' numbers are attached to an experiment
 // only when this list is empty: otherwise they are numbers of a different experiment.
 // Keys that do not change a paper method's numbers are not listed: the seed (the authors' is a
-// numpy seed, ours another generator), the data location, `noise.sigmas` (extra evaluations),
+// numpy seed, ours another generator), the data location, extra evaluation points (`evaluate`),
 // `saveWeights`, the `fast`/`reference` engine choice (equal to ~1e-12), and extra methods (each
 // method trains alone from the shared initial network on the shared sample order).
 
@@ -10,6 +10,7 @@ import type { ExperimentConfig } from '../config/schema.js';
 import { PAPER_METHODS } from '../config/schema.js';
 import { canonicalJson } from '../config/load.js';
 import { DATASET_SPECS } from '../data/index.js';
+import { evalPoints, isIdentity } from '../data/eval-axes/index.js';
 
 export interface Departure {
   key: string;
@@ -43,6 +44,9 @@ export function protocolDepartures(c: ExperimentConfig): Departure[] {
   check('stepsPerTurn', c.stepsPerTurn, c.stepsPerTurn === 10000, '10000');
   check('lr', c.lr, c.lr === 0.001, '0.001');
   check('noise.sigma', c.noise.sigma, c.noise.sigma === 0.3, '0.3');
+  // An evaluate list that leaves out the paper's noisy test (σ = 0.3, nothing else changed).
+  const paperPoint = evalPoints(c).some((p) => p['noise.sigma'] === 0.3 && isIdentity({ ...p, 'noise.sigma': 0 }));
+  check('evaluate', c.evaluate, c.evaluate === undefined || paperPoint, 'a list holding the noisy test at σ = 0.3');
   check('labelNoise', c.labelNoise, !c.labelNoise || c.labelNoise.fraction === 0, 'none');
   check('imbalance', c.imbalance, !c.imbalance, 'none');
   check('engine', c.engine, c.engine !== 'fast32', 'fast or reference (float64)');
