@@ -7,12 +7,9 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-
-const DIST_SRC = dirname(fileURLToPath(import.meta.url));
-const ROOT = resolve(DIST_SRC, '..', '..');
+import { ROOT } from '../experiment/testing/paths.js';
 const tmp = mkdtempSync(join(tmpdir(), 'dwgd-extend-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 

@@ -136,7 +136,7 @@ test('a study folder of another study is refused, not overwritten; so is report 
   const a = await runCompare(flags(file, out, { seeds: '2' }));
   const report = readFileSync(join(a.dir, 'REPORT.md'), 'utf8');
   await assert.rejects(runCompare(flags(file, out, { seeds: '2', set: ['lr=0.01'] })),
-    (e: Error) => e instanceof UserError && e.message.includes(a.dir) && /holds another study/.test(e.message) && /--name/.test(e.message));
+    (e: Error) => e instanceof UserError && e.message.includes(a.dir) && /holds the report of another study/.test(e.message) && /--name/.test(e.message));
   assert.equal(readFileSync(join(a.dir, 'REPORT.md'), 'utf8'), report);
   // More seeds only add runs: the same study, grown, is allowed.
   const grown = await runCompare(flags(file, out, { seeds: '3', resume: true }));

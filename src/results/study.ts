@@ -123,10 +123,14 @@ export async function runStudyCommand(o: StudyOptions, hooks: StudyHooks = {}): 
   return { ...outcome, reported: true, files, reports };
 }
 
-/** A study folder holding a study.json of runs this study does not include is another study's: refused, never overwritten. */
+/**
+ * A study folder whose finished report (table.csv) belongs to a study with runs this one does not
+ * include is another study's: refused, never overwritten. An unfinished one (no table yet) has
+ * nothing its runs could not rebuild, and is taken over.
+ */
 function refuseOtherStudy(dir: string, study: Study): void {
   const file = join(dir, STUDY_FILE);
-  if (!existsSync(file)) return;
+  if (!existsSync(file) || !existsSync(join(dir, TABLE_FILE))) return;
   let other: { name?: string; runs?: { id: string }[] };
   try {
     other = JSON.parse(readFileSync(file, 'utf8'));
@@ -136,8 +140,8 @@ function refuseOtherStudy(dir: string, study: Study): void {
   const mine = new Set(study.runs.map((r) => r.id));
   const foreign = (other.runs ?? []).filter((r) => !mine.has(r.id));
   if (foreign.length) {
-    throw new UserError(`${dir} holds another study (${foreign.length} of its ${other.runs!.length} runs are not in this one, e.g. ${foreign[0].id}); ` +
-      `give this one its own folder with --name (or --set name=…) or --out, so its report is not replaced`);
+    throw new UserError(`${dir} holds the report of another study (${foreign.length} of its ${other.runs!.length} runs are not in this one, e.g. ${foreign[0].id}); ` +
+      `give this one its own folder with --name (or --set name=…) or --out, so that report is not replaced`);
   }
 }
 

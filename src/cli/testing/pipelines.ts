@@ -7,19 +7,19 @@ import { studyOptions, type RawStudyFlags } from '../study-options.js';
 
 export type { RawStudyFlags } from '../study-options.js';
 
-export function runCompare(flags: RawStudyFlags, hooks: StudyHooks = {}): Promise<StudyOutcome> {
+export async function runCompare(flags: RawStudyFlags, hooks: StudyHooks = {}): Promise<StudyOutcome> {
   return runStudyCommand(studyOptions('compare', flags), hooks);
 }
 
-export function runSweep(flags: RawStudyFlags, hooks: StudyHooks = {}): Promise<StudyOutcome> {
+export async function runSweep(flags: RawStudyFlags, hooks: StudyHooks = {}): Promise<StudyOutcome> {
   return runStudyCommand(studyOptions('sweep', flags), hooks);
 }
 
-export function runTrain(flags: RawStudyFlags, hooks: StudyHooks = {}): Promise<StudyOutcome> {
+export async function runTrain(flags: RawStudyFlags, hooks: StudyHooks = {}): Promise<StudyOutcome> {
   return runStudyCommand(studyOptions('train', flags), hooks);
 }
 
-export function runReport(flags: Omit<ReportFlags, 'figures'> & { json?: boolean }) {
+export async function runReport(flags: Omit<ReportFlags, 'figures'> & { json?: boolean }) {
   const { json: _j, ...rest } = flags;
   return runReportTyped({ ...rest, figures: {} });
 }
