@@ -122,10 +122,15 @@ export function sweepData(study: Study, views: RunView[]): SweepData {
   return { study, axes, evalSwept, inputs, points, main, balanced, classification };
 }
 
-/** A run's balanced numbers in the places of its overall ones. */
+/**
+ * A run's balanced numbers in the places of its overall ones. Balanced scores exist after the
+ * last turn only; perTurn keeps the run's own numbers, so a seed is left out as diverged exactly
+ * when it is in the main view (NaN there would mark every seed diverged). No curve is drawn
+ * from the balanced aggregate.
+ */
 function balancedView(r: PairRecord): PairRecord {
   return {
-    ...r, methods: Object.fromEntries(Object.entries(r.methods).map(([m, x]) => [m, { ...x, perTurn: x.perTurn.map(() => NaN), clean: x.balanced?.clean ?? NaN, noisy: x.balanced?.noisy ?? NaN }])),
+    ...r, methods: Object.fromEntries(Object.entries(r.methods).map(([m, x]) => [m, { ...x, clean: x.balanced?.clean ?? NaN, noisy: x.balanced?.noisy ?? NaN }])),
   };
 }
 
