@@ -73,10 +73,21 @@ test('a good config: --json prints exactly one JSON object; the run folder holds
     assert.ok(m.noisy >= 0 && m.noisy <= 1);
   }
   const files = readdirSync(out.runDir).sort();
-  assert.deepEqual(files, ['config.yaml', 'metrics.csv', 'metrics.jsonl', 'provenance.json', 'run.json', 'table.md', 'weights']);
+  assert.deepEqual(files, ['config.yaml', 'metrics.csv', 'metrics.jsonl', 'provenance.json', 'run.json', 'table.csv', 'table.md', 'weights']);
   const run = JSON.parse(readFileSync(join(out.runDir, 'run.json'), 'utf8'));
-  assert.equal(run.format, 'dwgd-run/2');
+  assert.equal(run.format, 'dwgd-run/3');
   assert.equal(run.record.methods.dwm.clean, out.methods.dwm.clean);
+  // The paper's noisy test is the evaluation point at the config's σ (0.3 by default).
+  assert.deepEqual(run.record.points, [{ 'noise.sigma': 0.3, 'mask.fraction': 0 }]);
+  assert.equal(run.record.methods.dwm.at[0].value, out.methods.dwm.noisy);
+  // table.csv, the study's tidy table: per method 2 turns × (accuracy, train_loss), then the
+  // balanced and 10 class rows after the last turn, then σ = 0.3: accuracy, balanced, 10 classes.
+  const table = readFileSync(join(out.runDir, 'table.csv'), 'utf8').trim().split('\n');
+  assert.equal(table.length, 1 + 2 * (2 * 2 + (1 + 10) + (1 + 1 + 10)));
+  const header = table[0].split(',');
+  const row = table.find((l) => l.startsWith(`${out.runId},`) && l.split(',')[header.indexOf('eval.noise.sigma')] === '0.3' && l.split(',')[header.indexOf('group')] === '' && l.split(',')[header.indexOf('method')] === 'dwm');
+  assert.ok(row, 'the noisy row of dwm');
+  assert.equal(Number(row.split(',')[header.indexOf('value')]), out.methods.dwm.noisy);
   assert.match(run.code.fingerprint, /^[0-9a-f]{16}$/);
   assert.equal(run.code.version, JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
   // Provenance: the data files by content, checked against an independent hash of the files read.

@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import { UserError } from '../errors.js';
 import { RunFailure } from '../experiment/pool.js';
 import { compare } from './compare.js';
-import { runCompare, type CompareFlags } from '../results/compare.js';
+import { runCompare, type RawStudyFlags } from './testing/pipelines.js';
 import { tempFile } from '../experiment/testing/temp.js';
 import { BIN, SYNTHETIC_LOADER as LOADER } from '../experiment/testing/paths.js';
 
@@ -35,14 +35,17 @@ function workspace(text = GRID): { dir: string; grid: string } {
   return { dir, grid: file };
 }
 
-function flags(grid: string, out: string, extra: Partial<CompareFlags> = {}): CompareFlags {
+function flags(grid: string, out: string, extra: Partial<RawStudyFlags> = {}): RawStudyFlags {
   return { config: [grid], seeds: '2', only: [], set: [], resume: false, json: false, quiet: true, out, loaderUrl: LOADER, ...extra };
 }
+
+/** The study's final files (not the run folders, which hold wall times), path → bytes. */
+const FINAL = ['study.json', 'table.csv', 'summary.csv', 'REPORT.md', 'index.html', 'plan.json'];
 
 /** Every final file of a comparison (not the run folders, which hold wall times), path → bytes. */
 function finalFiles(outDir: string): Map<string, string> {
   const files = new Map<string, string>();
-  for (const name of ['results.csv', 'summary.csv', 'REPORT.md', 'plan.json']) files.set(name, readFileSync(join(outDir, name), 'utf8'));
+  for (const name of FINAL) files.set(name, readFileSync(join(outDir, name), 'utf8'));
   for (const name of readdirSync(join(outDir, 'curves')).sort()) files.set(`curves/${name}`, readFileSync(join(outDir, 'curves', name), 'utf8'));
   return files;
 }
@@ -51,22 +54,28 @@ test('serial and parallel runs of a small grid give byte-identical files', async
   const { dir, grid } = workspace();
   const serial = await runCompare(flags(grid, join(dir, 'serial'), { workers: '0' }));
   const parallel = await runCompare(flags(grid, join(dir, 'parallel'), { workers: '2' }));
-  assert.equal(serial.plan.runs.length, 8);
-  const a = finalFiles(serial.outDir);
-  const b = finalFiles(parallel.outDir);
+  assert.equal(serial.study.runs.length, 8);
+  assert.deepEqual(readdirSync(serial.dir).sort(), ['REPORT.md', 'curves', 'index.html', 'plan.json', 'runs', 'study.json', 'summary.csv', 'table.csv']);
+  const a = finalFiles(serial.dir);
+  const b = finalFiles(parallel.dir);
   assert.deepEqual([...a.keys()], [...b.keys()]);
   for (const [k, v] of a) assert.equal(b.get(k), v, `${k} differs`);
-  const rows = a.get('results.csv')!.trim().split('\n');
-  assert.equal(rows.length, 1 + 8 * 5 * 3, 'one row per run × method × (2 turns + noisy)');
-  assert.ok(rows.slice(1).every((r) => /,(accuracy|mse),-?\d/.test(r)), 'every row has a number');
+  const rows = a.get('table.csv')!.trim().split('\n');
+  // Per run × method: 2 turns × (metric, train_loss), then the noisy point; the 4 synthetic MNIST
+  // classes add, at the clean and at the noisy point, a balanced row and one row per class.
+  assert.equal(rows.length, 1 + 4 * 5 * (2 * 2 + 1) + 4 * 5 * (2 * 2 + 1 + 2 * (1 + 4)), 'one row per run × method × observation');
+  const header = rows[0].split(',');
+  const value = header.indexOf('value');
+  assert.ok(value > 0 && header.includes('eval.noise.sigma') && header.includes('dataset.name'));
+  assert.ok(rows.slice(1).every((r) => /^-?\d/.test(r.split(',')[value])), 'every row has a number');
   assert.equal(a.get('curves/mnist-2-layer-n50.svg')!.startsWith('<svg'), true);
   assert.match(a.get('REPORT.md')!, /## The paper's claims/);
   // The run folders hold the numbers of the same runs.
-  const ids = readdirSync(join(serial.outDir, 'runs')).sort();
-  assert.deepEqual(ids, serial.plan.runs.map((r) => r.id).sort());
+  const ids = readdirSync(join(serial.dir, 'runs')).sort();
+  assert.deepEqual(ids, serial.study.runs.map((r) => r.id).sort());
   for (const id of ids) {
-    const x = JSON.parse(readFileSync(join(serial.outDir, 'runs', id, 'run.json'), 'utf8'));
-    const y = JSON.parse(readFileSync(join(parallel.outDir, 'runs', id, 'run.json'), 'utf8'));
+    const x = JSON.parse(readFileSync(join(serial.dir, 'runs', id, 'run.json'), 'utf8'));
+    const y = JSON.parse(readFileSync(join(parallel.dir, 'runs', id, 'run.json'), 'utf8'));
     assert.deepEqual(x, y);
   }
 });
@@ -75,7 +84,7 @@ test('--resume refuses finished runs made by other code (another fingerprint), n
   const { dir, grid } = workspace();
   const out = join(dir, 'mixed');
   const first = await runCompare(flags(grid, out, { workers: '0', seeds: '1' }));
-  const file = join(first.outDir, 'runs', first.plan.runs[1].id, 'run.json');
+  const file = join(first.dir, 'runs', first.study.runs[1].id, 'run.json');
   const stored = JSON.parse(readFileSync(file, 'utf8'));
   const ours = stored.code.fingerprint;
   stored.code.fingerprint = 'deadbeefdeadbeef';
@@ -110,26 +119,26 @@ test('train and compare resolve the same --set to the same config and the same r
 test('a grid interrupted after some runs and resumed gives byte-identical files', async () => {
   const { dir, grid } = workspace();
   const full = await runCompare(flags(grid, join(dir, 'full'), { workers: '2' }));
-  const expected = finalFiles(full.outDir);
+  const expected = finalFiles(full.dir);
 
   const out = join(dir, 'cut');
   const first = await runCompare(flags(grid, out, { workers: '2' }));
   // The state a kill leaves: no final files, 3 of 8 runs missing, a half-written temporary
   // folder, and one run folder whose config hash does not match (it must be run again).
-  for (const f of ['results.csv', 'summary.csv', 'REPORT.md', 'plan.json']) rmSync(join(first.outDir, f));
-  rmSync(join(first.outDir, 'curves'), { recursive: true });
-  const ids = first.plan.runs.map((r) => r.id);
-  for (const id of ids.slice(2, 5)) rmSync(join(first.outDir, 'runs', id), { recursive: true });
-  mkdirSync(join(first.outDir, 'runs', `.${ids[2]}.tmp-99999-0`));
-  writeFileSync(join(first.outDir, 'runs', `.${ids[2]}.tmp-99999-0`, 'run.json'), '{"trunc');
-  const tampered = join(first.outDir, 'runs', ids[6], 'run.json');
+  for (const f of FINAL.filter((f) => f !== 'study.json')) rmSync(join(first.dir, f));
+  rmSync(join(first.dir, 'curves'), { recursive: true });
+  const ids = first.study.runs.map((r) => r.id);
+  for (const id of ids.slice(2, 5)) rmSync(join(first.dir, 'runs', id), { recursive: true });
+  mkdirSync(join(first.dir, 'runs', `.${ids[2]}.tmp-99999-0`));
+  writeFileSync(join(first.dir, 'runs', `.${ids[2]}.tmp-99999-0`, 'run.json'), '{"trunc');
+  const tampered = join(first.dir, 'runs', ids[6], 'run.json');
   writeFileSync(tampered, readFileSync(tampered, 'utf8').replace(/"configHash": "[0-9a-f]+"/, '"configHash": "0000"'));
 
   const resumed = await runCompare(flags(grid, out, { workers: '2', resume: true }));
   assert.equal(resumed.reused, 4, 'four verified runs are reused');
   assert.equal(resumed.ran, 4, 'three missing and one unverified run are trained');
   assert.ok(!readdirSync(join(out, 'compare', 'small', 'runs')).some((n) => n.startsWith('.')), 'leftover temporary folders are removed');
-  const got = finalFiles(resumed.outDir);
+  const got = finalFiles(resumed.dir);
   for (const [k, v] of expected) assert.equal(got.get(k), v, `${k} differs after resume`);
 });
 

@@ -42,7 +42,7 @@ test('train on a terminal: the bars advance during the run (percent, steps/s, ET
     for (let k = 1; k < intermediate.length; k++) assert.ok(intermediate[k][1] >= intermediate[k - 1][1], JSON.stringify(intermediate));
     assert.match(text, /evaluating turn 1…/);
     assert.match(text, /test \d+\.\d\d%/);
-    assert.match(text, /noisy eval +\|[█░]+\| noisy evaluation \(σ=0\.3\) of 2 methods… ?(\d+\.\d s)?/);
+    assert.match(text, /noisy eval +\|[█░]+\| evaluation of 2 methods at 1 point \(σ=0\.3\)… ?(\d+\.\d s)?/);
     assert.match(text, /done in \d+\.\d s/);
     assert.match(text, /\| dwm \| [\d.]+ \|/, 'the table at the end');
   } finally {

@@ -10,8 +10,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { UserError } from '../errors.js';
-import { runReport } from '../results/merge.js';
-import { runSweep, type SweepFlags } from '../results/sweep.js';
+import { runReport, runSweep, type RawStudyFlags } from './testing/pipelines.js';
 import { tempFile } from '../experiment/testing/temp.js';
 import { BIN, SYNTHETIC_LOADER as LOADER } from '../experiment/testing/paths.js';
 
@@ -39,7 +38,7 @@ function workspace(text = SWEEP): { dir: string; file: string } {
   return tempFile('tiny.yaml', text);
 }
 
-function flags(file: string, out: string, extra: Partial<SweepFlags> = {}): SweepFlags {
+function flags(file: string, out: string, extra: Partial<RawStudyFlags> = {}): RawStudyFlags {
   return { config: file, set: [], sbatch: [], dryRun: false, resume: false, json: false, quiet: true, out, workers: '0', loaderUrl: LOADER, ...extra };
 }
 
@@ -58,9 +57,9 @@ test('shards 1/3, 2/3, 3/3 on three machines merged by dwgd report are byte-iden
   const { dir, file } = workspace();
   const whole = await runSweep(flags(file, join(dir, 'whole'), { workers: '2' }));
   assert.ok(whole.reported);
-  assert.equal(whole.sp.plan.runs.length, 3 * 2, '3 training points × 2 seeds; the 2 σ values add no runs');
-  const expected = finalFiles(whole.outDir);
-  for (const f of ['REPORT.md', 'index.html', 'results.csv', 'summary.csv', 'summary-balanced.csv', 'per-class.csv', 'plan.json', 'sweep.json']) assert.ok(expected.has(f), f);
+  assert.equal(whole.study.runs.length, 3 * 2, '3 training points × 2 seeds; the 2 σ values add no runs');
+  const expected = finalFiles(whole.dir);
+  for (const f of ['REPORT.md', 'index.html', 'table.csv', 'summary.csv', 'summary-balanced.csv', 'per-class.csv', 'plan.json', 'study.json']) assert.ok(expected.has(f), f);
   // Three metrics (clean, noisy, balanced) against the last swept axis (σ), one plot per label-noise level.
   const svgs = [...expected.keys()].filter((k) => k.endsWith('.svg'));
   assert.equal(svgs.length, 3 * 3);
@@ -72,16 +71,16 @@ test('shards 1/3, 2/3, 3/3 on three machines merged by dwgd report are byte-iden
     const o = await runSweep(flags(file, join(dir, `machine${k}`), { shard: `${k}/3` }));
     assert.equal(o.reported, false, 'a shard writes no report');
     assert.equal(o.runs.length, 2);
-    assert.ok(!existsSync(join(o.outDir, 'REPORT.md')));
-    shardDirs.push(o.outDir);
+    assert.ok(!existsSync(join(o.dir, 'REPORT.md')));
+    shardDirs.push(o.dir);
   }
   // Run folders are self-contained: each shard's runs are byte-identical to the whole sweep's.
   for (const d of shardDirs) {
     for (const id of readdirSync(join(d, 'runs'))) {
-      assert.equal(readFileSync(join(d, 'runs', id, 'run.json'), 'utf8'), readFileSync(join(whole.outDir, 'runs', id, 'run.json'), 'utf8'));
+      assert.equal(readFileSync(join(d, 'runs', id, 'run.json'), 'utf8'), readFileSync(join(whole.dir, 'runs', id, 'run.json'), 'utf8'));
     }
   }
-  const merged = await runReport({ dirs: shardDirs, out: join(dir, 'merged', 'tiny'), json: false });
+  const merged = await runReport({ dirs: shardDirs, out: join(dir, 'merged', 'tiny') });
   assert.equal(merged.runs, 6);
   assert.equal(merged.copied, 6);
   const got = finalFiles(merged.outDir);
@@ -89,7 +88,7 @@ test('shards 1/3, 2/3, 3/3 on three machines merged by dwgd report are byte-iden
   for (const [k, v] of expected) assert.ok(got.get(k)!.equals(v), `${k} differs after merging shards`);
 
   // Merging into the first shard's own folder works too, and a missing shard is named.
-  await assert.rejects(runReport({ dirs: shardDirs.slice(0, 2), json: false }),
+  await assert.rejects(runReport({ dirs: shardDirs.slice(0, 2) }),
     (e: Error) => e instanceof UserError && /^report: 2 of 6 runs are missing from .*\(first: s\d+-[0-9a-f]+, mnist 2-layer n=60 labelNoise\.fraction=[0-9.]+ seed \d\)/.test(e.message));
   assert.ok(!existsSync(join(shardDirs[0], 'REPORT.md')), 'nothing written when runs are missing');
 });
@@ -97,21 +96,30 @@ test('shards 1/3, 2/3, 3/3 on three machines merged by dwgd report are byte-iden
 test('the records keep per-class and balanced accuracy; the report shows the realised label-noise rate', async () => {
   const { dir, file } = workspace();
   const o = await runSweep(flags(file, join(dir, 'out')));
-  const run = JSON.parse(readFileSync(join(o.outDir, 'runs', o.sp.plan.runs[2].id, 'run.json'), 'utf8'));
+  const run = JSON.parse(readFileSync(join(o.dir, 'runs', o.study.runs[2].id, 'run.json'), 'utf8'));
   const m = run.record.methods.dwm;
-  assert.equal(m.perClass.clean.length, 4);
-  assert.equal(m.noisyAt.length, 2);
-  assert.equal(m.noisyAt[0].sigma, 0);
+  assert.equal(m.perClass.length, 4);
+  // One score per evaluation point (σ = 0, the clean point, and 0.5), each with its classes.
+  assert.deepEqual(run.record.points, [{ 'noise.sigma': 0, 'mask.fraction': 0 }, { 'noise.sigma': 0.5, 'mask.fraction': 0 }]);
+  assert.equal(m.at.length, 2);
+  assert.equal(m.at[0].value, m.clean);
+  assert.deepEqual(m.at[0].perClass, m.perClass);
+  assert.equal(m.at[1].perClass.length, 4);
   assert.equal(typeof run.record.corruptedLabels, 'number');
   assert.deepEqual(run.record.trainClassCounts.reduce((a: number, b: number) => a + b, 0), 60);
   // The balanced accuracy is the mean of the per-class accuracies (all classes present here).
-  const mean = m.perClass.clean.reduce((a: number, b: number) => a + b, 0) / 4;
-  assert.ok(Math.abs(m.balanced.clean - mean) < 1e-12);
-  // results.csv: one row per run × σ × method × (2 turns + noisy).
-  const rows = readFileSync(join(o.outDir, 'results.csv'), 'utf8').trim().split('\n');
-  assert.equal(rows.length, 1 + 6 * 2 * 3 * 3);
-  const report = readFileSync(join(o.outDir, 'REPORT.md'), 'utf8');
-  assert.match(report, /each run evaluates its trained models at all 2 values of `noise.sigma` \(no retraining\)/);
+  const mean = m.perClass.reduce((a: number, b: number) => a + b, 0) / 4;
+  assert.ok(Math.abs(m.balanced - mean) < 1e-12);
+  // table.csv: per run × method, 2 turns × (accuracy, train_loss), the clean balanced and 4 class
+  // rows, and at σ = 0.5 the accuracy, balanced and 4 class rows.
+  const rows = readFileSync(join(o.dir, 'table.csv'), 'utf8').trim().split('\n');
+  assert.equal(rows.length, 1 + 6 * 3 * (2 * 2 + (1 + 4) + (1 + 1 + 4)));
+  const report = readFileSync(join(o.dir, 'REPORT.md'), 'utf8');
+  assert.match(report, /each run evaluates its trained models at all 2 evaluation points \(`noise.sigma`, no retraining\)/);
+  // Balanced accuracy is aggregated over the same seeds as accuracy: none diverged, so none is left out.
+  const balanced = readFileSync(join(o.dir, 'summary-balanced.csv'), 'utf8');
+  assert.match(balanced, /mnist balanced noisy/);
+  assert.doesNotMatch(balanced, /inconclusive|left out: diverged/);
   // The protocol is a key | value table, not JSON: lists as "a, b", the label-noise object as code.
   assert.match(report, /\n\| key \| value \|\n\| --- \| --- \|\n\| dataset \| [a-z-]+ \|\n\| hidden layers \| \d+(, \d+)* \|\n/);
   assert.match(report, /\n\| label noise \| `\{[^`|]+\}`( \/ `\{[^`|]+\}`)* \|\n/);
@@ -119,9 +127,9 @@ test('the records keep per-class and balanced accuracy; the report shows the rea
   // The realised rate per point is the corrupted entries of both seeds' training lists over
   // their 2 × 60 entries, as the records count them; fraction 0 corrupts nothing.
   for (const fraction of [0, 0.2, 0.4]) {
-    const runs = o.sp.plan.runs.filter((r) => r.config.labelNoise?.fraction === fraction);
+    const runs = o.study.runs.filter((r) => r.config.labelNoise?.fraction === fraction);
     assert.equal(runs.length, 2);
-    const corrupted = runs.map((r) => JSON.parse(readFileSync(join(o.outDir, 'runs', r.id, 'run.json'), 'utf8')).record.corruptedLabels as number);
+    const corrupted = runs.map((r) => JSON.parse(readFileSync(join(o.dir, 'runs', r.id, 'run.json'), 'utf8')).record.corruptedLabels as number);
     const rate = (100 * (corrupted[0] + corrupted[1])) / 120;
     if (fraction === 0) assert.equal(rate, 0);
     // Binomial(120, fraction): within 4 standard deviations of the requested rate.
@@ -141,7 +149,7 @@ test('--dry-run lists the runs and writes nothing; --resume reuses every finishe
   const again = await runSweep(flags(file, join(dir, 'out'), { resume: true }));
   assert.equal(again.ran, 0);
   assert.equal(again.reused, 6);
-  assert.equal(first.outDir, again.outDir);
+  assert.equal(first.dir, again.dir);
 });
 
 function dwgd(args: string[], cwd: string) {
@@ -208,7 +216,7 @@ const bad: [string, string[], RegExp][] = [
   ['a bad --shard', ['--shard', '4/3'], /--shard 4\/3: expected K\/N with 1 ≤ K ≤ N/],
   ['an unknown --emit', ['--emit', 'pbs'], /--emit pbs: the only target is slurm/],
   ['too many --shards', ['--emit', 'slurm', '--shards', '7'], /--shards 7: more tasks than the 6 runs/],
-  ['a bad --set', ['--set', 'noise.sigma=0,-1'], /--set noise.sigma=0,-1: expected non-negative numbers/],
+  ['a bad --set', ['--set', 'noise.sigma=0,-1'], /evaluate\.noise\.sigma\.1: expected a number ≥ 0, got -1/],
   ['a bad axis value', ['--set', 'labelNoise.fraction=0,2'], /labelNoise.fraction=2\): labelNoise.fraction:/],
 ];
 
@@ -227,7 +235,7 @@ test('dwgd report on a folder that is not a sweep: one line, exit code 2', () =>
   const { dir } = workspace();
   const r = dwgd(['report', join(dir, 'nowhere')], dir);
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /report .*nowhere: no sweep.json here/);
+  assert.match(r.stderr, /report .*nowhere: no study.json here/);
   assert.equal(r.stderr.trim().split('\n').length, 1);
 });
 
@@ -235,5 +243,6 @@ test('a sweep file with an evaluation-only key that cannot be one fails with one
   const { dir, file } = workspace(SWEEP.replace('  noise.sigma: [0, 0.5]', '  trainSize: [10]'));
   const r = dwgd(['sweep', '--config', file, '--dry-run'], dir);
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /tiny.yaml: evaluate: only noise.sigma can be evaluation-only/);
+  assert.match(r.stderr, /tiny.yaml: evaluate.trainSize: not an evaluation axis/);
+  assert.equal(r.stderr.trim().split('\n').length, 1);
 });

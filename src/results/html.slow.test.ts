@@ -9,12 +9,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { runCompare } from './compare.js';
-import { runSweep } from './sweep.js';
+import type { Preset } from '../experiment/plan.js';
 import { inlineSvg, reportHtml } from './html.js';
+import { runStudyCommand, type StudyOptions } from './study.js';
 
 const CHROMIUM = process.env.DWGD_CHROMIUM ?? '/usr/bin/chromium';
 const LOADER = new URL('../experiment/testing/synthetic.js', import.meta.url).href;
+
+/** A study run as the CLI runs it (2 seeds, serial, synthetic data). */
+function study(preset: Preset, file: string, out: string): StudyOptions {
+  return {
+    preset, files: [file], sets: [], only: [], seeds: 2, allowLarge: false, out, workers: 0, resume: false, dryRun: false,
+    shard: null, emit: null, loaderUrl: LOADER, figures: {},
+  };
+}
 
 test('the report Markdown becomes one page: tables, inlined figures with prefixed ids, no scripts', () => {
   const svg = '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"><defs><clipPath id="c1"><rect/></clipPath></defs><g clip-path="url(#c1)"/></svg>';
@@ -56,10 +64,10 @@ base: { dataset: { name: mnist }, hidden: [8], trainSize: 60, turns: 2, stepsPer
 grid: { imbalance.ratio: [1, 0.1] }
 metrics: [clean, balanced]
 `);
-  const s = await runSweep({ config: sweepFile, set: [], sbatch: [], seeds: '2', workers: '0', dryRun: false, resume: false, json: false, quiet: true, out: join(dir, 'out'), loaderUrl: LOADER });
+  const s = await runStudyCommand(study('sweep', sweepFile, join(dir, 'out')));
   const gridFile = join(dir, 'grid.yaml');
   writeFileSync(gridFile, 'name: cmp\nbase: { dataset: { name: california-housing }, hidden: [8], trainSize: 50, turns: 2, stepsPerTurn: 100, seed: 5 }\n');
-  const c = await runCompare({ config: [gridFile], seeds: '2', workers: '0', only: [], set: [], resume: false, json: false, quiet: true, out: join(dir, 'out'), loaderUrl: LOADER });
+  const c = await runStudyCommand(study('compare', gridFile, join(dir, 'out')));
 
   const { chromium } = await import('playwright-core');
   const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'dwgd-chromium-profile-')), {
@@ -68,7 +76,7 @@ metrics: [clean, balanced]
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
   try {
-    for (const [name, outDir, figures] of [['sweep', s.outDir, 2], ['compare', c.outDir, 1]] as const) {
+    for (const [name, outDir, figures] of [['sweep', s.dir, 2], ['compare', c.dir, 1]] as const) {
       const page = await context.newPage();
       const problems: string[] = [];
       const requests: string[] = [];

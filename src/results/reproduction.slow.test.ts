@@ -30,7 +30,7 @@ test('docs/reproduction re-renders from its run records to identical bytes', asy
   const dir = join(work, 'paper');
   cpSync(PUBLISHED, dir, { recursive: true });
   for (const f of DERIVED) rmSync(join(dir, f), { recursive: true, force: true });
-  const r = await runReport({ dirs: [dir], json: false });
+  const r = await runReport({ dirs: [dir], figures: {} });
   assert.equal(r.runs, 300, '30 experiments × 10 seeds');
   const want = files(PUBLISHED);
   const got = files(dir);
