@@ -3,7 +3,7 @@
 
 import { z } from 'zod';
 import { DEFAULT_ENGINE, ENGINE_NAMES } from '../core/model-factory.js';
-import { ruleFor } from '../core/rules/index.js';
+import { PAPER_METHODS, ruleFor } from '../core/rules/index.js';
 import { DATASET_NAMES } from '../data/index.js';
 import { EVAL_AXES, evalAxis } from '../data/eval-axes/index.js';
 import { LIMITS } from './limits.js';
@@ -15,7 +15,7 @@ export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 /** Keys that only `name: csv` takes (and the ones it requires). */
 const CSV_ONLY = ['target', 'features', 'task', 'delimiter'] as const;
 const CSV_REQUIRED = ['path', 'target', 'task'] as const;
-export const PAPER_METHODS = ['dwm', 'dwm-stable', 'sgd', 'l2-0.01', 'l2-0.1'];
+export { PAPER_METHODS };
 
 const methodId = z.string().superRefine((id, ctx) => {
   const rule = ruleFor(id);
@@ -112,7 +112,7 @@ export const ExperimentSchema = z.strictObject({
   turns: z.number().int().positive().max(LIMITS.turns).default(6),
   stepsPerTurn: z.number().int().positive().max(LIMITS.stepsPerTurn).default(10000),
   lr: z.number().positive().max(LIMITS.lr).default(0.001),
-  methods: z.array(methodId).min(1).max(LIMITS.methods).default(PAPER_METHODS)
+  methods: z.array(methodId).min(1).max(LIMITS.methods).default([...PAPER_METHODS])
     .refine((m) => new Set(m).size === m.length, 'methods must not repeat'),
   noise: NoiseSchema.default({ sigma: 0.3 }),
   evaluate: EvaluateSchema.optional(),

@@ -6,6 +6,7 @@
 // dataset × evaluation. The authors' numbers are attached only where the protocol is the paper's.
 
 import type { ExperimentConfig } from '../config/schema.js';
+import { BASELINE_METHOD, isDual, PAPER_METHODS } from '../core/rules/index.js';
 import { isIdentity } from '../data/eval-axes/index.js';
 import type { RunView } from './table.js';
 import { isPaperMethod, protocolDepartures, type Departure } from './protocol.js';
@@ -13,8 +14,9 @@ import { describe, type Spread } from './stats.js';
 import { extraChecks } from './stat-checks.js';
 import { judgeFamily, pairedEffect, type Judgement, type PairedEffect } from './verdicts.js';
 
-export const BASELINE = 'sgd';
-export const DUAL = ['dwm', 'dwm-stable'];
+export const BASELINE = BASELINE_METHOD;
+/** The dual-weight methods of the registry that reports single out (dwm, dwm-stable). */
+export const DUAL = PAPER_METHODS.filter(isDual);
 
 export type EvalKind = 'clean' | 'noisy';
 

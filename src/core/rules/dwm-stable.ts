@@ -15,6 +15,7 @@ export interface StableState extends DualState {
 export const dwmStable: LearningRule<StableState> = {
   id: 'dwm-stable',
   module: import.meta.url,
+  dual: true,
   init(net) {
     return { ...initDual(net), A: net.layers.map((layer) => new Float64Array(layer.nOut).fill(1)) };
   },

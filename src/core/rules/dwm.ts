@@ -35,6 +35,7 @@ export function dualParams(net: Network, state: DualState): LayerParams[] {
 export const dwm: LearningRule<DualState> = {
   id: 'dwm',
   module: import.meta.url,
+  dual: true,
   init: initDual,
   update(net, state, lr) {
     for (let l = 0; l < net.layers.length; l++) {

@@ -34,6 +34,17 @@ export const RULE_MODULES: { registry: string; members: Readonly<Record<string, 
   members: Object.fromEntries(RULES.map((e) => [e.name, ('rule' in e ? e.rule : e.withLambda(0)).module])),
 };
 
+/** The paper's five methods (docs/METHOD.md §4), in its order. */
+export const PAPER_METHODS: readonly string[] = ['dwm', 'dwm-stable', 'sgd', 'l2-0.01', 'l2-0.1'];
+/** The method every other is compared against (the paper's plain gradient descent). */
+export const BASELINE_METHOD = 'sgd';
+
+/** Whether a method id names a dual-weight rule (the registry's `dual` flag). */
+export function isDual(id: string): boolean {
+  const rule = ruleFor(id);
+  return !('error' in rule) && rule.dual === true;
+}
+
 /** The accepted method ids, as shown in messages and help: `sgd`, …, `l2-<λ>`. */
 export const METHOD_FORMS: readonly string[] = RULES.map((e) => ('rule' in e ? e.name : `${e.name}-<λ>`));
 

@@ -22,6 +22,8 @@ export interface LearningRule<S> {
    * (experiment/provenance.ts) covers the rules the run uses, found through this.
    */
   readonly module: string;
+  /** A dual-weight rule (W = W1 − W2): its role in comparisons and in what a run saves. */
+  readonly dual?: boolean;
   /** Creates the rule's state for a network whose W holds the initial effective weights. */
   init(net: Network): S;
   /** One update after forward() and backward() of one sample; allocates nothing. */
