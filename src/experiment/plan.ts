@@ -348,30 +348,47 @@ export function studyFromSources(preset: Preset, sources: GridSource[], req: Omi
   }
 
   const { data, missing } = identifyAll(kept.map((p) => p.config), req);
-  const runs: RunSpec[] = [];
-  const seen = new Set<string>();
-  const experiments: string[] = [];
+  const drafts: Omit<RunSpec, 'id' | 'experimentId' | 'configHash' | 'data'>[] = [];
   for (const p of kept) {
-    const identity = data[datasetKey(p.config)];
-    const experimentId = experimentIdOf(p.config, identity);
     const extra: Record<string, string> = {};
     for (const axis of p.src.axes) if (!NAMED_KEYS.has(axis.key) && axis.values.length > 1) extra[axis.key] = p.point[axis.key];
     const arch = archName(p.config.hidden);
     const label = [p.config.dataset.name, arch, `n=${p.config.trainSize}`, ...Object.entries(extra).map(([k, v]) => `${k}=${v}`)].join(' ');
     for (let s = 0; s < seeds; s++) {
       const config: ExperimentConfig = { ...p.config, seed: p.config.seed + s };
-      const id = runId(config, identity);
-      if (seen.has(id)) continue;
-      seen.add(id);
-      if (!experiments.includes(experimentId)) experiments.push(experimentId);
-      runs.push({
-        id, experimentId, configHash: configHash(config, identity), config, data: identity, seedIndex: s,
-        dataset: config.dataset.name, arch, trainSize: config.trainSize, extra, label,
-      });
+      drafts.push({ config, seedIndex: s, dataset: config.dataset.name, arch, trainSize: config.trainSize, extra, label });
     }
   }
+  const { runs, experiments } = identifyRuns(drafts, data);
   const metrics = sources[0].metrics ?? defaultMetrics(runs);
   return { preset, name, description: sources[0].description, files, seeds, sources, only, metrics, runs, experiments, data, missing };
+}
+
+/** Run ids from the configs and their data's identity: the same training point, the same id. */
+function identifyRuns(drafts: Omit<RunSpec, 'id' | 'experimentId' | 'configHash' | 'data'>[], data: Record<string, DataIdentity | null>): { runs: RunSpec[]; experiments: string[] } {
+  const runs: RunSpec[] = [];
+  const seen = new Set<string>();
+  const experiments: string[] = [];
+  for (const d of drafts) {
+    const identity = data[datasetKey(d.config)];
+    const id = runId(d.config, identity);
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const experimentId = experimentIdOf(d.config, identity);
+    if (!experiments.includes(experimentId)) experiments.push(experimentId);
+    runs.push({ ...d, id, experimentId, configHash: configHash(d.config, identity), data: identity });
+  }
+  return { runs, experiments };
+}
+
+/**
+ * A study planned without its data (`planStudy` with no `identify`), given the data's identity
+ * now: nothing is read or expanded again, only the run ids are computed with the data's hashes.
+ */
+export function identifyStudy(study: Study, req: Pick<StudyRequest, 'identify' | 'missingOk'>): Study & { missing: string[] } {
+  const { data, missing } = identifyAll(study.runs.map((r) => r.config), req);
+  const { runs, experiments } = identifyRuns(study.runs.map(({ id: _i, experimentId: _e, configHash: _c, data: _d, ...d }) => d), data);
+  return { ...study, runs, experiments, data, missing };
 }
 
 /** A sweep plots noisy numbers when it sweeps an evaluation axis, else clean ones. */

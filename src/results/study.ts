@@ -14,14 +14,14 @@ import { fetchMissing } from '../data/index.js';
 import type { FetchEvents } from '../data/fetch.js';
 import { UserError } from '../errors.js';
 import { dataLocator, type DataLocations } from '../experiment/locate-data.js';
-import { parseStudyJson, planStudy, STUDY_FILE, studyJson, type OnlyFilter, type Preset, type RunSpec, type Study } from '../experiment/plan.js';
+import { identifyStudy, parseStudyJson, planStudy, STUDY_FILE, studyJson, type OnlyFilter, type Preset, type RunSpec, type Study } from '../experiment/plan.js';
 import type { Shard } from '../experiment/shard.js';
 import { shardRuns } from '../experiment/shard.js';
 import type { RunRecord } from '../experiment/record.js';
 import { writeFileAtomic } from './atomic.js';
 import { checkOutDir, estimateRunOutputBytes } from './out-dir.js';
 import { reportersFor, type ReportOptions, type ReportResults } from './reporters.js';
-import { emitSlurm, preflight, type SlurmOptions } from './scaleout.js';
+import { emitSlurm, outProblem, preflight, type SlurmOptions } from './scaleout.js';
 import { runStudy, type StoreHooks, type StoredOutcome } from './store.js';
 import { runViews, TABLE_FILE, tableCsv } from './table.js';
 import { evalPoints } from '../data/eval-axes/index.js';
@@ -72,6 +72,21 @@ export interface StudyOutcome {
   problems: string[];
 }
 
+/**
+ * `plan()`, with an --out problem named beside its own (not for a dry run, which writes
+ * nothing); `onlyWith`: the --out problem only beside one of its own (a later step checks --out).
+ */
+function preflightUnless<T>(o: Pick<StudyOptions, 'dryRun' | 'out'>, plan: () => T, onlyWith = false): T {
+  if (o.dryRun) return plan();
+  if (!onlyWith) return preflight(o.out, plan);
+  try {
+    return plan();
+  } catch (e) {
+    const problem = e instanceof UserError ? outProblem(o.out) : null;
+    throw problem ? new UserError(`${problem}\n${(e as Error).message}`) : e;
+  }
+}
+
 /** Where a preset puts a study's folder, and a run's folder in it. */
 export function studyDir(preset: Preset, out: string, name: string): string {
   return preset === 'train' ? resolve(out, name) : resolve(out, preset === 'compare' ? 'compare' : 'sweeps', name);
@@ -82,18 +97,16 @@ export function runDirOf(preset: Preset, dir: string, spec: Pick<RunSpec, 'id'>)
 }
 
 export async function runStudyCommand(o: StudyOptions, hooks: StudyHooks = {}): Promise<StudyOutcome> {
-  const request = { preset: o.preset, files: o.files, sets: o.sets, only: o.only, seeds: o.seeds, name: o.name, allowLarge: o.allowLarge };
+  // Planned once, without the data; dataset.download fetches what is missing, then the data are
+  // found and identified (the run ids cover them). Every problem, --out's too, is named at once.
+  const draft = preflightUnless(o, () => planStudy({ preset: o.preset, files: o.files, sets: o.sets, only: o.only, seeds: o.seeds, name: o.name, allowLarge: o.allowLarge }), true);
   if (!o.dryRun && !o.emit) {
-    // dataset.download: fetch what is missing before the data are found and identified.
-    const draft = planStudy(request);
     const fetching = hooks.fetching?.();
     await fetchMissing(shardRuns(draft.runs, o.shard).map((r) => r.config.dataset), { events: fetching?.events }).finally(() => fetching?.stop());
   }
   const data = dataLocator();
   const identify = o.loaderUrl ? undefined : data.identify;
-  const build = () => planStudy({ ...request, identify, missingOk: o.dryRun });
-  const planned = o.dryRun ? build() : preflight(o.out, build);
-  const { missing, ...study } = planned;
+  const { missing, ...study } = preflightUnless(o, () => identifyStudy(draft, { identify, missingOk: o.dryRun }));
   const dir = studyDir(o.preset, o.out, study.name);
   const runs = shardRuns(study.runs, o.shard);
   const base: StudyOutcome = { study, dir, runs, shard: o.shard, missing, ran: 0, reused: 0, reported: false, files: [], reports: {}, problems: [] };
