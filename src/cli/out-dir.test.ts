@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { UserError } from '../errors.js';
+import { writeDirAtomic } from '../results/atomic.js';
 import { checkOutDir, saveWithRescue } from '../results/out-dir.js';
 import { BIN } from '../experiment/testing/paths.js';
 
@@ -81,4 +82,36 @@ test('train --out at a file or an unwritable folder: one line, exit 2, before an
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /^error: --out .*results-file is a file, not a folder\n$/);
   }
+});
+
+// Issue 20: a write that fails where asked and in the rescue folder leaves no empty folder in either.
+test('saveWithRescue: when both writes fail, no empty run or rescue folder is left', () => {
+  const base = mkdtempSync(join(dir, 'lost-'));
+  const write = (d: string) => writeDirAtomic(d, (t) => {
+    writeFileSync(join(t, 'run.json'), '{}');
+    throw Object.assign(new Error('EFBIG: file too large, write'), { code: 'EFBIG', syscall: 'write' });
+  });
+  assert.throws(() => saveWithRescue(join(base, 'out', 'quickstart', 's5-abc'), write, join(base, 'rescue')), (e: unknown) =>
+    e instanceof UserError && /the results are lost/.test(e.message));
+  assert.deepEqual(readdirSync(base), [], 'out/quickstart and rescue/quickstart are gone');
+  // A writer that makes its folders itself (not atomically) is tidied up after as well.
+  const plain = (d: string) => {
+    mkdirSync(d, { recursive: true });
+    throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write' });
+  };
+  assert.throws(() => saveWithRescue(join(base, 'out', 'quickstart', 's5-abc'), plain, join(base, 'rescue')), /the results are lost/);
+  assert.deepEqual(readdirSync(base), []);
+});
+
+test('saveWithRescue: a rescue root nobody may write in is named, and leaves nothing where asked', { skip: process.getuid?.() === 0 ? 'root writes in any folder' : false }, () => {
+  const base = mkdtempSync(join(dir, 'ro-'));
+  const locked = join(base, 'locked');
+  mkdirSync(locked, { mode: 0o555 });
+  const write = (d: string) => writeDirAtomic(d, (t) => {
+    writeFileSync(join(t, 'run.json'), '{}');
+    if (!d.startsWith(locked)) throw Object.assign(new Error('EIO: i/o error, write'), { code: 'EIO', syscall: 'write' });
+  });
+  assert.throws(() => saveWithRescue(join(base, 'out', 'q', 's5-abc'), write, join(locked, 'rescue')), /permission denied \(EACCES\)/);
+  assert.deepEqual(readdirSync(base), ['locked']);
+  assert.deepEqual(readdirSync(locked), []);
 });

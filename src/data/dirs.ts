@@ -14,6 +14,26 @@ import { dirname, resolve } from 'node:path';
  * part of the path is a file, ENOENT or EACCES when a level cannot be created).
  */
 export function makeDirs(dir: string): string[] {
+  const made: string[] = [];
+  for (const level of absentDirs(dir)) {
+    try {
+      mkdirSync(level);
+      made.push(level);
+    } catch (e) {
+      // Another process made it meanwhile: fine, as long as it is a folder.
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST' && isDir(level)) continue;
+      removeMadeDirs(made);
+      throw e;
+    }
+  }
+  return made;
+}
+
+/**
+ * The folders of `dir`'s path that do not exist yet, outermost first (what makeDirs would make);
+ * throws ENOTDIR naming a file in the way.
+ */
+export function absentDirs(dir: string): string[] {
   const missing: string[] = [];
   let p = resolve(dir);
   for (;;) {
@@ -33,21 +53,8 @@ export function makeDirs(dir: string): string[] {
       Object.assign(e, { code: 'ENOTDIR', errno: -20, syscall: 'mkdir', path: p });
       throw e;
     }
-    break;
+    return missing.reverse();
   }
-  const made: string[] = [];
-  for (const level of missing.reverse()) {
-    try {
-      mkdirSync(level);
-      made.push(level);
-    } catch (e) {
-      // Another process made it meanwhile: fine, as long as it is a folder.
-      if ((e as NodeJS.ErrnoException).code === 'EEXIST' && isDir(level)) continue;
-      removeMadeDirs(made);
-      throw e;
-    }
-  }
-  return made;
 }
 
 /** Removes the folders makeDirs made, innermost first, as long as they are empty; never throws. */

@@ -6,6 +6,7 @@ import { mkdtempSync, rmdirSync, statfsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ExperimentConfig } from '../config/schema.js';
+import { absentDirs, removeMadeDirs } from '../data/dirs.js';
 import { DATASET_SPECS } from '../data/index.js';
 import { UserError } from '../errors.js';
 
@@ -100,23 +101,40 @@ export interface Saved {
 
 /**
  * Runs `write(dir)`; when it fails on the file system (a full disk, say), writes to a folder
- * under the system's temporary folder instead and says so, so finished work is not lost.
+ * under the system's temporary folder instead and says so, so finished work is not lost. A
+ * write that fails leaves no empty folder behind, where asked or in the rescue folder.
  */
 export function saveWithRescue(dir: string, write: (dir: string) => void, rescueRoot = join(tmpdir(), 'dwgd-rescue')): Saved {
   try {
-    write(dir);
+    tidyWrite(dir, write);
     return { dir };
   } catch (e) {
     if (!isFsError(e)) throw e;
     const first = `cannot write ${e.path ?? dir}: ${fsCause(e)}`;
     const rescue = join(rescueRoot, basename(dirname(dir)), basename(dir));
     try {
-      write(rescue);
+      tidyWrite(rescue, write);
     } catch (e2) {
       if (!isFsError(e2)) throw e2;
       throw new UserError(`${first}; the results are lost (writing them to ${rescue} failed too: ${fsCause(e2)})`);
     }
     return { dir: rescue, problem: `${first}; the results were written to ${rescue} instead` };
+  }
+}
+
+/** `write(dir)`; when it fails, the folders on the way to `dir` that it made are removed while empty. */
+function tidyWrite(dir: string, write: (dir: string) => void): void {
+  let absent: string[] = [];
+  try {
+    absent = absentDirs(dir);
+  } catch {
+    // a file in the way: write fails on it and names it
+  }
+  try {
+    write(dir);
+  } catch (e) {
+    removeMadeDirs(absent);
+    throw e;
   }
 }
 
