@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -114,4 +115,36 @@ test('saveWithRescue: a rescue root nobody may write in is named, and leaves not
   assert.throws(() => saveWithRescue(join(base, 'out', 'q', 's5-abc'), write, join(locked, 'rescue')), /permission denied \(EACCES\)/);
   assert.deepEqual(readdirSync(base), ['locked']);
   assert.deepEqual(readdirSync(locked), []);
+});
+
+// Issue 20: --out must be a folder or a new path. An empty one used to mean the current folder;
+// a device, a FIFO or a socket is named for what it is.
+test('checkOutDir: an empty path, a device, a FIFO and a socket are refused, each named', async () => {
+  assert.throws(() => checkOutDir(''), (e: unknown) => e instanceof UserError && e.message === "--out '': an empty path; give a folder (e.g. --out results)");
+  if (existsSync('/dev/null')) assert.throws(() => checkOutDir('/dev/null'), { message: '--out /dev/null: /dev/null is a character device, not a folder' });
+  const fifo = join(dir, 'fifo');
+  if (spawnSync('mkfifo', [fifo]).status === 0) {
+    assert.throws(() => checkOutDir(fifo), { message: `--out ${fifo}: ${fifo} is a named pipe (FIFO), not a folder` });
+    assert.throws(() => checkOutDir(join(fifo, 'sub')), { message: `--out ${join(fifo, 'sub')}: ${fifo} is a named pipe (FIFO), not a folder` });
+  }
+  const sock = join(dir, 'sock');
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(sock, r));
+  try {
+    assert.throws(() => checkOutDir(sock), { message: `--out ${sock}: ${sock} is a socket, not a folder` });
+  } finally {
+    server.close();
+  }
+});
+
+test("train, compare, sweep and report --out '': one line naming --out, exit 2, nothing written in the current folder", () => {
+  const cwd = mkdtempSync(join(dir, 'empty-out-'));
+  const cfg = join(dir, 'long-empty.yaml');
+  writeFileSync(cfg, 'dataset: {name: mnist}\ntrainSize: 100\nstepsPerTurn: 1000000\nmethods: [sgd]\n');
+  for (const args of [['train', '--config', cfg], ['compare', '--config', cfg], ['sweep', '--config', cfg], ['report', join(dir, 'no-such-folder')]]) {
+    const r = spawnSync(process.execPath, [BIN, ...args, '--out', ''], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 30_000 });
+    assert.equal(r.status, 2, `${args[0]}: ${r.error ?? r.stderr}`);
+    assert.equal(r.stderr, "error: --out '': an empty path; give a folder (e.g. --out results)\n", args[0]);
+  }
+  assert.deepEqual(readdirSync(cwd), []);
 });

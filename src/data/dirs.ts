@@ -5,7 +5,7 @@
 // and throws the file system's error; it also says which folders it made, so that a writer
 // that fails can remove them again (removeMadeDirs) instead of leaving empty folders behind.
 
-import { mkdirSync, rmdirSync, statSync } from 'node:fs';
+import { mkdirSync, rmdirSync, statSync, type Stats } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 /**
@@ -75,4 +75,16 @@ function isDir(p: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** What a path that is in the way is, for a message: "a file", "a folder", "a character device"… */
+export function fileKind(st: Stats): string {
+  if (st.isFile()) return 'a file';
+  if (st.isDirectory()) return 'a folder';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  if (st.isFIFO()) return 'a named pipe (FIFO)';
+  if (st.isSocket()) return 'a socket';
+  if (st.isSymbolicLink()) return 'a symbolic link';
+  return 'not a file or folder';
 }

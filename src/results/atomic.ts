@@ -13,8 +13,9 @@
 import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { makeDirs, removeMadeDirs } from '../data/dirs.js';
+import { fileKind, makeDirs, removeMadeDirs } from '../data/dirs.js';
 import { processAlive } from '../data/fetch.js';
+import { UserError } from '../errors.js';
 
 let counter = 0;
 
@@ -114,7 +115,24 @@ export function removeStaleTemps(dir: string): number {
   return removeDeadTemps(dir);
 }
 
+/**
+ * Refuses to put a file or folder in place of something else: a device, a FIFO, a socket, a
+ * folder where a file goes or a file where a folder goes (renaming over /dev/null as root would
+ * replace the device). A new path is fine.
+ */
+function checkReplaceable(path: string, want: 'file' | 'folder'): void {
+  let st: ReturnType<typeof statSync>;
+  try {
+    st = statSync(path);
+  } catch {
+    return; // nothing there (or unreachable: the write names the problem)
+  }
+  if (want === 'file' ? st.isFile() : st.isDirectory()) return;
+  throw new UserError(`${path}: is ${fileKind(st)}, not a ${want === 'file' ? 'regular file' : 'folder'}; not replaced`);
+}
+
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  checkReplaceable(path, 'file');
   const made = makeDirs(dirname(path));
   removeStaleTemps(dirname(path));
   const tmp = tempName(path);
@@ -135,10 +153,11 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
 
 /**
  * Calls `fill(tmpDir)` to write a folder's contents, then moves it to `finalDir`, replacing an
- * earlier folder of the same name. On any error the temporary folder is removed, an earlier
+ * earlier folder of the same name (never anything else). On any error the temporary folder is removed, an earlier
  * folder stays where it was, and the folders made above `finalDir` are removed while empty.
  */
 export function writeDirAtomic(finalDir: string, fill: (dir: string) => void): void {
+  checkReplaceable(finalDir, 'folder');
   const made = makeDirs(dirname(finalDir));
   removeStaleTemps(dirname(finalDir));
   const tmp = tempName(finalDir);

@@ -13,6 +13,7 @@ import { codeIdentity } from '../experiment/provenance.js';
 import { parseSweepJson, recordComplete } from '../experiment/sweep-plan.js';
 import { writeDirAtomic, writeFileAtomic } from './atomic.js';
 import { AUTHORS_FILE, COMPARE_FILES, readAuthors, writeCompareOutputs } from './compare-report.js';
+import { checkOutDir } from './out-dir.js';
 import { runsDir, verifiedRun } from './run-record.js';
 import { parseMseScale, type FigureOptions } from './plots.js';
 import { writeSweepOutputs } from './sweep.js';
@@ -74,6 +75,7 @@ function readStoredPlan(dir: string, authorsFile: string, figures: FigureOptions
 /** `dwgd report DIR…`: the run folders of every DIR (shards from several machines) → one report. */
 export async function runReport(flags: ReportFlags): Promise<ReportOutcome> {
   if (flags.dirs.length === 0) throw new UserError('report: give at least one compare or sweep folder (results/compare/<name>, results/sweeps/<name>)');
+  if (flags.out !== undefined) checkOutDir(flags.out);
   const authorsFile = flags.authorsFile ?? AUTHORS_FILE;
   const figures: FigureOptions = { logY: flags.logY === true, mseScale: parseMseScale(flags.mseScale) };
   const first = readStoredPlan(flags.dirs[0], authorsFile, figures);

@@ -6,7 +6,7 @@ import { mkdtempSync, rmdirSync, statfsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ExperimentConfig } from '../config/schema.js';
-import { absentDirs, removeMadeDirs } from '../data/dirs.js';
+import { absentDirs, fileKind, removeMadeDirs } from '../data/dirs.js';
 import { DATASET_SPECS } from '../data/index.js';
 import { UserError } from '../errors.js';
 
@@ -41,6 +41,8 @@ export function fsCause(e: NodeJS.ErrnoException): string {
  * without leaving anything behind; with `needBytes`, also that its file system has that much free.
  */
 export function checkOutDir(out: string, needBytes = 0, flag = '--out'): void {
+  // resolve('') is the current folder: an empty --out would write the results all over it.
+  if (out === '') throw new UserError(`${flag} '': an empty path; give a folder (e.g. ${flag} results)`);
   const target = resolve(out);
   // The deepest part of the path that exists must be a folder; nothing below it exists yet.
   let existing = target;
@@ -55,7 +57,7 @@ export function checkOutDir(out: string, needBytes = 0, flag = '--out'): void {
       existing = dirname(existing);
       continue;
     }
-    if (!st.isDirectory()) throw new UserError(`${flag} ${out}: ${existing} is a file, not a folder`);
+    if (!st.isDirectory()) throw new UserError(`${flag} ${out}: ${existing} is ${fileKind(st)}, not a folder`);
     break;
   }
   try {
@@ -70,6 +72,38 @@ export function checkOutDir(out: string, needBytes = 0, flag = '--out'): void {
       throw new UserError(`${flag} ${out}: the results need about ${mb(needBytes)}, ${existing} has ${mb(free)} free`);
     }
   }
+}
+
+/**
+ * Checks that `out` can take an output file: a new path whose folder exists or can be made, or
+ * a regular file (which is replaced). A folder, a device, a FIFO or a socket is refused, so
+ * that writing never puts a file in place of one of them.
+ */
+export function checkOutFile(out: string, flag = '--out'): void {
+  if (out === '') throw new UserError(`${flag} '': an empty path; give a file name`);
+  let st: ReturnType<typeof statSync>;
+  try {
+    st = statSync(out);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw new UserError(`${flag} ${out}: cannot use it: ${fsCause(e as NodeJS.ErrnoException)}`);
+    try {
+      absentDirs(dirname(resolve(out)));
+    } catch (e2) {
+      const p = (e2 as NodeJS.ErrnoException).path ?? dirname(out);
+      let kind = 'not a folder';
+      try {
+        kind = `${fileKind(statSync(p))}, not a folder`;
+      } catch {
+        // gone meanwhile
+      }
+      throw new UserError(`${flag} ${out}: ${p} is ${kind}`);
+    }
+    return;
+  }
+  if (st.isFile()) return;
+  const hint = st.isDirectory() ? '; give a file name (in it, or elsewhere)' : '; outputs go only to a regular file or a new path';
+  throw new UserError(`${flag} ${out}: is ${fileKind(st)}, not a file${hint}`);
 }
 
 /**
