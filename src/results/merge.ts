@@ -13,6 +13,7 @@ import { codeIdentity } from '../experiment/provenance.js';
 import { parseSweepJson, recordComplete } from '../experiment/sweep-plan.js';
 import { writeDirAtomic, writeFileAtomic } from './atomic.js';
 import { AUTHORS_FILE, COMPARE_FILES, readAuthors, writeCompareOutputs } from './compare-report.js';
+import { lockFolder } from './lock.js';
 import { checkOutDir } from './out-dir.js';
 import { runsDir, verifiedRun } from './run-record.js';
 import { parseMseScale, type FigureOptions } from './plots.js';
@@ -87,6 +88,7 @@ export async function runReport(flags: ReportFlags): Promise<ReportOutcome> {
   }
   const { plan } = first;
   const outDir = resolve(flags.out ?? flags.dirs[0]);
+  using _lock = lockFolder(outDir, `report ${plan.name}`);
   const records = new Map<string, RunRecord>();
   const from = new Map<string, string>();
   // Shards may come from any build, but all from one: a report never mixes two programs' numbers.

@@ -10,6 +10,7 @@ import { runPool, RunFailure, type RunRecord } from '../experiment/pool.js';
 import { NO_PROGRESS, type PipelineHooks, type Progress } from '../experiment/progress.js';
 import { codeIdentity, provenance, type CodeIdentity } from '../experiment/provenance.js';
 import { writeFileAtomic } from './atomic.js';
+import { lockFolder } from './lock.js';
 import { checkOutDir } from './out-dir.js';
 import { readStoredRun, removeLeftovers, roundTrip, runsDir, storedRun, verifiedRun, writeRunFolder } from './run-record.js';
 
@@ -25,6 +26,8 @@ export async function runPlan(o: {
   complete?(spec: RunSpec, record: RunRecord): boolean;
 }): Promise<{ records: Map<string, RunRecord>; ran: number; reused: number }> {
   checkOutDir(o.out);
+  // One invocation at a time on the folder; a shard (a part of the runs) only excludes the same part.
+  using _lock = lockFolder(o.outDir, o.headline, o.runs.length < o.plan.runs.length ? o.runs.map((r) => r.id).join(',') : undefined);
   const log = (line: string) => o.hooks.log?.(line);
   for (const w of planWarnings(o.plan)) log(`warning: ${w}`);
   const code = codeIdentity();

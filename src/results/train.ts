@@ -14,6 +14,7 @@ import { datasetKey, loadExperiment, planWarnings, type Identify, type RunSpec }
 import { recordOf } from '../experiment/pool.js';
 import { codeIdentity, type Provenance, provenance } from '../experiment/provenance.js';
 import type { RunResult } from '../experiment/run.js';
+import { lockFolder } from './lock.js';
 import { checkOutDir, estimateRunOutputBytes, saveWithRescue } from './out-dir.js';
 import { readStoredRun, type SavedWeights, type StoredRun, storedRun, writeRunFolder } from './run-record.js';
 
@@ -62,6 +63,7 @@ export async function runTrain(flags: TrainFlags, hooks: TrainHooks = {}): Promi
   const spec = trainSpec(flags, data.identify);
   const config = spec.config;
   const dir = resolve(flags.out, config.name!, spec.id);
+  using _lock = lockFolder(resolve(flags.out, config.name!), `train ${config.name}`, spec.id); // this run, not the folder's others
   for (const w of planWarnings({ runs: [spec] })) hooks.log?.(`warning: ${w}`);
   const code = codeIdentity();
   const before = readStoredRun(dir);
