@@ -1,29 +1,29 @@
 // `dwgd export --out` (issue 20): outputs are written only to a regular file or a new path. A
 // device, a FIFO, a socket or a folder given as --out is refused in one line naming --out, and
 // is still what it was afterwards (renaming a file over /dev/null as root replaced the device).
+// A damaged run folder or weights file is named in one line, not a stack trace.
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { after, test } from 'node:test';
 import { BIN } from '../experiment/testing/paths.js';
-import { WEIGHTS_FORMAT } from '../results/run-record.js';
+import { runTrain } from '../results/train.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dwgd-export-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A run folder with saved weights of one method, as --save-weights leaves it (only what export reads). */
-const runDir = join(dir, 's5-0123456789');
-mkdirSync(join(runDir, 'weights'), { recursive: true });
-writeFileSync(join(runDir, 'run.json'), JSON.stringify({ runId: 's5-0123456789', config: { methods: ['sgd'] } }));
-writeFileSync(join(runDir, 'weights', 'order.json'), '{}');
-writeFileSync(join(runDir, 'weights', 'sgd.json'), JSON.stringify({ format: WEIGHTS_FORMAT, method: 'sgd', sizes: [2, 1], final: [{ W: [0.5, -0.25], b: [0.125] }] }));
+/** A run folder with saved weights, as `train --save-weights` writes it (a tiny CSV regression). */
+const csv = join(dir, 'data.csv');
+writeFileSync(csv, 'a,b,y\n' + Array.from({ length: 40 }, (_, i) => `${i % 7},${(i * 3) % 5},${(i % 7) - 0.5 * ((i * 3) % 5)}`).join('\n') + '\n');
+writeFileSync(join(dir, 'tiny.yaml'), `name: tiny\ndataset: { name: csv, path: ${csv}, target: y, task: regression }\nhidden: [3]\ntrainSize: 20\nturns: 1\nstepsPerTurn: 20\nmethods: [sgd]\n`);
+const runDir = (await runTrain({ config: join(dir, 'tiny.yaml'), set: [], out: join(dir, 'results'), saveWeights: true, download: false })).dir;
 
 function dwgd(args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, 'export', runDir, '--format', 'npz', ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 30_000 });
+  const r = spawnSync(process.execPath, [BIN, 'export', runDir, '--method', 'sgd', '--format', 'npz', ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 30_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -73,4 +73,29 @@ test('export --out at a new path or a regular file writes it; a file in the way 
   assert.equal(dwgd(['--out', fresh]).code, 0, 'a regular file is replaced');
   refused(join(fresh, 'x.npz'), new RegExp(`${fresh.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is a file, not a folder`));
   assert.ok(!existsSync(join(dir, 'new', '.sgd.npz.tmp')));
+});
+
+test('export of a damaged run folder: one line naming the file and what is wrong, exit 2', () => {
+  const file = join(runDir, 'run.json');
+  const before = readFileSync(file, 'utf8');
+  try {
+    const run = JSON.parse(before);
+    run.record = {};
+    writeFileSync(file, JSON.stringify(run));
+    const r = dwgd(['--out', join(dir, 'damaged.npz')]);
+    assert.deepEqual([r.code, r.stderr], [2, `error: ${relative(dir, file)}: record is empty\n`], 'the path as seen from the working folder');
+    writeFileSync(file, before.slice(0, 100));
+    assert.match(dwgd([]).stderr, /^error: .*run\.json: not valid JSON \(cut short\?\)\n$/);
+  } finally {
+    writeFileSync(file, before);
+  }
+  const weights = join(runDir, 'weights', 'sgd.json');
+  const w = readFileSync(weights, 'utf8');
+  try {
+    writeFileSync(weights, w.slice(0, 50));
+    assert.deepEqual(dwgd(['--out', join(dir, 'damaged.npz')]).stderr, `error: ${weights}: not valid JSON (cut short?)\n`);
+  } finally {
+    writeFileSync(weights, w);
+  }
+  assert.ok(!existsSync(join(dir, 'damaged.npz')));
 });

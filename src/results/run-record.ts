@@ -27,6 +27,7 @@ import type { RunResult } from '../experiment/run.js';
 import { removeDeadTemps, writeDirAtomic } from './atomic.js';
 export { LEFTOVER_MAX_AGE_HOURS } from './atomic.js';
 import { formatMetric, markdownTable, metricLabel } from './format.js';
+import { runFolderProblem } from './validate-run.js';
 
 export const RUN_FORMAT = 'dwgd-run/2';
 export const WEIGHTS_FORMAT = 'dwgd-weights/1';
@@ -184,6 +185,7 @@ export type Verified =
 export function verifiedRun(outDir: string, spec: RunSpec, code: CodeIdentity): Verified | null {
   const stored = readStoredRun(join(runsDir(outDir), spec.id));
   if (!stored || stored.format !== RUN_FORMAT || stored.runId !== spec.id || stored.configHash !== spec.configHash) return null;
+  if (runFolderProblem(join(runsDir(outDir), spec.id), stored)) return null; // damaged (validate-run.ts): never reused
   if (!stored.config || configHash(stored.config, stored.data) !== spec.configHash) return null;
   if (canonicalJson({ ...stored.config, name: null }) !== canonicalJson({ ...spec.config, name: null })) return null;
   if (canonicalJson(stored.data) !== canonicalJson(spec.data)) return null;
