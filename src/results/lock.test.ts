@@ -22,7 +22,7 @@ import { runTrain } from './train.js';
 const root = mkdtempSync(join(tmpdir(), 'dwgd-lock-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 const LOCK = fileURLToPath(new URL('./lock.js', import.meta.url));
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const reEscape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** A child process that locks `dir` (or a part of it) and holds it until killed. */
 async function holder(dir: string, part?: string): Promise<ChildProcess> {
@@ -51,7 +51,7 @@ test('a second lock in the same process is refused, naming the folder and this p
   assert.ok(existsSync(join(dir, LOCK_FILE)));
   assert.deepEqual({ ...lockHolder(dir), started: '' }, { pid: process.pid, host: hostname(), started: '', command: lockHolder(dir)!.command, what: 'first' });
   assert.throws(() => lockFolder(dir, 'second'), (e: unknown) => e instanceof UserError &&
-    new RegExp(`^${escape(dir)} is in use by this process: pid ${process.pid} on ${escape(hostname())} since \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC \\(.+\\); wait for it to end, or use another --out$`).test(e.message));
+    new RegExp(`^${reEscape(dir)} is in use by this process: pid ${process.pid} on ${reEscape(hostname())} since \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC \\(.+\\); wait for it to end, or use another --out$`).test(e.message));
   release();
   release(); // twice: nothing more
   assert.ok(!existsSync(join(root, 'same')), 'the folders made for the lock are removed with it');
@@ -78,13 +78,15 @@ test('a folder locked by another process is refused at once with its pid, host a
   assert.deepEqual(readdirSync(dir), [], 'no temporary name left from the take-over');
 });
 
-test('a holder that ends normally removes its lock', async () => {
-  const dir = join(root, 'ends');
-  const child = await holder(dir);
-  await kill(child, 'SIGTERM');
-  // SIGTERM with no handler ends a process without its exit hooks: the lock stays, and is stale.
-  assert.equal(lockHolder(dir), null);
-  lockFolder(dir, 'next')();
+test('a holder ended by SIGTERM or SIGHUP removes its lock and still ends by that signal', async () => {
+  for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
+    const dir = join(root, `ends-${signal}`);
+    const child = await holder(dir);
+    const exit = new Promise<string | null>((r) => child.once('exit', (_code, sig) => r(sig)));
+    child.kill(signal);
+    assert.equal(await exit, signal);
+    assert.deepEqual(readdirSync(dir), [], 'no lock file left');
+  }
 });
 
 test('parts: two parts share the folder, the same part twice is refused, and the whole folder excludes every part', async () => {

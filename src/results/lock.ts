@@ -6,7 +6,8 @@
 // command, what}. It is created whole or not at all (written under a temporary name, then
 // hard-linked to its place, which fails if it exists), so a reader never sees half of one. It is
 // removed when the holder releases it or exits; a holder killed with -9 leaves it behind, and the
-// next process on the same host finds that pid gone and takes the lock over. A lock from another
+// next process on the same host finds that pid gone and takes the lock over. (SIGINT, SIGTERM and
+// SIGHUP remove it too, as the exit hooks would.) A lock from another
 // host cannot be checked (its pid means nothing here): it is honoured, and the message says which
 // file to delete if that process is known to be gone.
 //
@@ -70,7 +71,7 @@ export function lockFolder(dir: string, what: string, part?: string): FolderLock
   try {
     acquire(abs, file, text);
     // The other kind: parts when locking the whole folder, the whole folder when locking a part.
-    const other = part === undefined ? liveParts(abs) : liveLock(abs, join(abs, LOCK_FILE));
+    const other = part === undefined ? liveParts(abs) : liveLock(join(abs, LOCK_FILE));
     if (other) {
       removeIfOurs(file, text);
       throw busy(abs, other.file, other.holder);
@@ -82,10 +83,9 @@ export function lockFolder(dir: string, what: string, part?: string): FolderLock
   held.set(file, text);
   if (!exitHooked) {
     exitHooked = true;
-    process.on('exit', () => {
-      for (const [f, t] of held) removeIfOurs(f, t);
-    });
+    process.on('exit', releaseAll);
   }
+  if (held.size === 1) for (const s of SIGNALS) process.on(s, onSignal);
   let released = false;
   const release = () => {
     if (released) return;
@@ -93,14 +93,35 @@ export function lockFolder(dir: string, what: string, part?: string): FolderLock
     held.delete(file);
     removeIfOurs(file, text);
     removeMadeDirs(made);
+    if (held.size === 0) for (const s of SIGNALS) process.off(s, onSignal);
   };
   return Object.assign(release, { [Symbol.dispose]: release });
+}
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+function releaseAll(): void {
+  for (const [f, t] of held) removeIfOurs(f, t);
+  held.clear();
+}
+
+/**
+ * A signal that would end the process without its exit hooks (no other handler: `train`, `sweep`
+ * under a scheduler's SIGTERM) first removes the locks, then ends it as the signal would have.
+ * With another handler (compare's Ctrl-C, atomic.ts during a write), that one ends the process
+ * through process.exit, and the exit hook removes them.
+ */
+function onSignal(signal: NodeJS.Signals): void {
+  if (process.listenerCount(signal) > 1) return;
+  releaseAll();
+  for (const s of SIGNALS) process.off(s, onSignal);
+  process.kill(process.pid, signal);
 }
 
 /** Who holds `dir` (or its `part`), or null when nobody does (a dead holder's lock counts as nobody). */
 export function lockHolder(dir: string, part?: string): LockHolder | null {
   const abs = resolve(dir);
-  return liveLock(abs, lockPath(abs, part))?.holder ?? null;
+  return liveLock(lockPath(abs, part))?.holder ?? null;
 }
 
 function lockPath(dir: string, part?: string): string {
@@ -230,7 +251,7 @@ function removeStale(found: Found): void {
 }
 
 /** The live lock at `file`, or null (absent, or its holder gone). */
-function liveLock(dir: string, file: string): Found | null {
+function liveLock(file: string): Found | null {
   const found = read(file);
   if (found === 'gone' || stale(found)) return null;
   return found;
@@ -246,7 +267,7 @@ function liveParts(dir: string): Found | null {
   }
   for (const name of names.sort()) {
     if (!name.startsWith(`${LOCK_FILE}.`) || name.includes('.tmp-')) continue;
-    const live = liveLock(dir, join(dir, name));
+    const live = liveLock(join(dir, name));
     if (live) return live;
   }
   return null;
