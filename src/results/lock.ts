@@ -33,6 +33,10 @@ import { THIS_HOST } from './atomic.js';
 
 export const LOCK_FILE = '.dwgd.lock';
 
+// `using lock = lockFolder(…)` needs Symbol.dispose, which Node has from 20.4 on (package.json
+// allows any 20); before that, the symbol Node then adopted.
+(Symbol as { dispose?: symbol }).dispose ??= Symbol.for('nodejs.dispose');
+
 /** What a lock file holds. */
 export interface LockHolder {
   pid: number;
