@@ -5,11 +5,13 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
 import { writeFileAtomic } from '../results/atomic.js';
+import { checkOutFile } from '../results/out-dir.js';
 import { EXPORT_DTYPES, EXPORT_FORMATS, exportWeights, savedMethods, type ExportDtype, type ExportFormat } from '../results/export.js';
 
 export function exportCommand(runDir: string, opts: { method?: string; format: string; dtype: string; out?: string }): number {
   if (!(EXPORT_FORMATS as readonly string[]).includes(opts.format)) throw new UserError(`--format ${opts.format}: expected ${EXPORT_FORMATS.join(' or ')}`);
   if (!(EXPORT_DTYPES as readonly string[]).includes(opts.dtype)) throw new UserError(`--dtype ${opts.dtype}: expected ${EXPORT_DTYPES.join(' or ')}`);
+  if (opts.out !== undefined) checkOutFile(opts.out);
   const methods = opts.method ? [opts.method] : savedMethods(runDir);
   if (opts.out && methods.length > 1) throw new UserError(`--out: the run has weights for ${methods.length} methods (${methods.join(', ')}); give --method, or leave --out for one file each`);
   const runId = resolve(runDir).split(/[\\/]/).pop();

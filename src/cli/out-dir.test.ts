@@ -5,10 +5,12 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { UserError } from '../errors.js';
+import { writeDirAtomic } from '../results/atomic.js';
 import { checkOutDir, saveWithRescue } from '../results/out-dir.js';
 import { BIN } from '../experiment/testing/paths.js';
 
@@ -81,4 +83,68 @@ test('train --out at a file or an unwritable folder: one line, exit 2, before an
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /^error: --out .*results-file is a file, not a folder\n$/);
   }
+});
+
+// Issue 20: a write that fails where asked and in the rescue folder leaves no empty folder in either.
+test('saveWithRescue: when both writes fail, no empty run or rescue folder is left', () => {
+  const base = mkdtempSync(join(dir, 'lost-'));
+  const write = (d: string) => writeDirAtomic(d, (t) => {
+    writeFileSync(join(t, 'run.json'), '{}');
+    throw Object.assign(new Error('EFBIG: file too large, write'), { code: 'EFBIG', syscall: 'write' });
+  });
+  assert.throws(() => saveWithRescue(join(base, 'out', 'quickstart', 's5-abc'), write, join(base, 'rescue')), (e: unknown) =>
+    e instanceof UserError && /the results are lost/.test(e.message));
+  assert.deepEqual(readdirSync(base), [], 'out/quickstart and rescue/quickstart are gone');
+  // A writer that makes its folders itself (not atomically) is tidied up after as well.
+  const plain = (d: string) => {
+    mkdirSync(d, { recursive: true });
+    throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write' });
+  };
+  assert.throws(() => saveWithRescue(join(base, 'out', 'quickstart', 's5-abc'), plain, join(base, 'rescue')), /the results are lost/);
+  assert.deepEqual(readdirSync(base), []);
+});
+
+test('saveWithRescue: a rescue root nobody may write in is named, and leaves nothing where asked', { skip: process.getuid?.() === 0 ? 'root writes in any folder' : false }, () => {
+  const base = mkdtempSync(join(dir, 'ro-'));
+  const locked = join(base, 'locked');
+  mkdirSync(locked, { mode: 0o555 });
+  const write = (d: string) => writeDirAtomic(d, (t) => {
+    writeFileSync(join(t, 'run.json'), '{}');
+    if (!d.startsWith(locked)) throw Object.assign(new Error('EIO: i/o error, write'), { code: 'EIO', syscall: 'write' });
+  });
+  assert.throws(() => saveWithRescue(join(base, 'out', 'q', 's5-abc'), write, join(locked, 'rescue')), /permission denied \(EACCES\)/);
+  assert.deepEqual(readdirSync(base), ['locked']);
+  assert.deepEqual(readdirSync(locked), []);
+});
+
+// Issue 20: --out must be a folder or a new path. An empty one used to mean the current folder;
+// a device, a FIFO or a socket is named for what it is.
+test('checkOutDir: an empty path, a device, a FIFO and a socket are refused, each named', async () => {
+  assert.throws(() => checkOutDir(''), (e: unknown) => e instanceof UserError && e.message === "--out '': an empty path; give a folder (e.g. --out results)");
+  if (existsSync('/dev/null')) assert.throws(() => checkOutDir('/dev/null'), { message: '--out /dev/null: /dev/null is a character device, not a folder' });
+  const fifo = join(dir, 'fifo');
+  if (spawnSync('mkfifo', [fifo]).status === 0) {
+    assert.throws(() => checkOutDir(fifo), { message: `--out ${fifo}: ${fifo} is a named pipe (FIFO), not a folder` });
+    assert.throws(() => checkOutDir(join(fifo, 'sub')), { message: `--out ${join(fifo, 'sub')}: ${fifo} is a named pipe (FIFO), not a folder` });
+  }
+  const sock = join(dir, 'sock');
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(sock, r));
+  try {
+    assert.throws(() => checkOutDir(sock), { message: `--out ${sock}: ${sock} is a socket, not a folder` });
+  } finally {
+    server.close();
+  }
+});
+
+test("train, compare, sweep and report --out '': one line naming --out, exit 2, nothing written in the current folder", () => {
+  const cwd = mkdtempSync(join(dir, 'empty-out-'));
+  const cfg = join(dir, 'long-empty.yaml');
+  writeFileSync(cfg, 'dataset: {name: mnist}\ntrainSize: 100\nstepsPerTurn: 1000000\nmethods: [sgd]\n');
+  for (const args of [['train', '--config', cfg], ['compare', '--config', cfg], ['sweep', '--config', cfg], ['report', join(dir, 'no-such-folder')]]) {
+    const r = spawnSync(process.execPath, [BIN, ...args, '--out', ''], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 30_000 });
+    assert.equal(r.status, 2, `${args[0]}: ${r.error ?? r.stderr}`);
+    assert.equal(r.stderr, "error: --out '': an empty path; give a folder (e.g. --out results)\n", args[0]);
+  }
+  assert.deepEqual(readdirSync(cwd), []);
 });

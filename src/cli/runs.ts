@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { stringify as toYaml } from 'yaml';
 import type { Metric } from '../experiment/evaluate.js';
 import { formatMetric } from '../results/format.js';
-import { diffRuns, findRun, findRuns, summarize, type Difference, type RunSummary } from '../results/run-index.js';
+import { diffRuns, findRun, indexRuns, summarize, type Difference, type RunSummary } from '../results/run-index.js';
 import { runTable } from '../results/run-record.js';
 import { out } from './ui.js';
 
@@ -27,22 +27,27 @@ function headline(s: RunSummary): string {
 }
 
 export function listRuns(dir: string, asJson: boolean): number {
-  const runs = findRuns(dir).map(summarize);
+  const index = indexRuns(dir);
+  const runs = index.runs.map(summarize);
+  const { damaged } = index;
   if (asJson) {
-    json({ root: dir, runs });
+    json({ root: dir, runs, damaged });
     return 0;
   }
+  // A damaged run folder is listed too, as the one line saying what is wrong with it.
+  const damagedLines = damaged.map((d) => `damaged: ${d.problem}\n`).join('');
+  const damagedNote = damaged.length ? `; ${damaged.length} damaged run folder${damaged.length === 1 ? '' : 's'} (listed above)` : '';
   if (runs.length === 0) {
-    process.stdout.write(`no runs under ${dir}\n`);
+    process.stdout.write(damaged.length ? `${damagedLines}0 runs under ${dir}${damagedNote}\n` : `no runs under ${dir}\n`);
     return 0;
   }
   const rows = [['time (UTC)', 'name', 'dataset', 'arch', 'n', 'seed', 'metric', 'clean test metric per method', 'run id']];
   for (const s of runs) {
     rows.push([shortTime(s.startedAt), s.name, s.dataset, s.arch, String(s.trainSize), String(s.seed), s.metric === 'accuracy' ? 'acc %' : 'mse', headline(s), s.runId]);
   }
-  process.stdout.write(pad(rows) + '\n');
+  process.stdout.write(pad(rows) + '\n' + damagedLines);
   const broken = runs.some((s) => s.broken.length > 0);
-  process.stdout.write(`${runs.length} run${runs.length === 1 ? '' : 's'} under ${dir}${broken ? '; * diverged or collapsed' : ''}\n`);
+  process.stdout.write(`${runs.length} run${runs.length === 1 ? '' : 's'} under ${dir}${broken ? '; * diverged or collapsed' : ''}${damagedNote}\n`);
   return 0;
 }
 

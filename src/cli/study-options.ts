@@ -44,7 +44,7 @@ export interface RawStudyFlags {
 
 /** A results folder: a non-empty path (its kind is checked before anything runs). */
 function outFlag(out: string): string {
-  if (out.trim() === '') throw new UserError("--out '': give a folder (e.g. --out results)");
+  if (out.trim() === '') throw new UserError("--out '': an empty path; give a folder (e.g. --out results)");
   return out;
 }
 

@@ -6,12 +6,13 @@
 // unless NO_PROXY lists the host.
 
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdirSync, renameSync, rmdirSync, rmSync } from 'node:fs';
+import { createReadStream, createWriteStream, renameSync, rmSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 import { UserError } from '../errors.js';
+import { makeDirs, removeMadeDirs } from './dirs.js';
 
 export interface DownloadTarget {
   url: string;
@@ -45,17 +46,11 @@ export async function download(target: DownloadTarget, opts: DownloadOptions = {
   const env = opts.env ?? process.env;
   const idle = opts.idleTimeoutMs ?? 30_000;
   const dir = dirname(target.dest);
-  const createdDir = mkdirSync(dir, { recursive: true }) !== undefined;
+  const madeDirs = makeDirs(dir);
   const temp = `${target.dest}.part-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   const cleanUp = () => {
     rmSync(temp, { force: true });
-    if (createdDir) {
-      try {
-        rmdirSync(dir); // no empty cache folder left by a failed first fetch
-      } catch {
-        // no longer empty: leave it
-      }
-    }
+    removeMadeDirs(madeDirs); // no empty cache folder left by a failed first fetch
   };
   const onSignal = (signal: NodeJS.Signals) => {
     cleanUp();

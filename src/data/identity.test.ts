@@ -2,6 +2,7 @@
 // cache that is used while a file is unchanged and ignored once its size or mtime changes.
 
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,4 +38,21 @@ test('identifyFile caches by path, size and mtime, and hashes again when the fil
   writeFileSync(file, 'a,b\n1,3\n');
   utimesSync(file, new Date(), new Date(Date.now() + 5000));
   assert.equal(identifyFile(file, env).sha256, sha('a,b\n1,3\n'));
+});
+
+// Issue 20: Node's recursive mkdir retries for ever under /proc (mkdir answers ENOENT there), so a
+// hash cache folder under /proc hung `dwgd train` before it printed anything. Run in a child
+// process, so that the old behaviour fails the test on its time limit instead of hanging it.
+test('a hash cache folder under /proc costs a re-hash, not a hang', { skip: existsSync('/proc/self') ? false : 'no /proc here' }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dwgd-id-'));
+  const file = join(dir, 'data.csv');
+  writeFileSync(file, 'a,b\n1,2\n');
+  const identity = new URL('./identity.js', import.meta.url).href;
+  const script = `import { identifyFile } from ${JSON.stringify(identity)};
+    process.stdout.write(JSON.stringify(identifyFile(${JSON.stringify(file)})));`;
+  for (const env of [{ DWGD_CACHE_DIR: '/proc/dwgd-cache' }, { XDG_CACHE_HOME: '/proc' }]) {
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 15_000, env: { PATH: process.env.PATH, ...env } });
+    assert.equal(r.status, 0, `${JSON.stringify(env)}: ${r.error ?? r.stderr}`);
+    assert.equal(JSON.parse(r.stdout).sha256, sha('a,b\n1,2\n'));
+  }
 });

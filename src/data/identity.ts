@@ -4,9 +4,10 @@
 // $XDG_CACHE_HOME/dwgd, else ~/.cache/dwgd); a file that changes gets hashed again.
 
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
+import { makeDirs } from './dirs.js';
 
 export interface DataFile {
   /** The file's name (no folder: where it was found is machine-specific and lives in provenance.json). */
@@ -53,9 +54,10 @@ function loadCache(file: string): Record<string, CacheEntry> {
 }
 
 function saveCache(file: string, entries: Record<string, CacheEntry>): void {
-  // Best effort: a read-only home only costs a re-hash next time.
+  // Best effort: a read-only home, or a cache folder that cannot hold files (one under /proc),
+  // only costs a re-hash next time.
   try {
-    mkdirSync(dirname(file), { recursive: true });
+    makeDirs(dirname(file));
     const tmp = `${file}.tmp-${process.pid}`;
     writeFileSync(tmp, JSON.stringify({ format: CACHE_FORMAT, entries }) + '\n');
     renameSync(tmp, file);

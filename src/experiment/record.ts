@@ -59,7 +59,8 @@ export interface RunRecord {
   methods: Record<string, MethodRecord>;
 }
 
-const num = z.number();
+/** Any number, NaN and ±Infinity included (a diverged run's metrics are numbers too). */
+const num = z.custom<number>((v) => typeof v === 'number', { message: 'expected a number' });
 const score = z.strictObject({ value: num, balanced: num.optional(), perClass: z.array(num).optional() });
 const count = z.number().int().nonnegative();
 
@@ -96,10 +97,27 @@ export const RunRecordSchema = z.strictObject({
   }
 });
 
-/** One line saying what is wrong with a record, or null when it is whole. */
+/**
+ * One line saying what is wrong with a record, naming the key: "record.methods.dwm.clean is
+ * \"high\", expected a number", "record.metric missing"; null when it is whole.
+ */
 export function recordProblem(value: unknown): string | null {
   const parsed = RunRecordSchema.safeParse(value);
   if (parsed.success) return null;
   const issue = parsed.error.issues[0];
-  return `record.${issue.path.join('.')}: ${issue.message}`;
+  const key = ['record', ...issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))].join('');
+  let v: unknown = value;
+  for (const p of issue.path) v = v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[p as PropertyKey] : undefined;
+  if (issue.code === 'custom' && issue.message === 'expected a number') {
+    if (v === undefined) return `${key} missing`;
+    const shown = JSON.stringify(v) ?? String(v);
+    return `${key} is ${shown.length > 40 ? `${shown.slice(0, 37)}...` : shown}, expected a number`;
+  }
+  if (issue.code === 'invalid_type') {
+    if (v === undefined) return `${key} missing`;
+    const shown = JSON.stringify(v) ?? String(v);
+    return `${key} is ${shown.length > 40 ? `${shown.slice(0, 37)}...` : shown}, expected ${issue.expected === 'number' ? 'a number' : issue.expected === 'array' ? 'a list' : `a${/^[aeiou]/.test(issue.expected) ? 'n' : ''} ${issue.expected}`}`;
+  }
+  if (issue.code === 'invalid_value') return `${key} is ${JSON.stringify(v)}, expected ${issue.values.map((x) => `'${String(x)}'`).join(' or ')}`;
+  return `${key}: ${issue.message}`;
 }

@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -59,4 +59,42 @@ test('the next write removes temporary folders of dead writers on this host, and
   } finally {
     sleeper.kill();
   }
+});
+
+// Issue 20: a failed write leaves no empty folders, neither the temporary one nor the parents it made.
+test('a fill that throws after writing files leaves nothing: no temporary folder, no parent folder made for it', () => {
+  const base = mkdtempSync(join(root, 'fail-'));
+  const target = join(base, 'results', 'quickstart', 's5-abc');
+  assert.throws(() => writeDirAtomic(target, (d) => {
+    writeFileSync(join(d, 'run.json'), '{}');
+    mkdirSync(join(d, 'weights'));
+    writeFileSync(join(d, 'weights', 'sgd.json'), '{}');
+    throw new Error('injected');
+  }), /injected/);
+  assert.deepEqual(readdirSync(base), [], 'results/ and results/quickstart/ were made for the write and are gone');
+});
+
+test('a fill that throws leaves an earlier folder where it was, and parents that hold other things', () => {
+  const base = mkdtempSync(join(root, 'keep-'));
+  const target = join(base, 'quickstart', 's5-abc');
+  writeDirAtomic(target, (d) => writeFileSync(join(d, 'run.json'), 'first'));
+  assert.throws(() => writeDirAtomic(target, () => { throw new Error('injected'); }), /injected/);
+  assert.deepEqual(readdirSync(join(base, 'quickstart')), ['s5-abc']);
+  assert.equal(readFileSync(join(target, 'run.json'), 'utf8'), 'first');
+  assert.throws(() => writeDirAtomic(join(base, 'quickstart', 'new', 's5-def'), () => { throw new Error('injected'); }), /injected/);
+  assert.deepEqual(readdirSync(join(base, 'quickstart')), ['s5-abc'], 'quickstart/new/ removed, quickstart/ kept');
+});
+
+test('under a file size limit (ulimit -f 0) both atomic writers fail with EFBIG and leave no folder', { skip: process.platform === 'win32' ? 'no ulimit' : false }, () => {
+  const base = mkdtempSync(join(root, 'efbig-'));
+  const script = `import { writeDirAtomic, writeFileAtomic } from ${JSON.stringify(ATOMIC)};
+    import { writeFileSync } from 'node:fs';
+    const codes = [];
+    try { writeFileAtomic(${JSON.stringify(join(base, 'a', 'b', 'REPORT.md'))}, 'x'.repeat(100)); } catch (e) { codes.push(e.code); }
+    try { writeDirAtomic(${JSON.stringify(join(base, 'c', 'd', 'run'))}, (t) => writeFileSync(t + '/run.json', 'x'.repeat(100))); } catch (e) { codes.push(e.code); }
+    process.stdout.write(JSON.stringify(codes));`;
+  const r = spawnSync('sh', ['-c', `ulimit -f 0 && exec "${process.execPath}" --input-type=module -e '${script.replace(/'/g, `'\\''`)}'`], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), ['EFBIG', 'EFBIG']);
+  assert.deepEqual(readdirSync(base), []);
 });

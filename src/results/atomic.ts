@@ -6,11 +6,16 @@
 // write is synchronous, so a handler runs only after it) and then end the process as they would
 // have; and the first write into a folder removes the temporary entries there whose writer, on
 // this host, is gone (killed with -9, say).
+//
+// A write that fails (a full disk, a file size limit, a fill that throws) leaves nothing: not
+// the temporary name, nor the folders made on the way to it (those still empty).
 
 import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { fileKind, makeDirs, removeMadeDirs } from '../data/dirs.js';
 import { processAlive } from '../data/fetch.js';
+import { UserError } from '../errors.js';
 
 let counter = 0;
 
@@ -32,14 +37,17 @@ export function tempWriter(name: string): { host: string | null; pid: number } |
   return m ? { host: m[1] ?? null, pid: Number(m[2]) } : null;
 }
 
-/** Temporary paths being written now; a signal handler removes any still there. */
-const live = new Set<string>();
+/** Temporary paths being written now, with the folders made for them; a signal handler removes any still there. */
+const live = new Map<string, string[]>();
 const EXIT_CODES: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
 let held = 0;
 let releaseTimer: NodeJS.Timeout | null = null;
 
 function onSignal(signal: NodeJS.Signals): void {
-  for (const p of live) rmSync(p, { recursive: true, force: true });
+  for (const [p, made] of live) {
+    rmSync(p, { recursive: true, force: true });
+    removeMadeDirs(made);
+  }
   process.exit(EXIT_CODES[signal] ?? 1);
 }
 
@@ -107,17 +115,35 @@ export function removeStaleTemps(dir: string): number {
   return removeDeadTemps(dir);
 }
 
+/**
+ * Refuses to put a file or folder in place of something else: a device, a FIFO, a socket, a
+ * folder where a file goes or a file where a folder goes (renaming over /dev/null as root would
+ * replace the device). A new path is fine.
+ */
+function checkReplaceable(path: string, want: 'file' | 'folder'): void {
+  let st: ReturnType<typeof statSync>;
+  try {
+    st = statSync(path);
+  } catch {
+    return; // nothing there (or unreachable: the write names the problem)
+  }
+  if (want === 'file' ? st.isFile() : st.isDirectory()) return;
+  throw new UserError(`${path}: is ${fileKind(st)}, not a ${want === 'file' ? 'regular file' : 'folder'}; not replaced`);
+}
+
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  mkdirSync(dirname(path), { recursive: true });
+  checkReplaceable(path, 'file');
+  const made = makeDirs(dirname(path));
   removeStaleTemps(dirname(path));
   const tmp = tempName(path);
   const release = holdSignals();
-  live.add(tmp);
+  live.set(tmp, made);
   try {
     writeFileSync(tmp, data);
     renameSync(tmp, path);
   } catch (err) {
     rmSync(tmp, { force: true });
+    removeMadeDirs(made);
     throw err;
   } finally {
     live.delete(tmp);
@@ -127,19 +153,21 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
 
 /**
  * Calls `fill(tmpDir)` to write a folder's contents, then moves it to `finalDir`, replacing an
- * earlier folder of the same name. On any error the temporary folder is removed.
+ * earlier folder of the same name (never anything else). On any error the temporary folder is removed, an earlier
+ * folder stays where it was, and the folders made above `finalDir` are removed while empty.
  */
 export function writeDirAtomic(finalDir: string, fill: (dir: string) => void): void {
-  mkdirSync(dirname(finalDir), { recursive: true });
+  checkReplaceable(finalDir, 'folder');
+  const made = makeDirs(dirname(finalDir));
   removeStaleTemps(dirname(finalDir));
   const tmp = tempName(finalDir);
   const old = tempName(finalDir);
   const release = holdSignals();
-  live.add(tmp);
+  live.set(tmp, made);
+  let moved = false;
   try {
     mkdirSync(tmp);
     fill(tmp);
-    let moved = false;
     try {
       renameSync(finalDir, old);
       moved = true;
@@ -147,9 +175,14 @@ export function writeDirAtomic(finalDir: string, fill: (dir: string) => void): v
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
     renameSync(tmp, finalDir);
-    if (moved) rmSync(old, { recursive: true, force: true });
+    if (moved) {
+      moved = false;
+      rmSync(old, { recursive: true, force: true });
+    }
   } catch (err) {
     rmSync(tmp, { recursive: true, force: true });
+    if (moved) renameSync(old, finalDir); // the new folder did not take its place: the earlier one goes back
+    removeMadeDirs(made);
     throw err;
   } finally {
     live.delete(tmp);

@@ -17,6 +17,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { WEIGHTS_FORMAT } from './run-record.js';
+import { checkRunFolder } from './validate-run.js';
 import { zipSync } from 'fflate';
 
 export const EXPORT_FORMATS = ['safetensors', 'npz'] as const;
@@ -37,15 +38,16 @@ interface WeightsFile {
   final: Record<string, number[]>[];
 }
 
-/** The methods whose weights a run folder holds; a clear error when it holds none. */
+/** The methods whose weights a run folder holds; a clear error when it holds none, or when the run folder is damaged. */
 export function savedMethods(runDir: string): string[] {
   const dir = join(runDir, 'weights');
   if (!existsSync(join(runDir, 'run.json'))) throw new UserError(`${runDir}: not a run folder (no run.json)`);
+  const run = checkRunFolder(runDir);
+  if (!run.ok) throw new UserError(run.problem);
   if (!existsSync(join(dir, 'order.json'))) {
     throw new UserError(`${runDir}: no saved weights; the run was made without --save-weights (rerun it with --save-weights, the same numbers come out)`);
   }
-  const run = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as { config: { methods: string[] } };
-  return run.config.methods.filter((m) => existsSync(join(dir, `${m}.json`)));
+  return run.stored.config.methods.filter((m) => existsSync(join(dir, `${m}.json`)));
 }
 
 /** The trained (final) parameters of one method as named tensors, in layer order. */
@@ -53,14 +55,24 @@ export function finalTensors(runDir: string, method: string): { tensors: Tensor[
   const file = join(runDir, 'weights', `${method}.json`);
   const methods = savedMethods(runDir);
   if (!methods.includes(method)) throw new UserError(`--method ${method}: ${runDir} has weights for ${methods.join(', ')}`);
-  const w = JSON.parse(readFileSync(file, 'utf8')) as WeightsFile;
-  if (w.format !== WEIGHTS_FORMAT) throw new UserError(`${file}: format ${w.format}, expected ${WEIGHTS_FORMAT}`);
+  let w: WeightsFile;
+  try {
+    w = JSON.parse(readFileSync(file, 'utf8')) as WeightsFile;
+  } catch {
+    throw new UserError(`${file}: not valid JSON (cut short?)`);
+  }
+  if (w?.format !== WEIGHTS_FORMAT) throw new UserError(`${file}: format ${w?.format}, expected ${WEIGHTS_FORMAT}`);
+  if (!Array.isArray(w.sizes) || !Array.isArray(w.final) || w.final.length !== w.sizes.length - 1 || !w.final.every((l) => l && typeof l === 'object')) {
+    throw new UserError(`${file}: sizes and final do not describe the layers (${w.final?.length ?? 'no'} final layers for sizes ${JSON.stringify(w.sizes)})`);
+  }
   const tensors: Tensor[] = [];
   w.final.forEach((layer, l) => {
     const [nIn, nOut] = [w.sizes[l], w.sizes[l + 1]];
     for (const key of ['W', 'b', 'W1', 'W2']) {
       const data = layer[key];
       if (!data) continue;
+      // (null: a non-finite weight of a diverged run, which JSON cannot hold)
+      if (!Array.isArray(data) || !data.every((v) => typeof v === 'number' || v === null)) throw new UserError(`${file}: layer ${l} ${key} is not a list of numbers`);
       const shape = key === 'b' ? [nOut] : [nOut, nIn];
       if (data.length !== shape.reduce((a, b) => a * b, 1)) throw new UserError(`${file}: layer ${l} ${key} has ${data.length} values, expected ${shape.join('×')}`);
       tensors.push({ name: `layers.${l}.${key}`, shape, data });
@@ -124,9 +136,10 @@ export function storedZip(entries: { name: string; data: Buffer }[]): Buffer {
 export function exportWeights(runDir: string, method: string, format: ExportFormat, dtype: ExportDtype): Buffer {
   const { tensors, sizes } = finalTensors(runDir, method);
   if (format === 'npz') return npz(tensors, dtype);
-  const run = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as { runId: string };
+  const run = checkRunFolder(runDir);
+  if (!run.ok) throw new UserError(run.problem);
   return safetensors(tensors, dtype, {
-    format: 'dwgd-export/1', method, runId: run.runId, sizes: JSON.stringify(sizes),
+    format: 'dwgd-export/1', method, runId: run.stored.runId, sizes: JSON.stringify(sizes),
     layout: 'layers.<l>.W: [out, in], layers.<l>.b: [out]; z = W a + b, ReLU between layers, linear output; W = W1 - W2 for dual-weight methods',
   });
 }

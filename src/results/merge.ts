@@ -9,6 +9,8 @@ import { UserError } from '../errors.js';
 import { parseStudyJson, STUDY_FILE, type Study } from '../experiment/plan.js';
 import type { RunRecord } from '../experiment/record.js';
 import { writeDirAtomic, writeFileAtomic } from './atomic.js';
+import { lockFolder } from './lock.js';
+import { checkOutDir } from './out-dir.js';
 import type { ReportOptions } from './reporters.js';
 import { verifiedRun } from './run-record.js';
 import { codeScope } from '../experiment/provenance.js';
@@ -47,7 +49,9 @@ export async function runReport(flags: ReportFlags): Promise<ReportOutcome> {
   }
   const { study } = first;
   if (study.preset === 'train') throw new UserError(`report ${flags.dirs[0]}: a train study; its run folder holds its table`);
+  if (flags.out !== undefined) checkOutDir(flags.out);
   const outDir = resolve(flags.out ?? flags.dirs[0]);
+  using _lock = lockFolder(outDir, `report ${study.name}`);
   // An output folder holding another study is refused: its report and runs would be orphaned.
   if (existsSync(join(outDir, STUDY_FILE)) && readFileSync(join(outDir, STUDY_FILE), 'utf8') !== first.text) {
     throw new UserError(`report --out ${flags.out ?? outDir}: ${outDir} holds another study (its ${STUDY_FILE} differs); give an empty or new folder`);

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ExperimentConfig } from '../config/schema.js';
 import { isDual } from '../core/rules/index.js';
+import { absentDirs, fileKind, removeMadeDirs } from '../data/dirs.js';
 import { DATASET_SPECS } from '../data/index.js';
 import { UserError } from '../errors.js';
 
@@ -41,6 +42,8 @@ export function fsCause(e: NodeJS.ErrnoException): string {
  * without leaving anything behind; with `needBytes`, also that its file system has that much free.
  */
 export function checkOutDir(out: string, needBytes = 0, flag = '--out'): void {
+  // resolve('') is the current folder: an empty --out would write the results all over it.
+  if (out === '') throw new UserError(`${flag} '': an empty path; give a folder (e.g. ${flag} results)`);
   const target = resolve(out);
   // The deepest part of the path that exists must be a folder; nothing below it exists yet.
   let existing = target;
@@ -55,7 +58,7 @@ export function checkOutDir(out: string, needBytes = 0, flag = '--out'): void {
       existing = dirname(existing);
       continue;
     }
-    if (!st.isDirectory()) throw new UserError(`${flag} ${out}: ${existing} is a file, not a folder`);
+    if (!st.isDirectory()) throw new UserError(`${flag} ${out}: ${existing} is ${fileKind(st)}, not a folder`);
     break;
   }
   try {
@@ -70,6 +73,38 @@ export function checkOutDir(out: string, needBytes = 0, flag = '--out'): void {
       throw new UserError(`${flag} ${out}: the results need about ${mb(needBytes)}, ${existing} has ${mb(free)} free`);
     }
   }
+}
+
+/**
+ * Checks that `out` can take an output file: a new path whose folder exists or can be made, or
+ * a regular file (which is replaced). A folder, a device, a FIFO or a socket is refused, so
+ * that writing never puts a file in place of one of them.
+ */
+export function checkOutFile(out: string, flag = '--out'): void {
+  if (out === '') throw new UserError(`${flag} '': an empty path; give a file name`);
+  let st: ReturnType<typeof statSync>;
+  try {
+    st = statSync(out);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw new UserError(`${flag} ${out}: cannot use it: ${fsCause(e as NodeJS.ErrnoException)}`);
+    try {
+      absentDirs(dirname(resolve(out)));
+    } catch (e2) {
+      const p = (e2 as NodeJS.ErrnoException).path ?? dirname(out);
+      let kind = 'not a folder';
+      try {
+        kind = `${fileKind(statSync(p))}, not a folder`;
+      } catch {
+        // gone meanwhile
+      }
+      throw new UserError(`${flag} ${out}: ${p} is ${kind}`);
+    }
+    return;
+  }
+  if (st.isFile()) return;
+  const hint = st.isDirectory() ? '; give a file name (in it, or elsewhere)' : '; outputs go only to a regular file or a new path';
+  throw new UserError(`${flag} ${out}: is ${fileKind(st)}, not a file${hint}`);
 }
 
 /**
@@ -101,23 +136,40 @@ export interface Saved {
 
 /**
  * Runs `write(dir)`; when it fails on the file system (a full disk, say), writes to a folder
- * under the system's temporary folder instead and says so, so finished work is not lost.
+ * under the system's temporary folder instead and says so, so finished work is not lost. A
+ * write that fails leaves no empty folder behind, where asked or in the rescue folder.
  */
 export function saveWithRescue(dir: string, write: (dir: string) => void, rescueRoot = join(tmpdir(), 'dwgd-rescue')): Saved {
   try {
-    write(dir);
+    tidyWrite(dir, write);
     return { dir };
   } catch (e) {
     if (!isFsError(e)) throw e;
     const first = `cannot write ${e.path ?? dir}: ${fsCause(e)}`;
     const rescue = join(rescueRoot, basename(dirname(dir)), basename(dir));
     try {
-      write(rescue);
+      tidyWrite(rescue, write);
     } catch (e2) {
       if (!isFsError(e2)) throw e2;
       throw new UserError(`${first}; the results are lost (writing them to ${rescue} failed too: ${fsCause(e2)})`);
     }
     return { dir: rescue, problem: `${first}; the results were written to ${rescue} instead` };
+  }
+}
+
+/** `write(dir)`; when it fails, the folders on the way to `dir` that it made are removed while empty. */
+function tidyWrite(dir: string, write: (dir: string) => void): void {
+  let absent: string[] = [];
+  try {
+    absent = absentDirs(dir);
+  } catch {
+    // a file in the way: write fails on it and names it
+  }
+  try {
+    write(dir);
+  } catch (e) {
+    removeMadeDirs(absent);
+    throw e;
   }
 }
 

@@ -1,15 +1,18 @@
 // The run index behind `dwgd runs`: every run folder under a results folder (train's
 // <name>/<run id>/ and compare's and sweep's runs/<run id>/), one summary each; one run found
 // by a unique prefix of its id; and the config keys and metrics in which two runs differ.
+// Every folder holding a run.json is a run folder, checked whole (validate-run.ts): a damaged
+// one is listed with the one line saying what is wrong, never summarised or skipped.
 // Reads only; the CLI prints.
 
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import { archName } from '../config/schema.js';
 import { UserError } from '../errors.js';
 import type { Provenance } from '../experiment/provenance.js';
 import { isIdentity } from '../data/eval-axes/index.js';
-import { pointText, readStoredRun, type StoredRun } from './run-record.js';
+import { pointText, type StoredRun } from './run-record.js';
+import { checkRunFolder } from './validate-run.js';
 
 export interface IndexedRun {
   /** The run folder (absolute). */
@@ -36,16 +39,35 @@ export interface RunSummary {
   broken: string[];
 }
 
+/** A run folder that is not a whole run: its folder, its id (the folder's name) and what is wrong, in one line naming the file. */
+export interface DamagedRun {
+  dir: string;
+  runId: string;
+  problem: string;
+}
+
+export interface RunIndex {
+  runs: IndexedRun[];
+  damaged: DamagedRun[];
+}
+
 /** Every run folder under `root`, oldest first (by start time, then folder). */
 export function findRuns(root: string): IndexedRun[] {
+  return indexRuns(root).runs;
+}
+
+/** Every run folder under `root`: the whole runs, oldest first (by start time, then folder), and the damaged ones by folder. */
+export function indexRuns(root: string): RunIndex {
   const top = resolve(root);
   if (!existsSync(top)) throw new UserError(`${root}: no such folder (runs are looked for under it)`);
   if (!statSync(top).isDirectory()) throw new UserError(`${root}: not a folder`);
   const out: IndexedRun[] = [];
+  const damaged: DamagedRun[] = [];
   const walk = (dir: string) => {
-    const stored = readStoredRun(dir);
-    if (stored && typeof stored.format === 'string' && stored.format.startsWith('dwgd-run/') && stored.config && stored.record) {
-      out.push({ dir, stored, provenance: readProvenance(dir) });
+    if (existsSync(join(dir, 'run.json'))) {
+      const c = checkRunFolder(dir);
+      if (c.ok) out.push({ dir, stored: c.stored, provenance: readProvenance(dir) });
+      else damaged.push({ dir, runId: basename(dir), problem: c.problem });
       return; // a run folder holds no further runs
     }
     let names: string[];
@@ -61,7 +83,8 @@ export function findRuns(root: string): IndexedRun[] {
     }
   };
   walk(top);
-  return out.sort((a, b) => (startOf(a) < startOf(b) ? -1 : startOf(a) > startOf(b) ? 1 : a.dir < b.dir ? -1 : 1));
+  const runs = out.sort((a, b) => (startOf(a) < startOf(b) ? -1 : startOf(a) > startOf(b) ? 1 : a.dir < b.dir ? -1 : 1));
+  return { runs, damaged };
 }
 
 function startOf(r: IndexedRun): string {
@@ -107,16 +130,20 @@ export function summarize(r: IndexedRun): RunSummary {
 export function findRun(root: string, ref: string): IndexedRun {
   const asDir = resolve(ref);
   if (existsSync(join(asDir, 'run.json'))) {
-    const stored = readStoredRun(asDir);
-    if (!stored) throw new UserError(`${ref}: run.json cannot be read`);
-    return { dir: asDir, stored, provenance: readProvenance(asDir) };
+    const c = checkRunFolder(asDir);
+    if (!c.ok) throw new UserError(c.problem);
+    return { dir: asDir, stored: c.stored, provenance: readProvenance(asDir) };
   }
-  const runs = findRuns(root);
+  const { runs, damaged } = indexRuns(root);
   const hits = runs.filter((r) => r.stored.runId.startsWith(ref));
-  if (hits.length === 1) return hits[0];
-  if (hits.length === 0) throw new UserError(`${ref}: no run under ${root} has an id starting so (\`npx dwgd runs ${root}\` lists them)`);
-  const shown = hits.slice(0, 4).map((r) => relative(process.cwd(), r.dir) || '.').join(', ');
-  throw new UserError(`${ref}: ${hits.length} runs match (${shown}${hits.length > 4 ? ', …' : ''}); give more of the id or the run folder`);
+  const bad = damaged.filter((d) => d.runId.startsWith(ref));
+  if (hits.length === 1 && bad.length === 0) return hits[0];
+  // A damaged run is named for what is wrong with it, not passed over.
+  if (hits.length === 0 && bad.length === 1) throw new UserError(bad[0].problem);
+  if (hits.length + bad.length === 0) throw new UserError(`${ref}: no run under ${root} has an id starting so (\`npx dwgd runs ${root}\` lists them)`);
+  const dirs = [...hits.map((r) => r.dir), ...bad.map((d) => d.dir)];
+  const shown = dirs.slice(0, 4).map((d) => relative(process.cwd(), d) || '.').join(', ');
+  throw new UserError(`${ref}: ${dirs.length} runs match (${shown}${dirs.length > 4 ? ', …' : ''}); give more of the id or the run folder`);
 }
 
 export interface Difference {

@@ -24,18 +24,17 @@ import type { DataIdentity } from '../data/identity.js';
 import { UserError } from '../errors.js';
 import type { RunSpec } from '../experiment/plan.js';
 import type { SavedWeights } from '../experiment/pool.js';
-import { recordProblem, type MethodRecord, type RunRecord } from '../experiment/record.js';
+import type { MethodRecord, RunRecord } from '../experiment/record.js';
 import type { CodeIdentity, Provenance } from '../experiment/provenance.js';
 import { removeDeadTemps, writeDirAtomic } from './atomic.js';
 export { LEFTOVER_MAX_AGE_HOURS } from './atomic.js';
 import { formatMetric, markdownTable, metricLabel } from './format.js';
+import { RUN_FILES, runFolderProblem } from './validate-run.js';
 
 export type { SavedWeights } from '../experiment/pool.js';
 
 export const RUN_FORMAT = 'dwgd-run/3';
 export const WEIGHTS_FORMAT = 'dwgd-weights/1';
-/** What a finished run folder holds (weights/ only with saveWeights). */
-export const RUN_FILES = ['run.json', 'provenance.json', 'config.yaml', 'metrics.jsonl', 'metrics.csv', 'table.md'];
 
 export interface StoredRun {
   format: string;
@@ -108,7 +107,7 @@ export function writeRunFolder(dir: string, stored: StoredRun, prov: Provenance,
 /** The entries of an existing run folder that a new write of `stored` must carry over. */
 function keptEntries(dir: string, stored: StoredRun, bringsWeights: boolean): string[] {
   if (!existsSync(dir)) return [];
-  const ours = new Set(RUN_FILES);
+  const ours = new Set<string>([...RUN_FILES, 'table.csv']);
   const keep: string[] = [];
   for (const name of readdirSync(dir)) {
     if (ours.has(name) || name.startsWith('.')) continue;
@@ -214,20 +213,6 @@ export type Verified =
   /** A folder of this run that is damaged or incomplete: what is wrong, in one line. */
   | { ok: false; damaged: string };
 
-/** One line saying what is wrong with a run folder's run.json and files, or null when it is whole. */
-export function runFolderProblem(dir: string, stored: unknown): string | null {
-  if (!stored || typeof stored !== 'object') return 'run.json is not a JSON object';
-  const s = stored as Partial<StoredRun>;
-  if (s.format !== RUN_FORMAT) return `run.json: format ${JSON.stringify(s.format)}, not ${RUN_FORMAT} (made by another version of dwgd)`;
-  if (typeof s.runId !== 'string' || typeof s.configHash !== 'string') return 'run.json: no runId or configHash';
-  if (!s.config || typeof s.config !== 'object') return 'run.json: no config';
-  if (!s.code || typeof s.code.fingerprint !== 'string' || typeof s.code.version !== 'string') return 'run.json: no code fingerprint';
-  const bad = recordProblem(s.record);
-  if (bad) return `run.json: ${bad}`;
-  for (const name of RUN_FILES) if (!existsSync(join(dir, name))) return `${name} is missing`;
-  return null;
-}
-
 /**
  * The stored run of `spec` in its folder `dir`, checked: a whole run.json (schema and files) of
  * the same training config (hash stored and recomputed), the same data identity and every
@@ -237,10 +222,9 @@ export function runFolderProblem(dir: string, stored: unknown): string | null {
  */
 export function verifiedRun(dir: string, spec: RunSpec, code: CodeIdentity): Verified | null {
   if (!existsSync(join(dir, 'run.json'))) return null;
-  const stored = readStoredRun(dir);
-  if (!stored) return { ok: false, damaged: 'run.json is not readable JSON' };
-  const problem = runFolderProblem(dir, stored);
+  const problem = runFolderProblem(dir);
   if (problem) return { ok: false, damaged: problem };
+  const stored = readStoredRun(dir)!;
   if (stored.runId !== spec.id || stored.configHash !== spec.configHash || configHash(stored.config, stored.data) !== spec.configHash) {
     return { ok: false, damaged: 'run.json: another config than this run id' };
   }

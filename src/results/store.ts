@@ -132,7 +132,7 @@ export function resumable(specs: RunSpec[], runDir: (s: RunSpec) => string, log:
     const v = verifiedRun(runDir(spec), spec, codeFor(spec));
     if (!v) continue;
     if (v.ok) found.push([spec, v.stored]);
-    else if ('damaged' in v) log(`${relative(process.cwd(), runDir(spec)) || '.'}: ${v.damaged}; training it again`);
+    else if ('damaged' in v) log(`${v.damaged}; training it again`);
     else other.push({ spec, code: `${v.otherCode.code.fingerprint} (dwgd ${v.otherCode.code.version})` });
   }
   if (other.length) {

@@ -19,6 +19,7 @@ import type { Shard } from '../experiment/shard.js';
 import { shardRuns } from '../experiment/shard.js';
 import type { RunRecord } from '../experiment/record.js';
 import { writeFileAtomic } from './atomic.js';
+import { lockFolder } from './lock.js';
 import { checkOutDir, estimateRunOutputBytes } from './out-dir.js';
 import { reportersFor, type ReportOptions, type ReportResults } from './reporters.js';
 import { emitSlurm, outProblem, preflight, type SlurmOptions } from './scaleout.js';
@@ -117,6 +118,12 @@ export async function runStudyCommand(o: StudyOptions, hooks: StudyHooks = {}): 
   }
 
   checkOutDir(o.out, o.preset === 'train' ? estimateRunOutputBytes(study.runs[0].config) : 0);
+  // One process at a time on a study folder, until its reports are written; a shard locks its
+  // own part (shards of one study run side by side), and a train run its own run (other runs of
+  // the same config name may train beside it).
+  using _lock = o.preset === 'train'
+    ? lockFolder(dir, `train ${study.name}`, study.runs[0].id)
+    : lockFolder(dir, `${o.preset} ${study.name}`, o.shard ? `shard-${o.shard.k}-of-${o.shard.n}` : undefined);
   if (o.preset !== 'train') refuseOtherStudy(dir, study);
   const what = o.preset === 'train' ? 'train' : o.preset;
   const nEval = study.runs.length ? evalPoints(study.runs[0].config).length : 1;
