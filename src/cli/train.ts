@@ -32,7 +32,7 @@ export async function train(flags: TrainFlags): Promise<number> {
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  let outcome;
+  let outcome: Awaited<ReturnType<typeof runStudyCommand>>;
   try {
     outcome = await runStudyCommand(studyOptions('train', flags), {
       log: (line) => (line.startsWith('warning: ') ? process.stderr.write(`${err.yellow('warning:')} ${line.slice(9)}\n`) : log(err.dim(line))),

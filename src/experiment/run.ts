@@ -11,7 +11,7 @@ import type { ExperimentConfig } from '../config/schema.js';
 import {
   balanceTestSet, classWeights, corruptTargets, drawImbalancedSplit, drawSplit, normalize, type Split,
 } from '../data/prepare.js';
-import type { Dataset, RawDataset } from '../data/types.js';
+import type { RawDataset } from '../data/types.js';
 import { UserError } from '../errors.js';
 import { evaluate, evaluateAt, splitByClass, type Metric } from './evaluate.js';
 import { evalPoints, isIdentity } from '../data/eval-axes/index.js';

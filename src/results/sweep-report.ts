@@ -8,7 +8,7 @@
 
 import { sweptAxes, type MetricKind, type Study } from '../experiment/plan.js';
 import { canonicalJson } from '../config/load.js';
-import { evalAxis, isIdentity } from '../data/eval-axes/index.js';
+import { evalAxis } from '../data/eval-axes/index.js';
 import { aggregate, BASELINE, csvNumber, DUAL, noisyPoint, pairAt, summaryCsv, type Aggregate, type Comparison, type ExperimentInput, type ExperimentSummary, type MethodCell, type PairRecord } from './aggregate.js';
 import type { RunView } from './table.js';
 import { conclusionLines } from './conclusions.js';

@@ -29,7 +29,7 @@ import type { ExperimentConfig } from '../config/schema.js';
 import { EVAL_AXES, isIdentity, pointId, type EvalPoint } from '../data/eval-axes/index.js';
 import { UserError } from '../errors.js';
 import type { RunSpec } from '../experiment/plan.js';
-import type { MethodRecord, PointScore, RunRecord } from '../experiment/record.js';
+import type { PointScore, RunRecord } from '../experiment/record.js';
 
 export const TABLE_FILE = 'table.csv';
 
@@ -102,7 +102,10 @@ function unflatten(flat: Record<string, unknown>): Record<string, unknown> {
   for (const [key, v] of Object.entries(flat)) {
     const path = key.split('.');
     let node = out;
-    for (const part of path.slice(0, -1)) node = (node[part] ??= {}) as Record<string, unknown>;
+    for (const part of path.slice(0, -1)) {
+      if (node[part] === undefined) node[part] = {};
+      node = node[part] as Record<string, unknown>;
+    }
     node[path[path.length - 1]] = v;
   }
   return out;
@@ -251,17 +254,19 @@ export function runViews(text: string, where: string, study: { name: string; poi
     }
     const c = Number(group);
     if (!Number.isInteger(c) || c < 0) throw new UserError(`${where}: row ${line}: group '${group}'`);
-    if (isIdentity(point)) (x.perClass ??= [])[c] = value;
-    if (score) (score.perClass ??= [])[c] = value;
+    if (isIdentity(point)) setAt(x, 'perClass', c, value);
+    if (score) setAt(score, 'perClass', c, value);
     const train = at(row, 'train_count');
     const test = at(row, 'test_count');
-    if (train !== '') (record.trainClassCounts ??= [])[c] = Number(train);
-    if (test !== '') (record.testClassCounts ??= [])[c] = Number(test);
+    if (train !== '') setAt(record, 'trainClassCounts', c, Number(train));
+    if (test !== '') setAt(record, 'testClassCounts', c, Number(test));
   }
   return views;
 }
 
-/** A method's record with its clean numbers as the point `k`'s: for reports that compare clean with one other point. */
-export function scoreAt(x: MethodRecord, k: number): PointScore {
-  return x.at[k];
+/** Sets entry `c` of the list at `key`, making the list when there is none yet. */
+function setAt<K extends string>(target: { [k in K]?: number[] }, key: K, c: number, value: number): void {
+  const list = target[key] ?? [];
+  list[c] = value;
+  target[key] = list;
 }

@@ -100,7 +100,6 @@ export function judgeFamily(family: string, effects: readonly PairedEffect[]): J
   const checkCut = checkP.map((p) => bhCutoff(p, ALPHA));
   const flip = STAT_CHECKS.indexOf(signFlipCheck);
   const adjF = checkAdj[flip];
-  const cutF = checkCut[flip];
   const untested = { pAdjusted: NaN, pSignFlipAdjusted: NaN, checks: Object.fromEntries(STAT_CHECKS.map((c) => [c.id, NaN])) };
   return effects.map((e, i) => {
     const notes: string[] = [];

@@ -1,0 +1,108 @@
+// table.csv holds everything a report needs: written from run records and read back, every run
+// gives back the same config and the same record, number for number (NaN and ±Infinity
+// included), with classes, several evaluation points, divergence and collapse.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parse } from 'csv-parse/sync';
+import { ExperimentSchema } from '../config/schema.js';
+import { evalPoints, pointId } from '../data/eval-axes/index.js';
+import type { RunSpec } from '../experiment/plan.js';
+import type { RunRecord } from '../experiment/record.js';
+import { runViews, tableCsv } from './table.js';
+
+function spec(id: string, overrides: Record<string, unknown>): RunSpec {
+  const config = ExperimentSchema.parse({ dataset: { name: 'mnist' }, hidden: [8, 4], trainSize: 50, turns: 3, methods: ['dwm', 'sgd'], seed: 7, ...overrides });
+  config.name = 'study';
+  return { id, experimentId: `e-${id}`, configHash: 'h', config, data: null, seedIndex: 0, dataset: config.dataset.name, arch: '3-layer', trainSize: 50, extra: {}, label: id };
+}
+
+/** A record for `s`: numbers that differ everywhere, so a misplaced one shows. */
+function record(s: RunSpec, classes: number): RunRecord {
+  const points = evalPoints(s.config);
+  let k = 0;
+  const next = () => 0.1 + (k++ % 997) / 1000 + 1e-13 * k;
+  const per = () => (classes ? Array.from({ length: classes }, next) : undefined);
+  const methods: RunRecord['methods'] = {};
+  for (const m of s.config.methods) {
+    const perTurn = Array.from({ length: s.config.turns }, next);
+    methods[m] = {
+      perTurn, clean: perTurn[perTurn.length - 1], trainLoss: Array.from({ length: s.config.turns }, next),
+      at: points.map((p) => (classes ? { value: next(), balanced: next(), perClass: per()! } : { value: next() })),
+    };
+    if (classes) {
+      methods[m].perClass = per();
+      methods[m].balanced = next();
+      // The clean point, where there is one, holds the clean numbers.
+      points.forEach((p, i) => {
+        if (pointId(p) === 'noise.sigma=0 mask.fraction=0') methods[m].at[i] = { value: methods[m].clean, balanced: methods[m].balanced, perClass: methods[m].perClass };
+      });
+    } else {
+      points.forEach((p, i) => {
+        if (pointId(p) === 'noise.sigma=0 mask.fraction=0') methods[m].at[i] = { value: methods[m].clean };
+      });
+    }
+  }
+  const r: RunRecord = {
+    dataset: s.config.dataset.name, datasetDescription: 'a description, with "quotes", commas', metric: classes ? 'accuracy' : 'mse', normalize: 'none',
+    sizes: [12, 8, 4, classes || 1], poolSize: 300, trainSize: 50, distinctTrain: 46, testSize: 254, testSet: 'complement', points, methods,
+  };
+  if (classes) {
+    r.trainClassCounts = Array.from({ length: classes }, (_, c) => 10 + c);
+    r.testClassCounts = Array.from({ length: classes }, (_, c) => 60 + c);
+  }
+  return r;
+}
+
+test('table.csv read back gives every run its config and record exactly', () => {
+  const runs = [
+    spec('a', {}),
+    spec('b', { evaluate: { 'noise.sigma': [0, 0.25], 'mask.fraction': [0, 0.5] }, labelNoise: { fraction: 0.2 }, dataset: { name: 'mnist', pool: 'train' } }),
+    spec('c', { dataset: { name: 'california-housing', normalize: 'paper', targetScale: 0.1 }, methods: ['sgd', 'l2-0.1'], evaluate: { 'mask.fraction': [0.1] } }),
+  ];
+  const records = new Map(runs.map((s, i) => [s.id, record(s, i === 2 ? 0 : 4)]));
+  // Breakdowns are results: NaN and ±Infinity after divergence, a collapse, label noise counts.
+  const b = records.get('b')!;
+  b.methods.dwm.diverged = { turn: 2, reason: 'training loss NaN, "quoted", with a comma' };
+  b.methods.dwm.perTurn[1] = NaN;
+  b.methods.dwm.perTurn[2] = NaN;
+  b.methods.dwm.clean = NaN;
+  b.methods.dwm.at[0].value = NaN; // the clean point holds the clean number
+  b.methods.dwm.trainLoss[2] = Infinity;
+  b.methods.dwm.at[1].value = -Infinity;
+  b.corruptedLabels = 9;
+  records.get('c')!.methods['l2-0.1'].collapsed = { reason: 'outputs spread 1e-5 of the targets' };
+  const text = tableCsv(runs, records);
+  const views = runViews(text, 'table.csv', { name: 'study', points: evalPoints });
+  assert.deepEqual(views.map((v) => v.run), ['a', 'b', 'c']);
+  for (const v of views) {
+    const s = runs.find((r) => r.id === v.run)!;
+    assert.equal(v.experiment, s.experimentId);
+    assert.deepEqual(v.config, s.config, `${v.run}: config`);
+    assert.deepEqual(v.record, records.get(v.run), `${v.run}: record`);
+  }
+  // One row per observation, every resolved key a column.
+  const rows = parse(text) as string[][];
+  const head = rows[0];
+  for (const c of ['eval.noise.sigma', 'eval.mask.fraction', 'dataset.name', 'dataset.pool', 'hidden', 'lr', 'noise.sigma', 'evaluate', 'labelNoise.fraction', 'engine']) assert.ok(head.includes(c), c);
+  assert.ok(!head.includes('name') && !head.includes('methods'));
+  const ofRun = (id: string) => rows.slice(1).filter((r) => r[0] === id);
+  // Run a: 2 methods × (3 turns × (metric, loss) + clean groups (balanced + 4 classes) + the σ = 0.3 point (1 + 5)).
+  assert.equal(ofRun('a').length, 2 * (6 + 5 + 6));
+  // Run b: 4 points, one of them clean: 2 × (6 + 5 + 3 × 6).
+  assert.equal(ofRun('b').length, 2 * (6 + 5 + 18));
+  // Run c (regression, no groups): 2 × (6 + 1).
+  assert.equal(ofRun('c').length, 2 * 7);
+});
+
+test('a malformed table is one line naming the file and the row', () => {
+  const s = spec('a', {});
+  const text = tableCsv([s], new Map([['a', record(s, 4)]]));
+  const lines = text.split('\n');
+  const head = lines[0].split(',');
+  const bad = lines[3].split(',');
+  bad[head.indexOf('value')] = 'high';
+  assert.throws(() => runViews([lines[0], lines[1], lines[2], bad.join(','), ...lines.slice(4)].join('\n'), 'x/table.csv', { name: 'study', points: evalPoints }),
+    /^Error: x\/table\.csv: row 4: value 'high' is not a number$|x\/table\.csv: row 4: value 'high' is not a number/);
+  assert.throws(() => runViews('run,seed\n', 'x/table.csv', { name: 'study', points: evalPoints }), /x\/table\.csv: no column 'experiment'/);
+});
