@@ -1,7 +1,7 @@
 // The study pipeline, callable without the CLI: plan → run → tidy table → reports, one path for
 // `train`, `compare` and `sweep` (presets: where the study's folder is and which reporters
-// write into it) and, through `renderStudy`, for `dwgd report`. Options arrive typed (the CLI
-// parsed them); nothing here reads flags or the environment for them.
+// write into it); `dwgd report` (merge.ts) ends in the same table-and-reports step. Options
+// arrive typed (the CLI parsed them); nothing here reads flags or the environment for them.
 //
 //   train    <out>/<name>/<run id>/           the run folder; its table.csv is the study's table
 //   compare  <out>/compare/<name>/            study.json, runs/<run id>/, table.csv, the compare report
@@ -13,8 +13,8 @@ import type { Override } from '../config/load.js';
 import { fetchMissing } from '../data/index.js';
 import type { FetchEvents } from '../data/fetch.js';
 import { UserError } from '../errors.js';
-import { dataLocator, type DataLocations } from '../experiment/locate-data.js';
-import { identifyStudy, parseStudyJson, planStudy, STUDY_FILE, studyJson, type OnlyFilter, type Preset, type RunSpec, type Study } from '../experiment/plan.js';
+import { dataLocator } from '../experiment/locate-data.js';
+import { identifyStudy, planStudy, STUDY_FILE, studyJson, type OnlyFilter, type Preset, type RunSpec, type Study } from '../experiment/plan.js';
 import type { Shard } from '../experiment/shard.js';
 import { shardRuns } from '../experiment/shard.js';
 import type { RunRecord } from '../experiment/record.js';
@@ -183,21 +183,3 @@ export async function writeTableAndReports(dir: string, study: Study, records: M
   if (study.preset !== 'train') files.unshift(STUDY_FILE);
   return { files, reports };
 }
-
-/** Re-renders a study folder's table and reports from its study.json and table.csv alone. */
-export async function renderStudy(dir: string, o: ReportOptions): Promise<{ study: Study; files: string[]; reports: ReportResults }> {
-  const study = parseStudyJson(readFileSync(join(dir, STUDY_FILE), 'utf8'), join(dir, STUDY_FILE));
-  const where = join(dir, TABLE_FILE);
-  if (!existsSync(where)) throw new UserError(`${dir}: no ${TABLE_FILE} (the study has not finished; run it again with --resume)`);
-  const views = runViews(readFileSync(where, 'utf8'), where, { name: study.name, points: evalPoints });
-  const files: string[] = [];
-  const reports: ReportResults = {};
-  for (const r of reportersFor(study.preset)) {
-    const out = await r.write({ dir, study, views, options: o });
-    files.push(...out.files);
-    reports[r.id] = out.result;
-  }
-  return { study, files, reports };
-}
-
-export type { DataLocations };
