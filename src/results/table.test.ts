@@ -28,7 +28,7 @@ function record(s: RunSpec, classes: number): RunRecord {
     const perTurn = Array.from({ length: s.config.turns }, next);
     methods[m] = {
       perTurn, clean: perTurn[perTurn.length - 1], trainLoss: Array.from({ length: s.config.turns }, next),
-      at: points.map((p) => (classes ? { value: next(), balanced: next(), perClass: per()! } : { value: next() })),
+      at: points.map(() => (classes ? { value: next(), balanced: next(), perClass: per()! } : { value: next() })),
     };
     if (classes) {
       methods[m].perClass = per();
