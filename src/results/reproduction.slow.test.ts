@@ -13,7 +13,7 @@ import { runReport } from './merge.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const PUBLISHED = join(ROOT, 'docs', 'reproduction');
-const DERIVED = ['REPORT.md', 'index.html', 'results.csv', 'summary.csv', 'plan.json', 'curves'];
+const DERIVED = ['REPORT.md', 'index.html', 'table.csv', 'summary.csv', 'plan.json', 'curves'];
 
 function files(dir: string, base = dir, out = new Map<string, Buffer>()): Map<string, Buffer> {
   for (const name of readdirSync(dir)) {
