@@ -3,11 +3,12 @@
 
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { UserError } from '../errors.js';
 import { checkConfigFileSize, checkRunLimits } from './limits.js';
 import { ExperimentSchema, type ExperimentConfig } from './schema.js';
+import { shownPath } from './quote.js';
 import { closest } from './suggest.js';
 
 export interface Override {
@@ -28,19 +29,28 @@ export function readConfigFile(file: string): unknown {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a file' : (err as Error).message;
-    throw new UserError(`config ${file}: ${why}`);
+    throw new UserError(`config ${shownPath(file)}: ${why}`);
   }
+  const where = `config ${shownPath(file)}: malformed ${extname(file) === '.json' ? 'JSON' : 'YAML'}`;
+  let doc: ReturnType<typeof parseDocument>;
   try {
-    return parseYaml(text, { prettyErrors: true });
+    doc = parseDocument(text, { prettyErrors: true });
   } catch (err) {
-    throw new UserError(`config ${file}: malformed ${extname(file) === '.json' ? 'JSON' : 'YAML'}: ${parserMessage(err as Error)}`);
+    throw new UserError(`${where}: ${parserMessage(err as Error)}`);
   }
+  if (doc.errors.length) throw new UserError(`${where}: ${parserMessage(doc.errors[0])}`);
+  // A tag (`!custom`, `!!js/function`, `!!float 10`) is one error here, not the YAML library's
+  // multi-line process warning: a config holds plain values.
+  if (doc.warnings.length) {
+    throw new UserError(`config ${shownPath(file)}: ${parserMessage(doc.warnings[0])}; a config takes plain values, without YAML tags`);
+  }
+  return doc.toJS();
 }
 
 /** The YAML parser's message as "line L, column C: what" (its own text ends in a source excerpt). */
 function parserMessage(err: Error): string {
   const pos = (err as { linePos?: { line: number; col: number }[] }).linePos?.[0];
-  const what = String(err.message).split('\n')[0].replace(/ at line \d+, column \d+:?$/, '').replace(/:$/, '');
+  const what = String(err.message).split('\n')[0].replace(/ at line \d+, column \d+:?$/, '').replace(/:$/, '').replace(/\btag:yaml\.org,2002:/g, '!!');
   return pos ? `line ${pos.line}, column ${pos.col}: ${what}` : what;
 }
 
@@ -64,11 +74,11 @@ export function parseOverride(spec: string): Override {
 
 /** A value as YAML reads it (so 0.1 is a number, [a, b] a list), or the text itself. */
 export function parseScalar(text: string): unknown {
-  try {
-    return text === '' ? '' : parseYaml(text);
-  } catch {
-    return text;
-  }
+  if (text === '') return '';
+  // Text YAML cannot read, or that carries a tag (`!!float 10`), stays text (and the schema
+  // names the key if it wanted something else); nothing is printed as a YAML warning.
+  const doc = parseDocument(text);
+  return doc.errors.length || doc.warnings.length ? text : doc.toJS();
 }
 
 /**
