@@ -81,7 +81,7 @@ test('a csv dataset.path that is a device or a FIFO is named for what it is, not
   const fifo = join(dir, 'pipe.csv');
   execFileSync('mkfifo', [fifo]);
   writeFileSync(file, `dataset:\n  name: csv\n  path: ${fifo}\n  target: y\n  task: regression\nhidden: [2]\ntrainSize: 4\nturns: 1\nstepsPerTurn: 1\nmethods: [sgd]\n`);
-  assert.match(oneError(dwgd(['train', '--config', file, '--out', join(dir, 'r')], dir)), /is a FIFO \(named pipe\), not a file; /);
+  assert.match(oneError(dwgd(['train', '--config', file, '--out', join(dir, 'r')], dir)), /is a named pipe \(FIFO\), not a file; /);
   writeFileSync(file, `dataset:\n  name: csv\n  path: ${dir}\n  target: y\n  task: regression\nhidden: [2]\ntrainSize: 4\nturns: 1\nstepsPerTurn: 1\nmethods: [sgd]\n`);
   assert.match(oneError(dwgd(['train', '--config', file, '--out', join(dir, 'r')], dir)), /is a folder, not a file; /);
 });
