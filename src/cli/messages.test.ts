@@ -61,6 +61,9 @@ test('a bad name: key is blamed on the config key, --name on the flag, and the n
   writeFileSync(plain, 'dataset:\n  name: mnist\n');
   assert.equal(oneError(dwgd(['compare', '--config', plain, '--name', 'x\ny'], dir)),
     `error: --name: 'x\\ny' must start with a letter or digit and hold only letters, digits, ".", "_" or "-"`);
+  // A flag's text is echoed escaped too.
+  assert.equal(oneError(dwgd(['train', '--config', plain, '--set', 'trai\nn=3'], dir)), "error: --set trai\\nn=3: 'trai\\nn' is not a key path like a.b.c");
+  assert.equal(oneError(dwgd(['compare', '--config', plain, '--only', 'x\ny'], dir)), 'error: --only x\\ny: expected key=value (e.g. dataset=mnist)');
   // A file name with a newline: the path is quoted, escaped, and the error stays one line.
   const odd = join(dir, 'we ird\n.yaml');
   writeFileSync(odd, 'dataset:\n  name: mnist\n');

@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import { UserError } from '../errors.js';
 import { checkConfigFileSize, checkRunLimits } from './limits.js';
 import { ExperimentSchema, type ExperimentConfig } from './schema.js';
-import { shownPath } from './quote.js';
+import { escapeControls, quote, shownPath } from './quote.js';
 import { closest } from './suggest.js';
 
 export interface Override {
@@ -57,11 +57,11 @@ function parserMessage(err: Error): string {
 /** Parses one `key.path=value`; the value is read as a YAML scalar or flow collection. */
 export function parseOverride(spec: string): Override {
   const eq = spec.indexOf('=');
-  if (eq <= 0) throw new UserError(`--set ${spec}: expected key=value (e.g. trainSize=100)`);
+  if (eq <= 0) throw new UserError(`--set ${escapeControls(spec)}: expected key=value (e.g. trainSize=100)`);
   const key = spec.slice(0, eq).trim();
   const text = spec.slice(eq + 1).trim();
   const path = key.split('.');
-  if (path.some((p) => !/^[A-Za-z][A-Za-z0-9_-]*$/.test(p))) throw new UserError(`--set ${spec}: '${key}' is not a key path like a.b.c`);
+  if (path.some((p) => !/^[A-Za-z][A-Za-z0-9_-]*$/.test(p))) throw new UserError(`--set ${escapeControls(spec)}: ${quote(key)} is not a key path like a.b.c`);
   // A list written a,b,c (not in brackets or quotes) is an axis of values: compare and sweep
   // run each; train, a plan of one point, refuses it.
   const axis = !/^[[{"']/.test(text) && text.includes(',');

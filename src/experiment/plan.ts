@@ -276,7 +276,7 @@ export function expandGrid(src: GridSource, allowLarge = false): { config: Exper
 
 export function parseOnly(spec: string): OnlyFilter {
   const eq = spec.indexOf('=');
-  if (eq <= 0 || eq === spec.length - 1) throw new UserError(`--only ${spec}: expected key=value (e.g. dataset=mnist)`);
+  if (eq <= 0 || eq === spec.length - 1) throw new UserError(`--only ${escapeControls(spec)}: expected key=value (e.g. dataset=mnist)`);
   const key = spec.slice(0, eq).trim();
   const text = spec.slice(eq + 1).trim();
   // A bracketed or quoted value is one value (e.g. hidden=[64, 32]); otherwise a,b means any of.
@@ -311,7 +311,7 @@ export function readSources(req: Pick<StudyRequest, 'preset' | 'files' | 'sets'>
     }
     for (const o of sets) {
       if (o.values && !isEvalKey(o.path.join('.'))) {
-        throw new UserError(`--set ${o.path.join('.')}=${o.text}: a comma list is a sweep axis; use \`npx dwgd compare\` or \`npx dwgd sweep\`, or write [${o.text}] for a list value`);
+        throw new UserError(`--set ${o.path.join('.')}=${escapeControls(o.text)}: a comma list is a sweep axis; use \`npx dwgd compare\` or \`npx dwgd sweep\`, or write [${escapeControls(o.text)}] for a list value`);
       }
     }
     return [applySets(src, sets)];
@@ -346,13 +346,13 @@ export function studyFromSources(preset: Preset, sources: GridSource[], req: Omi
   const only = req.only ?? [];
   for (const f of only) {
     if (points.every((p) => valueAt(p.config, f.key) === undefined)) {
-      throw new UserError(`--only ${f.text}: '${f.key}' is not a config key (try dataset, arch, trainSize, hidden, lr, …)`);
+      throw new UserError(`--only ${escapeControls(f.text)}: ${quote(f.key)} is not a config key (try dataset, arch, trainSize, hidden, lr, …)`);
     }
     const before = kept;
     kept = kept.filter((p) => f.values.includes(valueAt(p.config, f.key)!));
     if (kept.length === 0) {
       const seen = [...new Set(before.map((p) => valueAt(p.config, f.key)))].join(', ');
-      throw new UserError(`--only ${f.text}: selects no runs (${f.key} takes ${seen})`);
+      throw new UserError(`--only ${escapeControls(f.text)}: selects no runs (${f.key} takes ${seen})`);
     }
   }
 
