@@ -39,10 +39,12 @@ export function readConfigFile(file: string): unknown {
     throw new UserError(`${where}: ${parserMessage(err as Error)}`);
   }
   if (doc.errors.length) throw new UserError(`${where}: ${parserMessage(doc.errors[0])}`);
-  // A tag (`!custom`, `!!js/function`, `!!float 10`) is one error here, not the YAML library's
-  // multi-line process warning: a config holds plain values.
+  // A tag (`!custom`, `!!js/function`, `!!float 10`), or anything else the YAML library would
+  // warn about in a multi-line process warning, is one error here: a config holds plain values.
   if (doc.warnings.length) {
-    throw new UserError(`config ${shownPath(file)}: ${parserMessage(doc.warnings[0])}; a config takes plain values, without YAML tags`);
+    const w = doc.warnings[0];
+    const hint = w.code === 'TAG_RESOLVE_FAILED' ? '; a config takes plain values, without YAML tags' : '';
+    throw new UserError(`config ${shownPath(file)}: ${parserMessage(w)}${hint}`);
   }
   return doc.toJS();
 }
