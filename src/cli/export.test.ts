@@ -22,6 +22,7 @@ writeFileSync(csv, 'a,b,y\n' + Array.from({ length: 40 }, (_, i) => `${i % 7},${
 writeFileSync(join(dir, 'tiny.yaml'), `name: tiny\ndataset: { name: csv, path: ${csv}, target: y, task: regression }\nhidden: [3]\ntrainSize: 20\nturns: 1\nstepsPerTurn: 20\nmethods: [sgd]\n`);
 const trained = await runTrain({ config: join(dir, 'tiny.yaml'), set: [], out: join(dir, 'results'), saveWeights: true, download: false });
 const runDir = trained.stored!.get(trained.study.runs[0].id)!.dir;
+spawnSync(process.execPath, [BIN, 'export', runDir, '--method', 'sgd', '--format', 'npz', '--out', join(dir, 'by-folder.npz')], { cwd: dir });
 
 function dwgd(args: string[]) {
   const r = spawnSync(process.execPath, [BIN, 'export', runDir, '--method', 'sgd', '--format', 'npz', ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 30_000 });
@@ -99,4 +100,32 @@ test('export of a damaged run folder: one line naming the file and what is wrong
     writeFileSync(weights, w);
   }
   assert.ok(!existsSync(join(dir, 'damaged.npz')));
+});
+
+test('export takes a run id or a unique start of one, found under --dir as runs show finds it; none or several: one line', async () => {
+  const results = join(dir, 'results');
+  const id = trained.study.runs[0].id;
+  const run = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 30_000 });
+  for (const ref of [id, id.slice(0, 6)]) {
+    const out = join(dir, `by-id-${ref}.npz`);
+    const r = run(['export', ref, '--dir', results, '--method', 'sgd', '--format', 'npz', '--out', out]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(readFileSync(out), readFileSync(join(dir, 'by-folder.npz')), 'the same bytes as exporting the folder');
+  }
+  // The default --dir is ./results, as for runs show.
+  assert.equal(run(['export', id.slice(0, 6), '--method', 'sgd', '--format', 'npz', '--out', join(dir, 'default-dir.npz')]).status, 0);
+  const none = run(['export', 'zz9', '--dir', results, '--format', 'npz']);
+  assert.deepEqual([none.status, none.stderr], [2, `error: zz9: no run under ${results} has an id starting so (\`npx dwgd runs ${results}\` lists them)\n`]);
+  // A second run (another seed): the prefix 's' now names both, and the error lists them.
+  const other = await runTrain({ config: join(dir, 'tiny.yaml'), set: ['seed=6'], out: results, saveWeights: true, download: false });
+  const otherDir = other.stored!.get(other.study.runs[0].id)!.dir;
+  const both = run(['export', 's', '--dir', results, '--format', 'npz']);
+  assert.equal(both.status, 2);
+  assert.equal(both.stderr.split('\n').length, 2, both.stderr);
+  assert.match(both.stderr, /^error: s: 2 runs match \(.*\); give more of the id or the run folder\n$/);
+  assert.ok(both.stderr.includes(relative(dir, runDir)) && both.stderr.includes(relative(dir, otherDir)), both.stderr);
+  // runs show takes the same unique start.
+  const shown = run(['runs', 'show', id.slice(0, 6), '--dir', results, '--json']);
+  assert.equal(shown.status, 0, shown.stderr);
+  assert.equal(JSON.parse(shown.stdout).run.runId, id);
 });

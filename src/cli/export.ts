@@ -1,17 +1,32 @@
-// `dwgd export RUN_DIR [--method m] --format safetensors|npz [--dtype float64|float32] [--out FILE]`:
-// a run's trained weights in a file other frameworks read (results/export.ts).
+// `dwgd export RUN [--method m] --format safetensors|npz [--dtype float64|float32] [--out FILE]`:
+// a run's trained weights in a file other frameworks read (results/export.ts). RUN is a run
+// folder, or a run id or a unique start of one, found under --dir as `dwgd runs show` finds it.
 
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
 import { writeFileAtomic } from '../results/atomic.js';
 import { checkOutFile } from '../results/out-dir.js';
+import { findRun } from '../results/run-index.js';
 import { EXPORT_DTYPES, EXPORT_FORMATS, exportWeights, savedMethods, type ExportDtype, type ExportFormat } from '../results/export.js';
 
-export function exportCommand(runDir: string, opts: { method?: string; format: string; dtype: string; out?: string }): number {
+/**
+ * The run folder `ref` names: a path that exists or holds a slash is taken as the folder (and
+ * checked as one); anything else is a run id or a unique start of one under `dir`, one line
+ * when none or several match (naming them).
+ */
+export function resolveRunRef(ref: string, dir: string): string {
+  if (ref === '') throw new UserError(`export: give a run folder, a run id or a unique start of one`);
+  if (existsSync(ref) || /[\\/]/.test(ref)) return ref;
+  return findRun(dir, ref).dir;
+}
+
+export function exportCommand(ref: string, opts: { method?: string; format: string; dtype: string; out?: string; dir?: string }): number {
   if (!(EXPORT_FORMATS as readonly string[]).includes(opts.format)) throw new UserError(`--format ${opts.format}: expected ${EXPORT_FORMATS.join(' or ')}`);
   if (!(EXPORT_DTYPES as readonly string[]).includes(opts.dtype)) throw new UserError(`--dtype ${opts.dtype}: expected ${EXPORT_DTYPES.join(' or ')}`);
   if (opts.out !== undefined) checkOutFile(opts.out);
+  const runDir = resolveRunRef(ref, opts.dir ?? 'results');
   const methods = opts.method ? [opts.method] : savedMethods(runDir);
   if (opts.out && methods.length > 1) throw new UserError(`--out: the run has weights for ${methods.length} methods (${methods.join(', ')}); give --method, or leave --out for one file each`);
   const runId = resolve(runDir).split(/[\\/]/).pop();
@@ -28,11 +43,12 @@ export function registerExport(program: Command): void {
   program
     .command('export')
     .description('write a run\'s trained weights (W and b per layer, W1 and W2 for dual methods) as safetensors or npz, for PyTorch, NumPy or JAX; the run needs --save-weights')
-    .argument('<run_dir>', 'a run folder holding weights/ (made with --save-weights)')
+    .argument('<run>', 'a run folder holding weights/ (made with --save-weights), or a run id or a unique start of one under --dir')
     .requiredOption('--format <format>', `${EXPORT_FORMATS.join(' | ')}`)
     .option('--method <method>', 'one method (default: every method, one file each)')
     .option('--dtype <dtype>', `${EXPORT_DTYPES.join(' | ')} (float64 is the exact trained values)`, 'float64')
     .option('-o, --out <file>', 'output file (default: <run id>-<method>.<format> in the current folder)')
-    .addHelpText('after', '\nExamples:\n  npx dwgd train --config configs/quickstart.yaml --save-weights\n  npx dwgd export results/quickstart/s5-… --method dwm --format safetensors')
-    .action((runDir: string, opts) => { process.exitCode = exportCommand(runDir, opts); });
+    .option('-d, --dir <dir>', 'results folder to search for a run id, as dwgd runs show', 'results')
+    .addHelpText('after', '\nExamples:\n  npx dwgd train --config configs/quickstart.yaml --save-weights\n  npx dwgd export results/quickstart/s5-… --method dwm --format safetensors\n  npx dwgd export s5-3f9e --format npz')
+    .action((ref: string, opts) => { process.exitCode = exportCommand(ref, opts); });
 }

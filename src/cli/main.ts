@@ -1,7 +1,7 @@
 // The dwgd command line: parse, call, render. User errors become one line and exit code 2.
 
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, type ParseOptionsResult } from 'commander';
 import { UserError } from '../errors.js';
 import { RunFailure } from '../experiment/pool.js';
 import { fsCause, isFsError } from '../results/out-dir.js';
@@ -21,9 +21,42 @@ function packageVersion(): string {
   return pkg.version;
 }
 
+/**
+ * Commander, with two changes to its error messages. An unknown option is named before a
+ * missing required one (commander checks required options first, so `train --confg x.yaml`
+ * said only that --config was missing). A did-you-mean goes on the error's own line.
+ */
+class DwgdCommand extends Command {
+  private unknownArgs: string[] = [];
+
+  override createCommand(name?: string): Command {
+    return new DwgdCommand(name);
+  }
+
+  override parseOptions(argv: string[]): ParseOptionsResult {
+    const parsed = super.parseOptions(argv);
+    this.unknownArgs = parsed.unknown;
+    return parsed;
+  }
+
+  // Commander's own (private) check, run after help and before the unknown-option check: a
+  // command that runs (has an action) reports its unknown option first, as commander would next.
+  _checkForMissingMandatoryOptions(): void {
+    const self = this as unknown as { _actionHandler: unknown; unknownOption(flag: string): void };
+    if (self._actionHandler && this.unknownArgs.length > 0) self.unknownOption(this.unknownArgs[0]);
+    (Command.prototype as unknown as { _checkForMissingMandatoryOptions(this: Command): void })._checkForMissingMandatoryOptions.call(this);
+  }
+}
+
+/** Commander's "\n(Did you mean x?)" as " (did you mean x?)" on the error's line. */
+export function oneLineSuggestion(message: string): string {
+  return message.replace(/\n\(Did you mean (.*?)\?\)/, ' (did you mean $1?)');
+}
+
 export function buildProgram(): Command {
-  const program = new Command();
+  const program = new DwgdCommand();
   program
+    .configureOutput({ outputError: (str, write) => write(oneLineSuggestion(str)) })
     .name('dwgd')
     .description('Reproduce and extend the dual-weight method (Wang & Shimazaki, 2025): train, compare, sweep.')
     .version(packageVersion(), '-V, --version', 'print the version of dwgd')

@@ -72,7 +72,7 @@ export async function train(flags: TrainFlags): Promise<number> {
     }, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)) + '\n');
   } else {
     process.stdout.write('\n' + runTable(stored) + '\n');
-    for (const [m, x] of broken) process.stdout.write(`warning: ${m} ${methodStatus(x)}; its numbers are not a result of the method\n`);
+    for (const [m, x] of broken) process.stderr.write(`${err.yellow('warning:')} ${m} ${methodStatus(x)}; its numbers are not a result of the method\n`);
     process.stdout.write(`results: ${dir}${prov ? ` (${prov.wallSeconds}s)` : ''}\n`);
   }
   for (const p of outcome.problems) process.stderr.write(`${err.red('error:')} ${p}\n`);

@@ -7,6 +7,7 @@ import { statSync } from 'node:fs';
 import { UserError } from '../errors.js';
 import { DATASET_SPECS } from '../data/index.js';
 import type { ExperimentConfig } from './schema.js';
+import { shownPath } from './quote.js';
 
 export const LIMITS = {
   /** Bytes of one config or grid file. */
@@ -45,7 +46,7 @@ export function checkConfigFileSize(file: string): void {
     return; // the read that follows names the problem
   }
   if (size > LIMITS.configFileBytes) {
-    throw new UserError(`config ${file}: ${mib(size)} is larger than the ${mib(LIMITS.configFileBytes)} a config may be`);
+    throw new UserError(`config ${shownPath(file)}: ${mib(size)} is larger than the ${mib(LIMITS.configFileBytes)} a config may be`);
   }
 }
 

@@ -3,11 +3,12 @@
 
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { UserError } from '../errors.js';
 import { checkConfigFileSize, checkRunLimits } from './limits.js';
 import { ExperimentSchema, type ExperimentConfig } from './schema.js';
+import { escapeControls, quote, shownPath } from './quote.js';
 import { closest } from './suggest.js';
 
 export interface Override {
@@ -28,30 +29,41 @@ export function readConfigFile(file: string): unknown {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a file' : (err as Error).message;
-    throw new UserError(`config ${file}: ${why}`);
+    throw new UserError(`config ${shownPath(file)}: ${why}`);
   }
+  const where = `config ${shownPath(file)}: malformed ${extname(file) === '.json' ? 'JSON' : 'YAML'}`;
+  let doc: ReturnType<typeof parseDocument>;
   try {
-    return parseYaml(text, { prettyErrors: true });
+    doc = parseDocument(text, { prettyErrors: true });
   } catch (err) {
-    throw new UserError(`config ${file}: malformed ${extname(file) === '.json' ? 'JSON' : 'YAML'}: ${parserMessage(err as Error)}`);
+    throw new UserError(`${where}: ${parserMessage(err as Error)}`);
   }
+  if (doc.errors.length) throw new UserError(`${where}: ${parserMessage(doc.errors[0])}`);
+  // A tag (`!custom`, `!!js/function`, `!!float 10`), or anything else the YAML library would
+  // warn about in a multi-line process warning, is one error here: a config holds plain values.
+  if (doc.warnings.length) {
+    const w = doc.warnings[0];
+    const hint = w.code === 'TAG_RESOLVE_FAILED' ? '; a config takes plain values, without YAML tags' : '';
+    throw new UserError(`config ${shownPath(file)}: ${parserMessage(w)}${hint}`);
+  }
+  return doc.toJS();
 }
 
 /** The YAML parser's message as "line L, column C: what" (its own text ends in a source excerpt). */
 function parserMessage(err: Error): string {
   const pos = (err as { linePos?: { line: number; col: number }[] }).linePos?.[0];
-  const what = String(err.message).split('\n')[0].replace(/ at line \d+, column \d+:?$/, '').replace(/:$/, '');
+  const what = String(err.message).split('\n')[0].replace(/ at line \d+, column \d+:?$/, '').replace(/:$/, '').replace(/\btag:yaml\.org,2002:/g, '!!');
   return pos ? `line ${pos.line}, column ${pos.col}: ${what}` : what;
 }
 
 /** Parses one `key.path=value`; the value is read as a YAML scalar or flow collection. */
 export function parseOverride(spec: string): Override {
   const eq = spec.indexOf('=');
-  if (eq <= 0) throw new UserError(`--set ${spec}: expected key=value (e.g. trainSize=100)`);
+  if (eq <= 0) throw new UserError(`--set ${escapeControls(spec)}: expected key=value (e.g. trainSize=100)`);
   const key = spec.slice(0, eq).trim();
   const text = spec.slice(eq + 1).trim();
   const path = key.split('.');
-  if (path.some((p) => !/^[A-Za-z][A-Za-z0-9_-]*$/.test(p))) throw new UserError(`--set ${spec}: '${key}' is not a key path like a.b.c`);
+  if (path.some((p) => !/^[A-Za-z][A-Za-z0-9_-]*$/.test(p))) throw new UserError(`--set ${escapeControls(spec)}: ${quote(key)} is not a key path like a.b.c`);
   // A list written a,b,c (not in brackets or quotes) is an axis of values: compare and sweep
   // run each; train, a plan of one point, refuses it.
   const axis = !/^[[{"']/.test(text) && text.includes(',');
@@ -64,11 +76,11 @@ export function parseOverride(spec: string): Override {
 
 /** A value as YAML reads it (so 0.1 is a number, [a, b] a list), or the text itself. */
 export function parseScalar(text: string): unknown {
-  try {
-    return text === '' ? '' : parseYaml(text);
-  } catch {
-    return text;
-  }
+  if (text === '') return '';
+  // Text YAML cannot read, or that carries a tag (`!!float 10`), stays text (and the schema
+  // names the key if it wanted something else); nothing is printed as a YAML warning.
+  const doc = parseDocument(text);
+  return doc.errors.length || doc.warnings.length ? text : doc.toJS();
 }
 
 /**

@@ -9,7 +9,7 @@
 //   0 … K−1 in sorted order: numerically when every value is a number ("10" after "9"),
 //   otherwise by UTF-16 code units ("B" before "a"). The mapping is in the description.
 
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, type Stats, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { DataError, UserError } from '../errors.js';
@@ -35,14 +35,24 @@ export interface CsvOptions {
 export function locateCsv(opts: DatasetOptions): Located {
   if (!opts.path) throw new UserError('dataset.path: a csv dataset needs the path of its CSV file');
   const p = resolve(opts.path);
-  let isFile = false;
+  let stats: Stats;
   try {
-    isFile = statSync(p).isFile();
+    stats = statSync(p);
   } catch {
     throw new UserError(`dataset.path: ${p} does not exist`);
   }
-  if (!isFile) throw new UserError(`dataset.path: ${p} is a folder; a csv dataset needs the CSV file itself`);
+  if (!stats.isFile()) throw new UserError(`dataset.path: ${p} is ${notAFile(stats)}, not a file; a csv dataset needs the CSV file itself`);
   return { origin: { kind: 'path', location: p }, paths: [p], set: 0 };
+}
+
+/** What a path that is not a regular file is: a folder, a device (/dev/zero), a FIFO, a socket. */
+function notAFile(stats: Stats): string {
+  if (stats.isDirectory()) return 'a folder';
+  if (stats.isCharacterDevice()) return 'a character device';
+  if (stats.isBlockDevice()) return 'a block device';
+  if (stats.isFIFO()) return 'a named pipe (FIFO)';
+  if (stats.isSocket()) return 'a socket';
+  return 'not a regular file';
 }
 
 export function loadCsvDataset(opts: DatasetOptions): RawDataset {

@@ -47,6 +47,7 @@ import { ruleFor } from '../core/rules/index.js';
 import { evalAxis, isEvalKey } from '../data/eval-axes/index.js';
 import type { DataIdentity } from '../data/identity.js';
 import { UserError } from '../errors.js';
+import { escapeControls, quote, shownPath } from '../config/quote.js';
 
 export { datasetKey } from '../config/identity.js';
 import { datasetKey } from '../config/identity.js';
@@ -162,24 +163,24 @@ export interface StudyRequest {
 /** Reads a study file, or a plain experiment config as a study of one point. */
 export function readGridSource(file: string): GridSource {
   const raw = readConfigFile(file);
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new UserError(`config ${file}: expected a mapping of keys at the top level`);
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new UserError(`config ${shownPath(file)}: expected a mapping of keys at the top level`);
   if (!('base' in raw) && !('grid' in raw)) {
     const plain = raw as Record<string, unknown>;
     const name = typeof plain.name === 'string' ? plain.name : nameFromFile(file);
     return { file, name, base: plain, axes: [], grid: false };
   }
   const parsed = StudyFileSchema.safeParse(raw);
-  if (!parsed.success) throw new UserError(describeZodError(`config ${file}`, parsed.error, StudyFileSchema));
+  if (!parsed.success) throw new UserError(describeZodError(`config ${shownPath(file)}`, parsed.error, StudyFileSchema));
   const g = parsed.data;
   const base = structuredClone(g.base);
   const evaluate: Record<string, unknown> = isMapping(base.evaluate) ? { ...base.evaluate } : {};
   const axes: Axis[] = [];
   // A grid key that is an evaluation axis is one: it adds evaluation points, not training runs.
   for (const [key, values] of Object.entries(g.grid)) {
-    if (isEvalKey(key)) addEval(evaluate, key, values, `config ${file}: grid.${key}`);
+    if (isEvalKey(key)) addEval(evaluate, key, values, `config ${shownPath(file)}: grid.${key}`);
     else axes.push({ key, values });
   }
-  for (const [key, values] of Object.entries(g.evaluate ?? {})) addEval(evaluate, key, values, `config ${file}: evaluate.${key}`);
+  for (const [key, values] of Object.entries(g.evaluate ?? {})) addEval(evaluate, key, values, `config ${shownPath(file)}: evaluate.${key}`);
   if (Object.keys(evaluate).length) base.evaluate = evaluate;
   return { file, name: g.name ?? nameFromFile(file), description: g.description, seeds: g.seeds, base, axes, grid: true, metrics: g.metrics };
 }
@@ -206,7 +207,7 @@ export function applySets(src: GridSource, sets: Override[]): GridSource {
     const values = o.values ?? [o.value];
     if (key === 'name') {
       if (values.length !== 1 || typeof values[0] !== 'string' || !NAME_PATTERN.test(values[0])) {
-        throw new UserError(`--set name=${o.text}: a name is letters, digits, ".", "_" or "-"`);
+        throw new UserError(`--set name=${escapeControls(o.text)}: a name is letters, digits, ".", "_" or "-"`);
       }
       name = values[0];
       if (!src.grid) base.name = name;
@@ -256,7 +257,7 @@ export function expandGrid(src: GridSource, allowLarge = false): { config: Exper
   const out: { config: ExperimentConfig; point: Record<string, string> }[] = [];
   const walk = (k: number, raw: Record<string, unknown>, point: Record<string, string>) => {
     if (k === src.axes.length) {
-      const where = `config ${src.file}` + (src.axes.length ? ` (${Object.entries(point).map(([a, v]) => `${a}=${v}`).join(', ')})` : '');
+      const where = `config ${shownPath(src.file)}` + (src.axes.length ? ` (${Object.entries(point).map(([a, v]) => `${a}=${v}`).join(', ')})` : '');
       const config = validateExperiment(raw, where, allowLarge);
       config.name = src.name;
       out.push({ config, point });
@@ -265,7 +266,7 @@ export function expandGrid(src: GridSource, allowLarge = false): { config: Exper
     const axis = src.axes[k];
     for (const v of axis.values) {
       const next = structuredClone(raw);
-      setAt(next, axis.key.split('.'), v, `config ${src.file}: grid.${axis.key}`);
+      setAt(next, axis.key.split('.'), v, `config ${shownPath(src.file)}: grid.${axis.key}`);
       walk(k + 1, next, { ...point, [axis.key]: show(v) });
     }
   };
@@ -275,7 +276,7 @@ export function expandGrid(src: GridSource, allowLarge = false): { config: Exper
 
 export function parseOnly(spec: string): OnlyFilter {
   const eq = spec.indexOf('=');
-  if (eq <= 0 || eq === spec.length - 1) throw new UserError(`--only ${spec}: expected key=value (e.g. dataset=mnist)`);
+  if (eq <= 0 || eq === spec.length - 1) throw new UserError(`--only ${escapeControls(spec)}: expected key=value (e.g. dataset=mnist)`);
   const key = spec.slice(0, eq).trim();
   const text = spec.slice(eq + 1).trim();
   // A bracketed or quoted value is one value (e.g. hidden=[64, 32]); otherwise a,b means any of.
@@ -306,11 +307,11 @@ export function readSources(req: Pick<StudyRequest, 'preset' | 'files' | 'sets'>
   if (req.preset === 'train') {
     const src = readGridSource(req.files[0]);
     if (src.grid) {
-      throw new UserError(`config ${req.files[0]}: a study file (it has base: and grid:), not one experiment; run it with \`npx dwgd compare --config …\` or \`npx dwgd sweep --config …\``);
+      throw new UserError(`config ${shownPath(req.files[0])}: a study file (it has base: and grid:), not one experiment; run it with \`npx dwgd compare --config …\` or \`npx dwgd sweep --config …\``);
     }
     for (const o of sets) {
       if (o.values && !isEvalKey(o.path.join('.'))) {
-        throw new UserError(`--set ${o.path.join('.')}=${o.text}: a comma list is a sweep axis; use \`npx dwgd compare\` or \`npx dwgd sweep\`, or write [${o.text}] for a list value`);
+        throw new UserError(`--set ${o.path.join('.')}=${escapeControls(o.text)}: a comma list is a sweep axis; use \`npx dwgd compare\` or \`npx dwgd sweep\`, or write [${escapeControls(o.text)}] for a list value`);
       }
     }
     return [applySets(src, sets)];
@@ -329,7 +330,15 @@ export function studyFromSources(preset: Preset, sources: GridSource[], req: Omi
   const seeds = req.seeds ?? sources[0].seeds ?? 1;
   if (!Number.isInteger(seeds) || seeds < 1) throw new UserError(`--seeds: expected a positive whole number, got ${seeds}`);
   const name = req.name ?? [...new Set(sources.map((s) => s.name))].join('+');
-  if (!NAME_PATTERN.test(name)) throw new UserError(`--name: '${name}' must be letters, digits, ".", "_" or "-"`);
+  if (!NAME_PATTERN.test(name)) {
+    // Say where the name came from: --name, a config's `name:` key (a study file's, the file
+    // name and `--set name=` are checked where they are read), or the configs' names joined.
+    const rule = 'must start with a letter or digit and hold only letters, digits, ".", "_" or "-"';
+    if (req.name !== undefined) throw new UserError(`--name: ${quote(name)} ${rule}`);
+    const bad = sources.find((s) => !NAME_PATTERN.test(s.name));
+    if (bad) throw new UserError(`config ${shownPath(bad.file)}: name: ${quote(bad.name)} ${rule}`);
+    throw new UserError(`config ${files.map(shownPath).join(', ')}: the results folder name ${quote(name)} (their names joined) ${rule}; give --name`);
+  }
   checkPlanSize(sources.reduce((n, s) => n + s.axes.reduce((k, a) => k * a.values.length, 1), 0), seeds, `${files.join(', ')}`);
 
   const points = sources.flatMap((src) => expandGrid(src, req.allowLarge).map((p) => ({ ...p, src })));
@@ -337,13 +346,13 @@ export function studyFromSources(preset: Preset, sources: GridSource[], req: Omi
   const only = req.only ?? [];
   for (const f of only) {
     if (points.every((p) => valueAt(p.config, f.key) === undefined)) {
-      throw new UserError(`--only ${f.text}: '${f.key}' is not a config key (try dataset, arch, trainSize, hidden, lr, …)`);
+      throw new UserError(`--only ${escapeControls(f.text)}: ${quote(f.key)} is not a config key (try dataset, arch, trainSize, hidden, lr, …)`);
     }
     const before = kept;
     kept = kept.filter((p) => f.values.includes(valueAt(p.config, f.key)!));
     if (kept.length === 0) {
       const seen = [...new Set(before.map((p) => valueAt(p.config, f.key)))].join(', ');
-      throw new UserError(`--only ${f.text}: selects no runs (${f.key} takes ${seen})`);
+      throw new UserError(`--only ${escapeControls(f.text)}: selects no runs (${f.key} takes ${seen})`);
     }
   }
 

@@ -1,11 +1,10 @@
 // Statistics for comparing methods across seeds (docs/METHOD.md §10): mean, sample sd, Student-t
 // intervals, the paired t-test on per-seed differences, the exact sign-flip permutation test
-// on their mean, and the Benjamini–Hochberg adjustment. Student's t comes from @stdlib
-// (Boost-derived incomplete beta, ~1e-14 here); stats.test.ts checks it against closed forms.
+// on their mean, and the Benjamini–Hochberg adjustment. Student's t comes from t-dist.ts (the
+// incomplete beta by continued fraction; t-dist.test.ts checks it against 40-digit values).
 
-import tCdfLib from '@stdlib/stats-base-dists-t-cdf';
-import tQuantileLib from '@stdlib/stats-base-dists-t-quantile';
 import { Rng } from '../core/rng.js';
+import { studentTCdf, studentTQuantile } from './t-dist.js';
 
 export function mean(xs: readonly number[]): number {
   if (xs.length === 0) return NaN;
@@ -25,12 +24,12 @@ export function sd(xs: readonly number[]): number {
 
 /** Student-t CDF with `df` degrees of freedom. */
 export function tCdf(t: number, df: number): number {
-  return tCdfLib(t, df);
+  return studentTCdf(t, df);
 }
 
 /** The p-quantile of Student's t with `df` degrees of freedom. */
 export function tQuantile(p: number, df: number): number {
-  return tQuantileLib(p, df);
+  return studentTQuantile(p, df);
 }
 
 export interface Spread {
