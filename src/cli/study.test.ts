@@ -64,7 +64,7 @@ test('the same training point has the same run id under train, compare and sweep
       // Something that changes the trained models changes it.
       assert.notEqual(id('train', [`trainSize=${config.trainSize + 1}`]), train);
     },
-  ), { numRuns: 60, seed: 20 });
+  ), { numRuns: 30, seed: 20 });
 });
 
 test('--set name=… renames the study under every command (it was ignored)', () => {
@@ -171,7 +171,7 @@ evaluate:
   mask.fraction: [0, 0.25, 0.5]
 metrics: [noisy]
 `);
-  const o = await runSweep(flags(file, join(dir, 'out'), { workers: '2' }));
+  const o = await runSweep(flags(file, join(dir, 'out')));
   assert.equal(o.ran, 3, 'one training point × three seeds');
   const files = readdirSync(o.dir);
   for (const f of ['study.json', 'table.csv', 'REPORT.md', 'index.html', 'summary.csv', 'plots']) assert.ok(files.includes(f), f);
