@@ -128,13 +128,18 @@ async function trainAndStore(todo: RunSpec[], o: RunStudyOptions & {
 export function resumable(specs: RunSpec[], runDir: (s: RunSpec) => string, log: (line: string) => void): [RunSpec, StoredRun][] {
   const found: [RunSpec, StoredRun][] = [];
   const other: { spec: RunSpec; code: string }[] = [];
+  const damaged: string[] = [];
   for (const spec of specs) {
     const v = verifiedRun(runDir(spec), spec, codeFor(spec));
     if (!v) continue;
     if (v.ok) found.push([spec, v.stored]);
-    else if ('damaged' in v) log(`${v.damaged}; training it again`);
+    else if ('damaged' in v) damaged.push(v.damaged);
     else other.push({ spec, code: `${v.otherCode.code.fingerprint} (dwgd ${v.otherCode.code.version})` });
   }
+  // Each damaged folder in one line, the first few; a whole folder of an older format in one more.
+  const SHOWN = 5;
+  for (const line of damaged.slice(0, SHOWN)) log(`${line}; training it again`);
+  if (damaged.length > SHOWN) log(`… and ${damaged.length - SHOWN} more run folders that cannot be reused; training them again`);
   if (other.length) {
     const code = codeFor(other[0].spec);
     throw new UserError(`--resume: ${other.length} finished run${other.length === 1 ? '' : 's'} (first: ${runDir(other[0].spec)}) ` +
