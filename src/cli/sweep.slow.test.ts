@@ -64,6 +64,10 @@ test('shards 1/3, 2/3, 3/3 on three machines merged by dwgd report are byte-iden
   const svgs = [...expected.keys()].filter((k) => k.endsWith('.svg'));
   assert.equal(svgs.length, 3 * 3);
   for (const k of svgs) assert.ok(expected.has(k.replace(/\.svg$/, '.png')), `${k} has a PNG`);
+  // File names of letters, digits, '-' and '_' (the label-noise levels 0.2, 0.4 carry no dot).
+  for (const k of svgs) assert.match(k, /^plots\/[A-Za-z0-9_-]+\.svg$/, k);
+  // Titles and headings name the swept keys in words.
+  assert.match(expected.get('REPORT.md')!.toString(), /^## noisy test accuracy \(%\) vs test input noise σ \(fraction of training labels corrupted = 0\.2\)$/m);
   assert.deepEqual([...expected.get(svgs[0].replace(/\.svg$/, '.png'))!.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
 
   const shardDirs: string[] = [];

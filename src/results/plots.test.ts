@@ -1,11 +1,11 @@
 // The figure helpers on hand-worked numbers: which band is drawn and its width, the units,
-// title wrapping, the fixed canvas, and the spec's promises (nothing clipped, one legend that
+// title wrapping, the figure width, and the spec's promises (nothing clipped, one legend that
 // carries dash and marker, the authors' curve only when given).
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { UserError } from '../errors.js';
-import { bandKind, bandOf, bandText, FIGURE_HEIGHT, FIGURE_WIDTH, fixedSize, metricUnit, parseMseScale, plotSpec, wrapTitle } from './plots.js';
+import { bandKind, bandOf, bandText, FIGURE_WIDTH, fixedSize, metricUnit, parseMseScale, plotSpec, wrapTitle } from './plots.js';
 
 test('the band is ±1 SE below five seeds and the 95 % CI from five on', () => {
   assert.equal(bandKind(2), 'se');
@@ -34,12 +34,12 @@ test('titles wrap at spaces, no line longer than asked unless one word is', () =
   assert.deepEqual(wrapTitle('abcdefghij x', 4), ['abcdefghij', 'x']);
 });
 
-test('every figure gets the same canvas; a larger one is scaled into it, not clipped', () => {
+test('every figure is scaled to the same width, its height in proportion (no blank band added)', () => {
   const small = fixedSize('<svg a="1" width="500" height="300" viewBox="0 0 500 300"><rect width="500" height="300" fill="white"/><g/></svg>');
-  assert.match(small, new RegExp(`^<svg a="1" width="${FIGURE_WIDTH}" height="${FIGURE_HEIGHT}" viewBox="0 0 ${FIGURE_WIDTH} ${FIGURE_HEIGHT}"><rect width="${FIGURE_WIDTH}" height="${FIGURE_HEIGHT}" fill="white"/>`));
-  // Twice as wide as the canvas: the view box doubles, so the content shrinks by half.
+  assert.match(small, new RegExp(`^<svg a="1" width="${FIGURE_WIDTH}" height="${(300 * FIGURE_WIDTH) / 500}" viewBox="0 0 500 300"><rect width="500" height="300" fill="white"/>`));
+  // Twice as wide as the figure width: shown at half size, the view box unchanged.
   const wide = fixedSize(`<svg width="${2 * FIGURE_WIDTH}" height="10" viewBox="0 0 ${2 * FIGURE_WIDTH} 10"><rect width="1" height="1" fill="white"/></svg>`);
-  assert.match(wide, new RegExp(`width="${FIGURE_WIDTH}" height="${FIGURE_HEIGHT}" viewBox="0 0 ${2 * FIGURE_WIDTH} ${2 * FIGURE_HEIGHT}"`));
+  assert.match(wide, new RegExp(`width="${FIGURE_WIDTH}" height="5" viewBox="0 0 ${2 * FIGURE_WIDTH} 10"`));
 });
 
 test('the spec: y from the data (no zero, no clipping), dash and shape per method, one legend, authors only when given', () => {

@@ -8,6 +8,7 @@ import { UserError } from '../errors.js';
 import { createRequire } from 'node:module';
 import type { TopLevelSpec } from 'vega-lite';
 import type { Spread } from './stats.js';
+import { PAPER_METHODS } from '../core/rules/index.js';
 
 // vega, vega-lite and resvg are loaded on first use, so that commands and tests that draw
 // nothing (e.g. `dwgd sweep --dry-run`) do not pay for loading them.
@@ -39,11 +40,10 @@ export interface PlotInput {
   authors?: { x: number; method: string; value: number }[];
 }
 
-/** Every figure has this size in SVG pixels (PNG: twice that), whatever its title or legend. */
+/** Every figure is this wide in SVG pixels (PNG: twice that); its height follows its layout. */
 export const FIGURE_WIDTH = 760;
-export const FIGURE_HEIGHT = 470;
-// The plot area inside it; titles, axes and legend are laid out around it (vega's autosize
-// 'fit' misplaces the title), then fixedSize puts the whole on the fixed canvas.
+// The plot area; titles, axes and legend are laid out tightly around it (vega's autosize
+// 'fit' misplaces the title), then fixedSize scales the whole to FIGURE_WIDTH.
 const PLOT_WIDTH = 480;
 const PLOT_HEIGHT = 290;
 
@@ -62,6 +62,31 @@ const LEGEND_MARKS = [
   'M0.55,0L-0.45,0.55V-0.55Z',
   'M-0.55,0L0.45,0.55V-0.55Z',
 ].map((m) => `M-1.6,0H1.6${m}`);
+
+/**
+ * Each method's style (colour, dash, marker) by its name, never by its place in a plot, so a
+ * method looks the same in every figure: the paper's five methods take the first five styles
+ * in the paper's order; any other method the one its name hashes to among the rest (the next
+ * free one when two such methods meet in one plot).
+ */
+export function methodStyles(methods: readonly string[]): number[] {
+  const n = COLOURS.length, fixed = PAPER_METHODS.length;
+  const used = new Set<number>();
+  const out = methods.map((m) => {
+    const k = PAPER_METHODS.indexOf(m);
+    if (k >= 0) used.add(k);
+    return k;
+  });
+  return out.map((k, i) => {
+    if (k >= 0) return k;
+    let h = 0;
+    for (const c of methods[i]) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+    let j = fixed + (h % (n - fixed));
+    for (let t = 0; t < n && used.has(j); t++) j = (j + 1) % n;
+    used.add(j);
+    return j;
+  });
+}
 
 /** ±1 SE below five seeds (a t-based CI from 2–4 seeds is too wide to read), the 95 % CI from five on. */
 export type BandKind = 'se' | 'ci95';
@@ -140,7 +165,8 @@ export function plotSpec(p: PlotInput): TopLevelSpec {
   });
   const authors = (p.authors ?? []).filter((a) => Number.isFinite(a.value) && (!logY || a.value > 0))
     .map((a) => ({ x: a.x, xd: a.x, method: a.method, source: 'authors', mean: round(a.value), lo: null, hi: null }));
-  const methodScale = (range: unknown[]) => ({ domain: p.methods, range: range.slice(0, Math.max(1, nm)) });
+  const styles = methodStyles(p.methods);
+  const methodScale = (range: unknown[]) => ({ domain: p.methods, range: nm ? styles.map((k) => range[k]) : range.slice(0, 1) });
   const colour = { field: 'method', type: 'nominal' as const, scale: methodScale(COLOURS), legend: null };
   const dash = { field: 'method', type: 'nominal' as const, scale: methodScale(DASHES), legend: null };
   const shape = { field: 'method', type: 'nominal' as const, scale: methodScale(SHAPES), legend: null };
@@ -183,7 +209,8 @@ export function plotSpec(p: PlotInput): TopLevelSpec {
   ];
   // One legend, from a layer with no data (its scales have explicit domains): each entry is the
   // method's stroke (colour, dash) through its filled marker, so the legend shows both.
-  const legend = { title: 'method', symbolStrokeWidth: 1.4, symbolSize: 150, labelFontSize: 11, labelLimit: 150, labelOffset: 10 };
+  // labelLimit: headless vega over-estimates text widths, so a lower limit cuts method names short.
+  const legend = { title: 'method', symbolStrokeWidth: 1.4, symbolSize: 150, labelFontSize: 11, labelLimit: 400, labelOffset: 10 };
   const legendLayer = {
     transform: [{ filter: 'false' }],
     mark: { type: 'point', opacity: 1, strokeWidth: 1.4, size: 150 },
@@ -215,31 +242,52 @@ export function plotSpec(p: PlotInput): TopLevelSpec {
 export async function plotSvg(p: PlotInput): Promise<string> {
   const [vega, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
   const view = new vega.View(vega.parse(compile(plotSpec(p)).spec), { renderer: 'none' });
-  const svg = fixedSize(await view.toSVG());
+  const svg = fixedSize(cropToInk(await view.toSVG()));
   view.finalize();
   return svg.endsWith('\n') ? svg : svg + '\n';
 }
 
+/** The white margin kept around what is drawn, in SVG pixels. */
+const MARGIN = 6;
+
 /**
- * The figure on a FIGURE_WIDTH × FIGURE_HEIGHT canvas, top left, white around it; a figure
- * larger than the canvas is scaled down to fit (never clipped).
+ * The figure's view box shrunk to what is drawn, MARGIN around it. Headless vega has no font
+ * metrics and lays text out by an estimate wider than the real glyphs, so its own bounds leave
+ * a blank band; resvg measures the real text (the fonts it renders the PNG with). Vega's
+ * invisible background and foreground paths (no fill, no stroke) are left out of the measure.
  */
-export function fixedSize(svg: string): string {
-  const m = /^<svg([^>]*?) width="([\d.]+)" height="([\d.]+)" viewBox="0 0 ([\d.]+) ([\d.]+)"/.exec(svg);
-  if (!m) throw new Error('plots: vega wrote an SVG without width, height and viewBox');
-  const k = Math.max(Number(m[4]) / FIGURE_WIDTH, Number(m[5]) / FIGURE_HEIGHT, 1);
-  const vw = round(FIGURE_WIDTH * k), vh = round(FIGURE_HEIGHT * k);
-  return svg
-    .replace(m[0], `<svg${m[1]} width="${FIGURE_WIDTH}" height="${FIGURE_HEIGHT}" viewBox="0 0 ${vw} ${vh}"`)
-    .replace(/^(<svg[^>]*>)<rect width="[\d.]+" height="[\d.]+" fill="white"\/>/, `$1<rect width="${vw}" height="${vh}" fill="white"/>`);
+export function cropToInk(svg: string): string {
+  const m = /^<svg([^>]*?) width="([\d.]+)" height="([\d.]+)" viewBox="0 0 ([\d.]+) ([\d.]+)"><rect width="[\d.]+" height="[\d.]+" fill="white"\/>/.exec(svg);
+  if (!m) throw new Error('plots: vega wrote an SVG without width, height, viewBox and background');
+  const ink = svg.replace(m[0], `<svg${m[1]} width="${m[2]}" height="${m[3]}" viewBox="0 0 ${m[4]} ${m[5]}">`)
+    .replace(/<path class="(?:background|foreground)"[^>]*\/>/g, (tag) => (/ (?:fill|stroke)="/.test(tag) ? tag : ''));
+  const box = new (resvg().Resvg)(ink, RESVG_OPTIONS).getBBox();
+  if (!box || !(box.width > 0 && box.height > 0)) return svg;
+  const x = Math.floor(box.x) - MARGIN, y = Math.floor(box.y) - MARGIN;
+  const w = Math.ceil(box.x + box.width) + MARGIN - x, h = Math.ceil(box.y + box.height) + MARGIN - y;
+  return svg.replace(m[0], `<svg${m[1]} width="${w}" height="${h}" viewBox="${x} ${y} ${w} ${h}"><rect x="${x}" y="${y}" width="${w}" height="${h}" fill="white"/>`);
 }
 
+/**
+ * The figure scaled to FIGURE_WIDTH wide, its height in proportion, so every figure has the
+ * same width and no blank band is added below or beside it.
+ */
+export function fixedSize(svg: string): string {
+  const m = /^<svg([^>]*?) width="([\d.]+)" height="([\d.]+)" viewBox="(-?[\d.]+) (-?[\d.]+) ([\d.]+) ([\d.]+)"/.exec(svg);
+  if (!m) throw new Error('plots: an SVG without width, height and viewBox');
+  const h = round((Number(m[7]) * FIGURE_WIDTH) / Number(m[6]));
+  return svg.replace(m[0], `<svg${m[1]} width="${FIGURE_WIDTH}" height="${h}" viewBox="${m[4]} ${m[5]} ${m[6]} ${m[7]}"`);
+}
+
+function resvg(): typeof import('@resvg/resvg-js') {
+  return createRequire(import.meta.url)('@resvg/resvg-js') as typeof import('@resvg/resvg-js');
+}
+
+const RESVG_OPTIONS = {
+  font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' },
+};
+
 export function svgToPng(svg: string): Uint8Array {
-  const { Resvg } = createRequire(import.meta.url)('@resvg/resvg-js') as typeof import('@resvg/resvg-js');
-  const r = new Resvg(svg, {
-    fitTo: { mode: 'zoom', value: 2 },
-    background: 'white',
-    font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' },
-  });
+  const r = new (resvg().Resvg)(svg, { ...RESVG_OPTIONS, fitTo: { mode: 'zoom', value: 2 }, background: 'white' });
   return r.render().asPng();
 }

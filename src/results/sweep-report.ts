@@ -29,6 +29,25 @@ export const KEY_TITLES: Record<string, string> = {
   stepsPerTurn: 'steps per turn',
 };
 
+/** Short names in words, for plot titles and section headings (the axis titles add the units). */
+const KEY_NAMES: Record<string, string> = {
+  trainSize: 'training-set size n',
+  'labelNoise.fraction': 'fraction of training labels corrupted',
+  'labelNoise.sigma': 'training-target noise σ',
+  'imbalance.ratio': 'imbalance ratio',
+  lr: 'learning rate η',
+  stepsPerTurn: 'steps per turn',
+};
+
+/** A swept key in words: the registry's name for an evaluation axis (e.g. "test input noise σ"). */
+export function keyName(key: string): string {
+  return KEY_NAMES[key] ?? evalAxis(key)?.title ?? key;
+}
+
+/** The fixed values of the other swept axes, in words: "learning rate η = 0.01, …". */
+function facetWords(facet: Record<string, unknown>): string {
+  return Object.entries(facet).map(([k, v]) => `${keyName(k)} = ${show(v)}`).join(', ');
+}
 
 function axisTitle(key: string, classification: boolean): string {
   if (key === 'noise.sigma') return `test input noise σ (${classification ? 'pixel/255 units, clamped to [0, 1]' : 'z-score units of each input'})`;
@@ -166,8 +185,21 @@ export interface PlotGroup {
   input: PlotInput;
 }
 
-function slugText(s: string): string {
-  return s.replace(/[^A-Za-z0-9._-]+/g, '_');
+/** A file-name part of letters, digits, '-' and '_' only: a decimal point becomes 'p' (0.01 → 0p01), a key's dot '_'. */
+export function slugText(s: string): string {
+  return s.replace(/(\d)\.(\d)/g, '$1p$2').replace(/[^A-Za-z0-9_-]+/g, '_');
+}
+
+/**
+ * A plot's file name (no extension): metric, x axis and the fixed values of the other axes, in
+ * letters, digits, '-' and '_' only ("noisy-vs-noise_sigma-lr-0p01"). Distinct values could meet
+ * in one slug (0.1 and "0p1"); a counter then keeps each plot its own file.
+ */
+export function plotSlug(kind: MetricKind, xKey: string, facet: Record<string, unknown>, taken: readonly string[]): string {
+  const base = slugText([kind, 'vs', xKey, ...Object.entries(facet).map(([k, v]) => `${k}-${show(v)}`)].join('-'));
+  let slug = base;
+  for (let k = 2; taken.includes(slug); k++) slug = `${base}_${k}`;
+  return slug;
 }
 
 export interface PlotOptions {
@@ -205,14 +237,14 @@ export function plotGroups(d: SweepData, opts: PlotOptions = {}): PlotGroup[] {
         const [lo, hi] = bandOf(c.spread, band);
         return { x: xs[i], method: c.method, mean: c.spread.mean * scale, lo: lo * scale, hi: hi * scale };
       }));
-      const facetText = Object.entries(facet).map(([k, v]) => `${k}=${show(v)}`).join(', ');
+      const facetText = facetWords(facet);
       const seeds = d.study.seeds;
       const datasetName = [...new Set(es.map((e) => e.dataset))].join('+');
-      const slug = slugText([kind, 'vs', xAxis.key, ...Object.entries(facet).map(([k, v]) => `${k}-${show(v)}`)].join('-'));
+      const slug = plotSlug(kind, xAxis.key, facet, groups.map((g) => g.slug));
       groups.push({
         slug, kind, facet, experiments: es,
         input: {
-          title: `${datasetName} ${es[0].arch}: ${metricTitle(d, kind, opts.mseScale)} vs ${xAxis.key}${facetText ? ` (${facetText})` : ''}`,
+          title: `${datasetName} ${es[0].arch}: ${metricTitle(d, kind, opts.mseScale)} vs ${keyName(xAxis.key)}${facetText ? ` (${facetText})` : ''}`,
           subtitle: bandText(band, seeds, 'bars'),
           xTitle: axisTitle(xAxis.key, d.classification) + (log ? ', log scale' : ''),
           yTitle: metricTitle(d, kind, opts.mseScale) + (opts.logY ? ', log scale' : ''),
@@ -372,8 +404,8 @@ export function buildSweepReport(d: SweepData, groups: PlotGroup[]): string {
   for (const g of groups) {
     const metric = g.experiments[0].metric;
     const xKey = axes[axes.length - 1].key;
-    const facetText = Object.entries(g.facet).map(([k, v]) => `${k}=${show(v)}`).join(', ');
-    out.push(`## ${metricTitle(d, g.kind)} vs ${xKey}${facetText ? ` (${facetText})` : ''}`, '');
+    const facetText = facetWords(g.facet);
+    out.push(`## ${metricTitle(d, g.kind)} vs ${keyName(xKey)}${facetText ? ` (${facetText})` : ''}`, '');
     out.push(`![${g.input.title}](plots/${g.slug}.svg)`, '', `[PNG](plots/${g.slug}.png) · [Vega-Lite spec](plots/${g.slug}.vl.json)`, '');
     const methods = g.input.methods;
     const trows = g.experiments.map((e) => {
