@@ -10,7 +10,7 @@ import type { CompareResult } from '../results/compare-reporter.js';
 import { runStudyCommand, type StudyOutcome } from '../results/study.js';
 import { conclusionLines, protocolGroups, verdictRows } from '../results/conclusions.js';
 import { departuresText } from '../results/protocol.js';
-import { costShares, percent, printEmitted, printMissing, printShardDone } from './scaleout.js';
+import { costShares, percent, wallEstimate, printEmitted, printMissing, printShardDone } from './scaleout.js';
 import { studyOptions, type RawStudyFlags } from './study-options.js';
 import { fetchProgress } from './datasets.js';
 import { durationText, EtaEstimator } from './eta.js';
@@ -124,7 +124,7 @@ export async function compare(flags: RawStudyFlags): Promise<number> {
   const opts = studyOptions('compare', flags);
   const outcome = await runStudyCommand(opts, pipelineHooks(flags.quiet, opts.workers));
   const result = outcome.reports.compare as CompareResult | undefined;
-  if (!outcome.reported || !result) return scaleOutSummary(flags, outcome);
+  if (!outcome.reported || !result) return scaleOutSummary(flags, outcome, opts.workers);
   const { dir: outDir, study: plan, ran, reused } = outcome;
   const { agg, check } = result;
   if (flags.json) {
@@ -150,13 +150,15 @@ export async function compare(flags: RawStudyFlags): Promise<number> {
 }
 
 /** The output of --dry-run, --emit and --shard (no report written). */
-function scaleOutSummary(flags: RawStudyFlags, o: StudyOutcome): number {
+function scaleOutSummary(flags: RawStudyFlags, o: StudyOutcome, workers: number): number {
   const { study: plan, shard } = o;
   if (flags.dryRun) {
     const { share, shards } = costShares(plan.runs, shard);
+    const wall = wallEstimate(o.runs, workers);
     if (flags.json) {
       process.stdout.write(JSON.stringify({
         name: plan.name, outDir: o.dir, seeds: plan.seeds, total: plan.runs.length, shard: shard ? `${shard.k}/${shard.n}` : null,
+        estimatedSeconds: wall.estimatedSeconds, workers: wall.workers,
         shardCostShares: shard ? shards : null, missing: o.missing,
         runs: o.runs.map((r) => ({ id: r.id, experimentId: r.experimentId, label: r.label, seed: r.config.seed, configHash: r.configHash, costShare: share.get(r.id) })),
       }) + '\n');
@@ -165,6 +167,7 @@ function scaleOutSummary(flags: RawStudyFlags, o: StudyOutcome): number {
     process.stdout.write(`compare ${plan.name}: ${plan.runs.length} runs (${plan.experiments.length} experiments × ${plan.seeds} seed${plan.seeds === 1 ? '' : 's'})` +
       (shard ? `, shard ${shard.k}/${shard.n} holds ${o.runs.length}` : '') + ` → ${relative(process.cwd(), o.dir) || '.'}\n`);
     if (shard) process.stdout.write(`  shards' shares of the estimated cost: ${shards.map((x, i) => `${i + 1}: ${percent(x)}`).join(', ')}\n`);
+    process.stdout.write(`  ${shard ? 'this shard takes ' : ''}${wall.text}\n`);
     for (const r of o.runs) process.stdout.write(`  ${r.id}  ${r.label}  seed ${r.config.seed}  ${percent(share.get(r.id)!)} of the cost\n`);
     printMissing(o.missing);
   } else if (flags.json) {
