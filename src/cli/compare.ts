@@ -3,36 +3,53 @@
 
 import { join, relative } from 'node:path';
 import cliProgress from 'cli-progress';
+import type { RunSpec } from '../experiment/plan.js';
 import type { PipelineHooks, Progress } from '../experiment/progress.js';
+import { estimatedCost } from '../experiment/shard.js';
 import type { CompareResult } from '../results/compare-reporter.js';
 import { runStudyCommand, type StudyOutcome } from '../results/study.js';
 import { conclusionLines, protocolGroups, verdictRows } from '../results/conclusions.js';
 import { departuresText } from '../results/protocol.js';
-import { costShares, percent, printEmitted, printMissing, printShardDone } from './scaleout.js';
+import { costShares, percent, wallEstimate, printEmitted, printMissing, printShardDone } from './scaleout.js';
 import { studyOptions, type RawStudyFlags } from './study-options.js';
 import { fetchProgress } from './datasets.js';
+import { durationText, EtaEstimator } from './eta.js';
 import { barsWanted, err } from './ui.js';
 
 /** Dimmed notices and progress on stderr, unless quiet. */
-export function pipelineHooks(quiet: boolean | undefined): PipelineHooks {
+export function pipelineHooks(quiet: boolean | undefined, workers = 1): PipelineHooks {
   const chatty = !quiet;
   const log = (line: string) => { if (chatty) process.stderr.write(line + '\n'); };
   return {
     log: (line) => log(err.dim(line)),
-    progress: (total, already) => makeProgress(total, already, chatty, log),
+    progress: (total, already, todo) => makeProgress(total, already, chatty, log, todo, workers),
     fetching: () => fetchProgress(!chatty),
   };
 }
 
+/** The command line that continues an interrupted one: this one, with --resume once, each argument shell-quoted. */
+export function resumeCommand(argv: string[] = process.argv): string {
+  const args = argv.includes('--resume') ? argv : [...argv, '--resume'];
+  return args.map(shellQuote).join(' ');
+}
+
+/** A word for a POSIX shell: as is when it holds only safe characters, else in single quotes. */
+export function shellQuote(word: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
 /** One overall bar and a line per busy worker on a terminal; plain lines otherwise. */
-export function makeProgress(total: number, already: number, chatty: boolean, log: (s: string) => void): Progress {
+export function makeProgress(total: number, already: number, chatty: boolean, log: (s: string) => void, todo: RunSpec[] = [], workers = 1): Progress {
   let finished = already;
   const width = String(total).length;
+  // The overall ETA from the first line: the planner's cost of each run times a rate learned as runs go (eta.ts).
+  const eta = new EtaEstimator(todo.reduce((a, s) => a + estimatedCost(s), 0), Math.max(1, Math.min(workers, todo.length)));
+  const etaText = () => (finished >= total ? '0 s' : durationText(eta.remainingSeconds(Date.now())));
   // Ctrl-C (or a scheduler's SIGTERM): put the cursor back and say how to go on; finished runs are already stored.
   let bars: cliProgress.MultiBar | null = null;
   const onSignal = (signal: NodeJS.Signals) => {
     bars?.stop();
-    process.stderr.write(`\ninterrupted: ${finished} finished run${finished === 1 ? ' is' : 's are'} kept; run the same command with --resume to continue where it stopped\n`);
+    process.stderr.write(`\ninterrupted: ${finished} finished run${finished === 1 ? ' is' : 's are'} kept; run the same command with --resume to continue where it stopped:\n  ${resumeCommand()}\n`);
     process.exit(signal === 'SIGTERM' ? 143 : 130);
   };
   process.once('SIGINT', onSignal);
@@ -40,22 +57,32 @@ export function makeProgress(total: number, already: number, chatty: boolean, lo
   const unhook = () => { process.off('SIGINT', onSignal); process.off('SIGTERM', onSignal); };
   if (!barsWanted(!chatty)) {
     return {
-      start() {},
-      update() {},
+      start(spec) { eta.start(spec.id, estimatedCost(spec), Date.now()); },
+      update(spec, _w, value, tot) { eta.progress(spec.id, tot > 0 ? value / tot : 0); },
       done(spec, w, seconds) {
         finished++;
-        log(`[${String(finished).padStart(width)}/${total}] ${spec.label} seed ${spec.config.seed} done in ${seconds.toFixed(1)}s (worker ${w + 1})`);
+        eta.done(spec.id, seconds);
+        log(`[${String(finished).padStart(width)}/${total}] ${spec.label} seed ${spec.config.seed} done in ${seconds.toFixed(1)}s (worker ${w + 1})` +
+          (finished < total ? `; about ${etaText()} left` : ''));
       },
       stop: unhook,
     };
   }
   const multi = new cliProgress.MultiBar({
     stream: process.stderr, hideCursor: true, clearOnComplete: false, stopOnComplete: false, barsize: 24, etaBuffer: 8,
-    barCompleteChar: '█', barIncompleteChar: '░', format: ' {name} |{bar}| {value}/{total} runs | ETA {eta_formatted}',
+    barCompleteChar: '█', barIncompleteChar: '░', format: ' {name} |{bar}| {value}/{total} runs | ETA {eta_text}',
   }, cliProgress.Presets.shades_classic);
   bars = multi;
-  const overall = multi.create(total, already, { name: 'all runs ' });
+  const overall = multi.create(total, already, { name: 'all runs ', eta_text: etaText() });
   const lines = new Map<number, cliProgress.SingleBar>();
+  // A worker evaluating after its training: the text its line shows, with the seconds since it began, ticked each second.
+  const evaluatingSince = new Map<number, { points: number; since: number }>();
+  const evalText = (e: { points: number; since: number }) => `evaluating ${e.points} point${e.points === 1 ? '' : 's'}… ${Math.floor((Date.now() - e.since) / 1000)} s`;
+  const tick = setInterval(() => {
+    for (const [w, e] of evaluatingSince) lines.get(w)?.update({ text: evalText(e) });
+    overall.update({ eta_text: etaText() });
+  }, 1000);
+  tick.unref();
   const workerName = (w: number) => `worker ${String(w + 1).padEnd(2)}`;
   const line = (w: number) => {
     let b = lines.get(w);
@@ -67,17 +94,37 @@ export function makeProgress(total: number, already: number, chatty: boolean, lo
     return b;
   };
   return {
-    start(spec, w) { line(w).start(1, 0, { name: workerName(w), run: `${spec.label} seed ${spec.config.seed}`, text: '' }); },
-    update(_spec, w, value, tot, text) { const b = line(w); b.setTotal(tot); b.update(value, { text }); },
-    done(_spec, w) { finished++; overall.update(finished); line(w).update(0, { run: 'idle', text: '' }); },
-    stop() { unhook(); multi.stop(); },
+    start(spec, w) {
+      eta.start(spec.id, estimatedCost(spec), Date.now());
+      evaluatingSince.delete(w);
+      line(w).start(1, 0, { name: workerName(w), run: `${spec.label} seed ${spec.config.seed}`, text: '' });
+      overall.update({ eta_text: etaText() });
+    },
+    update(spec, w, value, tot, text) {
+      eta.progress(spec.id, tot > 0 ? value / tot : 0);
+      const b = line(w); b.setTotal(tot); b.update(value, { text });
+    },
+    evaluating(_spec, w, points) {
+      const e = { points, since: Date.now() };
+      evaluatingSince.set(w, e);
+      line(w).update({ text: evalText(e) });
+    },
+    done(spec, w, seconds) {
+      finished++;
+      eta.done(spec.id, seconds);
+      evaluatingSince.delete(w);
+      overall.update(finished, { eta_text: etaText() });
+      line(w).update(0, { run: 'idle', text: '' });
+    },
+    stop() { clearInterval(tick); unhook(); multi.stop(); },
   };
 }
 
 export async function compare(flags: RawStudyFlags): Promise<number> {
-  const outcome = await runStudyCommand(studyOptions('compare', flags), pipelineHooks(flags.quiet));
+  const opts = studyOptions('compare', flags);
+  const outcome = await runStudyCommand(opts, pipelineHooks(flags.quiet, opts.workers));
   const result = outcome.reports.compare as CompareResult | undefined;
-  if (!outcome.reported || !result) return scaleOutSummary(flags, outcome);
+  if (!outcome.reported || !result) return scaleOutSummary(flags, outcome, opts.workers);
   const { dir: outDir, study: plan, ran, reused } = outcome;
   const { agg, check } = result;
   if (flags.json) {
@@ -103,13 +150,15 @@ export async function compare(flags: RawStudyFlags): Promise<number> {
 }
 
 /** The output of --dry-run, --emit and --shard (no report written). */
-function scaleOutSummary(flags: RawStudyFlags, o: StudyOutcome): number {
+function scaleOutSummary(flags: RawStudyFlags, o: StudyOutcome, workers: number): number {
   const { study: plan, shard } = o;
   if (flags.dryRun) {
     const { share, shards } = costShares(plan.runs, shard);
+    const wall = wallEstimate(o.runs, workers);
     if (flags.json) {
       process.stdout.write(JSON.stringify({
         name: plan.name, outDir: o.dir, seeds: plan.seeds, total: plan.runs.length, shard: shard ? `${shard.k}/${shard.n}` : null,
+        estimatedSeconds: wall.estimatedSeconds, workers: wall.workers,
         shardCostShares: shard ? shards : null, missing: o.missing,
         runs: o.runs.map((r) => ({ id: r.id, experimentId: r.experimentId, label: r.label, seed: r.config.seed, configHash: r.configHash, costShare: share.get(r.id) })),
       }) + '\n');
@@ -118,6 +167,7 @@ function scaleOutSummary(flags: RawStudyFlags, o: StudyOutcome): number {
     process.stdout.write(`compare ${plan.name}: ${plan.runs.length} runs (${plan.experiments.length} experiments × ${plan.seeds} seed${plan.seeds === 1 ? '' : 's'})` +
       (shard ? `, shard ${shard.k}/${shard.n} holds ${o.runs.length}` : '') + ` → ${relative(process.cwd(), o.dir) || '.'}\n`);
     if (shard) process.stdout.write(`  shards' shares of the estimated cost: ${shards.map((x, i) => `${i + 1}: ${percent(x)}`).join(', ')}\n`);
+    process.stdout.write(`  ${shard ? 'this shard takes ' : ''}${wall.text}\n`);
     for (const r of o.runs) process.stdout.write(`  ${r.id}  ${r.label}  seed ${r.config.seed}  ${percent(share.get(r.id)!)} of the cost\n`);
     printMissing(o.missing);
   } else if (flags.json) {

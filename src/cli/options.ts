@@ -35,7 +35,7 @@ const json = (what: string): OptionSpec => ({ flags: '--json', description: `pri
 /** The scale-out flags of compare and sweep. */
 function scaleOut(): OptionSpec[] {
   return [
-    { flags: '--dry-run', description: 'list the runs, their ids and their share of the estimated cost; run nothing', default: false },
+    { flags: '--dry-run', description: 'list the runs, their ids and their share of the estimated cost, and the estimated wall time with --workers on this machine; run nothing', default: false },
     { flags: '--shard <K/N>', description: 'run only the K-th of N fixed, cost-balanced slices of the runs (merge with npx dwgd report)' },
     { flags: '--emit <target>', description: 'write job scripts instead of running: slurm (a job array, one shard per task, and a report job)' },
     { flags: '--shards <n>', description: 'with --emit slurm: array tasks (default: about 4 runs per CPU of a task, at most 1000)' },

@@ -1,4 +1,4 @@
-// `dwgd train` on a real pseudo-terminal (util-linux `script`): the bars must move while the
+// `dwgd train` and `dwgd compare` on a real pseudo-terminal (util-linux `script`): the bars must move while the
 // run computes, not appear full at the end. The output stream is read as it arrives; the dwm
 // bar must show several distinct percentages between 0 and 100, arriving over time.
 
@@ -45,6 +45,27 @@ test('train on a terminal: the bars advance during the run (percent, steps/s, ET
     assert.match(text, /noisy eval +\|[█░]+\| evaluation of 2 methods at 1 point \(σ=0\.3\)… ?(\d+\.\d s)?/);
     assert.match(text, /done in \d+\.\d s/);
     assert.match(text, /\| dwm \| [\d.]+ \|/, 'the table at the end');
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test('compare on a terminal: the overall ETA is an estimate from the first frame, and a worker line says it is evaluating', { skip: haveScript ? false : 'no `script` (util-linux) here' }, async () => {
+  const out = mkdtempSync(join(tmpdir(), 'dwgd-pty-'));
+  try {
+    const cmd = [process.execPath, BIN, 'compare', '--config', join(ROOT, 'configs', 'quickstart.yaml'),
+      '--set', 'methods=[dwm, sgd]', '--set', 'stepsPerTurn=2000', '--seeds', '2', '--workers', '1', '--out', out].map(quote).join(' ');
+    const child = spawn('script', ['-qfec', `stty cols 200 2>/dev/null; ${cmd}`, '/dev/null'], { env: { ...process.env, NO_COLOR: '1' } });
+    let text = '';
+    child.stdout.on('data', (chunk: Buffer) => { text += chunk.toString('utf8'); });
+    const code = await new Promise<number | null>((res) => child.on('close', res));
+    assert.equal(code, 0, text.slice(-2000));
+    text = text.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[A-Za-z]`, 'g'), ''); // cursor moves and line clears
+    const first = /all runs +\|[█░]+\| 0\/2 runs \| ETA ([^\r\n|]+)/.exec(text);
+    assert.ok(first, text.slice(0, 2000));
+    assert.match(first[1].trim(), /^\d+ (s|min)$|^\d+ h \d\d min$/);
+    assert.notEqual(first[1].trim(), '0 s', 'an estimate before any run has finished');
+    assert.match(text, /worker 1 +\|[█░]+\| mnist 2-layer n=1000 seed \d evaluating 1 point… \d+ s/);
   } finally {
     rmSync(out, { recursive: true, force: true });
   }

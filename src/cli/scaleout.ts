@@ -5,6 +5,7 @@ import { join, relative } from 'node:path';
 import type { RunSpec } from '../experiment/plan.js';
 import { assignShards, estimatedCost, type Shard } from '../experiment/shard.js';
 import { runsDir } from '../results/run-record.js';
+import { durationText, estimateWallSeconds } from './eta.js';
 
 export function printEmitted(outDir: string, files: string[]): void {
   for (const f of files) process.stdout.write(`wrote ${join(outDir, f)}\n`);
@@ -38,4 +39,11 @@ export function costShares(all: RunSpec[], shard: Shard | null): { share: Map<st
 
 export function percent(x: number): string {
   return `${(100 * x).toFixed(1)} %`;
+}
+
+/** With --dry-run: the estimated wall time of these runs on this machine with `workers` workers (at most one per run). */
+export function wallEstimate(runs: RunSpec[], workers: number): { estimatedSeconds: number; workers: number; text: string } {
+  const w = Math.max(1, Math.min(workers, runs.length));
+  const estimatedSeconds = Math.round(estimateWallSeconds(runs.map(estimatedCost), w));
+  return { estimatedSeconds, workers: w, text: `about ${durationText(estimatedSeconds)} with ${w} worker${w === 1 ? '' : 's'} on this machine (a rough estimate from the runs' sizes)` };
 }

@@ -74,7 +74,7 @@ export async function runStudy(o: RunStudyOptions): Promise<StoredOutcome> {
   const todo = o.runs.filter((s) => !records.has(s.id));
   const reused = records.size;
   log(`${o.headline}${o.resume ? `, ${reused} already done` : ''}, ${Math.min(o.workers, todo.length) || 0} worker${o.workers === 1 ? '' : 's'} → ${relative(process.cwd(), o.dir) || '.'}`);
-  const progress = o.hooks.progress?.(o.runs.length, reused) ?? NO_PROGRESS;
+  const progress = o.hooks.progress?.(o.runs.length, reused, todo) ?? NO_PROGRESS;
   const problems: string[] = [];
   await trainAndStore(todo, { ...o, progress, beforeStore: describe, onStored: (spec, dir, s, prov, problem) => {
     records.set(spec.id, s.record);
@@ -95,7 +95,10 @@ async function trainAndStore(todo: RunSpec[], o: RunStudyOptions & {
       workers: o.workers,
       loaderUrl: o.loaderUrl,
       cost: estimatedCost,
-      events: o.hooks.runEvents,
+      events: (spec, w) => {
+        const own = o.hooks.runEvents?.(spec, w) ?? {};
+        return { ...own, onNoisyStart(points) { own.onNoisyStart?.(points); progress.evaluating?.(spec, w, points); } };
+      },
       onStart: (spec, w) => progress.start(spec, w),
       onProgress: (spec, w, p) => progress.update(spec, w, p.methodIndex * p.stepsTotal + p.stepsDone, p.methods * p.stepsTotal, `${p.method} ${p.methodIndex + 1}/${p.methods}, turn ${p.turn}`),
       onDone: (spec, output, w, seconds) => {
