@@ -1,7 +1,7 @@
 // `dwgd compare`: the study pipeline (results/study.ts) with the compare preset; renders
 // progress bars or lines on stderr, the claims on stdout, or one JSON object with --json.
 
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { RunSpec } from '../experiment/plan.js';
 import type { PipelineHooks, Progress } from '../experiment/progress.js';
@@ -10,7 +10,7 @@ import type { CompareResult } from '../results/compare-reporter.js';
 import { runStudyCommand, type StudyOutcome } from '../results/study.js';
 import { conclusionLines, protocolGroups, verdictRows } from '../results/conclusions.js';
 import { departuresText } from '../results/protocol.js';
-import { costShares, percent, wallEstimate, printEmitted, printMissing, printShardDone } from './scaleout.js';
+import { printDryRun, printEmitted, printShardDone } from './scaleout.js';
 import { studyOptions, type RawStudyFlags } from './study-options.js';
 import { fetchProgress } from './datasets.js';
 import { durationText, EtaEstimator } from './eta.js';
@@ -153,23 +153,9 @@ export async function compare(flags: RawStudyFlags): Promise<number> {
 function scaleOutSummary(flags: RawStudyFlags, o: StudyOutcome, workers: number): number {
   const { study: plan, shard } = o;
   if (flags.dryRun) {
-    const { share, shards } = costShares(plan.runs, shard);
-    const wall = wallEstimate(o.runs, workers);
-    if (flags.json) {
-      process.stdout.write(JSON.stringify({
-        name: plan.name, outDir: o.dir, seeds: plan.seeds, total: plan.runs.length, shard: shard ? `${shard.k}/${shard.n}` : null,
-        estimatedSeconds: wall.estimatedSeconds, workers: wall.workers,
-        shardCostShares: shard ? shards : null, missing: o.missing,
-        runs: o.runs.map((r) => ({ id: r.id, experimentId: r.experimentId, label: r.label, seed: r.config.seed, configHash: r.configHash, costShare: share.get(r.id) })),
-      }) + '\n');
-      return 0;
-    }
-    process.stdout.write(`compare ${plan.name}: ${plan.runs.length} runs (${plan.experiments.length} experiments × ${plan.seeds} seed${plan.seeds === 1 ? '' : 's'})` +
-      (shard ? `, shard ${shard.k}/${shard.n} holds ${o.runs.length}` : '') + ` → ${relative(process.cwd(), o.dir) || '.'}\n`);
-    if (shard) process.stdout.write(`  shards' shares of the estimated cost: ${shards.map((x, i) => `${i + 1}: ${percent(x)}`).join(', ')}\n`);
-    process.stdout.write(`  ${shard ? 'this shard takes ' : ''}${wall.text}\n`);
-    for (const r of o.runs) process.stdout.write(`  ${r.id}  ${r.label}  seed ${r.config.seed}  ${percent(share.get(r.id)!)} of the cost\n`);
-    printMissing(o.missing);
+    printDryRun(o, workers, flags.json === true, {
+      headline: `compare ${plan.name}: ${plan.runs.length} runs (${plan.experiments.length} experiments × ${plan.seeds} seed${plan.seeds === 1 ? '' : 's'})`,
+    });
   } else if (flags.json) {
     process.stdout.write(JSON.stringify({
       outDir: o.dir, name: plan.name, runs: plan.runs.length, seeds: plan.seeds, shard: shard ? `${shard.k}/${shard.n}` : null,

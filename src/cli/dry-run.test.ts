@@ -6,11 +6,10 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { estimatedCost } from '../experiment/shard.js';
 import { tempFile } from '../experiment/testing/temp.js';
-import { SYNTHETIC_LOADER as LOADER } from '../experiment/testing/paths.js';
 import { compare } from './compare.js';
 import { estimateWallSeconds } from './eta.js';
 import { sweep } from './sweep.js';
-import { runCompare, type RawStudyFlags } from './testing/pipelines.js';
+import { runCompare, testFlags, type RawStudyFlags } from './testing/pipelines.js';
 
 const CONFIG = `name: small
 dataset: { name: mnist }
@@ -42,8 +41,7 @@ async function stdoutOf(run: () => Promise<number>): Promise<string> {
 }
 
 function flags(config: string, extra: Partial<RawStudyFlags>): RawStudyFlags {
-  const { dir } = tempFile('x');
-  return { config, set: [], only: [], out: join(dir, 'out'), loaderUrl: LOADER, quiet: true, dryRun: true, ...extra };
+  return testFlags(config, join(tempFile('x').dir, 'out'), { dryRun: true, ...extra });
 }
 
 test('compare --dry-run: the estimated seconds and workers in --json, "about … with N workers on this machine" in text', async () => {

@@ -3,6 +3,7 @@
 
 import { join, relative } from 'node:path';
 import type { RunSpec } from '../experiment/plan.js';
+import type { StudyOutcome } from '../results/study.js';
 import { assignShards, estimatedCost, type Shard } from '../experiment/shard.js';
 import { runsDir } from '../results/run-record.js';
 import { durationText, estimateWallSeconds } from './eta.js';
@@ -46,4 +47,30 @@ export function wallEstimate(runs: RunSpec[], workers: number): { estimatedSecon
   const w = Math.max(1, Math.min(workers, runs.length));
   const estimatedSeconds = Math.round(estimateWallSeconds(runs.map(estimatedCost), w));
   return { estimatedSeconds, workers: w, text: `about ${durationText(estimatedSeconds)} with ${w} worker${w === 1 ? '' : 's'} on this machine (a rough estimate from the runs' sizes)` };
+}
+
+/**
+ * The output of --dry-run for compare and sweep: the study, its shards' shares of the cost, the
+ * estimated wall time, each run with its share, and the missing data; or one JSON object.
+ * `headline` names the study's shape; `lines` and `json` add what a command shows beside it.
+ */
+export function printDryRun(o: StudyOutcome, workers: number, asJson: boolean, what: { headline: string; lines?: string[]; json?: Record<string, unknown> }): void {
+  const { study, shard } = o;
+  const { share, shards } = costShares(study.runs, shard);
+  const wall = wallEstimate(o.runs, workers);
+  if (asJson) {
+    process.stdout.write(JSON.stringify({
+      name: study.name, outDir: o.dir, seeds: study.seeds, total: study.runs.length, shard: shard ? `${shard.k}/${shard.n}` : null,
+      estimatedSeconds: wall.estimatedSeconds, workers: wall.workers, ...what.json,
+      shardCostShares: shard ? shards : null, missing: o.missing,
+      runs: o.runs.map((r) => ({ id: r.id, experimentId: r.experimentId, label: r.label, seed: r.config.seed, configHash: r.configHash, costShare: share.get(r.id) })),
+    }) + '\n');
+    return;
+  }
+  process.stdout.write(`${what.headline}${shard ? `, shard ${shard.k}/${shard.n} holds ${o.runs.length}` : ''} → ${relative(process.cwd(), o.dir) || '.'}\n`);
+  for (const line of what.lines ?? []) process.stdout.write(`  ${line}\n`);
+  if (shard) process.stdout.write(`  shards' shares of the estimated cost: ${shards.map((x, i) => `${i + 1}: ${percent(x)}`).join(', ')}\n`);
+  process.stdout.write(`  ${shard ? 'this shard takes ' : ''}${wall.text}\n`);
+  for (const r of o.runs) process.stdout.write(`  ${r.id}  ${r.label}  seed ${r.config.seed}  ${percent(share.get(r.id)!)} of the cost\n`);
+  printMissing(o.missing);
 }

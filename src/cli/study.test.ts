@@ -13,8 +13,7 @@ import { parseOverride } from '../config/load.js';
 import { UserError } from '../errors.js';
 import { planStudy, type Preset } from '../experiment/plan.js';
 import { tempFile } from '../experiment/testing/temp.js';
-import { SYNTHETIC_LOADER as LOADER } from '../experiment/testing/paths.js';
-import { runCompare, runReport, runSweep, runTrain, type RawStudyFlags } from './testing/pipelines.js';
+import { runCompare, runReport, runSweep, runTrain, testFlags, type RawStudyFlags } from './testing/pipelines.js';
 
 const CONFIG = `name: small
 dataset: { name: mnist }
@@ -28,7 +27,7 @@ seed: 5
 `;
 
 function flags(config: string, out: string, extra: Partial<RawStudyFlags> = {}): RawStudyFlags {
-  return { config, set: [], only: [], out, workers: '0', loaderUrl: LOADER, quiet: true, ...extra };
+  return testFlags(config, out, { workers: '0', ...extra });
 }
 
 test('the same training point has the same run id under train, compare and sweep (generated configs)', () => {

@@ -1,13 +1,13 @@
 // `dwgd sweep`: the study pipeline (results/study.ts) with the sweep preset; renders progress on
 // stderr, a summary or a listing on stdout, or one JSON object with --json.
 
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { sweptAxes } from '../experiment/plan.js';
 import { runStudyCommand, type StudyOutcome } from '../results/study.js';
 import { verdictRows } from '../results/conclusions.js';
 import { countsText, dualSummary, metricTitle, plotKinds, sweepConclusionLines, type SweepData } from '../results/sweep-report.js';
 import { pipelineHooks } from './compare.js';
-import { costShares, percent, wallEstimate, printEmitted, printMissing, printShardDone } from './scaleout.js';
+import { printDryRun, printEmitted, printShardDone } from './scaleout.js';
 import { studyOptions, type RawStudyFlags } from './study-options.js';
 
 function summaryJson(o: StudyOutcome, d: SweepData | null): unknown {
@@ -29,26 +29,11 @@ export async function sweep(flags: RawStudyFlags): Promise<number> {
   const { study } = o;
   if (flags.dryRun) {
     const axes = sweptAxes(study);
-    const { share, shards } = costShares(study.runs, o.shard);
-    const wall = wallEstimate(o.runs, opts.workers);
-    if (flags.json) {
-      process.stdout.write(JSON.stringify({
-        name: study.name, outDir: o.dir, seeds: study.seeds, total: study.runs.length, shard: o.shard ? `${o.shard.k}/${o.shard.n}` : null,
-        estimatedSeconds: wall.estimatedSeconds, workers: wall.workers,
-        axes: axes.map((a) => ({ key: a.key, values: a.values, evaluationOnly: a.evaluation })),
-        metrics: study.metrics, missing: o.missing,
-        shardCostShares: o.shard ? shards : null,
-        runs: o.runs.map((r) => ({ id: r.id, experimentId: r.experimentId, label: r.label, seed: r.config.seed, configHash: r.configHash, costShare: share.get(r.id) })),
-      }) + '\n');
-    } else {
-      process.stdout.write(`sweep ${study.name}: ${study.runs.length} runs (${study.experiments.length} training points × ${study.seeds} seeds)` +
-        (o.shard ? `, shard ${o.shard.k}/${o.shard.n} holds ${o.runs.length}` : '') + ` → ${relative(process.cwd(), o.dir) || '.'}\n`);
-      for (const a of axes) process.stdout.write(`  axis ${a.key}: ${a.values.map((v) => JSON.stringify(v)).join(', ')}${a.evaluation ? ' (evaluation only: no extra training)' : ''}\n`);
-      if (o.shard) process.stdout.write(`  shards' shares of the estimated cost: ${shards.map((x, i) => `${i + 1}: ${percent(x)}`).join(', ')}\n`);
-      process.stdout.write(`  ${o.shard ? 'this shard takes ' : ''}${wall.text}\n`);
-      for (const r of o.runs) process.stdout.write(`  ${r.id}  ${r.label}  seed ${r.config.seed}  ${percent(share.get(r.id)!)} of the cost\n`);
-      printMissing(o.missing);
-    }
+    printDryRun(o, opts.workers, flags.json === true, {
+      headline: `sweep ${study.name}: ${study.runs.length} runs (${study.experiments.length} training points × ${study.seeds} seeds)`,
+      lines: axes.map((a) => `axis ${a.key}: ${a.values.map((v) => JSON.stringify(v)).join(', ')}${a.evaluation ? ' (evaluation only: no extra training)' : ''}`),
+      json: { axes: axes.map((a) => ({ key: a.key, values: a.values, evaluationOnly: a.evaluation })), metrics: study.metrics },
+    });
     return 0;
   }
   const d = (o.reports.sweep as SweepData | undefined) ?? null;

@@ -6,6 +6,7 @@ import { archName } from '../config/schema.js';
 import { runStudyCommand } from '../results/study.js';
 import { methodStatus, pointText, runTable } from '../results/run-record.js';
 import { isIdentity } from '../data/eval-axes/index.js';
+import { isNoisyTest } from '../results/protocol.js';
 import { fetchProgress } from './datasets.js';
 import { printConfigs } from './print-config.js';
 import { studyOptions, type RawStudyFlags } from './study-options.js';
@@ -56,7 +57,7 @@ export async function train(flags: TrainFlags): Promise<number> {
   if (flags.json) {
     // Non-finite numbers (a diverged method's) become null through the replacer below.
     const points = record.points.map((p, k) => ({ p, k })).filter(({ p }) => !isIdentity(p));
-    const noisyK = record.points.findIndex((p) => p['noise.sigma'] === config.noise.sigma && isIdentity({ ...p, 'noise.sigma': 0 }));
+    const noisyK = record.points.findIndex((p) => isNoisyTest(p, config.noise.sigma));
     const methods: Record<string, unknown> = {};
     for (const [m, r] of Object.entries(record.methods)) {
       methods[m] = {

@@ -13,6 +13,7 @@ import { readFileSync, type Stats, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { DataError, UserError } from '../errors.js';
+import { fileKind } from './dirs.js';
 import { parseNumericTable } from './formats/csv.js';
 import type { Located } from './sources.js';
 import type { DatasetOptions } from './spec.js';
@@ -41,18 +42,8 @@ export function locateCsv(opts: DatasetOptions): Located {
   } catch {
     throw new UserError(`dataset.path: ${p} does not exist`);
   }
-  if (!stats.isFile()) throw new UserError(`dataset.path: ${p} is ${notAFile(stats)}, not a file; a csv dataset needs the CSV file itself`);
+  if (!stats.isFile()) throw new UserError(`dataset.path: ${p} is ${fileKind(stats)}, not a file; a csv dataset needs the CSV file itself`);
   return { origin: { kind: 'path', location: p }, paths: [p], set: 0 };
-}
-
-/** What a path that is not a regular file is: a folder, a device (/dev/zero), a FIFO, a socket. */
-function notAFile(stats: Stats): string {
-  if (stats.isDirectory()) return 'a folder';
-  if (stats.isCharacterDevice()) return 'a character device';
-  if (stats.isBlockDevice()) return 'a block device';
-  if (stats.isFIFO()) return 'a named pipe (FIFO)';
-  if (stats.isSocket()) return 'a socket';
-  return 'not a regular file';
 }
 
 export function loadCsvDataset(opts: DatasetOptions): RawDataset {

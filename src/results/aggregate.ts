@@ -9,7 +9,7 @@ import type { ExperimentConfig } from '../config/schema.js';
 import { BASELINE_METHOD, isDual, PAPER_METHODS } from '../core/rules/index.js';
 import { isIdentity } from '../data/eval-axes/index.js';
 import type { RunView } from './table.js';
-import { isPaperMethod, protocolDepartures, type Departure } from './protocol.js';
+import { isNoisyTest, isPaperMethod, protocolDepartures, type Departure } from './protocol.js';
 import { describe, type Spread } from './stats.js';
 import { extraChecks } from './stat-checks.js';
 import { judgeFamily, pairedEffect, type Judgement, type PairedEffect } from './verdicts.js';
@@ -45,8 +45,8 @@ export interface PairRecord {
   methods: Record<string, PairNumbers>;
 }
 
-/** One experiment to aggregate: a training point (seen at one evaluation point) and its runs, one per seed. */
-export interface ExperimentInput {
+/** What names an experiment (a training point, or one seen at an evaluation point) in every table. */
+export interface ExperimentHead {
   experimentId: string;
   dataset: string;
   arch: string;
@@ -55,6 +55,10 @@ export interface ExperimentInput {
   label: string;
   /** The first seed's resolved config (the others differ in seed only). */
   config: ExperimentConfig;
+}
+
+/** One experiment to aggregate: its head and its runs, one per seed. */
+export interface ExperimentInput extends ExperimentHead {
   runs: { seed: number; record: PairRecord }[];
 }
 
@@ -85,7 +89,7 @@ export function pairAt(view: RunView, k: number): PairRecord {
  */
 export function noisyPoint(view: RunView): number {
   const pts = view.record.points;
-  const k = pts.findIndex((p) => p['noise.sigma'] === view.config.noise.sigma && isIdentity({ ...p, 'noise.sigma': 0 }));
+  const k = pts.findIndex((p) => isNoisyTest(p, view.config.noise.sigma));
   if (k >= 0) return k;
   const other = pts.findIndex((p) => !isIdentity(p));
   return other >= 0 ? other : 0;
@@ -130,15 +134,7 @@ export interface Comparison {
   judgement: Judgement;
 }
 
-export interface ExperimentSummary {
-  experimentId: string;
-  dataset: string;
-  arch: string;
-  trainSize: number;
-  extra: Record<string, string>;
-  label: string;
-  /** The first seed's resolved config (the others differ in seed only). */
-  config: ExperimentConfig;
+export interface ExperimentSummary extends ExperimentHead {
   metric: 'accuracy' | 'mse';
   turns: number;
   methods: string[];

@@ -68,7 +68,7 @@ export async function runReport(flags: ReportFlags): Promise<ReportOutcome> {
       const v = verifiedRun(runDirOf(study.preset, dir, spec), spec, codeFor(spec));
       const stored = v ? (v.ok ? v.stored : 'otherCode' in v ? v.otherCode : null) : null;
       if (!stored) continue;
-      records.set(spec.id, v!.ok ? v!.stored.record : stored.record);
+      records.set(spec.id, stored.record);
       from.set(spec.id, dir);
       const scope = codeScope(spec.config);
       const seen = codes.get(scope) ?? new Map<string, string>();

@@ -10,7 +10,7 @@ import type { ExperimentConfig } from '../config/schema.js';
 import { PAPER_METHODS } from '../config/schema.js';
 import { canonicalJson } from '../config/load.js';
 import { DATASET_SPECS } from '../data/index.js';
-import { evalPoints, isIdentity } from '../data/eval-axes/index.js';
+import { evalPoints, isIdentity, type EvalPoint } from '../data/eval-axes/index.js';
 
 export interface Departure {
   key: string;
@@ -45,12 +45,17 @@ export function protocolDepartures(c: ExperimentConfig): Departure[] {
   check('lr', c.lr, c.lr === 0.001, '0.001');
   check('noise.sigma', c.noise.sigma, c.noise.sigma === 0.3, '0.3');
   // An evaluate list that leaves out the paper's noisy test (σ = 0.3, nothing else changed).
-  const paperPoint = evalPoints(c).some((p) => p['noise.sigma'] === 0.3 && isIdentity({ ...p, 'noise.sigma': 0 }));
+  const paperPoint = evalPoints(c).some((p) => isNoisyTest(p, 0.3));
   check('evaluate', c.evaluate, c.evaluate === undefined || paperPoint, 'a list holding the noisy test at σ = 0.3');
   check('labelNoise', c.labelNoise, !c.labelNoise || c.labelNoise.fraction === 0, 'none');
   check('imbalance', c.imbalance, !c.imbalance, 'none');
   check('engine', c.engine, c.engine !== 'fast32', 'fast or reference (float64)');
   return out;
+}
+
+/** Whether `point` is the noisy test at σ: noise.sigma = σ, every other axis at its identity. */
+export function isNoisyTest(point: EvalPoint, sigma: number): boolean {
+  return point['noise.sigma'] === sigma && isIdentity({ ...point, 'noise.sigma': 0 });
 }
 
 /** Whether the authors ran this method (their five). */

@@ -3,7 +3,7 @@
 // flight); with --resume, finished runs are found, checked (schema, files, config, data, code,
 // evaluation points) and reused; a damaged one is named and trained again.
 
-import { relative } from 'node:path';
+import { dirname, relative } from 'node:path';
 import { UserError } from '../errors.js';
 import { datasetKey, planWarnings, type RunSpec } from '../experiment/plan.js';
 import { estimatedCost } from '../experiment/shard.js';
@@ -11,7 +11,6 @@ import type { DataLocations } from '../experiment/locate-data.js';
 import { runPool, RunFailure, type RunEventSink } from '../experiment/pool.js';
 import { NO_PROGRESS, type PipelineHooks, type Progress } from '../experiment/progress.js';
 import { codeIdentity, provenance, type CodeIdentity, type Provenance } from '../experiment/provenance.js';
-import type { RunRecord } from '../experiment/record.js';
 import { writeFileAtomic } from './atomic.js';
 import { saveWithRescue } from './out-dir.js';
 import { readStoredRun, removeDeadTempsIn, roundTrip, storedRun, verifiedRun, writeRunFolder, type StoredRun } from './run-record.js';
@@ -44,8 +43,7 @@ export interface RunStudyOptions {
 }
 
 export interface StoredOutcome {
-  /** Records by run id, as run.json holds them (and projected onto each run's evaluation points). */
-  records: Map<string, RunRecord>;
+  /** Each run by id: its folder, its stored run (the record projected onto its evaluation points) and, when trained now, its provenance. */
   stored: Map<string, { dir: string; stored: StoredRun; provenance?: Provenance }>;
   ran: number;
   reused: number;
@@ -56,33 +54,27 @@ export interface StoredOutcome {
 export async function runStudy(o: RunStudyOptions): Promise<StoredOutcome> {
   const log = (line: string) => o.hooks.log?.(line);
   for (const w of planWarnings(o)) log(`warning: ${w}`);
-  const records = new Map<string, RunRecord>();
   const stored: StoredOutcome['stored'] = new Map();
   if (o.resume) {
-    const dirs = new Set(o.runs.map((s) => o.runDir(s)).map((d) => d.slice(0, d.lastIndexOf('/'))));
-    for (const d of dirs) removeDeadTempsIn(d);
-    for (const [spec, s] of resumable(o.runs, o.runDir, log)) {
-      records.set(spec.id, s.record);
-      stored.set(spec.id, { dir: o.runDir(spec), stored: s });
-    }
+    for (const d of new Set(o.runs.map((s) => dirname(o.runDir(s))))) removeDeadTempsIn(d);
+    for (const [spec, s] of resumable(o.runs, o.runDir, log)) stored.set(spec.id, { dir: o.runDir(spec), stored: s });
   } else warnReplacing(o.runs, o.runDir, log);
   let described = false;
   const describe = () => {
     if (!described && o.planFile) writeFileAtomic(o.planFile.path, o.planFile.text());
     described = true;
   };
-  const todo = o.runs.filter((s) => !records.has(s.id));
-  const reused = records.size;
+  const todo = o.runs.filter((s) => !stored.has(s.id));
+  const reused = stored.size;
   log(`${o.headline}${o.resume ? `, ${reused} already done` : ''}, ${Math.min(o.workers, todo.length) || 0} worker${o.workers === 1 ? '' : 's'} → ${relative(process.cwd(), o.dir) || '.'}`);
   const progress = o.hooks.progress?.(o.runs.length, reused, todo) ?? NO_PROGRESS;
   const problems: string[] = [];
   await trainAndStore(todo, { ...o, progress, beforeStore: describe, onStored: (spec, dir, s, prov, problem) => {
-    records.set(spec.id, s.record);
     stored.set(spec.id, { dir, stored: s, provenance: prov });
     if (problem) problems.push(problem);
   } });
   describe();
-  return { records, stored, ran: todo.length, reused, problems };
+  return { stored, ran: todo.length, reused, problems };
 }
 
 async function trainAndStore(todo: RunSpec[], o: RunStudyOptions & {

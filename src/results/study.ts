@@ -125,11 +125,10 @@ export async function runStudyCommand(o: StudyOptions, hooks: StudyHooks = {}): 
     ? lockFolder(dir, `train ${study.name}`, study.runs[0].id)
     : lockFolder(dir, `${o.preset} ${study.name}`, o.shard ? `shard-${o.shard.k}-of-${o.shard.n}` : undefined);
   if (o.preset !== 'train') refuseOtherStudy(dir, study);
-  const what = o.preset === 'train' ? 'train' : o.preset;
   const nEval = study.runs.length ? evalPoints(study.runs[0].config).length : 1;
   const headline = o.preset === 'train'
     ? `train ${study.name}: 1 run${nEval > 1 ? ` × ${nEval} evaluation points` : ''}`
-    : `${what} ${study.name}: ${study.experiments.length} ${o.preset === 'sweep' ? 'training points' : 'experiments'}${nEval > 1 && o.preset === 'sweep' ? ` × ${nEval} evaluation points` : ''} × ${study.seeds} seed${study.seeds === 1 ? '' : 's'} = ${study.runs.length} runs` +
+    : `${o.preset} ${study.name}: ${study.experiments.length} ${o.preset === 'sweep' ? 'training points' : 'experiments'}${nEval > 1 && o.preset === 'sweep' ? ` × ${nEval} evaluation points` : ''} × ${study.seeds} seed${study.seeds === 1 ? '' : 's'} = ${study.runs.length} runs` +
       (o.shard ? `, shard ${o.shard.k}/${o.shard.n}: ${runs.length}` : '');
   const stored = await runStudy({
     runs, runDir: (s) => runDirOf(o.preset, dir, s), dir, resume: o.resume, workers: o.workers, loaderUrl: o.loaderUrl, data, hooks,
@@ -139,7 +138,8 @@ export async function runStudyCommand(o: StudyOptions, hooks: StudyHooks = {}): 
   const outcome: StudyOutcome = { ...base, ran: stored.ran, reused: stored.reused, stored: stored.stored, problems: stored.problems };
   if (o.shard) return outcome;
   const tableDir = o.preset === 'train' ? stored.stored.get(study.runs[0].id)!.dir : dir;
-  const { files, reports } = await writeTableAndReports(tableDir, study, stored.records, o);
+  const records = new Map([...stored.stored].map(([id, x]) => [id, x.stored.record]));
+  const { files, reports } = await writeTableAndReports(tableDir, study, records, o);
   return { ...outcome, reported: true, files, reports };
 }
 
