@@ -1,12 +1,13 @@
 // `npm test` (the fast suite: unit tests on synthetic data) and `npm run test:slow` (`--slow`:
 // end-to-end, real-data and browser tests, the files named *.slow.test.ts), found under src/
-// and bench/. Both delete dist/ and compile afresh, so a test whose source was deleted cannot
-// linger there and run. Other arguments go to `node --test` (e.g. --test-name-pattern=…).
+// and bench/. Both compile first (scripts/build.mjs: incrementally, after deleting compiled files
+// whose source is gone, so a test whose source was deleted cannot linger there and run). Other
+// arguments go to `node --test` (e.g. --test-name-pattern=…).
 
 import { spawnSync } from 'node:child_process';
-import { readdirSync, rmSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { build } from './build.mjs';
 
 const slow = process.argv.includes('--slow');
 const passOn = process.argv.slice(2).filter((a) => a !== '--slow');
@@ -25,7 +26,7 @@ function run(args) {
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
-rmSync('dist', { recursive: true, force: true });
-run([createRequire(import.meta.url).resolve('typescript/bin/tsc'), '-p', 'tsconfig.json']);
+const built = build();
+if (built !== 0) process.exit(built);
 const files = [...find(join('dist', 'src')), ...find(join('dist', 'bench'))].filter((f) => f.endsWith('.slow.test.js') === slow).sort();
 run(['--test', '--test-concurrency=2', ...passOn, ...files]);
