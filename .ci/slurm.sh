@@ -131,7 +131,7 @@ same() {
 }
 
 # Emitting and the local runs happen in the clone with relative config paths, as a user would
-# (`npx dwgd compare --config configs/… --out /abs/…`); submitting from an unrelated folder.
+# (`node bin/dwgd.js compare --config configs/… --out /abs/…`); submitting from an unrelated folder.
 dw() { (cd "$ROOT" && node "$DWGD_BIN" "$@"); }
 mkdir -p "$T/work/elsewhere"
 cd "$T/work/elsewhere"   # neither the project nor the output folder

@@ -67,7 +67,7 @@ export function datasetInfo(name: string, json = false): number {
     }
   }
   lines.push(`  looked in    dataset.path, then ${d.lookedIn.join(', ')}` + (d.packageHint ? `, then ${d.packageHint}` : ''));
-  lines.push('  canonical files (checked by `npx dwgd datasets fetch` and `verify`):');
+  lines.push('  canonical files (checked by `node bin/dwgd.js datasets fetch` and `verify`):');
   for (const f of d.canonical) {
     lines.push(`    ${f.name}  ${n(f.size)} bytes  sha256 ${f.sha256}`);
     for (const url of f.urls) lines.push(`      ${url}`);

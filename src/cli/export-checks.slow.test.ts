@@ -115,7 +115,7 @@ test('export takes a run id or a unique start of one, found under --dir as runs 
   // The default --dir is ./results, as for runs show.
   assert.equal(run(['export', id.slice(0, 6), '--method', 'sgd', '--format', 'npz', '--out', join(dir, 'default-dir.npz')]).status, 0);
   const none = run(['export', 'zz9', '--dir', results, '--format', 'npz']);
-  assert.deepEqual([none.status, none.stderr], [2, `error: zz9: no run under ${results} has an id starting so (\`npx dwgd runs ${results}\` lists them)\n`]);
+  assert.deepEqual([none.status, none.stderr], [2, `error: zz9: no run under ${results} has an id starting so (\`node bin/dwgd.js runs ${results}\` lists them)\n`]);
   // A second run (another seed): the prefix 's' now names both, and the error lists them.
   const other = await runTrain({ config: join(dir, 'tiny.yaml'), set: ['seed=6'], out: results, saveWeights: true, download: false });
   const otherDir = other.stored!.get(other.study.runs[0].id)!.dir;

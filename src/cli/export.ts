@@ -49,6 +49,6 @@ export function registerExport(program: Command): void {
     .option('--dtype <dtype>', `${EXPORT_DTYPES.join(' | ')} (float64 is the exact trained values)`, 'float64')
     .option('-o, --out <file>', 'output file (default: <run id>-<method>.<format> in the current folder)')
     .option('-d, --dir <dir>', 'results folder to search for a run id, as dwgd runs show', 'results')
-    .addHelpText('after', '\nExamples:\n  npx dwgd train --config configs/quickstart.yaml --save-weights\n  npx dwgd export results/quickstart/s5-… --method dwm --format safetensors\n  npx dwgd export s5-3f9e --format npz')
+    .addHelpText('after', '\nExamples:\n  node bin/dwgd.js train --config configs/quickstart.yaml --save-weights\n  node bin/dwgd.js export results/quickstart/s5-… --method dwm --format safetensors\n  node bin/dwgd.js export s5-3f9e --format npz')
     .action((ref: string, opts) => { process.exitCode = exportCommand(ref, opts); });
 }

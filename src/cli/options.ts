@@ -36,7 +36,7 @@ const json = (what: string): OptionSpec => ({ flags: '--json', description: `pri
 function scaleOut(): OptionSpec[] {
   return [
     { flags: '--dry-run', description: 'list the runs, their ids and their share of the estimated cost, and the estimated wall time with --workers on this machine; run nothing', default: false },
-    { flags: '--shard <K/N>', description: 'run only the K-th of N fixed, cost-balanced slices of the runs (merge with npx dwgd report)' },
+    { flags: '--shard <K/N>', description: 'run only the K-th of N fixed, cost-balanced slices of the runs (merge with node bin/dwgd.js report)' },
     { flags: '--emit <target>', description: 'write job scripts instead of running: slurm (a job array, one shard per task, and a report job)' },
     { flags: '--shards <n>', description: 'with --emit slurm: array tasks (default: about 4 runs per CPU of a task, at most 1000)' },
     { flags: '--sbatch <option=value>', description: `with --emit slurm: an #SBATCH option of the array job, e.g. time=02:00:00 or cpus-per-task=8 (repeatable)`, repeatable: true },
@@ -60,7 +60,7 @@ export const TRAIN: CommandSpec = {
     QUIET,
     PRINT_ONE,
   ],
-  examples: ['npx dwgd train --config configs/quickstart.yaml', 'npx dwgd train --config configs/paper/mnist-2layer.yaml --set trainSize=100 --json'],
+  examples: ['node bin/dwgd.js train --config configs/quickstart.yaml', 'node bin/dwgd.js train --config configs/paper/mnist-2layer.yaml --set trainSize=100 --json'],
 };
 
 export const COMPARE: CommandSpec = {
@@ -84,9 +84,9 @@ export const COMPARE: CommandSpec = {
     MSE_SCALE,
   ],
   examples: [
-    'npx dwgd compare --config configs/paper/all.yaml --seeds 5',
-    'npx dwgd compare --config configs/paper/all.yaml --only dataset=mnist --set stepsPerTurn=500 --seeds 2 --resume',
-    'npx dwgd compare --config configs/paper/all.yaml --seeds 10 --emit slurm --out /scratch/me/dwgd --sbatch time=02:00:00',
+    'node bin/dwgd.js compare --config configs/paper/all.yaml --seeds 5',
+    'node bin/dwgd.js compare --config configs/paper/all.yaml --only dataset=mnist --set stepsPerTurn=500 --seeds 2 --resume',
+    'node bin/dwgd.js compare --config configs/paper/all.yaml --seeds 10 --emit slurm --out /scratch/me/dwgd --sbatch time=02:00:00',
   ],
 };
 
@@ -110,10 +110,10 @@ export const SWEEP: CommandSpec = {
     LOG_Y,
   ],
   examples: [
-    'npx dwgd sweep --config configs/sweeps/mnist-label-noise.yaml --dry-run',
-    'npx dwgd sweep --config configs/sweeps/mnist-sparsity.yaml --set trainSize=50,500,5000 --seeds 3',
-    'npx dwgd sweep --config configs/sweeps/mnist-test-noise.yaml --shard 2/4 --resume',
-    'npx dwgd sweep --config configs/sweeps/mnist-imbalance.yaml --emit slurm --shards 8 --sbatch time=01:00:00',
+    'node bin/dwgd.js sweep --config configs/sweeps/mnist-label-noise.yaml --dry-run',
+    'node bin/dwgd.js sweep --config configs/sweeps/mnist-sparsity.yaml --set trainSize=50,500,5000 --seeds 3',
+    'node bin/dwgd.js sweep --config configs/sweeps/mnist-test-noise.yaml --shard 2/4 --resume',
+    'node bin/dwgd.js sweep --config configs/sweeps/mnist-imbalance.yaml --emit slurm --shards 8 --sbatch time=01:00:00',
   ],
 };
 

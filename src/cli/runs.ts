@@ -115,7 +115,7 @@ export function registerRuns(program: Command): void {
     .description('list the runs under a results folder (train, compare and sweep run folders): time, name, dataset, arch, n, clean metric per method, run id')
     .argument('[dir]', 'results folder, searched recursively', 'results')
     .option('--json', 'print one JSON object on stdout', false)
-    .addHelpText('after', '\nExamples:\n  npx dwgd runs\n  npx dwgd runs show s5-1a2b\n  npx dwgd runs diff s5-1a2b s5-9f8e --json')
+    .addHelpText('after', '\nExamples:\n  node bin/dwgd.js runs\n  node bin/dwgd.js runs show s5-1a2b\n  node bin/dwgd.js runs diff s5-1a2b s5-9f8e --json')
     .action((dir: string, opts) => { process.exitCode = listRuns(dir, opts.json); });
   runs
     .command('show')

@@ -15,7 +15,7 @@ export function printEmitted(outDir: string, files: string[]): void {
 
 export function printShardDone(o: { outDir: string; shard: Shard | null; runs: RunSpec[]; ran: number; reused: number }): void {
   process.stdout.write(`shard ${o.shard!.k}/${o.shard!.n}: ${o.runs.length} runs stored in ${runsDir(o.outDir)} (${o.ran} trained, ${o.reused} reused); ` +
-    `when every shard is done: npx dwgd report ${relative(process.cwd(), o.outDir) || '.'} [more folders…]\n`);
+    `when every shard is done: node bin/dwgd.js report ${relative(process.cwd(), o.outDir) || '.'} [more folders…]\n`);
 }
 
 /** With --dry-run: the datasets that could not be found, each line naming how to get it. */

@@ -307,11 +307,11 @@ export function readSources(req: Pick<StudyRequest, 'preset' | 'files' | 'sets'>
   if (req.preset === 'train') {
     const src = readGridSource(req.files[0]);
     if (src.grid) {
-      throw new UserError(`config ${shownPath(req.files[0])}: a study file (it has base: and grid:), not one experiment; run it with \`npx dwgd compare --config …\` or \`npx dwgd sweep --config …\``);
+      throw new UserError(`config ${shownPath(req.files[0])}: a study file (it has base: and grid:), not one experiment; run it with \`node bin/dwgd.js compare --config …\` or \`node bin/dwgd.js sweep --config …\``);
     }
     for (const o of sets) {
       if (o.values && !isEvalKey(o.path.join('.'))) {
-        throw new UserError(`--set ${o.path.join('.')}=${escapeControls(o.text)}: a comma list is a sweep axis; use \`npx dwgd compare\` or \`npx dwgd sweep\`, or write [${escapeControls(o.text)}] for a list value`);
+        throw new UserError(`--set ${o.path.join('.')}=${escapeControls(o.text)}: a comma list is a sweep axis; use \`node bin/dwgd.js compare\` or \`node bin/dwgd.js sweep\`, or write [${escapeControls(o.text)}] for a list value`);
       }
     }
     return [applySets(src, sets)];

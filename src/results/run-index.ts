@@ -141,7 +141,7 @@ export function findRun(root: string, ref: string): IndexedRun {
   if (hits.length === 1 && bad.length === 0) return hits[0];
   // A damaged run is named for what is wrong with it, not passed over.
   if (hits.length === 0 && bad.length === 1) throw new UserError(bad[0].problem);
-  if (hits.length + bad.length === 0) throw new UserError(`${shownPath(ref)}: no run under ${shownPath(root)} has an id starting so (\`npx dwgd runs ${shownPath(root)}\` lists them)`);
+  if (hits.length + bad.length === 0) throw new UserError(`${shownPath(ref)}: no run under ${shownPath(root)} has an id starting so (\`node bin/dwgd.js runs ${shownPath(root)}\` lists them)`);
   const dirs = [...hits.map((r) => r.dir), ...bad.map((d) => d.dir)];
   const shown = dirs.slice(0, 4).map((d) => relative(process.cwd(), d) || '.').join(', ');
   throw new UserError(`${shownPath(ref)}: ${dirs.length} runs match (${shown}${dirs.length > 4 ? ', …' : ''}); give more of the id or the run folder`);
