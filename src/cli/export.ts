@@ -2,31 +2,19 @@
 // a run's trained weights in a file other frameworks read (results/export.ts). RUN is a run
 // folder, or a run id or a unique start of one, found under --dir as `dwgd runs show` finds it.
 
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
 import { writeFileAtomic } from '../results/atomic.js';
 import { checkOutFile } from '../results/out-dir.js';
-import { findRun } from '../results/run-index.js';
+import { resolveRunRef } from '../results/run-index.js';
 import { EXPORT_DTYPES, EXPORT_FORMATS, exportWeights, savedMethods, type ExportDtype, type ExportFormat } from '../results/export.js';
-
-/**
- * The run folder `ref` names: a path that exists or holds a slash is taken as the folder (and
- * checked as one); anything else is a run id or a unique start of one under `dir`, one line
- * when none or several match (naming them).
- */
-export function resolveRunRef(ref: string, dir: string): string {
-  if (ref === '') throw new UserError(`export: give a run folder, a run id or a unique start of one`);
-  if (existsSync(ref) || /[\\/]/.test(ref)) return ref;
-  return findRun(dir, ref).dir;
-}
 
 export function exportCommand(ref: string, opts: { method?: string; format: string; dtype: string; out?: string; dir?: string }): number {
   if (!(EXPORT_FORMATS as readonly string[]).includes(opts.format)) throw new UserError(`--format ${opts.format}: expected ${EXPORT_FORMATS.join(' or ')}`);
   if (!(EXPORT_DTYPES as readonly string[]).includes(opts.dtype)) throw new UserError(`--dtype ${opts.dtype}: expected ${EXPORT_DTYPES.join(' or ')}`);
   if (opts.out !== undefined) checkOutFile(opts.out);
-  const runDir = resolveRunRef(ref, opts.dir ?? 'results');
+  const runDir = resolveRunRef(ref, opts.dir ?? 'results', 'export');
   const methods = opts.method ? [opts.method] : savedMethods(runDir);
   if (opts.out && methods.length > 1) throw new UserError(`--out: the run has weights for ${methods.length} methods (${methods.join(', ')}); give --method, or leave --out for one file each`);
   const runId = resolve(runDir).split(/[\\/]/).pop();

@@ -10,7 +10,8 @@ figure svg{max-width:100%;height:auto;border:1px solid #ddd}h1{font-size:1.6em}h
 summary{cursor:pointer}summary h2{display:inline-block;margin-bottom:0.4em}nav.toc{border:1px solid #ddd;padding:0.3em 1em;margin:1em 0}
 nav.toc ul{margin:0.2em 0;padding-left:1.4em}nav.toc .h3{margin-left:1.4em}`;
 
-function esc(s: string): string {
+/** Text for HTML: &, <, > and " escaped. */
+export function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
