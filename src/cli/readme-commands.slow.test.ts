@@ -85,7 +85,7 @@ function dryForm(args: string[]): string[] {
   if (command === 'datasets' && (sub === 'list' || sub === 'info')) return args;
   if (command === '--version') return args;
   // fetch downloads, verify reads every dataset, report/runs/export need folders a run makes.
-  return [command, ...(command === 'datasets' || command === 'runs' ? [sub].filter((s) => s && !s.startsWith('-') && (command !== 'runs' || ['show', 'diff'].includes(s))) : []), '--help'];
+  return [command, ...(command === 'datasets' || command === 'runs' ? [sub].filter((s) => s && !s.startsWith('-') && (command !== 'runs' || ['show', 'diff', 'tag', 'note'].includes(s))) : []), '--help'];
 }
 
 function run(inv: Invocation): { code: number | null; stderr: string } {

@@ -109,7 +109,7 @@ ${PAGE_SCRIPT}
 }
 
 // The page's own code: plain browser JavaScript (it runs as written; tsc does not see it).
-const PAGE_SCRIPT = String.raw`
+const PAGE_SCRIPT = `
 const DATA = JSON.parse(document.getElementById('data').textContent, (k, v) => (v !== null && typeof v === 'object' && typeof v.$number === 'string' ? Number(v.$number) : v));
 const SVG = 'http://www.w3.org/2000/svg';
 // Okabe–Ito, as the report's figures; dash patterns once the colours are used up.

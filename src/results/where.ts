@@ -119,7 +119,7 @@ export function whereLanguage(): WhereLanguage {
       if (op?.t !== 'op') throw new Error(`expected an operator (=, !=, <, <=, >, >=) after ${show(tok.v)} ${where(op)}, found ${what(op)}`);
       p++;
       const value = toks[p];
-      if (value === undefined || (value.t !== 'word' && value.t !== 'str')) throw new Error(`expected a value after ${show(tok.v)}${op.v} ${where(value)}, found ${what(value)}`);
+      if (value === undefined || (value.t !== 'word' && value.t !== 'str')) throw new Error(`expected a value after ${show(tok.v + op.v)} ${where(value)}, found ${what(value)}`);
       p++;
       return { kind: 'cmp', key: tok.v, op: op.v as '=', value: value.v, at: tok.at };
     }
