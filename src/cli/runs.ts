@@ -17,7 +17,7 @@ import { checkOutFile } from '../results/out-dir.js';
 import { runBrowserHtml } from '../results/run-browser.js';
 import { cellText, columnTitle, diffRuns, listingCsv, listModels, rowJson, runByRef, type Difference, type RunListing } from '../results/run-index.js';
 import { runTable } from '../results/run-record.js';
-import { out } from './ui.js';
+import { err, out } from './ui.js';
 
 const json = (v: unknown) => process.stdout.write(JSON.stringify(v, (_k, x) => (typeof x === 'number' && !Number.isFinite(x) ? null : x)) + '\n');
 
@@ -59,11 +59,12 @@ export function listRuns(dir: string, flags: ListFlags = {}): number {
   if (flags.html !== undefined) checkOutFile(flags.html, '--html');
   const columns = keyList('--columns', flags.columns);
   const listing = listModels(dir, { where: flags.where, tags: flags.tag, sort: keyList('--sort', flags.sort), desc: flags.desc, columns });
-  const { rows, damaged } = listing;
+  const { rows, damaged, warnings } = listing;
   if (flags.json) {
-    json({ root: dir, where: flags.where ?? null, tags: flags.tag ?? [], differing: listing.differing, rows: rows.map(rowJson), damaged });
+    json({ root: dir, where: flags.where ?? null, tags: flags.tag ?? [], differing: listing.differing, rows: rows.map(rowJson), damaged, warnings });
     return 0;
   }
+  for (const w of warnings) process.stderr.write(`${err.yellow('warning:')} ${w}\n`);
   if (flags.csv) {
     process.stdout.write(listingCsv(listing, columns));
     return 0;

@@ -123,7 +123,10 @@ test('tags and notes: beside the run in annotations.json, written whole; filtera
   assert.throws(() => tagRun(dirA, ['ok', 'not ok']), /^UserError: tag 'not ok': a tag is a letter or digit/);
   assert.deepEqual(readAnnotations(dirA).tags, ['good', 'v2'], 'a bad tag writes nothing');
   writeFileSync(join(dirC, ANNOTATIONS_FILE), '{"format": "dwgd-annotations/1", "tags": [');
-  assert.throws(() => listModels(root), { message: `${join(dirC, ANNOTATIONS_FILE)}: not valid JSON (edit it, or delete it to drop the run's tags and note)` });
+  const damaged = listModels(root);
+  assert.deepEqual(damaged.warnings, [`${join(dirC, ANNOTATIONS_FILE)}: not valid JSON (edit it, or delete it to drop the run's tags and note); the run is listed without tags and note`]);
+  assert.deepEqual(damaged.rows.filter((r) => r.dir === dirC).map((r) => r.tags), [[], []]);
+  assert.throws(() => tagRun(dirC, ['more']), { message: `${join(dirC, ANNOTATIONS_FILE)}: not valid JSON (edit it, or delete it to drop the run's tags and note)` });
   writeFileSync(join(dirC, ANNOTATIONS_FILE), '{"format": "dwgd-annotations/1", "tags": ["good"], "note": ""}\n');
 });
 

@@ -239,10 +239,21 @@ function scalar(v: unknown): WhereValue {
   return JSON.stringify(v);
 }
 
-/** The rows of one run: one per method, in the config's order. Its annotations are read here (a damaged file is one line). */
-export function modelRows(r: IndexedRun): ModelRow[] {
+/**
+ * The rows of one run: one per method, in the config's order, with the run's annotations. A
+ * damaged annotations.json adds its one line to `warnings` (when given; else it is thrown) and
+ * the run is listed without tags and note.
+ */
+export function modelRows(r: IndexedRun, warnings?: string[]): ModelRow[] {
   const { config, record } = r.stored;
-  const { tags, note } = readAnnotations(r.dir);
+  let annotations = { tags: [] as string[], note: '' };
+  try {
+    annotations = readAnnotations(r.dir);
+  } catch (e) {
+    if (!(e instanceof UserError) || warnings === undefined) throw e;
+    warnings.push(`${e.message}; the run is listed without tags and note`);
+  }
+  const { tags, note } = annotations;
   const noisyAt = record.points.findIndex((p) => isNoisyTest(p, config.noise.sigma));
   const configValues: Record<string, WhereValue> = {};
   for (const [k, v] of Object.entries(flatten(config))) configValues[k] = scalar(v);
@@ -292,6 +303,8 @@ export interface RunListing {
   /** The columns to show, in order. */
   columns: string[];
   damaged: DamagedRun[];
+  /** One line each: a run whose annotations.json could not be read. */
+  warnings: string[];
 }
 
 /** Every key the rows know: the facts, and the config keys of any run found. */
@@ -378,7 +391,8 @@ export function defaultColumns(rows: ModelRow[], differing: string[]): string[] 
  */
 export function listModels(root: string, opts: ListOptions = {}): RunListing {
   const index = indexRuns(root);
-  const all = index.runs.flatMap(modelRows);
+  const warnings: string[] = [];
+  const all = index.runs.flatMap((r) => modelRows(r, warnings));
   const known = knownKeys(all);
   const tree = opts.where !== undefined ? compileWhere(opts.where, all) : null;
   for (const t of opts.tags ?? []) if (!TAG_PATTERN.test(t)) throw new UserError(`--tag ${quote(t)}: not a tag (a letter or digit, then letters, digits and . _ - : + /)`);
@@ -403,7 +417,7 @@ export function listModels(root: string, opts: ListOptions = {}): RunListing {
   const shared = rows.length ? HEADLINE_PARAMS.filter((k) => !differs(k)).map((key) => ({ key, value: rows[0].values[key] ?? null })) : [];
   return {
     root, runCount: index.runs.length, modelCount: all.length, rows, differing, shared,
-    columns: opts.columns?.length ? opts.columns : defaultColumns(rows, differing), damaged: index.damaged,
+    columns: opts.columns?.length ? opts.columns : defaultColumns(rows, differing), damaged: index.damaged, warnings,
   };
 }
 
