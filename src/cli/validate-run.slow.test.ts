@@ -114,8 +114,8 @@ test('dwgd runs lists a damaged run folder beside the whole ones, one line each;
   // Nothing whole left: still named, not "no runs".
   rmSync(join(good, 'table.md'));
   const none = dwgd(['runs', outDir, '--json'], dir);
-  const j = JSON.parse(none.stdout) as { runs: unknown[]; damaged: { runId: string; problem: string }[] };
-  assert.equal(j.runs.length, 0);
+  const j = JSON.parse(none.stdout) as { rows: unknown[]; damaged: { runId: string; problem: string }[] };
+  assert.equal(j.rows.length, 0);
   assert.deepEqual(j.damaged.map((d) => d.problem).sort(), [badLine, `${relative(dir, good)}: table.md missing (a finished run holds run.json, provenance.json, config.yaml, metrics.csv, metrics.jsonl, table.md)`].sort());
   assert.match(dwgd(['runs', outDir], dir).stdout, /^damaged: .*\ndamaged: .*\n0 runs under .*; 2 damaged run folders \(listed above\)\n$/);
 });
