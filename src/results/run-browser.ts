@@ -7,7 +7,7 @@
 
 import { readFileSync } from 'node:fs';
 import { esc as escapeHtml } from './html.js';
-import { cellText, columnTitle, type ModelRow, type RunListing } from './run-index.js';
+import { cellText, columnTitle, type RunListing } from './run-index.js';
 import { whereLanguage, type WhereValue } from './where.js';
 
 function version(): string {
@@ -22,11 +22,6 @@ function scriptJson(value: unknown): string {
     .replace(/\u2029/g, '\\u2029');
 }
 
-/** A short name for a row in a legend: its run and method, and its values of the parameters that differ. */
-function label(row: ModelRow, differing: string[]): string {
-  const params = differing.filter((k) => k !== 'name').map((k) => `${k}=${cellText(row, k)}`);
-  return [`${row.run} ${row.method}`, ...params].join(' · ');
-}
 
 export interface BrowserOptions {
   where?: string;
@@ -38,7 +33,8 @@ export function runBrowserHtml(listing: RunListing, opts: BrowserOptions = {}): 
   const data = {
     columns: columns.map((key) => ({ key, title: columnTitle(key, rows), numeric: rows.length > 0 && rows.every((r) => typeof r.values[key] === 'number' || r.values[key] === null) })),
     rows: rows.map((r, id) => ({
-      id, run: r.run, method: r.method, metric: r.metric, stepsPerTurn: r.stepsPerTurn, label: label(r, listing.differing),
+      id, run: r.run, method: r.method, metric: r.metric, stepsPerTurn: r.stepsPerTurn,
+      params: Object.fromEntries(listing.differing.map((k) => [k, cellText(r, k)])),
       cells: columns.map((c) => cellText(r, c)), values: r.values as Record<string, WhereValue>, perTurn: r.perTurn, trainLoss: r.trainLoss,
     })),
   };
@@ -173,7 +169,7 @@ function renderBody() {
   for (const r of rows) {
     const tr = el('tr', { 'data-id': r.id, 'data-run': r.run, 'data-method': r.method });
     if (state.ticked.includes(r.id)) tr.classList.add('ticked');
-    const box = el('input', { type: 'checkbox', 'aria-label': 'tick ' + r.label });
+    const box = el('input', { type: 'checkbox', 'aria-label': 'tick ' + r.run + ' ' + r.method });
     box.checked = state.ticked.includes(r.id);
     box.addEventListener('change', () => tick(r.id, box.checked));
     const td = el('td');
@@ -313,10 +309,13 @@ function renderCurves() {
   for (const metric of ['accuracy', 'mse']) {
     const group = rows.filter((r) => r.metric === metric);
     if (group.length === 0) continue;
+    // Each curve is named by its run and method, and the parameters that differ between the curves of this figure.
+    const keys = Object.keys(group[0].params).filter((key) => group.some((r) => r.params[key] !== group[0].params[key]));
     const series = group.map((r) => {
       const k = rows.indexOf(r);
+      const label = [r.run + ' ' + r.method, ...keys.map((key) => key + '=' + r.params[key])].join(' · ');
       const values = loss ? r.trainLoss : r.perTurn.map((v) => (metric === 'accuracy' ? 100 * v : v));
-      return { run: r.run, method: r.method, label: r.label, colour: COLOURS[k % COLOURS.length], dash: DASHES[Math.floor(k / COLOURS.length) % DASHES.length], points: values.map((v, t) => [(t + 1) * r.stepsPerTurn, v]) };
+      return { run: r.run, method: r.method, label, colour: COLOURS[k % COLOURS.length], dash: DASHES[Math.floor(k / COLOURS.length) % DASHES.length], points: values.map((v, t) => [(t + 1) * r.stepsPerTurn, v]) };
     });
     const title = loss ? 'mean training loss per turn (' + (metric === 'accuracy' ? 'classification' : 'regression') + ')' : metric === 'accuracy' ? 'clean test accuracy (%) after each turn' : 'clean test MSE (target units) after each turn';
     box.appendChild(chart(title, loss ? 'training loss' : metric === 'accuracy' ? 'accuracy (%)' : 'MSE', series));
