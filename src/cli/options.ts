@@ -25,6 +25,7 @@ export interface CommandSpec {
 
 const QUIET: OptionSpec = { flags: '-q, --quiet', description: 'no progress output', default: false };
 const MSE_SCALE: OptionSpec = { flags: '--mse-scale <n>', description: 'MSE in the figures in target units (1, the default) or ×10⁴ as the paper prints it (10000)' };
+const CORRECTION: OptionSpec = { flags: '--correction <method>', description: 'how each family of comparisons is corrected: bh (Benjamini–Hochberg, the default), by (Benjamini–Yekutieli) or holm', default: 'bh' };
 const LOG_Y: OptionSpec = { flags: '--log-y', description: 'a logarithmic metric axis in the plots', default: false };
 const PRINT_ONE: OptionSpec = { flags: '--print-config', description: 'print the resolved config (YAML; with --json JSON) and run nothing', default: false };
 const PRINT_ALL: OptionSpec = { flags: '--print-config', description: 'print the resolved config of every run (YAML documents; with --json JSON) and run nothing', default: false };
@@ -81,6 +82,7 @@ export const COMPARE: CommandSpec = {
     json('with the outcome'),
     QUIET,
     PRINT_ALL,
+    CORRECTION,
     MSE_SCALE,
   ],
   examples: [
@@ -106,6 +108,7 @@ export const SWEEP: CommandSpec = {
     json(''),
     QUIET,
     PRINT_ALL,
+    CORRECTION,
     MSE_SCALE,
     LOG_Y,
   ],
@@ -124,6 +127,7 @@ export const REPORT: CommandSpec = {
   options: [
     { flags: '-o, --out <dir>', description: 'where to write the merged report (default: the first folder)' },
     json(''),
+    CORRECTION,
     MSE_SCALE,
     LOG_Y,
   ],

@@ -116,6 +116,16 @@ export const ExperimentSchema = z.strictObject({
     .refine((m) => new Set(m).size === m.length, 'methods must not repeat'),
   noise: NoiseSchema.default({ sigma: 0.3 }),
   evaluate: EvaluateSchema.optional(),
+  /**
+   * Equivalence margins of the reports' TOST (docs/METHOD.md §10): two methods are called
+   * equivalent when the CI of their difference lies within ± the margin. Accuracy in points
+   * (default 1), MSE in percent of the baseline's mean (default 5). Report-only: not part of the
+   * run id.
+   */
+  equivalence: z.strictObject({
+    accuracyPoints: z.number().positive().max(100).optional(),
+    msePercent: z.number().positive().max(1000).optional(),
+  }).optional(),
   seed: z.number().int().min(-LIMITS.seed).max(LIMITS.seed).default(5),
   /** Also write initial and final parameters and the training order (see README, "Saved weights"). */
   saveWeights: z.boolean().default(false),
