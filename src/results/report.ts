@@ -258,16 +258,20 @@ export function checkClaims(agg: Aggregate): ClaimCheck {
         return KINDS.flatMap((kind) => paper.flatMap((m, i) => paper.slice(i + 1).map((b) => member(e, kind, m, b))));
       });
       families.set(id, ms);
-      const cells = img.flatMap((e) => KINDS.map((kind) => ({ e, kind, ms: ms.filter((m) => m.e === e && m.kind === kind) })));
+      // A cell counts only when all its comparisons could be tested (enough usable pairs).
+      const cells = img.flatMap((e) => KINDS.map((kind) => ({ e, kind, ms: ms.filter((m) => m.e === e && m.kind === kind) })))
+        .filter((c) => c.ms.every((m) => TESTED.includes(m.verdict)));
       const within = cells.filter((c) => c.ms.every((m) => Math.max(Math.abs(m.effect.ciLow), Math.abs(m.effect.ciHigh)) <= 0.03)).length;
       const beyond = cells.filter((c) => c.ms.some((m) => m.effect.ciLow > 0.03 || m.effect.ciHigh < -0.03)).length;
+      const untested = img.length * KINDS.length - cells.length;
       const winners = new Map<string, number>();
       for (const c of cells) { const w = winner(c.e, c.kind, isPaperMethod); if (w) winners.set(w, (winners.get(w) ?? 0) + 1); }
       const spreads = cells.map((c) => { const v = c.e.cells.filter((x) => x.eval === c.kind && isPaperMethod(x.method)).map((x) => x.spread.mean).filter(Number.isFinite); return 100 * (Math.max(...v) - Math.min(...v)); })
         .filter(Number.isFinite).sort((a, b) => a - b);
       claims.push({
-        id, claim, verdict: c4Rule(cells.length, within, beyond, winners),
-        evidence: `Every pairwise difference's 95 % CI inside ±3 points in ${within} of ${cells.length} cells; some pair's CI wholly beyond 3 points in ${beyond}. ` +
+        id, claim, verdict: cells.length ? c4Rule(cells.length, within, beyond, winners) : 'inconclusive',
+        evidence: `Every pairwise difference's 95 % CI inside ±3 points in ${within} of ${cells.length} tested cells; some pair's CI wholly beyond 3 points in ${beyond}` +
+          (untested ? `; ${untested} cell${untested === 1 ? '' : 's'} with a comparison too thin to test (fewer than ${MIN_T_PAIRS} usable pairs) not counted` : '') + '. ' +
           (spreads.length ? `Spread of the means (best − worst) median ${median(spreads).toFixed(2)}, max ${spreads[spreads.length - 1].toFixed(2)} points. ` : '') +
           `Best mean: ${[...winners.entries()].map(([m, n]) => `${m} ${n}`).join(', ')}. All ${ms.length} pairwise comparisons: ${countVerdicts(ms)}.`,
       });
