@@ -134,7 +134,20 @@ export const REPORT: CommandSpec = {
   examples: [],
 };
 
-export const COMMANDS = [TRAIN, COMPARE, SWEEP, REPORT];
+export const PLAN_SEEDS: CommandSpec = {
+  name: 'plan-seeds',
+  description: 'from a finished compare or sweep (the pilot), estimate how many seeds each comparison needs for 80 % power at its observed effect, and to show equivalence within its margin; prints its assumptions',
+  args: [['<dir>', 'a compare or sweep folder holding study.json and table.csv']],
+  options: [
+    { flags: '--power <p>', description: 'the power to plan for (default 0.8)' },
+    { flags: '--all', description: 'list every comparison, not only those the data could not decide', default: false },
+    CORRECTION,
+    json('with the plan'),
+  ],
+  examples: ['npm exec -- dwgd plan-seeds docs/reproduction'],
+};
+
+export const COMMANDS = [TRAIN, COMPARE, SWEEP, REPORT, PLAN_SEEDS];
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
