@@ -144,7 +144,7 @@ export const PLAN_SEEDS: CommandSpec = {
     CORRECTION,
     json('with the plan'),
   ],
-  examples: ['npm exec -- dwgd plan-seeds docs/reproduction'],
+  examples: ['npx dwgd plan-seeds docs/reproduction'],
 };
 
 export const COMMANDS = [TRAIN, COMPARE, SWEEP, REPORT, PLAN_SEEDS];
@@ -185,7 +185,7 @@ export function flagTable(spec: CommandSpec): string {
 
 /** `readme` with every `<!-- flags:NAME -->…<!-- /flags:NAME -->` block regenerated from the tables. */
 export function syncReadme(readme: string): string {
-  return readme.replace(/(<!-- flags:([a-z]+) -->)[\s\S]*?(<!-- \/flags:\2 -->)/g, (_whole, open: string, name: string, close: string) => {
+  return readme.replace(/(<!-- flags:([a-z-]+) -->)[\s\S]*?(<!-- \/flags:\2 -->)/g, (_whole, open: string, name: string, close: string) => {
     const spec = COMMANDS.find((c) => c.name === name);
     if (!spec) throw new Error(`README: no command ${name} for its flag table`);
     return `${open}\n${flagTable(spec)}\n${close}`;

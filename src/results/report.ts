@@ -97,7 +97,7 @@ export function countVerdicts(ms: readonly Member[]): string {
 function relRange(ms: readonly Member[]): string {
   const r = ms.map((m) => m.gain).filter(Number.isFinite).sort((a, b) => a - b);
   if (!r.length) return '';
-  return `relative gain median ${pct(median(r))} (range ${pct(r[0])} … ${pct(r[r.length - 1])}; positive = better)`;
+  return `relative gain median ${pct(median(r))} (range ${pct(r[0])} … ${pct(r[r.length - 1])})`;
 }
 
 export interface ClaimCheck {
