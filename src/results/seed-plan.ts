@@ -10,7 +10,7 @@ import { UserError } from '../errors.js';
 import { evalPoints } from '../data/eval-axes/index.js';
 import { parseStudyJson, STUDY_FILE, type Study } from '../experiment/plan.js';
 import type { Aggregate } from './aggregate.js';
-import { compareInputs } from './compare-report.js';
+import { AUTHORS_FILE, compareInputs, readAuthors } from './compare-report.js';
 import { aggregate } from './aggregate.js';
 import { CORRECTION_NAMES, correctionCutoff, median, seedsForEquivalence, seedsForPower } from './stats.js';
 import { sweepData } from './sweep-report.js';
@@ -56,7 +56,7 @@ export function readStudyAggregate(dir: string, stats: StatsOptions): { study: S
   if (study.preset === 'train') throw new UserError(`plan-seeds ${dir}: a train folder has one seed per run; give a compare or sweep folder`);
   if (!existsSync(tableFile)) throw new UserError(`plan-seeds ${dir}: no table.csv here (the study has not finished; finish it with --resume, or merge its shards with dwgd report)`);
   const views = runViews(readFileSync(tableFile, 'utf8'), tableFile, { name: study.name, points: evalPoints });
-  const agg = study.preset === 'compare' ? aggregate(compareInputs(study, views), [], { stats }) : sweepData(study, views, stats).main;
+  const agg = study.preset === 'compare' ? aggregate(compareInputs(study, views), readAuthors(AUTHORS_FILE).rows, { stats }) : sweepData(study, views, stats).main;
   return { study, agg };
 }
 
