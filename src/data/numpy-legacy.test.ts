@@ -96,3 +96,24 @@ test('authors\' lists need the authors\' pool: its size, the paper pool, white w
   assert.equal(rest.length + drawn.size, 10_000);
   assert.ok(rest.every((i, k) => !drawn.has(i) && (k === 0 || rest[k - 1] < i)), 'every undrawn index, ascending');
 });
+
+test('the authors\' published accuracies are counts over exactly MAXNUM − (distinct entries of our list) test images, and no other size', () => {
+  // Their test_step divides the correct answers by the number of pool indices not in the list
+  // (NNforshow.py), so each published accuracy × the test-set size must be a whole number.
+  const published = JSON.parse(readFileSync(join(ROOT, 'configs', 'paper', 'authors-results.json'), 'utf8')) as {
+    rows: { dataset: string; trainSize: number; metric: string; perTurn: number[]; clean: number; noisy: number }[];
+  };
+  const whole = (values: number[], size: number) => values.every((v) => Math.abs(v * size - Math.round(v * size)) < 1e-6);
+  let checked = 0;
+  for (const row of published.rows.filter((r) => r.metric === 'accuracy')) {
+    const { maxnum } = AUTHORS_POOLS[row.dataset];
+    const testSize = maxnum - new Set(authorsTrainList(row.dataset, maxnum, row.trainSize)).size;
+    const values = [...row.perTurn, row.clean, row.noisy];
+    assert.ok(whole(values, testSize), `${row.dataset} n=${row.trainSize}: not counts over ${testSize}`);
+    for (let other = maxnum - row.trainSize; other <= maxnum; other++) {
+      if (other !== testSize) assert.ok(!whole(values, other), `${row.dataset} n=${row.trainSize}: also counts over ${other}`);
+    }
+    checked++;
+  }
+  assert.equal(checked, 90, '3 image sets × 2 architectures × 3 sizes × 5 methods');
+});
