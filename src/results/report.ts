@@ -7,7 +7,7 @@
 import type { Study } from '../experiment/plan.js';
 
 type Plan = Pick<Study, 'name' | 'files' | 'seeds' | 'runs'>;
-import { BASELINE, DUAL, effectIn, higherIsBetter, type Aggregate, type Comparison, type EvalKind, type ExperimentSummary, type MethodCell } from './aggregate.js';
+import { BASELINE, DUAL, higherIsBetter, type Aggregate, type Comparison, type EvalKind, type ExperimentSummary, type MethodCell } from './aggregate.js';
 import { conclusionLines, type Claim, type ClaimVerdict, type NotChecked } from './conclusions.js';
 import { fmt, markdownTable, pct, pText } from './format.js';
 import { isPaperMethod } from './protocol.js';
@@ -36,10 +36,6 @@ function winner(e: ExperimentSummary, kind: EvalKind, among: (method: string) =>
 
 function cellOf(e: ExperimentSummary, method: string, kind: EvalKind): MethodCell | undefined {
   return e.cells.find((c) => c.method === method && c.eval === kind);
-}
-
-function list(xs: string[]): string {
-  return xs.length ? xs.join('; ') : 'none';
 }
 
 /**

@@ -12,7 +12,6 @@ import { evalAxis } from '../data/eval-axes/index.js';
 import { aggregate, BASELINE, csvNumber, DUAL, noisyPoint, pairAt, summaryCsv, type Aggregate, type Comparison, type ExperimentInput, type ExperimentSummary, type MethodCell, type PairRecord } from './aggregate.js';
 import type { RunView } from './table.js';
 import { conclusionLines } from './conclusions.js';
-import { SIGN_FLIP_DRAWS, SIGN_FLIP_EXACT_MAX } from './stats.js';
 import { VERDICTS, verdictText, type ComparisonVerdict, type StatsOptions } from './verdicts.js';
 import { judgedText } from './report.js';
 import { fmt, markdownTable, pct, pText } from './format.js';
