@@ -83,3 +83,16 @@ test('a config without split keeps the run id and config hash it had before spli
     assert.equal(runId({ ...authors, split: undefined }, data), s.runId, 'an unset split hashes as an absent one');
   }
 });
+
+test('equivalence margins are report-only: they leave the run id and config hash as they were', () => {
+  for (const s of STORED) {
+    const raw = { name: 'paper', dataset: s.dataset, hidden: [20], trainSize: 100, methods: ['dwm', 'dwm-stable', 'sgd', 'l2-0.01', 'l2-0.1'], seed: 5 };
+    const data = { files: s.files.map(([name, size, sha256]) => ({ name, size, sha256 })) };
+    const config = validateExperiment({ ...raw, equivalence: { accuracyPoints: 0.5, msePercent: 2 } }, 'test');
+    assert.deepEqual(config.equivalence, { accuracyPoints: 0.5, msePercent: 2 });
+    assert.equal(runId(config, data), s.runId, s.dataset.name);
+    assert.equal(configHash(config, data), s.hash, s.dataset.name);
+  }
+  assert.throws(() => validateExperiment({ dataset: { name: 'mnist' }, trainSize: 100, equivalence: { accuracyPoints: 0 } }, 'bad.yaml'), /equivalence\.accuracyPoints/);
+  assert.throws(() => validateExperiment({ dataset: { name: 'mnist' }, trainSize: 100, equivalence: { points: 1 } }, 'bad.yaml'), /equivalence/);
+});

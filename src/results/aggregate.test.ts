@@ -11,7 +11,7 @@ import type { RunRecord } from '../experiment/record.js';
 import { ExperimentSchema } from '../config/schema.js';
 import { evalPoints } from '../data/eval-axes/index.js';
 import { tempFile } from '../experiment/testing/temp.js';
-import { aggregate as aggregateInputs, authorsDatasetName, summaryCsv, type AuthorsRow } from './aggregate.js';
+import { aggregate as aggregateInputs, authorsDatasetName, marginSpec, summaryCsv, type AuthorsRow } from './aggregate.js';
 import { compareInputs } from './compare-report.js';
 import { runViews, tableCsv } from './table.js';
 import { conclusionLines, verdictRows } from './conclusions.js';
@@ -170,4 +170,21 @@ test("the authors' white-wine rows are found for wine-quality (white is the defa
     assert.ok(names.has(authorsDatasetName(cfg(d))), JSON.stringify(d));
   }
   assert.ok(!names.has(authorsDatasetName(cfg({ name: 'wine-quality', variant: 'red' }))));
+});
+
+test('the equivalence margin comes from the config (points, percent of the baseline) or the declared default', () => {
+  assert.deepEqual(marginSpec({ equivalence: undefined }, 'accuracy'), { kind: 'absolute', value: 0.01 });
+  assert.deepEqual(marginSpec({ equivalence: undefined }, 'mse'), { kind: 'relative', value: 0.05 });
+  assert.deepEqual(marginSpec({ equivalence: { accuracyPoints: 0.5 } }, 'accuracy'), { kind: 'absolute', value: 0.005 });
+  assert.deepEqual(marginSpec({ equivalence: { accuracyPoints: 0.5 } }, 'mse'), { kind: 'relative', value: 0.05 });
+  assert.deepEqual(marginSpec({ equivalence: { msePercent: 2 } }, 'mse'), { kind: 'relative', value: 0.02 });
+  // Through a plan: a one-point margin cannot call the hand-worked clean comparison of 0.01 ± 0.007 equivalent; a five-point one can.
+  const yaml = 'dataset: { name: mnist }\nhidden: [8]\ntrainSize: 50\nturns: 2\nstepsPerTurn: 100\nmethods: [dwm, sgd]\nseed: 5\n';
+  const verdict = (extra: string) => {
+    const plan = planOf(yaml + extra, 5);
+    const table = [0, 1, 2, 3, 4].map((k) => ({ dwm: { clean: 0.79 + 0.01 * k, noisy: 0.7 }, sgd: { clean: 0.8, noisy: 0.6 } }));
+    return aggregate(plan, new Map(plan.runs.map((r, i) => [r.id, record(table[i])]))).experiments[0].comparisons[0].judgement.verdict;
+  };
+  assert.equal(verdict(''), 'not significant');
+  assert.equal(verdict('equivalence: { accuracyPoints: 5 }\n'), 'equivalent');
 });
