@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { test } from 'node:test';
 import { UserError } from '../errors.js';
 import { RunFailure } from '../experiment/pool.js';
@@ -247,3 +248,25 @@ for (const [name, extra, message] of bad) {
     assert.ok(!existsSync(join(dir, 'results')));
   });
 }
+
+test('--correction bh, by and holm: each family corrected the chosen way, said in REPORT.md and --json; the same runs serve all three', async () => {
+  const { dir, grid } = workspace();
+  const out = join(dir, 'out');
+  const adjusted = new Map<string, number[]>();
+  for (const correction of ['bh', 'by', 'holm']) {
+    await runCompare(flags(grid, out, { workers: '0', seeds: '5', resume: correction !== 'bh', correction }));
+    const folder = join(out, 'compare', readdirSync(join(out, 'compare'))[0]);
+    const report = readFileSync(join(folder, 'REPORT.md'), 'utf8');
+    const name = { bh: 'Benjamini–Hochberg', by: 'Benjamini–Yekutieli', holm: 'Holm' }[correction]!;
+    assert.match(report, new RegExp(`each corrected with ${name} at α = 0\\.05 within the family`));
+    assert.match(report, new RegExp(`mnist clean \\(\\d+ comparisons, ${name}\\)`));
+    const rows = parseCsv(readFileSync(join(folder, 'summary.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+    const mine = rows.filter((r) => r.baseline !== '');
+    assert.ok(mine.length > 0 && mine.every((r) => r.correction === correction), correction);
+    adjusted.set(correction, mine.map((r) => Number(r.p_adjusted)));
+  }
+  // BY and Holm never adjust below BH on the same p-values.
+  const bh = adjusted.get('bh')!;
+  for (const c of ['by', 'holm']) adjusted.get(c)!.forEach((p, i) => assert.ok(p >= bh[i] - 1e-15, `${c} row ${i}`));
+  assert.ok(adjusted.get('by')!.some((p, i) => p > bh[i]), 'BY moves some adjusted p');
+});
