@@ -1,6 +1,6 @@
 // The floors that only compare inputs: k nearest neighbours, nearest centroid, and the constant
-// (majority class or mean target). Distances are squared Euclidean, summed in float64 feature by
-// feature, on the inputs as prepared for the run (pixels / 255; z-scored tables).
+// (majority class or mean target). Distances are squared Euclidean in float64 (dist2), on the
+// inputs as prepared for the run (pixels / 255; z-scored tables).
 //
 // The training list is used as drawn: a sample drawn twice is two entries (two neighbour slots,
 // twice the weight in a centroid or the mean), as the networks see it twice as often.
@@ -61,15 +61,33 @@ function fromNeighbours(order: ArrayLike<number>, k: number, targets: Float64Arr
   return targets[order[0]];
 }
 
-/** Squared distance between X's row e (d features) and x[offset …]. */
+/**
+ * Squared distance between X's row e (d features) and x[offset …], in float64: four running sums
+ * over the features f ≡ 0, 1, 2, 3 (mod 4) (any d; the remainder goes to the first), added as
+ * (s0 + s1) + (s2 + s3). One fixed order, so equal inputs give equal distances.
+ */
 function dist2(X: Float64Array, e: number, x: ArrayLike<number>, offset: number, d: number): number {
-  let s = 0;
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
   const row = e * d;
-  for (let f = 0; f < d; f++) {
-    const t = X[row + f] - x[offset + f];
-    s += t * t;
+  let f = 0;
+  for (; f + 3 < d; f += 4) {
+    const t0 = X[row + f] - x[offset + f];
+    const t1 = X[row + f + 1] - x[offset + f + 1];
+    const t2 = X[row + f + 2] - x[offset + f + 2];
+    const t3 = X[row + f + 3] - x[offset + f + 3];
+    s0 += t0 * t0;
+    s1 += t1 * t1;
+    s2 += t2 * t2;
+    s3 += t3 * t3;
   }
-  return s;
+  for (; f < d; f++) {
+    const t = X[row + f] - x[offset + f];
+    s0 += t * t;
+  }
+  return s0 + s1 + (s2 + s3);
 }
 
 /**
