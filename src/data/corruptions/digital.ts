@@ -28,6 +28,16 @@ export const QUANTIZE_BITS: Record<Benchmark, readonly number[]> = {
   'mnist-c': [5, 4, 3, 2, 1],
 };
 
+/** Each channel's deviation from its mean over the image multiplied by c, clipped to [0, 1]. */
+export function contrastInto(input: Pixels, out: Pixels, shape: ImageShape, c: number): void {
+  const ch = shape.channels;
+  const pixels = shape.height * shape.width;
+  const mean = new Float64Array(ch);
+  for (let i = 0; i < input.length; i++) mean[i % ch] += input[i];
+  for (let k = 0; k < ch; k++) mean[k] /= pixels;
+  for (let i = 0; i < input.length; i++) out[i] = clamp01((input[i] - mean[i % ch]) * c + mean[i % ch]);
+}
+
 export const contrast: ImageCorruption = {
   id: 'contrast',
   title: 'contrast',
@@ -36,22 +46,26 @@ export const contrast: ImageCorruption = {
   constants: CONTRAST,
   source: 'make_cifar_c.py contrast; corruptions.py contrast',
   apply(input: Pixels, out: Pixels, shape: ImageShape, severity: number, _rng: Rng, benchmark: Benchmark = benchmarkFor(shape)) {
-    const c = CONTRAST[benchmark][checkCall(this, input, out, shape, severity)];
-    const ch = shape.channels;
-    const pixels = shape.height * shape.width;
-    const mean = new Float64Array(ch);
-    for (let i = 0; i < input.length; i++) mean[i % ch] += input[i];
-    for (let k = 0; k < ch; k++) mean[k] /= pixels;
-    for (let i = 0; i < input.length; i++) out[i] = clamp01((input[i] - mean[i % ch]) * c + mean[i % ch]);
+    contrastInto(input, out, shape, CONTRAST[benchmark][checkCall(this, input, out, shape, severity)]);
   },
 };
 
 /**
- * Brightness: the HSV value V = max(R, G, B) of each pixel becomes min(V + c, 1) with hue and
+ * Brightness by c: the HSV value V = max(R, G, B) of each pixel becomes min(V + c, 1) with hue and
  * saturation kept, which scales the pixel's channels by min(V + c, 1)/V (a black pixel, whose
  * saturation is 0, becomes grey at min(c, 1)). For one channel this is min(v + c, 1), what
  * MNIST-C's grey → RGB → HSV → RGB → grey round trip gives.
  */
+export function brightnessInto(input: Pixels, out: Pixels, shape: ImageShape, c: number): void {
+  const ch = shape.channels;
+  for (let p = 0; p < input.length; p += ch) {
+    let v = 0;
+    for (let k = 0; k < ch; k++) v = Math.max(v, clamp01(input[p + k]));
+    const target = Math.min(v + c, 1);
+    for (let k = 0; k < ch; k++) out[p + k] = v === 0 ? target : clamp01((clamp01(input[p + k]) * target) / v);
+  }
+}
+
 export const brightness: ImageCorruption = {
   id: 'brightness',
   title: 'brightness',
@@ -60,14 +74,7 @@ export const brightness: ImageCorruption = {
   constants: BRIGHTNESS,
   source: 'make_cifar_c.py brightness; corruptions.py brightness (skimage rgb2hsv / hsv2rgb)',
   apply(input: Pixels, out: Pixels, shape: ImageShape, severity: number, _rng: Rng, benchmark: Benchmark = benchmarkFor(shape)) {
-    const c = BRIGHTNESS[benchmark][checkCall(this, input, out, shape, severity)];
-    const ch = shape.channels;
-    for (let p = 0; p < input.length; p += ch) {
-      let v = 0;
-      for (let k = 0; k < ch; k++) v = Math.max(v, clamp01(input[p + k]));
-      const target = Math.min(v + c, 1);
-      for (let k = 0; k < ch; k++) out[p + k] = v === 0 ? target : clamp01((clamp01(input[p + k]) * target) / v);
-    }
+    brightnessInto(input, out, shape, BRIGHTNESS[benchmark][checkCall(this, input, out, shape, severity)]);
   },
 };
 
@@ -130,6 +137,16 @@ export function boxResize(src: Float64Array, shape: ImageShape, outH: number, ou
   return out;
 }
 
+/** Pillow's BOX resize to int(side·c) pixels per side (at least 1) and back to the full size. */
+export function pixelateInto(input: Pixels, out: Pixels, shape: ImageShape, c: number): void {
+  // int(side · c) as Python computes it (the product in doubles, then truncated).
+  const smallH = Math.max(1, Math.trunc(shape.height * c));
+  const smallW = Math.max(1, Math.trunc(shape.width * c));
+  const small = boxResize(sourceCopy(input), shape, smallH, smallW);
+  const back = boxResize(small, { height: smallH, width: smallW, channels: shape.channels }, shape.height, shape.width);
+  for (let i = 0; i < back.length; i++) out[i] = clamp01(back[i]);
+}
+
 export const pixelate: ImageCorruption = {
   id: 'pixelate',
   title: 'pixelate',
@@ -138,20 +155,20 @@ export const pixelate: ImageCorruption = {
   constants: PIXELATE,
   source: 'make_cifar_c.py pixelate; corruptions.py pixelate (PIL resize, BOX, down then up)',
   apply(input: Pixels, out: Pixels, shape: ImageShape, severity: number, _rng: Rng, benchmark: Benchmark = benchmarkFor(shape)) {
-    const c = PIXELATE[benchmark][checkCall(this, input, out, shape, severity)];
-    // int(side · c) as Python computes it (the product in doubles, then truncated); at least 1.
-    const smallH = Math.max(1, Math.trunc(shape.height * c));
-    const smallW = Math.max(1, Math.trunc(shape.width * c));
-    const small = boxResize(sourceCopy(input), shape, smallH, smallW);
-    const back = boxResize(small, { height: smallH, width: smallW, channels: shape.channels }, shape.height, shape.width);
-    for (let i = 0; i < back.length; i++) out[i] = clamp01(back[i]);
+    pixelateInto(input, out, shape, PIXELATE[benchmark][checkCall(this, input, out, shape, severity)]);
   },
 };
 
 /** Round half to even, as numpy's round. */
-function roundHalfEven(v: number): number {
+export function roundHalfEven(v: number): number {
   const r = Math.round(v);
   return Math.abs(v - Math.trunc(v)) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/** Each value rounded to the nearest of 2^bits evenly spaced levels from 0 to 1 (ties to even). */
+export function quantizeInto(input: Pixels, out: Pixels, bits: number): void {
+  const levels = 2 ** bits - 1;
+  for (let i = 0; i < input.length; i++) out[i] = roundHalfEven(clamp01(input[i]) * levels) / levels;
 }
 
 export const quantize: ImageCorruption = {
@@ -162,9 +179,7 @@ export const quantize: ImageCorruption = {
   constants: QUANTIZE_BITS,
   source: 'corruptions.py quantize (MNIST-C; none in CIFAR-10-C)',
   apply(input: Pixels, out: Pixels, shape: ImageShape, severity: number, _rng: Rng, benchmark: Benchmark = benchmarkFor(shape)) {
-    const bits = QUANTIZE_BITS[benchmark][checkCall(this, input, out, shape, severity)];
-    const levels = 2 ** bits - 1;
-    for (let i = 0; i < input.length; i++) out[i] = roundHalfEven(clamp01(input[i]) * levels) / levels;
+    quantizeInto(input, out, QUANTIZE_BITS[benchmark][checkCall(this, input, out, shape, severity)]);
   },
 };
 

@@ -31,6 +31,31 @@ export const SPECKLE_NOISE: Record<Benchmark, readonly number[]> = {
   'mnist-c': [0.15, 0.2, 0.35, 0.45, 0.6],
 };
 
+/** v + σ·N(0, 1), clipped to [0, 1]. */
+export function addGaussianNoise(input: Pixels, out: Pixels, sigma: number, rng: Rng): void {
+  for (let i = 0; i < input.length; i++) out[i] = clamp01(input[i] + sigma * rng.normal());
+}
+
+/** Poisson(v·c)/c, clipped to [0, 1]. */
+export function addShotNoise(input: Pixels, out: Pixels, c: number, rng: Rng): void {
+  for (let i = 0; i < input.length; i++) out[i] = clamp01(poisson(rng, Math.max(0, input[i]) * c) / c);
+}
+
+/** Each value, with probability `amount`, replaced by 0 or 1 (equally likely). */
+export function addImpulseNoise(input: Pixels, out: Pixels, amount: number, rng: Rng): void {
+  // Two uniforms per value whatever the amount, so a larger amount flips a superset.
+  for (let i = 0; i < input.length; i++) {
+    const flip = rng.uniform() < amount;
+    const salt = rng.uniform() < 0.5;
+    out[i] = flip ? (salt ? 1 : 0) : clamp01(input[i]);
+  }
+}
+
+/** v + v·σ·N(0, 1), clipped to [0, 1]. */
+export function addSpeckleNoise(input: Pixels, out: Pixels, sigma: number, rng: Rng): void {
+  for (let i = 0; i < input.length; i++) out[i] = clamp01(input[i] + input[i] * sigma * rng.normal());
+}
+
 export const gaussianNoise: ImageCorruption = {
   id: 'gaussian-noise',
   title: 'Gaussian noise',
@@ -39,8 +64,7 @@ export const gaussianNoise: ImageCorruption = {
   constants: GAUSSIAN_NOISE,
   source: 'make_cifar_c.py gaussian_noise; corruptions.py gaussian_noise',
   apply(input: Pixels, out: Pixels, shape: ImageShape, severity: number, rng: Rng, benchmark: Benchmark = benchmarkFor(shape)) {
-    const sigma = GAUSSIAN_NOISE[benchmark][checkCall(this, input, out, shape, severity)];
-    for (let i = 0; i < input.length; i++) out[i] = clamp01(input[i] + sigma * rng.normal());
+    addGaussianNoise(input, out, GAUSSIAN_NOISE[benchmark][checkCall(this, input, out, shape, severity)], rng);
   },
 };
 
@@ -52,8 +76,7 @@ export const shotNoise: ImageCorruption = {
   constants: SHOT_NOISE,
   source: 'make_cifar_c.py shot_noise; corruptions.py shot_noise',
   apply(input: Pixels, out: Pixels, shape: ImageShape, severity: number, rng: Rng, benchmark: Benchmark = benchmarkFor(shape)) {
-    const c = SHOT_NOISE[benchmark][checkCall(this, input, out, shape, severity)];
-    for (let i = 0; i < input.length; i++) out[i] = clamp01(poisson(rng, Math.max(0, input[i]) * c) / c);
+    addShotNoise(input, out, SHOT_NOISE[benchmark][checkCall(this, input, out, shape, severity)], rng);
   },
 };
 
@@ -65,13 +88,7 @@ export const impulseNoise: ImageCorruption = {
   constants: IMPULSE_NOISE,
   source: "make_cifar_c.py impulse_noise; corruptions.py impulse_noise (skimage random_noise, mode 's&p')",
   apply(input: Pixels, out: Pixels, shape: ImageShape, severity: number, rng: Rng, benchmark: Benchmark = benchmarkFor(shape)) {
-    const amount = IMPULSE_NOISE[benchmark][checkCall(this, input, out, shape, severity)];
-    // Two uniforms per value whatever the severity, so a higher severity flips a superset.
-    for (let i = 0; i < input.length; i++) {
-      const flip = rng.uniform() < amount;
-      const salt = rng.uniform() < 0.5;
-      out[i] = flip ? (salt ? 1 : 0) : clamp01(input[i]);
-    }
+    addImpulseNoise(input, out, IMPULSE_NOISE[benchmark][checkCall(this, input, out, shape, severity)], rng);
   },
 };
 
@@ -83,8 +100,7 @@ export const speckleNoise: ImageCorruption = {
   constants: SPECKLE_NOISE,
   source: 'make_cifar_c.py speckle_noise; corruptions.py speckle_noise',
   apply(input: Pixels, out: Pixels, shape: ImageShape, severity: number, rng: Rng, benchmark: Benchmark = benchmarkFor(shape)) {
-    const sigma = SPECKLE_NOISE[benchmark][checkCall(this, input, out, shape, severity)];
-    for (let i = 0; i < input.length; i++) out[i] = clamp01(input[i] + input[i] * sigma * rng.normal());
+    addSpeckleNoise(input, out, SPECKLE_NOISE[benchmark][checkCall(this, input, out, shape, severity)], rng);
   },
 };
 

@@ -105,7 +105,8 @@ export const scaleShift: TabularCorruption = {
   max: 1000,
   apply(row, out, s, _rng, stats) {
     check(this, row, out, s, stats);
-    for (let j = 0; j < row.length; j++) out[j] = stats.mean[j] + (1 + s) * (row[j] - stats.mean[j]);
+    // x + s·(x − mean) = mean + (1 + s)·(x − mean), written so that s = 0 gives x exactly.
+    for (let j = 0; j < row.length; j++) out[j] = row[j] + s * (row[j] - stats.mean[j]);
   },
 };
 
