@@ -18,18 +18,17 @@ test('the same (seed, corruption, sample) gives the same stream; another sample,
   assert.throws(() => corruptionRng(5, 'x', 1.5), /sample index/);
 });
 
-test('no two samples 0 … 69,999 (the largest image pool) share a stream: every corruption at seed 5, one at two more seeds', () => {
-  // The Rng's state comes from 32 bits of (seed, name); a collision would give two samples the
-  // same corruption. Checked on the first 52 bits of each stream.
-  const cases: [number, { id: string }][] = [...IMAGE_CORRUPTIONS, ...TABULAR_CORRUPTIONS].map((c) => [5, c]);
-  cases.push([0, IMAGE_CORRUPTIONS[0]], [-123456789012, IMAGE_CORRUPTIONS[0]]);
-  for (const [seed, c] of cases) {
+test('no two samples 0 … 69,999 (the largest image pool) share a stream, for every corruption', () => {
+  // The Rng's state starts as (a mix of the seed) XOR (a 32-bit hash of the stream name), so two
+  // names give two streams under one seed exactly when their hashes differ, whatever the seed:
+  // checking one seed checks them all. Compared on the first 52 bits of each stream.
+  for (const c of [...IMAGE_CORRUPTIONS, ...TABULAR_CORRUPTIONS]) {
     const seen = new Set<number>();
     for (let i = 0; i < 70000; i++) {
-      const r = corruptionRng(seed, c.id, i);
-      seen.add(r.nextU32() * 1048576 + (r.nextU32() >>> 12)); // 52 bits
+      const r = corruptionRng(5, c.id, i);
+      seen.add(r.nextU32() * 1048576 + (r.nextU32() >>> 12));
     }
-    assert.equal(seen.size, 70000, `${c.id} at seed ${seed}`);
+    assert.equal(seen.size, 70000, c.id);
   }
 });
 
