@@ -7,10 +7,12 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { test } from 'node:test';
 import { UserError } from '../errors.js';
 import { RunFailure } from '../experiment/pool.js';
 import { compare } from './compare.js';
+import { VERDICTS } from '../results/verdicts.js';
 import { runCompare, type RawStudyFlags } from './testing/pipelines.js';
 import { tempFile } from '../experiment/testing/temp.js';
 import { BIN, SYNTHETIC_LOADER as LOADER } from '../experiment/testing/paths.js';
@@ -189,25 +191,36 @@ test('--json: one object with the verdict contract, the protocol departures and 
   assert.equal(ours.length, 1, 'one object');
   assert.ok(ours[0].endsWith('}\n') && !ours[0].slice(0, -1).includes('\n'), 'on one line');
   const out = JSON.parse(ours[0]);
-  const keys = ['dataset', 'arch', 'trainSize', 'extra', 'eval', 'method', 'baseline', 'family', 'n', 'meanDiff', 'ciLow', 'ciHigh', 'relChange', 'wins',
-    'p', 'pAdjusted', 'pSignFlip', 'pSignFlipAdjusted', 'verdict', 'authors', 'diverged', 'notes'];
+  const keys = ['dataset', 'arch', 'trainSize', 'extra', 'eval', 'method', 'baseline', 'family', 'n', 'meanDiff', 'ciLow', 'ciHigh', 'relChange', 'gain', 'wins',
+    'p', 'pAdjusted', 'pSignFlip', 'pSignFlipAdjusted', 'margin', 'pTost', 'pTostAdjusted', 'correction', 'verdict', 'authors', 'diverged', 'notes'];
   for (const v of out.verdicts) {
     assert.deepEqual(Object.keys(v), keys);
-    assert.ok(['better', 'worse', 'no difference', 'too few seeds', 'inconclusive'].includes(v.verdict));
+    assert.ok((VERDICTS as readonly string[]).includes(v.verdict), v.verdict);
     assert.equal(v.authors, null);
+    assert.equal(v.correction, 'bh');
   }
-  // 4 experiments × 2 evaluations × 9 pairs (4 against sgd, dwm-stable − dwm, 2 dual × 2 l2) in the table families.
-  assert.equal(out.verdicts.filter((v: { family: string }) => !v.family.startsWith('claim')).length, 72);
+  assert.equal(out.correction, 'bh');
+  // 4 experiments × 2 evaluations × 10 pairs (every pair of the five paper methods), each judged once.
+  assert.equal(out.verdicts.length, 80);
+  // Each claim lists the table rows it counts, with the same verdict (mirrored when the row runs the other way).
+  const mirror: Record<string, string> = { better: 'worse', worse: 'better' };
+  for (const c of out.claims) {
+    for (const m of c.comparisons) {
+      const flipped = m.table.method !== m.method;
+      assert.equal(m.verdict, flipped ? mirror[m.table.verdict] ?? m.table.verdict : m.table.verdict);
+    }
+  }
   assert.deepEqual(out.families.map((f: { name: string }) => f.name), ['mnist clean', 'mnist noisy', 'california-housing clean', 'california-housing noisy']);
   // trainSize 50 and 80 depart with different values: two lines, each naming the same keys.
   assert.equal(out.protocol.length, 2);
   for (const g of out.protocol) assert.deepEqual(g.departures.map((d: { key: string }) => d.key), ['hidden', 'trainSize', 'turns', 'stepsPerTurn']);
   assert.equal(out.warnings.filter((w: string) => w.startsWith("Departs from the paper's protocol: mnist 2-layer n=50, california-housing 2-layer n=50 on hidden = [8]")).length, 1);
-  for (const c of out.claims) assert.deepEqual(Object.keys(c), ['id', 'claim', 'verdict', 'evidence']);
+  for (const c of out.claims) assert.deepEqual(Object.keys(c), ['id', 'claim', 'verdict', 'evidence', 'comparisons']);
   assert.deepEqual(out.notChecked.map((c: { id: string }) => c.id), ['wine-exception', 'imbalance']);
   const report = readFileSync(join(out.outDir, 'REPORT.md'), 'utf8');
   assert.ok(!/paper \d/.test(report) && !/dashed/.test(report), 'no authors\' number or curve in the report');
   for (const w of out.warnings) assert.ok(report.includes(w), `REPORT.md lacks: ${w}`);
+  assert.ok(!/no difference/.test(report), 'REPORT.md never says "no difference"');
 });
 
 function dwgd(args: string[], cwd: string) {
@@ -235,3 +248,25 @@ for (const [name, extra, message] of bad) {
     assert.ok(!existsSync(join(dir, 'results')));
   });
 }
+
+test('--correction bh, by and holm: each family corrected the chosen way, said in REPORT.md and --json; the same runs serve all three', async () => {
+  const { dir, grid } = workspace();
+  const out = join(dir, 'out');
+  const adjusted = new Map<string, number[]>();
+  for (const correction of ['bh', 'by', 'holm']) {
+    await runCompare(flags(grid, out, { workers: '0', seeds: '5', resume: correction !== 'bh', correction }));
+    const folder = join(out, 'compare', readdirSync(join(out, 'compare'))[0]);
+    const report = readFileSync(join(folder, 'REPORT.md'), 'utf8');
+    const name = { bh: 'Benjamini–Hochberg', by: 'Benjamini–Yekutieli', holm: 'Holm' }[correction]!;
+    assert.match(report, new RegExp(`each corrected with ${name} at α = 0\\.05 within the family`));
+    assert.match(report, new RegExp(`mnist clean \\(\\d+ comparisons, ${name}\\)`));
+    const rows = parseCsv(readFileSync(join(folder, 'summary.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+    const mine = rows.filter((r) => r.baseline !== '');
+    assert.ok(mine.length > 0 && mine.every((r) => r.correction === correction), correction);
+    adjusted.set(correction, mine.map((r) => Number(r.p_adjusted)));
+  }
+  // BY and Holm never adjust below BH on the same p-values.
+  const bh = adjusted.get('bh')!;
+  for (const c of ['by', 'holm']) adjusted.get(c)!.forEach((p, i) => assert.ok(p >= bh[i] - 1e-15, `${c} row ${i}`));
+  assert.ok(adjusted.get('by')!.some((p, i) => p > bh[i]), 'BY moves some adjusted p');
+});

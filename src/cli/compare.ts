@@ -134,8 +134,15 @@ export async function compare(flags: RawStudyFlags): Promise<number> {
       protocol: protocolGroups(agg).map((g) => ({ experiments: g.labels, departures: g.departures, text: departuresText(g.departures) })),
       families: agg.families,
       warnings: conclusionLines(agg),
-      verdicts: verdictRows(agg, check.families),
-      claims: check.claims.map((c) => ({ id: c.id, claim: c.claim, verdict: c.verdict, evidence: c.evidence })),
+      correction: agg.stats.correction,
+      verdicts: verdictRows(agg),
+      claims: check.claims.map((c) => ({
+        id: c.id, claim: c.claim, verdict: c.verdict, evidence: c.evidence,
+        comparisons: (check.families.get(c.id) ?? []).map((m) => ({
+          experiment: m.e.experimentId, eval: m.kind, method: m.method, baseline: m.baseline, verdict: m.verdict,
+          table: { method: m.comparison.method, baseline: m.comparison.baseline, verdict: m.comparison.judgement.verdict },
+        })),
+      })),
       notChecked: check.notChecked,
     }) + '\n');
   } else {

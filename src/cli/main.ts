@@ -7,7 +7,7 @@ import { RunFailure } from '../experiment/pool.js';
 import { fsCause, isFsError } from '../results/out-dir.js';
 import { registerDatasets } from './datasets.js';
 import { registerExport } from './export.js';
-import { COMPARE, registerCommand, REPORT, SWEEP, TRAIN } from './options.js';
+import { COMPARE, PLAN_SEEDS, registerCommand, REPORT, SWEEP, TRAIN } from './options.js';
 import { registerRuns } from './runs.js';
 import type { RawStudyFlags } from './study-options.js';
 import { train } from './train.js';
@@ -86,6 +86,11 @@ export function buildProgram(): Command {
   registerCommand(program, REPORT).action(async (dirs: string[], opts) => {
     const { report } = await import('./report.js');
     process.exitCode = await report({ dirs, ...opts });
+  });
+
+  registerCommand(program, PLAN_SEEDS).action(async (dir: string, opts) => {
+    const { planSeedsCommand } = await import('./plan-seeds.js');
+    process.exitCode = planSeedsCommand(dir, opts);
   });
 
   return program;

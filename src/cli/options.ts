@@ -25,6 +25,7 @@ export interface CommandSpec {
 
 const QUIET: OptionSpec = { flags: '-q, --quiet', description: 'no progress output', default: false };
 const MSE_SCALE: OptionSpec = { flags: '--mse-scale <n>', description: 'MSE in the figures in target units (1, the default) or ×10⁴ as the paper prints it (10000)' };
+const CORRECTION: OptionSpec = { flags: '--correction <method>', description: 'how each family of comparisons is corrected: bh (Benjamini–Hochberg, the default), by (Benjamini–Yekutieli) or holm', default: 'bh' };
 const LOG_Y: OptionSpec = { flags: '--log-y', description: 'a logarithmic metric axis in the plots', default: false };
 const PRINT_ONE: OptionSpec = { flags: '--print-config', description: 'print the resolved config (YAML; with --json JSON) and run nothing', default: false };
 const PRINT_ALL: OptionSpec = { flags: '--print-config', description: 'print the resolved config of every run (YAML documents; with --json JSON) and run nothing', default: false };
@@ -81,6 +82,7 @@ export const COMPARE: CommandSpec = {
     json('with the outcome'),
     QUIET,
     PRINT_ALL,
+    CORRECTION,
     MSE_SCALE,
   ],
   examples: [
@@ -106,6 +108,7 @@ export const SWEEP: CommandSpec = {
     json(''),
     QUIET,
     PRINT_ALL,
+    CORRECTION,
     MSE_SCALE,
     LOG_Y,
   ],
@@ -124,13 +127,27 @@ export const REPORT: CommandSpec = {
   options: [
     { flags: '-o, --out <dir>', description: 'where to write the merged report (default: the first folder)' },
     json(''),
+    CORRECTION,
     MSE_SCALE,
     LOG_Y,
   ],
   examples: [],
 };
 
-export const COMMANDS = [TRAIN, COMPARE, SWEEP, REPORT];
+export const PLAN_SEEDS: CommandSpec = {
+  name: 'plan-seeds',
+  description: 'from a finished compare or sweep (the pilot), estimate how many seeds each comparison needs for 80 % power at its observed effect, and to show equivalence within its margin; prints its assumptions',
+  args: [['<dir>', 'a compare or sweep folder holding study.json and table.csv']],
+  options: [
+    { flags: '--power <p>', description: 'the power to plan for (default 0.8)' },
+    { flags: '--all', description: 'list every comparison, not only those the data could not decide', default: false },
+    CORRECTION,
+    json('with the plan'),
+  ],
+  examples: ['node bin/dwgd.js plan-seeds docs/reproduction'],
+};
+
+export const COMMANDS = [TRAIN, COMPARE, SWEEP, REPORT, PLAN_SEEDS];
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -168,7 +185,7 @@ export function flagTable(spec: CommandSpec): string {
 
 /** `readme` with every `<!-- flags:NAME -->…<!-- /flags:NAME -->` block regenerated from the tables. */
 export function syncReadme(readme: string): string {
-  return readme.replace(/(<!-- flags:([a-z]+) -->)[\s\S]*?(<!-- \/flags:\2 -->)/g, (_whole, open: string, name: string, close: string) => {
+  return readme.replace(/(<!-- flags:([a-z-]+) -->)[\s\S]*?(<!-- \/flags:\2 -->)/g, (_whole, open: string, name: string, close: string) => {
     const spec = COMMANDS.find((c) => c.name === name);
     if (!spec) throw new Error(`README: no command ${name} for its flag table`);
     return `${open}\n${flagTable(spec)}\n${close}`;

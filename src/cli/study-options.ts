@@ -10,6 +10,7 @@ import { parseOnly, type Preset } from '../experiment/plan.js';
 import { defaultWorkers } from '../experiment/pool.js';
 import { parseShard } from '../experiment/shard.js';
 import { parseMseScale } from '../results/plots.js';
+import { CORRECTIONS, type Correction } from '../results/stats.js';
 import type { StudyOptions } from '../results/study.js';
 
 /** The options commander hands a study command (text as typed). */
@@ -35,6 +36,7 @@ export interface RawStudyFlags {
   download?: boolean;
   mseScale?: string;
   logY?: boolean;
+  correction?: string;
   json?: boolean;
   quiet?: boolean;
   /** Tests: a dataset loader module and an authors' numbers file. */
@@ -46,6 +48,13 @@ export interface RawStudyFlags {
 function outFlag(out: string): string {
   if (out.trim() === '') throw new UserError("--out '': an empty path; give a folder (e.g. --out results)");
   return out;
+}
+
+/** --correction: bh, by or holm (default bh). */
+export function parseCorrection(text: string | undefined): Correction {
+  if (text === undefined) return 'bh';
+  if ((CORRECTIONS as readonly string[]).includes(text)) return text as Correction;
+  throw new UserError(`--correction ${JSON.stringify(text)}: give one of ${CORRECTIONS.join(', ')}`);
 }
 
 export function studyOptions(preset: Preset, f: RawStudyFlags): StudyOptions {
@@ -69,6 +78,7 @@ export function studyOptions(preset: Preset, f: RawStudyFlags): StudyOptions {
     out, workers: preset === 'train' ? 1 : wholeNumber('--workers', f.workers, 0) ?? Math.max(1, defaultWorkers()),
     resume: f.resume === true, dryRun: f.dryRun === true, shard, emit: null, loaderUrl: f.loaderUrl, authorsFile: f.authorsFile,
     figures: { logY: f.logY === true, mseScale: parseMseScale(f.mseScale) },
+    stats: { correction: parseCorrection(f.correction) },
   };
   if (f.emit === 'slurm') {
     const args = [preset, ...files.flatMap((c) => ['--config', c]), ...(seeds !== undefined ? ['--seeds', String(seeds)] : []),

@@ -4,7 +4,8 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { datasetKey } from './identity.js';
+import { configHash, datasetKey, runId } from './identity.js';
+import { validateExperiment } from './load.js';
 import { DATASET_LOAD_KEYS, DATASET_NAMES, DatasetSchema } from './schema.js';
 
 /** Two values of each option the loaders read (name aside). */
@@ -50,4 +51,48 @@ test('datasetKey keeps the text stored plans are keyed by (study.json)', () => {
   assert.equal(datasetKey({ dataset: { name: 'mnist', normalize: 'paper', targetScale: 0.1, download: false } }), '{"name":"mnist"}');
   assert.equal(datasetKey({ dataset: { name: 'csv', path: 'x.csv', target: 'y', task: 'regression', normalize: 'train', targetScale: 0.1, download: false } }),
     '{"name":"csv","path":"x.csv","target":"y","task":"regression"}');
+});
+
+/**
+ * Three runs of docs/reproduction/runs/ as the code before `split` existed stored them: the
+ * config as the paper grid (configs/paper/all.yaml) writes it, the data files, the run id and
+ * the full config hash.
+ */
+const STORED = [
+  { dataset: { name: 'mnist', normalize: 'paper' }, runId: 's5-91e0ca62bc', hash: '91e0ca62bcc9cfae44dfcd3df5ad020daf6b07e391433ff72f6fb1905c41168c',
+    files: [['train-images-idx3-ubyte', 47040016, 'ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db'],
+      ['train-labels-idx1-ubyte', 60008, '65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5']] },
+  { dataset: { name: 'cifar-10', normalize: 'paper' }, runId: 's5-25c7c0489a', hash: '25c7c0489a8bc5b084b429c917638d5ee7dea1d16b126acba585f5eabced5aee',
+    files: [['data_batch_1.bin', 30730000, 'cee916563c9f80d84e3cc88e17fdc0941787f1244f00a67874d45b261883ada5']] },
+  { dataset: { name: 'california-housing', normalize: 'paper', targetScale: 0.1 }, runId: 's5-74d73792ac',
+    hash: '74d73792ac2a91d17c53a2ff86df952c17a12bc83fa4f1505a8fecfc2b7655d2',
+    files: [['housing.csv', 1423529, '8a3727f4cf54ac1a327f69b1d5b4db54c5834ea81c6e4efc0d163300022a685e']] },
+] as const;
+
+test('a config without split keeps the run id and config hash it had before split existed; split: authors gets another', () => {
+  for (const s of STORED) {
+    const raw = { name: 'paper', dataset: s.dataset, hidden: [20], trainSize: 100, methods: ['dwm', 'dwm-stable', 'sgd', 'l2-0.01', 'l2-0.1'], seed: 5 };
+    const data = { files: s.files.map(([name, size, sha256]) => ({ name, size, sha256 })) };
+    const config = validateExperiment(raw, 'test');
+    assert.equal(config.split, undefined);
+    assert.equal(runId(config, data), s.runId, s.dataset.name);
+    assert.equal(configHash(config, data), s.hash, s.dataset.name);
+    const authors = validateExperiment({ ...raw, split: 'authors' }, 'test');
+    assert.equal(authors.split, 'authors');
+    assert.notEqual(runId(authors, data), s.runId, `${s.dataset.name}: split: authors`);
+    assert.equal(runId({ ...authors, split: undefined }, data), s.runId, 'an unset split hashes as an absent one');
+  }
+});
+
+test('equivalence margins are report-only: they leave the run id and config hash as they were', () => {
+  for (const s of STORED) {
+    const raw = { name: 'paper', dataset: s.dataset, hidden: [20], trainSize: 100, methods: ['dwm', 'dwm-stable', 'sgd', 'l2-0.01', 'l2-0.1'], seed: 5 };
+    const data = { files: s.files.map(([name, size, sha256]) => ({ name, size, sha256 })) };
+    const config = validateExperiment({ ...raw, equivalence: { accuracyPoints: 0.5, msePercent: 2 } }, 'test');
+    assert.deepEqual(config.equivalence, { accuracyPoints: 0.5, msePercent: 2 });
+    assert.equal(runId(config, data), s.runId, s.dataset.name);
+    assert.equal(configHash(config, data), s.hash, s.dataset.name);
+  }
+  assert.throws(() => validateExperiment({ dataset: { name: 'mnist' }, trainSize: 100, equivalence: { accuracyPoints: 0 } }, 'bad.yaml'), /equivalence\.accuracyPoints/);
+  assert.throws(() => validateExperiment({ dataset: { name: 'mnist' }, trainSize: 100, equivalence: { points: 1 } }, 'bad.yaml'), /equivalence/);
 });

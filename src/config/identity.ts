@@ -10,10 +10,11 @@ import { DATASET_LOAD_KEYS, type ExperimentConfig } from './schema.js';
 /**
  * What decides the trained models: the config without its name, description, data location,
  * download permission and weight saving, and without the evaluation-only keys (test noise and
- * the evaluation axes), so one trained run serves every evaluation point.
+ * the evaluation axes) and the report-only ones (equivalence margins), so one trained run serves
+ * every evaluation point and every report.
  */
 export function numbersConfig(config: ExperimentConfig): unknown {
-  const { name: _n, description: _d, saveWeights: _s, noise: _noise, evaluate: _e, ...rest } = config;
+  const { name: _n, description: _d, saveWeights: _s, noise: _noise, evaluate: _e, equivalence: _q, ...rest } = config;
   const { path: _p, download: _dl, ...dataset } = rest.dataset;
   return { ...rest, dataset };
 }

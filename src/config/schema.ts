@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { DEFAULT_ENGINE, ENGINE_NAMES } from '../core/model-factory.js';
 import { PAPER_METHODS, ruleFor } from '../core/rules/index.js';
+import { authorsPoolProblem } from '../data/authors-split.js';
 import { DATASET_NAMES } from '../data/index.js';
 import { EVAL_AXES, evalAxis } from '../data/eval-axes/index.js';
 import { LIMITS } from './limits.js';
@@ -116,6 +117,16 @@ export const ExperimentSchema = z.strictObject({
     .refine((m) => new Set(m).size === m.length, 'methods must not repeat'),
   noise: NoiseSchema.default({ sigma: 0.3 }),
   evaluate: EvaluateSchema.optional(),
+  /**
+   * Equivalence margins of the reports' TOST (docs/METHOD.md §10): two methods are called
+   * equivalent when the CI of their difference lies within ± the margin. Accuracy in points
+   * (default 1), MSE in percent of the baseline's mean (default 5). Report-only: not part of the
+   * run id.
+   */
+  equivalence: z.strictObject({
+    accuracyPoints: z.number().positive().max(100).optional(),
+    msePercent: z.number().positive().max(1000).optional(),
+  }).optional(),
   seed: z.number().int().min(-LIMITS.seed).max(LIMITS.seed).default(5),
   /** Also write initial and final parameters and the training order (see README, "Saved weights"). */
   saveWeights: z.boolean().default(false),
@@ -144,10 +155,22 @@ export const ExperimentSchema = z.strictObject({
     bins: z.number().int().min(2).max(1000).optional(),
   }).optional(),
   /**
+   * The training list: unset = drawn with the seed (docs/METHOD.md §7); `authors` = the list the
+   * authors' code draws for this dataset and n (numpy seeded with 5, data/authors-split.ts), the
+   * same for every seed (the seed still drives initialisation and sample order). Optional, so
+   * that configs without it keep their run ids.
+   */
+  split: z.enum(['authors']).optional(),
+  /**
    * Numeric engine (src/core/model-factory.ts): `fast` (WebAssembly SIMD, float64, within 1e-5
    * relative of `reference` per weight), `reference` (plain TypeScript), `fast32` (float32 layer 0).
    */
   engine: z.enum(ENGINE_NAMES).default(DEFAULT_ENGINE),
+}).superRefine((c, ctx) => {
+  if (c.split !== 'authors') return;
+  const problem = authorsPoolProblem(c.dataset);
+  if (problem) ctx.addIssue({ code: 'custom', path: ['split'], message: `authors: ${problem}` });
+  else if (c.imbalance) ctx.addIssue({ code: 'custom', path: ['split'], message: 'authors: the authors\' lists are fixed, imbalance draws its own; use one of the two' });
 });
 
 export type ExperimentConfig = z.output<typeof ExperimentSchema>;

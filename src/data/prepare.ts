@@ -35,6 +35,16 @@ export function drawSplit(poolSize: number, n: number, rng: Rng): Split {
   return { train, test: complement(inTrain, poolSize) };
 }
 
+/** A given training list (the authors', authors-split.ts) with its complement as test set. */
+export function splitFromList(train: Int32Array, poolSize: number): Split {
+  const inTrain = new Uint8Array(poolSize);
+  for (const i of train) {
+    if (!(i >= 0 && i < poolSize)) throw new RangeError(`training index ${i} is outside the pool of ${poolSize}`);
+    inTrain[i] = 1;
+  }
+  return { train, test: complement(inTrain, poolSize) };
+}
+
 /**
  * Z-scores every tabular column (features and target) with the mean and sample standard
  * deviation (n − 1) of the rows in `statsRows` (all rows: the paper's mode; the training

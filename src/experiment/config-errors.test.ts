@@ -126,3 +126,18 @@ test('limits: a plan of too many seeds or runs is refused before it is expanded'
   assert.throws(() => buildPlan([g], { seeds: 1 }), /120,000 runs; at most 100,000/);
   assert.ok(Date.now() - t0 < 2000);
 });
+
+test('split: authors is refused, one line naming split and the file, where the authors\' pool is not the loaded one', () => {
+  const m = loadError('dataset: {name: csv, path: t.csv, target: y, task: regression}\ntrainSize: 10\nsplit: authors\n', 'authors.yaml');
+  assert.match(m, /^config .*authors\.yaml: split: authors: the authors' training lists exist for california-housing, wine-quality, mnist, fashion-mnist, cifar-10, not for csv$/);
+  assert.match(loadError('dataset: {name: mnist, pool: train}\ntrainSize: 10\nsplit: authors\n'), /c\.yaml: split: authors: the authors' lists index the paper pool of mnist; dataset\.pool is "train"$/);
+  assert.match(loadError('dataset: {name: wine-quality, variant: red}\ntrainSize: 10\nsplit: authors\n'), /split: authors: the authors' lists index the white wines; dataset\.variant is red$/);
+  assert.match(loadError(OK + 'split: authors\nimbalance: {profile: step, ratio: 0.1}\n'), /c\.yaml: split: authors: the authors' lists are fixed, imbalance draws its own; use one of the two$/);
+  assert.match(loadError(OK + 'split: numpy\n'), /c\.yaml: split: expected one of "authors", got "numpy"$/);
+  assert.equal(loadExperiment(file('ok.yaml', OK + 'split: authors\n')).split, 'authors');
+  assert.equal(loadExperiment(file('ok2.yaml', 'dataset: {name: cifar-10, pool: paper}\ntrainSize: 10\nsplit: authors\n')).split, 'authors');
+  // A grid point that leaves the authors' pool is refused as well, before anything runs.
+  const g = file('grid-authors.yaml', 'base: {dataset: {name: mnist}, trainSize: 10, split: authors}\ngrid: {dataset.pool: [paper, test]}\n');
+  assert.throws(() => buildPlan([g], { seeds: 1 }), (e: unknown) => e instanceof UserError && !e.message.includes('\n')
+    && /grid-authors\.yaml.*split: authors: the authors' lists index the paper pool of mnist; dataset\.pool is "test"/.test(e.message));
+});

@@ -1,6 +1,8 @@
 // The protocol (docs/METHOD.md §7) and determinism, on a small synthetic dataset.
 
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { Rng } from '../core/rng.js';
 import { ExperimentSchema } from '../config/schema.js';
@@ -8,6 +10,7 @@ import { drawSplit, noisySample } from '../data/prepare.js';
 import type { RawDataset } from '../data/types.js';
 import { runExperiment, targetBins } from './run.js';
 import { syntheticImages } from './testing/images.js';
+import { ROOT } from './testing/paths.js';
 
 export { syntheticImages };
 
@@ -181,4 +184,28 @@ test('imbalance on a regression set: equal-count target bins play the classes; p
     assert.ok(Math.abs(total - res.clean) < 1e-12 * Math.max(1, res.clean));
     assert.ok(Math.abs(res.at[0].balanced! - res.at[0].perClass!.reduce((a, b) => a + b, 0) / 5) < 1e-12);
   }
+});
+
+test('split: authors trains on numpy\'s list for the dataset and n whatever the seed; the seed still drives init and order', () => {
+  // A synthetic pool of the authors' CIFAR-10 size (MAXNUM 10,000) standing in for data_batch_1.
+  const data = syntheticImages(10_000, 11);
+  const numpy = JSON.parse(readFileSync(join(ROOT, 'src', 'data', 'testing', 'numpy-legacy.json'), 'utf8')) as {
+    authors: { dataset: string; n: number; indices: number[] }[];
+  };
+  const expected = numpy.authors.find((a) => a.dataset === 'cifar-10' && a.n === 100)!.indices;
+  const small = { dataset: { name: 'cifar-10' }, trainSize: 100, turns: 1, stepsPerTurn: 50, methods: ['sgd'] };
+  const a = runExperiment(config({ ...small, split: 'authors', seed: 3 }), data, { keepParams: true });
+  const b = runExperiment(config({ ...small, split: 'authors', seed: 4 }), data, { keepParams: true });
+  const drawn = runExperiment(config({ ...small, seed: 3 }), data, { keepParams: true });
+  assert.deepEqual([...a.split.train], expected);
+  assert.deepEqual([...b.split.train], expected, 'the same list for another seed');
+  assert.equal(a.distinctTrain, new Set(expected).size);
+  assert.equal(a.testSize, 10_000 - new Set(expected).size, 'the test set is the complement');
+  assert.notDeepEqual([...drawn.split.train], expected, 'without split the seed draws the list');
+  assert.deepEqual(a.methods.sgd.initial, drawn.methods.sgd.initial, 'the same seed gives the same initial network');
+  assert.notDeepEqual(a.methods.sgd.initial, b.methods.sgd.initial, 'another seed another one');
+  assert.notDeepEqual([...a.order], [...b.order]);
+  // A pool of another size than the authors' MAXNUM is refused, naming split.
+  assert.throws(() => runExperiment(config({ ...small, split: 'authors' }), syntheticImages(9_999, 11)),
+    /^UserError: split: authors: the loaded cifar-10 pool holds 9999 samples, the authors' \(MAXNUM in classification_cifar10\.ipynb\) 10000$/);
 });

@@ -8,8 +8,9 @@ import { Network } from '../core/network.js';
 import { Rng } from '../core/rng.js';
 import { ruleFor, type LayerParams } from '../core/rules/index.js';
 import type { ExperimentConfig } from '../config/schema.js';
+import { authorsTrainList } from '../data/authors-split.js';
 import {
-  balanceTestSet, classWeights, corruptTargets, drawImbalancedSplit, drawSplit, normalize, type Split,
+  balanceTestSet, classWeights, corruptTargets, drawImbalancedSplit, drawSplit, normalize, splitFromList, type Split,
 } from '../data/prepare.js';
 import type { RawDataset } from '../data/types.js';
 import { UserError } from '../errors.js';
@@ -68,11 +69,15 @@ export function runExperiment(config: ExperimentConfig, raw: RawDataset, opts: R
   if (config.labelNoise && !classification && config.labelNoise.sigma === undefined) {
     throw new UserError(`labelNoise.sigma: ${raw.name} is a regression dataset; give the σ of the noise added to corrupted targets`);
   }
+  // The training list: the authors' fixed one (split: authors, the same for every seed), or
+  // drawn from the seed's own stream, by class weights under imbalance.
   const splitRng = new Rng(config.seed, 'split');
-  const split = config.imbalance && groupOf
-    ? drawImbalancedSplit(groupOf, raw.size, config.trainSize,
-      classWeights(config.imbalance.profile, config.imbalance.ratio, nGroups, config.imbalance.minority), splitRng)
-    : drawSplit(raw.size, config.trainSize, splitRng);
+  const split = config.split === 'authors'
+    ? splitFromList(authorsTrainList(config.dataset.name, raw.size, config.trainSize), raw.size)
+    : config.imbalance && groupOf
+      ? drawImbalancedSplit(groupOf, raw.size, config.trainSize,
+        classWeights(config.imbalance.profile, config.imbalance.ratio, nGroups, config.imbalance.minority), splitRng)
+      : drawSplit(raw.size, config.trainSize, splitRng);
   if (config.imbalance?.test === 'balanced' && groupOf) split.test = balanceTestSet(split.test, groupOf, nGroups, new Rng(config.seed, 'test'));
   if (split.test.length === 0) throw new UserError(`trainSize: ${config.trainSize} draws left no test samples in ${raw.name}'s pool`);
   const data = normalize(raw, config.dataset.normalize, split.train, config.dataset.targetScale);

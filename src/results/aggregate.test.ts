@@ -4,13 +4,14 @@
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { test } from 'node:test';
 import { buildPlan, type Study } from '../experiment/plan.js';
 import type { RunRecord } from '../experiment/record.js';
 import { ExperimentSchema } from '../config/schema.js';
 import { evalPoints } from '../data/eval-axes/index.js';
 import { tempFile } from '../experiment/testing/temp.js';
-import { aggregate as aggregateInputs, authorsDatasetName, summaryCsv, type AuthorsRow } from './aggregate.js';
+import { aggregate as aggregateInputs, authorsDatasetName, marginSpec, summaryCsv, type AuthorsRow } from './aggregate.js';
 import { compareInputs } from './compare-report.js';
 import { runViews, tableCsv } from './table.js';
 import { conclusionLines, verdictRows } from './conclusions.js';
@@ -44,37 +45,38 @@ function planOf(yaml: string, seeds: number) {
   return buildPlan([tempFile('hand.yaml', yaml).file], { seeds });
 }
 
-test('effects, paired t-test, Benjamini–Hochberg per dataset × evaluation and verdicts on a hand-worked table', () => {
-  const plan = planOf('dataset: { name: mnist }\nhidden: [8]\ntrainSize: 50\nturns: 2\nstepsPerTurn: 100\nmethods: [dwm, sgd]\nseed: 5\n', 3);
-  // clean: dwm 0.80 0.82 0.84, sgd 0.79 0.80 0.80 → d = 0.01, 0.02, 0.04: mean 7/300, sd² = 7/3 · 10⁻⁴,
-  //   t = √7, df 2: p = 1 − √7/3 ≈ 0.118 (a family of one: adjusted = raw) → no difference.
-  // noisy: dwm 0.70 0.72 0.74, sgd 0.60 0.60 0.60 → d = 0.10, 0.12, 0.14: t = 6√3, p = 1 − 6√3/√110 ≈ 0.009 → better.
-  const table = [
-    { dwm: { clean: 0.8, noisy: 0.7 }, sgd: { clean: 0.79, noisy: 0.6 } },
-    { dwm: { clean: 0.82, noisy: 0.72 }, sgd: { clean: 0.8, noisy: 0.6 } },
-    { dwm: { clean: 0.84, noisy: 0.74 }, sgd: { clean: 0.8, noisy: 0.6 } },
-  ];
+test('effects, paired t-test, TOST, Benjamini–Hochberg per dataset × evaluation and verdicts on a hand-worked table', () => {
+  const plan = planOf('dataset: { name: mnist }\nhidden: [8]\ntrainSize: 50\nturns: 2\nstepsPerTurn: 100\nmethods: [dwm, sgd]\nseed: 5\n', 5);
+  // Student's t with 4 degrees of freedom in closed form: F(t) = ½ + ⅜·u·(1 − v/12), u = t/√(1 + t²/4), v = t²/(1 + t²/4).
+  const F4 = (t: number) => { const w = 1 + (t * t) / 4; return 0.5 + (3 / 8) * (t / Math.sqrt(w)) * (1 - (t * t) / w / 12); };
+  // clean: dwm 0.79 … 0.83, sgd 0.80 → d = −0.01, 0, 0.01, 0.02, 0.03: mean 0.01, sd √(10⁻³/4), se = sd/√5 = 0.01/√2,
+  //   t = √2: p = 2(1 − F(√2)) ≈ 0.23 → not significant; TOST at ±0.01: t₁ = 2√2, t₂ = 0, p = max(1 − F(2√2), ½) = ½ → not equivalent.
+  // noisy: dwm 0.70 … 0.74, sgd 0.60 → d = 0.10 … 0.14: mean 0.12, same se, t = 12√2 → better.
+  const table = [0, 1, 2, 3, 4].map((k) => ({ dwm: { clean: 0.79 + 0.01 * k, noisy: 0.7 + 0.01 * k }, sgd: { clean: 0.8, noisy: 0.6 } }));
   const records = new Map(plan.runs.map((r, i) => [r.id, record(table[i])]));
   const agg = aggregate(plan, records);
   assert.deepEqual(agg.families, [{ name: 'mnist clean', size: 1 }, { name: 'mnist noisy', size: 1 }]);
   const e = agg.experiments[0];
   const dwmClean = e.cells.find((c) => c.method === 'dwm' && c.eval === 'clean')!;
-  close(dwmClean.spread.mean, 0.82, 1e-12, 'mean');
-  close(dwmClean.spread.sd, 0.02, 1e-12, 'sd');
+  close(dwmClean.spread.mean, 0.81, 1e-12, 'mean');
+  close(dwmClean.spread.sd, Math.sqrt(1e-3 / 4), 1e-12, 'sd');
   const [clean, noisy] = e.comparisons;
   assert.equal(clean.eval, 'clean');
-  close(clean.effect.meanDiff, 7 / 300, 1e-12, 'mean difference');
-  close(clean.effect.relChange, 7 / 300 / (2.39 / 3), 1e-12, 'relative change: mean Δ / sgd mean');
+  close(clean.effect.meanDiff, 0.01, 1e-12, 'mean difference');
+  close(clean.effect.relChange, 0.01 / 0.8, 1e-12, 'relative change: mean Δ / sgd mean');
+  close(clean.effect.gain, 0.01 / 0.8, 1e-12, 'gain: the same sign for accuracy');
   assert.equal(clean.effect.wins, 3);
-  close(clean.effect.t, Math.sqrt(7), 1e-9, 't clean');
-  close(clean.effect.p, 1 - Math.sqrt(7) / 3, 1e-12, 'p clean');
-  close(clean.judgement.pAdjusted, 1 - Math.sqrt(7) / 3, 1e-12, 'adjusted in a family of one');
-  assert.equal(clean.judgement.verdict, 'no difference');
-  close(noisy.effect.p, 1 - (6 * Math.sqrt(3)) / Math.sqrt(110), 1e-12, 'p noisy');
+  close(clean.effect.t, Math.SQRT2, 1e-9, 't clean');
+  close(clean.effect.p, 2 * (1 - F4(Math.SQRT2)), 1e-12, 'p clean');
+  close(clean.judgement.pAdjusted, clean.effect.p, 1e-15, 'adjusted in a family of one');
+  close(clean.effect.margin, 0.01, 1e-15, 'default margin: one accuracy point');
+  close(clean.effect.pTost, 0.5, 1e-9, 'TOST p');
+  assert.equal(clean.judgement.verdict, 'not significant');
+  close(noisy.effect.p, 2 * (1 - F4(12 * Math.SQRT2)), 1e-12, 'p noisy');
   assert.equal(noisy.judgement.verdict, 'better');
-  // Sign-flip: three positive differences → 2/8 = 0.25, above α: it cannot reach, and says so.
-  close(noisy.effect.signFlip!.p, 0.25, 1e-15, 'sign-flip p');
-  assert.match(noisy.judgement.notes.join(' | '), /sign-flip check: too few seeds: with N = 3 the smallest attainable p is 0\.25 > the corrected level 0\.05; need ≥ 6 seeds/);
+  // Sign-flip: five positive differences → 2/32 = 0.0625, above α: it cannot reach, and says so as a resolution.
+  close(noisy.effect.signFlip!.p, 0.0625, 1e-15, 'sign-flip p');
+  assert.match(noisy.judgement.notes.join(' | '), /sign-flip check: cannot confirm at N = 5: its smallest attainable p is 0\.0625, above the corrected level 0\.05/);
 
   const rows = verdictRows(agg);
   assert.deepEqual(Object.keys(rows[0]).slice(0, 8), ['dataset', 'arch', 'trainSize', 'extra', 'eval', 'method', 'baseline', 'family']);
@@ -82,41 +84,46 @@ test('effects, paired t-test, Benjamini–Hochberg per dataset × evaluation and
   assert.equal(rows[1].authors, null);
 
   const csv = tableCsv(plan.runs, records).trim().split('\n');
-  assert.equal(csv.length, 1 + 3 * 2 * 5, 'one row per run × method × (2 turns × (metric, train loss) + noisy)');
+  assert.equal(csv.length, 1 + 5 * 2 * 5, 'one row per run × method × (2 turns × (metric, train loss) + noisy)');
   const head0 = csv[0].split(',');
   const first = csv[1].split(',');
   assert.deepEqual([first[head0.indexOf('run')], first[head0.indexOf('method')], first[head0.indexOf('turn')], first[head0.indexOf('metric')], first[head0.indexOf('value')]],
-    [plan.runs[0].id, 'dwm', '1', 'accuracy', String(0.8 - 0.1)]);
-  const summary = summaryCsv(agg).trim().split('\n');
+    [plan.runs[0].id, 'dwm', '1', 'accuracy', String(0.79 - 0.1)]);
+  const summary = parseCsv(summaryCsv(agg)) as string[][];
   assert.equal(summary.length, 1 + 4, 'dwm − sgd clean and noisy, and sgd\'s own rows');
-  const head = summary[0].split(',');
-  const row = summary[1].split(',');
+  const head = summary[0];
+  const row = summary[1];
   assert.equal(row[head.indexOf('mean_diff')], String(clean.effect.meanDiff));
-  assert.equal(row[head.indexOf('verdict')], 'no difference');
+  assert.equal(row[head.indexOf('verdict')], 'not significant');
+  assert.equal(row[head.indexOf('p_tost')], String(clean.effect.pTost));
+  assert.equal(row[head.indexOf('correction')], 'bh');
+  for (const r of summary) assert.equal(r.length, head.length, 'every row has every column');
   assert.ok(head.indexOf('mean_diff') < head.indexOf('mean'), 'effects lead');
 });
 
 test('diverged runs are left out per method and counted; non-finite values count as diverged; too few left is inconclusive', () => {
-  const plan = planOf('dataset: { name: mnist }\nhidden: [8]\ntrainSize: 50\nturns: 2\nstepsPerTurn: 100\nmethods: [dwm, sgd]\nseed: 5\n', 3);
+  const plan = planOf('dataset: { name: mnist }\nhidden: [8]\ntrainSize: 50\nturns: 2\nstepsPerTurn: 100\nmethods: [dwm, sgd]\nseed: 5\n', 5);
   const table: Values[] = [
     { dwm: { clean: 0.8, noisy: 0.7, diverged: true }, sgd: { clean: 0.79, noisy: 0.6 } },
     { dwm: { clean: NaN, noisy: NaN }, sgd: { clean: 0.8, noisy: 0.6, collapsed: true } },
     { dwm: { clean: 0.84, noisy: 0.74 }, sgd: { clean: 0.8, noisy: 0.6 } },
+    { dwm: { clean: 0.85, noisy: 0.75 }, sgd: { clean: 0.8, noisy: 0.6 } },
+    { dwm: { clean: 0.83, noisy: 0.73 }, sgd: { clean: 0.8, noisy: 0.6 } },
   ];
   const agg = aggregate(plan, new Map(plan.runs.map((r, i) => [r.id, record(table[i])])));
   const e = agg.experiments[0];
   const dwm = e.cells.find((c) => c.method === 'dwm' && c.eval === 'clean')!;
   assert.equal(dwm.diverged.length, 2);
-  assert.equal(dwm.spread.n, 1);
-  assert.equal(dwm.spread.mean, 0.84);
+  assert.equal(dwm.spread.n, 3);
+  close(dwm.spread.mean, 0.84, 1e-12, 'mean of the three usable seeds');
   assert.equal(e.cells.find((c) => c.method === 'sgd')!.collapsed.length, 1);
   for (const c of e.comparisons) {
     assert.equal(c.effect.excluded, 2);
     assert.equal(c.judgement.verdict, 'inconclusive');
   }
   const lines = conclusionLines(agg);
-  assert.ok(lines.some((l) => /^Diverged: .* dwm in 2 of 3 seeds/.test(l)), lines.join('\n'));
-  assert.ok(lines.some((l) => /^Collapsed: .* sgd in 1 of 3 seeds/.test(l)));
+  assert.ok(lines.some((l) => /^Diverged: .* dwm in 2 of 5 seeds/.test(l)), lines.join('\n'));
+  assert.ok(lines.some((l) => /^Collapsed: .* sgd in 1 of 5 seeds/.test(l)));
   // The headline claims have no evidence: inconclusive, never "does not hold".
   const check = checkClaims(agg);
   for (const c of check.claims) assert.equal(c.verdict, 'inconclusive', `${c.id}: ${c.evidence}`);
@@ -163,4 +170,21 @@ test("the authors' white-wine rows are found for wine-quality (white is the defa
     assert.ok(names.has(authorsDatasetName(cfg(d))), JSON.stringify(d));
   }
   assert.ok(!names.has(authorsDatasetName(cfg({ name: 'wine-quality', variant: 'red' }))));
+});
+
+test('the equivalence margin comes from the config (points, percent of the baseline) or the declared default', () => {
+  assert.deepEqual(marginSpec({ equivalence: undefined }, 'accuracy'), { kind: 'absolute', value: 0.01 });
+  assert.deepEqual(marginSpec({ equivalence: undefined }, 'mse'), { kind: 'relative', value: 0.05 });
+  assert.deepEqual(marginSpec({ equivalence: { accuracyPoints: 0.5 } }, 'accuracy'), { kind: 'absolute', value: 0.005 });
+  assert.deepEqual(marginSpec({ equivalence: { accuracyPoints: 0.5 } }, 'mse'), { kind: 'relative', value: 0.05 });
+  assert.deepEqual(marginSpec({ equivalence: { msePercent: 2 } }, 'mse'), { kind: 'relative', value: 0.02 });
+  // Through a plan: a one-point margin cannot call the hand-worked clean comparison of 0.01 ± 0.007 equivalent; a five-point one can.
+  const yaml = 'dataset: { name: mnist }\nhidden: [8]\ntrainSize: 50\nturns: 2\nstepsPerTurn: 100\nmethods: [dwm, sgd]\nseed: 5\n';
+  const verdict = (extra: string) => {
+    const plan = planOf(yaml + extra, 5);
+    const table = [0, 1, 2, 3, 4].map((k) => ({ dwm: { clean: 0.79 + 0.01 * k, noisy: 0.7 }, sgd: { clean: 0.8, noisy: 0.6 } }));
+    return aggregate(plan, new Map(plan.runs.map((r, i) => [r.id, record(table[i])]))).experiments[0].comparisons[0].judgement.verdict;
+  };
+  assert.equal(verdict(''), 'not significant');
+  assert.equal(verdict('equivalence: { accuracyPoints: 5 }\n'), 'equivalent');
 });

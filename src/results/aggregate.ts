@@ -12,7 +12,7 @@ import type { RunView } from './table.js';
 import { isNoisyTest, isPaperMethod, protocolDepartures, type Departure } from './protocol.js';
 import { describe, type Spread } from './stats.js';
 import { extraChecks } from './stat-checks.js';
-import { judgeFamily, pairedEffect, type Judgement, type PairedEffect } from './verdicts.js';
+import { DEFAULT_MARGINS, DEFAULT_STATS, judgeFamily, pairedEffect, type Judgement, type MarginSpec, type PairedEffect, type StatsOptions } from './verdicts.js';
 
 export const BASELINE = BASELINE_METHOD;
 /** The dual-weight methods of the registry that reports single out (dwm, dwm-stable). */
@@ -157,6 +157,8 @@ export interface Aggregate {
   /** All table comparisons, experiment by experiment. */
   comparisons: Comparison[];
   families: Family[];
+  /** How the families were corrected. */
+  stats: StatsOptions;
 }
 
 export function higherIsBetter(metric: string): boolean {
@@ -178,13 +180,28 @@ export function divergedRun(m: PairNumbers): { turn: number | null; reason: stri
   return null;
 }
 
-/** The pairs a table shows and the claims need: (method, baseline), method − baseline. */
+/**
+ * Every comparison a report judges, defined once (docs/METHOD.md §10): (method, baseline),
+ * method − baseline. The tables' pairs first (each method against sgd, dwm-stable against dwm,
+ * each dual method against each l2), then the other pairs of the paper's methods that the
+ * claims need (§11: C4 compares every pair), so no claim judges a comparison the tables do not.
+ */
 export function comparisonPairs(methods: readonly string[]): [string, string][] {
   const pairs: [string, string][] = [];
   if (methods.includes(BASELINE)) for (const m of methods) if (m !== BASELINE) pairs.push([m, BASELINE]);
   if (methods.includes('dwm') && methods.includes('dwm-stable')) pairs.push(['dwm-stable', 'dwm']);
   for (const d of DUAL) if (methods.includes(d)) for (const l of methods) if (l.startsWith('l2-')) pairs.push([d, l]);
+  const paper = methods.filter(isPaperMethod);
+  const has = (a: string, b: string) => pairs.some(([x, y]) => (x === a && y === b) || (x === b && y === a));
+  for (let i = 0; i < paper.length; i++) for (let j = i + 1; j < paper.length; j++) if (!has(paper[i], paper[j])) pairs.push([paper[j], paper[i]]);
   return pairs;
+}
+
+/** The equivalence margin a config declares for a metric (key `equivalence`), or the default. */
+export function marginSpec(config: Pick<ExperimentConfig, 'equivalence'>, metric: 'accuracy' | 'mse'): MarginSpec {
+  const q = config.equivalence;
+  if (metric === 'accuracy') return q?.accuracyPoints !== undefined ? { kind: 'absolute', value: q.accuracyPoints / 100 } : DEFAULT_MARGINS.accuracy;
+  return q?.msePercent !== undefined ? { kind: 'relative', value: q.msePercent / 100 } : DEFAULT_MARGINS.mse;
 }
 
 /** The paired effect of `method` against `baseline` in one experiment and evaluation. */
@@ -192,7 +209,7 @@ export function effectIn(e: ExperimentSummary, method: string, baseline: string,
   const a = e.cells.find((c) => c.method === method && c.eval === kind);
   const b = e.cells.find((c) => c.method === baseline && c.eval === kind);
   if (!a || !b) return null;
-  return pairedEffect(a.values, b.values, a.ok.map((ok, i) => ok && b.ok[i]), higherIsBetter(e.metric), check);
+  return pairedEffect(a.values, b.values, a.ok.map((ok, i) => ok && b.ok[i]), higherIsBetter(e.metric), check, marginSpec(e.config, e.metric));
 }
 
 export interface AggregateOptions {
@@ -204,6 +221,8 @@ export interface AggregateOptions {
    * comparisons are the original's, shown in their tables but not tested again.
    */
   sameCleanAs?: Map<string, string>;
+  /** How verdicts are reached (the correction); the default is Benjamini–Hochberg. */
+  stats?: StatsOptions;
 }
 
 export function aggregate(inputs: ExperimentInput[], authors: AuthorsRow[] = [], opts: AggregateOptions = {}): Aggregate {
@@ -262,7 +281,7 @@ export function aggregate(inputs: ExperimentInput[], authors: AuthorsRow[] = [],
   const families: Family[] = [];
   for (const [name, members] of byFamily) {
     families.push({ name, size: members.length });
-    const judged = judgeFamily(name, members.map((m) => m.effect));
+    const judged = judgeFamily(name, members.map((m) => m.effect), opts.stats ?? DEFAULT_STATS);
     members.forEach((m, i) => m.e.comparisons.push({
       experimentId: m.e.experimentId, eval: m.kind, method: m.method, baseline: m.baseline, effect: m.effect, judgement: judged[i],
     }));
@@ -274,7 +293,7 @@ export function aggregate(inputs: ExperimentInput[], authors: AuthorsRow[] = [],
     const copies = experiments.find((x) => x.experimentId === original)!.comparisons.filter((c) => c.eval === 'clean').map((c) => ({ ...c, experimentId: e.experimentId }));
     e.comparisons.unshift(...copies);
   }
-  return { experiments, comparisons, families };
+  return { experiments, comparisons, families, stats: opts.stats ?? DEFAULT_STATS };
 }
 
 /** A number for CSV: shortest round-trip text, empty for NaN or absent. */
@@ -299,7 +318,8 @@ export function summaryCsv(agg: Aggregate): string {
   const lines = [
     'experiment,extra,dataset,arch,trainSize,eval,metric,method,baseline,family,n,diverged_pairs,mean_diff,ci95_low,ci95_high,rel_change,wins,' +
     't,p,p_adjusted,p_signflip,p_signflip_adjusted,signflip_exact,verdict,notes,' +
-    'mean,sd,ci95_low_mean,ci95_high_mean,seeds_diverged,seeds_collapsed,baseline_mean,authors,diff_vs_authors' +
+    'mean,sd,ci95_low_mean,ci95_high_mean,seeds_diverged,seeds_collapsed,baseline_mean,authors,diff_vs_authors,' +
+    'rel_gain,margin,p_tost,p_tost_adjusted,correction' +
     extraChecks().map((c) => `,p_${c.id},p_${c.id}_adjusted`).join(''),
   ];
   const extra = (x: PairedEffect | null, j: Judgement | null) => extraChecks().flatMap((c) => [csvNumber(x?.checks?.[c.id]?.p), csvNumber(j?.checks[c.id])]);
@@ -318,10 +338,11 @@ export function summaryCsv(agg: Aggregate): string {
           lines.push([
             ...head(kind), c.method, c.baseline, csvText(j.family), x.n, x.excluded, csvNumber(x.meanDiff), csvNumber(x.ciLow), csvNumber(x.ciHigh),
             csvNumber(x.relChange), x.wins, csvNumber(x.t), csvNumber(x.p), csvNumber(j.pAdjusted), csvNumber(x.signFlip?.p), csvNumber(j.pSignFlipAdjusted),
-            x.signFlip ? String(x.signFlip.exact) : '', j.verdict, csvText(j.notes.join('; ')), ...tail(cell, x.baselineMean), ...extra(x, j),
+            x.signFlip ? String(x.signFlip.exact) : '', j.verdict, csvText(j.notes.join('; ')), ...tail(cell, x.baselineMean),
+            csvNumber(x.gain), csvNumber(x.margin), csvNumber(x.pTost), csvNumber(j.pTostAdjusted), j.correction, ...extra(x, j),
           ].join(','));
         }
-        if (!mine.length) lines.push([...head(kind), cell.method, ...Array(17).fill(''), ...tail(cell, null), ...extra(null, null)].join(','));
+        if (!mine.length) lines.push([...head(kind), cell.method, ...Array(17).fill(''), ...tail(cell, null), ...Array(5).fill(''), ...extra(null, null)].join(','));
       }
     }
   }

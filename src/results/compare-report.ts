@@ -13,6 +13,7 @@ import { writeDirAtomic, writeFileAtomic } from './atomic.js';
 import { reportHtml } from './html.js';
 import { bandKind, bandOf, bandText, metricUnit, plotSvg, svgToPng, type MseScale, type PlotInput, type FigureOptions } from './plots.js';
 import { buildReport, checkClaims, slug, type ClaimCheck } from './report.js';
+import type { StatsOptions } from './verdicts.js';
 
 export const AUTHORS_FILE = fileURLToPath(new URL('../../../configs/paper/authors-results.json', import.meta.url));
 
@@ -26,7 +27,9 @@ export function compareInputs(study: Study, views: RunView[]): ExperimentInput[]
     if (runs.length === 0) throw new Error(`no runs of experiment ${eid} in the table`);
     const spec = specOf.get(runs[0].run)!;
     return {
-      experimentId: eid, dataset: spec.dataset, arch: spec.arch, trainSize: spec.trainSize, extra: spec.extra, label: spec.label, config: runs[0].config,
+      // The stored run's config, with this plan's report-only keys (equivalence margins).
+      experimentId: eid, dataset: spec.dataset, arch: spec.arch, trainSize: spec.trainSize, extra: spec.extra, label: spec.label,
+      config: { ...runs[0].config, equivalence: spec.config.equivalence },
       runs: runs.map((v) => ({ seed: v.seed, record: pairAt(v, noisyPoint(v)) })),
     };
   });
@@ -66,8 +69,8 @@ export function curvePlot(e: ExperimentSummary, mseScale: MseScale = 1): PlotInp
 }
 
 /** Writes the derived files of a comparison into outDir; returns the aggregate and the claims checked. */
-export async function writeCompareOutputs(outDir: string, plan: Study, views: RunView[], authors: { rows: AuthorsRow[]; source: string }, figures_: FigureOptions = {}): Promise<{ agg: Aggregate; check: ClaimCheck }> {
-  const agg = aggregate(compareInputs(plan, views), authors.rows);
+export async function writeCompareOutputs(outDir: string, plan: Study, views: RunView[], authors: { rows: AuthorsRow[]; source: string }, figures_: FigureOptions = {}, stats?: StatsOptions): Promise<{ agg: Aggregate; check: ClaimCheck }> {
+  const agg = aggregate(compareInputs(plan, views), authors.rows, { stats });
   const check = checkClaims(agg);
   writeFileAtomic(join(outDir, 'summary.csv'), summaryCsv(agg));
   const figures = new Map<string, string>();

@@ -16,7 +16,7 @@ export const compareReporter: Reporter = {
   presets: ['compare'],
   async write({ dir, study, views, options }) {
     const authors = readAuthors(options.authorsFile ?? AUTHORS_FILE);
-    const result: CompareResult = await writeCompareOutputs(dir, study, views, authors, options.figures);
+    const result: CompareResult = await writeCompareOutputs(dir, study, views, authors, options.figures, options.stats);
     return { files: COMPARE_FILES, result };
   },
 };

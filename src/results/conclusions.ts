@@ -5,7 +5,8 @@
 
 import type { Aggregate, Comparison, ExperimentSummary } from './aggregate.js';
 import { departuresText, type Departure } from './protocol.js';
-import type { ComparisonVerdict, Judgement, PairedEffect } from './verdicts.js';
+import { CORRECTION_NAMES } from './stats.js';
+import { VERDICTS, type ComparisonVerdict, type Judgement, type PairedEffect } from './verdicts.js';
 
 export type ClaimVerdict = 'holds' | 'does not hold' | 'inconclusive';
 
@@ -37,11 +38,18 @@ export interface VerdictRow {
   ciLow: number | null;
   ciHigh: number | null;
   relChange: number | null;
+  /** relChange signed so that positive means the method is better. */
+  gain: number | null;
   wins: number;
   p: number | null;
   pAdjusted: number | null;
   pSignFlip: number | null;
   pSignFlipAdjusted: number | null;
+  /** The equivalence margin (metric units) and the TOST p, raw and adjusted. */
+  margin: number | null;
+  pTost: number | null;
+  pTostAdjusted: number | null;
+  correction: string;
   verdict: ComparisonVerdict;
   /** The authors' value of `method` in this cell, or null (not their protocol, method or cell). */
   authors: number | null;
@@ -56,17 +64,16 @@ export function verdictRow(e: ExperimentSummary, kind: string, method: string, b
   const cell = e.cells.find((c) => c.method === method && c.eval === kind);
   return {
     dataset: e.dataset, arch: e.arch, trainSize: e.trainSize, extra: e.extra, eval: kind, method, baseline, family: j.family, n: x.n,
-    meanDiff: num(x.meanDiff), ciLow: num(x.ciLow), ciHigh: num(x.ciHigh), relChange: num(x.relChange), wins: x.wins,
+    meanDiff: num(x.meanDiff), ciLow: num(x.ciLow), ciHigh: num(x.ciHigh), relChange: num(x.relChange), gain: num(x.gain), wins: x.wins,
     p: num(x.p), pAdjusted: num(j.pAdjusted), pSignFlip: num(x.signFlip?.p), pSignFlipAdjusted: num(j.pSignFlipAdjusted),
+    margin: num(x.margin), pTost: num(x.pTost), pTostAdjusted: num(j.pTostAdjusted), correction: j.correction,
     verdict: j.verdict, authors: cell?.authors ?? null, diverged: x.excluded, notes: j.notes,
   };
 }
 
-/** The table families' rows, then each claim family's. */
-export function verdictRows(agg: Aggregate, claimFamilies: Map<string, { e: ExperimentSummary; kind: string; method: string; baseline: string; effect: PairedEffect; judgement: Judgement }[]> = new Map()): VerdictRow[] {
-  const rows = agg.comparisons.map((c: Comparison) => verdictRow(agg.experiments.find((e) => e.experimentId === c.experimentId)!, c.eval, c.method, c.baseline, c.effect, c.judgement));
-  for (const ms of claimFamilies.values()) for (const m of ms) rows.push(verdictRow(m.e, m.kind, m.method, m.baseline, m.effect, m.judgement));
-  return rows;
+/** One row per comparison, each judged once in its table family (claims count these same rows). */
+export function verdictRows(agg: Aggregate): VerdictRow[] {
+  return agg.comparisons.map((c: Comparison) => verdictRow(agg.experiments.find((e) => e.experimentId === c.experimentId)!, c.eval, c.method, c.baseline, c.effect, c.judgement));
 }
 
 /** Experiments grouped by how they depart from the paper's protocol (none: not listed). */
@@ -108,10 +115,10 @@ export function conclusionLines(agg: Aggregate, check?: { claims: Claim[] }, wit
   for (const f of agg.families) {
     const cs = agg.comparisons.filter((c) => c.judgement.family === f.name);
     const count = (v: ComparisonVerdict) => cs.filter((c) => c.judgement.verdict === v).length;
-    const parts = (['better', 'worse', 'no difference', 'too few seeds', 'inconclusive'] as const).filter((v) => count(v)).map((v) => `${count(v)} ${v}`);
-    lines.push(`${f.name} (${f.size} comparisons, Benjamini–Hochberg): ${parts.join(', ')}.`);
+    const parts = VERDICTS.filter((v) => count(v)).map((v) => `${count(v)} ${v}`);
+    lines.push(`${f.name} (${f.size} comparisons, ${CORRECTION_NAMES[agg.stats.correction]}): ${parts.join(', ')}.`);
     const few = new Map<string, number>();
-    for (const c of cs) for (const n of c.judgement.notes) if (/too few seeds/.test(n)) few.set(n, (few.get(n) ?? 0) + 1);
+    for (const c of cs) for (const n of c.judgement.notes) if (/too few seeds|cannot confirm/.test(n)) few.set(n, (few.get(n) ?? 0) + 1);
     for (const [note, k] of few) lines.push(`${f.name}: ${k} comparison${k === 1 ? '' : 's'}: ${note}.`);
     const disagree = cs.filter((c) => c.judgement.notes.some((n) => /disagree/.test(n))).length;
     if (disagree) lines.push(`${f.name}: the t-test and the sign-flip check disagree on ${disagree} comparison${disagree === 1 ? '' : 's'} (⚠ in the tables).`);

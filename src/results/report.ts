@@ -7,29 +7,28 @@
 import type { Study } from '../experiment/plan.js';
 
 type Plan = Pick<Study, 'name' | 'files' | 'seeds' | 'runs'>;
-import { BASELINE, DUAL, effectIn, higherIsBetter, type Aggregate, type Comparison, type EvalKind, type ExperimentSummary, type MethodCell } from './aggregate.js';
-import { conclusionLines, type Claim, type NotChecked } from './conclusions.js';
+import { BASELINE, DUAL, higherIsBetter, type Aggregate, type Comparison, type EvalKind, type ExperimentSummary, type MethodCell } from './aggregate.js';
+import { conclusionLines, type Claim, type ClaimVerdict, type NotChecked } from './conclusions.js';
 import { fmt, markdownTable, pct, pText } from './format.js';
-import { SIGN_FLIP_DRAWS, SIGN_FLIP_EXACT_MAX } from './stats.js';
-import { ALPHA, judgeFamily, type Judgement, type PairedEffect } from './verdicts.js';
+import { isPaperMethod } from './protocol.js';
+import { CORRECTION_NAMES, median, SIGN_FLIP_DRAWS, SIGN_FLIP_EXACT_MAX } from './stats.js';
+import { ALPHA, MIN_T_PAIRS, VERDICTS, verdictText, type ComparisonVerdict } from './verdicts.js';
 
 export type { Claim, ClaimVerdict } from './conclusions.js';
 
 const REGRESSION = ['california-housing', 'wine-quality'];
 const IMAGES = ['mnist', 'fashion-mnist', 'cifar-10'];
 const KINDS = ['clean', 'noisy'] as const;
-/** "Few data": the paper's smallest training size, n = 100, or less. */
-const FEW = 100;
 
 export function slug(e: ExperimentSummary): string {
   const extra = Object.entries(e.extra).map(([k, v]) => `${k}-${v}`).join('-');
   return [e.dataset, e.arch, `n${e.trainSize}`, extra].filter(Boolean).join('-').replace(/[^A-Za-z0-9._-]+/g, '_');
 }
 
-function winner(e: ExperimentSummary, kind: EvalKind): string | null {
+function winner(e: ExperimentSummary, kind: EvalKind, among: (method: string) => boolean = () => true): string | null {
   let best: MethodCell | null = null;
   for (const c of e.cells) {
-    if (c.eval !== kind || !Number.isFinite(c.spread.mean)) continue;
+    if (c.eval !== kind || !among(c.method) || !Number.isFinite(c.spread.mean)) continue;
     if (!best || (higherIsBetter(e.metric) ? c.spread.mean > best.spread.mean : c.spread.mean < best.spread.mean)) best = c;
   }
   return best ? best.method : null;
@@ -39,84 +38,169 @@ function cellOf(e: ExperimentSummary, method: string, kind: EvalKind): MethodCel
   return e.cells.find((c) => c.method === method && c.eval === kind);
 }
 
-function list(xs: string[]): string {
-  return xs.length ? xs.join('; ') : 'none';
+/**
+ * One comparison a claim rests on, seen from the claim's side (`method` against `baseline`). It
+ * is always a comparison of the tables, judged once in its table family (comparisonPairs): a
+ * claim never re-tests or re-corrects, so no comparison carries two verdicts in one report.
+ */
+export interface Member {
+  e: ExperimentSummary;
+  kind: EvalKind;
+  method: string;
+  baseline: string;
+  /** The table's comparison (possibly baseline − method). */
+  comparison: Comparison;
+  /** Whether the table's comparison runs the other way (baseline − method). */
+  flipped: boolean;
+  /** The verdict from the claim's side: `better` means `method` is better. */
+  verdict: ComparisonVerdict;
+  /** Relative gain of `method` over `baseline` (positive = better), against the table's baseline. */
+  gain: number;
+  /** Effect of method − baseline (the table's, negated when flipped). */
+  effect: { n: number; wins: number; meanDiff: number; ciLow: number; ciHigh: number };
 }
 
-interface Member { e: ExperimentSummary; kind: EvalKind; method: string; baseline: string; effect: PairedEffect; judgement: Judgement }
+const MIRROR: Partial<Record<ComparisonVerdict, ComparisonVerdict>> = { better: 'worse', worse: 'better' };
 
-/** Judges a claim's comparisons as one family; reuses the tables' effects where they exist. */
-function claimFamily(id: string, wanted: { e: ExperimentSummary; kind: EvalKind; method: string; baseline: string }[]): Member[] {
-  const effects = wanted.map((w) => w.e.comparisons.find((c) => c.eval === w.kind && c.method === w.method && c.baseline === w.baseline)?.effect
-    ?? effectIn(w.e, w.method, w.baseline, w.kind)!);
-  const judged = judgeFamily(`claim ${id}`, effects);
-  return wanted.map((w, i) => ({ ...w, effect: effects[i], judgement: judged[i] }));
+/** The table comparison of `method` and `baseline` in one cell, in either direction. */
+export function member(e: ExperimentSummary, kind: EvalKind, method: string, baseline: string): Member {
+  const find = (a: string, b: string) => e.comparisons.find((c) => c.eval === kind && c.method === a && c.baseline === b);
+  const direct = find(method, baseline);
+  const c = direct ?? find(baseline, method);
+  if (!c) throw new Error(`no table comparison of ${method} and ${baseline} in ${e.label} ${kind} (comparisonPairs must cover every claim's pairs)`);
+  const flipped = !direct;
+  const x = c.effect;
+  const v = c.judgement.verdict;
+  return {
+    e, kind, method, baseline, comparison: c, flipped,
+    verdict: flipped ? MIRROR[v] ?? v : v,
+    gain: flipped ? -x.gain : x.gain,
+    effect: flipped
+      ? { n: x.n, wins: x.n - x.wins - x.diffs.filter((d) => d === 0).length, meanDiff: -x.meanDiff, ciLow: -x.ciHigh, ciHigh: -x.ciLow }
+      : { n: x.n, wins: x.wins, meanDiff: x.meanDiff, ciLow: x.ciLow, ciHigh: x.ciHigh },
+  };
 }
 
-function countVerdicts(ms: Member[]): string {
-  const n = (v: string) => ms.filter((m) => m.judgement.verdict === v).length;
-  const parts = [['better', n('better')], ['worse', n('worse')], ['no difference', n('no difference')], ['too few seeds', n('too few seeds')], ['inconclusive', n('inconclusive')]]
-    .filter(([, k]) => k).map(([w, k]) => `${k} ${w}`);
-  return parts.join(', ');
+const COUNTED: readonly ComparisonVerdict[] = VERDICTS;
+/** Verdicts that come from a test (the others could not be tested). */
+const TESTED: readonly ComparisonVerdict[] = ['better', 'worse', 'equivalent', 'not significant'];
+
+export function countVerdicts(ms: readonly Member[]): string {
+  const parts = COUNTED.map((v) => [v, ms.filter((m) => m.verdict === v).length] as const).filter(([, k]) => k).map(([v, k]) => `${k} ${v}`);
+  return parts.join(', ') || 'none';
 }
 
-function relRange(ms: Member[]): string {
-  const r = ms.map((m) => m.effect.relChange).filter(Number.isFinite).sort((a, b) => a - b);
+function relRange(ms: readonly Member[]): string {
+  const r = ms.map((m) => m.gain).filter(Number.isFinite).sort((a, b) => a - b);
   if (!r.length) return '';
-  return `relative change median ${pct(r[Math.floor(r.length / 2)])} (range ${pct(r[0])} … ${pct(r[r.length - 1])})`;
+  return `relative gain median ${pct(median(r))} (range ${pct(r[0])} … ${pct(r[r.length - 1])})`;
 }
 
 export interface ClaimCheck {
   claims: Claim[];
   notChecked: NotChecked[];
-  /** Each checked claim's family, for --json. */
+  /** Each checked claim's comparisons, for --json. */
   families: Map<string, Member[]>;
 }
 
-/** Checks each claim of docs/METHOD.md §8 whose data are in the grid. */
+/**
+ * docs/METHOD.md §11, the headline rule of C5–C7 against one baseline (or all): holds when
+ * "better" outnumbers "worse" and makes up at least half of the tested comparisons; does not
+ * hold when "worse" is at least as frequent as "better" and not zero; inconclusive otherwise,
+ * and whenever fewer than half the comparisons could be tested.
+ */
+export function headlineRule(ms: readonly Member[]): ClaimVerdict {
+  const better = ms.filter((m) => m.verdict === 'better').length;
+  const worse = ms.filter((m) => m.verdict === 'worse').length;
+  const tested = ms.filter((m) => TESTED.includes(m.verdict)).length;
+  if (tested === 0 || tested * 2 < ms.length) return 'inconclusive';
+  if (better > worse && better * 2 >= tested) return 'holds';
+  if (worse > 0 && worse >= better) return 'does not hold';
+  return 'inconclusive';
+}
+
+/**
+ * docs/METHOD.md §11, C6 and C7 (and C5 against more than one baseline): the headline rule
+ * against each baseline separately; holds when it holds against every one, does not hold when
+ * it does not hold against any, inconclusive otherwise.
+ */
+export function everyBaselineRule(perBaseline: readonly ClaimVerdict[]): ClaimVerdict {
+  if (!perBaseline.length) return 'inconclusive';
+  if (perBaseline.includes('does not hold')) return 'does not hold';
+  return perBaseline.every((v) => v === 'holds') ? 'holds' : 'inconclusive';
+}
+
+/** docs/METHOD.md §11, C1: at most ⌈cells/24⌉ cells not won → holds; more than that many lost → does not hold. */
+export function c1Rule(cells: number, won: number, lost: number): ClaimVerdict {
+  const allowed = Math.ceil(cells / 24);
+  return won >= cells - allowed ? 'holds' : lost > allowed ? 'does not hold' : 'inconclusive';
+}
+
+/**
+ * docs/METHOD.md §11, C4. `within`: cells where every pair's 95 % CI lies inside ±3 points;
+ * `beyond`: cells where some pair's CI lies wholly beyond 3 points; `winners`: cells won (best
+ * mean) per method. Holds when within ≥ 80 % of cells and at least two methods hold a best mean,
+ * none in more than 80 % of cells; does not hold when beyond > 20 % of cells, or when one method
+ * has the best mean in every cell of four or more; inconclusive otherwise.
+ */
+export function c4Rule(cells: number, within: number, beyond: number, winners: ReadonlyMap<string, number>): ClaimVerdict {
+  const top = Math.max(0, ...winners.values());
+  if (beyond > 0.2 * cells || (cells >= 4 && winners.size === 1 && top === cells)) return 'does not hold';
+  if (within >= 0.8 * cells && winners.size >= 2 && top <= 0.8 * cells) return 'holds';
+  return 'inconclusive';
+}
+
+/** Checks each claim of docs/METHOD.md §8 whose data are in the grid, by the rules of §11. */
 export function checkClaims(agg: Aggregate): ClaimCheck {
   const claims: Claim[] = [];
   const notChecked: NotChecked[] = [];
   const families = new Map<string, Member[]>();
   const es = agg.experiments;
 
-  // 1. dwm-stable lowest error on the regression sets.
+  // C1. dwm-stable lowest error on the regression sets.
   {
     const id = 'regression-dwm-stable';
     const claim = 'On the two regression sets dwm-stable has the lowest test error in 23 of the 24 cells (clean and noisy).';
     const reg = es.filter((e) => REGRESSION.includes(e.dataset) && e.methods.includes('dwm-stable') && e.methods.length > 1);
     if (!reg.length) notChecked.push({ id, claim, reason: 'no regression experiment with dwm-stable and another method in this grid' });
     else {
-      const ms = claimFamily(id, reg.flatMap((e) => KINDS.flatMap((kind) => e.methods.filter((m) => m !== 'dwm-stable').map((b) => ({ e, kind, method: 'dwm-stable', baseline: b })))));
+      const ms = reg.flatMap((e) => KINDS.flatMap((kind) => e.methods.filter((m) => m !== 'dwm-stable').map((b) => member(e, kind, 'dwm-stable', b))));
       families.set(id, ms);
       const cells = reg.flatMap((e) => KINDS.map((kind) => ({ e, kind, ms: ms.filter((m) => m.e === e && m.kind === kind) })));
-      const won = cells.filter((c) => c.ms.every((m) => m.judgement.verdict === 'better'));
-      const lost = cells.filter((c) => c.ms.some((m) => m.judgement.verdict === 'worse'));
+      const won = cells.filter((c) => c.ms.every((m) => m.verdict === 'better'));
+      const lost = cells.filter((c) => c.ms.some((m) => m.verdict === 'worse'));
       const lowest = cells.filter((c) => winner(c.e, c.kind) === 'dwm-stable').length;
-      const allowed = Math.ceil(cells.length / 24);
-      const verdict = won.length >= cells.length - allowed ? 'holds' : lost.length > allowed ? 'does not hold' : 'inconclusive';
+      // The authors' own count, from their numbers in the same cells (one seed each).
+      const authorsCells = cells.filter((c) => c.e.cells.filter((x) => x.eval === c.kind).every((x) => x.authors !== null));
+      const authorsLowest = authorsCells.filter((c) => {
+        const xs = c.e.cells.filter((x) => x.eval === c.kind);
+        const best = Math.min(...xs.map((x) => x.authors!));
+        return xs.find((x) => x.method === 'dwm-stable')!.authors === best && xs.filter((x) => x.authors === best).length === 1;
+      }).length;
       const vsSgd = ms.filter((m) => m.baseline === BASELINE);
       claims.push({
-        id, claim, verdict,
+        id, claim, verdict: c1Rule(cells.length, won.length, lost.length),
         evidence: `dwm-stable is significantly lower than every other method in ${won.length} of ${cells.length} cells, and another method significantly lower in ${lost.length}` +
-          (lost.length ? ` (${lost.map((c) => `${c.e.label} ${c.kind}: ${c.ms.filter((m) => m.judgement.verdict === 'worse').map((m) => m.baseline).join(', ')}`).join('; ')})` : '') +
-          `; lowest mean in ${lowest} of ${cells.length}. Against sgd: ${countVerdicts(vsSgd)}${vsSgd.length ? `; ${relRange(vsSgd)}` : ''}. ` +
-          `Family of ${ms.length} comparisons: ${countVerdicts(ms)}.`,
+          (lost.length ? ` (${lost.map((c) => `${c.e.label} ${c.kind}: ${c.ms.filter((m) => m.verdict === 'worse').map((m) => m.baseline).join(', ')}`).join('; ')})` : '') +
+          `; lowest mean in ${lowest} of ${cells.length}` +
+          (authorsCells.length ? `; in the authors' own numbers (one seed) lowest in ${authorsLowest} of ${authorsCells.length}` : '') +
+          `. Against sgd: ${countVerdicts(vsSgd)}${vsSgd.length ? `; ${relRange(vsSgd)}` : ''}. ` +
+          `All ${ms.length} comparisons: ${countVerdicts(ms)}.`,
       });
     }
   }
 
-  // 2. The exception, wine 3-layer n=100, goes to l2 λ=0.1.
+  // C2. The exception, wine 3-layer n=100, goes to l2 λ=0.1.
   {
     const id = 'wine-exception';
     const claim = 'The exception, wine 3-layer n=100, goes to l2 λ=0.1.';
     const e = es.find((x) => x.dataset === 'wine-quality' && x.arch === '3-layer' && x.trainSize === 100 && x.methods.includes('l2-0.1') && x.methods.length > 1);
     if (!e) notChecked.push({ id, claim, reason: 'no wine-quality 3-layer n=100 experiment with l2-0.1 and another method in this grid' });
     else {
-      const ms = claimFamily(id, KINDS.flatMap((kind) => e.methods.filter((m) => m !== 'l2-0.1').map((b) => ({ e, kind, method: 'l2-0.1', baseline: b }))));
+      const ms = KINDS.flatMap((kind) => e.methods.filter((m) => m !== 'l2-0.1').map((b) => member(e, kind, 'l2-0.1', b)));
       families.set(id, ms);
-      const won = KINDS.filter((k) => ms.filter((m) => m.kind === k).every((m) => m.judgement.verdict === 'better'));
-      const lost = KINDS.filter((k) => ms.some((m) => m.kind === k && m.judgement.verdict === 'worse'));
+      const won = KINDS.filter((k) => ms.filter((m) => m.kind === k).every((m) => m.verdict === 'better'));
+      const lost = KINDS.filter((k) => ms.some((m) => m.kind === k && m.verdict === 'worse'));
       const verdict = lost.length ? 'does not hold' : won.length ? 'holds' : 'inconclusive';
       const detail = KINDS.map((k) => `${k}: lowest mean ${winner(e, k)}, l2-0.1 ${fmt('mse', cellOf(e, 'l2-0.1', k)?.spread.mean)}, dwm-stable ${fmt('mse', cellOf(e, 'dwm-stable', k)?.spread.mean)}; ` +
         `l2-0.1 against the others: ${countVerdicts(ms.filter((m) => m.kind === k))}`);
@@ -124,7 +208,7 @@ export function checkClaims(agg: Aggregate): ClaimCheck {
     }
   }
 
-  // 3. l2 λ=0.1 regression models collapse to predicting the mean.
+  // C3. l2 λ=0.1 regression models collapse to predicting the mean.
   {
     const id = 'l2-collapse';
     const reg = es.filter((e) => REGRESSION.includes(e.dataset) && e.methods.includes('l2-0.1'));
@@ -158,62 +242,64 @@ export function checkClaims(agg: Aggregate): ClaimCheck {
     }
   }
 
-  // 4. Image sets: the methods lie within one to three points; the winner changes from cell to cell.
+  // C4. Image sets: the methods lie within one to three points; the winner changes from cell to cell.
   {
     const id = 'images-close';
     const claim = 'On the image sets the five methods lie within about one to three points of accuracy of each other and the winner changes from cell to cell.';
-    const img = es.filter((e) => IMAGES.includes(e.dataset) && e.methods.length > 1);
-    if (!img.length) notChecked.push({ id, claim, reason: 'no image-set experiment with two or more methods in this grid' });
+    const img = es.filter((e) => IMAGES.includes(e.dataset) && e.methods.filter(isPaperMethod).length > 1);
+    if (!img.length) notChecked.push({ id, claim, reason: 'no image-set experiment with two or more of the paper\'s methods in this grid' });
     else {
-      const wanted = img.flatMap((e) => KINDS.flatMap((kind) => e.methods.flatMap((m, i) => e.methods.slice(i + 1).map((b) => ({ e, kind, method: m, baseline: b })))));
-      const ms = claimFamily(id, wanted);
+      const ms = img.flatMap((e) => {
+        const paper = e.methods.filter(isPaperMethod);
+        return KINDS.flatMap((kind) => paper.flatMap((m, i) => paper.slice(i + 1).map((b) => member(e, kind, m, b))));
+      });
       families.set(id, ms);
-      const cells = img.flatMap((e) => KINDS.map((kind) => ({ e, kind, ms: ms.filter((m) => m.e === e && m.kind === kind) })));
-      // Within 3 points: every pair's 95 % CI inside ±3 points; beyond: some pair's CI wholly outside.
+      // A cell counts only when all its comparisons could be tested (enough usable pairs).
+      const cells = img.flatMap((e) => KINDS.map((kind) => ({ e, kind, ms: ms.filter((m) => m.e === e && m.kind === kind) })))
+        .filter((c) => c.ms.every((m) => TESTED.includes(m.verdict)));
       const within = cells.filter((c) => c.ms.every((m) => Math.max(Math.abs(m.effect.ciLow), Math.abs(m.effect.ciHigh)) <= 0.03)).length;
       const beyond = cells.filter((c) => c.ms.some((m) => m.effect.ciLow > 0.03 || m.effect.ciHigh < -0.03)).length;
+      const untested = img.length * KINDS.length - cells.length;
       const winners = new Map<string, number>();
-      for (const c of cells) { const w = winner(c.e, c.kind); if (w) winners.set(w, (winners.get(w) ?? 0) + 1); }
-      const top = Math.max(0, ...winners.values());
-      const spreads = cells.map((c) => { const v = c.e.cells.filter((x) => x.eval === c.kind).map((x) => x.spread.mean).filter(Number.isFinite); return 100 * (Math.max(...v) - Math.min(...v)); })
+      for (const c of cells) { const w = winner(c.e, c.kind, isPaperMethod); if (w) winners.set(w, (winners.get(w) ?? 0) + 1); }
+      const spreads = cells.map((c) => { const v = c.e.cells.filter((x) => x.eval === c.kind && isPaperMethod(x.method)).map((x) => x.spread.mean).filter(Number.isFinite); return 100 * (Math.max(...v) - Math.min(...v)); })
         .filter(Number.isFinite).sort((a, b) => a - b);
-      const varies = winners.size >= 2 && top <= 0.8 * cells.length;
-      const verdict = within >= 0.8 * cells.length && varies ? 'holds' : beyond > 0.2 * cells.length || (cells.length >= 4 && winners.size === 1 && within >= 0.8 * cells.length) ? 'does not hold' : 'inconclusive';
       claims.push({
-        id, claim, verdict,
-        evidence: `Every pairwise difference's 95 % CI inside ±3 points in ${within} of ${cells.length} cells; some pair's CI wholly beyond 3 points in ${beyond}. ` +
-          (spreads.length ? `Spread of the means (best − worst) median ${spreads[Math.floor(spreads.length / 2)].toFixed(2)}, max ${spreads[spreads.length - 1].toFixed(2)} points. ` : '') +
-          `Best mean: ${[...winners.entries()].map(([m, n]) => `${m} ${n}`).join(', ')}. Family of ${ms.length} pairwise comparisons: ${countVerdicts(ms)}.`,
+        id, claim, verdict: cells.length ? c4Rule(cells.length, within, beyond, winners) : 'inconclusive',
+        evidence: `Every pairwise difference's 95 % CI inside ±3 points in ${within} of ${cells.length} tested cells; some pair's CI wholly beyond 3 points in ${beyond}` +
+          (untested ? `; ${untested} cell${untested === 1 ? '' : 's'} with a comparison too thin to test (fewer than ${MIN_T_PAIRS} usable pairs) not counted` : '') + '. ' +
+          (spreads.length ? `Spread of the means (best − worst) median ${median(spreads).toFixed(2)}, max ${spreads[spreads.length - 1].toFixed(2)} points. ` : '') +
+          `Best mean: ${[...winners.entries()].map(([m, n]) => `${m} ${n}`).join(', ')}. All ${ms.length} pairwise comparisons: ${countVerdicts(ms)}.`,
       });
     }
   }
 
-  // 5–7. The dual-weight methods against sgd: few data, noisy inputs, class imbalance.
-  const headline = (id: string, claim: string, pick: (e: ExperimentSummary, kind: EvalKind) => boolean, none: string) => {
-    const wanted = es.flatMap((e) => (e.methods.includes(BASELINE) ? KINDS.filter((k) => pick(e, k)).flatMap((kind) => DUAL.filter((m) => e.methods.includes(m)).map((method) => ({ e, kind, method, baseline: BASELINE }))) : []));
-    if (!wanted.length) { notChecked.push({ id, claim, reason: none }); return; }
-    const ms = claimFamily(id, wanted);
+  // C5–C7. The dual-weight methods against every baseline present: few data, noisy inputs, class imbalance.
+  const baselinesOf = (e: ExperimentSummary) => e.methods.filter((m) => m === BASELINE || m.startsWith('l2-'));
+  const onlySgd = (e: ExperimentSummary) => e.methods.filter((m) => m === BASELINE);
+  const headline = (id: string, claim: string, vs: (e: ExperimentSummary) => string[], pick: (e: ExperimentSummary, kind: EvalKind) => boolean, none: string, split: (m: Member) => string, splitName: string) => {
+    const ms = es.flatMap((e) => KINDS.filter((k) => pick(e, k)).flatMap((kind) => DUAL.filter((m) => e.methods.includes(m)).flatMap((method) => vs(e).map((b) => member(e, kind, method, b)))));
+    if (!ms.length) { notChecked.push({ id, claim, reason: none }); return; }
     families.set(id, ms);
-    const n = (v: string) => ms.filter((m) => m.judgement.verdict === v).length;
-    const better = n('better'), worse = n('worse');
-    const decided = better + worse + n('no difference');
-    let verdict: Claim['verdict'] = 'inconclusive';
-    if (decided * 2 >= ms.length && decided > 0) {
-      if (better > worse && better * 2 >= decided) verdict = 'holds';
-      else if (worse > 0 && worse >= better) verdict = 'does not hold';
-    }
+    const baselines = [...new Set(ms.map((m) => m.baseline))];
+    const per = baselines.map((b) => ({ b, ms: ms.filter((m) => m.baseline === b) }));
+    const verdicts = per.map((x) => headlineRule(x.ms));
+    const groups = [...new Set(ms.map(split))];
     claims.push({
-      id, claim, verdict,
-      evidence: `dwm and dwm-stable against sgd in ${ms.length} comparisons: ${countVerdicts(ms)}` +
-        `; ahead on every seed in ${ms.filter((m) => m.effect.n > 0 && m.effect.wins === m.effect.n).length}; ${relRange(ms)}.`,
+      id, claim, verdict: everyBaselineRule(verdicts),
+      evidence: per.map((x, i) => `against ${x.b}: ${countVerdicts(x.ms)} (${verdicts[i]}); ahead on every seed in ${x.ms.filter((m) => m.effect.n > 0 && m.effect.wins === m.effect.n).length}; ${relRange(x.ms)}`).join('. ') +
+        (groups.length > 1 ? `. By ${splitName}, against ${BASELINE}: ${groups.map((g) => { const gs = ms.filter((m) => m.baseline === BASELINE && split(m) === g); return gs.length ? `${g}: ${countVerdicts(gs)}, ${relRange(gs)}` : ''; }).filter(Boolean).join('; ')}` : '') + '.',
     });
   };
-  headline('few-data', `The dual-weight methods generalise better than SGD when data are few (n ≤ ${FEW}, clean test).`,
-    (e, k) => e.trainSize <= FEW && k === 'clean' && !e.config.imbalance, `no experiment with n ≤ ${FEW}, sgd and a dual-weight method in this grid`);
-  headline('noisy', 'The dual-weight methods generalise better than SGD on noisy inputs (the noisy test).',
-    (e, k) => k === 'noisy' && !e.config.imbalance, 'no experiment with sgd and a dual-weight method in this grid');
-  headline('imbalance', 'The dual-weight methods are robust to class imbalance (abstract): better than SGD on an imbalanced training list.',
-    (e) => e.config.imbalance !== undefined, 'no experiment in this grid has class imbalance (`imbalance`); the published code has none either');
+  headline('few-data', 'The dual-weight methods generalise better than SGD when data are few (clean test, every training size, shown per size).', onlySgd,
+    (e, k) => k === 'clean' && !e.config.imbalance && e.methods.includes(BASELINE), 'no experiment with sgd and a dual-weight method in this grid',
+    (m) => `n = ${m.e.trainSize}`, 'training size');
+  headline('noisy', 'The dual-weight methods generalise better than the other methods on noisy inputs (the noisy test, against every baseline).', baselinesOf,
+    (e, k) => k === 'noisy' && !e.config.imbalance && baselinesOf(e).length > 0, 'no experiment with a baseline and a dual-weight method in this grid',
+    (m) => m.e.dataset, 'dataset');
+  headline('imbalance', 'The dual-weight methods are robust to class imbalance (abstract): better than the other methods on an imbalanced training list.', baselinesOf,
+    (e) => e.config.imbalance !== undefined && baselinesOf(e).length > 0, 'no experiment in this grid has class imbalance (`imbalance`); the published code has none either',
+    (m) => m.e.dataset, 'dataset');
   return { claims, notChecked, families };
 }
 
@@ -239,10 +325,29 @@ function effectRows(e: ExperimentSummary, cs: Comparison[]): string[][] {
   const extra = Object.entries(e.extra).map(([k, v]) => ` ${k}=${v}`).join('');
   return cs.map((c) => {
     const x = c.effect, j = c.judgement;
+    const verdict = `**${verdictText(j.verdict, x.margin, e.metric)}**`;
     return [`${e.arch}${extra}`, String(e.trainSize), c.eval, `${c.method} − ${c.baseline}`, fmt(e.metric, x.meanDiff, true), ciText(e.metric, x.ciLow, x.ciHigh),
-      pct(x.relChange), `${x.wins}/${x.n}${x.excluded ? ` (${x.excluded} diverged)` : ''}`, pText(x.p), pText(j.pAdjusted),
-      x.signFlip ? pText(j.pSignFlipAdjusted) : '–', j.notes.some((s) => /disagree/.test(s)) ? `**${j.verdict}** ⚠` : `**${j.verdict}**`];
+      pct(x.gain), `${x.wins}/${x.n}${x.excluded ? ` (${x.excluded} diverged)` : ''}`, pText(x.p), pText(j.pAdjusted), pText(j.pTostAdjusted),
+      x.signFlip ? pText(j.pSignFlipAdjusted) : '–', j.notes.some((s) => /disagree/.test(s)) ? `${verdict} ⚠` : verdict];
   });
+}
+
+/** The paragraph that says how verdicts are reached, shared by compare's and sweep's reports. */
+export function judgedText(agg: Aggregate): string {
+  const corr = CORRECTION_NAMES[agg.stats.correction];
+  const assumption = agg.stats.correction === 'bh'
+    ? 'Benjamini–Hochberg controls the false discovery rate when the tests are independent or positively dependent (PRDS); comparisons of one dataset share seeds, training lists and baselines, which we take to be positive dependence but cannot prove: `--correction by` (Benjamini–Yekutieli, valid under any dependence) or `--correction holm` (family-wise) are the stricter choices. '
+    : agg.stats.correction === 'by' ? 'Benjamini–Yekutieli controls the false discovery rate under any dependence between the tests. ' : 'Holm controls the chance of any false verdict in the family, under any dependence. ';
+  return `Every comparison pairs two methods seed by seed (same initial network, same sample order): Δ = method − baseline per seed, its mean with a 95 % Student-t CI, ` +
+    `the relative gain (mean Δ / the baseline's mean, signed so that positive means the method is better) and the seeds on which the method is better (wins). ` +
+    `Each comparison is judged once, in one family per dataset × evaluation (${agg.families.map((f) => `${f.name}: ${f.size}`).join(', ') || 'none'}); the claims below count these same verdicts. ` +
+    `The paired t-test on the per-seed Δ and two one-sided tests of equivalence (TOST) within the declared margin (default ±1 accuracy point, ±5 % of the baseline's MSE; config key \`equivalence\`) are each corrected with ${corr} at α = ${ALPHA} within the family. ${assumption}` +
+    `Verdicts: **better** / **worse** (than the baseline): the adjusted t-test p ≤ α, by the sign of Δ in the metric's direction; **equivalent**: not significantly different, and the adjusted TOST p ≤ α (the difference lies within the margin); ` +
+    `**not significant**: neither, which says the data cannot tell, not that the methods are alike (see the CI); **too few seeds**: fewer than ${MIN_T_PAIRS} pairs, below which dwgd gives no t-test verdict; **inconclusive**: divergence left fewer than ${MIN_T_PAIRS} usable pairs (docs/METHOD.md §10). ` +
+    `Beside the verdict, a sign-flip permutation test of the mean Δ (exact over all 2^N sign patterns up to N = ${SIGN_FLIP_EXACT_MAX}, ` +
+    `${SIGN_FLIP_DRAWS} fixed-seed Monte-Carlo patterns beyond, resolution 1/${SIGN_FLIP_DRAWS + 1}), corrected the same way, checks it without assuming normality; ⚠ marks a disagreement. ` +
+    'A method whose run diverged (non-finite loss or metric, or a weight beyond the bound of docs/METHOD.md §9) is left out of the statistics for that seed and counted in the cell. ' +
+    '`dwgd plan-seeds DIR` estimates how many seeds a comparison would need.';
 }
 
 export function buildReport({ plan, agg, check, authorsSource }: ReportInput): string {
@@ -265,16 +370,9 @@ export function buildReport({ plan, agg, check, authorsSource }: ReportInput): s
   out.push(`Authors' numbers: \`configs/paper/authors-results.json\` (${authorsSource}); shown only for experiments that follow the paper's protocol on every key that changes the numbers (docs/METHOD.md §7).`, '');
 
   out.push('## How the numbers are judged', '');
-  out.push(`Every comparison pairs two methods seed by seed (same initial network, same sample order): Δ = method − baseline per seed, its mean with a 95 % Student-t CI, ` +
-    `the relative change (mean Δ / the baseline's mean) and the seeds on which the method is better (wins). ` +
-    `The verdict comes from the paired t-test on the per-seed Δ, corrected with Benjamini–Hochberg at α = ${ALPHA} within its family ` +
-    `(${agg.families.map((f) => `${f.name}: ${f.size}`).join(', ') || 'none'}; each claim below is a family of its own); never across the whole report. ` +
-    `Beside it, a sign-flip permutation test of the mean Δ (exact over all 2^N sign patterns up to N = ${SIGN_FLIP_EXACT_MAX}, ` +
-    `${SIGN_FLIP_DRAWS} fixed-seed Monte-Carlo patterns beyond, resolution 1/${SIGN_FLIP_DRAWS + 1}), corrected the same way, checks the verdict without assuming normality; ⚠ marks a disagreement. ` +
-    'A method whose run diverged (non-finite loss or metric, or a weight beyond the bound of docs/METHOD.md §9) is left out of the statistics for that seed and counted in the cell; ' +
-    'a comparison left with fewer than two pairs is inconclusive. Verdicts: better / worse (than the baseline) / no difference / too few seeds / inconclusive (docs/METHOD.md §10).', '');
+  out.push(judgedText(agg), '');
 
-  out.push('## The paper\'s claims (docs/METHOD.md §8)', '');
+  out.push('## The paper\'s claims (docs/METHOD.md §8, tested by the rules of §11)', '');
   if (agg.experiments.some((e) => e.departures.length)) out.push('Some experiments depart from the paper\'s protocol (see above): these verdicts judge this grid as run.', '');
   if (check.claims.length) out.push(markdownTable(['claim', 'evidence', 'verdict'], check.claims.map((c) => [c.claim, c.evidence, `**${c.verdict}**`])));
   else out.push('No claim can be checked on this grid.', '');
@@ -290,8 +388,8 @@ export function buildReport({ plan, agg, check, authorsSource }: ReportInput): s
     const rows = es.flatMap((e) => effectRows(e, e.comparisons));
     if (rows.length) {
       out.push(`Effects (${metric === 'accuracy' ? 'points' : 'target units'}; ${metric === 'accuracy' ? 'higher' : 'lower'} is better):`, '');
-      out.push(markdownTable(['arch', 'n', 'test', 'comparison', 'Δ mean', '95 % CI', 'relative', 'wins', 'p (t)', 'p adj.', 'sign-flip p adj.', 'verdict'], rows,
-        [false, true, false, false, true, true, true, true, true, true, true, false]));
+      out.push(markdownTable(['arch', 'n', 'test', 'comparison', 'Δ mean', '95 % CI', 'relative gain', 'wins', 'p (t)', 'p adj.', 'TOST p adj.', 'sign-flip p adj.', 'verdict'], rows,
+        [false, true, false, false, true, true, true, true, true, true, true, true, false]));
     } else out.push(`No comparisons: no experiment of ${ds} has \`${BASELINE}\` or two dual/l2 methods.`, '');
     const mrows: string[][] = [];
     for (const e of es) {

@@ -4,6 +4,7 @@
 
 import type { Preset, Study } from '../experiment/plan.js';
 import type { FigureOptions } from './plots.js';
+import type { StatsOptions } from './verdicts.js';
 import type { RunView } from './table.js';
 
 export interface ReportOptions {
@@ -11,6 +12,8 @@ export interface ReportOptions {
   authorsFile?: string;
   /** How the figures show the metric (--log-y, --mse-scale). */
   figures: FigureOptions;
+  /** How verdicts are reached (--correction); default Benjamini–Hochberg. */
+  stats?: StatsOptions;
 }
 
 export interface ReportContext {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { benjaminiHochberg, bhCutoff, describe as spread, mean, pairedT, sd, signFlip, signFlipMinP, tCdf, tQuantile } from './stats.js';
+import { Rng } from '../core/rng.js';
+import { adjustP, benjaminiHochberg, bhCutoff, correctionCutoff, describe as spread, harmonic, mean, median, pairedT, sd, seedsForEquivalence, seedsForPower, signFlip, signFlipMinP, tCdf, tost, tQuantile } from './stats.js';
 
 const close = (actual: number, expected: number, tol: number, what: string) =>
   assert.ok(Math.abs(actual - expected) <= tol, `${what}: got ${actual}, expected ${expected} ± ${tol}`);
@@ -106,4 +107,78 @@ test('Benjamini–Hochberg adjustment and cutoff, worked by hand', () => {
   assert.ok(Number.isNaN(withNaN[1]));
   close(withNaN[2], 0.5, 1e-15, 'last');
   assert.equal(benjaminiHochberg([0.6, 0.9])[1], 0.9);
+});
+
+test('Holm and Benjamini–Yekutieli on a hand-worked family of four', () => {
+  const ps = [0.01, 0.04, 0.03, 0.005];
+  // Holm: sorted 0.005, 0.01, 0.03, 0.04 times 4, 3, 2, 1 = 0.02, 0.03, 0.06, 0.04; running max 0.02, 0.03, 0.06, 0.06.
+  assert.deepEqual(adjustP(ps, 'holm'), [0.03, 0.06, 0.06, 0.02]);
+  // BH: 0.005·4/1, 0.01·4/2, 0.03·4/3, 0.04·4/4 = 0.02, 0.02, 0.04, 0.04 (running min from the top);
+  // BY multiplies by 1 + 1/2 + 1/3 + 1/4 = 25/12.
+  close(harmonic(4), 25 / 12, 1e-15, 'Σ1/i');
+  const by = adjustP(ps, 'by');
+  [0.02, 0.04, 0.04, 0.02].forEach((bh, i) => close(by[i], (bh * 25) / 12, 1e-15, `BY ${i}`));
+  assert.deepEqual(adjustP(ps, 'bh'), benjaminiHochberg(ps));
+  // Holm rejects 0.005 (≤ 0.05/4) and 0.01 (≤ 0.05/3), keeps 0.03 (> 0.05/2): the cutoff is 0.025.
+  close(correctionCutoff(ps, 0.05, 'holm'), 0.025, 1e-15, 'Holm cutoff');
+  close(correctionCutoff([0.001, 0.002], 0.05, 'holm'), 0.05, 1e-15, 'Holm, all rejected');
+  // BY: BH at α' = 0.05·12/25 = 0.024: 0.005 ≤ 0.024·1/4, 0.01 ≤ 0.024·2/4, 0.03 > 0.024·3/4, 0.04 > 0.024: k = 2.
+  close(correctionCutoff(ps, 0.05, 'by'), (0.05 * 12 / 25) * 2 / 4, 1e-15, 'BY cutoff');
+  // Every correction: NaN (untested) stays NaN and does not count.
+  for (const c of ['bh', 'by', 'holm'] as const) {
+    const r = adjustP([0.02, NaN, 0.5], c);
+    assert.ok(Number.isNaN(r[1]), c);
+    assert.deepEqual(r.filter((x) => !Number.isNaN(x)), adjustP([0.02, 0.5], c), c);
+  }
+  // Holm is never more lenient than BH, BY never more lenient than BH.
+  const rng = new Rng(9, 'corrections');
+  for (let f = 0; f < 50; f++) {
+    const p = Array.from({ length: 12 }, () => rng.uniform() ** 3);
+    const bh = adjustP(p, 'bh'), holm = adjustP(p, 'holm'), byp = adjustP(p, 'by');
+    p.forEach((_, i) => assert.ok(holm[i] >= bh[i] - 1e-15 && byp[i] >= bh[i] - 1e-15, `family ${f}`));
+  }
+});
+
+test('TOST on hand-worked differences (df 2 closed form) and its duality with the 90 % interval', () => {
+  // d = [1, 2, 3]: mean 2, sd 1, se 1/√3. Margin 3: t₁ = 5√3, t₂ = −√3; df 2: F(t) = ½ + t/(2√(t² + 2)).
+  const F2 = (t: number) => 0.5 + t / (2 * Math.sqrt(t * t + 2));
+  const r = tost([1, 2, 3], 3);
+  close(r.p, Math.max(1 - F2(5 * Math.sqrt(3)), F2(-Math.sqrt(3))), 1e-13, 'p');
+  // Equivalent at α exactly when the (1 − 2α) CI lies inside (−m, m): mean ± t(0.95, 2)/√3 vs the margin.
+  const half = tQuantile(0.95, 2) / Math.sqrt(3);
+  for (const m of [2 + half - 1e-6, 2 + half + 1e-6]) assert.equal(tost([1, 2, 3], m).p <= 0.05, 2 + half < m, `margin ${m}`);
+  assert.ok(Number.isNaN(tost([1], 1).p), 'one difference: untestable');
+  assert.equal(tost([0.2, 0.2], 1).p, 0, 'no spread, inside the margin');
+  assert.equal(tost([2, 2], 1).p, 1, 'no spread, outside the margin');
+});
+
+test('seeds for 80 % power: the published sample sizes of the paired t-test, and a simulation', () => {
+  // G*Power (paired t-test, two-sided α = 0.05, power 0.8): dz = 0.2 → 199, 0.5 → 34, 1 → 10.
+  assert.equal(seedsForPower(0.2, 1, 0.05, 0.8), 199);
+  assert.equal(seedsForPower(0.5, 1, 0.05, 0.8), 34);
+  assert.equal(seedsForPower(-1, 1, 0.05, 0.8), 10);
+  assert.equal(seedsForPower(0, 1, 0.05, 0.8), null);
+  // Simulation at dz = 0.8: the paired t-test rejects in ≥ 78 % of 3,000 draws at the planned N and
+  // in < 82 % one seed fewer (the plan is the smallest N that reaches 80 %).
+  const n = seedsForPower(0.8, 1, 0.05, 0.8)!;
+  const rng = new Rng(11, 'power');
+  const rate = (k: number) => {
+    let hits = 0;
+    for (let i = 0; i < 3000; i++) if (pairedT(Array.from({ length: k }, () => 0.8 + rng.normal())).p <= 0.05) hits++;
+    return hits / 3000;
+  };
+  const at = rate(n), below = rate(n - 1);
+  assert.ok(at >= 0.78, `N = ${n}: ${at}`);
+  assert.ok(below < 0.82, `N = ${n - 1}: ${below}`);
+  // Equivalence within ±0.75 sd when the truth is 0: TOST at 0.05 shows it in ≥ 78 % of draws at the planned N.
+  const q = seedsForEquivalence(0.75, 1, 0.05, 0.8)!;
+  let eq = 0;
+  for (let i = 0; i < 3000; i++) if (tost(Array.from({ length: q }, () => rng.normal()), 0.75).p <= 0.05) eq++;
+  assert.ok(eq / 3000 >= 0.78, `TOST N = ${q}: ${eq / 3000}`);
+});
+
+test('median: the middle value, the mean of the two middle ones for an even count', () => {
+  assert.equal(median([3, 1, 2]), 2);
+  assert.equal(median([4, 1, 3, 2]), 2.5);
+  assert.ok(Number.isNaN(median([])));
 });

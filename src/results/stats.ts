@@ -191,3 +191,137 @@ export function bhCutoff(ps: readonly number[], alpha: number): number {
   for (let i = 0; i < m; i++) if (sorted[i] <= (alpha * (i + 1)) / m) k = i + 1;
   return (alpha * Math.max(k, 1)) / m;
 }
+
+/** How the p-values of one family are corrected (docs/METHOD.md §10). */
+export const CORRECTIONS = ['bh', 'by', 'holm'] as const;
+export type Correction = (typeof CORRECTIONS)[number];
+
+export const CORRECTION_NAMES: Record<Correction, string> = {
+  bh: 'Benjamini–Hochberg',
+  by: 'Benjamini–Yekutieli',
+  holm: 'Holm',
+};
+
+/** Σ_{i=1..m} 1/i: Benjamini–Yekutieli's factor, which makes the step-up valid under any dependence. */
+export function harmonic(m: number): number {
+  let s = 0;
+  for (let i = m; i >= 1; i--) s += 1 / i;
+  return s;
+}
+
+/** The untested (NaN) entries left out, the rest sorted ascending by p (ties by position). */
+function ranked(ps: readonly number[]): { p: number; i: number }[] {
+  return ps.map((p, i) => ({ p, i })).filter((e) => !Number.isNaN(e.p)).sort((u, v) => u.p - v.p || u.i - v.i);
+}
+
+/**
+ * Adjusted p-values of one family. `bh`: Benjamini–Hochberg (benjaminiHochberg). `by`:
+ * Benjamini–Yekutieli, BH's adjusted values times Σ1/i over the m tests, capped at 1. `holm`:
+ * the i-th smallest of m becomes max over j ≤ i of p₍ⱼ₎·(m − j + 1), capped at 1. NaN stays NaN.
+ */
+export function adjustP(ps: readonly number[], correction: Correction): number[] {
+  if (correction === 'bh') return benjaminiHochberg(ps);
+  const idx = ranked(ps);
+  const m = idx.length;
+  if (correction === 'by') {
+    const c = harmonic(m);
+    return benjaminiHochberg(ps).map((p) => (Number.isNaN(p) ? p : Math.min(1, p * c)));
+  }
+  const out = ps.map(() => NaN);
+  let running = 0;
+  idx.forEach((e, k) => {
+    running = Math.max(running, Math.min(1, e.p * (m - k)));
+    out[e.i] = running;
+  });
+  return out;
+}
+
+/**
+ * The level the correction held this family to: every p at or below it is significant, and a
+ * p above it is not. BH: α·k/m with k discoveries, or α/m when there are none; BY: the same
+ * divided by Σ1/i; Holm: α/(m − k) with k rejections, the level the first p it kept had to meet
+ * (every rejected p is at or below α/(m − k + 1)), or α when it rejected all.
+ */
+export function correctionCutoff(ps: readonly number[], alpha: number, correction: Correction): number {
+  if (correction === 'bh') return bhCutoff(ps, alpha);
+  const sorted = ranked(ps).map((e) => e.p);
+  const m = sorted.length;
+  if (m === 0) return alpha;
+  if (correction === 'by') return bhCutoff(ps, alpha / harmonic(m));
+  let k = 0;
+  while (k < m && sorted[k] <= alpha / (m - k)) k++;
+  return k === m ? alpha / Math.max(1, m - k + 1) : alpha / (m - k);
+}
+
+export interface Tost {
+  /** The margin m: equivalence means the true mean difference lies in (−m, m). */
+  margin: number;
+  /** max of the two one-sided p-values (H₀: μ ≤ −m; H₀: μ ≥ m); NaN below two differences. */
+  p: number;
+}
+
+/**
+ * Two one-sided t-tests (TOST) of equivalence within ±margin on paired differences: with
+ * se = sd/√n and df = n − 1, p₁ = P(T ≥ (d̄ + m)/se), p₂ = P(T ≤ (d̄ − m)/se), p = max(p₁, p₂).
+ * Rejecting at α is the same as the (1 − 2α) interval of the mean lying inside (−m, m).
+ */
+export function tost(d: readonly number[], margin: number): Tost {
+  const n = d.length;
+  if (n < 2 || !(margin > 0)) return { margin, p: NaN };
+  const m = mean(d);
+  const s = sd(d);
+  if (s === 0) return { margin, p: Math.abs(m) < margin ? 0 : 1 };
+  const se = s / Math.sqrt(n);
+  const p1 = 1 - tCdf((m + margin) / se, n - 1);
+  const p2 = tCdf((m - margin) / se, n - 1);
+  return { margin, p: Math.min(1, Math.max(p1, p2)) };
+}
+
+/**
+ * The number of paired seeds a two-sided paired t-test at `level` needs for `power` against a
+ * true mean difference `effect` with per-seed spread `sdDiff`, by the usual normal-theory
+ * approximation with central t quantiles: the smallest n ≥ 2 with
+ * |effect|·√n / sd ≥ t(1 − level/2, n − 1) + t(power, n − 1). null when none up to `max` does
+ * (or the effect is 0).
+ */
+export function seedsForPower(effect: number, sdDiff: number, level: number, power: number, max = 100_000): number | null {
+  if (!(sdDiff > 0)) return effect !== 0 && Number.isFinite(effect) ? 2 : null;
+  const z = Math.abs(effect) / sdDiff;
+  if (!(z > 0) || !Number.isFinite(z)) return null;
+  return smallestN((n) => z * Math.sqrt(n) >= tQuantile(1 - level / 2, n - 1) + tQuantile(power, n - 1), max);
+}
+
+/**
+ * The seeds TOST at `level` needs to show equivalence within ±margin with probability `power`
+ * when the true difference is 0: the smallest n ≥ 2 with
+ * margin·√n / sd ≥ t(1 − level, n − 1) + t((1 + power)/2, n − 1).
+ */
+export function seedsForEquivalence(margin: number, sdDiff: number, level: number, power: number, max = 100_000): number | null {
+  if (!(margin > 0)) return null;
+  if (!(sdDiff > 0)) return 2;
+  const z = margin / sdDiff;
+  return smallestN((n) => z * Math.sqrt(n) >= tQuantile(1 - level, n - 1) + tQuantile((1 + power) / 2, n - 1), max);
+}
+
+/** The smallest n in 2..max for which `ok` holds (ok is monotone in n), or null. */
+function smallestN(ok: (n: number) => boolean, max: number): number | null {
+  if (!ok(max)) return null;
+  let hi = 2;
+  while (!ok(hi)) hi *= 2;
+  let lo = Math.max(2, hi >> 1);
+  if (ok(lo)) return lo;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (ok(mid)) hi = mid;
+    else lo = mid;
+  }
+  return Math.min(hi, max);
+}
+
+/** The median: the middle value, or the mean of the two middle values of an even count; NaN for none. */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  if (n === 0) return NaN;
+  return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}

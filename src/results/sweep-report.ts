@@ -12,8 +12,8 @@ import { evalAxis } from '../data/eval-axes/index.js';
 import { aggregate, BASELINE, csvNumber, DUAL, noisyPoint, pairAt, summaryCsv, type Aggregate, type Comparison, type ExperimentInput, type ExperimentSummary, type MethodCell, type PairRecord } from './aggregate.js';
 import type { RunView } from './table.js';
 import { conclusionLines } from './conclusions.js';
-import { SIGN_FLIP_DRAWS, SIGN_FLIP_EXACT_MAX } from './stats.js';
-import { ALPHA, VERDICTS, type ComparisonVerdict } from './verdicts.js';
+import { VERDICTS, verdictText, type ComparisonVerdict, type StatsOptions } from './verdicts.js';
+import { judgedText } from './report.js';
 import { fmt, markdownTable, pct, pText } from './format.js';
 import { bandKind, bandOf, bandText, metricUnit, type MseScale, type PlotInput } from './plots.js';
 import { describe } from './stats.js';
@@ -94,7 +94,7 @@ function show(v: unknown): string {
  * an experiment id of the report, never a run id); its runs are the training point's runs,
  * seen at that evaluation point against their clean numbers.
  */
-export function sweepData(study: Study, views: RunView[]): SweepData {
+export function sweepData(study: Study, views: RunView[], stats?: StatsOptions): SweepData {
   const axes = sweptAxes(study);
   const training = axes.filter((a) => !a.evaluation);
   const evaluation = axes.filter((a) => a.evaluation);
@@ -136,8 +136,8 @@ export function sweepData(study: Study, views: RunView[]): SweepData {
       else sameCleanAs.set(vid, firstVid);
     }
   }
-  const main = aggregate(inputs, [], { sameCleanAs });
-  const balanced = grouped ? aggregate(balancedInputs, [], { familyTag: 'balanced', sameCleanAs }) : null;
+  const main = aggregate(inputs, [], { sameCleanAs, stats });
+  const balanced = grouped ? aggregate(balancedInputs, [], { familyTag: 'balanced', sameCleanAs, stats }) : null;
   return { study, axes, evalSwept, inputs, points, main, balanced, classification };
 }
 
@@ -331,7 +331,7 @@ export function dualSummary(d: SweepData, kind: MetricKind): DualSummary[] {
   return out;
 }
 
-/** "3 better, 1 no difference" */
+/** "3 better, 1 not significant" */
 export function countsText(counts: Record<ComparisonVerdict, number>): string {
   return VERDICTS.filter((v) => counts[v]).map((v) => `${counts[v]} ${v}`).join(', ') || 'none';
 }
@@ -379,10 +379,9 @@ export function buildSweepReport(d: SweepData, groups: PlotGroup[]): string {
   const testSets = [...new Set(d.inputs.flatMap((e) => e.runs.map((r) => r.record.testSet)))];
   if (configs.some((c) => c.imbalance)) out.push(`Test set: ${testSets.join(' / ')} (${testSets.includes('balanced') ? `subsampled to equal ${d.classification ? 'class' : 'target-bin'} counts` : `the whole complement of the training list, ${d.classification ? 'class' : 'target-bin'} frequencies as in the pool`}).` +
     (d.classification ? '' : ' On this regression set the classes of the imbalance are equal-count bins of the target (bin 0 = the lowest values); balanced MSE is the mean of the per-bin MSEs.'), '');
-  out.push(`Statistics (docs/METHOD.md §10): mean ± sample sd over the seeds that did not diverge, 95 % CI with Student's t. Each method is compared with \`${BASELINE}\` ` +
-    '(and dwm-stable with dwm, each dual method with each l2) paired by seed: mean difference with its 95 % CI, relative change, wins; verdict from the paired t-test, ' +
-    `Benjamini–Hochberg within each family at α = ${ALPHA} (${[...d.main.families, ...(d.balanced?.families ?? [])].map((f) => `${f.name}: ${f.size}`).join(', ')}), ` +
-    `beside it a sign-flip permutation test (exact up to N = ${SIGN_FLIP_EXACT_MAX}, ${SIGN_FLIP_DRAWS} Monte-Carlo patterns beyond). ▲ / ▼: better / worse than ${BASELINE}; ` +
+  out.push(`Statistics (docs/METHOD.md §10): mean ± sample sd over the seeds that did not diverge, 95 % CI with Student's t. ${judgedText(d.main)}` +
+    (d.balanced ? ` Balanced metrics form families of their own (${d.balanced.families.map((f) => `${f.name}: ${f.size}`).join(', ')}).` : '') +
+    ` ▲ / ▼: better / worse than ${BASELINE}; ` +
     '✗: seeds whose run diverged (left out); ⊘: seeds whose model collapsed to a constant answer.', '');
   out.push('## Verdicts at a glance', '');
   out.push(...sweepConclusionLines(d).map((l) => `- ${l}`), '');
@@ -417,10 +416,10 @@ export function buildSweepReport(d: SweepData, groups: PlotGroup[]): string {
     const erows = g.experiments.flatMap((e) => e.comparisons.filter((c) => c.eval === evalOf(g.kind) && c.baseline === BASELINE).map((c) => [
       show(d.points.get(e.experimentId)!.values[xKey]), c.method, fmt(metric, c.effect.meanDiff, true),
       Number.isFinite(c.effect.ciLow) ? `[${fmt(metric, c.effect.ciLow, true)}, ${fmt(metric, c.effect.ciHigh, true)}]` : '–',
-      pct(c.effect.relChange), `${c.effect.wins}/${c.effect.n}`, pText(c.judgement.pAdjusted), `**${c.judgement.verdict}**${c.judgement.notes.some((n) => /disagree/.test(n)) ? ' ⚠' : ''}`]));
+      pct(c.effect.gain), `${c.effect.wins}/${c.effect.n}`, pText(c.judgement.pAdjusted), `**${verdictText(c.judgement.verdict, c.effect.margin, e.metric)}**${c.judgement.notes.some((n) => /disagree/.test(n)) ? ' ⚠' : ''}`]));
     if (erows.length) {
       out.push(`Effects against ${BASELINE} (method − ${BASELINE}, ${metric === 'accuracy' ? 'points; higher' : 'target units; lower'} is better):`, '');
-      out.push(markdownTable([xKey, 'method', 'Δ mean', '95 % CI', 'relative', 'wins', 'p adj.', 'verdict'], erows, [true, false, true, true, true, true, true, false]));
+      out.push(markdownTable([xKey, 'method', 'Δ mean', '95 % CI', 'relative gain', 'wins', 'p adj.', 'verdict'], erows, [true, false, true, true, true, true, true, false]));
     }
     out.push(markdownTable([xKey, ...methods], trows, [true, ...methods.map(() => true)]));
     out.push(`Mean ± sd over ${study.seeds} seed${study.seeds === 1 ? '' : 's'}; bold: best mean in the row.`, '');

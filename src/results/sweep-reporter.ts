@@ -15,7 +15,7 @@ export const sweepReporter: Reporter = {
   id: 'sweep',
   presets: ['sweep'],
   async write({ dir, study, views, options }) {
-    const d = sweepData(study, views);
+    const d = sweepData(study, views, options.stats);
     const groups = plotGroups(d, options.figures);
     const figures = new Map<string, string>();
     const pngs = new Map<string, Uint8Array>();

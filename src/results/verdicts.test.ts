@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Rng } from '../core/rng.js';
-import { judgeFamily, pairedEffect, seedsNeeded, type Judgement } from './verdicts.js';
+import { judgeFamily, MIN_T_PAIRS, pairedEffect, verdictText, type Judgement } from './verdicts.js';
 
 const SIGMA = 0.01;
 
@@ -60,13 +60,14 @@ test('(c) under no effect, families with a false "better" or "worse" stay at the
   }
 });
 
-test('(d) six seeds that all win by a wide margin get their effect, CI and a verdict, never "no difference"', () => {
+test('(d) six seeds that all win by a wide margin get their effect, CI and a verdict, never "not significant"', () => {
   // sgd MSE 0.0300 … 0.0310, the method 0.0150 … 0.0165: wins on all six seeds.
   const sgd = [0.030, 0.0302, 0.0305, 0.0301, 0.0308, 0.031];
   const dwm = [0.015, 0.0152, 0.0165, 0.0155, 0.016, 0.0151];
   const e = pairedEffect(dwm, sgd, sgd.map(() => true), false);
   assert.equal(e.wins, 6);
   assert.ok(e.ciHigh < 0 && e.ciLow < e.meanDiff && e.meanDiff < e.ciHigh, 'CI below zero around the mean');
+  assert.ok(e.gain > 0.45 && e.relChange < -0.45, 'a lower MSE is a positive gain');
   // In a family of 54 where the other 53 comparisons show nothing (differences ±σ around 0).
   const rng = new Rng(4, 'noise');
   const others = Array.from({ length: 53 }, () => {
@@ -75,25 +76,59 @@ test('(d) six seeds that all win by a wide margin get their effect, CI and a ver
   });
   const [j] = judgeFamily('california-housing clean', [e, ...others]);
   assert.equal(j.verdict, 'better');
-  // The sign-flip check cannot get below 2/2⁶ = 0.03125, above the family's level 0.05/54.
-  assert.ok(j.notes.some((s) => /^sign-flip check: too few seeds: with N = 6 the smallest attainable p is 0\.03125 > the corrected level 9\.259e-4; need ≥ 12 seeds$/.test(s)), j.notes.join(' | '));
+  // The sign-flip check cannot get below 2/2⁶ = 0.03125, above the family's level 0.05/54: said as its resolution.
+  assert.ok(j.notes.some((s) => /^sign-flip check: cannot confirm at N = 6: its smallest attainable p is 0\.03125, above the corrected level 9\.259e-4 \(its resolution, not the t-test's power\)$/.test(s)), j.notes.join(' | '));
   assert.ok(j.notes.some((s) => /disagree/.test(s)));
 });
 
-test('one seed is "too few seeds"; pairs lost to divergence make a comparison "inconclusive"', () => {
+test('below MIN_T_PAIRS usable pairs no t-verdict: "too few seeds", or "inconclusive" when divergence removed the pairs', () => {
+  assert.equal(MIN_T_PAIRS, 5);
   const one = judgeFamily('f', [pairedEffect([0.9], [0.8], [true], true)])[0];
   assert.equal(one.verdict, 'too few seeds');
-  assert.match(one.notes[0], /with N = 1 the smallest attainable p is 1 > the corrected level 0\.05; need ≥ 2 seeds/);
-  const lost = pairedEffect([0.9, NaN, 0.7], [0.8, 0.8, 0.8], [true, true, false], true);
-  assert.equal(lost.n, 1);
+  // Four seeds that all win by far: a t-test would call it, dwgd does not (N < 5), and says why.
+  const four = judgeFamily('f', [pairedEffect([0.9, 0.91, 0.92, 0.9], [0.8, 0.8, 0.81, 0.8], [true, true, true, true], true)])[0];
+  assert.equal(four.verdict, 'too few seeds');
+  assert.match(four.notes.join(' '), /4 usable pairs; dwgd gives a t-test verdict from 5 on/);
+  assert.ok(Number.isNaN(four.pAdjusted));
+  const lost = pairedEffect([0.9, NaN, 0.7, 0.9, 0.9, 0.9], [0.8, 0.8, 0.8, 0.8, 0.8, 0.8], [true, true, false, true, true, true], true);
+  assert.equal(lost.n, 4);
   assert.equal(lost.excluded, 2);
   const j = judgeFamily('f', [lost])[0];
   assert.equal(j.verdict, 'inconclusive');
-  assert.match(j.notes.join(' '), /2 of 3 seeds left out: diverged/);
+  assert.match(j.notes.join(' '), /2 of 6 seeds left out: diverged/);
 });
 
-test('seeds needed for the sign-flip check to reach a level: smallest N with 2/2^N ≤ level', () => {
-  assert.equal(seedsNeeded(0.05), 6); // 2/32 = 0.0625 > 0.05 ≥ 2/64
-  assert.equal(seedsNeeded(0.05 / 54), 12); // 2/2048 = 9.8e-4 > 9.26e-4 ≥ 2/4096
-  assert.equal(seedsNeeded(0.0625), 5);
+test('equivalence: a small, well-measured difference inside the margin is "equivalent"; a noisy one is "not significant"', () => {
+  const margin = { kind: 'absolute' as const, value: 0.01 };
+  // Ten seeds, Δ = ±0.001 around 0.0005: the 90 % CI lies well inside ±0.01.
+  const base = [0.8, 0.81, 0.79, 0.8, 0.82, 0.8, 0.81, 0.79, 0.8, 0.8];
+  const tight = pairedEffect(base.map((b, i) => b + 0.0005 + (i % 2 ? 0.001 : -0.001)), base, base.map(() => true), true, true, margin);
+  // Same mean Δ, spread ±0.03: the CI reaches beyond ±0.01.
+  const loose = pairedEffect(base.map((b, i) => b + 0.0005 + (i % 2 ? 0.03 : -0.03)), base, base.map(() => true), true, true, margin);
+  const [a, b] = judgeFamily('f', [tight, loose]);
+  assert.equal(a.verdict, 'equivalent');
+  assert.equal(b.verdict, 'not significant');
+  assert.ok(a.pTostAdjusted <= 0.05 && b.pTostAdjusted > 0.05);
+  assert.equal(verdictText(a.verdict, tight.margin, 'accuracy'), 'equivalent (±1.00 pts)');
+  // MSE margins are relative to the baseline's mean: 5 % of 0.02 = 0.001.
+  const mse = pairedEffect([0.0201, 0.0199, 0.02], [0.02, 0.02, 0.02], [true, true, true], false, true, { kind: 'relative', value: 0.05 });
+  assert.ok(Math.abs(mse.margin - 0.001) < 1e-15);
+});
+
+test('--correction: Holm and Benjamini–Yekutieli are never more lenient than Benjamini–Hochberg on the same family', () => {
+  const rng = new Rng(7, 'corrections');
+  for (let f = 0; f < 20; f++) {
+    const effects = Array.from({ length: 10 }, (_, k) => {
+      const base = Array.from({ length: 8 }, () => 0.8 + 0.02 * rng.normal());
+      return pairedEffect(base.map((b) => b + 0.01 * ((k % 3) * 0.6 + rng.normal())), base, base.map(() => true), true, false);
+    });
+    const bh = judgeFamily('f', effects, { correction: 'bh' });
+    for (const c of ['by', 'holm'] as const) {
+      const other = judgeFamily('f', effects, { correction: c });
+      other.forEach((j, i) => {
+        assert.equal(j.correction, c);
+        if (j.verdict === 'better' || j.verdict === 'worse') assert.equal(bh[i].verdict, j.verdict, `family ${f} #${i}: ${c} finds what BH does not`);
+      });
+    }
+  }
 });

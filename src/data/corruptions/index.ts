@@ -1,0 +1,32 @@
+// The corruptions, as lists (not yet an evaluation axis: nothing in the run path imports this
+// folder; docs/METHOD.md, "Corruptions (not yet an evaluation axis)").
+
+import { BLUR_CORRUPTIONS } from './blur.js';
+import { DIGITAL_CORRUPTIONS } from './digital.js';
+import { GEOMETRIC_CORRUPTIONS } from './geometric.js';
+import { NOISE_CORRUPTIONS } from './noise.js';
+import { OCCLUSION_CORRUPTIONS } from './occlusion.js';
+import { TABULAR_CORRUPTIONS, type TabularCorruption } from './tabular.js';
+import type { ImageCorruption } from './types.js';
+
+export { corruptionRng } from './random.js';
+export type { FeatureStats, TabularCorruption } from './tabular.js';
+export { type Benchmark, benchmarkFor, type ImageCorruption, type ImageShape, type Pixels } from './types.js';
+
+export const IMAGE_CORRUPTIONS: readonly ImageCorruption[] = [
+  ...NOISE_CORRUPTIONS,
+  ...BLUR_CORRUPTIONS,
+  ...DIGITAL_CORRUPTIONS,
+  ...GEOMETRIC_CORRUPTIONS,
+  ...OCCLUSION_CORRUPTIONS,
+];
+
+export { TABULAR_CORRUPTIONS };
+
+export function imageCorruption(id: string): ImageCorruption | undefined {
+  return IMAGE_CORRUPTIONS.find((c) => c.id === id);
+}
+
+export function tabularCorruption(id: string): TabularCorruption | undefined {
+  return TABULAR_CORRUPTIONS.find((c) => c.id === id);
+}
