@@ -12,14 +12,13 @@
 // - npz (numpy.lib.format): a zip archive of `<name>.npy` files, stored uncompressed; each .npy
 //   is the magic "\x93NUMPY", version 1.0, a header dict padded to a multiple of 64 bytes,
 //   then the array's little-endian bytes in C order.
-// - the zip container (PKWARE APPNOTE 6.3, §4.3): per entry a local header, the bytes; then the
-//   central directory and its end record. Stored entries need no compressor, only CRC-32.
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { WEIGHTS_FORMAT } from './run-record.js';
 import { checkRunFolder } from './validate-run.js';
+import { zipSync } from 'fflate';
 
 export const EXPORT_FORMATS = ['safetensors', 'npz'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -123,76 +122,14 @@ export function npz(tensors: Tensor[], dtype: ExportDtype): Buffer {
   return storedZip(tensors.map((t) => ({ name: `${t.name}.npy`, data: npy(t, dtype) })));
 }
 
-/** The largest entry or archive a zip without its Zip64 extension can hold. */
-const ZIP_MAX = 0xffffffff;
-/** 1980-01-01 00:00 as a DOS date (years since 1980 << 9 | month << 5 | day) and time (0). */
-const DOS_DATE = (0 << 9) | (1 << 5) | 1;
-
-let crcTable: Uint32Array | null = null;
-
-/** CRC-32 (ISO-HDLC, the zip's: reflected polynomial 0xEDB88320, initial and final XOR 0xFFFFFFFF). */
-export function crc32(data: Uint8Array): number {
-  if (!crcTable) {
-    crcTable = new Uint32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c = n;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      crcTable[n] = c >>> 0;
-    }
-  }
-  let c = 0xffffffff;
-  for (let i = 0; i < data.length; i++) c = crcTable[(c ^ data[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
 /**
  * A zip archive with every entry stored (no compression, as numpy writes .npz), dated
- * 1980-01-01 (the earliest DOS time) so that its bytes do not depend on the clock. An entry or
- * archive past 4 GiB would need Zip64, which this writer does not do: one line, naming safetensors.
+ * 1980-01-01 (the earliest DOS time) so that its bytes do not depend on the clock.
  */
 export function storedZip(entries: { name: string; data: Buffer }[]): Buffer {
-  const parts: Buffer[] = [];
-  const central: Buffer[] = [];
-  let offset = 0;
-  for (const e of entries) {
-    const name = Buffer.from(e.name, 'utf8');
-    const utf8 = name.length !== e.name.length ? 0x800 : 0; // general-purpose bit 11: the name is UTF-8
-    if (e.data.length > ZIP_MAX || offset > ZIP_MAX) {
-      throw new UserError(`npz: ${e.name} (${e.data.length.toLocaleString('en-US')} bytes) would take the archive past 4 GiB, which needs Zip64; use --format safetensors`);
-    }
-    const crc = crc32(e.data);
-    // Fields shared by the local header (from offset 4) and the central directory (from offset 6).
-    const common = Buffer.alloc(26);
-    common.writeUInt16LE(20, 0); // version needed to extract: 2.0
-    common.writeUInt16LE(utf8, 2);
-    common.writeUInt16LE(0, 4); // method: stored
-    common.writeUInt16LE(0, 6); // time 00:00
-    common.writeUInt16LE(DOS_DATE, 8);
-    common.writeUInt32LE(crc, 10);
-    common.writeUInt32LE(e.data.length, 14); // compressed size
-    common.writeUInt32LE(e.data.length, 18); // uncompressed size
-    common.writeUInt16LE(name.length, 22);
-    common.writeUInt16LE(0, 24); // extra field length
-    const local = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), common, name]);
-    const entry = Buffer.alloc(46);
-    entry.writeUInt32LE(0x02014b50, 0);
-    entry.writeUInt16LE(20, 4); // version made by: 2.0, MS-DOS attributes
-    common.copy(entry, 6);
-    // comment length, disk number, internal and external attributes: 0.
-    entry.writeUInt32LE(offset, 42);
-    central.push(entry, name);
-    parts.push(local, e.data);
-    offset += local.length + e.data.length;
-  }
-  const dir = Buffer.concat(central);
-  if (offset > ZIP_MAX || entries.length > 0xffff) throw new UserError('npz: the archive would pass 4 GiB or 65,535 entries, which needs Zip64; use --format safetensors');
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(dir.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...parts, dir, end]);
+  const files: Record<string, [Uint8Array, { level: 0 }]> = {};
+  for (const e of entries) files[e.name] = [e.data, { level: 0 }];
+  return Buffer.from(zipSync(files, { mtime: new Date(1980, 0, 1) }));
 }
 
 /** The file of one method's trained weights in the given format. */
