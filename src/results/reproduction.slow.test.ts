@@ -40,6 +40,26 @@ test('docs/reproduction re-renders from its run records to identical bytes', asy
   rmSync(work, { recursive: true, force: true });
 });
 
+test('docs/reproduction/authors-lists (the image grid on the authors\' training lists) re-renders to identical bytes, from records made by this code', async () => {
+  const published = join(PUBLISHED, 'authors-lists');
+  const work = mkdtempSync(join(tmpdir(), 'dwgd-repro-'));
+  const dir = join(work, 'lists');
+  cpSync(published, dir, { recursive: true });
+  for (const f of DERIVED) rmSync(join(dir, f), { recursive: true, force: true });
+  const r = await runReport({ dirs: [dir], figures: {} });
+  assert.equal(r.runs, 180, '18 experiments × 10 seeds');
+  const want = files(published);
+  const got = files(dir);
+  assert.deepEqual([...got.keys()].sort(), [...want.keys()].sort());
+  for (const [name, bytes] of got) assert.ok(bytes.equals(want.get(name)!), `${name} differs from the published one`);
+  for (const id of readdirSync(join(published, 'runs'))) {
+    const stored = JSON.parse(readFileSync(join(published, 'runs', id, 'run.json'), 'utf8'));
+    assert.equal(stored.config.split, 'authors', id);
+    assert.equal(stored.code.fingerprint, codeIdentity(stored.config).fingerprint, `${id} was made by other code`);
+  }
+  rmSync(work, { recursive: true, force: true });
+});
+
 test('docs/reproduction was made by this code: every run record carries the code fingerprint of its config', () => {
   const runs = readdirSync(join(PUBLISHED, 'runs'));
   assert.equal(runs.length, 300);
