@@ -2,7 +2,7 @@
 // §10). Its effect (mean difference, 95 % CI, relative gain, wins) does not depend on what else
 // is tested; its verdict does: comparisons are judged in families (one per dataset × evaluation,
 // aggregate.ts), each corrected on its own (Benjamini–Hochberg by default, --correction). The
-// verdict rests on the paired t-test and, when that finds no difference, on two one-sided tests
+// verdict rests on the paired t-test and, when that finds no significant difference, on two one-sided tests
 // of equivalence within the declared margin (TOST); the sign-flip test is reported beside it as
 // a check that assumes no normality, and disagreements are said.
 
