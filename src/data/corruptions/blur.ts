@@ -2,9 +2,8 @@
 // MotionBlurImage through Wand in both). Written here as plain convolutions; how they differ from
 // the originals is in docs/METHOD.md, "Corruptions".
 
-import type { Rng } from '../../core/rng.js';
 import { uniformIn } from './random.js';
-import { type Benchmark, benchmarkFor, checkCall, clamp01, type ImageCorruption, type ImageShape, type Pixels, sourceCopy } from './types.js';
+import { type Benchmark, clamp01, type ImageCorruption, type ImageShape, type Pixels, sourceCopy, leveled } from './types.js';
 
 /** σ of the Gaussian in pixels. */
 export const GAUSSIAN_BLUR: Record<Benchmark, readonly number[]> = {
@@ -123,30 +122,14 @@ export function motionBlurInto(src: Float64Array, out: Pixels, shape: ImageShape
   }
 }
 
-export const gaussianBlur: ImageCorruption = {
-  id: 'gaussian-blur',
-  title: 'Gaussian blur',
-  family: 'blur',
-  levels: 5,
-  constants: GAUSSIAN_BLUR,
+export const gaussianBlur = leveled({
+  id: 'gaussian-blur', title: 'Gaussian blur', family: 'blur', constants: GAUSSIAN_BLUR,
   source: 'make_cifar_c.py gaussian_blur; corruptions.py gaussian_blur (skimage.filters.gaussian)',
-  apply(input: Pixels, out: Pixels, shape: ImageShape, severity: number, _rng: Rng, benchmark: Benchmark = benchmarkFor(shape)) {
-    const sigma = GAUSSIAN_BLUR[benchmark][checkCall(this, input, out, shape, severity)];
-    gaussianBlurInto(sourceCopy(input), out, shape, sigma);
-  },
-};
+}, (input, out, shape, sigma) => gaussianBlurInto(sourceCopy(input), out, shape, sigma));
 
-export const motionBlur: ImageCorruption = {
-  id: 'motion-blur',
-  title: 'motion blur',
-  family: 'blur',
-  levels: 5,
-  constants: MOTION_BLUR,
+export const motionBlur = leveled({
+  id: 'motion-blur', title: 'motion blur', family: 'blur', constants: MOTION_BLUR,
   source: 'make_cifar_c.py motion_blur; corruptions.py motion_blur (ImageMagick MotionBlurImage via Wand)',
-  apply(input: Pixels, out: Pixels, shape: ImageShape, severity: number, rng: Rng, benchmark: Benchmark = benchmarkFor(shape)) {
-    const [radius, sigma] = MOTION_BLUR[benchmark][checkCall(this, input, out, shape, severity)];
-    motionBlurInto(sourceCopy(input), out, shape, radius, sigma, uniformIn(rng, -45, 45));
-  },
-};
+}, (input, out, shape, [radius, sigma], rng) => motionBlurInto(sourceCopy(input), out, shape, radius, sigma, uniformIn(rng, -45, 45)));
 
 export const BLUR_CORRUPTIONS: readonly ImageCorruption[] = [gaussianBlur, motionBlur];

@@ -1,8 +1,5 @@
-// Digital corruptions: contrast, brightness, pixelate (both benchmarks) and quantize (bit depth,
-// MNIST-C's). Deterministic: they draw nothing from the stream.
 
-import type { Rng } from '../../core/rng.js';
-import { type Benchmark, benchmarkFor, checkCall, clamp01, type ImageCorruption, type ImageShape, type Pixels, sourceCopy } from './types.js';
+import { type Benchmark, clamp01, type ImageCorruption, type ImageShape, type Pixels, sourceCopy, leveled } from './types.js';
 
 /** The factor each channel's deviation from its own mean is multiplied by. */
 export const CONTRAST: Record<Benchmark, readonly number[]> = {
@@ -38,17 +35,8 @@ export function contrastInto(input: Pixels, out: Pixels, shape: ImageShape, c: n
   for (let i = 0; i < input.length; i++) out[i] = clamp01((input[i] - mean[i % ch]) * c + mean[i % ch]);
 }
 
-export const contrast: ImageCorruption = {
-  id: 'contrast',
-  title: 'contrast',
-  family: 'digital',
-  levels: 5,
-  constants: CONTRAST,
-  source: 'make_cifar_c.py contrast; corruptions.py contrast',
-  apply(input: Pixels, out: Pixels, shape: ImageShape, severity: number, _rng: Rng, benchmark: Benchmark = benchmarkFor(shape)) {
-    contrastInto(input, out, shape, CONTRAST[benchmark][checkCall(this, input, out, shape, severity)]);
-  },
-};
+export const contrast = leveled({ id: 'contrast', title: 'contrast', family: 'digital', constants: CONTRAST, source: 'make_cifar_c.py contrast; corruptions.py contrast' },
+  (input, out, shape, c) => contrastInto(input, out, shape, c));
 
 /**
  * Brightness by c: the HSV value V = max(R, G, B) of each pixel becomes min(V + c, 1) with hue and
@@ -66,17 +54,8 @@ export function brightnessInto(input: Pixels, out: Pixels, shape: ImageShape, c:
   }
 }
 
-export const brightness: ImageCorruption = {
-  id: 'brightness',
-  title: 'brightness',
-  family: 'digital',
-  levels: 5,
-  constants: BRIGHTNESS,
-  source: 'make_cifar_c.py brightness; corruptions.py brightness (skimage rgb2hsv / hsv2rgb)',
-  apply(input: Pixels, out: Pixels, shape: ImageShape, severity: number, _rng: Rng, benchmark: Benchmark = benchmarkFor(shape)) {
-    brightnessInto(input, out, shape, BRIGHTNESS[benchmark][checkCall(this, input, out, shape, severity)]);
-  },
-};
+export const brightness = leveled({ id: 'brightness', title: 'brightness', family: 'digital', constants: BRIGHTNESS, source: 'make_cifar_c.py brightness; corruptions.py brightness (skimage rgb2hsv / hsv2rgb)' },
+  (input, out, shape, c) => brightnessInto(input, out, shape, c));
 
 /**
  * Resampling weights of Pillow's resize with the BOX filter along one axis, from `inSize` to
@@ -147,17 +126,8 @@ export function pixelateInto(input: Pixels, out: Pixels, shape: ImageShape, c: n
   for (let i = 0; i < back.length; i++) out[i] = clamp01(back[i]);
 }
 
-export const pixelate: ImageCorruption = {
-  id: 'pixelate',
-  title: 'pixelate',
-  family: 'digital',
-  levels: 5,
-  constants: PIXELATE,
-  source: 'make_cifar_c.py pixelate; corruptions.py pixelate (PIL resize, BOX, down then up)',
-  apply(input: Pixels, out: Pixels, shape: ImageShape, severity: number, _rng: Rng, benchmark: Benchmark = benchmarkFor(shape)) {
-    pixelateInto(input, out, shape, PIXELATE[benchmark][checkCall(this, input, out, shape, severity)]);
-  },
-};
+export const pixelate = leveled({ id: 'pixelate', title: 'pixelate', family: 'digital', constants: PIXELATE, source: 'make_cifar_c.py pixelate; corruptions.py pixelate (PIL resize, BOX, down then up)' },
+  (input, out, shape, c) => pixelateInto(input, out, shape, c));
 
 /** Round half to even, as numpy's round. */
 export function roundHalfEven(v: number): number {
@@ -171,16 +141,7 @@ export function quantizeInto(input: Pixels, out: Pixels, bits: number): void {
   for (let i = 0; i < input.length; i++) out[i] = roundHalfEven(clamp01(input[i]) * levels) / levels;
 }
 
-export const quantize: ImageCorruption = {
-  id: 'quantize',
-  title: 'quantize (bit depth)',
-  family: 'digital',
-  levels: 5,
-  constants: QUANTIZE_BITS,
-  source: 'corruptions.py quantize (MNIST-C; none in CIFAR-10-C)',
-  apply(input: Pixels, out: Pixels, shape: ImageShape, severity: number, _rng: Rng, benchmark: Benchmark = benchmarkFor(shape)) {
-    quantizeInto(input, out, QUANTIZE_BITS[benchmark][checkCall(this, input, out, shape, severity)]);
-  },
-};
+export const quantize = leveled({ id: 'quantize', title: 'quantize (bit depth)', family: 'digital', constants: QUANTIZE_BITS, source: 'corruptions.py quantize (MNIST-C; none in CIFAR-10-C)' },
+  (input, out, _shape, c) => quantizeInto(input, out, c));
 
 export const DIGITAL_CORRUPTIONS: readonly ImageCorruption[] = [contrast, brightness, pixelate, quantize];

@@ -6,7 +6,7 @@
 
 import type { Rng } from '../../core/rng.js';
 import { randomSign } from './random.js';
-import { type Benchmark, benchmarkFor, checkCall, clamp01, type ImageCorruption, type ImageShape, type Pixels, sourceCopy } from './types.js';
+import { type Benchmark, clamp01, type ImageCorruption, type ImageShape, type Pixels, sourceCopy, leveled } from './types.js';
 
 /** Rotation angle in radians, its sign drawn at random. */
 export const ROTATE: Record<Benchmark, readonly number[]> = {
@@ -82,18 +82,8 @@ function affine(
   source: string,
   matrix: (shape: ImageShape, c: number, rng: Rng) => readonly [number, number, number, number, number, number],
 ): ImageCorruption {
-  return {
-    id,
-    title,
-    family: 'geometric',
-    levels: 5,
-    constants: table,
-    source,
-    apply(input: Pixels, out: Pixels, shape: ImageShape, severity: number, rng: Rng, benchmark: Benchmark = benchmarkFor(shape)) {
-      const c = table[benchmark][checkCall(this, input, out, shape, severity)];
-      warpAffineInto(sourceCopy(input), out, shape, matrix(shape, c, rng));
-    },
-  };
+  return leveled({ id, title, family: 'geometric', constants: table, source }, (input, out, shape, c, rng) =>
+    warpAffineInto(sourceCopy(input), out, shape, matrix(shape, c, rng)));
 }
 
 export const rotate = affine('rotate', 'rotation', ROTATE, 'corruptions.py rotate (MNIST-C; skimage AffineTransform + warp)', (shape, c, rng) =>

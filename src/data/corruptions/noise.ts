@@ -5,7 +5,7 @@
 
 import type { Rng } from '../../core/rng.js';
 import { poisson } from './random.js';
-import { type Benchmark, benchmarkFor, checkCall, clamp01, type ImageCorruption, type ImageShape, type Pixels } from './types.js';
+import { type Benchmark, clamp01, type ImageCorruption, type Pixels, leveled } from './types.js';
 
 /** The noise's σ (pixel units), severities 1–5. */
 export const GAUSSIAN_NOISE: Record<Benchmark, readonly number[]> = {
@@ -56,52 +56,16 @@ export function addSpeckleNoise(input: Pixels, out: Pixels, sigma: number, rng: 
   for (let i = 0; i < input.length; i++) out[i] = clamp01(input[i] + input[i] * sigma * rng.normal());
 }
 
-export const gaussianNoise: ImageCorruption = {
-  id: 'gaussian-noise',
-  title: 'Gaussian noise',
-  family: 'noise',
-  levels: 5,
-  constants: GAUSSIAN_NOISE,
-  source: 'make_cifar_c.py gaussian_noise; corruptions.py gaussian_noise',
-  apply(input: Pixels, out: Pixels, shape: ImageShape, severity: number, rng: Rng, benchmark: Benchmark = benchmarkFor(shape)) {
-    addGaussianNoise(input, out, GAUSSIAN_NOISE[benchmark][checkCall(this, input, out, shape, severity)], rng);
-  },
-};
+export const gaussianNoise = leveled({ id: 'gaussian-noise', title: 'Gaussian noise', family: 'noise', constants: GAUSSIAN_NOISE, source: 'make_cifar_c.py gaussian_noise; corruptions.py gaussian_noise' },
+  (input, out, _shape, c, rng) => addGaussianNoise(input, out, c, rng));
 
-export const shotNoise: ImageCorruption = {
-  id: 'shot-noise',
-  title: 'shot (Poisson) noise',
-  family: 'noise',
-  levels: 5,
-  constants: SHOT_NOISE,
-  source: 'make_cifar_c.py shot_noise; corruptions.py shot_noise',
-  apply(input: Pixels, out: Pixels, shape: ImageShape, severity: number, rng: Rng, benchmark: Benchmark = benchmarkFor(shape)) {
-    addShotNoise(input, out, SHOT_NOISE[benchmark][checkCall(this, input, out, shape, severity)], rng);
-  },
-};
+export const shotNoise = leveled({ id: 'shot-noise', title: 'shot (Poisson) noise', family: 'noise', constants: SHOT_NOISE, source: 'make_cifar_c.py shot_noise; corruptions.py shot_noise' },
+  (input, out, _shape, c, rng) => addShotNoise(input, out, c, rng));
 
-export const impulseNoise: ImageCorruption = {
-  id: 'impulse-noise',
-  title: 'impulse (salt-and-pepper) noise',
-  family: 'noise',
-  levels: 5,
-  constants: IMPULSE_NOISE,
-  source: "make_cifar_c.py impulse_noise; corruptions.py impulse_noise (skimage random_noise, mode 's&p')",
-  apply(input: Pixels, out: Pixels, shape: ImageShape, severity: number, rng: Rng, benchmark: Benchmark = benchmarkFor(shape)) {
-    addImpulseNoise(input, out, IMPULSE_NOISE[benchmark][checkCall(this, input, out, shape, severity)], rng);
-  },
-};
+export const impulseNoise = leveled({ id: 'impulse-noise', title: 'impulse (salt-and-pepper) noise', family: 'noise', constants: IMPULSE_NOISE, source: "make_cifar_c.py impulse_noise; corruptions.py impulse_noise (skimage random_noise, mode 's&p')" },
+  (input, out, _shape, c, rng) => addImpulseNoise(input, out, c, rng));
 
-export const speckleNoise: ImageCorruption = {
-  id: 'speckle-noise',
-  title: 'speckle noise',
-  family: 'noise',
-  levels: 5,
-  constants: SPECKLE_NOISE,
-  source: 'make_cifar_c.py speckle_noise; corruptions.py speckle_noise',
-  apply(input: Pixels, out: Pixels, shape: ImageShape, severity: number, rng: Rng, benchmark: Benchmark = benchmarkFor(shape)) {
-    addSpeckleNoise(input, out, SPECKLE_NOISE[benchmark][checkCall(this, input, out, shape, severity)], rng);
-  },
-};
+export const speckleNoise = leveled({ id: 'speckle-noise', title: 'speckle noise', family: 'noise', constants: SPECKLE_NOISE, source: 'make_cifar_c.py speckle_noise; corruptions.py speckle_noise' },
+  (input, out, _shape, c, rng) => addSpeckleNoise(input, out, c, rng));
 
 export const NOISE_CORRUPTIONS: readonly ImageCorruption[] = [gaussianNoise, shotNoise, impulseNoise, speckleNoise];

@@ -4,7 +4,7 @@
 
 import type { Rng } from '../../core/rng.js';
 import { uniformIn } from './random.js';
-import { type Benchmark, benchmarkFor, checkCall, clamp01, type ImageCorruption, type ImageShape, type Pixels } from './types.js';
+import { type Benchmark, clamp01, type ImageCorruption, type ImageShape, leveled } from './types.js';
 
 /**
  * The erased rectangle's area as a fraction of the image. Neither benchmark has random erasing:
@@ -39,46 +39,34 @@ export function erasingRectangle(shape: ImageShape, fraction: number, rng: Rng):
   return { top, left, height, width };
 }
 
-export const randomErasing: ImageCorruption = {
-  id: 'random-erasing',
-  title: 'random erasing (occlusion)',
-  family: 'occlusion',
-  levels: 5,
-  constants: RANDOM_ERASING,
+export const randomErasing = leveled({
+  id: 'random-erasing', title: 'random erasing (occlusion)', family: 'occlusion', constants: RANDOM_ERASING,
   source: "Zhong et al. 2020 (aspect ratio, fill); areas dwgd's own",
-  apply(input: Pixels, out: Pixels, shape: ImageShape, severity: number, rng: Rng, benchmark: Benchmark = benchmarkFor(shape)) {
-    const fraction = RANDOM_ERASING[benchmark][checkCall(this, input, out, shape, severity)];
-    const { top, left, height, width } = erasingRectangle(shape, fraction, rng);
-    const { width: W, channels: ch } = shape;
-    for (let i = 0; i < input.length; i++) out[i] = clamp01(input[i]);
-    // Every value inside the rectangle (each channel) uniform in [0, 1), row by row.
-    for (let r = top; r < top + height; r++) {
-      for (let c = left; c < left + width; c++) {
-        for (let k = 0; k < ch; k++) out[(r * W + c) * ch + k] = rng.uniform();
-      }
+}, (input, out, shape, fraction, rng) => {
+  const { top, left, height, width } = erasingRectangle(shape, fraction, rng);
+  const { width: W, channels: ch } = shape;
+  for (let i = 0; i < input.length; i++) out[i] = clamp01(input[i]);
+  // Every value inside the rectangle (each channel) uniform in [0, 1), row by row.
+  for (let r = top; r < top + height; r++) {
+    for (let c = left; c < left + width; c++) {
+      for (let k = 0; k < ch; k++) out[(r * W + c) * ch + k] = rng.uniform();
     }
-  },
-};
+  }
+});
 
 /** MNIST-C's stripe: the values of the outer quarter of columns on each side inverted (v → 1 − v). */
-export const stripe: ImageCorruption = {
-  id: 'stripe',
-  title: 'stripe (inverted side bands)',
-  family: 'occlusion',
-  levels: 1,
-  constants: { 'cifar-10-c': [0.25], 'mnist-c': [0.25] },
+export const stripe = leveled({
+  id: 'stripe', title: 'stripe (inverted side bands)', family: 'occlusion', constants: { 'cifar-10-c': [0.25], 'mnist-c': [0.25] },
   source: 'corruptions.py stripe (MNIST-C: columns 0–6 and 21–27 of 28)',
-  apply(input: Pixels, out: Pixels, shape: ImageShape, severity: number) {
-    checkCall(this, input, out, shape, severity);
-    const { width: W, channels: ch } = shape;
-    const band = Math.floor(W / 4);
-    for (let i = 0; i < input.length; i++) {
-      const col = Math.floor(i / ch) % W;
-      const v = clamp01(input[i]);
-      out[i] = col < band || col >= W - band ? 1 - v : v;
-    }
-  },
-};
+}, (input, out, shape) => {
+  const { width: W, channels: ch } = shape;
+  const band = Math.floor(W / 4);
+  for (let i = 0; i < input.length; i++) {
+    const col = Math.floor(i / ch) % W;
+    const v = clamp01(input[i]);
+    out[i] = col < band || col >= W - band ? 1 - v : v;
+  }
+});
 
 /**
  * The intensity of MNIST-C's line from (column 0, row r0) to (column width − 1, row r1) at a
@@ -98,28 +86,22 @@ export function lineIntensity(shape: ImageShape, r0: number, r1: number, row: nu
  * in 0 … height − 2, kept only in the column pairs 2–3, 6–7, 10–11, … (every other pair of
  * columns), added to every channel and clipped at 1.
  */
-export const dottedLine: ImageCorruption = {
-  id: 'dotted-line',
-  title: 'dotted line',
-  family: 'occlusion',
-  levels: 1,
-  constants: { 'cifar-10-c': [2.3], 'mnist-c': [2.3] },
+export const dottedLine = leveled({
+  id: 'dotted-line', title: 'dotted line', family: 'occlusion', constants: { 'cifar-10-c': [2.3], 'mnist-c': [2.3] },
   source: 'corruptions.py dotted_line and line_from_points (MNIST-C)',
-  apply(input: Pixels, out: Pixels, shape: ImageShape, severity: number, rng: Rng) {
-    checkCall(this, input, out, shape, severity);
-    const { height: H, width: W, channels: ch } = shape;
-    const r0 = rng.int(Math.max(1, H - 1));
-    const r1 = rng.int(Math.max(1, H - 1));
-    for (let row = 0; row < H; row++) {
-      for (let col = 0; col < W; col++) {
-        const v = Math.floor(col / 2) % 2 === 1 ? lineIntensity(shape, r0, r1, row, col) : 0;
-        for (let k = 0; k < ch; k++) {
-          const i = (row * W + col) * ch + k;
-          out[i] = clamp01(input[i] + v);
-        }
+}, (input, out, shape, _c, rng) => {
+  const { height: H, width: W, channels: ch } = shape;
+  const r0 = rng.int(Math.max(1, H - 1));
+  const r1 = rng.int(Math.max(1, H - 1));
+  for (let row = 0; row < H; row++) {
+    for (let col = 0; col < W; col++) {
+      const v = Math.floor(col / 2) % 2 === 1 ? lineIntensity(shape, r0, r1, row, col) : 0;
+      for (let k = 0; k < ch; k++) {
+        const i = (row * W + col) * ch + k;
+        out[i] = clamp01(input[i] + v);
       }
     }
-  },
-};
+  }
+});
 
 export const OCCLUSION_CORRUPTIONS: readonly ImageCorruption[] = [randomErasing, stripe, dottedLine];

@@ -81,3 +81,21 @@ export function sourceCopy(input: Pixels): Float64Array {
   src.set(input);
   return src;
 }
+
+/**
+ * A corruption from its description and the transform of one input at one level's constant:
+ * `apply` checks the call (checkCall), picks the severity's constant from the benchmark's table
+ * and hands it to `transform`. `levels` is the table's length.
+ */
+export function leveled<T>(
+  spec: Pick<ImageCorruption, 'id' | 'title' | 'family' | 'source'> & { constants: Record<Benchmark, readonly T[]> },
+  transform: (input: Pixels, out: Pixels, shape: ImageShape, constant: T, rng: Rng) => void,
+): ImageCorruption {
+  return {
+    ...spec,
+    levels: spec.constants['mnist-c'].length,
+    apply(input, out, shape, severity, rng, benchmark = benchmarkFor(shape)) {
+      transform(input, out, shape, spec.constants[benchmark][checkCall(this, input, out, shape, severity)], rng);
+    },
+  };
+}
