@@ -5,12 +5,11 @@
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { BODY, OPENSSL, SHA, startServers, type Servers } from './testing/download-servers.js';
+import { BODY, cache, OPENSSL, SHA, startServers, type Servers } from './testing/download-servers.js';
 
 let s: Servers;
 before(async () => {
@@ -18,9 +17,6 @@ before(async () => {
 });
 after(() => s.close());
 
-function cache(): string {
-  return mkdtempSync(join(tmpdir(), 'dwgd-dl-'));
-}
 
 const skipTls = OPENSSL ? false : 'openssl is not installed';
 

@@ -7,15 +7,14 @@
 // start processes, are in download.slow.test.ts.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { download, DownloadError } from '../data/download.js';
 import { fetchDataset, fetchFile } from '../data/fetch.js';
 import type { DatasetSpec } from '../data/spec.js';
-import { BODY, OPENSSL, SHA, startServers, type Servers } from './testing/download-servers.js';
+import { BODY, cache, OPENSSL, SHA, startServers, type Servers } from './testing/download-servers.js';
 
 const NO_PROXY_ENV: NodeJS.ProcessEnv = {};
 let s: Servers;
@@ -24,9 +23,6 @@ before(async () => {
 });
 after(() => s.close());
 
-function cache(): string {
-  return mkdtempSync(join(tmpdir(), 'dwgd-dl-'));
-}
 
 test('good file: downloaded, verified and renamed into place; progress reported', async () => {
   const dir = cache();

@@ -4,14 +4,14 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { tempFile } from '../experiment/testing/temp.js';
 import { BIN, ROOT } from '../experiment/testing/paths.js';
+import { CHROMIUM_SKIP, launchChromium } from '../experiment/testing/chromium.js';
 
 
 function dwgd(args: string[], cwd: string) {
@@ -129,10 +129,8 @@ test('runs tag and note: stored beside the run, listed, filtered, and kept when 
   assert.ok(lines[1].startsWith(`${idB},dwm,`) && lines[1].includes(',high-lr,lr too high? compare with 0.001,accuracy,ok,,'));
 });
 
-const CHROMIUM = process.env.DWGD_CHROMIUM ?? '/usr/bin/chromium';
-
 test('runs --html: one self-contained page; in Chromium a click sorts, a typed filter filters, two ticked runs draw both curves', {
-  skip: existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium; .ci/run does it)`,
+  skip: CHROMIUM_SKIP,
   timeout: 120_000,
 }, async () => {
   const page = join(dir, 'browser', 'runs.html');
@@ -143,12 +141,7 @@ test('runs --html: one self-contained page; in Chromium a click sorts, a typed f
   assert.doesNotMatch(html, /<(script|link|img)[^>]+(src|href)=/i, 'nothing loaded from elsewhere');
   const rowsJson = listJson([]).rows;
 
-  const { chromium } = await import('playwright-core');
-  const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'dwgd-chromium-profile-')), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  const context = await launchChromium();
   try {
     const tab = await context.newPage();
     const problems: string[] = [];

@@ -9,22 +9,10 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { UserError } from '../errors.js';
 import { tempFile } from '../experiment/testing/temp.js';
-import { runCompare, runReport, runSweep, testFlags, type RawStudyFlags } from './testing/pipelines.js';
+import { runCompare, runReport, runSweep, inProcessFlags, SMALL_CONFIG } from './testing/pipelines.js';
 
-const CONFIG = `name: small
-dataset: { name: mnist }
-hidden: [6]
-trainSize: 40
-turns: 2
-stepsPerTurn: 150
-lr: 0.05
-methods: [dwm, sgd]
-seed: 5
-`;
-
-function flags(config: string, out: string, extra: Partial<RawStudyFlags> = {}): RawStudyFlags {
-  return testFlags(config, out, { workers: '0', ...extra });
-}
+const CONFIG = SMALL_CONFIG;
+const flags = inProcessFlags;
 
 test('compare and sweep save weights with saveWeights; --resume keeps them', async () => {
   const { dir, file } = tempFile('small.yaml', CONFIG);

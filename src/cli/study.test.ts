@@ -12,22 +12,10 @@ import { parseOverride } from '../config/load.js';
 import { UserError } from '../errors.js';
 import { planStudy, type Preset } from '../experiment/plan.js';
 import { tempFile } from '../experiment/testing/temp.js';
-import { runCompare, runTrain, testFlags, type RawStudyFlags } from './testing/pipelines.js';
+import { runCompare, runTrain, inProcessFlags, SMALL_CONFIG } from './testing/pipelines.js';
 
-const CONFIG = `name: small
-dataset: { name: mnist }
-hidden: [6]
-trainSize: 40
-turns: 2
-stepsPerTurn: 150
-lr: 0.05
-methods: [dwm, sgd]
-seed: 5
-`;
-
-function flags(config: string, out: string, extra: Partial<RawStudyFlags> = {}): RawStudyFlags {
-  return testFlags(config, out, { workers: '0', ...extra });
-}
+const CONFIG = SMALL_CONFIG;
+const flags = inProcessFlags;
 
 test('the same training point has the same run id under train, compare and sweep (generated configs)', () => {
   const { dir } = tempFile('x');

@@ -35,6 +35,11 @@ export function compareInputs(study: Study, views: RunView[]): ExperimentInput[]
   });
 }
 
+/** The aggregate a comparison reports: its experiments from the table, with the authors' numbers, judged with `stats`. */
+export function compareAggregate(study: Study, views: RunView[], authors: AuthorsRow[], stats?: StatsOptions): Aggregate {
+  return aggregate(compareInputs(study, views), authors, { stats });
+}
+
 export function readAuthors(file: string): { rows: AuthorsRow[]; source: string } {
   if (!existsSync(file)) return { rows: [], source: 'not found' };
   try {
@@ -70,7 +75,7 @@ export function curvePlot(e: ExperimentSummary, mseScale: MseScale = 1): PlotInp
 
 /** Writes the derived files of a comparison into outDir; returns the aggregate and the claims checked. */
 export async function writeCompareOutputs(outDir: string, plan: Study, views: RunView[], authors: { rows: AuthorsRow[]; source: string }, figures_: FigureOptions = {}, stats?: StatsOptions): Promise<{ agg: Aggregate; check: ClaimCheck }> {
-  const agg = aggregate(compareInputs(plan, views), authors.rows, { stats });
+  const agg = compareAggregate(plan, views, authors.rows, stats);
   const check = checkClaims(agg);
   writeFileAtomic(join(outDir, 'summary.csv'), summaryCsv(agg));
   const figures = new Map<string, string>();

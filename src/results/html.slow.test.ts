@@ -4,7 +4,7 @@
 // saying so, without chromium. Also the Markdown-to-HTML conversion on a hand-made report.
 
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -12,8 +12,8 @@ import { pathToFileURL } from 'node:url';
 import type { Preset } from '../experiment/plan.js';
 import { inlineSvg, reportHtml } from './html.js';
 import { runStudyCommand, type StudyOptions } from './study.js';
+import { CHROMIUM_SKIP, launchChromium } from '../experiment/testing/chromium.js';
 
-const CHROMIUM = process.env.DWGD_CHROMIUM ?? '/usr/bin/chromium';
 const LOADER = new URL('../experiment/testing/synthetic.js', import.meta.url).href;
 
 /** A study run as the CLI runs it (2 seeds, serial, synthetic data). */
@@ -53,7 +53,7 @@ test('the page has a table of contents linking every ## and ### heading, and eac
 });
 
 test('index.html of a sweep and of a comparison render in headless Chromium with no console errors', {
-  skip: existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium; .ci/run does it)`,
+  skip: CHROMIUM_SKIP,
   timeout: 120_000,
 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'dwgd-html-'));
@@ -69,12 +69,7 @@ metrics: [clean, balanced]
   writeFileSync(gridFile, 'name: cmp\nbase: { dataset: { name: california-housing }, hidden: [8], trainSize: 50, turns: 2, stepsPerTurn: 100, seed: 5 }\n');
   const c = await runStudyCommand(study('compare', gridFile, join(dir, 'out')));
 
-  const { chromium } = await import('playwright-core');
-  const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'dwgd-chromium-profile-')), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  const context = await launchChromium();
   try {
     for (const [name, outDir, figures] of [['sweep', s.dir, 2], ['compare', c.dir, 1]] as const) {
       const page = await context.newPage();

@@ -25,48 +25,48 @@ function files(dir: string, base = dir, out = new Map<string, Buffer>()): Map<st
   return out;
 }
 
-test('docs/reproduction re-renders from its run records to identical bytes', async () => {
+/**
+ * Copies a published study folder, deletes its derived files, re-renders them with `dwgd report`
+ * and requires the same file names and bytes as published. Returns the report's run count.
+ */
+async function rerendersIdentically(published: string): Promise<number> {
   const work = mkdtempSync(join(tmpdir(), 'dwgd-repro-'));
-  const dir = join(work, 'paper');
-  cpSync(PUBLISHED, dir, { recursive: true });
+  const dir = join(work, 'study');
+  cpSync(published, dir, { recursive: true });
   for (const f of DERIVED) rmSync(join(dir, f), { recursive: true, force: true });
   const r = await runReport({ dirs: [dir], figures: {} });
-  assert.equal(r.runs, 300, '30 experiments × 10 seeds');
-  const want = files(PUBLISHED);
+  const want = files(published);
   const got = files(dir);
   assert.ok(want.has('REPORT.md') && want.has('index.html') && [...want.keys()].some((k) => k.startsWith('curves/')));
   assert.deepEqual([...got.keys()].sort(), [...want.keys()].sort());
   for (const [name, bytes] of got) assert.ok(bytes.equals(want.get(name)!), `${name} differs from the published one`);
   rmSync(work, { recursive: true, force: true });
+  return r.runs;
+}
+
+/** The run records of a published folder whose code fingerprint is not the one this code gives their config. */
+function otherCode(published: string): string[] {
+  return readdirSync(join(published, 'runs')).flatMap((id) => {
+    const stored = JSON.parse(readFileSync(join(published, 'runs', id, 'run.json'), 'utf8'));
+    const want = codeIdentity(stored.config).fingerprint;
+    return stored.code.fingerprint === want ? [] : [`${id} (${stored.code.fingerprint}, this code: ${want})`];
+  });
+}
+
+test('docs/reproduction re-renders from its run records to identical bytes', async () => {
+  assert.equal(await rerendersIdentically(PUBLISHED), 300, '30 experiments × 10 seeds');
 });
 
 test('docs/reproduction/authors-lists (the image grid on the authors\' training lists) re-renders to identical bytes, from records made by this code', async () => {
   const published = join(PUBLISHED, 'authors-lists');
-  const work = mkdtempSync(join(tmpdir(), 'dwgd-repro-'));
-  const dir = join(work, 'lists');
-  cpSync(published, dir, { recursive: true });
-  for (const f of DERIVED) rmSync(join(dir, f), { recursive: true, force: true });
-  const r = await runReport({ dirs: [dir], figures: {} });
-  assert.equal(r.runs, 180, '18 experiments × 10 seeds');
-  const want = files(published);
-  const got = files(dir);
-  assert.deepEqual([...got.keys()].sort(), [...want.keys()].sort());
-  for (const [name, bytes] of got) assert.ok(bytes.equals(want.get(name)!), `${name} differs from the published one`);
+  assert.equal(await rerendersIdentically(published), 180, '18 experiments × 10 seeds');
   for (const id of readdirSync(join(published, 'runs'))) {
-    const stored = JSON.parse(readFileSync(join(published, 'runs', id, 'run.json'), 'utf8'));
-    assert.equal(stored.config.split, 'authors', id);
-    assert.equal(stored.code.fingerprint, codeIdentity(stored.config).fingerprint, `${id} was made by other code`);
+    assert.equal(JSON.parse(readFileSync(join(published, 'runs', id, 'run.json'), 'utf8')).config.split, 'authors', id);
   }
-  rmSync(work, { recursive: true, force: true });
+  assert.deepEqual(otherCode(published), [], 'records made by other code');
 });
 
 test('docs/reproduction was made by this code: every run record carries the code fingerprint of its config', () => {
-  const runs = readdirSync(join(PUBLISHED, 'runs'));
-  assert.equal(runs.length, 300);
-  const other = runs.flatMap((id) => {
-    const stored = JSON.parse(readFileSync(join(PUBLISHED, 'runs', id, 'run.json'), 'utf8'));
-    const want = codeIdentity(stored.config).fingerprint;
-    return stored.code.fingerprint === want ? [] : [`${id} (${stored.code.fingerprint}, this code: ${want})`];
-  });
-  assert.deepEqual(other, [], 'records made by other code: rerun the reproduction (docs/reproduction/README.md)');
+  assert.equal(readdirSync(join(PUBLISHED, 'runs')).length, 300);
+  assert.deepEqual(otherCode(PUBLISHED), [], 'records made by other code: rerun the reproduction (docs/reproduction/README.md)');
 });

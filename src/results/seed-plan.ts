@@ -10,11 +10,10 @@ import { UserError } from '../errors.js';
 import { evalPoints } from '../data/eval-axes/index.js';
 import { parseStudyJson, STUDY_FILE, type Study } from '../experiment/plan.js';
 import type { Aggregate } from './aggregate.js';
-import { AUTHORS_FILE, compareInputs, readAuthors } from './compare-report.js';
-import { aggregate } from './aggregate.js';
-import { CORRECTION_NAMES, correctionCutoff, median, seedsForEquivalence, seedsForPower } from './stats.js';
+import { AUTHORS_FILE, compareAggregate, readAuthors } from './compare-report.js';
+import { CORRECTION_NAMES, median, seedsForEquivalence, seedsForPower } from './stats.js';
 import { sweepData } from './sweep-report.js';
-import { runViews } from './table.js';
+import { runViews, TABLE_FILE } from './table.js';
 import { ALPHA, MIN_T_PAIRS, type ComparisonVerdict, type StatsOptions } from './verdicts.js';
 
 export interface SeedPlanRow {
@@ -50,25 +49,21 @@ export interface SeedPlan {
 /** The aggregate of a finished compare or sweep folder, read from its study.json and table.csv. */
 export function readStudyAggregate(dir: string, stats: StatsOptions): { study: Study; agg: Aggregate } {
   const studyFile = join(dir, STUDY_FILE);
-  const tableFile = join(dir, 'table.csv');
+  const tableFile = join(dir, TABLE_FILE);
   if (!existsSync(studyFile)) throw new UserError(`plan-seeds ${dir}: no ${STUDY_FILE} here (give a compare or sweep folder, e.g. results/compare/<name>)`);
   const study = parseStudyJson(readFileSync(studyFile, 'utf8'), studyFile);
   if (study.preset === 'train') throw new UserError(`plan-seeds ${dir}: a train folder has one seed per run; give a compare or sweep folder`);
   if (!existsSync(tableFile)) throw new UserError(`plan-seeds ${dir}: no table.csv here (the study has not finished; finish it with --resume, or merge its shards with dwgd report)`);
   const views = runViews(readFileSync(tableFile, 'utf8'), tableFile, { name: study.name, points: evalPoints });
-  const agg = study.preset === 'compare' ? aggregate(compareInputs(study, views), readAuthors(AUTHORS_FILE).rows, { stats }) : sweepData(study, views, stats).main;
+  const agg = study.preset === 'compare' ? compareAggregate(study, views, readAuthors(AUTHORS_FILE).rows, stats) : sweepData(study, views, stats).main;
   return { study, agg };
 }
 
 export function planSeeds(name: string, agg: Aggregate, power = 0.8): SeedPlan {
   const { correction } = agg.stats;
-  const levels = new Map(agg.families.map((f) => {
-    const ps = agg.comparisons.filter((c) => c.judgement.family === f.name).map((c) => (c.effect.n >= MIN_T_PAIRS ? c.effect.p : NaN));
-    return [f.name, correctionCutoff(ps, ALPHA, correction)];
-  }));
   const rows = agg.comparisons.map((c) => {
     const e = agg.experiments.find((x) => x.experimentId === c.experimentId)!;
-    const level = levels.get(c.judgement.family) ?? ALPHA;
+    const { level } = c.judgement;
     const x = c.effect;
     return {
       dataset: e.dataset, label: e.label, eval: c.eval, method: c.method, baseline: c.baseline, family: c.judgement.family, verdict: c.judgement.verdict,

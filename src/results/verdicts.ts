@@ -115,6 +115,8 @@ export interface Judgement {
   correction: Correction;
   /** Adjusted t-test p within the family (NaN when untested). */
   pAdjusted: number;
+  /** The level the correction held the family's t-tests to (correctionCutoff): what a discovery needs. */
+  level: number;
   /** Adjusted TOST p within the family (NaN when untested). */
   pTostAdjusted: number;
   pSignFlipAdjusted: number;
@@ -141,6 +143,7 @@ export function judgeFamily(family: string, effects: readonly PairedEffect[], op
   const tested = effects.map((e) => e.n >= MIN_T_PAIRS);
   const pT = effects.map((e, i) => (tested[i] ? e.p : NaN));
   const adjT = adjustP(pT, correction);
+  const level = correctionCutoff(pT, ALPHA, correction);
   const adjE = adjustP(effects.map((e, i) => (tested[i] ? e.pTost : NaN)), correction);
   // Every registered check, corrected within the same family.
   const checkP = STAT_CHECKS.map((c) => effects.map((e, i) => (tested[i] && e.checks ? e.checks[c.id].p : NaN)));
@@ -148,7 +151,7 @@ export function judgeFamily(family: string, effects: readonly PairedEffect[], op
   const checkCut = checkP.map((p) => correctionCutoff(p, ALPHA, correction));
   const flip = STAT_CHECKS.indexOf(signFlipCheck);
   const adjF = checkAdj[flip];
-  const untested = { correction, pAdjusted: NaN, pTostAdjusted: NaN, pSignFlipAdjusted: NaN, checks: Object.fromEntries(STAT_CHECKS.map((c) => [c.id, NaN])) };
+  const untested = { correction, level, pAdjusted: NaN, pTostAdjusted: NaN, pSignFlipAdjusted: NaN, checks: Object.fromEntries(STAT_CHECKS.map((c) => [c.id, NaN])) };
   const name = CORRECTION_NAMES[correction];
   return effects.map((e, i) => {
     const notes: string[] = [];
@@ -173,7 +176,7 @@ export function judgeFamily(family: string, effects: readonly PairedEffect[], op
         }
       });
     }
-    return { family, verdict, correction, pAdjusted: adjT[i], pTostAdjusted: adjE[i], pSignFlipAdjusted: adjF[i], checks: Object.fromEntries(STAT_CHECKS.map((c, k) => [c.id, checkAdj[k][i]])), notes };
+    return { family, verdict, correction, level, pAdjusted: adjT[i], pTostAdjusted: adjE[i], pSignFlipAdjusted: adjF[i], checks: Object.fromEntries(STAT_CHECKS.map((c, k) => [c.id, checkAdj[k][i]])), notes };
   });
 }
 

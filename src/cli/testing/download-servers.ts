@@ -123,3 +123,8 @@ export async function startServers(): Promise<Servers> {
   s.plainTunnelProxyUrl = await connectProxy(() => base.replace('http://', ''));
   return s;
 }
+
+/** A new, empty folder to download into. */
+export function cache(): string {
+  return mkdtempSync(join(tmpdir(), 'dwgd-dl-'));
+}

@@ -13,6 +13,23 @@ export function testFlags(config: string | string[], out: string, extra: Partial
   return { config, set: [], only: [], out, loaderUrl: SYNTHETIC_LOADER, quiet: true, ...extra };
 }
 
+/** A small MNIST experiment (2 methods, 2 turns × 150 steps) that the study tests run in process. */
+export const SMALL_CONFIG = `name: small
+dataset: { name: mnist }
+hidden: [6]
+trainSize: 40
+turns: 2
+stepsPerTurn: 150
+lr: 0.05
+methods: [dwm, sgd]
+seed: 5
+`;
+
+/** testFlags with no worker threads (the runs in this process). */
+export function inProcessFlags(config: string, out: string, extra: Partial<RawStudyFlags> = {}): RawStudyFlags {
+  return testFlags(config, out, { workers: '0', ...extra });
+}
+
 export async function runCompare(flags: RawStudyFlags, hooks: StudyHooks = {}): Promise<StudyOutcome> {
   return runStudyCommand(studyOptions('compare', flags), hooks);
 }
