@@ -405,7 +405,7 @@ export function buildSweepReport(d: SweepData, groups: PlotGroup[]): string {
     const xKey = axes[axes.length - 1].key;
     const facetText = facetWords(g.facet);
     out.push(`## ${metricTitle(d, g.kind)} vs ${keyName(xKey)}${facetText ? ` (${facetText})` : ''}`, '');
-    out.push(`![${g.input.title}](plots/${g.slug}.svg)`, '', `[PNG](plots/${g.slug}.png) · [Vega-Lite spec](plots/${g.slug}.vl.json)`, '');
+    out.push(`![${g.input.title}](plots/${g.slug}.svg)`, '', `[PNG](plots/${g.slug}.png) · [Vega spec](plots/${g.slug}.vg.json)`, '');
     const methods = g.input.methods;
     const trows = g.experiments.map((e) => {
       const cells = e.cells.filter((c) => c.eval === evalOf(g.kind));
