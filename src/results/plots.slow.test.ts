@@ -159,11 +159,13 @@ test('the rendered figure: log or linear axes as asked, a marker per point, a ba
   assert.match(s, /aria-label="X-axis titled 'training-set size n [^']*' for a log scale/);
   assert.match(s, /aria-label="Y-axis titled 'noisy test accuracy \(%\) at σ = 0\.3' for a linear scale/);
   // Our markers: 5 sizes × 6 methods, each described; bars: a rule and two ticks per point.
-  assert.equal((s.match(/aria-label="training-set size n [^"]*; method: /g) ?? []).length, 30);
+  assert.equal((s.match(/aria-label="training-set size n [^"]*: \d+; [^"]*method: [^"]*band low: [^"]*" role="graphics-symbol" aria-roledescription="symbol mark"/g) ?? []).length, 30);
   assert.equal((s.match(/<line [^>]*stroke-width="1\.2"/g) ?? []).length, 30, 'a rule per point');
+  assert.equal((s.match(/aria-label="[^"]*; method: [^"]*; band from [^"]*" role="graphics-symbol" aria-roledescription="rule mark"/g) ?? []).length, 30, 'each rule described');
   const c = await plotSvg({ ...curve, logY: true, yTitle: 'a "quoted" title' });
   assert.match(c, /aria-label="Y-axis titled 'a &quot;quoted&quot; title' for a log scale/);
   assert.equal(count(c, 'mark-area role-mark'), 5, 'a band per method');
+  for (const m of curve.methods) assert.ok(c.includes(`aria-label="the band of ${m}"`), m);
   assert.equal(count(c, 'mark-line role-mark'), 6, 'our 5 lines and the authors\' one');
   const open = c.match(/<path aria-label="[^"]*method: sgd \(the authors\)"[^>]*>/g) ?? [];
   assert.equal(open.length, 6, 'the authors\' 6 markers');

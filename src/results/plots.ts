@@ -190,6 +190,7 @@ export function plotSpec(p: PlotInput): Spec {
   const describe = (extra: string) => ({
     signal: `${literal(`${p.xTitle}: `)} + format(datum.x, '~g') + ${literal(`; ${p.yTitle}: `)} + datum.mean + '; method: ' + datum.method${extra}`,
   });
+  const bandOfPoint = { signal: `${literal(`${p.xTitle}: `)} + format(datum.x, '~g') + '; method: ' + datum.method + '; band from ' + datum.lo + ' to ' + datum.hi` };
   // A line per method, through its points in the order of x.
   const lines = (from: string, stroke: Record<string, unknown>): Mark => ({
     type: 'group',
@@ -201,7 +202,7 @@ export function plotSpec(p: PlotInput): Spec {
   });
   const spread: Mark[] = bars
     ? [
-      { type: 'rule', from: { data: 'spread' }, encode: { update: { x, y: { scale: 'y', field: 'lo' }, y2: { scale: 'y', field: 'hi' }, stroke: colour, strokeWidth: { value: 1.2 } } } },
+      { type: 'rule', from: { data: 'spread' }, encode: { update: { x, y: { scale: 'y', field: 'lo' }, y2: { scale: 'y', field: 'hi' }, stroke: colour, strokeWidth: { value: 1.2 }, description: bandOfPoint } } },
       // A short horizontal tick at each end of the bar.
       ...['lo', 'hi'].map((end): Mark => ({
         type: 'rect', from: { data: 'spread' },
@@ -213,7 +214,7 @@ export function plotSpec(p: PlotInput): Spec {
       from: { facet: { name: 'spread-by-method', data: 'spread', groupby: ['method'] } },
       marks: [{
         type: 'area', from: { data: 'spread-by-method' }, sort: { field: 'datum.x' },
-        encode: { update: { orient: { value: 'vertical' }, x, y: { scale: 'y', field: 'lo' }, y2: { scale: 'y', field: 'hi' }, fill: colour, opacity: { value: 0.16 } } },
+        encode: { update: { orient: { value: 'vertical' }, x, y: { scale: 'y', field: 'lo' }, y2: { scale: 'y', field: 'hi' }, fill: colour, opacity: { value: 0.16 }, description: { signal: "'the band of ' + datum.method" } } },
       }],
     }];
   const authorMarks: Mark[] = authors.length
