@@ -64,7 +64,7 @@ test('shards 1/3, 2/3, 3/3 on three machines merged by dwgd report are byte-iden
   const svgs = [...expected.keys()].filter((k) => k.endsWith('.svg'));
   assert.equal(svgs.length, 3 * 3);
   for (const k of svgs) assert.ok(expected.has(k.replace(/\.svg$/, '.png')), `${k} has a PNG`);
-  // And its Vega spec (no Vega-Lite), which the report links to.
+  // And its Vega spec (Vega v5 itself, no other grammar), which the report links to.
   for (const k of svgs) assert.equal(JSON.parse(expected.get(k.replace(/\.svg$/, '.vg.json'))!.toString()).$schema, 'https://vega.github.io/schema/vega/v5.json', k);
   assert.match(expected.get('REPORT.md')!.toString(), /\[Vega spec\]\(plots\/[A-Za-z0-9_-]+\.vg\.json\)/);
   // File names of letters, digits, '-' and '_' (the label-noise levels 0.2, 0.4 carry no dot).

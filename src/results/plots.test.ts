@@ -68,7 +68,7 @@ const BAND: PlotInput = {
   methods: ['sgd', 'dwm'], points: [{ x: 1, method: 'sgd', mean: 1, lo: -0.5, hi: 2.5 }, { x: 1, method: 'dwm', mean: 2, lo: 1, hi: 3 }],
 };
 
-test('the spec is Vega (no Vega-Lite), on white, its titles wrapped', () => {
+test('the spec is Vega v5 itself, on white, its titles wrapped', () => {
   const v = view({ ...BAND, title: 'aaa '.repeat(30).trim() });
   assert.equal(v.$schema, 'https://vega.github.io/schema/vega/v5.json');
   assert.equal(v.background, 'white');

@@ -463,6 +463,6 @@ export function buildSweepReport(d: SweepData, groups: PlotGroup[]): string {
   out.push('## Files', '');
   out.push('- `table.csv`: the tidy table every number here is computed from: one row per run × method × evaluation point × turn × metric, every parameter a column', '- `summary.csv`: mean, sd, CI and the test against sgd per sweep point × method × evaluation' +
     (d.balanced ? `\n- \`summary-balanced.csv\`, \`per-class.csv\`: balanced and per-${d.classification ? 'class accuracy' : 'bin MSE'}` : ''),
-  '- `plots/`: SVG, PNG and the Vega-Lite spec of each plot', '- `runs/<run id>/run.json`: each training run, self-contained (config, hash, numbers)', '- `study.json`: the study, from which `node bin/dwgd.js report` rebuilds this report', '');
+  '- `plots/`: SVG, PNG and the Vega spec of each plot', '- `runs/<run id>/run.json`: each training run, self-contained (config, hash, numbers)', '- `study.json`: the study, from which `node bin/dwgd.js report` rebuilds this report', '');
   return out.join('\n');
 }
