@@ -114,7 +114,7 @@ export const cifar10CSpec: DatasetSpec = {
   choices: `pool: <corruption>/<severity 1–5>; corruptions: ${CIFAR_10_C_CORRUPTIONS.join(', ')}`,
   preparation: 'pixel / 255, laid out height × width × channel, flattened (as cifar-10)',
   origin: 'Hendrycks & Dietterich (2019), ICLR; zenodo.org/records/2535967',
-  licence: 'CC BY 4.0 (as the Zenodo record states)',
+  licence: 'CC BY 4.0 (unconfirmed)',
   canonical: CIFAR_10_C_CANONICAL,
   verifyChoices: [{ label: 'gaussian_noise, severity 5', options: {} }],
   locate: (o: DatasetOptions, env?: NodeJS.ProcessEnv) => locateCifar10C(o, env),
