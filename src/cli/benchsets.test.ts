@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { loadBenchmark } from '../data/benchmark-sets.js';
 import { CIFAR_10_C_CANONICAL, cifar10CSpec } from '../data/cifar-10-c.js';
 import { download, DownloadError, partialPath } from '../data/download.js';
-import { fetchDataset } from '../data/fetch.js';
+import { fetchDataset, processAlive } from '../data/fetch.js';
 import { MNIST_C_CANONICAL, mnistCSpec } from '../data/mnist-c.js';
 import { cacheDir } from '../data/sources.js';
 import type { DatasetSpec } from '../data/spec.js';
@@ -185,6 +185,18 @@ test('a failed fetch keeps its bytes as <file>.partial; the next one resumes fro
   await download({ ...target, url: `${base}/norange/CIFAR-10-C.tar` }, { env: ENV });
   assert.deepEqual(hits.slice(b2), [{ path: '/norange/CIFAR-10-C.tar', range: 'bytes=1000-' }]);
   assert.deepEqual(readFileSync(dest), TAR);
+});
+
+test('the temporary file of a killed fetch (kill -9) becomes the kept bytes the next fetch resumes from', async () => {
+  const dir = fresh();
+  // A pid that is not running: its fetch was killed outright.
+  let pid = 4_000_000;
+  while (processAlive(pid)) pid++;
+  writeFileSync(join(dir, `mnist_c.zip.part-${pid}-abcdef`), ZIP.subarray(0, 1234));
+  const before = hits.length;
+  await fetchDataset(specAt(mnistCSpec, 'mnist_c.zip', 'files'), { dir, env: ENV });
+  assert.deepEqual(hits.slice(before), [{ path: '/files/mnist_c.zip', range: 'bytes=1234-' }]);
+  assert.deepEqual(readFileSync(join(dir, 'mnist_c.zip')), ZIP);
 });
 
 test('kept bytes that do not match the file: the resumed download fails its sha256 and nothing is kept', async () => {
