@@ -12,9 +12,9 @@
 // unless NO_PROXY lists the host.
 
 import { createHash, type Hash } from 'node:crypto';
-import { createReadStream, createWriteStream, renameSync, rmSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { Transform } from 'node:stream';
+import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 import { UserError } from '../errors.js';
@@ -149,28 +149,42 @@ async function saveBody(body: Dispatcher.ResponseData['body'], temp: string, tar
   const hash = createHash('sha256');
   let received = start;
   if (start > 0) await hashPrefix(temp, start, hash);
-  const check = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      received += chunk.length;
-      if (received > target.size) {
+  // Written synchronously, chunk by chunk: whatever was counted is on disk when the connection
+  // drops, so the bytes a resumable download keeps are exactly those received. Appends after the
+  // kept bytes, or (start 0) writes from the beginning.
+  let fd: number;
+  try {
+    fd = openSync(temp, start > 0 ? 'r+' : 'w');
+  } catch (err) {
+    throw new DownloadError(`${temp}: cannot write (${(err as Error).message})`, false);
+  }
+  let position = start;
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      if (received + chunk.length > target.size) {
         done(new DownloadError(`${target.url}: more than the expected ${target.size.toLocaleString('en-US')} bytes; the download was deleted`, false));
         return;
       }
+      try {
+        writeSync(fd, chunk, 0, chunk.length, position);
+      } catch (err) {
+        done(new DownloadError(`${temp}: cannot write (${(err as Error).message})`, false));
+        return;
+      }
+      position += chunk.length;
+      received += chunk.length;
       hash.update(chunk);
       opts.onProgress?.(received, target.size);
-      done(null, chunk);
+      done();
     },
   });
-  // Appending after the kept bytes, or (start 0) writing from the beginning.
-  const file = start > 0 ? createWriteStream(temp, { flags: 'r+', start }) : createWriteStream(temp);
-  let writeError: Error | null = null;
-  file.on('error', (e) => { writeError = e; });
   try {
-    await pipeline(body, check, file);
+    await pipeline(body, sink);
   } catch (err) {
     if (err instanceof DownloadError) throw err;
-    if (writeError) throw new DownloadError(`${temp}: cannot write (${(writeError as Error).message})`, false);
     throw new DownloadError(`${target.url}: connection closed after ${received.toLocaleString('en-US')} of ${target.size.toLocaleString('en-US')} bytes (${describeNetError(err as Error)})`, true);
+  } finally {
+    closeSync(fd);
   }
   return { size: received, sha256: hash.digest('hex') };
 }
