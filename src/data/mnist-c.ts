@@ -29,8 +29,9 @@ export const MNIST_C_CORRUPTIONS = [
 ] as const;
 
 /**
- * Zenodo record 3239543 (MNIST-C v1.0; the record the authors' README links and TFDS
- * downloads). Size and sha256 as TensorFlow Datasets records them
+ * Zenodo record 3239543 (MNIST-C v1.0): the record the authors' README links since 7 June 2019
+ * (google-research/mnist-c commit bba57e4; from 4 June it had linked 3237938, an earlier record)
+ * and TFDS downloads. Size and sha256 as TensorFlow Datasets records them
  * (url_checksums/mnist_corrupted.txt); the same sha256 is pinned by independent download
  * scripts; md5 as Zenodo lists it (and torchvision-style loaders check it).
  */
