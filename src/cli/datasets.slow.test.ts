@@ -62,7 +62,7 @@ const skipCached = cachedHere ? 'datasets/ holds wine-quality or cifar-10 here' 
 test('datasets verify NAME: a dataset asked for that is missing is named with its fetch command, exit 1', { skip: skipCached }, () => {
   const r = dwgd(['verify', 'wine-quality']);
   assert.equal(r.code, 1, r.stdout + r.stderr);
-  assert.match(r.stdout, /^wine-quality \(white\): MISSING; get it with `npx dwgd datasets fetch wine-quality`$/m);
+  assert.match(r.stdout, /^wine-quality \(white\): MISSING; get it with `node bin\/dwgd.js datasets fetch wine-quality`$/m);
   assert.match(r.stdout, /^wine-quality \(red\): MISSING/m);
   assert.match(r.stdout, /0 checked; missing: wine-quality \(white\), wine-quality \(red\)$/m);
 });
@@ -100,7 +100,7 @@ test('datasets list --json and info --json: one JSON object each', { skip: skipC
   assert.equal(rows[0].found?.kind, 'env');
   assert.equal(rows[0].found?.location, join(dataDir, 'california-housing'));
   assert.equal(rows[1].found, null);
-  assert.equal(rows[1].fetch, 'npx dwgd datasets fetch wine-quality');
+  assert.equal(rows[1].fetch, 'node bin/dwgd.js datasets fetch wine-quality');
   const info = dwgd(['info', 'mnist', '--json']);
   assert.equal(info.code, 0);
   const d = JSON.parse(info.stdout) as { canonical: { name: string; sha256: string }[]; knownFiles: Record<string, { size: number }> };

@@ -74,7 +74,7 @@ export interface DatasetSpec {
   load(opts: DatasetOptions): RawDataset;
 }
 
-/** The command that gets a dataset, as it runs after `npm ci` (no global install needed). */
+/** The command that gets a dataset, as README writes every command: run in the checkout after `npm ci`, no registry involved. */
 export function fetchCommand(name: string): string {
-  return `npx dwgd datasets fetch ${name}`;
+  return `node bin/dwgd.js datasets fetch ${name}`;
 }
