@@ -13,7 +13,7 @@ import { Model } from './model.js';
 import { Network } from './network.js';
 import { maxNormRows, TrainDraws } from './regularizers.js';
 import { Rng } from './rng.js';
-import { order, rule, syntheticImages, train, worst } from './testing/engines.js';
+import { assertNormwise, order, rule, syntheticImages, train, worst } from './testing/engines.js';
 import { NO_TRAIN_OPTIONS, type TrainOptions } from './train-options.js';
 
 const PAPER_RULES = ['dwm', 'dwm-stable', 'sgd', 'l2-0.01', 'l2-0.1'];
@@ -280,6 +280,19 @@ for (const [name, o] of CASES) {
     }
   });
 }
+
+test('fast32 takes the options too: all four, within its bound (1e-5 of each matrix\'s largest weight) of the reference', () => {
+  const o = opts({ dropout: 0.2, maxNorm: 1.5, inputNoise: 0.3, labelSmoothing: 0.1 });
+  const ord = order(trainIdx, 1000, 3);
+  for (const id of ['dwm', 'sgd', 'l2-0.1']) {
+    const ref = createModel(id, initialNet(), rule(id), 'reference', o, 3);
+    const f32 = createModel(id, initialNet(), rule(id), 'fast32', o, 3);
+    assert.equal(f32.engine, 'fast32');
+    train(ref, data.x, data.y, ord, 0.01);
+    train(f32, data.x, data.y, ord, 0.01);
+    assertNormwise(f32.params(), ref.params(), 1e-5, `${id} fast32`);
+  }
+});
 
 test('all options 0 is the plain step: the same weights bit for bit as a model made without options', () => {
   const ord = order(trainIdx, 300, 5);
