@@ -35,6 +35,9 @@ export class Model implements Trainable {
     this.rule = rule;
     this.state = rule.init(net);
     checkTrainOptions(id, train, net.loss);
+    if (train.maxNorm !== 0 && rule.dual && !dualWeights(this.state)) {
+      throw new Error(`max-norm: the dual-weight rule '${rule.id}' keeps no W1/W2 in its state`);
+    }
     this.reg = anyTrainOption(train)
       ? {
         draws: new TrainDraws(train, seed, id),
@@ -92,7 +95,7 @@ export class Model implements Trainable {
 
   /** Max-norm on every layer; a dual-weight rule's W1 and W2 rows take the same factor. */
   private applyMaxNorm(c: number): void {
-    const dual = this.rule.dual ? (this.state as { W1: Float64Array[]; W2: Float64Array[] }) : null;
+    const dual = this.rule.dual ? dualWeights(this.state) : null;
     this.net.layers.forEach((layer, l) => {
       maxNormRows(layer.W, layer.nIn, layer.nOut, c, dual?.W1[l], dual?.W2[l]);
     });
@@ -132,4 +135,10 @@ export class Model implements Trainable {
   params(): LayerParams[] {
     return this.rule.params(this.net, this.state);
   }
+}
+
+/** The W1 and W2 of a dual-weight rule's state (src/core/rules/dwm.ts DualState), or null. */
+function dualWeights(state: unknown): { W1: Float64Array[]; W2: Float64Array[] } | null {
+  const s = state as { W1?: unknown; W2?: unknown } | null;
+  return s && Array.isArray(s.W1) && Array.isArray(s.W2) ? (s as { W1: Float64Array[]; W2: Float64Array[] }) : null;
 }
