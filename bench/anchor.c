@@ -14,6 +14,10 @@
  *   net:  int32 magic 0x5754454E, version 1, loss (0 softmax-ce, 1 mse), nSizes, sizes[nSizes];
  *         float64 W of each layer (n_out × n_in row-major), then float64 b of each layer
  * Commands (JSON lines on stdout; bad input: one line on stderr, exit 2):
+ * METHOD is sgd, dwm, dwm-stable, l2-<λ>, weight-decay-<λ>, optionally followed by +dropout-<p>:
+ * inverted dropout on the hidden units during training (docs/METHOD.md §7), each step's masks
+ * drawn as dwgd draws them (src/core/regularizers.ts: xoshiro128** seeded from the run seed 0
+ * and the stream `train.dropout:<METHOD>`, src/core/rng.ts), so the weights match dwgd's.
  *   train POOL NET METHOD LR   2,000 warm-up steps on order[0], order[1], … (wrapping), then
  *                              `{"ready":true}`; then for each line of stdin holding a number
  *                              of seconds S, steps on along the order for S seconds and prints
@@ -58,10 +62,12 @@ typedef struct {
   real *A;               /* dwm-stable: running mean of |δ| per unit, starts at 1 */
   double sumSq;          /* l2: ‖W‖² as left by the last update */
   real *z, *act, *delta; /* act = ReLU(z) for hidden layers, the last layer's act is z */
+  real *mask;            /* +dropout: this step's multipliers of the hidden units (0 or 1/(1 − p)) */
 } Layer;
 
 typedef struct {
   int nLayers, mse;
+  int dropping;          /* 1 during a training step with dropout: forward and backward apply the masks */
   Layer *layer;
   real *input;
 } Net;
@@ -173,6 +179,7 @@ static Net readNet(const char *path, Method method, int poolInputs) {
     L->z = alloc(L->nOut, sizeof(real));
     L->delta = alloc(L->nOut, sizeof(real));
     L->act = l + 1 < net.nLayers ? alloc(L->nOut, sizeof(real)) : L->z;
+    L->mask = alloc(L->nOut, sizeof(real));
     double *w = malloc(n * sizeof(double));
     readAll(f, w, sizeof(double), n, path, "weights");
     double sumSq = 0;
@@ -203,8 +210,75 @@ static Net readNet(const char *path, Method method, int poolInputs) {
   return net;
 }
 
+/* ---- dwgd's random streams (src/core/rng.ts), for the dropout masks ---- */
+
+typedef struct { uint32_t a, b, c, d; } Rng;
+
+static uint32_t splitmix32(uint32_t *s) {
+  *s += 0x9e3779b9u;
+  uint32_t z = *s;
+  z = (z ^ (z >> 16)) * 0x85ebca6bu;
+  z = (z ^ (z >> 13)) * 0xc2b2ae35u;
+  return z ^ (z >> 16);
+}
+
+static uint32_t rotl32(uint32_t x, int k) { return (x << k) | (x >> (32 - k)); }
+
+/* The stream `name` under seed 0: the state from splitmix32 of the FNV-1a hash of the name
+ * (its characters are ASCII here, so bytes are its UTF-16 code units). */
+static Rng rngStream(const char *name) {
+  uint32_t h = 0x811c9dc5u;
+  for (const char *c = name; *c; c++) h = (h ^ (uint8_t)*c) * 0x01000193u;
+  uint32_t st = h;
+  Rng r = { splitmix32(&st), splitmix32(&st), splitmix32(&st), splitmix32(&st) };
+  if ((r.a | r.b | r.c | r.d) == 0) r.a = 1;
+  return r;
+}
+
+static uint32_t nextU32(Rng *r) {
+  uint32_t result = rotl32(r->b * 5, 7) * 9, t = r->b << 9;
+  r->c ^= r->a;
+  r->d ^= r->b;
+  r->b ^= r->c;
+  r->a ^= r->d;
+  r->c ^= t;
+  r->d = rotl32(r->d, 11);
+  return result;
+}
+
+/* Uniform in [0, 1) from 53 bits of two draws. */
+static double uniform01(Rng *r) {
+  uint32_t hi = nextU32(r) >> 5, lo = nextU32(r) >> 6;
+  return ((double)hi * 67108864.0 + lo) / 9007199254740992.0;
+}
+
+static double dropP = 0; /* +dropout-<p>; 0 = none */
+static Rng dropRng;
+
+/* This step's masks, hidden layer by hidden layer, unit by unit: 0 when the draw is below p. */
+static void fillMasks(Net *net) {
+  const real keep = (real)(1 / (1 - dropP));
+  for (int l = 0; l + 1 < net->nLayers; l++) {
+    Layer *L = &net->layer[l];
+    for (int j = 0; j < L->nOut; j++) L->mask[j] = uniform01(&dropRng) < dropP ? 0 : keep;
+  }
+}
+
 static Method parseMethod(const char *id, double *lambda) {
   *lambda = 0;
+  const char *plus = strchr(id, '+');
+  if (plus) {
+    char *end;
+    if (strncmp(plus, "+dropout-", 9)) die("method '%s': the only option is +dropout-<p>", id);
+    dropP = strtod(plus + 9, &end);
+    if (plus[9] == '\0' || *end != '\0' || !(dropP >= 0 && dropP < 1)) die("method '%s': p must be in [0, 1)", id);
+    char stream[256];
+    if (snprintf(stream, sizeof stream, "train.dropout:%s", id) >= (int)sizeof stream) die("method '%s': too long", id);
+    dropRng = rngStream(stream);
+    static char base[256];
+    snprintf(base, sizeof base, "%.*s", (int)(plus - id), id);
+    id = base;
+  }
   if (!strcmp(id, "sgd")) return SGD;
   if (!strcmp(id, "dwm")) return DWM;
   if (!strcmp(id, "dwm-stable")) return DWM_STABLE;
@@ -261,8 +335,11 @@ static void forward(Net *net) {
       for (int i = 0; i < nIn; i++) s += w[i] * a[i];
       L->z[j] = L->b[j] + s;
     }
-    if (l + 1 < net->nLayers)
+    if (l + 1 < net->nLayers) {
       for (int k = 0; k < L->nOut; k++) L->act[k] = L->z[k] > 0 ? L->z[k] : 0;
+      if (net->dropping)
+        for (int k = 0; k < L->nOut; k++) L->act[k] *= L->mask[k];
+    }
     a = L->act;
   }
 }
@@ -298,6 +375,8 @@ static double backward(Net *net, double target) {
       for (int i = 0; i < L->nIn; i++) din[i] += w[i] * d;
     }
     for (int i = 0; i < L->nIn; i++) if (!(below->z[i] > 0)) din[i] = 0;
+    if (net->dropping)
+      for (int i = 0; i < L->nIn; i++) din[i] *= below->mask[i];
   }
   return loss;
 }
@@ -381,8 +460,13 @@ static void update(Net *net, Method method, real lr, real lambda) {
 
 static double trainStep(Net *net, const Pool *p, int row, Method method, real lr, real lambda) {
   loadSample(net, p, row);
+  if (dropP > 0) {
+    fillMasks(net);
+    net->dropping = 1;
+  }
   forward(net);
   double loss = backward(net, p->y[row]);
+  net->dropping = 0;
   update(net, method, lr, lambda);
   return loss;
 }

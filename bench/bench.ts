@@ -1,4 +1,5 @@
-// `npm run bench`: training steps per second per method and shape (batch 1, one thread) and
+// `npm run bench`: training steps per second per method and shape (batch 1, one thread; plus
+// one row of dwm with dropout, pools.ts DROPOUT_ROW) and
 // evaluation samples per second over a test pool, for every engine, each beside the same work
 // done by a plain C loop (bench/anchor.c, float64 and float32) in the same run, the timed
 // repeats taken in turns so both see the same machine load. Prints a table, the performance
@@ -20,12 +21,11 @@
 import { rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_ENGINE, ENGINE_NAMES, createModel, type EngineName } from '../src/core/model-factory.js';
+import { DEFAULT_ENGINE, ENGINE_NAMES, type EngineName } from '../src/core/model-factory.js';
 import type { Network } from '../src/core/network.js';
-import { ruleFor } from '../src/core/rules/index.js';
 import { writeFileAtomic } from '../src/results/atomic.js';
 import { AnchorSession, buildAnchor, writeNetFile, writePoolFile, type AnchorBuild } from './anchor.js';
-import { initialNetwork, LR, METHODS, mnistPool, ORDER_LENGTH, sampleOrder, syntheticPool, type Pool } from './pools.js';
+import { benchModel, initialNetwork, LR, METHODS, mnistPool, ORDER_LENGTH, sampleOrder, syntheticPool, TRAIN_ROWS, type Pool } from './pools.js';
 
 const GROUPS = ['mnist', 'tabular', 'cifar'] as const;
 
@@ -71,12 +71,6 @@ function parseArgs(argv: string[]): Options {
   return opts;
 }
 
-function makeModel(method: string, initial: Network, engine: EngineName) {
-  const rule = ruleFor(method);
-  if ('error' in rule) throw new Error(rule.error);
-  return createModel(method, initial, rule, engine);
-}
-
 /** Runs `chunk(n)` in growing chunks until `seconds` have passed; returns work units per second. */
 function timeRate(seconds: number, chunk: (n: number) => void): number {
   let n = 64;
@@ -100,7 +94,7 @@ interface Timer {
 
 /** A dwgd model of `method` after 2,000 warm-up steps; each timed run steps on along the order. */
 function trainer(pool: Pool, order: Int32Array, initial: Network, method: string, engine: EngineName): Timer & { finite(): boolean } {
-  const model = makeModel(method, initial, engine);
+  const model = benchModel(method, initial, engine);
   let s = 0;
   let sink = 0;
   const run = (n: number) => {
@@ -118,7 +112,7 @@ function trainer(pool: Pool, order: Int32Array, initial: Network, method: string
  * test pool (which also warms it up); each timed run makes whole passes over the test pool.
  */
 function evaluator(pool: Pool, initial: Network, engine: EngineName): Timer & { score: number } {
-  const model = makeModel('sgd', initial, engine);
+  const model = benchModel('sgd', initial, engine);
   for (let k = 0; k < 1000; k++) {
     const i = pool.train[k % pool.train.length];
     model.step(pool.x, i, pool.y[i], LR);
@@ -185,14 +179,14 @@ async function measure(mine: Timer[], build: AnchorBuild | { skipped: string }, 
 
 /** The table: one row per (shape, engine) and two for the C anchor; cells are rate and ratio to C float64. */
 function renderTable(train: TrainRow[], evals: EvalRow[], anchorTrain: AnchorTrain[], anchorEval: AnchorEval[]): string {
-  const header = ['inputs', 'arch', 'engine', ...METHODS, 'eval/s'];
+  const header = ['inputs', 'arch', 'engine', ...TRAIN_ROWS, 'eval/s'];
   const lines: string[][] = [];
   const shapes = [...new Set(train.map((t) => `${t.inputs}|${t.arch}`))];
   for (const shape of shapes) {
     const [inputs, arch] = shape.split('|');
     const engines = [...new Set(train.filter((t) => t.inputs === inputs && t.arch === arch).map((t) => t.engine))];
     for (const engine of engines) {
-      const cells = METHODS.map((m) => {
+      const cells = TRAIN_ROWS.map((m) => {
         const t = train.find((e) => e.inputs === inputs && e.arch === arch && e.engine === engine && e.method === m);
         return t ? `${fmt(t.stepsPerSec)} ${ratio(t.vsC64)}`.trim() : '–';
       });
@@ -202,7 +196,7 @@ function renderTable(train: TrainRow[], evals: EvalRow[], anchorTrain: AnchorTra
     for (const precision of ['float64', 'float32'] as const) {
       const row = anchorTrain.filter((a) => a.inputs === inputs && a.arch === arch);
       if (row.length === 0) continue;
-      const cells = METHODS.map((m) => {
+      const cells = TRAIN_ROWS.map((m) => {
         const a = row.find((x) => x.method === m);
         return a ? fmt(a[precision]) : '–';
       });
@@ -230,7 +224,7 @@ function checkTargets(train: TrainRow[], evals: EvalRow[], engine: EngineName): 
     targets.push(...items);
     lines.push(`  ${items.every((t) => t.met) ? 'met    ' : 'not met'}  ${engine.padEnd(6)} ${text}`);
   };
-  const mine = train.filter((t) => t.engine === engine);
+  const mine = train.filter((t) => t.engine === engine && METHODS.includes(t.method)); // the dropout row has no target
   const shapes = [...new Set(mine.map((t) => t.arch))];
   for (const arch of shapes) {
     const rows = mine.filter((t) => t.arch === arch && t.vsC64 !== null);
@@ -286,7 +280,7 @@ async function main(): Promise<void> {
         const where = { arch, inputs: pool.inputs };
         const progress: string[] = [];
         const cFigures = (c: { float64: number; float32: number } | null) => (c ? ` (C ${fmt(c.float64)}/${fmt(c.float32)})` : '');
-        for (const method of METHODS) {
+        for (const method of TRAIN_ROWS) {
           const timers = opts.engines.map((engine) => trainer(pool, order, initial, method, engine));
           const { rates, c } = await measure(timers, build, ['train', poolFile, netFile, method, LR], opts);
           opts.engines.forEach((engine, k) => {

@@ -50,6 +50,7 @@ const F_C1: usize = 56;
 const F_C2: usize = 60;
 const F_NORMSQ: usize = 64; // layers ≥ 1, l2: ‖W‖² (f64 at this address)
 const F_WT: usize = 72; // layers ≥ 1: effective W transposed (input-major nInP × P) for evaluation
+const F_MASK: usize = 76; // hidden layers: this step's dropout multipliers (P f64), written by the caller
 const ROW: usize = 80;
 
 let nLayers: i32 = 0;
@@ -61,6 +62,11 @@ let renormBelow: f64 = 0;
 let sigma: f64 = 1; // layer-0 scale of sgd-family models
 let sumsq: f64 = 0; // ‖U‖² of layer 0 (l2)
 let steps: i32 = 0;
+// Training-time options (docs/METHOD.md §7), set by setTrain(); all off = the paper's step.
+let dropout: bool = false; // multiply hidden activations and their δ by F_MASK
+let smoothing: f64 = 0; // label smoothing ε of softmax cross-entropy
+let maxNormC: f64 = 0; // max-norm bound on every unit's incoming row (0 = none)
+let normSq: usize = 0; // max-norm scratch: one f64 per layer-0 unit
 
 let inputF32: usize = 0; // n_in float32: the sample the caller copies in
 let aC: usize = 0; // compacted non-zero input values (f64)
@@ -232,7 +238,12 @@ export function init(methodCode: i32, loss: i32, lam: f64, renorm: f64, evalRows
     const c = alloc(P * 2 * LB); // layer 0 only: [c1 | c2] in L0 lanes
     store<i32>(t + F_C1, <i32>c);
     store<i32>(t + F_C2, <i32>(c + P * LB));
+    store<i32>(t + F_MASK, <i32>alloc(P * 8));
   }
+  normSq = alloc(P0 * 8);
+  dropout = false;
+  smoothing = 0;
+  maxNormC = 0;
   sigma = 1;
   steps = 0;
   rowsClassified = 0;
@@ -244,6 +255,16 @@ export function inputPtr(): usize { return inputF32; }
 export function rowsPtr(): usize { return rowsF32; }
 export function rowsYPtr(): usize { return rowsY; }
 export function getSigma(): f64 { return sigma; }
+
+/**
+ * Switches on the training-time options after init(): dropout (the caller writes each hidden
+ * layer's multipliers at F_MASK before every step), label smoothing ε, max-norm bound c.
+ */
+export function setTrain(drop: bool, eps: f64, c: f64): void {
+  dropout = drop;
+  smoothing = eps;
+  maxNormC = c;
+}
 
 /** After the caller wrote the initial weights: norms the l2 rule needs. */
 export function ready(): void {
@@ -634,8 +655,16 @@ function forward(useEval: bool): void {
   else forward0Scaled(fld(0, F_W), sigma);
   for (let l = 1; l < nLayers; l++) {
     relu(l - 1);
+    if (dropout) multiplyMask(fld(l - 1, F_ACT), l - 1);
     forwardDense(l);
   }
+}
+
+/** v[j] *= mask of hidden layer l, over its n_out units. */
+function multiplyMask(v: usize, l: i32): void {
+  const n = <usize>fld(l, F_NOUT);
+  const m = fld(l, F_MASK);
+  for (let j: usize = 0; j < n; j++) store<f64>(v + j * 8, load<f64>(v + j * 8) * load<f64>(m + j * 8));
 }
 
 // ---------------------------------------------------------------- backward
@@ -664,9 +693,26 @@ function lossDelta(target: f64): f64 {
   }
   for (let i: usize = 0; i < n; i++) store<f64>(d + i * 8, load<f64>(d + i * 8) / sum);
   const label = <usize>(<i32>target);
+  if (smoothing != 0) return smoothedDelta(z, d, n, label, max, sum);
   const p = load<f64>(d + label * 8);
   store<f64>(d + label * 8, p - 1);
   return -Math.log(p > 0 ? p : 5e-324);
+}
+
+/**
+ * Label smoothing: d holds exp(z − max) / sum; δ_k = p_k − t_k with t = (1 − ε)·onehot + ε/K,
+ * loss −Σ t_k·((z_k − max) − log sum) (the reference's softmaxCrossEntropySmoothed).
+ */
+function smoothedDelta(z: usize, d: usize, n: usize, label: usize, max: f64, sum: f64): f64 {
+  const logSum = Math.log(sum);
+  const off = smoothing / <f64>n;
+  let loss: f64 = 0;
+  for (let i: usize = 0; i < n; i++) {
+    const t = i == label ? 1 - smoothing + off : off;
+    store<f64>(d + i * 8, load<f64>(d + i * 8) - t);
+    loss -= t * (load<f64>(z + i * 8) - max - logSum);
+  }
+  return loss;
 }
 
 /** δ_{l−1} = (Wᵀδ_l) ⊙ 1[z_{l−1} > 0], with the weights before the step; rows with δ = 0 skipped. */
@@ -689,6 +735,7 @@ function backwardDense(l: i32): void {
   }
   const nIn = fld(l, F_NIN);
   for (let i: usize = 0; i < nIn; i++) if (!(load<f64>(zIn + i * 8) > 0)) store<f64>(dIn + i * 8, 0);
+  if (dropout) multiplyMask(dIn, l - 1);
 }
 
 // ---------------------------------------------------------------- updates
@@ -906,8 +953,106 @@ export function step(target: f64, lr: f64): f64 {
   for (let l = nLayers - 1; l > 0; l--) updateDense(l, lr);
   if (method == DWM || method == DWM_STABLE) updateLayer0Dual(lr);
   else updateLayer0Plain(lr);
+  if (maxNormC > 0) maxNorm();
   steps++;
   return loss;
+}
+
+// ---------------------------------------------------------------- max-norm
+
+/**
+ * Max-norm (docs/METHOD.md §7): every unit's incoming row of W whose L2 norm exceeds c is
+ * scaled by c/‖row‖, bias excluded. Dual layers scale the row of W1 and of W2 by the same factor
+ * (layer 0: the two row scales s1, s2; above: the rows, then W = W1 − W2 again), so W = W1 − W2
+ * still holds. Layer 0 of the sgd family scales its column of U (σ is shared by all units).
+ */
+function maxNorm(): void {
+  const c = maxNormC;
+  flush();
+  const nIn = <usize>fld(0, F_NIN);
+  const nOut = <usize>fld(0, F_NOUT);
+  const P = <usize>fld(0, F_P);
+  const M = fld(0, F_W);
+  const dual = method == DWM || method == DWM_STABLE;
+  zero(normSq, P * 8);
+  if (dual) {
+    const s1 = fld(0, F_S1);
+    const s2 = fld(0, F_S2);
+    const stride = P * 2 * LB;
+    for (let i: usize = 0; i < nIn; i++) {
+      const r = M + i * stride;
+      for (let j: usize = 0; j < nOut; j++) {
+        const w = load<f64>(s1 + j * 8) * <f64>load<L0>(r + j * LB) - load<f64>(s2 + j * 8) * <f64>load<L0>(r + (P + j) * LB);
+        store<f64>(normSq + j * 8, load<f64>(normSq + j * 8) + w * w);
+      }
+    }
+    for (let j: usize = 0; j < nOut; j++) {
+      const norm = Math.sqrt(load<f64>(normSq + j * 8));
+      if (!(norm > c)) continue;
+      const f = c / norm;
+      store<f64>(s1 + j * 8, load<f64>(s1 + j * 8) * f);
+      store<f64>(s2 + j * 8, load<f64>(s2 + j * 8) * f);
+      if (load<f64>(s1 + j * 8) < renormBelow) foldColumn(M, s1, j, P, nIn, 0, 1);
+      if (load<f64>(s2 + j * 8) < renormBelow) foldColumn(M + P * LB, s2, j, P, nIn, 0, 1);
+    }
+  } else {
+    for (let i: usize = 0; i < nIn; i++) {
+      const r = M + i * P * LB;
+      for (let j: usize = 0; j < nOut; j++) {
+        const w = sigma * <f64>load<L0>(r + j * LB);
+        store<f64>(normSq + j * 8, load<f64>(normSq + j * 8) + w * w);
+      }
+    }
+    let any = false;
+    for (let j: usize = 0; j < nOut; j++) {
+      const norm = Math.sqrt(load<f64>(normSq + j * 8));
+      if (!(norm > c)) continue;
+      any = true;
+      const f = c / norm;
+      for (let i: usize = 0; i < nIn; i++) {
+        const p = M + (i * P + j) * LB;
+        store<L0>(p, <L0>(<f64>load<L0>(p) * f));
+      }
+    }
+    if (any && method == L2) sumsq = sumSquaresL0(M, nIn * P);
+  }
+  for (let l = 1; l < nLayers; l++) maxNormDense(l, c);
+}
+
+/** Max-norm on the row-major rows of layer l ≥ 1. */
+function maxNormDense(l: i32, c: f64): void {
+  const nOut = <usize>fld(l, F_NOUT);
+  const nIn = <usize>fld(l, F_NIN);
+  const nInP = <usize>fld(l, F_NINP);
+  const W = fld(l, F_W);
+  const dual = method == DWM || method == DWM_STABLE;
+  let any = false;
+  for (let j: usize = 0; j < nOut; j++) {
+    const row = W + j * nInP * 8;
+    let s: f64 = 0;
+    for (let i: usize = 0; i < nIn; i++) {
+      const w = load<f64>(row + i * 8);
+      s += w * w;
+    }
+    const norm = Math.sqrt(s);
+    if (!(norm > c)) continue;
+    any = true;
+    const f = c / norm;
+    if (dual) {
+      const r1 = fld(l, F_W1) + j * nInP * 8;
+      const r2 = fld(l, F_W2) + j * nInP * 8;
+      for (let i: usize = 0; i < nIn; i++) {
+        const a = load<f64>(r1 + i * 8) * f;
+        const b = load<f64>(r2 + i * 8) * f;
+        store<f64>(r1 + i * 8, a);
+        store<f64>(r2 + i * 8, b);
+        store<f64>(row + i * 8, a - b);
+      }
+    } else {
+      for (let i: usize = 0; i < nIn; i++) store<f64>(row + i * 8, load<f64>(row + i * 8) * f);
+    }
+  }
+  if (any && method == L2) store<f64>(table + <usize>l * ROW + F_NORMSQ, sumSquares(W, fld(l, F_P) * nInP));
 }
 
 // ---------------------------------------------------------------- evaluation
