@@ -94,6 +94,7 @@ export function writeRunFolder(dir: string, stored: StoredRun, prov: Provenance,
       write('weights/order.json', JSON.stringify({
         format: WEIGHTS_FORMAT,
         trainList: Array.from(weights.split.train),
+        ...(weights.split.validation ? { validationList: Array.from(weights.split.validation), testList: Array.from(weights.split.test) } : {}),
         testCount: weights.split.test.length,
         order: Array.from(weights.order),
         note: 'trainList: pool indices drawn with replacement; order: the pool index trained on at each step, the same for every method; the test set is every pool index not in trainList',
