@@ -62,36 +62,7 @@ export function runExperiment(config: ExperimentConfig, raw: RawDataset, opts: R
     throw new UserError(`trainSize: ${config.trainSize} is larger than the ${raw.size} samples of ${raw.name}'s pool`);
   }
 
-  const classification = raw.task === 'classification';
-  // Groups for imbalance and per-group scores: the classes, or for a regression set under
-  // `imbalance`, equal-count bins of the target (bin 0 = the lowest targets).
-  const nGroups = classification ? raw.nOutputs : config.imbalance ? config.imbalance.bins ?? 10 : 0;
-  const groupOf = classification ? raw.y : config.imbalance ? targetBins(raw.y, raw.size, nGroups) : null;
-  if (config.imbalance?.bins !== undefined && classification) throw new UserError(`imbalance.bins: ${raw.name} has classes; bins are for regression sets`);
-  if (config.labelNoise && !classification && config.labelNoise.sigma === undefined) {
-    throw new UserError(`labelNoise.sigma: ${raw.name} is a regression dataset; give the σ of the noise added to corrupted targets`);
-  }
-  // The training list: the authors' fixed one (split: authors, the same for every seed), or
-  // drawn from the seed's own stream, by class weights under imbalance.
-  const splitRng = new Rng(config.seed, 'split');
-  const split = config.split === 'authors'
-    ? splitFromList(authorsTrainList(config.dataset.name, raw.size, config.trainSize), raw.size)
-    : config.imbalance && groupOf
-      ? drawImbalancedSplit(groupOf, raw.size, config.trainSize,
-        classWeights(config.imbalance.profile, config.imbalance.ratio, nGroups, config.imbalance.minority), splitRng)
-      : drawSplit(raw.size, config.trainSize, splitRng);
-  // The validation set (docs/METHOD.md, "Validation"): held out of the samples outside the
-  // training list, from its own stream, so the training list is the one drawn without it.
-  if (config.validation) {
-    const size = config.validation.size ?? defaultValidationSize(raw.size);
-    if (size >= split.test.length) {
-      throw new UserError(`validation.size: ${size} samples leave no test set: ${raw.name}'s pool has ${split.test.length} samples outside the training list`);
-    }
-    const held = holdOutValidation(split.test, size, new Rng(config.seed, 'validation'));
-    split.validation = held.validation;
-    split.test = held.test;
-  }
-  if (config.imbalance?.test === 'balanced' && groupOf) split.test = balanceTestSet(split.test, groupOf, nGroups, new Rng(config.seed, 'test'));
+  const { split, groupOf, nGroups } = drawRunSplit(config, raw);
   if (split.test.length === 0) throw new UserError(`trainSize: ${config.trainSize} draws left no test samples in ${raw.name}'s pool`);
   const data = normalize(raw, config.dataset.normalize, split.train, config.dataset.targetScale);
   const metric: Metric = data.task === 'classification' ? 'accuracy' : 'mse';
@@ -248,6 +219,46 @@ export function runExperiment(config: ExperimentConfig, raw: RawDataset, opts: R
     points,
     methods: results,
   };
+}
+
+/**
+ * The run's split of the pool (docs/METHOD.md §7 and "Validation"): the training list, the
+ * validation set when the config has one, and the test set, with the groups (classes or target
+ * bins) that imbalance and per-group scores use. A pure function of the config and the pool, so
+ * the lists a record names by hash can be drawn again.
+ */
+export function drawRunSplit(config: ExperimentConfig, raw: RawDataset): { split: Split; groupOf: Float32Array | null; nGroups: number } {
+  const classification = raw.task === 'classification';
+  // Groups for imbalance and per-group scores: the classes, or for a regression set under
+  // `imbalance`, equal-count bins of the target (bin 0 = the lowest targets).
+  const nGroups = classification ? raw.nOutputs : config.imbalance ? config.imbalance.bins ?? 10 : 0;
+  const groupOf = classification ? raw.y : config.imbalance ? targetBins(raw.y, raw.size, nGroups) : null;
+  if (config.imbalance?.bins !== undefined && classification) throw new UserError(`imbalance.bins: ${raw.name} has classes; bins are for regression sets`);
+  if (config.labelNoise && !classification && config.labelNoise.sigma === undefined) {
+    throw new UserError(`labelNoise.sigma: ${raw.name} is a regression dataset; give the σ of the noise added to corrupted targets`);
+  }
+  // The training list: the authors' fixed one (split: authors, the same for every seed), or
+  // drawn from the seed's own stream, by class weights under imbalance.
+  const splitRng = new Rng(config.seed, 'split');
+  const split = config.split === 'authors'
+    ? splitFromList(authorsTrainList(config.dataset.name, raw.size, config.trainSize), raw.size)
+    : config.imbalance && groupOf
+      ? drawImbalancedSplit(groupOf, raw.size, config.trainSize,
+        classWeights(config.imbalance.profile, config.imbalance.ratio, nGroups, config.imbalance.minority), splitRng)
+      : drawSplit(raw.size, config.trainSize, splitRng);
+  // The validation set (docs/METHOD.md, "Validation"): held out of the samples outside the
+  // training list, from its own stream, so the training list is the one drawn without it.
+  if (config.validation) {
+    const size = config.validation.size ?? defaultValidationSize(raw.size);
+    if (size >= split.test.length) {
+      throw new UserError(`validation.size: ${size} samples leave no test set: ${raw.name}'s pool has ${split.test.length} samples outside the training list`);
+    }
+    const held = holdOutValidation(split.test, size, new Rng(config.seed, 'validation'));
+    split.validation = held.validation;
+    split.test = held.test;
+  }
+  if (config.imbalance?.test === 'balanced' && groupOf) split.test = balanceTestSet(split.test, groupOf, nGroups, new Rng(config.seed, 'test'));
+  return { split, groupOf, nGroups };
 }
 
 /**
