@@ -241,11 +241,12 @@ export function runViews(text: string, where: string, study: { name: string; poi
       continue;
     }
     if (metric === 'val_accuracy' || metric === 'val_mse') {
-      (x.val ??= [])[turn - 1] = value;
+      setAt(x, 'val', turn - 1, value);
       continue;
     }
     if (metric === 'best_turn' || metric === 'steps_trained') {
-      const stop = (x.earlyStop ??= { bestTurn: 0, turnsTrained: turn, stepsTrained: 0 });
+      if (!x.earlyStop) x.earlyStop = { bestTurn: 0, turnsTrained: turn, stepsTrained: 0 };
+      const stop = x.earlyStop;
       if (metric === 'best_turn') stop.bestTurn = value;
       else stop.stepsTrained = value;
       continue;
