@@ -13,6 +13,7 @@ import { loadExperiment } from './plan.js';
 import { recordOf } from './pool.js';
 import { RunRecordSchema } from './record.js';
 import { drawRunSplit, improves, listHash, runExperiment } from './run.js';
+import { checkSplit } from './testing/split-check.js';
 import { loadDataset as synthetic } from './testing/synthetic.js';
 import { ROOT } from './testing/paths.js';
 import { join } from 'node:path';
@@ -40,21 +41,6 @@ function stubPool(name: string, size: number, task: 'classification' | 'regressi
 
 function parse(overrides: Record<string, unknown>) {
   return ExperimentSchema.parse({ dataset: { name: 'mnist' }, trainSize: 1000, ...overrides });
-}
-
-/** Checks the three lists of a split against the pool, by a membership count independent of run.ts. */
-export function checkSplit(poolSize: number, train: Int32Array, validation: Int32Array, testList: Int32Array, where: string): void {
-  const seen = new Uint8Array(poolSize); // bit 1 train, 2 validation, 4 test
-  for (const [list, bit] of [[train, 1], [validation, 2], [testList, 4]] as const) {
-    for (const i of list) {
-      assert.ok(Number.isInteger(i) && i >= 0 && i < poolSize, `${where}: index ${i} outside the pool of ${poolSize}`);
-      if (bit !== 1) assert.equal(seen[i] & bit, 0, `${where}: index ${i} twice in one list`);
-      seen[i] |= bit;
-    }
-  }
-  for (let i = 0; i < poolSize; i++) {
-    assert.ok(seen[i] === 0 || seen[i] === 1 || seen[i] === 2 || seen[i] === 4, `${where}: index ${i} in more than one list (${seen[i]})`);
-  }
 }
 
 test('holdOutValidation: a partition of the test list into two ascending lists of the asked sizes, the same for the same stream', () => {
