@@ -162,6 +162,13 @@ for (const engine of ['reference', 'fast'] as const) {
       if (bestBeforeStop + 1 < stop) sawRestore = true;
     }
     assert.ok(sawStop && sawRestore, 'the config exercises a stop and a restore');
+    // The kept parameters themselves: those of a run trained for exactly the best turn's turns.
+    const kept = runExperiment(ExperimentSchema.parse({ ...base, earlyStopping: { patience: 2 } }), raw, { keepParams: true });
+    for (const m of base.methods) {
+      const turns = kept.methods[m].earlyStop!.bestTurn;
+      const short = runExperiment(ExperimentSchema.parse({ ...base, methods: [m], turns }), raw, { keepParams: true });
+      assert.deepEqual(kept.methods[m].final, short.methods[m].final, `${m}: parameters of turn ${turns}`);
+    }
     // The record keeps the new fields and validates; one without them (an older record) validates too.
     const record = recordOf(ExperimentSchema.parse({ ...base, earlyStopping: { patience: 2 } }), stopped);
     assert.equal(RunRecordSchema.safeParse(record).success, true);
