@@ -17,10 +17,10 @@ import { checkSplit } from './testing/split-check.js';
 const SHARED = resolve(PROJECT_ROOT, '..', 'shared', 'datasets');
 if (existsSync(SHARED)) process.env.DWGD_DATA_DIR = SHARED;
 
-/** The dataset options of each registered dataset's paper pool (csv: the white-wine file read as a csv). */
-function datasetOf(name: (typeof DATASET_NAMES)[number]): Record<string, unknown> {
+/** The dataset options of each registered dataset's paper pool (the benchmark sets: their default pool; csv: the white-wine file read as a csv). */
+function datasetOf(name: string): Record<string, unknown> {
   if (name === 'csv') return { name, path: join(SHARED, 'wine-quality', 'winequality-white.csv'), target: 'quality', task: 'regression', delimiter: ';' };
-  return { name, pool: name === 'california-housing' || name === 'wine-quality' ? undefined : 'paper' };
+  return { name, pool: ['mnist', 'fashion-mnist', 'cifar-10'].includes(name) ? 'paper' : undefined };
 }
 
 for (const name of DATASET_NAMES) {
