@@ -167,7 +167,7 @@ export function registerRuns(program: Command): void {
     .command('runs')
     .description('the trained models (one row per run × method) under a results folder, searched recursively: the parameters that differ between them, their clean (and noisy) test metric, tags and notes; filter, sort, choose columns, or write JSON, CSV or a self-contained HTML run browser')
     .argument('[dir]', 'results folder, searched recursively', 'results')
-    .option('-w, --where <filter>', "only the models the filter holds for: comparisons (= != < <= > >=) of config keys (lr, noise.sigma), n, dataset, arch, method, seed, tag, status, started and the metrics clean, noisy, loss, joined by and / or, e.g. 'method=dwm and n>=500'")
+    .option('-w, --where <filter>', "only the models the filter holds for: comparisons (= != < <= > >=) of config keys (lr, noise.sigma), n, dataset, arch, method, seed, tag, status, started and the metrics clean, noisy, loss, val (validation metric of the kept parameters), best_turn, joined by and / or, e.g. 'method=dwm and n>=500'")
     .option('-t, --tag <tag>', 'only runs with this tag (repeatable: all of them)', collect)
     .option('--sort <keys>', 'sort by these keys, comma-separated; -KEY sorts that key descending, e.g. --sort -clean or --sort lr,-clean (default: oldest run first)')
     .option('--desc', 'sort the --sort keys without a sign descending', false)

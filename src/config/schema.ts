@@ -167,7 +167,27 @@ export const ExperimentSchema = z.strictObject({
    * relative of `reference` per weight), `reference` (plain TypeScript), `fast32` (float32 layer 0).
    */
   engine: z.enum(ENGINE_NAMES).default(DEFAULT_ENGINE),
+  /**
+   * A validation set held out of the pool (docs/METHOD.md, "Validation"): `size` samples drawn,
+   * from their own random stream, among the pool samples outside the training list; the test set
+   * is what is left (it shrinks by `size`). The training list is the one drawn without it.
+   * Default size: a tenth of the pool, at most 5,000. Absent = the paper's protocol (no
+   * validation; run ids unchanged).
+   */
+  validation: z.strictObject({
+    size: z.number().int().positive().max(LIMITS.trainSize).optional(),
+  }).optional(),
+  /**
+   * Early stopping on the validation set, for every method: after each turn the validation
+   * metric is taken; the parameters of the best turn are kept, training stops when `patience`
+   * turns pass without improvement, and the test metrics are those of the kept parameters.
+   * Needs `validation`.
+   */
+  earlyStopping: z.strictObject({
+    patience: z.number().int().positive().max(LIMITS.turns),
+  }).optional(),
 }).superRefine((c, ctx) => {
+  if (c.earlyStopping && !c.validation) ctx.addIssue({ code: 'custom', path: ['earlyStopping'], message: 'needs a validation set: add validation: {} (or validation: { size: N })' });
   if (c.split !== 'authors') return;
   const problem = authorsPoolProblem(c.dataset);
   if (problem) ctx.addIssue({ code: 'custom', path: ['split'], message: `authors: ${problem}` });

@@ -109,6 +109,7 @@ export function recordOf(config: ExperimentConfig, r: RunResult): RunRecord {
   if (r.trainClassCounts) record.trainClassCounts = r.trainClassCounts;
   if (r.testClassCounts) record.testClassCounts = r.testClassCounts;
   if (r.corruptedLabels !== undefined) record.corruptedLabels = r.corruptedLabels;
+  if (r.validation) record.validation = r.validation;
   return record;
 }
 

@@ -36,6 +36,20 @@ export interface MethodRecord {
   diverged?: { turn: number; reason: string };
   /** Set when the trained model answers (almost) the same for every input after the last turn. */
   collapsed?: { reason: string };
+  /** With a validation set: the validation metric after each turn trained. */
+  val?: number[];
+  /**
+   * Under earlyStopping: the turn whose parameters were kept (1-based), how many turns and steps
+   * were trained. perTurn from the last trained turn on, clean and every evaluation point are
+   * the kept parameters' scores; trainLoss is NaN for the turns not trained.
+   */
+  earlyStop?: { bestTurn: number; turnsTrained: number; stepsTrained: number };
+}
+
+/** The validation set of a run: its size and the sha-256 of the three index lists (run.ts listHash). */
+export interface ValidationRecord {
+  size: number;
+  sha256: { train: string; validation: string; test: string };
 }
 
 export interface RunRecord {
@@ -53,6 +67,8 @@ export interface RunRecord {
   testClassCounts?: number[];
   /** Training-list entries whose label was corrupted (labelNoise). */
   corruptedLabels?: number;
+  /** With a validation set: held out of the samples outside the training list; testSize excludes it. */
+  validation?: ValidationRecord;
   testSet: 'complement' | 'balanced';
   /** The evaluation points every method was scored at after training (eval-axes/index.ts). */
   points: EvalPoint[];
@@ -78,6 +94,10 @@ export const RunRecordSchema = z.strictObject({
   trainClassCounts: z.array(count).optional(),
   testClassCounts: z.array(count).optional(),
   corruptedLabels: count.optional(),
+  validation: z.strictObject({
+    size: count,
+    sha256: z.strictObject({ train: z.string(), validation: z.string(), test: z.string() }),
+  }).optional(),
   testSet: z.enum(['complement', 'balanced']),
   points: z.array(z.record(z.string(), num)).min(1),
   methods: z.record(z.string(), z.strictObject({
@@ -89,6 +109,8 @@ export const RunRecordSchema = z.strictObject({
     at: z.array(score),
     diverged: z.strictObject({ turn: z.number().int().positive(), reason: z.string() }).optional(),
     collapsed: z.strictObject({ reason: z.string() }).optional(),
+    val: z.array(num).optional(),
+    earlyStop: z.strictObject({ bestTurn: z.number().int().positive(), turnsTrained: z.number().int().positive(), stepsTrained: count }).optional(),
   })),
 }).superRefine((r, ctx) => {
   for (const [m, x] of Object.entries(r.methods)) {

@@ -428,6 +428,8 @@ export function buildSweepReport(d: SweepData, groups: PlotGroup[]): string {
   // The data each point trained on: class counts, corrupted labels.
   out.push('## Training data per point', '');
   const drows: string[][] = [];
+  // With a validation set: its size, held out of the pool samples outside the training list (docs/METHOD.md, "Validation and early stopping").
+  const validated = study.runs.some((r) => r.config.validation);
   for (const eid of study.experiments) {
     const specs = study.runs.filter((r) => r.experimentId === eid);
     const first = d.inputs.find((e) => e.experimentId === eid || e.experimentId.startsWith(`${eid}@`))!;
@@ -437,9 +439,15 @@ export function buildSweepReport(d: SweepData, groups: PlotGroup[]): string {
     const counts = recs[0].trainClassCounts
       ? recs[0].trainClassCounts.map((_, c) => mean(recs.map((r) => r.trainClassCounts![c])).toFixed(0)).join(' / ')
       : '–';
-    drows.push([specs[0].label, String(recs[0].trainSize), mean(recs.map((r) => r.distinctTrain)).toFixed(0), mean(recs.map((r) => r.testSize)).toFixed(0), corrupted, counts]);
+    const row = [specs[0].label, String(recs[0].trainSize), mean(recs.map((r) => r.distinctTrain)).toFixed(0), mean(recs.map((r) => r.testSize)).toFixed(0)];
+    if (validated) {
+      const v = specs[0].config.validation;
+      row.push(v ? (v.size !== undefined ? String(v.size) : 'default (pool/10, ≤ 5000)') : '–');
+    }
+    drows.push([...row, corrupted, counts]);
   }
-  out.push(markdownTable(['point', 'n', 'distinct', 'test size', 'labels corrupted', `training entries per ${d.classification ? 'class' : 'target bin'} (mean over seeds)`], drows, [false, true, true, true, true, false]));
+  const dhead = ['point', 'n', 'distinct', 'test size', ...(validated ? ['validation size'] : []), 'labels corrupted', `training entries per ${d.classification ? 'class' : 'target bin'} (mean over seeds)`];
+  out.push(markdownTable(dhead, drows, dhead.map((_, i) => i > 0 && i < dhead.length - 1)));
 
   if (d.balanced && study.runs.some((r) => r.config.imbalance)) {
     const metric = d.classification ? 'accuracy' : 'mse';

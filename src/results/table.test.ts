@@ -106,3 +106,33 @@ test('a malformed table is one line naming the file and the row', () => {
     /^Error: x\/table\.csv: row 4: value 'high' is not a number$|x\/table\.csv: row 4: value 'high' is not a number/);
   assert.throws(() => runViews('run,seed\n', 'x/table.csv', { name: 'study', points: evalPoints }), /x\/table\.csv: no column 'experiment'/);
 });
+
+test('validation metrics and early stopping go through table.csv and back; their rows are counted', () => {
+  const runs = [spec('v', { validation: {}, earlyStopping: { patience: 1 }, methods: ['dwm', 'sgd'] }), spec('w', { validation: { size: 40 } })];
+  const records = new Map(runs.map((s) => [s.id, record(s, 0)]));
+  const v = records.get('v')!;
+  // dwm stopped after turn 2 keeping turn 1; sgd trained all 3 turns and kept turn 3.
+  v.methods.dwm.val = [0.5, 0.25];
+  v.methods.dwm.trainLoss[2] = NaN;
+  v.methods.dwm.earlyStop = { bestTurn: 1, turnsTrained: 2, stepsTrained: 20000 };
+  v.methods.sgd.val = [0.75, 0.625, 0.875];
+  v.methods.sgd.earlyStop = { bestTurn: 3, turnsTrained: 3, stepsTrained: 30000 };
+  records.get('w')!.methods.dwm.val = [0.1, 0.2, 0.3];
+  records.get('w')!.methods.sgd.val = [0.3, 0.2, 0.1];
+  const text = tableCsv(runs, records);
+  const views = runViews(text, 'table.csv', { name: 'study', points: evalPoints });
+  for (const view of views) {
+    const s = runs.find((r) => r.id === view.run)!;
+    assert.deepEqual(view.config, s.config, `${view.run}: config`);
+    assert.deepEqual(view.record, records.get(view.run), `${view.run}: record`);
+  }
+  const rows = (parse(text) as string[][]).slice(1);
+  const head = (parse(text) as string[][])[0];
+  const metricCol = head.indexOf('metric');
+  const count = (id: string, metric: string) => rows.filter((r) => r[0] === id && r[metricCol] === metric).length;
+  assert.equal(count('v', 'val_accuracy'), 0);
+  assert.equal(count('v', 'val_mse'), 2 + 3);
+  assert.equal(count('v', 'best_turn'), 2);
+  assert.equal(count('w', 'best_turn'), 0);
+  assert.equal(head.includes('validation'), true, 'validation kept whole, so validation: {} survives');
+});

@@ -9,7 +9,10 @@
 //   eval.<axis> …                       the evaluation point: one column per evaluation axis
 //                                       (src/data/eval-axes/), at its identity for clean rows
 //   turn                                1 … turns (a point other than the clean one: the last turn)
-//   metric                              accuracy | mse (the test metric) | train_loss (mean over the turn)
+//   metric                              accuracy | mse (the test metric) | train_loss (mean over the turn) |
+//                                       val_accuracy | val_mse (the validation metric, with `validation`) |
+//                                       best_turn, steps_trained (earlyStopping: the turn kept and the
+//                                       steps trained, on the row of the last turn trained)
 //   group                               '' (the whole test set), 'balanced' (mean over classes or
 //                                       target bins), or a class / bin number
 //   value                               the number (NaN, Infinity, -Infinity written so)
@@ -40,7 +43,7 @@ const MIDDLE = ['turn', 'metric', 'group', 'value', 'status', 'status_turn', 'st
 /** Config keys that are not parameter columns (study-level, or a column of their own). */
 const NOT_PARAMS = new Set(['name', 'description', 'seed', 'methods']);
 /** Config keys kept whole (their own keys hold dots). */
-const LEAVES = new Set(['evaluate']);
+const LEAVES = new Set(['evaluate', 'validation']);
 
 /** One run as the table holds it, and as every report reads it back. */
 export interface RunView {
@@ -147,6 +150,11 @@ export function tableCsv(runs: RunSpec[], records: Map<string, RunRecord>): stri
         row({}, t + 1, r.metric, '', v);
         row({}, t + 1, 'train_loss', '', x.trainLoss[t]);
       });
+      x.val?.forEach((v, t) => row({}, t + 1, `val_${r.metric}`, '', v));
+      if (x.earlyStop) {
+        row({}, x.earlyStop.turnsTrained, 'best_turn', '', x.earlyStop.bestTurn);
+        row({}, x.earlyStop.turnsTrained, 'steps_trained', '', x.earlyStop.stepsTrained);
+      }
       groups({}, { value: x.clean, balanced: x.balanced, perClass: x.perClass });
       r.points.forEach((point, k) => {
         if (isIdentity(point)) return;
@@ -230,6 +238,17 @@ export function runViews(text: string, where: string, study: { name: string; poi
     const value = num(row, 'value', line);
     if (metric === 'train_loss') {
       x.trainLoss[turn - 1] = value;
+      continue;
+    }
+    if (metric === 'val_accuracy' || metric === 'val_mse') {
+      setAt(x, 'val', turn - 1, value);
+      continue;
+    }
+    if (metric === 'best_turn' || metric === 'steps_trained') {
+      if (!x.earlyStop) x.earlyStop = { bestTurn: 0, turnsTrained: turn, stepsTrained: 0 };
+      const stop = x.earlyStop;
+      if (metric === 'best_turn') stop.bestTurn = value;
+      else stop.stepsTrained = value;
       continue;
     }
     if (metric !== 'accuracy' && metric !== 'mse') throw new UserError(`${where}: row ${line}: metric '${metric}'`);
