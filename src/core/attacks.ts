@@ -160,8 +160,17 @@ export function attackOne(net: Network, a: ResolvedAttack, x: ArrayLike<number>,
         for (let i = 0; i < n; i++) cur[i] = clamp(x[i] + c * grad[i], lo, hi);
       }
     } else for (let i = 0; i < n; i++) cur[i] = x[i];
+    // Iterates 1 … steps are the candidates; the gradient pass at an iterate also gives its
+    // loss, so only the last one needs a forward pass of its own.
+    const consider = (l: number, first: boolean) => {
+      if (first || l > best || Number.isNaN(best)) {
+        best = l;
+        out.set(cur.subarray(0, n));
+      }
+    };
     for (let s = 0; s < a.steps; s++) {
-      inputGradient(net, cur, target, grad);
+      const l = inputGradient(net, cur, target, grad);
+      if (s > 0) consider(l, r === 0 && s === 1);
       if (a.kind === 'pgd-linf') {
         for (let i = 0; i < n; i++) {
           const v = cur[i] + a.stepSize * sign(grad[i]);
@@ -184,13 +193,8 @@ export function attackOne(net: Network, a: ResolvedAttack, x: ArrayLike<number>,
         const shrink = d2 > a.eps * a.eps ? a.eps / Math.sqrt(d2) : 1;
         for (let i = 0; i < n; i++) cur[i] = clamp(shrink === 1 ? cur[i] : x[i] + (cur[i] - x[i]) * shrink, lo, hi);
       }
-      const l = lossAt(net, cur, target, scratch);
-      // Keep the worst iterate (the first one always, so a non-finite loss still leaves an input).
-      if ((r === 0 && s === 0) || l > best || Number.isNaN(best)) {
-        best = l;
-        out.set(cur.subarray(0, n));
-      }
     }
+    consider(lossAt(net, cur, target, scratch), r === 0 && a.steps === 1);
   }
   return best;
 }
