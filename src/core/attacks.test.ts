@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { argmax, type LossName } from './loss.js';
-import { attackBatch, attackOne, attackWorkspace, inputGradient, lossAt, networkOf, resolveAttack, type AttackOptions } from './attacks.js';
+import { apgdCheckpoints, attackBatch, attackOne, attackWorkspace, inputGradient, lossAt, networkOf, resolveAttack, type AttackOptions } from './attacks.js';
 import type { Network } from './network.js';
 import { Rng } from './rng.js';
 import type { LayerParams } from './rules/rule.js';
@@ -136,7 +136,7 @@ test('perturbations stay within ε (L∞ and L2) and within the clip range, with
   for (const clip of [[0, 1], null] as ([number, number] | null)[]) {
     const x = randomInputs(rows, sizes[0], 4, clip !== null);
     const y = Array.from({ length: rows }, (_, r) => r % 5);
-    for (const kind of ['fgsm', 'pgd-linf', 'pgd-l2'] as const) {
+    for (const kind of ['fgsm', 'pgd-linf', 'pgd-l2', 'apgd-ce'] as const) {
       for (const eps of [0.05, 0.5, 2]) {
         const opts: AttackOptions = { kind, eps, loss: 'softmax-ce', clip, seed: 9, steps: 7, stepSize: eps / 2, restarts: 3 };
         const a = resolveAttack(opts);
@@ -184,7 +184,7 @@ test('ε = 0 leaves every input and so the accuracy unchanged', () => {
     }
     return ok / rows;
   };
-  for (const kind of ['fgsm', 'pgd-linf', 'pgd-l2'] as const) {
+  for (const kind of ['fgsm', 'pgd-linf', 'pgd-l2', 'apgd-ce'] as const) {
     for (const clip of [[0, 1], null] as ([number, number] | null)[]) {
       // Even with a step size of its own, PGD is projected back onto the clean input.
       const r = attackBatch(params, x, y, { kind, eps: 0, loss: 'softmax-ce', clip, seed: 2, stepSize: 0.1, steps: 3, restarts: 2 });
@@ -233,6 +233,46 @@ test('restarts keep the worst case: the loss with 4 restarts is at least each si
   }
 });
 
+test('APGD\'s checkpoints are the paper\'s p_j = 0.22, 0.41, 0.57, 0.70, 0.80, 0.87, 0.93, 0.99 of 100 iterations', () => {
+  // p₁ = 0.22; p₂ = 0.22 + max(0.22 − 0 − 0.03, 0.06) = 0.41; p₃ = 0.41 + 0.16 = 0.57; then +0.13,
+  // +0.10, +0.07, +0.06 (the floor), +0.06 → 0.99; the next, 1.05, is past the end.
+  assert.deepEqual(apgdCheckpoints(100), [22, 41, 57, 70, 80, 87, 93, 99]);
+  assert.deepEqual(apgdCheckpoints(1), []);
+});
+
+/**
+ * APGD without random start: its first step, P(x + 2ε·sign ∇), is FGSM's point (2ε overshoots
+ * the ball and is projected back to x ± ε), and it returns the best point among x₀ = x, x₁, …;
+ * so per sample its loss is at least FGSM's and at least the clean loss.
+ */
+test('APGD-CE (no random start) is never below FGSM nor the clean loss, per sample', () => {
+  let above = 0;
+  let total = 0;
+  for (const [loss, sizes, clip] of [['softmax-ce', [12, 8, 6, 4], [0, 1]], ['mse', [9, 6, 1], null]] as [LossName, number[], [number, number] | null][]) {
+    for (let seed = 1; seed <= 3; seed++) {
+      const params = randomParams(sizes, seed);
+      const rows = 40;
+      const x = randomInputs(rows, sizes[0], seed, clip !== null);
+      const rng = new Rng(seed, 'targets');
+      const y = Array.from({ length: rows }, () => (loss === 'mse' ? rng.normal() : rng.int(sizes[sizes.length - 1])));
+      const net = networkOf(params, loss);
+      const scratch = new Float64Array(net.nOutputs);
+      for (const eps of [0.03, 0.3]) {
+        const fgsm = attackBatch(params, x, y, { kind: 'fgsm', eps, loss, clip, seed });
+        const apgd = attackBatch(params, x, y, { kind: 'apgd-ce', eps, loss, clip, seed, steps: 30, randomStart: false });
+        for (let r = 0; r < rows; r++) {
+          const clean = lossAt(net, x.subarray(r * sizes[0], (r + 1) * sizes[0]), y[r], scratch);
+          assert.ok(apgd.loss[r] >= fgsm.loss[r], `row ${r}: APGD ${apgd.loss[r]} < FGSM ${fgsm.loss[r]}`);
+          assert.ok(apgd.loss[r] >= clean);
+          if (apgd.loss[r] > fgsm.loss[r]) above++;
+          total++;
+        }
+      }
+    }
+  }
+  assert.ok(above > total / 8, `APGD above FGSM on only ${above} of ${total}`);
+});
+
 test('bad options are refused naming the option', () => {
   const base: AttackOptions = { kind: 'pgd-linf', eps: 0.1, loss: 'softmax-ce', clip: null, seed: 1 };
   assert.throws(() => resolveAttack({ ...base, eps: -1 }), /attack eps/);
@@ -244,4 +284,6 @@ test('bad options are refused naming the option', () => {
   // Defaults: 20 steps of 2.5·ε/20, one random start.
   assert.deepEqual(resolveAttack(base), { ...base, steps: 20, stepSize: (2.5 * 0.1) / 20, restarts: 1, randomStart: true });
   assert.throws(() => attackBatch(randomParams([4, 2], 1), new Float32Array(7), [0, 0], base), /whole number of rows/);
+  // APGD: 100 iterations, its own step size 2ε to start.
+  assert.deepEqual(resolveAttack({ ...base, kind: 'apgd-ce' }), { ...base, kind: 'apgd-ce', steps: 100, stepSize: 0.2, restarts: 1, randomStart: true });
 });

@@ -18,12 +18,20 @@ import { Network } from './network.js';
 import { Rng } from './rng.js';
 import type { LayerParams } from './rules/rule.js';
 
-export const ATTACK_KINDS = ['fgsm', 'pgd-linf', 'pgd-l2'] as const;
+export const ATTACK_KINDS = ['fgsm', 'pgd-linf', 'pgd-l2', 'apgd-ce'] as const;
 export type AttackKind = (typeof ATTACK_KINDS)[number];
 
 /** Defaults of PGD: iterations, and the step size as a multiple of ε/steps (Madry et al.'s 2.5). */
 export const PGD_DEFAULT_STEPS = 20;
 export const PGD_DEFAULT_STEP_FACTOR = 2.5;
+/**
+ * APGD (Croce & Hein 2020, Algorithm 1): iterations by default (the paper's 100), momentum α,
+ * the share ρ of loss-raising steps below which the step size is halved at a checkpoint, and the
+ * checkpoints' positions p₀ = 0, p₁ = 0.22, p_{j+1} = p_j + max(p_j − p_{j−1} − 0.03, 0.06).
+ */
+export const APGD_DEFAULT_STEPS = 100;
+export const APGD_MOMENTUM = 0.75;
+export const APGD_RHO = 0.75;
 
 export interface AttackOptions {
   kind: AttackKind;
@@ -65,9 +73,10 @@ export interface ResolvedAttack {
 export function resolveAttack(o: AttackOptions): ResolvedAttack {
   if (!ATTACK_KINDS.includes(o.kind)) throw new RangeError(`attack kind: one of ${ATTACK_KINDS.join(', ')}, got '${String(o.kind)}'`);
   if (!(o.eps >= 0) || !Number.isFinite(o.eps)) throw new RangeError(`attack eps: a finite number ≥ 0, got ${o.eps}`);
-  const steps = o.kind === 'fgsm' ? 1 : o.steps ?? PGD_DEFAULT_STEPS;
+  const steps = o.kind === 'fgsm' ? 1 : o.steps ?? (o.kind === 'apgd-ce' ? APGD_DEFAULT_STEPS : PGD_DEFAULT_STEPS);
   if (!Number.isInteger(steps) || steps < 1) throw new RangeError(`attack steps: a whole number ≥ 1, got ${o.steps}`);
-  const stepSize = o.kind === 'fgsm' ? o.eps : o.stepSize ?? (PGD_DEFAULT_STEP_FACTOR * o.eps) / steps;
+  // APGD sets its own step size: 2ε at the start, halved at checkpoints.
+  const stepSize = o.kind === 'fgsm' ? o.eps : o.kind === 'apgd-ce' ? 2 * o.eps : o.stepSize ?? (PGD_DEFAULT_STEP_FACTOR * o.eps) / steps;
   if (!(stepSize >= 0) || !Number.isFinite(stepSize)) throw new RangeError(`attack stepSize: a finite number ≥ 0, got ${o.stepSize}`);
   const restarts = o.kind === 'fgsm' ? 1 : o.restarts ?? 1;
   if (!Number.isInteger(restarts) || restarts < 1) throw new RangeError(`attack restarts: a whole number ≥ 1, got ${o.restarts}`);
@@ -136,6 +145,7 @@ export function attackOne(net: Network, a: ResolvedAttack, x: ArrayLike<number>,
   const lo = a.clip ? a.clip[0] : -Infinity;
   const hi = a.clip ? a.clip[1] : Infinity;
   const { cur, grad, scratch } = ws;
+  if (a.kind === 'apgd-ce') return apgd(net, a, x, target, id, out, ws, lo, hi);
   if (a.kind === 'fgsm') {
     inputGradient(net, x, target, grad);
     for (let i = 0; i < n; i++) out[i] = clamp(x[i] + a.eps * sign(grad[i]), lo, hi);
@@ -199,6 +209,98 @@ export function attackOne(net: Network, a: ResolvedAttack, x: ArrayLike<number>,
   return best;
 }
 
+/**
+ * APGD's checkpoints for `steps` iterations, in whole iterations as AutoAttack's code schedules
+ * them (free of rounding in p_j·steps): the first after h = ⌊0.22·steps⌋, then each h later
+ * with h ← max(h − ⌊0.03·steps⌋, ⌊0.06·steps⌋) (each term at least 1); those below `steps`.
+ */
+export function apgdCheckpoints(steps: number): number[] {
+  const out: number[] = [];
+  const decrease = Math.max(Math.floor(0.03 * steps), 1);
+  const least = Math.max(Math.floor(0.06 * steps), 1);
+  let h = Math.max(Math.floor(0.22 * steps), 1);
+  for (let w = h; w < steps; ) {
+    out.push(w);
+    h = Math.max(h - decrease, least);
+    w += h;
+  }
+  return out;
+}
+
+/**
+ * APGD in L∞ (Croce & Hein 2020, Algorithm 1) on the network's loss (cross-entropy: APGD-CE;
+ * squared error for regression). Per restart: x₀ (random start or x), x₁ = P(x₀ + η∇-sign step)
+ * with η = 2ε, then x_{k+1} = P(x_k + α(z − x_k) + (1 − α)(x_k − x_{k−1})), z = P(x_k + η·sign ∇);
+ * at each checkpoint w_j, η is halved and the iterate restarted from the best point when fewer
+ * than ρ of the steps since w_{j−1} raised the loss, or when η was not halved at w_{j−1} and the
+ * best loss has not risen since. The best point over x₀ … x_steps of every restart is returned.
+ */
+function apgd(net: Network, a: ResolvedAttack, x: ArrayLike<number>, target: number, id: number, out: Float64Array, ws: AttackWorkspace, lo: number, hi: number): number {
+  const n = net.nInputs;
+  const { cur, grad, prev, z, xmax } = ws;
+  const eps = a.eps;
+  const project = (v: number, i: number) => clamp(clamp(v, x[i] - eps, x[i] + eps), lo, hi);
+  const checkpoints = apgdCheckpoints(a.steps);
+  const rng = a.randomStart ? new Rng(a.seed, `attack:${id}`) : null;
+  let best = -Infinity;
+  for (let r = 0; r < a.restarts; r++) {
+    if (rng) for (let i = 0; i < n; i++) cur[i] = clamp(x[i] + eps * (2 * rng.uniform() - 1), lo, hi);
+    else for (let i = 0; i < n; i++) cur[i] = x[i];
+    let eta = a.stepSize;
+    let f = inputGradient(net, cur, target, grad);
+    let fmax = f;
+    xmax.set(cur);
+    prev.set(cur);
+    let successes = 0;
+    let lastCheck = 0;
+    let fmaxAtLastCheck = fmax;
+    let halvedAtLastCheck = true;
+    let c = 0;
+    for (let k = 0; k < a.steps; k++) {
+      // x_{k+1} from x_k (cur), x_{k−1} (prev) and ∇ at x_k (grad); the first step has no momentum.
+      for (let i = 0; i < n; i++) z[i] = project(cur[i] + eta * sign(grad[i]), i);
+      if (k === 0) {
+        prev.set(cur);
+        cur.set(z);
+      } else {
+        for (let i = 0; i < n; i++) {
+          const v = project(cur[i] + APGD_MOMENTUM * (z[i] - cur[i]) + (1 - APGD_MOMENTUM) * (cur[i] - prev[i]), i);
+          prev[i] = cur[i];
+          cur[i] = v;
+        }
+      }
+      const fNext = inputGradient(net, cur, target, grad);
+      if (fNext > f) successes++;
+      f = fNext;
+      if (fNext > fmax) {
+        fmax = fNext;
+        xmax.set(cur);
+      }
+      if (c < checkpoints.length && k + 1 === checkpoints[c]) {
+        const w = checkpoints[c];
+        const tooFewRises = successes < APGD_RHO * (w - lastCheck);
+        const stalled: boolean = !halvedAtLastCheck && fmaxAtLastCheck === fmax;
+        halvedAtLastCheck = tooFewRises || stalled;
+        if (halvedAtLastCheck) {
+          eta /= 2;
+          cur.set(xmax);
+          prev.set(xmax);
+          f = inputGradient(net, cur, target, grad);
+        }
+        successes = 0;
+        lastCheck = w;
+        fmaxAtLastCheck = fmax;
+        c++;
+      }
+    }
+    if (r === 0 || fmax > best || Number.isNaN(best)) {
+      best = fmax;
+      out.set(xmax.subarray(0, n));
+    }
+  }
+  return best;
+}
+
 function clamp(v: number, lo: number, hi: number): number {
   return v < lo ? lo : v > hi ? hi : v;
 }
@@ -208,10 +310,18 @@ export interface AttackWorkspace {
   cur: Float64Array;
   grad: Float64Array;
   scratch: Float64Array;
+  /** APGD: the previous iterate, the step's target z, the restart's best point. */
+  prev: Float64Array;
+  z: Float64Array;
+  xmax: Float64Array;
 }
 
 export function attackWorkspace(net: Network): AttackWorkspace {
-  return { cur: new Float64Array(net.nInputs), grad: new Float64Array(net.nInputs), scratch: new Float64Array(net.nOutputs) };
+  const n = net.nInputs;
+  return {
+    cur: new Float64Array(n), grad: new Float64Array(n), scratch: new Float64Array(net.nOutputs),
+    prev: new Float64Array(n), z: new Float64Array(n), xmax: new Float64Array(n),
+  };
 }
 
 export interface AttackBatchResult {
