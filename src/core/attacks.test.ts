@@ -113,7 +113,7 @@ test('PGD-L∞ (no random start, α = ε) is never below FGSM at the same ε, pe
       for (const eps of [0.01, 0.1, 0.3]) {
         const base: AttackOptions = { kind: 'fgsm', eps, loss, clip, seed };
         const fgsm = attackBatch(params, x, y, base);
-        const pgd = attackBatch(params, x, y, { ...base, kind: 'pgd-linf', steps: 10, stepSize: eps, randomStart: false, restarts: 1 });
+        const pgd = attackBatch(params, x, y, { ...base, kind: 'pgd-linf', steps: 10, stepSize: eps, randomStart: false, restarts: 1, select: 'loss' });
         const one = attackBatch(params, x, y, { ...base, kind: 'pgd-linf', steps: 1, stepSize: eps, randomStart: false });
         assert.deepEqual(one.x, fgsm.x, 'one PGD step of size ε is FGSM');
         assert.deepEqual(one.loss, fgsm.loss);
@@ -245,7 +245,7 @@ test('APGD\'s checkpoints are the paper\'s p_j = 0.22, 0.41, 0.57, 0.70, 0.80, 0
  * the ball and is projected back to x ± ε), and it returns the best point among x₀ = x, x₁, …;
  * so per sample its loss is at least FGSM's and at least the clean loss.
  */
-test('APGD-CE (no random start) is never below FGSM nor the clean loss, per sample', () => {
+test('APGD-CE (no random start, select: loss) is never below FGSM nor the clean loss, per sample', () => {
   let above = 0;
   let total = 0;
   for (const [loss, sizes, clip] of [['softmax-ce', [12, 8, 6, 4], [0, 1]], ['mse', [9, 6, 1], null]] as [LossName, number[], [number, number] | null][]) {
@@ -259,7 +259,7 @@ test('APGD-CE (no random start) is never below FGSM nor the clean loss, per samp
       const scratch = new Float64Array(net.nOutputs);
       for (const eps of [0.03, 0.3]) {
         const fgsm = attackBatch(params, x, y, { kind: 'fgsm', eps, loss, clip, seed });
-        const apgd = attackBatch(params, x, y, { kind: 'apgd-ce', eps, loss, clip, seed, steps: 30, randomStart: false });
+        const apgd = attackBatch(params, x, y, { kind: 'apgd-ce', eps, loss, clip, seed, steps: 30, randomStart: false, select: 'loss' });
         for (let r = 0; r < rows; r++) {
           const clean = lossAt(net, x.subarray(r * sizes[0], (r + 1) * sizes[0]), y[r], scratch);
           assert.ok(apgd.loss[r] >= fgsm.loss[r], `row ${r}: APGD ${apgd.loss[r]} < FGSM ${fgsm.loss[r]}`);
@@ -273,6 +273,52 @@ test('APGD-CE (no random start) is never below FGSM nor the clean loss, per samp
   assert.ok(above > total / 8, `APGD above FGSM on only ${above} of ${total}`);
 });
 
+/**
+ * With select 'error-then-loss' (the classification default) the same first-step argument
+ * orders (misclassified, loss) lexicographically: FGSM's point is an iterate of PGD (α = ε, no
+ * random start) and of APGD, so each returns a misclassified point whenever FGSM's is, with a
+ * loss at least FGSM's then; and accuracy under them is never above accuracy under FGSM.
+ */
+test('select error-then-loss: per sample, PGD and APGD are never behind FGSM in (misclassified, loss); accuracy never above FGSM\'s', () => {
+  const sizes = [12, 8, 6, 4];
+  let differs = 0;
+  for (let seed = 1; seed <= 4; seed++) {
+    const params = randomParams(sizes, seed);
+    const rows = 60;
+    const x = randomInputs(rows, 12, seed, true);
+    const rng = new Rng(seed, 'targets');
+    const y = Array.from({ length: rows }, () => rng.int(4));
+    const net = networkOf(params, 'softmax-ce');
+    const wrong = (xs: Float32Array, r: number) => {
+      for (let i = 0; i < 12; i++) net.acts[0][i] = xs[r * 12 + i];
+      net.forward();
+      return argmax(net.output, 4) !== y[r];
+    };
+    for (const eps of [0.05, 0.2]) {
+      const base: AttackOptions = { kind: 'fgsm', eps, loss: 'softmax-ce', clip: [0, 1], seed };
+      const fgsm = attackBatch(params, x, y, base);
+      const byLoss = attackBatch(params, x, y, { ...base, kind: 'pgd-linf', steps: 10, stepSize: eps, randomStart: false, select: 'loss' });
+      for (const opts of [{ kind: 'pgd-linf', steps: 10, stepSize: eps }, { kind: 'apgd-ce', steps: 30 }] as const) {
+        const att = attackBatch(params, x, y, { ...base, ...opts, randomStart: false });
+        let wrongAtt = 0;
+        let wrongFgsm = 0;
+        for (let r = 0; r < rows; r++) {
+          const wa = wrong(att.x, r);
+          const wf = wrong(fgsm.x, r);
+          wrongAtt += +wa;
+          wrongFgsm += +wf;
+          if (wf) assert.ok(wa && att.loss[r] >= fgsm.loss[r], `${opts.kind} seed ${seed} row ${r}: FGSM misclassifies, the attack returned ${wa ? 'a lower loss' : 'a correct point'}`);
+          else if (!wa) assert.ok(att.loss[r] >= fgsm.loss[r]);
+          if (opts.kind === 'pgd-linf' && wa !== wrong(byLoss.x, r)) differs++;
+        }
+        assert.ok(wrongAtt >= wrongFgsm);
+      }
+    }
+  }
+  // The two selections do pick different points on some samples here (else the option is moot).
+  assert.ok(differs > 0);
+});
+
 test('bad options are refused naming the option', () => {
   const base: AttackOptions = { kind: 'pgd-linf', eps: 0.1, loss: 'softmax-ce', clip: null, seed: 1 };
   assert.throws(() => resolveAttack({ ...base, eps: -1 }), /attack eps/);
@@ -282,8 +328,10 @@ test('bad options are refused naming the option', () => {
   assert.throws(() => resolveAttack({ ...base, kind: 'apgd' as never }), /attack kind/);
   assert.throws(() => resolveAttack({ ...base, clip: [1, 0] }), /attack clip/);
   // Defaults: 20 steps of 2.5·ε/20, one random start.
-  assert.deepEqual(resolveAttack(base), { ...base, steps: 20, stepSize: (2.5 * 0.1) / 20, restarts: 1, randomStart: true });
+  assert.deepEqual(resolveAttack(base), { ...base, steps: 20, stepSize: (2.5 * 0.1) / 20, restarts: 1, randomStart: true, select: 'error-then-loss' });
+  assert.equal(resolveAttack({ ...base, loss: 'mse' }).select, 'loss');
+  assert.throws(() => resolveAttack({ ...base, loss: 'mse', select: 'error-then-loss' }), /attack select/);
   assert.throws(() => attackBatch(randomParams([4, 2], 1), new Float32Array(7), [0, 0], base), /whole number of rows/);
   // APGD: 100 iterations, its own step size 2ε to start.
-  assert.deepEqual(resolveAttack({ ...base, kind: 'apgd-ce' }), { ...base, kind: 'apgd-ce', steps: 100, stepSize: 0.2, restarts: 1, randomStart: true });
+  assert.deepEqual(resolveAttack({ ...base, kind: 'apgd-ce' }), { ...base, kind: 'apgd-ce', steps: 100, stepSize: 0.2, restarts: 1, randomStart: true, select: 'error-then-loss' });
 });

@@ -10,10 +10,11 @@
 //   pgd-l2     x ← Π(x + α·∇/‖∇‖₂), Π: scale δ onto {‖δ‖₂ ≤ ε}, then clip, `steps` times
 // PGD starts from a random point of the ball (randomStart) or from x, runs `restarts` times and
 // keeps, per sample, the input of highest loss among every iterate of every restart (the clean
-// input not included). Random numbers come from the stream `attack:<id>` of the seed, one per
-// sample id, so a sample's perturbation does not depend on the batch it is in.
+// input not included; for classification a misclassified iterate first, see `select`). Random
+// numbers come from the stream `attack:<id>` of the seed, one per sample id, so a sample's
+// perturbation does not depend on the batch it is in.
 
-import type { LossName } from './loss.js';
+import { argmax, type LossName } from './loss.js';
 import { Network } from './network.js';
 import { Rng } from './rng.js';
 import type { LayerParams } from './rules/rule.js';
@@ -54,6 +55,15 @@ export interface AttackOptions {
   randomStart?: boolean;
   /** The seed of the random starts. */
   seed: number;
+  /**
+   * Which iterate PGD and APGD return per sample: `loss`, the one of highest loss; or
+   * `error-then-loss` (the default for softmax-ce), a misclassified one if any iterate is
+   * misclassified (the highest-loss such), else the highest-loss one. Cross-entropy and
+   * accuracy do not always agree (a point can have a higher loss and still be classified
+   * right), and robust accuracy counts a sample as broken when any iterate broke it.
+   * Regression has only `loss`.
+   */
+  select?: 'loss' | 'error-then-loss';
 }
 
 /** Options with every default filled in and checked. */
@@ -67,6 +77,7 @@ export interface ResolvedAttack {
   restarts: number;
   randomStart: boolean;
   seed: number;
+  select: 'loss' | 'error-then-loss';
 }
 
 /** Fills in PGD's defaults and checks every option (RangeError naming the option). */
@@ -82,9 +93,12 @@ export function resolveAttack(o: AttackOptions): ResolvedAttack {
   if (!Number.isInteger(restarts) || restarts < 1) throw new RangeError(`attack restarts: a whole number ≥ 1, got ${o.restarts}`);
   if (o.clip && !(o.clip[0] <= o.clip[1])) throw new RangeError(`attack clip: lo ≤ hi, got [${o.clip[0]}, ${o.clip[1]}]`);
   if (!Number.isSafeInteger(o.seed)) throw new RangeError(`attack seed: a safe integer, got ${o.seed}`);
+  const select = o.select ?? (o.loss === 'softmax-ce' ? 'error-then-loss' : 'loss');
+  if (select !== 'loss' && select !== 'error-then-loss') throw new RangeError(`attack select: 'loss' or 'error-then-loss', got '${String(select)}'`);
+  if (select === 'error-then-loss' && o.loss !== 'softmax-ce') throw new RangeError(`attack select: 'error-then-loss' needs classes (loss softmax-ce)`);
   return {
     kind: o.kind, eps: o.eps, loss: o.loss, clip: o.clip, steps, stepSize, restarts,
-    randomStart: o.kind === 'fgsm' ? false : o.randomStart ?? true, seed: o.seed,
+    randomStart: o.kind === 'fgsm' ? false : o.randomStart ?? true, seed: o.seed, select,
   };
 }
 
@@ -131,6 +145,29 @@ export function lossAt(net: Network, x: ArrayLike<number>, target: number, scrat
   return net.lossOf(target, scratch);
 }
 
+/**
+ * The candidate an attack returns for one sample: offered every iterate right after a forward
+ * pass on it (so the network's output is the iterate's), it keeps the better by `select`. The
+ * first offer is always taken, so a non-finite loss still leaves an input.
+ */
+class Candidate {
+  loss = -Infinity;
+  wrong = false;
+  taken = false;
+
+  constructor(private readonly errorFirst: boolean) {}
+
+  offer(net: Network, loss: number, target: number, point: Float64Array, out: Float64Array): void {
+    const wrong = this.errorFirst && argmax(net.output, net.nOutputs) !== target;
+    const better = !this.taken || (wrong && !this.wrong) || (wrong === this.wrong && (loss > this.loss || Number.isNaN(this.loss)));
+    if (!better) return;
+    this.loss = loss;
+    this.wrong = wrong;
+    this.taken = true;
+    out.set(point.subarray(0, out.length));
+  }
+}
+
 /** Sign as the attacks use it: −1, 0 or 1 (0 for a zero gradient component). */
 function sign(v: number): number {
   return v > 0 ? 1 : v < 0 ? -1 : 0;
@@ -152,7 +189,7 @@ export function attackOne(net: Network, a: ResolvedAttack, x: ArrayLike<number>,
     return lossAt(net, out, target, scratch);
   }
   const rng = a.randomStart ? new Rng(a.seed, `attack:${id}`) : null;
-  let best = -Infinity;
+  const best = new Candidate(a.select === 'error-then-loss');
   for (let r = 0; r < a.restarts; r++) {
     // Start: x, or a uniform point of the ball (L∞: each feature U(−ε, ε); L2: a uniform
     // direction at radius ε·U^(1/n)), clipped to the range.
@@ -172,15 +209,9 @@ export function attackOne(net: Network, a: ResolvedAttack, x: ArrayLike<number>,
     } else for (let i = 0; i < n; i++) cur[i] = x[i];
     // Iterates 1 … steps are the candidates; the gradient pass at an iterate also gives its
     // loss, so only the last one needs a forward pass of its own.
-    const consider = (l: number, first: boolean) => {
-      if (first || l > best || Number.isNaN(best)) {
-        best = l;
-        out.set(cur.subarray(0, n));
-      }
-    };
     for (let s = 0; s < a.steps; s++) {
       const l = inputGradient(net, cur, target, grad);
-      if (s > 0) consider(l, r === 0 && s === 1);
+      if (s > 0) best.offer(net, l, target, cur, out);
       if (a.kind === 'pgd-linf') {
         for (let i = 0; i < n; i++) {
           const v = cur[i] + a.stepSize * sign(grad[i]);
@@ -204,9 +235,9 @@ export function attackOne(net: Network, a: ResolvedAttack, x: ArrayLike<number>,
         for (let i = 0; i < n; i++) cur[i] = clamp(shrink === 1 ? cur[i] : x[i] + (cur[i] - x[i]) * shrink, lo, hi);
       }
     }
-    consider(lossAt(net, cur, target, scratch), r === 0 && a.steps === 1);
+    best.offer(net, lossAt(net, cur, target, scratch), target, cur, out);
   }
-  return best;
+  return best.loss;
 }
 
 /**
@@ -233,7 +264,8 @@ export function apgdCheckpoints(steps: number): number[] {
  * with η = 2ε, then x_{k+1} = P(x_k + α(z − x_k) + (1 − α)(x_k − x_{k−1})), z = P(x_k + η·sign ∇);
  * at each checkpoint w_j, η is halved and the iterate restarted from the best point when fewer
  * than ρ of the steps since w_{j−1} raised the loss, or when η was not halved at w_{j−1} and the
- * best loss has not risen since. The best point over x₀ … x_steps of every restart is returned.
+ * best loss has not risen since. The step-size rule follows the loss; the point returned is the
+ * best by `select` over x₀ … x_steps of every restart.
  */
 function apgd(net: Network, a: ResolvedAttack, x: ArrayLike<number>, target: number, id: number, out: Float64Array, ws: AttackWorkspace, lo: number, hi: number): number {
   const n = net.nInputs;
@@ -242,12 +274,13 @@ function apgd(net: Network, a: ResolvedAttack, x: ArrayLike<number>, target: num
   const project = (v: number, i: number) => clamp(clamp(v, x[i] - eps, x[i] + eps), lo, hi);
   const checkpoints = apgdCheckpoints(a.steps);
   const rng = a.randomStart ? new Rng(a.seed, `attack:${id}`) : null;
-  let best = -Infinity;
+  const best = new Candidate(a.select === 'error-then-loss');
   for (let r = 0; r < a.restarts; r++) {
     if (rng) for (let i = 0; i < n; i++) cur[i] = clamp(x[i] + eps * (2 * rng.uniform() - 1), lo, hi);
     else for (let i = 0; i < n; i++) cur[i] = x[i];
     let eta = a.stepSize;
     let f = inputGradient(net, cur, target, grad);
+    best.offer(net, f, target, cur, out);
     let fmax = f;
     xmax.set(cur);
     prev.set(cur);
@@ -270,6 +303,7 @@ function apgd(net: Network, a: ResolvedAttack, x: ArrayLike<number>, target: num
         }
       }
       const fNext = inputGradient(net, cur, target, grad);
+      best.offer(net, fNext, target, cur, out);
       if (fNext > f) successes++;
       f = fNext;
       if (fNext > fmax) {
@@ -293,12 +327,8 @@ function apgd(net: Network, a: ResolvedAttack, x: ArrayLike<number>, target: num
         c++;
       }
     }
-    if (r === 0 || fmax > best || Number.isNaN(best)) {
-      best = fmax;
-      out.set(xmax.subarray(0, n));
-    }
   }
-  return best;
+  return best.loss;
 }
 
 function clamp(v: number, lo: number, hi: number): number {
