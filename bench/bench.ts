@@ -148,7 +148,8 @@ interface AttackRow { arch: string; inputs: string; kind: AttackKind; steps: num
 
 /**
  * PGD on the test inputs of an sgd model after 1,000 training steps: each timed run attacks
- * chunks of 64 test inputs in turn (ε = 0.1 L∞ or 1.0 L2, `steps` iterations, one random start).
+ * chunks of 64 test inputs in turn (ε = 0.1 L∞ or 1.0 L2, `steps` iterations, one random start;
+ * APGD's iterations are counted the same way).
  */
 function attacker(pool: Pool, initial: Network, kind: AttackKind, steps: number): Timer {
   const model = makeModel('sgd', initial, 'reference');
@@ -352,7 +353,7 @@ async function main(): Promise<void> {
       for (const hidden of [[20], [64, 32]]) {
         const sizes = [pool.nInputs, ...hidden, pool.nOutputs];
         const initial = initialNetwork(sizes, pool.loss);
-        const kinds: AttackKind[] = ['pgd-linf', 'pgd-l2'];
+        const kinds: AttackKind[] = ['pgd-linf', 'pgd-l2', 'apgd-ce'];
         const rates = await bestOfInterleaved(kinds.map((kind) => attacker(pool, initial, kind, steps)), opts);
         kinds.forEach((kind, k) => attacks.push({ arch: sizes.join('-'), inputs: pool.inputs, kind, steps, attackStepsPerSec: Math.round(rates[k]) }));
         process.stderr.write(`attack ${sizes.join('-')}: ${kinds.map((kind, k) => `${kind} ${fmt(rates[k])}`).join(', ')} attack steps/s\n`);
