@@ -10,7 +10,11 @@ import { Rng } from '../core/rng.js';
 import type { LayerParams } from '../core/rules/index.js';
 import type { Dataset } from '../data/types.js';
 import { deadUnits, diagnose, marginSummary, quantile, weightNorms } from './diagnostics.js';
+import { ExperimentSchema } from '../config/schema.js';
+import { recordOf } from './pool.js';
 import { recordProblem, type RunRecord } from './record.js';
+import { runExperiment } from './run.js';
+import { syntheticImages } from './testing/images.js';
 
 function dataset(x: number[][], y: number[], task: 'classification' | 'regression' = 'classification', nOutputs = 2): Dataset {
   return {
@@ -119,4 +123,22 @@ test('a record with diagnostics validates, and without them too; a malformed one
   assert.equal(recordProblem(withDiag), null);
   withDiag.methods.sgd.diagnostics.lipschitz = 'big';
   assert.match(recordProblem(withDiag)!, /record\.methods\.sgd\.diagnostics\.lipschitz/);
+});
+
+test('a run records the diagnostics of every trained model: those of its final parameters, on its own lists', () => {
+  const raw = syntheticImages(400, 3);
+  const config = ExperimentSchema.parse({
+    dataset: { name: 'mnist' }, hidden: [6], trainSize: 40, turns: 2, stepsPerTurn: 200, lr: 0.05,
+    methods: ['dwm', 'sgd'], seed: 3,
+  });
+  const r = runExperiment(config, raw, { keepParams: true });
+  const data = { ...raw, normalize: 'none' as const };
+  for (const m of ['dwm', 'sgd']) {
+    const d = r.methods[m].diagnostics!;
+    assert.deepEqual(d, diagnose(r.methods[m].final!, r.sizes, data, r.split.train, r.split.test));
+    // The dual method carries W1 and W2 norms; sgd does not.
+    assert.equal(d.layers[0].spectralW1 !== undefined, m === 'dwm');
+    assert.equal(d.margin!.negative, 1 - r.methods[m].clean);
+  }
+  assert.equal(recordProblem(recordOf(config, r)), null);
 });
