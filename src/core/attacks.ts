@@ -317,6 +317,7 @@ function apgd(net: Network, a: ResolvedAttack, x: ArrayLike<number>, target: num
         halvedAtLastCheck = tooFewRises || stalled;
         if (halvedAtLastCheck) {
           eta /= 2;
+          // Back to the best point, with no momentum from before.
           cur.set(xmax);
           prev.set(xmax);
           f = inputGradient(net, cur, target, grad);
