@@ -46,7 +46,8 @@ export const DatasetSchema = z.strictObject({
   path: z.string().min(1).optional(),
   /**
    * Which part of the files forms the pool (dataset-specific): mnist and fashion-mnist
-   * paper | train | test; cifar-10 paper (data_batch_1) | train | test or a list of batch names.
+   * paper | train | test; cifar-10 paper (data_batch_1) | train | test or a list of batch names;
+   * mnist-c a corruption (fog, fog/train); cifar-10-c <corruption>/<severity> (fog/3).
    */
   pool: z.union([z.string().min(1), z.array(z.string().min(1)).min(1).max(LIMITS.listItems)]).optional(),
   /** wine-quality: white (the paper's) or red. */

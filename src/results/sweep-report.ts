@@ -405,7 +405,7 @@ export function buildSweepReport(d: SweepData, groups: PlotGroup[]): string {
     const xKey = axes[axes.length - 1].key;
     const facetText = facetWords(g.facet);
     out.push(`## ${metricTitle(d, g.kind)} vs ${keyName(xKey)}${facetText ? ` (${facetText})` : ''}`, '');
-    out.push(`![${g.input.title}](plots/${g.slug}.svg)`, '', `[PNG](plots/${g.slug}.png) · [Vega-Lite spec](plots/${g.slug}.vl.json)`, '');
+    out.push(`![${g.input.title}](plots/${g.slug}.svg)`, '', `[PNG](plots/${g.slug}.png) · [Vega spec](plots/${g.slug}.vg.json)`, '');
     const methods = g.input.methods;
     const trows = g.experiments.map((e) => {
       const cells = e.cells.filter((c) => c.eval === evalOf(g.kind));
@@ -463,6 +463,6 @@ export function buildSweepReport(d: SweepData, groups: PlotGroup[]): string {
   out.push('## Files', '');
   out.push('- `table.csv`: the tidy table every number here is computed from: one row per run × method × evaluation point × turn × metric, every parameter a column', '- `summary.csv`: mean, sd, CI and the test against sgd per sweep point × method × evaluation' +
     (d.balanced ? `\n- \`summary-balanced.csv\`, \`per-class.csv\`: balanced and per-${d.classification ? 'class accuracy' : 'bin MSE'}` : ''),
-  '- `plots/`: SVG, PNG and the Vega-Lite spec of each plot', '- `runs/<run id>/run.json`: each training run, self-contained (config, hash, numbers)', '- `study.json`: the study, from which `node bin/dwgd.js report` rebuilds this report', '');
+  '- `plots/`: SVG, PNG and the Vega spec of each plot', '- `runs/<run id>/run.json`: each training run, self-contained (config, hash, numbers)', '- `study.json`: the study, from which `node bin/dwgd.js report` rebuilds this report', '');
   return out.join('\n');
 }
