@@ -10,12 +10,16 @@
 //                 "train": [{ "method", "arch", "inputs", "float64", "float32" }],   (steps/s)
 //                 "eval":  [{ "arch", "inputs", "float64", "float32" }] }            (samples/s)
 //               or { "skipped": "<why>" },
+//     "attack": [{ "arch", "inputs", "kind", "steps", "attackStepsPerSec" }],   (PGD iterations × samples per s)
 //     "targets": [{ "what", "engine", "value", "target", "unit", "met" }],
 //     "note", "node", "loadAverage": [before, after], "date" }
 // vsC64 is dwgd's figure divided by the float64 C figure (null without the anchor). Every
 // figure is the best of several timed repeats (the machine is shared; the best run is the
 // least disturbed one).
-// Usage: node dist/bench/bench.js [--quick] [--only mnist|tabular|cifar]
+// The attack rows time src/core/attacks.ts (reference network, float64) on MNIST's shape: PGD
+// iterations × samples per second, each iteration a forward and backward pass for the input
+// gradient and a forward pass for the loss of the new point.
+// Usage: node dist/bench/bench.js [--quick] [--only mnist|tabular|cifar|attack]
 //   [--engine reference|fast|fast32] [--repeats N] [--seconds S] [--no-anchor]
 
 import { rmSync } from 'node:fs';
@@ -23,11 +27,12 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_ENGINE, ENGINE_NAMES, type EngineName } from '../src/core/model-factory.js';
 import type { Network } from '../src/core/network.js';
+import { attackBatch, type AttackKind } from '../src/core/attacks.js';
 import { writeFileAtomic } from '../src/results/atomic.js';
 import { AnchorSession, buildAnchor, writeNetFile, writePoolFile, type AnchorBuild } from './anchor.js';
 import { benchModel, initialNetwork, LR, METHODS, mnistPool, ORDER_LENGTH, sampleOrder, syntheticPool, TRAIN_ROWS, type Pool } from './pools.js';
 
-const GROUPS = ['mnist', 'tabular', 'cifar'] as const;
+const GROUPS = ['mnist', 'tabular', 'cifar', 'attack'] as const;
 
 interface Options {
   repeats: number;
@@ -131,6 +136,36 @@ function evaluator(pool: Pool, initial: Network, engine: EngineName): Timer & { 
     return samples / elapsed;
   };
   return { time, score };
+}
+
+interface AttackRow { arch: string; inputs: string; kind: AttackKind; steps: number; attackStepsPerSec: number }
+
+/**
+ * PGD on the test inputs of an sgd model after 1,000 training steps: each timed run attacks
+ * chunks of 64 test inputs in turn (ε = 0.1 L∞ or 1.0 L2, `steps` iterations, one random start;
+ * APGD's iterations are counted the same way).
+ */
+function attacker(pool: Pool, initial: Network, kind: AttackKind, steps: number): Timer {
+  const model = makeModel('sgd', initial, 'reference');
+  for (let k = 0; k < 1000; k++) {
+    const i = pool.train[k % pool.train.length];
+    model.step(pool.x, i, pool.y[i], LR);
+  }
+  const params = model.params();
+  const n = pool.nInputs;
+  const chunk = 64;
+  let next = 0;
+  const run = (samples: number) => {
+    for (let done = 0; done < samples; done += chunk) {
+      const rows = Array.from({ length: chunk }, (_, k) => pool.test[(next + k) % pool.test.length]);
+      next += chunk;
+      const x = new Float32Array(chunk * n);
+      rows.forEach((i, k) => x.set(pool.x.subarray(i * n, (i + 1) * n), k * n));
+      attackBatch(params, x, rows.map((i) => pool.y[i]), { kind, eps: kind === 'pgd-l2' ? 1 : 0.1, steps, loss: pool.loss, clip: [0, 1], seed: 5 }, rows);
+    }
+  };
+  run(chunk); // warm-up
+  return { time: (seconds) => timeRate(seconds, (m) => run(m)) * steps };
 }
 
 /** Best of `repeats` timed runs of each timer, taking turns so all see the same machine load. */
@@ -262,6 +297,7 @@ async function main(): Promise<void> {
   const evals: EvalRow[] = [];
   const anchorTrain: AnchorTrain[] = [];
   const anchorEval: AnchorEval[] = [];
+  const attacks: AttackRow[] = [];
   const load0 = loadavg()[0];
 
   try {
@@ -305,13 +341,31 @@ async function main(): Promise<void> {
         process.stderr.write(`${pool.inputs} ${arch} [${opts.engines.join('/')}]: ${progress.join(', ')}\n`);
       }
     }
+    if (!opts.only || opts.only === 'attack') {
+      const pool = mnistPool();
+      const steps = 10;
+      for (const hidden of [[20], [64, 32]]) {
+        const sizes = [pool.nInputs, ...hidden, pool.nOutputs];
+        const initial = initialNetwork(sizes, pool.loss);
+        const kinds: AttackKind[] = ['pgd-linf', 'pgd-l2', 'apgd-ce'];
+        const rates = await bestOfInterleaved(kinds.map((kind) => attacker(pool, initial, kind, steps)), opts);
+        kinds.forEach((kind, k) => attacks.push({ arch: sizes.join('-'), inputs: pool.inputs, kind, steps, attackStepsPerSec: Math.round(rates[k]) }));
+        process.stderr.write(`attack ${sizes.join('-')}: ${kinds.map((kind, k) => `${kind} ${fmt(rates[k])}`).join(', ')} attack steps/s\n`);
+      }
+    }
   } finally {
     if ('dir' in build) rmSync(build.dir, { recursive: true, force: true });
   }
 
   const load1 = loadavg()[0];
-  process.stdout.write(renderTable(train, evals, anchorTrain, anchorEval));
-  process.stdout.write('\ncells: steps/s (training) or samples/s (eval), then dwgd\'s figure ÷ the C float64 loop\'s\n');
+  if (train.length) {
+    process.stdout.write(renderTable(train, evals, anchorTrain, anchorEval));
+    process.stdout.write('\ncells: steps/s (training) or samples/s (eval), then dwgd\'s figure ÷ the C float64 loop\'s\n');
+  }
+  if (attacks.length) {
+    process.stdout.write('\nattacks (reference network, float64; PGD iterations × samples per second):\n');
+    for (const a of attacks) process.stdout.write(`  ${a.inputs} ${a.arch.padEnd(14)} ${a.kind.padEnd(9)} ${fmt(a.attackStepsPerSec).padStart(9)} attack steps/s\n`);
+  }
   let targets: Target[] = [];
   if (opts.engines.includes(DEFAULT_ENGINE)) {
     const checked = checkTargets(train, evals, DEFAULT_ENGINE);
@@ -325,7 +379,7 @@ async function main(): Promise<void> {
   if (!('dir' in build)) process.stdout.write(`C anchor skipped: ${build.skipped}\n`);
 
   const report = {
-    train, eval: evals,
+    train, eval: evals, attack: attacks,
     anchor: 'dir' in build ? { compiler: build.compiler, flags: build.flags, train: anchorTrain, eval: anchorEval } : { skipped: build.skipped },
     targets,
     note: `best of ${opts.repeats} repeat(s) of ≥${opts.seconds}s; batch 1; one thread; synthetic-* inputs have the named dataset's shape; vsC64 = dwgd ÷ C float64`,

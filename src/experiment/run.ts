@@ -19,6 +19,7 @@ import { UserError } from '../errors.js';
 import { evaluate, evaluateAt, splitByClass, type Metric } from './evaluate.js';
 import { evalPoints, isIdentity } from '../data/eval-axes/index.js';
 import { collapse, divergence } from './health.js';
+import { diagnose } from './diagnostics.js';
 import type { MethodRecord, RunRecord } from './record.js';
 
 export interface RunEvents {
@@ -197,6 +198,8 @@ export function runExperiment(config: ExperimentConfig, raw: RawDataset, opts: R
     });
   }
   const distinct = new Set(split.train).size;
+  // Diagnostics of every trained model (norms, dead units, margins); they change no number above.
+  for (const m of models) results[m.id].diagnostics = diagnose(m.params(), sizes, data, split.train, split.test);
 
   return {
     dataset: data.name,

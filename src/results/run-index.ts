@@ -196,8 +196,16 @@ export function runByRef(ref: string, root: string, command: string): IndexedRun
 
 // ---- One row per trained model ----
 
+/**
+ * The trained model's diagnostics a row carries (experiment/diagnostics.ts; null for a run
+ * recorded before them, or a regression's margin): the spectral-norm product (Lipschitz bound),
+ * the share of hidden units dead on the training list, the median test margin. Never a default
+ * column; --columns, --where and --sort name them.
+ */
+export const DIAGNOSTIC_KEYS = ['lipschitz', 'dead', 'margin'] as const;
+
 /** The keys every row has besides its config keys: facts of the run and the model, and its headline metrics. */
-export const ROW_FACTS = ['started', 'run', 'method', 'name', 'dataset', 'arch', 'n', 'metric', 'status', 'clean', 'noisy', 'loss', 'val', 'best_turn', 'tags', 'tag', 'note'] as const;
+export const ROW_FACTS = ['started', 'run', 'method', 'name', 'dataset', 'arch', 'n', 'metric', 'status', 'clean', 'noisy', 'loss', 'val', 'best_turn', 'tags', 'tag', 'note', ...DIAGNOSTIC_KEYS] as const;
 /** Metrics (natural units: accuracy as a fraction, MSE in target units). */
 const METRIC_KEYS = ['clean', 'noisy', 'loss'];
 /** The parameters named in the line of what every row shares, and first among the columns that differ, in this order. */
@@ -275,6 +283,7 @@ export function modelRows(r: IndexedRun, warnings?: string[]): ModelRow[] {
       ...configValues,
       started, run: r.stored.runId, method, name: config.name ?? '', dataset: config.dataset.name, arch: archName(config.hidden),
       n: config.trainSize, metric: record.metric, status, clean: m.clean, noisy, loss, val, best_turn: bestTurn, tags, tag: tags, note,
+      lipschitz: m.diagnostics?.lipschitz ?? null, dead: m.diagnostics?.dead ?? null, margin: m.diagnostics?.margin?.median ?? null,
     };
     return {
       run: r.stored.runId, dir: r.dir, method, started, tags, note, metric: record.metric, status, statusReason,
@@ -442,7 +451,7 @@ export function cellText(row: ModelRow, key: string): string {
   const v = row.values[key];
   if (v === undefined || v === null || v === '') return '–';
   if ((key === 'clean' || key === 'noisy' || key === 'val') && typeof v === 'number') return Number.isFinite(v) ? (row.metric === 'accuracy' ? (100 * v).toFixed(2) : v.toFixed(5)) : String(v);
-  if (key === 'loss' && typeof v === 'number') return Number.isFinite(v) ? String(Number(v.toPrecision(4))) : String(v);
+  if ((key === 'loss' || (DIAGNOSTIC_KEYS as readonly string[]).includes(key)) && typeof v === 'number') return Number.isFinite(v) ? String(Number(v.toPrecision(4))) : String(v);
   if (key === 'started' && typeof v === 'string') return v.slice(0, 16).replace('T', ' ');
   if (key === 'note' && typeof v === 'string') {
     const first = v.split('\n')[0];
