@@ -146,7 +146,7 @@ interface AttackRow { arch: string; inputs: string; kind: AttackKind; steps: num
  * APGD's iterations are counted the same way).
  */
 function attacker(pool: Pool, initial: Network, kind: AttackKind, steps: number): Timer {
-  const model = makeModel('sgd', initial, 'reference');
+  const model = benchModel('sgd', initial, 'reference');
   for (let k = 0; k < 1000; k++) {
     const i = pool.train[k % pool.train.length];
     model.step(pool.x, i, pool.y[i], LR);
