@@ -28,6 +28,8 @@ interface Exports {
   begin(layers: number): void;
   setLayer(l: number, nIn: number, nOut: number): void;
   init(method: number, loss: number, lambda: number, renorm: number, evalRows: number): void;
+  /** Builds from before momentum and adam lack it. */
+  setParams?(p0: number, p1: number, p2: number, p3: number): void;
   tablePtr(): number;
   inputPtr(): number;
   rowsPtr(): number;
@@ -121,6 +123,10 @@ export class FastModel implements Trainable {
     this.ex.begin(L);
     for (let l = 0; l < L; l++) this.ex.setLayer(l, initial.layers[l].nIn, initial.layers[l].nOut);
     this.ex.init(kernel.method, initial.loss === 'mse' ? 1 : 0, kernel.lambda, opts.renormBelow ?? DEFAULT_RENORM_BELOW, EVAL_ROWS);
+    if (kernel.params) {
+      if (!this.ex.setParams) throw new Error(`fast engine: this wasm build has no kernel parameters for method '${rule.id}'`);
+      this.ex.setParams(...kernel.params);
+    }
     this.writeInitial(initial);
     this.ex.ready();
     this.bindViews();

@@ -30,6 +30,9 @@ const L2: i32 = 1;
 const WD: i32 = 2;
 const DWM: i32 = 3;
 const DWM_STABLE: i32 = 4;
+const MOMENTUM: i32 = 5;
+const ADAM: i32 = 6;
+const GATED: i32 = 7;
 
 // Layer table: 20 fields of 4 bytes per layer.
 const F_NIN: usize = 0;
@@ -50,6 +53,7 @@ const F_C1: usize = 56;
 const F_C2: usize = 60;
 const F_NORMSQ: usize = 64; // layers ≥ 1, l2: ‖W‖² (f64 at this address)
 const F_WT: usize = 72; // layers ≥ 1: effective W transposed (input-major nInP × P) for evaluation
+const F_ST: usize = 76; // momentum / adam: the state [m | v] of W (layout of W), then [mb | vb] of b (P f64 each)
 const ROW: usize = 80;
 
 let nLayers: i32 = 0;
@@ -61,6 +65,14 @@ let renormBelow: f64 = 0;
 let sigma: f64 = 1; // layer-0 scale of sgd-family models
 let sumsq: f64 = 0; // ‖U‖² of layer 0 (l2)
 let steps: i32 = 0;
+// Hyperparameters of momentum (h0 = β, h1 = nesterov 0/1) and adam (h0 = β1, h1 = β2, h2 = ε,
+// h3 = decoupled weight decay), set by setParams() after init(); b1t, b2t = β1^t, β2^t.
+let h0: f64 = 0;
+let h1: f64 = 0;
+let h2: f64 = 0;
+let h3: f64 = 0;
+let b1t: f64 = 1;
+let b2t: f64 = 1;
 
 let inputF32: usize = 0; // n_in float32: the sample the caller copies in
 let aC: usize = 0; // compacted non-zero input values (f64)
@@ -232,7 +244,13 @@ export function init(methodCode: i32, loss: i32, lam: f64, renorm: f64, evalRows
     const c = alloc(P * 2 * LB); // layer 0 only: [c1 | c2] in L0 lanes
     store<i32>(t + F_C1, <i32>c);
     store<i32>(t + F_C2, <i32>(c + P * LB));
+    if (method == MOMENTUM || method == ADAM) {
+      const wBytes = l == 0 ? nIn * P * LB : P * nInP * 8;
+      store<i32>(t + F_ST, <i32>alloc(2 * wBytes + 2 * P * 8));
+    }
   }
+  b1t = 1;
+  b2t = 1;
   sigma = 1;
   steps = 0;
   rowsClassified = 0;
@@ -244,6 +262,14 @@ export function inputPtr(): usize { return inputF32; }
 export function rowsPtr(): usize { return rowsF32; }
 export function rowsYPtr(): usize { return rowsY; }
 export function getSigma(): f64 { return sigma; }
+
+/** The hyperparameters of momentum (β, nesterov) or adam (β1, β2, ε, weight decay); after init(). */
+export function setParams(p0: f64, p1: f64, p2: f64, p3: f64): void {
+  h0 = p0;
+  h1 = p1;
+  h2 = p2;
+  h3 = p3;
+}
 
 /** After the caller wrote the initial weights: norms the l2 rule needs. */
 export function ready(): void {
@@ -897,12 +923,143 @@ function updateDense(l: i32, lr: f64): void {
   for (let j: usize = 0; j < nOut; j++) store<f64>(b + j * 8, load<f64>(b + j * 8) - lr * load<f64>(d + j * 8));
 }
 
+// momentum, adam, sgd-gated-decay (docs/METHOD.md §4.2): every weight moves every step (the
+// state decays even where the gradient is 0), so these update densely, layer 0 included, with
+// σ = 1 and nothing deferred. The arithmetic is the reference rules' (src/core/rules/), in the
+// same order; `g` is δ_j·a_i.
+
+/**
+ * One entry vector (16 bytes at offset o of W, of m and v at st) of a momentum / adam step with
+ * gradient g, in lane type T. c1, c2 = the bias corrections 1/(1 − β1^t), 1/(1 − β2^t).
+ */
+// @ts-ignore: decorator
+@inline
+function optVec<T>(w: usize, m: usize, v: usize, g: v128, lr: f64, c1: f64, c2: f64): void {
+  const lrv = v128.splat<T>(<T>lr);
+  if (method == MOMENTUM) {
+    const beta = v128.splat<T>(<T>h0);
+    const mv = v128.add<T>(v128.mul<T>(beta, v128.load(m)), g);
+    v128.store(m, mv);
+    const stepv = h1 != 0 ? v128.add<T>(g, v128.mul<T>(beta, mv)) : mv;
+    v128.store(w, v128.sub<T>(v128.load(w), v128.mul<T>(lrv, stepv)));
+  } else {
+    const mv = v128.add<T>(v128.mul<T>(v128.splat<T>(<T>h0), v128.load(m)), v128.mul<T>(v128.splat<T>(<T>(1 - h0)), g));
+    const vv = v128.add<T>(v128.mul<T>(v128.splat<T>(<T>h1), v128.load(v)), v128.mul<T>(v128.splat<T>(<T>(1 - h1)), v128.mul<T>(g, g)));
+    v128.store(m, mv);
+    v128.store(v, vv);
+    const mh = v128.mul<T>(mv, v128.splat<T>(<T>c1));
+    const den = v128.add<T>(v128.sqrt<T>(v128.mul<T>(vv, v128.splat<T>(<T>c2))), v128.splat<T>(<T>h2));
+    const wv = v128.load(w);
+    const stepv = v128.add<T>(v128.div<T>(mh, den), v128.mul<T>(v128.splat<T>(<T>h3), wv));
+    v128.store(w, v128.sub<T>(wv, v128.mul<T>(lrv, stepv)));
+  }
+}
+
+/** Biases of layer l under momentum / adam (g = δ), and the gated rule's plain bias step. */
+function optBias(l: i32, lr: f64, c1: f64, c2: f64): void {
+  const P = fld(l, F_P);
+  const b = fld(l, F_B);
+  const d = fld(l, F_DELTA);
+  if (method == GATED) {
+    for (let j: usize = 0; j < <usize>fld(l, F_NOUT); j++) store<f64>(b + j * 8, load<f64>(b + j * 8) - lr * load<f64>(d + j * 8));
+    return;
+  }
+  const st = fld(l, F_ST);
+  const wBytes = l == 0 ? <usize>fld(0, F_NIN) * P * LB : P * fld(l, F_NINP) * 8;
+  const mb = st + 2 * wBytes;
+  const vb = mb + P * 8;
+  for (let j: usize = 0; j < P; j += 2) optVec<f64>(b + j * 8, mb + j * 8, vb + j * 8, v128.load(d + j * 8), lr, c1, c2);
+}
+
+/** Layer 0 (input-major U, σ = 1) of momentum / adam / sgd-gated-decay: every input row. */
+function updateLayer0Opt(lr: f64, c1: f64, c2: f64): void {
+  const nIn = fld(0, F_NIN);
+  const nOut = fld(0, F_NOUT);
+  const P = fld(0, F_P);
+  const U = fld(0, F_W);
+  const d = fld(0, F_DELTA);
+  const cd = fld(0, F_C1); // δ in L0 lanes
+  const ck = fld(0, F_C2); // gated: the keep factor 1 − η|δ_j| in L0 lanes
+  const rowBytes = P * LB;
+  for (let j: usize = 0; j < P; j++) {
+    const dj = j < nOut ? load<f64>(d + j * 8) : 0;
+    store<L0>(cd + j * LB, <L0>dj);
+    if (method == GATED) store<L0>(ck + j * LB, <L0>(1 - lr * (dj < 0 ? -dj : dj)));
+  }
+  if (method == GATED) {
+    const nlr = v128.splat<L0>(<L0>(-lr));
+    for (let i: usize = 0; i < nIn; i++) {
+      const av = v128.splat<L0>(<L0>load<f32>(inputF32 + (i << 2)));
+      const row = U + i * rowBytes;
+      for (let o: usize = 0; o < rowBytes; o += 16) {
+        // keep·W − (η δ)·a, as the reference: −η·δ is exact, so (−η δ)·a = −(η δ·a).
+        const c = v128.mul<L0>(nlr, v128.load(cd + o));
+        v128.store(row + o, v128.add<L0>(v128.mul<L0>(v128.load(ck + o), v128.load(row + o)), v128.mul<L0>(c, av)));
+      }
+    }
+  } else {
+    const st = fld(0, F_ST);
+    const vOff = nIn * rowBytes;
+    for (let i: usize = 0; i < nIn; i++) {
+      const av = v128.splat<L0>(<L0>load<f32>(inputF32 + (i << 2)));
+      const row = i * rowBytes;
+      for (let o: usize = 0; o < rowBytes; o += 16) {
+        optVec<L0>(U + row + o, st + row + o, st + vOff + row + o, v128.mul<L0>(v128.load(cd + o), av), lr, c1, c2);
+      }
+    }
+  }
+  optBias(0, lr, c1, c2);
+}
+
+/** Layers ≥ 1 (row-major, effective W) of momentum / adam / sgd-gated-decay. */
+function updateDenseOpt(l: i32, lr: f64, c1: f64, c2: f64): void {
+  const nOut = fld(l, F_NOUT);
+  const nInP = fld(l, F_NINP);
+  const P = fld(l, F_P);
+  const W = fld(l, F_W);
+  const d = fld(l, F_DELTA);
+  const a = fld(l - 1, F_ACT);
+  const rowBytes = nInP * 8;
+  if (method == GATED) {
+    for (let j: usize = 0; j < nOut; j++) {
+      const dj = load<f64>(d + j * 8);
+      const kv = f64x2.splat(1 - lr * (dj < 0 ? -dj : dj));
+      const cv = f64x2.splat(lr * dj);
+      const row = W + j * rowBytes;
+      for (let i: usize = 0; i < nInP; i += 2) {
+        v128.store(row + i * 8, f64x2.sub(f64x2.mul(kv, v128.load(row + i * 8)), f64x2.mul(cv, v128.load(a + i * 8))));
+      }
+    }
+  } else {
+    const st = fld(l, F_ST);
+    const vOff = P * rowBytes;
+    for (let j: usize = 0; j < nOut; j++) {
+      const dv = f64x2.splat(load<f64>(d + j * 8));
+      const row = j * rowBytes;
+      for (let i: usize = 0; i < nInP; i += 2) {
+        optVec<f64>(W + row + i * 8, st + row + i * 8, st + vOff + row + i * 8, f64x2.mul(dv, v128.load(a + i * 8)), lr, c1, c2);
+      }
+    }
+  }
+  optBias(l, lr, c1, c2);
+}
+
 /** One training step on the sample the caller copied to inputPtr(); returns the loss. */
 export function step(target: f64, lr: f64): f64 {
   gather(inputF32, fld(0, F_NIN));
   forward(false);
   const loss = lossDelta(target);
   for (let l = nLayers - 1; l > 0; l--) backwardDense(l);
+  if (method >= MOMENTUM) {
+    b1t *= h0;
+    b2t *= h1;
+    const c1 = method == ADAM ? 1 / (1 - b1t) : 1;
+    const c2 = method == ADAM ? 1 / (1 - b2t) : 1;
+    for (let l = nLayers - 1; l > 0; l--) updateDenseOpt(l, lr, c1, c2);
+    updateLayer0Opt(lr, c1, c2);
+    steps++;
+    return loss;
+  }
   for (let l = nLayers - 1; l > 0; l--) updateDense(l, lr);
   if (method == DWM || method == DWM_STABLE) updateLayer0Dual(lr);
   else updateLayer0Plain(lr);
