@@ -6,7 +6,8 @@ import { createModel } from '../core/model-factory.js';
 import type { Trainable } from '../core/model.js';
 import { Network } from '../core/network.js';
 import { Rng } from '../core/rng.js';
-import { ruleFor, type LayerParams } from '../core/rules/index.js';
+import type { LayerParams } from '../core/rules/index.js';
+import { methodSpecs, ruleOfSpec } from '../config/methods.js';
 import type { ExperimentConfig } from '../config/schema.js';
 import { authorsTrainList } from '../data/authors-split.js';
 import {
@@ -108,22 +109,28 @@ export function runExperiment(config: ExperimentConfig, raw: RawDataset, opts: R
 
   const models: Trainable[] = [];
   const results: Record<string, MethodResult> = {};
-  config.methods.forEach((id, mi) => {
-    const rule = ruleFor(id);
-    if ('error' in rule) throw new UserError(`methods: ${rule.error}`);
-    const made = createModel(id, initial, rule, config.engine);
+  const specs = methodSpecs(config);
+  specs.forEach((spec, mi) => {
+    const id = spec.id;
+    let rule: ReturnType<typeof ruleOfSpec>;
+    try {
+      rule = ruleOfSpec(spec);
+    } catch (e) {
+      throw new UserError((e as Error).message);
+    }
+    const made = createModel(spec.id, initial, rule, config.engine, spec.train, config.seed);
     const model = opts.wrapModel ? opts.wrapModel(made) : made;
     models.push(model);
     const result: MethodResult = { perTurn: [], clean: NaN, trainLoss: [], at: [] };
     if (opts.keepParams) result.initial = model.params();
-    events.onMethodStart?.(id, mi, config.methods.length);
+    events.onMethodStart?.(id, mi, specs.length);
     const { x } = data;
     for (let turn = 0; turn < config.turns; turn++) {
       let lossSum = 0;
       const start = turn * config.stepsPerTurn;
       for (let k = 0; k < config.stepsPerTurn; k++) {
         const e = entries[start + k];
-        lossSum += model.step(x, split.train[e], targets[e], config.lr);
+        lossSum += model.step(x, split.train[e], targets[e], spec.lr);
         if ((k + 1) % progressEvery === 0 && k + 1 < config.stepsPerTurn) events.onProgress?.(id, turn + 1, start + k + 1, totalSteps);
       }
       result.trainLoss.push(lossSum / config.stepsPerTurn);

@@ -142,25 +142,33 @@ export function ruleNameOfId(id: string): string | undefined {
   return RULES.find((e) => (e.suffix ? id.startsWith(e.name + '-') : id === e.name))!.name;
 }
 
+/** One problem with a rule's hyperparameters: which one (absent for an unknown rule) and what. */
+export interface ParamError {
+  key?: string;
+  message: string;
+}
+
 /**
  * Problems with `params` for rule `name`, one line each (`beta1: 1.2 is above 1`; unknown
  * names, non-numbers, bounds, 0/1 switches), and the parameters with defaults filled in.
  */
-export function resolveParams(name: string, params: Readonly<Record<string, unknown>> = {}): { errors: string[]; params: Record<string, number> } {
+export function resolveParams(name: string, params: Readonly<Record<string, unknown>> = {}): { errors: ParamError[]; params: Record<string, number> } {
   const entry = RULES.find((e) => e.name === name);
-  if (!entry) return { errors: [`unknown rule '${name}' (expected one of ${RULE_NAMES.join(', ')})`], params: {} };
-  const errors: string[] = [];
+  if (!entry) return { errors: [{ message: `unknown rule '${name}' (expected one of ${RULE_NAMES.join(', ')})` }], params: {} };
+  const errors: ParamError[] = [];
   const out = defaults(entry);
   for (const [k, v] of Object.entries(params)) {
     const spec = entry.params.find((p) => p.name === k);
     if (!spec) {
-      errors.push(`${k}: not a parameter of ${name} (${entry.params.length ? `it has ${entry.params.map((p) => p.name).join(', ')}` : 'it has none'})`);
+      errors.push({ key: k, message: `not a parameter of ${name} (${entry.params.length ? `it has ${entry.params.map((p) => p.name).join(', ')}` : 'it has none'})` });
       continue;
     }
-    if (typeof v !== 'number' || !Number.isFinite(v)) errors.push(`${k}: expected a number, got ${JSON.stringify(v)}`);
-    else if (spec.flag && v !== 0 && v !== 1) errors.push(`${k}: ${v} is not 0 or 1`);
-    else if (v < spec.min || (spec.minOpen && v === spec.min)) errors.push(`${k}: ${v} is below ${spec.minOpen ? 'or at ' : ''}${spec.min}`);
-    else if (v > spec.max || (spec.maxOpen && v === spec.max)) errors.push(`${k}: ${v} is above ${spec.maxOpen ? 'or at ' : ''}${spec.max}`);
+    if (typeof v !== 'number' || !Number.isFinite(v)) errors.push({ key: k, message: `expected a number, got ${JSON.stringify(v)}` });
+    else if (spec.flag && v !== 0 && v !== 1) errors.push({ key: k, message: `${v} is not 0 or 1` });
+    else if (v < spec.min) errors.push({ key: k, message: `${v} is below ${spec.min}` });
+    else if (spec.minOpen && v === spec.min) errors.push({ key: k, message: `${v} must be above ${spec.min}` });
+    else if (v > spec.max) errors.push({ key: k, message: `${v} is above ${spec.max}` });
+    else if (spec.maxOpen && v === spec.max) errors.push({ key: k, message: `${v} must be below ${spec.max}` });
     else out[k] = v;
   }
   return { errors, params: out };
@@ -169,6 +177,6 @@ export function resolveParams(name: string, params: Readonly<Record<string, unkn
 /** The rule `name` with hyperparameters `params` (defaults for the ones left out), or why not. */
 export function makeRule(name: string, params: Readonly<Record<string, unknown>> = {}): LearningRule<any> | { error: string } {
   const r = resolveParams(name, params);
-  if (r.errors.length) return { error: r.errors[0] };
+  if (r.errors.length) return { error: `${r.errors[0].key ? `${r.errors[0].key}: ` : ''}${r.errors[0].message}` };
   return RULES.find((e) => e.name === name)!.make(r.params);
 }

@@ -238,11 +238,12 @@ test('sgd-gated-decay: W[j] ← (1 − η|δ_j|)W[j] − η δ_j a (METHOD.md §
 
 test('rule hyperparameters: defaults, bounds and unknown names are one line each', () => {
   assert.deepEqual(resolveParams('adam').params, { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 });
-  assert.deepEqual(resolveParams('adam', { beta1: 1.2 }).errors, ['beta1: 1.2 is above or at 1']);
-  assert.deepEqual(resolveParams('adam', { eps: 0 }).errors, ['eps: 0 is below or at 0']);
-  assert.deepEqual(resolveParams('momentum', { nesterov: 0.5 }).errors, ['nesterov: 0.5 is not 0 or 1']);
-  assert.deepEqual(resolveParams('l2', { lambda: -1 }).errors, ['lambda: -1 is below 0']);
-  assert.match(resolveParams('sgd', { beta: 1 }).errors[0], /beta: not a parameter of sgd \(it has none\)/);
+  assert.deepEqual(resolveParams('adam', { beta1: 1.2 }).errors, [{ key: 'beta1', message: '1.2 is above 1' }]);
+  assert.deepEqual(resolveParams('adam', { eps: 0 }).errors, [{ key: 'eps', message: '0 must be above 0' }]);
+  assert.deepEqual(resolveParams('momentum', { nesterov: 0.5 }).errors, [{ key: 'nesterov', message: '0.5 is not 0 or 1' }]);
+  assert.deepEqual(resolveParams('l2', { lambda: -1 }).errors, [{ key: 'lambda', message: '-1 is below 0' }]);
+  assert.deepEqual(resolveParams('sgd', { beta: 1 }).errors, [{ key: 'beta', message: 'not a parameter of sgd (it has none)' }]);
+  assert.match((makeRule('adam', { beta2: 1 }) as { error: string }).error, /^beta2: 1 must be below 1$/);
   assert.match((makeRule('nadam') as { error: string }).error, /unknown rule 'nadam'/);
   // String ids keep their meaning: l2-0.01 is l2 with λ = 0.01, adam takes the defaults.
   assert.equal((makeRule('l2', { lambda: 0.01 }) as LearningRule<unknown>).id, (ruleFor('l2-0.01') as LearningRule<unknown>).id);
