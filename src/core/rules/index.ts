@@ -72,7 +72,7 @@ const RULES: readonly Entry[] = [
     ],
     make: (p) => adam({ beta1: p.beta1, beta2: p.beta2, eps: p.eps, weightDecay: p.weightDecay }),
   },
-  { name: 'sgd-gated-decay', summary: 'sgd plus the decay η|δ_j|·W[j] (ablation of dwm)', params: [], make: () => sgdGatedDecay },
+  { name: 'sgd-gated-decay', summary: 'sgd plus an error-gated decay of the whole row (the ablation of dwm, METHOD.md §4.1)', params: [], make: () => sgdGatedDecay },
 ];
 
 /** The rule names (the `rule:` of an object-form method). */
