@@ -929,30 +929,70 @@ function updateDense(l: i32, lr: f64): void {
 // same order; `g` is δ_j·a_i.
 
 /**
- * One entry vector (16 bytes at offset o of W, of m and v at st) of a momentum / adam step with
- * gradient g, in lane type T. c1, c2 = the bias corrections 1/(1 − β1^t), 1/(1 − β2^t).
+ * The per-step constants of momentum / adam in lane type T, splatted once per layer: β (momentum)
+ * or β1, 1 − β1, β2, 1 − β2, the bias corrections c1 = 1/(1 − β1^t), c2 = 1/(1 − β2^t), ε, the
+ * decay λ, and η.
  */
+class Consts {
+  k0: v128 = v128.splat<i32>(0);
+  k1: v128 = v128.splat<i32>(0);
+  k2: v128 = v128.splat<i32>(0);
+  k3: v128 = v128.splat<i32>(0);
+  c1: v128 = v128.splat<i32>(0);
+  c2: v128 = v128.splat<i32>(0);
+  eps: v128 = v128.splat<i32>(0);
+  wd: v128 = v128.splat<i32>(0);
+  lr: v128 = v128.splat<i32>(0);
+}
+
 // @ts-ignore: decorator
 @inline
-function optVec<T>(w: usize, m: usize, v: usize, g: v128, lr: f64, c1: f64, c2: f64): void {
-  const lrv = v128.splat<T>(<T>lr);
-  if (method == MOMENTUM) {
-    const beta = v128.splat<T>(<T>h0);
-    const mv = v128.add<T>(v128.mul<T>(beta, v128.load(m)), g);
-    v128.store(m, mv);
-    const stepv = h1 != 0 ? v128.add<T>(g, v128.mul<T>(beta, mv)) : mv;
-    v128.store(w, v128.sub<T>(v128.load(w), v128.mul<T>(lrv, stepv)));
-  } else {
-    const mv = v128.add<T>(v128.mul<T>(v128.splat<T>(<T>h0), v128.load(m)), v128.mul<T>(v128.splat<T>(<T>(1 - h0)), g));
-    const vv = v128.add<T>(v128.mul<T>(v128.splat<T>(<T>h1), v128.load(v)), v128.mul<T>(v128.splat<T>(<T>(1 - h1)), v128.mul<T>(g, g)));
-    v128.store(m, mv);
-    v128.store(v, vv);
-    const mh = v128.mul<T>(mv, v128.splat<T>(<T>c1));
-    const den = v128.add<T>(v128.sqrt<T>(v128.mul<T>(vv, v128.splat<T>(<T>c2))), v128.splat<T>(<T>h2));
-    const wv = v128.load(w);
-    const stepv = v128.add<T>(v128.div<T>(mh, den), v128.mul<T>(v128.splat<T>(<T>h3), wv));
-    v128.store(w, v128.sub<T>(wv, v128.mul<T>(lrv, stepv)));
-  }
+function consts<T>(k: Consts, lr: f64, c1: f64, c2: f64): void {
+  k.k0 = v128.splat<T>(<T>h0);
+  k.k1 = v128.splat<T>(<T>(1 - h0));
+  k.k2 = v128.splat<T>(<T>h1);
+  k.k3 = v128.splat<T>(<T>(1 - h1));
+  k.c1 = v128.splat<T>(<T>c1);
+  k.c2 = v128.splat<T>(<T>c2);
+  k.eps = v128.splat<T>(<T>h2);
+  k.wd = v128.splat<T>(<T>h3);
+  k.lr = v128.splat<T>(<T>lr);
+}
+
+/** One vector of a momentum step: v ← βv + g; W ← W − η·(nesterov ? g + βv : v). */
+// @ts-ignore: decorator
+@inline
+function momentumVec<T>(w: usize, m: usize, g: v128, beta: v128, lrv: v128, nesterov: bool): void {
+  const mv = v128.add<T>(v128.mul<T>(beta, v128.load(m)), g);
+  v128.store(m, mv);
+  const stepv = nesterov ? v128.add<T>(g, v128.mul<T>(beta, mv)) : mv;
+  v128.store(w, v128.sub<T>(v128.load(w), v128.mul<T>(lrv, stepv)));
+}
+
+/** One vector of an adam step (docs/METHOD.md §4.2), in the reference's order of operations. */
+// @ts-ignore: decorator
+@inline
+function adamVec<T>(w: usize, m: usize, v: usize, g: v128, k: Consts): void {
+  const mv = v128.add<T>(v128.mul<T>(k.k0, v128.load(m)), v128.mul<T>(k.k1, g));
+  const vv = v128.add<T>(v128.mul<T>(k.k2, v128.load(v)), v128.mul<T>(k.k3, v128.mul<T>(g, g)));
+  v128.store(m, mv);
+  v128.store(v, vv);
+  const mh = v128.mul<T>(mv, k.c1);
+  const den = v128.add<T>(v128.sqrt<T>(v128.mul<T>(vv, k.c2)), k.eps);
+  const wv = v128.load(w);
+  const stepv = v128.add<T>(v128.div<T>(mh, den), v128.mul<T>(k.wd, wv));
+  v128.store(w, v128.sub<T>(wv, v128.mul<T>(k.lr, stepv)));
+}
+
+const K64 = new Consts();
+const KL0 = new Consts();
+
+/** One vector of W (or b) at w with state at m, v: momentum or adam, constants in k (lane type T). */
+// @ts-ignore: decorator
+@inline
+function optVec<T>(w: usize, m: usize, v: usize, g: v128, k: Consts, nesterov: bool, isAdam: bool): void {
+  if (isAdam) adamVec<T>(w, m, v, g, k);
+  else momentumVec<T>(w, m, g, k.k0, k.lr, nesterov);
 }
 
 /** Biases of layer l under momentum / adam (g = δ), and the gated rule's plain bias step. */
@@ -968,7 +1008,11 @@ function optBias(l: i32, lr: f64, c1: f64, c2: f64): void {
   const wBytes = l == 0 ? <usize>fld(0, F_NIN) * P * LB : P * fld(l, F_NINP) * 8;
   const mb = st + 2 * wBytes;
   const vb = mb + P * 8;
-  for (let j: usize = 0; j < P; j += 2) optVec<f64>(b + j * 8, mb + j * 8, vb + j * 8, v128.load(d + j * 8), lr, c1, c2);
+  const k = K64;
+  consts<f64>(k, lr, c1, c2);
+  const nesterov = h1 != 0;
+  const isAdam = method == ADAM;
+  for (let j: usize = 0; j < P; j += 2) optVec<f64>(b + j * 8, mb + j * 8, vb + j * 8, v128.load(d + j * 8), k, nesterov, isAdam);
 }
 
 /** Layer 0 (input-major U, σ = 1) of momentum / adam / sgd-gated-decay: every input row. */
@@ -1000,11 +1044,19 @@ function updateLayer0Opt(lr: f64, c1: f64, c2: f64): void {
   } else {
     const st = fld(0, F_ST);
     const vOff = nIn * rowBytes;
+    const k = KL0;
+    consts<L0>(k, lr, c1, c2);
+    const nesterov = h1 != 0;
+    const isAdam = method == ADAM;
     for (let i: usize = 0; i < nIn; i++) {
       const av = v128.splat<L0>(<L0>load<f32>(inputF32 + (i << 2)));
       const row = i * rowBytes;
-      for (let o: usize = 0; o < rowBytes; o += 16) {
-        optVec<L0>(U + row + o, st + row + o, st + vOff + row + o, v128.mul<L0>(v128.load(cd + o), av), lr, c1, c2);
+      if (isAdam) {
+        for (let o: usize = 0; o < rowBytes; o += 16) adamVec<L0>(U + row + o, st + row + o, st + vOff + row + o, v128.mul<L0>(v128.load(cd + o), av), k);
+      } else {
+        const beta = k.k0;
+        const lrv = k.lr;
+        for (let o: usize = 0; o < rowBytes; o += 16) momentumVec<L0>(U + row + o, st + row + o, v128.mul<L0>(v128.load(cd + o), av), beta, lrv, nesterov);
       }
     }
   }
@@ -1033,11 +1085,15 @@ function updateDenseOpt(l: i32, lr: f64, c1: f64, c2: f64): void {
   } else {
     const st = fld(l, F_ST);
     const vOff = P * rowBytes;
+    const k = K64;
+    consts<f64>(k, lr, c1, c2);
+    const nesterov = h1 != 0;
+    const isAdam = method == ADAM;
     for (let j: usize = 0; j < nOut; j++) {
       const dv = f64x2.splat(load<f64>(d + j * 8));
       const row = j * rowBytes;
       for (let i: usize = 0; i < nInP; i += 2) {
-        optVec<f64>(W + row + i * 8, st + row + i * 8, st + vOff + row + i * 8, f64x2.mul(dv, v128.load(a + i * 8)), lr, c1, c2);
+        optVec<f64>(W + row + i * 8, st + row + i * 8, st + vOff + row + i * 8, f64x2.mul(dv, v128.load(a + i * 8)), k, nesterov, isAdam);
       }
     }
   }
