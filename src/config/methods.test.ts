@@ -4,11 +4,14 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.js';
-import { ROOT } from '../experiment/testing/paths.js';
 import { runId } from './identity.js';
 import { readConfigFile, validateExperiment } from './load.js';
 import { methodIds, methodSpecs } from './methods.js';
+
+/** The project root (this file runs from dist/src/config/). */
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 const BASE = { dataset: { name: 'mnist' }, trainSize: 40, lr: 0.002 };
 
