@@ -44,10 +44,15 @@ export function engineFor(rule: LearningRule<any>, requested: EngineName = DEFAU
 
 /**
  * A model for method `id` that starts from a copy of `initial`'s weights, on
- * engineFor(rule, engine); the model's `engine` field says which.
+ * engineFor(rule, engine); the model's `engine` field says which. `train` and `seed` (the
+ * method's training-time options and the run's seed) are the shared signature; this branch
+ * does not apply them yet (the regularizers branch does).
  */
-// biome-ignore lint/correctness/noUnusedFunctionParameters: train and seed are the shared signature; the regularizers branch implements them
-export function createModel(id: string, initial: Network, rule: LearningRule<any>, engine: EngineName = DEFAULT_ENGINE, train: TrainOptions = NO_TRAIN_OPTIONS, seed = 0): Trainable {
+export function createModel(
+  id: string, initial: Network, rule: LearningRule<any>, engine: EngineName = DEFAULT_ENGINE,
+  // biome-ignore lint/correctness/noUnusedFunctionParameters: the shared signature; the regularizers branch applies train and seed
+  train: TrainOptions = NO_TRAIN_OPTIONS, seed = 0,
+): Trainable {
   const used = engineFor(rule, engine);
   if (used === 'reference') return new Model(id, initial.clone(), rule);
   return new FastModel(id, initial, rule, { precision: used === 'fast32' ? 32 : 64 });
