@@ -14,6 +14,10 @@
 //   l2 and weight-decay is one multiply; ‖U‖² is updated from the forward sum Uᵀa.
 // - Layers ≥ 1 (small) are row-major n_out × nInP (nInP = previous P), effective weights
 //   materialised, updated densely by rows as in the reference.
+// - momentum, adam and sgd-gated-decay keep layer 0 as plain U (σ = 1) and update every layer
+//   densely at every step, with no deferred update: their state (velocity, moments) moves every
+//   weight whatever the input, and the gated decay scales whole rows. Their state lies beside
+//   the weights in the same layout (F_ST).
 // Everything is float64, as in the reference, except that layer 0's weights, inputs and
 // update coefficients use the lane type L0: f64 in the `fast` module, f32 in `fast32`
 // (build-wasm.mjs substitutes the type), which halves the memory traffic and doubles the
