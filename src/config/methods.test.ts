@@ -67,7 +67,9 @@ test('object entries: bounds and names are refused in one line naming the entry 
   assert.match(loadError([{ name: 'x', rule: 'nadam' }]), /methods\[0\]\.rule: not a rule/);
   assert.match(loadError([{ name: 'a/b', rule: 'sgd' }]), /methods\[0\]\.name:/);
   assert.match(loadError([{ name: 'w', rule: 'l2', params: { lambda: -0.1 } }]), /methods\[0\]\.params\.lambda: -0\.1 is below 0$/);
-  assert.match(loadError(['sgd', { name: 'sgd', rule: 'adam' }]), /methods\[1\]: methods must not repeat \('sgd' is also methods\[0\]\)/);
+  assert.match(loadError(['sgd', { name: 'sgd-2', rule: 'adam' }, { name: 'sgd-2', rule: 'momentum' }]), /methods\[2\]: methods must not repeat \('sgd-2' is also methods\[1\]\)/);
+  // An object may not take a string method's id: reports would read it as that method.
+  assert.match(loadError([{ name: 'l2-0.01', rule: 'l2', params: { lambda: 0.01 }, lr: 0.01 }]), /methods\[0\]\.name: 'l2-0\.01' is the id of a method of its own/);
   assert.match(loadError([{ name: 'd', rule: 'sgd', train: { dropout: 1 } }]), /methods\[0\]\.train\.dropout:/);
   assert.match(loadError([{ name: 'd', rule: 'sgd', colour: 'red' }]), /methods\[0\]\.colour: unknown key/);
   assert.match(loadError(['adamw']), /methods\[0\]: unknown method 'adamw'/);

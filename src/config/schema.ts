@@ -46,6 +46,9 @@ export const MethodObjectSchema = z.strictObject({
   params: z.record(z.string(), z.number()).optional(),
   train: TrainOptionsSchema.optional(),
 }).superRefine((m, ctx) => {
+  if (!('error' in ruleFor(m.name))) {
+    ctx.addIssue({ code: 'custom', path: ['name'], message: `'${m.name}' is the id of a method of its own, which reports read as that method; choose another name` });
+  }
   if (!RULE_NAMES.includes(m.rule)) return;
   for (const e of resolveParams(m.rule, m.params ?? {}).errors) ctx.addIssue({ code: 'custom', path: e.key ? ['params', e.key] : ['rule'], message: e.message });
   if ((m.rule === 'l2' || m.rule === 'weight-decay') && (m.params?.lambda ?? 0) > LIMITS.lambda) {
