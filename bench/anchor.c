@@ -1,7 +1,7 @@
 /*
  * anchor.c: the C yardstick of `npm run bench`. A plain implementation of dwgd's batch-1
  * training step for every benchmarked method, and of evaluation, written from
- * docs/METHOD.md §2–5: dense row-major weights, loops the compiler vectorises, no
+ * docs/METHOD.md §2–5 (momentum and adam at their defaults, §4.2): dense row-major weights, loops the compiler vectorises, no
  * intrinsics. It tells how fast a competent C loop runs the same algebra on this machine;
  * it is not part of the product.
  *
@@ -53,7 +53,10 @@ typedef double real;
 #define PRECISION "float64"
 #endif
 
-typedef enum { SGD, DWM, DWM_STABLE, L2, WEIGHT_DECAY } Method;
+typedef enum { SGD, DWM, DWM_STABLE, L2, WEIGHT_DECAY, MOMENTUM, ADAM } Method;
+
+/* momentum (β 0.9, heavy ball) and adam (β1 0.9, β2 0.999, ε 1e-8, no decay) at their defaults (docs/METHOD.md §4.2). */
+static const real BETA = 0.9, BETA1 = 0.9, BETA2 = 0.999, EPS = 1e-8;
 
 typedef struct {
   int nIn, nOut;
@@ -61,6 +64,7 @@ typedef struct {
   real *W1, *W2;         /* dual rules: the two sides, W = W1 − W2 */
   real *A;               /* dwm-stable: running mean of |δ| per unit, starts at 1 */
   double sumSq;          /* l2: ‖W‖² as left by the last update */
+  real *m, *v, *mb, *vb; /* momentum: velocity of W and b (m, mb); adam: first and second moments */
   real *z, *act, *delta; /* act = ReLU(z) for hidden layers, the last layer's act is z */
   real *mask;            /* +dropout: this step's multipliers of the hidden units (0 or 1/(1 − p)) */
 } Layer;
@@ -68,6 +72,7 @@ typedef struct {
 typedef struct {
   int nLayers, mse;
   int dropping;          /* 1 during a training step with dropout: forward and backward apply the masks */
+  real b1t, b2t; /* adam: β1^t, β2^t */
   Layer *layer;
   real *input;
 } Net;
@@ -151,6 +156,7 @@ static Pool readPool(const char *path) {
 static Net readNet(const char *path, Method method, int poolInputs) {
   FILE *f = openInput(path);
   Net net;
+  net.b1t = net.b2t = 1;
   if (readInt(f, path, "magic") != 0x5754454E) die("%s: not a network file (bad magic number)", path);
   if (readInt(f, path, "version") != 1) die("%s: unknown network file version", path);
   int loss = readInt(f, path, "loss");
@@ -193,6 +199,11 @@ static Net readNet(const char *path, Method method, int poolInputs) {
       L->W1 = alloc(n, sizeof(real));
       L->W2 = alloc(n, sizeof(real));
       memcpy(L->W1, L->W, n * sizeof(real));
+    }
+    if (method == MOMENTUM || method == ADAM) {
+      L->m = alloc(n, sizeof(real));
+      L->mb = alloc(L->nOut, sizeof(real));
+      if (method == ADAM) L->v = alloc(n, sizeof(real)), L->vb = alloc(L->nOut, sizeof(real));
     }
     if (method == DWM_STABLE) {
       L->A = alloc(L->nOut, sizeof(real));
@@ -282,11 +293,13 @@ static Method parseMethod(const char *id, double *lambda) {
   if (!strcmp(id, "sgd")) return SGD;
   if (!strcmp(id, "dwm")) return DWM;
   if (!strcmp(id, "dwm-stable")) return DWM_STABLE;
+  if (!strcmp(id, "momentum")) return MOMENTUM;
+  if (!strcmp(id, "adam")) return ADAM;
   const char *rest = NULL;
   Method m = SGD;
   if (!strncmp(id, "l2-", 3)) rest = id + 3, m = L2;
   else if (!strncmp(id, "weight-decay-", 13)) rest = id + 13, m = WEIGHT_DECAY;
-  else die("unknown method '%s' (sgd, dwm, dwm-stable, l2-<λ>, weight-decay-<λ>)", id);
+  else die("unknown method '%s' (sgd, dwm, dwm-stable, l2-<λ>, weight-decay-<λ>, momentum, adam)", id);
   char *end;
   *lambda = strtod(rest, &end);
   if (*rest == '\0' || *end != '\0' || !(*lambda >= 0)) die("method '%s': λ must be a non-negative number", id);
@@ -414,8 +427,53 @@ static double decayAndStep(Layer *L, const real *restrict a, real lr, real keep)
   return sumSq;
 }
 
+/* momentum: v ← βv + g, W ← W − ηv, per weight (g = δ_j a_i) and per bias (g = δ_j). */
+static void momentumStep(Layer *L, const real *restrict a, real lr) {
+  for (int j = 0; j < L->nOut; j++) {
+    real *restrict w = L->W + (size_t)j * L->nIn;
+    real *restrict m = L->m + (size_t)j * L->nIn;
+    const real d = L->delta[j];
+    for (int i = 0; i < L->nIn; i++) {
+      m[i] = BETA * m[i] + d * a[i];
+      w[i] -= lr * m[i];
+    }
+    L->mb[j] = BETA * L->mb[j] + d;
+    L->b[j] -= lr * L->mb[j];
+  }
+}
+
+/* adam with bias correction: c1 = 1/(1 − β1^t), c2 = 1/(1 − β2^t). */
+static void adamStep(Layer *L, const real *restrict a, real lr, real c1, real c2) {
+  for (int j = 0; j < L->nOut; j++) {
+    real *restrict w = L->W + (size_t)j * L->nIn;
+    real *restrict m = L->m + (size_t)j * L->nIn;
+    real *restrict v = L->v + (size_t)j * L->nIn;
+    const real d = L->delta[j];
+    for (int i = 0; i < L->nIn; i++) {
+      const real g = d * a[i];
+      m[i] = BETA1 * m[i] + (1 - BETA1) * g;
+      v[i] = BETA2 * v[i] + (1 - BETA2) * (g * g);
+      w[i] -= lr * ((m[i] * c1) / (sqrt(v[i] * c2) + EPS));
+    }
+    L->mb[j] = BETA1 * L->mb[j] + (1 - BETA1) * d;
+    L->vb[j] = BETA2 * L->vb[j] + (1 - BETA2) * (d * d);
+    L->b[j] -= lr * ((L->mb[j] * c1) / (sqrt(L->vb[j] * c2) + EPS));
+  }
+}
+
 static void update(Net *net, Method method, real lr, real lambda) {
   const real *a = net->input;
+  if (method == MOMENTUM || method == ADAM) {
+    net->b1t *= BETA1;
+    net->b2t *= BETA2;
+    const real c1 = 1 / (1 - net->b1t), c2 = 1 / (1 - net->b2t);
+    for (int l = 0; l < net->nLayers; l++) {
+      if (method == MOMENTUM) momentumStep(&net->layer[l], a, lr);
+      else adamStep(&net->layer[l], a, lr, c1, c2);
+      a = net->layer[l].act;
+    }
+    return;
+  }
   for (int l = 0; l < net->nLayers; l++) {
     Layer *L = &net->layer[l];
     const int nIn = L->nIn;
@@ -451,6 +509,8 @@ static void update(Net *net, Method method, real lr, real lambda) {
         size_t row = (size_t)j * nIn;
         pull((d < 0 ? L->W1 : L->W2) + row, L->W1 + row, L->W2 + row, L->W + row, r, a, nIn);
       }
+      break;
+    default: /* momentum and adam return above */
       break;
     }
     for (int j = 0; j < L->nOut; j++) L->b[j] -= lr * L->delta[j];

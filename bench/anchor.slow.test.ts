@@ -1,5 +1,5 @@
 // The C anchor computes what dwgd computes: from the same initial network and sample order,
-// 300 steps of every benchmarked method (and of dwm with dropout, the masks drawn alike) in the float64 build end within 1e-9 of the reference
+// 300 steps of every benchmarked method (momentum and adam included, and dwm with dropout, the masks drawn alike) in the float64 build end within 1e-9 of the reference
 // engine (src/core/model.ts, plain TypeScript) in every weight, relative to the largest weight
 // of its matrix, with the same loss sum and the same test score. Without this the anchor's
 // speed would be the speed of some other computation. The float32 build is held to 1e-4.

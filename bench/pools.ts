@@ -12,7 +12,7 @@ import { loadMnist } from '../src/data/mnist.js';
 import { drawSplit } from '../src/data/prepare.js';
 
 /** The methods the bench times, and the learning rate of every step. */
-export const METHODS = ['dwm', 'dwm-stable', 'sgd', 'l2-0.01', 'l2-0.1', 'weight-decay-0.0001'];
+export const METHODS = ['dwm', 'dwm-stable', 'sgd', 'l2-0.01', 'l2-0.1', 'weight-decay-0.0001', 'momentum', 'adam'];
 export const LR = 0.001;
 
 /**

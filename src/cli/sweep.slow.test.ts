@@ -223,7 +223,7 @@ const bad: [string, string[], RegExp][] = [
   ['a bad --shard', ['--shard', '4/3'], /--shard 4\/3: expected K\/N with 1 ≤ K ≤ N/],
   ['an unknown --emit', ['--emit', 'pbs'], /--emit pbs: the only target is slurm/],
   ['too many --shards', ['--emit', 'slurm', '--shards', '7'], /--shards 7: more tasks than the 6 runs/],
-  ['a bad --set', ['--set', 'noise.sigma=0,-1'], /evaluate\.noise\.sigma\.1: expected a number ≥ 0, got -1/],
+  ['a bad --set', ['--set', 'noise.sigma=0,-1'], /evaluate\.noise\.sigma\[1\]: expected a number ≥ 0, got -1/],
   ['a bad axis value', ['--set', 'labelNoise.fraction=0,2'], /labelNoise.fraction=2\): labelNoise.fraction:/],
 ];
 

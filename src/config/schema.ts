@@ -3,7 +3,7 @@
 
 import { z } from 'zod';
 import { DEFAULT_ENGINE, ENGINE_NAMES } from '../core/model-factory.js';
-import { PAPER_METHODS, ruleFor } from '../core/rules/index.js';
+import { PAPER_METHODS, resolveParams, RULE_NAMES, ruleFor } from '../core/rules/index.js';
 import { authorsPoolProblem } from '../data/authors-split.js';
 import { DATASET_NAMES } from '../data/index.js';
 import { EVAL_AXES, evalAxis } from '../data/eval-axes/index.js';
@@ -23,6 +23,36 @@ const methodId = z.string().superRefine((id, ctx) => {
   if ('error' in rule) ctx.addIssue({ code: 'custom', message: rule.error });
   else if (/^(l2|weight-decay)-/.test(id) && Number(id.replace(/^(l2|weight-decay)-/, '')) > LIMITS.lambda) {
     ctx.addIssue({ code: 'custom', message: `λ of ${id} is above ${LIMITS.lambda}` });
+  }
+});
+
+/** Training options of an object-form method (core/train-options.ts); each defaults to 0 (none). */
+export const TrainOptionsSchema = z.strictObject({
+  dropout: z.number().min(0).lt(1).optional(),
+  maxNorm: z.number().nonnegative().max(1e6).optional(),
+  inputNoise: z.number().nonnegative().max(LIMITS.sigma).optional(),
+  labelSmoothing: z.number().min(0).lt(1).optional(),
+});
+
+/**
+ * An object-form method: its id in results (`name`), a registry rule, its own lr (default: the
+ * config's), the rule's hyperparameters (each rule declares names, defaults and bounds) and its
+ * training options.
+ */
+export const MethodObjectSchema = z.strictObject({
+  name: z.string().max(100).regex(NAME_PATTERN, 'letters, digits, ".", "_" or "-"'),
+  rule: z.string().refine((r) => RULE_NAMES.includes(r), { message: `not a rule (the rules are ${RULE_NAMES.join(', ')})` }),
+  lr: z.number().positive().max(LIMITS.lr).optional(),
+  params: z.record(z.string(), z.number()).optional(),
+  train: TrainOptionsSchema.optional(),
+}).superRefine((m, ctx) => {
+  if (!('error' in ruleFor(m.name))) {
+    ctx.addIssue({ code: 'custom', path: ['name'], message: `'${m.name}' is the id of a method of its own, which reports read as that method; choose another name` });
+  }
+  if (!RULE_NAMES.includes(m.rule)) return;
+  for (const e of resolveParams(m.rule, m.params ?? {}).errors) ctx.addIssue({ code: 'custom', path: e.key ? ['params', e.key] : ['rule'], message: e.message });
+  if ((m.rule === 'l2' || m.rule === 'weight-decay') && (m.params?.lambda ?? 0) > LIMITS.lambda) {
+    ctx.addIssue({ code: 'custom', path: ['params', 'lambda'], message: `${m.params!.lambda} is above ${LIMITS.lambda}` });
   }
 });
 
@@ -114,8 +144,14 @@ export const ExperimentSchema = z.strictObject({
   turns: z.number().int().positive().max(LIMITS.turns).default(6),
   stepsPerTurn: z.number().int().positive().max(LIMITS.stepsPerTurn).default(10000),
   lr: z.number().positive().max(LIMITS.lr).default(0.001),
-  methods: z.array(methodId).min(1).max(LIMITS.methods).default([...PAPER_METHODS])
-    .refine((m) => new Set(m).size === m.length, 'methods must not repeat'),
+  /** Method ids (`dwm`, `l2-0.01`, `adam`) or objects (MethodObjectSchema); config/methods.ts resolves them. */
+  methods: z.array(z.union([methodId, MethodObjectSchema])).min(1).max(LIMITS.methods).default([...PAPER_METHODS])
+    .superRefine((ms, ctx) => {
+      const ids = ms.map((m) => (typeof m === 'string' ? m : m.name));
+      ids.forEach((id, i) => {
+        if (ids.indexOf(id) < i) ctx.addIssue({ code: 'custom', path: [i], message: `methods must not repeat ('${id}' is also methods[${ids.indexOf(id)}])` });
+      });
+    }),
   noise: NoiseSchema.default({ sigma: 0.3 }),
   evaluate: EvaluateSchema.optional(),
   /**

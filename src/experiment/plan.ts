@@ -43,7 +43,6 @@ import { checkPlanSize } from '../config/limits.js';
 import { nameFromFile } from '../config/names.js';
 import { archName, NAME_PATTERN, type ExperimentConfig } from '../config/schema.js';
 import { engineFor } from '../core/model-factory.js';
-import { ruleFor } from '../core/rules/index.js';
 import { evalAxis, isEvalKey } from '../data/eval-axes/index.js';
 import type { DataIdentity } from '../data/identity.js';
 import { UserError } from '../errors.js';
@@ -51,6 +50,7 @@ import { escapeControls, quote, shownPath } from '../config/quote.js';
 
 export { datasetKey } from '../config/identity.js';
 import { datasetKey } from '../config/identity.js';
+import { methodSpecs, ruleOfSpec } from '../config/methods.js';
 
 export const PRESETS = ['train', 'compare', 'sweep'] as const;
 export type Preset = (typeof PRESETS)[number];
@@ -430,10 +430,10 @@ export function sweptAxes(study: Pick<Study, 'sources' | 'runs'>): (Axis & { eva
 export function planWarnings(study: Pick<Study, 'runs'>): string[] {
   const lines = new Set<string>();
   for (const r of study.runs) {
-    for (const m of r.config.methods) {
-      const rule = ruleFor(m);
-      if ('error' in rule || engineFor(rule, r.config.engine) === r.config.engine) continue;
-      lines.add(`${m} has no ${r.config.engine} kernel; it runs on the reference engine (the same numbers, slower)`);
+    for (const spec of methodSpecs(r.config)) {
+      const rule = ruleOfSpec(spec);
+      if (engineFor(rule, r.config.engine) === r.config.engine) continue;
+      lines.add(`${spec.id} has no ${r.config.engine} kernel; it runs on the reference engine (the same numbers, slower)`);
     }
   }
   return [...lines];

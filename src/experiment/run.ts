@@ -7,7 +7,8 @@ import type { Trainable } from '../core/model.js';
 import { Network } from '../core/network.js';
 import { createHash } from 'node:crypto';
 import { Rng } from '../core/rng.js';
-import { ruleFor, type LayerParams } from '../core/rules/index.js';
+import type { LayerParams } from '../core/rules/index.js';
+import { methodSpecs, ruleOfSpec } from '../config/methods.js';
 import type { ExperimentConfig } from '../config/schema.js';
 import { authorsTrainList } from '../data/authors-split.js';
 import {
@@ -95,18 +96,24 @@ export function runExperiment(config: ExperimentConfig, raw: RawDataset, opts: R
   const results: Record<string, MethodResult> = {};
   const validation = split.validation;
   const patience = config.earlyStopping?.patience;
-  config.methods.forEach((id, mi) => {
-    const rule = ruleFor(id);
-    if ('error' in rule) throw new UserError(`methods: ${rule.error}`);
+  const specs = methodSpecs(config);
+  specs.forEach((spec, mi) => {
+    const id = spec.id;
+    let rule: ReturnType<typeof ruleOfSpec>;
+    try {
+      rule = ruleOfSpec(spec);
+    } catch (e) {
+      throw new UserError((e as Error).message);
+    }
     const makeModel = () => {
-      const made = createModel(id, initial, rule, config.engine);
+      const made = createModel(spec.id, initial, rule, config.engine, spec.train, config.seed);
       return opts.wrapModel ? opts.wrapModel(made) : made;
     };
     let model = makeModel();
     const result: MethodResult = { perTurn: [], clean: NaN, trainLoss: [], at: [] };
     if (validation) result.val = [];
     if (opts.keepParams) result.initial = model.params();
-    events.onMethodStart?.(id, mi, config.methods.length);
+    events.onMethodStart?.(id, mi, specs.length);
     const { x } = data;
     /** The steps of turns [from, to) on `m`; returns each turn's mean loss. */
     const train = (m: Trainable, from: number, to: number, report: boolean): number[] => {
@@ -116,7 +123,7 @@ export function runExperiment(config: ExperimentConfig, raw: RawDataset, opts: R
         const start = turn * config.stepsPerTurn;
         for (let k = 0; k < config.stepsPerTurn; k++) {
           const e = entries[start + k];
-          lossSum += m.step(x, split.train[e], targets[e], config.lr);
+          lossSum += m.step(x, split.train[e], targets[e], spec.lr);
           if (report && (k + 1) % progressEvery === 0 && k + 1 < config.stepsPerTurn) events.onProgress?.(id, turn + 1, start + k + 1, totalSteps);
         }
         losses.push(lossSum / config.stepsPerTurn);

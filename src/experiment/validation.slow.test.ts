@@ -3,6 +3,7 @@
 // the test set, all three lie in the pool, and the sizes are the documented ones. Datasets not
 // found are skipped, visibly.
 
+import { methodIds } from '../config/methods.js';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -62,7 +63,7 @@ test('wine-quality: a short run with early stopping records the three lists by h
   assert.equal(r.validation!.size, 800);
   assert.equal(r.testSize, 4898 - r.distinctTrain - 800);
   assert.deepEqual(r.validation!.sha256, { train: listHash(split.train), validation: listHash(split.validation!), test: listHash(split.test) });
-  for (const m of config.methods) {
+  for (const m of methodIds(config)) {
     const x = r.methods[m];
     const stop = x.earlyStop!;
     assert.ok(stop.bestTurn >= 1 && stop.bestTurn <= stop.turnsTrained && stop.turnsTrained <= 5);

@@ -19,6 +19,7 @@ import { isNoisyTest } from './protocol.js';
 import { pointText, type StoredRun } from './run-record.js';
 import { checkRunFolder } from './validate-run.js';
 import { WHERE, type WhereNode, type WhereValue } from './where.js';
+import { methodIds } from '../config/methods.js';
 
 export interface IndexedRun {
   /** The run folder (absolute). */
@@ -269,7 +270,7 @@ export function modelRows(r: IndexedRun, warnings?: string[]): ModelRow[] {
   const noisyAt = record.points.findIndex((p) => isNoisyTest(p, config.noise.sigma));
   const configValues: Record<string, WhereValue> = {};
   for (const [k, v] of Object.entries(flatten(config))) configValues[k] = scalar(v);
-  return config.methods.map((method) => {
+  return methodIds(config).map((method) => {
     const m = record.methods[method];
     const status = m.diverged ? 'diverged' : m.collapsed ? 'collapsed' : 'ok';
     const statusReason = m.diverged ? `diverged at turn ${m.diverged.turn}: ${m.diverged.reason}` : m.collapsed ? `collapsed: ${m.collapsed.reason}` : null;

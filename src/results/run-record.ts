@@ -30,6 +30,7 @@ import { removeDeadTemps, writeDirAtomic } from './atomic.js';
 export { LEFTOVER_MAX_AGE_HOURS } from './atomic.js';
 import { formatMetric, markdownTable, metricLabel } from './format.js';
 import { RUN_FILES, runFolderProblem } from './validate-run.js';
+import { methodIds } from '../config/methods.js';
 
 export type { SavedWeights } from '../experiment/pool.js';
 
@@ -239,7 +240,7 @@ export function verifiedRun(dir: string, spec: RunSpec, code: CodeIdentity): Ver
   }
   if (canonicalJson(numbersConfig(stored.config)) !== canonicalJson(numbersConfig(spec.config))) return { ok: false, damaged: 'run.json: another config than this run id' };
   if (canonicalJson(stored.data) !== canonicalJson(spec.data)) return { ok: false, damaged: 'run.json: other data files' };
-  for (const m of spec.config.methods) {
+  for (const m of methodIds(spec.config)) {
     const x = stored.record.methods[m];
     if (!x || x.perTurn.length !== spec.config.turns) return { ok: false, damaged: `run.json: no numbers for method ${m}` };
   }
@@ -256,7 +257,7 @@ export function projectRecord(record: RunRecord, config: ExperimentConfig): RunR
   const ks = want.map((p) => index.get(pointId(p)));
   if (ks.some((k) => k === undefined)) return null;
   const methods: RunRecord['methods'] = {};
-  for (const m of config.methods) {
+  for (const m of methodIds(config)) {
     const x = record.methods[m];
     if (!x) return null;
     methods[m] = { ...x, at: ks.map((k) => x.at[k!]) };

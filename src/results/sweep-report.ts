@@ -17,6 +17,7 @@ import { judgedText } from './report.js';
 import { fmt, markdownTable, pct, pText } from './format.js';
 import { bandKind, bandOf, bandText, metricUnit, type MseScale, type PlotInput } from './plots.js';
 import { describe } from './stats.js';
+import { methodIds } from '../config/methods.js';
 
 /** Axis titles with units. */
 export const KEY_TITLES: Record<string, string> = {
@@ -262,7 +263,7 @@ export function perClassCsv(d: SweepData): string {
   for (const e of d.inputs) {
     const extra = Object.entries(e.extra).map(([k, v]) => `${k}=${v}`).join(' ');
     for (const { seed, record: r } of [...e.runs].sort((a, b) => a.seed - b.seed)) {
-      for (const m of e.config.methods) {
+      for (const m of methodIds(e.config)) {
         const x = r.methods[m];
         if (!x.perClass) continue;
         for (const ev of ['clean', 'noisy'] as const) {
@@ -453,7 +454,7 @@ export function buildSweepReport(d: SweepData, groups: PlotGroup[]): string {
     const metric = d.classification ? 'accuracy' : 'mse';
     out.push(d.classification ? '## Per-class test accuracy (clean, %)' : '## Per-bin test MSE (clean, target units; bin 0 = the lowest targets)', '');
     out.push('Mean over seeds after the last turn; all numbers per run are in per-class.csv.', '');
-    const methods = study.runs[0].config.methods;
+    const methods = methodIds(study.runs[0].config);
     for (const e of d.main.experiments) {
       const recs = d.inputs.find((x) => x.experimentId === e.experimentId)!.runs.map((r) => r.record);
       const k = recs[0].trainClassCounts?.length ?? 0;

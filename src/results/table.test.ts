@@ -10,6 +10,7 @@ import { evalPoints, pointId } from '../data/eval-axes/index.js';
 import type { RunSpec } from '../experiment/plan.js';
 import type { RunRecord } from '../experiment/record.js';
 import { runViews, tableCsv } from './table.js';
+import { methodIds } from '../config/methods.js';
 
 function spec(id: string, overrides: Record<string, unknown>): RunSpec {
   const config = ExperimentSchema.parse({ dataset: { name: 'mnist' }, hidden: [8, 4], trainSize: 50, turns: 3, methods: ['dwm', 'sgd'], seed: 7, ...overrides });
@@ -24,7 +25,7 @@ function record(s: RunSpec, classes: number): RunRecord {
   const next = () => 0.1 + (k++ % 997) / 1000 + 1e-13 * k;
   const per = () => (classes ? Array.from({ length: classes }, next) : undefined);
   const methods: RunRecord['methods'] = {};
-  for (const m of s.config.methods) {
+  for (const m of methodIds(s.config)) {
     const perTurn = Array.from({ length: s.config.turns }, next);
     methods[m] = {
       perTurn, clean: perTurn[perTurn.length - 1], trainLoss: Array.from({ length: s.config.turns }, next),

@@ -33,6 +33,7 @@ import { EVAL_AXES, isIdentity, pointId, type EvalPoint } from '../data/eval-axe
 import { UserError } from '../errors.js';
 import type { RunSpec } from '../experiment/plan.js';
 import type { PointScore, RunRecord } from '../experiment/record.js';
+import { methodIds } from '../config/methods.js';
 
 export const TABLE_FILE = 'table.csv';
 
@@ -135,7 +136,7 @@ export function tableCsv(runs: RunSpec[], records: Map<string, RunRecord>): stri
     const p = params(spec.config);
     const tail = paramKeys.map((k) => (k in p ? csvField(cell(p[k])) : ''));
     const facts = [r.testSet, r.testSize, r.distinctTrain, r.poolSize, r.corruptedLabels ?? '', r.sizes.join('-'), r.normalize, csvField(r.datasetDescription)].map(String);
-    for (const m of spec.config.methods) {
+    for (const m of methodIds(spec.config)) {
       const x = r.methods[m];
       const status = x.diverged ? ['diverged', String(x.diverged.turn), csvField(x.diverged.reason)] : x.collapsed ? ['collapsed', '', csvField(x.collapsed.reason)] : ['ok', '', ''];
       const row = (point: EvalPoint, turn: number, metric: string, group: string, value: number, counts: [string, string] = ['', '']) => {

@@ -30,6 +30,8 @@ interface Exports {
   begin(layers: number): void;
   setLayer(l: number, nIn: number, nOut: number): void;
   init(method: number, loss: number, lambda: number, renorm: number, evalRows: number): void;
+  /** Builds from before momentum and adam lack it. */
+  setParams?(p0: number, p1: number, p2: number, p3: number): void;
   tablePtr(): number;
   inputPtr(): number;
   rowsPtr(): number;
@@ -67,8 +69,8 @@ function wasmModule(precision: Layer0Precision): WasmModule {
 }
 
 // Layer-table fields (byte offsets, as in kernels.as).
-const F = { nIn: 0, nOut: 4, P: 8, nInP: 12, W: 16, W1: 20, W2: 24, b: 28, s1: 44, s2: 48, mask: 76 } as const;
-const ROW = 80;
+const F = { nIn: 0, nOut: 4, P: 8, nInP: 12, W: 16, W1: 20, W2: 24, b: 28, s1: 44, s2: 48, mask: 76, st: 80 } as const;
+const ROW = 88; // kernels.as ROW: the table row of one layer, in bytes
 
 export interface FastOptions {
   /** Fold DWM row scales below this back into their vectors (tests raise it to exercise the fold). */
@@ -135,6 +137,10 @@ export class FastModel implements Trainable {
     this.ex.begin(L);
     for (let l = 0; l < L; l++) this.ex.setLayer(l, initial.layers[l].nIn, initial.layers[l].nOut);
     this.ex.init(kernel.method, initial.loss === 'mse' ? 1 : 0, kernel.lambda, opts.renormBelow ?? DEFAULT_RENORM_BELOW, EVAL_ROWS);
+    if (kernel.params) {
+      if (!this.ex.setParams) throw new Error(`fast engine: this wasm build has no kernel parameters for method '${rule.id}'`);
+      this.ex.setParams(...kernel.params);
+    }
     this.writeInitial(initial);
     this.ex.ready();
     const train = opts.train ?? NO_TRAIN_OPTIONS;
