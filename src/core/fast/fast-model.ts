@@ -33,6 +33,8 @@ interface Exports {
   /** Builds from before momentum and adam lack it. */
   setParams?(p0: number, p1: number, p2: number, p3: number): void;
   tablePtr(): number;
+  /** Absent in modules built before the table grew past 80 bytes a row (the bit-identity baseline). */
+  tableRowBytes?(): number;
   inputPtr(): number;
   rowsPtr(): number;
   rowsYPtr(): number;
@@ -70,7 +72,8 @@ function wasmModule(precision: Layer0Precision): WasmModule {
 
 // Layer-table fields (byte offsets, as in kernels.as).
 const F = { nIn: 0, nOut: 4, P: 8, nInP: 12, W: 16, W1: 20, W2: 24, b: 28, s1: 44, s2: 48, mask: 76, st: 80 } as const;
-const ROW = 88; // kernels.as ROW: the table row of one layer, in bytes
+/** The table row of one layer, in bytes, in modules that do not say (kernels.as before tableRowBytes). */
+const OLD_ROW = 80;
 
 export interface FastOptions {
   /** Fold DWM row scales below this back into their vectors (tests raise it to exercise the fold). */
@@ -100,6 +103,8 @@ export class FastModel implements Trainable {
   readonly id: string;
   readonly engine: 'fast' | 'fast32';
   private readonly ex: Exports;
+  /** Bytes of one layer's row of the module's table. */
+  private readonly row: number;
   private readonly sizes: number[];
   private readonly dual: boolean;
   private readonly nIn: number;
@@ -130,6 +135,7 @@ export class FastModel implements Trainable {
       env: { abort: () => { throw new Error('fast engine: wasm abort'); } },
     });
     this.ex = instance.exports as unknown as Exports;
+    this.row = this.ex.tableRowBytes?.() ?? OLD_ROW;
     this.layer0Bytes = this.ex.layer0Bytes();
     this.engine = this.layer0Bytes === 4 ? 'fast32' : 'fast';
     this.evaluation = this.ex.classifyRows ? opts.evaluation ?? 'mixed' : 'float64';
@@ -171,7 +177,7 @@ export class FastModel implements Trainable {
   }
 
   private field(l: number, f: number): number {
-    return new Int32Array(this.ex.memory.buffer, this.ex.tablePtr() + l * ROW + f, 1)[0];
+    return new Int32Array(this.ex.memory.buffer, this.ex.tablePtr() + l * this.row + f, 1)[0];
   }
 
   private f64(ptr: number, n: number): Float64Array {

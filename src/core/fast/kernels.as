@@ -273,6 +273,8 @@ export function init(methodCode: i32, loss: i32, lam: f64, renorm: f64, evalRows
 }
 
 export function tablePtr(): usize { return table; }
+/** Bytes of one layer's row of the table (FastModel reads fields at tablePtr() + l * tableRowBytes() + field). */
+export function tableRowBytes(): i32 { return <i32>ROW; }
 export function inputPtr(): usize { return inputF32; }
 export function rowsPtr(): usize { return rowsF32; }
 export function rowsYPtr(): usize { return rowsY; }
