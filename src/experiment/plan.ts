@@ -44,7 +44,7 @@ import { nameFromFile } from '../config/names.js';
 import { archName, NAME_PATTERN, type ExperimentConfig } from '../config/schema.js';
 import { engineFor } from '../core/model-factory.js';
 import { ruleFor } from '../core/rules/index.js';
-import { evalAxis, isEvalKey } from '../data/eval-axes/index.js';
+import { evalAxis, isEvalKey, type AxisValue } from '../data/eval-axes/index.js';
 import type { DataIdentity } from '../data/identity.js';
 import { UserError } from '../errors.js';
 import { escapeControls, quote, shownPath } from '../config/quote.js';
@@ -406,8 +406,8 @@ function defaultMetrics(runs: RunSpec[]): MetricKind[] {
 }
 
 /** The evaluation axes the runs are scored along (from their configs' `evaluate`), in registry order. */
-export function evaluationAxes(runs: Pick<RunSpec, 'config'>[]): { key: string; values: number[] }[] {
-  const byKey = new Map<string, number[]>();
+export function evaluationAxes(runs: Pick<RunSpec, 'config'>[]): { key: string; values: AxisValue[] }[] {
+  const byKey = new Map<string, AxisValue[]>();
   for (const r of runs) {
     for (const [key, values] of Object.entries(r.config.evaluate ?? {})) {
       const list = byKey.get(key) ?? [];

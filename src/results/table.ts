@@ -26,7 +26,7 @@
 
 import { parse } from 'csv-parse/sync';
 import type { ExperimentConfig } from '../config/schema.js';
-import { EVAL_AXES, isIdentity, pointId, type EvalPoint } from '../data/eval-axes/index.js';
+import { EVAL_AXES, isIdentity, pointId, type AxisValue, type EvalAxisDef, type EvalPoint } from '../data/eval-axes/index.js';
 import { UserError } from '../errors.js';
 import type { RunSpec } from '../experiment/plan.js';
 import type { PointScore, RunRecord } from '../experiment/record.js';
@@ -34,7 +34,14 @@ import type { PointScore, RunRecord } from '../experiment/record.js';
 export const TABLE_FILE = 'table.csv';
 
 const HEAD = ['run', 'experiment', 'seed', 'method'];
-const EVAL_COLUMNS = EVAL_AXES.map((a) => `eval.${a.key}`);
+/**
+ * One `eval.<key>` column per evaluation axis, in registry order; an optional axis (corruption,
+ * severity) only when a run of the study lists it in `evaluate`. A reader takes a missing
+ * column as the axis at its identity.
+ */
+function evalAxesOf(runs: RunSpec[]): EvalAxisDef[] {
+  return EVAL_AXES.filter((a) => !a.optional || runs.some((r) => r.config.evaluate?.[a.key] !== undefined));
+}
 const MIDDLE = ['turn', 'metric', 'group', 'value', 'status', 'status_turn', 'status_reason', 'train_count', 'test_count',
   'test_set', 'test_size', 'distinct_train', 'pool_size', 'corrupted_labels', 'sizes', 'normalized', 'dataset_description'];
 /** Config keys that are not parameter columns (study-level, or a column of their own). */
@@ -84,6 +91,10 @@ function numText(v: number): string {
   return Number.isNaN(v) ? 'NaN' : String(v);
 }
 
+function valueText(v: AxisValue): string {
+  return typeof v === 'number' ? numText(v) : csvField(v);
+}
+
 function csvField(s: string): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
@@ -125,7 +136,8 @@ function params(config: ExperimentConfig): Record<string, unknown> {
  */
 export function tableCsv(runs: RunSpec[], records: Map<string, RunRecord>): string {
   const paramKeys = [...new Set(runs.flatMap((r) => Object.keys(params(r.config))))].sort();
-  const lines = [[...HEAD, ...EVAL_COLUMNS, ...MIDDLE, ...paramKeys].join(',')];
+  const axes = evalAxesOf(runs);
+  const lines = [[...HEAD, ...axes.map((a) => `eval.${a.key}`), ...MIDDLE, ...paramKeys].join(',')];
   for (const spec of runs) {
     const r = records.get(spec.id);
     if (!r) throw new Error(`no record for run ${spec.id}`);
@@ -136,7 +148,7 @@ export function tableCsv(runs: RunSpec[], records: Map<string, RunRecord>): stri
       const x = r.methods[m];
       const status = x.diverged ? ['diverged', String(x.diverged.turn), csvField(x.diverged.reason)] : x.collapsed ? ['collapsed', '', csvField(x.collapsed.reason)] : ['ok', '', ''];
       const row = (point: EvalPoint, turn: number, metric: string, group: string, value: number, counts: [string, string] = ['', '']) => {
-        const evals = EVAL_AXES.map((a) => numText(point[a.key] ?? a.identity));
+        const evals = axes.map((a) => valueText(point[a.key] ?? a.identity));
         lines.push([spec.id, spec.experimentId, String(spec.config.seed), csvField(m), ...evals, String(turn), metric, group, numText(value), ...status, ...counts, ...facts, ...tail].join(','));
       };
       const groups = (point: EvalPoint, s: PointScore) => {
@@ -174,8 +186,12 @@ export function runViews(text: string, where: string, study: { name: string; poi
   if (rows.length === 0) throw new UserError(`${where}: empty table`);
   const header = rows[0];
   const col = new Map(header.map((h, i) => [h, i]));
-  for (const h of [...HEAD, ...EVAL_COLUMNS, ...MIDDLE]) if (!col.has(h)) throw new UserError(`${where}: no column '${h}'`);
-  const paramKeys = header.slice(HEAD.length + EVAL_COLUMNS.length + MIDDLE.length);
+  const axes = EVAL_AXES.filter((a) => col.has(`eval.${a.key}`) || !a.optional);
+  const evalColumns = axes.map((a) => `eval.${a.key}`);
+  for (const h of [...HEAD, ...evalColumns, ...MIDDLE]) if (!col.has(h)) throw new UserError(`${where}: no column '${h}'`);
+  const unknownEval = header.find((h) => h.startsWith('eval.') && !evalColumns.includes(h));
+  if (unknownEval) throw new UserError(`${where}: column '${unknownEval}' is not an evaluation axis`);
+  const paramKeys = header.slice(HEAD.length + evalColumns.length + MIDDLE.length);
   const at = (row: string[], name: string) => row[col.get(name)!];
   const num = (row: string[], name: string, line: number) => {
     const s = at(row, name);
@@ -193,7 +209,7 @@ export function runViews(text: string, where: string, study: { name: string; poi
     if (!current || current.view.run !== run) {
       const flat: Record<string, unknown> = {};
       paramKeys.forEach((k, j) => {
-        const s = row[HEAD.length + EVAL_COLUMNS.length + MIDDLE.length + j];
+        const s = row[HEAD.length + evalColumns.length + MIDDLE.length + j];
         if (s !== '') flat[k] = fromCell(s);
       });
       const config = { ...unflatten(flat), name: study.name, seed: num(row, 'seed', line), methods: [] as string[] } as unknown as ExperimentConfig;
@@ -223,7 +239,7 @@ export function runViews(text: string, where: string, study: { name: string; poi
       view.config.methods.push(method);
     }
     const point: EvalPoint = {};
-    EVAL_AXES.forEach((a, k) => (point[a.key] = num(row, EVAL_COLUMNS[k], line)));
+    axes.forEach((a, k) => (point[a.key] = a.kind === 'categorical' ? at(row, evalColumns[k]) : num(row, evalColumns[k], line)));
     const turn = num(row, 'turn', line);
     const metric = at(row, 'metric');
     const group = at(row, 'group');
