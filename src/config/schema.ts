@@ -92,10 +92,11 @@ export const NoiseSchema = z.strictObject({
  * names, or `all` (every five-level corruption for the dataset's kind), and needs `severity`.
  * Evaluation only: the trained models, and so the run id, do not depend on it.
  */
-export const EvaluateSchema = z.record(z.string(), z.union([
+export const EvaluateSchema = z.record(z.string(), z.preprocess(
+  // `all` alone stands for a list (kept as ['all'] until the dataset is known, then expanded).
+  (v) => (v === 'all' ? ['all'] : v),
   z.array(z.union([z.number(), z.string()])).min(1).max(LIMITS.listItems),
-  z.literal('all'),
-])).superRefine((e, ctx) => {
+)).superRefine((e, ctx) => {
   for (const [key, values] of Object.entries(e)) {
     const axis = evalAxis(key);
     if (!axis) {
@@ -103,7 +104,7 @@ export const EvaluateSchema = z.record(z.string(), z.union([
       ctx.addIssue({ code: 'custom', path: [key], message: `not an evaluation axis (${guess ? `did you mean ${guess}? ` : ''}they are ${EVAL_AXES.map((a) => a.key).join(', ')})` });
       continue;
     }
-    if (values === 'all') {
+    if (isAll(values)) {
       if (axis.kind !== 'categorical') ctx.addIssue({ code: 'custom', path: [key], message: 'all is for named axes (corruption); give a list of numbers' });
       continue;
     }
@@ -131,6 +132,10 @@ export const EvaluateSchema = z.record(z.string(), z.union([
   }
 });
 
+function isAll(values: readonly AxisValue[]): boolean {
+  return values.length === 1 && values[0] === 'all';
+}
+
 /** The kind of a registered dataset's inputs (csv: tabular), or undefined for an unknown name. */
 function datasetKind(name: string): 'image' | 'tabular' | undefined {
   if (name === 'csv') return 'tabular';
@@ -138,13 +143,13 @@ function datasetKind(name: string): 'image' | 'tabular' | undefined {
 }
 
 /** `evaluate` with `all` replaced by the dataset kind's list (the config as every reader sees it). */
-function expandEvaluate(e: Record<string, AxisValue[] | 'all'> | undefined, kind: 'image' | 'tabular' | undefined): Record<string, AxisValue[]> | undefined {
+function expandEvaluate(e: Record<string, AxisValue[]> | undefined, kind: 'image' | 'tabular' | undefined): Record<string, AxisValue[]> | undefined {
   if (!e) return undefined;
-  return Object.fromEntries(Object.entries(e).map(([k, v]) => [k, v === 'all' ? [...(evalAxis(k)?.all?.(kind ?? 'image') ?? [])] : v]));
+  return Object.fromEntries(Object.entries(e).map(([k, v]) => [k, isAll(v) ? [...(evalAxis(k)?.all?.(kind ?? 'image') ?? [])] : v]));
 }
 
 /** Checks of `evaluate` that need the dataset or several axes at once. */
-function checkEvaluate(e: Record<string, AxisValue[] | 'all'>, datasetName: string, ctx: z.RefinementCtx): void {
+function checkEvaluate(e: Record<string, AxisValue[]>, datasetName: string, ctx: z.RefinementCtx): void {
   const kind = datasetKind(datasetName);
   const expanded = expandEvaluate(e, kind)!;
   for (const axis of EVAL_AXES) {
@@ -237,7 +242,7 @@ export const ExperimentSchema = z.strictObject({
   else if (c.imbalance) ctx.addIssue({ code: 'custom', path: ['split'], message: 'authors: the authors\' lists are fixed, imbalance draws its own; use one of the two' });
 }).transform((c) => {
   // `corruption: all` becomes the dataset's list, so every reader of a config sees names.
-  if (!c.evaluate || !Object.values(c.evaluate).includes('all')) return c as typeof c & { evaluate?: Record<string, AxisValue[]> };
+  if (!c.evaluate || !Object.values(c.evaluate).some(isAll)) return c;
   return { ...c, evaluate: expandEvaluate(c.evaluate, datasetKind(c.dataset.name)) };
 });
 
