@@ -79,7 +79,8 @@ export const RunRecordSchema = z.strictObject({
   testClassCounts: z.array(count).optional(),
   corruptedLabels: count.optional(),
   testSet: z.enum(['complement', 'balanced']),
-  points: z.array(z.record(z.string(), num)).min(1),
+  /** Each axis's value: a number, or a name for a categorical axis (corruption). */
+  points: z.array(z.record(z.string(), z.union([num, z.string().max(100)]))).min(1),
   methods: z.record(z.string(), z.strictObject({
     perTurn: z.array(num).min(1),
     clean: num,
