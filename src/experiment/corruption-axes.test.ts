@@ -129,6 +129,13 @@ test('a corruption point of a swept run has the value of a run evaluated there a
   const after = testSetCacheStats();
   assert.equal(after.builds, mid.builds, 'the runs evaluated alone (same pool, seed and test set) regenerated nothing');
   assert.equal(after.hits - mid.hits, 4);
+  // A worker receives the pool's shared memory under a new array object for every run: still a hit.
+  const again = runExperiment(config({ evaluate: { corruption: ['impulse-noise'], severity: [5] } }), { ...data, x: new Float32Array(data.x.buffer) });
+  assert.equal(testSetCacheStats().builds, mid.builds);
+  assert.equal(again.methods.dwm.at[0].value, swept.methods.dwm.at[2].value);
+  // Another seed draws another test list and other corruption streams: generated anew.
+  runExperiment(config({ seed: 4, evaluate: { corruption: ['impulse-noise'], severity: [5] } }), data);
+  assert.equal(testSetCacheStats().builds, mid.builds + 1);
   // Impulse noise at severity 5 (27% of pixels flipped) costs accuracy.
   assert.ok(swept.methods.sgd.at[2].value < swept.methods.sgd.clean);
 });

@@ -99,7 +99,7 @@ export function evaluateAt(
   const transforms = active.filter((a) => !a.perSample && !a.perModel).map(make);
   const perModel = active.filter((a) => a.perModel).map((a) => ({ apply: a.perModel!(n, image, ctx), value: point[a.key], stream: a.stream }));
   const base = perSample.length
-    ? cachedTestSet(data.x, test, seed, pointId(point), image, () => {
+    ? cachedTestSet(data, test, seed, pointId(point), image, () => {
       const out = new Float32Array(test.length * n);
       const r = new Float64Array(n);
       for (let k = 0; k < test.length; k++) {

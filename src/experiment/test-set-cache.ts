@@ -3,7 +3,7 @@
 // same seed — score a corruption's point on the stored inputs instead of generating them again.
 // Only points whose every input transform is deterministic per (seed, sample) are stored (the
 // corruptions, eval-axes `perSample`), and only for data whose inputs are shared between runs
-// (image pools, whose array is the loaded one; a table's inputs are normalised run by run).
+// (image pools, passed on as loaded; a table's inputs are normalised run by run).
 //
 // Bound: CACHE_BYTES of float32 inputs per process (a 10,000-image MNIST test set is 31.4 MB,
 // so 16 of them; a CIFAR-10 one of 10,000 is 123 MB, so 4). Sets are stored while the bound
@@ -18,20 +18,45 @@ interface Entry {
   xs: Float32Array;
 }
 
-const ids = new WeakMap<Float32Array, number>();
-let nextId = 0;
+const poolKeys = new WeakMap<Float32Array, string>();
 const store = new Map<string, Entry[]>();
 let used = 0;
 let hits = 0;
 let builds = 0;
 
-function keyOf(x: Float32Array, seed: number, pointKey: string): string {
-  let id = ids.get(x);
-  if (id === undefined) {
-    id = nextId++;
-    ids.set(x, id);
+/**
+ * What identifies a loaded pool across runs: a worker receives the same shared memory under a
+ * new array object for every run, so the key is the pool's name, description, origin and shape
+ * with an FNV-1a hash of 4,096 evenly spaced input values (their float32 bits), computed once
+ * per array object.
+ */
+function poolKey(pool: PoolIdentity): string {
+  let key = poolKeys.get(pool.x);
+  if (key === undefined) {
+    const bits = new Uint32Array(pool.x.buffer, pool.x.byteOffset, pool.x.length);
+    let h = 0x811c9dc5;
+    const step = Math.max(1, Math.floor(bits.length / 4096));
+    for (let i = 0; i < bits.length; i += step) {
+      h = Math.imul(h ^ bits[i], 0x01000193);
+    }
+    key = JSON.stringify([pool.name, pool.description, pool.origin.location, pool.size, pool.nInputs, pool.x.length, h >>> 0]);
+    poolKeys.set(pool.x, key);
   }
-  return `${id}|${seed}|${pointKey}`;
+  return key;
+}
+
+/** The parts of a dataset that identify its pool. */
+export interface PoolIdentity {
+  name: string;
+  description: string;
+  origin: { location: string };
+  size: number;
+  nInputs: number;
+  x: Float32Array;
+}
+
+function keyOf(pool: PoolIdentity, seed: number, pointKey: string): string {
+  return `${poolKey(pool)}|${seed}|${pointKey}`;
 }
 
 function sameIndices(a: Int32Array, b: Int32Array): boolean {
@@ -41,16 +66,15 @@ function sameIndices(a: Int32Array, b: Int32Array): boolean {
 }
 
 /**
- * The transformed inputs of `test` (test.length × nInputs, in test order) for the pool inputs
- * `x`, the seed and the point (its id): from the store, or made by `build` and stored if the
+ * The transformed inputs of `test` (test.length × nInputs, in test order) for the pool, the seed and the point (its id): from the store, or made by `build` and stored if the
  * bound allows. `shareable` false skips the store (built every time).
  */
-export function cachedTestSet(x: Float32Array, test: Int32Array, seed: number, pointKey: string, shareable: boolean, build: () => Float32Array): Float32Array {
+export function cachedTestSet(pool: PoolIdentity, test: Int32Array, seed: number, pointKey: string, shareable: boolean, build: () => Float32Array): Float32Array {
   if (!shareable) {
     builds++;
     return build();
   }
-  const key = keyOf(x, seed, pointKey);
+  const key = keyOf(pool, seed, pointKey);
   const list = store.get(key);
   const hit = list?.find((e) => sameIndices(e.test, test));
   if (hit) {
