@@ -201,7 +201,7 @@ export function runViews(text: string, where: string, study: { name: string; poi
   };
 
   const views: RunView[] = [];
-  let current: { view: RunView; pointIndex: Map<string, number> } | null = null;
+  let current: { view: RunView; pointIndex: Map<string, number>; identityPoints: number[] } | null = null;
   for (let i = 1; i < rows.length; i++) {
     const row = rows[i];
     const line = i + 1;
@@ -223,10 +223,10 @@ export function runViews(text: string, where: string, study: { name: string; poi
         points, methods: {},
       };
       if (corrupted !== '') record.corruptedLabels = Number(corrupted);
-      current = { view: { run, experiment: at(row, 'experiment'), seed: config.seed, config, record }, pointIndex: new Map(ids.map((id, k) => [id, k])) };
+      current = { view: { run, experiment: at(row, 'experiment'), seed: config.seed, config, record }, pointIndex: new Map(ids.map((id, k) => [id, k])), identityPoints: points.flatMap((p, k) => (isIdentity(p) ? [k] : [])) };
       views.push(current.view);
     }
-    const { view, pointIndex } = current;
+    const { view, pointIndex, identityPoints } = current;
     const { record } = view;
     const method = at(row, 'method');
     let x = record.methods[method];
@@ -250,28 +250,31 @@ export function runViews(text: string, where: string, study: { name: string; poi
     }
     if (metric !== 'accuracy' && metric !== 'mse') throw new UserError(`${where}: row ${line}: metric '${metric}'`);
     record.metric = metric;
+    // A clean row holds the numbers of every point of the run that is the clean test (the
+    // all-identity point, a corruption at severity 0, …).
+    const clean = isIdentity(point);
     const k = pointIndex.get(pointId(point));
-    if (isIdentity(point) && group === '') {
+    if (k === undefined && !clean) throw new UserError(`${where}: row ${line}: evaluation point ${pointId(point)} is not one of run ${view.run}'s`);
+    const ks = clean ? identityPoints : [k!];
+    if (clean && group === '') {
       x.perTurn[turn - 1] = value;
       x.clean = value;
-      if (k !== undefined) x.at[k] = { value };
+      for (const j of ks) x.at[j] = { value };
       continue;
     }
-    if (k === undefined && !isIdentity(point)) throw new UserError(`${where}: row ${line}: evaluation point ${pointId(point)} is not one of run ${view.run}'s`);
-    const score: PointScore | null = k === undefined ? null : x.at[k];
-    if (!isIdentity(point) && group === '') {
-      score!.value = value;
+    if (!clean && group === '') {
+      x.at[k!].value = value;
       continue;
     }
     if (group === 'balanced') {
-      if (isIdentity(point)) x.balanced = value;
-      if (score) score.balanced = value;
+      if (clean) x.balanced = value;
+      for (const j of ks) x.at[j].balanced = value;
       continue;
     }
     const c = Number(group);
     if (!Number.isInteger(c) || c < 0) throw new UserError(`${where}: row ${line}: group '${group}'`);
-    if (isIdentity(point)) setAt(x, 'perClass', c, value);
-    if (score) setAt(score, 'perClass', c, value);
+    if (clean) setAt(x, 'perClass', c, value);
+    for (const j of ks) setAt(x.at[j], 'perClass', c, value);
     const train = at(row, 'train_count');
     const test = at(row, 'test_count');
     if (train !== '') setAt(record, 'trainClassCounts', c, Number(train));
