@@ -119,12 +119,14 @@ export const EvaluateSchema = z.record(z.string(), z.preprocess(
         }
       }
     } else {
-      if (values.some((v) => typeof v !== 'number')) {
-        ctx.addIssue({ code: 'custom', path: [key], message: 'values must be numbers' });
+      // One issue per bad value, at its place in the list (evaluate.noise.sigma.1: …).
+      const bad = values.findIndex((v) => typeof v !== 'number' || v < 0);
+      if (bad >= 0) {
+        const v = values[bad];
+        ctx.addIssue({ code: 'custom', path: [key, bad], message: typeof v === 'number' ? `expected a number ≥ 0, got ${v}` : `expected a number, got ${JSON.stringify(v)}` });
         continue;
       }
       const nums = values as number[];
-      if (nums.some((v) => v < 0)) ctx.addIssue({ code: 'custom', path: [key], message: 'values must be ≥ 0' });
       if (nums.some((v) => v > axis.max)) ctx.addIssue({ code: 'custom', path: [key], message: `values above ${axis.max}` });
       if (axis.integer && nums.some((v) => !Number.isInteger(v))) ctx.addIssue({ code: 'custom', path: [key], message: 'values must be whole numbers' });
     }
