@@ -14,7 +14,7 @@ import { normalize } from '../data/prepare.js';
 import type { RawDataset } from '../data/types.js';
 import { evaluateAt } from './evaluate.js';
 import { runExperiment } from './run.js';
-import { testSetCacheStats } from './test-set-cache.js';
+import { CACHE_BYTES, boundTestSetCache, clearTestSetCache, testSetCacheStats } from './test-set-cache.js';
 
 function config(overrides: Record<string, unknown> = {}) {
   return ExperimentSchema.parse({
@@ -91,7 +91,9 @@ test('evaluate: corruption names with severities, all for the dataset kind, one 
   assert.match(configError({ evaluate: { corruptoin: ['contrast'] } }), /did you mean corruption\?/);
 });
 
-test('a corrupted input is the corruption applied with its sample\'s stream, the same in two runs with different training lists', () => {
+for (const stored of [true, false]) test(`a corrupted input is the corruption applied with its sample's stream, the same in two runs with different training lists (${stored ? 'sets stored' : 'nothing stored: each input corrupted as it is scored'})`, () => {
+  clearTestSetCache();
+  const before = boundTestSetCache(stored ? CACHE_BYTES : 0);
   const data = normalize(squareImages(120, 4), 'paper', null, 1);
   const testA = Int32Array.from({ length: 60 }, (_, i) => i * 2); // even samples
   const testB = Int32Array.from({ length: 60 }, (_, i) => 30 + i); // 30 … 89
@@ -113,6 +115,8 @@ test('a corrupted input is the corruption applied with its sample\'s stream, the
   }
   assert.equal(shared, 30);
   assert.ok(Array.from(b.rows.get(31)!).some((v, f) => v !== data.x[31 * 64 + f]), 'the corruption changed the input');
+  assert.equal(testSetCacheStats().sets, stored ? 2 : 0);
+  boundTestSetCache(before);
 });
 
 test('a corruption point of a swept run has the value of a run evaluated there alone; its test set is generated once per process', () => {

@@ -128,7 +128,14 @@ export function evaluateAt(
     for (let k = 0; k < count; k++) {
       const i = test[start + k];
       if (base) for (let f = 0; f < n; f++) row[f] = base[(start + k) * n + f];
-      else for (let f = 0; f < n; f++) row[f] = data.x[i * n + f];
+      else {
+        for (let f = 0; f < n; f++) row[f] = data.x[i * n + f];
+        if (perSample.length) {
+          // Not stored: the same transform here, rounded to float32 as a stored set is.
+          for (const t of perSample) t.apply(row, t.value, t.rng, i);
+          for (let f = 0; f < n; f++) row[f] = Math.fround(row[f]);
+        }
+      }
       for (const t of transforms) t.apply(row, t.value, t.rng, i);
       xs.set(row, k * n);
       ys[k] = data.y[i];

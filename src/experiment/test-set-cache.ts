@@ -12,6 +12,7 @@
 // makes those hits certain and costs no more memory than the bound.
 
 export const CACHE_BYTES = 512 * 1024 * 1024;
+let bound = CACHE_BYTES;
 
 interface Entry {
   test: Int32Array;
@@ -66,34 +67,34 @@ function sameIndices(a: Int32Array, b: Int32Array): boolean {
 }
 
 /**
- * The transformed inputs of `test` (test.length × nInputs, in test order) for the pool, the seed and the point (its id): from the store, or made by `build` and stored if the
- * bound allows. `shareable` false skips the store (built every time).
+ * The transformed inputs of `test` (test.length × nInputs, in test order) for the pool, the seed
+ * and the point (its id): from the store, or made by `build` and stored when `shareable` and the
+ * bound allows. null when the set is neither stored nor storable (a table, or no room left): the
+ * caller then transforms each input as it scores it, so no set larger than the bound is ever
+ * held (a CIFAR-10 paper-pool test set of ~49,000 images would be 600 MB).
  */
-export function cachedTestSet(pool: PoolIdentity, test: Int32Array, seed: number, pointKey: string, shareable: boolean, build: () => Float32Array): Float32Array {
-  if (!shareable) {
-    builds++;
-    return build();
-  }
+export function cachedTestSet(pool: PoolIdentity, test: Int32Array, seed: number, pointKey: string, shareable: boolean, build: () => Float32Array): Float32Array | null {
+  builds++;
+  if (!shareable) return null;
   const key = keyOf(pool, seed, pointKey);
   const list = store.get(key);
   const hit = list?.find((e) => sameIndices(e.test, test));
   if (hit) {
+    builds--;
     hits++;
     return hit.xs;
   }
-  builds++;
+  const bytes = test.length * pool.nInputs * 4 + test.byteLength;
+  if (used + bytes > bound) return null;
   const xs = build();
-  const bytes = xs.byteLength + test.byteLength;
-  if (used + bytes <= CACHE_BYTES) {
-    used += bytes;
-    const entry = { test: Int32Array.from(test), xs };
-    if (list) list.push(entry);
-    else store.set(key, [entry]);
-  }
+  used += bytes;
+  const entry = { test: Int32Array.from(test), xs };
+  if (list) list.push(entry);
+  else store.set(key, [entry]);
   return xs;
 }
 
-/** How the store has done in this process (tests and the bench). */
+/** How the store has done in this process (tests and the bench): `builds` counts the sets generated, stored or not. */
 export function testSetCacheStats(): { hits: number; builds: number; bytes: number; sets: number } {
   let sets = 0;
   for (const l of store.values()) sets += l.length;
@@ -106,4 +107,11 @@ export function clearTestSetCache(): void {
   used = 0;
   hits = 0;
   builds = 0;
+}
+
+/** Sets the bound (tests: 0 stores nothing); returns the one before. */
+export function boundTestSetCache(bytes: number): number {
+  const before = bound;
+  bound = bytes;
+  return before;
 }
