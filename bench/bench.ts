@@ -346,9 +346,11 @@ async function main(): Promise<void> {
   const load1 = loadavg()[0];
   if (opts.only !== 'corruptions') process.stdout.write(renderTable(train, evals, anchorTrain, anchorEval));
   if (corruptions) process.stdout.write(renderCorruptions(corruptions.rates, corruptions.suite));
-  process.stdout.write('\ncells: steps/s (training) or samples/s (eval), then dwgd\'s figure ÷ the C float64 loop\'s\n');
+  if (opts.only !== 'corruptions') process.stdout.write('\ncells: steps/s (training) or samples/s (eval), then dwgd\'s figure ÷ the C float64 loop\'s\n');
   let targets: Target[] = [];
-  if (opts.engines.includes(DEFAULT_ENGINE)) {
+  if (opts.only === 'corruptions') {
+    // The corruption figures stand alone (printed above); no training target was measured.
+  } else if (opts.engines.includes(DEFAULT_ENGINE)) {
     const checked = checkTargets(train, evals, DEFAULT_ENGINE);
     targets = checked.targets;
     process.stdout.write(`\nperformance targets (default engine${'dir' in build ? '' : '; the ratio targets need the C anchor, skipped'}):\n${checked.lines.join('\n')}\n`);
