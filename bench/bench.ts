@@ -21,6 +21,9 @@
 // gradient and a forward pass for the loss of the new point.
 // Usage: node dist/bench/bench.js [--quick] [--only mnist|tabular|cifar|attack]
 //   [--engine reference|fast|fast32] [--repeats N] [--seconds S] [--no-anchor]
+// --only corruptions: the corruptions alone (bench/corruptions.ts): generation samples/s per
+// corruption on MNIST's and CIFAR-10's shapes, and the whole suite for one MNIST model beside
+// the time to train it at n = 1000 ("corruptions" in bench.json).
 
 import { rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -30,9 +33,10 @@ import type { Network } from '../src/core/network.js';
 import { attackBatch, type AttackKind } from '../src/core/attacks.js';
 import { writeFileAtomic } from '../src/results/atomic.js';
 import { AnchorSession, buildAnchor, writeNetFile, writePoolFile, type AnchorBuild } from './anchor.js';
+import { corruptionRates, suiteTiming, type CorruptionRate, type SuiteTiming } from './corruptions.js';
 import { benchModel, initialNetwork, LR, METHODS, mnistPool, ORDER_LENGTH, sampleOrder, syntheticPool, TRAIN_ROWS, type Pool } from './pools.js';
 
-const GROUPS = ['mnist', 'tabular', 'cifar', 'attack'] as const;
+const GROUPS = ['mnist', 'tabular', 'cifar', 'attack', 'corruptions'] as const;
 
 interface Options {
   repeats: number;
@@ -283,6 +287,18 @@ function checkTargets(train: TrainRow[], evals: EvalRow[], engine: EngineName): 
   return { targets, lines };
 }
 
+function renderCorruptions(rates: CorruptionRate[], suite: SuiteTiming): string {
+  const ids = [...new Set(rates.map((r) => r.corruption))];
+  const rate = (id: string, inputs: string) => rates.find((r) => r.corruption === id && r.inputs === inputs)?.samplesPerSec;
+  const lines = ['', 'corruption generation, samples/s (severity 3, one thread)', '| corruption | MNIST 28×28 | CIFAR 32×32×3 |', '|---|---:|---:|'];
+  for (const id of ids) lines.push(`| ${id} | ${fmt(rate(id, 'mnist') ?? NaN)} | ${fmt(rate(id, 'cifar') ?? NaN)} |`);
+  lines.push('', `whole suite, one MNIST model (${suite.corruptions} corruptions × ${suite.severities} severities × ${suite.testSize} test images): ` +
+    `${suite.suiteSeconds.toFixed(1)} s (generation ≈ ${suite.generateSeconds.toFixed(1)} s, scoring the rest); ` +
+    `training it at n = 1000 (6 × 10,000 steps, dwm, clean evaluations included): ${suite.trainSeconds.toFixed(1)} s — ` +
+    `target (suite < training) ${suite.met ? 'met' : 'MISSED'}`, '');
+  return lines.join('\n');
+}
+
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
   const groups: { name: (typeof GROUPS)[number]; pool: () => Pool; archs: number[][] }[] = [
@@ -357,8 +373,20 @@ async function main(): Promise<void> {
     if ('dir' in build) rmSync(build.dir, { recursive: true, force: true });
   }
 
+  let corruptions: { rates: CorruptionRate[]; suite: SuiteTiming } | null = null;
+  if (!opts.only || opts.only === 'corruptions') {
+    const mnist = mnistPool();
+    const cifar = syntheticPool('synthetic-cifar-10', 3072, 'image', 1000);
+    const rates = [
+      ...corruptionRates(mnist.x, { height: 28, width: 28, channels: 1 }, opts.repeats > 1 ? 2000 : 500, 'mnist', opts.repeats),
+      ...corruptionRates(cifar.x, { height: 32, width: 32, channels: 3 }, opts.repeats > 1 ? 300 : 100, 'cifar', opts.repeats),
+    ];
+    process.stderr.write('corruptions: timing the whole suite for one MNIST model\n');
+    corruptions = { rates, suite: suiteTiming() };
+  }
+
   const load1 = loadavg()[0];
-  if (train.length) {
+  if (train.length && opts.only !== 'corruptions') {
     process.stdout.write(renderTable(train, evals, anchorTrain, anchorEval));
     process.stdout.write('\ncells: steps/s (training) or samples/s (eval), then dwgd\'s figure ÷ the C float64 loop\'s\n');
   }
@@ -366,8 +394,11 @@ async function main(): Promise<void> {
     process.stdout.write('\nattacks (reference network, float64; PGD iterations × samples per second):\n');
     for (const a of attacks) process.stdout.write(`  ${a.inputs} ${a.arch.padEnd(14)} ${a.kind.padEnd(9)} ${fmt(a.attackStepsPerSec).padStart(9)} attack steps/s\n`);
   }
+  if (corruptions) process.stdout.write(renderCorruptions(corruptions.rates, corruptions.suite));
   let targets: Target[] = [];
-  if (opts.engines.includes(DEFAULT_ENGINE)) {
+  if (opts.only === 'corruptions') {
+    // The corruption figures stand alone (printed above); no training target was measured.
+  } else if (opts.engines.includes(DEFAULT_ENGINE)) {
     const checked = checkTargets(train, evals, DEFAULT_ENGINE);
     targets = checked.targets;
     process.stdout.write(`\nperformance targets (default engine${'dir' in build ? '' : '; the ratio targets need the C anchor, skipped'}):\n${checked.lines.join('\n')}\n`);
@@ -379,7 +410,7 @@ async function main(): Promise<void> {
   if (!('dir' in build)) process.stdout.write(`C anchor skipped: ${build.skipped}\n`);
 
   const report = {
-    train, eval: evals, attack: attacks,
+    train, eval: evals, attack: attacks, corruptions,
     anchor: 'dir' in build ? { compiler: build.compiler, flags: build.flags, train: anchorTrain, eval: anchorEval } : { skipped: build.skipped },
     targets,
     note: `best of ${opts.repeats} repeat(s) of ≥${opts.seconds}s; batch 1; one thread; synthetic-* inputs have the named dataset's shape; vsC64 = dwgd ÷ C float64`,

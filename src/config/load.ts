@@ -156,7 +156,11 @@ function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
 
 function unwrap(schema: z.ZodType | undefined): z.ZodType | undefined {
   let s = schema;
-  while (s && ['default', 'optional', 'nullable', 'prefault'].includes(s._zod.def.type)) s = (s._zod.def as unknown as { innerType: z.ZodType }).innerType;
+  while (s && ['default', 'optional', 'nullable', 'prefault', 'pipe'].includes(s._zod.def.type)) {
+    // A pipe (a schema with a transform, as ExperimentSchema's expansion of `all`): its input side.
+    const def = s._zod.def as unknown as { type: string; innerType: z.ZodType; in: z.ZodType };
+    s = def.type === 'pipe' ? def.in : def.innerType;
+  }
   return s;
 }
 

@@ -147,7 +147,8 @@ export const RunRecordSchema = z.strictObject({
     sha256: z.strictObject({ train: z.string(), validation: z.string(), test: z.string() }),
   }).optional(),
   testSet: z.enum(['complement', 'balanced']),
-  points: z.array(z.record(z.string(), num)).min(1),
+  /** Each axis's value: a number, or a name for a categorical axis (corruption). */
+  points: z.array(z.record(z.string(), z.union([num, z.string().max(100)]))).min(1),
   methods: z.record(z.string(), z.strictObject({
     perTurn: z.array(num).min(1),
     clean: num,

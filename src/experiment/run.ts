@@ -1,6 +1,6 @@
 // One experiment of docs/METHOD.md §7: draw the training list, build one initial network, train
 // every method side by side from it on the same sample order, evaluate after every turn,
-// then evaluate the trained models at every evaluation point (eval-axes/: test noise σ, …). It reports through callbacks and writes nothing.
+// then evaluate the trained models at every evaluation point (eval-axes/: corruptions, test noise σ, …). It reports through callbacks and writes nothing.
 
 import { createModel } from '../core/model-factory.js';
 import type { Trainable } from '../core/model.js';
@@ -196,7 +196,7 @@ export function runExperiment(config: ExperimentConfig, raw: RawDataset, opts: R
   for (const point of points) {
     const scores = isIdentity(point)
       ? models.map((m) => ({ value: results[m.id].clean, perClass: results[m.id].perClass, balanced: results[m.id].balanced }))
-      : evaluateAt(models, data, split.test, metric, point, config.seed, groupOf, nGroups);
+      : evaluateAt(models, data, split.test, metric, point, config.seed, groupOf, nGroups, split.train);
     models.forEach((m, k) => {
       const r = results[m.id];
       const s = scores[k];

@@ -214,8 +214,11 @@ export interface PlotOptions {
 export function plotGroups(d: SweepData, opts: PlotOptions = {}): PlotGroup[] {
   const axes = d.axes;
   if (axes.length === 0) return [];
-  const xAxis = axes[axes.length - 1];
-  const others = axes.slice(0, -1).map((a) => a.key);
+  // The x axis: the last swept axis with numbers (a named axis such as corruption makes facets).
+  const xIndex = axes.map((a) => a.values.every((v) => typeof v === 'number')).lastIndexOf(true);
+  if (xIndex < 0) return [];
+  const xAxis = axes[xIndex];
+  const others = axes.filter((_, i) => i !== xIndex).map((a) => a.key);
   const groups: PlotGroup[] = [];
   for (const kind of plotKinds(d)) {
     const agg = aggOf(d, kind)!;

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { ExperimentSchema } from '../config/schema.js';
-import { evalPoints, pointId } from '../data/eval-axes/index.js';
+import { evalPoints, isIdentity } from '../data/eval-axes/index.js';
 import type { RunSpec } from '../experiment/plan.js';
 import type { RunRecord } from '../experiment/record.js';
 import { runViews, tableCsv } from './table.js';
@@ -36,11 +36,11 @@ function record(s: RunSpec, classes: number): RunRecord {
       methods[m].balanced = next();
       // The clean point, where there is one, holds the clean numbers.
       points.forEach((p, i) => {
-        if (pointId(p) === 'noise.sigma=0 mask.fraction=0') methods[m].at[i] = { value: methods[m].clean, balanced: methods[m].balanced, perClass: methods[m].perClass };
+        if (isIdentity(p)) methods[m].at[i] = { value: methods[m].clean, balanced: methods[m].balanced, perClass: methods[m].perClass };
       });
     } else {
       points.forEach((p, i) => {
-        if (pointId(p) === 'noise.sigma=0 mask.fraction=0') methods[m].at[i] = { value: methods[m].clean };
+        if (isIdentity(p)) methods[m].at[i] = { value: methods[m].clean };
       });
     }
   }
@@ -136,4 +136,26 @@ test('validation metrics and early stopping go through table.csv and back; their
   assert.equal(count('v', 'best_turn'), 2);
   assert.equal(count('w', 'best_turn'), 0);
   assert.equal(head.includes('validation'), true, 'validation kept whole, so validation: {} survives');
+});
+
+test('a named axis in table.csv: corruption and severity columns only when a run lists them, read back exactly', () => {
+  const plain = [spec('a', {})];
+  const plainHead = (parse(tableCsv(plain, new Map([['a', record(plain[0], 4)]]))) as string[][])[0];
+  assert.deepEqual(plainHead.filter((h) => h.startsWith('eval.')), ['eval.noise.sigma', 'eval.mask.fraction'], 'a study without corruptions keeps its columns');
+  const runs = [
+    spec('a', {}),
+    // Severity 0 is the clean test: that point holds the clean numbers, as run.ts gives them.
+    spec('d', { evaluate: { corruption: ['gaussian-noise', 'contrast'], severity: [0, 3], 'noise.sigma': [0, 0.5] } }),
+  ];
+  const records = new Map(runs.map((s) => [s.id, record(s, 4)]));
+  const text = tableCsv(runs, records);
+  const rows = parse(text) as string[][];
+  assert.deepEqual(rows[0].filter((h) => h.startsWith('eval.')), ['eval.corruption', 'eval.severity', 'eval.noise.sigma', 'eval.mask.fraction']);
+  const views = runViews(text, 'table.csv', { name: 'study', points: evalPoints });
+  for (const v of views) assert.deepEqual(v.record, records.get(v.run), `${v.run}: record`);
+  // Run d: 8 points, 2 of them clean (severity 0, σ 0): 2 methods × (6 + 5 + 6 × 6) rows; run a keeps 'none' and 0.
+  const ofRun = (id: string) => rows.slice(1).filter((r) => r[0] === id);
+  assert.equal(ofRun('d').length, 2 * (6 + 5 + 36));
+  assert.ok(ofRun('a').every((r) => r[4] === 'none' && r[5] === '0'));
+  assert.equal(ofRun('d').filter((r) => r[4] === 'contrast' && r[5] === '3' && r[6] === '0.5' && r[10] === '').length, 2);
 });
