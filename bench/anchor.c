@@ -1,7 +1,7 @@
 /*
  * anchor.c: the C yardstick of `npm run bench`. A plain implementation of dwgd's batch-1
  * training step for every benchmarked method, and of evaluation, written from
- * docs/METHOD.md §2–5: dense row-major weights, loops the compiler vectorises, no
+ * docs/METHOD.md §2–5 (momentum and adam at their defaults, §4.2): dense row-major weights, loops the compiler vectorises, no
  * intrinsics. It tells how fast a competent C loop runs the same algebra on this machine;
  * it is not part of the product.
  *
@@ -14,6 +14,10 @@
  *   net:  int32 magic 0x5754454E, version 1, loss (0 softmax-ce, 1 mse), nSizes, sizes[nSizes];
  *         float64 W of each layer (n_out × n_in row-major), then float64 b of each layer
  * Commands (JSON lines on stdout; bad input: one line on stderr, exit 2):
+ * METHOD is sgd, dwm, dwm-stable, l2-<λ>, weight-decay-<λ>, optionally followed by +dropout-<p>:
+ * inverted dropout on the hidden units during training (docs/METHOD.md §7), each step's masks
+ * drawn as dwgd draws them (src/core/regularizers.ts: xoshiro128** seeded from the run seed 0
+ * and the stream `train.dropout:<METHOD>`, src/core/rng.ts), so the weights match dwgd's.
  *   train POOL NET METHOD LR   2,000 warm-up steps on order[0], order[1], … (wrapping), then
  *                              `{"ready":true}`; then for each line of stdin holding a number
  *                              of seconds S, steps on along the order for S seconds and prints
@@ -49,7 +53,10 @@ typedef double real;
 #define PRECISION "float64"
 #endif
 
-typedef enum { SGD, DWM, DWM_STABLE, L2, WEIGHT_DECAY } Method;
+typedef enum { SGD, DWM, DWM_STABLE, L2, WEIGHT_DECAY, MOMENTUM, ADAM } Method;
+
+/* momentum (β 0.9, heavy ball) and adam (β1 0.9, β2 0.999, ε 1e-8, no decay) at their defaults (docs/METHOD.md §4.2). */
+static const real BETA = 0.9, BETA1 = 0.9, BETA2 = 0.999, EPS = 1e-8;
 
 typedef struct {
   int nIn, nOut;
@@ -57,11 +64,15 @@ typedef struct {
   real *W1, *W2;         /* dual rules: the two sides, W = W1 − W2 */
   real *A;               /* dwm-stable: running mean of |δ| per unit, starts at 1 */
   double sumSq;          /* l2: ‖W‖² as left by the last update */
+  real *m, *v, *mb, *vb; /* momentum: velocity of W and b (m, mb); adam: first and second moments */
   real *z, *act, *delta; /* act = ReLU(z) for hidden layers, the last layer's act is z */
+  real *mask;            /* +dropout: this step's multipliers of the hidden units (0 or 1/(1 − p)) */
 } Layer;
 
 typedef struct {
   int nLayers, mse;
+  int dropping;          /* 1 during a training step with dropout: forward and backward apply the masks */
+  real b1t, b2t; /* adam: β1^t, β2^t */
   Layer *layer;
   real *input;
 } Net;
@@ -145,6 +156,7 @@ static Pool readPool(const char *path) {
 static Net readNet(const char *path, Method method, int poolInputs) {
   FILE *f = openInput(path);
   Net net;
+  net.b1t = net.b2t = 1;
   if (readInt(f, path, "magic") != 0x5754454E) die("%s: not a network file (bad magic number)", path);
   if (readInt(f, path, "version") != 1) die("%s: unknown network file version", path);
   int loss = readInt(f, path, "loss");
@@ -173,6 +185,7 @@ static Net readNet(const char *path, Method method, int poolInputs) {
     L->z = alloc(L->nOut, sizeof(real));
     L->delta = alloc(L->nOut, sizeof(real));
     L->act = l + 1 < net.nLayers ? alloc(L->nOut, sizeof(real)) : L->z;
+    L->mask = alloc(L->nOut, sizeof(real));
     double *w = malloc(n * sizeof(double));
     readAll(f, w, sizeof(double), n, path, "weights");
     double sumSq = 0;
@@ -186,6 +199,11 @@ static Net readNet(const char *path, Method method, int poolInputs) {
       L->W1 = alloc(n, sizeof(real));
       L->W2 = alloc(n, sizeof(real));
       memcpy(L->W1, L->W, n * sizeof(real));
+    }
+    if (method == MOMENTUM || method == ADAM) {
+      L->m = alloc(n, sizeof(real));
+      L->mb = alloc(L->nOut, sizeof(real));
+      if (method == ADAM) L->v = alloc(n, sizeof(real)), L->vb = alloc(L->nOut, sizeof(real));
     }
     if (method == DWM_STABLE) {
       L->A = alloc(L->nOut, sizeof(real));
@@ -203,16 +221,85 @@ static Net readNet(const char *path, Method method, int poolInputs) {
   return net;
 }
 
+/* ---- dwgd's random streams (src/core/rng.ts), for the dropout masks ---- */
+
+typedef struct { uint32_t a, b, c, d; } Rng;
+
+static uint32_t splitmix32(uint32_t *s) {
+  *s += 0x9e3779b9u;
+  uint32_t z = *s;
+  z = (z ^ (z >> 16)) * 0x85ebca6bu;
+  z = (z ^ (z >> 13)) * 0xc2b2ae35u;
+  return z ^ (z >> 16);
+}
+
+static uint32_t rotl32(uint32_t x, int k) { return (x << k) | (x >> (32 - k)); }
+
+/* The stream `name` under seed 0: the state from splitmix32 of the FNV-1a hash of the name
+ * (its characters are ASCII here, so bytes are its UTF-16 code units). */
+static Rng rngStream(const char *name) {
+  uint32_t h = 0x811c9dc5u;
+  for (const char *c = name; *c; c++) h = (h ^ (uint8_t)*c) * 0x01000193u;
+  uint32_t st = h;
+  Rng r = { splitmix32(&st), splitmix32(&st), splitmix32(&st), splitmix32(&st) };
+  if ((r.a | r.b | r.c | r.d) == 0) r.a = 1;
+  return r;
+}
+
+static uint32_t nextU32(Rng *r) {
+  uint32_t result = rotl32(r->b * 5, 7) * 9, t = r->b << 9;
+  r->c ^= r->a;
+  r->d ^= r->b;
+  r->b ^= r->c;
+  r->a ^= r->d;
+  r->c ^= t;
+  r->d = rotl32(r->d, 11);
+  return result;
+}
+
+/* Uniform in [0, 1) from 53 bits of two draws. */
+static double uniform01(Rng *r) {
+  uint32_t hi = nextU32(r) >> 5, lo = nextU32(r) >> 6;
+  return ((double)hi * 67108864.0 + lo) / 9007199254740992.0;
+}
+
+static double dropP = 0; /* +dropout-<p>; 0 = none */
+static Rng dropRng;
+
+/* This step's masks, hidden layer by hidden layer, unit by unit: 0 when the draw is below p. */
+static void fillMasks(Net *net) {
+  const real keep = (real)(1 / (1 - dropP));
+  for (int l = 0; l + 1 < net->nLayers; l++) {
+    Layer *L = &net->layer[l];
+    for (int j = 0; j < L->nOut; j++) L->mask[j] = uniform01(&dropRng) < dropP ? 0 : keep;
+  }
+}
+
 static Method parseMethod(const char *id, double *lambda) {
   *lambda = 0;
+  const char *plus = strchr(id, '+');
+  if (plus) {
+    char *end;
+    if (strncmp(plus, "+dropout-", 9)) die("method '%s': the only option is +dropout-<p>", id);
+    dropP = strtod(plus + 9, &end);
+    if (plus[9] == '\0' || *end != '\0' || !(dropP >= 0 && dropP < 1)) die("method '%s': p must be in [0, 1)", id);
+    char stream[256];
+    if (snprintf(stream, sizeof stream, "train.dropout:%s", id) >= (int)sizeof stream) die("method '%s': too long", id);
+    dropRng = rngStream(stream);
+    static char base[256];
+    snprintf(base, sizeof base, "%.*s", (int)(plus - id), id);
+    id = base;
+  }
   if (!strcmp(id, "sgd")) return SGD;
   if (!strcmp(id, "dwm")) return DWM;
   if (!strcmp(id, "dwm-stable")) return DWM_STABLE;
+  if (!strcmp(id, "momentum")) return MOMENTUM;
+  if (!strcmp(id, "adam")) return ADAM;
   const char *rest = NULL;
   Method m = SGD;
   if (!strncmp(id, "l2-", 3)) rest = id + 3, m = L2;
   else if (!strncmp(id, "weight-decay-", 13)) rest = id + 13, m = WEIGHT_DECAY;
-  else die("unknown method '%s' (sgd, dwm, dwm-stable, l2-<λ>, weight-decay-<λ>)", id);
+  else die("unknown method '%s' (sgd, dwm, dwm-stable, l2-<λ>, weight-decay-<λ>, momentum, adam)", id);
   char *end;
   *lambda = strtod(rest, &end);
   if (*rest == '\0' || *end != '\0' || !(*lambda >= 0)) die("method '%s': λ must be a non-negative number", id);
@@ -261,8 +348,11 @@ static void forward(Net *net) {
       for (int i = 0; i < nIn; i++) s += w[i] * a[i];
       L->z[j] = L->b[j] + s;
     }
-    if (l + 1 < net->nLayers)
+    if (l + 1 < net->nLayers) {
       for (int k = 0; k < L->nOut; k++) L->act[k] = L->z[k] > 0 ? L->z[k] : 0;
+      if (net->dropping)
+        for (int k = 0; k < L->nOut; k++) L->act[k] *= L->mask[k];
+    }
     a = L->act;
   }
 }
@@ -298,6 +388,8 @@ static double backward(Net *net, double target) {
       for (int i = 0; i < L->nIn; i++) din[i] += w[i] * d;
     }
     for (int i = 0; i < L->nIn; i++) if (!(below->z[i] > 0)) din[i] = 0;
+    if (net->dropping)
+      for (int i = 0; i < L->nIn; i++) din[i] *= below->mask[i];
   }
   return loss;
 }
@@ -335,8 +427,53 @@ static double decayAndStep(Layer *L, const real *restrict a, real lr, real keep)
   return sumSq;
 }
 
+/* momentum: v ← βv + g, W ← W − ηv, per weight (g = δ_j a_i) and per bias (g = δ_j). */
+static void momentumStep(Layer *L, const real *restrict a, real lr) {
+  for (int j = 0; j < L->nOut; j++) {
+    real *restrict w = L->W + (size_t)j * L->nIn;
+    real *restrict m = L->m + (size_t)j * L->nIn;
+    const real d = L->delta[j];
+    for (int i = 0; i < L->nIn; i++) {
+      m[i] = BETA * m[i] + d * a[i];
+      w[i] -= lr * m[i];
+    }
+    L->mb[j] = BETA * L->mb[j] + d;
+    L->b[j] -= lr * L->mb[j];
+  }
+}
+
+/* adam with bias correction: c1 = 1/(1 − β1^t), c2 = 1/(1 − β2^t). */
+static void adamStep(Layer *L, const real *restrict a, real lr, real c1, real c2) {
+  for (int j = 0; j < L->nOut; j++) {
+    real *restrict w = L->W + (size_t)j * L->nIn;
+    real *restrict m = L->m + (size_t)j * L->nIn;
+    real *restrict v = L->v + (size_t)j * L->nIn;
+    const real d = L->delta[j];
+    for (int i = 0; i < L->nIn; i++) {
+      const real g = d * a[i];
+      m[i] = BETA1 * m[i] + (1 - BETA1) * g;
+      v[i] = BETA2 * v[i] + (1 - BETA2) * (g * g);
+      w[i] -= lr * ((m[i] * c1) / (sqrt(v[i] * c2) + EPS));
+    }
+    L->mb[j] = BETA1 * L->mb[j] + (1 - BETA1) * d;
+    L->vb[j] = BETA2 * L->vb[j] + (1 - BETA2) * (d * d);
+    L->b[j] -= lr * ((L->mb[j] * c1) / (sqrt(L->vb[j] * c2) + EPS));
+  }
+}
+
 static void update(Net *net, Method method, real lr, real lambda) {
   const real *a = net->input;
+  if (method == MOMENTUM || method == ADAM) {
+    net->b1t *= BETA1;
+    net->b2t *= BETA2;
+    const real c1 = 1 / (1 - net->b1t), c2 = 1 / (1 - net->b2t);
+    for (int l = 0; l < net->nLayers; l++) {
+      if (method == MOMENTUM) momentumStep(&net->layer[l], a, lr);
+      else adamStep(&net->layer[l], a, lr, c1, c2);
+      a = net->layer[l].act;
+    }
+    return;
+  }
   for (int l = 0; l < net->nLayers; l++) {
     Layer *L = &net->layer[l];
     const int nIn = L->nIn;
@@ -373,6 +510,8 @@ static void update(Net *net, Method method, real lr, real lambda) {
         pull((d < 0 ? L->W1 : L->W2) + row, L->W1 + row, L->W2 + row, L->W + row, r, a, nIn);
       }
       break;
+    default: /* momentum and adam return above */
+      break;
     }
     for (int j = 0; j < L->nOut; j++) L->b[j] -= lr * L->delta[j];
     a = L->act;
@@ -381,8 +520,13 @@ static void update(Net *net, Method method, real lr, real lambda) {
 
 static double trainStep(Net *net, const Pool *p, int row, Method method, real lr, real lambda) {
   loadSample(net, p, row);
+  if (dropP > 0) {
+    fillMasks(net);
+    net->dropping = 1;
+  }
   forward(net);
   double loss = backward(net, p->y[row]);
+  net->dropping = 0;
   update(net, method, lr, lambda);
   return loss;
 }

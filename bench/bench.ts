@@ -1,4 +1,5 @@
-// `npm run bench`: training steps per second per method and shape (batch 1, one thread) and
+// `npm run bench`: training steps per second per method and shape (batch 1, one thread; plus
+// one row of dwm with dropout, pools.ts DROPOUT_ROW) and
 // evaluation samples per second over a test pool, for every engine, each beside the same work
 // done by a plain C loop (bench/anchor.c, float64 and float32) in the same run, the timed
 // repeats taken in turns so both see the same machine load. Prints a table, the performance
@@ -9,25 +10,33 @@
 //                 "train": [{ "method", "arch", "inputs", "float64", "float32" }],   (steps/s)
 //                 "eval":  [{ "arch", "inputs", "float64", "float32" }] }            (samples/s)
 //               or { "skipped": "<why>" },
+//     "attack": [{ "arch", "inputs", "kind", "steps", "attackStepsPerSec" }],   (PGD iterations × samples per s)
 //     "targets": [{ "what", "engine", "value", "target", "unit", "met" }],
 //     "note", "node", "loadAverage": [before, after], "date" }
 // vsC64 is dwgd's figure divided by the float64 C figure (null without the anchor). Every
 // figure is the best of several timed repeats (the machine is shared; the best run is the
 // least disturbed one).
-// Usage: node dist/bench/bench.js [--quick] [--only mnist|tabular|cifar]
+// The attack rows time src/core/attacks.ts (reference network, float64) on MNIST's shape: PGD
+// iterations × samples per second, each iteration a forward and backward pass for the input
+// gradient and a forward pass for the loss of the new point.
+// Usage: node dist/bench/bench.js [--quick] [--only mnist|tabular|cifar|attack]
 //   [--engine reference|fast|fast32] [--repeats N] [--seconds S] [--no-anchor]
+// --only corruptions: the corruptions alone (bench/corruptions.ts): generation samples/s per
+// corruption on MNIST's and CIFAR-10's shapes, and the whole suite for one MNIST model beside
+// the time to train it at n = 1000 ("corruptions" in bench.json).
 
 import { rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_ENGINE, ENGINE_NAMES, createModel, type EngineName } from '../src/core/model-factory.js';
+import { DEFAULT_ENGINE, ENGINE_NAMES, type EngineName } from '../src/core/model-factory.js';
 import type { Network } from '../src/core/network.js';
-import { ruleFor } from '../src/core/rules/index.js';
+import { attackBatch, type AttackKind } from '../src/core/attacks.js';
 import { writeFileAtomic } from '../src/results/atomic.js';
 import { AnchorSession, buildAnchor, writeNetFile, writePoolFile, type AnchorBuild } from './anchor.js';
-import { initialNetwork, LR, METHODS, mnistPool, ORDER_LENGTH, sampleOrder, syntheticPool, type Pool } from './pools.js';
+import { corruptionRates, suiteTiming, type CorruptionRate, type SuiteTiming } from './corruptions.js';
+import { benchModel, initialNetwork, LR, METHODS, mnistPool, ORDER_LENGTH, sampleOrder, syntheticPool, TRAIN_ROWS, type Pool } from './pools.js';
 
-const GROUPS = ['mnist', 'tabular', 'cifar'] as const;
+const GROUPS = ['mnist', 'tabular', 'cifar', 'attack', 'corruptions'] as const;
 
 interface Options {
   repeats: number;
@@ -71,12 +80,6 @@ function parseArgs(argv: string[]): Options {
   return opts;
 }
 
-function makeModel(method: string, initial: Network, engine: EngineName) {
-  const rule = ruleFor(method);
-  if ('error' in rule) throw new Error(rule.error);
-  return createModel(method, initial, rule, engine);
-}
-
 /** Runs `chunk(n)` in growing chunks until `seconds` have passed; returns work units per second. */
 function timeRate(seconds: number, chunk: (n: number) => void): number {
   let n = 64;
@@ -100,7 +103,7 @@ interface Timer {
 
 /** A dwgd model of `method` after 2,000 warm-up steps; each timed run steps on along the order. */
 function trainer(pool: Pool, order: Int32Array, initial: Network, method: string, engine: EngineName): Timer & { finite(): boolean } {
-  const model = makeModel(method, initial, engine);
+  const model = benchModel(method, initial, engine);
   let s = 0;
   let sink = 0;
   const run = (n: number) => {
@@ -118,7 +121,7 @@ function trainer(pool: Pool, order: Int32Array, initial: Network, method: string
  * test pool (which also warms it up); each timed run makes whole passes over the test pool.
  */
 function evaluator(pool: Pool, initial: Network, engine: EngineName): Timer & { score: number } {
-  const model = makeModel('sgd', initial, engine);
+  const model = benchModel('sgd', initial, engine);
   for (let k = 0; k < 1000; k++) {
     const i = pool.train[k % pool.train.length];
     model.step(pool.x, i, pool.y[i], LR);
@@ -137,6 +140,36 @@ function evaluator(pool: Pool, initial: Network, engine: EngineName): Timer & { 
     return samples / elapsed;
   };
   return { time, score };
+}
+
+interface AttackRow { arch: string; inputs: string; kind: AttackKind; steps: number; attackStepsPerSec: number }
+
+/**
+ * PGD on the test inputs of an sgd model after 1,000 training steps: each timed run attacks
+ * chunks of 64 test inputs in turn (ε = 0.1 L∞ or 1.0 L2, `steps` iterations, one random start;
+ * APGD's iterations are counted the same way).
+ */
+function attacker(pool: Pool, initial: Network, kind: AttackKind, steps: number): Timer {
+  const model = benchModel('sgd', initial, 'reference');
+  for (let k = 0; k < 1000; k++) {
+    const i = pool.train[k % pool.train.length];
+    model.step(pool.x, i, pool.y[i], LR);
+  }
+  const params = model.params();
+  const n = pool.nInputs;
+  const chunk = 64;
+  let next = 0;
+  const run = (samples: number) => {
+    for (let done = 0; done < samples; done += chunk) {
+      const rows = Array.from({ length: chunk }, (_, k) => pool.test[(next + k) % pool.test.length]);
+      next += chunk;
+      const x = new Float32Array(chunk * n);
+      rows.forEach((i, k) => x.set(pool.x.subarray(i * n, (i + 1) * n), k * n));
+      attackBatch(params, x, rows.map((i) => pool.y[i]), { kind, eps: kind === 'pgd-l2' ? 1 : 0.1, steps, loss: pool.loss, clip: [0, 1], seed: 5 }, rows);
+    }
+  };
+  run(chunk); // warm-up
+  return { time: (seconds) => timeRate(seconds, (m) => run(m)) * steps };
 }
 
 /** Best of `repeats` timed runs of each timer, taking turns so all see the same machine load. */
@@ -185,14 +218,14 @@ async function measure(mine: Timer[], build: AnchorBuild | { skipped: string }, 
 
 /** The table: one row per (shape, engine) and two for the C anchor; cells are rate and ratio to C float64. */
 function renderTable(train: TrainRow[], evals: EvalRow[], anchorTrain: AnchorTrain[], anchorEval: AnchorEval[]): string {
-  const header = ['inputs', 'arch', 'engine', ...METHODS, 'eval/s'];
+  const header = ['inputs', 'arch', 'engine', ...TRAIN_ROWS, 'eval/s'];
   const lines: string[][] = [];
   const shapes = [...new Set(train.map((t) => `${t.inputs}|${t.arch}`))];
   for (const shape of shapes) {
     const [inputs, arch] = shape.split('|');
     const engines = [...new Set(train.filter((t) => t.inputs === inputs && t.arch === arch).map((t) => t.engine))];
     for (const engine of engines) {
-      const cells = METHODS.map((m) => {
+      const cells = TRAIN_ROWS.map((m) => {
         const t = train.find((e) => e.inputs === inputs && e.arch === arch && e.engine === engine && e.method === m);
         return t ? `${fmt(t.stepsPerSec)} ${ratio(t.vsC64)}`.trim() : '–';
       });
@@ -202,7 +235,7 @@ function renderTable(train: TrainRow[], evals: EvalRow[], anchorTrain: AnchorTra
     for (const precision of ['float64', 'float32'] as const) {
       const row = anchorTrain.filter((a) => a.inputs === inputs && a.arch === arch);
       if (row.length === 0) continue;
-      const cells = METHODS.map((m) => {
+      const cells = TRAIN_ROWS.map((m) => {
         const a = row.find((x) => x.method === m);
         return a ? fmt(a[precision]) : '–';
       });
@@ -230,7 +263,7 @@ function checkTargets(train: TrainRow[], evals: EvalRow[], engine: EngineName): 
     targets.push(...items);
     lines.push(`  ${items.every((t) => t.met) ? 'met    ' : 'not met'}  ${engine.padEnd(6)} ${text}`);
   };
-  const mine = train.filter((t) => t.engine === engine);
+  const mine = train.filter((t) => t.engine === engine && METHODS.includes(t.method)); // the dropout row has no target
   const shapes = [...new Set(mine.map((t) => t.arch))];
   for (const arch of shapes) {
     const rows = mine.filter((t) => t.arch === arch && t.vsC64 !== null);
@@ -254,6 +287,18 @@ function checkTargets(train: TrainRow[], evals: EvalRow[], engine: EngineName): 
   return { targets, lines };
 }
 
+function renderCorruptions(rates: CorruptionRate[], suite: SuiteTiming): string {
+  const ids = [...new Set(rates.map((r) => r.corruption))];
+  const rate = (id: string, inputs: string) => rates.find((r) => r.corruption === id && r.inputs === inputs)?.samplesPerSec;
+  const lines = ['', 'corruption generation, samples/s (severity 3, one thread)', '| corruption | MNIST 28×28 | CIFAR 32×32×3 |', '|---|---:|---:|'];
+  for (const id of ids) lines.push(`| ${id} | ${fmt(rate(id, 'mnist') ?? NaN)} | ${fmt(rate(id, 'cifar') ?? NaN)} |`);
+  lines.push('', `whole suite, one MNIST model (${suite.corruptions} corruptions × ${suite.severities} severities × ${suite.testSize} test images): ` +
+    `${suite.suiteSeconds.toFixed(1)} s (generation ≈ ${suite.generateSeconds.toFixed(1)} s, scoring the rest); ` +
+    `training it at n = 1000 (6 × 10,000 steps, dwm, clean evaluations included): ${suite.trainSeconds.toFixed(1)} s — ` +
+    `target (suite < training) ${suite.met ? 'met' : 'MISSED'}`, '');
+  return lines.join('\n');
+}
+
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
   const groups: { name: (typeof GROUPS)[number]; pool: () => Pool; archs: number[][] }[] = [
@@ -268,6 +313,7 @@ async function main(): Promise<void> {
   const evals: EvalRow[] = [];
   const anchorTrain: AnchorTrain[] = [];
   const anchorEval: AnchorEval[] = [];
+  const attacks: AttackRow[] = [];
   const load0 = loadavg()[0];
 
   try {
@@ -286,7 +332,7 @@ async function main(): Promise<void> {
         const where = { arch, inputs: pool.inputs };
         const progress: string[] = [];
         const cFigures = (c: { float64: number; float32: number } | null) => (c ? ` (C ${fmt(c.float64)}/${fmt(c.float32)})` : '');
-        for (const method of METHODS) {
+        for (const method of TRAIN_ROWS) {
           const timers = opts.engines.map((engine) => trainer(pool, order, initial, method, engine));
           const { rates, c } = await measure(timers, build, ['train', poolFile, netFile, method, LR], opts);
           opts.engines.forEach((engine, k) => {
@@ -311,15 +357,48 @@ async function main(): Promise<void> {
         process.stderr.write(`${pool.inputs} ${arch} [${opts.engines.join('/')}]: ${progress.join(', ')}\n`);
       }
     }
+    if (!opts.only || opts.only === 'attack') {
+      const pool = mnistPool();
+      const steps = 10;
+      for (const hidden of [[20], [64, 32]]) {
+        const sizes = [pool.nInputs, ...hidden, pool.nOutputs];
+        const initial = initialNetwork(sizes, pool.loss);
+        const kinds: AttackKind[] = ['pgd-linf', 'pgd-l2', 'apgd-ce'];
+        const rates = await bestOfInterleaved(kinds.map((kind) => attacker(pool, initial, kind, steps)), opts);
+        kinds.forEach((kind, k) => attacks.push({ arch: sizes.join('-'), inputs: pool.inputs, kind, steps, attackStepsPerSec: Math.round(rates[k]) }));
+        process.stderr.write(`attack ${sizes.join('-')}: ${kinds.map((kind, k) => `${kind} ${fmt(rates[k])}`).join(', ')} attack steps/s\n`);
+      }
+    }
   } finally {
     if ('dir' in build) rmSync(build.dir, { recursive: true, force: true });
   }
 
+  let corruptions: { rates: CorruptionRate[]; suite: SuiteTiming } | null = null;
+  if (!opts.only || opts.only === 'corruptions') {
+    const mnist = mnistPool();
+    const cifar = syntheticPool('synthetic-cifar-10', 3072, 'image', 1000);
+    const rates = [
+      ...corruptionRates(mnist.x, { height: 28, width: 28, channels: 1 }, opts.repeats > 1 ? 2000 : 500, 'mnist', opts.repeats),
+      ...corruptionRates(cifar.x, { height: 32, width: 32, channels: 3 }, opts.repeats > 1 ? 300 : 100, 'cifar', opts.repeats),
+    ];
+    process.stderr.write('corruptions: timing the whole suite for one MNIST model\n');
+    corruptions = { rates, suite: suiteTiming() };
+  }
+
   const load1 = loadavg()[0];
-  process.stdout.write(renderTable(train, evals, anchorTrain, anchorEval));
-  process.stdout.write('\ncells: steps/s (training) or samples/s (eval), then dwgd\'s figure ÷ the C float64 loop\'s\n');
+  if (train.length && opts.only !== 'corruptions') {
+    process.stdout.write(renderTable(train, evals, anchorTrain, anchorEval));
+    process.stdout.write('\ncells: steps/s (training) or samples/s (eval), then dwgd\'s figure ÷ the C float64 loop\'s\n');
+  }
+  if (attacks.length) {
+    process.stdout.write('\nattacks (reference network, float64; PGD iterations × samples per second):\n');
+    for (const a of attacks) process.stdout.write(`  ${a.inputs} ${a.arch.padEnd(14)} ${a.kind.padEnd(9)} ${fmt(a.attackStepsPerSec).padStart(9)} attack steps/s\n`);
+  }
+  if (corruptions) process.stdout.write(renderCorruptions(corruptions.rates, corruptions.suite));
   let targets: Target[] = [];
-  if (opts.engines.includes(DEFAULT_ENGINE)) {
+  if (opts.only === 'corruptions') {
+    // The corruption figures stand alone (printed above); no training target was measured.
+  } else if (opts.engines.includes(DEFAULT_ENGINE)) {
     const checked = checkTargets(train, evals, DEFAULT_ENGINE);
     targets = checked.targets;
     process.stdout.write(`\nperformance targets (default engine${'dir' in build ? '' : '; the ratio targets need the C anchor, skipped'}):\n${checked.lines.join('\n')}\n`);
@@ -331,7 +410,7 @@ async function main(): Promise<void> {
   if (!('dir' in build)) process.stdout.write(`C anchor skipped: ${build.skipped}\n`);
 
   const report = {
-    train, eval: evals,
+    train, eval: evals, attack: attacks, corruptions,
     anchor: 'dir' in build ? { compiler: build.compiler, flags: build.flags, train: anchorTrain, eval: anchorEval } : { skipped: build.skipped },
     targets,
     note: `best of ${opts.repeats} repeat(s) of ≥${opts.seconds}s; batch 1; one thread; synthetic-* inputs have the named dataset's shape; vsC64 = dwgd ÷ C float64`,

@@ -2,14 +2,35 @@
 // initial network. Shared by bench.ts and the C anchor's equivalence test, so both use the
 // same inputs.
 
+import { createModel, type EngineName } from '../src/core/model-factory.js';
+import type { Trainable } from '../src/core/model.js';
 import { Network } from '../src/core/network.js';
 import { Rng } from '../src/core/rng.js';
+import { ruleFor } from '../src/core/rules/index.js';
+import { NO_TRAIN_OPTIONS } from '../src/core/train-options.js';
 import { loadMnist } from '../src/data/mnist.js';
 import { drawSplit } from '../src/data/prepare.js';
 
 /** The methods the bench times, and the learning rate of every step. */
-export const METHODS = ['dwm', 'dwm-stable', 'sgd', 'l2-0.01', 'l2-0.1', 'weight-decay-0.0001'];
+export const METHODS = ['dwm', 'dwm-stable', 'sgd', 'l2-0.01', 'l2-0.1', 'weight-decay-0.0001', 'momentum', 'adam'];
 export const LR = 0.001;
+
+/**
+ * Timed beside the methods: dwm trained with dropout 0.2 on the hidden units (docs/METHOD.md
+ * §7). The C anchor runs the same loop with the same masks (bench/anchor.c, `+dropout-<p>`).
+ */
+export const DROPOUT_ROW = 'dwm+dropout-0.2';
+/** Every training row of the bench: the methods, then the dropout row. */
+export const TRAIN_ROWS = [...METHODS, DROPOUT_ROW];
+
+/** A model for a bench row, `method` or `method+dropout-<p>` (that dropout, seed 0), on `engine`. */
+export function benchModel(row: string, initial: Network, engine: EngineName): Trainable {
+  const [method, option] = row.split('+');
+  const rule = ruleFor(method);
+  if ('error' in rule) throw new Error(rule.error);
+  const train = option === undefined ? NO_TRAIN_OPTIONS : { ...NO_TRAIN_OPTIONS, dropout: Number(option.slice('dropout-'.length)) };
+  return createModel(row, initial, rule, engine, train, 0);
+}
 
 export interface Pool {
   /** What the inputs are: `mnist` or `synthetic-…`. */

@@ -35,7 +35,7 @@ const bad: [string, string | undefined, RegExp, string[]?][] = [
   ['unknown nested key', GOOD.replace('name: mnist', 'name: mnist\n  colour: red'), /dataset\.colour: unknown key/],
   ['wrong type', GOOD.replace('trainSize: 60', 'trainSize: many'), /trainSize: expected number, got "many"/],
   ['impossible value', GOOD.replace('trainSize: 60', 'trainSize: -5'), /trainSize: expected a number > 0, got -5/],
-  ['unknown method', GOOD.replace('[dwm, sgd]', '[dwm, adam]'), /methods\.1: unknown method 'adam'/],
+  ['unknown method', GOOD.replace('[dwm, sgd]', '[dwm, adamw]'), /methods\[1\]: unknown method 'adamw'/],
   ['unknown dataset', GOOD.replace('name: mnist', 'name: imagenet'), /dataset\.name: expected one of/],
   ['malformed YAML', 'dataset: [mnist\nhidden: 3\n', /malformed YAML/],
   ['missing file', undefined, /no such file/],

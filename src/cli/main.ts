@@ -7,7 +7,7 @@ import { RunFailure } from '../experiment/pool.js';
 import { fsCause, isFsError } from '../results/out-dir.js';
 import { registerDatasets } from './datasets.js';
 import { registerExport } from './export.js';
-import { COMPARE, PLAN_SEEDS, registerCommand, REPORT, SWEEP, TRAIN } from './options.js';
+import { COMPARE, methodsHelp, PLAN_SEEDS, registerCommand, REPORT, SWEEP, TRAIN } from './options.js';
 import { registerRuns } from './runs.js';
 import type { RawStudyFlags } from './study-options.js';
 import { train } from './train.js';
@@ -61,6 +61,7 @@ export function buildProgram(): Command {
     .description('Reproduce and extend the dual-weight method (Wang & Shimazaki, 2025): train, compare, sweep.')
     .version(packageVersion(), '-V, --version', 'print the version of dwgd')
     .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', `\n${methodsHelp()}`)
     .exitOverride();
 
   registerCommand(program, TRAIN).action(async (opts) => {

@@ -3,6 +3,7 @@
 // so `--help` and the README cannot drift apart (options.test.ts checks, `npm run docs` fixes).
 
 import { Command, Option } from 'commander';
+import { RULE_INFO, type ParamSpec } from '../core/rules/index.js';
 
 export interface OptionSpec {
   /** Commander syntax, e.g. '-c, --config <file>' or '--resume'. */
@@ -72,7 +73,7 @@ export const COMPARE: CommandSpec = {
     { flags: '--seeds <n>', description: 'seeds per experiment: seed s of N is the config seed + s (default: the grid file\'s seeds, else 1)' },
     { flags: '--workers <n>', description: 'worker threads (default: one per core; 0 runs in this thread)' },
     { flags: '--only <key=value>', description: 'keep runs whose config has this value, e.g. dataset=mnist, arch=2-layer, trainSize=100,500 (repeatable)', repeatable: true },
-    { flags: '-s, --set <key=value>', description: 'override a config key; on a grid key it replaces the axis; a,b makes an axis (on an evaluation axis, noise.sigma or mask.fraction: evaluation only, no extra training) (repeatable)', repeatable: true },
+    { flags: '-s, --set <key=value>', description: 'override a config key; on a grid key it replaces the axis; a,b makes an axis (on an evaluation axis, noise.sigma, mask.fraction, corruption (names, or all) or severity: evaluation only, no extra training) (repeatable)', repeatable: true },
     SAVE_WEIGHTS,
     ALLOW_LARGE,
     { flags: '--resume', description: 'reuse finished runs made by the same code from the same config and data', default: false },
@@ -97,7 +98,7 @@ export const SWEEP: CommandSpec = {
   description: 'run a sweep: a grid of experiments × seeds (any key with a list of values), with plots and an HTML report; shardable across machines',
   options: [
     { flags: '-c, --config <file>', description: 'study file (base:, grid:, optionally evaluate: and metrics:), e.g. configs/sweeps/mnist-sparsity.yaml', required: true },
-    { flags: '-s, --set <key=value>', description: 'override a config key; a,b makes an axis (on an evaluation axis, noise.sigma or mask.fraction: evaluation only, no extra training) (repeatable)', repeatable: true },
+    { flags: '-s, --set <key=value>', description: 'override a config key; a,b makes an axis (on an evaluation axis, noise.sigma, mask.fraction, corruption (names, or all) or severity: evaluation only, no extra training) (repeatable)', repeatable: true },
     { flags: '--seeds <n>', description: 'seeds per point: seed s of N is the config seed + s (default: the file\'s seeds, else 1)' },
     { flags: '--workers <n>', description: 'worker threads (default: one per core; 0 runs in this thread)' },
     SAVE_WEIGHTS,
@@ -165,7 +166,31 @@ export function registerCommand(program: Command, spec: CommandSpec): Command {
     cmd.addOption(opt);
   }
   if (spec.examples.length) cmd.addHelpText('after', `\nExamples:\n${spec.examples.map((e) => `  ${e}`).join('\n')}`);
+  if (['train', 'compare', 'sweep'].includes(spec.name)) cmd.addHelpText('after', `\n${methodsHelp()}`);
   return cmd;
+}
+
+/** A hyperparameter's range as text: [0, 1), (0, ∞), 0 or 1. */
+function range(p: ParamSpec): string {
+  if (p.flag) return '0 or 1';
+  const hi = p.max === Infinity ? '∞)' : `${p.max}${p.maxOpen ? ')' : ']'}`;
+  return `${p.minOpen ? '(' : '['}${p.min}, ${hi}`;
+}
+
+/** The learning rules and their hyperparameters (name=default in range: meaning), for --help. */
+export function methodsHelp(): string {
+  const lines = ['Methods (config `methods:`: a rule name, `l2-<λ>` / `weight-decay-<λ>`, or an object', '{name, rule, lr, params, train}; see README "Methods"):'];
+  for (const r of RULE_INFO) {
+    lines.push(`  ${r.name.padEnd(16)} ${r.summary}`);
+    for (const p of r.params) lines.push(`  ${''.padEnd(16)}   ${p.name}=${p.default} in ${range(p)}: ${p.meaning}`);
+  }
+  return lines.join('\n');
+}
+
+/** The README's methods table (between <!-- methods --> markers), from the rule registry. */
+export function methodsTable(): string {
+  const rows = RULE_INFO.map((r) => `| \`${r.name}\` | ${r.summary} | ${r.params.length ? r.params.map((p) => `\`${p.name}\` = ${p.default} in ${range(p)}: ${p.meaning}`).join('; ') : '–'} |`);
+  return ['| rule | what it is | hyperparameters (`params:`), default, range |', '|---|---|---|', ...rows].join('\n');
 }
 
 /** '-c, --config <file...>' → '-c, --config FILE…'. */
@@ -185,7 +210,7 @@ export function flagTable(spec: CommandSpec): string {
 
 /** `readme` with every `<!-- flags:NAME -->…<!-- /flags:NAME -->` block regenerated from the tables. */
 export function syncReadme(readme: string): string {
-  return readme.replace(/(<!-- flags:([a-z-]+) -->)[\s\S]*?(<!-- \/flags:\2 -->)/g, (_whole, open: string, name: string, close: string) => {
+  return readme.replace(/(<!-- methods -->)[\s\S]*?(<!-- \/methods -->)/, (_w, open: string, close: string) => `${open}\n${methodsTable()}\n${close}`).replace(/(<!-- flags:([a-z-]+) -->)[\s\S]*?(<!-- \/flags:\2 -->)/g, (_whole, open: string, name: string, close: string) => {
     const spec = COMMANDS.find((c) => c.name === name);
     if (!spec) throw new Error(`README: no command ${name} for its flag table`);
     return `${open}\n${flagTable(spec)}\n${close}`;

@@ -64,6 +64,9 @@ test('shards 1/3, 2/3, 3/3 on three machines merged by dwgd report are byte-iden
   const svgs = [...expected.keys()].filter((k) => k.endsWith('.svg'));
   assert.equal(svgs.length, 3 * 3);
   for (const k of svgs) assert.ok(expected.has(k.replace(/\.svg$/, '.png')), `${k} has a PNG`);
+  // And its Vega spec (Vega v5 itself, no other grammar), which the report links to.
+  for (const k of svgs) assert.equal(JSON.parse(expected.get(k.replace(/\.svg$/, '.vg.json'))!.toString()).$schema, 'https://vega.github.io/schema/vega/v5.json', k);
+  assert.match(expected.get('REPORT.md')!.toString(), /\[Vega spec\]\(plots\/[A-Za-z0-9_-]+\.vg\.json\)/);
   // File names of letters, digits, '-' and '_' (the label-noise levels 0.2, 0.4 carry no dot).
   for (const k of svgs) assert.match(k, /^plots\/[A-Za-z0-9_-]+\.svg$/, k);
   // Titles and headings name the swept keys in words.
@@ -197,7 +200,7 @@ test('dwgd sweep --dry-run --json lists ids; shards of the listing cover it', ()
   assert.ok(!existsSync(join(dir, 'results')));
 });
 
-test('dwgd sweep --dry-run loads no plotting library (vega, vega-lite, resvg)', () => {
+test('dwgd sweep --dry-run loads no plotting library (vega and its parts, resvg)', () => {
   // A module-resolution hook in the child process logs every module it resolves.
   const { dir, file } = workspace();
   const log = join(dir, 'resolved.txt');
@@ -213,14 +216,14 @@ export async function resolve(specifier, context, next) {
   assert.equal(r.status, 0, r.stderr);
   const resolved = readFileSync(log, 'utf8').trim().split('\n');
   assert.ok(resolved.some((u) => u.endsWith('/cli/sweep.js')), 'the hook saw the sweep command load');
-  assert.deepEqual(resolved.filter((u) => /\/node_modules\/(vega|vega-lite|@resvg)\//.test(u)), []);
+  assert.deepEqual(resolved.filter((u) => /\/node_modules\/(vega[a-z-]*|d3-[a-z-]+|@resvg)\//.test(u)), []);
 });
 
 const bad: [string, string[], RegExp][] = [
   ['a bad --shard', ['--shard', '4/3'], /--shard 4\/3: expected K\/N with 1 ≤ K ≤ N/],
   ['an unknown --emit', ['--emit', 'pbs'], /--emit pbs: the only target is slurm/],
   ['too many --shards', ['--emit', 'slurm', '--shards', '7'], /--shards 7: more tasks than the 6 runs/],
-  ['a bad --set', ['--set', 'noise.sigma=0,-1'], /evaluate\.noise\.sigma\.1: expected a number ≥ 0, got -1/],
+  ['a bad --set', ['--set', 'noise.sigma=0,-1'], /evaluate\.noise\.sigma\[1\]: expected a number ≥ 0, got -1/],
   ['a bad axis value', ['--set', 'labelNoise.fraction=0,2'], /labelNoise.fraction=2\): labelNoise.fraction:/],
 ];
 

@@ -11,6 +11,7 @@ import { archName, type ExperimentConfig } from '../config/schema.js';
 import type { RunEventSink } from '../experiment/pool.js';
 import { formatMetric } from '../results/format.js';
 import { err, formatRate, multiBar } from './ui.js';
+import { methodIds } from '../config/methods.js';
 
 /** "45s", "3m 05s", "1h 02m". */
 export function formatEta(seconds: number): string {
@@ -61,7 +62,7 @@ export function trainProgress(config: ExperimentConfig, useBars: boolean, log: (
       metric = info.task === 'classification' ? 'accuracy' : 'mse';
       log(err.dim(`dataset ${info.name}: ${info.description}, ${info.size.toLocaleString('en-US')} samples, from ${info.origin.kind} ${info.origin.location}`));
       log(err.dim(`${archName(config.hidden)} ${[info.nInputs, ...config.hidden, info.nOutputs].join('-')}, n=${config.trainSize}, ` +
-        `${config.turns}×${config.stepsPerTurn.toLocaleString('en-US')} steps, lr ${config.lr}, seed ${config.seed}, methods ${config.methods.join(', ')}`));
+        `${config.turns}×${config.stepsPerTurn.toLocaleString('en-US')} steps, lr ${config.lr}, seed ${config.seed}, methods ${methodIds(config).join(', ')}`));
     },
     onMethodStart(method, index) {
       const now = performance.now();

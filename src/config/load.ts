@@ -97,18 +97,22 @@ export function describeZodError(where: string, error: z.ZodError, schema: z.Zod
   // With a typo the other problems are often its echo (a key reported missing): show them all.
   const parts = [
     ...unknown.flatMap((i) => (i as { keys: string[] }).keys.map((k) => {
-      const at = [...i.path.map(String), k].join('.');
+      const at = keyPath([...i.path, k]);
       const guess = closest(k, keysAt(schema, i.path));
-      return `${at}: unknown key${guess ? ` (did you mean ${[...i.path.map(String), guess].join('.')}?)` : ''}`;
+      return `${at}: unknown key${guess ? ` (did you mean ${keyPath([...i.path, guess])}?)` : ''}`;
     })),
     ...error.issues.filter((i) => i.code !== 'unrecognized_keys').map(describeIssue),
   ];
   return `${where}: ${parts.slice(0, 8).join('; ')}${parts.length > 8 ? `; and ${parts.length - 8} more` : ''}`;
 }
 
+/** A key path as written in messages: `methods[2].params.beta1`. */
+function keyPath(path: readonly PropertyKey[]): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('');
+}
+
 function describeIssue(issue: z.core.$ZodIssue): string {
-  const path = issue.path.map(String);
-  const at = path.length ? path.join('.') : '(top level)';
+  const at = issue.path.length ? keyPath(issue.path) : '(top level)';
   const input = (issue as { input?: unknown }).input;
   let what: string;
   switch (issue.code) {
@@ -152,7 +156,11 @@ function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
 
 function unwrap(schema: z.ZodType | undefined): z.ZodType | undefined {
   let s = schema;
-  while (s && ['default', 'optional', 'nullable', 'prefault'].includes(s._zod.def.type)) s = (s._zod.def as unknown as { innerType: z.ZodType }).innerType;
+  while (s && ['default', 'optional', 'nullable', 'prefault', 'pipe'].includes(s._zod.def.type)) {
+    // A pipe (a schema with a transform, as ExperimentSchema's expansion of `all`): its input side.
+    const def = s._zod.def as unknown as { type: string; innerType: z.ZodType; in: z.ZodType };
+    s = def.type === 'pipe' ? def.in : def.innerType;
+  }
   return s;
 }
 

@@ -3,10 +3,11 @@
 
 import { z } from 'zod';
 import { DEFAULT_ENGINE, ENGINE_NAMES } from '../core/model-factory.js';
-import { PAPER_METHODS, ruleFor } from '../core/rules/index.js';
+import { PAPER_METHODS, resolveParams, RULE_NAMES, ruleFor } from '../core/rules/index.js';
 import { authorsPoolProblem } from '../data/authors-split.js';
-import { DATASET_NAMES } from '../data/index.js';
-import { EVAL_AXES, evalAxis } from '../data/eval-axes/index.js';
+import { DATASET_NAMES, DATASET_SPECS } from '../data/index.js';
+import { EVAL_AXES, evalAxis, type AxisValue } from '../data/eval-axes/index.js';
+import { closest } from './suggest.js';
 import { LIMITS } from './limits.js';
 
 /** The registered datasets (src/data/index.ts): the paper's five, then `csv`. */
@@ -23,6 +24,36 @@ const methodId = z.string().superRefine((id, ctx) => {
   if ('error' in rule) ctx.addIssue({ code: 'custom', message: rule.error });
   else if (/^(l2|weight-decay)-/.test(id) && Number(id.replace(/^(l2|weight-decay)-/, '')) > LIMITS.lambda) {
     ctx.addIssue({ code: 'custom', message: `λ of ${id} is above ${LIMITS.lambda}` });
+  }
+});
+
+/** Training options of an object-form method (core/train-options.ts); each defaults to 0 (none). */
+export const TrainOptionsSchema = z.strictObject({
+  dropout: z.number().min(0).lt(1).optional(),
+  maxNorm: z.number().nonnegative().max(1e6).optional(),
+  inputNoise: z.number().nonnegative().max(LIMITS.sigma).optional(),
+  labelSmoothing: z.number().min(0).lt(1).optional(),
+});
+
+/**
+ * An object-form method: its id in results (`name`), a registry rule, its own lr (default: the
+ * config's), the rule's hyperparameters (each rule declares names, defaults and bounds) and its
+ * training options.
+ */
+export const MethodObjectSchema = z.strictObject({
+  name: z.string().max(100).regex(NAME_PATTERN, 'letters, digits, ".", "_" or "-"'),
+  rule: z.string().refine((r) => RULE_NAMES.includes(r), { message: `not a rule (the rules are ${RULE_NAMES.join(', ')})` }),
+  lr: z.number().positive().max(LIMITS.lr).optional(),
+  params: z.record(z.string(), z.number()).optional(),
+  train: TrainOptionsSchema.optional(),
+}).superRefine((m, ctx) => {
+  if (!('error' in ruleFor(m.name))) {
+    ctx.addIssue({ code: 'custom', path: ['name'], message: `'${m.name}' is the id of a method of its own, which reports read as that method; choose another name` });
+  }
+  if (!RULE_NAMES.includes(m.rule)) return;
+  for (const e of resolveParams(m.rule, m.params ?? {}).errors) ctx.addIssue({ code: 'custom', path: e.key ? ['params', e.key] : ['rule'], message: e.message });
+  if ((m.rule === 'l2' || m.rule === 'weight-decay') && (m.params?.lambda ?? 0) > LIMITS.lambda) {
+    ctx.addIssue({ code: 'custom', path: ['params', 'lambda'], message: `${m.params!.lambda} is above ${LIMITS.lambda}` });
   }
 });
 
@@ -46,7 +77,8 @@ export const DatasetSchema = z.strictObject({
   path: z.string().min(1).optional(),
   /**
    * Which part of the files forms the pool (dataset-specific): mnist and fashion-mnist
-   * paper | train | test; cifar-10 paper (data_batch_1) | train | test or a list of batch names.
+   * paper | train | test; cifar-10 paper (data_batch_1) | train | test or a list of batch names;
+   * mnist-c a corruption (fog, fog/train); cifar-10-c <corruption>/<severity> (fog/3).
    */
   pool: z.union([z.string().min(1), z.array(z.string().min(1)).min(1).max(LIMITS.listItems)]).optional(),
   /** wine-quality: white (the paper's) or red. */
@@ -86,20 +118,89 @@ export const NoiseSchema = z.strictObject({
 /**
  * Evaluation axes (src/data/eval-axes/): axis key → the values to score every trained model at,
  * after training. Points are the product of the axes; an axis not listed stays at its identity
- * (no noise, nothing zeroed). Without `evaluate` the one point is the paper's noisy test at
- * noise.sigma. Evaluation only: the trained models, and so the run id, do not depend on it.
+ * (no noise, nothing zeroed, no corruption). Without `evaluate` the one point is the paper's
+ * noisy test at noise.sigma. Numeric axes take numbers; the categorical axis `corruption` takes
+ * names, or `all` (every five-level corruption for the dataset's kind), and needs `severity`.
+ * Evaluation only: the trained models, and so the run id, do not depend on it.
  */
-export const EvaluateSchema = z.record(z.string(), z.array(z.number().nonnegative()).min(1).max(LIMITS.listItems)).superRefine((e, ctx) => {
+export const EvaluateSchema = z.record(z.string(), z.preprocess(
+  // `all` alone stands for a list (kept as ['all'] until the dataset is known, then expanded).
+  (v) => (v === 'all' ? ['all'] : v),
+  z.array(z.union([z.number(), z.string()])).min(1).max(LIMITS.listItems),
+)).superRefine((e, ctx) => {
   for (const [key, values] of Object.entries(e)) {
     const axis = evalAxis(key);
     if (!axis) {
-      ctx.addIssue({ code: 'custom', path: [key], message: `not an evaluation axis (they are ${EVAL_AXES.map((a) => a.key).join(', ')})` });
+      const guess = closest(key, EVAL_AXES.map((a) => a.key));
+      ctx.addIssue({ code: 'custom', path: [key], message: `not an evaluation axis (${guess ? `did you mean ${guess}? ` : ''}they are ${EVAL_AXES.map((a) => a.key).join(', ')})` });
       continue;
     }
-    if (values.some((v) => v > axis.max)) ctx.addIssue({ code: 'custom', path: [key], message: `values above ${axis.max}` });
+    if (isAll(values)) {
+      if (axis.kind !== 'categorical') ctx.addIssue({ code: 'custom', path: [key], message: 'all is for named axes (corruption); give a list of numbers' });
+      continue;
+    }
+    if (axis.kind === 'categorical') {
+      const known = axis.known?.() ?? [];
+      for (const v of values) {
+        if (typeof v !== 'string') {
+          ctx.addIssue({ code: 'custom', path: [key], message: `${String(v)} is not a name (${key} takes names, or all)` });
+        } else if (!known.includes(v)) {
+          const guess = closest(v, known);
+          ctx.addIssue({ code: 'custom', path: [key], message: `unknown ${key} '${v}'${guess ? ` (did you mean ${guess}?)` : ''}; known: ${known.join(', ')}` });
+        }
+      }
+    } else {
+      // One issue per bad value, at its place in the list (evaluate.noise.sigma.1: …).
+      const bad = values.findIndex((v) => typeof v !== 'number' || v < 0);
+      if (bad >= 0) {
+        const v = values[bad];
+        ctx.addIssue({ code: 'custom', path: [key, bad], message: typeof v === 'number' ? `expected a number ≥ 0, got ${v}` : `expected a number, got ${JSON.stringify(v)}` });
+        continue;
+      }
+      const nums = values as number[];
+      if (nums.some((v) => v > axis.max)) ctx.addIssue({ code: 'custom', path: [key], message: `values above ${axis.max}` });
+      if (axis.integer && nums.some((v) => !Number.isInteger(v))) ctx.addIssue({ code: 'custom', path: [key], message: 'values must be whole numbers' });
+    }
     if (new Set(values).size !== values.length) ctx.addIssue({ code: 'custom', path: [key], message: 'values must not repeat' });
   }
 });
+
+function isAll(values: readonly AxisValue[]): boolean {
+  return values.length === 1 && values[0] === 'all';
+}
+
+/** The kind of a registered dataset's inputs (csv: tabular), or undefined for an unknown name. */
+function datasetKind(name: string): 'image' | 'tabular' | undefined {
+  if (name === 'csv') return 'tabular';
+  return DATASET_SPECS.find((s) => s.name === name)?.kind;
+}
+
+/** `evaluate` with `all` replaced by the dataset kind's list (the config as every reader sees it). */
+function expandEvaluate(e: Record<string, AxisValue[]> | undefined, kind: 'image' | 'tabular' | undefined): Record<string, AxisValue[]> | undefined {
+  if (!e) return undefined;
+  return Object.fromEntries(Object.entries(e).map(([k, v]) => [k, isAll(v) ? [...(evalAxis(k)?.all?.(kind ?? 'image') ?? [])] : v]));
+}
+
+/** Checks of `evaluate` that need the dataset or several axes at once. */
+function checkEvaluate(e: Record<string, AxisValue[]>, datasetName: string, ctx: z.RefinementCtx): void {
+  const kind = datasetKind(datasetName);
+  const expanded = expandEvaluate(e, kind)!;
+  for (const axis of EVAL_AXES) {
+    const values = expanded[axis.key];
+    if (axis.kind === 'categorical' && values && kind && axis.choices) {
+      const allowed = axis.choices(kind);
+      const wrong = values.filter((v) => typeof v === 'string' && !allowed.includes(v) && (axis.known?.() ?? []).includes(v));
+      if (wrong.length) {
+        ctx.addIssue({ code: 'custom', path: ['evaluate', axis.key], message: `${wrong.join(', ')} ${wrong.length === 1 ? 'is' : 'are'} not for ${kind === 'image' ? 'images' : 'tables'}; ${datasetName} takes ${allowed.join(', ')}` });
+      }
+    }
+    const problem = axis.check?.(expanded, kind);
+    if (problem) {
+      const [path, ...rest] = problem.split(': ');
+      ctx.addIssue({ code: 'custom', path: ['evaluate', path], message: rest.join(': ') });
+    }
+  }
+}
 
 export const ExperimentSchema = z.strictObject({
   /** Names the results folder; defaults to the config file's name. */
@@ -113,8 +214,14 @@ export const ExperimentSchema = z.strictObject({
   turns: z.number().int().positive().max(LIMITS.turns).default(6),
   stepsPerTurn: z.number().int().positive().max(LIMITS.stepsPerTurn).default(10000),
   lr: z.number().positive().max(LIMITS.lr).default(0.001),
-  methods: z.array(methodId).min(1).max(LIMITS.methods).default([...PAPER_METHODS])
-    .refine((m) => new Set(m).size === m.length, 'methods must not repeat'),
+  /** Method ids (`dwm`, `l2-0.01`, `adam`) or objects (MethodObjectSchema); config/methods.ts resolves them. */
+  methods: z.array(z.union([methodId, MethodObjectSchema])).min(1).max(LIMITS.methods).default([...PAPER_METHODS])
+    .superRefine((ms, ctx) => {
+      const ids = ms.map((m) => (typeof m === 'string' ? m : m.name));
+      ids.forEach((id, i) => {
+        if (ids.indexOf(id) < i) ctx.addIssue({ code: 'custom', path: [i], message: `methods must not repeat ('${id}' is also methods[${ids.indexOf(id)}])` });
+      });
+    }),
   noise: NoiseSchema.default({ sigma: 0.3 }),
   evaluate: EvaluateSchema.optional(),
   /**
@@ -166,11 +273,36 @@ export const ExperimentSchema = z.strictObject({
    * relative of `reference` per weight), `reference` (plain TypeScript), `fast32` (float32 layer 0).
    */
   engine: z.enum(ENGINE_NAMES).default(DEFAULT_ENGINE),
+  /**
+   * A validation set held out of the pool (docs/METHOD.md, "Validation"): `size` samples drawn,
+   * from their own random stream, among the pool samples outside the training list; the test set
+   * is what is left (it shrinks by `size`). The training list is the one drawn without it.
+   * Default size: a tenth of the pool, at most 5,000. Absent = the paper's protocol (no
+   * validation; run ids unchanged).
+   */
+  validation: z.strictObject({
+    size: z.number().int().positive().max(LIMITS.trainSize).optional(),
+  }).optional(),
+  /**
+   * Early stopping on the validation set, for every method: after each turn the validation
+   * metric is taken; the parameters of the best turn are kept, training stops when `patience`
+   * turns pass without improvement, and the test metrics are those of the kept parameters.
+   * Needs `validation`.
+   */
+  earlyStopping: z.strictObject({
+    patience: z.number().int().positive().max(LIMITS.turns),
+  }).optional(),
 }).superRefine((c, ctx) => {
+  if (c.earlyStopping && !c.validation) ctx.addIssue({ code: 'custom', path: ['earlyStopping'], message: 'needs a validation set: add validation: {} (or validation: { size: N })' });
+  if (c.evaluate) checkEvaluate(c.evaluate, c.dataset.name, ctx);
   if (c.split !== 'authors') return;
   const problem = authorsPoolProblem(c.dataset);
   if (problem) ctx.addIssue({ code: 'custom', path: ['split'], message: `authors: ${problem}` });
   else if (c.imbalance) ctx.addIssue({ code: 'custom', path: ['split'], message: 'authors: the authors\' lists are fixed, imbalance draws its own; use one of the two' });
+}).transform((c) => {
+  // `corruption: all` becomes the dataset's list, so every reader of a config sees names.
+  if (!c.evaluate || !Object.values(c.evaluate).some(isAll)) return c;
+  return { ...c, evaluate: expandEvaluate(c.evaluate, datasetKind(c.dataset.name)) };
 });
 
 export type ExperimentConfig = z.output<typeof ExperimentSchema>;

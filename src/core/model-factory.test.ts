@@ -30,9 +30,16 @@ test('every registered rule names its fast kernel, with λ from its id', () => {
     ['dwm-stable', KERNEL_METHOD.dwmStable, 0],
     ['l2-0.25', KERNEL_METHOD.l2, 0.25],
     ['weight-decay-0.001', KERNEL_METHOD.weightDecay, 0.001],
+    ['momentum', KERNEL_METHOD.momentum, 0],
+    ['adam', KERNEL_METHOD.adam, 0],
+    ['sgd-gated-decay', KERNEL_METHOD.sgdGatedDecay, 0],
   ];
+  // The kernel hyperparameters of the stateful rules, at their defaults (kernels.as setParams order).
+  const params: Record<string, readonly number[]> = { momentum: [0.9, 0, 0, 0], adam: [0.9, 0.999, 1e-8, 0] };
   assert.equal(expected.length, METHOD_FORMS.length, 'one case per registered rule');
-  for (const [id, method, lambda] of expected) assert.deepEqual(rule(id).kernel, { method, lambda }, id);
+  for (const [id, method, lambda] of expected) {
+    assert.deepEqual(rule(id).kernel, params[id] ? { method, lambda, params: params[id] } : { method, lambda }, id);
+  }
 });
 
 test('a rule with a kernel runs on the engine asked for', () => {

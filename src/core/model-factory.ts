@@ -13,6 +13,7 @@ import { FastModel } from './fast/fast-model.js';
 import { Model, type Trainable } from './model.js';
 import type { Network } from './network.js';
 import type { LearningRule } from './rules/rule.js';
+import { NO_TRAIN_OPTIONS, type TrainOptions } from './train-options.js';
 
 export const ENGINE_NAMES = ['reference', 'fast', 'fast32'] as const;
 export type EngineName = (typeof ENGINE_NAMES)[number];
@@ -43,10 +44,15 @@ export function engineFor(rule: LearningRule<any>, requested: EngineName = DEFAU
 
 /**
  * A model for method `id` that starts from a copy of `initial`'s weights, on
- * engineFor(rule, engine); the model's `engine` field says which.
+ * engineFor(rule, engine); the model's `engine` field says which. `train` are the method's
+ * training-time options (docs/METHOD.md §7), applied alike by every engine; their random
+ * streams come from `seed` (the run's) and `id`.
  */
-export function createModel(id: string, initial: Network, rule: LearningRule<any>, engine: EngineName = DEFAULT_ENGINE): Trainable {
+export function createModel(
+  id: string, initial: Network, rule: LearningRule<any>, engine: EngineName = DEFAULT_ENGINE,
+  train: TrainOptions = NO_TRAIN_OPTIONS, seed = 0,
+): Trainable {
   const used = engineFor(rule, engine);
-  if (used === 'reference') return new Model(id, initial.clone(), rule);
-  return new FastModel(id, initial, rule, { precision: used === 'fast32' ? 32 : 64 });
+  if (used === 'reference') return new Model(id, initial.clone(), rule, train, seed);
+  return new FastModel(id, initial, rule, { precision: used === 'fast32' ? 32 : 64, train, seed });
 }

@@ -4,7 +4,9 @@
 import { argmax } from './loss.js';
 import type { EngineName } from './model-factory.js';
 import type { Network } from './network.js';
+import { anyTrainOption, checkTrainOptions, maxNormRows, TrainDraws } from './regularizers.js';
 import type { LayerParams, LearningRule } from './rules/rule.js';
+import { NO_TRAIN_OPTIONS, type TrainOptions } from './train-options.js';
 
 /** What the protocol needs of a trained model; the reference Model and faster engines implement it. */
 export interface Trainable {
@@ -24,12 +26,25 @@ export class Model implements Trainable {
   readonly net: Network;
   private readonly rule: LearningRule<unknown>;
   private readonly state: unknown;
+  /** The training-time options' draws and buffers; null when every option is 0 (the paper's step). */
+  private readonly reg: { draws: TrainDraws; masks: Float64Array[]; hidden: readonly number[] } | null;
 
-  constructor(id: string, net: Network, rule: LearningRule<any>) {
+  constructor(id: string, net: Network, rule: LearningRule<any>, train: TrainOptions = NO_TRAIN_OPTIONS, seed = 0) {
     this.id = id;
     this.net = net;
     this.rule = rule;
     this.state = rule.init(net);
+    checkTrainOptions(id, train, net.loss);
+    if (train.maxNorm !== 0 && rule.dual && !dualWeights(this.state)) {
+      throw new Error(`max-norm: the dual-weight rule '${rule.id}' keeps no W1/W2 in its state`);
+    }
+    this.reg = anyTrainOption(train)
+      ? {
+        draws: new TrainDraws(train, seed, id),
+        masks: net.layers.slice(0, -1).map((layer) => new Float64Array(layer.nOut)),
+        hidden: net.sizes.slice(1, -1),
+      }
+      : null;
   }
 
   /** Copies sample `index` of the row-major table x into the input buffer. */
@@ -42,11 +57,48 @@ export class Model implements Trainable {
 
   /** One training step on sample `index` with target (label or value) `target`; returns the loss. */
   step(x: Float32Array, index: number, target: number, lr: number): number {
+    if (this.reg) return this.stepWithOptions(x, index, target, lr, this.reg);
     this.load(x, index);
     this.net.forward();
     const loss = this.net.backward(target);
     this.rule.update(this.net, this.state, lr);
     return loss;
+  }
+
+  /**
+   * The step of docs/METHOD.md §7 with the training-time options: noisy input, forward and
+   * backward with this step's dropout masks, δ of the smoothed target, the rule's update, then
+   * max-norm on every layer's rows.
+   */
+  private stepWithOptions(x: Float32Array, index: number, target: number, lr: number, reg: NonNullable<Model['reg']>): number {
+    const net = this.net;
+    const t = reg.draws.options;
+    if (t.inputNoise !== 0) {
+      reg.draws.noisyInput(x, index * net.nInputs, net.nInputs, net.acts[0]);
+    } else {
+      this.load(x, index);
+    }
+    if (t.dropout !== 0) {
+      reg.draws.fillMasks(reg.masks, reg.hidden);
+      net.dropMasks = reg.masks;
+    }
+    try {
+      net.forward();
+      const loss = net.backward(target, t.labelSmoothing);
+      this.rule.update(net, this.state, lr);
+      if (t.maxNorm !== 0) this.applyMaxNorm(t.maxNorm);
+      return loss;
+    } finally {
+      net.dropMasks = null;
+    }
+  }
+
+  /** Max-norm on every layer; a dual-weight rule's W1 and W2 rows take the same factor. */
+  private applyMaxNorm(c: number): void {
+    const dual = this.rule.dual ? dualWeights(this.state) : null;
+    this.net.layers.forEach((layer, l) => {
+      maxNormRows(layer.W, layer.nIn, layer.nOut, c, dual?.W1[l], dual?.W2[l]);
+    });
   }
 
   /** Forward pass on whatever is in the input buffer; returns the predicted class. */
@@ -83,4 +135,10 @@ export class Model implements Trainable {
   params(): LayerParams[] {
     return this.rule.params(this.net, this.state);
   }
+}
+
+/** The W1 and W2 of a dual-weight rule's state (src/core/rules/dwm.ts DualState), or null. */
+function dualWeights(state: unknown): { W1: Float64Array[]; W2: Float64Array[] } | null {
+  const s = state as { W1?: unknown; W2?: unknown } | null;
+  return s && Array.isArray(s.W1) && Array.isArray(s.W2) ? (s as { W1: Float64Array[]; W2: Float64Array[] }) : null;
 }

@@ -2,7 +2,7 @@
 // All buffers are allocated once here; forward and backward allocate nothing.
 
 import { backwardRelu, forwardSparse, nonZeroIndices, relu } from './kernels.js';
-import { mseLoss, softmaxCrossEntropy, type LossName } from './loss.js';
+import { mseLoss, softmaxCrossEntropy, softmaxCrossEntropySmoothed, type LossName } from './loss.js';
 import type { Rng } from './rng.js';
 
 export interface Layer {
@@ -26,6 +26,12 @@ export class Network {
   /** Non-zero indices of each layer's input, and how many, filled by forward(). */
   readonly nzIdx: Int32Array[];
   readonly nnz: Int32Array;
+  /**
+   * Dropout during a training step (docs/METHOD.md §7): masks[l] multiplies the activations of
+   * hidden layer l (0 = dropped, 1/(1 − p) = kept) in forward() and its δ in backward(). null
+   * (evaluation, and training without dropout) = no mask.
+   */
+  dropMasks: Float64Array[] | null = null;
 
   constructor(sizes: readonly number[], loss: LossName) {
     if (sizes.length < 2) throw new RangeError('a network needs at least an input and an output size');
@@ -92,24 +98,31 @@ export class Network {
       const nnz = nonZeroIndices(a, layer.nIn, this.nzIdx[l]);
       this.nnz[l] = nnz;
       forwardSparse(layer.W, layer.b, a, this.nzIdx[l], nnz, layer.nIn, layer.nOut, this.zs[l]);
-      if (l + 1 < L) relu(this.zs[l], layer.nOut, this.acts[l + 1]);
+      if (l + 1 < L) {
+        relu(this.zs[l], layer.nOut, this.acts[l + 1]);
+        if (this.dropMasks) multiplyInto(this.acts[l + 1], this.dropMasks[l], layer.nOut);
+      }
     }
   }
 
   /**
    * δ of the output layer from the loss, then δ of every hidden layer, all with the weights
    * as they are now (before any update). Returns the loss of the sample.
-   * `target` is the class label (softmax-ce) or the regression target (mse).
+   * `target` is the class label (softmax-ce) or the regression target (mse); `smoothing` is the
+   * label smoothing ε of softmax-ce (0 = the plain one-hot target).
    */
-  backward(target: number): number {
+  backward(target: number, smoothing = 0): number {
     const L = this.layers.length;
     const out = this.zs[L - 1];
     const loss = this.loss === 'mse'
       ? mseLoss(out, target, this.deltas[L - 1])
-      : softmaxCrossEntropy(out, this.nOutputs, target, this.deltas[L - 1]);
+      : smoothing !== 0
+        ? softmaxCrossEntropySmoothed(out, this.nOutputs, target, smoothing, this.deltas[L - 1])
+        : softmaxCrossEntropy(out, this.nOutputs, target, this.deltas[L - 1]);
     for (let l = L - 1; l > 0; l--) {
       const layer = this.layers[l];
       backwardRelu(layer.W, this.deltas[l], this.zs[l - 1], layer.nIn, layer.nOut, this.deltas[l - 1]);
+      if (this.dropMasks) multiplyInto(this.deltas[l - 1], this.dropMasks[l - 1], layer.nIn);
     }
     return loss;
   }
@@ -120,4 +133,9 @@ export class Network {
     const out = this.output;
     return this.loss === 'mse' ? mseLoss(out, target, scratch) : softmaxCrossEntropy(out, this.nOutputs, target, scratch);
   }
+}
+
+/** v[i] *= m[i] for i < n. */
+function multiplyInto(v: Float64Array, m: Float64Array, n: number): void {
+  for (let i = 0; i < n; i++) v[i] *= m[i];
 }

@@ -1,9 +1,9 @@
 // `dwgd datasets fetch NAME` and `dataset.download: true`: bring a dataset's canonical files
 // into datasets/<name>/, each checked against its recorded size and sha256.
 
-import { readdirSync, rmSync, statSync } from 'node:fs';
+import { readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { download, DownloadError, sha256File, type DownloadOptions } from './download.js';
+import { download, DownloadError, partialPath, sha256File, type DownloadOptions } from './download.js';
 import type { CanonicalFile, DatasetSpec } from './spec.js';
 import { cacheDir } from './sources.js';
 import { UserError } from '../errors.js';
@@ -36,6 +36,7 @@ export async function fetchDataset(spec: DatasetSpec, opts: FetchOptions = {}): 
   const dir = opts.dir ?? cacheDir(spec.name);
   const out: FetchedFile[] = [];
   for (const file of spec.canonical) out.push(await fetchFile({ ...file, urls: sourceUrls(spec.name, file, opts.env ?? process.env) }, dir, opts));
+  if (spec.extract) await spec.extract(dir);
   return out;
 }
 
@@ -59,7 +60,7 @@ export function sourceUrls(dataset: string, file: CanonicalFile, env: NodeJS.Pro
 export async function fetchFile(file: CanonicalFile, dir: string, opts: FetchOptions = {}): Promise<FetchedFile> {
   const events = opts.events ?? {};
   const dest = join(dir, file.name);
-  removeStaleParts(dir, file.name);
+  removeStaleParts(dir, file.name, file.resumable);
   let hadCopy = false;
   if (isFile(dest)) {
     const check = await checkFile(dest, file);
@@ -78,20 +79,31 @@ export async function fetchFile(file: CanonicalFile, dir: string, opts: FetchOpt
   };
   let lastError: Error | null = null;
   for (const url of file.urls) {
-    events.onStart?.(file, url);
-    try {
-      await download({ url, dest, size: file.size, sha256: file.sha256 }, dlOpts);
-      events.onDone?.(file, dest, false);
-      return { file, dest, cached: false };
-    } catch (err) {
-      // A wrong checksum is never papered over by trying a mirror: it fails loudly.
-      if (!(err instanceof DownloadError) || !err.retryable) throw keptNote(err, hadCopy, dest);
-      lastError = err;
-      if (file.urls.length > 1 && url !== file.urls[file.urls.length - 1]) events.onNote?.(`${err.message}; trying the next source`);
+    // A resumable file whose transfer broke after some bytes is resumed from the same source a few times.
+    for (let attempt = 1; ; attempt++) {
+      events.onStart?.(file, url);
+      try {
+        await download({ url, dest, size: file.size, sha256: file.sha256, resumable: file.resumable }, dlOpts);
+        events.onDone?.(file, dest, false);
+        return { file, dest, cached: false };
+      } catch (err) {
+        // A wrong checksum is never papered over by trying a mirror: it fails loudly.
+        if (!(err instanceof DownloadError) || !err.retryable) throw keptNote(err, hadCopy, dest);
+        lastError = err;
+        if (file.resumable && attempt < RESUME_ATTEMPTS && isFile(partialPath(dest))) {
+          events.onNote?.(`${err.message}; resuming`);
+          continue;
+        }
+        if (file.urls.length > 1 && url !== file.urls[file.urls.length - 1]) events.onNote?.(`${err.message}; trying the next source`);
+        break;
+      }
     }
   }
   throw keptNote(lastError ?? new UserError(`${file.name}: no download location recorded`), hadCopy, dest);
 }
+
+/** How often one fetch resumes a resumable file from one source before giving up (the kept bytes stay). */
+const RESUME_ATTEMPTS = 3;
 
 function keptNote(err: unknown, hadCopy: boolean, dest: string): unknown {
   if (!hadCopy || !(err instanceof UserError)) return err;
@@ -114,7 +126,7 @@ export async function checkFile(path: string, file: CanonicalFile): Promise<File
 }
 
 /** Temporary files left by a download that was killed outright (kill -9, power loss). */
-function removeStaleParts(dir: string, name: string): void {
+function removeStaleParts(dir: string, name: string, resumable = false): void {
   let names: string[];
   try {
     names = readdirSync(dir);
@@ -125,7 +137,9 @@ function removeStaleParts(dir: string, name: string): void {
     if (!n.startsWith(`${name}.part-`)) continue;
     const pid = Number(n.slice(name.length + 6).split('-')[0]);
     if (Number.isInteger(pid) && pid !== process.pid && processAlive(pid)) continue; // another fetch at work
-    rmSync(join(dir, n), { force: true });
+    // A resumable file's bytes from a killed fetch become its partial copy, unless one is there.
+    if (resumable && !isFile(partialPath(join(dir, name)))) renameSync(join(dir, n), partialPath(join(dir, name)));
+    else rmSync(join(dir, n), { force: true });
   }
 }
 

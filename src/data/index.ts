@@ -4,10 +4,12 @@
 import { UserError } from '../errors.js';
 import { californiaHousingSpec } from './california-housing.js';
 import { cifar10Spec } from './cifar-10.js';
+import { cifar10CSpec } from './cifar-10-c.js';
 import { CSV_DATASET, CSV_DATASET_MODULE, loadCsvDataset, locateCsv } from './csv-dataset.js';
 import { fashionMnistSpec } from './fashion-mnist.js';
 import { fetchDataset, type FetchOptions } from './fetch.js';
 import { mnistSpec } from './mnist.js';
+import { mnistCSpec } from './mnist-c.js';
 import { identifyFiles, type DataIdentity } from './identity.js';
 import { DataNotFoundError, type Located } from './sources.js';
 import type { DatasetOptions, DatasetSpec } from './spec.js';
@@ -17,8 +19,8 @@ import { wineQualitySpec } from './wine-quality.js';
 export type { DatasetOptions, DatasetSpec } from './spec.js';
 export type { DataIdentity } from './identity.js';
 
-/** In the order of the paper's tables. */
-export const DATASET_SPECS: DatasetSpec[] = [californiaHousingSpec, wineQualitySpec, mnistSpec, fashionMnistSpec, cifar10Spec];
+/** In the order of the paper's tables, then the published corruption benchmarks (test sets). */
+export const DATASET_SPECS: DatasetSpec[] = [californiaHousingSpec, wineQualitySpec, mnistSpec, fashionMnistSpec, cifar10Spec, mnistCSpec, cifar10CSpec];
 
 type Loader = (opts: DatasetOptions) => RawDataset;
 

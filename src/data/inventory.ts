@@ -34,12 +34,17 @@ export interface DatasetRow {
   /** Where the paper's pool was found, or null with the command that gets it. */
   found: Found | null;
   fetch: string;
+  /** Bytes `dwgd datasets fetch` downloads (the canonical files). */
+  downloadBytes: number;
+  /** The publisher's licence, when the spec records one. */
+  licence: string | null;
 }
 
 export function datasetRows(): DatasetRow[] {
   return DATASET_SPECS.map((spec) => ({
     name: spec.name, task: spec.task, poolSize: spec.poolSize, nInputs: spec.nInputs, nOutputs: spec.nOutputs,
     found: tryLocate(spec), fetch: fetchCommand(spec.name),
+    downloadBytes: spec.canonical.reduce((a, f) => a + f.size, 0), licence: spec.licence ?? null,
   }));
 }
 
@@ -64,6 +69,7 @@ export function datasetDetails(name: string): DatasetDetails {
   const choices = spec.verifyChoices ?? [{ label: 'default', options: {} }];
   return {
     name: spec.name, task: spec.task, poolSize: spec.poolSize, nInputs: spec.nInputs, nOutputs: spec.nOutputs, fetch: fetchCommand(spec.name),
+    downloadBytes: spec.canonical.reduce((a, f) => a + f.size, 0), licence: spec.licence ?? null,
     title: spec.title, poolText: spec.poolText, preparation: spec.preparation, choices: spec.choices, origin: spec.origin,
     found: choices.map((c) => ({ label: c.label, found: tryLocate(spec, c.options) })),
     lookedIn: candidateDirs({ dataset: spec.name, files: [] }).map((c) => c.dir),

@@ -10,8 +10,34 @@ export type NormalizeMode = 'paper' | 'train';
 export interface Split {
   /** n pool indices drawn uniformly with replacement, in draw order (duplicates stay). */
   train: Int32Array;
-  /** Every pool index not in the training list, ascending. */
+  /** Every pool index not in the training list (nor in `validation`), ascending. */
   test: Int32Array;
+  /** With a validation set: pool indices outside the training list held out from the test set, ascending. */
+  validation?: Int32Array;
+}
+
+/** The default validation size for a pool: a tenth of it, at most 5,000 (docs/METHOD.md, "Validation"). */
+export function defaultValidationSize(poolSize: number): number {
+  return Math.min(5000, Math.floor(poolSize / 10));
+}
+
+/**
+ * Holds `size` samples of the test set out as a validation set: a uniform draw without
+ * replacement (a partial Fisher–Yates shuffle of a copy) from `rng`. Both lists come back
+ * ascending; together they are exactly `test`.
+ */
+export function holdOutValidation(test: Int32Array, size: number, rng: Rng): { validation: Int32Array; test: Int32Array } {
+  if (!(Number.isInteger(size) && size >= 0 && size <= test.length)) throw new RangeError(`validation size ${size} for ${test.length} samples`);
+  const a = test.slice();
+  for (let k = 0; k < size; k++) {
+    const j = k + rng.int(a.length - k);
+    const t = a[k];
+    a[k] = a[j];
+    a[j] = t;
+  }
+  const validation = a.slice(0, size).sort();
+  const rest = a.slice(size).sort();
+  return { validation, test: rest };
 }
 
 /** Every pool index not marked in `inTrain`, ascending. */

@@ -27,6 +27,10 @@ export interface CanonicalFile {
   urls: string[];
   size: number;
   sha256: string;
+  /** The md5 its publisher lists (Zenodo does), for reference; the check is size and sha256. */
+  md5?: string;
+  /** A large archive: a broken download keeps its bytes and the next fetch resumes (download.ts). */
+  resumable?: boolean;
 }
 
 export interface DatasetSpec {
@@ -56,6 +60,13 @@ export interface DatasetSpec {
   knownFiles?: Record<string, { size: number; sha256: string }>;
   /** The option sets `dwgd datasets verify` checks (default: the paper's, `{}`). */
   verifyChoices?: { label: string; options: Partial<DatasetOptions> }[];
+  /** The licence the publisher gives, when it names one (shown by `dwgd datasets list` and `info`). */
+  licence?: string;
+  /**
+   * After `dwgd datasets fetch` has the canonical files in `dir` (verified): unpack what the
+   * loader reads from them (an archive's members) into `dir`, unless already there.
+   */
+  extract?(dir: string): Promise<void>;
   /** Where else the data may already be on the machine (shown by `dwgd datasets info`). */
   packageHint?: string;
   /** Finds the files the given options need, without reading them. */
@@ -63,7 +74,7 @@ export interface DatasetSpec {
   load(opts: DatasetOptions): RawDataset;
 }
 
-/** The command that gets a dataset, as it runs after `npm ci` (no global install needed). */
+/** The command that gets a dataset, as README writes every command: run in the checkout after `npm ci`, no registry involved. */
 export function fetchCommand(name: string): string {
-  return `npx dwgd datasets fetch ${name}`;
+  return `node bin/dwgd.js datasets fetch ${name}`;
 }

@@ -60,7 +60,7 @@ test('.nan, .inf and 1e999 are "not a finite number", never "got null"', () => {
   assert.match(loadError(OK + 'lr: .inf\n'), /lr: expected number, got \.inf \(not a finite number\)/);
   assert.match(loadError(OK + 'noise: {sigma: -.inf}\n'), /noise\.sigma: expected number, got -\.inf/);
   const m = loadError(OK + 'hidden: [1e999]\n');
-  assert.match(m, /hidden\.0: expected number, got \.inf \(not a finite number\)/);
+  assert.match(m, /hidden\[0\]: expected number, got \.inf \(not a finite number\)/);
   assert.doesNotMatch(m, /null/);
 });
 

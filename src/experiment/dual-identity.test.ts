@@ -6,7 +6,7 @@
 //   W' = W − η ρ_j δ_j a − r_j S_j,   r_j = η ρ_j |δ_j| = η min(0.1 |δ_j| / A_j, 1),
 // S_j = W1[j] when δ_j < 0 and −W2[j] when δ_j > 0. The expected values below are built from
 // the state before the step and the SGD rule's own step; only the decay term is written here.
-// It also pins down the ablation `sgd-gated-decay` (§4.1), which the rules do not have yet:
+// It also pins down the ablation `sgd-gated-decay` (§4.1) and checks the rule against it:
 // the W-only step W' = W − η δ_j a − η |δ_j| W[j], equal to DWM exactly when the side DWM does
 // not pull is zero, and otherwise off by η |δ_j| times that side.
 // Not imported by anything: the code fingerprint of every run is unchanged.
@@ -286,3 +286,31 @@ for (const engine of ['reference', 'fast'] as const) {
     assert.ok(moved > 3, `rows with δ ≠ 0: ${moved}`);
   });
 }
+
+test('sgd-gated-decay: the registered rule is the step defined above, through its update and both engines', () => {
+  const GATED = rule('sgd-gated-decay');
+  const rng = new Rng(23, 'gated-rule');
+  for (let k = 0; k < 12; k++) {
+    const c = randomCase(rng, SHAPES[k % SHAPES.length], k);
+    const byRule = c.net.clone();
+    const byDefinition = c.net.clone();
+    backprop(byRule, c.x, c.target);
+    backprop(byDefinition, c.x, c.target);
+    GATED.update(byRule, GATED.init(byRule), c.lr);
+    gatedDecayStep(byDefinition, c.lr);
+    byRule.layers.forEach((layer, l) => {
+      for (let p = 0; p < layer.W.length; p++) assertClose(layer.W[p], byDefinition.layers[l].W[p], `case ${k} layer ${l} W[${p}]`);
+      for (let j = 0; j < layer.nOut; j++) assertClose(layer.b[j], byDefinition.layers[l].b[j], `case ${k} layer ${l} b[${j}]`);
+    });
+    // One step of each engine from the same network and sample gives the same weights.
+    const x = Float32Array.from(c.x);
+    const fast = createModel('sgd-gated-decay', c.net, GATED, 'fast');
+    const ref = createModel('sgd-gated-decay', c.net, GATED, 'reference');
+    fast.step(x, 0, c.target, c.lr);
+    ref.step(x, 0, c.target, c.lr);
+    const pf = fast.params();
+    ref.params().forEach((p, l) => {
+      for (let i = 0; i < p.W.length; i++) assertClose(pf[l].W[i], p.W[i], `case ${k} engines layer ${l} W[${i}]`);
+    });
+  }
+});

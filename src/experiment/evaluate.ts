@@ -6,7 +6,10 @@
 import type { Trainable } from '../core/model.js';
 import { Rng } from '../core/rng.js';
 import type { Dataset } from '../data/types.js';
-import { EVAL_AXES, type EvalPoint } from '../data/eval-axes/index.js';
+import { EVAL_AXES, isActive, pointId, type EvalAxisDef, type EvalContext, type EvalPoint } from '../data/eval-axes/index.js';
+import type { FeatureStats } from '../data/corruptions/index.js';
+import { columnStats } from '../data/prepare.js';
+import { cachedTestSet } from './test-set-cache.js';
 
 export type Metric = 'accuracy' | 'mse';
 
@@ -51,25 +54,70 @@ export function evaluate(model: Trainable, data: Dataset, indices: Int32Array, m
 
 const NOISY_CHUNK = 256;
 
+/** Per-feature mean and sample sd (n − 1) of the listed rows of `data.x` (repeats counted): the training statistics in the model's units. */
+export function featureStats(data: Dataset, rows: Int32Array): FeatureStats {
+  const n = data.nInputs;
+  const mean = new Float64Array(n);
+  const sd = new Float64Array(n);
+  for (let f = 0; f < n; f++) {
+    const s = columnStats((i) => data.x[i * n + f], data.size, rows);
+    mean[f] = s.mean;
+    sd[f] = s.sd;
+  }
+  return { mean, sd };
+}
+
 /**
  * Scores every model at one evaluation point. Every model sees the same transformed copy of
- * each test input: the point's non-identity axes are applied in registry order, each drawing
- * from its own stream (seeded by the run's seed, fresh from its start), input by input in
- * test-set order, so methods are compared on identical inputs. Inputs are built in chunks of
- * rows (stored as float32, like the data) and scored per chunk (and per class within it).
+ * each test input: the point's active axes are applied in registry order. The per-sample ones
+ * (corruptions) make a whole transformed test set, generated once per process for a given pool,
+ * test list, seed and point (test-set-cache.ts); the streamed ones then draw each from its own
+ * stream (seeded by the run's seed, fresh from its start), input by input in test-set order, so
+ * methods are compared on identical inputs; a model-dependent axis (eval-axes/types.ts,
+ * `perModel`) last, on each model's own copy. Inputs are built in chunks of rows (stored as
+ * float32, like the data) and scored per chunk (and per class within it). `train` (the run's
+ * training list) gives the training statistics the table corruptions need.
  */
 export function evaluateAt(
   models: Trainable[], data: Dataset, test: Int32Array, metric: Metric, point: EvalPoint, seed: number,
-  groupOf: Float32Array | null = metric === 'accuracy' ? data.y : null, nGroups = data.nOutputs,
+  groupOf: Float32Array | null = metric === 'accuracy' ? data.y : null, nGroups = data.nOutputs, train?: Int32Array,
 ): Scores[] {
   const n = data.nInputs;
   const image = data.kind === 'image';
-  const transforms = EVAL_AXES.filter((a) => (point[a.key] ?? a.identity) !== a.identity)
-    .map((a) => ({ apply: a.prepare(n, image), value: point[a.key], rng: new Rng(seed, a.stream) }));
+  const active = EVAL_AXES.filter((a) => isActive(a, point));
+  let stats: FeatureStats | null = null;
+  const ctx: EvalContext = {
+    seed,
+    point,
+    get stats() {
+      if (!stats && train && !image) stats = featureStats(data, train);
+      return stats;
+    },
+  };
+  const make = (a: EvalAxisDef) => ({ apply: a.prepare(n, image, ctx), value: point[a.key], rng: new Rng(seed, a.stream) });
+  const perSample = active.filter((a) => a.perSample).map(make);
+  const transforms = active.filter((a) => !a.perSample && !a.perModel).map(make);
+  const perModel = active.filter((a) => a.perModel).map((a) => ({ apply: a.perModel!(n, image, ctx), value: point[a.key], stream: a.stream }));
+  const base = perSample.length
+    ? cachedTestSet(data, test, seed, pointId(point), image, () => {
+      const out = new Float32Array(test.length * n);
+      const r = new Float64Array(n);
+      for (let k = 0; k < test.length; k++) {
+        const i = test[k];
+        for (let f = 0; f < n; f++) r[f] = data.x[i * n + f];
+        for (const t of perSample) t.apply(r, t.value, t.rng, i);
+        out.set(r, k * n);
+      }
+      return out;
+    })
+    : null;
   const classes = groupOf ? nGroups : 1;
   const row = new Float64Array(n);
   const xs = new Float32Array(NOISY_CHUNK * n);
   const ys = new Float32Array(NOISY_CHUNK);
+  const samples = new Int32Array(NOISY_CHUNK);
+  const own = perModel.length ? new Float32Array(NOISY_CHUNK * n) : xs;
+  const modelRngs = models.map(() => perModel.map((t) => new Rng(seed, t.stream)));
   const rowsOf = Array.from({ length: classes }, () => new Int32Array(NOISY_CHUNK));
   const rowCount = new Int32Array(classes);
   const classTotals = new Float64Array(classes);
@@ -79,17 +127,30 @@ export function evaluateAt(
     rowCount.fill(0);
     for (let k = 0; k < count; k++) {
       const i = test[start + k];
-      for (let f = 0; f < n; f++) row[f] = data.x[i * n + f];
-      for (const t of transforms) t.apply(row, t.value, t.rng);
+      if (base) for (let f = 0; f < n; f++) row[f] = base[(start + k) * n + f];
+      else {
+        for (let f = 0; f < n; f++) row[f] = data.x[i * n + f];
+        if (perSample.length) {
+          // Not stored: the same transform here, rounded to float32 as a stored set is.
+          for (const t of perSample) t.apply(row, t.value, t.rng, i);
+          for (let f = 0; f < n; f++) row[f] = Math.fround(row[f]);
+        }
+      }
+      for (const t of transforms) t.apply(row, t.value, t.rng, i);
       xs.set(row, k * n);
       ys[k] = data.y[i];
+      samples[k] = i;
       const c = groupOf ? groupOf[i] : 0;
       rowsOf[c][rowCount[c]++] = k;
       classTotals[c]++;
     }
     for (let m = 0; m < models.length; m++) {
+      if (perModel.length) {
+        own.set(xs.subarray(0, count * n));
+        perModel.forEach((t, j) => t.apply(models[m], own, ys, count, t.value, modelRngs[m][j], samples));
+      }
       for (let c = 0; c < classes; c++) {
-        if (rowCount[c] > 0) sums[m][c] += models[m].score(xs, rowsOf[c], rowCount[c], ys, metric);
+        if (rowCount[c] > 0) sums[m][c] += models[m].score(own, rowsOf[c], rowCount[c], ys, metric);
       }
     }
   }

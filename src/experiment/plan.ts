@@ -41,16 +41,17 @@ import { configHash, experimentId as experimentIdOf, runId } from '../config/ide
 import { canonicalJson, describeZodError, parseScalar, readConfigFile, validateExperiment, type Override } from '../config/load.js';
 import { checkPlanSize } from '../config/limits.js';
 import { nameFromFile } from '../config/names.js';
+import { closest } from '../config/suggest.js';
 import { archName, NAME_PATTERN, type ExperimentConfig } from '../config/schema.js';
 import { engineFor } from '../core/model-factory.js';
-import { ruleFor } from '../core/rules/index.js';
-import { evalAxis, isEvalKey } from '../data/eval-axes/index.js';
+import { EVAL_AXES, evalAxis, isEvalKey, type AxisValue } from '../data/eval-axes/index.js';
 import type { DataIdentity } from '../data/identity.js';
 import { UserError } from '../errors.js';
 import { escapeControls, quote, shownPath } from '../config/quote.js';
 
 export { datasetKey } from '../config/identity.js';
 import { datasetKey } from '../config/identity.js';
+import { methodSpecs, ruleOfSpec } from '../config/methods.js';
 
 export const PRESETS = ['train', 'compare', 'sweep'] as const;
 export type Preset = (typeof PRESETS)[number];
@@ -64,7 +65,7 @@ export const StudyFileSchema = z.strictObject({
   seeds: z.number().int().positive().optional(),
   base: z.record(z.string(), z.unknown()),
   grid: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*(\.[A-Za-z][A-Za-z0-9_-]*)*$/, 'a key path like a.b'), z.array(z.unknown()).min(1)).default({}),
-  evaluate: z.record(z.string(), z.array(z.number())).optional(),
+  evaluate: z.record(z.string(), z.union([z.array(z.union([z.number(), z.string()])), z.literal('all')])).optional(),
   metrics: z.array(z.enum(METRIC_KINDS)).min(1).optional(),
 });
 
@@ -185,8 +186,11 @@ export function readGridSource(file: string): GridSource {
   return { file, name: g.name ?? nameFromFile(file), description: g.description, seeds: g.seeds, base, axes, grid: true, metrics: g.metrics };
 }
 
-function addEval(evaluate: Record<string, unknown>, key: string, values: unknown[], where: string): void {
-  if (!evalAxis(key)) throw new UserError(`${where}: not an evaluation axis`);
+function addEval(evaluate: Record<string, unknown>, key: string, values: unknown, where: string): void {
+  if (!evalAxis(key)) {
+    const guess = closest(key, EVAL_AXES.map((a) => a.key));
+    throw new UserError(`${where}: not an evaluation axis${guess ? ` (did you mean ${guess}?)` : ''}; they are ${EVAL_AXES.map((a) => a.key).join(', ')}`);
+  }
   if (key in evaluate) throw new UserError(`${where}: ${key} is given twice as an evaluation axis`);
   evaluate[key] = values;
 }
@@ -406,8 +410,8 @@ function defaultMetrics(runs: RunSpec[]): MetricKind[] {
 }
 
 /** The evaluation axes the runs are scored along (from their configs' `evaluate`), in registry order. */
-export function evaluationAxes(runs: Pick<RunSpec, 'config'>[]): { key: string; values: number[] }[] {
-  const byKey = new Map<string, number[]>();
+export function evaluationAxes(runs: Pick<RunSpec, 'config'>[]): { key: string; values: AxisValue[] }[] {
+  const byKey = new Map<string, AxisValue[]>();
   for (const r of runs) {
     for (const [key, values] of Object.entries(r.config.evaluate ?? {})) {
       const list = byKey.get(key) ?? [];
@@ -430,10 +434,10 @@ export function sweptAxes(study: Pick<Study, 'sources' | 'runs'>): (Axis & { eva
 export function planWarnings(study: Pick<Study, 'runs'>): string[] {
   const lines = new Set<string>();
   for (const r of study.runs) {
-    for (const m of r.config.methods) {
-      const rule = ruleFor(m);
-      if ('error' in rule || engineFor(rule, r.config.engine) === r.config.engine) continue;
-      lines.add(`${m} has no ${r.config.engine} kernel; it runs on the reference engine (the same numbers, slower)`);
+    for (const spec of methodSpecs(r.config)) {
+      const rule = ruleOfSpec(spec);
+      if (engineFor(rule, r.config.engine) === r.config.engine) continue;
+      lines.add(`${spec.id} has no ${r.config.engine} kernel; it runs on the reference engine (the same numbers, slower)`);
     }
   }
   return [...lines];

@@ -13,6 +13,7 @@ import { UserError } from '../errors.js';
 import { datasetKey, type RunSpec } from './plan.js';
 import type { RunRecord } from './record.js';
 import { runExperiment, type RunEvents, type RunResult } from './run.js';
+import { methodIds } from '../config/methods.js';
 
 export interface RunProgress {
   method: string;
@@ -98,7 +99,7 @@ function weightsOf(r: RunResult): SavedWeights {
 /** What a run's result keeps in its record: the numbers, without parameters, split or order. */
 export function recordOf(config: ExperimentConfig, r: RunResult): RunRecord {
   const methods: RunRecord['methods'] = {};
-  for (const m of config.methods) {
+  for (const m of methodIds(config)) {
     const { initial: _i, final: _f, ...numbers } = r.methods[m];
     methods[m] = numbers;
   }
@@ -109,6 +110,7 @@ export function recordOf(config: ExperimentConfig, r: RunResult): RunRecord {
   if (r.trainClassCounts) record.trainClassCounts = r.trainClassCounts;
   if (r.testClassCounts) record.testClassCounts = r.testClassCounts;
   if (r.corruptedLabels !== undefined) record.corruptedLabels = r.corruptedLabels;
+  if (r.validation) record.validation = r.validation;
   return record;
 }
 

@@ -100,7 +100,7 @@ test('codeModules: the protocol, the run\'s rules, engine and dataset adapter wi
   assert.equal(new Set(adapters.map((a) => a.join())).size, DATASET_NAMES.length);
   for (const engine of ENGINE_NAMES) assert.match(codeIdentity({ ...DWM_MNIST, engine }).fingerprint, /^[0-9a-f]{16}$/);
   assert.throws(() => codeIdentity({ ...DWM_MNIST, engine: 'turbo' }), /unknown engine 'turbo'/);
-  assert.throws(() => codeIdentity({ ...DWM_MNIST, methods: ['adam'] }), /unknown method 'adam'/);
+  assert.throws(() => codeIdentity({ ...DWM_MNIST, methods: ['adamw'] }), /unknown method 'adamw'/);
   assert.throws(() => codeIdentity({ ...DWM_MNIST, dataset: { name: 'imagenet' } }), /unknown dataset 'imagenet'/);
 });
 

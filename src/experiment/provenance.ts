@@ -15,7 +15,7 @@ import { cpus } from 'node:os';
 import { dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ENGINE_MODULES, ENGINE_NAMES, engineFor, type EngineName } from '../core/model-factory.js';
-import { RULE_MODULES, ruleFor } from '../core/rules/index.js';
+import { makeRule, RULE_MODULES, ruleFor } from '../core/rules/index.js';
 import { DATASET_MODULES } from '../data/index.js';
 
 /** The compiled tree (dist/src) this module runs from, and the project root above it. */
@@ -48,7 +48,8 @@ export interface CodeIdentity {
 /** What decides which code a run executes: its engine, its methods and its dataset (a part of ExperimentConfig). */
 export interface CodeScope {
   engine: string;
-  methods: readonly string[];
+  /** Method entries of a config: string ids, or objects naming a registry rule (config/methods.ts). */
+  methods: readonly (string | { rule: string; params?: Readonly<Record<string, number>> })[];
   dataset: { name: string };
 }
 
@@ -90,7 +91,7 @@ export function dwgdVersion(): string {
  * execute the same modules, so code that made them alike gives them one fingerprint.
  */
 export function codeScope(run: CodeScope): string {
-  return JSON.stringify([run.engine, [...run.methods].sort(), run.dataset.name]);
+  return JSON.stringify([run.engine, run.methods.map((m) => (typeof m === 'string' ? m : m.rule)).sort(), run.dataset.name]);
 }
 
 /** A module URL of this tree as a path relative to its root, with `/`. */
@@ -105,8 +106,8 @@ function scopeEntries(run: CodeScope): string[] {
   if (!(ENGINE_NAMES as readonly string[]).includes(run.engine)) throw new Error(`code fingerprint: unknown engine '${run.engine}'`);
   const engine = run.engine as EngineName;
   const entries = [RUN_ENTRY];
-  for (const id of run.methods) {
-    const rule = ruleFor(id);
+  for (const m of run.methods) {
+    const rule = typeof m === 'string' ? ruleFor(m) : makeRule(m.rule, m.params);
     if ('error' in rule) throw new Error(`code fingerprint: ${rule.error}`);
     entries.push(rule.module, ENGINE_MODULES.members[engineFor(rule, engine)]);
   }

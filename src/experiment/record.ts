@@ -36,6 +36,58 @@ export interface MethodRecord {
   diverged?: { turn: number; reason: string };
   /** Set when the trained model answers (almost) the same for every input after the last turn. */
   collapsed?: { reason: string };
+  /** With a validation set: the validation metric after each turn trained. */
+  val?: number[];
+  /**
+   * Under earlyStopping: the turn whose parameters were kept (1-based), how many turns and steps
+   * were trained. perTurn from the last trained turn on, clean and every evaluation point are
+   * the kept parameters' scores; trainLoss is NaN for the turns not trained.
+   */
+  earlyStop?: { bestTurn: number; turnsTrained: number; stepsTrained: number };
+  /** The trained model's diagnostics (diagnostics.ts; absent in records made before them). */
+  diagnostics?: ModelDiagnostics;
+}
+
+/** The validation set of a run: its size and the sha-256 of the three index lists (run.ts listHash). */
+export interface ValidationRecord {
+  size: number;
+  sha256: { train: string; validation: string; test: string };
+}
+
+/** Norms of one layer's weights, and for a hidden layer the share of its units never active on the training list. */
+export interface LayerDiagnostics {
+  frobenius: number;
+  spectral: number;
+  /** Dual-weight rules: the norms of W1 and W2 (W = W1 − W2). */
+  frobeniusW1?: number;
+  spectralW1?: number;
+  frobeniusW2?: number;
+  spectralW2?: number;
+  /** Hidden layers only. */
+  dead?: number;
+}
+
+/** Output margins on the test set (true-class output − the largest other): extremes, quantiles, mean, share below 0. */
+export interface MarginSummary {
+  min: number;
+  q05: number;
+  q25: number;
+  median: number;
+  q75: number;
+  q95: number;
+  max: number;
+  mean: number;
+  negative: number;
+}
+
+export interface ModelDiagnostics {
+  layers: LayerDiagnostics[];
+  /** Product of the layers' spectral norms: a bound on the L2 Lipschitz constant of the outputs. */
+  lipschitz: number;
+  /** Share of all hidden units never active on the training list (NaN without hidden layers). */
+  dead: number;
+  /** Classification only. */
+  margin?: MarginSummary;
 }
 
 export interface RunRecord {
@@ -53,6 +105,8 @@ export interface RunRecord {
   testClassCounts?: number[];
   /** Training-list entries whose label was corrupted (labelNoise). */
   corruptedLabels?: number;
+  /** With a validation set: held out of the samples outside the training list; testSize excludes it. */
+  validation?: ValidationRecord;
   testSet: 'complement' | 'balanced';
   /** The evaluation points every method was scored at after training (eval-axes/index.ts). */
   points: EvalPoint[];
@@ -63,6 +117,16 @@ export interface RunRecord {
 const num = z.custom<number>((v) => typeof v === 'number', { message: 'expected a number' });
 const score = z.strictObject({ value: num, balanced: num.optional(), perClass: z.array(num).optional() });
 const count = z.number().int().nonnegative();
+const layerDiagnostics = z.strictObject({
+  frobenius: num, spectral: num, frobeniusW1: num.optional(), spectralW1: num.optional(),
+  frobeniusW2: num.optional(), spectralW2: num.optional(), dead: num.optional(),
+});
+const diagnostics = z.strictObject({
+  layers: z.array(layerDiagnostics),
+  lipschitz: num,
+  dead: num,
+  margin: z.strictObject({ min: num, q05: num, q25: num, median: num, q75: num, q95: num, max: num, mean: num, negative: num }).optional(),
+});
 
 /** What a stored record must look like (validated on every read; NaN and ±Infinity are numbers here). */
 export const RunRecordSchema = z.strictObject({
@@ -78,8 +142,13 @@ export const RunRecordSchema = z.strictObject({
   trainClassCounts: z.array(count).optional(),
   testClassCounts: z.array(count).optional(),
   corruptedLabels: count.optional(),
+  validation: z.strictObject({
+    size: count,
+    sha256: z.strictObject({ train: z.string(), validation: z.string(), test: z.string() }),
+  }).optional(),
   testSet: z.enum(['complement', 'balanced']),
-  points: z.array(z.record(z.string(), num)).min(1),
+  /** Each axis's value: a number, or a name for a categorical axis (corruption). */
+  points: z.array(z.record(z.string(), z.union([num, z.string().max(100)]))).min(1),
   methods: z.record(z.string(), z.strictObject({
     perTurn: z.array(num).min(1),
     clean: num,
@@ -89,6 +158,9 @@ export const RunRecordSchema = z.strictObject({
     at: z.array(score),
     diverged: z.strictObject({ turn: z.number().int().positive(), reason: z.string() }).optional(),
     collapsed: z.strictObject({ reason: z.string() }).optional(),
+    val: z.array(num).optional(),
+    earlyStop: z.strictObject({ bestTurn: z.number().int().positive(), turnsTrained: z.number().int().positive(), stepsTrained: count }).optional(),
+    diagnostics: diagnostics.optional(),
   })),
 }).superRefine((r, ctx) => {
   for (const [m, x] of Object.entries(r.methods)) {

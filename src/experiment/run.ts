@@ -1,22 +1,26 @@
 // One experiment of docs/METHOD.md §7: draw the training list, build one initial network, train
 // every method side by side from it on the same sample order, evaluate after every turn,
-// then evaluate the trained models at every evaluation point (eval-axes/: test noise σ, …). It reports through callbacks and writes nothing.
+// then evaluate the trained models at every evaluation point (eval-axes/: corruptions, test noise σ, …). It reports through callbacks and writes nothing.
 
 import { createModel } from '../core/model-factory.js';
 import type { Trainable } from '../core/model.js';
 import { Network } from '../core/network.js';
+import { createHash } from 'node:crypto';
 import { Rng } from '../core/rng.js';
-import { ruleFor, type LayerParams } from '../core/rules/index.js';
+import type { LayerParams } from '../core/rules/index.js';
+import { methodSpecs, ruleOfSpec } from '../config/methods.js';
 import type { ExperimentConfig } from '../config/schema.js';
 import { authorsTrainList } from '../data/authors-split.js';
 import {
-  balanceTestSet, classWeights, corruptTargets, drawImbalancedSplit, drawSplit, normalize, splitFromList, type Split,
+  balanceTestSet, classWeights, corruptTargets, defaultValidationSize, drawImbalancedSplit, drawSplit, holdOutValidation, normalize,
+  splitFromList, type Split,
 } from '../data/prepare.js';
 import type { RawDataset } from '../data/types.js';
 import { UserError } from '../errors.js';
 import { evaluate, evaluateAt, splitByClass, type Metric } from './evaluate.js';
 import { evalPoints, isIdentity } from '../data/eval-axes/index.js';
 import { collapse, divergence } from './health.js';
+import { diagnose } from './diagnostics.js';
 import type { MethodRecord, RunRecord } from './record.js';
 
 export interface RunEvents {
@@ -60,25 +64,7 @@ export function runExperiment(config: ExperimentConfig, raw: RawDataset, opts: R
     throw new UserError(`trainSize: ${config.trainSize} is larger than the ${raw.size} samples of ${raw.name}'s pool`);
   }
 
-  const classification = raw.task === 'classification';
-  // Groups for imbalance and per-group scores: the classes, or for a regression set under
-  // `imbalance`, equal-count bins of the target (bin 0 = the lowest targets).
-  const nGroups = classification ? raw.nOutputs : config.imbalance ? config.imbalance.bins ?? 10 : 0;
-  const groupOf = classification ? raw.y : config.imbalance ? targetBins(raw.y, raw.size, nGroups) : null;
-  if (config.imbalance?.bins !== undefined && classification) throw new UserError(`imbalance.bins: ${raw.name} has classes; bins are for regression sets`);
-  if (config.labelNoise && !classification && config.labelNoise.sigma === undefined) {
-    throw new UserError(`labelNoise.sigma: ${raw.name} is a regression dataset; give the σ of the noise added to corrupted targets`);
-  }
-  // The training list: the authors' fixed one (split: authors, the same for every seed), or
-  // drawn from the seed's own stream, by class weights under imbalance.
-  const splitRng = new Rng(config.seed, 'split');
-  const split = config.split === 'authors'
-    ? splitFromList(authorsTrainList(config.dataset.name, raw.size, config.trainSize), raw.size)
-    : config.imbalance && groupOf
-      ? drawImbalancedSplit(groupOf, raw.size, config.trainSize,
-        classWeights(config.imbalance.profile, config.imbalance.ratio, nGroups, config.imbalance.minority), splitRng)
-      : drawSplit(raw.size, config.trainSize, splitRng);
-  if (config.imbalance?.test === 'balanced' && groupOf) split.test = balanceTestSet(split.test, groupOf, nGroups, new Rng(config.seed, 'test'));
+  const { split, groupOf, nGroups } = drawRunSplit(config, raw);
   if (split.test.length === 0) throw new UserError(`trainSize: ${config.trainSize} draws left no test samples in ${raw.name}'s pool`);
   const data = normalize(raw, config.dataset.normalize, split.train, config.dataset.targetScale);
   const metric: Metric = data.task === 'classification' ? 'accuracy' : 'mse';
@@ -108,25 +94,47 @@ export function runExperiment(config: ExperimentConfig, raw: RawDataset, opts: R
 
   const models: Trainable[] = [];
   const results: Record<string, MethodResult> = {};
-  config.methods.forEach((id, mi) => {
-    const rule = ruleFor(id);
-    if ('error' in rule) throw new UserError(`methods: ${rule.error}`);
-    const made = createModel(id, initial, rule, config.engine);
-    const model = opts.wrapModel ? opts.wrapModel(made) : made;
-    models.push(model);
+  const validation = split.validation;
+  const patience = config.earlyStopping?.patience;
+  const specs = methodSpecs(config);
+  specs.forEach((spec, mi) => {
+    const id = spec.id;
+    let rule: ReturnType<typeof ruleOfSpec>;
+    try {
+      rule = ruleOfSpec(spec);
+    } catch (e) {
+      throw new UserError((e as Error).message);
+    }
+    const makeModel = () => {
+      const made = createModel(spec.id, initial, rule, config.engine, spec.train, config.seed);
+      return opts.wrapModel ? opts.wrapModel(made) : made;
+    };
+    let model = makeModel();
     const result: MethodResult = { perTurn: [], clean: NaN, trainLoss: [], at: [] };
+    if (validation) result.val = [];
     if (opts.keepParams) result.initial = model.params();
-    events.onMethodStart?.(id, mi, config.methods.length);
+    events.onMethodStart?.(id, mi, specs.length);
     const { x } = data;
-    for (let turn = 0; turn < config.turns; turn++) {
-      let lossSum = 0;
-      const start = turn * config.stepsPerTurn;
-      for (let k = 0; k < config.stepsPerTurn; k++) {
-        const e = entries[start + k];
-        lossSum += model.step(x, split.train[e], targets[e], config.lr);
-        if ((k + 1) % progressEvery === 0 && k + 1 < config.stepsPerTurn) events.onProgress?.(id, turn + 1, start + k + 1, totalSteps);
+    /** The steps of turns [from, to) on `m`; returns each turn's mean loss. */
+    const train = (m: Trainable, from: number, to: number, report: boolean): number[] => {
+      const losses: number[] = [];
+      for (let turn = from; turn < to; turn++) {
+        let lossSum = 0;
+        const start = turn * config.stepsPerTurn;
+        for (let k = 0; k < config.stepsPerTurn; k++) {
+          const e = entries[start + k];
+          lossSum += m.step(x, split.train[e], targets[e], spec.lr);
+          if (report && (k + 1) % progressEvery === 0 && k + 1 < config.stepsPerTurn) events.onProgress?.(id, turn + 1, start + k + 1, totalSteps);
+        }
+        losses.push(lossSum / config.stepsPerTurn);
       }
-      result.trainLoss.push(lossSum / config.stepsPerTurn);
+      return losses;
+    };
+    let best = -1;
+    for (let turn = 0; turn < config.turns; turn++) {
+      const start = turn * config.stepsPerTurn;
+      const [lossMean] = train(model, turn, turn + 1, true);
+      result.trainLoss.push(lossMean);
       events.onProgress?.(id, turn + 1, start + config.stepsPerTurn, totalSteps);
       const scores = evaluate(model, data, split.test, metric, testByClass);
       result.perTurn.push(scores.value);
@@ -138,8 +146,37 @@ export function runExperiment(config: ExperimentConfig, raw: RawDataset, opts: R
         const why = divergence(result.trainLoss[turn], scores.value, model.params());
         if (why) result.diverged = { turn: turn + 1, reason: why };
       }
+      if (validation) {
+        const v = evaluate(model, data, validation, metric).value;
+        result.val!.push(v);
+        if (best < 0 || improves(v, result.val![best], metric)) best = turn;
+      }
       events.onTurn?.(id, turn + 1, scores.value);
+      if (patience !== undefined && turn - best >= patience) break;
     }
+    if (patience !== undefined) {
+      // Early stopping: the kept parameters are the best validation turn's. A fresh model
+      // replays that turn's steps (the same order and targets, so the same parameters on every
+      // engine, the fast one's internal scales included); its test scores replace the last trained
+      // turn's, and the turns not trained repeat them.
+      const trained = result.perTurn.length;
+      if (best + 1 < trained) {
+        model = makeModel();
+        train(model, 0, best + 1, false);
+        const scores = evaluate(model, data, split.test, metric, testByClass);
+        result.perTurn[trained - 1] = scores.value;
+        if (scores.perClass) {
+          result.perClass = scores.perClass;
+          result.balanced = scores.balanced!;
+        }
+      }
+      for (let t = trained; t < config.turns; t++) {
+        result.perTurn.push(result.perTurn[trained - 1]);
+        result.trainLoss.push(NaN);
+      }
+      result.earlyStop = { bestTurn: best + 1, turnsTrained: trained, stepsTrained: trained * config.stepsPerTurn };
+    }
+    models.push(model);
     result.clean = result.perTurn[result.perTurn.length - 1];
     const final = model.params();
     if (!result.diverged) {
@@ -159,7 +196,7 @@ export function runExperiment(config: ExperimentConfig, raw: RawDataset, opts: R
   for (const point of points) {
     const scores = isIdentity(point)
       ? models.map((m) => ({ value: results[m.id].clean, perClass: results[m.id].perClass, balanced: results[m.id].balanced }))
-      : evaluateAt(models, data, split.test, metric, point, config.seed, groupOf, nGroups);
+      : evaluateAt(models, data, split.test, metric, point, config.seed, groupOf, nGroups, split.train);
     models.forEach((m, k) => {
       const r = results[m.id];
       const s = scores[k];
@@ -168,6 +205,8 @@ export function runExperiment(config: ExperimentConfig, raw: RawDataset, opts: R
     });
   }
   const distinct = new Set(split.train).size;
+  // Diagnostics of every trained model (norms, dead units, margins); they change no number above.
+  for (const m of models) results[m.id].diagnostics = diagnose(m.params(), sizes, data, split.train, split.test);
 
   return {
     dataset: data.name,
@@ -185,10 +224,51 @@ export function runExperiment(config: ExperimentConfig, raw: RawDataset, opts: R
     trainClassCounts: groupOf ? classCounts(targetsOf(split.train, groupOf), nGroups) : undefined,
     testClassCounts: testByClass?.map((l) => l.length),
     corruptedLabels,
+    ...(split.validation ? { validation: { size: split.validation.length, sha256: { train: listHash(split.train), validation: listHash(split.validation), test: listHash(split.test) } } } : {}),
     testSet: config.imbalance?.test === 'balanced' ? 'balanced' : 'complement',
     points,
     methods: results,
   };
+}
+
+/**
+ * The run's split of the pool (docs/METHOD.md §7 and "Validation"): the training list, the
+ * validation set when the config has one, and the test set, with the groups (classes or target
+ * bins) that imbalance and per-group scores use. A pure function of the config and the pool, so
+ * the lists a record names by hash can be drawn again.
+ */
+export function drawRunSplit(config: ExperimentConfig, raw: RawDataset): { split: Split; groupOf: Float32Array | null; nGroups: number } {
+  const classification = raw.task === 'classification';
+  // Groups for imbalance and per-group scores: the classes, or for a regression set under
+  // `imbalance`, equal-count bins of the target (bin 0 = the lowest targets).
+  const nGroups = classification ? raw.nOutputs : config.imbalance ? config.imbalance.bins ?? 10 : 0;
+  const groupOf = classification ? raw.y : config.imbalance ? targetBins(raw.y, raw.size, nGroups) : null;
+  if (config.imbalance?.bins !== undefined && classification) throw new UserError(`imbalance.bins: ${raw.name} has classes; bins are for regression sets`);
+  if (config.labelNoise && !classification && config.labelNoise.sigma === undefined) {
+    throw new UserError(`labelNoise.sigma: ${raw.name} is a regression dataset; give the σ of the noise added to corrupted targets`);
+  }
+  // The training list: the authors' fixed one (split: authors, the same for every seed), or
+  // drawn from the seed's own stream, by class weights under imbalance.
+  const splitRng = new Rng(config.seed, 'split');
+  const split = config.split === 'authors'
+    ? splitFromList(authorsTrainList(config.dataset.name, raw.size, config.trainSize), raw.size)
+    : config.imbalance && groupOf
+      ? drawImbalancedSplit(groupOf, raw.size, config.trainSize,
+        classWeights(config.imbalance.profile, config.imbalance.ratio, nGroups, config.imbalance.minority), splitRng)
+      : drawSplit(raw.size, config.trainSize, splitRng);
+  // The validation set (docs/METHOD.md, "Validation"): held out of the samples outside the
+  // training list, from its own stream, so the training list is the one drawn without it.
+  if (config.validation) {
+    const size = config.validation.size ?? defaultValidationSize(raw.size);
+    if (size >= split.test.length) {
+      throw new UserError(`validation.size: ${size} samples leave no test set: ${raw.name}'s pool has ${split.test.length} samples outside the training list`);
+    }
+    const held = holdOutValidation(split.test, size, new Rng(config.seed, 'validation'));
+    split.validation = held.validation;
+    split.test = held.test;
+  }
+  if (config.imbalance?.test === 'balanced' && groupOf) split.test = balanceTestSet(split.test, groupOf, nGroups, new Rng(config.seed, 'test'));
+  return { split, groupOf, nGroups };
 }
 
 /**
@@ -201,6 +281,20 @@ export function targetBins(y: Float32Array, size: number, bins: number): Float32
   const out = new Float32Array(size);
   order.forEach((i, rank) => (out[i] = Math.floor((rank * bins) / size)));
   return out;
+}
+
+/** Whether validation metric `v` is better than `best` (higher accuracy, lower MSE; a non-finite value never is, and any finite one beats it). */
+export function improves(v: number, best: number, metric: Metric): boolean {
+  if (!Number.isFinite(v)) return false;
+  if (!Number.isFinite(best)) return true;
+  return metric === 'accuracy' ? v > best : v < best;
+}
+
+/** sha-256 of a list of pool indices as little-endian 32-bit integers (hex): how the record names the lists of the split. */
+export function listHash(list: Int32Array): string {
+  const le = new DataView(new ArrayBuffer(list.length * 4));
+  list.forEach((v, k) => le.setInt32(k * 4, v, true));
+  return createHash('sha256').update(new Uint8Array(le.buffer)).digest('hex');
 }
 
 function targetsOf(indices: Int32Array, y: Float32Array): Float32Array {

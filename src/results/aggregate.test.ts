@@ -160,6 +160,8 @@ test('protocol departures: every key that changes the numbers, and only where it
     labelNoise: { fraction: 0.4 }, imbalance: { profile: 'step', ratio: 0.1 }, engine: 'fast32' }),
   ['dataset.pool', 'trainSize', 'turns', 'stepsPerTurn', 'lr', 'noise.sigma', 'labelNoise', 'imbalance', 'engine']);
   assert.deepEqual(keys({ dataset: { name: 'wine-quality', variant: 'red', normalize: 'paper' } }), ['dataset.variant']);
+  assert.deepEqual(keys({ dataset: { name: 'mnist' }, validation: {} }), ['validation'], 'a validation set shrinks the test set');
+  assert.deepEqual(keys({ dataset: { name: 'mnist' }, validation: { size: 100 }, earlyStopping: { patience: 2 } }), ['validation', 'earlyStopping']);
 });
 
 test("the authors' white-wine rows are found for wine-quality (white is the default variant), none for red", () => {

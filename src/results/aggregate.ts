@@ -13,6 +13,7 @@ import { isNoisyTest, isPaperMethod, protocolDepartures, type Departure } from '
 import { describe, type Spread } from './stats.js';
 import { extraChecks } from './stat-checks.js';
 import { DEFAULT_MARGINS, DEFAULT_STATS, judgeFamily, pairedEffect, type Judgement, type MarginSpec, type PairedEffect, type StatsOptions } from './verdicts.js';
+import { methodIds } from '../config/methods.js';
 
 export const BASELINE = BASELINE_METHOD;
 /** The dual-weight methods of the registry that reports single out (dwm, dwm-stable). */
@@ -66,7 +67,7 @@ export interface ExperimentInput extends ExperimentHead {
 export function pairAt(view: RunView, k: number): PairRecord {
   const r = view.record;
   const methods: Record<string, PairNumbers> = {};
-  for (const m of view.config.methods) {
+  for (const m of methodIds(view.config)) {
     const x = r.methods[m];
     const p = x.at[k];
     const n: PairNumbers = { perTurn: x.perTurn, clean: x.clean, noisy: p.value };
@@ -239,7 +240,7 @@ export function aggregate(inputs: ExperimentInput[], authors: AuthorsRow[] = [],
     const first = input;
     const recs = sorted.map((r) => r.record);
     const departures = protocolDepartures(first.config);
-    const methods = first.config.methods;
+    const methods = methodIds(first.config);
     const seeds = sorted.map((r) => r.seed);
     const cells: MethodCell[] = [];
     const curves: ExperimentSummary['curves'] = [];

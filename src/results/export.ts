@@ -19,6 +19,7 @@ import { UserError } from '../errors.js';
 import { WEIGHTS_FORMAT } from './run-record.js';
 import { checkRunFolder } from './validate-run.js';
 import { zipSync } from 'fflate';
+import { methodIds } from '../config/methods.js';
 
 export const EXPORT_FORMATS = ['safetensors', 'npz'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -47,7 +48,7 @@ export function savedMethods(runDir: string): string[] {
   if (!existsSync(join(dir, 'order.json'))) {
     throw new UserError(`${runDir}: no saved weights; the run was made without --save-weights (rerun it with --save-weights, the same numbers come out)`);
   }
-  return run.stored.config.methods.filter((m) => existsSync(join(dir, `${m}.json`)));
+  return methodIds(run.stored.config).filter((m) => existsSync(join(dir, `${m}.json`)));
 }
 
 /** The trained (final) parameters of one method as named tensors, in layer order. */

@@ -6,10 +6,10 @@ import { mkdtempSync, rmdirSync, statfsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ExperimentConfig } from '../config/schema.js';
-import { isDual } from '../core/rules/index.js';
 import { absentDirs, fileKind, removeMadeDirs } from '../data/dirs.js';
 import { DATASET_SPECS } from '../data/index.js';
 import { UserError } from '../errors.js';
+import { isDualEntry } from '../config/methods.js';
 
 const CAUSES: Record<string, string> = {
   ENOSPC: 'no space left on device',
@@ -123,7 +123,7 @@ export function estimateRunOutputBytes(config: ExperimentConfig): number {
     biases += sizes[l + 1];
   }
   let numbers = 0;
-  for (const m of config.methods) numbers += 2 * ((isDual(m) ? 3 : 1) * weights + biases);
+  for (const m of config.methods) numbers += 2 * ((isDualEntry(m) ? 3 : 1) * weights + biases);
   return 64 * 1024 + 22 * numbers + 8 * (config.turns * config.stepsPerTurn + config.trainSize);
 }
 

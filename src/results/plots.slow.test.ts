@@ -2,7 +2,8 @@
 // learning curve (band, the authors' curves) are drawn to PNG the way reports draw them, the PNG
 // is decoded here (node:zlib; 8-bit RGB or RGBA, filter types 0–4) and the bounding box of the
 // pixels that are not the white background must reach within 3 % of every edge. Also: a
-// method keeps its colour whatever its place in a plot.
+// method keeps its colour whatever its place in a plot, and the rendered SVG has the legend,
+// axes and marks the spec promises.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -111,11 +112,13 @@ test('a sweep plot and a learning curve fill their PNG: every margin at most 3 %
 });
 
 test('a method keeps its colour, dash and marker whatever its place in the plot', () => {
-  type Enc = { scale?: { domain: string[]; range: unknown[] } };
+  type Scale = { name: string; domain: string[]; range: unknown[] };
   const styleOf = (p: PlotInput, m: string) => {
-    const spec = plotSpec(p) as unknown as { layer: { encoding?: Record<string, Enc> }[] };
-    const enc = spec.layer[spec.layer.length - 1].encoding!;
-    return ['fill', 'strokeDash', 'shape'].map((k) => enc[k].scale!.range[enc[k].scale!.domain.indexOf(m)]);
+    const scales = (plotSpec(p) as unknown as { scales: Scale[] }).scales;
+    return ['colour', 'dash', 'shape', 'legend-shape'].map((k) => {
+      const s = scales.find((x) => x.name === k)!;
+      return s.range[s.domain.indexOf(m)];
+    });
   };
   const reversed = { ...sweep, methods: [...METHODS].reverse() };
   const alone = { ...sweep, methods: ['weight-decay-0.001', 'sgd'] };
@@ -123,4 +126,49 @@ test('a method keeps its colour, dash and marker whatever its place in the plot'
   for (const m of ['weight-decay-0.001', 'sgd']) assert.deepEqual(styleOf(alone, m), styleOf(sweep, m), m);
   const colours = METHODS.map((m) => styleOf(sweep, m)[0]);
   assert.equal(new Set(colours).size, METHODS.length, 'one colour per method');
+});
+
+/** The legend entries of a rendered figure: label, fill, stroke, dash and the symbol's path. */
+function legendEntries(svg: string): { label: string; fill: string; stroke: string; dash: string; d: string }[] {
+  const re = /<g class="mark-symbol role-legend-symbol"[^>]*><path [^>]*d="([^"]*)" fill="([^"]*)" stroke="([^"]*)" stroke-width="[^"]*" stroke-dasharray="([^"]*)"[^>]*\/><\/g><g class="mark-text role-legend-label"[^>]*><text [^>]*>([^<]*)<\/text>/g;
+  return [...svg.matchAll(re)].map((m) => ({ d: m[1], fill: m[2], stroke: m[3], dash: m[4], label: m[5] }));
+}
+
+test('the rendered legend: one entry per method in order, its colour and dash, a stroke through its marker', async () => {
+  // The paper's methods in Okabe–Ito order (black, orange, blue, green, purple), solid, 7-3, 2-2,
+  // 9-3-2-3 and 4-4 dashes; any other method a colour of its own.
+  const want: Record<string, [string, string]> = {
+    dwm: ['#000000', '1,0'], 'dwm-stable': ['#E69F00', '7,3'], sgd: ['#0072B2', '2,2'], 'l2-0.01': ['#009E73', '9,3,2,3'], 'l2-0.1': ['#CC79A7', '4,4'],
+  };
+  for (const p of [sweep, curve]) {
+    const entries = legendEntries(await plotSvg(p));
+    assert.deepEqual(entries.map((e) => e.label), p.methods);
+    for (const e of entries) {
+      assert.equal(e.fill, e.stroke, `${e.label}: filled marker in the stroke's colour`);
+      if (want[e.label]) assert.deepEqual([e.fill, e.dash], want[e.label], e.label);
+      // The symbol starts with a horizontal stroke (symbolSize 150: 1.6 × √150 / 2 = 9.798 each side).
+      assert.match(e.d, /^M-9\.798,0L9\.798,0M/, e.label);
+    }
+    assert.equal(new Set(entries.map((e) => e.fill)).size, p.methods.length, 'one colour per method');
+  }
+});
+
+test('the rendered figure: log or linear axes as asked, a marker per point, a band or bars per method, the authors\' open markers', async () => {
+  const count = (svg: string, role: string) => (svg.match(new RegExp(`class="${role}"`, 'g')) ?? []).length;
+  const s = await plotSvg(sweep);
+  assert.match(s, /aria-label="X-axis titled 'training-set size n [^']*' for a log scale/);
+  assert.match(s, /aria-label="Y-axis titled 'noisy test accuracy \(%\) at σ = 0\.3' for a linear scale/);
+  // Our markers: 5 sizes × 6 methods, each described; bars: a rule and two ticks per point.
+  assert.equal((s.match(/aria-label="training-set size n [^"]*: \d+; [^"]*method: [^"]*band low: [^"]*" role="graphics-symbol" aria-roledescription="symbol mark"/g) ?? []).length, 30);
+  assert.equal((s.match(/<line [^>]*stroke-width="1\.2"/g) ?? []).length, 30, 'a rule per point');
+  assert.equal((s.match(/aria-label="[^"]*; method: [^"]*; band from [^"]*" role="graphics-symbol" aria-roledescription="rule mark"/g) ?? []).length, 30, 'each rule described');
+  const c = await plotSvg({ ...curve, logY: true, yTitle: 'a "quoted" title' });
+  assert.match(c, /aria-label="Y-axis titled 'a &quot;quoted&quot; title' for a log scale/);
+  assert.equal(count(c, 'mark-area role-mark'), 5, 'a band per method');
+  for (const m of curve.methods) assert.ok(c.includes(`aria-label="the band of ${m}"`), m);
+  assert.equal(count(c, 'mark-line role-mark'), 6, 'our 5 lines and the authors\' one');
+  const open = c.match(/<path aria-label="[^"]*method: sgd \(the authors\)"[^>]*>/g) ?? [];
+  assert.equal(open.length, 6, 'the authors\' 6 markers');
+  // Open (no fill: the root group's fill="none" holds), in sgd's colour.
+  for (const tag of open) assert.ok(!tag.includes(' fill=') && tag.includes(' stroke="#0072B2"'), tag);
 });

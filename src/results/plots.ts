@@ -1,4 +1,4 @@
-// Every figure dwgd draws, from one stack: a Vega-Lite spec rendered to SVG in Node (vega's
+// Every figure dwgd draws, from one stack: a Vega spec rendered to SVG in Node (vega's
 // headless View) and to PNG with resvg. Sweep plots (a metric against the swept value, error
 // bars) and learning curves (a metric per turn, a shaded band) share the axes, palette,
 // legend and size. Methods differ by colour (Okabe–Ito), dash pattern and marker shape, so a
@@ -6,11 +6,11 @@
 
 import { UserError } from '../errors.js';
 import { createRequire } from 'node:module';
-import type { TopLevelSpec } from 'vega-lite';
+import type { Mark, Scale, Spec } from 'vega';
 import type { Spread } from './stats.js';
 import { PAPER_METHODS } from '../core/rules/index.js';
 
-// vega, vega-lite and resvg are loaded on first use, so that commands and tests that draw
+// vega and resvg are loaded on first use, so that commands and tests that draw
 // nothing (e.g. `dwgd sweep --dry-run`) do not pay for loading them.
 
 export interface PlotPoint {
@@ -144,7 +144,18 @@ export function wrapTitle(text: string, width = 70): string[] {
   return lines;
 }
 
-export function plotSpec(p: PlotInput): TopLevelSpec {
+/** A string as a literal of Vega's expression language (JSON's escapes are valid there). */
+function literal(text: string): string {
+  return JSON.stringify(text);
+}
+
+/**
+ * The figure as a Vega specification. The data are one table of rows (ours and the authors'),
+ * from which three views are filtered: our rows, ours with a band, the authors'. Every layer
+ * shares one set of method scales (colour, dash, marker), and one legend reads them all, so each
+ * entry is the method's stroke (colour, dash) through its filled marker.
+ */
+export function plotSpec(p: PlotInput): Spec {
   const xs = [...new Set(p.points.map((q) => q.x))].sort((a, b) => a - b);
   const nm = p.methods.length;
   const bars = (p.style ?? 'bars') === 'bars';
@@ -166,82 +177,134 @@ export function plotSpec(p: PlotInput): TopLevelSpec {
   const authors = (p.authors ?? []).filter((a) => Number.isFinite(a.value) && (!logY || a.value > 0))
     .map((a) => ({ x: a.x, xd: a.x, method: a.method, source: 'authors', mean: round(a.value), lo: null, hi: null }));
   const styles = methodStyles(p.methods);
-  const methodScale = (range: unknown[]) => ({ domain: p.methods, range: nm ? styles.map((k) => range[k]) : range.slice(0, 1) });
-  const colour = { field: 'method', type: 'nominal' as const, scale: methodScale(COLOURS), legend: null };
-  const dash = { field: 'method', type: 'nominal' as const, scale: methodScale(DASHES), legend: null };
-  const shape = { field: 'method', type: 'nominal' as const, scale: methodScale(SHAPES), legend: null };
-  const x = {
-    // Axis titles wrap rather than outgrow the plot.
-    field: 'xd', type: 'quantitative' as const, title: wrapTitle(p.xTitle, 60),
-    scale: p.log ? { type: 'log' as const, nice: false, padding: 12 } : { zero: false, nice: false, padding: 12 },
-    axis: { values: xs, labelFlush: false, grid: true, format: '~g' },
-  };
-  // The y domain comes from the data, bands and bars included: nothing is clipped.
-  const yScale = logY ? { type: 'log' as const } : { zero: false };
-  const y = { field: 'mean', type: 'quantitative' as const, title: wrapTitle(p.yTitle, 40), scale: yScale };
-  const ours = { filter: 'datum.source === "ours"' };
-  const withBand = [ours, { filter: 'isValid(datum.lo) && isValid(datum.hi)' }];
-  const spread = bars
+  // One ordinal scale per channel, the method's style by its name (methodStyles).
+  const methodScale = (name: string, range: (string | number[])[]): Scale => ({
+    name, type: 'ordinal', domain: p.methods, range: nm ? styles.map((k) => range[k]) : range.slice(0, 1),
+  });
+  const colour = { scale: 'colour', field: 'method' };
+  const dash = { scale: 'dash', field: 'method' };
+  const shape = { scale: 'shape', field: 'method' };
+  const x = { scale: 'x', field: 'xd' };
+  const y = { scale: 'y', field: 'mean' };
+  // What a marker says to a screen reader (and in the SVG's aria-label).
+  const describe = (extra: string) => ({
+    signal: `${literal(`${p.xTitle}: `)} + format(datum.x, '~g') + ${literal(`; ${p.yTitle}: `)} + datum.mean + '; method: ' + datum.method${extra}`,
+  });
+  const bandOfPoint = { signal: `${literal(`${p.xTitle}: `)} + format(datum.x, '~g') + '; method: ' + datum.method + '; band from ' + datum.lo + ' to ' + datum.hi` };
+  // A line per method, through its points in the order of x.
+  const lines = (from: string, stroke: Record<string, unknown>): Mark => ({
+    type: 'group',
+    from: { facet: { name: `${from}-by-method`, data: from, groupby: ['method'] } },
+    marks: [{
+      type: 'line', from: { data: `${from}-by-method` }, sort: { field: 'datum.x' },
+      encode: { update: { x, y, stroke: colour, strokeDash: dash, ...stroke } },
+    }],
+  });
+  const spread: Mark[] = bars
     ? [
-      { transform: withBand, mark: { type: 'rule', strokeWidth: 1.2 }, encoding: { y: { field: 'lo', type: 'quantitative', scale: yScale }, y2: { field: 'hi' }, color: colour } },
-      { transform: withBand, mark: { type: 'tick', orient: 'horizontal', size: 8, thickness: 1.2 }, encoding: { y: { field: 'lo', type: 'quantitative', scale: yScale }, color: colour } },
-      { transform: withBand, mark: { type: 'tick', orient: 'horizontal', size: 8, thickness: 1.2 }, encoding: { y: { field: 'hi', type: 'quantitative', scale: yScale }, color: colour } },
+      { type: 'rule', from: { data: 'spread' }, encode: { update: { x, y: { scale: 'y', field: 'lo' }, y2: { scale: 'y', field: 'hi' }, stroke: colour, strokeWidth: { value: 1.2 }, description: bandOfPoint } } },
+      // A short horizontal tick at each end of the bar.
+      ...['lo', 'hi'].map((end): Mark => ({
+        type: 'rect', from: { data: 'spread' },
+        encode: { update: { xc: x, width: { value: 8 }, yc: { scale: 'y', field: end }, height: { value: 1.2 }, fill: colour, opacity: { value: 0.7 } } },
+      })),
     ]
-    : [{ transform: withBand, mark: { type: 'area', opacity: 0.16 }, encoding: { y: { field: 'lo', type: 'quantitative', scale: yScale }, y2: { field: 'hi' }, color: colour } }];
-  const authorLayers = authors.length
+    : [{
+      type: 'group',
+      from: { facet: { name: 'spread-by-method', data: 'spread', groupby: ['method'] } },
+      marks: [{
+        type: 'area', from: { data: 'spread-by-method' }, sort: { field: 'datum.x' },
+        encode: { update: { orient: { value: 'vertical' }, x, y: { scale: 'y', field: 'lo' }, y2: { scale: 'y', field: 'hi' }, fill: colour, opacity: { value: 0.16 }, description: { signal: "'the band of ' + datum.method" } } },
+      }],
+    }];
+  const authorMarks: Mark[] = authors.length
     ? [
-      { transform: [{ filter: 'datum.source === "authors"' }], mark: { type: 'line', strokeWidth: 0.9, opacity: 0.8 }, encoding: { y, color: colour, strokeDash: dash, order: { field: 'x', type: 'quantitative' } } },
-      { transform: [{ filter: 'datum.source === "authors"' }], mark: { type: 'point', filled: false, size: 40, strokeWidth: 1 }, encoding: { y, color: colour, shape } },
+      lines('authors', { strokeWidth: { value: 0.9 }, opacity: { value: 0.8 } }),
+      {
+        type: 'symbol', from: { data: 'authors' },
+        encode: { update: { x, y, shape, stroke: colour, fill: { value: 'transparent' }, size: { value: 40 }, strokeWidth: { value: 1 }, opacity: { value: 0.7 }, description: describe(" + ' (the authors)'") } },
+      },
     ]
     : [];
-  const layers: unknown[] = [
+  const tooltip = [['method', 'method'], [p.xTitle, 'x'], [p.yTitle, 'mean'], ['band low', 'lo'], ['band high', 'hi']]
+    .map(([title, field]) => `${literal(title)}: datum.${field}`).join(', ');
+  const marks: Mark[] = [
     ...spread,
-    ...authorLayers,
-    { transform: [ours], mark: { type: 'line', strokeWidth: 1.8 }, encoding: { y, color: colour, strokeDash: dash, order: { field: 'x', type: 'quantitative' } } },
+    ...authorMarks,
+    lines('ours', { strokeWidth: { value: 1.8 } }),
     {
-      transform: [ours],
-      mark: { type: 'point', filled: true, size: 55, opacity: 1, stroke: 'white', strokeWidth: 0.6 },
-      encoding: {
-        y, color: colour, shape,
-        tooltip: [{ field: 'method' }, { field: 'x', title: p.xTitle }, { field: 'mean', title: p.yTitle }, { field: 'lo', title: 'band low' }, { field: 'hi', title: 'band high' }],
+      type: 'symbol', from: { data: 'ours' },
+      encode: {
+        update: {
+          x, y, shape, fill: colour, stroke: { value: 'white' }, size: { value: 55 }, strokeWidth: { value: 0.6 }, opacity: { value: 1 },
+          tooltip: { signal: `{${tooltip}}` },
+          description: describe(" + (isValid(datum.lo) ? '; band low: ' + datum.lo + '; band high: ' + datum.hi : '')"),
+        },
       },
     },
   ];
-  // One legend, from a layer with no data (its scales have explicit domains): each entry is the
-  // method's stroke (colour, dash) through its filled marker, so the legend shows both.
-  // labelLimit: headless vega over-estimates text widths, so a lower limit cuts method names short.
-  const legend = { title: 'method', symbolStrokeWidth: 1.4, symbolSize: 150, labelFontSize: 11, labelLimit: 400, labelOffset: 10 };
-  const legendLayer = {
-    transform: [{ filter: 'false' }],
-    mark: { type: 'point', opacity: 1, strokeWidth: 1.4, size: 150 },
-    encoding: {
-      y,
-      fill: { ...colour, legend },
-      stroke: { ...colour, legend },
-      strokeDash: { ...dash, legend },
-      shape: { field: 'method', type: 'nominal', scale: methodScale(LEGEND_MARKS), legend },
-    },
-  };
+  const font = { font: 'DejaVu Sans, Arial, sans-serif' };
+  // The ticks: at the xs; on a linear y about one per 40 pixels.
+  const xAxis = { scale: 'x', orient: 'bottom', values: xs } as const;
+  const yAxis = { scale: 'y', orient: 'left', ...(logY ? {} : { tickCount: { signal: 'ceil(height / 40)' } }) } as const;
+  const gridOnly = { domain: false, labels: false, ticks: false, aria: false, minExtent: 0, maxExtent: 0 };
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    title: { text: wrapTitle(p.title), subtitle: wrapTitle(p.subtitle, 80), anchor: 'start', fontSize: 13, subtitleFontSize: 11 },
+    $schema: 'https://vega.github.io/schema/vega/v5.json',
+    background: 'white',
+    padding: 8,
+    autosize: { type: 'pad' },
     width: PLOT_WIDTH,
     height: PLOT_HEIGHT,
-    autosize: { type: 'pad' },
-    padding: 8,
-    background: 'white',
-    config: { font: 'DejaVu Sans, Arial, sans-serif', axis: { labelFontSize: 11, titleFontSize: 12 } },
-    data: { values: [...rows, ...authors] },
-    encoding: { x },
-    // Each layer its own (identical) method scales, so that only the legend layer makes a legend.
-    resolve: { scale: { color: 'independent', fill: 'independent', stroke: 'independent', strokeDash: 'independent', shape: 'independent' } },
-    layer: [...layers, legendLayer],
-  } as TopLevelSpec;
+    // The plot area's frame.
+    style: 'cell',
+    title: { text: wrapTitle(p.title), subtitle: wrapTitle(p.subtitle, 80), anchor: 'start', fontSize: 13, subtitleFontSize: 11 },
+    data: [
+      { name: 'points', values: [...rows, ...authors] },
+      { name: 'ours', source: 'points', transform: [{ type: 'filter', expr: "datum.source === 'ours'" }] },
+      { name: 'spread', source: 'ours', transform: [{ type: 'filter', expr: 'isValid(datum.lo) && isValid(datum.hi)' }] },
+      { name: 'authors', source: 'points', transform: [{ type: 'filter', expr: "datum.source === 'authors'" }] },
+    ],
+    scales: [
+      {
+        // The xs are the tick values; padding keeps the outermost markers off the frame.
+        name: 'x', type: p.log ? 'log' : 'linear', domain: { data: 'points', field: 'xd' },
+        range: 'width', nice: false, ...(p.log ? {} : { zero: false }), padding: 12,
+      },
+      {
+        // From the data, bands and bars included: nothing is clipped.
+        name: 'y', type: logY ? 'log' : 'linear',
+        domain: { fields: [{ data: 'spread', field: 'lo' }, { data: 'spread', field: 'hi' }, { data: 'points', field: 'mean' }] },
+        range: 'height', nice: true, ...(logY ? {} : { zero: false }),
+      },
+      methodScale('colour', COLOURS),
+      methodScale('dash', DASHES),
+      methodScale('shape', SHAPES),
+      methodScale('legend-shape', LEGEND_MARKS),
+    ],
+    // The grid first, on its own, so that no grid line is drawn over an axis line; then the axes.
+    // Axis titles wrap rather than outgrow the plot.
+    axes: [
+      { ...xAxis, grid: true, gridScale: 'y', ...gridOnly },
+      { ...yAxis, grid: true, gridScale: 'x', ...gridOnly },
+      { ...xAxis, format: '~g', labelFlush: false, labelOverlap: p.log ? 'greedy' : true, title: wrapTitle(p.xTitle, 60) },
+      { ...yAxis, labelOverlap: logY ? 'greedy' : true, title: wrapTitle(p.yTitle, 40) },
+    ],
+    // labelLimit: headless vega over-estimates text widths, so a lower limit cuts method names short.
+    legends: [{
+      title: 'method', fill: 'colour', stroke: 'colour', strokeDash: 'dash', shape: 'legend-shape',
+      symbolType: 'circle', symbolSize: 150, symbolStrokeWidth: 1.4, labelFontSize: 11, labelLimit: 400, labelOffset: 10,
+    }],
+    marks,
+    config: {
+      axis: { labelFontSize: 11, titleFontSize: 12 },
+      style: { 'guide-label': font, 'guide-title': font, 'group-title': font, 'group-subtitle': font },
+    },
+  };
 }
 
 export async function plotSvg(p: PlotInput): Promise<string> {
-  const [vega, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
-  const view = new vega.View(vega.parse(compile(plotSpec(p)).spec), { renderer: 'none' });
+  const vega = await import('vega');
+  const view = new vega.View(vega.parse(plotSpec(p)), { renderer: 'none' });
   const svg = fixedSize(cropToInk(await view.toSVG()));
   view.finalize();
   return svg.endsWith('\n') ? svg : svg + '\n';

@@ -50,6 +50,9 @@ export function protocolDepartures(c: ExperimentConfig): Departure[] {
   check('labelNoise', c.labelNoise, !c.labelNoise || c.labelNoise.fraction === 0, 'none');
   check('imbalance', c.imbalance, !c.imbalance, 'none');
   check('engine', c.engine, c.engine !== 'fast32', 'fast or reference (float64)');
+  // A validation set shrinks the test set; early stopping changes the models.
+  check('validation', c.validation, !c.validation, 'none (the test set is every sample not drawn)');
+  check('earlyStopping', c.earlyStopping, !c.earlyStopping, 'none');
   return out;
 }
 

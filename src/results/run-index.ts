@@ -19,6 +19,7 @@ import { isNoisyTest } from './protocol.js';
 import { pointText, type StoredRun } from './run-record.js';
 import { checkRunFolder } from './validate-run.js';
 import { WHERE, type WhereNode, type WhereValue } from './where.js';
+import { methodIds } from '../config/methods.js';
 
 export interface IndexedRun {
   /** The run folder (absolute). */
@@ -196,8 +197,16 @@ export function runByRef(ref: string, root: string, command: string): IndexedRun
 
 // ---- One row per trained model ----
 
+/**
+ * The trained model's diagnostics a row carries (experiment/diagnostics.ts; null for a run
+ * recorded before them, or a regression's margin): the spectral-norm product (Lipschitz bound),
+ * the share of hidden units dead on the training list, the median test margin. Never a default
+ * column; --columns, --where and --sort name them.
+ */
+export const DIAGNOSTIC_KEYS = ['lipschitz', 'dead', 'margin'] as const;
+
 /** The keys every row has besides its config keys: facts of the run and the model, and its headline metrics. */
-export const ROW_FACTS = ['started', 'run', 'method', 'name', 'dataset', 'arch', 'n', 'metric', 'status', 'clean', 'noisy', 'loss', 'tags', 'tag', 'note'] as const;
+export const ROW_FACTS = ['started', 'run', 'method', 'name', 'dataset', 'arch', 'n', 'metric', 'status', 'clean', 'noisy', 'loss', 'val', 'best_turn', 'tags', 'tag', 'note', ...DIAGNOSTIC_KEYS] as const;
 /** Metrics (natural units: accuracy as a fraction, MSE in target units). */
 const METRIC_KEYS = ['clean', 'noisy', 'loss'];
 /** The parameters named in the line of what every row shares, and first among the columns that differ, in this order. */
@@ -221,6 +230,10 @@ export interface ModelRow {
   clean: number;
   noisy: number | null;
   loss: number | null;
+  /** With a validation set: the validation metric of the parameters kept (the best turn's under earlyStopping, else the last turn's); null without. */
+  val: number | null;
+  /** Under earlyStopping: the turn whose parameters were kept; null otherwise. */
+  bestTurn: number | null;
   perTurn: number[];
   trainLoss: number[];
   stepsPerTurn: number;
@@ -257,21 +270,25 @@ export function modelRows(r: IndexedRun, warnings?: string[]): ModelRow[] {
   const noisyAt = record.points.findIndex((p) => isNoisyTest(p, config.noise.sigma));
   const configValues: Record<string, WhereValue> = {};
   for (const [k, v] of Object.entries(flatten(config))) configValues[k] = scalar(v);
-  return config.methods.map((method) => {
+  return methodIds(config).map((method) => {
     const m = record.methods[method];
     const status = m.diverged ? 'diverged' : m.collapsed ? 'collapsed' : 'ok';
     const statusReason = m.diverged ? `diverged at turn ${m.diverged.turn}: ${m.diverged.reason}` : m.collapsed ? `collapsed: ${m.collapsed.reason}` : null;
-    const loss = m.trainLoss.length ? m.trainLoss[m.trainLoss.length - 1] : null;
+    const trained = m.earlyStop?.turnsTrained ?? m.trainLoss.length;
+    const loss = trained ? m.trainLoss[trained - 1] : null;
+    const bestTurn = m.earlyStop?.bestTurn ?? null;
+    const val = m.val?.length ? m.val[(bestTurn ?? m.val.length) - 1] : null;
     const noisy = noisyAt >= 0 ? m.at[noisyAt].value : null;
     const started = r.provenance?.startedAt ?? null;
     const values: Record<string, WhereValue> = {
       ...configValues,
       started, run: r.stored.runId, method, name: config.name ?? '', dataset: config.dataset.name, arch: archName(config.hidden),
-      n: config.trainSize, metric: record.metric, status, clean: m.clean, noisy, loss, tags, tag: tags, note,
+      n: config.trainSize, metric: record.metric, status, clean: m.clean, noisy, loss, val, best_turn: bestTurn, tags, tag: tags, note,
+      lipschitz: m.diagnostics?.lipschitz ?? null, dead: m.diagnostics?.dead ?? null, margin: m.diagnostics?.margin?.median ?? null,
     };
     return {
       run: r.stored.runId, dir: r.dir, method, started, tags, note, metric: record.metric, status, statusReason,
-      clean: m.clean, noisy, loss, perTurn: m.perTurn, trainLoss: m.trainLoss, stepsPerTurn: config.stepsPerTurn,
+      clean: m.clean, noisy, loss, val, bestTurn, perTurn: m.perTurn, trainLoss: m.trainLoss, stepsPerTurn: config.stepsPerTurn,
       points: record.points.map((at, k) => ({ at, value: m.at[k].value, ...(m.at[k].balanced !== undefined ? { balanced: m.at[k].balanced } : {}) })),
       config, values,
     };
@@ -378,6 +395,8 @@ export function defaultColumns(rows: ModelRow[], differing: string[]): string[] 
   if (rows.some((r) => r.metric !== rows[0].metric)) cols.push('metric');
   cols.push('clean');
   if (rows.some((r) => r.noisy !== null)) cols.push('noisy');
+  if (rows.some((r) => r.val !== null)) cols.push('val');
+  if (rows.some((r) => r.bestTurn !== null)) cols.push('best_turn');
   if (rows.some((r) => r.status !== 'ok')) cols.push('status');
   if (rows.some((r) => r.tags.length > 0)) cols.push('tags');
   if (rows.some((r) => r.note !== '')) cols.push('note');
@@ -424,7 +443,7 @@ export function listModels(root: string, opts: ListOptions = {}): RunListing {
 /** A column's header: the key, with the unit of a metric when every row has the same metric. */
 export function columnTitle(key: string, rows: ModelRow[]): string {
   if (key === 'started') return 'started (UTC)';
-  if ((key === 'clean' || key === 'noisy') && rows.length && rows.every((r) => r.metric === rows[0].metric)) return `${key} ${rows[0].metric === 'accuracy' ? 'acc %' : 'mse'}`;
+  if ((key === 'clean' || key === 'noisy' || key === 'val') && rows.length && rows.every((r) => r.metric === rows[0].metric)) return `${key} ${rows[0].metric === 'accuracy' ? 'acc %' : 'mse'}`;
   return key;
 }
 
@@ -432,8 +451,8 @@ export function columnTitle(key: string, rows: ModelRow[]): string {
 export function cellText(row: ModelRow, key: string): string {
   const v = row.values[key];
   if (v === undefined || v === null || v === '') return '–';
-  if ((key === 'clean' || key === 'noisy') && typeof v === 'number') return Number.isFinite(v) ? (row.metric === 'accuracy' ? (100 * v).toFixed(2) : v.toFixed(5)) : String(v);
-  if (key === 'loss' && typeof v === 'number') return Number.isFinite(v) ? String(Number(v.toPrecision(4))) : String(v);
+  if ((key === 'clean' || key === 'noisy' || key === 'val') && typeof v === 'number') return Number.isFinite(v) ? (row.metric === 'accuracy' ? (100 * v).toFixed(2) : v.toFixed(5)) : String(v);
+  if ((key === 'loss' || (DIAGNOSTIC_KEYS as readonly string[]).includes(key)) && typeof v === 'number') return Number.isFinite(v) ? String(Number(v.toPrecision(4))) : String(v);
   if (key === 'started' && typeof v === 'string') return v.slice(0, 16).replace('T', ' ');
   if (key === 'note' && typeof v === 'string') {
     const first = v.split('\n')[0];
@@ -447,7 +466,8 @@ export function cellText(row: ModelRow, key: string): string {
 export function listingCsv(listing: RunListing, columns?: string[]): string {
   const { rows } = listing;
   const configKeys = [...new Set(rows.flatMap((r) => Object.keys(r.values)))].filter((k) => !(ROW_FACTS as readonly string[]).includes(k)).sort();
-  const cols = columns?.length ? columns : ['run', 'method', 'started', 'name', 'tags', 'note', 'metric', 'status', 'status_reason', ...METRIC_KEYS, 'per_turn', 'train_loss', 'dir', ...configKeys];
+  const validated = rows.some((r) => r.val !== null) ? ['val', 'best_turn'] : [];
+  const cols = columns?.length ? columns : ['run', 'method', 'started', 'name', 'tags', 'note', 'metric', 'status', 'status_reason', ...METRIC_KEYS, ...validated, 'per_turn', 'train_loss', 'dir', ...configKeys];
   const cell = (r: ModelRow, k: string): string => {
     if (k === 'status_reason') return r.statusReason ?? '';
     if (k === 'per_turn') return JSON.stringify(r.perTurn);
@@ -466,6 +486,7 @@ export function rowJson(r: ModelRow): Record<string, unknown> {
   return {
     run: r.run, method: r.method, dir: r.dir, started: r.started, name: r.config.name ?? '', tags: r.tags, note: r.note,
     metric: r.metric, status: r.status, statusReason: r.statusReason, clean: r.clean, noisy: r.noisy, loss: r.loss,
+    ...(r.val !== null ? { val: r.val } : {}), ...(r.bestTurn !== null ? { bestTurn: r.bestTurn } : {}),
     perTurn: r.perTurn, trainLoss: r.trainLoss, points: r.points, config: r.config,
   };
 }

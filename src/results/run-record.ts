@@ -30,6 +30,7 @@ import { removeDeadTemps, writeDirAtomic } from './atomic.js';
 export { LEFTOVER_MAX_AGE_HOURS } from './atomic.js';
 import { formatMetric, markdownTable, metricLabel } from './format.js';
 import { RUN_FILES, runFolderProblem } from './validate-run.js';
+import { methodIds } from '../config/methods.js';
 
 export type { SavedWeights } from '../experiment/pool.js';
 
@@ -94,6 +95,7 @@ export function writeRunFolder(dir: string, stored: StoredRun, prov: Provenance,
       write('weights/order.json', JSON.stringify({
         format: WEIGHTS_FORMAT,
         trainList: Array.from(weights.split.train),
+        ...(weights.split.validation ? { validationList: Array.from(weights.split.validation), testList: Array.from(weights.split.test) } : {}),
         testCount: weights.split.test.length,
         order: Array.from(weights.order),
         note: 'trainList: pool indices drawn with replacement; order: the pool index trained on at each step, the same for every method; the test set is every pool index not in trainList',
@@ -152,16 +154,24 @@ export function runTable(s: StoredRun): string {
   const header = ['method', ...Array.from({ length: turns }, (_, t) => `turn ${t + 1}`), 'clean', ...points.map(({ p }) => pointText(p))];
   const balanced = c.imbalance !== undefined;
   if (balanced) header.push('balanced clean', ...points.map(({ p }) => `balanced ${pointText(p)}`));
+  const validated = Object.values(r.methods).some((x) => x.val);
+  const stopped = Object.values(r.methods).some((x) => x.earlyStop);
+  if (validated) header.push('val');
+  if (stopped) header.push('kept turn', 'turns trained');
   header.push('status');
   const rows = Object.entries(r.methods).map(([m, x]) => {
     const row = [m, ...x.perTurn.map((v) => formatMetric(r.metric, v)), formatMetric(r.metric, x.clean), ...points.map(({ k }) => formatMetric(r.metric, x.at[k].value))];
     if (balanced) row.push(formatMetric(r.metric, x.balanced ?? NaN), ...points.map(({ k }) => formatMetric(r.metric, x.at[k].balanced ?? NaN)));
+    if (validated) row.push(x.val?.length ? formatMetric(r.metric, x.val[(x.earlyStop?.bestTurn ?? x.val.length) - 1]) : '–');
+    if (stopped) row.push(String(x.earlyStop?.bestTurn ?? '–'), String(x.earlyStop?.turnsTrained ?? '–'));
     row.push(methodStatus(x));
     return row;
   });
   const extras = [
     c.labelNoise ? `label noise ${c.labelNoise.fraction} (${r.corruptedLabels ?? 0} entries corrupted)` : '',
     c.imbalance ? `imbalance ${c.imbalance.profile} ratio ${c.imbalance.ratio}, test set ${r.testSet}` : '',
+    r.validation ? `validation ${r.validation.size} (held out of the test set)` : '',
+    c.earlyStopping ? `early stopping, patience ${c.earlyStopping.patience}` : '',
   ].filter(Boolean).join(', ');
   const title = `${r.dataset} ${archName(c.hidden)} (${r.sizes.join('-')}), n=${r.trainSize} (${r.distinctTrain} distinct), ` +
     `test ${r.testSize}, seed ${c.seed}, normalize ${r.normalize}${extras ? ', ' + extras : ''}: test ${metricLabel(r.metric)}`;
@@ -230,7 +240,7 @@ export function verifiedRun(dir: string, spec: RunSpec, code: CodeIdentity): Ver
   }
   if (canonicalJson(numbersConfig(stored.config)) !== canonicalJson(numbersConfig(spec.config))) return { ok: false, damaged: 'run.json: another config than this run id' };
   if (canonicalJson(stored.data) !== canonicalJson(spec.data)) return { ok: false, damaged: 'run.json: other data files' };
-  for (const m of spec.config.methods) {
+  for (const m of methodIds(spec.config)) {
     const x = stored.record.methods[m];
     if (!x || x.perTurn.length !== spec.config.turns) return { ok: false, damaged: `run.json: no numbers for method ${m}` };
   }
@@ -247,7 +257,7 @@ export function projectRecord(record: RunRecord, config: ExperimentConfig): RunR
   const ks = want.map((p) => index.get(pointId(p)));
   if (ks.some((k) => k === undefined)) return null;
   const methods: RunRecord['methods'] = {};
-  for (const m of config.methods) {
+  for (const m of methodIds(config)) {
     const x = record.methods[m];
     if (!x) return null;
     methods[m] = { ...x, at: ks.map((k) => x.at[k!]) };

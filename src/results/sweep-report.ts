@@ -17,6 +17,7 @@ import { judgedText } from './report.js';
 import { fmt, markdownTable, pct, pText } from './format.js';
 import { bandKind, bandOf, bandText, metricUnit, type MseScale, type PlotInput } from './plots.js';
 import { describe } from './stats.js';
+import { methodIds } from '../config/methods.js';
 
 /** Axis titles with units. */
 export const KEY_TITLES: Record<string, string> = {
@@ -213,8 +214,11 @@ export interface PlotOptions {
 export function plotGroups(d: SweepData, opts: PlotOptions = {}): PlotGroup[] {
   const axes = d.axes;
   if (axes.length === 0) return [];
-  const xAxis = axes[axes.length - 1];
-  const others = axes.slice(0, -1).map((a) => a.key);
+  // The x axis: the last swept axis with numbers (a named axis such as corruption makes facets).
+  const xIndex = axes.map((a) => a.values.every((v) => typeof v === 'number')).lastIndexOf(true);
+  if (xIndex < 0) return [];
+  const xAxis = axes[xIndex];
+  const others = axes.filter((_, i) => i !== xIndex).map((a) => a.key);
   const groups: PlotGroup[] = [];
   for (const kind of plotKinds(d)) {
     const agg = aggOf(d, kind)!;
@@ -262,7 +266,7 @@ export function perClassCsv(d: SweepData): string {
   for (const e of d.inputs) {
     const extra = Object.entries(e.extra).map(([k, v]) => `${k}=${v}`).join(' ');
     for (const { seed, record: r } of [...e.runs].sort((a, b) => a.seed - b.seed)) {
-      for (const m of e.config.methods) {
+      for (const m of methodIds(e.config)) {
         const x = r.methods[m];
         if (!x.perClass) continue;
         for (const ev of ['clean', 'noisy'] as const) {
@@ -405,7 +409,7 @@ export function buildSweepReport(d: SweepData, groups: PlotGroup[]): string {
     const xKey = axes[axes.length - 1].key;
     const facetText = facetWords(g.facet);
     out.push(`## ${metricTitle(d, g.kind)} vs ${keyName(xKey)}${facetText ? ` (${facetText})` : ''}`, '');
-    out.push(`![${g.input.title}](plots/${g.slug}.svg)`, '', `[PNG](plots/${g.slug}.png) · [Vega-Lite spec](plots/${g.slug}.vl.json)`, '');
+    out.push(`![${g.input.title}](plots/${g.slug}.svg)`, '', `[PNG](plots/${g.slug}.png) · [Vega spec](plots/${g.slug}.vg.json)`, '');
     const methods = g.input.methods;
     const trows = g.experiments.map((e) => {
       const cells = e.cells.filter((c) => c.eval === evalOf(g.kind));
@@ -428,6 +432,8 @@ export function buildSweepReport(d: SweepData, groups: PlotGroup[]): string {
   // The data each point trained on: class counts, corrupted labels.
   out.push('## Training data per point', '');
   const drows: string[][] = [];
+  // With a validation set: its size, held out of the pool samples outside the training list (docs/METHOD.md, "Validation and early stopping").
+  const validated = study.runs.some((r) => r.config.validation);
   for (const eid of study.experiments) {
     const specs = study.runs.filter((r) => r.experimentId === eid);
     const first = d.inputs.find((e) => e.experimentId === eid || e.experimentId.startsWith(`${eid}@`))!;
@@ -437,15 +443,21 @@ export function buildSweepReport(d: SweepData, groups: PlotGroup[]): string {
     const counts = recs[0].trainClassCounts
       ? recs[0].trainClassCounts.map((_, c) => mean(recs.map((r) => r.trainClassCounts![c])).toFixed(0)).join(' / ')
       : '–';
-    drows.push([specs[0].label, String(recs[0].trainSize), mean(recs.map((r) => r.distinctTrain)).toFixed(0), mean(recs.map((r) => r.testSize)).toFixed(0), corrupted, counts]);
+    const row = [specs[0].label, String(recs[0].trainSize), mean(recs.map((r) => r.distinctTrain)).toFixed(0), mean(recs.map((r) => r.testSize)).toFixed(0)];
+    if (validated) {
+      const v = specs[0].config.validation;
+      row.push(v ? (v.size !== undefined ? String(v.size) : 'default (pool/10, ≤ 5000)') : '–');
+    }
+    drows.push([...row, corrupted, counts]);
   }
-  out.push(markdownTable(['point', 'n', 'distinct', 'test size', 'labels corrupted', `training entries per ${d.classification ? 'class' : 'target bin'} (mean over seeds)`], drows, [false, true, true, true, true, false]));
+  const dhead = ['point', 'n', 'distinct', 'test size', ...(validated ? ['validation size'] : []), 'labels corrupted', `training entries per ${d.classification ? 'class' : 'target bin'} (mean over seeds)`];
+  out.push(markdownTable(dhead, drows, dhead.map((_, i) => i > 0 && i < dhead.length - 1)));
 
   if (d.balanced && study.runs.some((r) => r.config.imbalance)) {
     const metric = d.classification ? 'accuracy' : 'mse';
     out.push(d.classification ? '## Per-class test accuracy (clean, %)' : '## Per-bin test MSE (clean, target units; bin 0 = the lowest targets)', '');
     out.push('Mean over seeds after the last turn; all numbers per run are in per-class.csv.', '');
-    const methods = study.runs[0].config.methods;
+    const methods = methodIds(study.runs[0].config);
     for (const e of d.main.experiments) {
       const recs = d.inputs.find((x) => x.experimentId === e.experimentId)!.runs.map((r) => r.record);
       const k = recs[0].trainClassCounts?.length ?? 0;
@@ -463,6 +475,6 @@ export function buildSweepReport(d: SweepData, groups: PlotGroup[]): string {
   out.push('## Files', '');
   out.push('- `table.csv`: the tidy table every number here is computed from: one row per run × method × evaluation point × turn × metric, every parameter a column', '- `summary.csv`: mean, sd, CI and the test against sgd per sweep point × method × evaluation' +
     (d.balanced ? `\n- \`summary-balanced.csv\`, \`per-class.csv\`: balanced and per-${d.classification ? 'class accuracy' : 'bin MSE'}` : ''),
-  '- `plots/`: SVG, PNG and the Vega-Lite spec of each plot', '- `runs/<run id>/run.json`: each training run, self-contained (config, hash, numbers)', '- `study.json`: the study, from which `node bin/dwgd.js report` rebuilds this report', '');
+  '- `plots/`: SVG, PNG and the Vega spec of each plot', '- `runs/<run id>/run.json`: each training run, self-contained (config, hash, numbers)', '- `study.json`: the study, from which `node bin/dwgd.js report` rebuilds this report', '');
   return out.join('\n');
 }

@@ -28,7 +28,7 @@ export const sweepReporter: Reporter = {
       for (const g of groups) {
         writeFileSync(join(tmp, `${g.slug}.svg`), figures.get(`plots/${g.slug}.svg`)!);
         writeFileSync(join(tmp, `${g.slug}.png`), pngs.get(g.slug)!);
-        writeFileSync(join(tmp, `${g.slug}.vl.json`), JSON.stringify(plotSpec(g.input), null, 1) + '\n');
+        writeFileSync(join(tmp, `${g.slug}.vg.json`), JSON.stringify(plotSpec(g.input), null, 1) + '\n');
       }
     });
     const csvs = sweepCsvs(d);

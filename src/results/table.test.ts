@@ -6,10 +6,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { ExperimentSchema } from '../config/schema.js';
-import { evalPoints, pointId } from '../data/eval-axes/index.js';
+import { evalPoints, isIdentity } from '../data/eval-axes/index.js';
 import type { RunSpec } from '../experiment/plan.js';
 import type { RunRecord } from '../experiment/record.js';
 import { runViews, tableCsv } from './table.js';
+import { methodIds } from '../config/methods.js';
 
 function spec(id: string, overrides: Record<string, unknown>): RunSpec {
   const config = ExperimentSchema.parse({ dataset: { name: 'mnist' }, hidden: [8, 4], trainSize: 50, turns: 3, methods: ['dwm', 'sgd'], seed: 7, ...overrides });
@@ -24,7 +25,7 @@ function record(s: RunSpec, classes: number): RunRecord {
   const next = () => 0.1 + (k++ % 997) / 1000 + 1e-13 * k;
   const per = () => (classes ? Array.from({ length: classes }, next) : undefined);
   const methods: RunRecord['methods'] = {};
-  for (const m of s.config.methods) {
+  for (const m of methodIds(s.config)) {
     const perTurn = Array.from({ length: s.config.turns }, next);
     methods[m] = {
       perTurn, clean: perTurn[perTurn.length - 1], trainLoss: Array.from({ length: s.config.turns }, next),
@@ -35,11 +36,11 @@ function record(s: RunSpec, classes: number): RunRecord {
       methods[m].balanced = next();
       // The clean point, where there is one, holds the clean numbers.
       points.forEach((p, i) => {
-        if (pointId(p) === 'noise.sigma=0 mask.fraction=0') methods[m].at[i] = { value: methods[m].clean, balanced: methods[m].balanced, perClass: methods[m].perClass };
+        if (isIdentity(p)) methods[m].at[i] = { value: methods[m].clean, balanced: methods[m].balanced, perClass: methods[m].perClass };
       });
     } else {
       points.forEach((p, i) => {
-        if (pointId(p) === 'noise.sigma=0 mask.fraction=0') methods[m].at[i] = { value: methods[m].clean };
+        if (isIdentity(p)) methods[m].at[i] = { value: methods[m].clean };
       });
     }
   }
@@ -105,4 +106,56 @@ test('a malformed table is one line naming the file and the row', () => {
   assert.throws(() => runViews([lines[0], lines[1], lines[2], bad.join(','), ...lines.slice(4)].join('\n'), 'x/table.csv', { name: 'study', points: evalPoints }),
     /^Error: x\/table\.csv: row 4: value 'high' is not a number$|x\/table\.csv: row 4: value 'high' is not a number/);
   assert.throws(() => runViews('run,seed\n', 'x/table.csv', { name: 'study', points: evalPoints }), /x\/table\.csv: no column 'experiment'/);
+});
+
+test('validation metrics and early stopping go through table.csv and back; their rows are counted', () => {
+  const runs = [spec('v', { validation: {}, earlyStopping: { patience: 1 }, methods: ['dwm', 'sgd'] }), spec('w', { validation: { size: 40 } })];
+  const records = new Map(runs.map((s) => [s.id, record(s, 0)]));
+  const v = records.get('v')!;
+  // dwm stopped after turn 2 keeping turn 1; sgd trained all 3 turns and kept turn 3.
+  v.methods.dwm.val = [0.5, 0.25];
+  v.methods.dwm.trainLoss[2] = NaN;
+  v.methods.dwm.earlyStop = { bestTurn: 1, turnsTrained: 2, stepsTrained: 20000 };
+  v.methods.sgd.val = [0.75, 0.625, 0.875];
+  v.methods.sgd.earlyStop = { bestTurn: 3, turnsTrained: 3, stepsTrained: 30000 };
+  records.get('w')!.methods.dwm.val = [0.1, 0.2, 0.3];
+  records.get('w')!.methods.sgd.val = [0.3, 0.2, 0.1];
+  const text = tableCsv(runs, records);
+  const views = runViews(text, 'table.csv', { name: 'study', points: evalPoints });
+  for (const view of views) {
+    const s = runs.find((r) => r.id === view.run)!;
+    assert.deepEqual(view.config, s.config, `${view.run}: config`);
+    assert.deepEqual(view.record, records.get(view.run), `${view.run}: record`);
+  }
+  const rows = (parse(text) as string[][]).slice(1);
+  const head = (parse(text) as string[][])[0];
+  const metricCol = head.indexOf('metric');
+  const count = (id: string, metric: string) => rows.filter((r) => r[0] === id && r[metricCol] === metric).length;
+  assert.equal(count('v', 'val_accuracy'), 0);
+  assert.equal(count('v', 'val_mse'), 2 + 3);
+  assert.equal(count('v', 'best_turn'), 2);
+  assert.equal(count('w', 'best_turn'), 0);
+  assert.equal(head.includes('validation'), true, 'validation kept whole, so validation: {} survives');
+});
+
+test('a named axis in table.csv: corruption and severity columns only when a run lists them, read back exactly', () => {
+  const plain = [spec('a', {})];
+  const plainHead = (parse(tableCsv(plain, new Map([['a', record(plain[0], 4)]]))) as string[][])[0];
+  assert.deepEqual(plainHead.filter((h) => h.startsWith('eval.')), ['eval.noise.sigma', 'eval.mask.fraction'], 'a study without corruptions keeps its columns');
+  const runs = [
+    spec('a', {}),
+    // Severity 0 is the clean test: that point holds the clean numbers, as run.ts gives them.
+    spec('d', { evaluate: { corruption: ['gaussian-noise', 'contrast'], severity: [0, 3], 'noise.sigma': [0, 0.5] } }),
+  ];
+  const records = new Map(runs.map((s) => [s.id, record(s, 4)]));
+  const text = tableCsv(runs, records);
+  const rows = parse(text) as string[][];
+  assert.deepEqual(rows[0].filter((h) => h.startsWith('eval.')), ['eval.corruption', 'eval.severity', 'eval.noise.sigma', 'eval.mask.fraction']);
+  const views = runViews(text, 'table.csv', { name: 'study', points: evalPoints });
+  for (const v of views) assert.deepEqual(v.record, records.get(v.run), `${v.run}: record`);
+  // Run d: 8 points, 2 of them clean (severity 0, σ 0): 2 methods × (6 + 5 + 6 × 6) rows; run a keeps 'none' and 0.
+  const ofRun = (id: string) => rows.slice(1).filter((r) => r[0] === id);
+  assert.equal(ofRun('d').length, 2 * (6 + 5 + 36));
+  assert.ok(ofRun('a').every((r) => r[4] === 'none' && r[5] === '0'));
+  assert.equal(ofRun('d').filter((r) => r[4] === 'contrast' && r[5] === '3' && r[6] === '0.5' && r[10] === '').length, 2);
 });

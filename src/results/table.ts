@@ -9,7 +9,10 @@
 //   eval.<axis> …                       the evaluation point: one column per evaluation axis
 //                                       (src/data/eval-axes/), at its identity for clean rows
 //   turn                                1 … turns (a point other than the clean one: the last turn)
-//   metric                              accuracy | mse (the test metric) | train_loss (mean over the turn)
+//   metric                              accuracy | mse (the test metric) | train_loss (mean over the turn) |
+//                                       val_accuracy | val_mse (the validation metric, with `validation`) |
+//                                       best_turn, steps_trained (earlyStopping: the turn kept and the
+//                                       steps trained, on the row of the last turn trained)
 //   group                               '' (the whole test set), 'balanced' (mean over classes or
 //                                       target bins), or a class / bin number
 //   value                               the number (NaN, Infinity, -Infinity written so)
@@ -26,21 +29,29 @@
 
 import { parse } from 'csv-parse/sync';
 import type { ExperimentConfig } from '../config/schema.js';
-import { EVAL_AXES, isIdentity, pointId, type EvalPoint } from '../data/eval-axes/index.js';
+import { EVAL_AXES, isIdentity, pointId, type AxisValue, type EvalAxisDef, type EvalPoint } from '../data/eval-axes/index.js';
 import { UserError } from '../errors.js';
 import type { RunSpec } from '../experiment/plan.js';
 import type { PointScore, RunRecord } from '../experiment/record.js';
+import { methodIds } from '../config/methods.js';
 
 export const TABLE_FILE = 'table.csv';
 
 const HEAD = ['run', 'experiment', 'seed', 'method'];
-const EVAL_COLUMNS = EVAL_AXES.map((a) => `eval.${a.key}`);
+/**
+ * One `eval.<key>` column per evaluation axis, in registry order; an optional axis (corruption,
+ * severity) only when a run of the study lists it in `evaluate`. A reader takes a missing
+ * column as the axis at its identity.
+ */
+function evalAxesOf(runs: RunSpec[]): EvalAxisDef[] {
+  return EVAL_AXES.filter((a) => !a.optional || runs.some((r) => r.config.evaluate?.[a.key] !== undefined));
+}
 const MIDDLE = ['turn', 'metric', 'group', 'value', 'status', 'status_turn', 'status_reason', 'train_count', 'test_count',
   'test_set', 'test_size', 'distinct_train', 'pool_size', 'corrupted_labels', 'sizes', 'normalized', 'dataset_description'];
 /** Config keys that are not parameter columns (study-level, or a column of their own). */
 const NOT_PARAMS = new Set(['name', 'description', 'seed', 'methods']);
 /** Config keys kept whole (their own keys hold dots). */
-const LEAVES = new Set(['evaluate']);
+const LEAVES = new Set(['evaluate', 'validation']);
 
 /** One run as the table holds it, and as every report reads it back. */
 export interface RunView {
@@ -84,6 +95,10 @@ function numText(v: number): string {
   return Number.isNaN(v) ? 'NaN' : String(v);
 }
 
+function valueText(v: AxisValue): string {
+  return typeof v === 'number' ? numText(v) : csvField(v);
+}
+
 function csvField(s: string): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
@@ -125,18 +140,19 @@ function params(config: ExperimentConfig): Record<string, unknown> {
  */
 export function tableCsv(runs: RunSpec[], records: Map<string, RunRecord>): string {
   const paramKeys = [...new Set(runs.flatMap((r) => Object.keys(params(r.config))))].sort();
-  const lines = [[...HEAD, ...EVAL_COLUMNS, ...MIDDLE, ...paramKeys].join(',')];
+  const axes = evalAxesOf(runs);
+  const lines = [[...HEAD, ...axes.map((a) => `eval.${a.key}`), ...MIDDLE, ...paramKeys].join(',')];
   for (const spec of runs) {
     const r = records.get(spec.id);
     if (!r) throw new Error(`no record for run ${spec.id}`);
     const p = params(spec.config);
     const tail = paramKeys.map((k) => (k in p ? csvField(cell(p[k])) : ''));
     const facts = [r.testSet, r.testSize, r.distinctTrain, r.poolSize, r.corruptedLabels ?? '', r.sizes.join('-'), r.normalize, csvField(r.datasetDescription)].map(String);
-    for (const m of spec.config.methods) {
+    for (const m of methodIds(spec.config)) {
       const x = r.methods[m];
       const status = x.diverged ? ['diverged', String(x.diverged.turn), csvField(x.diverged.reason)] : x.collapsed ? ['collapsed', '', csvField(x.collapsed.reason)] : ['ok', '', ''];
       const row = (point: EvalPoint, turn: number, metric: string, group: string, value: number, counts: [string, string] = ['', '']) => {
-        const evals = EVAL_AXES.map((a) => numText(point[a.key] ?? a.identity));
+        const evals = axes.map((a) => valueText(point[a.key] ?? a.identity));
         lines.push([spec.id, spec.experimentId, String(spec.config.seed), csvField(m), ...evals, String(turn), metric, group, numText(value), ...status, ...counts, ...facts, ...tail].join(','));
       };
       const groups = (point: EvalPoint, s: PointScore) => {
@@ -147,6 +163,11 @@ export function tableCsv(runs: RunSpec[], records: Map<string, RunRecord>): stri
         row({}, t + 1, r.metric, '', v);
         row({}, t + 1, 'train_loss', '', x.trainLoss[t]);
       });
+      x.val?.forEach((v, t) => row({}, t + 1, `val_${r.metric}`, '', v));
+      if (x.earlyStop) {
+        row({}, x.earlyStop.turnsTrained, 'best_turn', '', x.earlyStop.bestTurn);
+        row({}, x.earlyStop.turnsTrained, 'steps_trained', '', x.earlyStop.stepsTrained);
+      }
       groups({}, { value: x.clean, balanced: x.balanced, perClass: x.perClass });
       r.points.forEach((point, k) => {
         if (isIdentity(point)) return;
@@ -174,8 +195,12 @@ export function runViews(text: string, where: string, study: { name: string; poi
   if (rows.length === 0) throw new UserError(`${where}: empty table`);
   const header = rows[0];
   const col = new Map(header.map((h, i) => [h, i]));
-  for (const h of [...HEAD, ...EVAL_COLUMNS, ...MIDDLE]) if (!col.has(h)) throw new UserError(`${where}: no column '${h}'`);
-  const paramKeys = header.slice(HEAD.length + EVAL_COLUMNS.length + MIDDLE.length);
+  const axes = EVAL_AXES.filter((a) => col.has(`eval.${a.key}`) || !a.optional);
+  const evalColumns = axes.map((a) => `eval.${a.key}`);
+  for (const h of [...HEAD, ...evalColumns, ...MIDDLE]) if (!col.has(h)) throw new UserError(`${where}: no column '${h}'`);
+  const unknownEval = header.find((h) => h.startsWith('eval.') && !evalColumns.includes(h));
+  if (unknownEval) throw new UserError(`${where}: column '${unknownEval}' is not an evaluation axis`);
+  const paramKeys = header.slice(HEAD.length + evalColumns.length + MIDDLE.length);
   const at = (row: string[], name: string) => row[col.get(name)!];
   const num = (row: string[], name: string, line: number) => {
     const s = at(row, name);
@@ -185,7 +210,7 @@ export function runViews(text: string, where: string, study: { name: string; poi
   };
 
   const views: RunView[] = [];
-  let current: { view: RunView; pointIndex: Map<string, number> } | null = null;
+  let current: { view: RunView; pointIndex: Map<string, number>; identityPoints: number[] } | null = null;
   for (let i = 1; i < rows.length; i++) {
     const row = rows[i];
     const line = i + 1;
@@ -193,7 +218,7 @@ export function runViews(text: string, where: string, study: { name: string; poi
     if (!current || current.view.run !== run) {
       const flat: Record<string, unknown> = {};
       paramKeys.forEach((k, j) => {
-        const s = row[HEAD.length + EVAL_COLUMNS.length + MIDDLE.length + j];
+        const s = row[HEAD.length + evalColumns.length + MIDDLE.length + j];
         if (s !== '') flat[k] = fromCell(s);
       });
       const config = { ...unflatten(flat), name: study.name, seed: num(row, 'seed', line), methods: [] as string[] } as unknown as ExperimentConfig;
@@ -207,10 +232,10 @@ export function runViews(text: string, where: string, study: { name: string; poi
         points, methods: {},
       };
       if (corrupted !== '') record.corruptedLabels = Number(corrupted);
-      current = { view: { run, experiment: at(row, 'experiment'), seed: config.seed, config, record }, pointIndex: new Map(ids.map((id, k) => [id, k])) };
+      current = { view: { run, experiment: at(row, 'experiment'), seed: config.seed, config, record }, pointIndex: new Map(ids.map((id, k) => [id, k])), identityPoints: points.flatMap((p, k) => (isIdentity(p) ? [k] : [])) };
       views.push(current.view);
     }
-    const { view, pointIndex } = current;
+    const { view, pointIndex, identityPoints } = current;
     const { record } = view;
     const method = at(row, 'method');
     let x = record.methods[method];
@@ -223,7 +248,7 @@ export function runViews(text: string, where: string, study: { name: string; poi
       view.config.methods.push(method);
     }
     const point: EvalPoint = {};
-    EVAL_AXES.forEach((a, k) => (point[a.key] = num(row, EVAL_COLUMNS[k], line)));
+    axes.forEach((a, k) => (point[a.key] = a.kind === 'categorical' ? at(row, evalColumns[k]) : num(row, evalColumns[k], line)));
     const turn = num(row, 'turn', line);
     const metric = at(row, 'metric');
     const group = at(row, 'group');
@@ -232,30 +257,44 @@ export function runViews(text: string, where: string, study: { name: string; poi
       x.trainLoss[turn - 1] = value;
       continue;
     }
-    if (metric !== 'accuracy' && metric !== 'mse') throw new UserError(`${where}: row ${line}: metric '${metric}'`);
-    record.metric = metric;
-    const k = pointIndex.get(pointId(point));
-    if (isIdentity(point) && group === '') {
-      x.perTurn[turn - 1] = value;
-      x.clean = value;
-      if (k !== undefined) x.at[k] = { value };
+    if (metric === 'val_accuracy' || metric === 'val_mse') {
+      setAt(x, 'val', turn - 1, value);
       continue;
     }
-    if (k === undefined && !isIdentity(point)) throw new UserError(`${where}: row ${line}: evaluation point ${pointId(point)} is not one of run ${view.run}'s`);
-    const score: PointScore | null = k === undefined ? null : x.at[k];
-    if (!isIdentity(point) && group === '') {
-      score!.value = value;
+    if (metric === 'best_turn' || metric === 'steps_trained') {
+      if (!x.earlyStop) x.earlyStop = { bestTurn: 0, turnsTrained: turn, stepsTrained: 0 };
+      const stop = x.earlyStop;
+      if (metric === 'best_turn') stop.bestTurn = value;
+      else stop.stepsTrained = value;
+      continue;
+    }
+    if (metric !== 'accuracy' && metric !== 'mse') throw new UserError(`${where}: row ${line}: metric '${metric}'`);
+    record.metric = metric;
+    // A clean row holds the numbers of every point of the run that is the clean test (the
+    // all-identity point, a corruption at severity 0, …).
+    const clean = isIdentity(point);
+    const k = pointIndex.get(pointId(point));
+    if (k === undefined && !clean) throw new UserError(`${where}: row ${line}: evaluation point ${pointId(point)} is not one of run ${view.run}'s`);
+    const ks = clean ? identityPoints : [k!];
+    if (clean && group === '') {
+      x.perTurn[turn - 1] = value;
+      x.clean = value;
+      for (const j of ks) x.at[j] = { value };
+      continue;
+    }
+    if (!clean && group === '') {
+      x.at[k!].value = value;
       continue;
     }
     if (group === 'balanced') {
-      if (isIdentity(point)) x.balanced = value;
-      if (score) score.balanced = value;
+      if (clean) x.balanced = value;
+      for (const j of ks) x.at[j].balanced = value;
       continue;
     }
     const c = Number(group);
     if (!Number.isInteger(c) || c < 0) throw new UserError(`${where}: row ${line}: group '${group}'`);
-    if (isIdentity(point)) setAt(x, 'perClass', c, value);
-    if (score) setAt(score, 'perClass', c, value);
+    if (clean) setAt(x, 'perClass', c, value);
+    for (const j of ks) setAt(x.at[j], 'perClass', c, value);
     const train = at(row, 'train_count');
     const test = at(row, 'test_count');
     if (train !== '') setAt(record, 'trainClassCounts', c, Number(train));

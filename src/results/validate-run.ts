@@ -14,6 +14,7 @@ import { describeZodError } from '../config/load.js';
 import { ExperimentSchema } from '../config/schema.js';
 import { recordProblem } from '../experiment/record.js';
 import { decodeRun, RUN_FORMAT, type StoredRun } from './run-record.js';
+import { methodIds } from '../config/methods.js';
 
 /** The files writeRunFolder (run-record.ts) puts in every run folder. */
 export const RUN_FILES = ['run.json', 'provenance.json', 'config.yaml', 'metrics.csv', 'metrics.jsonl', 'table.md'] as const;
@@ -64,7 +65,7 @@ export function validateStoredRun(value: unknown): string | null {
   // Every method of the config, with a number per turn; then the record's schema
   // (experiment/record.ts) on its numbers as decodeRun gives them.
   if (isObj(r.methods)) {
-    for (const m of config.methods) {
+    for (const m of methodIds(config)) {
       const x = r.methods[m];
       if (x === undefined) return `record.methods.${m} missing`;
       if (isObj(x) && Array.isArray(x.perTurn) && x.perTurn.length !== config.turns) {

@@ -23,6 +23,7 @@ import { Rng } from '../rng.js';
 import { assertNormwise, METHODS, order, rule, syntheticImages, train, trainPair, worst } from '../testing/engines.js';
 import { trainDigest } from '../testing/train-digest.js';
 import { FastModel } from './fast-model.js';
+import { makeRule } from '../rules/index.js';
 import { KERNEL_METHOD } from './kernel-methods.js';
 
 const data = syntheticImages(600, 16, 7);
@@ -175,7 +176,7 @@ test('the embedded wasm module was built from the current kernels.as', () => {
 
 test('the method codes the rules name are the ones kernels.as dispatches on', () => {
   const source = readFileSync(KERNELS_AS, 'utf8');
-  const names: Record<keyof typeof KERNEL_METHOD, string> = { sgd: 'SGD', l2: 'L2', weightDecay: 'WD', dwm: 'DWM', dwmStable: 'DWM_STABLE' };
+  const names: Record<keyof typeof KERNEL_METHOD, string> = { sgd: 'SGD', l2: 'L2', weightDecay: 'WD', dwm: 'DWM', dwmStable: 'DWM_STABLE', momentum: 'MOMENTUM', adam: 'ADAM', sgdGatedDecay: 'GATED' };
   for (const [key, constant] of Object.entries(names)) {
     const m = source.match(new RegExp(`^const ${constant}: i32 = (\\d+);$`, 'm'));
     assert.ok(m, `kernels.as declares no ${constant}`);
@@ -260,5 +261,23 @@ test('scores taken between training turns use the weights of that moment', () =>
     }
     // The accuracy moved between turns, so stale weights would have been noticed.
     assert.ok(new Set(seen.map((v) => v[0])).size > 1, `${method}: accuracy did not change across turns`);
+  }
+});
+
+test('fast engine matches the reference for rules made with hyperparameters (nesterov momentum, AdamW)', () => {
+  const initial = new Network([data.nInputs, 24, 12, 10], 'softmax-ce');
+  initial.initHeNormal(new Rng(12, 'init'));
+  const ord = order(trainIdx, 1500, 12);
+  for (const [name, params, lr] of [['momentum', { beta: 0.8, nesterov: 1 }, 0.01], ['adam', { beta1: 0.8, beta2: 0.99, eps: 1e-6, weightDecay: 0.01 }, 0.002]] as const) {
+    const r = makeRule(name, params);
+    if ('error' in r) throw new Error(r.error);
+    const ref = new Model(name, initial.clone(), r);
+    const fast = createModel(name, initial, r, 'fast');
+    const lossRef = train(ref, data.x, data.y, ord, lr);
+    const lossFast = train(fast, data.x, data.y, ord, lr);
+    assert.ok(Math.abs(lossFast - lossRef) <= 1e-9 * Math.abs(lossRef), `${name}: summed loss ${lossFast} vs ${lossRef}`);
+    const w = worst(fast.params(), ref.params());
+    assert.ok(w.ratio <= 1, `${name}: outside the bound at ${w.where}`);
+    assert.equal(fast.score(data.x, held, held.length, data.y, 'accuracy'), ref.score(data.x, held, held.length, data.y, 'accuracy'));
   }
 });

@@ -5,7 +5,9 @@
 
 import type { Trainable } from '../model.js';
 import type { Network } from '../network.js';
+import { anyTrainOption, checkTrainOptions, TrainDraws } from '../regularizers.js';
 import type { LayerParams, LearningRule } from '../rules/rule.js';
+import { NO_TRAIN_OPTIONS, type TrainOptions } from '../train-options.js';
 import { isDualKernel } from './kernel-methods.js';
 import { KERNELS32_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernels-wasm.js';
 
@@ -28,11 +30,17 @@ interface Exports {
   begin(layers: number): void;
   setLayer(l: number, nIn: number, nOut: number): void;
   init(method: number, loss: number, lambda: number, renorm: number, evalRows: number): void;
+  /** Builds from before momentum and adam lack it. */
+  setParams?(p0: number, p1: number, p2: number, p3: number): void;
   tablePtr(): number;
+  /** Absent in modules built before the table grew past 80 bytes a row (the bit-identity baseline). */
+  tableRowBytes?(): number;
   inputPtr(): number;
   rowsPtr(): number;
   rowsYPtr(): number;
   getSigma(): number;
+  /** Builds from before the training-time options lack it; they train only without them. */
+  setTrain?(dropout: boolean, smoothing: number, maxNorm: number): void;
   layer0Bytes(): number;
   ready(): void;
   step(target: number, lr: number): number;
@@ -63,8 +71,9 @@ function wasmModule(precision: Layer0Precision): WasmModule {
 }
 
 // Layer-table fields (byte offsets, as in kernels.as).
-const F = { nIn: 0, nOut: 4, P: 8, nInP: 12, W: 16, W1: 20, W2: 24, b: 28, s1: 44, s2: 48 } as const;
-const ROW = 80;
+const F = { nIn: 0, nOut: 4, P: 8, nInP: 12, W: 16, W1: 20, W2: 24, b: 28, s1: 44, s2: 48, mask: 76, st: 80 } as const;
+/** The table row of one layer, in bytes, in modules that do not say (kernels.as before tableRowBytes). */
+const OLD_ROW = 80;
 
 export interface FastOptions {
   /** Fold DWM row scales below this back into their vectors (tests raise it to exercise the fold). */
@@ -75,6 +84,10 @@ export interface FastOptions {
   wasm?: Uint8Array;
   /** How accuracy is computed (default 'mixed'; see Evaluation). */
   evaluation?: Evaluation;
+  /** Training-time options (docs/METHOD.md §7); default none. */
+  train?: TrainOptions;
+  /** The run's seed, from which the options' random streams are derived with the model's id. */
+  seed?: number;
 }
 
 /**
@@ -90,6 +103,8 @@ export class FastModel implements Trainable {
   readonly id: string;
   readonly engine: 'fast' | 'fast32';
   private readonly ex: Exports;
+  /** Bytes of one layer's row of the module's table. */
+  private readonly row: number;
   private readonly sizes: number[];
   private readonly dual: boolean;
   private readonly nIn: number;
@@ -101,12 +116,18 @@ export class FastModel implements Trainable {
   /** Layer-0 weights changed since evalW was last materialised. */
   private evalStale = true;
   evaluation: Evaluation;
+  /** The training-time options' draws; null when every option is 0 (the paper's step). */
+  private readonly draws: TrainDraws | null;
+  /** Views of the hidden layers' dropout multipliers in the instance (renewed with the others). */
+  private masks: Float64Array[] = [];
+  private readonly hidden: number[];
 
   constructor(id: string, initial: Network, rule: LearningRule<any>, opts: FastOptions = {}) {
     const kernel = rule.kernel;
     if (!kernel) throw new Error(`fast engine: no kernel for method '${rule.id}'`);
     this.id = id;
     this.sizes = [...initial.sizes];
+    this.hidden = this.sizes.slice(1, -1);
     this.nIn = initial.nInputs;
     this.dual = isDualKernel(kernel.method);
     const module = opts.wasm ? new WebAssembly.Module(opts.wasm) : wasmModule(opts.precision ?? 64);
@@ -114,6 +135,7 @@ export class FastModel implements Trainable {
       env: { abort: () => { throw new Error('fast engine: wasm abort'); } },
     });
     this.ex = instance.exports as unknown as Exports;
+    this.row = this.ex.tableRowBytes?.() ?? OLD_ROW;
     this.layer0Bytes = this.ex.layer0Bytes();
     this.engine = this.layer0Bytes === 4 ? 'fast32' : 'fast';
     this.evaluation = this.ex.classifyRows ? opts.evaluation ?? 'mixed' : 'float64';
@@ -121,8 +143,19 @@ export class FastModel implements Trainable {
     this.ex.begin(L);
     for (let l = 0; l < L; l++) this.ex.setLayer(l, initial.layers[l].nIn, initial.layers[l].nOut);
     this.ex.init(kernel.method, initial.loss === 'mse' ? 1 : 0, kernel.lambda, opts.renormBelow ?? DEFAULT_RENORM_BELOW, EVAL_ROWS);
+    if (kernel.params) {
+      if (!this.ex.setParams) throw new Error(`fast engine: this wasm build has no kernel parameters for method '${rule.id}'`);
+      this.ex.setParams(...kernel.params);
+    }
     this.writeInitial(initial);
     this.ex.ready();
+    const train = opts.train ?? NO_TRAIN_OPTIONS;
+    checkTrainOptions(id, train, initial.loss);
+    this.draws = anyTrainOption(train) ? new TrainDraws(train, opts.seed ?? 0, id) : null;
+    if (this.draws) {
+      if (!this.ex.setTrain) throw new Error('fast engine: this kernel build has no training-time options');
+      this.ex.setTrain(train.dropout !== 0, train.labelSmoothing, train.maxNorm);
+    }
     this.bindViews();
   }
 
@@ -138,10 +171,13 @@ export class FastModel implements Trainable {
     this.input = new Float32Array(buf, this.ex.inputPtr(), this.nIn);
     this.rows = new Float32Array(buf, this.ex.rowsPtr(), EVAL_ROWS * this.nIn);
     this.rowsY = new Float32Array(buf, this.ex.rowsYPtr(), EVAL_ROWS);
+    if (this.draws?.options.dropout) {
+      this.masks = this.hidden.map((n, l) => new Float64Array(buf, this.field(l, F.mask), n));
+    }
   }
 
   private field(l: number, f: number): number {
-    return new Int32Array(this.ex.memory.buffer, this.ex.tablePtr() + l * ROW + f, 1)[0];
+    return new Int32Array(this.ex.memory.buffer, this.ex.tablePtr() + l * this.row + f, 1)[0];
   }
 
   private f64(ptr: number, n: number): Float64Array {
@@ -177,7 +213,15 @@ export class FastModel implements Trainable {
   step(x: Float32Array, index: number, target: number, lr: number): number {
     const base = index * this.nIn;
     if (this.input.length === 0) this.bindViews();
-    this.input.set(x.subarray(base, base + this.nIn));
+    const draws = this.draws;
+    if (draws === null) {
+      this.input.set(x.subarray(base, base + this.nIn));
+    } else {
+      // The same draws, in the same order, as the reference Model's step.
+      if (draws.options.inputNoise !== 0) draws.noisyInput(x, base, this.nIn, this.input);
+      else this.input.set(x.subarray(base, base + this.nIn));
+      if (draws.options.dropout !== 0) draws.fillMasks(this.masks, this.hidden);
+    }
     this.evalStale = true;
     return this.ex.step(target, lr);
   }

@@ -14,6 +14,10 @@
 //   l2 and weight-decay is one multiply; ‖U‖² is updated from the forward sum Uᵀa.
 // - Layers ≥ 1 (small) are row-major n_out × nInP (nInP = previous P), effective weights
 //   materialised, updated densely by rows as in the reference.
+// - momentum, adam and sgd-gated-decay keep layer 0 as plain U (σ = 1) and update every layer
+//   densely at every step, with no deferred update: their state (velocity, moments) moves every
+//   weight whatever the input, and the gated decay scales whole rows. Their state lies beside
+//   the weights in the same layout (F_ST).
 // Everything is float64, as in the reference, except that layer 0's weights, inputs and
 // update coefficients use the lane type L0: f64 in the `fast` module, f32 in `fast32`
 // (build-wasm.mjs substitutes the type), which halves the memory traffic and doubles the
@@ -30,6 +34,9 @@ const L2: i32 = 1;
 const WD: i32 = 2;
 const DWM: i32 = 3;
 const DWM_STABLE: i32 = 4;
+const MOMENTUM: i32 = 5;
+const ADAM: i32 = 6;
+const GATED: i32 = 7;
 
 // Layer table: 20 fields of 4 bytes per layer.
 const F_NIN: usize = 0;
@@ -50,7 +57,9 @@ const F_C1: usize = 56;
 const F_C2: usize = 60;
 const F_NORMSQ: usize = 64; // layers ≥ 1, l2: ‖W‖² (f64 at this address)
 const F_WT: usize = 72; // layers ≥ 1: effective W transposed (input-major nInP × P) for evaluation
-const ROW: usize = 80;
+const F_MASK: usize = 76; // hidden layers: this step's dropout multipliers (P f64), written by the caller
+const F_ST: usize = 80; // momentum / adam: the state [m | v] of W (layout of W), then [mb | vb] of b (P f64 each)
+const ROW: usize = 88; // a multiple of 8, so F_NORMSQ stays 8-byte aligned in every row
 
 let nLayers: i32 = 0;
 let table: usize = 0;
@@ -61,6 +70,19 @@ let renormBelow: f64 = 0;
 let sigma: f64 = 1; // layer-0 scale of sgd-family models
 let sumsq: f64 = 0; // ‖U‖² of layer 0 (l2)
 let steps: i32 = 0;
+// Training-time options (docs/METHOD.md §7), set by setTrain(); all off = the paper's step.
+let dropout: bool = false; // multiply hidden activations and their δ by F_MASK
+let smoothing: f64 = 0; // label smoothing ε of softmax cross-entropy
+let maxNormC: f64 = 0; // max-norm bound on every unit's incoming row (0 = none)
+let normSq: usize = 0; // max-norm scratch: one f64 per layer-0 unit
+// Hyperparameters of momentum (h0 = β, h1 = nesterov 0/1) and adam (h0 = β1, h1 = β2, h2 = ε,
+// h3 = decoupled weight decay), set by setParams() after init(); b1t, b2t = β1^t, β2^t.
+let h0: f64 = 0;
+let h1: f64 = 0;
+let h2: f64 = 0;
+let h3: f64 = 0;
+let b1t: f64 = 1;
+let b2t: f64 = 1;
 
 let inputF32: usize = 0; // n_in float32: the sample the caller copies in
 let aC: usize = 0; // compacted non-zero input values (f64)
@@ -232,7 +254,18 @@ export function init(methodCode: i32, loss: i32, lam: f64, renorm: f64, evalRows
     const c = alloc(P * 2 * LB); // layer 0 only: [c1 | c2] in L0 lanes
     store<i32>(t + F_C1, <i32>c);
     store<i32>(t + F_C2, <i32>(c + P * LB));
+    store<i32>(t + F_MASK, <i32>alloc(P * 8));
+    if (method == MOMENTUM || method == ADAM) {
+      const wBytes = l == 0 ? nIn * P * LB : P * nInP * 8;
+      store<i32>(t + F_ST, <i32>alloc(2 * wBytes + 2 * P * 8));
+    }
   }
+  normSq = alloc(P0 * 8);
+  dropout = false;
+  smoothing = 0;
+  maxNormC = 0;
+  b1t = 1;
+  b2t = 1;
   sigma = 1;
   steps = 0;
   rowsClassified = 0;
@@ -240,10 +273,30 @@ export function init(methodCode: i32, loss: i32, lam: f64, renorm: f64, evalRows
 }
 
 export function tablePtr(): usize { return table; }
+/** Bytes of one layer's row of the table (FastModel reads fields at tablePtr() + l * tableRowBytes() + field). */
+export function tableRowBytes(): i32 { return <i32>ROW; }
 export function inputPtr(): usize { return inputF32; }
 export function rowsPtr(): usize { return rowsF32; }
 export function rowsYPtr(): usize { return rowsY; }
 export function getSigma(): f64 { return sigma; }
+
+/**
+ * Switches on the training-time options after init(): dropout (the caller writes each hidden
+ * layer's multipliers at F_MASK before every step), label smoothing ε, max-norm bound c.
+ */
+export function setTrain(drop: bool, eps: f64, c: f64): void {
+  dropout = drop;
+  smoothing = eps;
+  maxNormC = c;
+}
+
+/** The hyperparameters of momentum (β, nesterov) or adam (β1, β2, ε, weight decay); after init(). */
+export function setParams(p0: f64, p1: f64, p2: f64, p3: f64): void {
+  h0 = p0;
+  h1 = p1;
+  h2 = p2;
+  h3 = p3;
+}
 
 /** After the caller wrote the initial weights: norms the l2 rule needs. */
 export function ready(): void {
@@ -634,8 +687,16 @@ function forward(useEval: bool): void {
   else forward0Scaled(fld(0, F_W), sigma);
   for (let l = 1; l < nLayers; l++) {
     relu(l - 1);
+    if (dropout) multiplyMask(fld(l - 1, F_ACT), l - 1);
     forwardDense(l);
   }
+}
+
+/** v[j] *= mask of hidden layer l, over its n_out units. */
+function multiplyMask(v: usize, l: i32): void {
+  const n = <usize>fld(l, F_NOUT);
+  const m = fld(l, F_MASK);
+  for (let j: usize = 0; j < n; j++) store<f64>(v + j * 8, load<f64>(v + j * 8) * load<f64>(m + j * 8));
 }
 
 // ---------------------------------------------------------------- backward
@@ -664,9 +725,26 @@ function lossDelta(target: f64): f64 {
   }
   for (let i: usize = 0; i < n; i++) store<f64>(d + i * 8, load<f64>(d + i * 8) / sum);
   const label = <usize>(<i32>target);
+  if (smoothing != 0) return smoothedDelta(z, d, n, label, max, sum);
   const p = load<f64>(d + label * 8);
   store<f64>(d + label * 8, p - 1);
   return -Math.log(p > 0 ? p : 5e-324);
+}
+
+/**
+ * Label smoothing: d holds exp(z − max) / sum; δ_k = p_k − t_k with t = (1 − ε)·onehot + ε/K,
+ * loss −Σ t_k·((z_k − max) − log sum) (the reference's softmaxCrossEntropySmoothed).
+ */
+function smoothedDelta(z: usize, d: usize, n: usize, label: usize, max: f64, sum: f64): f64 {
+  const logSum = Math.log(sum);
+  const off = smoothing / <f64>n;
+  let loss: f64 = 0;
+  for (let i: usize = 0; i < n; i++) {
+    const t = i == label ? 1 - smoothing + off : off;
+    store<f64>(d + i * 8, load<f64>(d + i * 8) - t);
+    loss -= t * (load<f64>(z + i * 8) - max - logSum);
+  }
+  return loss;
 }
 
 /** δ_{l−1} = (Wᵀδ_l) ⊙ 1[z_{l−1} > 0], with the weights before the step; rows with δ = 0 skipped. */
@@ -689,6 +767,7 @@ function backwardDense(l: i32): void {
   }
   const nIn = fld(l, F_NIN);
   for (let i: usize = 0; i < nIn; i++) if (!(load<f64>(zIn + i * 8) > 0)) store<f64>(dIn + i * 8, 0);
+  if (dropout) multiplyMask(dIn, l - 1);
 }
 
 // ---------------------------------------------------------------- updates
@@ -897,17 +976,301 @@ function updateDense(l: i32, lr: f64): void {
   for (let j: usize = 0; j < nOut; j++) store<f64>(b + j * 8, load<f64>(b + j * 8) - lr * load<f64>(d + j * 8));
 }
 
+// momentum, adam, sgd-gated-decay (docs/METHOD.md §4.2): every weight moves every step (the
+// state decays even where the gradient is 0), so these update densely, layer 0 included, with
+// σ = 1 and nothing deferred. The arithmetic is the reference rules' (src/core/rules/), in the
+// same order; `g` is δ_j·a_i.
+
+/**
+ * The per-step constants of momentum / adam in lane type T, splatted once per layer: β (momentum)
+ * or β1, 1 − β1, β2, 1 − β2, the bias corrections c1 = 1/(1 − β1^t), c2 = 1/(1 − β2^t), ε, the
+ * decay λ, and η.
+ */
+class Consts {
+  k0: v128 = v128.splat<i32>(0);
+  k1: v128 = v128.splat<i32>(0);
+  k2: v128 = v128.splat<i32>(0);
+  k3: v128 = v128.splat<i32>(0);
+  c1: v128 = v128.splat<i32>(0);
+  c2: v128 = v128.splat<i32>(0);
+  eps: v128 = v128.splat<i32>(0);
+  wd: v128 = v128.splat<i32>(0);
+  lr: v128 = v128.splat<i32>(0);
+}
+
+// @ts-ignore: decorator
+@inline
+function consts<T>(k: Consts, lr: f64, c1: f64, c2: f64): void {
+  k.k0 = v128.splat<T>(<T>h0);
+  k.k1 = v128.splat<T>(<T>(1 - h0));
+  k.k2 = v128.splat<T>(<T>h1);
+  k.k3 = v128.splat<T>(<T>(1 - h1));
+  k.c1 = v128.splat<T>(<T>c1);
+  k.c2 = v128.splat<T>(<T>c2);
+  k.eps = v128.splat<T>(<T>h2);
+  k.wd = v128.splat<T>(<T>h3);
+  k.lr = v128.splat<T>(<T>lr);
+}
+
+/** One vector of a momentum step: v ← βv + g; W ← W − η·(nesterov ? g + βv : v). */
+// @ts-ignore: decorator
+@inline
+function momentumVec<T>(w: usize, m: usize, g: v128, beta: v128, lrv: v128, nesterov: bool): void {
+  const mv = v128.add<T>(v128.mul<T>(beta, v128.load(m)), g);
+  v128.store(m, mv);
+  const stepv = nesterov ? v128.add<T>(g, v128.mul<T>(beta, mv)) : mv;
+  v128.store(w, v128.sub<T>(v128.load(w), v128.mul<T>(lrv, stepv)));
+}
+
+/** One vector of an adam step (docs/METHOD.md §4.2), in the reference's order of operations. */
+// @ts-ignore: decorator
+@inline
+function adamVec<T>(w: usize, m: usize, v: usize, g: v128, k: Consts): void {
+  const mv = v128.add<T>(v128.mul<T>(k.k0, v128.load(m)), v128.mul<T>(k.k1, g));
+  const vv = v128.add<T>(v128.mul<T>(k.k2, v128.load(v)), v128.mul<T>(k.k3, v128.mul<T>(g, g)));
+  v128.store(m, mv);
+  v128.store(v, vv);
+  const mh = v128.mul<T>(mv, k.c1);
+  const den = v128.add<T>(v128.sqrt<T>(v128.mul<T>(vv, k.c2)), k.eps);
+  const wv = v128.load(w);
+  const stepv = v128.add<T>(v128.div<T>(mh, den), v128.mul<T>(k.wd, wv));
+  v128.store(w, v128.sub<T>(wv, v128.mul<T>(k.lr, stepv)));
+}
+
+const K64 = new Consts();
+const KL0 = new Consts();
+
+/** One vector of W (or b) at w with state at m, v: momentum or adam, constants in k (lane type T). */
+// @ts-ignore: decorator
+@inline
+function optVec<T>(w: usize, m: usize, v: usize, g: v128, k: Consts, nesterov: bool, isAdam: bool): void {
+  if (isAdam) adamVec<T>(w, m, v, g, k);
+  else momentumVec<T>(w, m, g, k.k0, k.lr, nesterov);
+}
+
+/** Biases of layer l under momentum / adam (g = δ), and the gated rule's plain bias step. */
+function optBias(l: i32, lr: f64, c1: f64, c2: f64): void {
+  const P = fld(l, F_P);
+  const b = fld(l, F_B);
+  const d = fld(l, F_DELTA);
+  if (method == GATED) {
+    for (let j: usize = 0; j < <usize>fld(l, F_NOUT); j++) store<f64>(b + j * 8, load<f64>(b + j * 8) - lr * load<f64>(d + j * 8));
+    return;
+  }
+  const st = fld(l, F_ST);
+  const wBytes = l == 0 ? <usize>fld(0, F_NIN) * P * LB : P * fld(l, F_NINP) * 8;
+  const mb = st + 2 * wBytes;
+  const vb = mb + P * 8;
+  const k = K64;
+  consts<f64>(k, lr, c1, c2);
+  const nesterov = h1 != 0;
+  const isAdam = method == ADAM;
+  for (let j: usize = 0; j < P; j += 2) optVec<f64>(b + j * 8, mb + j * 8, vb + j * 8, v128.load(d + j * 8), k, nesterov, isAdam);
+}
+
+/** Layer 0 (input-major U, σ = 1) of momentum / adam / sgd-gated-decay: every input row. */
+function updateLayer0Opt(lr: f64, c1: f64, c2: f64): void {
+  const nIn = fld(0, F_NIN);
+  const nOut = fld(0, F_NOUT);
+  const P = fld(0, F_P);
+  const U = fld(0, F_W);
+  const d = fld(0, F_DELTA);
+  const cd = fld(0, F_C1); // δ in L0 lanes
+  const ck = fld(0, F_C2); // gated: the keep factor 1 − η|δ_j| in L0 lanes
+  const rowBytes = P * LB;
+  for (let j: usize = 0; j < P; j++) {
+    const dj = j < nOut ? load<f64>(d + j * 8) : 0;
+    store<L0>(cd + j * LB, <L0>dj);
+    if (method == GATED) store<L0>(ck + j * LB, <L0>(1 - lr * (dj < 0 ? -dj : dj)));
+  }
+  if (method == GATED) {
+    const nlr = v128.splat<L0>(<L0>(-lr));
+    for (let i: usize = 0; i < nIn; i++) {
+      const av = v128.splat<L0>(<L0>load<f32>(inputF32 + (i << 2)));
+      const row = U + i * rowBytes;
+      for (let o: usize = 0; o < rowBytes; o += 16) {
+        // keep·W − (η δ)·a, as the reference: −η·δ is exact, so (−η δ)·a = −(η δ·a).
+        const c = v128.mul<L0>(nlr, v128.load(cd + o));
+        v128.store(row + o, v128.add<L0>(v128.mul<L0>(v128.load(ck + o), v128.load(row + o)), v128.mul<L0>(c, av)));
+      }
+    }
+  } else {
+    const st = fld(0, F_ST);
+    const vOff = nIn * rowBytes;
+    const k = KL0;
+    consts<L0>(k, lr, c1, c2);
+    const nesterov = h1 != 0;
+    const isAdam = method == ADAM;
+    for (let i: usize = 0; i < nIn; i++) {
+      const av = v128.splat<L0>(<L0>load<f32>(inputF32 + (i << 2)));
+      const row = i * rowBytes;
+      if (isAdam) {
+        for (let o: usize = 0; o < rowBytes; o += 16) adamVec<L0>(U + row + o, st + row + o, st + vOff + row + o, v128.mul<L0>(v128.load(cd + o), av), k);
+      } else {
+        const beta = k.k0;
+        const lrv = k.lr;
+        for (let o: usize = 0; o < rowBytes; o += 16) momentumVec<L0>(U + row + o, st + row + o, v128.mul<L0>(v128.load(cd + o), av), beta, lrv, nesterov);
+      }
+    }
+  }
+  optBias(0, lr, c1, c2);
+}
+
+/** Layers ≥ 1 (row-major, effective W) of momentum / adam / sgd-gated-decay. */
+function updateDenseOpt(l: i32, lr: f64, c1: f64, c2: f64): void {
+  const nOut = fld(l, F_NOUT);
+  const nInP = fld(l, F_NINP);
+  const P = fld(l, F_P);
+  const W = fld(l, F_W);
+  const d = fld(l, F_DELTA);
+  const a = fld(l - 1, F_ACT);
+  const rowBytes = nInP * 8;
+  if (method == GATED) {
+    for (let j: usize = 0; j < nOut; j++) {
+      const dj = load<f64>(d + j * 8);
+      const kv = f64x2.splat(1 - lr * (dj < 0 ? -dj : dj));
+      const cv = f64x2.splat(lr * dj);
+      const row = W + j * rowBytes;
+      for (let i: usize = 0; i < nInP; i += 2) {
+        v128.store(row + i * 8, f64x2.sub(f64x2.mul(kv, v128.load(row + i * 8)), f64x2.mul(cv, v128.load(a + i * 8))));
+      }
+    }
+  } else {
+    const st = fld(l, F_ST);
+    const vOff = P * rowBytes;
+    const k = K64;
+    consts<f64>(k, lr, c1, c2);
+    const nesterov = h1 != 0;
+    const isAdam = method == ADAM;
+    for (let j: usize = 0; j < nOut; j++) {
+      const dv = f64x2.splat(load<f64>(d + j * 8));
+      const row = j * rowBytes;
+      for (let i: usize = 0; i < nInP; i += 2) {
+        optVec<f64>(W + row + i * 8, st + row + i * 8, st + vOff + row + i * 8, f64x2.mul(dv, v128.load(a + i * 8)), k, nesterov, isAdam);
+      }
+    }
+  }
+  optBias(l, lr, c1, c2);
+}
+
 /** One training step on the sample the caller copied to inputPtr(); returns the loss. */
 export function step(target: f64, lr: f64): f64 {
   gather(inputF32, fld(0, F_NIN));
   forward(false);
   const loss = lossDelta(target);
   for (let l = nLayers - 1; l > 0; l--) backwardDense(l);
-  for (let l = nLayers - 1; l > 0; l--) updateDense(l, lr);
-  if (method == DWM || method == DWM_STABLE) updateLayer0Dual(lr);
-  else updateLayer0Plain(lr);
+  if (method >= MOMENTUM) {
+    b1t *= h0;
+    b2t *= h1;
+    const c1 = method == ADAM ? 1 / (1 - b1t) : 1;
+    const c2 = method == ADAM ? 1 / (1 - b2t) : 1;
+    for (let l = nLayers - 1; l > 0; l--) updateDenseOpt(l, lr, c1, c2);
+    updateLayer0Opt(lr, c1, c2);
+  } else {
+    for (let l = nLayers - 1; l > 0; l--) updateDense(l, lr);
+    if (method == DWM || method == DWM_STABLE) updateLayer0Dual(lr);
+    else updateLayer0Plain(lr);
+  }
+  if (maxNormC > 0) maxNorm();
   steps++;
   return loss;
+}
+
+// ---------------------------------------------------------------- max-norm
+
+/**
+ * Max-norm (docs/METHOD.md §7): every unit's incoming row of W whose L2 norm exceeds c is
+ * scaled by c/‖row‖, bias excluded. Dual layers scale the row of W1 and of W2 by the same factor
+ * (layer 0: the two row scales s1, s2; above: the rows, then W = W1 − W2 again), so W = W1 − W2
+ * still holds. Layer 0 of the sgd family scales its column of U (σ is shared by all units).
+ */
+function maxNorm(): void {
+  const c = maxNormC;
+  flush();
+  const nIn = <usize>fld(0, F_NIN);
+  const nOut = <usize>fld(0, F_NOUT);
+  const P = <usize>fld(0, F_P);
+  const M = fld(0, F_W);
+  const dual = method == DWM || method == DWM_STABLE;
+  zero(normSq, P * 8);
+  if (dual) {
+    const s1 = fld(0, F_S1);
+    const s2 = fld(0, F_S2);
+    const stride = P * 2 * LB;
+    for (let i: usize = 0; i < nIn; i++) {
+      const r = M + i * stride;
+      for (let j: usize = 0; j < nOut; j++) {
+        const w = load<f64>(s1 + j * 8) * <f64>load<L0>(r + j * LB) - load<f64>(s2 + j * 8) * <f64>load<L0>(r + (P + j) * LB);
+        store<f64>(normSq + j * 8, load<f64>(normSq + j * 8) + w * w);
+      }
+    }
+    for (let j: usize = 0; j < nOut; j++) {
+      const norm = Math.sqrt(load<f64>(normSq + j * 8));
+      if (!(norm > c)) continue;
+      const f = c / norm;
+      store<f64>(s1 + j * 8, load<f64>(s1 + j * 8) * f);
+      store<f64>(s2 + j * 8, load<f64>(s2 + j * 8) * f);
+      if (load<f64>(s1 + j * 8) < renormBelow) foldColumn(M, s1, j, P, nIn, 0, 1);
+      if (load<f64>(s2 + j * 8) < renormBelow) foldColumn(M + P * LB, s2, j, P, nIn, 0, 1);
+    }
+  } else {
+    for (let i: usize = 0; i < nIn; i++) {
+      const r = M + i * P * LB;
+      for (let j: usize = 0; j < nOut; j++) {
+        const w = sigma * <f64>load<L0>(r + j * LB);
+        store<f64>(normSq + j * 8, load<f64>(normSq + j * 8) + w * w);
+      }
+    }
+    let any = false;
+    for (let j: usize = 0; j < nOut; j++) {
+      const norm = Math.sqrt(load<f64>(normSq + j * 8));
+      if (!(norm > c)) continue;
+      any = true;
+      const f = c / norm;
+      for (let i: usize = 0; i < nIn; i++) {
+        const p = M + (i * P + j) * LB;
+        store<L0>(p, <L0>(<f64>load<L0>(p) * f));
+      }
+    }
+    if (any && method == L2) sumsq = sumSquaresL0(M, nIn * P);
+  }
+  for (let l = 1; l < nLayers; l++) maxNormDense(l, c);
+}
+
+/** Max-norm on the row-major rows of layer l ≥ 1. */
+function maxNormDense(l: i32, c: f64): void {
+  const nOut = <usize>fld(l, F_NOUT);
+  const nIn = <usize>fld(l, F_NIN);
+  const nInP = <usize>fld(l, F_NINP);
+  const W = fld(l, F_W);
+  const dual = method == DWM || method == DWM_STABLE;
+  let any = false;
+  for (let j: usize = 0; j < nOut; j++) {
+    const row = W + j * nInP * 8;
+    let s: f64 = 0;
+    for (let i: usize = 0; i < nIn; i++) {
+      const w = load<f64>(row + i * 8);
+      s += w * w;
+    }
+    const norm = Math.sqrt(s);
+    if (!(norm > c)) continue;
+    any = true;
+    const f = c / norm;
+    if (dual) {
+      const r1 = fld(l, F_W1) + j * nInP * 8;
+      const r2 = fld(l, F_W2) + j * nInP * 8;
+      for (let i: usize = 0; i < nIn; i++) {
+        const a = load<f64>(r1 + i * 8) * f;
+        const b = load<f64>(r2 + i * 8) * f;
+        store<f64>(r1 + i * 8, a);
+        store<f64>(r2 + i * 8, b);
+        store<f64>(row + i * 8, a - b);
+      }
+    } else {
+      for (let i: usize = 0; i < nIn; i++) store<f64>(row + i * 8, load<f64>(row + i * 8) * f);
+    }
+  }
+  if (any && method == L2) store<f64>(table + <usize>l * ROW + F_NORMSQ, sumSquares(W, fld(l, F_P) * nInP));
 }
 
 // ---------------------------------------------------------------- evaluation

@@ -41,6 +41,8 @@ export interface LearningRule<S> {
 export interface KernelForm {
   method: KernelMethod;
   lambda: number;
+  /** The kernel's four hyperparameters (kernels.as setParams): momentum β, nesterov; adam β1, β2, ε, decay. */
+  params?: readonly [number, number, number, number];
 }
 
 /** Copies of W and b of every layer. */

@@ -12,7 +12,7 @@ import { ruleFor, type LayerParams, type LearningRule } from '../rules/index.js'
 /** |fast − reference| ≤ REL·|reference| + ABS per weight (see fast-model.test.ts). */
 export const REL = 1e-5;
 export const ABS = 1e-12;
-export const METHODS = ['dwm', 'dwm-stable', 'sgd', 'l2-0.01', 'l2-0.1', 'weight-decay-0.0001'];
+export const METHODS = ['dwm', 'dwm-stable', 'sgd', 'l2-0.01', 'l2-0.1', 'weight-decay-0.0001', 'momentum', 'adam', 'sgd-gated-decay'];
 
 export function rule(id: string): LearningRule<any> {
   const r = ruleFor(id);

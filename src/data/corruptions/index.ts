@@ -1,12 +1,12 @@
-// The corruptions, as lists (not yet an evaluation axis: nothing in the run path imports this
-// folder; docs/METHOD.md, "Corruptions (not yet an evaluation axis)").
+// The corruptions, as lists; the evaluation axis `corruption` (eval-axes/corruption.ts) applies
+// them (docs/METHOD.md, "Corruptions").
 
 import { BLUR_CORRUPTIONS } from './blur.js';
 import { DIGITAL_CORRUPTIONS } from './digital.js';
 import { GEOMETRIC_CORRUPTIONS } from './geometric.js';
 import { NOISE_CORRUPTIONS } from './noise.js';
 import { OCCLUSION_CORRUPTIONS } from './occlusion.js';
-import { TABULAR_CORRUPTIONS, type TabularCorruption } from './tabular.js';
+import { TABULAR_CORRUPTIONS, TABULAR_SEVERITIES, type TabularCorruption } from './tabular.js';
 import type { ImageCorruption } from './types.js';
 
 export { corruptionRng } from './random.js';
@@ -21,7 +21,7 @@ export const IMAGE_CORRUPTIONS: readonly ImageCorruption[] = [
   ...OCCLUSION_CORRUPTIONS,
 ];
 
-export { TABULAR_CORRUPTIONS };
+export { TABULAR_CORRUPTIONS, TABULAR_SEVERITIES };
 
 export function imageCorruption(id: string): ImageCorruption | undefined {
   return IMAGE_CORRUPTIONS.find((c) => c.id === id);

@@ -110,4 +110,16 @@ export const scaleShift: TabularCorruption = {
   },
 };
 
+/**
+ * Five severities for each table corruption, as an evaluation axis (eval-axes/corruption.ts)
+ * asks for: no benchmark defines them, these are dwgd's own, chosen to run from barely visible
+ * to severe in the z-scored units of dwgd's tables (docs/METHOD.md, "Corruptions").
+ */
+export const TABULAR_SEVERITIES: Record<string, readonly number[]> = {
+  'feature-noise': [0.1, 0.25, 0.5, 0.75, 1],
+  'missing-features': [0.1, 0.2, 0.3, 0.4, 0.5],
+  outliers: [0.01, 0.02, 0.05, 0.1, 0.2],
+  'scale-shift': [0.25, 0.5, 1, 1.5, 2],
+};
+
 export const TABULAR_CORRUPTIONS: readonly TabularCorruption[] = [featureNoise, missingFeatures, outliers, scaleShift];

@@ -1,8 +1,8 @@
 // What a corruption is: a pure function of one test input, a severity and a random stream, that
-// writes the corrupted input (docs/METHOD.md, "Corruptions (not yet an evaluation axis)").
+// writes the corrupted input (docs/METHOD.md, "Corruptions").
 // Images are flattened height × width × channels (HWC: x[(r·width + c)·channels + ch], the
 // layout of every dwgd image dataset: MNIST and Fashion-MNIST 28×28×1, CIFAR-10 32×32×3),
-// pixel values in [0, 1]. Nothing in the run path imports this folder yet.
+// pixel values in [0, 1]. The evaluation axis `corruption` (eval-axes/corruption.ts) applies them.
 
 import type { Rng } from '../../core/rng.js';
 
@@ -26,7 +26,7 @@ export type Benchmark = 'mnist-c' | 'cifar-10-c';
 export type ImageFamily = 'noise' | 'blur' | 'digital' | 'geometric' | 'occlusion';
 
 export interface ImageCorruption {
-  /** Kebab-case name, e.g. 'gaussian-noise' (a future evaluation axis key: corruption.<id>). */
+  /** Kebab-case name, e.g. 'gaussian-noise' (a value of the evaluation axis `corruption`). */
   id: string;
   /** Words for figures and reports. */
   title: string;

@@ -15,7 +15,7 @@ export const maskAxis: EvalAxisDef = {
     // entries after k Fisher–Yates steps are a uniform k-subset whatever order it starts in.
     const perm = Int32Array.from({ length: nInputs }, (_, i) => i);
     return (row, fraction, rng) => {
-      const k = Math.round(fraction * nInputs);
+      const k = Math.round((fraction as number) * nInputs);
       for (let j = 0; j < k; j++) {
         const r = j + rng.int(nInputs - j);
         const t = perm[j];

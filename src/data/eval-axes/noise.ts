@@ -11,7 +11,8 @@ export const noiseAxis: EvalAxisDef = {
   max: 1000,
   stream: 'noise',
   fromConfig: (config) => config.noise.sigma,
-  prepare: (nInputs, image) => (row, sigma, rng) => {
+  prepare: (nInputs, image) => (row, value, rng) => {
+    const sigma = value as number;
     for (let i = 0; i < nInputs; i++) {
       let v = row[i] + sigma * rng.normal();
       if (image) v = v < 0 ? 0 : v > 1 ? 1 : v;

@@ -1,0 +1,79 @@
+// The published corruption benchmarks as test sets for models trained on the clean sets:
+// MNIST-C for `mnist` models, CIFAR-10-C for `cifar-10` models (the same ten classes, the
+// same inputs: pixel / 255 in the clean set's layout). This is the API evaluation code calls:
+//
+//   BENCHMARK_SETS['cifar-10-c']  → { clean: 'cifar-10', corruptions, severities: [1…5] }
+//   benchmarkFor('mnist')         → 'mnist-c' (or null for a dataset without one)
+//   loadBenchmark('cifar-10-c', 'fog', 3) → CorruptedImages (x, y, size, nInputs, origin …)
+//
+// MNIST-C has one severity per corruption (pass 1); CIFAR-10-C five. A missing set fails with
+// one line naming `node bin/dwgd.js datasets fetch <set>`; a damaged file with one line naming the file
+// and the same command. Unlike data/corruptions/ (corruptions dwgd computes, at any σ or
+// level, seeded), these are fixed published images: the same pixels on every machine.
+
+import { UserError } from '../errors.js';
+import { CIFAR_10_C_BENCHMARK, CIFAR_10_C_CORRUPTIONS, CIFAR_10_C_SEVERITIES, loadCifar10C } from './cifar-10-c.js';
+import type { CorruptedImages } from './corrupted-images.js';
+import { loadMnistC, MNIST_C_CORRUPTIONS } from './mnist-c.js';
+
+export type { CorruptedImages } from './corrupted-images.js';
+
+export type BenchmarkSetName = 'mnist-c' | 'cifar-10-c';
+
+export interface BenchmarkSet {
+  name: BenchmarkSetName;
+  /** The dataset whose models it tests. */
+  clean: 'mnist' | 'cifar-10';
+  /** Every corruption the release holds, in its order. */
+  corruptions: readonly string[];
+  /** The corruptions the benchmark's published mean is over (MNIST-C: all but identity). */
+  benchmark: readonly string[];
+  severities: readonly number[];
+  /** Images per corruption and severity in the test split. */
+  perSeverity: number;
+}
+
+export const BENCHMARK_SETS: Readonly<Record<BenchmarkSetName, BenchmarkSet>> = {
+  'mnist-c': {
+    name: 'mnist-c', clean: 'mnist', corruptions: MNIST_C_CORRUPTIONS,
+    benchmark: MNIST_C_CORRUPTIONS.filter((c) => c !== 'identity'), severities: [1], perSeverity: 10_000,
+  },
+  'cifar-10-c': {
+    name: 'cifar-10-c', clean: 'cifar-10', corruptions: CIFAR_10_C_CORRUPTIONS,
+    benchmark: CIFAR_10_C_BENCHMARK, severities: CIFAR_10_C_SEVERITIES, perSeverity: 10_000,
+  },
+};
+
+/** The benchmark set for models trained on `dataset`, or null. */
+export function benchmarkFor(dataset: string): BenchmarkSetName | null {
+  const hit = Object.values(BENCHMARK_SETS).find((s) => s.clean === dataset);
+  return hit ? hit.name : null;
+}
+
+function setNamed(set: string): BenchmarkSet {
+  const s = BENCHMARK_SETS[set as BenchmarkSetName];
+  if (!s) throw new UserError(`unknown benchmark set '${set}' (known: ${Object.keys(BENCHMARK_SETS).join(', ')})`);
+  return s;
+}
+
+/** The corruption names of a set, in the release's order. */
+export function benchmarkCorruptions(set: string): readonly string[] {
+  return setNamed(set).corruptions;
+}
+
+export interface BenchmarkLoadOptions {
+  /** A folder holding the set (unpacked, or its archive), instead of the usual places. */
+  path?: string;
+  /** MNIST-C only: its corrupted training images instead of the test images. */
+  split?: 'test' | 'train';
+  env?: NodeJS.ProcessEnv;
+}
+
+/** One corruption at one severity: images (pixel / 255, the clean set's layout) and labels. */
+export function loadBenchmark(set: string, corruption: string, severity: number, opts: BenchmarkLoadOptions = {}): CorruptedImages {
+  const s = setNamed(set);
+  if (!s.severities.includes(severity)) throw new UserError(`severity: ${set} has ${s.severities.length === 1 ? 'one severity, 1' : `severities ${s.severities.join(', ')}`}; got ${severity}`);
+  if (s.name === 'mnist-c') return loadMnistC(corruption, opts);
+  if (opts.split === 'train') throw new UserError('split: cifar-10-c holds test images only');
+  return loadCifar10C(corruption, severity, opts);
+}
