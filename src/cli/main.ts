@@ -7,7 +7,7 @@ import { RunFailure } from '../experiment/pool.js';
 import { fsCause, isFsError } from '../results/out-dir.js';
 import { registerDatasets } from './datasets.js';
 import { registerExport } from './export.js';
-import { COMPARE, methodsHelp, PLAN_SEEDS, registerCommand, REPORT, SWEEP, TRAIN } from './options.js';
+import { COMPARE, methodsHelp, PLAN_SEEDS, registerCommand, REPORT, SWEEP, TRAIN, TUNE } from './options.js';
 import { registerRuns } from './runs.js';
 import type { RawStudyFlags } from './study-options.js';
 import { train } from './train.js';
@@ -82,6 +82,11 @@ export function buildProgram(): Command {
     if (opts.printConfig) return printConfigOf('sweep', opts);
     const { sweep } = await import('./sweep.js');
     process.exitCode = await sweep(opts);
+  });
+
+  registerCommand(program, TUNE).action(async (opts) => {
+    const { tune } = await import('./tune.js');
+    process.exitCode = await tune(opts);
   });
 
   registerCommand(program, REPORT).action(async (dirs: string[], opts) => {

@@ -121,6 +121,32 @@ export const SWEEP: CommandSpec = {
   ],
 };
 
+export const TUNE: CommandSpec = {
+  name: 'tune',
+  description: 'compare methods with an equal tuning budget: every method gets the same trials (its tune: search space) selected on a validation split, then its default and its chosen setting are retrained on fresh seeds and judged on the test set',
+  options: [
+    { flags: '-c, --config <file>', description: 'study file with base: (validation: set), grid: and tune:, e.g. configs/fair/images.yaml', required: true },
+    { flags: '--stage <stage>', description: 'both (default), tuning (the trials only) or final (the retraining; needs the finished tuning stage); one stage at a time with --shard or --emit slurm', default: 'both' },
+    { flags: '--seeds <n>', description: 'fresh seeds of the final stage (default: tune.finalSeeds; the tuning seeds are tune.seeds)' },
+    { flags: '--workers <n>', description: 'worker threads (default: one per core; 0 runs in this thread)' },
+    { flags: '--only <key=value>', description: 'keep runs whose config has this value, e.g. dataset=mnist, trainSize=100 (repeatable)', repeatable: true },
+    { flags: '-s, --set <key=value>', description: 'override a key of base: or an axis of grid: (repeatable)', repeatable: true },
+    ALLOW_LARGE,
+    { flags: '--resume', description: 'reuse finished runs made by the same code from the same config and data', default: false },
+    ...scaleOut(),
+    { flags: '-o, --out <dir>', description: 'results folder (the stages go to <dir>/tune/<name>/tuning/ and …/final/)', default: 'results' },
+    { flags: '--name <name>', description: 'results folder name (default: the study\'s name)' },
+    json('with the outcome'),
+    QUIET,
+    CORRECTION,
+  ],
+  examples: [
+    'node bin/dwgd.js tune --config configs/fair/smoke.yaml',
+    'node bin/dwgd.js tune --config configs/fair/images.yaml --dry-run',
+    'node bin/dwgd.js tune --config configs/fair/images.yaml --stage tuning --emit slurm --out /scratch/me/dwgd --sbatch time=04:00:00',
+  ],
+};
+
 export const REPORT: CommandSpec = {
   name: 'report',
   description: 'merge the run folders of a compare or sweep computed in shards (on any number of machines) into one report, the same bytes as a single-machine run; given one folder, re-render its report from its run records',
@@ -148,7 +174,7 @@ export const PLAN_SEEDS: CommandSpec = {
   examples: ['node bin/dwgd.js plan-seeds docs/reproduction'],
 };
 
-export const COMMANDS = [TRAIN, COMPARE, SWEEP, REPORT, PLAN_SEEDS];
+export const COMMANDS = [TRAIN, COMPARE, SWEEP, TUNE, REPORT, PLAN_SEEDS];
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];

@@ -114,7 +114,7 @@ test('every dwgd command in the README code blocks runs as written (in its dry f
 });
 
 test('every example in the --help texts runs as written (in its dry form), exit 0', () => {
-  const commands = [[], ['train'], ['compare'], ['sweep'], ['report'], ['datasets'], ['runs'], ['export']];
+  const commands = [[], ['train'], ['compare'], ['sweep'], ['tune'], ['report'], ['datasets'], ['runs'], ['export']];
   const failures: string[] = [];
   let examples = 0;
   for (const c of commands) {

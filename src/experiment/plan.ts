@@ -53,7 +53,8 @@ export { datasetKey } from '../config/identity.js';
 import { datasetKey } from '../config/identity.js';
 import { methodSpecs, ruleOfSpec } from '../config/methods.js';
 
-export const PRESETS = ['train', 'compare', 'sweep'] as const;
+/** train, compare, sweep; tune and fair are the two stages of `dwgd tune` (experiment/tuning.ts). */
+export const PRESETS = ['train', 'compare', 'sweep', 'tune', 'fair'] as const;
 export type Preset = (typeof PRESETS)[number];
 
 export const METRIC_KINDS = ['clean', 'noisy', 'balanced', 'balanced-noisy'] as const;
@@ -67,6 +68,8 @@ export const StudyFileSchema = z.strictObject({
   grid: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*(\.[A-Za-z][A-Za-z0-9_-]*)*$/, 'a key path like a.b'), z.array(z.unknown()).min(1)).default({}),
   evaluate: z.record(z.string(), z.union([z.array(z.union([z.number(), z.string()])), z.literal('all')])).optional(),
   metrics: z.array(z.enum(METRIC_KINDS)).min(1).optional(),
+  /** The tuning stage of `dwgd tune` (experiment/tuning.ts: TuneSchema, checked there). */
+  tune: z.unknown().optional(),
 });
 
 export interface Axis {
@@ -88,6 +91,8 @@ export interface GridSource {
   grid: boolean;
   /** A sweep's plotted metrics, when the file names them. */
   metrics?: MetricKind[];
+  /** A study file's `tune:` section, as written (`dwgd tune` checks it). */
+  tune?: unknown;
 }
 
 export interface RunSpec {
@@ -183,7 +188,7 @@ export function readGridSource(file: string): GridSource {
   }
   for (const [key, values] of Object.entries(g.evaluate ?? {})) addEval(evaluate, key, values, `config ${shownPath(file)}: evaluate.${key}`);
   if (Object.keys(evaluate).length) base.evaluate = evaluate;
-  return { file, name: g.name ?? nameFromFile(file), description: g.description, seeds: g.seeds, base, axes, grid: true, metrics: g.metrics };
+  return { file, name: g.name ?? nameFromFile(file), description: g.description, seeds: g.seeds, base, axes, grid: true, metrics: g.metrics, tune: g.tune };
 }
 
 function addEval(evaluate: Record<string, unknown>, key: string, values: unknown, where: string): void {
@@ -496,7 +501,7 @@ export function studyJson(study: Study): string {
     preset: study.preset,
     name: study.name,
     files: study.files,
-    sources: study.sources.map(({ file, name, description, base, axes, grid, metrics }) => ({ file, name, description: description ?? null, base, axes, grid, metrics: metrics ?? null })),
+    sources: study.sources.map(({ file, name, description, base, axes, grid, metrics, tune }) => ({ file, name, description: description ?? null, base, axes, grid, metrics: metrics ?? null, ...(tune === undefined ? {} : { tune }) })),
     only: study.only,
     seeds: study.seeds,
     metrics: study.metrics,
@@ -509,7 +514,7 @@ export function parseStudyJson(text: string, where: string): Study {
   let d: {
     format?: string; preset?: Preset; name?: string; files?: string[]; seeds?: number; only?: OnlyFilter[]; metrics?: MetricKind[];
     data?: Record<string, DataIdentity | null>; runs?: { id: string; configHash: string }[];
-    sources?: (Omit<GridSource, 'description' | 'metrics'> & { description: string | null; metrics: MetricKind[] | null })[];
+    sources?: (Omit<GridSource, 'description' | 'metrics'> & { description: string | null; metrics: MetricKind[] | null; tune?: unknown })[];
   };
   try {
     d = JSON.parse(text);
@@ -522,6 +527,7 @@ export function parseStudyJson(text: string, where: string): Study {
   }
   const sources: GridSource[] = d.sources.map((s) => ({
     file: s.file, name: s.name, description: s.description ?? undefined, base: s.base, axes: s.axes, grid: s.grid, metrics: s.metrics ?? undefined,
+    ...(s.tune === undefined ? {} : { tune: s.tune }),
   }));
   const study = studyFromSources(d.preset!, sources, { files: d.files, seeds: d.seeds, only: d.only, name: d.name, data: d.data, allowLarge: true });
   if (canonicalJson(d.runs) !== canonicalJson(study.runs.map((r) => ({ id: r.id, configHash: r.configHash })))) {

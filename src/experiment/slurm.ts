@@ -14,7 +14,7 @@ import { defaultTasks } from './shard.js';
 export const DWGD_BIN = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'dwgd.js');
 
 export interface SlurmJob {
-  command: 'compare' | 'sweep';
+  command: 'compare' | 'sweep' | 'tune';
   /** The plan's name (job names). */
   name: string;
   /** The plan's folder (<out>/compare/<name> or <out>/sweeps/<name>), absolute. */

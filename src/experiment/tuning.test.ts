@@ -48,7 +48,7 @@ test('expandTrials: the same number of trials per method, entries in the object 
   assert.deepEqual(trials[1].entry, { name: 'sgd-t2', rule: 'sgd', lr: 0.01 });
   assert.deepEqual(trials[3].entry, { name: 'adam-t1', rule: 'adam', lr: 1e-4, params: { beta2: 0.99 } });
   assert.deepEqual(trials[8].entry, { name: 'noisy-t3', rule: 'sgd', lr: 0.01, train: { inputNoise: 0.3 } });
-  assert.deepEqual(defaultEntries(tune), [{ name: 'sgd', rule: 'sgd' }, { name: 'adam', rule: 'adam', params: { beta2: 0.99 } }, { name: 'noisy', rule: 'sgd', lr: 0.01 }]);
+  assert.deepEqual(defaultEntries(tune), [{ name: 'sgd-default', rule: 'sgd' }, { name: 'adam-default', rule: 'adam', params: { beta2: 0.99 } }, { name: 'noisy-default', rule: 'sgd', lr: 0.01 }]);
 });
 
 test('parseTune: one line naming the key for a bad space, a reversed range, overlapping final seeds', () => {
@@ -81,10 +81,10 @@ test('selectTrials: the best mean over seeds, ties to the lower index, a trial d
   assert.ok(Math.abs(max.find((s) => s.method === 'sgd')!.chosenMean - 0.82) < 1e-12);
 });
 
-test('finalEntries: defaults then <method>-tuned with the chosen setting; a method whose every trial diverged is named', () => {
+test('finalEntries: <method>-default then <method>-tuned with the chosen setting; a method whose every trial diverged is named', () => {
   const tune = parseTune({ ...SECTION, methods: { sgd: SECTION.methods.sgd } }, 'test');
   const trials = expandTrials(tune);
   const chosen: Trial = trials[2];
-  assert.deepEqual(finalEntries(tune, [{ method: 'sgd', trials: [], chosen, chosenMean: 0.9 }]), [{ name: 'sgd', rule: 'sgd' }, { name: 'sgd-tuned', rule: 'sgd', lr: 0.1 }]);
+  assert.deepEqual(finalEntries(tune, [{ method: 'sgd', trials: [], chosen, chosenMean: 0.9 }]), [{ name: 'sgd-default', rule: 'sgd' }, { name: 'sgd-tuned', rule: 'sgd', lr: 0.1 }]);
   assert.throws(() => finalEntries(tune, [{ method: 'sgd', trials: [], chosen: null, chosenMean: NaN }]), /every trial of sgd diverged/);
 });

@@ -7,7 +7,7 @@
 //   2. select   per training point and method, the trial with the best validation metric
 //               averaged over the tuning seeds;
 //   3. final    per training point, the chosen setting of each method (`<method>-tuned`) and its
-//               one-shot default (`<method>`) retrained on fresh seeds that tuning never used,
+//               one-shot default (`<method>-default`) retrained on fresh seeds that tuning never used,
 //               scored on the test set.
 //
 // This module is pure planning and selection: it turns the study file's `tune:` section into
@@ -52,7 +52,7 @@ export const TuneSchema = z.strictObject({
   finalSeeds: z.number().int().min(1).max(10_000).default(10),
   /** Where the final seeds start, above the base seed (larger than `seeds`, so no seed is shared). */
   finalSeedOffset: z.number().int().min(1).max(1e9).default(1000),
-  /** The methods by name (the id of their default in results; the tuned one is `<name>-tuned`). */
+  /** The methods by name (in results `<name>-default` and `<name>-tuned`; trials `<name>-t<k>`). */
   methods: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'letters, digits, "_" or "-", starting with a letter'), MethodSpaceSchema)
     .refine((m) => Object.keys(m).length > 0, 'name at least one method'),
 }).superRefine((t, ctx) => {
@@ -169,9 +169,9 @@ export function expandTrials(tune: TuneSection): Trial[] {
     })));
 }
 
-/** The one-shot default of each method, named as the method. */
+/** The one-shot default of each method, as `<method>-default` (a bare rule name would read as that string method). */
 export function defaultEntries(tune: TuneSection): MethodEntry[] {
-  return Object.entries(tune.methods).map(([method, space]) => entryWith(method, space, {}));
+  return Object.entries(tune.methods).map(([method, space]) => entryWith(`${method}-default`, space, {}));
 }
 
 /** Which way a metric improves. */

@@ -216,6 +216,8 @@ export function effectIn(e: ExperimentSummary, method: string, baseline: string,
 export interface AggregateOptions {
   /** Word added to family names (e.g. "balanced"), for a second aggregate of other numbers. */
   familyTag?: string;
+  /** The comparisons to judge in each experiment (default: comparisonPairs, the paper's). */
+  pairs?: (methods: readonly string[]) => [string, string][];
   /**
    * Experiments whose clean numbers are another experiment's (a sweep's evaluation-only axis
    * evaluates one trained model at several σ): experimentId → that experiment. Their clean
@@ -273,7 +275,7 @@ export function aggregate(inputs: ExperimentInput[], authors: AuthorsRow[] = [],
     for (const kind of ['clean', 'noisy'] as const) {
       if (kind === 'clean' && opts.sameCleanAs?.has(e.experimentId)) continue;
       const name = [e.dataset, opts.familyTag, kind].filter(Boolean).join(' ');
-      for (const [method, baseline] of comparisonPairs(e.methods)) {
+      for (const [method, baseline] of (opts.pairs ?? comparisonPairs)(e.methods)) {
         const effect = effectIn(e, method, baseline, kind)!;
         byFamily.set(name, [...(byFamily.get(name) ?? []), { e, kind, method, baseline, effect }]);
       }

@@ -6,7 +6,7 @@
 import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
-import { parseStudyJson, STUDY_FILE, type Study } from '../experiment/plan.js';
+import { parseStudyJson, STUDY_FILE, type Preset, type Study } from '../experiment/plan.js';
 import type { RunRecord } from '../experiment/record.js';
 import { writeDirAtomic, writeFileAtomic } from './atomic.js';
 import { lockFolder } from './lock.js';
@@ -23,7 +23,7 @@ export interface ReportFlags extends ReportOptions {
 }
 
 export interface ReportOutcome {
-  kind: 'compare' | 'sweep';
+  kind: Exclude<Preset, 'train'>;
   outDir: string;
   name: string;
   study: Study;

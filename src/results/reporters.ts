@@ -37,6 +37,8 @@ export type ReportResults = Record<string, unknown>;
 const REPORTERS: readonly Reporter[] = [
   { id: 'compare', presets: ['compare'], write: async (ctx) => (await import('./compare-reporter.js')).compareReporter.write(ctx) },
   { id: 'sweep', presets: ['sweep'], write: async (ctx) => (await import('./sweep-reporter.js')).sweepReporter.write(ctx) },
+  { id: 'tune', presets: ['tune'], write: async (ctx) => (await import('./tuning-reporters.js')).tuneReporter.write(ctx) },
+  { id: 'fair', presets: ['fair'], write: async (ctx) => (await import('./tuning-reporters.js')).fairReporter.write(ctx) },
 ];
 
 /** The reporters a preset runs, in registry order. */

@@ -14,7 +14,7 @@ import { fetchMissing } from '../data/index.js';
 import type { FetchEvents } from '../data/fetch.js';
 import { UserError } from '../errors.js';
 import { dataLocator } from '../experiment/locate-data.js';
-import { identifyStudy, planStudy, STUDY_FILE, studyJson, type OnlyFilter, type Preset, type RunSpec, type Study } from '../experiment/plan.js';
+import { identifyStudy, planStudy, STUDY_FILE, studyFromSources, studyJson, type GridSource, type OnlyFilter, type Preset, type RunSpec, type Study } from '../experiment/plan.js';
 import type { Shard } from '../experiment/shard.js';
 import { shardRuns } from '../experiment/shard.js';
 import type { RunRecord } from '../experiment/record.js';
@@ -45,6 +45,8 @@ export interface StudyOptions extends ReportOptions {
   emit: (SlurmOptions & { args: string[] }) | null;
   /** Dataset loader module URL (tests inject synthetic data here). */
   loaderUrl?: string;
+  /** Sources already read and overridden (`dwgd tune` builds its stages' sources); `files` then only names them. */
+  sources?: GridSource[];
 }
 
 export interface StudyHooks extends StoreHooks {
@@ -90,7 +92,10 @@ function preflightUnless<T>(o: Pick<StudyOptions, 'dryRun' | 'out'>, plan: () =>
 
 /** Where a preset puts a study's folder, and a run's folder in it. */
 export function studyDir(preset: Preset, out: string, name: string): string {
-  return preset === 'train' ? resolve(out, name) : resolve(out, preset === 'compare' ? 'compare' : 'sweeps', name);
+  if (preset === 'train') return resolve(out, name);
+  // The two stages of `dwgd tune`: <out>/tune/<name>/tuning and <out>/tune/<name>/final.
+  if (preset === 'tune' || preset === 'fair') return resolve(out, 'tune', name, preset === 'tune' ? 'tuning' : 'final');
+  return resolve(out, preset === 'compare' ? 'compare' : 'sweeps', name);
 }
 
 export function runDirOf(preset: Preset, dir: string, spec: Pick<RunSpec, 'id'>): string {
@@ -100,7 +105,9 @@ export function runDirOf(preset: Preset, dir: string, spec: Pick<RunSpec, 'id'>)
 export async function runStudyCommand(o: StudyOptions, hooks: StudyHooks = {}): Promise<StudyOutcome> {
   // Planned once, without the data; dataset.download fetches what is missing, then the data are
   // found and identified (the run ids cover them). Every problem, --out's too, is named at once.
-  const draft = preflightUnless(o, () => planStudy({ preset: o.preset, files: o.files, sets: o.sets, only: o.only, seeds: o.seeds, name: o.name, allowLarge: o.allowLarge }), true);
+  const draft = preflightUnless(o, () => (o.sources
+    ? studyFromSources(o.preset, o.sources, { files: o.files, only: o.only, seeds: o.seeds, name: o.name, allowLarge: o.allowLarge })
+    : planStudy({ preset: o.preset, files: o.files, sets: o.sets, only: o.only, seeds: o.seeds, name: o.name, allowLarge: o.allowLarge })), true);
   if (!o.dryRun && !o.emit) {
     const fetching = hooks.fetching?.();
     await fetchMissing(shardRuns(draft.runs, o.shard).map((r) => r.config.dataset), { events: fetching?.events }).finally(() => fetching?.stop());
@@ -113,7 +120,7 @@ export async function runStudyCommand(o: StudyOptions, hooks: StudyHooks = {}): 
   const base: StudyOutcome = { study, dir, runs, shard: o.shard, missing, ran: 0, reused: 0, reported: false, files: [], reports: {}, problems: [] };
   if (o.dryRun) return base;
   if (o.emit) {
-    const files = emitSlurm(o.emit, o.out, { command: o.preset === 'sweep' ? 'sweep' : 'compare', name: study.name, folder: dir, runs: study.runs.length, args: o.emit.args });
+    const files = emitSlurm(o.emit, o.out, { command: o.preset === 'sweep' ? 'sweep' : o.preset === 'compare' ? 'compare' : 'tune', name: study.name, folder: dir, runs: study.runs.length, args: o.emit.args });
     return { ...base, files };
   }
 

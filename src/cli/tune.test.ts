@@ -1,0 +1,121 @@
+// `dwgd tune` end to end on the synthetic datasets, in process: the tuning stage's choice is
+// recomputed from the run records (not from the table the pipeline read), the final stage
+// retrains the defaults and the chosen settings on seeds tuning never used, resumes, runs in
+// stages, and bad study files are one line each.
+
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { UserError } from '../errors.js';
+import { runTuneCommand } from '../results/tuning-study.js';
+import { testFlags } from './testing/pipelines.js';
+import { tuneOptions } from './tune.js';
+
+const STUDY = `name: t
+base:
+  dataset: { name: mnist }
+  hidden: [6]
+  trainSize: 40
+  turns: 2
+  stepsPerTurn: 150
+  lr: 0.05
+  seed: 5
+  validation: { size: 60 }
+grid:
+  trainSize: [40]
+tune:
+  trials: 3
+  seeds: 2
+  finalSeeds: 3
+  methods:
+    sgd: { rule: sgd, space: { lr: { log: [0.01, 0.5] } } }
+    mom: { rule: momentum, defaults: { params: { beta: 0.5 } }, space: { lr: [0.005, 0.05, 0.2] } }
+    dwm: { rule: dwm, space: { lr: { log: [0.01, 0.5] } } }
+`;
+
+function setup(text = STUDY): { dir: string; file: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'dwgd-tune-'));
+  const file = join(dir, 'study.yaml');
+  writeFileSync(file, text);
+  return { dir, file };
+}
+
+const flags = (file: string, out: string, extra: Record<string, unknown> = {}) => tuneOptions({ ...testFlags(file, out, { workers: '0' }), ...extra });
+
+interface RunJson { config: { seed: number; methods: ({ name: string; lr?: number } | string)[] }; record: { methods: Record<string, { val: number[] }> } }
+
+function runJsons(stageDir: string): RunJson[] {
+  return readdirSync(join(stageDir, 'runs')).map((id) => JSON.parse(readFileSync(join(stageDir, 'runs', id, 'run.json'), 'utf8')) as RunJson);
+}
+
+test('tune: the choice is the best mean validation score of each method\'s trials (recomputed from run.json), the final stage retrains defaults and choices on fresh seeds', async () => {
+  const { dir, file } = setup();
+  try {
+    const out = join(dir, 'out');
+    const o = await runTuneCommand(flags(file, out));
+    assert.ok(o.tuning?.reported && o.final?.reported);
+    const tuningDir = join(out, 'tune', 't', 'tuning');
+    // Independently: every trial's validation accuracy after the last turn, per seed, from the records.
+    const scores = new Map<string, number[]>();
+    const tuningSeeds = new Set<number>();
+    for (const r of runJsons(tuningDir)) {
+      tuningSeeds.add(r.config.seed);
+      for (const [id, m] of Object.entries(r.record.methods)) scores.set(id, [...(scores.get(id) ?? []), m.val[m.val.length - 1]]);
+    }
+    assert.deepEqual([...tuningSeeds].sort(), [5, 6]);
+    assert.equal(scores.size, 9, 'three trials of each of three methods');
+    const selection = JSON.parse(readFileSync(join(tuningDir, 'selection.json'), 'utf8'));
+    for (const method of ['sgd', 'mom', 'dwm']) {
+      const trials = [...scores.entries()].filter(([id]) => id.startsWith(`${method}-t`));
+      const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+      let best = trials[0];
+      for (const t of trials) if (mean(t[1]) > mean(best[1])) best = t;
+      const chosen = selection.cells[0].methods.find((m: { method: string }) => m.method === method);
+      assert.equal(chosen.chosen.trial, best[0], `${method}: chosen trial`);
+    }
+    // The final stage: fresh seeds, each method's default and its chosen setting.
+    const finalDir = join(out, 'tune', 't', 'final');
+    const finals = runJsons(finalDir);
+    assert.deepEqual(finals.map((r) => r.config.seed).sort(), [1005, 1006, 1007]);
+    const entries = finals[0].config.methods as { name: string; lr?: number }[];
+    assert.deepEqual(entries.map((e) => e.name), ['sgd-default', 'mom-default', 'dwm-default', 'sgd-tuned', 'mom-tuned', 'dwm-tuned']);
+    for (const m of selection.cells[0].methods) assert.equal(entries.find((e) => e.name === `${m.method}-tuned`)!.lr, m.chosen.entry.lr);
+    assert.equal(entries.find((e) => e.name === 'sgd-default')!.lr, undefined, 'the default takes the config\'s lr');
+    // Comparisons: dwm against the two others, per budget and evaluation (2 × 2 × 2).
+    const csv = readFileSync(join(finalDir, 'comparisons.csv'), 'utf8').trim().split('\n');
+    assert.equal(csv.length - 1, 8);
+    assert.ok(csv.slice(1).every((l) => /^(default|tuned),/.test(l) && /,dwm-(default|tuned),(sgd|mom)-(default|tuned),/.test(l)));
+    const report = readFileSync(join(finalDir, 'REPORT.md'), 'utf8');
+    assert.match(report, /## Budget: one-shot defaults/);
+    assert.match(report, /## Budget: tuned/);
+    assert.doesNotMatch(report, /no difference/);
+    // Resumed: nothing trains again; the final stage alone gives the same table.
+    const table = readFileSync(join(finalDir, 'table.csv'), 'utf8');
+    const again = await runTuneCommand(flags(file, out, { resume: true }));
+    assert.equal(again.tuning!.ran + again.final!.ran, 0);
+    const finalOnly = await runTuneCommand(flags(file, out, { resume: true, stage: 'final' }));
+    assert.equal(finalOnly.tuning, null);
+    assert.equal(finalOnly.final!.ran, 0);
+    assert.equal(readFileSync(join(finalDir, 'table.csv'), 'utf8'), table);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('tune: a study without validation, without tune:, or a final stage before its tuning stage is one line naming it', async () => {
+  const oneLine = (pattern: RegExp) => (e: unknown) => e instanceof UserError && pattern.test(e.message) && !e.message.includes('\n');
+  const noVal = setup(STUDY.replace('  validation: { size: 60 }\n', ''));
+  const noTune = setup(STUDY.slice(0, STUDY.indexOf('tune:')));
+  const fresh = setup();
+  try {
+    await assert.rejects(runTuneCommand(flags(noVal.file, join(noVal.dir, 'out'))), oneLine(/base\.validation is not set; tuning selects on a validation split/));
+    await assert.rejects(runTuneCommand(flags(noTune.file, join(noTune.dir, 'out'))), oneLine(/no tune: section/));
+    await assert.rejects(runTuneCommand(flags(fresh.file, join(fresh.dir, 'out'), { stage: 'final' })), oneLine(/the tuning stage is not finished/));
+    assert.throws(() => flags(fresh.file, join(fresh.dir, 'out'), { shard: '1/2' }), oneLine(/--shard: give --stage tuning or --stage final/));
+    assert.throws(() => flags(fresh.file, join(fresh.dir, 'out'), { stage: 'both-ways' }), oneLine(/--stage both-ways: expected both, tuning or final/));
+  } finally {
+    for (const d of [noVal, noTune, fresh]) rmSync(d.dir, { recursive: true, force: true });
+  }
+});

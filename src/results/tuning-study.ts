@@ -1,0 +1,101 @@
+// `dwgd tune`: the two stages of a comparison with an equal tuning budget (experiment/tuning.ts),
+// each an ordinary study run by the study pipeline (planned, sharded, resumed and reported like
+// any other):
+//
+//   <out>/tune/<name>/tuning/   every trial of every method, one run per training point × method
+//                               × tuning seed, scored on the validation split; its reporter
+//                               writes selection.json, TUNING.md and the sensitivity figures
+//   <out>/tune/<name>/final/    per training point, each method's default and chosen setting
+//                               retrained on fresh seeds; its reporter judges the comparisons
+//
+// The final stage is planned from the tuning stage's table, so it starts when that table exists
+// (`--stage final` after the tuning shards were merged with `dwgd report`).
+
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { shownPath } from '../config/quote.js';
+import { evalPoints } from '../data/eval-axes/index.js';
+import { UserError } from '../errors.js';
+import { parseStudyJson, readSources, STUDY_FILE, type GridSource } from '../experiment/plan.js';
+import { expandTrials, finalEntries, parseTune, type TuneSection } from '../experiment/tuning.js';
+import { runStudyCommand, studyDir, type StudyHooks, type StudyOptions, type StudyOutcome } from './study.js';
+import { runViews, TABLE_FILE } from './table.js';
+import { tunedCells, type TunedCell } from './tuning-report.js';
+
+export const TUNE_STAGES = ['both', 'tuning', 'final'] as const;
+export type TuneStage = (typeof TUNE_STAGES)[number];
+
+export interface TuneOptions extends Omit<StudyOptions, 'preset' | 'sources'> {
+  /** Which stages to run: both (default), or one (shards and Slurm run one stage at a time). */
+  stage: TuneStage;
+}
+
+export interface TuneOutcome {
+  tuning: StudyOutcome | null;
+  final: StudyOutcome | null;
+  /** The chosen settings (null when the tuning stage was not finished here). */
+  cells: TunedCell[] | null;
+}
+
+/** The study file of a tune command, with its tune section checked. */
+export function readTuneSource(o: Pick<TuneOptions, 'files' | 'sets'>): { src: GridSource; tune: TuneSection } {
+  if (o.files.length !== 1) throw new UserError(`--config: dwgd tune takes one study file (got ${o.files.length})`);
+  const [src] = readSources({ preset: 'compare', files: o.files, sets: o.sets });
+  const where = `config ${shownPath(o.files[0])}`;
+  if (src.tune === undefined) throw new UserError(`${where}: no tune: section (a study file for dwgd tune has base:, grid: and tune:; see configs/fair/)`);
+  const tune = parseTune(src.tune, where);
+  if (src.base.validation === undefined) {
+    throw new UserError(`${where}: base.validation is not set; tuning selects on a validation split, never on the test set (add validation: {} for the default size)`);
+  }
+  return { src, tune };
+}
+
+/** The tuning stage's sources: one per method, its trials as the methods of every run. */
+export function tuningSources(src: GridSource, tune: TuneSection): GridSource[] {
+  const trials = expandTrials(tune);
+  return Object.keys(tune.methods).map((method) => ({
+    ...src,
+    base: { ...structuredClone(src.base), methods: trials.filter((t) => t.method === method).map((t) => t.entry) },
+  }));
+}
+
+/**
+ * The final stage's sources: one per training point, its config as the tuning stage resolved
+ * it, with each method's default and chosen setting, and seeds that start finalSeedOffset above
+ * the point's first tuning seed (so never a tuning seed).
+ */
+export function finalSources(src: GridSource, tune: TuneSection, cells: TunedCell[]): GridSource[] {
+  return cells.map((c) => {
+    const { name: _n, ...config } = structuredClone(c.config);
+    return {
+      file: src.file, name: src.name, description: src.description, grid: true, axes: [], tune: src.tune,
+      base: { ...config, methods: finalEntries(tune, c.selections), seed: c.seeds[0] + tune.finalSeedOffset },
+    };
+  });
+}
+
+/** The tuning stage's chosen settings, read back from its folder (study.json and table.csv). */
+export function readTunedCells(dir: string, tune: TuneSection): TunedCell[] {
+  const studyFile = join(dir, STUDY_FILE);
+  const tableFile = join(dir, TABLE_FILE);
+  if (!existsSync(studyFile) || !existsSync(tableFile)) {
+    throw new UserError(`${dir}: the tuning stage is not finished (no ${existsSync(studyFile) ? TABLE_FILE : STUDY_FILE}); run --stage tuning first (and \`node bin/dwgd.js report\` on its folder after shards)`);
+  }
+  const study = parseStudyJson(readFileSync(studyFile, 'utf8'), studyFile);
+  const views = runViews(readFileSync(tableFile, 'utf8'), tableFile, { name: study.name, points: evalPoints });
+  return tunedCells(views, expandTrials(tune));
+}
+
+export async function runTuneCommand(o: TuneOptions, hooks: StudyHooks = {}): Promise<TuneOutcome> {
+  const { src, tune } = readTuneSource(o);
+  const name = o.name ?? src.name;
+  const common = { ...o, name };
+  let tuning: StudyOutcome | null = null;
+  if (o.stage !== 'final') {
+    tuning = await runStudyCommand({ ...common, preset: 'tune', sources: tuningSources(src, tune), seeds: tune.seeds }, hooks);
+    if (o.stage === 'tuning' || !tuning.reported) return { tuning, final: null, cells: (tuning.reports.tune as TunedCell[] | undefined) ?? null };
+  }
+  const cells = (tuning?.reports.tune as TunedCell[] | undefined) ?? readTunedCells(studyDir('tune', o.out, name), tune);
+  const final = await runStudyCommand({ ...common, preset: 'fair', sources: finalSources(src, tune, cells), seeds: o.seeds ?? tune.finalSeeds }, hooks);
+  return { tuning, final, cells };
+}
