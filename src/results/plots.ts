@@ -38,6 +38,12 @@ export interface PlotInput {
   points: PlotPoint[];
   /** The authors' values, drawn thin with open markers; only give them when they apply. */
   authors?: { x: number; method: string; value: number }[];
+  /** Names for the x values (a categorical axis drawn on numbers, e.g. one x per method). */
+  xLabels?: Record<number, string>;
+  /** Join each method's points by a line (default true; false: a scatter). */
+  connect?: boolean;
+  /** A reference line (e.g. a fitted line), drawn grey and dashed under everything else. */
+  reference?: { x: number; y: number }[];
 }
 
 /** Every figure is this wide in SVG pixels (PNG: twice that); its height follows its layout. */
@@ -228,10 +234,18 @@ export function plotSpec(p: PlotInput): Spec {
     : [];
   const tooltip = [['method', 'method'], [p.xTitle, 'x'], [p.yTitle, 'mean'], ['band low', 'lo'], ['band high', 'hi']]
     .map(([title, field]) => `${literal(title)}: datum.${field}`).join(', ');
+  const reference = (p.reference ?? []).filter((q) => Number.isFinite(q.x) && Number.isFinite(q.y)).map((q) => ({ x: round(q.x), y: round(q.y) }));
+  const referenceMarks: Mark[] = reference.length
+    ? [{
+      type: 'line', from: { data: 'reference' }, sort: { field: 'datum.x' },
+      encode: { update: { x: { scale: 'x', field: 'x' }, y: { scale: 'y', field: 'y' }, stroke: { value: '#777777' }, strokeDash: { value: [6, 4] }, strokeWidth: { value: 1.4 } } },
+    }]
+    : [];
   const marks: Mark[] = [
+    ...referenceMarks,
     ...spread,
     ...authorMarks,
-    lines('ours', { strokeWidth: { value: 1.8 } }),
+    ...(p.connect === false ? [] : [lines('ours', { strokeWidth: { value: 1.8 } })]),
     {
       type: 'symbol', from: { data: 'ours' },
       encode: {
@@ -245,7 +259,10 @@ export function plotSpec(p: PlotInput): Spec {
   ];
   const font = { font: 'DejaVu Sans, Arial, sans-serif' };
   // The ticks: at the xs; on a linear y about one per 40 pixels.
-  const xAxis = { scale: 'x', orient: 'bottom', values: xs } as const;
+  const xAxis = { scale: 'x', orient: 'bottom', ...(p.connect === false ? {} : { values: xs }) } as const;
+  const xLabels = p.xLabels
+    ? { encode: { labels: { update: { text: { signal: `${JSON.stringify(p.xLabels)}[datum.value] || ''` } } } } }
+    : {};
   const yAxis = { scale: 'y', orient: 'left', ...(logY ? {} : { tickCount: { signal: 'ceil(height / 40)' } }) } as const;
   const gridOnly = { domain: false, labels: false, ticks: false, aria: false, minExtent: 0, maxExtent: 0 };
   return {
@@ -263,17 +280,19 @@ export function plotSpec(p: PlotInput): Spec {
       { name: 'ours', source: 'points', transform: [{ type: 'filter', expr: "datum.source === 'ours'" }] },
       { name: 'spread', source: 'ours', transform: [{ type: 'filter', expr: 'isValid(datum.lo) && isValid(datum.hi)' }] },
       { name: 'authors', source: 'points', transform: [{ type: 'filter', expr: "datum.source === 'authors'" }] },
+      { name: 'reference', values: reference },
     ],
     scales: [
       {
         // The xs are the tick values; padding keeps the outermost markers off the frame.
-        name: 'x', type: p.log ? 'log' : 'linear', domain: { data: 'points', field: 'xd' },
+        name: 'x', type: p.log ? 'log' : 'linear',
+        domain: reference.length ? { fields: [{ data: 'points', field: 'xd' }, { data: 'reference', field: 'x' }] } : { data: 'points', field: 'xd' },
         range: 'width', nice: false, ...(p.log ? {} : { zero: false }), padding: 12,
       },
       {
         // From the data, bands and bars included: nothing is clipped.
         name: 'y', type: logY ? 'log' : 'linear',
-        domain: { fields: [{ data: 'spread', field: 'lo' }, { data: 'spread', field: 'hi' }, { data: 'points', field: 'mean' }] },
+        domain: { fields: [{ data: 'spread', field: 'lo' }, { data: 'spread', field: 'hi' }, { data: 'points', field: 'mean' }, ...(reference.length ? [{ data: 'reference', field: 'y' }] : [])] },
         range: 'height', nice: true, ...(logY ? {} : { zero: false }),
       },
       methodScale('colour', COLOURS),
@@ -286,7 +305,7 @@ export function plotSpec(p: PlotInput): Spec {
     axes: [
       { ...xAxis, grid: true, gridScale: 'y', ...gridOnly },
       { ...yAxis, grid: true, gridScale: 'x', ...gridOnly },
-      { ...xAxis, format: '~g', labelFlush: false, labelOverlap: p.log ? 'greedy' : true, title: wrapTitle(p.xTitle, 60) },
+      { ...xAxis, format: '~g', labelFlush: false, ...xLabels, labelOverlap: p.log ? 'greedy' : true, title: wrapTitle(p.xTitle, 60) },
       { ...yAxis, labelOverlap: logY ? 'greedy' : true, title: wrapTitle(p.yTitle, 40) },
     ],
     // labelLimit: headless vega over-estimates text widths, so a lower limit cuts method names short.

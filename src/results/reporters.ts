@@ -14,6 +14,8 @@ export interface ReportOptions {
   figures: FigureOptions;
   /** How verdicts are reached (--correction); default Benjamini–Hochberg. */
   stats?: StatsOptions;
+  /** The method CE and mCE are normalised by (--robust-baseline); default sgd. */
+  robustBaseline?: string;
 }
 
 export interface ReportContext {
@@ -37,6 +39,7 @@ export type ReportResults = Record<string, unknown>;
 const REPORTERS: readonly Reporter[] = [
   { id: 'compare', presets: ['compare'], write: async (ctx) => (await import('./compare-reporter.js')).compareReporter.write(ctx) },
   { id: 'sweep', presets: ['sweep'], write: async (ctx) => (await import('./sweep-reporter.js')).sweepReporter.write(ctx) },
+  { id: 'robustness', presets: ['sweep'], write: async (ctx) => (await import('./robustness-reporter.js')).robustnessReporter.write(ctx) },
   { id: 'tune', presets: ['tune'], write: async (ctx) => (await import('./tuning-reporters.js')).tuneReporter.write(ctx) },
   { id: 'fair', presets: ['fair'], write: async (ctx) => (await import('./tuning-reporters.js')).fairReporter.write(ctx) },
 ];

@@ -1,0 +1,320 @@
+// Robustness metrics of the corruption suite (issue 23; docs/METHOD.md, "Robustness metrics"),
+// from a study's run views: per training point ("experiment") and method, the error at every
+// corruption × severity (mean and 95 % CI over seeds); the corruption error CE_c of Hendrycks &
+// Dietterich (2019), normalised by a declared baseline method, its mean over corruptions (mCE),
+// and the relative versions (degradation from the clean error); the effective robustness of
+// Taori et al. (2020) against a line fitted in logit space to the other methods' points. Every
+// number is computed per seed first, so each method-vs-baseline difference is paired by seed and
+// judged as the rest of dwgd judges (verdicts.ts), one family per dataset × metric.
+
+import { isDual } from '../core/rules/index.js';
+import { methodIds } from '../config/methods.js';
+import type { ModelDiagnostics } from '../experiment/record.js';
+import type { RunView } from './table.js';
+import { describe, type Spread } from './stats.js';
+import { DEFAULT_STATS, judgeFamily, pairedEffect, type Judgement, type PairedEffect, type StatsOptions } from './verdicts.js';
+import { divergedRun } from './aggregate.js';
+
+/** The method CE is normalised by when none is declared (the first method when it is absent). */
+export const DEFAULT_ROBUST_BASELINE = 'sgd';
+
+/** The robustness metrics that get verdicts, each its own family per dataset. */
+export const ROBUST_METRICS = ['CE', 'mCE', 'relative CE', 'relative mCE', 'effective robustness'] as const;
+export type RobustMetric = (typeof ROBUST_METRICS)[number];
+
+/** Σ_s E_s / Σ_s E^base_s: Hendrycks & Dietterich's CE of one corruption, given the errors at its severities. */
+export function corruptionError(errors: readonly number[], baseErrors: readonly number[]): number {
+  return sum(errors) / sum(baseErrors);
+}
+
+/** Σ_s (E_s − E_clean) / Σ_s (E^base_s − E^base_clean): the relative CE of one corruption. */
+export function relativeCorruptionError(errors: readonly number[], clean: number, baseErrors: readonly number[], baseClean: number): number {
+  return sum(errors.map((e) => e - clean)) / sum(baseErrors.map((e) => e - baseClean));
+}
+
+function sum(xs: readonly number[]): number {
+  return xs.reduce((a, b) => a + b, 0);
+}
+
+/** log(p / (1 − p)) of an accuracy clamped into [lo, 1 − lo], so that 0 and 1 stay finite. */
+export function logit(p: number, lo: number): number {
+  const q = Math.min(1 - lo, Math.max(lo, p));
+  return Math.log(q / (1 - q));
+}
+
+/** Ordinary least squares y = intercept + slope·x; NaN both when x does not vary. */
+export function fitLine(xs: readonly number[], ys: readonly number[]): { slope: number; intercept: number; n: number } {
+  const n = xs.length;
+  const mx = sum(xs) / n, my = sum(ys) / n;
+  let sxx = 0, sxy = 0;
+  for (let i = 0; i < n; i++) {
+    sxx += (xs[i] - mx) ** 2;
+    sxy += (xs[i] - mx) * (ys[i] - my);
+  }
+  if (!(n >= 2) || !(sxx > 1e-12 * Math.max(1, mx * mx) * n)) return { slope: NaN, intercept: NaN, n };
+  const slope = sxy / sxx;
+  return { slope, intercept: my - slope * mx, n };
+}
+
+/** Ranks 1 … n, ties sharing their mean rank. */
+function ranks(xs: readonly number[]): number[] {
+  const order = xs.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]);
+  const out = new Array<number>(xs.length);
+  for (let i = 0; i < order.length;) {
+    let j = i;
+    while (j + 1 < order.length && order[j + 1][0] === order[i][0]) j++;
+    for (let k = i; k <= j; k++) out[order[k][1]] = (i + j) / 2 + 1;
+    i = j + 1;
+  }
+  return out;
+}
+
+/** Spearman's rank correlation (Pearson's r of the ranks, ties at mean rank); NaN below three pairs. */
+export function spearman(xs: readonly number[], ys: readonly number[]): number {
+  if (xs.length < 3) return NaN;
+  const rx = ranks(xs), ry = ranks(ys);
+  const mx = sum(rx) / rx.length, my = sum(ry) / ry.length;
+  let sxy = 0, sxx = 0, syy = 0;
+  for (let i = 0; i < rx.length; i++) {
+    sxy += (rx[i] - mx) * (ry[i] - my);
+    sxx += (rx[i] - mx) ** 2;
+    syy += (ry[i] - my) ** 2;
+  }
+  return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : NaN;
+}
+
+/** One method's error at one corruption and severity, over seeds. */
+export interface ErrorCell {
+  method: string;
+  corruption: string;
+  /** 0: the clean test. */
+  severity: number;
+  /** Per seed (in the experiment's seed order); NaN where the method diverged. */
+  values: number[];
+  spread: Spread;
+  /** The same as accuracy (classification only): 1 − error. */
+  accuracy?: Spread;
+}
+
+/** A per-seed robustness number of one method (CE of one corruption, mCE, …) with its spread. */
+export interface RobustCell {
+  metric: RobustMetric;
+  method: string;
+  /** The corruption for CE and relative CE; '' for the means over corruptions and effective robustness. */
+  corruption: string;
+  values: number[];
+  spread: Spread;
+  /** Against the CE baseline (effective robustness: against the line, i.e. 0); absent for the baseline itself. */
+  effect?: PairedEffect;
+  judgement?: Judgement;
+}
+
+export interface EffectiveLine {
+  /** The methods whose points the line is fitted to. */
+  methods: string[];
+  slope: number;
+  intercept: number;
+  /** Points fitted: methods × seeds × corruption points. */
+  n: number;
+  /** The clamp of accuracies before the logit: 1/(2·test size). */
+  clamp: number;
+  /** The scatter: per method and seed, clean accuracy and each corruption point's accuracy. */
+  points: { method: string; seed: number; corruption: string; severity: number; clean: number; shifted: number }[];
+  /** Why there is no line, when there is none. */
+  why?: string;
+}
+
+export interface DiagnosticsCell {
+  method: string;
+  /** Seeds whose run.json carried diagnostics. */
+  n: number;
+  lipschitz: number;
+  /** Spectral norm of each layer's W, mean over seeds. */
+  spectral: number[];
+  dead: number;
+  /** Median test margin (classification). */
+  margin: number;
+}
+
+export interface RobustExperiment {
+  experimentId: string;
+  dataset: string;
+  label: string;
+  metric: 'accuracy' | 'mse';
+  seeds: number[];
+  methods: string[];
+  corruptions: string[];
+  severities: number[];
+  baseline: string;
+  errors: ErrorCell[];
+  cells: RobustCell[];
+  /** null for regression (no effective robustness on MSE). */
+  line: EffectiveLine | null;
+  diagnostics: DiagnosticsCell[];
+}
+
+export interface RobustnessData {
+  experiments: RobustExperiment[];
+  baseline: { asked: string; used: string; why: string };
+  families: { name: string; size: number }[];
+  /** Spearman's ρ between a method's mCE and its Lipschitz bound (means over seeds), across methods × experiments. */
+  ranking: { rho: number; n: number } | null;
+  stats: StatsOptions;
+}
+
+/** Whether any run of the views was evaluated on a corruption (the report's precondition). */
+export function hasCorruptions(views: readonly RunView[]): boolean {
+  return views.some((v) => v.record.points.some((p) => typeof p.corruption === 'string' && p.corruption !== 'none' && Number(p.severity ?? 0) > 0));
+}
+
+/** An error from a test metric: 1 − accuracy, or the MSE itself. */
+function errorOf(metric: 'accuracy' | 'mse', value: number): number {
+  return metric === 'accuracy' ? 1 - value : value;
+}
+
+/** The CE baseline of a study: the declared one when trained, else `sgd`, else the first method. */
+export function chooseBaseline(methods: readonly string[], asked: string | undefined): { asked: string; used: string; why: string } {
+  const want = asked ?? DEFAULT_ROBUST_BASELINE;
+  if (methods.includes(want)) return { asked: want, used: want, why: asked ? 'declared (--robust-baseline)' : `the default, ${DEFAULT_ROBUST_BASELINE}` };
+  return { asked: want, used: methods[0], why: `${want} was not trained in this study; the first method instead` };
+}
+
+export interface RobustnessOptions {
+  /** The method CE is normalised by (default sgd). */
+  baseline?: string;
+  stats?: StatsOptions;
+  /** Each run's diagnostics by run id and method (from run.json; the tidy table does not carry them). */
+  diagnostics?: Map<string, Record<string, ModelDiagnostics | undefined>>;
+}
+
+/**
+ * The robustness data of a study's views. Runs of one experiment must share their evaluation
+ * points (they do: one config, one seed apart). Points with corruption 'none' or severity 0 are
+ * the clean test.
+ */
+export function robustnessData(views: readonly RunView[], opts: RobustnessOptions = {}): RobustnessData {
+  const byExperiment = new Map<string, RunView[]>();
+  for (const v of views) byExperiment.set(v.experiment, [...(byExperiment.get(v.experiment) ?? []), v]);
+  const allMethods = [...new Set(views.flatMap((v) => methodIds(v.config)))];
+  const baseline = chooseBaseline(allMethods, opts.baseline);
+  const stats = opts.stats ?? DEFAULT_STATS;
+  const experiments: RobustExperiment[] = [];
+  for (const [experimentId, list] of byExperiment) {
+    const runs = [...list].sort((a, b) => a.seed - b.seed);
+    const first = runs[0];
+    const metric = first.record.metric;
+    const methods = methodIds(first.config);
+    const points = first.record.points.map((p, k) => ({ k, corruption: String(p.corruption ?? 'none'), severity: Number(p.severity ?? 0) }))
+      .filter((p) => p.corruption !== 'none' && p.severity > 0);
+    if (points.length === 0) continue;
+    const corruptions = [...new Set(points.map((p) => p.corruption))];
+    const severities = [...new Set(points.map((p) => p.severity))].sort((a, b) => a - b);
+    const seeds = runs.map((r) => r.seed);
+    const base = methods.includes(baseline.used) ? baseline.used : methods[0];
+    // ok[m][i]: method m of seed i trained without diverging.
+    const ok = new Map(methods.map((m) => [m, runs.map((r) => divergedRun({ perTurn: r.record.methods[m].perTurn, clean: r.record.methods[m].clean, noisy: 0, diverged: r.record.methods[m].diverged }) === null)]));
+    const clean = (m: string, i: number) => errorOf(metric, runs[i].record.methods[m].clean);
+    const at = (m: string, i: number, c: string) => points.filter((p) => p.corruption === c).sort((a, b) => a.severity - b.severity)
+      .map((p) => errorOf(metric, runs[i].record.methods[m].at[p.k].value));
+    const usable = (m: string, i: number) => ok.get(m)![i];
+
+    const errors: ErrorCell[] = [];
+    for (const m of methods) {
+      const cell = (corruption: string, severity: number, values: number[]): ErrorCell => {
+        const used = values.filter((_, i) => usable(m, i));
+        const e: ErrorCell = { method: m, corruption, severity, values, spread: describe(used) };
+        if (metric === 'accuracy') e.accuracy = describe(used.map((x) => 1 - x));
+        return e;
+      };
+      errors.push(cell('none', 0, runs.map((_, i) => clean(m, i))));
+      for (const p of points) errors.push(cell(p.corruption, p.severity, runs.map((r) => errorOf(metric, r.record.methods[m].at[p.k].value))));
+    }
+
+    // Per seed: CE_c, relative CE_c, their means over corruptions.
+    const perSeed = (m: string, f: (i: number, c: string) => number) => corruptions.map((c) => runs.map((_, i) => (usable(m, i) && usable(base, i) ? f(i, c) : NaN)));
+    const cells: RobustCell[] = [];
+    for (const m of methods) {
+      const ce = perSeed(m, (i, c) => corruptionError(at(m, i, c), at(base, i, c)));
+      const rel = perSeed(m, (i, c) => relativeCorruptionError(at(m, i, c), clean(m, i), at(base, i, c), clean(base, i)));
+      const meanOver = (rows: number[][]) => runs.map((_, i) => sum(rows.map((r) => r[i])) / rows.length);
+      const push = (metricName: RobustMetric, corruption: string, values: number[]) => cells.push({ metric: metricName, method: m, corruption, values, spread: describe(values.filter(Number.isFinite)) });
+      corruptions.forEach((c, j) => push('CE', c, ce[j]));
+      push('mCE', '', meanOver(ce));
+      corruptions.forEach((c, j) => push('relative CE', c, rel[j]));
+      push('relative mCE', '', meanOver(rel));
+    }
+
+    // Effective robustness (classification): the line through the non-dual methods' points.
+    let line: EffectiveLine | null = null;
+    if (metric === 'accuracy') {
+      const clamp = 1 / (2 * Math.max(1, first.record.testSize));
+      const scatter: EffectiveLine['points'] = [];
+      for (const m of methods) {
+        runs.forEach((r, i) => {
+          if (!usable(m, i)) return;
+          for (const p of points) scatter.push({ method: m, seed: r.seed, corruption: p.corruption, severity: p.severity, clean: r.record.methods[m].clean, shifted: r.record.methods[m].at[p.k].value });
+        });
+      }
+      const fitted = methods.filter((m) => !isDual(m));
+      const fitPts = scatter.filter((q) => fitted.includes(q.method));
+      const fit = fitLine(fitPts.map((q) => logit(q.clean, clamp)), fitPts.map((q) => logit(q.shifted, clamp)));
+      const why = fitted.length === 0 ? 'no method that is not dual-weight to fit the line to'
+        : Number.isNaN(fit.slope) ? 'the fitted methods\' clean accuracies do not vary (one clean accuracy), so no line can be fitted' : undefined;
+      line = { methods: fitted, slope: fit.slope, intercept: fit.intercept, n: fitPts.length, clamp, points: scatter, ...(why ? { why } : {}) };
+      for (const m of methods) {
+        const values = runs.map((r, i) => {
+          if (!usable(m, i) || why) return NaN;
+          const x = logit(r.record.methods[m].clean, clamp);
+          return sum(points.map((p) => logit(r.record.methods[m].at[p.k].value, clamp) - (fit.intercept + fit.slope * x))) / points.length;
+        });
+        cells.push({ metric: 'effective robustness', method: m, corruption: '', values, spread: describe(values.filter(Number.isFinite)) });
+      }
+    }
+
+    const diagnostics: DiagnosticsCell[] = [];
+    if (opts.diagnostics) {
+      for (const m of methods) {
+        const ds = runs.map((r) => opts.diagnostics!.get(r.run)?.[m]).filter((d): d is ModelDiagnostics => d !== undefined);
+        if (!ds.length) continue;
+        const avg = (xs: number[]) => describe(xs).mean;
+        diagnostics.push({
+          method: m, n: ds.length, lipschitz: avg(ds.map((d) => d.lipschitz)),
+          spectral: ds[0].layers.map((_, l) => avg(ds.map((d) => d.layers[l]?.spectral ?? NaN))),
+          dead: avg(ds.map((d) => d.dead)), margin: avg(ds.map((d) => d.margin?.median ?? NaN)),
+        });
+      }
+    }
+    experiments.push({ experimentId, dataset: first.config.dataset.name, label: experimentId, metric, seeds, methods, corruptions, severities, baseline: base, errors, cells, line, diagnostics });
+  }
+
+  // Verdicts: each method against the baseline (effective robustness: against the line),
+  // paired by seed, one family per dataset × metric.
+  const families = new Map<string, RobustCell[]>();
+  for (const e of experiments) {
+    const ok = (m: string) => e.cells.find((c) => c.method === m)!.values.map(Number.isFinite);
+    for (const c of e.cells) {
+      if (c.metric === 'effective robustness') {
+        if (!e.line || e.line.why || e.line.methods.includes(c.method)) continue;
+        c.effect = pairedEffect(c.values, c.values.map(() => 0), c.values.map(Number.isFinite), true, true, null);
+      } else {
+        if (c.method === e.baseline) continue;
+        const b = e.cells.find((x) => x.metric === c.metric && x.corruption === c.corruption && x.method === e.baseline)!;
+        c.effect = pairedEffect(c.values, b.values, ok(c.method).map((v, i) => v && Number.isFinite(c.values[i]) && Number.isFinite(b.values[i])), false, true, null);
+      }
+      const name = `${e.dataset} ${c.metric}`;
+      families.set(name, [...(families.get(name) ?? []), c]);
+    }
+  }
+  for (const [name, members] of families) {
+    const judged = judgeFamily(name, members.map((m) => m.effect!), stats);
+    members.forEach((m, i) => (m.judgement = judged[i]));
+  }
+
+  // Does the robustness ranking follow the norms? mCE against the Lipschitz bound.
+  const pairs = experiments.flatMap((e) => e.diagnostics.flatMap((d) => {
+    const m = e.cells.find((c) => c.metric === 'mCE' && c.method === d.method);
+    return m && Number.isFinite(m.spread.mean) && Number.isFinite(d.lipschitz) ? [[m.spread.mean, d.lipschitz] as const] : [];
+  }));
+  const ranking = pairs.length ? { rho: spearman(pairs.map((p) => p[0]), pairs.map((p) => p[1])), n: pairs.length } : null;
+  return { experiments, baseline, families: [...families].map(([name, m]) => ({ name, size: m.length })), ranking, stats };
+}
