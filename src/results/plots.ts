@@ -167,8 +167,9 @@ export function plotSpec(p: PlotInput): Spec {
   const bars = (p.style ?? 'bars') === 'bars';
   // Error bars: dodge methods sideways a little so their bars do not hide one another.
   const span = xs.length > 1 ? (p.log ? Math.log(xs[xs.length - 1] / xs[0]) : xs[xs.length - 1] - xs[0]) : 1;
+  // Not in a scatter (x is data) nor on named x values (one method each).
   const dodge = (x: number, k: number) => {
-    if (!bars) return x;
+    if (!bars || p.connect === false || p.xLabels) return x;
     const off = (k - (nm - 1) / 2) * 0.008 * span;
     return round(p.log ? x * Math.exp(off) : x + off);
   };
