@@ -26,6 +26,7 @@ export interface CommandSpec {
 
 const QUIET: OptionSpec = { flags: '-q, --quiet', description: 'no progress output', default: false };
 const MSE_SCALE: OptionSpec = { flags: '--mse-scale <n>', description: 'MSE in the figures in target units (1, the default) or ×10⁴ as the paper prints it (10000)' };
+const ROBUST_BASELINE: OptionSpec = { flags: '--robust-baseline <method>', description: 'the method whose corruption errors CE and mCE are divided by in ROBUSTNESS.md (a study evaluated on corruptions; default sgd, else the first method)' };
 const CORRECTION: OptionSpec = { flags: '--correction <method>', description: 'how each family of comparisons is corrected: bh (Benjamini–Hochberg, the default), by (Benjamini–Yekutieli) or holm', default: 'bh' };
 const LOG_Y: OptionSpec = { flags: '--log-y', description: 'a logarithmic metric axis in the plots', default: false };
 const PRINT_ONE: OptionSpec = { flags: '--print-config', description: 'print the resolved config (YAML; with --json JSON) and run nothing', default: false };
@@ -112,6 +113,7 @@ export const SWEEP: CommandSpec = {
     CORRECTION,
     MSE_SCALE,
     LOG_Y,
+    ROBUST_BASELINE,
   ],
   examples: [
     'node bin/dwgd.js sweep --config configs/sweeps/mnist-label-noise.yaml --dry-run',
@@ -157,6 +159,7 @@ export const REPORT: CommandSpec = {
     CORRECTION,
     MSE_SCALE,
     LOG_Y,
+    ROBUST_BASELINE,
   ],
   examples: [],
 };

@@ -37,6 +37,7 @@ export interface RawStudyFlags {
   mseScale?: string;
   logY?: boolean;
   correction?: string;
+  robustBaseline?: string;
   json?: boolean;
   quiet?: boolean;
   /** Tests: a dataset loader module and an authors' numbers file. */
@@ -79,6 +80,7 @@ export function studyOptions(preset: Preset, f: RawStudyFlags): StudyOptions {
     resume: f.resume === true, dryRun: f.dryRun === true, shard, emit: null, loaderUrl: f.loaderUrl, authorsFile: f.authorsFile,
     figures: { logY: f.logY === true, mseScale: parseMseScale(f.mseScale) },
     stats: { correction: parseCorrection(f.correction) },
+    ...(f.robustBaseline !== undefined ? { robustBaseline: f.robustBaseline } : {}),
   };
   if (f.emit === 'slurm') {
     const args = [preset, ...files.flatMap((c) => ['--config', c]), ...(seeds !== undefined ? ['--seeds', String(seeds)] : []),

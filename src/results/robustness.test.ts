@@ -49,6 +49,7 @@ test('least-squares line and Spearman ρ, by hand', () => {
 test('the baseline: declared, sgd by default, else the first method (said)', () => {
   assert.equal(chooseBaseline(['dwm', 'sgd'], undefined).used, 'sgd');
   assert.equal(chooseBaseline(['dwm', 'sgd'], 'dwm').used, 'dwm');
+  assert.throws(() => chooseBaseline(['dwm', 'sgd'], 'adam'), /--robust-baseline adam: not a method of this study \(its methods: dwm, sgd\)/);
   const fallback = chooseBaseline(['dwm', 'l2-0.1'], undefined);
   assert.equal(fallback.used, 'dwm');
   assert.match(fallback.why, /sgd was not trained/);

@@ -14,6 +14,7 @@ import type { RunView } from './table.js';
 import { describe, type Spread } from './stats.js';
 import { DEFAULT_STATS, judgeFamily, pairedEffect, type Judgement, type PairedEffect, type StatsOptions } from './verdicts.js';
 import { divergedRun } from './aggregate.js';
+import { UserError } from '../errors.js';
 
 /** The method CE is normalised by when none is declared (the first method when it is absent). */
 export const DEFAULT_ROBUST_BASELINE = 'sgd';
@@ -174,6 +175,7 @@ function errorOf(metric: 'accuracy' | 'mse', value: number): number {
 
 /** The CE baseline of a study: the declared one when trained, else `sgd`, else the first method. */
 export function chooseBaseline(methods: readonly string[], asked: string | undefined): { asked: string; used: string; why: string } {
+  if (asked !== undefined && !methods.includes(asked)) throw new UserError(`--robust-baseline ${asked}: not a method of this study (its methods: ${methods.join(', ')})`);
   const want = asked ?? DEFAULT_ROBUST_BASELINE;
   if (methods.includes(want)) return { asked: want, used: want, why: asked ? 'declared (--robust-baseline)' : `the default, ${DEFAULT_ROBUST_BASELINE}` };
   return { asked: want, used: methods[0], why: `${want} was not trained in this study; the first method instead` };
