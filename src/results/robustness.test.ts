@@ -95,6 +95,17 @@ test('CE, mCE and relative mCE per seed, paired against sgd, with verdicts', () 
   assert.match(e.line!.why!, /do not vary/);
 });
 
+test('corruption points with another axis away from its identity are not the suite\'s', () => {
+  const views = suite().map((v) => {
+    const record = { ...v.record, points: [...v.record.points, { corruption: 'a', severity: 1, 'noise.sigma': 0.3 }] };
+    record.methods = Object.fromEntries(Object.entries(v.record.methods).map(([m, x]) => [m, { ...x, at: [...x.at, { value: 0.01 }] }]));
+    return { ...v, record };
+  });
+  const e = robustnessData(views).experiments[0];
+  close(e.cells.find((c) => c.metric === 'CE' && c.method === 'dwm' && c.corruption === 'b')!.spread.mean, 0.875);
+  assert.equal(e.errors.filter((x) => x.method === 'dwm').length, 5);
+});
+
 test('too few seeds, and a diverged seed is left out of the pairs', () => {
   const views = suite().slice(0, 3);
   const d = robustnessData(views);

@@ -15,6 +15,7 @@ import { describe, type Spread } from './stats.js';
 import { DEFAULT_STATS, judgeFamily, pairedEffect, type Judgement, type PairedEffect, type StatsOptions } from './verdicts.js';
 import { divergedRun } from './aggregate.js';
 import { UserError } from '../errors.js';
+import { isIdentity } from '../data/eval-axes/index.js';
 
 /** The method CE is normalised by when none is declared (the first method when it is absent). */
 export const DEFAULT_ROBUST_BASELINE = 'sgd';
@@ -206,8 +207,10 @@ export function robustnessData(views: readonly RunView[], opts: RobustnessOption
     const first = runs[0];
     const metric = first.record.metric;
     const methods = methodIds(first.config);
-    const points = first.record.points.map((p, k) => ({ k, corruption: String(p.corruption ?? 'none'), severity: Number(p.severity ?? 0) }))
-      .filter((p) => p.corruption !== 'none' && p.severity > 0);
+    // The corruption points with every other evaluation axis at its identity (a study that also
+    // adds noise scores more points; those are the sweep report's, not these metrics').
+    const points = first.record.points.map((p, k) => ({ k, corruption: String(p.corruption ?? 'none'), severity: Number(p.severity ?? 0), rest: isIdentity({ ...p, corruption: 'none', severity: 0 }) }))
+      .filter((p) => p.corruption !== 'none' && p.severity > 0 && p.rest);
     if (points.length === 0) continue;
     const corruptions = [...new Set(points.map((p) => p.corruption))];
     const severities = [...new Set(points.map((p) => p.severity))].sort((a, b) => a - b);
