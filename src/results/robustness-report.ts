@@ -114,6 +114,18 @@ function effectRows(e: RobustExperiment, metric: RobustMetric, show: (v: number,
   ]);
 }
 
+/** A sentence naming the methods whose clean accuracy lies (on average) outside the fitted range: there the line is extrapolated. */
+function outside(e: RobustExperiment): string {
+  const l = e.line!;
+  const [lo, hi] = l.xRange;
+  const out = e.methods.filter((m) => {
+    const xs = [...new Set(l.points.filter((q) => q.method === m).map((q) => logit(q.clean, l.clamp)))];
+    const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+    return xs.length > 0 && (mean < lo || mean > hi);
+  });
+  return out.length ? ` The mean clean logit of ${out.join(', ')} lies outside the fitted range [${num(lo)}, ${num(hi)}]: for ${out.length === 1 ? 'it' : 'them'} the line is extrapolated.` : '';
+}
+
 /** ROBUSTNESS.md. */
 export function robustnessMarkdown(name: string, d: RobustnessData, plots: RobustPlot[]): string {
   const out: string[] = [];
@@ -174,7 +186,8 @@ export function robustnessMarkdown(name: string, d: RobustnessData, plots: Robus
         `${e.corruptions.length * e.severities.length} corruption points, n = ${l.n} points. Accuracies are clamped to [${l.clamp.toPrecision(3)}, 1 − ${l.clamp.toPrecision(3)}] ` +
         '(half a test sample) before the logit. A method\'s effective robustness is the mean vertical distance of its points above the line (logit units), per seed; ' +
         'the methods the line is fitted to are shown without a verdict (their distances average to 0 together). ' +
-        'The methods differ little in clean accuracy, so the slope rests on the spread between seeds and methods and is itself uncertain.', '');
+        'The methods differ little in clean accuracy, so the slope rests on the spread between seeds and methods and is itself uncertain.' +
+        outside(e), '');
       const rows = e.methods.map((m) => {
         const c = e.cells.find((x) => x.metric === 'effective robustness' && x.method === m)!;
         const ci = Number.isFinite(c.spread.ciLow) ? `[${num(c.spread.ciLow, true)}, ${num(c.spread.ciHigh, true)}]` : '–';

@@ -134,6 +134,9 @@ test('effective robustness: the distance above the line through the non-dual met
   assert.equal(l.n, 2 * 5 * 4);
   close(l.slope, 0.5, 1e-9);
   close(l.intercept, 0.5, 1e-9);
+  // sgd's clean logits −1 … 1, l2-0.1's 0 … 1
+  close(l.xRange[0], -1, 1e-9);
+  close(l.xRange[1], 1, 1e-9);
   const er = e.cells.find((c) => c.metric === 'effective robustness' && c.method === 'dwm')!;
   er.values.forEach((v) => close(v, 0.3, 1e-9));
   assert.equal(e.cells.find((c) => c.metric === 'effective robustness' && c.method === 'sgd')!.judgement, undefined, 'no verdict for a method the line is fitted to');

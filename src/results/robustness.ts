@@ -118,6 +118,8 @@ export interface EffectiveLine {
   intercept: number;
   /** Points fitted: methods × seeds × corruption points. */
   n: number;
+  /** The range of the fitted points' logit(clean accuracy): outside it the line is extrapolated. */
+  xRange: [number, number];
   /** The clamp of accuracies before the logit: 1/(2·test size). */
   clamp: number;
   /** The scatter: per method and seed, clean accuracy and each corruption point's accuracy. */
@@ -265,7 +267,9 @@ export function robustnessData(views: readonly RunView[], opts: RobustnessOption
       const fit = fitLine(fitPts.map((q) => logit(q.clean, clamp)), fitPts.map((q) => logit(q.shifted, clamp)));
       const why = fitted.length === 0 ? 'no method that is not dual-weight to fit the line to'
         : Number.isNaN(fit.slope) ? 'the fitted methods\' clean accuracies do not vary (one clean accuracy), so no line can be fitted' : undefined;
-      line = { methods: fitted, slope: fit.slope, intercept: fit.intercept, n: fitPts.length, clamp, points: scatter, ...(why ? { why } : {}) };
+      const fitXs = fitPts.map((q) => logit(q.clean, clamp));
+      const xRange: [number, number] = fitXs.length ? [Math.min(...fitXs), Math.max(...fitXs)] : [NaN, NaN];
+      line = { methods: fitted, slope: fit.slope, intercept: fit.intercept, n: fitPts.length, xRange, clamp, points: scatter, ...(why ? { why } : {}) };
       for (const m of methods) {
         const values = runs.map((r, i) => {
           if (!usable(m, i) || why) return NaN;
