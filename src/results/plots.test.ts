@@ -172,3 +172,27 @@ test('--mse-scale reads 1 or 10000 (also 1e4) and refuses anything else in one l
   assert.equal(parseMseScale('1e4'), 10000);
   assert.throws(() => parseMseScale('7'), (e: Error) => e instanceof UserError && /--mse-scale 7: expected 1 .* or 10000/.test(e.message));
 });
+
+test('a scatter draws no lines and no dodge; named x values label the axis; a reference line widens the scales', () => {
+  const base: PlotInput = {
+    title: 't', subtitle: 's', xTitle: 'x', yTitle: 'y', log: false, style: 'bars', methods: ['dwm', 'sgd'],
+    points: [{ x: 1, method: 'dwm', mean: 2, lo: 1, hi: 3 }, { x: 2, method: 'sgd', mean: 4, lo: NaN, hi: NaN }],
+  };
+  const lineMarks = (spec: ReturnType<typeof plotSpec>) => JSON.stringify(spec.marks).match(/"type":"line"/g)?.length ?? 0;
+  const plain = plotSpec(base);
+  const scatter = plotSpec({ ...base, connect: false, reference: [{ x: 0, y: -1 }, { x: 3, y: 5 }] });
+  // plain: our lines; scatter: the reference line only
+  assert.equal(lineMarks(plain), 1);
+  assert.equal(lineMarks(scatter), 1);
+  assert.match(JSON.stringify(scatter.marks![0]), /"data":"reference"/);
+  const rows = (spec: ReturnType<typeof plotSpec>) => (spec.data![0] as { values: { xd: number }[] }).values.map((r) => r.xd);
+  // Two methods dodge by ±0.008 × the x span (1) when joined; not in a scatter or on named xs.
+  assert.deepEqual(rows(plain), [1 - 0.004, 2 + 0.004]);
+  assert.deepEqual(rows(scatter), [1, 2]);
+  assert.deepEqual(rows(plotSpec({ ...base, xLabels: { 1: 'dwm', 2: 'sgd' } })), [1, 2]);
+  assert.deepEqual((scatter.data!.find((d) => d.name === 'reference') as { values: unknown[] }).values, [{ x: 0, y: -1 }, { x: 3, y: 5 }]);
+  const yDomain = JSON.stringify(scatter.scales!.find((s) => s.name === 'y')!.domain);
+  assert.match(yDomain, /"data":"reference","field":"y"/);
+  const labelled = JSON.stringify(plotSpec({ ...base, xLabels: { 1: 'dwm', 2: 'sgd' } }).axes);
+  assert.match(labelled, /\{\\"1\\":\\"dwm\\",\\"2\\":\\"sgd\\"\}\[datum.value\]/);
+});
