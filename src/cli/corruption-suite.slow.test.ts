@@ -2,7 +2,7 @@
 // short training), end to end through `dwgd sweep` on the real MNIST (the embedded package):
 // the tidy table holds one row per method × corruption × severity, the numbers the run
 // recorded; the sweep report plots severity with one plot per corruption; `dwgd runs --where`
-// filters on the corruption list.
+// filters on the corruption list; the robustness report's CE agrees with the table.
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -53,6 +53,28 @@ test('the corruption suite, reduced, through dwgd sweep: one table row per metho
   const plots = readdirSync(join(dir, 'plots')).filter((f) => f.endsWith('.svg'));
   assert.equal(plots.length, 3, plots.join(', '));
   assert.match(readFileSync(join(dir, 'REPORT.md'), 'utf8'), /vs corruption severity \(test-input corruption = rotate\)/);
+  // The robustness report, from the table: CE of each corruption recomputed from the table's
+  // rows (summed errors over the severities, dwm's over sgd's), the Lipschitz bound from run.json.
+  const robust = parse(readFileSync(join(dir, 'robustness.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+  const err = (m: string, c: string, s: string) => 1 - Number(scored.find((x) => x.method === m && x['eval.corruption'] === c && x['eval.severity'] === s)!.value);
+  for (const c of ['gaussian-noise', 'contrast', 'rotate']) {
+    const ce = robust.find((x) => x.metric === 'CE' && x.method === 'dwm' && x.corruption === c)!;
+    const expected = (err('dwm', c, '1') + err('dwm', c, '5')) / (err('sgd', c, '1') + err('sgd', c, '5'));
+    assert.ok(Math.abs(Number(ce.mean) - expected) < 1e-12, `CE ${c}: ${ce.mean} vs ${expected}`);
+    assert.equal(Number(robust.find((x) => x.metric === 'CE' && x.method === 'sgd' && x.corruption === c)!.mean), 1);
+  }
+  assert.equal(Number(robust.find((x) => x.metric === 'lipschitz' && x.method === 'dwm')!.mean), record.methods.dwm.diagnostics.lipschitz);
+  assert.match(readFileSync(join(dir, 'ROBUSTNESS.md'), 'utf8'), /Baseline of CE and mCE: \*\*sgd\*\*/);
+  assert.match(readFileSync(join(dir, 'index.html'), 'utf8'), /Robustness of/);
+  // dwgd report with another baseline: the same runs, CE against dwm.
+  const again = spawnSync(process.execPath, [BIN, 'report', dir, '--robust-baseline', 'dwm'], { encoding: 'utf8', cwd: ROOT });
+  assert.equal(again.status, 0, again.stderr);
+  const swapped = parse(readFileSync(join(dir, 'robustness.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+  const ce = swapped.find((x) => x.metric === 'CE' && x.method === 'sgd' && x.corruption === 'rotate')!;
+  assert.ok(Math.abs(Number(ce.mean) - (err('sgd', 'rotate', '1') + err('sgd', 'rotate', '5')) / (err('dwm', 'rotate', '1') + err('dwm', 'rotate', '5'))) < 1e-12);
+  const bad = spawnSync(process.execPath, [BIN, 'report', dir, '--robust-baseline', 'adam'], { encoding: 'utf8', cwd: ROOT });
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--robust-baseline adam: not a method of this study/);
   // dwgd runs: the run's corruption list is a config key like any other (a list: compared as its JSON text, as evaluate.noise.sigma is).
   const runs = spawnSync(process.execPath, [BIN, 'runs', dir, '--where', `evaluate.corruption='["gaussian-noise","contrast","rotate"]' and method=dwm`, '--json'], { encoding: 'utf8', cwd: ROOT });
   assert.equal(runs.status, 0, runs.stderr);
