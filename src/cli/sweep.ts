@@ -55,6 +55,7 @@ export async function sweep(flags: RawStudyFlags): Promise<number> {
       process.stdout.write(`  ${metricTitle(d, kind)}: ${s.method} vs sgd ahead on every seed at ${s.everySeed}/${s.points} points; ${countsText(s.counts)}\n`);
     }
   }
-  process.stdout.write(`report: ${join(o.dir, 'REPORT.md')} and index.html (${o.ran} runs trained, ${o.reused} reused)\n`);
+  const robust = o.files.includes('ROBUSTNESS.md') ? ', ROBUSTNESS.md' : '';
+  process.stdout.write(`report: ${join(o.dir, 'REPORT.md')}${robust} and index.html (${o.ran} runs trained, ${o.reused} reused)\n`);
   return 0;
 }

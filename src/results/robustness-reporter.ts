@@ -47,6 +47,7 @@ export const robustnessReporter: Reporter = {
     }
     const demoted = md.replace(/^(#{1,3}) /gm, '#$1 ');
     writeFileAtomic(join(dir, 'index.html'), reportHtml(sweepMd ? `${sweepMd}\n${demoted}` : md, `dwgd sweep ${study.name}`, figures));
-    return { files: ['ROBUSTNESS.md', 'robustness.csv', 'robustness/', 'index.html'], result: d };
+    // index.html is already among the sweep reporter's files.
+    return { files: ['ROBUSTNESS.md', 'robustness.csv', 'robustness/'], result: d };
   },
 };
