@@ -147,7 +147,7 @@ export function robustnessMarkdown(name: string, d: RobustnessData, plots: Robus
     out.push(`${e.dataset}, ${e.seeds.length} seed${e.seeds.length === 1 ? '' : 's'} (${e.seeds.join(', ')}), ${e.corruptions.length} corruptions × severities ${e.severities.join(', ')}.`, '');
 
     out.push(`### ${acc ? 'Test error' : 'Test MSE'} per corruption and severity`, '');
-    out.push(`Mean over seeds [95 % CI] (${acc ? 'error = 100 − accuracy, %' : 'target units'}); severity 0 is the clean test.`, '');
+    out.push(`Mean over seeds [95 % CI] (${acc ? 'error = 100 − accuracy, %' : 'target units'}); severity 0 is the clean test. Each point's verdicts against sgd (on accuracy or MSE) are in REPORT.md; here the verdicts are on the summaries below.`, '');
     const rows: string[][] = [];
     const keys = [{ c: 'none', s: 0 }, ...e.corruptions.flatMap((c) => e.severities.map((s) => ({ c, s })))];
     for (const k of keys) {
