@@ -12,6 +12,12 @@
 //               or { "skipped": "<why>" },
 //     "attack": [{ "arch", "inputs", "kind", "steps", "attackStepsPerSec" }],   (PGD iterations × samples per s)
 //     "targets": [{ "what", "engine", "value", "target", "unit", "met" }],
+//     "scaling": [{ "inputs", "data", "depth", "arch", "method", "engine", "stepsPerSec",
+//                   "cStepsPerSec", "vsC64", "workingSetBytes" }],          (bench/scaling.ts)
+//     "wallTime": { "workers", "quick", "cells": [{ "cell", "train", "evaluation", "rest",
+//                   "fullSeconds", "secondsPerUnit", … }], "paperPerSeedSeconds",
+//                   "fair": [{ "study", "stage", "runs", "seeds", "perSeedSeconds", "totalSeconds" }],
+//                   "missing", "loadAverage" } or null                    (bench/walltime.ts)
 //     "note", "node", "loadAverage": [before, after], "date" }
 // vsC64 is dwgd's figure divided by the float64 C figure (null without the anchor). Every
 // figure is the best of several timed repeats (the machine is shared; the best run is the
@@ -19,7 +25,7 @@
 // The attack rows time src/core/attacks.ts (reference network, float64) on MNIST's shape: PGD
 // iterations × samples per second, each iteration a forward and backward pass for the input
 // gradient and a forward pass for the loss of the new point.
-// Usage: node dist/bench/bench.js [--quick] [--only mnist|tabular|cifar|attack]
+// Usage: node dist/bench/bench.js [--quick] [--only mnist|tabular|cifar|attack|corruptions|scaling|walltime]
 //   [--engine reference|fast|fast32] [--repeats N] [--seconds S] [--no-anchor]
 // --only scaling: the scaling table alone (bench/scaling.ts): sgd and dwm steps/s beside the C
 // float64 loop for inputs {8, 784, 3072} × hidden {20, 64, 256, 1024} × depth {2, 3}
@@ -360,7 +366,7 @@ async function main(): Promise<void> {
     { name: 'tabular', pool: () => syntheticPool('synthetic-wine-quality', 11, 'tabular', 4898), archs: [[20], [64, 32]] },
     { name: 'cifar', pool: () => syntheticPool('synthetic-cifar-10', 3072, 'image', 10000), archs: [[20], [64, 32]] },
   ];
-  const build = opts.anchor ? buildAnchor() : { skipped: '--no-anchor was given' };
+  const build = opts.anchor && opts.only !== 'walltime' ? buildAnchor() : { skipped: opts.anchor ? 'not needed for --only walltime' : '--no-anchor was given' };
   if ('dir' in build) process.stderr.write(`C anchor: ${build.compiler}, ${build.flags}, float64 and float32 builds\n`);
   const train: TrainRow[] = [];
   const evals: EvalRow[] = [];
@@ -473,11 +479,11 @@ async function main(): Promise<void> {
     targets = checked.targets;
     process.stdout.write(`\nperformance targets (default engine${'dir' in build ? '' : '; the ratio targets need the C anchor, skipped'}):\n${checked.lines.join('\n')}\n`);
   } else process.stdout.write(`\nperformance targets: not checked (they are for the default engine, ${DEFAULT_ENGINE}, not benchmarked)\n`);
-  process.stdout.write(
+  if (train.length) process.stdout.write(
     `\ntraining: steps/s, batch 1, one thread, lr ${LR}; eval: clean test pool, samples/s. Best of ${opts.repeats} ` +
     `repeat(s) of ≥${opts.seconds}s each. Load average ${load0.toFixed(2)} → ${load1.toFixed(2)} on ${cpus().length} cores.\n`,
   );
-  if (!('dir' in build)) process.stdout.write(`C anchor skipped: ${build.skipped}\n`);
+  if (!('dir' in build) && opts.only !== 'walltime') process.stdout.write(`C anchor skipped: ${build.skipped}\n`);
 
   const report = {
     train, eval: evals, attack: attacks, corruptions, scaling, wallTime: wall,

@@ -2,8 +2,8 @@
 // estimated from a short run on this machine. Never run by the tests.
 //
 // The paper's grid (configs/paper/all.yaml, 30 cells): every cell is run once, as a worker runs
-// it (src/experiment/run.ts, one thread), with fewer steps: 1,000 steps per turn and all its
-// turns (--quick: 1 turn of 500 steps). The run's time is split by its events into training
+// it (src/experiment/run.ts, one thread), with fewer steps: one turn of 2,000 steps (--quick:
+// 500 steps). The run's time is split by its events into training
 // (each turn's steps), clean evaluation (each turn's pass over the test list, and the validation
 // pass when there is one) and the rest (split, normalisation, the noisy test, the collapse check).
 // The full cell's time is then
@@ -120,8 +120,8 @@ export function wallTimes(quick: boolean): WallTimes {
       }
     }
     const raw = cache.get(key)!;
-    const shortTurns = quick ? 1 : config.turns;
-    const shortStepsPerTurn = quick ? 500 : 1000;
+    const shortTurns = 1;
+    const shortStepsPerTurn = quick ? 500 : 2000;
     const name = cellName(config);
     if (!raw) {
       cells.push({ cell: name, shortTurns, shortStepsPerTurn, train: 0, evaluation: 0, rest: 0, fullSeconds: null, secondsPerUnit: null });
@@ -169,10 +169,10 @@ export function renderWallTime(w: WallTimes): string {
   const first = w.cells[0];
   const lines = ['', `wall time per seed with ${w.workers} workers on this machine, from a short run of every cell of configs/paper/all.yaml ` +
     `(${first ? `${first.shortTurns} turn(s) × ${first.shortStepsPerTurn} steps` : '—'}; training scaled by the step ratio, clean evaluation by the turn ratio). ` +
-    `Load average ${w.loadAverage[0].toFixed(2)} → ${w.loadAverage[1].toFixed(2)}.`, '| cell | short run s | of it training s | full run ≈ s |', '|---|---:|---:|---:|'];
+    `Load average ${w.loadAverage[0].toFixed(2)} → ${w.loadAverage[1].toFixed(2)}.`, '| cell | short run s | training | clean evaluation | rest | full run ≈ s |', '|---|---:|---:|---:|---:|---:|'];
   for (const c of w.cells) {
-    lines.push(c.fullSeconds === null ? `| ${c.cell} | – | – | data missing |`
-      : `| ${c.cell} | ${(c.train + c.evaluation + c.rest).toFixed(1)} | ${c.train.toFixed(1)} | ${c.fullSeconds.toFixed(0)} |`);
+    lines.push(c.fullSeconds === null ? `| ${c.cell} | – | – | – | – | data missing |`
+      : `| ${c.cell} | ${(c.train + c.evaluation + c.rest).toFixed(2)} | ${c.train.toFixed(2)} | ${c.evaluation.toFixed(2)} | ${c.rest.toFixed(2)} | ${c.fullSeconds.toFixed(0)} |`);
   }
   lines.push('', `paper grid, one seed (${w.cells.filter((c) => c.fullSeconds !== null).length} of ${w.cells.length} cells): ≈ ${hours(w.paperPerSeedSeconds)}`);
   for (const m of w.missing) lines.push(`  not timed (data missing): ${m}`);
