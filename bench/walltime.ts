@@ -17,8 +17,8 @@
 // 8 trials × 2 tuning seeds, then 22 entries × 10 final seeds, per cell), so each of its runs is
 // estimated with the planner's cost model (runCost in src/experiment/plan.ts, estimatedCost in
 // src/experiment/shard.ts) times the seconds per cost unit measured above on the paper's cell of
-// the same dataset, architecture and training size (the median over the measured cells when that
-// one was not measured). The cost model counts steps and test passes, not the rule: adam and
+// the same dataset (any variant), architecture and training size (the median over the measured
+// cells when that one was not measured). The cost model counts steps and test passes, not the rule: adam and
 // momentum cost a little more per step than sgd, and the validation pass is left out of it.
 
 import { fileURLToPath } from 'node:url';
@@ -139,7 +139,9 @@ export function wallTimes(quick: boolean): WallTimes {
   const measured = cells.flatMap((c) => (c.fullSeconds === null ? [] : [c.fullSeconds]));
   const paperPerSeedSeconds = wallSeconds(measured, WORKERS);
   const fallback = median([...rateOf.values()]);
-  const secondsOf = (spec: RunSpec) => estimatedCost(spec) * (rateOf.get(cellName(spec.config)) ?? fallback);
+  // The paper cell of the same dataset (its variant aside: wine-quality white and red share the shape), else the median.
+  const rateFor = (c: ExperimentConfig) => rateOf.get(cellName(c)) ?? rateOf.get(cellName({ ...c, dataset: { ...c.dataset, variant: undefined } } as ExperimentConfig)) ?? fallback;
+  const secondsOf = (spec: RunSpec) => estimatedCost(spec) * rateFor(spec.config);
 
   const fair: StageTime[] = [];
   for (const file of FAIR_STUDIES) {
