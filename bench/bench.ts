@@ -12,6 +12,12 @@
 //               or { "skipped": "<why>" },
 //     "attack": [{ "arch", "inputs", "kind", "steps", "attackStepsPerSec" }],   (PGD iterations × samples per s)
 //     "targets": [{ "what", "engine", "value", "target", "unit", "met" }],
+//     "scaling": [{ "inputs", "data", "depth", "arch", "method", "engine", "stepsPerSec",
+//                   "cStepsPerSec", "vsC64", "workingSetBytes" }],          (bench/scaling.ts)
+//     "wallTime": { "workers", "quick", "cells": [{ "cell", "train", "evaluation", "rest",
+//                   "fullSeconds", "secondsPerUnit", … }], "paperPerSeedSeconds",
+//                   "fair": [{ "study", "stage", "runs", "seeds", "perSeedSeconds", "totalSeconds" }],
+//                   "missing", "loadAverage" } or null                    (bench/walltime.ts)
 //     "note", "node", "loadAverage": [before, after], "date" }
 // vsC64 is dwgd's figure divided by the float64 C figure (null without the anchor). Every
 // figure is the best of several timed repeats (the machine is shared; the best run is the
@@ -19,8 +25,12 @@
 // The attack rows time src/core/attacks.ts (reference network, float64) on MNIST's shape: PGD
 // iterations × samples per second, each iteration a forward and backward pass for the input
 // gradient and a forward pass for the loss of the new point.
-// Usage: node dist/bench/bench.js [--quick] [--only mnist|tabular|cifar|attack]
+// Usage: node dist/bench/bench.js [--quick] [--only mnist|tabular|cifar|attack|corruptions|scaling|walltime]
 //   [--engine reference|fast|fast32] [--repeats N] [--seconds S] [--no-anchor]
+// --only scaling: the scaling table alone (bench/scaling.ts): sgd and dwm steps/s beside the C
+// float64 loop for inputs {8, 784, 3072} × hidden {20, 64, 256, 1024} × depth {2, 3}
+// ("scaling" in bench.json). --only walltime: the wall time per seed of the paper's grid and of
+// the fair study from a short run of every grid cell (bench/walltime.ts; "wallTime" in bench.json).
 // --only corruptions: the corruptions alone (bench/corruptions.ts): generation samples/s per
 // corruption on MNIST's and CIFAR-10's shapes, and the whole suite for one MNIST model beside
 // the time to train it at n = 1000 ("corruptions" in bench.json).
@@ -34,9 +44,11 @@ import { attackBatch, type AttackKind } from '../src/core/attacks.js';
 import { writeFileAtomic } from '../src/results/atomic.js';
 import { AnchorSession, buildAnchor, writeNetFile, writePoolFile, type AnchorBuild } from './anchor.js';
 import { corruptionRates, suiteTiming, type CorruptionRate, type SuiteTiming } from './corruptions.js';
+import { renderScaling, scalingHidden, scalingPool, SCALING_DEPTHS, SCALING_INPUTS, SCALING_METHODS, SCALING_WIDTHS, workingSetBytes, type ScalingRow } from './scaling.js';
+import { renderWallTime, wallTimes, type WallTimes } from './walltime.js';
 import { benchModel, initialNetwork, LR, METHODS, mnistPool, ORDER_LENGTH, sampleOrder, syntheticPool, TRAIN_ROWS, type Pool } from './pools.js';
 
-const GROUPS = ['mnist', 'tabular', 'cifar', 'attack', 'corruptions'] as const;
+const GROUPS = ['mnist', 'tabular', 'cifar', 'attack', 'corruptions', 'scaling', 'walltime'] as const;
 
 interface Options {
   repeats: number;
@@ -216,6 +228,53 @@ async function measure(mine: Timer[], build: AnchorBuild | { skipped: string }, 
   return { rates: best.slice(0, n), c: { float64: Math.round(best[n]), float32: Math.round(best[n + 1]), score64: c64.ready.score as number | undefined } };
 }
 
+/** Best rates of dwgd's timers and of the float64 C build alone on the same work, timed in turns. */
+async function measure64(mine: Timer[], build: AnchorBuild | { skipped: string }, args: (string | number)[], opts: Options): Promise<{ rates: number[]; c64: number | null }> {
+  if (!('dir' in build)) return { rates: await bestOfInterleaved(mine, opts), c64: null };
+  const c64 = await AnchorSession.start(build.bin64, args);
+  const best = await bestOfInterleaved([...mine, c64], opts);
+  const last = await c64.end();
+  if (last.finite === false) process.stderr.write(`note: the C anchor (float64) ${args[0]} ${args[3]}: not finite\n`);
+  return { rates: best.slice(0, mine.length), c64: Math.round(best[mine.length]) };
+}
+
+/**
+ * The scaling table (bench/scaling.ts): every input width × hidden width × depth, sgd and dwm,
+ * one engine (fast unless --engine names one) beside the float64 C loop, in turns.
+ */
+async function scalingRows(build: AnchorBuild | { skipped: string }, opts: Options): Promise<ScalingRow[]> {
+  const engine: EngineName = opts.engines.length === 1 ? opts.engines[0] : 'fast';
+  const rows: ScalingRow[] = [];
+  for (const nInputs of SCALING_INPUTS) {
+    const pool = scalingPool(nInputs);
+    const order = sampleOrder(pool);
+    const poolFile = 'dir' in build ? join(build.dir, 'pool.bin') : '';
+    const netFile = 'dir' in build ? join(build.dir, 'net.bin') : '';
+    if ('dir' in build) writePoolFile(poolFile, pool, order);
+    for (const depth of SCALING_DEPTHS) {
+      for (const h of SCALING_WIDTHS) {
+        const sizes = [nInputs, ...scalingHidden(h, depth), pool.nOutputs];
+        const arch = sizes.join('-');
+        const initial = initialNetwork(sizes, pool.loss);
+        if ('dir' in build) writeNetFile(netFile, initial);
+        const said: string[] = [];
+        for (const method of SCALING_METHODS) {
+          const timer = trainer(pool, order, initial, method, engine);
+          const { rates, c64 } = await measure64([timer], build, ['train', poolFile, netFile, method, LR], opts);
+          if (!timer.finite()) process.stderr.write(`note: ${method} on ${arch} (${engine}) diverged (loss not finite)\n`);
+          rows.push({
+            inputs: nInputs, data: pool.inputs, depth, arch, method, engine, stepsPerSec: Math.round(rates[0]),
+            cStepsPerSec: c64, vsC64: c64 ? round3(rates[0] / c64) : null, workingSetBytes: workingSetBytes(sizes, method),
+          });
+          said.push(`${method} ${fmt(rates[0])}${c64 ? ` (C ${fmt(c64)})` : ''}`);
+        }
+        process.stderr.write(`scaling ${arch} [${engine}]: ${said.join(', ')}\n`);
+      }
+    }
+  }
+  return rows;
+}
+
 /** The table: one row per (shape, engine) and two for the C anchor; cells are rate and ratio to C float64. */
 function renderTable(train: TrainRow[], evals: EvalRow[], anchorTrain: AnchorTrain[], anchorEval: AnchorEval[]): string {
   const header = ['inputs', 'arch', 'engine', ...TRAIN_ROWS, 'eval/s'];
@@ -307,13 +366,15 @@ async function main(): Promise<void> {
     { name: 'tabular', pool: () => syntheticPool('synthetic-wine-quality', 11, 'tabular', 4898), archs: [[20], [64, 32]] },
     { name: 'cifar', pool: () => syntheticPool('synthetic-cifar-10', 3072, 'image', 10000), archs: [[20], [64, 32]] },
   ];
-  const build = opts.anchor ? buildAnchor() : { skipped: '--no-anchor was given' };
+  const build = opts.anchor && opts.only !== 'walltime' ? buildAnchor() : { skipped: opts.anchor ? 'not needed for --only walltime' : '--no-anchor was given' };
   if ('dir' in build) process.stderr.write(`C anchor: ${build.compiler}, ${build.flags}, float64 and float32 builds\n`);
   const train: TrainRow[] = [];
   const evals: EvalRow[] = [];
   const anchorTrain: AnchorTrain[] = [];
   const anchorEval: AnchorEval[] = [];
   const attacks: AttackRow[] = [];
+  let scaling: ScalingRow[] = [];
+  let scalingLoad: [number, number] | null = null;
   const load0 = loadavg()[0];
 
   try {
@@ -369,9 +430,17 @@ async function main(): Promise<void> {
         process.stderr.write(`attack ${sizes.join('-')}: ${kinds.map((kind, k) => `${kind} ${fmt(rates[k])}`).join(', ')} attack steps/s\n`);
       }
     }
+    if (!opts.only || opts.only === 'scaling') {
+      const before = loadavg()[0];
+      scaling = await scalingRows(build, opts);
+      scalingLoad = [before, loadavg()[0]];
+    }
   } finally {
     if ('dir' in build) rmSync(build.dir, { recursive: true, force: true });
   }
+
+  let wall: WallTimes | null = null;
+  if (!opts.only || opts.only === 'walltime') wall = wallTimes(opts.repeats === 1);
 
   let corruptions: { rates: CorruptionRate[]; suite: SuiteTiming } | null = null;
   if (!opts.only || opts.only === 'corruptions') {
@@ -395,22 +464,29 @@ async function main(): Promise<void> {
     for (const a of attacks) process.stdout.write(`  ${a.inputs} ${a.arch.padEnd(14)} ${a.kind.padEnd(9)} ${fmt(a.attackStepsPerSec).padStart(9)} attack steps/s\n`);
   }
   if (corruptions) process.stdout.write(renderCorruptions(corruptions.rates, corruptions.suite));
+  if (scaling.length) {
+    process.stdout.write(`\nscaling: training steps/s, batch 1, one thread, lr ${LR}, ${scaling[0].engine} engine beside the C float64 loop; ` +
+      `depth 2 = [h], depth 3 = [h, h/2]; inputs 8 dense normal, 784 sparse MNIST-like, 3072 dense uniform (synthetic); ` +
+      `dwm state = W, W1, W2 and b in float64. Load average ${scalingLoad![0].toFixed(2)} → ${scalingLoad![1].toFixed(2)} on ${cpus().length} cores.\n`);
+    process.stdout.write(renderScaling(scaling));
+  }
+  if (wall) process.stdout.write(renderWallTime(wall));
   let targets: Target[] = [];
-  if (opts.only === 'corruptions') {
+  if (opts.only === 'corruptions' || opts.only === 'scaling' || opts.only === 'walltime') {
     // The corruption figures stand alone (printed above); no training target was measured.
   } else if (opts.engines.includes(DEFAULT_ENGINE)) {
     const checked = checkTargets(train, evals, DEFAULT_ENGINE);
     targets = checked.targets;
     process.stdout.write(`\nperformance targets (default engine${'dir' in build ? '' : '; the ratio targets need the C anchor, skipped'}):\n${checked.lines.join('\n')}\n`);
   } else process.stdout.write(`\nperformance targets: not checked (they are for the default engine, ${DEFAULT_ENGINE}, not benchmarked)\n`);
-  process.stdout.write(
+  if (train.length) process.stdout.write(
     `\ntraining: steps/s, batch 1, one thread, lr ${LR}; eval: clean test pool, samples/s. Best of ${opts.repeats} ` +
     `repeat(s) of ≥${opts.seconds}s each. Load average ${load0.toFixed(2)} → ${load1.toFixed(2)} on ${cpus().length} cores.\n`,
   );
-  if (!('dir' in build)) process.stdout.write(`C anchor skipped: ${build.skipped}\n`);
+  if (!('dir' in build) && opts.only !== 'walltime') process.stdout.write(`C anchor skipped: ${build.skipped}\n`);
 
   const report = {
-    train, eval: evals, attack: attacks, corruptions,
+    train, eval: evals, attack: attacks, corruptions, scaling, wallTime: wall,
     anchor: 'dir' in build ? { compiler: build.compiler, flags: build.flags, train: anchorTrain, eval: anchorEval } : { skipped: build.skipped },
     targets,
     note: `best of ${opts.repeats} repeat(s) of ≥${opts.seconds}s; batch 1; one thread; synthetic-* inputs have the named dataset's shape; vsC64 = dwgd ÷ C float64`,

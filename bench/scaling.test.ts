@@ -1,0 +1,52 @@
+// The scaling table's shapes, pools and working sets, and the wall-time scheduling, on
+// hand-worked examples. Nothing here is timed.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { MNIST_LIKE_DENSITY, parameterCount, scalingHidden, scalingPool, workingSetBytes } from './scaling.js';
+import { wallSeconds } from './walltime.js';
+
+test('depth 2 is one hidden layer [h], depth 3 two layers [h, h/2]', () => {
+  assert.deepEqual(scalingHidden(64, 2), [64]);
+  assert.deepEqual(scalingHidden(64, 3), [64, 32]);
+  assert.deepEqual(scalingHidden(20, 3), [20, 10]);
+});
+
+test('parameters and working sets: 784-20-10 by hand', () => {
+  // weights 784·20 + 20·10 = 15,880; biases 20 + 10 = 30
+  assert.equal(parameterCount([784, 20, 10]), 15910);
+  assert.equal(workingSetBytes([784, 20, 10], 'sgd'), 8 * 15910);
+  // dwm: W and b as sgd, plus W1 and W2 of every weight matrix
+  assert.equal(workingSetBytes([784, 20, 10], 'dwm'), 8 * 15910 + 16 * 15880);
+});
+
+test('scaling pools: dense tabular, sparse MNIST-like and dense images of the right shape', () => {
+  const tab = scalingPool(8);
+  assert.equal(tab.nInputs, 8);
+  assert.equal(tab.nOutputs, 1);
+  assert.equal(tab.loss, 'mse');
+  assert.equal(tab.x.length, tab.y.length * 8);
+  assert.ok(tab.x.every((v) => v !== 0), 'tabular features are dense');
+
+  const sparse = scalingPool(784);
+  const nonZero = sparse.x.reduce((n, v) => n + (v !== 0 ? 1 : 0), 0) / sparse.x.length;
+  // 1.57 million Bernoulli(0.19) draws: the share is 0.19 within a few parts in 10,000
+  assert.ok(Math.abs(nonZero - MNIST_LIKE_DENSITY) < 0.002, `share of non-zero pixels ${nonZero}`);
+  assert.ok(sparse.x.every((v) => v >= 0 && v <= 1));
+  assert.ok(sparse.y.every((v) => Number.isInteger(v) && v >= 0 && v < 10));
+
+  const dense = scalingPool(3072);
+  assert.equal(dense.nOutputs, 10);
+  assert.equal(dense.loss, 'softmax-ce');
+  const mean = dense.x.reduce((a, v) => a + v, 0) / dense.x.length;
+  assert.ok(Math.abs(mean - 0.5) < 0.002, `uniform pixels have mean 1/2, got ${mean}`);
+  assert.equal(dense.train.length, 1000);
+});
+
+test('wall time on 2 workers: costliest first to the less loaded worker', () => {
+  // 5 → A; 4 → B; 3 → B (4 < 5); 2 → A (5 < 7); 1 → A or B: loads 7 and 7, then 8
+  assert.equal(wallSeconds([1, 2, 3, 4, 5], 2), 8);
+  assert.equal(wallSeconds([10, 1, 1], 2), 10);
+  assert.equal(wallSeconds([3], 2), 3);
+  assert.equal(wallSeconds([], 2), 0);
+});
