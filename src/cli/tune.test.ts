@@ -9,6 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { UserError } from '../errors.js';
+import { ExperimentSchema } from '../config/schema.js';
+import { runExperiment } from '../experiment/run.js';
+import { loadDataset } from '../experiment/testing/synthetic.js';
 import { runTuneCommand } from '../results/tuning-study.js';
 import { testFlags } from './testing/pipelines.js';
 import { tuneOptions } from './tune.js';
@@ -117,5 +120,49 @@ test('tune: a study without validation, without tune:, or a final stage before i
     assert.throws(() => flags(fresh.file, join(fresh.dir, 'out'), { stage: 'both-ways' }), oneLine(/--stage both-ways: expected both, tuning or final/));
   } finally {
     for (const d of [noVal, noTune, fresh]) rmSync(d.dir, { recursive: true, force: true });
+  }
+});
+
+test('tune: the tuning runs score no test set (testEvery: never) yet choose what runs scoring it every turn choose, on a regression set too; the final runs score it every turn', async () => {
+  const { dir, file } = setup(STUDY.replace('dataset: { name: mnist }', 'dataset: { name: california-housing }').replace(/lr: \{ log: \[0\.01, 0\.5\] \}/g, 'lr: { log: [0.001, 0.1] }'));
+  try {
+    const out = join(dir, 'out');
+    const o = await runTuneCommand(flags(file, out));
+    assert.ok(o.tuning?.reported && o.final?.reported);
+    const tuningDir = join(out, 'tune', 't', 'tuning');
+    type Stored = RunJson & { config: Record<string, unknown>; record: { tested?: string; methods: Record<string, { val: number[]; perTurn: unknown[] }> } };
+    // run.json keeps NaN and ±Infinity as strings: read them back as numbers.
+    const numbers = (v: unknown): unknown => (v === 'NaN' ? NaN : v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : Array.isArray(v) ? v.map(numbers) : v);
+    const runs = (runJsons(tuningDir) as Stored[]).map((r) => ({ ...r, record: { ...r.record, methods: Object.fromEntries(Object.entries(r.record.methods).map(([id, m]) => [id, { ...m, val: numbers(m.val) as number[] }])) } }));
+    // Each tuning run again with the test set scored every turn: the same validation numbers, bit for bit.
+    const full = new Map<string, number[]>();
+    for (const r of runs) {
+      assert.equal(r.config.testEvery, 'never');
+      assert.equal(r.record.tested, 'never');
+      const { testEvery: _t, ...rest } = r.config;
+      const again = runExperiment(ExperimentSchema.parse(rest), loadDataset({ name: 'california-housing' }));
+      assert.equal(again.tested, undefined);
+      for (const [id, m] of Object.entries(r.record.methods)) {
+        assert.deepEqual(m.val, again.methods[id].val, `${r.config.seed} ${id}: validation`);
+        full.set(id, [...(full.get(id) ?? []), again.methods[id].val![again.methods[id].val!.length - 1]]);
+      }
+    }
+    // The choice from the full runs: the lowest mean validation MSE.
+    const selection = JSON.parse(readFileSync(join(tuningDir, 'selection.json'), 'utf8'));
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    for (const method of ['sgd', 'mom', 'dwm']) {
+      const trials = [...full.entries()].filter(([id]) => id.startsWith(`${method}-t`) && Number.isFinite(mean(full.get(id)!)));
+      let best = trials[0];
+      for (const t of trials) if (mean(t[1]) < mean(best[1])) best = t;
+      const chosen = selection.cells[0].methods.find((m: { method: string }) => m.method === method);
+      assert.equal(chosen.chosen.trial, best[0], `${method}: chosen trial`);
+    }
+    for (const r of runJsons(join(out, 'tune', 't', 'final')) as Stored[]) {
+      assert.equal(r.config.testEvery, undefined, 'the final stage scores the test set every turn');
+      assert.equal(r.record.tested, undefined);
+      for (const m of Object.values(r.record.methods)) assert.ok(m.perTurn.every((v) => typeof v === 'number'));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -260,6 +260,8 @@ export function runViews(text: string, where: string, study: { name: string; poi
       continue;
     }
     if (metric === 'val_accuracy' || metric === 'val_mse') {
+      // The run's metric also from here: a run that scored no test set (testEvery: never) has no other row naming it.
+      record.metric = metric === 'val_mse' ? 'mse' : 'accuracy';
       setAt(x, 'val', turn - 1, value);
       continue;
     }
