@@ -233,6 +233,15 @@ test('tune: the final report shows the floors beside the methods; nearest centro
     const report = readFileSync(join(finalDir, 'REPORT.md'), 'utf8');
     assert.match(report, /## Methods and floors/);
     for (const f of ['constant', 'nearest-centroid', 'ridge', 'knn']) assert.match(report, new RegExp(`\\| floor: ${f} \\| floor \\|`));
+    // floors.json keeps every run's floors; a report written again reuses them (a planted value shows through).
+    const floorsFile = join(finalDir, 'floors.json');
+    const kept = JSON.parse(readFileSync(floorsFile, 'utf8'));
+    assert.equal(Object.keys(kept.runs).length, 3);
+    for (const r of Object.values(kept.runs) as { floors: { id: string; clean: number }[] }[]) r.floors.find((f) => f.id === 'nearest-centroid')!.clean = 0.25;
+    writeFileSync(floorsFile, JSON.stringify(kept));
+    await runTuneCommand(flags(file, out, { resume: true, stage: 'final' }));
+    const again = parse(readFileSync(join(finalDir, 'summary.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+    assert.equal(again.find((x) => x.kind === 'floor' && x.name === 'nearest-centroid' && x.eval === 'clean')!.mean, '0.25');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

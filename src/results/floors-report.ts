@@ -7,8 +7,10 @@
 //
 // The runs themselves are left alone (no floor is on the run path, so no run id, number or code
 // fingerprint moves); the reporter loads the data the runs were trained on. A test set larger than
-// FLOOR_TEST_MAX is scored on FLOOR_TEST_MAX inputs spread evenly over it (kNN in plain
-// TypeScript is the slow one: MNIST n = 1,000, 49,000 test inputs take minutes a run).
+// FLOOR_TEST_MAX is scored on FLOOR_TEST_MAX inputs spread evenly over it (measured on MNIST,
+// n = 1,000: 27 s a run with 2,000 test inputs, clean and noisy, 70 s with 10,000; kNN in plain
+// TypeScript is the slow one). The floors of every run are kept in floors.json beside the report,
+// so writing the report again (dwgd report, --resume) fits none twice.
 
 import { datasetKey } from '../config/identity.js';
 import type { ExperimentConfig } from '../config/schema.js';
@@ -24,7 +26,7 @@ import { describe, type Spread } from './stats.js';
 import type { RunView } from './table.js';
 
 /** Test inputs a floor is scored on at most (an evenly spread subsample of a larger test set). */
-export const FLOOR_TEST_MAX = 10_000;
+export const FLOOR_TEST_MAX = 2000;
 
 /** One run's floors: per floor, the clean score and one per evaluation point of the run (in its order). */
 export interface RunFloors {
@@ -56,12 +58,17 @@ export function runFloors(config: ExperimentConfig, raw: RawDataset, points: Eva
  * The floors of every run of a study (its views), loading each dataset once. Runs that share a
  * split (the same config but the hidden layers, say) are fitted once.
  */
-export async function studyFloors(views: RunView[], loaderUrl = DEFAULT_LOADER, maxTest = FLOOR_TEST_MAX): Promise<Map<string, RunFloors>> {
+export async function studyFloors(views: RunView[], loaderUrl = DEFAULT_LOADER, maxTest = FLOOR_TEST_MAX, cache: Map<string, RunFloors> = new Map()): Promise<Map<string, RunFloors>> {
   const load = await importLoader(loaderUrl);
   const raws = new Map<string, RawDataset>();
   const bySplit = new Map<string, Omit<RunFloors, 'run'>>();
   const out = new Map<string, RunFloors>();
   for (const v of views) {
+    const kept = cache.get(v.run);
+    if (kept) {
+      out.set(v.run, kept);
+      continue;
+    }
     const key = datasetKey(v.config);
     if (!raws.has(key)) raws.set(key, load(v.config.dataset));
     const { hidden: _h, methods: _m, name: _n, ...rest } = v.config;
@@ -92,4 +99,24 @@ export function floorCells(runs: RunFloors[], points: EvalPoint[]): FloorCell[] 
     scored: Math.min(...runs.map((r) => r.scored)),
     testSize: Math.min(...runs.map((r) => r.testSize)),
   }));
+}
+
+export const FLOORS_FILE = 'floors.json';
+const FLOORS_FORMAT = 'dwgd-floors/1';
+
+/** floors.json: every run's floors, with the test cap they were scored under (NaN kept as a string). */
+export function floorsJson(runs: Map<string, RunFloors>, maxTest = FLOOR_TEST_MAX): string {
+  return JSON.stringify({ format: FLOORS_FORMAT, maxTest, runs: Object.fromEntries(runs) }, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 1) + '\n';
+}
+
+/** The runs of a floors.json written under the same cap; an empty map for anything else (then every floor is fitted again). */
+export function readFloorsJson(text: string | null, maxTest = FLOOR_TEST_MAX): Map<string, RunFloors> {
+  if (text === null) return new Map();
+  try {
+    const d = JSON.parse(text, (_k, v) => (v === 'NaN' ? NaN : v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : v)) as { format?: string; maxTest?: number; runs?: Record<string, RunFloors> };
+    if (d.format !== FLOORS_FORMAT || d.maxTest !== maxTest || !d.runs) return new Map();
+    return new Map(Object.entries(d.runs));
+  } catch {
+    return new Map();
+  }
 }

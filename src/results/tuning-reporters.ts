@@ -5,7 +5,7 @@
 //          against each other method at the same budget (the one-shot defaults; the tuned
 //          settings), paired by seed, judged in families of dataset × budget × evaluation.
 
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDualEntry, type MethodEntry } from '../config/methods.js';
 import { expandTrials, parseTune } from '../experiment/tuning.js';
@@ -19,7 +19,7 @@ import { plotSvg, svgToPng } from './plots.js';
 import type { Reporter } from './reporters.js';
 import type { StatsOptions } from './verdicts.js';
 import { selectionJson, sensitivityPlot, tunedCells, tuningMarkdown, type TunedCell } from './tuning-report.js';
-import { floorCells, studyFloors, FLOOR_TEST_MAX, type FloorCell } from './floors-report.js';
+import { floorCells, floorsJson, readFloorsJson, studyFloors, FLOOR_TEST_MAX, FLOORS_FILE, type FloorCell } from './floors-report.js';
 import type { Spread } from './stats.js';
 
 export const SELECTION_FILE = 'selection.json';
@@ -213,7 +213,9 @@ export const fairReporter: Reporter = {
   async write({ dir, study, views, options }) {
     const r = fairAggregates(study, views, options.stats);
     // The floors of every run, gathered per experiment (the same experiments the aggregate has).
-    const perRun = await studyFloors(views, options.loaderUrl);
+    const floorsFile = join(dir, FLOORS_FILE);
+    const perRun = await studyFloors(views, options.loaderUrl, FLOOR_TEST_MAX, readFloorsJson(existsSync(floorsFile) ? readFileSync(floorsFile, 'utf8') : null));
+    writeFileAtomic(floorsFile, floorsJson(perRun));
     const experimentOf = new Map(study.runs.map((s) => [s.id, s.experimentId]));
     const byExperiment = new Map<string, typeof views>();
     for (const v of views) byExperiment.set(experimentOf.get(v.run)!, [...(byExperiment.get(experimentOf.get(v.run)!) ?? []), v]);
@@ -223,6 +225,6 @@ export const fairReporter: Reporter = {
     writeFileAtomic(join(dir, 'summary.csv'), fairSummaryCsv(r));
     writeFileAtomic(join(dir, 'REPORT.md'), md);
     writeFileAtomic(join(dir, 'index.html'), reportHtml(md, `dwgd tune ${study.name}: final`, new Map()));
-    return { files: ['REPORT.md', 'comparisons.csv', 'summary.csv', 'index.html'], result: r };
+    return { files: ['REPORT.md', 'comparisons.csv', 'summary.csv', FLOORS_FILE, 'index.html'], result: r };
   },
 };
