@@ -26,3 +26,21 @@ test('table.md: a test score testEvery did not measure is –; a NaN the run mea
   assert.deepEqual(sgdRow(stored('last')), ['–', '50.00', '50.00', '40.00']);
   assert.deepEqual(sgdRow(stored('never')), ['–', '–', '–', '–']);
 });
+
+test('dwgd runs: a run that scored no test set shows – for clean and noisy (not NaN), its validation score as measured', async () => {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { modelRows, cellText } = await import('./run-index.js');
+  const dir = mkdtempSync(join(tmpdir(), 'dwgd-tested-'));
+  try {
+    const cells = (s: StoredRun) => { const [row] = modelRows({ dir, stored: s, provenance: null }); return ['clean', 'noisy', 'val'].map((k) => cellText(row, k)); };
+    assert.deepEqual(cells(stored('never')), ['–', '–', '35.00']);
+    assert.deepEqual(cells(stored('last')), ['50.00', '40.00', '35.00']);
+    const diverged = stored(undefined);
+    diverged.record.methods.sgd.clean = NaN;
+    assert.deepEqual(cells(diverged), ['NaN', '40.00', '35.00']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
