@@ -89,10 +89,11 @@ export function trainProgress(config: ExperimentConfig, useBars: boolean, log: (
     },
     onTurn(method, turn, value) {
       segmentStart = performance.now();
-      lastMetric = label(value);
+      // NaN: a turn whose test set testEvery does not score.
+      lastMetric = Number.isNaN(value) ? 'not scored (testEvery)' : label(value);
       const bar = bars.get(method);
       if (bar) bar.update({ last: `test ${lastMetric}` });
-      else log(`${method} turn ${turn}/${config.turns}: test ${metric} ${lastMetric}`);
+      else log(`${method} turn ${turn}/${config.turns}: test ${Number.isNaN(value) ? lastMetric : `${metric} ${lastMetric}`}`);
     },
     onNoisyStart(points) {
       const what = `evaluation of ${config.methods.length} method${config.methods.length > 1 ? 's' : ''} at ${points} point${points === 1 ? '' : 's'} (${pointsText(config)})`;

@@ -9,6 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { UserError } from '../errors.js';
+import { ExperimentSchema } from '../config/schema.js';
+import { runExperiment } from '../experiment/run.js';
+import { loadDataset } from '../experiment/testing/synthetic.js';
+import { parse } from 'csv-parse/sync';
+import { createHash } from 'node:crypto';
+import { Rng } from '../core/rng.js';
 import { runTuneCommand } from '../results/tuning-study.js';
 import { testFlags } from './testing/pipelines.js';
 import { tuneOptions } from './tune.js';
@@ -117,5 +123,126 @@ test('tune: a study without validation, without tune:, or a final stage before i
     assert.throws(() => flags(fresh.file, join(fresh.dir, 'out'), { stage: 'both-ways' }), oneLine(/--stage both-ways: expected both, tuning or final/));
   } finally {
     for (const d of [noVal, noTune, fresh]) rmSync(d.dir, { recursive: true, force: true });
+  }
+});
+
+test('tune: the tuning runs score no test set (testEvery: never) yet choose what runs scoring it every turn choose, on a regression set too; the final runs score it every turn', async () => {
+  const { dir, file } = setup(STUDY.replace('dataset: { name: mnist }', 'dataset: { name: california-housing }').replace(/lr: \{ log: \[0\.01, 0\.5\] \}/g, 'lr: { log: [0.001, 0.1] }'));
+  try {
+    const out = join(dir, 'out');
+    const o = await runTuneCommand(flags(file, out));
+    assert.ok(o.tuning?.reported && o.final?.reported);
+    const tuningDir = join(out, 'tune', 't', 'tuning');
+    type Stored = RunJson & { config: Record<string, unknown>; record: { tested?: string; methods: Record<string, { val: number[]; perTurn: unknown[] }> } };
+    // run.json keeps NaN and ±Infinity as strings: read them back as numbers.
+    const numbers = (v: unknown): unknown => (v === 'NaN' ? NaN : v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : Array.isArray(v) ? v.map(numbers) : v);
+    const runs = (runJsons(tuningDir) as Stored[]).map((r) => ({ ...r, record: { ...r.record, methods: Object.fromEntries(Object.entries(r.record.methods).map(([id, m]) => [id, { ...m, val: numbers(m.val) as number[] }])) } }));
+    // Each tuning run again with the test set scored every turn: the same validation numbers, bit for bit.
+    const full = new Map<string, number[]>();
+    for (const r of runs) {
+      assert.equal(r.config.testEvery, 'never');
+      assert.equal(r.record.tested, 'never');
+      const { testEvery: _t, ...rest } = r.config;
+      const again = runExperiment(ExperimentSchema.parse(rest), loadDataset({ name: 'california-housing' }));
+      assert.equal(again.tested, undefined);
+      for (const [id, m] of Object.entries(r.record.methods)) {
+        assert.deepEqual(m.val, again.methods[id].val, `${r.config.seed} ${id}: validation`);
+        full.set(id, [...(full.get(id) ?? []), again.methods[id].val![again.methods[id].val!.length - 1]]);
+      }
+    }
+    // The choice from the full runs: the lowest mean validation MSE.
+    const selection = JSON.parse(readFileSync(join(tuningDir, 'selection.json'), 'utf8'));
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    for (const method of ['sgd', 'mom', 'dwm']) {
+      const trials = [...full.entries()].filter(([id]) => id.startsWith(`${method}-t`) && Number.isFinite(mean(full.get(id)!)));
+      let best = trials[0];
+      for (const t of trials) if (mean(t[1]) < mean(best[1])) best = t;
+      const chosen = selection.cells[0].methods.find((m: { method: string }) => m.method === method);
+      assert.equal(chosen.chosen.trial, best[0], `${method}: chosen trial`);
+    }
+    for (const r of runJsons(join(out, 'tune', 't', 'final')) as Stored[]) {
+      assert.equal(r.config.testEvery, undefined, 'the final stage scores the test set every turn');
+      assert.equal(r.record.tested, undefined);
+      for (const m of Object.values(r.record.methods)) assert.ok(m.perTurn.every((v) => typeof v === 'number'));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('tune: the final report shows the floors beside the methods; nearest centroid and constant recomputed by hand on each run\'s training list', async () => {
+  const { dir, file } = setup();
+  try {
+    const out = join(dir, 'out');
+    await runTuneCommand(flags(file, out));
+    const finalDir = join(out, 'tune', 't', 'final');
+    const raw = loadDataset({ name: 'mnist' });
+    const n = raw.nInputs;
+    // Independently: each final run's training list and test set (the split as METHOD.md §7 draws it:
+    // n draws with replacement from the 'split' stream, then the validation set from its own
+    // stream), checked against the hashes run.json keeps, then nearest centroid by hand.
+    const centroidAcc: number[] = [], constantAcc: number[] = [];
+    type Run = { config: { seed: number; trainSize: number }; record: { validation: { size: number; sha256: { train: string; test: string } } } };
+    for (const r of runJsons(finalDir) as unknown as Run[]) {
+      const rng = new Rng(r.config.seed, 'split');
+      const train = Int32Array.from({ length: r.config.trainSize }, () => rng.int(raw.size));
+      const hash = (l: Int32Array) => { const b = Buffer.alloc(l.length * 4); l.forEach((v, k) => b.writeInt32LE(v, k * 4)); return createHash('sha256').update(b).digest('hex'); };
+      assert.equal(hash(train), r.record.validation.sha256.train, 'the training list drawn again');
+      const inTrain = new Set(train);
+      const outside = Array.from({ length: raw.size }, (_, i) => i).filter((i) => !inTrain.has(i));
+      // The validation set: a partial Fisher–Yates shuffle of the outside list from the 'validation' stream.
+      const vrng = new Rng(r.config.seed, 'validation');
+      const pool = outside.slice();
+      const size = r.record.validation.size;
+      for (let k = 0; k < size; k++) {
+        const j = k + vrng.int(pool.length - k);
+        [pool[k], pool[j]] = [pool[j], pool[k]];
+      }
+      const held = new Set(pool.slice(0, size));
+      const test = Int32Array.from(outside.filter((i) => !held.has(i)));
+      assert.equal(hash(test), r.record.validation.sha256.test, 'the test set drawn again');
+      const classes = raw.nOutputs;
+      const sums = Array.from({ length: classes }, () => new Float64Array(n));
+      const counts = new Array<number>(classes).fill(0);
+      for (const i of train) { const c = raw.y[i]; counts[c]++; for (let d = 0; d < n; d++) sums[c][d] += raw.x[i * n + d]; }
+      const majority = counts.indexOf(Math.max(...counts));
+      let right = 0, rightConst = 0;
+      for (const i of test) {
+        let best = -1, bestD = Infinity;
+        for (let c = 0; c < classes; c++) {
+          if (!counts[c]) continue;
+          let d2 = 0;
+          for (let d = 0; d < n; d++) d2 += (raw.x[i * n + d] - sums[c][d] / counts[c]) ** 2;
+          if (d2 < bestD) { bestD = d2; best = c; }
+        }
+        if (best === raw.y[i]) right++;
+        if (majority === raw.y[i]) rightConst++;
+      }
+      centroidAcc.push(right / test.length);
+      constantAcc.push(rightConst / test.length);
+    }
+    assert.equal(centroidAcc.length, 3, 'every final run\'s test set drawn again');
+    const rows = parse(readFileSync(join(finalDir, 'summary.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+    const floor = (name: string, ev: string) => rows.find((x) => x.kind === 'floor' && x.name === name && x.eval === ev)!;
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    assert.ok(Math.abs(Number(floor('nearest-centroid', 'clean').mean) - mean(centroidAcc)) < 1e-12);
+    assert.ok(Math.abs(Number(floor('constant', 'clean').mean) - mean(constantAcc)) < 1e-12);
+    assert.equal(floor('knn', 'noisy').n, '3');
+    assert.equal(rows.filter((x) => x.kind === 'method' && x.eval === 'clean').length, 6, 'the six methods beside them');
+    assert.equal(rows.filter((x) => x.kind === 'floor').length, 4 * 2, 'four floors, clean and noisy');
+    const report = readFileSync(join(finalDir, 'REPORT.md'), 'utf8');
+    assert.match(report, /## Methods and floors/);
+    for (const f of ['constant', 'nearest-centroid', 'ridge', 'knn']) assert.match(report, new RegExp(`\\| floor: ${f} \\| floor \\|`));
+    // floors.json keeps every run's floors; a report written again reuses them (a planted value shows through).
+    const floorsFile = join(finalDir, 'floors.json');
+    const kept = JSON.parse(readFileSync(floorsFile, 'utf8'));
+    assert.equal(Object.keys(kept.runs).length, 3);
+    for (const r of Object.values(kept.runs) as { floors: { id: string; clean: number }[] }[]) r.floors.find((f) => f.id === 'nearest-centroid')!.clean = 0.25;
+    writeFileSync(floorsFile, JSON.stringify(kept));
+    await runTuneCommand(flags(file, out, { resume: true, stage: 'final' }));
+    const again = parse(readFileSync(join(finalDir, 'summary.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+    assert.equal(again.find((x) => x.kind === 'floor' && x.name === 'nearest-centroid' && x.eval === 'clean')!.mean, '0.25');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

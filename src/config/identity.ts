@@ -19,6 +19,8 @@ import { DATASET_LOAD_KEYS, type ExperimentConfig } from './schema.js';
 export function numbersConfig(config: ExperimentConfig): unknown {
   const { name: _n, description: _d, saveWeights: _s, noise: _noise, evaluate: _e, equivalence: _q, ...rest } = config;
   const { path: _p, download: _dl, ...dataset } = rest.dataset;
+  // testEvery: turn is the default: writing it keeps the run id of a config without it.
+  if (rest.testEvery === 'turn') delete rest.testEvery;
   return { ...rest, dataset, methods: rest.methods.map((m) => numbersOfEntry(m, rest.lr)) };
 }
 

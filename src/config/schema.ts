@@ -292,7 +292,16 @@ export const ExperimentSchema = z.strictObject({
   earlyStopping: z.strictObject({
     patience: z.number().int().positive().max(LIMITS.turns),
   }).optional(),
+  /**
+   * When the test set is scored (docs/METHOD.md, "Test passes"): `turn` after every turn (the
+   * default and the paper's protocol), `last` only after the last turn (the evaluation points as
+   * usual), `never` not at all (no per-turn curve, no clean or evaluation-point scores: a run that
+   * is judged on its validation set only, as the tuning stage of `dwgd tune`). The turns not
+   * scored hold NaN and the record says `tested: last | never`. Absent or `turn`: run ids unchanged.
+   */
+  testEvery: z.enum(['turn', 'last', 'never']).optional(),
 }).superRefine((c, ctx) => {
+  if (c.testEvery === 'never' && !c.validation) ctx.addIssue({ code: 'custom', path: ['testEvery'], message: 'never: a run that scores no test set needs a validation set (add validation: {})' });
   if (c.earlyStopping && !c.validation) ctx.addIssue({ code: 'custom', path: ['earlyStopping'], message: 'needs a validation set: add validation: {} (or validation: { size: N })' });
   if (c.evaluate) checkEvaluate(c.evaluate, c.dataset.name, ctx);
   if (c.split !== 'authors') return;

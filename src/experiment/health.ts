@@ -1,5 +1,6 @@
 // Whether a trained model is a result or a breakdown (docs/METHOD.md, "Divergence and
-// collapse"). A method has diverged when its training loss or a test metric is not finite, or
+// collapse"). A method has diverged when its training loss or a test metric (the validation
+// metric after a turn whose test set testEvery does not score: run.ts) is not finite, or
 // when any parameter's magnitude exceeds MAX_WEIGHT: weights that large are no longer the
 // learned function of the protocol but overflow in the making. A model has collapsed when it
 // answers (almost) the same whatever the input: one class for at least COLLAPSE_SHARE of a

@@ -46,6 +46,7 @@ import { archName, NAME_PATTERN, type ExperimentConfig } from '../config/schema.
 import { engineFor } from '../core/model-factory.js';
 import { EVAL_AXES, evalAxis, isEvalKey, type AxisValue } from '../data/eval-axes/index.js';
 import type { DataIdentity } from '../data/identity.js';
+import { defaultValidationSize } from '../data/prepare.js';
 import { UserError } from '../errors.js';
 import { escapeControls, quote, shownPath } from '../config/quote.js';
 
@@ -477,16 +478,22 @@ function identifyAll(configs: ExperimentConfig[], req: Pick<StudyRequest, 'ident
 }
 
 /**
- * A rough relative cost of a run, for scheduling only: the methods' training steps plus their
- * test passes (a test input costs about a third of a training step; one pass per turn and one
- * per evaluation point), each scaled by the first layer's size, which dominates. `shape` gives
- * a dataset's inputs and pool size when known.
+ * A rough relative cost of a run, for scheduling and --dry-run's estimate only: the methods'
+ * training steps plus their passes over the test and validation sets (an input scored costs
+ * about a third of a training step), each scaled by the first layer's size, which dominates.
+ * The test passes follow testEvery: one per turn (turn) or one (last), plus one per evaluation
+ * point; none under never. A validation set is scored after every turn. `shape` gives a
+ * dataset's inputs and pool size when known.
  */
 export function runCost(spec: RunSpec, shape: (name: string) => { nInputs: number; poolSize: number } | null): number {
   const c = spec.config;
   const s = shape(c.dataset.name) ?? { nInputs: 784, poolSize: 50000 };
   const points = Object.values(c.evaluate ?? {}).reduce((n, v) => n * v.length, 1);
-  const steps = c.turns * c.stepsPerTurn + ((c.turns + points) * Math.max(0, s.poolSize - c.trainSize)) / 3;
+  const outside = Math.max(0, s.poolSize - c.trainSize);
+  const validation = c.validation ? Math.min(outside, c.validation.size ?? defaultValidationSize(s.poolSize)) : 0;
+  const testEvery = c.testEvery ?? 'turn';
+  const testPasses = testEvery === 'never' ? 0 : (testEvery === 'turn' ? c.turns : 1) + points;
+  const steps = c.turns * c.stepsPerTurn + (testPasses * (outside - validation) + c.turns * validation) / 3;
   return c.methods.length * steps * s.nInputs * (c.hidden[0] ?? 1);
 }
 

@@ -110,6 +110,13 @@ export interface RunRecord {
   testSet: 'complement' | 'balanced';
   /** The evaluation points every method was scored at after training (eval-axes/index.ts). */
   points: EvalPoint[];
+  /**
+   * Absent: the test set was scored after every turn. `last` (config testEvery: last): only
+   * after the last turn, the earlier turns of perTurn are NaN (not measured). `never`: not at
+   * all, every perTurn, clean and evaluation-point value is NaN (not measured); divergence was
+   * judged on the training loss, the validation metric and the weights.
+   */
+  tested?: 'last' | 'never';
   methods: Record<string, MethodRecord>;
 }
 
@@ -129,6 +136,11 @@ const diagnostics = z.strictObject({
 });
 
 /** What a stored record must look like (validated on every read; NaN and ±Infinity are numbers here). */
+/** Whether turn `turn` (1-based) of a record's perTurn was measured (false: NaN meaning not scored, not a divergence). */
+export function turnTested(r: Pick<RunRecord, 'tested'>, turn: number, turns: number): boolean {
+  return r.tested === undefined || (r.tested === 'last' && turn === turns);
+}
+
 export const RunRecordSchema = z.strictObject({
   dataset: z.string().min(1),
   datasetDescription: z.string(),
@@ -149,6 +161,7 @@ export const RunRecordSchema = z.strictObject({
   testSet: z.enum(['complement', 'balanced']),
   /** Each axis's value: a number, or a name for a categorical axis (corruption). */
   points: z.array(z.record(z.string(), z.union([num, z.string().max(100)]))).min(1),
+  tested: z.enum(['last', 'never']).optional(),
   methods: z.record(z.string(), z.strictObject({
     perTurn: z.array(num).min(1),
     clean: num,

@@ -28,7 +28,7 @@ export interface RunEvents {
   onMethodStart?(method: string, index: number, total: number): void;
   /** Every `progressEvery` steps and at the end of each turn's training (before its evaluation). */
   onProgress?(method: string, turn: number, stepsDone: number, stepsTotal: number): void;
-  /** After each turn's clean evaluation. */
+  /** After each turn's clean evaluation (NaN: a turn whose test set testEvery does not score). */
   onTurn?(method: string, turn: number, value: number): void;
   /** Before the evaluation of all methods at the evaluation points other than the clean one. */
   onNoisyStart?(points: number): void;
@@ -95,6 +95,8 @@ export function runExperiment(config: ExperimentConfig, raw: RawDataset, opts: R
   const models: Trainable[] = [];
   const results: Record<string, MethodResult> = {};
   const validation = split.validation;
+  // testEvery (docs/METHOD.md, "Test passes"): which turns score the test set; the others hold NaN.
+  const testEvery = config.testEvery ?? 'turn';
   const patience = config.earlyStopping?.patience;
   const specs = methodSpecs(config);
   specs.forEach((spec, mi) => {
@@ -136,18 +138,21 @@ export function runExperiment(config: ExperimentConfig, raw: RawDataset, opts: R
       const [lossMean] = train(model, turn, turn + 1, true);
       result.trainLoss.push(lossMean);
       events.onProgress?.(id, turn + 1, start + config.stepsPerTurn, totalSteps);
-      const scores = evaluate(model, data, split.test, metric, testByClass);
+      const scored = testEvery === 'turn' || (testEvery === 'last' && turn === config.turns - 1);
+      const scores = scored ? evaluate(model, data, split.test, metric, testByClass) : { value: NaN };
       result.perTurn.push(scores.value);
       if (scores.perClass) {
         result.perClass = scores.perClass;
         result.balanced = scores.balanced!;
       }
+      const v = validation ? evaluate(model, data, validation, metric).value : NaN;
       if (!result.diverged) {
-        const why = divergence(result.trainLoss[turn], scores.value, model.params());
-        if (why) result.diverged = { turn: turn + 1, reason: why };
+        // A turn whose test set is not scored is judged on its validation metric instead (or on
+        // the loss and weights alone when there is none).
+        const why = divergence(result.trainLoss[turn], scored ? scores.value : validation ? v : 0, model.params());
+        if (why) result.diverged = { turn: turn + 1, reason: scored || !validation ? why : why.replace(/^test metric/, 'validation metric') };
       }
       if (validation) {
-        const v = evaluate(model, data, validation, metric).value;
         result.val!.push(v);
         if (best < 0 || improves(v, result.val![best], metric)) best = turn;
       }
@@ -163,6 +168,11 @@ export function runExperiment(config: ExperimentConfig, raw: RawDataset, opts: R
       if (best + 1 < trained) {
         model = makeModel();
         train(model, 0, best + 1, false);
+      }
+      // The kept parameters' test scores: under testEvery: last also when the loop scored no turn
+      // (training stopped before the last).
+      const rescore = testEvery === 'turn' ? best + 1 < trained : testEvery === 'last' && (best + 1 < trained || trained < config.turns);
+      if (rescore) {
         const scores = evaluate(model, data, split.test, metric, testByClass);
         result.perTurn[trained - 1] = scores.value;
         if (scores.perClass) {
@@ -190,18 +200,19 @@ export function runExperiment(config: ExperimentConfig, raw: RawDataset, opts: R
   // Every evaluation point: the clean one takes the last turn's clean scores; each other point
   // is one pass over the test set with each axis's stream from its start, all methods on the
   // same transformed inputs (so a point's value equals that of a run evaluated there alone).
+  // testEvery: never scores no point (each holds NaN, not measured).
   const points = evalPoints(config);
   const others = points.filter((p) => !isIdentity(p));
-  if (others.length) events.onNoisyStart?.(others.length);
+  if (others.length && testEvery !== 'never') events.onNoisyStart?.(others.length);
   for (const point of points) {
-    const scores = isIdentity(point)
+    const scores = isIdentity(point) || testEvery === 'never'
       ? models.map((m) => ({ value: results[m.id].clean, perClass: results[m.id].perClass, balanced: results[m.id].balanced }))
       : evaluateAt(models, data, split.test, metric, point, config.seed, groupOf, nGroups, split.train);
     models.forEach((m, k) => {
       const r = results[m.id];
       const s = scores[k];
       r.at.push(s.perClass ? { value: s.value, balanced: s.balanced!, perClass: s.perClass } : { value: s.value });
-      if (!r.diverged && !Number.isFinite(s.value)) r.diverged = { turn: config.turns, reason: `test metric ${s.value} at ${Object.entries(point).map(([a, v]) => `${a}=${v}`).join(', ')}` };
+      if (!r.diverged && testEvery !== 'never' && !Number.isFinite(s.value)) r.diverged = { turn: config.turns, reason: `test metric ${s.value} at ${Object.entries(point).map(([a, v]) => `${a}=${v}`).join(', ')}` };
     });
   }
   const distinct = new Set(split.train).size;
@@ -227,6 +238,7 @@ export function runExperiment(config: ExperimentConfig, raw: RawDataset, opts: R
     ...(split.validation ? { validation: { size: split.validation.length, sha256: { train: listHash(split.train), validation: listHash(split.validation), test: listHash(split.test) } } } : {}),
     testSet: config.imbalance?.test === 'balanced' ? 'balanced' : 'complement',
     points,
+    ...(testEvery === 'turn' ? {} : { tested: testEvery }),
     methods: results,
   };
 }

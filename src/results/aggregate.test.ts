@@ -11,7 +11,7 @@ import type { RunRecord } from '../experiment/record.js';
 import { ExperimentSchema } from '../config/schema.js';
 import { evalPoints } from '../data/eval-axes/index.js';
 import { tempFile } from '../experiment/testing/temp.js';
-import { aggregate as aggregateInputs, authorsDatasetName, marginSpec, summaryCsv, type AuthorsRow } from './aggregate.js';
+import { aggregate as aggregateInputs, authorsDatasetName, divergedRun, marginSpec, summaryCsv, type AuthorsRow } from './aggregate.js';
 import { compareInputs } from './compare-report.js';
 import { runViews, tableCsv } from './table.js';
 import { conclusionLines, verdictRows } from './conclusions.js';
@@ -189,4 +189,13 @@ test('the equivalence margin comes from the config (points, percent of the basel
   };
   assert.equal(verdict(''), 'not significant');
   assert.equal(verdict('equivalence: { accuracyPoints: 5 }\n'), 'equivalent');
+});
+
+test('divergedRun: NaN test scores a run did not measure (tested last | never) are no divergence; in an older record they are', () => {
+  const nan = { perTurn: [NaN, NaN, 0.8], clean: 0.8, noisy: 0.7 };
+  assert.deepEqual(divergedRun(nan), { turn: 1, reason: 'test metric NaN after turn 1' });
+  assert.equal(divergedRun({ ...nan, tested: 'last' }), null);
+  assert.deepEqual(divergedRun({ ...nan, perTurn: [NaN, 0.5, NaN], tested: 'last' }), { turn: 3, reason: 'test metric NaN after turn 3' });
+  assert.equal(divergedRun({ perTurn: [NaN, NaN, NaN], clean: NaN, noisy: NaN, tested: 'never' }), null);
+  assert.deepEqual(divergedRun({ perTurn: [NaN, NaN, NaN], clean: NaN, noisy: NaN, tested: 'never', diverged: { turn: 2, reason: 'training loss NaN' } }), { turn: 2, reason: 'training loss NaN' });
 });

@@ -14,6 +14,7 @@ import { describe, type Spread } from './stats.js';
 import { extraChecks } from './stat-checks.js';
 import { DEFAULT_MARGINS, DEFAULT_STATS, judgeFamily, pairedEffect, type Judgement, type MarginSpec, type PairedEffect, type StatsOptions } from './verdicts.js';
 import { methodIds } from '../config/methods.js';
+import { turnTested } from '../experiment/record.js';
 
 export const BASELINE = BASELINE_METHOD;
 /** The dual-weight methods of the registry that reports single out (dwm, dwm-stable). */
@@ -31,6 +32,8 @@ export interface PairNumbers {
   balanced?: { clean: number; noisy: number };
   diverged?: { turn: number; reason: string };
   collapsed?: { reason: string };
+  /** The record's `tested` (testEvery last | never): NaN test scores it did not measure are no divergence. */
+  tested?: 'last' | 'never';
 }
 
 /** A run seen at one evaluation point: what aggregation reads of it. */
@@ -75,6 +78,7 @@ export function pairAt(view: RunView, k: number): PairRecord {
     if (x.balanced !== undefined && p.balanced !== undefined) n.balanced = { clean: x.balanced, noisy: p.balanced };
     if (x.diverged) n.diverged = x.diverged;
     if (x.collapsed) n.collapsed = x.collapsed;
+    if (r.tested) n.tested = r.tested;
     methods[m] = n;
   }
   const out: PairRecord = { metric: r.metric, testSet: r.testSet, trainSize: r.trainSize, distinctTrain: r.distinctTrain, testSize: r.testSize, methods };
@@ -175,7 +179,8 @@ export function authorsDatasetName(config: ExperimentConfig): string {
 /** A method's run diverged: the run said so, or a number it produced is not finite (older records). */
 export function divergedRun(m: PairNumbers): { turn: number | null; reason: string } | null {
   if (m.diverged) return { turn: m.diverged.turn, reason: m.diverged.reason };
-  const bad = m.perTurn.findIndex((v) => !Number.isFinite(v));
+  if (m.tested === 'never') return null;
+  const bad = m.perTurn.findIndex((v, t) => turnTested(m, t + 1, m.perTurn.length) && !Number.isFinite(v));
   if (bad >= 0) return { turn: bad + 1, reason: `test metric ${m.perTurn[bad]} after turn ${bad + 1}` };
   if (!Number.isFinite(m.clean) || !Number.isFinite(m.noisy)) return { turn: null, reason: `test metric ${Number.isFinite(m.clean) ? m.noisy : m.clean}` };
   return null;

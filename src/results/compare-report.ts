@@ -60,10 +60,11 @@ export function curvePlot(e: ExperimentSummary, mseScale: MseScale = 1): PlotInp
   const { factor, label } = metricUnit(e.metric, mseScale);
   const seeds = e.seeds.length;
   const kind = bandKind(seeds);
+  // A turn whose test set was not scored (testEvery: last | never) has a NaN mean: no point there.
   const points = e.curves.flatMap((c) => c.perTurn.map((s, t) => {
     const [lo, hi] = bandOf(s, kind);
     return { x: t + 1, method: c.method, mean: s.mean * factor, lo: lo * factor, hi: hi * factor };
-  }));
+  }).filter((p) => Number.isFinite(p.mean)));
   const authors = e.curves.flatMap((c) => (c.authors !== null && c.authors.length === e.turns ? c.authors.map((v, t) => ({ x: t + 1, method: c.method, value: v * factor })) : []));
   return {
     title: `${e.label}: clean test ${label} after each turn`,

@@ -16,6 +16,8 @@ export interface ReportOptions {
   stats?: StatsOptions;
   /** The method CE and mCE are normalised by (--robust-baseline); default sgd. */
   robustBaseline?: string;
+  /** The dataset loader of the runs (tests: a synthetic one); reporters that load data (the fair stage's floors) use it. */
+  loaderUrl?: string;
 }
 
 export interface ReportContext {

@@ -283,7 +283,8 @@ export function modelRows(r: IndexedRun, warnings?: string[]): ModelRow[] {
     const values: Record<string, WhereValue> = {
       ...configValues,
       started, run: r.stored.runId, method, name: config.name ?? '', dataset: config.dataset.name, arch: archName(config.hidden),
-      n: config.trainSize, metric: record.metric, status, clean: m.clean, noisy, loss, val, best_turn: bestTurn, tags, tag: tags, note,
+      // testEvery: never: no test score was measured (shown '–', never NaN, which marks a divergence).
+      n: config.trainSize, metric: record.metric, status, clean: record.tested === 'never' ? null : m.clean, noisy: record.tested === 'never' ? null : noisy, loss, val, best_turn: bestTurn, tags, tag: tags, note,
       lipschitz: m.diagnostics?.lipschitz ?? null, dead: m.diagnostics?.dead ?? null, margin: m.diagnostics?.margin?.median ?? null,
     };
     return {

@@ -24,7 +24,7 @@ import type { DataIdentity } from '../data/identity.js';
 import { UserError } from '../errors.js';
 import type { RunSpec } from '../experiment/plan.js';
 import type { SavedWeights } from '../experiment/pool.js';
-import type { MethodRecord, RunRecord } from '../experiment/record.js';
+import { turnTested, type MethodRecord, type RunRecord } from '../experiment/record.js';
 import type { CodeIdentity, Provenance } from '../experiment/provenance.js';
 import { removeDeadTemps, writeDirAtomic } from './atomic.js';
 export { LEFTOVER_MAX_AGE_HOURS } from './atomic.js';
@@ -127,14 +127,18 @@ function keptEntries(dir: string, stored: StoredRun, bringsWeights: boolean): st
   return keep;
 }
 
-/** One row per method × evaluation point × turn; a value after divergence is written as it is (NaN, Infinity) and marked. */
+/**
+ * One row per method × evaluation point × turn; a value after divergence is written as it is (NaN,
+ * Infinity) and marked. A test score testEvery did not measure has no value (an empty cell), its
+ * training loss stays.
+ */
 function metricsRows(s: StoredRun) {
-  const rows: { method: string; eval: string; turn: number; metric: string; value: number; trainLoss: number | null; diverged: boolean }[] = [];
+  const rows: { method: string; eval: string; turn: number; metric: string; value: number | null; trainLoss: number | null; diverged: boolean }[] = [];
   for (const [m, r] of Object.entries(s.record.methods)) {
     const from = r.diverged?.turn ?? Infinity;
-    r.perTurn.forEach((v, t) => rows.push({ method: m, eval: 'clean', turn: t + 1, metric: s.record.metric, value: v, trainLoss: r.trainLoss[t], diverged: t + 1 >= from }));
+    r.perTurn.forEach((v, t) => rows.push({ method: m, eval: 'clean', turn: t + 1, metric: s.record.metric, value: turnTested(s.record, t + 1, r.perTurn.length) ? v : null, trainLoss: r.trainLoss[t], diverged: t + 1 >= from }));
     s.record.points.forEach((p, k) => {
-      if (!isIdentity(p)) rows.push({ method: m, eval: pointText(p), turn: r.perTurn.length, metric: s.record.metric, value: r.at[k].value, trainLoss: null, diverged: r.diverged !== undefined });
+      if (!isIdentity(p) && s.record.tested !== 'never') rows.push({ method: m, eval: pointText(p), turn: r.perTurn.length, metric: s.record.metric, value: r.at[k].value, trainLoss: null, diverged: r.diverged !== undefined });
     });
   }
   return rows;
@@ -160,7 +164,9 @@ export function runTable(s: StoredRun): string {
   if (stopped) header.push('kept turn', 'turns trained');
   header.push('status');
   const rows = Object.entries(r.methods).map(([m, x]) => {
-    const row = [m, ...x.perTurn.map((v) => formatMetric(r.metric, v)), formatMetric(r.metric, x.clean), ...points.map(({ k }) => formatMetric(r.metric, x.at[k].value))];
+    // '–': a test score testEvery did not measure.
+    const shown = (v: number, measured: boolean) => (measured ? formatMetric(r.metric, v) : '–');
+    const row = [m, ...x.perTurn.map((v, t) => shown(v, turnTested(r, t + 1, x.perTurn.length))), shown(x.clean, r.tested !== 'never'), ...points.map(({ k }) => shown(x.at[k].value, r.tested !== 'never'))];
     if (balanced) row.push(formatMetric(r.metric, x.balanced ?? NaN), ...points.map(({ k }) => formatMetric(r.metric, x.at[k].balanced ?? NaN)));
     if (validated) row.push(x.val?.length ? formatMetric(r.metric, x.val[(x.earlyStop?.bestTurn ?? x.val.length) - 1]) : '–');
     if (stopped) row.push(String(x.earlyStop?.bestTurn ?? '–'), String(x.earlyStop?.turnsTrained ?? '–'));

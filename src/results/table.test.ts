@@ -159,3 +159,42 @@ test('a named axis in table.csv: corruption and severity columns only when a run
   assert.ok(ofRun('a').every((r) => r[4] === 'none' && r[5] === '0'));
   assert.equal(ofRun('d').filter((r) => r[4] === 'contrast' && r[5] === '3' && r[6] === '0.5' && r[10] === '').length, 2);
 });
+
+test('table: a run with testEvery last or never writes no row for the test scores it did not measure, and reads back NaN there with tested set (the metric from its validation rows)', () => {
+  for (const [testEvery, classes] of [['last', 3], ['never', 0], ['never', 3]] as const) {
+    const s = spec(`r-${testEvery}-${classes}`, { testEvery, validation: { size: 20 }, noise: { sigma: 0.2 } });
+    const r = record(s, classes);
+    r.tested = testEvery;
+    for (const x of Object.values(r.methods)) {
+      x.val = [0.31, 0.32, 0.33];
+      x.perTurn = x.perTurn.map((v, t) => (testEvery === 'last' && t === 2 ? v : NaN));
+      x.clean = x.perTurn[2];
+      if (testEvery === 'never') {
+        x.at = x.at.map(() => ({ value: NaN }));
+        delete x.perClass;
+        delete x.balanced;
+      }
+    }
+    const csv = tableCsv([s], new Map([[s.id, r]]));
+    const rows = parse(csv, { columns: true }) as Record<string, string>[];
+    const metric = classes ? 'accuracy' : 'mse';
+    // Rows of the test metric: last → the last turn's (clean, classes, balanced) and the noisy point's; never → none.
+    const testRows = rows.filter((row) => row.metric === metric);
+    if (testEvery === 'never') assert.equal(testRows.length, 0);
+    else {
+      assert.ok(testRows.length > 0);
+      assert.ok(testRows.every((row) => row.turn === '3'));
+    }
+    assert.equal(rows.filter((row) => row.metric === 'train_loss').length, 2 * 3);
+    assert.equal(rows.filter((row) => row.metric === `val_${metric}`).length, 2 * 3);
+    const [view] = runViews(csv, 'table.csv', { name: 'study', points: evalPoints });
+    assert.equal(view.record.tested, testEvery);
+    assert.equal(view.record.metric, metric);
+    for (const m of ['dwm', 'sgd']) {
+      assert.deepEqual(view.record.methods[m].perTurn, r.methods[m].perTurn, `${testEvery} ${m}: perTurn`);
+      assert.deepEqual(view.record.methods[m].val, [0.31, 0.32, 0.33]);
+      if (testEvery === 'never') assert.ok(Number.isNaN(view.record.methods[m].clean) && view.record.methods[m].at.every((a) => Number.isNaN(a.value)));
+      else assert.deepEqual(view.record.methods[m].at, r.methods[m].at);
+    }
+  }
+});

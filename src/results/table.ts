@@ -32,7 +32,7 @@ import type { ExperimentConfig } from '../config/schema.js';
 import { EVAL_AXES, isIdentity, pointId, type AxisValue, type EvalAxisDef, type EvalPoint } from '../data/eval-axes/index.js';
 import { UserError } from '../errors.js';
 import type { RunSpec } from '../experiment/plan.js';
-import type { PointScore, RunRecord } from '../experiment/record.js';
+import { turnTested, type PointScore, type RunRecord } from '../experiment/record.js';
 import { methodIds } from '../config/methods.js';
 
 export const TABLE_FILE = 'table.csv';
@@ -159,8 +159,9 @@ export function tableCsv(runs: RunSpec[], records: Map<string, RunRecord>): stri
         if (s.balanced !== undefined) row(point, x.perTurn.length, r.metric, 'balanced', s.balanced);
         s.perClass?.forEach((v, c) => row(point, x.perTurn.length, r.metric, String(c), v, [String(r.trainClassCounts?.[c] ?? ''), String(r.testClassCounts?.[c] ?? '')]));
       };
+      // A test score testEvery did not measure has no row (record.tested; runViews reads NaN back).
       x.perTurn.forEach((v, t) => {
-        row({}, t + 1, r.metric, '', v);
+        if (turnTested(r, t + 1, x.perTurn.length)) row({}, t + 1, r.metric, '', v);
         row({}, t + 1, 'train_loss', '', x.trainLoss[t]);
       });
       x.val?.forEach((v, t) => row({}, t + 1, `val_${r.metric}`, '', v));
@@ -168,6 +169,7 @@ export function tableCsv(runs: RunSpec[], records: Map<string, RunRecord>): stri
         row({}, x.earlyStop.turnsTrained, 'best_turn', '', x.earlyStop.bestTurn);
         row({}, x.earlyStop.turnsTrained, 'steps_trained', '', x.earlyStop.stepsTrained);
       }
+      if (r.tested === 'never') continue;
       groups({}, { value: x.clean, balanced: x.balanced, perClass: x.perClass });
       r.points.forEach((point, k) => {
         if (isIdentity(point)) return;
@@ -258,6 +260,8 @@ export function runViews(text: string, where: string, study: { name: string; poi
       continue;
     }
     if (metric === 'val_accuracy' || metric === 'val_mse') {
+      // The run's metric also from here: a run that scored no test set (testEvery: never) has no other row naming it.
+      record.metric = metric === 'val_mse' ? 'mse' : 'accuracy';
       setAt(x, 'val', turn - 1, value);
       continue;
     }
@@ -299,6 +303,14 @@ export function runViews(text: string, where: string, study: { name: string; poi
     const test = at(row, 'test_count');
     if (train !== '') setAt(record, 'trainClassCounts', c, Number(train));
     if (test !== '') setAt(record, 'testClassCounts', c, Number(test));
+  }
+  // testEvery: last | never wrote no rows for the test scores it did not measure: NaN, as the record holds them.
+  for (const { config, record } of views) {
+    if (config.testEvery !== 'last' && config.testEvery !== 'never') continue;
+    record.tested = config.testEvery;
+    for (const x of Object.values(record.methods)) {
+      for (let t = 0; t < x.trainLoss.length; t++) if (x.perTurn[t] === undefined) x.perTurn[t] = NaN;
+    }
   }
   return views;
 }

@@ -5,7 +5,7 @@
 //          against each other method at the same budget (the one-shot defaults; the tuned
 //          settings), paired by seed, judged in families of dataset × budget × evaluation.
 
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDualEntry, type MethodEntry } from '../config/methods.js';
 import { expandTrials, parseTune } from '../experiment/tuning.js';
@@ -19,6 +19,8 @@ import { plotSvg, svgToPng } from './plots.js';
 import type { Reporter } from './reporters.js';
 import type { StatsOptions } from './verdicts.js';
 import { selectionJson, sensitivityPlot, tunedCells, tuningMarkdown, type TunedCell } from './tuning-report.js';
+import { floorCells, floorsJson, readFloorsJson, studyFloors, FLOOR_TEST_MAX, FLOORS_FILE, type FloorCell } from './floors-report.js';
+import type { Spread } from './stats.js';
 
 export const SELECTION_FILE = 'selection.json';
 
@@ -89,6 +91,8 @@ export function budgetPairs(entries: readonly MethodEntry[], budget: Budget): (m
 
 export interface FairResult {
   budgets: Record<Budget, Aggregate>;
+  /** Per experiment: the floors fitted on its runs' training lists (shown, not tested against). */
+  floors?: Map<string, FloorCell[]>;
 }
 
 /** Each budget's aggregate: the same experiments, that budget's pairs, families tagged with the budget. */
@@ -142,6 +146,51 @@ export function fairMarkdown(study: Study, r: FairResult): string {
   return out.join('\n') + '\n';
 }
 
+const spreadText = (metric: 'accuracy' | 'mse', s: Spread | null) =>
+  !s ? '—' : `${fmt(metric, s.mean)} [${Number.isFinite(s.ciLow) ? fmt(metric, s.ciLow) : '—'}, ${Number.isFinite(s.ciHigh) ? fmt(metric, s.ciHigh) : '—'}]`;
+
+/**
+ * The section of REPORT.md with every method's mean and the floors beside them, per cell: mean
+ * and 95 % interval over the seeds, clean and noisy (seeds whose run diverged left out of a method's).
+ */
+export function methodsAndFloorsMarkdown(r: FairResult): string[] {
+  const agg = r.budgets.default;
+  const out = ['## Methods and floors', '',
+    'Every method\'s mean over the seeds (95 % interval), and beside them the floors that need no network, fitted',
+    'on each run\'s own training list and scored on its test set (docs/METHOD.md, "Floors that need no network"):',
+    'constant prediction, nearest centroid, ridge (λ by leave-one-out), kNN (k by leave-one-out). The floors',
+    `are shown, not tested against. A test set above ${FLOOR_TEST_MAX.toLocaleString('en')} inputs is scored for the floors on that many, spread evenly over it.`, ''];
+  for (const e of agg.experiments) {
+    const floors = r.floors?.get(e.experimentId) ?? [];
+    const rows = e.cells.filter((c) => c.eval === 'clean').map((c) => {
+      const noisy = e.cells.find((n) => n.eval === 'noisy' && n.method === c.method);
+      return [c.method, 'method', spreadText(e.metric, c.spread), spreadText(e.metric, noisy?.spread ?? null), ''];
+    });
+    for (const f of floors) rows.push([`floor: ${f.id}`, 'floor', spreadText(e.metric, f.clean), spreadText(e.metric, f.noisy), f.scored < f.testSize ? `${f.scored} of ${f.testSize} test inputs` : '']);
+    out.push(`### ${e.label}`, '', markdownTable(['', 'kind', 'clean', 'noisy', 'note'], rows, [false, false, true, true, false]), '');
+  }
+  return out;
+}
+
+/** summary.csv: per cell and evaluation, every method and every floor: mean and 95 % interval over the seeds. */
+export function fairSummaryCsv(r: FairResult): string {
+  const lines = ['experiment,cell,eval,kind,name,metric,n,mean,sd,ci95_low,ci95_high,test_scored,test_size'];
+  for (const e of r.budgets.default.experiments) {
+    for (const kind of ['clean', 'noisy'] as const) {
+      for (const c of e.cells.filter((x) => x.eval === kind)) {
+        const s = c.spread;
+        lines.push([e.experimentId, csvText(e.label), kind, 'method', c.method, e.metric, s.n, csvNumber(s.mean), csvNumber(s.sd), csvNumber(s.ciLow), csvNumber(s.ciHigh), '', ''].join(','));
+      }
+      for (const f of r.floors?.get(e.experimentId) ?? []) {
+        const s = kind === 'clean' ? f.clean : f.noisy;
+        if (!s) continue;
+        lines.push([e.experimentId, csvText(e.label), kind, 'floor', f.id, e.metric, s.n, csvNumber(s.mean), csvNumber(s.sd), csvNumber(s.ciLow), csvNumber(s.ciHigh), f.scored, f.testSize].join(','));
+      }
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
 /** comparisons.csv: one row per comparison, both budgets. */
 export function fairCsv(r: FairResult): string {
   const lines = ['budget,experiment,cell,eval,method,baseline,metric,n,mean_diff,ci_low,ci_high,gain,p,p_adjusted,p_tost_adjusted,verdict'];
@@ -163,10 +212,19 @@ export const fairReporter: Reporter = {
   presets: ['fair'],
   async write({ dir, study, views, options }) {
     const r = fairAggregates(study, views, options.stats);
-    const md = fairMarkdown(study, r);
+    // The floors of every run, gathered per experiment (the same experiments the aggregate has).
+    const floorsFile = join(dir, FLOORS_FILE);
+    const perRun = await studyFloors(views, options.loaderUrl, FLOOR_TEST_MAX, readFloorsJson(existsSync(floorsFile) ? readFileSync(floorsFile, 'utf8') : null));
+    writeFileAtomic(floorsFile, floorsJson(perRun));
+    const experimentOf = new Map(study.runs.map((s) => [s.id, s.experimentId]));
+    const byExperiment = new Map<string, typeof views>();
+    for (const v of views) byExperiment.set(experimentOf.get(v.run)!, [...(byExperiment.get(experimentOf.get(v.run)!) ?? []), v]);
+    r.floors = new Map([...byExperiment].map(([e, list]) => [e, floorCells(list.map((v) => perRun.get(v.run)!), list[0].record.points)]));
+    const md = fairMarkdown(study, r) + '\n' + methodsAndFloorsMarkdown(r).join('\n') + '\n';
     writeFileAtomic(join(dir, 'comparisons.csv'), fairCsv(r));
+    writeFileAtomic(join(dir, 'summary.csv'), fairSummaryCsv(r));
     writeFileAtomic(join(dir, 'REPORT.md'), md);
     writeFileAtomic(join(dir, 'index.html'), reportHtml(md, `dwgd tune ${study.name}: final`, new Map()));
-    return { files: ['REPORT.md', 'comparisons.csv', 'index.html'], result: r };
+    return { files: ['REPORT.md', 'comparisons.csv', 'summary.csv', FLOORS_FILE, 'index.html'], result: r };
   },
 };

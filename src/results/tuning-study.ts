@@ -50,12 +50,17 @@ export function readTuneSource(o: Pick<TuneOptions, 'files' | 'sets'>): { src: G
   return { src, tune };
 }
 
-/** The tuning stage's sources: one per method, its trials as the methods of every run. */
+/**
+ * The tuning stage's sources: one per method, its trials as the methods of every run. Selection
+ * reads the validation split only, so the runs score no test set (testEvery: never: no per-turn
+ * test pass, no evaluation points); their training and validation numbers are those of the same
+ * runs with the test set scored.
+ */
 export function tuningSources(src: GridSource, tune: TuneSection): GridSource[] {
   const trials = expandTrials(tune);
   return Object.keys(tune.methods).map((method) => ({
     ...src,
-    base: { ...structuredClone(src.base), methods: trials.filter((t) => t.method === method).map((t) => t.entry) },
+    base: { ...structuredClone(src.base), testEvery: 'never', methods: trials.filter((t) => t.method === method).map((t) => t.entry) },
   }));
 }
 
@@ -66,7 +71,9 @@ export function tuningSources(src: GridSource, tune: TuneSection): GridSource[] 
  */
 export function finalSources(src: GridSource, tune: TuneSection, cells: TunedCell[]): GridSource[] {
   return cells.map((c) => {
-    const { name: _n, ...config } = structuredClone(c.config);
+    // The final runs score the test set as the study file says (the tuning stage's testEvery: never is its own).
+    const { name: _n, testEvery: _t, ...config } = structuredClone(c.config);
+    if (src.base.testEvery !== undefined) (config as Record<string, unknown>).testEvery = src.base.testEvery;
     return {
       file: src.file, name: src.name, description: src.description, grid: true, axes: [], tune: src.tune,
       base: { ...config, methods: finalEntries(tune, c.selections), seed: c.seeds[0] + tune.finalSeedOffset },
