@@ -225,6 +225,19 @@ export const ExperimentSchema = z.strictObject({
   noise: NoiseSchema.default({ sigma: 0.3 }),
   evaluate: EvaluateSchema.optional(),
   /**
+   * Settings of the adversarial attacks of the evaluation axes `attack` × `eps`
+   * (data/eval-axes/attack.ts; defaults in docs/METHOD.md): PGD/APGD iterations, PGD's step size
+   * as a multiple of ε/steps, restarts, random start, and the size of the seeded test subsample
+   * attacked points are scored on (default: the whole test set). Evaluation only: not in the run id.
+   */
+  attack: z.strictObject({
+    steps: z.number().int().positive().max(10_000).optional(),
+    stepFactor: z.number().positive().max(100).optional(),
+    restarts: z.number().int().positive().max(100).optional(),
+    randomStart: z.boolean().optional(),
+    subsample: z.number().int().positive().max(LIMITS.trainSize).optional(),
+  }).optional(),
+  /**
    * Equivalence margins of the reports' TOST (docs/METHOD.md §10): two methods are called
    * equivalent when the CI of their difference lies within ± the margin. Accuracy in points
    * (default 1), MSE in percent of the baseline's mean (default 5). Report-only: not part of the
@@ -295,6 +308,7 @@ export const ExperimentSchema = z.strictObject({
 }).superRefine((c, ctx) => {
   if (c.earlyStopping && !c.validation) ctx.addIssue({ code: 'custom', path: ['earlyStopping'], message: 'needs a validation set: add validation: {} (or validation: { size: N })' });
   if (c.evaluate) checkEvaluate(c.evaluate, c.dataset.name, ctx);
+  if (c.attack && !c.evaluate?.attack) ctx.addIssue({ code: 'custom', path: ['attack'], message: 'settings of attacks, but evaluate lists no attack (add evaluate: { attack: [...], eps: [...] })' });
   if (c.split !== 'authors') return;
   const problem = authorsPoolProblem(c.dataset);
   if (problem) ctx.addIssue({ code: 'custom', path: ['split'], message: `authors: ${problem}` });

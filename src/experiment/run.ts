@@ -18,7 +18,8 @@ import {
 import type { RawDataset } from '../data/types.js';
 import { UserError } from '../errors.js';
 import { evaluate, evaluateAt, splitByClass, type Metric } from './evaluate.js';
-import { evalPoints, isIdentity } from '../data/eval-axes/index.js';
+import { attackAxis, attackSubsample } from '../data/eval-axes/attack.js';
+import { evalPoints, isActive, isIdentity } from '../data/eval-axes/index.js';
 import { collapse, divergence } from './health.js';
 import { diagnose } from './diagnostics.js';
 import type { MethodRecord, RunRecord } from './record.js';
@@ -193,10 +194,13 @@ export function runExperiment(config: ExperimentConfig, raw: RawDataset, opts: R
   const points = evalPoints(config);
   const others = points.filter((p) => !isIdentity(p));
   if (others.length) events.onNoisyStart?.(others.length);
+  // Attacked points are scored on one seeded subsample of the test list (config attack.subsample).
+  const attacked = points.some((p) => isActive(attackAxis, p));
+  const attackTest = attacked ? attackSubsample(split.test, config.attack?.subsample, config.seed) : split.test;
   for (const point of points) {
     const scores = isIdentity(point)
       ? models.map((m) => ({ value: results[m.id].clean, perClass: results[m.id].perClass, balanced: results[m.id].balanced }))
-      : evaluateAt(models, data, split.test, metric, point, config.seed, groupOf, nGroups, split.train);
+      : evaluateAt(models, data, isActive(attackAxis, point) ? attackTest : split.test, metric, point, config.seed, groupOf, nGroups, split.train, config.attack);
     models.forEach((m, k) => {
       const r = results[m.id];
       const s = scores[k];
@@ -226,6 +230,7 @@ export function runExperiment(config: ExperimentConfig, raw: RawDataset, opts: R
     corruptedLabels,
     ...(split.validation ? { validation: { size: split.validation.length, sha256: { train: listHash(split.train), validation: listHash(split.validation), test: listHash(split.test) } } } : {}),
     testSet: config.imbalance?.test === 'balanced' ? 'balanced' : 'complement',
+    ...(attacked ? { attack: { ...config.attack, testSize: attackTest.length, sha256: listHash(attackTest) } } : {}),
     points,
     methods: results,
   };
