@@ -67,7 +67,10 @@ export const attackAxis: EvalAxisDef = {
     return (model, xs, ys, count, value, _rng, samples) => {
       const kind = String(value) as AttackKind;
       let params = paramsOf.get(model);
-      if (!params) paramsOf.set(model, (params = model.params()));
+      if (!params) {
+        params = model.params();
+        paramsOf.set(model, params);
+      }
       const steps = kind === 'fgsm' ? undefined : s.steps;
       const { x } = attackBatch(params, xs.subarray(0, count * n), ys.subarray(0, count), {
         kind, eps, loss, clip: image ? [0, 1] : null, seed: ctx.seed,
