@@ -111,6 +111,7 @@ export function recordOf(config: ExperimentConfig, r: RunResult): RunRecord {
   if (r.testClassCounts) record.testClassCounts = r.testClassCounts;
   if (r.corruptedLabels !== undefined) record.corruptedLabels = r.corruptedLabels;
   if (r.validation) record.validation = r.validation;
+  if (r.attack) record.attack = r.attack;
   return record;
 }
 
