@@ -15,6 +15,8 @@ import { UserError } from '../errors.js';
 import { CIFAR_10_C_BENCHMARK, CIFAR_10_C_CORRUPTIONS, CIFAR_10_C_SEVERITIES, loadCifar10C } from './cifar-10-c.js';
 import type { CorruptedImages } from './corrupted-images.js';
 import { loadMnistC, MNIST_C_CORRUPTIONS } from './mnist-c.js';
+import { cifarBatches } from './cifar-10.js';
+import { MNIST_POOLS } from './mnist.js';
 
 export type { CorruptedImages } from './corrupted-images.js';
 
@@ -76,4 +78,35 @@ export function loadBenchmark(set: string, corruption: string, severity: number,
   if (s.name === 'mnist-c') return loadMnistC(corruption, opts);
   if (opts.split === 'train') throw new UserError('split: cifar-10-c holds test images only');
   return loadCifar10C(corruption, severity, opts);
+}
+
+/**
+ * Why a run on `dataset` (pool `pool`) may not be scored on these benchmark corruptions at these
+ * severities, or null. The leakage rule: MNIST-C's test images are MNIST's official test images
+ * corrupted, CIFAR-10-C's are CIFAR-10's test_batch corrupted; a pool that holds those images
+ * (mnist `test`; cifar-10 `test` or a list with test_batch) may have trained on them, so it is
+ * refused. mnist `paper` (training images 5,000–59,999) and `train`, and cifar-10's data
+ * batches, hold none of them.
+ */
+export function benchmarkProblem(dataset: string, pool: string | string[] | undefined, names: readonly unknown[], severities: readonly unknown[]): string | null {
+  const setName = benchmarkFor(dataset);
+  if (!setName) return `the published benchmarks test models trained on ${Object.values(BENCHMARK_SETS).map((b) => `${b.clean} (${b.name})`).join(' or ')}; this dataset is ${dataset}`;
+  const set = BENCHMARK_SETS[setName];
+  let holdsTest: boolean;
+  if (setName === 'mnist-c') holdsTest = typeof pool === 'string' && MNIST_POOLS[pool]?.split === 'test';
+  else {
+    try {
+      holdsTest = cifarBatches(pool).batches.includes('test_batch');
+    } catch {
+      return null; // the pool itself is refused where it is checked
+    }
+  }
+  if (holdsTest) {
+    return `${set.name}'s images are ${dataset}'s official test images, which this run's pool (dataset.pool: ${JSON.stringify(pool)}) holds: the models may have trained on them; train on pool paper or train`;
+  }
+  const unknown = names.filter((n) => typeof n !== 'string' || !set.corruptions.includes(n));
+  if (unknown.length) return `${unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not ${set.name} corruption${unknown.length === 1 ? '' : 's'}; ${set.name} has ${set.corruptions.join(', ')}`;
+  const bad = severities.filter((v) => v !== 0 && !set.severities.includes(Number(v)));
+  if (bad.length) return `${set.name} has ${set.severities.length === 1 ? 'one severity, 1' : `severities ${set.severities.join(', ')}`} (0: the clean test); evaluate.severity asks for ${bad.join(', ')}`;
+  return null;
 }

@@ -84,7 +84,7 @@ export function evaluateAt(
 ): Scores[] {
   const n = data.nInputs;
   const image = data.kind === 'image';
-  const active = EVAL_AXES.filter((a) => isActive(a, point));
+  const active = EVAL_AXES.filter((a) => isActive(a, point) && !a.replacesTestSet);
   let stats: FeatureStats | null = null;
   const ctx: EvalContext = {
     seed,

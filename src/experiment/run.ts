@@ -15,11 +15,13 @@ import {
   balanceTestSet, classWeights, corruptTargets, defaultValidationSize, drawImbalancedSplit, drawSplit, holdOutValidation, normalize,
   splitFromList, type Split,
 } from '../data/prepare.js';
-import type { RawDataset } from '../data/types.js';
+import type { Dataset, RawDataset } from '../data/types.js';
 import { UserError } from '../errors.js';
 import { evaluate, evaluateAt, splitByClass, type Metric } from './evaluate.js';
 import { attackAxis, attackSubsample } from '../data/eval-axes/attack.js';
-import { evalPoints, isActive, isIdentity } from '../data/eval-axes/index.js';
+import { benchmarkAxis } from '../data/eval-axes/benchmark.js';
+import { benchmarkFor, loadBenchmark, type BenchmarkLoadOptions } from '../data/benchmark-sets.js';
+import { evalPoints, isActive, isIdentity, type EvalPoint } from '../data/eval-axes/index.js';
 import { collapse, divergence } from './health.js';
 import { diagnose } from './diagnostics.js';
 import type { MethodRecord, RunRecord } from './record.js';
@@ -56,6 +58,8 @@ export interface RunOptions {
   keepParams?: boolean;
   /** Replaces each model as it is made (tests: a wrapper that evaluates every test pass two ways). */
   wrapModel?: (model: Trainable) => Trainable;
+  /** Where the published benchmark sets are read from (evaluate.benchmark); default: the usual places. */
+  benchmark?: BenchmarkLoadOptions;
 }
 
 export function runExperiment(config: ExperimentConfig, raw: RawDataset, opts: RunOptions = {}): RunResult {
@@ -69,6 +73,13 @@ export function runExperiment(config: ExperimentConfig, raw: RawDataset, opts: R
   if (split.test.length === 0) throw new UserError(`trainSize: ${config.trainSize} draws left no test samples in ${raw.name}'s pool`);
   const data = normalize(raw, config.dataset.normalize, split.train, config.dataset.targetScale);
   const metric: Metric = data.task === 'classification' ? 'accuracy' : 'mse';
+  // A benchmark set (evaluate.benchmark) is read before training, so that a missing one fails
+  // at once, naming its fetch command; the images of the first benchmark point are kept for it.
+  const points = evalPoints(config);
+  const firstPoint = points.find((p) => isActive(benchmarkAxis, p));
+  const firstBenchmark = firstPoint
+    ? { point: firstPoint, images: loadBenchmark(benchmarkFor(data.name)!, String(firstPoint.benchmark), Number(firstPoint.severity), opts.benchmark) }
+    : null;
 
   const sizes = [data.nInputs, ...config.hidden, data.nOutputs];
   const initial = new Network(sizes, data.task === 'classification' ? 'softmax-ce' : 'mse');
@@ -191,15 +202,24 @@ export function runExperiment(config: ExperimentConfig, raw: RawDataset, opts: R
   // Every evaluation point: the clean one takes the last turn's clean scores; each other point
   // is one pass over the test set with each axis's stream from its start, all methods on the
   // same transformed inputs (so a point's value equals that of a run evaluated there alone).
-  const points = evalPoints(config);
   const others = points.filter((p) => !isIdentity(p));
   if (others.length) events.onNoisyStart?.(others.length);
   // Attacked points are scored on one seeded subsample of the test list (config attack.subsample).
   const attacked = points.some((p) => isActive(attackAxis, p));
   const attackTest = attacked ? attackSubsample(split.test, config.attack?.subsample, config.seed) : split.test;
+  // Benchmark points (evaluate.benchmark) are scored on the published set's images of that
+  // corruption and severity, all of them (the schema refused a pool that holds their clean originals).
+  const benchmarkScores = (point: EvalPoint) => {
+    const b = firstBenchmark?.point === point ? firstBenchmark.images : loadBenchmark(benchmarkFor(data.name)!, String(point.benchmark), Number(point.severity), opts.benchmark);
+    const bdata: Dataset = { ...data, x: b.x, y: b.y, size: b.size };
+    const all = Int32Array.from({ length: b.size }, (_, i) => i);
+    const list = isActive(attackAxis, point) ? attackSubsample(all, config.attack?.subsample, config.seed) : all;
+    return evaluateAt(models, bdata, list, metric, point, config.seed, bdata.y, nGroups, split.train, config.attack);
+  };
   for (const point of points) {
     const scores = isIdentity(point)
       ? models.map((m) => ({ value: results[m.id].clean, perClass: results[m.id].perClass, balanced: results[m.id].balanced }))
+      : isActive(benchmarkAxis, point) ? benchmarkScores(point)
       : evaluateAt(models, data, isActive(attackAxis, point) ? attackTest : split.test, metric, point, config.seed, groupOf, nGroups, split.train, config.attack);
     models.forEach((m, k) => {
       const r = results[m.id];

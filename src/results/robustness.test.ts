@@ -226,3 +226,12 @@ test('accuracy under attack vs ε: per method × attack × ε from the points, v
   const csv = robustnessCsv(d).split('\n');
   assert.ok(csv.some((l) => l.startsWith('e,mnist,accuracy under attack,dwm,pgd-linf,0.1,sgd,5,0.47')), csv.join('\n'));
 });
+
+test('published benchmark points (evaluate.benchmark) count as corruptions in CE and mCE', () => {
+  const asBenchmark = suite().map((v) => ({ ...v, record: { ...v.record, points: POINTS.map((p) => (p.corruption === 'none' ? p : { benchmark: p.corruption, severity: p.severity })) } }) as unknown as RunView);
+  assert.ok(hasCorruptions(asBenchmark));
+  const e = robustnessData(asBenchmark).experiments[0];
+  assert.deepEqual(e.corruptions, ['a', 'b']);
+  const mce = e.cells.find((c) => c.metric === 'mCE' && c.method === 'dwm')!;
+  close(mce.spread.mean, ((0.45 - 0.02) / 0.6 + 0.875) / 2);
+});

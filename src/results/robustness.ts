@@ -186,9 +186,9 @@ export interface RobustnessData {
   stats: StatsOptions;
 }
 
-/** Whether any run of the views was evaluated on a corruption (the report's precondition). */
+/** Whether any run of the views was evaluated on a corruption, generated or a published benchmark's (the report's precondition). */
 export function hasCorruptions(views: readonly RunView[]): boolean {
-  return views.some((v) => v.record.points.some((p) => typeof p.corruption === 'string' && p.corruption !== 'none' && Number(p.severity ?? 0) > 0));
+  return views.some((v) => v.record.points.some((p) => [p.corruption, p.benchmark].some((c) => typeof c === 'string' && c !== 'none') && Number(p.severity ?? 0) > 0));
 }
 
 /** Whether any run of the views was evaluated under an adversarial attack at some ε > 0. */
@@ -238,7 +238,9 @@ export function robustnessData(views: readonly RunView[], opts: RobustnessOption
     const methods = methodIds(first.config);
     // The corruption points with every other evaluation axis at its identity (a study that also
     // adds noise scores more points; those are the sweep report's, not these metrics').
-    const points = first.record.points.map((p, k) => ({ k, corruption: String(p.corruption ?? 'none'), severity: Number(p.severity ?? 0), rest: isIdentity({ ...p, corruption: 'none', severity: 0 }) }))
+    // A published benchmark's corruption (evaluate.benchmark: MNIST-C, CIFAR-10-C) counts as a
+    // corruption here, like a generated one (a study has one or the other, never both).
+    const points = first.record.points.map((p, k) => ({ k, corruption: String(p.corruption ?? p.benchmark ?? 'none'), severity: Number(p.severity ?? 0), rest: isIdentity({ ...p, corruption: 'none', benchmark: 'none', severity: 0 }) }))
       .filter((p) => p.corruption !== 'none' && p.severity > 0 && p.rest);
     // The attack points with every other axis at its identity (ε = 0 among them: the clean test).
     const attackPoints = first.record.points.map((p, k) => ({ k, attack: String(p.attack ?? 'none'), eps: Number(p.eps ?? 0), rest: isIdentity({ ...p, attack: 'none', eps: 0 }) }))

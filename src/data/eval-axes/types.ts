@@ -79,8 +79,13 @@ export interface EvalAxisDef {
   choices?(kind: 'image' | 'tabular'): readonly string[];
   /** Categorical axes: every name it may give for the kind (what `all` and the did-you-mean search). */
   known?(): readonly string[];
-  /** Categorical axes: what `all` stands for on a dataset of this kind. */
-  all?(kind: 'image' | 'tabular'): readonly string[];
+  /** Categorical axes: what `all` stands for on a dataset of this kind (and name, when it depends on it). */
+  all?(kind: 'image' | 'tabular', dataset?: string): readonly string[];
+  /**
+   * The axis changes no input but replaces the test set at its active points (the published
+   * benchmark sets: run.ts scores those points on the benchmark's images); evaluateAt skips it.
+   */
+  replacesTestSet?: boolean;
   /**
    * A problem of the whole `evaluate` mapping that involves this axis (e.g. a corruption without
    * severities), as "key: message", or null.
