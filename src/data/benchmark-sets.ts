@@ -12,45 +12,15 @@
 // level, seeded), these are fixed published images: the same pixels on every machine.
 
 import { UserError } from '../errors.js';
-import { CIFAR_10_C_BENCHMARK, CIFAR_10_C_CORRUPTIONS, CIFAR_10_C_SEVERITIES, loadCifar10C } from './cifar-10-c.js';
+import { loadCifar10C } from './cifar-10-c.js';
+import { BENCHMARK_SETS, benchmarkFor, type BenchmarkSet, type BenchmarkSetName } from './benchmark-names.js';
 import type { CorruptedImages } from './corrupted-images.js';
-import { loadMnistC, MNIST_C_CORRUPTIONS } from './mnist-c.js';
+import { loadMnistC } from './mnist-c.js';
 import { cifarBatches } from './cifar-10.js';
 import { MNIST_POOLS } from './mnist.js';
 
 export type { CorruptedImages } from './corrupted-images.js';
-
-export type BenchmarkSetName = 'mnist-c' | 'cifar-10-c';
-
-export interface BenchmarkSet {
-  name: BenchmarkSetName;
-  /** The dataset whose models it tests. */
-  clean: 'mnist' | 'cifar-10';
-  /** Every corruption the release holds, in its order. */
-  corruptions: readonly string[];
-  /** The corruptions the benchmark's published mean is over (MNIST-C: all but identity). */
-  benchmark: readonly string[];
-  severities: readonly number[];
-  /** Images per corruption and severity in the test split. */
-  perSeverity: number;
-}
-
-export const BENCHMARK_SETS: Readonly<Record<BenchmarkSetName, BenchmarkSet>> = {
-  'mnist-c': {
-    name: 'mnist-c', clean: 'mnist', corruptions: MNIST_C_CORRUPTIONS,
-    benchmark: MNIST_C_CORRUPTIONS.filter((c) => c !== 'identity'), severities: [1], perSeverity: 10_000,
-  },
-  'cifar-10-c': {
-    name: 'cifar-10-c', clean: 'cifar-10', corruptions: CIFAR_10_C_CORRUPTIONS,
-    benchmark: CIFAR_10_C_BENCHMARK, severities: CIFAR_10_C_SEVERITIES, perSeverity: 10_000,
-  },
-};
-
-/** The benchmark set for models trained on `dataset`, or null. */
-export function benchmarkFor(dataset: string): BenchmarkSetName | null {
-  const hit = Object.values(BENCHMARK_SETS).find((s) => s.clean === dataset);
-  return hit ? hit.name : null;
-}
+export { BENCHMARK_SETS, benchmarkFor, type BenchmarkSet, type BenchmarkSetName };
 
 function setNamed(set: string): BenchmarkSet {
   const s = BENCHMARK_SETS[set as BenchmarkSetName];

@@ -20,7 +20,8 @@ import { UserError } from '../errors.js';
 import { evaluate, evaluateAt, splitByClass, type Metric } from './evaluate.js';
 import { attackAxis, attackSubsample } from '../data/eval-axes/attack.js';
 import { benchmarkAxis } from '../data/eval-axes/benchmark.js';
-import { benchmarkFor, loadBenchmark, type BenchmarkLoadOptions } from '../data/benchmark-sets.js';
+import { benchmarkFor } from '../data/benchmark-names.js';
+import type { CorruptedImages } from '../data/corrupted-images.js';
 import { evalPoints, isActive, isIdentity, type EvalPoint } from '../data/eval-axes/index.js';
 import { collapse, divergence } from './health.js';
 import { diagnose } from './diagnostics.js';
@@ -58,8 +59,12 @@ export interface RunOptions {
   keepParams?: boolean;
   /** Replaces each model as it is made (tests: a wrapper that evaluates every test pass two ways). */
   wrapModel?: (model: Trainable) => Trainable;
-  /** Where the published benchmark sets are read from (evaluate.benchmark); default: the usual places. */
-  benchmark?: BenchmarkLoadOptions;
+  /**
+   * Reads one corruption at one severity of a published benchmark set (evaluate.benchmark):
+   * pool.ts passes data/benchmark-sets.ts's loadBenchmark. Handed in rather than imported, so that
+   * the loaders of every image set are not part of every run's code fingerprint.
+   */
+  loadBenchmark?: (set: string, corruption: string, severity: number) => CorruptedImages;
 }
 
 export function runExperiment(config: ExperimentConfig, raw: RawDataset, opts: RunOptions = {}): RunResult {
@@ -73,12 +78,16 @@ export function runExperiment(config: ExperimentConfig, raw: RawDataset, opts: R
   if (split.test.length === 0) throw new UserError(`trainSize: ${config.trainSize} draws left no test samples in ${raw.name}'s pool`);
   const data = normalize(raw, config.dataset.normalize, split.train, config.dataset.targetScale);
   const metric: Metric = data.task === 'classification' ? 'accuracy' : 'mse';
+  const readBenchmark = (p: EvalPoint) => {
+    if (!opts.loadBenchmark) throw new Error('runExperiment: evaluate.benchmark needs opts.loadBenchmark');
+    return opts.loadBenchmark(benchmarkFor(data.name)!, String(p.benchmark), Number(p.severity));
+  };
   // A benchmark set (evaluate.benchmark) is read before training, so that a missing one fails
   // at once, naming its fetch command; the images of the first benchmark point are kept for it.
   const points = evalPoints(config);
   const firstPoint = points.find((p) => isActive(benchmarkAxis, p));
   const firstBenchmark = firstPoint
-    ? { point: firstPoint, images: loadBenchmark(benchmarkFor(data.name)!, String(firstPoint.benchmark), Number(firstPoint.severity), opts.benchmark) }
+    ? { point: firstPoint, images: readBenchmark(firstPoint) }
     : null;
 
   const sizes = [data.nInputs, ...config.hidden, data.nOutputs];
@@ -210,7 +219,7 @@ export function runExperiment(config: ExperimentConfig, raw: RawDataset, opts: R
   // Benchmark points (evaluate.benchmark) are scored on the published set's images of that
   // corruption and severity, all of them (the schema refused a pool that holds their clean originals).
   const benchmarkScores = (point: EvalPoint) => {
-    const b = firstBenchmark?.point === point ? firstBenchmark.images : loadBenchmark(benchmarkFor(data.name)!, String(point.benchmark), Number(point.severity), opts.benchmark);
+    const b = firstBenchmark?.point === point ? firstBenchmark.images : readBenchmark(point);
     const bdata: Dataset = { ...data, x: b.x, y: b.y, size: b.size };
     const all = Int32Array.from({ length: b.size }, (_, i) => i);
     const list = isActive(attackAxis, point) ? attackSubsample(all, config.attack?.subsample, config.seed) : all;

@@ -6,7 +6,7 @@
 // not the run's own test list; the other axes (noise, zeroing, attacks) then apply to them as
 // to any test input. `benchmark: none` or `severity: 0` is the run's clean test.
 
-import { BENCHMARK_SETS, benchmarkFor } from '../benchmark-sets.js';
+import { BENCHMARK_SETS, benchmarkFor } from '../benchmark-names.js';
 import type { EvalAxisDef } from './types.js';
 
 const SEVERITY = 'severity';
