@@ -159,3 +159,22 @@ test('a named axis in table.csv: corruption and severity columns only when a run
   assert.ok(ofRun('a').every((r) => r[4] === 'none' && r[5] === '0'));
   assert.equal(ofRun('d').filter((r) => r[4] === 'contrast' && r[5] === '3' && r[6] === '0.5' && r[10] === '').length, 2);
 });
+
+test('attack and benchmark axes in table.csv: their columns only when a run lists them, read back exactly', () => {
+  const runs = [
+    spec('a', {}),
+    spec('e', { evaluate: { attack: ['fgsm', 'pgd-linf'], eps: [0, 0.1] } }),
+    spec('b', { evaluate: { benchmark: ['fog'], severity: [0, 1] } }),
+  ];
+  const records = new Map(runs.map((s) => [s.id, record(s, 4)]));
+  const text = tableCsv(runs, records);
+  const rows = parse(text) as string[][];
+  assert.deepEqual(rows[0].filter((h) => h.startsWith('eval.')), ['eval.benchmark', 'eval.severity', 'eval.noise.sigma', 'eval.mask.fraction', 'eval.attack', 'eval.eps']);
+  const views = runViews(text, 'table.csv', { name: 'study', points: evalPoints });
+  for (const v of views) assert.deepEqual(v.record, records.get(v.run), `${v.run}: record`);
+  const col = (h: string) => rows[0].indexOf(h);
+  const ofRun = (id: string) => rows.slice(1).filter((r) => r[0] === id);
+  assert.ok(ofRun('a').every((r) => r[col('eval.attack')] === 'none' && r[col('eval.eps')] === '0' && r[col('eval.benchmark')] === 'none'));
+  assert.ok(ofRun('e').some((r) => r[col('eval.attack')] === 'pgd-linf' && r[col('eval.eps')] === '0.1'));
+  assert.ok(ofRun('b').some((r) => r[col('eval.benchmark')] === 'fog' && r[col('eval.severity')] === '1'));
+});
