@@ -153,15 +153,3 @@ test('on a regression set the attack maximises the squared error', () => {
     assert.ok(v('pgd-linf') >= v('fgsm'), `${id}: PGD's squared error is at least FGSM's`);
   }
 });
-
-test('--resume reuses a stored run\'s attacked points only when they were made with the same attack settings', async () => {
-  const { projectRecord } = await import('../results/run-record.js');
-  const data = squareImages(120, 6);
-  const settings = { steps: 2, randomStart: false, subsample: 20 };
-  const c = config({ evaluate: { attack: ['fgsm'], eps: [0.1] }, attack: settings });
-  const r = runExperiment(c, data);
-  const record = { ...r, methods: Object.fromEntries(Object.entries(r.methods).map(([m, x]) => [m, { ...x }])) } as unknown as Parameters<typeof projectRecord>[0];
-  assert.ok(projectRecord(record, c), 'the same settings: reused');
-  assert.equal(projectRecord(record, config({ evaluate: { attack: ['fgsm'], eps: [0.1] }, attack: { ...settings, subsample: 30 } })), null, 'another subsample: trained again');
-  assert.equal(projectRecord(record, config({ evaluate: { attack: ['fgsm'], eps: [0.1] } })), null, 'no settings (the whole test set): trained again');
-});
