@@ -72,7 +72,8 @@ test('evaluate: attack names with radii; one clear problem otherwise', () => {
   assert.match(configError({ evaluate: { attack: ['pgd-lnf'], eps: [0.1] } }), /^evaluate\.attack: unknown attack 'pgd-lnf' \(did you mean pgd-linf\?\)/);
   assert.match(configError({ evaluate: { attack: ['fgsm'] } }), /^evaluate\.eps: list the radii/);
   assert.match(configError({ evaluate: { eps: [0.1] } }), /^evaluate\.attack: list the attacks/);
-  assert.match(configError({ evaluate: { attack: ['fgsm'], eps: [0.1, 1.5] } }), /^evaluate\.eps: 1\.5 is out of range; pixels are in \[0, 1\]/);
+  assert.match(configError({ evaluate: { attack: ['fgsm'], eps: [0.1, 1.5] } }), /^evaluate\.eps: 1\.5 is out of range; pixels are in \[0, 1\], an L∞ radius ε ≤ 1/);
+  assert.ok(config({ evaluate: { attack: ['pgd-l2'], eps: [0, 2] } }).evaluate!.eps.includes(2), 'an L2 radius on an image may pass 1');
   assert.match(configError({ evaluate: { attack: ['fgsm'], eps: [-0.1] } }), /^evaluate\.eps\.0: expected a number ≥ 0/);
   assert.match(configError({ attack: { steps: 5 } }), /^attack: settings of attacks, but evaluate lists no attack/);
   assert.match(configError({ evaluate: { attack: ['fgsm'], eps: [0.1] }, attack: { step: 5 } }), /^attack: Unrecognized key.*step/);

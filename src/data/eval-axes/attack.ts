@@ -48,10 +48,12 @@ export const attackAxis: EvalAxisDef = {
     if (names && !radii) return 'eps: list the radii ε to run evaluate.attack at (0 is the clean input)';
     if (radii && !names) return 'attack: list the attacks (fgsm, pgd-linf, pgd-l2, apgd-ce, or all) that evaluate.eps applies to';
     if (!radii) return null;
-    const top = kind === 'tabular' ? TABLE_EPS_MAX : IMAGE_EPS_MAX;
+    // An L2 ball (pgd-l2) on an image may reach past 1: the cube [0, 1]^n is √n across.
+    const l2 = names?.some((n) => n === 'pgd-l2' || n === 'all');
+    const top = kind === 'tabular' || l2 ? TABLE_EPS_MAX : IMAGE_EPS_MAX;
     const over = radii.find((v) => typeof v === 'number' && v > top);
     if (over !== undefined) {
-      return `eps: ${over} is out of range; ${kind === 'tabular' ? `a table's features are z-scored, ε ≤ ${TABLE_EPS_MAX}` : `pixels are in [0, 1], ε ≤ ${IMAGE_EPS_MAX}`}`;
+      return `eps: ${over} is out of range; ${kind === 'tabular' ? `a table's features are z-scored, ε ≤ ${TABLE_EPS_MAX}` : l2 ? `ε ≤ ${TABLE_EPS_MAX}` : `pixels are in [0, 1], an L∞ radius ε ≤ ${IMAGE_EPS_MAX}`}`;
     }
     return null;
   },
