@@ -74,7 +74,7 @@ export const COMPARE: CommandSpec = {
     { flags: '--seeds <n>', description: 'seeds per experiment: seed s of N is the config seed + s (default: the grid file\'s seeds, else 1)' },
     { flags: '--workers <n>', description: 'worker threads (default: one per core; 0 runs in this thread)' },
     { flags: '--only <key=value>', description: 'keep runs whose config has this value, e.g. dataset=mnist, arch=2-layer, trainSize=100,500 (repeatable)', repeatable: true },
-    { flags: '-s, --set <key=value>', description: 'override a config key; on a grid key it replaces the axis; a,b makes an axis (on an evaluation axis, noise.sigma, mask.fraction, corruption (names, or all) or severity: evaluation only, no extra training) (repeatable)', repeatable: true },
+    { flags: '-s, --set <key=value>', description: 'override a config key; on a grid key it replaces the axis; a,b makes an axis (on an evaluation axis, noise.sigma, mask.fraction, corruption (names, or all), severity, attack (names, or all) or eps: evaluation only, no extra training) (repeatable)', repeatable: true },
     SAVE_WEIGHTS,
     ALLOW_LARGE,
     { flags: '--resume', description: 'reuse finished runs made by the same code from the same config and data', default: false },
@@ -99,7 +99,7 @@ export const SWEEP: CommandSpec = {
   description: 'run a sweep: a grid of experiments × seeds (any key with a list of values), with plots and an HTML report; shardable across machines',
   options: [
     { flags: '-c, --config <file>', description: 'study file (base:, grid:, optionally evaluate: and metrics:), e.g. configs/sweeps/mnist-sparsity.yaml', required: true },
-    { flags: '-s, --set <key=value>', description: 'override a config key; a,b makes an axis (on an evaluation axis, noise.sigma, mask.fraction, corruption (names, or all) or severity: evaluation only, no extra training) (repeatable)', repeatable: true },
+    { flags: '-s, --set <key=value>', description: 'override a config key; a,b makes an axis (on an evaluation axis, noise.sigma, mask.fraction, corruption (names, or all), severity, attack (names, or all) or eps: evaluation only, no extra training) (repeatable)', repeatable: true },
     { flags: '--seeds <n>', description: 'seeds per point: seed s of N is the config seed + s (default: the file\'s seeds, else 1)' },
     { flags: '--workers <n>', description: 'worker threads (default: one per core; 0 runs in this thread)' },
     SAVE_WEIGHTS,

@@ -7,6 +7,7 @@ import { PAPER_METHODS, resolveParams, RULE_NAMES, ruleFor } from '../core/rules
 import { authorsPoolProblem } from '../data/authors-split.js';
 import { DATASET_NAMES, DATASET_SPECS } from '../data/index.js';
 import { EVAL_AXES, evalAxis, type AxisValue } from '../data/eval-axes/index.js';
+import { benchmarkProblem } from '../data/benchmark-sets.js';
 import { closest } from './suggest.js';
 import { LIMITS } from './limits.js';
 
@@ -176,15 +177,20 @@ function datasetKind(name: string): 'image' | 'tabular' | undefined {
 }
 
 /** `evaluate` with `all` replaced by the dataset kind's list (the config as every reader sees it). */
-function expandEvaluate(e: Record<string, AxisValue[]> | undefined, kind: 'image' | 'tabular' | undefined): Record<string, AxisValue[]> | undefined {
+function expandEvaluate(e: Record<string, AxisValue[]> | undefined, kind: 'image' | 'tabular' | undefined, dataset?: string): Record<string, AxisValue[]> | undefined {
   if (!e) return undefined;
-  return Object.fromEntries(Object.entries(e).map(([k, v]) => [k, isAll(v) ? [...(evalAxis(k)?.all?.(kind ?? 'image') ?? [])] : v]));
+  return Object.fromEntries(Object.entries(e).map(([k, v]) => [k, isAll(v) ? [...(evalAxis(k)?.all?.(kind ?? 'image', dataset) ?? [])] : v]));
 }
 
 /** Checks of `evaluate` that need the dataset or several axes at once. */
-function checkEvaluate(e: Record<string, AxisValue[]>, datasetName: string, ctx: z.RefinementCtx): void {
+function checkEvaluate(e: Record<string, AxisValue[]>, dataset: { name: string; pool?: string | string[] }, ctx: z.RefinementCtx): void {
+  const datasetName = dataset.name;
   const kind = datasetKind(datasetName);
-  const expanded = expandEvaluate(e, kind)!;
+  const expanded = expandEvaluate(e, kind, datasetName)!;
+  if (expanded.benchmark) {
+    const problem = benchmarkProblem(datasetName, dataset.pool, expanded.benchmark, expanded.severity ?? []);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['evaluate', 'benchmark'], message: problem });
+  }
   for (const axis of EVAL_AXES) {
     const values = expanded[axis.key];
     if (axis.kind === 'categorical' && values && kind && axis.choices) {
@@ -224,6 +230,19 @@ export const ExperimentSchema = z.strictObject({
     }),
   noise: NoiseSchema.default({ sigma: 0.3 }),
   evaluate: EvaluateSchema.optional(),
+  /**
+   * Settings of the adversarial attacks of the evaluation axes `attack` × `eps`
+   * (data/eval-axes/attack.ts; defaults in docs/METHOD.md): PGD/APGD iterations, PGD's step size
+   * as a multiple of ε/steps, restarts, random start, and the size of the seeded test subsample
+   * attacked points are scored on (default: the whole test set). Evaluation only: not in the run id.
+   */
+  attack: z.strictObject({
+    steps: z.number().int().positive().max(10_000).optional(),
+    stepFactor: z.number().positive().max(100).optional(),
+    restarts: z.number().int().positive().max(100).optional(),
+    randomStart: z.boolean().optional(),
+    subsample: z.number().int().positive().max(LIMITS.trainSize).optional(),
+  }).optional(),
   /**
    * Equivalence margins of the reports' TOST (docs/METHOD.md §10): two methods are called
    * equivalent when the CI of their difference lies within ± the margin. Accuracy in points
@@ -303,7 +322,8 @@ export const ExperimentSchema = z.strictObject({
 }).superRefine((c, ctx) => {
   if (c.testEvery === 'never' && !c.validation) ctx.addIssue({ code: 'custom', path: ['testEvery'], message: 'never: a run that scores no test set needs a validation set (add validation: {})' });
   if (c.earlyStopping && !c.validation) ctx.addIssue({ code: 'custom', path: ['earlyStopping'], message: 'needs a validation set: add validation: {} (or validation: { size: N })' });
-  if (c.evaluate) checkEvaluate(c.evaluate, c.dataset.name, ctx);
+  if (c.evaluate) checkEvaluate(c.evaluate, c.dataset, ctx);
+  if (c.attack && !c.evaluate?.attack) ctx.addIssue({ code: 'custom', path: ['attack'], message: 'settings of attacks, but evaluate lists no attack (add evaluate: { attack: [...], eps: [...] })' });
   if (c.split !== 'authors') return;
   const problem = authorsPoolProblem(c.dataset);
   if (problem) ctx.addIssue({ code: 'custom', path: ['split'], message: `authors: ${problem}` });
@@ -311,7 +331,7 @@ export const ExperimentSchema = z.strictObject({
 }).transform((c) => {
   // `corruption: all` becomes the dataset's list, so every reader of a config sees names.
   if (!c.evaluate || !Object.values(c.evaluate).some(isAll)) return c;
-  return { ...c, evaluate: expandEvaluate(c.evaluate, datasetKind(c.dataset.name)) };
+  return { ...c, evaluate: expandEvaluate(c.evaluate, datasetKind(c.dataset.name), c.dataset.name) };
 });
 
 export type ExperimentConfig = z.output<typeof ExperimentSchema>;

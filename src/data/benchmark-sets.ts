@@ -12,43 +12,15 @@
 // level, seeded), these are fixed published images: the same pixels on every machine.
 
 import { UserError } from '../errors.js';
-import { CIFAR_10_C_BENCHMARK, CIFAR_10_C_CORRUPTIONS, CIFAR_10_C_SEVERITIES, loadCifar10C } from './cifar-10-c.js';
+import { loadCifar10C } from './cifar-10-c.js';
+import { BENCHMARK_SETS, benchmarkFor, type BenchmarkSet, type BenchmarkSetName } from './benchmark-names.js';
 import type { CorruptedImages } from './corrupted-images.js';
-import { loadMnistC, MNIST_C_CORRUPTIONS } from './mnist-c.js';
+import { loadMnistC } from './mnist-c.js';
+import { cifarBatches } from './cifar-10.js';
+import { MNIST_POOLS } from './mnist.js';
 
 export type { CorruptedImages } from './corrupted-images.js';
-
-export type BenchmarkSetName = 'mnist-c' | 'cifar-10-c';
-
-export interface BenchmarkSet {
-  name: BenchmarkSetName;
-  /** The dataset whose models it tests. */
-  clean: 'mnist' | 'cifar-10';
-  /** Every corruption the release holds, in its order. */
-  corruptions: readonly string[];
-  /** The corruptions the benchmark's published mean is over (MNIST-C: all but identity). */
-  benchmark: readonly string[];
-  severities: readonly number[];
-  /** Images per corruption and severity in the test split. */
-  perSeverity: number;
-}
-
-export const BENCHMARK_SETS: Readonly<Record<BenchmarkSetName, BenchmarkSet>> = {
-  'mnist-c': {
-    name: 'mnist-c', clean: 'mnist', corruptions: MNIST_C_CORRUPTIONS,
-    benchmark: MNIST_C_CORRUPTIONS.filter((c) => c !== 'identity'), severities: [1], perSeverity: 10_000,
-  },
-  'cifar-10-c': {
-    name: 'cifar-10-c', clean: 'cifar-10', corruptions: CIFAR_10_C_CORRUPTIONS,
-    benchmark: CIFAR_10_C_BENCHMARK, severities: CIFAR_10_C_SEVERITIES, perSeverity: 10_000,
-  },
-};
-
-/** The benchmark set for models trained on `dataset`, or null. */
-export function benchmarkFor(dataset: string): BenchmarkSetName | null {
-  const hit = Object.values(BENCHMARK_SETS).find((s) => s.clean === dataset);
-  return hit ? hit.name : null;
-}
+export { BENCHMARK_SETS, benchmarkFor, type BenchmarkSet, type BenchmarkSetName };
 
 function setNamed(set: string): BenchmarkSet {
   const s = BENCHMARK_SETS[set as BenchmarkSetName];
@@ -76,4 +48,35 @@ export function loadBenchmark(set: string, corruption: string, severity: number,
   if (s.name === 'mnist-c') return loadMnistC(corruption, opts);
   if (opts.split === 'train') throw new UserError('split: cifar-10-c holds test images only');
   return loadCifar10C(corruption, severity, opts);
+}
+
+/**
+ * Why a run on `dataset` (pool `pool`) may not be scored on these benchmark corruptions at these
+ * severities, or null. The leakage rule: MNIST-C's test images are MNIST's official test images
+ * corrupted, CIFAR-10-C's are CIFAR-10's test_batch corrupted; a pool that holds those images
+ * (mnist `test`; cifar-10 `test` or a list with test_batch) may have trained on them, so it is
+ * refused. mnist `paper` (training images 5,000–59,999) and `train`, and cifar-10's data
+ * batches, hold none of them.
+ */
+export function benchmarkProblem(dataset: string, pool: string | string[] | undefined, names: readonly unknown[], severities: readonly unknown[]): string | null {
+  const setName = benchmarkFor(dataset);
+  if (!setName) return `the published benchmarks test models trained on ${Object.values(BENCHMARK_SETS).map((b) => `${b.clean} (${b.name})`).join(' or ')}; this dataset is ${dataset}`;
+  const set = BENCHMARK_SETS[setName];
+  let holdsTest: boolean;
+  if (setName === 'mnist-c') holdsTest = typeof pool === 'string' && MNIST_POOLS[pool]?.split === 'test';
+  else {
+    try {
+      holdsTest = cifarBatches(pool).batches.includes('test_batch');
+    } catch {
+      return null; // the pool itself is refused where it is checked
+    }
+  }
+  if (holdsTest) {
+    return `${set.name}'s images are ${dataset}'s official test images, which this run's pool (dataset.pool: ${JSON.stringify(pool)}) holds: the models may have trained on them; train on pool paper or train`;
+  }
+  const unknown = names.filter((n) => typeof n !== 'string' || !set.corruptions.includes(n));
+  if (unknown.length) return `${unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not ${set.name} corruption${unknown.length === 1 ? '' : 's'}; ${set.name} has ${set.corruptions.join(', ')}`;
+  const bad = severities.filter((v) => v !== 0 && !set.severities.includes(Number(v)));
+  if (bad.length) return `${set.name} has ${set.severities.length === 1 ? 'one severity, 1' : `severities ${set.severities.join(', ')}`} (0: the clean test); evaluate.severity asks for ${bad.join(', ')}`;
+  return null;
 }

@@ -19,20 +19,12 @@ import { checkCorruption, imageRows, labelRows, parseMember, type CorruptedImage
 import { locate, type Located } from './sources.js';
 import { fetchCommand, type CanonicalFile, type DatasetOptions, type DatasetSpec } from './spec.js';
 import type { RawDataset } from './types.js';
+import { CIFAR_10_C_BENCHMARK, CIFAR_10_C_CORRUPTIONS, CIFAR_10_C_EXTRA, CIFAR_10_C_SEVERITIES } from './benchmark-names.js';
+
+export { CIFAR_10_C_BENCHMARK, CIFAR_10_C_CORRUPTIONS, CIFAR_10_C_EXTRA, CIFAR_10_C_SEVERITIES };
 
 export const CIFAR_10_C_ARCHIVE = 'CIFAR-10-C.tar';
 const TOP = 'CIFAR-10-C';
-export const CIFAR_10_C_SEVERITIES = [1, 2, 3, 4, 5] as const;
-
-/** The 15 corruptions of the benchmark (Hendrycks & Dietterich, their Figure 1 order). */
-export const CIFAR_10_C_BENCHMARK = [
-  'gaussian_noise', 'shot_noise', 'impulse_noise', 'defocus_blur', 'glass_blur', 'motion_blur', 'zoom_blur',
-  'snow', 'frost', 'fog', 'brightness', 'contrast', 'elastic_transform', 'pixelate', 'jpeg_compression',
-] as const;
-/** The 4 extra corruptions the release holds besides (held out for validation in the paper). */
-export const CIFAR_10_C_EXTRA = ['speckle_noise', 'gaussian_blur', 'spatter', 'saturate'] as const;
-/** Every corruption file of the release: the file is `<name>.npy`. */
-export const CIFAR_10_C_CORRUPTIONS: readonly string[] = [...CIFAR_10_C_BENCHMARK, ...CIFAR_10_C_EXTRA];
 
 /**
  * Zenodo record 2535967 (v1, 9 January 2019). Size and sha256 as TensorFlow Datasets records

@@ -18,15 +18,13 @@ import { checkCorruption, imageRows, labelRows, parseMember, type CorruptedImage
 import { locate, type Located } from './sources.js';
 import { fetchCommand, type CanonicalFile, type DatasetOptions, type DatasetSpec } from './spec.js';
 import type { RawDataset } from './types.js';
+import { MNIST_C_CORRUPTIONS } from './benchmark-names.js';
+
+export { MNIST_C_CORRUPTIONS };
 
 export const MNIST_C_ARCHIVE = 'mnist_c.zip';
 const TOP = 'mnist_c';
 
-/** The 15 corruptions and `identity`, in the order of the authors' release (and TFDS). */
-export const MNIST_C_CORRUPTIONS = [
-  'identity', 'shot_noise', 'impulse_noise', 'glass_blur', 'motion_blur', 'shear', 'scale', 'rotate',
-  'brightness', 'translate', 'stripe', 'fog', 'spatter', 'dotted_line', 'zigzag', 'canny_edges',
-] as const;
 
 /**
  * Zenodo record 3239543 (MNIST-C v1.0): the record the authors' README links since 7 June 2019

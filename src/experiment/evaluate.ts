@@ -6,7 +6,7 @@
 import type { Trainable } from '../core/model.js';
 import { Rng } from '../core/rng.js';
 import type { Dataset } from '../data/types.js';
-import { EVAL_AXES, isActive, pointId, type EvalAxisDef, type EvalContext, type EvalPoint } from '../data/eval-axes/index.js';
+import { EVAL_AXES, isActive, pointId, type AttackSettings, type EvalAxisDef, type EvalContext, type EvalPoint } from '../data/eval-axes/index.js';
 import type { FeatureStats } from '../data/corruptions/index.js';
 import { columnStats } from '../data/prepare.js';
 import { cachedTestSet } from './test-set-cache.js';
@@ -80,15 +80,17 @@ export function featureStats(data: Dataset, rows: Int32Array): FeatureStats {
  */
 export function evaluateAt(
   models: Trainable[], data: Dataset, test: Int32Array, metric: Metric, point: EvalPoint, seed: number,
-  groupOf: Float32Array | null = metric === 'accuracy' ? data.y : null, nGroups = data.nOutputs, train?: Int32Array,
+  groupOf: Float32Array | null = metric === 'accuracy' ? data.y : null, nGroups = data.nOutputs, train?: Int32Array, attack?: AttackSettings,
 ): Scores[] {
   const n = data.nInputs;
   const image = data.kind === 'image';
-  const active = EVAL_AXES.filter((a) => isActive(a, point));
+  const active = EVAL_AXES.filter((a) => isActive(a, point) && !a.replacesTestSet);
   let stats: FeatureStats | null = null;
   const ctx: EvalContext = {
     seed,
     point,
+    loss: metric === 'accuracy' ? 'softmax-ce' : 'mse',
+    attack,
     get stats() {
       if (!stats && train && !image) stats = featureStats(data, train);
       return stats;

@@ -49,6 +49,18 @@ export interface MethodRecord {
 }
 
 /** The validation set of a run: its size and the sha-256 of the three index lists (run.ts listHash). */
+/** The attack settings of a run with attacked points (config `attack:`), and the subsample they were scored on. */
+export interface AttackRecord {
+  steps?: number;
+  stepFactor?: number;
+  restarts?: number;
+  randomStart?: boolean;
+  subsample?: number;
+  /** Test samples every attacked point was scored on, and the sha-256 of their pool indices. */
+  testSize: number;
+  sha256: string;
+}
+
 export interface ValidationRecord {
   size: number;
   sha256: { train: string; validation: string; test: string };
@@ -108,6 +120,11 @@ export interface RunRecord {
   /** With a validation set: held out of the samples outside the training list; testSize excludes it. */
   validation?: ValidationRecord;
   testSet: 'complement' | 'balanced';
+  /**
+   * With attacked evaluation points (eval-axes/attack.ts): the config's attack settings, and the
+   * size and sha-256 of the seeded test subsample every attacked point is scored on.
+   */
+  attack?: AttackRecord;
   /** The evaluation points every method was scored at after training (eval-axes/index.ts). */
   points: EvalPoint[];
   /**
@@ -159,6 +176,10 @@ export const RunRecordSchema = z.strictObject({
     sha256: z.strictObject({ train: z.string(), validation: z.string(), test: z.string() }),
   }).optional(),
   testSet: z.enum(['complement', 'balanced']),
+  attack: z.strictObject({
+    steps: count.optional(), stepFactor: num.optional(), restarts: count.optional(), randomStart: z.boolean().optional(),
+    subsample: count.optional(), testSize: count, sha256: z.string(),
+  }).optional(),
   /** Each axis's value: a number, or a name for a categorical axis (corruption). */
   points: z.array(z.record(z.string(), z.union([num, z.string().max(100)]))).min(1),
   tested: z.enum(['last', 'never']).optional(),

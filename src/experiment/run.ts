@@ -15,10 +15,14 @@ import {
   balanceTestSet, classWeights, corruptTargets, defaultValidationSize, drawImbalancedSplit, drawSplit, holdOutValidation, normalize,
   splitFromList, type Split,
 } from '../data/prepare.js';
-import type { RawDataset } from '../data/types.js';
+import type { Dataset, RawDataset } from '../data/types.js';
 import { UserError } from '../errors.js';
 import { evaluate, evaluateAt, splitByClass, type Metric } from './evaluate.js';
-import { evalPoints, isIdentity } from '../data/eval-axes/index.js';
+import { attackAxis, attackSubsample } from '../data/eval-axes/attack.js';
+import { benchmarkAxis } from '../data/eval-axes/benchmark.js';
+import { benchmarkFor } from '../data/benchmark-names.js';
+import type { CorruptedImages } from '../data/corrupted-images.js';
+import { evalPoints, isActive, isIdentity, type EvalPoint } from '../data/eval-axes/index.js';
 import { collapse, divergence } from './health.js';
 import { diagnose } from './diagnostics.js';
 import type { MethodRecord, RunRecord } from './record.js';
@@ -55,6 +59,12 @@ export interface RunOptions {
   keepParams?: boolean;
   /** Replaces each model as it is made (tests: a wrapper that evaluates every test pass two ways). */
   wrapModel?: (model: Trainable) => Trainable;
+  /**
+   * Reads one corruption at one severity of a published benchmark set (evaluate.benchmark):
+   * pool.ts passes data/benchmark-sets.ts's loadBenchmark. Handed in rather than imported, so that
+   * the loaders of every image set are not part of every run's code fingerprint.
+   */
+  loadBenchmark?: (set: string, corruption: string, severity: number) => CorruptedImages;
 }
 
 export function runExperiment(config: ExperimentConfig, raw: RawDataset, opts: RunOptions = {}): RunResult {
@@ -68,6 +78,17 @@ export function runExperiment(config: ExperimentConfig, raw: RawDataset, opts: R
   if (split.test.length === 0) throw new UserError(`trainSize: ${config.trainSize} draws left no test samples in ${raw.name}'s pool`);
   const data = normalize(raw, config.dataset.normalize, split.train, config.dataset.targetScale);
   const metric: Metric = data.task === 'classification' ? 'accuracy' : 'mse';
+  const readBenchmark = (p: EvalPoint) => {
+    if (!opts.loadBenchmark) throw new Error('runExperiment: evaluate.benchmark needs opts.loadBenchmark');
+    return opts.loadBenchmark(benchmarkFor(data.name)!, String(p.benchmark), Number(p.severity));
+  };
+  // A benchmark set (evaluate.benchmark) is read before training, so that a missing one fails
+  // at once, naming its fetch command; the images of the first benchmark point are kept for it.
+  const points = evalPoints(config);
+  const firstPoint = points.find((p) => isActive(benchmarkAxis, p));
+  const firstBenchmark = firstPoint
+    ? { point: firstPoint, images: readBenchmark(firstPoint) }
+    : null;
 
   const sizes = [data.nInputs, ...config.hidden, data.nOutputs];
   const initial = new Network(sizes, data.task === 'classification' ? 'softmax-ce' : 'mse');
@@ -201,13 +222,25 @@ export function runExperiment(config: ExperimentConfig, raw: RawDataset, opts: R
   // is one pass over the test set with each axis's stream from its start, all methods on the
   // same transformed inputs (so a point's value equals that of a run evaluated there alone).
   // testEvery: never scores no point (each holds NaN, not measured).
-  const points = evalPoints(config);
   const others = points.filter((p) => !isIdentity(p));
   if (others.length && testEvery !== 'never') events.onNoisyStart?.(others.length);
+  // Attacked points are scored on one seeded subsample of the test list (config attack.subsample).
+  const attacked = points.some((p) => isActive(attackAxis, p));
+  const attackTest = attacked ? attackSubsample(split.test, config.attack?.subsample, config.seed) : split.test;
+  // Benchmark points (evaluate.benchmark) are scored on the published set's images of that
+  // corruption and severity, all of them (the schema refused a pool that holds their clean originals).
+  const benchmarkScores = (point: EvalPoint) => {
+    const b = firstBenchmark?.point === point ? firstBenchmark.images : readBenchmark(point);
+    const bdata: Dataset = { ...data, x: b.x, y: b.y, size: b.size };
+    const all = Int32Array.from({ length: b.size }, (_, i) => i);
+    const list = isActive(attackAxis, point) ? attackSubsample(all, config.attack?.subsample, config.seed) : all;
+    return evaluateAt(models, bdata, list, metric, point, config.seed, bdata.y, nGroups, split.train, config.attack);
+  };
   for (const point of points) {
     const scores = isIdentity(point) || testEvery === 'never'
       ? models.map((m) => ({ value: results[m.id].clean, perClass: results[m.id].perClass, balanced: results[m.id].balanced }))
-      : evaluateAt(models, data, split.test, metric, point, config.seed, groupOf, nGroups, split.train);
+      : isActive(benchmarkAxis, point) ? benchmarkScores(point)
+      : evaluateAt(models, data, isActive(attackAxis, point) ? attackTest : split.test, metric, point, config.seed, groupOf, nGroups, split.train, config.attack);
     models.forEach((m, k) => {
       const r = results[m.id];
       const s = scores[k];
@@ -237,6 +270,7 @@ export function runExperiment(config: ExperimentConfig, raw: RawDataset, opts: R
     corruptedLabels,
     ...(split.validation ? { validation: { size: split.validation.length, sha256: { train: listHash(split.train), validation: listHash(split.validation), test: listHash(split.test) } } } : {}),
     testSet: config.imbalance?.test === 'balanced' ? 'balanced' : 'complement',
+    ...(attacked ? { attack: { ...config.attack, testSize: attackTest.length, sha256: listHash(attackTest) } } : {}),
     points,
     ...(testEvery === 'turn' ? {} : { tested: testEvery }),
     methods: results,

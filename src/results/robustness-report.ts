@@ -6,7 +6,7 @@
 import { csvNumber, csvText } from './aggregate.js';
 import { fmt, markdownTable, pText } from './format.js';
 import { bandKind, bandOf, bandText, type PlotInput } from './plots.js';
-import { logit, type RobustCell, type RobustExperiment, type RobustMetric, type RobustnessData } from './robustness.js';
+import { logit, type AttackCell, type RobustCell, type RobustExperiment, type RobustMetric, type RobustnessData } from './robustness.js';
 import { verdictText } from './verdicts.js';
 
 export interface RobustPlot {
@@ -56,6 +56,21 @@ export function robustnessPlots(d: RobustnessData, seeds: number): RobustPlot[] 
         },
       });
     }
+    for (const a of e.attacks) {
+      const points = e.attackCells.filter((x) => x.attack === a).map((x) => {
+        const k = acc ? 100 : 1;
+        const [lo, hi] = bandOf(x.spread, band);
+        return { x: x.eps, method: x.method, mean: x.spread.mean * k, lo: lo * k, hi: hi * k };
+      });
+      plots.push({
+        slug: `${prefix}attack-${slugOf(a)}`, caption: `${a}: ${acc ? 'accuracy' : 'MSE'} under attack vs ε${where}`,
+        input: {
+          title: `${e.dataset}: test ${acc ? 'accuracy' : 'MSE'} under ${a} vs ε${where}`, subtitle: bandText(band, seeds, 'band'),
+          xTitle: 'ε (0 = clean test)', yTitle: acc ? 'accuracy under attack (%)' : 'MSE under attack (target units)', log: false, style: 'band', methods: e.methods, points,
+        },
+      });
+    }
+    if (!e.corruptions.length) continue;
     const labels = Object.fromEntries(e.methods.map((m, i) => [i + 1, m]));
     for (const metric of ['mCE', 'relative mCE'] as const) {
       const points = e.methods.map((m, i) => {
@@ -126,10 +141,49 @@ function outside(e: RobustExperiment): string {
   return out.length ? ` The mean clean logit of ${out.join(', ')} lies outside the fitted range [${num(lo)}, ${num(hi)}]: for ${out.length === 1 ? 'it' : 'them'} the line is extrapolated.` : '';
 }
 
+/** The accuracy-under-attack table and verdicts of one experiment. */
+function attackSection(out: string[], e: RobustExperiment): void {
+  const acc = e.metric === 'accuracy';
+  const show = (v: number) => fmt(e.metric, v);
+  out.push(`### ${acc ? 'Accuracy' : 'MSE'} under attack vs ε`, '');
+  out.push(`Mean over seeds [95 % CI] (${acc ? 'accuracy, %' : 'target units'}) of each method under each attack at each radius ε, the attack run on each model with its own input gradient ` +
+    `(${acc ? 'maximising the cross-entropy of the label' : 'maximising the squared error'}; docs/METHOD.md, "Adversarial attacks"). ` +
+    `ε = 0 is the clean test on the whole test set; ε > 0 ${e.attackTestSize !== undefined ? `on the run's seeded subsample of ${e.attackTestSize} test samples` : 'on the test set'}. ` +
+    'An attack gives an upper bound on robust accuracy (a stronger attack may find more), see METHOD.md\'s caveat.', '');
+  const rows: string[][] = [];
+  for (const a of e.attacks) {
+    for (const eps of e.epsilons) {
+      const cells = e.methods.map((m) => e.attackCells.find((x) => x.method === m && x.attack === a && x.eps === eps));
+      if (cells.every((c) => !c)) continue;
+      rows.push([a, String(eps), ...cells.map((x) => {
+        if (!x) return '';
+        const ci = Number.isFinite(x.spread.ciLow) ? ` [${show(x.spread.ciLow)}, ${show(x.spread.ciHigh)}]` : '';
+        const v = x.judgement?.verdict;
+        return `${show(x.spread.mean)}${ci}${v === 'better' ? ' ▲' : v === 'worse' ? ' ▼' : ''}`;
+      })]);
+    }
+  }
+  out.push(markdownTable(['attack', 'ε', ...e.methods], rows, [false, true, ...e.methods.map(() => true)]));
+  const k = acc ? 100 : 1;
+  const d = (v: number, signed = false) => (Number.isFinite(v) ? `${signed && v >= 0 ? '+' : ''}${(k * v).toFixed(acc ? 2 : 4)}` : '–');
+  const erows = e.attackCells.filter((c) => c.effect).map((c: AttackCell) => [
+    c.attack, String(c.eps), c.method, d(c.spread.mean), d(c.effect!.meanDiff, true),
+    Number.isFinite(c.effect!.ciLow) ? `[${d(c.effect!.ciLow, true)}, ${d(c.effect!.ciHigh, true)}]` : '–',
+    `${c.effect!.wins}/${c.effect!.n}`, pText(c.judgement!.pAdjusted),
+    c.judgement ? `**${verdictText(c.judgement.verdict, c.effect!.margin, acc ? 'accuracy' : 'mse')}**` : '',
+  ]);
+  if (erows.length) {
+    out.push(`▲ / ▼: ${acc ? 'higher / lower accuracy' : 'lower / higher MSE'} than ${e.baseline} (the verdict below). Against ${e.baseline} at the same attack and ε (method − ${e.baseline}, ${acc ? 'percentage points' : 'target units'}; paired by seed, one family per dataset):`, '');
+    out.push(markdownTable(['attack', 'ε', 'method', acc ? 'accuracy (%)' : 'MSE', 'Δ mean', '95 % CI', 'wins', 'p adj.', 'verdict'], erows, [false, true, false, true, true, true, true, true, false]));
+  }
+}
+
 /** ROBUSTNESS.md. */
 export function robustnessMarkdown(name: string, d: RobustnessData, plots: RobustPlot[]): string {
   const out: string[] = [];
-  out.push(`# Robustness of \`${name}\` under the corruption suite`, '');
+  const anyCorruption = d.experiments.some((e) => e.corruptions.length > 0);
+  const anyAttack = d.experiments.some((e) => e.attacks.length > 0);
+  out.push(`# Robustness of \`${name}\` under ${anyCorruption ? 'the corruption suite' : ''}${anyCorruption && anyAttack ? ' and ' : ''}${anyAttack ? 'adversarial attacks' : ''}`, '');
   out.push(`Baseline of CE and mCE: **${d.baseline.used}** (${d.baseline.why}). ` +
     'Definitions (docs/METHOD.md, "Robustness metrics"): the error E is 1 − accuracy (classification) or the MSE (regression); ' +
     'CE_c = Σ_s E_{s,c} / Σ_s E^base_{s,c} over the severities s of corruption c (Hendrycks & Dietterich 2019), mCE its mean over corruptions; ' +
@@ -140,10 +194,12 @@ export function robustnessMarkdown(name: string, d: RobustnessData, plots: Robus
     `adjusted p of the paired t-test and the verdict, corrected within one family per dataset × metric (${d.families.map((f) => `${f.name}: ${f.size}`).join('; ')}), ` +
     `${d.stats.correction === 'bh' ? 'Benjamini–Hochberg' : d.stats.correction === 'by' ? 'Benjamini–Yekutieli' : 'Holm'} at α = 0.05. ` +
     'No equivalence margin is declared for these ratios, so none is called "equivalent". Fewer than 5 usable seeds: "too few seeds".', '');
-  out.push('Not here: accuracy under adversarial attack vs ε. The attacks exist as an API (docs/METHOD.md, "Adversarial attacks") but are not yet an evaluation axis, so no run records them.', '');
+  if (!anyAttack) out.push('Not here: accuracy under adversarial attack vs ε: no run of this study was scored under an attack (evaluate: { attack: […], eps: […] }, docs/METHOD.md "Adversarial attacks as an evaluation axis").', '');
   for (const e of d.experiments) {
     const acc = e.metric === 'accuracy';
     if (d.experiments.length > 1) out.push(`## ${e.label}`, '');
+    if (e.attacks.length) attackSection(out, e);
+    if (!e.corruptions.length) continue;
     out.push(`${e.dataset}, ${e.seeds.length} seed${e.seeds.length === 1 ? '' : 's'} (${e.seeds.join(', ')}), ${e.corruptions.length} corruptions × severities ${e.severities.join(', ')}.`, '');
 
     out.push(`### ${acc ? 'Test error' : 'Test MSE'} per corruption and severity`, '');
@@ -221,7 +277,7 @@ export function robustnessMarkdown(name: string, d: RobustnessData, plots: Robus
     out.push('## Figures', '');
     for (const p of plots) out.push(`![${p.input.title}](robustness/${p.slug}.svg)`, '', `${p.caption}: [PNG](robustness/${p.slug}.png)`, '');
   }
-  out.push('## Files', '', '- `robustness.csv`: every number above, one row per experiment × metric × method × corruption × severity', '- `robustness/`: SVG and PNG of each figure', '');
+  out.push('## Files', '', `- \`robustness.csv\`: every number above, one row per experiment × metric × method × corruption × severity${anyAttack ? ' (rows "accuracy under attack" / "mse under attack": the attack in the corruption column, ε in the severity column)' : ''}`, '- `robustness/`: SVG and PNG of each figure', '');
   return out.join('\n');
 }
 
@@ -237,6 +293,8 @@ export function robustnessCsv(d: RobustnessData): string {
   for (const e of d.experiments) {
     for (const x of e.errors) row(e, e.metric === 'accuracy' ? 'error' : 'mse', x.method, x.corruption, String(x.severity), x.spread);
     for (const c of e.cells) row(e, c.metric, c.method, c.corruption, '', c.spread, c);
+    // Under attack: the attack in the corruption column, ε in the severity column.
+    for (const c of e.attackCells) row(e, e.metric === 'accuracy' ? 'accuracy under attack' : 'mse under attack', c.method, c.attack, String(c.eps), c.spread, c as unknown as RobustCell);
     for (const g of e.diagnostics) {
       row(e, 'lipschitz', g.method, '', '', { ...one(g.lipschitz), n: g.n });
       g.spectral.forEach((v, l) => row(e, `spectral_layer${l + 1}`, g.method, '', '', { ...one(v), n: g.n }));

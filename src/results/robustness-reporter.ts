@@ -1,8 +1,8 @@
-// The robustness reporter (sweep studies whose runs were evaluated on corruptions): reads each
+// The robustness reporter (sweep studies whose runs were evaluated on corruptions or under attacks): reads each
 // run's diagnostics from its run.json (the tidy table does not carry them), computes the
 // robustness data (robustness.ts) from the table's views, writes ROBUSTNESS.md, robustness.csv
 // and robustness/ (SVG, PNG), and rewrites index.html as the sweep report followed by this one.
-// Writes nothing for a study without corruptions.
+// Writes nothing for a study with neither.
 
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +10,7 @@ import { writeDirAtomic, writeFileAtomic } from './atomic.js';
 import { reportHtml } from './html.js';
 import { plotSvg, svgToPng } from './plots.js';
 import type { Reporter } from './reporters.js';
-import { hasCorruptions, robustnessData } from './robustness.js';
+import { hasAttacks, hasCorruptions, robustnessData } from './robustness.js';
 import { robustnessCsv, robustnessMarkdown, robustnessPlots } from './robustness-report.js';
 import { readStoredRun } from './run-record.js';
 import type { ModelDiagnostics } from '../experiment/record.js';
@@ -19,13 +19,15 @@ export const robustnessReporter: Reporter = {
   id: 'robustness',
   presets: ['sweep'],
   async write({ dir, study, views, options }) {
-    if (!hasCorruptions(views)) return { files: [], result: null };
+    if (!hasCorruptions(views) && !hasAttacks(views)) return { files: [], result: null };
     const diagnostics = new Map<string, Record<string, ModelDiagnostics | undefined>>();
+    const attackTestSizes = new Map<string, number>();
     for (const v of views) {
       const stored = readStoredRun(join(dir, 'runs', v.run));
       if (stored) diagnostics.set(v.run, Object.fromEntries(Object.entries(stored.record.methods).map(([m, x]) => [m, x.diagnostics])));
+      if (stored?.record.attack) attackTestSizes.set(v.run, stored.record.attack.testSize);
     }
-    const d = robustnessData(views, { baseline: options.robustBaseline, stats: options.stats, diagnostics });
+    const d = robustnessData(views, { baseline: options.robustBaseline, stats: options.stats, diagnostics, attackTestSizes });
     const plots = robustnessPlots(d, study.seeds);
     const figures = new Map<string, string>();
     for (const p of plots) figures.set(`robustness/${p.slug}.svg`, await plotSvg(p.input));

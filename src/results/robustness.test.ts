@@ -191,3 +191,47 @@ test('the reporter writes its files only for a study with corruptions', async ()
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('accuracy under attack vs ε: per method × attack × ε from the points, verdicts against the baseline paired by seed', async () => {
+  const { hasAttacks } = await import('./robustness.js');
+  // Points: the clean test, pgd-linf at ε 0 (the clean test again), 0.1, 0.2; no corruption.
+  const points = [{ attack: 'none', eps: 0 }, { attack: 'pgd-linf', eps: 0 }, { attack: 'pgd-linf', eps: 0.1 }, { attack: 'pgd-linf', eps: 0.2 }];
+  const mk = (seed: number, dwm: number[], sgd: number[]) => ({
+    run: `r${seed}`, experiment: 'e', seed,
+    config: { name: 't', seed, methods: ['dwm', 'sgd'], dataset: { name: 'mnist' } },
+    record: {
+      metric: 'accuracy', testSize: 1000, points, attack: { testSize: 200, sha256: 'x' },
+      methods: Object.fromEntries([['dwm', dwm], ['sgd', sgd]].map(([m, v]) => [m, { perTurn: [(v as number[])[0]], clean: (v as number[])[0], trainLoss: [0], at: (v as number[]).map((value) => ({ value })) }])),
+    },
+  }) as unknown as RunView;
+  // dwm is ahead of sgd at ε = 0.1 by 0.05 + 0.01k on seed k (mean 0.07), behind at 0.2 by 0.01 on every seed but one.
+  const views = SEEDS.map((k) => mk(k, [0.9, 0.9, 0.45 + 0.01 * k, 0.1 + (k === 0 ? 0.02 : -0.01)], [0.9, 0.9, 0.4, 0.1]));
+  assert.ok(hasAttacks(views) && !hasCorruptions(views));
+  const d = robustnessData(views);
+  const e = d.experiments[0];
+  assert.deepEqual(e.attacks, ['pgd-linf']);
+  assert.deepEqual(e.epsilons, [0, 0.1, 0.2]);
+  assert.equal(e.attackTestSize, 200);
+  assert.deepEqual(e.corruptions, []);
+  const cell = (m: string, eps: number) => e.attackCells.find((c) => c.method === m && c.eps === eps)!;
+  close(cell('dwm', 0.1).spread.mean, 0.47);
+  assert.deepEqual(cell('dwm', 0.1).values, SEEDS.map((k) => 0.45 + 0.01 * k));
+  close(cell('dwm', 0.1).effect!.meanDiff, 0.07, 1e-12);
+  assert.equal(cell('dwm', 0.1).effect!.wins, 5);
+  assert.equal(cell('dwm', 0.1).judgement!.verdict, 'better');
+  assert.equal(cell('dwm', 0.2).effect!.wins, 1);
+  assert.equal(cell('dwm', 0).effect, undefined, 'no verdict at ε = 0 (the clean test)');
+  assert.equal(cell('sgd', 0.1).effect, undefined, 'the baseline has no verdict');
+  assert.deepEqual(d.families, [{ name: 'mnist accuracy under attack', size: 2 }]);
+  const csv = robustnessCsv(d).split('\n');
+  assert.ok(csv.some((l) => l.startsWith('e,mnist,accuracy under attack,dwm,pgd-linf,0.1,sgd,5,0.47')), csv.join('\n'));
+});
+
+test('published benchmark points (evaluate.benchmark) count as corruptions in CE and mCE', () => {
+  const asBenchmark = suite().map((v) => ({ ...v, record: { ...v.record, points: POINTS.map((p) => (p.corruption === 'none' ? p : { benchmark: p.corruption, severity: p.severity })) } }) as unknown as RunView);
+  assert.ok(hasCorruptions(asBenchmark));
+  const e = robustnessData(asBenchmark).experiments[0];
+  assert.deepEqual(e.corruptions, ['a', 'b']);
+  const mce = e.cells.find((c) => c.metric === 'mCE' && c.method === 'dwm')!;
+  close(mce.spread.mean, ((0.45 - 0.02) / 0.6 + 0.875) / 2);
+});

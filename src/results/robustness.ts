@@ -111,6 +111,19 @@ export interface RobustCell {
   judgement?: Judgement;
 }
 
+/** One method's accuracy (or MSE) under one attack at one ε, over seeds; ε = 0 is the clean test. */
+export interface AttackCell {
+  method: string;
+  attack: string;
+  eps: number;
+  /** Per seed (the experiment's seed order); NaN where the method diverged. */
+  values: number[];
+  spread: Spread;
+  /** Against the baseline at the same attack and ε (ε > 0 only; absent for the baseline). */
+  effect?: PairedEffect;
+  judgement?: Judgement;
+}
+
 export interface EffectiveLine {
   /** The methods whose points the line is fitted to. */
   methods: string[];
@@ -155,6 +168,13 @@ export interface RobustExperiment {
   /** null for regression (no effective robustness on MSE). */
   line: EffectiveLine | null;
   diagnostics: DiagnosticsCell[];
+  /** The attacks scored with every other axis at its identity (eval-axes/attack.ts), and their radii (0 included when scored). */
+  attacks: string[];
+  epsilons: number[];
+  /** Accuracy (or MSE) under attack per method × attack × ε. */
+  attackCells: AttackCell[];
+  /** The test samples attacked points were scored on (the run's attack subsample); undefined without attacks. */
+  attackTestSize?: number;
 }
 
 export interface RobustnessData {
@@ -166,9 +186,14 @@ export interface RobustnessData {
   stats: StatsOptions;
 }
 
-/** Whether any run of the views was evaluated on a corruption (the report's precondition). */
+/** Whether any run of the views was evaluated on a corruption, generated or a published benchmark's (the report's precondition). */
 export function hasCorruptions(views: readonly RunView[]): boolean {
-  return views.some((v) => v.record.points.some((p) => typeof p.corruption === 'string' && p.corruption !== 'none' && Number(p.severity ?? 0) > 0));
+  return views.some((v) => v.record.points.some((p) => [p.corruption, p.benchmark].some((c) => typeof c === 'string' && c !== 'none') && Number(p.severity ?? 0) > 0));
+}
+
+/** Whether any run of the views was evaluated under an adversarial attack at some ε > 0. */
+export function hasAttacks(views: readonly RunView[]): boolean {
+  return views.some((v) => v.record.points.some((p) => typeof p.attack === 'string' && p.attack !== 'none' && Number(p.eps ?? 0) > 0));
 }
 
 /** An error from a test metric: 1 − accuracy, or the MSE itself. */
@@ -190,6 +215,8 @@ export interface RobustnessOptions {
   stats?: StatsOptions;
   /** Each run's diagnostics by run id and method (from run.json; the tidy table does not carry them). */
   diagnostics?: Map<string, Record<string, ModelDiagnostics | undefined>>;
+  /** Each run's attack subsample size by run id (from run.json's attack.testSize). */
+  attackTestSizes?: Map<string, number>;
 }
 
 /**
@@ -211,9 +238,16 @@ export function robustnessData(views: readonly RunView[], opts: RobustnessOption
     const methods = methodIds(first.config);
     // The corruption points with every other evaluation axis at its identity (a study that also
     // adds noise scores more points; those are the sweep report's, not these metrics').
-    const points = first.record.points.map((p, k) => ({ k, corruption: String(p.corruption ?? 'none'), severity: Number(p.severity ?? 0), rest: isIdentity({ ...p, corruption: 'none', severity: 0 }) }))
+    // A published benchmark's corruption (evaluate.benchmark: MNIST-C, CIFAR-10-C) counts as a
+    // corruption here, like a generated one (a study has one or the other, never both).
+    const points = first.record.points.map((p, k) => ({ k, corruption: String(p.corruption ?? p.benchmark ?? 'none'), severity: Number(p.severity ?? 0), rest: isIdentity({ ...p, corruption: 'none', benchmark: 'none', severity: 0 }) }))
       .filter((p) => p.corruption !== 'none' && p.severity > 0 && p.rest);
-    if (points.length === 0) continue;
+    // The attack points with every other axis at its identity (ε = 0 among them: the clean test).
+    const attackPoints = first.record.points.map((p, k) => ({ k, attack: String(p.attack ?? 'none'), eps: Number(p.eps ?? 0), rest: isIdentity({ ...p, attack: 'none', eps: 0 }) }))
+      .filter((p) => p.attack !== 'none' && p.rest)
+      // One point per (attack, ε): a clean point reached twice (corruption x at severity 0, y at 0) counts once.
+      .filter((p, i, all) => all.findIndex((q) => q.attack === p.attack && q.eps === p.eps) === i);
+    if (points.length === 0 && !attackPoints.some((p) => p.eps > 0)) continue;
     const corruptions = [...new Set(points.map((p) => p.corruption))];
     const severities = [...new Set(points.map((p) => p.severity))].sort((a, b) => a - b);
     const seeds = runs.map((r) => r.seed);
@@ -237,10 +271,22 @@ export function robustnessData(views: readonly RunView[], opts: RobustnessOption
       for (const p of points) errors.push(cell(p.corruption, p.severity, runs.map((r) => errorOf(metric, r.record.methods[m].at[p.k].value))));
     }
 
+    // Accuracy (or MSE) under attack per method × attack × ε, per seed.
+    const attacks = [...new Set(attackPoints.map((p) => p.attack))];
+    const epsilons = [...new Set(attackPoints.map((p) => p.eps))].sort((a, b) => a - b);
+    const attackCells: AttackCell[] = [];
+    for (const m of methods) {
+      for (const p of attackPoints) {
+        const values = runs.map((r, i) => (usable(m, i) ? r.record.methods[m].at[p.k].value : NaN));
+        attackCells.push({ method: m, attack: p.attack, eps: p.eps, values, spread: describe(values.filter(Number.isFinite)) });
+      }
+    }
+    const attackTestSize = runs.map((r) => r.record.attack?.testSize ?? opts.attackTestSizes?.get(r.run)).find((n) => n !== undefined);
+
     // Per seed: CE_c, relative CE_c, their means over corruptions.
     const perSeed = (m: string, f: (i: number, c: string) => number) => corruptions.map((c) => runs.map((_, i) => (usable(m, i) && usable(base, i) ? f(i, c) : NaN)));
     const cells: RobustCell[] = [];
-    for (const m of methods) {
+    for (const m of points.length ? methods : []) {
       const ce = perSeed(m, (i, c) => corruptionError(at(m, i, c), at(base, i, c)));
       const rel = perSeed(m, (i, c) => relativeCorruptionError(at(m, i, c), clean(m, i), at(base, i, c), clean(base, i)));
       const meanOver = (rows: number[][]) => runs.map((_, i) => sum(rows.map((r) => r[i])) / rows.length);
@@ -253,7 +299,7 @@ export function robustnessData(views: readonly RunView[], opts: RobustnessOption
 
     // Effective robustness (classification): the line through the non-dual methods' points.
     let line: EffectiveLine | null = null;
-    if (metric === 'accuracy') {
+    if (metric === 'accuracy' && points.length) {
       const clamp = 1 / (2 * Math.max(1, first.record.testSize));
       const scatter: EffectiveLine['points'] = [];
       for (const m of methods) {
@@ -293,7 +339,10 @@ export function robustnessData(views: readonly RunView[], opts: RobustnessOption
         });
       }
     }
-    experiments.push({ experimentId, dataset: first.config.dataset.name, label: experimentId, metric, seeds, methods, corruptions, severities, baseline: base, errors, cells, line, diagnostics });
+    experiments.push({
+      experimentId, dataset: first.config.dataset.name, label: experimentId, metric, seeds, methods, corruptions, severities, baseline: base, errors, cells,
+      line: points.length ? line : null, diagnostics, attacks, epsilons, attackCells, attackTestSize,
+    });
   }
 
   // Verdicts: each method against the baseline (effective robustness: against the line),
@@ -318,6 +367,22 @@ export function robustnessData(views: readonly RunView[], opts: RobustnessOption
     const judged = judgeFamily(name, members.map((m) => m.effect!), stats);
     members.forEach((m, i) => (m.judgement = judged[i]));
   }
+  // Under attack: each method against the baseline at every attack and ε > 0, paired by seed,
+  // one family per dataset (accuracy: higher is better; MSE: lower).
+  const attackFamilies = new Map<string, AttackCell[]>();
+  for (const e of experiments) {
+    for (const c of e.attackCells) {
+      if (c.eps === 0 || c.method === e.baseline) continue;
+      const b = e.attackCells.find((x) => x.attack === c.attack && x.eps === c.eps && x.method === e.baseline)!;
+      c.effect = pairedEffect(c.values, b.values, c.values.map((v, i) => Number.isFinite(v) && Number.isFinite(b.values[i])), e.metric === 'accuracy', true, null);
+      const name = `${e.dataset} ${e.metric === 'accuracy' ? 'accuracy' : 'MSE'} under attack`;
+      attackFamilies.set(name, [...(attackFamilies.get(name) ?? []), c]);
+    }
+  }
+  for (const [name, members] of attackFamilies) {
+    const judged = judgeFamily(name, members.map((m) => m.effect!), stats);
+    members.forEach((m, i) => (m.judgement = judged[i]));
+  }
 
   // Does the robustness ranking follow the norms? mCE against the Lipschitz bound.
   const pairs = experiments.flatMap((e) => e.diagnostics.flatMap((d) => {
@@ -325,5 +390,6 @@ export function robustnessData(views: readonly RunView[], opts: RobustnessOption
     return m && Number.isFinite(m.spread.mean) && Number.isFinite(d.lipschitz) ? [[m.spread.mean, d.lipschitz] as const] : [];
   }));
   const ranking = pairs.length ? { rho: spearman(pairs.map((p) => p[0]), pairs.map((p) => p[1])), n: pairs.length } : null;
-  return { experiments, baseline, families: [...families].map(([name, m]) => ({ name, size: m.length })), ranking, stats };
+  const familyList = [...families, ...attackFamilies].map(([name, m]) => ({ name, size: m.length }));
+  return { experiments, baseline, families: familyList, ranking, stats };
 }

@@ -19,7 +19,8 @@ import type { LayerParams } from '../core/rules/index.js';
 import { canonicalJson } from '../config/load.js';
 import { configHash, numbersConfig } from '../config/identity.js';
 import { archName, type ExperimentConfig } from '../config/schema.js';
-import { EVAL_AXES, evalPoints, isIdentity, pointId, type EvalPoint } from '../data/eval-axes/index.js';
+import { EVAL_AXES, evalPoints, isActive, isIdentity, pointId, type EvalPoint } from '../data/eval-axes/index.js';
+import { attackAxis } from '../data/eval-axes/attack.js';
 import type { DataIdentity } from '../data/identity.js';
 import { UserError } from '../errors.js';
 import type { RunSpec } from '../experiment/plan.js';
@@ -256,9 +257,17 @@ export function verifiedRun(dir: string, spec: RunSpec, code: CodeIdentity): Ver
   return { ok: true, stored: { ...stored, config: spec.config, label: spec.label, record } };
 }
 
-/** The record restricted to the config's methods and evaluation points (in the config's order), or null if one is missing. */
+/**
+ * The record restricted to the config's methods and evaluation points (in the config's order), or
+ * null if one is missing, or if the config has attacked points and the record's were made with
+ * other attack settings (config `attack:`, not in the run id).
+ */
 export function projectRecord(record: RunRecord, config: ExperimentConfig): RunRecord | null {
   const want = evalPoints(config);
+  if (want.some((p) => isActive(attackAxis, p))) {
+    const { testSize: _t, sha256: _h, ...settings } = record.attack ?? { testSize: 0, sha256: '' };
+    if (canonicalJson(settings) !== canonicalJson(config.attack ?? {})) return null;
+  }
   const index = new Map(record.points.map((p, k) => [pointId(p), k]));
   const ks = want.map((p) => index.get(pointId(p)));
   if (ks.some((k) => k === undefined)) return null;

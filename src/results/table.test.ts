@@ -198,3 +198,22 @@ test('table: a run with testEvery last or never writes no row for the test score
     }
   }
 });
+
+test('attack and benchmark axes in table.csv: their columns only when a run lists them, read back exactly', () => {
+  const runs = [
+    spec('a', {}),
+    spec('e', { evaluate: { attack: ['fgsm', 'pgd-linf'], eps: [0, 0.1] } }),
+    spec('b', { evaluate: { benchmark: ['fog'], severity: [0, 1] } }),
+  ];
+  const records = new Map(runs.map((s) => [s.id, record(s, 4)]));
+  const text = tableCsv(runs, records);
+  const rows = parse(text) as string[][];
+  assert.deepEqual(rows[0].filter((h) => h.startsWith('eval.')), ['eval.benchmark', 'eval.severity', 'eval.noise.sigma', 'eval.mask.fraction', 'eval.attack', 'eval.eps']);
+  const views = runViews(text, 'table.csv', { name: 'study', points: evalPoints });
+  for (const v of views) assert.deepEqual(v.record, records.get(v.run), `${v.run}: record`);
+  const col = (h: string) => rows[0].indexOf(h);
+  const ofRun = (id: string) => rows.slice(1).filter((r) => r[0] === id);
+  assert.ok(ofRun('a').every((r) => r[col('eval.attack')] === 'none' && r[col('eval.eps')] === '0' && r[col('eval.benchmark')] === 'none'));
+  assert.ok(ofRun('e').some((r) => r[col('eval.attack')] === 'pgd-linf' && r[col('eval.eps')] === '0.1'));
+  assert.ok(ofRun('b').some((r) => r[col('eval.benchmark')] === 'fog' && r[col('eval.severity')] === '1'));
+});

@@ -47,7 +47,7 @@ export const corruptionAxis: EvalAxisDef = {
     const names = evaluate.corruption;
     const severities = evaluate[SEVERITY];
     if (names && !severities) return 'severity: list the severities (1–5) to score evaluate.corruption at';
-    if (severities && !names) return 'corruption: list the corruptions (or all) that evaluate.severity applies to';
+    if (severities && !names && !evaluate.benchmark) return 'corruption: list the corruptions (or all, or evaluate.benchmark\'s published ones) that evaluate.severity applies to';
     if (!names || !severities) return null;
     const top = Math.max(...severities.map(Number));
     for (const n of names) {

@@ -1,16 +1,20 @@
 // The registry of evaluation axes: one line per axis. Their order is the order in which a
-// point's transforms are applied to an input (the corruption first, then noise, then zeroing,
-// so zeroed features are exactly 0) and the order of the axes in an evaluation point's id and
-// in the tidy table.
+// point's transforms are applied to an input (the benchmark set, which replaces the test set
+// rather than transforming it, then the corruption, then noise, then zeroing,
+// so zeroed features are exactly 0, then the adversarial attack at ε, which starts from the
+// input the other axes made and needs the model, so it is applied last in any case) and the
+// order of the axes in an evaluation point's id and in the tidy table.
 
+import { attackAxis, epsAxis } from './attack.js';
+import { benchmarkAxis } from './benchmark.js';
 import { corruptionAxis, severityAxis } from './corruption.js';
 import { maskAxis } from './mask.js';
 import { noiseAxis } from './noise.js';
 import type { AxisValue, EvalAxisDef, EvalPoint } from './types.js';
 
-export type { AxisValue, EvalAxisDef, EvalContext, EvalPoint, ModelTransform, RowTransform } from './types.js';
+export type { AttackSettings, AxisValue, EvalAxisDef, EvalContext, EvalPoint, ModelTransform, RowTransform } from './types.js';
 
-export const EVAL_AXES: readonly EvalAxisDef[] = [corruptionAxis, severityAxis, noiseAxis, maskAxis];
+export const EVAL_AXES: readonly EvalAxisDef[] = [benchmarkAxis, corruptionAxis, severityAxis, noiseAxis, maskAxis, attackAxis, epsAxis];
 
 export function evalAxis(key: string): EvalAxisDef | undefined {
   return EVAL_AXES.find((a) => a.key === key);

@@ -14,6 +14,7 @@
 //     gets its own copy of every chunk of inputs built by 1 and 2, transformed by this hook,
 //     and is scored on it; the inputs of one model never reach another.
 
+import type { LossName } from '../../core/loss.js';
 import type { Trainable } from '../../core/model.js';
 import type { Rng } from '../../core/rng.js';
 import type { FeatureStats } from '../corruptions/tabular.js';
@@ -30,7 +31,26 @@ export interface EvalContext {
   point: EvalPoint;
   /** Per-feature statistics of the run's training list (null when the run gave none). */
   stats: FeatureStats | null;
+  /** The loss of the models being scored (what an attack maximises); absent: softmax-ce. */
+  loss?: LossName;
+  /** The config's `attack:` section (model-dependent attack axes). */
+  attack?: AttackSettings;
 }
+
+/** The config's `attack:` section with defaults filled in (docs/METHOD.md). */
+export interface AttackSettings {
+  /** PGD iterations (APGD: its iterations); default 20 (PGD) or 100 (APGD). */
+  steps?: number;
+  /** PGD step size as a multiple of ε/steps (default 2.5). */
+  stepFactor?: number;
+  /** Runs per sample from new random starts, the worst kept (default 1). */
+  restarts?: number;
+  /** PGD and APGD start from a uniform point of the ball (default true). */
+  randomStart?: boolean;
+  /** Attacked points are scored on this many test samples (a seeded subsample); default: the whole test set. */
+  subsample?: number;
+}
+
 
 /** One test input in place; `sample` is its index in the pool it was loaded from. */
 export type RowTransform = (row: Float64Array, value: AxisValue, rng: Rng, sample: number) => void;
@@ -59,8 +79,13 @@ export interface EvalAxisDef {
   choices?(kind: 'image' | 'tabular'): readonly string[];
   /** Categorical axes: every name it may give for the kind (what `all` and the did-you-mean search). */
   known?(): readonly string[];
-  /** Categorical axes: what `all` stands for on a dataset of this kind. */
-  all?(kind: 'image' | 'tabular'): readonly string[];
+  /** Categorical axes: what `all` stands for on a dataset of this kind (and name, when it depends on it). */
+  all?(kind: 'image' | 'tabular', dataset?: string): readonly string[];
+  /**
+   * The axis changes no input but replaces the test set at its active points (the published
+   * benchmark sets: run.ts scores those points on the benchmark's images); evaluateAt skips it.
+   */
+  replacesTestSet?: boolean;
   /**
    * A problem of the whole `evaluate` mapping that involves this axis (e.g. a corruption without
    * severities), as "key: message", or null.
