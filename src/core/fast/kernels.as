@@ -264,8 +264,6 @@ export function init(methodCode: i32, loss: i32, lam: f64, renorm: f64, evalRows
     }
   }
   normSq = alloc(P0 * 8);
-  settled = alloc(nIn0);
-  settledLr = NaN;
   dropout = false;
   smoothing = 0;
   maxNormC = 0;
@@ -1073,33 +1071,6 @@ function optBias(l: i32, lr: f64, c1: f64, c2: f64): void {
   for (let j: usize = 0; j < P; j += 2) optVec<f64>(b + j * 8, mb + j * 8, vb + j * 8, v128.load(d + j * 8), k, nesterov, isAdam);
 }
 
-// Momentum, layer 0: a row whose input is 0 gets g = δ_j·0 = ±0, so its step is v ← βv ± 0,
-// W ← W − η·v (or − η(±0 + βv)). Once such a step leaves the row's v and W bit for bit as they
-// were (v at 0 or stuck at a subnormal that βv rounds back to, η·v rounding to nothing) and no
-// lane of βv is −0 (the only value for which the sign of the zero g would matter), every later
-// step on a 0 input leaves it so: the row is marked settled and skipped until its input is
-// non-zero, η changes, δ is not finite or max-norm is on. The numbers are those of updating it;
-// the work saved is most of a sparse input's rows, and with it the slow subnormal arithmetic.
-let settled: usize = 0; // one byte per layer-0 input row: 1 = settled
-let settledLr: f64 = NaN; // the η the rows settled under
-
-const NEG_ZERO = v128.splat<L0>(<L0>-0.0);
-
-/** Lanes of a and b whose bits differ or that are NaN (all ones), else 0. */
-// @ts-ignore: decorator
-@inline
-function changed(a: v128, b: v128): v128 {
-  const bits = LB == 8 ? i64x2.eq(a, b) : i32x4.eq(a, b);
-  return v128.not(v128.and(bits, v128.eq<L0>(a, a)));
-}
-
-/** Lanes of a with the bits of b (all ones), else 0. */
-// @ts-ignore: decorator
-@inline
-function sameBits(a: v128, b: v128): v128 {
-  return LB == 8 ? i64x2.eq(a, b) : i32x4.eq(a, b);
-}
-
 /** Layer 0 (input-major U, σ = 1) of momentum / adam / sgd-gated-decay: every input row. */
 function updateLayer0Opt(lr: f64, c1: f64, c2: f64): void {
   const nIn = fld(0, F_NIN);
@@ -1133,46 +1104,14 @@ function updateLayer0Opt(lr: f64, c1: f64, c2: f64): void {
     consts<L0>(k, lr, c1, c2);
     const nesterov = h1 != 0;
     const isAdam = method == ADAM;
-    // Momentum's settled rows (see `settled`): valid while η is the one they settled under, δ is
-    // finite (so g = δ·0 is ±0) and no max-norm rescales the weights.
-    let skipOk = false;
-    if (!isAdam) {
-      if (lr != settledLr) {
-        memory.fill(settled, 0, nIn);
-        settledLr = lr;
-      }
-      skipOk = maxNormC == 0;
-      for (let j: usize = 0; j < nOut; j++) {
-        const dj = load<f64>(d + j * 8);
-        if (!(dj - dj == 0)) skipOk = false; // NaN or ±∞
-      }
-      if (!skipOk) memory.fill(settled, 0, nIn);
-    }
     for (let i: usize = 0; i < nIn; i++) {
       const av = v128.splat<L0>(<L0>load<f32>(sample + (i << 2)));
       const row = i * rowBytes;
       if (isAdam) {
         for (let o: usize = 0; o < rowBytes; o += 16) adamVec<L0>(U + row + o, st + row + o, st + vOff + row + o, v128.mul<L0>(v128.load(cd + o), av), k);
-      } else if (skipOk && load<f32>(sample + (i << 2)) == 0) {
-        // An input of 0 (g = ±0): skip a settled row, else update it and see whether it settled.
-        if (load<u8>(settled + i)) continue;
-        const beta = k.k0;
-        const lrv = k.lr;
-        let moved = v128.splat<i32>(0);
-        for (let o: usize = 0; o < rowBytes; o += 16) {
-          const w = U + row + o;
-          const m = st + row + o;
-          const m0 = v128.load(m);
-          const w0 = v128.load(w);
-          momentumVec<L0>(w, m, v128.mul<L0>(v128.load(cd + o), av), beta, lrv, nesterov);
-          moved = v128.or(moved, v128.or(changed(v128.load(m), m0), changed(v128.load(w), w0)));
-          moved = v128.or(moved, sameBits(v128.mul<L0>(beta, m0), NEG_ZERO));
-        }
-        store<u8>(settled + i, v128.any_true(moved) ? 0 : 1);
       } else {
         const beta = k.k0;
         const lrv = k.lr;
-        store<u8>(settled + i, 0);
         for (let o: usize = 0; o < rowBytes; o += 16) momentumVec<L0>(U + row + o, st + row + o, v128.mul<L0>(v128.load(cd + o), av), beta, lrv, nesterov);
       }
     }
