@@ -1071,6 +1071,36 @@ function optBias(l: i32, lr: f64, c1: f64, c2: f64): void {
   for (let j: usize = 0; j < P; j += 2) optVec<f64>(b + j * 8, mb + j * 8, vb + j * 8, v128.load(d + j * 8), k, nesterov, isAdam);
 }
 
+/**
+ * Momentum on layer 0 (U, velocity at st, δ in L0 lanes at cd): every input row, two at a time
+ * (one load of δ serves both), over the lanes of real units only (`live` bytes of each row;
+ * the padding lanes are 0 and a step leaves them 0, so skipping them changes nothing). Each
+ * lane gets exactly momentumVec's operations.
+ */
+// @ts-ignore: decorator
+@inline
+function momentumRows(U: usize, st: usize, cd: usize, nIn: usize, rowBytes: usize, live: usize, nesterov: bool): void {
+  const beta = KL0.k0;
+  const lrv = KL0.lr;
+  let i: usize = 0;
+  for (; i + 2 <= nIn; i += 2) {
+    const a0 = v128.splat<L0>(<L0>load<f32>(sample + (i << 2)));
+    const a1 = v128.splat<L0>(<L0>load<f32>(sample + ((i + 1) << 2)));
+    const r0 = i * rowBytes;
+    const r1 = r0 + rowBytes;
+    for (let o: usize = 0; o < live; o += 16) {
+      const dv = v128.load(cd + o);
+      momentumVec<L0>(U + r0 + o, st + r0 + o, v128.mul<L0>(dv, a0), beta, lrv, nesterov);
+      momentumVec<L0>(U + r1 + o, st + r1 + o, v128.mul<L0>(dv, a1), beta, lrv, nesterov);
+    }
+  }
+  for (; i < nIn; i++) {
+    const av = v128.splat<L0>(<L0>load<f32>(sample + (i << 2)));
+    const r0 = i * rowBytes;
+    for (let o: usize = 0; o < live; o += 16) momentumVec<L0>(U + r0 + o, st + r0 + o, v128.mul<L0>(v128.load(cd + o), av), beta, lrv, nesterov);
+  }
+}
+
 /** Layer 0 (input-major U, σ = 1) of momentum / adam / sgd-gated-decay: every input row. */
 function updateLayer0Opt(lr: f64, c1: f64, c2: f64): void {
   const nIn = fld(0, F_NIN);
@@ -1104,16 +1134,16 @@ function updateLayer0Opt(lr: f64, c1: f64, c2: f64): void {
     consts<L0>(k, lr, c1, c2);
     const nesterov = h1 != 0;
     const isAdam = method == ADAM;
-    for (let i: usize = 0; i < nIn; i++) {
-      const av = v128.splat<L0>(<L0>load<f32>(sample + (i << 2)));
-      const row = i * rowBytes;
-      if (isAdam) {
+    if (isAdam) {
+      for (let i: usize = 0; i < nIn; i++) {
+        const av = v128.splat<L0>(<L0>load<f32>(sample + (i << 2)));
+        const row = i * rowBytes;
         for (let o: usize = 0; o < rowBytes; o += 16) adamVec<L0>(U + row + o, st + row + o, st + vOff + row + o, v128.mul<L0>(v128.load(cd + o), av), k);
-      } else {
-        const beta = k.k0;
-        const lrv = k.lr;
-        for (let o: usize = 0; o < rowBytes; o += 16) momentumVec<L0>(U + row + o, st + row + o, v128.mul<L0>(v128.load(cd + o), av), beta, lrv, nesterov);
       }
+    } else if (nesterov) {
+      momentumRows(U, st, cd, nIn, rowBytes, (nOut * LB + 15) & ~15, true);
+    } else {
+      momentumRows(U, st, cd, nIn, rowBytes, (nOut * LB + 15) & ~15, false);
     }
   }
   optBias(0, lr, c1, c2);
