@@ -118,12 +118,29 @@ function trainer(pool: Pool, order: Int32Array, initial: Network, method: string
   const model = benchModel(method, initial, engine);
   let s = 0;
   let sink = 0;
-  const run = (n: number) => {
-    for (let k = 0; k < n; k++) {
-      const i = order[s++ & (ORDER_LENGTH - 1)];
-      sink += model.step(pool.x, i, pool.y[i], LR);
+  // Engines with trainSteps run a stretch of the order in one call, as a run's turn does
+  // (experiment/run.ts): the order as entries of the training list, targets per entry.
+  const list = pool.train;
+  const entryOf = new Map<number, number>();
+  list.forEach((i, k) => { if (!entryOf.has(i)) entryOf.set(i, k); });
+  const entries = Int32Array.from(order, (i) => entryOf.get(i)!);
+  const targets = Float32Array.from(list, (i) => pool.y[i]);
+  const run = model.trainSteps
+    ? (n: number) => {
+      for (let left = n; left > 0;) {
+        const from = s & (ORDER_LENGTH - 1);
+        const to = Math.min(ORDER_LENGTH, from + left);
+        sink = model.trainSteps!(pool.x, list, entries, targets, LR, from, to, sink);
+        left -= to - from;
+        s += to - from;
+      }
     }
-  };
+    : (n: number) => {
+      for (let k = 0; k < n; k++) {
+        const i = order[s++ & (ORDER_LENGTH - 1)];
+        sink += model.step(pool.x, i, pool.y[i], LR);
+      }
+    };
   run(2000); // warm-up: let the JIT settle before timing
   return { time: (seconds) => timeRate(seconds, run), finite: () => Number.isFinite(sink) };
 }

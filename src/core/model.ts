@@ -14,6 +14,13 @@ export interface Trainable {
   /** The engine this model runs on (a rule without a fast kernel runs on `reference`). */
   readonly engine: EngineName;
   step(x: Float32Array, index: number, target: number, lr: number): number;
+  /**
+   * Optional: steps [from, to) of a run's sample order at once, each exactly step()'s: step s
+   * trains on row list[entries[s]] of x with target targets[entries[s]]. Returns lossSum plus
+   * the steps' losses added one by one in step order, so that the sum is the one a loop over
+   * step() makes, to the last bit. An engine without it is stepped by the caller.
+   */
+  trainSteps?(x: Float32Array, list: Int32Array, entries: Int32Array, targets: Float32Array, lr: number, from: number, to: number, lossSum: number): number;
   score(x: Float32Array, indices: Int32Array, count: number, y: Float32Array, metric: 'accuracy' | 'mse'): number;
   params(): LayerParams[];
 }

@@ -144,10 +144,23 @@ export function runExperiment(config: ExperimentConfig, raw: RawDataset, opts: R
       for (let turn = from; turn < to; turn++) {
         let lossSum = 0;
         const start = turn * config.stepsPerTurn;
-        for (let k = 0; k < config.stepsPerTurn; k++) {
-          const e = entries[start + k];
-          lossSum += m.step(x, split.train[e], targets[e], spec.lr);
-          if (report && (k + 1) % progressEvery === 0 && k + 1 < config.stepsPerTurn) events.onProgress?.(id, turn + 1, start + k + 1, totalSteps);
+        const spt = config.stepsPerTurn;
+        if (m.trainSteps) {
+          // The engine runs the steps itself: one call per turn, or one per progressEvery steps
+          // when progress is reported (the same reports at the same steps as the loop below).
+          const every = report && events.onProgress ? progressEvery : spt;
+          for (let k = 0; k < spt;) {
+            const next = Math.min(spt, k + every);
+            lossSum = m.trainSteps(x, split.train, entries, targets, spec.lr, start + k, start + next, lossSum);
+            k = next;
+            if (report && k % progressEvery === 0 && k < spt) events.onProgress?.(id, turn + 1, start + k, totalSteps);
+          }
+        } else {
+          for (let k = 0; k < spt; k++) {
+            const e = entries[start + k];
+            lossSum += m.step(x, split.train[e], targets[e], spec.lr);
+            if (report && (k + 1) % progressEvery === 0 && k + 1 < spt) events.onProgress?.(id, turn + 1, start + k + 1, totalSteps);
+          }
         }
         losses.push(lossSum / config.stepsPerTurn);
       }

@@ -3,7 +3,9 @@
 // second module in testing/kernels-baseline-wasm.ts). Each case trains an old and a new
 // FastModel from one initial network on one sample order and compares, with Object.is, the
 // loss of every step, the scores and parameters part-way (which must also leave training
-// undisturbed) and every parameter at the end.
+// undisturbed) and every parameter at the end. The rules that came after that module (momentum,
+// adam, sgd-gated-decay) are held the same way to a second, later module
+// (testing/kernels-rules-baseline-wasm.ts), from before momentum's layer-0 loop was reworked.
 //
 // What the cases reach was counted once in a scratch build of the kernels: on 784-64-32-10
 // η = 0.7 sends plain dwm (127 times) and dwm-stable (217) down the overshoot path (η|δ| > 1/2,
@@ -24,6 +26,9 @@ import { Rng } from '../rng.js';
 import type { LayerParams } from '../rules/rule.js';
 import { METHODS as ALL_METHODS, order, rule, syntheticImages } from '../testing/engines.js';
 import { BASELINE_KERNELS32_WASM_BASE64, BASELINE_KERNELS_WASM_BASE64 } from '../testing/kernels-baseline-wasm.js';
+import { RULES_BASELINE_KERNELS32_WASM_BASE64, RULES_BASELINE_KERNELS_WASM_BASE64 } from '../testing/kernels-rules-baseline-wasm.js';
+import { makeRule } from '../rules/index.js';
+import type { LearningRule } from '../rules/rule.js';
 import { FastModel, type Layer0Precision } from './fast-model.js';
 import { KERNEL_METHOD } from './kernel-methods.js';
 
@@ -32,6 +37,15 @@ const METHODS = ALL_METHODS.filter((m) => rule(m).kernel!.method <= KERNEL_METHO
 
 const baseline = (b64: string) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
 const OLD: Record<Layer0Precision, Uint8Array> = { 64: baseline(BASELINE_KERNELS_WASM_BASE64), 32: baseline(BASELINE_KERNELS32_WASM_BASE64) };
+/** The module before the turn-in-one-call and momentum changes: the baseline of the rules that came after OLD's. */
+const OLD_RULES: Record<Layer0Precision, Uint8Array> = { 64: baseline(RULES_BASELINE_KERNELS_WASM_BASE64), 32: baseline(RULES_BASELINE_KERNELS32_WASM_BASE64) };
+/** The newer rules, by a name for the messages: momentum heavy-ball and nesterov, adam, the gated decay. */
+const NEW_RULES: Record<string, LearningRule<any>> = {
+  momentum: rule('momentum'),
+  'momentum-nesterov-0.5': makeRule('momentum', { beta: 0.5, nesterov: 1 }) as LearningRule<any>,
+  adam: rule('adam'),
+  'sgd-gated-decay': rule('sgd-gated-decay'),
+};
 
 interface Data { x: Float32Array; y: Float32Array; n: number; nIn: number }
 
@@ -109,7 +123,7 @@ function sameParams(a: LayerParams[], b: LayerParams[], what: string): void {
   }
 }
 
-interface Case { data: Data; sizes: number[]; methods: string[]; steps: number; lr: number; renormBelow?: number; precision?: Layer0Precision }
+interface Case { data: Data; sizes: number[]; methods: string[]; steps: number; lr: number; renormBelow?: number; precision?: Layer0Precision; newRules?: boolean }
 
 /** Trains an old and a new model alike and requires the same bits throughout. */
 function check(c: Case): void {
@@ -122,8 +136,9 @@ function check(c: Case): void {
     const initial = new Network(c.sizes, loss);
     initial.initHeNormal(new Rng(c.steps + c.sizes[0], 'init'));
     const opts = { renormBelow: c.renormBelow, precision };
-    const fresh = new FastModel(method, initial, rule(method), opts);
-    const old = new FastModel(method, initial, rule(method), { ...opts, wasm: OLD[precision] });
+    const r = c.newRules ? NEW_RULES[method] : rule(method);
+    const fresh = new FastModel(method, initial, r, opts);
+    const old = new FastModel(method, initial, r, { ...opts, wasm: (c.newRules ? OLD_RULES : OLD)[precision] });
     const ord = order(all, c.steps, c.steps + c.data.nIn);
     const checkpoint = Math.floor(c.steps / 3);
     let finite = 0;
@@ -175,4 +190,14 @@ test('8-20-1 regression, η = 0.001 and 0.02, folds: the same bits as before', (
 test('fast32: the same bits as before', () => {
   check({ data: sparse, sizes: [784, 64, 32, 10], methods: METHODS, steps: 1000, lr: 0.001, precision: 32 });
   check({ data: dense, sizes: [3072, 64, 32, 10], methods: ['dwm', 'sgd'], steps: 300, lr: 0.001, precision: 32 });
+});
+
+test('momentum (heavy ball, nesterov), adam, sgd-gated-decay: the same bits as the module before momentum was reworked', () => {
+  const methods = Object.keys(NEW_RULES);
+  check({ data: sparse, sizes: [784, 20, 10], methods, steps: 3000, lr: 0.01, newRules: true });
+  check({ data: sparse, sizes: [784, 64, 32, 10], methods, steps: 1500, lr: 0.001, newRules: true });
+  check({ data: sparse, sizes: [784, 20, 10], methods, steps: 1500, lr: 0.01, newRules: true, precision: 32 });
+  check({ data: mixed, sizes: [200, 16, 10], methods, steps: 1500, lr: 0.01, newRules: true });
+  check({ data: tab, sizes: [8, 20, 1], methods, steps: 2000, lr: 0.001, newRules: true });
+  check({ data: dense, sizes: [3072, 20, 10], methods: ['momentum', 'momentum-nesterov-0.5'], steps: 200, lr: 0.001, newRules: true });
 });

@@ -22,6 +22,11 @@ declare const WebAssembly: {
 /** Rows copied into the instance per evaluation block. */
 const EVAL_ROWS = 256;
 
+/** trainSteps copies the training list's rows into the instance when they take at most this many bytes (else it steps per sample). */
+const MAX_TABLE_BYTES = 64 * 2 ** 20;
+/** Bytes of pre-drawn noisy inputs and dropout masks per trainSteps call into the instance. */
+const DRAW_BYTES = 4 * 2 ** 20;
+
 /** Default: fold a DWM row scale back into its vector when it drops below this. */
 export const DEFAULT_RENORM_BELOW = 2 ** -40;
 
@@ -44,6 +49,10 @@ interface Exports {
   layer0Bytes(): number;
   ready(): void;
   step(target: number, lr: number): number;
+  /** Builds from before the turn-in-one-call lack these three; FastModel then steps one sample per call. */
+  reserve?(bytes: number): number;
+  trainSteps?(entries: number, targets: number, rows: number, count: number, lr: number, lossSum: number, noisy: number, masks: number): number;
+  progress?(): number;
   /** Applies the last step's deferred layer-0 update; builds from before deferral lack it (nothing is ever pending there). */
   flush?(): void;
   prepareEval(): void;
@@ -121,6 +130,10 @@ export class FastModel implements Trainable {
   /** Views of the hidden layers' dropout multipliers in the instance (renewed with the others). */
   private masks: Float64Array[] = [];
   private readonly hidden: number[];
+  /** trainSteps' copy of the run's training rows, targets and sample order in the instance, and what it was copied from. */
+  private table: { x: Float32Array; list: Int32Array; entries: Int32Array; targets: Float32Array; rows: number; tg: number; en: number } | null = null;
+  /** trainSteps' room for pre-drawn noisy inputs and dropout masks: its address and how many steps it holds. */
+  private drawRoom: { ptr: number; steps: number } | null = null;
 
   constructor(id: string, initial: Network, rule: LearningRule<any>, opts: FastOptions = {}) {
     const kernel = rule.kernel;
@@ -224,6 +237,84 @@ export class FastModel implements Trainable {
     }
     this.evalStale = true;
     return this.ex.step(target, lr);
+  }
+
+  /**
+   * Steps [from, to) of the run's order inside the instance (Trainable.trainSteps): the training
+   * rows, their targets and the order are copied in once per run, and the steps run in one call
+   * (in chunks of DRAW_BYTES of pre-drawn noisy inputs and masks when those options are on: the
+   * same draws, from the same streams, in the same order as step()'s). Falls back to step()
+   * when the module predates trainSteps or the rows would take more than MAX_TABLE_BYTES.
+   */
+  trainSteps(x: Float32Array, list: Int32Array, entries: Int32Array, targets: Float32Array, lr: number, from: number, to: number, lossSum: number): number {
+    const ex = this.ex;
+    const n = this.nIn;
+    if (!ex.trainSteps || !ex.reserve || list.length * n * 4 > MAX_TABLE_BYTES) {
+      let sum = lossSum;
+      for (let s = from; s < to; s++) sum += this.step(x, list[entries[s]], targets[entries[s]], lr);
+      return sum;
+    }
+    const t = this.tableFor(x, list, entries, targets);
+    const draws = this.draws;
+    this.evalStale = true;
+    if (draws === null) return ex.trainSteps(t.en + from * 4, t.tg, t.rows, to - from, lr, lossSum, 0, 0);
+    const noise = draws.options.inputNoise !== 0;
+    const drop = draws.options.dropout !== 0;
+    const maskCount = drop ? this.hidden.reduce((a, b) => a + b, 0) : 0;
+    const noiseBytes = noise ? n * 4 : 0;
+    const perStep = noiseBytes + maskCount * 8;
+    if (perStep === 0) return ex.trainSteps(t.en + from * 4, t.tg, t.rows, to - from, lr, lossSum, 0, 0);
+    const chunk = Math.max(1, Math.min(to - from, Math.floor(DRAW_BYTES / perStep)));
+    if (!this.drawRoom || this.drawRoom.steps < chunk) {
+      this.drawRoom = { ptr: ex.reserve(chunk * perStep + 8), steps: chunk };
+      this.bindViews();
+    }
+    const room = this.drawRoom.ptr;
+    const noisyAt = room; // chunk × n float32, then the masks (f64) from the next 8-byte boundary
+    const masksAt = room + (noise ? chunk * noiseBytes : 0);
+    const maskBase = masksAt + ((8 - (masksAt % 8)) % 8);
+    let sum = lossSum;
+    for (let a = from; a < to; a += chunk) {
+      const b = Math.min(to, a + chunk);
+      const buf = ex.memory.buffer;
+      if (noise) {
+        const out = new Float32Array(buf, noisyAt, (b - a) * n);
+        for (let s = a; s < b; s++) draws.noisyInput(x, list[entries[s]] * n, n, out.subarray((s - a) * n, (s - a + 1) * n));
+      }
+      if (drop) {
+        const all = new Float64Array(buf, maskBase, (b - a) * maskCount);
+        const views: Float64Array[] = [];
+        for (let s = a; s < b; s++) {
+          let off = (s - a) * maskCount;
+          views.length = 0;
+          for (const h of this.hidden) {
+            views.push(all.subarray(off, off + h));
+            off += h;
+          }
+          draws.fillMasks(views, this.hidden);
+        }
+      }
+      sum = ex.trainSteps(t.en + a * 4, t.tg, t.rows, b - a, lr, sum, noise ? noisyAt : 0, drop ? maskBase : 0);
+    }
+    return sum;
+  }
+
+  /** The instance's copy of the run's training rows, targets and order (made on first use, again if the caller passes others). */
+  private tableFor(x: Float32Array, list: Int32Array, entries: Int32Array, targets: Float32Array): NonNullable<FastModel['table']> {
+    const t = this.table;
+    if (t && t.x === x && t.list === list && t.entries === entries && t.targets === targets) return t;
+    const n = this.nIn;
+    const rows = this.ex.reserve!(list.length * n * 4);
+    const tg = this.ex.reserve!(targets.length * 4);
+    const en = this.ex.reserve!(entries.length * 4);
+    const buf = this.ex.memory.buffer;
+    const R = new Float32Array(buf, rows, list.length * n);
+    for (let k = 0; k < list.length; k++) R.set(x.subarray(list[k] * n, list[k] * n + n), k * n);
+    new Float32Array(buf, tg, targets.length).set(targets);
+    new Int32Array(buf, en, entries.length).set(entries);
+    this.bindViews();
+    this.table = { x, list, entries, targets, rows, tg, en };
+    return this.table;
   }
 
   /** Materialises the evaluation copies when training changed the weights; renews detached views. */

@@ -85,6 +85,8 @@ let b1t: f64 = 1;
 let b2t: f64 = 1;
 
 let inputF32: usize = 0; // n_in float32: the sample the caller copies in
+let sample: usize = 0; // the float32 sample the current step trains on: inputF32, or a row of trainSteps' table
+let stepsDone: i32 = 0; // trainSteps: steps of the current call done so far (progress())
 let aC: usize = 0; // compacted non-zero input values (f64)
 let idx: usize = 0; // their indices (i32)
 let nnz: i32 = 0;
@@ -137,7 +139,8 @@ export function layer0Bytes(): i32 { return <i32>LB; }
 
 /**
  * Zeroed memory aligned to a 64-byte cache line, so an 8-lane f64 block is one line. Called
- * only from begin() and init(): after them the memory never grows.
+ * from begin(), init() and reserve() (trainSteps' tables, which the caller makes once per
+ * model); a step or an evaluation never grows the memory.
  */
 function alloc(bytes: usize): usize {
   const raw = heap.alloc(((bytes + 63) & ~63) + 64);
@@ -1068,6 +1071,36 @@ function optBias(l: i32, lr: f64, c1: f64, c2: f64): void {
   for (let j: usize = 0; j < P; j += 2) optVec<f64>(b + j * 8, mb + j * 8, vb + j * 8, v128.load(d + j * 8), k, nesterov, isAdam);
 }
 
+/**
+ * Momentum on layer 0 (U, velocity at st, δ in L0 lanes at cd): every input row, two at a time
+ * (one load of δ serves both), over the lanes of real units only (`live` bytes of each row;
+ * the padding lanes are 0 and a step leaves them 0, so skipping them changes nothing). Each
+ * lane gets exactly momentumVec's operations.
+ */
+// @ts-ignore: decorator
+@inline
+function momentumRows(U: usize, st: usize, cd: usize, nIn: usize, rowBytes: usize, live: usize, nesterov: bool): void {
+  const beta = KL0.k0;
+  const lrv = KL0.lr;
+  let i: usize = 0;
+  for (; i + 2 <= nIn; i += 2) {
+    const a0 = v128.splat<L0>(<L0>load<f32>(sample + (i << 2)));
+    const a1 = v128.splat<L0>(<L0>load<f32>(sample + ((i + 1) << 2)));
+    const r0 = i * rowBytes;
+    const r1 = r0 + rowBytes;
+    for (let o: usize = 0; o < live; o += 16) {
+      const dv = v128.load(cd + o);
+      momentumVec<L0>(U + r0 + o, st + r0 + o, v128.mul<L0>(dv, a0), beta, lrv, nesterov);
+      momentumVec<L0>(U + r1 + o, st + r1 + o, v128.mul<L0>(dv, a1), beta, lrv, nesterov);
+    }
+  }
+  for (; i < nIn; i++) {
+    const av = v128.splat<L0>(<L0>load<f32>(sample + (i << 2)));
+    const r0 = i * rowBytes;
+    for (let o: usize = 0; o < live; o += 16) momentumVec<L0>(U + r0 + o, st + r0 + o, v128.mul<L0>(v128.load(cd + o), av), beta, lrv, nesterov);
+  }
+}
+
 /** Layer 0 (input-major U, σ = 1) of momentum / adam / sgd-gated-decay: every input row. */
 function updateLayer0Opt(lr: f64, c1: f64, c2: f64): void {
   const nIn = fld(0, F_NIN);
@@ -1086,7 +1119,7 @@ function updateLayer0Opt(lr: f64, c1: f64, c2: f64): void {
   if (method == GATED) {
     const nlr = v128.splat<L0>(<L0>(-lr));
     for (let i: usize = 0; i < nIn; i++) {
-      const av = v128.splat<L0>(<L0>load<f32>(inputF32 + (i << 2)));
+      const av = v128.splat<L0>(<L0>load<f32>(sample + (i << 2)));
       const row = U + i * rowBytes;
       for (let o: usize = 0; o < rowBytes; o += 16) {
         // keep·W − (η δ)·a, as the reference: −η·δ is exact, so (−η δ)·a = −(η δ·a).
@@ -1101,16 +1134,16 @@ function updateLayer0Opt(lr: f64, c1: f64, c2: f64): void {
     consts<L0>(k, lr, c1, c2);
     const nesterov = h1 != 0;
     const isAdam = method == ADAM;
-    for (let i: usize = 0; i < nIn; i++) {
-      const av = v128.splat<L0>(<L0>load<f32>(inputF32 + (i << 2)));
-      const row = i * rowBytes;
-      if (isAdam) {
+    if (isAdam) {
+      for (let i: usize = 0; i < nIn; i++) {
+        const av = v128.splat<L0>(<L0>load<f32>(sample + (i << 2)));
+        const row = i * rowBytes;
         for (let o: usize = 0; o < rowBytes; o += 16) adamVec<L0>(U + row + o, st + row + o, st + vOff + row + o, v128.mul<L0>(v128.load(cd + o), av), k);
-      } else {
-        const beta = k.k0;
-        const lrv = k.lr;
-        for (let o: usize = 0; o < rowBytes; o += 16) momentumVec<L0>(U + row + o, st + row + o, v128.mul<L0>(v128.load(cd + o), av), beta, lrv, nesterov);
       }
+    } else if (nesterov) {
+      momentumRows(U, st, cd, nIn, rowBytes, (nOut * LB + 15) & ~15, true);
+    } else {
+      momentumRows(U, st, cd, nIn, rowBytes, (nOut * LB + 15) & ~15, false);
     }
   }
   optBias(0, lr, c1, c2);
@@ -1155,7 +1188,51 @@ function updateDenseOpt(l: i32, lr: f64, c1: f64, c2: f64): void {
 
 /** One training step on the sample the caller copied to inputPtr(); returns the loss. */
 export function step(target: f64, lr: f64): f64 {
-  gather(inputF32, fld(0, F_NIN));
+  sample = inputF32;
+  return stepOn(target, lr);
+}
+
+/** Memory for trainSteps' tables: `bytes` zeroed bytes, 64-byte aligned (may grow the memory). */
+export function reserve(bytes: i32): usize {
+  return alloc(<usize>bytes);
+}
+
+/**
+ * `count` training steps in one call, each exactly step()'s: step k trains on row
+ * entries[k] of the float32 table `rows` (n_in values a row) with target targets[entries[k]]
+ * (f32), or, when `noisy` is not 0, on the k-th n_in float32 values at `noisy` (the caller's
+ * noisy inputs, drawn in its order). When `masks` is not 0 it holds each step's dropout
+ * multipliers, hidden layer by hidden layer (n_out f64 each), copied to F_MASK before the step.
+ * Returns lossSum plus the steps' losses, added one by one in step order (so the sum is the
+ * caller's loop's to the last bit). progress() reads how many steps are done.
+ */
+export function trainSteps(entries: usize, targets: usize, rows: usize, count: i32, lr: f64, lossSum: f64, noisy: usize, masks: usize): f64 {
+  const rowBytes = <usize>fld(0, F_NIN) << 2;
+  let sum = lossSum;
+  let mk = masks;
+  stepsDone = 0;
+  for (let k = 0; k < count; k++) {
+    const e = <usize>load<i32>(entries + (<usize>k << 2));
+    sample = noisy != 0 ? noisy + <usize>k * rowBytes : rows + e * rowBytes;
+    if (mk != 0) {
+      for (let l = 0; l + 1 < nLayers; l++) {
+        const bytes = <usize>fld(l, F_NOUT) << 3;
+        memory.copy(fld(l, F_MASK), mk, bytes);
+        mk += bytes;
+      }
+    }
+    sum += stepOn(<f64>load<f32>(targets + (e << 2)), lr);
+    stepsDone = k + 1;
+  }
+  sample = inputF32;
+  return sum;
+}
+
+/** Steps done by the running (or last) trainSteps call. */
+export function progress(): i32 { return stepsDone; }
+
+function stepOn(target: f64, lr: f64): f64 {
+  gather(sample, fld(0, F_NIN));
   forward(false);
   const loss = lossDelta(target);
   for (let l = nLayers - 1; l > 0; l--) backwardDense(l);
