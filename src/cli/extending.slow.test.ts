@@ -46,7 +46,7 @@ test('a toy rule, dataset, evaluation axis, statistical check and reporter each 
 import { plainParams } from './rule.js';
 export const halfSgd = { id: 'half-sgd', module: import.meta.url, init: () => null, update: (net, _s, lr) => sgdStep(net, lr / 2), params: (net) => plainParams(net) };
 `);
-  register(join(src, 'core', 'rules', 'index.js'), "import { halfSgd } from './half-sgd.js';", /^const RULES = \[$/, "    { name: 'half-sgd', rule: halfSgd },");
+  register(join(src, 'core', 'rules', 'index.js'), "import { halfSgd } from './half-sgd.js';", /^const RULES = \[$/, "  { name: 'half-sgd', summary: 'sgd at half the step', params: [], make: () => halfSgd },");
 
   // 2. A dataset: two classes of 4-pixel images, read from one small file the spec locates.
   const lines: string[] = [];
