@@ -14,8 +14,6 @@ import type { RunView } from './table.js';
 
 /** One training point of the tuning stage: its runs (one per tuning seed) and what was chosen there. */
 export interface TunedCell {
-  /** The training point (cellKey: the config without methods, seed and name). */
-  experiment: string;
   label: string;
   dataset: string;
   arch: string;
@@ -51,7 +49,10 @@ export function cellKey(config: RunView['config']): string {
 /** Groups the tuning runs by training point and selects each method's trial there. */
 export function tunedCells(views: RunView[], trials: Trial[]): TunedCell[] {
   const byCell = new Map<string, RunView[]>();
-  for (const v of views) byCell.set(cellKey(v.config), [...(byCell.get(cellKey(v.config)) ?? []), v]);
+  for (const v of views) {
+    const key = cellKey(v.config);
+    byCell.set(key, [...(byCell.get(key) ?? []), v]);
+  }
   const cells: TunedCell[] = [];
   for (const list of byCell.values()) {
     const missing = list.find((r) => Object.values(r.record.methods).some((m) => !m.val));
@@ -67,7 +68,7 @@ export function tunedCells(views: RunView[], trials: Trial[]): TunedCell[] {
     const c = first.config;
     const arch = archName(c.hidden);
     cells.push({
-      experiment: cellKey(c), dataset: c.dataset.name, arch, trainSize: c.trainSize, metric, seeds,
+      dataset: c.dataset.name, arch, trainSize: c.trainSize, metric, seeds,
       label: `${c.dataset.name} ${arch} n=${c.trainSize}`, selections: selectTrials(scored, direction), config: c,
     });
   }
