@@ -75,7 +75,7 @@ export const toySpec = {
 
   // 3. An evaluation axis: each pixel flipped (v → 1 − v) with probability p.
   writeFileSync(join(src, 'data', 'eval-axes', 'flip.js'), `export const flipAxis = {
-  key: 'flip.fraction', title: 'share of pixels flipped at test', identity: 0, max: 1, stream: 'flip',
+  key: 'flip.fraction', module: import.meta.url, title: 'share of pixels flipped at test', identity: 0, max: 1, stream: 'flip',
   prepare: (n) => (row, p, rng) => { for (let i = 0; i < n; i++) if (rng.uniform() < p) row[i] = 1 - row[i]; },
 };
 `);

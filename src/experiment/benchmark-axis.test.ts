@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import type { LayerParams } from '../core/rules/rule.js';
 import { Rng } from '../core/rng.js';
 import { ExperimentSchema } from '../config/schema.js';
-import { loadBenchmark } from '../data/benchmark-sets.js';
+import { benchmarkFor, loadBenchmark } from '../data/benchmark-sets.js';
 import { evalPoints, isIdentity, pointId } from '../data/eval-axes/index.js';
 import type { RawDataset } from '../data/types.js';
 import { UserError } from '../errors.js';
@@ -80,7 +80,7 @@ test('a benchmark point: each model\'s accuracy on the published images, the sam
     dataset: { name: 'mnist' }, hidden: [8], trainSize: 80, turns: 1, stepsPerTurn: 200, lr: 0.05, methods: ['dwm', 'sgd'], seed: 4,
     evaluate: { benchmark: ['fog', 'canny_edges'], severity: [0, 1] },
   });
-  const r = runExperiment(config, digits(200), { keepParams: true, loadBenchmark: (set, c, s) => loadBenchmark(set, c, s, { path: FIXTURES }) });
+  const r = runExperiment(config, digits(200), { keepParams: true, loadBenchmark: (dataset, c, s) => loadBenchmark(benchmarkFor(dataset)!, c, s, { path: FIXTURES }) });
   for (const id of ['dwm', 'sgd']) {
     const m = r.methods[id];
     for (const name of ['fog', 'canny_edges']) {
@@ -103,6 +103,6 @@ test('a missing benchmark set: one line naming its fetch command', () => {
     dataset: { name: 'mnist' }, hidden: [4], trainSize: 20, turns: 1, stepsPerTurn: 10, methods: ['sgd'], evaluate: { benchmark: ['fog'], severity: [1] },
   });
   const empty = mkdtempSync(join(tmpdir(), 'dwgd-bench-'));
-  assert.throws(() => runExperiment(config, digits(40), { loadBenchmark: (set, c, s) => loadBenchmark(set, c, s, { env: { DWGD_DATA_DIR: empty } }) }),
+  assert.throws(() => runExperiment(config, digits(40), { loadBenchmark: (dataset, c, s) => loadBenchmark(benchmarkFor(dataset)!, c, s, { env: { DWGD_DATA_DIR: empty } }) }),
     (e: unknown) => e instanceof UserError && /datasets fetch mnist-c/.test(e.message) && !e.message.includes('\n'));
 });

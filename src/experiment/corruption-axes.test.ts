@@ -176,7 +176,7 @@ test('a model-dependent axis (perModel) transforms each model\'s own copy after 
   const test = Int32Array.from({ length: 50 }, (_, i) => i);
   // A toy attack: adds the model's index (its id's length) to every input it is scored on.
   const toy: EvalAxisDef = {
-    key: 'toy.eps', title: 'toy', identity: 0, max: 1, stream: 'toy',
+    key: 'toy.eps', module: import.meta.url, title: 'toy', identity: 0, max: 1, stream: 'toy',
     prepare: () => () => { throw new Error('prepare is not called for a model-dependent axis'); },
     perModel: () => (model, xs, _ys, count, value) => {
       for (let j = 0; j < count * 64; j++) xs[j] += (value as number) * model.id.length;

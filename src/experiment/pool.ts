@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { ExperimentConfig } from '../config/schema.js';
 import type { LayerParams } from '../core/rules/index.js';
-import { loadBenchmark } from '../data/benchmark-sets.js';
+import { benchmarkFor, loadBenchmark } from '../data/benchmark-sets.js';
 import type { RawDataset } from '../data/types.js';
 import { UserError } from '../errors.js';
 import { datasetKey, type RunSpec } from './plan.js';
@@ -87,7 +87,7 @@ export function executeRun(config: ExperimentConfig, load: Loader, cache: Map<st
 export function recordRun(config: ExperimentConfig, raw: RawDataset, events: RunEventSink = {}): RunOutput {
   const { x: _x, y: _y, ...info } = raw;
   events.onDataset?.(info);
-  const r = runExperiment(config, raw, { progressEvery: Math.max(1, Math.floor(config.stepsPerTurn / 4)), events, keepParams: config.saveWeights, loadBenchmark: (set, c, s) => loadBenchmark(set, c, s) });
+  const r = runExperiment(config, raw, { progressEvery: Math.max(1, Math.floor(config.stepsPerTurn / 4)), events, keepParams: config.saveWeights, loadBenchmark: (dataset, c, s) => loadBenchmark(benchmarkFor(dataset)!, c, s) });
   return { record: recordOf(config, r), weights: config.saveWeights ? weightsOf(r) : undefined, origin: r.origin };
 }
 

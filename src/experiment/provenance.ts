@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { ENGINE_MODULES, ENGINE_NAMES, engineFor, type EngineName } from '../core/model-factory.js';
 import { makeRule, RULE_MODULES, ruleFor } from '../core/rules/index.js';
 import { DATASET_MODULES } from '../data/index.js';
+import { axesUsed, EVAL_AXIS_MODULES } from '../data/eval-axes/index.js';
 
 /** The compiled tree (dist/src) this module runs from, and the project root above it. */
 const SRC_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -30,10 +31,10 @@ const PROJECT_ROOT = resolve(SRC_DIR, '..', '..');
 const RUN_ENTRY = new URL('./run.js', import.meta.url).href;
 
 /**
- * The registries: each imports all its members (every rule, engine or dataset adapter). The
- * walk does not follow those imports; it adds the members a run uses instead.
+ * The registries: each imports all its members (every rule, engine, dataset adapter or
+ * evaluation axis). The walk does not follow those imports; it adds the members a run uses instead.
  */
-const REGISTRIES = [RULE_MODULES, ENGINE_MODULES, DATASET_MODULES];
+const REGISTRIES = [RULE_MODULES, ENGINE_MODULES, DATASET_MODULES, EVAL_AXIS_MODULES];
 
 export interface CodeIdentity {
   version: string;
@@ -45,12 +46,17 @@ export interface CodeIdentity {
   fingerprint: string;
 }
 
-/** What decides which code a run executes: its engine, its methods and its dataset (a part of ExperimentConfig). */
+/** What decides which code a run executes: its engine, its methods, its dataset and its evaluation axes (a part of ExperimentConfig). */
 export interface CodeScope {
   engine: string;
   /** Method entries of a config: string ids, or objects naming a registry rule (config/methods.ts). */
   methods: readonly (string | { rule: string; params?: Readonly<Record<string, number>> })[];
   dataset: { name: string };
+  /**
+   * The config's evaluation axes (key → values): the run uses these and every axis that is not
+   * optional (axesUsed); absent, only the latter (the paper's noisy test).
+   */
+  evaluate?: Readonly<Record<string, readonly unknown[]>>;
 }
 
 export interface Provenance {
@@ -91,7 +97,7 @@ export function dwgdVersion(): string {
  * execute the same modules, so code that made them alike gives them one fingerprint.
  */
 export function codeScope(run: CodeScope): string {
-  return JSON.stringify([run.engine, run.methods.map((m) => (typeof m === 'string' ? m : m.rule)).sort(), run.dataset.name]);
+  return JSON.stringify([run.engine, run.methods.map((m) => (typeof m === 'string' ? m : m.rule)).sort(), run.dataset.name, axesUsed(run)]);
 }
 
 /** A module URL of this tree as a path relative to its root, with `/`. */
@@ -101,7 +107,7 @@ function treePath(url: string): string {
   return rel;
 }
 
-/** Where the walk starts for a run: the protocol, its methods' rules, the engines they run on, its dataset's adapter. */
+/** Where the walk starts for a run: the protocol, its methods' rules, the engines they run on, its dataset's adapter, its evaluation axes. */
 function scopeEntries(run: CodeScope): string[] {
   if (!(ENGINE_NAMES as readonly string[]).includes(run.engine)) throw new Error(`code fingerprint: unknown engine '${run.engine}'`);
   const engine = run.engine as EngineName;
@@ -114,6 +120,13 @@ function scopeEntries(run: CodeScope): string[] {
   const dataset = DATASET_MODULES.members[run.dataset.name];
   if (dataset === undefined) throw new Error(`code fingerprint: unknown dataset '${run.dataset.name}'`);
   entries.push(dataset);
+  const unknown = Object.keys(run.evaluate ?? {}).find((key) => !(key in EVAL_AXIS_MODULES.members));
+  if (unknown !== undefined) throw new Error(`code fingerprint: unknown evaluation axis '${unknown}'`);
+  for (const key of axesUsed(run)) {
+    const axis = EVAL_AXIS_MODULES.members[key];
+    if (typeof axis !== 'string') throw new Error(`code fingerprint: the evaluation axis '${key}' names no module (give it module: import.meta.url)`);
+    entries.push(axis);
+  }
   return entries.map(treePath);
 }
 
@@ -128,7 +141,8 @@ const MEMBER_EDGES = new Map<string, Set<string>>(REGISTRIES.map((r) => [treePat
 
 /**
  * The compiled modules a run of `run` executes, as paths relative to the tree root, sorted:
- * everything reachable from run.js, its rules, their engines and its dataset's adapter through
+ * everything reachable from run.js, its rules, their engines, its dataset's adapter and its
+ * evaluation axes through
  * relative `import`/`export … from` (and `import('…')` of a literal), except a registry's
  * imports of its members. `srcDir` is the compiled tree to read (default: the one running).
  */
@@ -172,7 +186,7 @@ const codes = new Map<string, CodeIdentity>();
 
 /**
  * dwgd's version and the fingerprint of the code a run of this config executes (codeModules).
- * Cached per scope (engine, methods in any order, dataset name) for the running tree; another
+ * Cached per scope (engine, methods in any order, dataset name, evaluation axes) for the running tree; another
  * tree (`srcDir`, for tests) is read afresh on every call.
  */
 export function codeIdentity(run: CodeScope, srcDir: string = SRC_DIR): CodeIdentity {

@@ -18,14 +18,17 @@ import {
 import type { Dataset, RawDataset } from '../data/types.js';
 import { UserError } from '../errors.js';
 import { evaluate, evaluateAt, splitByClass, type Metric } from './evaluate.js';
-import { attackAxis, attackSubsample } from '../data/eval-axes/attack.js';
-import { benchmarkAxis } from '../data/eval-axes/benchmark.js';
-import { benchmarkFor } from '../data/benchmark-names.js';
 import type { CorruptedImages } from '../data/corrupted-images.js';
-import { evalPoints, isActive, isIdentity, type EvalPoint } from '../data/eval-axes/index.js';
+import { evalPoints, isActive, isIdentity, registeredAxis, type EvalPoint } from '../data/eval-axes/index.js';
 import { collapse, divergence } from './health.js';
 import { diagnose } from './diagnostics.js';
 import type { MethodRecord, RunRecord } from './record.js';
+
+// The two axes the protocol treats apart, taken from the registry rather than imported, so that
+// a run's code fingerprint counts their code (the attacks, the benchmark sets' names) only when
+// the run uses them (experiment/provenance.ts).
+const attackAxis = registeredAxis('attack');
+const benchmarkAxis = registeredAxis('benchmark');
 
 export interface RunEvents {
   /** Before training a method. */
@@ -60,11 +63,12 @@ export interface RunOptions {
   /** Replaces each model as it is made (tests: a wrapper that evaluates every test pass two ways). */
   wrapModel?: (model: Trainable) => Trainable;
   /**
-   * Reads one corruption at one severity of a published benchmark set (evaluate.benchmark):
-   * pool.ts passes data/benchmark-sets.ts's loadBenchmark. Handed in rather than imported, so that
-   * the loaders of every image set are not part of every run's code fingerprint.
+   * Reads one corruption at one severity of the published benchmark set for models trained on
+   * `dataset` (evaluate.benchmark): pool.ts passes data/benchmark-sets.ts's loadBenchmark of
+   * benchmarkFor(dataset). Handed in rather than imported, so that the loaders of every image
+   * set are not part of every run's code fingerprint.
    */
-  loadBenchmark?: (set: string, corruption: string, severity: number) => CorruptedImages;
+  loadBenchmark?: (dataset: string, corruption: string, severity: number) => CorruptedImages;
 }
 
 export function runExperiment(config: ExperimentConfig, raw: RawDataset, opts: RunOptions = {}): RunResult {
@@ -80,7 +84,7 @@ export function runExperiment(config: ExperimentConfig, raw: RawDataset, opts: R
   const metric: Metric = data.task === 'classification' ? 'accuracy' : 'mse';
   const readBenchmark = (p: EvalPoint) => {
     if (!opts.loadBenchmark) throw new Error('runExperiment: evaluate.benchmark needs opts.loadBenchmark');
-    return opts.loadBenchmark(benchmarkFor(data.name)!, String(p.benchmark), Number(p.severity));
+    return opts.loadBenchmark(data.name, String(p.benchmark), Number(p.severity));
   };
   // A benchmark set (evaluate.benchmark) is read before training, so that a missing one fails
   // at once, naming its fetch command; the images of the first benchmark point are kept for it.
@@ -239,14 +243,14 @@ export function runExperiment(config: ExperimentConfig, raw: RawDataset, opts: R
   if (others.length && testEvery !== 'never') events.onNoisyStart?.(others.length);
   // Attacked points are scored on one seeded subsample of the test list (config attack.subsample).
   const attacked = points.some((p) => isActive(attackAxis, p));
-  const attackTest = attacked ? attackSubsample(split.test, config.attack?.subsample, config.seed) : split.test;
+  const attackTest = attacked ? attackAxis.testSubset!(split.test, config.attack?.subsample, config.seed) : split.test;
   // Benchmark points (evaluate.benchmark) are scored on the published set's images of that
   // corruption and severity, all of them (the schema refused a pool that holds their clean originals).
   const benchmarkScores = (point: EvalPoint) => {
     const b = firstBenchmark?.point === point ? firstBenchmark.images : readBenchmark(point);
     const bdata: Dataset = { ...data, x: b.x, y: b.y, size: b.size };
     const all = Int32Array.from({ length: b.size }, (_, i) => i);
-    const list = isActive(attackAxis, point) ? attackSubsample(all, config.attack?.subsample, config.seed) : all;
+    const list = isActive(attackAxis, point) ? attackAxis.testSubset!(all, config.attack?.subsample, config.seed) : all;
     return evaluateAt(models, bdata, list, metric, point, config.seed, bdata.y, nGroups, split.train, config.attack);
   };
   for (const point of points) {

@@ -8,7 +8,8 @@
 // of the run's seed, so an attacked input depends only on (model, seed, sample, settings).
 // `attack: none` or `eps: 0` is the clean input. The attack's settings (steps, step size,
 // restarts, random start) and the test subsample attacked points are scored on come from the
-// config's `attack:` section (AttackSettings); the subsample is drawn by run.ts (attackSubsample).
+// config's `attack:` section (AttackSettings); run.ts draws the subsample through the axis's
+// `testSubset` (attackSubsample).
 
 import { ATTACK_KINDS, PGD_DEFAULT_STEPS, PGD_DEFAULT_STEP_FACTOR, attackBatch, type AttackKind } from '../../core/attacks.js';
 import type { Trainable } from '../../core/model.js';
@@ -32,6 +33,7 @@ function epsOf(point: EvalPoint): number {
 
 export const attackAxis: EvalAxisDef = {
   key: 'attack',
+  module: import.meta.url,
   title: 'adversarial attack',
   kind: 'categorical',
   identity: 'none',
@@ -42,6 +44,7 @@ export const attackAxis: EvalAxisDef = {
   known: () => ATTACK_KINDS,
   all: () => ATTACK_KINDS,
   inert: (point) => epsOf(point) === 0,
+  testSubset: attackSubsample,
   check(evaluate, kind) {
     const names = evaluate.attack;
     const radii = evaluate[EPS];
@@ -89,6 +92,7 @@ export const attackAxis: EvalAxisDef = {
 /** The radius an attack runs at; it transforms nothing by itself. */
 export const epsAxis: EvalAxisDef = {
   key: EPS,
+  module: import.meta.url,
   title: 'attack radius ε',
   identity: 0,
   max: TABLE_EPS_MAX,

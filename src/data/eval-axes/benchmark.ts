@@ -13,6 +13,7 @@ const SEVERITY = 'severity';
 
 export const benchmarkAxis: EvalAxisDef = {
   key: 'benchmark',
+  module: import.meta.url,
   title: 'published corruption benchmark',
   kind: 'categorical',
   identity: 'none',

@@ -32,6 +32,7 @@ export function squareImageShape(nInputs: number): ImageShape {
 
 export const corruptionAxis: EvalAxisDef = {
   key: 'corruption',
+  module: import.meta.url,
   title: 'test-input corruption',
   kind: 'categorical',
   identity: 'none',
@@ -78,6 +79,7 @@ export const corruptionAxis: EvalAxisDef = {
 /** The severity a corruption is applied at; it transforms nothing by itself. */
 export const severityAxis: EvalAxisDef = {
   key: SEVERITY,
+  module: import.meta.url,
   title: 'corruption severity',
   identity: 0,
   max: 5,

@@ -20,6 +20,33 @@ export function evalAxis(key: string): EvalAxisDef | undefined {
   return EVAL_AXES.find((a) => a.key === key);
 }
 
+/** The axis of `key`, for code that names one (run.ts: the attack's subsample, the benchmark's test set); throws when none is registered. */
+export function registeredAxis(key: string): EvalAxisDef {
+  const axis = evalAxis(key);
+  if (!axis) throw new Error(`eval-axes: no axis '${key}' is registered`);
+  return axis;
+}
+
+/**
+ * Where this registry and each axis are defined (module URLs, by axis key). The code
+ * fingerprint of a run does not follow this module's imports of every axis; it adds the
+ * modules of the axes the run uses (axesUsed), and with them what only they import: the
+ * corruptions, the attacks, the benchmark sets' names.
+ */
+export const EVAL_AXIS_MODULES: { registry: string; members: Readonly<Record<string, string>> } = {
+  registry: import.meta.url,
+  members: Object.fromEntries(EVAL_AXES.map((a) => [a.key, a.module])),
+};
+
+/**
+ * The keys of the axes a run of `config` uses, in registry order: the axes its evaluation points
+ * name (evalPoints), that is every axis that is not optional (in every point, at its config
+ * value or identity) and every axis `evaluate` lists.
+ */
+export function axesUsed(config: { evaluate?: Readonly<Record<string, unknown>> }): string[] {
+  return EVAL_AXES.filter((a) => !a.optional || config.evaluate?.[a.key] !== undefined).map((a) => a.key);
+}
+
 export function isEvalKey(key: string): boolean {
   return EVAL_AXES.some((a) => a.key === key);
 }

@@ -6,6 +6,7 @@ import type { EvalAxisDef } from './types.js';
 
 export const maskAxis: EvalAxisDef = {
   key: 'mask.fraction',
+  module: import.meta.url,
   title: 'fraction of input features zeroed at test',
   identity: 0,
   max: 1,

@@ -6,6 +6,7 @@ import type { EvalAxisDef } from './types.js';
 
 export const noiseAxis: EvalAxisDef = {
   key: 'noise.sigma',
+  module: import.meta.url,
   title: 'test input noise σ',
   identity: 0,
   max: 1000,

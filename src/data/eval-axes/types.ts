@@ -65,6 +65,11 @@ export type ModelTransform = (model: Trainable, xs: Float32Array, ys: Float32Arr
 export interface EvalAxisDef {
   /** The key in configs and in the tidy table, e.g. 'noise.sigma'. */
   key: string;
+  /**
+   * Where the axis is defined (`import.meta.url`): a run's code fingerprint counts this module,
+   * and what it imports, only when the run uses the axis (experiment/provenance.ts).
+   */
+  module: string;
   /** Words for figure titles and reports, e.g. 'test input noise σ'. */
   title: string;
   /** 'numeric' (the default): numbers from 0 to `max`; 'categorical': names from `choices`. */
@@ -118,6 +123,12 @@ export interface EvalAxisDef {
    * point, so every model's attack draws the same numbers whatever the other models do.
    */
   perModel?(nInputs: number, image: boolean, ctx: EvalContext): ModelTransform;
+  /**
+   * The test samples a point where this axis is active is scored on, out of the list `test` the
+   * run would score it on: a seeded subsample of `size` (the attacks' `attack.subsample`), or
+   * `test` itself when `size` is absent. run.ts calls it through the registry.
+   */
+  testSubset?(test: Int32Array, size: number | undefined, seed: number): Int32Array;
 }
 
 /** An evaluation point: a value for every axis it involves. */
