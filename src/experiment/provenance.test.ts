@@ -4,13 +4,14 @@
 // in a copy of the compiled tree, and every expected value is recomputed, never written down.
 
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { after, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ENGINE_NAMES } from '../core/model-factory.js';
 import { DATASET_NAMES } from '../data/index.js';
+import { axesUsed, EVAL_AXES, EVAL_AXIS_MODULES, evalPoints } from '../data/eval-axes/index.js';
 import { codeIdentity, codeModules, codeScope, codeTokens, type CodeScope } from './provenance.js';
 
 const SRC_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -21,6 +22,14 @@ const L2_HOUSING: CodeScope = { engine: 'reference', methods: ['sgd', 'l2-0.01']
 const FASHION: CodeScope = { engine: 'fast32', methods: ['dwm-stable'], dataset: { name: 'fashion-mnist' } };
 const CSV: CodeScope = { engine: 'fast', methods: ['weight-decay-0.001'], dataset: { name: 'csv' } };
 const RUNS = { DWM_MNIST, L2_MNIST, L2_HOUSING, FASHION, CSV };
+
+// Runs along evaluation axes (the paper's runs above use only noise σ and, at its identity, the
+// zeroed fraction): generated corruptions on images and on a table, an attack, a published benchmark.
+const CORRUPT_MNIST: CodeScope = { ...DWM_MNIST, evaluate: { corruption: ['gaussian-blur', 'rotate'], severity: [1, 5] } };
+const CORRUPT_HOUSING: CodeScope = { ...L2_HOUSING, evaluate: { corruption: ['missing-features'], severity: [2] } };
+const ATTACK_MNIST: CodeScope = { ...DWM_MNIST, evaluate: { attack: ['pgd-linf'], eps: [0, 0.1] } };
+const BENCH_MNIST: CodeScope = { ...DWM_MNIST, evaluate: { benchmark: ['fog'], severity: [1] } };
+const AXIS_RUNS = { DWM_MNIST, L2_HOUSING, CORRUPT_MNIST, CORRUPT_HOUSING, ATTACK_MNIST, BENCH_MNIST };
 
 /** A copy of the compiled tree (its .js files), made once and removed after the tests. */
 let copy: string | null = null;
@@ -35,21 +44,37 @@ after(() => {
   if (copy !== null) rmSync(copy, { recursive: true, force: true });
 });
 
-/** Which runs change fingerprint when `edit` rewrites `files` in the copy of the compiled tree (restored afterwards). */
-function changedBy(files: string[], edit: (text: string) => string): string[] {
+/** Which of `runs` change fingerprint when `edit` rewrites `files` in the copy of the compiled tree (restored afterwards). */
+function changedBy(files: string[], edit: (text: string) => string, runs: Record<string, CodeScope> = RUNS): string[] {
   const dir = copyTree();
-  const before = Object.fromEntries(Object.entries(RUNS).map(([name, run]) => [name, codeIdentity(run, dir).fingerprint]));
+  const before = unedited(runs, dir);
   const texts = files.map((f) => readFileSync(join(dir, f), 'utf8'));
   try {
     files.forEach((f, i) => writeFileSync(join(dir, f), edit(texts[i])));
-    return Object.entries(RUNS).filter(([name, run]) => codeIdentity(run, dir).fingerprint !== before[name]).map(([name]) => name);
+    return Object.entries(runs).filter(([name, run]) => codeIdentity(run, dir).fingerprint !== before[name]).map(([name]) => name);
   } finally {
     files.forEach((f, i) => writeFileSync(join(dir, f), texts[i]));
   }
 }
 
+/** The fingerprints of `runs` in the unedited copy (computed once per set of runs: every edit is undone). */
+const uneditedPrints = new WeakMap<object, Record<string, string>>();
+function unedited(runs: Record<string, CodeScope>, dir: string): Record<string, string> {
+  let prints = uneditedPrints.get(runs);
+  if (!prints) {
+    prints = Object.fromEntries(Object.entries(runs).map(([name, run]) => [name, codeIdentity(run, dir).fingerprint]));
+    uneditedPrints.set(runs, prints);
+  }
+  return prints;
+}
+
 /** Adds a statement to a compiled module: a change to what runs. */
-const addCode = (file: string) => changedBy([file], (text) => `${text}\nglobalThis.__dwgdEdited = 1;\n`);
+const addCode = (file: string, runs: Record<string, CodeScope> = RUNS) => changedBy([file], (text) => `${text}\nglobalThis.__dwgdEdited = 1;\n`, runs);
+
+/** The compiled modules of a folder of the tree, read from the disk (tests excluded), as tree paths. */
+function modulesIn(folder: string): string[] {
+  return readdirSync(join(SRC_DIR, folder)).filter((f) => f.endsWith('.js') && !f.endsWith('.test.js')).map((f) => `${folder}/${f}`);
+}
 
 test('codeTokens ignores comments, layout, quote style, number spelling, parentheses and trailing commas', () => {
   const a = "const x = 1.0; // one\n/* note */ let y = 's//t';\nconst r = /ab+c/g;\nf(a, b,);\nconst t = `a${x}b`;\nconst z = a?.b !== undefined && c;\n";
@@ -132,6 +157,84 @@ test('edits of code no run executes, and comment-only edits of code every run ex
   assert.deepEqual(addCode('results/report.js'), []);
   assert.deepEqual(addCode('core/testing/kernels-baseline-wasm.js'), []);
   assert.deepEqual(addCode('data/index.js'), []);
+  // Corruptions, attacks and the benchmark sets' names: none of these runs evaluates along their axes.
+  assert.deepEqual(changedBy(['data/corruptions/blur.js', 'data/corruptions/tabular.js', 'core/attacks.js', 'data/benchmark-names.js', 'data/eval-axes/corruption.js', 'data/eval-axes/attack.js'],
+    (text) => `${text}\nglobalThis.__dwgdEdited = 1;\n`), []);
   const comments = (text: string) => `/* edited: a comment */\n${text.replace(/;\n/g, ';   // note\n\n')}// the end\n`;
   assert.deepEqual(changedBy(['experiment/health.js', 'experiment/run.js', 'core/rules/l2.js', 'data/idx-images.js', 'core/fast/fast-model.js'], comments), []);
+});
+
+test('codeModules of a run without evaluation axes (the paper\'s): the axes registry, noise σ and zeroing, no corruption, attack or benchmark code', () => {
+  const corruptions = modulesIn('data/corruptions');
+  assert.ok(corruptions.length >= 5 && corruptions.includes('data/corruptions/blur.js'), corruptions.join());
+  const absent = [...corruptions, 'core/attacks.js', 'data/benchmark-names.js', 'data/eval-axes/attack.js', 'data/eval-axes/benchmark.js', 'data/eval-axes/corruption.js'];
+  for (const run of Object.values(RUNS)) {
+    const mods = codeModules(run);
+    for (const m of ['data/eval-axes/index.js', 'data/eval-axes/noise.js', 'data/eval-axes/mask.js']) assert.ok(mods.includes(m), m);
+    for (const m of absent) assert.ok(!mods.includes(m), m);
+  }
+  // The same with an evaluate that lists only the axes every run has anyway.
+  assert.deepEqual(codeModules({ ...DWM_MNIST, evaluate: { 'noise.sigma': [0, 0.3], 'mask.fraction': [0.5] } }), codeModules(DWM_MNIST));
+  assert.equal(codeIdentity({ ...DWM_MNIST, evaluate: { 'noise.sigma': [0.1] } }).fingerprint, codeIdentity(DWM_MNIST).fingerprint);
+});
+
+test('codeModules of runs along evaluation axes: each adds its axis module and what it imports, nothing of the others', () => {
+  const base = codeModules(DWM_MNIST);
+  const added = (run: CodeScope) => codeModules(run).filter((m) => !base.includes(m));
+  const corruptions = modulesIn('data/corruptions');
+  assert.deepEqual(added(CORRUPT_MNIST), ['data/eval-axes/corruption.js', ...corruptions].sort());
+  assert.deepEqual(added(ATTACK_MNIST), ['core/attacks.js', 'data/eval-axes/attack.js']);
+  // severity is defined beside corruption (corruption.ts): a benchmark run takes that module too.
+  assert.deepEqual(added(BENCH_MNIST), ['data/benchmark-names.js', 'data/eval-axes/benchmark.js', 'data/eval-axes/corruption.js', ...corruptions].sort());
+  assert.deepEqual(codeModules(CORRUPT_HOUSING).filter((m) => !codeModules(L2_HOUSING).includes(m)), ['data/eval-axes/corruption.js', ...corruptions].sort());
+  // The scope is the axes listed, not their values or order.
+  assert.equal(codeScope({ ...DWM_MNIST, evaluate: { severity: [2], corruption: ['fog'] } }), codeScope(CORRUPT_MNIST));
+  assert.equal(codeIdentity({ ...DWM_MNIST, evaluate: { severity: [2], corruption: ['fog'] } }).fingerprint, codeIdentity(CORRUPT_MNIST).fingerprint);
+  for (const run of [CORRUPT_MNIST, ATTACK_MNIST, BENCH_MNIST]) {
+    assert.notEqual(codeScope(run), codeScope(DWM_MNIST));
+    assert.notEqual(codeIdentity(run).fingerprint, codeIdentity(DWM_MNIST).fingerprint);
+  }
+  assert.throws(() => codeIdentity({ ...DWM_MNIST, evaluate: { blur: [1] } }), /unknown evaluation axis 'blur'/);
+});
+
+test('an edit of a corruption moves the runs scored on corruptions only; an attack, the attacks\' runs; the registry and noise σ, every run', () => {
+  assert.deepEqual(addCode('data/corruptions/blur.js', AXIS_RUNS), ['CORRUPT_MNIST', 'CORRUPT_HOUSING', 'BENCH_MNIST']);
+  assert.deepEqual(addCode('data/corruptions/tabular.js', AXIS_RUNS), ['CORRUPT_MNIST', 'CORRUPT_HOUSING', 'BENCH_MNIST']);
+  assert.deepEqual(addCode('core/attacks.js', AXIS_RUNS), ['ATTACK_MNIST']);
+  assert.deepEqual(addCode('data/eval-axes/attack.js', AXIS_RUNS), ['ATTACK_MNIST']);
+  assert.deepEqual(addCode('data/benchmark-names.js', AXIS_RUNS), ['BENCH_MNIST']);
+  assert.deepEqual(addCode('data/benchmark-sets.js', AXIS_RUNS), [], 'the loaders are handed to a run, not imported');
+  const all = Object.keys(AXIS_RUNS);
+  assert.deepEqual(addCode('data/eval-axes/index.js', AXIS_RUNS), all);
+  assert.deepEqual(addCode('data/eval-axes/noise.js', AXIS_RUNS), all);
+  assert.deepEqual(addCode('data/eval-axes/mask.js', AXIS_RUNS), all);
+});
+
+test('every registered evaluation axis names the module that defines it, and a run listing it counts that module', async () => {
+  const root = pathToFileURL(`${SRC_DIR}/`).href;
+  for (const axis of EVAL_AXES) {
+    const url = EVAL_AXIS_MODULES.members[axis.key];
+    assert.equal(typeof url, 'string', axis.key);
+    assert.ok(url.startsWith(root), `${axis.key}: ${url} is in the compiled tree`);
+    // The module at that URL exports this very definition.
+    const exported = Object.values(await import(url));
+    assert.ok(exported.includes(axis), `${axis.key}: ${url} exports it`);
+    const file = url.slice(root.length);
+    assert.ok(codeModules({ ...DWM_MNIST, evaluate: { [axis.key]: [axis.identity] } }).includes(file), `${axis.key}: ${file} is counted`);
+  }
+  assert.deepEqual(Object.keys(EVAL_AXIS_MODULES.members), EVAL_AXES.map((a) => a.key));
+  // Every module the registry imports is an axis module, so the walk skips no other code there.
+  const registry = readFileSync(fileURLToPath(EVAL_AXIS_MODULES.registry), 'utf8');
+  const imported = [...registry.matchAll(/^import .* from '\.\/([^']+)';$/gm)].map((m) => `data/eval-axes/${m[1]}`);
+  const members = new Set(Object.values(EVAL_AXIS_MODULES.members).map((u) => u.slice(root.length)));
+  assert.deepEqual(new Set(imported), members);
+});
+
+test('axesUsed: the axes a run\'s evaluation points name (every key of evalPoints), whatever the values', () => {
+  const configs: Record<string, (number | string)[]>[] = [{}, { 'noise.sigma': [0, 0.5] }, { corruption: ['fog'], severity: [0, 3] }, { attack: ['fgsm', 'pgd-l2'], eps: [0.1] }, { benchmark: ['fog'], severity: [1] }, { 'mask.fraction': [0.2], attack: ['fgsm'], eps: [0] }];
+  for (const evaluate of configs) {
+    const keys = new Set(evalPoints({ noise: { sigma: 0.3 }, evaluate }).flatMap((p) => Object.keys(p)));
+    assert.deepEqual(new Set(axesUsed({ evaluate })), keys, JSON.stringify(evaluate));
+  }
+  assert.deepEqual(axesUsed({}), axesUsed({ evaluate: {} }));
 });

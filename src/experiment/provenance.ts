@@ -97,7 +97,14 @@ export function dwgdVersion(): string {
  * execute the same modules, so code that made them alike gives them one fingerprint.
  */
 export function codeScope(run: CodeScope): string {
-  return JSON.stringify([run.engine, run.methods.map((m) => (typeof m === 'string' ? m : m.rule)).sort(), run.dataset.name, axesUsed(run)]);
+  return JSON.stringify([run.engine, run.methods.map((m) => (typeof m === 'string' ? m : m.rule)).sort(), run.dataset.name, scopeAxes(run)]);
+}
+
+/** The keys of the evaluation axes a run uses (axesUsed), its `evaluate` checked against the registry. */
+function scopeAxes(run: CodeScope): string[] {
+  const unknown = Object.keys(run.evaluate ?? {}).find((key) => !(key in EVAL_AXIS_MODULES.members));
+  if (unknown !== undefined) throw new Error(`code fingerprint: unknown evaluation axis '${unknown}'`);
+  return axesUsed(run);
 }
 
 /** A module URL of this tree as a path relative to its root, with `/`. */
@@ -120,9 +127,7 @@ function scopeEntries(run: CodeScope): string[] {
   const dataset = DATASET_MODULES.members[run.dataset.name];
   if (dataset === undefined) throw new Error(`code fingerprint: unknown dataset '${run.dataset.name}'`);
   entries.push(dataset);
-  const unknown = Object.keys(run.evaluate ?? {}).find((key) => !(key in EVAL_AXIS_MODULES.members));
-  if (unknown !== undefined) throw new Error(`code fingerprint: unknown evaluation axis '${unknown}'`);
-  for (const key of axesUsed(run)) {
+  for (const key of scopeAxes(run)) {
     const axis = EVAL_AXIS_MODULES.members[key];
     if (typeof axis !== 'string') throw new Error(`code fingerprint: the evaluation axis '${key}' names no module (give it module: import.meta.url)`);
     entries.push(axis);
