@@ -59,7 +59,7 @@ export async function runReport(flags: ReportFlags): Promise<ReportOutcome> {
   const records = new Map<string, RunRecord>();
   const from = new Map<string, string>();
   // Shards may come from any build, but all from one: a report never mixes two programs' numbers.
-  // Runs of one code scope (engine, methods, dataset) execute the same modules, so they must carry
+  // Runs of one code scope (engine, methods, dataset, evaluation axes) execute the same modules, so they must carry
   // one fingerprint; runs of different scopes have different fingerprints anyway.
   const codes = new Map<string, Map<string, string>>();
   for (const dir of flags.dirs) {
