@@ -11,7 +11,8 @@ import { after, test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ENGINE_NAMES } from '../core/model-factory.js';
 import { DATASET_NAMES } from '../data/index.js';
-import { axesUsed, EVAL_AXES, EVAL_AXIS_MODULES, evalPoints } from '../data/eval-axes/index.js';
+import { axesUsed, EVAL_AXES, EVAL_AXIS_MODULES, evalPoints, pointId } from '../data/eval-axes/index.js';
+import { ExperimentSchema } from '../config/schema.js';
 import { codeIdentity, codeModules, codeScope, codeTokens, type CodeScope } from './provenance.js';
 
 const SRC_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -237,4 +238,19 @@ test('axesUsed: the axes a run\'s evaluation points name (every key of evalPoint
     assert.deepEqual(new Set(axesUsed({ evaluate })), keys, JSON.stringify(evaluate));
   }
   assert.deepEqual(axesUsed({}), axesUsed({ evaluate: {} }));
+});
+
+test('--resume never reuses the points of a run along other axes: a listed categorical axis is named in every point, and its identity cannot be listed', () => {
+  // verifiedRun compares a stored run's fingerprint with the one of the spec's config; that is
+  // sound because a run whose axes differ from the spec's has none of the spec's points (it is
+  // trained again before fingerprints are compared).
+  const plain = new Set(evalPoints({ noise: { sigma: 0.3 }, evaluate: { 'noise.sigma': [0, 0.3], 'mask.fraction': [0, 0.5] } }).map(pointId));
+  for (const evaluate of <Record<string, (number | string)[]>[]>[{ corruption: ['gaussian-noise'], severity: [0, 1] }, { attack: ['fgsm'], eps: [0, 0.1] }, { benchmark: ['fog'], severity: [0, 1] }]) {
+    const ids = evalPoints({ noise: { sigma: 0.3 }, evaluate }).map(pointId);
+    assert.ok(ids.every((id) => !plain.has(id)), ids.join(' | '));
+  }
+  for (const axis of EVAL_AXES.filter((a) => a.kind === 'categorical')) {
+    const evaluate = { [axis.key]: [axis.identity], severity: [1], eps: [0.1] };
+    assert.equal(ExperimentSchema.safeParse({ dataset: { name: 'mnist' }, trainSize: 10, evaluate }).success, false, `${axis.key}: ${axis.identity} refused`);
+  }
 });
