@@ -114,7 +114,7 @@ export async function runStudyCommand(o: StudyOptions, hooks: StudyHooks = {}): 
   }
   const data = dataLocator();
   const identify = o.loaderUrl ? undefined : data.identify;
-  const { missing, ...study } = preflightUnless(o, () => identifyStudy(draft, { identify, missingOk: o.dryRun }));
+  const { missing, ...study } = preflightUnless(o, () => identifyStudy(draft, { identify, identifyBenchmark: data.identifyBenchmark, missingOk: o.dryRun }));
   const dir = studyDir(o.preset, o.out, study.name);
   const runs = shardRuns(study.runs, o.shard);
   const base: StudyOutcome = { study, dir, runs, shard: o.shard, missing, ran: 0, reused: 0, reported: false, files: [], reports: {}, problems: [] };
