@@ -20,6 +20,7 @@ import { loadMnistC, locateMnistC, MNIST_C_ARCHIVE } from './mnist-c.js';
 import { cifarBatches } from './cifar-10.js';
 import { MNIST_POOLS } from './mnist.js';
 import { DataNotFoundError, type Located } from './sources.js';
+import type { DatasetOptions } from './spec.js';
 import type { DataOrigin } from './types.js';
 
 export type { CorruptedImages } from './corrupted-images.js';
@@ -145,4 +146,13 @@ export function identifyBenchmark(set: string, corruptions: readonly string[], e
     });
   }
   return { identity: { files }, paths, origin: found[0].located.origin };
+}
+
+/**
+ * The set as a dataset (`dataset.name: mnist-c` or `cifar-10-c`), at the pool holding one
+ * corruption's test images: what `fetchMissing` looks for, and downloads when it is not found.
+ */
+export function benchmarkDatasetOptions(set: string, corruption: string): DatasetOptions {
+  const s = setNamed(set);
+  return { name: s.name, pool: s.name === 'mnist-c' ? corruption : `${corruption}/1`, download: true };
 }

@@ -3,7 +3,8 @@
 // and, when its evaluation points read a published benchmark set (evaluate.benchmark), the files
 // of that set it reads.
 
-import { identifyBenchmark } from '../data/benchmark-sets.js';
+import { benchmarkDatasetOptions, identifyBenchmark } from '../data/benchmark-sets.js';
+import type { DatasetOptions } from '../data/spec.js';
 import { identifyDataset } from '../data/index.js';
 import type { DataOrigin } from '../data/types.js';
 import type { ExperimentConfig } from '../config/schema.js';
@@ -42,4 +43,14 @@ export function runDataPaths(data: DataLocations, config: ExperimentConfig): { p
   const need = benchmarkNeed(config);
   const bench = need ? data.where.get(need.key) : undefined;
   return bench ? { paths: [...dataset.paths, ...bench.paths], origin: dataset.origin } : dataset;
+}
+
+/**
+ * What `dataset.download: true` (--download) fetches before a run when it is not found: the run's
+ * dataset and, when its evaluation points read a benchmark set, that set (looked for at the first
+ * corruption it reads; the archive holds them all).
+ */
+export function downloadsOf(config: ExperimentConfig): DatasetOptions[] {
+  const need = config.dataset.download ? benchmarkNeed(config) : null;
+  return need ? [config.dataset, benchmarkDatasetOptions(need.set, need.corruptions[0])] : [config.dataset];
 }
