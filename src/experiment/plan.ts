@@ -47,7 +47,6 @@ import { closest } from '../config/suggest.js';
 import { archName, NAME_PATTERN, type ExperimentConfig } from '../config/schema.js';
 import { engineFor } from '../core/model-factory.js';
 import { BENCHMARK_SETS, benchmarkFor } from '../data/benchmark-names.js';
-import { benchmarkAxis } from '../data/eval-axes/benchmark.js';
 import { EVAL_AXES, evalAxis, evalPoints, isActive, isEvalKey, type AxisValue } from '../data/eval-axes/index.js';
 import type { DataIdentity } from '../data/identity.js';
 import { defaultValidationSize } from '../data/prepare.js';
@@ -169,12 +168,15 @@ export interface BenchmarkNeed {
 export function benchmarkNeed(config: ExperimentConfig): BenchmarkNeed | null {
   if (!config.evaluate?.benchmark) return null;
   const set = benchmarkFor(config.dataset.name);
-  const names = new Set(evalPoints(config).filter((p) => isActive(benchmarkAxis, p)).map((p) => String(p.benchmark)));
+  const axis = evalAxis('benchmark');
+  if (!axis) return null;
+  const names = new Set(evalPoints(config).filter((p) => isActive(axis, p)).map((p) => String(p.benchmark)));
   if (!set || names.size === 0) return null;
   const corruptions = BENCHMARK_SETS[set].corruptions.filter((c) => names.has(c));
   return { set, corruptions, key: benchmarkKey(set, corruptions) };
 }
 
+/** The key of the benchmark files of these corruptions of a set (in the set's order) in a study's `benchmarks`. */
 export function benchmarkKey(set: string, corruptions: readonly string[]): string {
   return `${set}:${corruptions.join(',')}`;
 }
