@@ -1,11 +1,13 @@
 // The benchmark archives through processes: Ctrl-C during a resumable download keeps the bytes
 // received as <file>.partial (and says so), exit 130; `dwgd datasets fetch mnist-c` from a local
 // DWGD_MIRROR serving the small fixture zip (not the published bytes) fails its sha256 check in
-// one line, exit 2, leaving neither the file, nor a .partial, nor an empty datasets/mnist-c/.
+// one line, exit 2, leaving neither the file, nor a .partial, nor an empty datasets/mnist-c/;
+// and `train --download` on a config scored on MNIST-C (evaluate.benchmark) fetches the set first.
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import http from 'node:http';
 import type net from 'node:net';
 import { join } from 'node:path';
@@ -72,4 +74,24 @@ test('CLI: datasets fetch mnist-c from DWGD_MIRROR serving other bytes: one line
   assert.match(stderr, new RegExp(`^error: http://127\\.0\\.0\\.1:\\d+/m/mnist-c/mnist_c\\.zip: got ${ZIP.length.toLocaleString('en-US')} bytes, expected 246,661,575; the download was deleted\\n$`));
   assert.deepEqual(mirrorHits, ['/m/mnist-c/mnist_c.zip']);
   assert.ok(!existsSync(CACHE), 'no datasets/mnist-c/ left');
+});
+
+test('CLI: train --download on a config scored on MNIST-C (evaluate.benchmark) fetches the set before any run', { skip: existsSync(CACHE) ? 'datasets/mnist-c exists here' : false }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dwgd-benchdl-'));
+  const config = join(dir, 'b.yaml');
+  writeFileSync(config, 'dataset: { name: mnist, pool: paper }\nhidden: [4]\ntrainSize: 20\nturns: 1\nstepsPerTurn: 5\nmethods: [sgd]\nevaluate: { benchmark: [fog], severity: [1] }\n');
+  const before = mirrorHits.length;
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', DWGD_MIRROR: `${mirrorBase}/m` };
+  delete env.DWGD_DATA_DIR;
+  const child = spawn(process.execPath, [CLI, 'train', '--config', config, '--out', join(dir, 'out'), '--download'], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000, env });
+  let stderr = '';
+  child.stderr.on('data', (b: Buffer) => { stderr += b.toString(); });
+  const status = await new Promise<number | null>((r) => child.on('close', (c) => r(c)));
+  // The mirror serves the fixture's bytes, not the published ones: the checked download refuses them.
+  assert.equal(status, 2, stderr);
+  assert.deepEqual(mirrorHits.slice(before), ['/m/mnist-c/mnist_c.zip']);
+  assert.match(stderr, /mnist_c\.zip: got [\d,]+ bytes, expected 246,661,575; the download was deleted\n$/);
+  assert.ok(!existsSync(join(dir, 'out')), 'no run started');
+  assert.ok(!existsSync(CACHE), 'no datasets/mnist-c/ left');
+  rmSync(dir, { recursive: true, force: true });
 });

@@ -58,7 +58,7 @@ export const TRAIN: CommandSpec = {
     { flags: '-o, --out <dir>', description: 'results folder', default: 'results' },
     SAVE_WEIGHTS,
     ALLOW_LARGE,
-    { flags: '--download', description: 'if the dataset is not found, download it (checked) into datasets/<name>/ first', default: false },
+    { flags: '--download', description: 'if the dataset, or a benchmark set evaluate.benchmark reads, is not found, download it (checked) into datasets/<name>/ first', default: false },
     json('with the results'),
     QUIET,
     PRINT_ONE,

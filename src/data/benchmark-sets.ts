@@ -12,12 +12,16 @@
 // level, seeded), these are fixed published images: the same pixels on every machine.
 
 import { UserError } from '../errors.js';
-import { loadCifar10C } from './cifar-10-c.js';
+import { CIFAR_10_C_ARCHIVE, loadCifar10C, locateCifar10C } from './cifar-10-c.js';
 import { BENCHMARK_SETS, benchmarkFor, type BenchmarkSet, type BenchmarkSetName } from './benchmark-names.js';
 import type { CorruptedImages } from './corrupted-images.js';
-import { loadMnistC } from './mnist-c.js';
+import { identifyFile, type DataIdentity } from './identity.js';
+import { loadMnistC, locateMnistC, MNIST_C_ARCHIVE } from './mnist-c.js';
 import { cifarBatches } from './cifar-10.js';
 import { MNIST_POOLS } from './mnist.js';
+import { DataNotFoundError, type Located } from './sources.js';
+import type { DatasetOptions } from './spec.js';
+import type { DataOrigin } from './types.js';
 
 export type { CorruptedImages } from './corrupted-images.js';
 export { BENCHMARK_SETS, benchmarkFor, type BenchmarkSet, type BenchmarkSetName };
@@ -79,4 +83,76 @@ export function benchmarkProblem(dataset: string, pool: string | string[] | unde
   const bad = severities.filter((v) => v !== 0 && !set.severities.includes(Number(v)));
   if (bad.length) return `${set.name} has ${set.severities.length === 1 ? 'one severity, 1' : `severities ${set.severities.join(', ')}`} (0: the clean test); evaluate.severity asks for ${bad.join(', ')}`;
   return null;
+}
+
+/**
+ * The files loadBenchmark reads for one corruption of a set's test images (no `path`: found as
+ * every run finds them, in $DWGD_DATA_DIR/<set>/ or datasets/<set>/), each with its name in the
+ * release's layout: the unpacked images and labels (`mnist_c/fog/test_images.npy`,
+ * `CIFAR-10-C/fog.npy`, `CIFAR-10-C/labels.npy`), or the archive they are read from in place.
+ * Throws DataNotFoundError naming the fetch command when neither is there.
+ */
+export function locateBenchmark(set: string, corruption: string, env: NodeJS.ProcessEnv = process.env): { located: Located; names: string[] } {
+  const s = setNamed(set);
+  if (s.name === 'mnist-c') {
+    const located = locateMnistC({ pool: corruption }, env);
+    return { located, names: located.set === 0 ? [`mnist_c/${corruption}/test_images.npy`, `mnist_c/${corruption}/test_labels.npy`] : [MNIST_C_ARCHIVE] };
+  }
+  const located = locateCifar10C({ pool: `${corruption}/1` }, env);
+  return { located, names: located.set === 0 ? [`CIFAR-10-C/${corruption}.npy`, 'CIFAR-10-C/labels.npy'] : [CIFAR_10_C_ARCHIVE] };
+}
+
+/**
+ * The identity of the benchmark files a run scored on `corruptions` of `set` reads: each file
+ * once (the archive, or CIFAR-10-C's shared labels, is read for every corruption), by its name
+ * in the release's layout, size and sha-256 (hashed as the datasets' files are, data/identity.ts),
+ * in the set's order of corruptions whatever order they are asked in; and where the files are
+ * (`paths`, one per identified file). Every corruption is looked for first: when any is missing,
+ * one DataNotFoundError names the set, the corruptions not found (unless none was) and the fetch
+ * command, with where the first of them was looked for.
+ */
+export function identifyBenchmark(set: string, corruptions: readonly string[], env: NodeJS.ProcessEnv = process.env): { identity: DataIdentity; paths: string[]; origin: DataOrigin } {
+  const s = setNamed(set);
+  const wanted = s.corruptions.filter((c) => corruptions.includes(c));
+  if (corruptions.length === 0) throw new Error('identifyBenchmark: no corruption asked for');
+  const unknown = corruptions.filter((c) => !s.corruptions.includes(c));
+  if (unknown.length) throw new UserError(`evaluate.benchmark: ${set} has no corruption ${unknown.map((c) => `'${c}'`).join(', ')} (it has ${s.corruptions.join(', ')})`);
+  const found: { located: Located; names: string[] }[] = [];
+  const missing: { corruption: string; err: DataNotFoundError }[] = [];
+  for (const c of wanted) {
+    try {
+      found.push(locateBenchmark(set, c, env));
+    } catch (err) {
+      if (!(err instanceof DataNotFoundError)) throw err;
+      missing.push({ corruption: c, err });
+    }
+  }
+  if (missing.length) {
+    // The first miss's own line (where it looked, the fetch command), naming what is missing.
+    const first = missing[0].err.message;
+    const rest = first.startsWith(`${set}: `) ? first.slice(set.length + 2) : first;
+    const which = missing.length === wanted.length ? '' : `: ${missing.map((m) => m.corruption).join(', ')}`;
+    throw new DataNotFoundError(`${set} (evaluate.benchmark${which}): ${rest}`, set);
+  }
+  const seen = new Set<string>();
+  const files: DataIdentity['files'] = [];
+  const paths: string[] = [];
+  for (const { located, names } of found) {
+    located.paths.forEach((p, k) => {
+      if (seen.has(p)) return;
+      seen.add(p);
+      files.push({ ...identifyFile(p, env), name: names[k] });
+      paths.push(p);
+    });
+  }
+  return { identity: { files }, paths, origin: found[0].located.origin };
+}
+
+/**
+ * The set as a dataset (`dataset.name: mnist-c` or `cifar-10-c`), at the pool holding one
+ * corruption's test images: what `fetchMissing` looks for, and downloads when it is not found.
+ */
+export function benchmarkDatasetOptions(set: string, corruption: string): DatasetOptions {
+  const s = setNamed(set);
+  return { name: s.name, pool: s.name === 'mnist-c' ? corruption : `${corruption}/1`, download: true };
 }

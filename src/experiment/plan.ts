@@ -34,7 +34,9 @@
 //
 // A run's id hashes its resolved config (every default filled) without the evaluation-only
 // keys, and the identity of its data (config/identity.ts): the same training point has the same
-// id under every command, and one trained run serves every evaluation point.
+// id under every command, and one trained run serves every evaluation point. A run scored on a
+// published benchmark set (evaluate.benchmark) reads that set's files too: their identity follows
+// its dataset's in the run's data identity (runData), so such a run's id changes with them.
 
 import { z } from 'zod';
 import { configHash, experimentId as experimentIdOf, runId } from '../config/identity.js';
@@ -44,7 +46,8 @@ import { nameFromFile } from '../config/names.js';
 import { closest } from '../config/suggest.js';
 import { archName, NAME_PATTERN, type ExperimentConfig } from '../config/schema.js';
 import { engineFor } from '../core/model-factory.js';
-import { EVAL_AXES, evalAxis, isEvalKey, type AxisValue } from '../data/eval-axes/index.js';
+import { BENCHMARK_SETS, benchmarkFor } from '../data/benchmark-names.js';
+import { EVAL_AXES, evalAxis, evalPoints, isActive, isEvalKey, type AxisValue } from '../data/eval-axes/index.js';
 import type { DataIdentity } from '../data/identity.js';
 import { defaultValidationSize } from '../data/prepare.js';
 import { UserError } from '../errors.js';
@@ -140,10 +143,56 @@ export interface Study {
   experiments: string[];
   /** The identity of each dataset the study uses, by datasetKey (stored so a study can be rebuilt without the data). */
   data: Record<string, DataIdentity | null>;
+  /** The identity of the benchmark files its runs read, by BenchmarkNeed key (none: empty or absent). */
+  benchmarks?: Record<string, DataIdentity | null>;
 }
 
 /** Finds a dataset's files and identifies them; throws a UserError naming what is missing. */
 export type Identify = (dataset: ExperimentConfig['dataset']) => DataIdentity | null;
+
+/** Finds the files of these corruptions of a benchmark set and identifies them; throws a UserError naming what is missing. */
+export type IdentifyBenchmark = (set: string, corruptions: readonly string[]) => DataIdentity | null;
+
+/** The benchmark files a run's evaluation points read: one set, its corruptions in the set's order. */
+export interface BenchmarkNeed {
+  set: string;
+  corruptions: string[];
+  /** `<set>:<corruption>,<corruption>…`: the key of the study's `benchmarks`. */
+  key: string;
+}
+
+/**
+ * What a run reads of a published benchmark set: the corruptions of its evaluation points at
+ * which the benchmark axis is active (a named corruption at a severity above 0), or null.
+ */
+export function benchmarkNeed(config: ExperimentConfig): BenchmarkNeed | null {
+  if (!config.evaluate?.benchmark) return null;
+  const set = benchmarkFor(config.dataset.name);
+  const axis = evalAxis('benchmark');
+  if (!axis) return null;
+  const names = new Set(evalPoints(config).filter((p) => isActive(axis, p)).map((p) => String(p.benchmark)));
+  if (!set || names.size === 0) return null;
+  const corruptions = BENCHMARK_SETS[set].corruptions.filter((c) => names.has(c));
+  return { set, corruptions, key: benchmarkKey(set, corruptions) };
+}
+
+/** The key of the benchmark files of these corruptions of a set (in the set's order) in a study's `benchmarks`. */
+export function benchmarkKey(set: string, corruptions: readonly string[]): string {
+  return `${set}:${corruptions.join(',')}`;
+}
+
+/**
+ * A run's data identity: its dataset's, then, when its evaluation points read a benchmark set,
+ * the identity of those files. A run without one has its dataset's identity unchanged (and so
+ * its run id). Null when a part is not known (an injected loader, or data not found).
+ */
+export function runData(config: ExperimentConfig, data: Record<string, DataIdentity | null>, benchmarks: Record<string, DataIdentity | null>): DataIdentity | null {
+  const dataset = data[datasetKey(config)] ?? null;
+  const need = benchmarkNeed(config);
+  if (!need) return dataset;
+  const bench = benchmarks[need.key] ?? null;
+  return dataset && bench ? { files: [...dataset.files, ...bench.files] } : null;
+}
 
 export interface StudyRequest {
   preset: Preset;
@@ -165,6 +214,13 @@ export interface StudyRequest {
   identify?: Identify;
   data?: Record<string, DataIdentity | null>;
   missingOk?: boolean;
+  /**
+   * Likewise for the benchmark sets the runs' evaluation points read (evaluate.benchmark): found
+   * and identified before any run, a missing one named as a missing dataset is; or `benchmarks`,
+   * their identities known already (study.json).
+   */
+  identifyBenchmark?: IdentifyBenchmark;
+  benchmarks?: Record<string, DataIdentity | null>;
 }
 
 /** Reads a study file, or a plain experiment config as a study of one point. */
@@ -366,7 +422,7 @@ export function studyFromSources(preset: Preset, sources: GridSource[], req: Omi
     }
   }
 
-  const { data, missing } = identifyAll(kept.map((p) => p.config), req);
+  const { data, benchmarks, missing } = identifyAll(kept.map((p) => p.config), req);
   const drafts: Omit<RunSpec, 'id' | 'experimentId' | 'configHash' | 'data'>[] = [];
   for (const p of kept) {
     const extra: Record<string, string> = {};
@@ -378,18 +434,20 @@ export function studyFromSources(preset: Preset, sources: GridSource[], req: Omi
       drafts.push({ config, seedIndex: s, dataset: config.dataset.name, arch, trainSize: config.trainSize, extra, label });
     }
   }
-  const { runs, experiments } = identifyRuns(drafts, data);
+  const { runs, experiments } = identifyRuns(drafts, data, benchmarks);
   const metrics = sources[0].metrics ?? defaultMetrics(runs);
-  return { preset, name, description: sources[0].description, files, seeds, sources, only, metrics, runs, experiments, data, missing };
+  return { preset, name, description: sources[0].description, files, seeds, sources, only, metrics, runs, experiments, data, benchmarks, missing };
 }
 
 /** Run ids from the configs and their data's identity: the same training point, the same id. */
-function identifyRuns(drafts: Omit<RunSpec, 'id' | 'experimentId' | 'configHash' | 'data'>[], data: Record<string, DataIdentity | null>): { runs: RunSpec[]; experiments: string[] } {
+function identifyRuns(
+  drafts: Omit<RunSpec, 'id' | 'experimentId' | 'configHash' | 'data'>[], data: Record<string, DataIdentity | null>, benchmarks: Record<string, DataIdentity | null>,
+): { runs: RunSpec[]; experiments: string[] } {
   const runs: RunSpec[] = [];
   const seen = new Set<string>();
   const experiments: string[] = [];
   for (const d of drafts) {
-    const identity = data[datasetKey(d.config)];
+    const identity = runData(d.config, data, benchmarks);
     const id = runId(d.config, identity);
     if (seen.has(id)) continue;
     seen.add(id);
@@ -404,10 +462,10 @@ function identifyRuns(drafts: Omit<RunSpec, 'id' | 'experimentId' | 'configHash'
  * A study planned without its data (`planStudy` with no `identify`), given the data's identity
  * now: nothing is read or expanded again, only the run ids are computed with the data's hashes.
  */
-export function identifyStudy(study: Study, req: Pick<StudyRequest, 'identify' | 'missingOk'>): Study & { missing: string[] } {
-  const { data, missing } = identifyAll(study.runs.map((r) => r.config), req);
-  const { runs, experiments } = identifyRuns(study.runs.map(({ id: _i, experimentId: _e, configHash: _c, data: _d, ...d }) => d), data);
-  return { ...study, runs, experiments, data, missing };
+export function identifyStudy(study: Study, req: Pick<StudyRequest, 'identify' | 'identifyBenchmark' | 'missingOk'>): Study & { missing: string[] } {
+  const { data, benchmarks, missing } = identifyAll(study.runs.map((r) => r.config), req);
+  const { runs, experiments } = identifyRuns(study.runs.map(({ id: _i, experimentId: _e, configHash: _c, data: _d, ...d }) => d), data, benchmarks);
+  return { ...study, runs, experiments, data, benchmarks, missing };
 }
 
 /** A sweep plots noisy numbers when it sweeps an evaluation axis, else clean ones. */
@@ -450,31 +508,44 @@ export function planWarnings(study: Pick<Study, 'runs'>): string[] {
 }
 
 /**
- * The identity of every dataset the configs use, by datasetKey: from `req.data` when given,
- * else found and hashed now. Every missing dataset is named, one line each, before any run
- * (or, with `missingOk`, listed in `missing` and given identity null).
+ * The identity of every dataset the configs use, by datasetKey, and of the benchmark files their
+ * evaluation points read, by BenchmarkNeed key: from `req.data` (and `req.benchmarks`) when given,
+ * else found and hashed now. Every missing dataset or benchmark set is named, one line each,
+ * before any run (or, with `missingOk`, listed in `missing` and given identity null).
  */
-function identifyAll(configs: ExperimentConfig[], req: Pick<StudyRequest, 'identify' | 'data' | 'missingOk'>): { data: Record<string, DataIdentity | null>; missing: string[] } {
+function identifyAll(configs: ExperimentConfig[], req: Pick<StudyRequest, 'identify' | 'identifyBenchmark' | 'data' | 'benchmarks' | 'missingOk'>): {
+  data: Record<string, DataIdentity | null>; benchmarks: Record<string, DataIdentity | null>; missing: string[];
+} {
   const out: Record<string, DataIdentity | null> = {};
+  const benchmarks: Record<string, DataIdentity | null> = {};
   const problems: string[] = [];
-  for (const c of configs) {
-    const key = datasetKey(c);
-    if (key in out) continue;
-    if (req.data) {
-      if (!(key in req.data)) throw new UserError(`the stored study has no data identity for ${c.dataset.name} (${key})`);
-      out[key] = req.data[key];
-      continue;
-    }
+  const attempt = (find: () => DataIdentity | null): DataIdentity | null => {
     try {
-      out[key] = req.identify ? req.identify(c.dataset) : null;
+      return find();
     } catch (err) {
       if (!(err instanceof UserError)) throw err;
-      out[key] = null;
       problems.push(err.message);
+      return null;
     }
+  };
+  for (const c of configs) {
+    const key = datasetKey(c);
+    if (!(key in out)) {
+      if (req.data) {
+        if (!(key in req.data)) throw new UserError(`the stored study has no data identity for ${c.dataset.name} (${key})`);
+        out[key] = req.data[key];
+      } else out[key] = attempt(() => (req.identify ? req.identify(c.dataset) : null));
+    }
+    const need = benchmarkNeed(c);
+    if (!need || need.key in benchmarks) continue;
+    if (req.data) {
+      const stored = req.benchmarks ?? {};
+      if (!(need.key in stored)) throw new UserError(`the stored study has no identity for the benchmark files it reads (${need.key}); written by an older dwgd?`);
+      benchmarks[need.key] = stored[need.key];
+    } else benchmarks[need.key] = attempt(() => (req.identifyBenchmark ? req.identifyBenchmark(need.set, need.corruptions) : null));
   }
   if (problems.length && !req.missingOk) throw new UserError(problems.join('\n'));
-  return { data: out, missing: problems };
+  return { data: out, benchmarks, missing: problems };
 }
 
 /**
@@ -513,6 +584,8 @@ export function studyJson(study: Study): string {
     seeds: study.seeds,
     metrics: study.metrics,
     data: study.data,
+    // Only when its runs read a benchmark set: the file of any other study keeps its bytes.
+    ...(study.benchmarks && Object.keys(study.benchmarks).length ? { benchmarks: study.benchmarks } : {}),
     runs: study.runs.map((r) => ({ id: r.id, configHash: r.configHash })),
   }, null, 1) + '\n';
 }
@@ -520,7 +593,7 @@ export function studyJson(study: Study): string {
 export function parseStudyJson(text: string, where: string): Study {
   let d: {
     format?: string; preset?: Preset; name?: string; files?: string[]; seeds?: number; only?: OnlyFilter[]; metrics?: MetricKind[];
-    data?: Record<string, DataIdentity | null>; runs?: { id: string; configHash: string }[];
+    data?: Record<string, DataIdentity | null>; benchmarks?: Record<string, DataIdentity | null>; runs?: { id: string; configHash: string }[];
     sources?: (Omit<GridSource, 'description' | 'metrics'> & { description: string | null; metrics: MetricKind[] | null; tune?: unknown })[];
   };
   try {
@@ -536,7 +609,7 @@ export function parseStudyJson(text: string, where: string): Study {
     file: s.file, name: s.name, description: s.description ?? undefined, base: s.base, axes: s.axes, grid: s.grid, metrics: s.metrics ?? undefined,
     ...(s.tune === undefined ? {} : { tune: s.tune }),
   }));
-  const study = studyFromSources(d.preset!, sources, { files: d.files, seeds: d.seeds, only: d.only, name: d.name, data: d.data, allowLarge: true });
+  const study = studyFromSources(d.preset!, sources, { files: d.files, seeds: d.seeds, only: d.only, name: d.name, data: d.data, benchmarks: d.benchmarks ?? {}, allowLarge: true });
   if (canonicalJson(d.runs) !== canonicalJson(study.runs.map((r) => ({ id: r.id, configHash: r.configHash })))) {
     throw new UserError(`${where}: its runs do not match the study this dwgd builds from it (written by another version?)`);
   }

@@ -5,9 +5,9 @@
 
 import { dirname, relative } from 'node:path';
 import { UserError } from '../errors.js';
-import { datasetKey, planWarnings, type RunSpec } from '../experiment/plan.js';
+import { planWarnings, type RunSpec } from '../experiment/plan.js';
 import { estimatedCost } from '../experiment/shard.js';
-import type { DataLocations } from '../experiment/locate-data.js';
+import { runDataPaths, type DataLocations } from '../experiment/locate-data.js';
 import { runPool, RunFailure, type RunEventSink } from '../experiment/pool.js';
 import { NO_PROGRESS, type PipelineHooks, type Progress } from '../experiment/progress.js';
 import { codeIdentity, provenance, type CodeIdentity, type Provenance } from '../experiment/provenance.js';
@@ -97,7 +97,7 @@ async function trainAndStore(todo: RunSpec[], o: RunStudyOptions & {
         o.beforeStore();
         const s = storedRun(spec, codeFor(spec), output.record);
         const ended = new Date();
-        const where = o.data.where.get(datasetKey(spec.config));
+        const where = runDataPaths(o.data, spec.config);
         const prov = provenance({
           started: new Date(ended.getTime() - seconds * 1000), ended, worker: w + 1,
           dataPaths: where?.paths ?? [], dataOrigin: where?.origin ?? output.origin ?? null,

@@ -13,7 +13,7 @@ import type { Override } from '../config/load.js';
 import { fetchMissing } from '../data/index.js';
 import type { FetchEvents } from '../data/fetch.js';
 import { UserError } from '../errors.js';
-import { dataLocator } from '../experiment/locate-data.js';
+import { dataLocator, downloadsOf } from '../experiment/locate-data.js';
 import { identifyStudy, planStudy, STUDY_FILE, studyFromSources, studyJson, type GridSource, type OnlyFilter, type Preset, type RunSpec, type Study } from '../experiment/plan.js';
 import type { Shard } from '../experiment/shard.js';
 import { shardRuns } from '../experiment/shard.js';
@@ -110,11 +110,11 @@ export async function runStudyCommand(o: StudyOptions, hooks: StudyHooks = {}): 
     : planStudy({ preset: o.preset, files: o.files, sets: o.sets, only: o.only, seeds: o.seeds, name: o.name, allowLarge: o.allowLarge })), true);
   if (!o.dryRun && !o.emit) {
     const fetching = hooks.fetching?.();
-    await fetchMissing(shardRuns(draft.runs, o.shard).map((r) => r.config.dataset), { events: fetching?.events }).finally(() => fetching?.stop());
+    await fetchMissing(shardRuns(draft.runs, o.shard).flatMap((r) => downloadsOf(r.config)), { events: fetching?.events }).finally(() => fetching?.stop());
   }
   const data = dataLocator();
   const identify = o.loaderUrl ? undefined : data.identify;
-  const { missing, ...study } = preflightUnless(o, () => identifyStudy(draft, { identify, missingOk: o.dryRun }));
+  const { missing, ...study } = preflightUnless(o, () => identifyStudy(draft, { identify, identifyBenchmark: data.identifyBenchmark, missingOk: o.dryRun }));
   const dir = studyDir(o.preset, o.out, study.name);
   const runs = shardRuns(study.runs, o.shard);
   const base: StudyOutcome = { study, dir, runs, shard: o.shard, missing, ran: 0, reused: 0, reported: false, files: [], reports: {}, problems: [] };
