@@ -2,16 +2,18 @@
 // 300 steps of every benchmarked method (momentum and adam included, and dwm with dropout, the masks drawn alike) in the float64 build end within 1e-9 of the reference
 // engine (src/core/model.ts, plain TypeScript) in every weight, relative to the largest weight
 // of its matrix, with the same loss sum and the same test score. Without this the anchor's
-// speed would be the speed of some other computation. The float32 build is held to 1e-4.
+// speed would be the speed of some other computation. The float32 build is held to 1e-4; the
+// float64 build at 128 bits (no AVX, no FMA: WebAssembly's width) to 1e-9, and objdump must
+// find no instruction wider than 128 bits in it.
 
 import assert from 'node:assert/strict';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { after, test } from 'node:test';
 import { join } from 'node:path';
 import { createModel } from '../src/core/model-factory.js';
 import { ruleFor } from '../src/core/rules/index.js';
-import { AnchorSession, buildAnchor, runAnchor, writeNetFile, writePoolFile } from './anchor.js';
+import { AnchorSession, buildAnchor, inspectNarrow, runAnchor, writeNetFile, writePoolFile } from './anchor.js';
 import { benchModel, initialNetwork, LR, mnistPool, sampleOrder, syntheticPool, TRAIN_ROWS, type Pool } from './pools.js';
 
 const build = buildAnchor();
@@ -64,10 +66,12 @@ for (const c of cases) {
       const refScore = ref.score(pool.x, pool.test, pool.test.length, pool.y, pool.metric);
       const params = ref.params();
       const worst: string[] = [];
-      for (const [bin, tol] of [[build.bin64, 1e-9], [build.bin32, 1e-4]] as const) {
+      const bins: [string, number, string][] = [[build.bin64, 1e-9, ''], [build.bin32, 1e-4, '']];
+      if ('bin' in build.narrow) bins.push([build.narrow.bin, 1e-9, ' at 128 bits']);
+      for (const [bin, tol, width] of bins) {
         const out = join(build.dir, 'out.bin');
         const r = runAnchor(bin, ['check', poolFile, netFile, method, LR, STEPS, out]);
-        const what = `${method} ${r.precision}`;
+        const what = `${method} ${r.precision}${width}`;
         let worstHere = 0;
         const bytes = readFileSync(out);
         const got = new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8);
@@ -82,7 +86,7 @@ for (const c of cases) {
           worstHere = Math.max(worstHere, err);
           assert.ok(err <= tol, `${what}: ${e.name} differs by ${err.toExponential(2)} relative (limit ${tol})`);
         }
-        worst.push(`${r.precision} ${worstHere.toExponential(1)}`);
+        worst.push(`${r.precision}${width} ${worstHere.toExponential(1)}`);
         const loss = r.lossSum as number;
         assert.ok(Math.abs(loss - lossSum) <= tol * Math.abs(lossSum), `${what}: loss sum ${loss} vs ${lossSum}`);
         // Test score: the same count of correct answers in float64 (at most 5 of 2,000 apart in
@@ -95,6 +99,21 @@ for (const c of cases) {
     }
   });
 }
+
+test('C anchor at 128 bits: objdump finds no ymm/zmm, VEX or FMA in it, and finds them in the native build on an AVX2 machine', { skip: 'skipped' in build ? build.skipped : false }, (t) => {
+  if (!('dir' in build)) return;
+  if (!('bin' in build.narrow)) return t.skip(build.narrow.skipped);
+  const narrow = inspectNarrow(build.narrow.bin);
+  if (narrow === null) return t.skip('no objdump');
+  assert.equal(narrow.wide, false, narrow.text);
+  assert.match(narrow.text, /[1-9]\d* packed-double/, 'the 128-bit loops are vectorised');
+  const cpu = existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '';
+  if (/\bavx2\b/.test(cpu) && /\bfma\b/.test(cpu)) {
+    const native = inspectNarrow(build.bin64)!;
+    assert.equal(native.wide, true, `-march=native on an AVX2/FMA machine: ${native.text}`);
+  }
+  t.diagnostic(`128-bit: ${narrow.text}`);
+});
 
 test('C anchor sessions: eval scores the test list as the reference engine does, and both commands answer timed runs', { skip: 'skipped' in build ? build.skipped : false }, async () => {
   if (!('dir' in build)) return;

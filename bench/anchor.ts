@@ -15,6 +15,12 @@ import type { Pool } from './pools.js';
 /** dist/bench/anchor.js → bench/anchor.c in the source tree. */
 export const ANCHOR_SOURCE = fileURLToPath(new URL('../../bench/anchor.c', import.meta.url));
 export const ANCHOR_FLAGS = ['-O3', '-march=native', '-fopenmp-simd'];
+/**
+ * The same float64 loop held to 128-bit vectors and separate multiply and add, as WebAssembly
+ * SIMD has them (two float64 lanes, no fused multiply-add): every AVX level and FMA switched off,
+ * the SSE levels of the machine kept (V8 compiles wasm SIMD to them). x86-64 only.
+ */
+export const ANCHOR_FLAGS_128 = ['-O3', '-march=native', '-mno-avx', '-mno-avx2', '-mno-fma', '-mno-avx512f', '-fopenmp-simd'];
 
 export interface AnchorBuild {
   dir: string;
@@ -23,6 +29,28 @@ export interface AnchorBuild {
   flags: string;
   bin64: string;
   bin32: string;
+  /** The float64 build at WebAssembly's width (ANCHOR_FLAGS_128), or why there is none. */
+  narrow: { bin: string; flags: string; check: string } | { skipped: string };
+}
+
+/**
+ * What objdump finds in a binary that should hold no instruction wider than 128 bits: counts of
+ * ymm/zmm registers, VEX/EVEX-encoded (v…) instructions and fused multiply-adds, and of the
+ * packed-double SSE2 arithmetic that shows the loops are vectorised. `wide` is true when any
+ * 256/512-bit register, VEX instruction or FMA is there; `null` without objdump.
+ */
+export function inspectNarrow(bin: string): { wide: boolean; text: string } | null {
+  const r = spawnSync('objdump', ['-d', '--no-show-raw-insn', bin], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (r.status !== 0) return null;
+  const mnemonics = r.stdout.split('\n').map((l) => l.split('\t')[1]?.trim().split(/\s+/)[0] ?? '').filter((m) => m !== '');
+  const wideRegs = (r.stdout.match(/%[yz]mm\d+/g) ?? []).length;
+  const vex = mnemonics.filter((m) => /^v[a-z]/.test(m) && !m.startsWith('vfprintf')).length;
+  const fma = mnemonics.filter((m) => /^vf(n?m(add|sub)|maddsub|msubadd)/.test(m)).length;
+  const packed = mnemonics.filter((m) => /^(mul|add|sub|div)pd$/.test(m)).length;
+  return {
+    wide: wideRegs + vex + fma > 0,
+    text: `objdump -d: ${wideRegs} ymm/zmm operands, ${vex} VEX/EVEX instructions, ${fma} fused multiply-adds; ${packed} packed-double mul/add/sub/div (xmm)`,
+  };
 }
 
 function firstLine(text: string): string {
@@ -49,7 +77,18 @@ export function buildAnchor(): AnchorBuild | { skipped: string } {
     }
     bins.push(bin);
   }
-  return { dir, compiler, flags: ANCHOR_FLAGS.join(' '), bin64: bins[0], bin32: bins[1] };
+  return { dir, compiler, flags: ANCHOR_FLAGS.join(' '), bin64: bins[0], bin32: bins[1], narrow: buildNarrow(cc, dir) };
+}
+
+/** The float64 anchor at 128 bits (ANCHOR_FLAGS_128), checked with objdump when it is there. */
+function buildNarrow(cc: string, dir: string): AnchorBuild['narrow'] {
+  if (process.arch !== 'x64') return { skipped: `the 128-bit build is for x86-64; this is ${process.arch}` };
+  const bin = join(dir, 'anchor64-128');
+  const r = spawnSync(cc, [...ANCHOR_FLAGS_128, ANCHOR_SOURCE, '-lm', '-o', bin], { encoding: 'utf8' });
+  if (r.status !== 0) return { skipped: `${cc} could not compile bench/anchor.c for 128 bits: ${firstLine(r.stderr || String(r.error))}` };
+  const seen = inspectNarrow(bin);
+  if (seen?.wide) return { skipped: `the 128-bit build still has wider instructions (${seen.text})` };
+  return { bin, flags: ANCHOR_FLAGS_128.join(' '), check: seen?.text ?? 'not checked (no objdump)' };
 }
 
 function writeParts(path: string, parts: ArrayBufferView[]): void {

@@ -4,11 +4,13 @@
 // done by a plain C loop (bench/anchor.c, float64 and float32) in the same run, the timed
 // repeats taken in turns so both see the same machine load. Prints a table, the performance
 // targets met or not, and writes results/bench.json:
-//   { "train":  [{ "method", "arch", "inputs", "engine", "stepsPerSec", "vsC64" }],
-//     "eval":   [{ "arch", "inputs", "engine", "samplesPerSec", "testSize", "vsC64" }],
-//     "anchor": { "compiler", "flags",
-//                 "train": [{ "method", "arch", "inputs", "float64", "float32" }],   (steps/s)
-//                 "eval":  [{ "arch", "inputs", "float64", "float32" }] }            (samples/s)
+//   { "train":  [{ "method", "arch", "inputs", "engine", "stepsPerSec", "vsC64", "vsC64x128" }],
+//     "eval":   [{ "arch", "inputs", "engine", "samplesPerSec", "testSize", "vsC64", "vsC64x128" }],
+//     "fixedCost": { "rows": [{ "arch", "what", "engine", "ns", "cNs", "cNs128" }], "emptyCallNs" }
+//               or null,                       (--only tabular and the whole run; see fixedCosts)
+//     "anchor": { "compiler", "flags", "narrow": { "flags", "check" } or { "skipped" },
+//                 "train": [{ "method", "arch", "inputs", "float64", "float32", "float64x128" }],   (steps/s)
+//                 "eval":  [{ "arch", "inputs", "float64", "float32", "float64x128" }] }            (samples/s)
 //               or { "skipped": "<why>" },
 //     "attack": [{ "arch", "inputs", "kind", "steps", "attackStepsPerSec" }],   (PGD iterations × samples per s)
 //     "targets": [{ "what", "engine", "value", "target", "unit", "met" }],
@@ -19,7 +21,9 @@
 //                   "fair": [{ "study", "stage", "runs", "seeds", "perSeedSeconds", "totalSeconds" }],
 //                   "missing", "loadAverage" } or null                    (bench/walltime.ts)
 //     "note", "node", "loadAverage": [before, after], "date" }
-// vsC64 is dwgd's figure divided by the float64 C figure (null without the anchor). Every
+// vsC64 is dwgd's figure divided by the float64 C figure (null without the anchor); vsC64x128
+// divided by the float64 C loop built for 128-bit vectors without FMA (anchor.ts
+// ANCHOR_FLAGS_128: WebAssembly SIMD's width; null on other than x86-64). Every
 // figure is the best of several timed repeats (the machine is shared; the best run is the
 // least disturbed one).
 // The attack rows time src/core/attacks.ts (reference network, float64) on MNIST's shape: PGD
@@ -222,27 +226,41 @@ function ratio(v: number | null): string {
   return v === null ? '' : `${v.toFixed(2)}×`;
 }
 
-interface TrainRow { method: string; arch: string; inputs: string; engine: EngineName; stepsPerSec: number; vsC64: number | null }
-interface EvalRow { arch: string; inputs: string; engine: EngineName; samplesPerSec: number; testSize: number; vsC64: number | null }
-interface AnchorTrain { method: string; arch: string; inputs: string; float64: number; float32: number }
-interface AnchorEval { arch: string; inputs: string; float64: number; float32: number }
-interface Target { what: string; engine: EngineName; value: number; target: number; unit: 'ratio' | 'steps/s' | 'samples/s'; met: boolean }
+interface TrainRow { method: string; arch: string; inputs: string; engine: EngineName; stepsPerSec: number; vsC64: number | null; vsC64x128: number | null }
+interface EvalRow { arch: string; inputs: string; engine: EngineName; samplesPerSec: number; testSize: number; vsC64: number | null; vsC64x128: number | null }
+interface AnchorTrain { method: string; arch: string; inputs: string; float64: number; float32: number; float64x128: number | null }
+interface AnchorEval { arch: string; inputs: string; float64: number; float32: number; float64x128: number | null }
+interface Target { what: string; engine: EngineName; value: number; target: number; unit: 'ratio' | 'steps/s' | 'samples/s'; met: boolean; vsC64x128?: number | null }
 
 /**
- * Best rates of dwgd's timers and, with the anchor, of its float64 and float32 builds started on
- * the same work (`args`), all timed in turns. Notes a C run whose loss or score was not finite.
+ * Best rates of dwgd's timers and, with the anchor, of its float64 and float32 builds and of the
+ * float64 build at 128 bits (when there is one) started on the same work (`args`), all timed in
+ * turns. Notes a C run whose loss or score was not finite.
  */
 async function measure(mine: Timer[], build: AnchorBuild | { skipped: string }, args: (string | number)[], opts: Options) {
   if (!('dir' in build)) return { rates: await bestOfInterleaved(mine, opts), c: null };
   const c64 = await AnchorSession.start(build.bin64, args);
   const c32 = await AnchorSession.start(build.bin32, args);
-  const best = await bestOfInterleaved([...mine, c64, c32], opts);
-  for (const c of [c64, c32]) {
+  const c128 = 'bin' in build.narrow ? await AnchorSession.start(build.narrow.bin, args) : null;
+  const sessions = c128 ? [c64, c32, c128] : [c64, c32];
+  const best = await bestOfInterleaved([...mine, ...sessions], opts);
+  for (const c of sessions) {
     const last = await c.end();
-    if (last.finite === false || c.ready.score === -1) process.stderr.write(`note: the C anchor (${c.ready.precision}) ${args[0]} ${args[3]}: not finite\n`);
+    const which = `${c.ready.precision}${c === c128 ? ' at 128 bits' : ''}`;
+    if (last.finite === false || c.ready.score === -1) process.stderr.write(`note: the C anchor (${which}) ${args[0]} ${args[3]}: not finite\n`);
   }
+  const [s64, s128] = [c64.ready.score as number | undefined, c128?.ready.score as number | undefined];
+  if (s64 !== undefined && s128 !== undefined && !(Math.abs(s128 - s64) <= 1e-9 * Math.abs(s64))) process.stderr.write(`note: the C anchor at 128 bits scores ${String(s128)}, the native build ${String(s64)}\n`);
   const n = mine.length;
-  return { rates: best.slice(0, n), c: { float64: Math.round(best[n]), float32: Math.round(best[n + 1]), score64: c64.ready.score as number | undefined } };
+  return {
+    rates: best.slice(0, n),
+    c: { float64: Math.round(best[n]), float32: Math.round(best[n + 1]), float64x128: c128 ? Math.round(best[n + 2]) : null, score64: c64.ready.score as number | undefined },
+  };
+}
+
+/** dwgd's rate ÷ a C rate, to three decimals; null without the C rate. */
+function vs(rate: number, c: number | null | undefined): number | null {
+  return c ? round3(rate / c) : null;
 }
 
 /** Best rates of dwgd's timers and of the float64 C build alone on the same work, timed in turns. */
@@ -253,6 +271,76 @@ async function measure64(mine: Timer[], build: AnchorBuild | { skipped: string }
   const last = await c64.end();
   if (last.finite === false) process.stderr.write(`note: the C anchor (float64) ${args[0]} ${args[3]}: not finite\n`);
   return { rates: best.slice(0, mine.length), c64: Math.round(best[mine.length]) };
+}
+
+interface FixedCostRow { arch: string; what: string; engine: EngineName; ns: number; cNs: number | null; cNs128: number | null }
+
+/** The arches of the fixed-cost rows: 8 inputs and one unit per layer, two and three layers. */
+const FIXED_ARCHS = [[8, 1, 1], [8, 1, 1, 1]];
+const FIXED_METHODS = ['sgd', 'dwm', 'momentum'];
+
+/**
+ * The fixed cost of a step and of an evaluated sample, where arithmetic is almost nil: nets of 8
+ * inputs and one unit per hidden layer (a step is a few dozen multiply-adds), timed as the
+ * grid rows are (one engine: fast unless --engine names one) beside both float64 C builds, in
+ * nanoseconds, best of twice the repeats; the three-layer net less the two-layer one is the cost of one more layer. Also the
+ * cost of one empty call of trainSteps (no step: the way into the instance and back).
+ */
+async function fixedCosts(build: AnchorBuild | { skipped: string }, opts: Options): Promise<{ rows: FixedCostRow[]; emptyCallNs: number | null }> {
+  const engine: EngineName = opts.engines.length === 1 ? opts.engines[0] : 'fast';
+  const more = { ...opts, repeats: opts.repeats * 2 }; // short rows: twice the repeats, to find an undisturbed one
+  const pool = syntheticPool('synthetic-california-housing', 8, 'tabular', 20433);
+  const order = sampleOrder(pool);
+  const poolFile = 'dir' in build ? join(build.dir, 'pool.bin') : '';
+  const netFile = 'dir' in build ? join(build.dir, 'net.bin') : '';
+  if ('dir' in build) writePoolFile(poolFile, pool, order);
+  const rows: FixedCostRow[] = [];
+  const ns = (rate: number | null | undefined) => (rate ? round3(1e9 / rate) : null);
+  let emptyCallNs: number | null = null;
+  for (const sizes of FIXED_ARCHS) {
+    const arch = sizes.join('-');
+    const initial = initialNetwork(sizes, pool.loss);
+    if ('dir' in build) writeNetFile(netFile, initial);
+    for (const method of FIXED_METHODS) {
+      const { rates, c } = await measure([trainer(pool, order, initial, method, engine)], build, ['train', poolFile, netFile, method, LR], more);
+      rows.push({ arch, what: `${method} step`, engine, ns: ns(rates[0])!, cNs: ns(c?.float64), cNs128: ns(c?.float64x128) });
+    }
+    const { rates, c } = await measure([evaluator(pool, initial, engine)], build, ['eval', poolFile, netFile, LR], more);
+    rows.push({ arch, what: 'eval sample', engine, ns: ns(rates[0])!, cNs: ns(c?.float64), cNs128: ns(c?.float64x128) });
+    if (emptyCallNs === null) {
+      const model = benchModel('sgd', initial, engine);
+      if (model.trainSteps) {
+        const list = pool.train;
+        const entries = Int32Array.from(list, (_, k) => k);
+        const targets = Float32Array.from(list, (i) => pool.y[i]);
+        let sink = model.trainSteps(pool.x, list, entries, targets, LR, 0, 1, 0); // copies the rows in once
+        const empty = (n: number) => {
+          for (let k = 0; k < n; k++) sink = model.trainSteps!(pool.x, list, entries, targets, LR, 1, 1, sink);
+        };
+        empty(10000);
+        const [rate] = await bestOfInterleaved([{ time: (seconds) => timeRate(seconds, empty) }], more);
+        emptyCallNs = round3(1e9 / rate);
+        if (!Number.isFinite(sink)) process.stderr.write('note: the empty trainSteps calls returned a loss that is not finite\n');
+      }
+    }
+  }
+  process.stderr.write(`fixed costs [${engine}]: ${rows.map((r) => `${r.arch} ${r.what} ${r.ns.toFixed(0)} ns`).join(', ')}\n`);
+  return { rows, emptyCallNs };
+}
+
+function renderFixedCosts(fixed: { rows: FixedCostRow[]; emptyCallNs: number | null }): string {
+  const ns = (v: number | null) => (v === null ? '–' : v.toFixed(0));
+  const lines = ['', `fixed costs: nanoseconds per training step or per evaluated sample on nets of one unit per hidden layer (arithmetic almost nil), ${fixed.rows[0]?.engine ?? 'fast'} engine beside the float64 C loop, native and at 128 bits`,
+    '| arch | what | dwgd ns | C f64 ns | C f64 128-bit ns |', '|---|---|---:|---:|---:|'];
+  for (const r of fixed.rows) lines.push(`| ${r.arch} | ${r.what} | ${ns(r.ns)} | ${ns(r.cNs)} | ${ns(r.cNs128)} |`);
+  const [two, three] = FIXED_ARCHS.map((a) => a.join('-'));
+  for (const what of [...FIXED_METHODS.map((m) => `${m} step`), 'eval sample']) {
+    const a = fixed.rows.find((r) => r.arch === two && r.what === what);
+    const b = fixed.rows.find((r) => r.arch === three && r.what === what);
+    if (a && b) lines.push(`  one more layer (${three} − ${two}), ${what}: dwgd ${ns(round3(b.ns - a.ns))} ns, C f64 ${a.cNs !== null && b.cNs !== null ? ns(round3(b.cNs - a.cNs)) : '–'} ns`);
+  }
+  if (fixed.emptyCallNs !== null) lines.push(`  one trainSteps call with no step (into the instance and back, once per turn or per progress report): ${ns(fixed.emptyCallNs)} ns`);
+  return lines.join('\n') + '\n';
 }
 
 /**
@@ -303,20 +391,21 @@ function renderTable(train: TrainRow[], evals: EvalRow[], anchorTrain: AnchorTra
     for (const engine of engines) {
       const cells = TRAIN_ROWS.map((m) => {
         const t = train.find((e) => e.inputs === inputs && e.arch === arch && e.engine === engine && e.method === m);
-        return t ? `${fmt(t.stepsPerSec)} ${ratio(t.vsC64)}`.trim() : '–';
+        return t ? `${fmt(t.stepsPerSec)} ${ratio(t.vsC64)} ${ratio(t.vsC64x128)}`.trim() : '–';
       });
       const e = evals.find((v) => v.inputs === inputs && v.arch === arch && v.engine === engine);
-      lines.push([inputs, arch, engine, ...cells, e ? `${fmt(e.samplesPerSec)} ${ratio(e.vsC64)}`.trim() : '–']);
+      lines.push([inputs, arch, engine, ...cells, e ? `${fmt(e.samplesPerSec)} ${ratio(e.vsC64)} ${ratio(e.vsC64x128)}`.trim() : '–']);
     }
-    for (const precision of ['float64', 'float32'] as const) {
+    for (const precision of ['float64', 'float32', 'float64x128'] as const) {
       const row = anchorTrain.filter((a) => a.inputs === inputs && a.arch === arch);
-      if (row.length === 0) continue;
+      if (row.length === 0 || (precision === 'float64x128' && row.every((a) => a.float64x128 === null))) continue;
       const cells = TRAIN_ROWS.map((m) => {
         const a = row.find((x) => x.method === m);
-        return a ? fmt(a[precision]) : '–';
+        return a && a[precision] !== null ? fmt(a[precision]!) : '–';
       });
       const e = anchorEval.find((v) => v.inputs === inputs && v.arch === arch);
-      lines.push([inputs, arch, `C ${precision}`, ...cells, e ? fmt(e[precision]) : '–']);
+      const label = precision === 'float64x128' ? 'C f64 128-bit' : `C ${precision}`;
+      lines.push([inputs, arch, label, ...cells, e && e[precision] !== null ? fmt(e[precision]!) : '–']);
     }
   }
   const widths = header.map((_, c) => Math.max(header[c].length, ...lines.map((l) => l[c].length)));
@@ -343,11 +432,15 @@ function checkTargets(train: TrainRow[], evals: EvalRow[], engine: EngineName): 
   const shapes = [...new Set(mine.map((t) => t.arch))];
   for (const arch of shapes) {
     const rows = mine.filter((t) => t.arch === arch && t.vsC64 !== null);
-    const items = rows.map((t) => ({ what: `${t.method} ${arch} training vs C float64`, engine, value: t.vsC64!, target: 0.7, unit: 'ratio' as const, met: t.vsC64! >= 0.7 }));
+    const items = rows.map((t) => ({ what: `${t.method} ${arch} training vs C float64`, engine, value: t.vsC64!, target: 0.7, unit: 'ratio' as const, met: t.vsC64! >= 0.7, vsC64x128: t.vsC64x128 }));
     const low = rows.reduce<TrainRow | null>((m, t) => (m === null || t.vsC64! < m.vsC64! ? t : m), null);
     if (low) say(items, `${arch.padEnd(14)} training ≥ 0.7× C float64, every method: lowest ${low.method} ${ratio(low.vsC64)}`);
+    // How far each method that misses is from the same C loop held to WebAssembly's width.
+    const missing = rows.filter((t) => t.vsC64! < 0.7 && t.vsC64x128 !== null);
+    if (missing.length) lines.push(`           ${''.padEnd(6)} ${''.padEnd(14)} ↳ ÷ C float64 at 128 bits (no AVX, no FMA), methods below 0.7×: ${missing.map((t) => `${t.method} ${ratio(t.vsC64x128)}`).join(', ')}`);
     const e = evals.find((v) => v.engine === engine && v.arch === arch && v.vsC64 !== null);
-    if (e) say([{ what: `eval ${arch} vs C float64`, engine, value: e.vsC64!, target: 1, unit: 'ratio', met: e.vsC64! >= 1 }], `${arch.padEnd(14)} evaluation ≥ 1.0× C float64: ${ratio(e.vsC64)}`);
+    if (e) say([{ what: `eval ${arch} vs C float64`, engine, value: e.vsC64!, target: 1, unit: 'ratio', met: e.vsC64! >= 1, vsC64x128: e.vsC64x128 }], `${arch.padEnd(14)} evaluation ≥ 1.0× C float64: ${ratio(e.vsC64)}`);
+    if (e && e.vsC64! < 1 && e.vsC64x128 !== null) lines.push(`           ${''.padEnd(6)} ${''.padEnd(14)} ↳ ÷ C float64 at 128 bits (no AVX, no FMA): ${ratio(e.vsC64x128)}`);
     const dwm = mine.find((t) => t.arch === arch && t.method === 'dwm');
     const stable = mine.find((t) => t.arch === arch && t.method === 'dwm-stable');
     if (dwm && stable) {
@@ -384,13 +477,17 @@ async function main(): Promise<void> {
     { name: 'cifar', pool: () => syntheticPool('synthetic-cifar-10', 3072, 'image', 10000), archs: [[20], [64, 32]] },
   ];
   const build = opts.anchor && opts.only !== 'walltime' ? buildAnchor() : { skipped: opts.anchor ? 'not needed for --only walltime' : '--no-anchor was given' };
-  if ('dir' in build) process.stderr.write(`C anchor: ${build.compiler}, ${build.flags}, float64 and float32 builds\n`);
+  if ('dir' in build) {
+    process.stderr.write(`C anchor: ${build.compiler}, ${build.flags}, float64 and float32 builds\n`);
+    process.stderr.write('bin' in build.narrow ? `C anchor at 128 bits: ${build.narrow.flags}, float64; ${build.narrow.check}\n` : `C anchor at 128 bits skipped: ${build.narrow.skipped}\n`);
+  }
   const train: TrainRow[] = [];
   const evals: EvalRow[] = [];
   const anchorTrain: AnchorTrain[] = [];
   const anchorEval: AnchorEval[] = [];
   const attacks: AttackRow[] = [];
   let scaling: ScalingRow[] = [];
+  let fixed: { rows: FixedCostRow[]; emptyCallNs: number | null } | null = null;
   let scalingLoad: [number, number] | null = null;
   const load0 = loadavg()[0];
 
@@ -409,32 +506,34 @@ async function main(): Promise<void> {
         if ('dir' in build) writeNetFile(netFile, initial);
         const where = { arch, inputs: pool.inputs };
         const progress: string[] = [];
-        const cFigures = (c: { float64: number; float32: number } | null) => (c ? ` (C ${fmt(c.float64)}/${fmt(c.float32)})` : '');
+        const cFigures = (c: { float64: number; float32: number; float64x128: number | null } | null) =>
+          (c ? ` (C ${fmt(c.float64)}/${fmt(c.float32)}${c.float64x128 === null ? '' : `/${fmt(c.float64x128)}`})` : '');
         for (const method of TRAIN_ROWS) {
           const timers = opts.engines.map((engine) => trainer(pool, order, initial, method, engine));
           const { rates, c } = await measure(timers, build, ['train', poolFile, netFile, method, LR], opts);
           opts.engines.forEach((engine, k) => {
-            train.push({ method, ...where, engine, stepsPerSec: Math.round(rates[k]), vsC64: c ? round3(rates[k] / c.float64) : null });
+            train.push({ method, ...where, engine, stepsPerSec: Math.round(rates[k]), vsC64: vs(rates[k], c?.float64), vsC64x128: vs(rates[k], c?.float64x128) });
             if (!timers[k].finite()) process.stderr.write(`note: ${method} on ${arch} (${engine}) diverged (loss not finite)\n`);
           });
-          if (c) anchorTrain.push({ method, ...where, float64: c.float64, float32: c.float32 });
+          if (c) anchorTrain.push({ method, ...where, float64: c.float64, float32: c.float32, float64x128: c.float64x128 });
           progress.push(`${method} ${rates.map(fmt).join('/')}${cFigures(c)}`);
         }
         const timers = opts.engines.map((engine) => evaluator(pool, initial, engine));
         const { rates, c } = await measure(timers, build, ['eval', poolFile, netFile, LR], opts);
         opts.engines.forEach((engine, k) => {
-          evals.push({ ...where, engine, samplesPerSec: Math.round(rates[k]), testSize: pool.test.length, vsC64: c ? round3(rates[k] / c.float64) : null });
+          evals.push({ ...where, engine, samplesPerSec: Math.round(rates[k]), testSize: pool.test.length, vsC64: vs(rates[k], c?.float64), vsC64x128: vs(rates[k], c?.float64x128) });
           // A float64 engine must score the test pool as the float64 C loop does.
           const score = timers[k].score;
           if (c && engine !== 'fast32' && Math.abs(score - c.score64!) > 1e-9 * Math.abs(score)) {
             process.stderr.write(`note: ${arch} ${engine}: test score ${score} but the C anchor's is ${c.score64}\n`);
           }
         });
-        if (c) anchorEval.push({ ...where, float64: c.float64, float32: c.float32 });
+        if (c) anchorEval.push({ ...where, float64: c.float64, float32: c.float32, float64x128: c.float64x128 });
         progress.push(`eval ${rates.map(fmt).join('/')}${cFigures(c)}`);
         process.stderr.write(`${pool.inputs} ${arch} [${opts.engines.join('/')}]: ${progress.join(', ')}\n`);
       }
     }
+    if (!opts.only || opts.only === 'tabular') fixed = await fixedCosts(build, opts);
     if (!opts.only || opts.only === 'attack') {
       const pool = mnistPool();
       const steps = 10;
@@ -474,8 +573,11 @@ async function main(): Promise<void> {
   const load1 = loadavg()[0];
   if (train.length && opts.only !== 'corruptions') {
     process.stdout.write(renderTable(train, evals, anchorTrain, anchorEval));
-    process.stdout.write('\ncells: steps/s (training) or samples/s (eval), then dwgd\'s figure ÷ the C float64 loop\'s\n');
+    const narrow = 'dir' in build && 'bin' in build.narrow ? build.narrow : null;
+    process.stdout.write('\ncells: steps/s (training) or samples/s (eval), then dwgd\'s figure ÷ the C float64 loop\'s' +
+      (narrow ? `, then ÷ the same C float64 loop at WebAssembly's width ("C f64 128-bit": ${narrow.flags}; ${narrow.check})` : '') + '\n');
   }
+  if (fixed) process.stdout.write(renderFixedCosts(fixed));
   if (attacks.length) {
     process.stdout.write('\nattacks (reference network, float64; PGD iterations × samples per second):\n');
     for (const a of attacks) process.stdout.write(`  ${a.inputs} ${a.arch.padEnd(14)} ${a.kind.padEnd(9)} ${fmt(a.attackStepsPerSec).padStart(9)} attack steps/s\n`);
@@ -503,10 +605,12 @@ async function main(): Promise<void> {
   if (!('dir' in build) && opts.only !== 'walltime') process.stdout.write(`C anchor skipped: ${build.skipped}\n`);
 
   const report = {
-    train, eval: evals, attack: attacks, corruptions, scaling, wallTime: wall,
-    anchor: 'dir' in build ? { compiler: build.compiler, flags: build.flags, train: anchorTrain, eval: anchorEval } : { skipped: build.skipped },
+    train, eval: evals, fixedCost: fixed, attack: attacks, corruptions, scaling, wallTime: wall,
+    anchor: 'dir' in build
+      ? { compiler: build.compiler, flags: build.flags, narrow: 'bin' in build.narrow ? { flags: build.narrow.flags, check: build.narrow.check } : build.narrow, train: anchorTrain, eval: anchorEval }
+      : { skipped: build.skipped },
     targets,
-    note: `best of ${opts.repeats} repeat(s) of ≥${opts.seconds}s; batch 1; one thread; synthetic-* inputs have the named dataset's shape; vsC64 = dwgd ÷ C float64`,
+    note: `best of ${opts.repeats} repeat(s) of ≥${opts.seconds}s; batch 1; one thread; synthetic-* inputs have the named dataset's shape; vsC64 = dwgd ÷ C float64; vsC64x128 = dwgd ÷ C float64 at 128 bits (no AVX, no FMA)`,
     node: process.version,
     loadAverage: [load0, load1],
     date: new Date().toISOString(),
