@@ -60,8 +60,14 @@ export const corruptionAxis: EvalAxisDef = {
     const severity = severityOf(ctx.point);
     if (image) {
       const shape = squareImageShape(nInputs);
+      // The corruption is looked up once per value, not once per input.
+      let last: AxisValue | undefined;
+      let c: ReturnType<typeof imageCorruption>;
       return (row, value, _rng, sample) => {
-        const c = imageCorruption(String(value));
+        if (value !== last) {
+          c = imageCorruption(String(value));
+          last = value;
+        }
         if (!c) throw new RangeError(`corruption: '${String(value)}' is not an image corruption`);
         c.apply(row, row, shape, severity, corruptionRng(ctx.seed, c.id, sample));
       };
