@@ -11,6 +11,7 @@
 import {
   IMAGE_CORRUPTIONS, TABULAR_CORRUPTIONS, TABULAR_SEVERITIES, corruptionRng, imageCorruption, tabularCorruption, type ImageShape,
 } from '../corruptions/index.js';
+import { seededSubsample } from './subsample.js';
 import type { AxisValue, EvalAxisDef, EvalPoint } from './types.js';
 
 const FIVE = (c: { levels: number }) => c.levels === 5;
@@ -96,4 +97,14 @@ export const severityAxis: EvalAxisDef = {
 
 export function isCorruptionName(v: AxisValue): boolean {
   return typeof v === 'string' && (imageCorruption(v) !== undefined || tabularCorruption(v) !== undefined);
+}
+
+/**
+ * The test samples a corrupted point (corruption × severity, or a published benchmark's images)
+ * is scored on under config `corrupted.subsample`: seededSubsample from the stream
+ * 'corrupted-subsample'. The same for every such point, every method and every run with the
+ * same seed and test list, so the per-process store of corrupted test sets serves them all.
+ */
+export function corruptedSubsample(test: Int32Array, size: number | undefined, seed: number): Int32Array {
+  return seededSubsample(test, size, seed, 'corrupted-subsample');
 }
