@@ -12,6 +12,7 @@ import { attackSubsample } from '../data/eval-axes/attack.js';
 import { corruptedSubsample } from '../data/eval-axes/corruption.js';
 import { seededSubsample } from '../data/eval-axes/subsample.js';
 import { evaluateAt } from './evaluate.js';
+import { recordOf } from './pool.js';
 import { listHash, runExperiment } from './run.js';
 import { syntheticImages } from './testing/images.js';
 import { clearTestSetCache, testSetCacheStats } from './test-set-cache.js';
@@ -70,6 +71,7 @@ test('corrupted points are scored on the subsample, clean and noisy points on th
   const expected = corruptedSubsample(r.split.test, 50, c.seed);
   assert.ok(r.split.test.length > 300);
   assert.deepEqual(r.corrupted, { subsample: 50, testSize: 50, sha256: listHash(expected) });
+  assert.deepEqual(recordOf(c, r).corrupted, r.corrupted, 'kept in the record run.json holds');
   const data = { ...raw, normalize: 'none' as const };
   assert.equal(models.length, 2);
   for (const [k, p] of r.points.entries()) {
