@@ -57,6 +57,24 @@ function kernelFor(sigma: number): Float64Array {
   return k;
 }
 
+let blankBuf = new Uint8Array(0);
+
+/** Per row of the image, 1 when every value in it is exactly 0 (MNIST's margins); reused until the next call. */
+function blankRows(src: Float64Array, h: number, rowLen: number): Uint8Array {
+  if (blankBuf.length < h) blankBuf = new Uint8Array(h);
+  for (let y = 0; y < h; y++) {
+    let zero = 1;
+    for (let i = y * rowLen, end = i + rowLen; i < end; i++) {
+      if (src[i] !== 0) {
+        zero = 0;
+        break;
+      }
+    }
+    blankBuf[y] = zero;
+  }
+  return blankBuf;
+}
+
 let tmpBuf = new Float64Array(0);
 let padBuf = new Float64Array(0);
 
@@ -81,12 +99,16 @@ export function gaussianBlurInto(src: Float64Array, out: Pixels, shape: ImageSha
   const rowLen = w * ch;
   tmpBuf = grow(tmpBuf, h * rowLen);
   const tmp = tmpBuf;
+  const blank = blankRows(src, h, rowLen);
   for (let y = 0; y < h; y++) {
     const o = y * rowLen;
     tmp.fill(0, o, o + rowLen);
     for (let j = 0; j < taps; j++) {
       const yy = y + j - r;
-      const s = (yy < 0 ? 0 : yy >= h ? h - 1 : yy) * rowLen;
+      const row = yy < 0 ? 0 : yy >= h ? h - 1 : yy;
+      // A row of zeros adds +0 to sums that start at +0: skipping it changes no bit.
+      if (blank[row]) continue;
+      const s = row * rowLen;
       const kj = k[j];
       for (let i = 0; i < rowLen; i++) tmp[o + i] += kj * src[s + i];
     }
@@ -106,10 +128,17 @@ export function gaussianBlurInto(src: Float64Array, out: Pixels, shape: ImageSha
     }
     for (let i = 0; i < rowLen; i++) pad[edge + i] = tmp[o + i];
     acc.fill(0);
-    for (let j = 0; j < taps; j++) {
+    // Only the span of the padded row between its first and last non-zero value adds anything.
+    let lo = 0;
+    while (lo < padLen && pad[lo] === 0) lo++;
+    let hi = padLen - 1;
+    while (hi > lo && pad[hi] === 0) hi--;
+    for (let j = 0; j < taps && lo < padLen; j++) {
       const kj = k[j];
       const s = j * ch;
-      for (let i = 0; i < rowLen; i++) acc[i] += kj * pad[s + i];
+      const from = lo - s > 0 ? lo - s : 0;
+      const to = hi - s + 1 < rowLen ? hi - s + 1 : rowLen;
+      for (let i = from; i < to; i++) acc[i] += kj * pad[s + i];
     }
     for (let i = 0; i < rowLen; i++) {
       const v = acc[i];
@@ -171,11 +200,15 @@ export function motionBlurInto(src: Float64Array, out: Pixels, shape: ImageShape
     }
     for (let i = 0; i < rowLen; i++) pad[o + P * ch + i] = src[s + i];
   }
+  const blank = blankRows(src, h, rowLen);
   for (let y = 0; y < h; y++) {
     acc.fill(0, 0, rowLen);
     for (let t = 0; t < taps; t++) {
       const yy = y + dy[t];
-      const base = (yy < 0 ? 0 : yy >= h ? h - 1 : yy) * padRow;
+      const row = yy < 0 ? 0 : yy >= h ? h - 1 : yy;
+      // A row of zeros adds +0 to sums that start at +0: skipping it changes no bit.
+      if (blank[row]) continue;
+      const base = row * padRow;
       const d = dx[t];
       const wt = weight[t];
       if (d >= -P && d <= P) {
