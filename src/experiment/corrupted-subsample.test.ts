@@ -16,7 +16,6 @@ import { recordOf } from './pool.js';
 import { listHash, runExperiment } from './run.js';
 import { syntheticImages } from './testing/images.js';
 import { clearTestSetCache, testSetCacheStats } from './test-set-cache.js';
-import { projectRecord } from '../results/run-record.js';
 
 function config(overrides: Record<string, unknown> = {}) {
   return ExperimentSchema.parse({
@@ -81,13 +80,8 @@ test('corrupted points are scored on the subsample, clean and noisy points on th
     // Accuracies are counts over the list's size: correct / 50 at the corrupted points.
     if (p.severity === 5) for (const m of models) assert.equal(Math.round(r.methods[m.id].at[k].value * 50) / 50, r.methods[m.id].at[k].value);
   }
-  // Without corrupted points nothing is recorded; --resume keeps corrupted points only for the same subsample.
+  // Without corrupted points nothing is recorded (--resume: src/results/corrupted-resume.test.ts).
   assert.equal(runExperiment(config({ evaluate: { 'noise.sigma': [0.3] } }), raw).corrupted, undefined);
-  const record = { ...r, points: r.points } as unknown as Parameters<typeof projectRecord>[0];
-  assert.ok(projectRecord(record, c));
-  assert.equal(projectRecord(record, config({ evaluate: c.evaluate, corrupted: { subsample: 60 } })), null);
-  assert.equal(projectRecord(record, config({ evaluate: c.evaluate })), null, 'the whole test list asked: scored again');
-  assert.ok(projectRecord(record, config({ evaluate: { corruption: ['impulse-noise'], severity: [0], 'noise.sigma': [0.3] } })), 'no corrupted point asked: the subsample does not matter');
 });
 
 test('a 2-layer and a 3-layer run of one seed and n draw one subsample, and the second generates no corrupted set', () => {
