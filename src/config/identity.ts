@@ -11,13 +11,13 @@ import { DATASET_LOAD_KEYS, type ExperimentConfig } from './schema.js';
 /**
  * What decides the trained models: the config without its name, description, data location,
  * download permission and weight saving, and without the evaluation-only keys (test noise,
- * the evaluation axes and the attacks' settings) and the report-only ones (equivalence margins), so one trained run serves
+ * the evaluation axes, the attacks' settings and the corrupted points' subsample) and the report-only ones (equivalence margins), so one trained run serves
  * every evaluation point and every report. A string method stays as written (so configs of
  * string methods keep their run ids); an object method counts as its resolved spec (its rule,
  * lr, every hyperparameter with defaults filled in, its training options).
  */
 export function numbersConfig(config: ExperimentConfig): unknown {
-  const { name: _n, description: _d, saveWeights: _s, noise: _noise, evaluate: _e, attack: _a, equivalence: _q, ...rest } = config;
+  const { name: _n, description: _d, saveWeights: _s, noise: _noise, evaluate: _e, attack: _a, corrupted: _c, equivalence: _q, ...rest } = config;
   const { path: _p, download: _dl, ...dataset } = rest.dataset;
   // testEvery: turn is the default: writing it keeps the run id of a config without it.
   if (rest.testEvery === 'turn') delete rest.testEvery;

@@ -244,6 +244,15 @@ export const ExperimentSchema = z.strictObject({
     subsample: z.number().int().positive().max(LIMITS.trainSize).optional(),
   }).optional(),
   /**
+   * Corrupted points (evaluate.corruption × severity, and the published benchmark sets'
+   * evaluate.benchmark) are scored on a seeded subsample of this many test samples (run.json's
+   * record.corrupted states its size and hash); the clean and noisy tests, and every other
+   * point, keep the whole test set. Default: the whole test set. Evaluation only: not in the run id.
+   */
+  corrupted: z.strictObject({
+    subsample: z.number().int().positive().max(LIMITS.trainSize),
+  }).optional(),
+  /**
    * Equivalence margins of the reports' TOST (docs/METHOD.md §10): two methods are called
    * equivalent when the CI of their difference lies within ± the margin. Accuracy in points
    * (default 1), MSE in percent of the baseline's mean (default 5). Report-only: not part of the
@@ -323,6 +332,7 @@ export const ExperimentSchema = z.strictObject({
   if (c.testEvery === 'never' && !c.validation) ctx.addIssue({ code: 'custom', path: ['testEvery'], message: 'never: a run that scores no test set needs a validation set (add validation: {})' });
   if (c.earlyStopping && !c.validation) ctx.addIssue({ code: 'custom', path: ['earlyStopping'], message: 'needs a validation set: add validation: {} (or validation: { size: N })' });
   if (c.evaluate) checkEvaluate(c.evaluate, c.dataset, ctx);
+  if (c.corrupted && !c.evaluate?.corruption && !c.evaluate?.benchmark) ctx.addIssue({ code: 'custom', path: ['corrupted'], message: 'a subsample for corrupted points, but evaluate lists no corruption or benchmark (add evaluate: { corruption: [...], severity: [...] })' });
   if (c.attack && !c.evaluate?.attack) ctx.addIssue({ code: 'custom', path: ['attack'], message: 'settings of attacks, but evaluate lists no attack (add evaluate: { attack: [...], eps: [...] })' });
   if (c.split !== 'authors') return;
   const problem = authorsPoolProblem(c.dataset);

@@ -47,7 +47,7 @@ import { closest } from '../config/suggest.js';
 import { archName, NAME_PATTERN, type ExperimentConfig } from '../config/schema.js';
 import { engineFor } from '../core/model-factory.js';
 import { BENCHMARK_SETS, benchmarkFor } from '../data/benchmark-names.js';
-import { EVAL_AXES, evalAxis, evalPoints, isActive, isEvalKey, type AxisValue } from '../data/eval-axes/index.js';
+import { EVAL_AXES, evalAxis, evalPoints, isActive, isEvalKey, registeredAxis, type AxisValue } from '../data/eval-axes/index.js';
 import type { DataIdentity } from '../data/identity.js';
 import { defaultValidationSize } from '../data/prepare.js';
 import { UserError } from '../errors.js';
@@ -563,7 +563,10 @@ export function runCost(spec: RunSpec, shape: (name: string) => { nInputs: numbe
   const outside = Math.max(0, s.poolSize - c.trainSize);
   const validation = c.validation ? Math.min(outside, c.validation.size ?? defaultValidationSize(s.poolSize)) : 0;
   const testEvery = c.testEvery ?? 'turn';
-  const testPasses = testEvery === 'never' ? 0 : (testEvery === 'turn' ? c.turns : 1) + points;
+  // Corrupted points under corrupted.subsample pass over that many test samples, not the whole set.
+  const corrupted = c.corrupted ? evalPoints(c).filter((p) => isActive(registeredAxis('corruption'), p) || isActive(registeredAxis('benchmark'), p)).length : 0;
+  const share = c.corrupted ? Math.min(1, c.corrupted.subsample / Math.max(1, outside - validation)) : 1;
+  const testPasses = testEvery === 'never' ? 0 : (testEvery === 'turn' ? c.turns : 1) + points - corrupted + corrupted * share;
   const steps = c.turns * c.stepsPerTurn + (testPasses * (outside - validation) + c.turns * validation) / 3;
   return c.methods.length * steps * s.nInputs * (c.hidden[0] ?? 1);
 }

@@ -114,6 +114,7 @@ export function recordOf(config: ExperimentConfig, r: RunResult): RunRecord {
   if (r.validation) record.validation = r.validation;
   if (r.tested) record.tested = r.tested;
   if (r.attack) record.attack = r.attack;
+  if (r.corrupted) record.corrupted = r.corrupted;
   return record;
 }
 

@@ -183,11 +183,11 @@ test('codeModules of runs along evaluation axes: each adds its axis module and w
   const base = codeModules(DWM_MNIST);
   const added = (run: CodeScope) => codeModules(run).filter((m) => !base.includes(m));
   const corruptions = modulesIn('data/corruptions');
-  assert.deepEqual(added(CORRUPT_MNIST), ['data/eval-axes/corruption.js', ...corruptions].sort());
-  assert.deepEqual(added(ATTACK_MNIST), ['core/attacks.js', 'data/eval-axes/attack.js']);
+  assert.deepEqual(added(CORRUPT_MNIST), ['data/eval-axes/corruption.js', 'data/eval-axes/subsample.js', ...corruptions].sort());
+  assert.deepEqual(added(ATTACK_MNIST), ['core/attacks.js', 'data/eval-axes/attack.js', 'data/eval-axes/subsample.js']);
   // severity is defined beside corruption (corruption.ts): a benchmark run takes that module too.
-  assert.deepEqual(added(BENCH_MNIST), ['data/benchmark-names.js', 'data/eval-axes/benchmark.js', 'data/eval-axes/corruption.js', ...corruptions].sort());
-  assert.deepEqual(codeModules(CORRUPT_HOUSING).filter((m) => !codeModules(L2_HOUSING).includes(m)), ['data/eval-axes/corruption.js', ...corruptions].sort());
+  assert.deepEqual(added(BENCH_MNIST), ['data/benchmark-names.js', 'data/eval-axes/benchmark.js', 'data/eval-axes/corruption.js', 'data/eval-axes/subsample.js', ...corruptions].sort());
+  assert.deepEqual(codeModules(CORRUPT_HOUSING).filter((m) => !codeModules(L2_HOUSING).includes(m)), ['data/eval-axes/corruption.js', 'data/eval-axes/subsample.js', ...corruptions].sort());
   // The scope is the axes listed, not their values or order.
   assert.equal(codeScope({ ...DWM_MNIST, evaluate: { severity: [2], corruption: ['fog'] } }), codeScope(CORRUPT_MNIST));
   assert.equal(codeIdentity({ ...DWM_MNIST, evaluate: { severity: [2], corruption: ['fog'] } }).fingerprint, codeIdentity(CORRUPT_MNIST).fingerprint);
@@ -203,6 +203,7 @@ test('an edit of a corruption moves the runs scored on corruptions only; an atta
   assert.deepEqual(addCode('data/corruptions/tabular.js', AXIS_RUNS), ['CORRUPT_MNIST', 'CORRUPT_HOUSING', 'BENCH_MNIST']);
   assert.deepEqual(addCode('core/attacks.js', AXIS_RUNS), ['ATTACK_MNIST']);
   assert.deepEqual(addCode('data/eval-axes/attack.js', AXIS_RUNS), ['ATTACK_MNIST']);
+  assert.deepEqual(addCode('data/eval-axes/subsample.js', AXIS_RUNS), ['CORRUPT_MNIST', 'CORRUPT_HOUSING', 'ATTACK_MNIST', 'BENCH_MNIST'], 'the subsample draw: runs scored on corruptions or attacks');
   assert.deepEqual(addCode('data/benchmark-names.js', AXIS_RUNS), ['BENCH_MNIST']);
   assert.deepEqual(addCode('data/benchmark-sets.js', AXIS_RUNS), [], 'the loaders are handed to a run, not imported');
   const all = Object.keys(AXIS_RUNS);

@@ -125,6 +125,12 @@ export interface RunRecord {
    * size and sha-256 of the seeded test subsample every attacked point is scored on.
    */
   attack?: AttackRecord;
+  /**
+   * With config `corrupted.subsample` and corrupted evaluation points (corruption × severity,
+   * benchmark): the subsample's requested size, and the size and sha-256 of the test samples
+   * (pool indices; a benchmark's image indices are drawn from its own list) they were scored on.
+   */
+  corrupted?: { subsample: number; testSize: number; sha256: string };
   /** The evaluation points every method was scored at after training (eval-axes/index.ts). */
   points: EvalPoint[];
   /**
@@ -180,6 +186,7 @@ export const RunRecordSchema = z.strictObject({
     steps: count.optional(), stepFactor: num.optional(), restarts: count.optional(), randomStart: z.boolean().optional(),
     subsample: count.optional(), testSize: count, sha256: z.string(),
   }).optional(),
+  corrupted: z.strictObject({ subsample: count, testSize: count, sha256: z.string() }).optional(),
   /** Each axis's value: a number, or a name for a categorical axis (corruption). */
   points: z.array(z.record(z.string(), z.union([num, z.string().max(100)]))).min(1),
   tested: z.enum(['last', 'never']).optional(),

@@ -29,6 +29,7 @@ import type { MethodRecord, RunRecord } from './record.js';
 // the run uses them (experiment/provenance.ts).
 const attackAxis = registeredAxis('attack');
 const benchmarkAxis = registeredAxis('benchmark');
+const corruptionAxis = registeredAxis('corruption');
 
 export interface RunEvents {
   /** Before training a method. */
@@ -244,20 +245,31 @@ export function runExperiment(config: ExperimentConfig, raw: RawDataset, opts: R
   // Attacked points are scored on one seeded subsample of the test list (config attack.subsample).
   const attacked = points.some((p) => isActive(attackAxis, p));
   const attackTest = attacked ? attackAxis.testSubset!(split.test, config.attack?.subsample, config.seed) : split.test;
+  // Corrupted points (corruption × severity; a benchmark's from its own images) are scored on one
+  // seeded subsample of the test list (config corrupted.subsample), the same for every run with
+  // this seed and test list; an attacked point keeps the attack's subsample.
+  const corruptedAt = (p: EvalPoint) => isActive(corruptionAxis, p) || isActive(benchmarkAxis, p);
+  // The list the corrupted points were scored on, for the record (a benchmark's: drawn from its images).
+  let corruptedList = null as Int32Array | null;
+  const testListAt = (point: EvalPoint, all: Int32Array, attackList?: Int32Array): Int32Array => {
+    if (isActive(attackAxis, point)) return attackList ?? attackAxis.testSubset!(all, config.attack?.subsample, config.seed);
+    if (!corruptedAt(point)) return all;
+    corruptedList = corruptionAxis.testSubset!(all, config.corrupted?.subsample, config.seed);
+    return corruptedList;
+  };
   // Benchmark points (evaluate.benchmark) are scored on the published set's images of that
   // corruption and severity, all of them (the schema refused a pool that holds their clean originals).
   const benchmarkScores = (point: EvalPoint) => {
     const b = firstBenchmark?.point === point ? firstBenchmark.images : readBenchmark(point);
     const bdata: Dataset = { ...data, x: b.x, y: b.y, size: b.size };
     const all = Int32Array.from({ length: b.size }, (_, i) => i);
-    const list = isActive(attackAxis, point) ? attackAxis.testSubset!(all, config.attack?.subsample, config.seed) : all;
-    return evaluateAt(models, bdata, list, metric, point, config.seed, bdata.y, nGroups, split.train, config.attack);
+    return evaluateAt(models, bdata, testListAt(point, all), metric, point, config.seed, bdata.y, nGroups, split.train, config.attack);
   };
   for (const point of points) {
     const scores = isIdentity(point) || testEvery === 'never'
       ? models.map((m) => ({ value: results[m.id].clean, perClass: results[m.id].perClass, balanced: results[m.id].balanced }))
       : isActive(benchmarkAxis, point) ? benchmarkScores(point)
-      : evaluateAt(models, data, isActive(attackAxis, point) ? attackTest : split.test, metric, point, config.seed, groupOf, nGroups, split.train, config.attack);
+      : evaluateAt(models, data, testListAt(point, split.test, attackTest), metric, point, config.seed, groupOf, nGroups, split.train, config.attack);
     models.forEach((m, k) => {
       const r = results[m.id];
       const s = scores[k];
@@ -288,6 +300,7 @@ export function runExperiment(config: ExperimentConfig, raw: RawDataset, opts: R
     ...(split.validation ? { validation: { size: split.validation.length, sha256: { train: listHash(split.train), validation: listHash(split.validation), test: listHash(split.test) } } } : {}),
     testSet: config.imbalance?.test === 'balanced' ? 'balanced' : 'complement',
     ...(attacked ? { attack: { ...config.attack, testSize: attackTest.length, sha256: listHash(attackTest) } } : {}),
+    ...(config.corrupted && corruptedList ? { corrupted: { subsample: config.corrupted.subsample, testSize: corruptedList.length, sha256: listHash(corruptedList) } } : {}),
     points,
     ...(testEvery === 'turn' ? {} : { tested: testEvery }),
     methods: results,

@@ -21,6 +21,8 @@ import { configHash, numbersConfig } from '../config/identity.js';
 import { archName, type ExperimentConfig } from '../config/schema.js';
 import { EVAL_AXES, evalPoints, isActive, isIdentity, pointId, type EvalPoint } from '../data/eval-axes/index.js';
 import { attackAxis } from '../data/eval-axes/attack.js';
+import { benchmarkAxis } from '../data/eval-axes/benchmark.js';
+import { corruptionAxis } from '../data/eval-axes/corruption.js';
 import type { DataIdentity } from '../data/identity.js';
 import { UserError } from '../errors.js';
 import type { RunSpec } from '../experiment/plan.js';
@@ -260,7 +262,8 @@ export function verifiedRun(dir: string, spec: RunSpec, code: CodeIdentity): Ver
 /**
  * The record restricted to the config's methods and evaluation points (in the config's order), or
  * null if one is missing, or if the config has attacked points and the record's were made with
- * other attack settings (config `attack:`, not in the run id).
+ * other attack settings (config `attack:`, not in the run id), or corrupted points scored on
+ * another subsample (config `corrupted:`).
  */
 export function projectRecord(record: RunRecord, config: ExperimentConfig): RunRecord | null {
   const want = evalPoints(config);
@@ -268,6 +271,7 @@ export function projectRecord(record: RunRecord, config: ExperimentConfig): RunR
     const { testSize: _t, sha256: _h, ...settings } = record.attack ?? { testSize: 0, sha256: '' };
     if (canonicalJson(settings) !== canonicalJson(config.attack ?? {})) return null;
   }
+  if (want.some((p) => !isActive(attackAxis, p) && (isActive(corruptionAxis, p) || isActive(benchmarkAxis, p))) && record.corrupted?.subsample !== config.corrupted?.subsample) return null;
   const index = new Map(record.points.map((p, k) => [pointId(p), k]));
   const ks = want.map((p) => index.get(pointId(p)));
   if (ks.some((k) => k === undefined)) return null;

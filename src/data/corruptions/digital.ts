@@ -86,12 +86,28 @@ export function boxResizeWeights(inSize: number, outSize: number): { first: numb
   return out;
 }
 
+const resizeWeights = new Map<string, { first: number; weights: Float64Array }[]>();
+
+/** boxResizeWeights, made once per pair of sizes. */
+function weightsFor(inSize: number, outSize: number): { first: number; weights: Float64Array }[] {
+  const key = `${inSize}>${outSize}`;
+  let ws = resizeWeights.get(key);
+  if (!ws) {
+    ws = boxResizeWeights(inSize, outSize);
+    resizeWeights.set(key, ws);
+  }
+  return ws;
+}
+
+let midBuf = new Float64Array(0);
+
 /** Pillow's two-pass resize (rows first, then columns) of an HWC image with the BOX filter. */
 export function boxResize(src: Float64Array, shape: ImageShape, outH: number, outW: number): Float64Array {
   const { height: h, width: w, channels: ch } = shape;
-  const across = boxResizeWeights(w, outW);
-  const down = boxResizeWeights(h, outH);
-  const mid = new Float64Array(h * outW * ch);
+  const across = weightsFor(w, outW);
+  const down = weightsFor(h, outH);
+  if (midBuf.length < h * outW * ch) midBuf = new Float64Array(h * outW * ch);
+  const mid = midBuf;
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < outW; x++) {
       const { first, weights } = across[x];

@@ -6,7 +6,7 @@
 
 import type { Rng } from '../../core/rng.js';
 import { randomSign } from './random.js';
-import { type Benchmark, clamp01, type ImageCorruption, type ImageShape, type Pixels, sourceCopy, leveled } from './types.js';
+import { type Benchmark, type ImageCorruption, type ImageShape, type Pixels, leveled } from './types.js';
 
 /** Rotation angle in radians, its sign drawn at random. */
 export const ROTATE: Record<Benchmark, readonly number[]> = {
@@ -33,27 +33,78 @@ export const TRANSLATE: Record<Benchmark, readonly number[]> = {
 };
 
 /**
- * out(row, col) = input sampled at column a·col + b·row + tx, row c·col + d·row + ty
- * (skimage's AffineTransform matrix [[a, b, tx], [c, d, ty]] used as the inverse map), bilinear,
- * a neighbour outside the image counting as 0.
+ * Where each output pixel of a warp reads: the four neighbours' pixel indices (row·w + col, or
+ * h·w, a pixel of zeros, for one outside the image) and the bilinear fractions fx, fy. A warp's
+ * matrix takes few values per severity (rotation and shear: two signs; translation: four; scale:
+ * one), so its plan is made once and reused.
  */
-export function warpAffineInto(src: Float64Array, out: Pixels, shape: ImageShape, m: readonly [number, number, number, number, number, number]): void {
-  const { height: h, width: w, channels: ch } = shape;
+interface WarpPlan {
+  h: number;
+  w: number;
+  m: readonly number[];
+  at: Int32Array;
+  frac: Float64Array;
+}
+
+const PLAN_LIMIT = 256;
+const plans: WarpPlan[] = [];
+let extended = new Float64Array(0);
+
+function warpPlan(h: number, w: number, m: readonly [number, number, number, number, number, number]): WarpPlan {
+  for (const p of plans) {
+    if (p.h === h && p.w === w && p.m[0] === m[0] && p.m[1] === m[1] && p.m[2] === m[2] && p.m[3] === m[3] && p.m[4] === m[4] && p.m[5] === m[5]) return p;
+  }
   const [a, b, tx, c, d, ty] = m;
-  const at = (row: number, col: number, k: number): number => (row < 0 || row >= h || col < 0 || col >= w ? 0 : src[(row * w + col) * ch + k]);
+  const outside = h * w;
+  const pixel = (row: number, col: number): number => (row < 0 || row >= h || col < 0 || col >= w ? outside : row * w + col);
+  const at = new Int32Array(4 * h * w);
+  const frac = new Float64Array(2 * h * w);
   for (let row = 0; row < h; row++) {
     for (let col = 0; col < w; col++) {
       const x = a * col + b * row + tx;
       const y = c * col + d * row + ty;
       const x0 = Math.floor(x);
       const y0 = Math.floor(y);
-      const fx = x - x0;
-      const fy = y - y0;
-      for (let k = 0; k < ch; k++) {
-        const top = (1 - fx) * at(y0, x0, k) + fx * at(y0, x0 + 1, k);
-        const bottom = (1 - fx) * at(y0 + 1, x0, k) + fx * at(y0 + 1, x0 + 1, k);
-        out[(row * w + col) * ch + k] = clamp01((1 - fy) * top + fy * bottom);
-      }
+      const q = row * w + col;
+      at[4 * q] = pixel(y0, x0);
+      at[4 * q + 1] = pixel(y0, x0 + 1);
+      at[4 * q + 2] = pixel(y0 + 1, x0);
+      at[4 * q + 3] = pixel(y0 + 1, x0 + 1);
+      frac[2 * q] = x - x0;
+      frac[2 * q + 1] = y - y0;
+    }
+  }
+  if (plans.length >= PLAN_LIMIT) plans.length = 0;
+  const plan = { h, w, m: [a, b, tx, c, d, ty], at, frac };
+  plans.push(plan);
+  return plan;
+}
+
+/**
+ * out(row, col) = input sampled at column a·col + b·row + tx, row c·col + d·row + ty
+ * (skimage's AffineTransform matrix [[a, b, tx], [c, d, ty]] used as the inverse map), bilinear,
+ * a neighbour outside the image counting as 0. `out` may be `src`.
+ */
+export function warpAffineInto(src: Pixels, out: Pixels, shape: ImageShape, m: readonly [number, number, number, number, number, number]): void {
+  const { height: h, width: w, channels: ch } = shape;
+  const { at, frac } = warpPlan(h, w, m);
+  const n = h * w * ch;
+  if (extended.length < n + ch) extended = new Float64Array(n + ch);
+  const s = extended;
+  s.set(src.subarray(0, n));
+  s.fill(0, n, n + ch);
+  for (let q = 0; q < h * w; q++) {
+    const fx = frac[2 * q];
+    const fy = frac[2 * q + 1];
+    const p00 = at[4 * q] * ch;
+    const p01 = at[4 * q + 1] * ch;
+    const p10 = at[4 * q + 2] * ch;
+    const p11 = at[4 * q + 3] * ch;
+    for (let k = 0; k < ch; k++) {
+      const top = (1 - fx) * s[p00 + k] + fx * s[p01 + k];
+      const bottom = (1 - fx) * s[p10 + k] + fx * s[p11 + k];
+      const v = (1 - fy) * top + fy * bottom;
+      out[q * ch + k] = v < 0 ? 0 : v > 1 ? 1 : v;
     }
   }
 }
@@ -83,7 +134,7 @@ function affine(
   matrix: (shape: ImageShape, c: number, rng: Rng) => readonly [number, number, number, number, number, number],
 ): ImageCorruption {
   return leveled({ id, title, family: 'geometric', constants: table, source }, (input, out, shape, c, rng) =>
-    warpAffineInto(sourceCopy(input), out, shape, matrix(shape, c, rng)));
+    warpAffineInto(input, out, shape, matrix(shape, c, rng)));
 }
 
 export const rotate = affine('rotate', 'rotation', ROTATE, 'corruptions.py rotate (MNIST-C; skimage AffineTransform + warp)', (shape, c, rng) =>

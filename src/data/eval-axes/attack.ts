@@ -14,8 +14,8 @@
 import { ATTACK_KINDS, PGD_DEFAULT_STEPS, PGD_DEFAULT_STEP_FACTOR, attackBatch, type AttackKind } from '../../core/attacks.js';
 import type { Trainable } from '../../core/model.js';
 import type { LayerParams } from '../../core/rules/rule.js';
-import { Rng } from '../../core/rng.js';
 import type { AttackSettings, EvalAxisDef, EvalPoint } from './types.js';
+import { seededSubsample } from './subsample.js';
 
 export type { AttackSettings };
 
@@ -103,20 +103,10 @@ export const epsAxis: EvalAxisDef = {
 };
 
 /**
- * The test samples an attacked point is scored on: `size` of the run's test list drawn without
- * replacement from the stream 'attack-subsample' of the seed (a partial Fisher–Yates shuffle),
- * in ascending order; the whole list when `size` is absent or not smaller. Every attacked point
- * of a run uses the same subsample, and it depends only on (seed, test list, size).
+ * The test samples an attacked point is scored on: seededSubsample of the run's test list from
+ * the stream 'attack-subsample'. Every attacked point of a run uses the same subsample, and it
+ * depends only on (seed, test list, size).
  */
 export function attackSubsample(test: Int32Array, size: number | undefined, seed: number): Int32Array {
-  if (size === undefined || size >= test.length) return test;
-  const pool = Int32Array.from(test);
-  const rng = new Rng(seed, 'attack-subsample');
-  for (let k = 0; k < size; k++) {
-    const j = k + rng.int(pool.length - k);
-    const t = pool[k];
-    pool[k] = pool[j];
-    pool[j] = t;
-  }
-  return pool.slice(0, size).sort();
+  return seededSubsample(test, size, seed, 'attack-subsample');
 }

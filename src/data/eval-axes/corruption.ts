@@ -11,6 +11,7 @@
 import {
   IMAGE_CORRUPTIONS, TABULAR_CORRUPTIONS, TABULAR_SEVERITIES, corruptionRng, imageCorruption, tabularCorruption, type ImageShape,
 } from '../corruptions/index.js';
+import { seededSubsample } from './subsample.js';
 import type { AxisValue, EvalAxisDef, EvalPoint } from './types.js';
 
 const FIVE = (c: { levels: number }) => c.levels === 5;
@@ -40,6 +41,7 @@ export const corruptionAxis: EvalAxisDef = {
   optional: true,
   stream: 'corruption',
   perSample: true,
+  testSubset: corruptedSubsample,
   choices: (kind) => (kind === 'image' ? IMAGE_CORRUPTIONS : TABULAR_CORRUPTIONS).map((c) => c.id),
   known: () => [...IMAGE_CORRUPTIONS, ...TABULAR_CORRUPTIONS].map((c) => c.id),
   all: (kind) => (kind === 'image' ? IMAGE_CORRUPTIONS.filter(FIVE) : TABULAR_CORRUPTIONS).map((c) => c.id),
@@ -61,8 +63,14 @@ export const corruptionAxis: EvalAxisDef = {
     const severity = severityOf(ctx.point);
     if (image) {
       const shape = squareImageShape(nInputs);
+      // The corruption is looked up once per value, not once per input.
+      let last: AxisValue | undefined;
+      let c: ReturnType<typeof imageCorruption>;
       return (row, value, _rng, sample) => {
-        const c = imageCorruption(String(value));
+        if (value !== last) {
+          c = imageCorruption(String(value));
+          last = value;
+        }
         if (!c) throw new RangeError(`corruption: '${String(value)}' is not an image corruption`);
         c.apply(row, row, shape, severity, corruptionRng(ctx.seed, c.id, sample));
       };
@@ -92,4 +100,14 @@ export const severityAxis: EvalAxisDef = {
 
 export function isCorruptionName(v: AxisValue): boolean {
   return typeof v === 'string' && (imageCorruption(v) !== undefined || tabularCorruption(v) !== undefined);
+}
+
+/**
+ * The test samples a corrupted point (corruption × severity, or a published benchmark's images)
+ * is scored on under config `corrupted.subsample`: seededSubsample from the stream
+ * 'corrupted-subsample'. The same for every such point, every method and every run with the
+ * same seed and test list, so the per-process store of corrupted test sets serves them all.
+ */
+export function corruptedSubsample(test: Int32Array, size: number | undefined, seed: number): Int32Array {
+  return seededSubsample(test, size, seed, 'corrupted-subsample');
 }
