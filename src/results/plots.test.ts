@@ -6,7 +6,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { UserError } from '../errors.js';
-import { bandKind, bandOf, bandText, FIGURE_WIDTH, fixedSize, metricUnit, parseMseScale, plotSpec, wrapTitle, type PlotInput } from './plots.js';
+import { Rng } from '../core/rng.js';
+import { PAPER_METHODS } from '../core/rules/index.js';
+import { bandKind, bandOf, bandText, FIGURE_WIDTH, fixedSize, logTicks, methodStyles, metricUnit, parseMseScale, plotSpec, STYLE_COUNT, styleAt, wrapTitle, type PlotInput } from './plots.js';
 
 test('the band is ±1 SE below five seeds and the 95 % CI from five on', () => {
   assert.equal(bandKind(2), 'se');
@@ -195,4 +197,69 @@ test('a scatter draws no lines and no dodge; named x values label the axis; a re
   assert.match(yDomain, /"data":"reference","field":"y"/);
   const labelled = JSON.stringify(plotSpec({ ...base, xLabels: { 1: 'dwm', 2: 'sgd' } }).axes);
   assert.match(labelled, /\{\\"1\\":\\"dwm\\",\\"2\\":\\"sgd\\"\}\[datum.value\]/);
+});
+
+// The methods of the fair study (configs/fair/), in its order.
+const FAIR = ['sgd', 'momentum', 'adam', 'l2', 'sgd-noise', 'dropout', 'max-norm', 'label-smoothing', 'sgd-gated-decay', 'dwm', 'dwm-stable'];
+
+test('styles: at least 12; every two differ in at least two of colour, marker and dash; the paper\'s five as published', () => {
+  assert.ok(STYLE_COUNT >= 12, `${STYLE_COUNT} styles`);
+  const all = Array.from({ length: STYLE_COUNT }, (_, k) => styleAt(k));
+  for (let a = 0; a < STYLE_COUNT; a++) {
+    for (let b = a + 1; b < STYLE_COUNT; b++) {
+      const differ = [all[a].colour !== all[b].colour, all[a].shape !== all[b].shape, all[a].dash.join() !== all[b].dash.join()].filter(Boolean).length;
+      assert.ok(differ >= 2, `styles ${a} and ${b} differ in ${differ} of colour, marker, dash`);
+      assert.notEqual(all[a].legend, all[b].legend, `legend symbols ${a}, ${b}`);
+    }
+  }
+  // What docs/reproduction's figures were drawn with (their bytes are checked by reproduction.slow.test).
+  assert.deepEqual(all.slice(0, 5).map((s) => [s.colour, s.dash.join(','), s.shape]), [
+    ['#000000', '1,0', 'circle'], ['#E69F00', '7,3', 'square'], ['#0072B2', '2,2', 'triangle-up'], ['#009E73', '9,3,2,3', 'diamond'], ['#CC79A7', '4,4', 'cross'],
+  ]);
+  assert.equal(all[4].legend, 'M-1.6,0H1.6M-0.2,-0.6H0.2V-0.2H0.6V0.2H0.2V0.6H-0.2V0.2H-0.6V-0.2H-0.2Z');
+  assert.deepEqual(methodStyles(PAPER_METHODS), [0, 1, 2, 3, 4]);
+});
+
+test('styles: the fair study\'s 11 methods each have a style of their own, the same in every order', () => {
+  const styles = methodStyles(FAIR);
+  assert.equal(new Set(styles).size, FAIR.length, `styles ${styles.join(', ')}`);
+  assert.deepEqual([styles[FAIR.indexOf('dwm')], styles[FAIR.indexOf('dwm-stable')], styles[FAIR.indexOf('sgd')]], [0, 1, 2]);
+  const reversed = [...FAIR].reverse();
+  assert.deepEqual(methodStyles(reversed), [...styles].reverse());
+  // The spec's scales carry them: 11 colours, 11 markers.
+  const v = view({ ...BAND, methods: FAIR, points: FAIR.map((m, i) => ({ x: 1, method: m, mean: i, lo: NaN, hi: NaN })) });
+  assert.equal(new Set(scale(v, 'colour').range as string[]).size, 11);
+  assert.equal(new Set(scale(v, 'shape').range as string[]).size, 11);
+});
+
+test('styles: in random sets of methods no two share a style while one is free; a method\'s style does not depend on the order', () => {
+  const rng = new Rng(7, 'styles');
+  const pool = [...PAPER_METHODS, ...FAIR, 'weight-decay-0.001', 'lion', 'rmsprop', 'l2-t3', 'x', 'sgd-noise-0.1', 'adagrad', 'nesterov', 'dwm-t1'];
+  const names = [...new Set(pool)];
+  for (let round = 0; round < 300; round++) {
+    const size = 1 + rng.int(names.length);
+    const set = names.filter(() => rng.uniform() < size / names.length);
+    if (!set.length) continue;
+    const styles = methodStyles(set);
+    assert.equal(new Set(styles).size, Math.min(set.length, STYLE_COUNT), `${set.join(' ')} → ${styles.join(' ')}`);
+    assert.ok(styles.every((k) => Number.isInteger(k) && k >= 0 && k < STYLE_COUNT));
+    set.forEach((m, i) => { if (PAPER_METHODS.includes(m)) assert.equal(styles[i], PAPER_METHODS.indexOf(m), m); });
+    // Shuffled: every method keeps its style.
+    const order = set.map((m) => ({ m, r: rng.uniform() })).sort((a, b) => a.r - b.r).map((o) => o.m);
+    const again = methodStyles(order);
+    order.forEach((m, i) => assert.equal(again[i], styles[set.indexOf(m)], m));
+  }
+});
+
+test('log x ticks: the xs when they are a few round values; powers of ten for many or unround ones; 1-2-5 within one decade', () => {
+  assert.deepEqual(logTicks([100, 500, 1000], 95, 1050), [100, 500, 1000]);
+  assert.deepEqual(logTicks([0.1, 0.2, 0.3, 0.5], 0.09, 0.55), [0.1, 0.2, 0.3, 0.5]);
+  // Learning rates from a log range (four significant digits): the decades inside what is drawn.
+  assert.deepEqual(logTicks([0.00007197, 0.0005179, 0.003092, 0.03045], 0.00007, 0.031), [0.0001, 0.001, 0.01]);
+  assert.deepEqual(logTicks([0.00001, 0.00003139, 0.00009851, 0.0003091, 0.0009703], 0.0000098, 0.00099), [0.00001, 0.0001]);
+  // Nine round values are too many to tick each.
+  const nine = [1, 2, 3, 4, 5, 6, 7, 8, 9].map((k) => k * 100);
+  assert.deepEqual(logTicks(nine, 100, 900), [100, 200, 500]);
+  // Within one 1-2-5 step: the xs after all.
+  assert.deepEqual(logTicks([0.002317, 0.004481, 0.007], 0.0023, 0.0071), [0.002317, 0.004481, 0.007]);
 });

@@ -1,8 +1,8 @@
 // Every figure dwgd draws, from one stack: a Vega spec rendered to SVG in Node (vega's
 // headless View) and to PNG with resvg. Sweep plots (a metric against the swept value, error
 // bars) and learning curves (a metric per turn, a shaded band) share the axes, palette,
-// legend and size. Methods differ by colour (Okabe–Ito), dash pattern and marker shape, so a
-// figure reads in grey scale. Same data → same bytes (no clock, no random ids).
+// legend and size. Methods differ by colour (Okabe–Ito, then four more), dash pattern and
+// marker shape, so a figure reads in grey scale. Same data → same bytes (no clock, no random ids).
 
 import { UserError } from '../errors.js';
 import { createRequire } from 'node:module';
@@ -42,6 +42,12 @@ export interface PlotInput {
   xLabels?: Record<number, string>;
   /** Join each method's points by a line (default true; false: a scatter). */
   connect?: boolean;
+  /**
+   * Methods whose points are drawn as markers only, never joined (e.g. the trials of a
+   * multi-dimensional search: neighbours along x differ in other settings); their legend entry
+   * is the marker without the stroke.
+   */
+  unjoined?: readonly string[];
   /** A reference line (e.g. a fitted line), drawn grey and dashed under everything else. */
   reference?: { x: number; y: number }[];
 }
@@ -53,45 +59,103 @@ export const FIGURE_WIDTH = 760;
 const PLOT_WIDTH = 480;
 const PLOT_HEIGHT = 290;
 
-const SHAPES = ['circle', 'square', 'triangle-up', 'diamond', 'cross', 'triangle-down', 'triangle-right', 'triangle-left'];
-const DASHES = [[1, 0], [7, 3], [2, 2], [9, 3, 2, 3], [4, 4], [12, 4], [1, 3], [6, 2, 1, 2]];
-// Okabe–Ito, ordered so neighbours differ in lightness as well as hue (grey scale still separates).
-const COLOURS = ['#000000', '#E69F00', '#0072B2', '#009E73', '#CC79A7', '#D55E00', '#56B4E9', '#999999'];
+// The styles, one per index: colour, dash and marker move together. The paper's five methods
+// hold the first five (their published figures keep their look); every style differs from
+// every other in colour and in marker, and its dash is its own too, so a figure with up to
+// STYLE_COUNT methods reads in grey scale and needs no colour to tell two methods apart.
+// Okabe–Ito first, ordered so neighbours differ in lightness as well as hue; then four dark,
+// well-separated colours (Tol's wine, indigo and olive, and a brown).
+const COLOURS = ['#000000', '#E69F00', '#0072B2', '#009E73', '#CC79A7', '#D55E00', '#56B4E9', '#999999', '#882255', '#332288', '#999933', '#7F4A10'];
+const DASHES = [[1, 0], [7, 3], [2, 2], [9, 3, 2, 3], [4, 4], [12, 4], [1, 3], [6, 2, 1, 2], [9, 3, 2, 3, 2, 3], [14, 3, 3, 3], [5, 2, 5, 6], [3, 6]];
+
+/** A closed path through points, as an SVG path (3 decimals: the same text on every machine). */
+function polygon(points: [number, number][]): string {
+  const n = (v: number) => String(Number(v.toFixed(3)) + 0);
+  return `M${points.map(([x, y]) => `${n(x)},${n(y)}`).join('L')}Z`;
+}
+/** A star of `k` points, outer radius `r`, inner `r · inner`, a point up. */
+function star(k: number, r: number, inner: number): string {
+  return polygon(Array.from({ length: 2 * k }, (_, i) => {
+    const a = -Math.PI / 2 + (i * Math.PI) / k, q = i % 2 ? r * inner : r;
+    return [q * Math.cos(a), q * Math.sin(a)];
+  }));
+}
+/** vega's cross (arms r long, r/2.5 wide) turned 45°: an ×. */
+function saltire(r: number): string {
+  const s = r / 2.5, c = Math.SQRT1_2;
+  const plus: [number, number][] = [[-r, -s], [-r, s], [-s, s], [-s, r], [s, r], [s, s], [r, s], [r, -s], [s, -s], [s, -r], [-s, -r], [-s, -s]];
+  return polygon(plus.map(([x, y]) => [c * (x - y), c * (x + y)]));
+}
+/** A regular polygon of `k` corners on a circle of radius `r`, a corner up. */
+function regular(k: number, r: number): string {
+  return polygon(Array.from({ length: k }, (_, i) => [r * Math.cos(-Math.PI / 2 + (2 * i * Math.PI) / k), r * Math.sin(-Math.PI / 2 + (2 * i * Math.PI) / k)]));
+}
+/** Two triangles meeting at the centre, points inward: a bow tie. */
+function bowtie(r: number): string {
+  return `${polygon([[-r, -r * 0.85], [0, 0], [-r, r * 0.85]])}${polygon([[r, -r * 0.85], [0, 0], [r, r * 0.85]])}`;
+}
+
+// Markers in the plot: vega's own shapes, or paths drawn in [-1, 1] (vega scales both by √size / 2).
+const SHAPES = ['circle', 'square', 'triangle-up', 'diamond', 'cross', 'triangle-down', star(5, 1.25, 0.45), saltire(1),
+  'triangle-right', regular(6, 1), 'triangle-left', bowtie(1)];
 // Legend symbols: a short stroke (carrying the method's dash) through the method's marker.
-const LEGEND_MARKS = [
+const LEGEND_MARKERS = [
   'M-0.5,0A0.5,0.5 0 1 1 0.5,0A0.5,0.5 0 1 1 -0.5,0Z',
   'M-0.45,-0.45H0.45V0.45H-0.45Z',
   'M0,-0.55L0.55,0.45H-0.55Z',
   'M0,-0.6L0.5,0L0,0.6L-0.5,0Z',
   'M-0.2,-0.6H0.2V-0.2H0.6V0.2H0.2V0.6H-0.2V0.2H-0.6V-0.2H-0.2Z',
   'M0,0.55L0.55,-0.45H-0.55Z',
+  star(5, 0.7, 0.45),
+  saltire(0.6),
   'M0.55,0L-0.45,0.55V-0.55Z',
+  regular(6, 0.58),
   'M-0.55,0L0.45,0.55V-0.55Z',
-].map((m) => `M-1.6,0H1.6${m}`);
+  bowtie(0.58),
+];
+const LEGEND_MARKS = LEGEND_MARKERS.map((m) => `M-1.6,0H1.6${m}`);
+
+/** How many methods one figure can show, each in a style of its own. */
+export const STYLE_COUNT = COLOURS.length;
+
+/** Style k: its colour, dash, plot marker and legend symbol. */
+export function styleAt(k: number): { colour: string; dash: readonly number[]; shape: string; legend: string } {
+  return { colour: COLOURS[k], dash: DASHES[k], shape: SHAPES[k], legend: LEGEND_MARKS[k] };
+}
 
 /**
  * Each method's style (colour, dash, marker) by its name, never by its place in a plot, so a
  * method looks the same in every figure: the paper's five methods take the first five styles
- * in the paper's order; any other method the one its name hashes to among the rest (the next
- * free one when two such methods meet in one plot).
+ * in the paper's order; any other method the one its name hashes to among the rest. Two
+ * methods of one plot never share a style while one is free: when they meet, the one whose
+ * name sorts later takes the next free style (the other methods' styles first, then those of
+ * the paper's methods absent from the plot), so a method's style depends on which methods are
+ * in the plot, never on their order.
  */
 export function methodStyles(methods: readonly string[]): number[] {
   const n = COLOURS.length, fixed = PAPER_METHODS.length;
+  const style = new Map<string, number>();
   const used = new Set<number>();
-  const out = methods.map((m) => {
+  for (const m of methods) {
     const k = PAPER_METHODS.indexOf(m);
-    if (k >= 0) used.add(k);
-    return k;
-  });
-  return out.map((k, i) => {
-    if (k >= 0) return k;
+    if (k >= 0) { style.set(m, k); used.add(k); }
+  }
+  // The probe order from a start among the other methods' styles: onwards through them, round
+  // to the first of them, then the paper's.
+  const probe = (start: number) => [
+    ...Array.from({ length: n - fixed }, (_, t) => fixed + ((start - fixed + t) % (n - fixed))),
+    ...Array.from({ length: fixed }, (_, t) => t),
+  ];
+  const others = [...new Set(methods.filter((m) => !style.has(m)))].sort();
+  for (const m of others) {
     let h = 0;
-    for (const c of methods[i]) h = (h * 31 + c.charCodeAt(0)) >>> 0;
-    let j = fixed + (h % (n - fixed));
-    for (let t = 0; t < n && used.has(j); t++) j = (j + 1) % n;
+    for (const c of m) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+    const start = fixed + (h % (n - fixed));
+    const j = probe(start).find((k) => !used.has(k)) ?? start;
+    style.set(m, j);
     used.add(j);
-    return j;
-  });
+  }
+  return methods.map((m) => style.get(m)!);
 }
 
 /** ±1 SE below five seeds (a t-based CI from 2–4 seeds is too wide to read), the 95 % CI from five on. */
@@ -155,6 +219,40 @@ function literal(text: string): string {
   return JSON.stringify(text);
 }
 
+/** At most this many round xs on a log axis are ticked where they are. */
+const MAX_DATA_TICKS = 8;
+
+/** A value with at most three significant digits (100, 500, 0.05, 0.125; not 0.0005179). */
+function isRound(v: number): boolean {
+  return v > 0 && Number(v.toPrecision(3)) === v;
+}
+
+/**
+ * The ticks of a log x axis. A handful of round xs (n = 100, 500, 1000; σ values): the xs
+ * themselves. Otherwise (e.g. learning rates drawn from a range) the powers of ten within
+ * [lo, hi], the extent of what is drawn; over less than two of them 1, 2 and 5 times a power of
+ * ten; failing that the xs after all.
+ */
+export function logTicks(xs: readonly number[], lo: number, hi: number): number[] {
+  if (xs.length <= MAX_DATA_TICKS && xs.every(isRound)) return [...xs];
+  if (!(lo > 0 && hi >= lo)) return [...xs];
+  const within = (mantissas: number[]) => {
+    const out: number[] = [];
+    for (let e = Math.floor(Math.log10(lo)) - 1; e <= Math.ceil(Math.log10(hi)) + 1; e++) {
+      for (const m of mantissas) {
+        const v = Number(`${m}e${e}`);
+        if (v >= lo && v <= hi) out.push(v);
+      }
+    }
+    return out;
+  };
+  for (const mantissas of [[1], [1, 2, 5]]) {
+    const ticks = within(mantissas);
+    if (ticks.length >= 2) return ticks;
+  }
+  return [...xs];
+}
+
 /**
  * The figure as a Vega specification. The data are one table of rows (ours and the authors'),
  * from which three views are filtered: our rows, ours with a band, the authors'. Every layer
@@ -188,6 +286,11 @@ export function plotSpec(p: PlotInput): Spec {
   const methodScale = (name: string, range: (string | number[])[]): Scale => ({
     name, type: 'ordinal', domain: p.methods, range: nm ? styles.map((k) => range[k]) : range.slice(0, 1),
   });
+  const unjoined = p.methods.filter((m) => p.unjoined?.includes(m));
+  // The legend: a stroke through the marker, or the marker alone for a method never joined.
+  const legendScale: Scale = unjoined.length
+    ? { name: 'legend-shape', type: 'ordinal', domain: p.methods, range: p.methods.map((m, i) => (unjoined.includes(m) ? LEGEND_MARKERS : LEGEND_MARKS)[styles[i]]) }
+    : methodScale('legend-shape', LEGEND_MARKS);
   const colour = { scale: 'colour', field: 'method' };
   const dash = { scale: 'dash', field: 'method' };
   const shape = { scale: 'shape', field: 'method' };
@@ -246,7 +349,7 @@ export function plotSpec(p: PlotInput): Spec {
     ...referenceMarks,
     ...spread,
     ...authorMarks,
-    ...(p.connect === false ? [] : [lines('ours', { strokeWidth: { value: 1.8 } })]),
+    ...(p.connect === false || unjoined.length === nm ? [] : [lines(unjoined.length ? 'joined' : 'ours', { strokeWidth: { value: 1.8 } })]),
     {
       type: 'symbol', from: { data: 'ours' },
       encode: {
@@ -259,8 +362,11 @@ export function plotSpec(p: PlotInput): Spec {
     },
   ];
   const font = { font: 'DejaVu Sans, Arial, sans-serif' };
-  // The ticks: at the xs; on a linear y about one per 40 pixels.
-  const xAxis = { scale: 'x', orient: 'bottom', ...(p.connect === false ? {} : { values: xs }) } as const;
+  // The ticks: at the xs (a log axis over many or unround xs: at powers of ten); on a linear y
+  // about one per 40 pixels.
+  const extent = [...rows.map((r) => r.xd), ...authors.map((r) => r.xd), ...reference.map((r) => r.x)];
+  const xTicks = p.connect === false ? undefined : p.log ? logTicks(xs, Math.min(...extent), Math.max(...extent)) : xs;
+  const xAxis = { scale: 'x', orient: 'bottom', ...(xTicks ? { values: xTicks } : {}) } as const;
   const xLabels = p.xLabels
     ? { encode: { labels: { update: { text: { signal: `${JSON.stringify(p.xLabels)}[datum.value] || ''` } } } } }
     : {};
@@ -282,6 +388,7 @@ export function plotSpec(p: PlotInput): Spec {
       { name: 'spread', source: 'ours', transform: [{ type: 'filter', expr: 'isValid(datum.lo) && isValid(datum.hi)' }] },
       { name: 'authors', source: 'points', transform: [{ type: 'filter', expr: "datum.source === 'authors'" }] },
       { name: 'reference', values: reference },
+      ...(unjoined.length ? [{ name: 'joined', source: 'ours', transform: [{ type: 'filter' as const, expr: `indexof(${JSON.stringify(unjoined)}, datum.method) < 0` }] }] : []),
     ],
     scales: [
       {
@@ -299,7 +406,7 @@ export function plotSpec(p: PlotInput): Spec {
       methodScale('colour', COLOURS),
       methodScale('dash', DASHES),
       methodScale('shape', SHAPES),
-      methodScale('legend-shape', LEGEND_MARKS),
+      legendScale,
     ],
     // The grid first, on its own, so that no grid line is drawn over an axis line; then the axes.
     // Axis titles wrap rather than outgrow the plot.

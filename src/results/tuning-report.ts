@@ -110,9 +110,19 @@ export function tuningMarkdown(name: string, cells: TunedCell[], trialsPerMethod
 }
 
 /**
+ * The dimensions a method's trials searched (the keys of their values: lr, params.x, train.x),
+ * sorted.
+ */
+export function searchedDimensions(s: Selection): string[] {
+  return [...new Set(s.trials.flatMap((t) => Object.keys(t.trial.values)))].sort();
+}
+
+/**
  * The sensitivity figure of one training point: the validation metric against the learning rate,
- * one line per method through its trials (mean over tuning seeds, ±1 SE with fewer than five
- * seeds). A method whose space has other dimensions too has them varying along its line.
+ * per method its trials (mean over tuning seeds, ±1 SE). A method that searched the learning rate
+ * alone is a line through its trials; one whose space has other dimensions (or not the learning
+ * rate) is unjoined markers, since its neighbours along the learning rate differ in the other
+ * settings and a line through them would zigzag.
  */
 export function sensitivityPlot(c: TunedCell): PlotInput | null {
   const points: PlotInput['points'] = [];
@@ -127,11 +137,14 @@ export function sensitivityPlot(c: TunedCell): PlotInput | null {
     }
   }
   if (points.length === 0) return null;
+  const unjoined = c.selections.filter((s) => searchedDimensions(s).join() !== 'lr').map((s) => s.method);
+  const drawn = new Set(points.map((q) => q.method));
   return {
     title: `Validation ${c.metric} against learning rate: ${c.label}`,
-    subtitle: `each trial's mean over ${c.seeds.length} tuning seed${c.seeds.length === 1 ? '' : 's'}; bars: ±1 standard error`,
+    subtitle: `each trial's mean over ${c.seeds.length} tuning seed${c.seeds.length === 1 ? '' : 's'}; bars: ±1 standard error` +
+      (unjoined.some((m) => drawn.has(m)) ? '; unconnected markers: trials of a multi-dimensional search (each at its learning rate, other hyperparameters varying)' : ''),
     xTitle: 'learning rate', yTitle: c.metric === 'accuracy' ? 'validation accuracy (%)' : 'validation MSE (target units)',
-    log: true, style: 'bars', methods: c.selections.map((s) => s.method), points,
+    log: true, style: 'bars', methods: c.selections.map((s) => s.method), points, ...(unjoined.length ? { unjoined } : {}),
   };
 }
 
