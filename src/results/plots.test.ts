@@ -4,7 +4,11 @@
 // authors' curve only when given).
 
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
 import { UserError } from '../errors.js';
 import { Rng } from '../core/rng.js';
 import { PAPER_METHODS } from '../core/rules/index.js';
@@ -262,4 +266,21 @@ test('log x ticks: the xs when they are a few round values; powers of ten for ma
   assert.deepEqual(logTicks(nine, 100, 900), [100, 200, 500]);
   // Within one 1-2-5 step: the xs after all.
   assert.deepEqual(logTicks([0.002317, 0.004481, 0.007], 0.0023, 0.0071), [0.002317, 0.004481, 0.007]);
+});
+
+test('styles: every method of the fair studies (configs/fair/) looks the same in each of them, alone or with all the others', () => {
+  const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+  const seen = new Map<string, number>();
+  for (const file of ['tabular.yaml', 'images.yaml', 'smoke.yaml']) {
+    const names = Object.keys((parse(readFileSync(join(root, 'configs', 'fair', file), 'utf8')) as { tune: { methods: Record<string, unknown> } }).tune.methods);
+    assert.ok(names.length >= 2, file);
+    const styles = methodStyles(names);
+    assert.equal(new Set(styles).size, names.length, `${file}: ${styles.join(' ')}`);
+    names.forEach((m, i) => {
+      assert.equal(styles[i], methodStyles([m])[0], `${file}: ${m} as alone`);
+      assert.equal(styles[i], seen.get(m) ?? styles[i], `${file}: ${m} as in the other fair studies`);
+      seen.set(m, styles[i]);
+    });
+  }
+  assert.ok(seen.size >= 11, [...seen.keys()].join(' '));
 });

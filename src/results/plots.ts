@@ -124,12 +124,23 @@ export function styleAt(k: number): { colour: string; dash: readonly number[]; s
 }
 
 /**
+ * The styles kept for the methods of the fair comparison (configs/fair/: a test checks that
+ * every method there has one), so that they look the same in its tabular and image figures,
+ * whichever of them a figure holds. `l2` takes the style of `l2-0.01` (the same rule), which the
+ * fair studies do not train; beside `l2-0.01` it takes a free one.
+ */
+const RESERVED: Readonly<Record<string, number>> = {
+  adam: 5, 'sgd-noise': 6, momentum: 7, 'label-smoothing': 8, dropout: 9, 'max-norm': 10, 'sgd-gated-decay': 11, l2: 3,
+};
+
+/**
  * Each method's style (colour, dash, marker) by its name, never by its place in a plot, so a
  * method looks the same in every figure: the paper's five methods take the first five styles
- * in the paper's order; any other method the one its name hashes to among the rest. Two
- * methods of one plot never share a style while one is free: when they meet, the one whose
- * name sorts later takes the next free style (the other methods' styles first, then those of
- * the paper's methods absent from the plot), so a method's style depends on which methods are
+ * in the paper's order; the fair comparison's methods their reserved ones (RESERVED); any other
+ * method the one its name hashes to among the styles after the paper's. Two methods of one plot
+ * never share a style while one is free: a method whose style is taken takes the next free one
+ * (the styles after the paper's first, then those of the paper's methods absent from the plot),
+ * methods meeting there served in name order, so a method's style depends on which methods are
  * in the plot, never on their order.
  */
 export function methodStyles(methods: readonly string[]): number[] {
@@ -140,14 +151,19 @@ export function methodStyles(methods: readonly string[]): number[] {
     const k = PAPER_METHODS.indexOf(m);
     if (k >= 0) { style.set(m, k); used.add(k); }
   }
-  // The probe order from a start among the other methods' styles: onwards through them, round
+  const others = [...new Set(methods.filter((m) => !style.has(m)))].sort();
+  const rest: string[] = [];
+  for (const m of others) {
+    const k = Object.hasOwn(RESERVED, m) ? RESERVED[m] : undefined;
+    if (k !== undefined && !used.has(k)) { style.set(m, k); used.add(k); } else rest.push(m);
+  }
+  // The probe order from a start among the styles after the paper's: onwards through them, round
   // to the first of them, then the paper's.
   const probe = (start: number) => [
     ...Array.from({ length: n - fixed }, (_, t) => fixed + ((start - fixed + t) % (n - fixed))),
     ...Array.from({ length: fixed }, (_, t) => t),
   ];
-  const others = [...new Set(methods.filter((m) => !style.has(m)))].sort();
-  for (const m of others) {
+  for (const m of rest) {
     let h = 0;
     for (const c of m) h = (h * 31 + c.charCodeAt(0)) >>> 0;
     const start = fixed + (h % (n - fixed));
