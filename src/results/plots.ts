@@ -378,10 +378,10 @@ export function plotSpec(p: PlotInput): Spec {
     },
   ];
   const font = { font: 'DejaVu Sans, Arial, sans-serif' };
-  // The ticks: at the xs (a log axis over many or unround xs: at powers of ten); on a linear y
+  // The ticks: at the xs (a log axis over many or unround xs, not named: at powers of ten); on a linear y
   // about one per 40 pixels.
   const extent = [...rows.map((r) => r.xd), ...authors.map((r) => r.xd), ...reference.map((r) => r.x)];
-  const xTicks = p.connect === false ? undefined : p.log ? logTicks(xs, Math.min(...extent), Math.max(...extent)) : xs;
+  const xTicks = p.connect === false ? undefined : p.log && !p.xLabels ? logTicks(xs, Math.min(...extent), Math.max(...extent)) : xs;
   const xAxis = { scale: 'x', orient: 'bottom', ...(xTicks ? { values: xTicks } : {}) } as const;
   const xLabels = p.xLabels
     ? { encode: { labels: { update: { text: { signal: `${JSON.stringify(p.xLabels)}[datum.value] || ''` } } } } }
