@@ -44,7 +44,7 @@ export const robustnessReporter: Reporter = {
         writeFileSync(join(tmp, `${p.slug}.png`), svgToPng(svg));
       }
     });
-    const md = robustnessMarkdown(study.name, d, plots);
+    const md = robustnessMarkdown(study.name, d, plots, fair);
     writeFileAtomic(join(dir, 'ROBUSTNESS.md'), md);
     writeFileAtomic(join(dir, 'robustness.csv'), robustnessCsv(d));
     // index.html: the study's report (written before this one, registry order), then this one.
