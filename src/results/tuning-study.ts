@@ -19,7 +19,9 @@ import { join } from 'node:path';
 import { shownPath } from '../config/quote.js';
 import { evalPoints } from '../data/eval-axes/index.js';
 import { UserError } from '../errors.js';
-import { parseStudyJson, readSources, STUDY_FILE, type GridSource } from '../experiment/plan.js';
+import { fetchMissing } from '../data/index.js';
+import { dataLocator, downloadsOf } from '../experiment/locate-data.js';
+import { identifyStudy, parseStudyJson, readSources, STUDY_FILE, studyFromSources, type GridSource } from '../experiment/plan.js';
 import { expandTrials, finalEntries, parseTune, type TuneSection } from '../experiment/tuning.js';
 import { runStudyCommand, studyDir, type StudyHooks, type StudyOptions, type StudyOutcome } from './study.js';
 import { runViews, TABLE_FILE } from './table.js';
@@ -127,6 +129,24 @@ export function checkRobustBaseline(asked: string | undefined, tune: TuneSection
   if (!methods.includes(asked)) throw new UserError(`--robust-baseline ${asked}: not a method of the final stage (its methods: ${methods.join(', ')})`);
 }
 
+/**
+ * The data only the final stage reads (a published benchmark set its evaluate: scores), found
+ * before the tuning stage trains anything, so that a missing set stops `dwgd tune` at once, as it
+ * stops any other study, rather than after hours of tuning (with dataset.download it is fetched
+ * now). The study file is planned as it stands, its evaluation axes included; returns what is
+ * missing (a dry run lists it; otherwise a missing set is a UserError).
+ */
+async function finalDataPreflight(o: TuneOptions, src: GridSource, name: string, hooks: StudyHooks): Promise<string[]> {
+  if (!FINAL_ONLY_KEYS.some((k) => src.base[k] !== undefined)) return [];
+  const draft = studyFromSources('fair', [src], { files: o.files, only: o.only, seeds: 1, name, allowLarge: o.allowLarge });
+  if (!o.dryRun && !o.emit) {
+    const fetching = hooks.fetching?.();
+    await fetchMissing(draft.runs.flatMap((r) => downloadsOf(r.config)), { events: fetching?.events }).finally(() => fetching?.stop());
+  }
+  const data = dataLocator();
+  return identifyStudy(draft, { identify: o.loaderUrl ? undefined : data.identify, identifyBenchmark: data.identifyBenchmark, missingOk: o.dryRun }).missing;
+}
+
 export async function runTuneCommand(o: TuneOptions, hooks: StudyHooks = {}): Promise<TuneOutcome> {
   const { src, tune } = readTuneSource(o);
   checkRobustBaseline(o.robustBaseline, tune);
@@ -134,7 +154,9 @@ export async function runTuneCommand(o: TuneOptions, hooks: StudyHooks = {}): Pr
   const common = { ...o, name };
   let tuning: StudyOutcome | null = null;
   if (o.stage !== 'final') {
+    const finalMissing = await finalDataPreflight(o, src, name, hooks);
     tuning = await runStudyCommand({ ...common, preset: 'tune', sources: tuningSources(src, tune), seeds: tune.seeds }, hooks);
+    for (const m of finalMissing) if (!tuning.missing.includes(m)) tuning.missing.push(m);
     if (o.stage === 'tuning' || !tuning.reported) return { tuning, final: null, cells: (tuning.reports.tune as TunedCell[] | undefined) ?? null };
   }
   const cells = (tuning?.reports.tune as TunedCell[] | undefined) ?? readTunedCells(studyDir('tune', o.out, name), tune);
