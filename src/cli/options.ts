@@ -141,6 +141,7 @@ export const TUNE: CommandSpec = {
     json('with the outcome'),
     QUIET,
     CORRECTION,
+    { flags: '--robust-baseline <method>', description: 'the final stage\'s method whose corruption errors CE and mCE are divided by in its ROBUSTNESS.md (a study whose evaluate: scores corruptions; default sgd-default, else the first method)' },
   ],
   examples: [
     'node bin/dwgd.js tune --config configs/fair/smoke.yaml',

@@ -48,7 +48,8 @@ export async function tune(flags: RawTuneFlags): Promise<number> {
       tuning: outcome.tuning ? { dir: outcome.tuning.dir, runs: outcome.tuning.study.runs.length, ran: outcome.tuning.ran, reused: outcome.tuning.reused, reported: outcome.tuning.reported } : null,
       chosen: outcome.cells?.map((c) => ({ cell: c.label, methods: c.selections.map((s) => ({ method: s.method, chosen: s.chosen?.entry ?? null, validation: Number.isFinite(s.chosenMean) ? s.chosenMean : null })) })) ?? null,
       final: outcome.final ? { dir: outcome.final.dir, runs: outcome.final.study.runs.length, ran: outcome.final.ran, reused: outcome.final.reused, reported: outcome.final.reported } : null,
-      verdicts: fair ? BUDGETS.flatMap((b) => fair.budgets[b].comparisons.map((c) => ({ budget: b, experiment: c.experimentId, eval: c.eval, method: c.method, baseline: c.baseline, meanDiff: c.effect.meanDiff, pAdjusted: c.judgement.pAdjusted, verdict: c.judgement.verdict }))) : null,
+      // eval: clean, noisy, or corruptions (meanDiff then of the mean corruption error: negative favours the method).
+      verdicts: fair ? BUDGETS.flatMap((b) => [...fair.budgets[b].comparisons, ...(fair.corruptions?.comparisons[b] ?? [])].map((c) => ({ budget: b, experiment: c.experimentId, eval: c.eval, method: c.method, baseline: c.baseline, meanDiff: c.effect.meanDiff, pAdjusted: c.judgement.pAdjusted, verdict: c.judgement.verdict }))) : null,
     }) + '\n');
     return 0;
   }
@@ -67,7 +68,14 @@ export async function tune(flags: RawTuneFlags): Promise<number> {
       const counts = new Map<string, number>();
       for (const c of fair.budgets[b].comparisons) counts.set(c.judgement.verdict, (counts.get(c.judgement.verdict) ?? 0) + 1);
       process.stdout.write(`${b} budget: dual-weight methods against the others: ${[...counts.entries()].map(([v, n]) => `${n} ${v}`).join(', ') || 'no comparisons'}\n`);
+      const corrupted = fair.corruptions?.comparisons[b] ?? [];
+      if (corrupted.length) {
+        const under = new Map<string, number>();
+        for (const c of corrupted) under.set(c.judgement.verdict, (under.get(c.judgement.verdict) ?? 0) + 1);
+        process.stdout.write(`${b} budget, mean corruption error: ${[...under.entries()].map(([v, n]) => `${n} ${v}`).join(', ')}\n`);
+      }
     }
+    if (fair.corruptions) process.stdout.write(`under corruptions: ${join(outcome.final.dir, 'ROBUSTNESS.md')}\n`);
     process.stdout.write(`final: ${join(outcome.final.dir, 'REPORT.md')} (${outcome.final.ran} runs trained, ${outcome.final.reused} reused)\n`);
   }
   return 0;

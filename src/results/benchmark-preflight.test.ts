@@ -1,4 +1,5 @@
-// The pre-flight of every preset's pipeline (train, compare, sweep, and tune's tuning stage) on a
+// The pre-flight of every preset's pipeline (train, compare, sweep, and tune, whose final stage's
+// evaluation points are checked before its tuning stage trains anything) on a
 // study whose evaluation points read MNIST-C, with no MNIST-C to be found: it stops before any run
 // in one line naming the set and its fetch command, writing nothing; a dry run lists the line.
 // The planner's side (identities, --only, study.json): src/experiment/benchmark-preflight.test.ts.
@@ -35,7 +36,7 @@ test('every preset stops before any run on a missing set (nothing written), and 
     for (const [preset, file] of [['train', plain], ['compare', grid], ['sweep', grid], ['tune', tuneFile]] as [Preset, string][]) {
       const out = join(empty, `out-${preset}`);
       const o = { preset, files: [file], sets: [], only: [], allowLarge: false, out, workers: 1, resume: false, dryRun: false, shard: null, emit: null } as unknown as StudyOptions;
-      // `dwgd tune` plans its tuning stage as a study of its own, through the same pipeline.
+      // `dwgd tune`: the tuning stage scores no evaluation point; the final stage's set is looked for first.
       const run = (dryRun: boolean) => (preset === 'tune'
         ? runTuneCommand({ ...o, dryRun, stage: 'both' } as unknown as TuneOptions).then((t) => t.tuning!)
         : runStudyCommand({ ...o, dryRun }));

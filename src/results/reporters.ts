@@ -14,7 +14,7 @@ export interface ReportOptions {
   figures: FigureOptions;
   /** How verdicts are reached (--correction); default Benjamini–Hochberg. */
   stats?: StatsOptions;
-  /** The method CE and mCE are normalised by (--robust-baseline); default sgd. */
+  /** The method CE and mCE are normalised by (--robust-baseline); default sgd (a fair final stage: sgd-default). */
   robustBaseline?: string;
   /** The dataset loader of the runs (tests: a synthetic one); reporters that load data (the fair stage's floors) use it. */
   loaderUrl?: string;
@@ -41,9 +41,10 @@ export type ReportResults = Record<string, unknown>;
 const REPORTERS: readonly Reporter[] = [
   { id: 'compare', presets: ['compare'], write: async (ctx) => (await import('./compare-reporter.js')).compareReporter.write(ctx) },
   { id: 'sweep', presets: ['sweep'], write: async (ctx) => (await import('./sweep-reporter.js')).sweepReporter.write(ctx) },
-  { id: 'robustness', presets: ['sweep'], write: async (ctx) => (await import('./robustness-reporter.js')).robustnessReporter.write(ctx) },
   { id: 'tune', presets: ['tune'], write: async (ctx) => (await import('./tuning-reporters.js')).tuneReporter.write(ctx) },
   { id: 'fair', presets: ['fair'], write: async (ctx) => (await import('./tuning-reporters.js')).fairReporter.write(ctx) },
+  // After sweep and fair: its index.html is their REPORT.md followed by ROBUSTNESS.md.
+  { id: 'robustness', presets: ['sweep', 'fair'], write: async (ctx) => (await import('./robustness-reporter.js')).robustnessReporter.write(ctx) },
 ];
 
 /** The reporters a preset runs, in registry order. */

@@ -179,7 +179,7 @@ function attackSection(out: string[], e: RobustExperiment): void {
 }
 
 /** ROBUSTNESS.md. */
-export function robustnessMarkdown(name: string, d: RobustnessData, plots: RobustPlot[]): string {
+export function robustnessMarkdown(name: string, d: RobustnessData, plots: RobustPlot[], fair = false): string {
   const out: string[] = [];
   const anyCorruption = d.experiments.some((e) => e.corruptions.length > 0);
   const anyAttack = d.experiments.some((e) => e.attacks.length > 0);
@@ -203,7 +203,7 @@ export function robustnessMarkdown(name: string, d: RobustnessData, plots: Robus
     out.push(`${e.dataset}, ${e.seeds.length} seed${e.seeds.length === 1 ? '' : 's'} (${e.seeds.join(', ')}), ${e.corruptions.length} corruptions × severities ${e.severities.join(', ')}.`, '');
 
     out.push(`### ${acc ? 'Test error' : 'Test MSE'} per corruption and severity`, '');
-    out.push(`Mean over seeds [95 % CI] (${acc ? 'error = 100 − accuracy, %' : 'target units'}); severity 0 is the clean test. Each point's verdicts against sgd (on accuracy or MSE) are in REPORT.md; here the verdicts are on the summaries below.`, '');
+    out.push(`Mean over seeds [95 % CI] (${acc ? 'error = 100 − accuracy, %' : 'target units'}); severity 0 is the clean test. ${fair ? 'REPORT.md compares each dual-weight method with every other method at the same budget on the mean of these errors over the corruptions and severities' : 'Each point\'s verdicts against sgd (on accuracy or MSE) are in REPORT.md'}; here the verdicts are on the summaries below.`, '');
     const rows: string[][] = [];
     const keys = [{ c: 'none', s: 0 }, ...e.corruptions.flatMap((c) => e.severities.map((s) => ({ c, s })))];
     for (const k of keys) {

@@ -1,8 +1,10 @@
-// The robustness reporter (sweep studies whose runs were evaluated on corruptions or under attacks): reads each
-// run's diagnostics from its run.json (the tidy table does not carry them), computes the
-// robustness data (robustness.ts) from the table's views, writes ROBUSTNESS.md, robustness.csv
-// and robustness/ (SVG, PNG), and rewrites index.html as the sweep report followed by this one.
-// Writes nothing for a study with neither.
+// The robustness reporter (sweep studies, and the final stage of `dwgd tune`, whose runs were
+// evaluated on corruptions or under attacks): reads each run's diagnostics from its run.json
+// (the tidy table does not carry them), computes the robustness data (robustness.ts) from the
+// table's views, writes ROBUSTNESS.md, robustness.csv and robustness/ (SVG, PNG), and rewrites
+// index.html as the study's REPORT.md followed by this one. Writes nothing for a study with
+// neither. In a fair comparison's final stage CE and mCE are normalised by sgd's one-shot
+// default (`sgd-default`) unless --robust-baseline names another of its methods.
 
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,9 +17,12 @@ import { robustnessCsv, robustnessMarkdown, robustnessPlots } from './robustness
 import { readStoredRun } from './run-record.js';
 import type { ModelDiagnostics } from '../experiment/record.js';
 
+/** The CE baseline of a fair comparison's final stage when none is declared: sgd at its one-shot default. */
+export const FAIR_ROBUST_BASELINE = 'sgd-default';
+
 export const robustnessReporter: Reporter = {
   id: 'robustness',
-  presets: ['sweep'],
+  presets: ['sweep', 'fair'],
   async write({ dir, study, views, options }) {
     if (!hasCorruptions(views) && !hasAttacks(views)) return { files: [], result: null };
     const diagnostics = new Map<string, Record<string, ModelDiagnostics | undefined>>();
@@ -27,7 +32,8 @@ export const robustnessReporter: Reporter = {
       if (stored) diagnostics.set(v.run, Object.fromEntries(Object.entries(stored.record.methods).map(([m, x]) => [m, x.diagnostics])));
       if (stored?.record.attack) attackTestSizes.set(v.run, stored.record.attack.testSize);
     }
-    const d = robustnessData(views, { baseline: options.robustBaseline, stats: options.stats, diagnostics, attackTestSizes });
+    const fair = study.preset === 'fair';
+    const d = robustnessData(views, { baseline: options.robustBaseline, defaultBaseline: fair ? FAIR_ROBUST_BASELINE : undefined, stats: options.stats, diagnostics, attackTestSizes });
     const plots = robustnessPlots(d, study.seeds);
     const figures = new Map<string, string>();
     for (const p of plots) figures.set(`robustness/${p.slug}.svg`, await plotSvg(p.input));
@@ -38,18 +44,18 @@ export const robustnessReporter: Reporter = {
         writeFileSync(join(tmp, `${p.slug}.png`), svgToPng(svg));
       }
     });
-    const md = robustnessMarkdown(study.name, d, plots);
+    const md = robustnessMarkdown(study.name, d, plots, fair);
     writeFileAtomic(join(dir, 'ROBUSTNESS.md'), md);
     writeFileAtomic(join(dir, 'robustness.csv'), robustnessCsv(d));
-    // index.html: the sweep's report (written before this one, registry order), then this one.
+    // index.html: the study's report (written before this one, registry order), then this one.
     const sweepMd = existsSync(join(dir, 'REPORT.md')) ? readFileSync(join(dir, 'REPORT.md'), 'utf8') : '';
     for (const m of sweepMd.matchAll(/\]\((plots\/[^)]+\.svg)\)/g)) {
       const file = join(dir, m[1]);
       if (existsSync(file)) figures.set(m[1], readFileSync(file, 'utf8'));
     }
     const demoted = md.replace(/^(#{1,3}) /gm, '#$1 ');
-    writeFileAtomic(join(dir, 'index.html'), reportHtml(sweepMd ? `${sweepMd}\n${demoted}` : md, `dwgd sweep ${study.name}`, figures));
-    // index.html is already among the sweep reporter's files.
+    writeFileAtomic(join(dir, 'index.html'), reportHtml(sweepMd ? `${sweepMd}\n${demoted}` : md, fair ? `dwgd tune ${study.name}: final` : `dwgd sweep ${study.name}`, figures));
+    // index.html is already among the sweep's (the fair) reporter's files.
     return { files: ['ROBUSTNESS.md', 'robustness.csv', 'robustness/'], result: d };
   },
 };

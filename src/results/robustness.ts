@@ -7,15 +7,14 @@
 // number is computed per seed first, so each method-vs-baseline difference is paired by seed and
 // judged as the rest of dwgd judges (verdicts.ts), one family per dataset × metric.
 
-import { isDual } from '../core/rules/index.js';
-import { methodIds } from '../config/methods.js';
+import { isDualEntry, methodIds, methodId } from '../config/methods.js';
 import type { ModelDiagnostics } from '../experiment/record.js';
 import type { RunView } from './table.js';
 import { describe, type Spread } from './stats.js';
 import { DEFAULT_STATS, judgeFamily, pairedEffect, type Judgement, type PairedEffect, type StatsOptions } from './verdicts.js';
 import { divergedRun } from './aggregate.js';
 import { UserError } from '../errors.js';
-import { isIdentity } from '../data/eval-axes/index.js';
+import { isIdentity, type EvalPoint } from '../data/eval-axes/index.js';
 
 /** The method CE is normalised by when none is declared (the first method when it is absent). */
 export const DEFAULT_ROBUST_BASELINE = 'sgd';
@@ -191,6 +190,17 @@ export function hasCorruptions(views: readonly RunView[]): boolean {
   return views.some((v) => v.record.points.some((p) => [p.corruption, p.benchmark].some((c) => typeof c === 'string' && c !== 'none') && Number(p.severity ?? 0) > 0));
 }
 
+/**
+ * The corruption points of a run's evaluation points, by index: a corruption (generated, or a
+ * published benchmark's) at a severity above 0 with every other axis at its identity (a study
+ * that also adds noise scores more points; those are not corruption points).
+ */
+export function corruptionPoints(points: readonly EvalPoint[]): { k: number; corruption: string; severity: number }[] {
+  return points.map((p, k) => ({ k, corruption: String(p.corruption ?? p.benchmark ?? 'none'), severity: Number(p.severity ?? 0), rest: isIdentity({ ...p, corruption: 'none', benchmark: 'none', severity: 0 }) }))
+    .filter((p) => p.corruption !== 'none' && p.severity > 0 && p.rest)
+    .map(({ k, corruption, severity }) => ({ k, corruption, severity }));
+}
+
 /** Whether any run of the views was evaluated under an adversarial attack at some ε > 0. */
 export function hasAttacks(views: readonly RunView[]): boolean {
   return views.some((v) => v.record.points.some((p) => typeof p.attack === 'string' && p.attack !== 'none' && Number(p.eps ?? 0) > 0));
@@ -201,17 +211,22 @@ function errorOf(metric: 'accuracy' | 'mse', value: number): number {
   return metric === 'accuracy' ? 1 - value : value;
 }
 
-/** The CE baseline of a study: the declared one when trained, else `sgd`, else the first method. */
-export function chooseBaseline(methods: readonly string[], asked: string | undefined): { asked: string; used: string; why: string } {
+/**
+ * The CE baseline of a study: the declared one when trained, else the default (`sgd`; a fair
+ * comparison's final stage: `sgd-default`), else the first method.
+ */
+export function chooseBaseline(methods: readonly string[], asked: string | undefined, fallback = DEFAULT_ROBUST_BASELINE): { asked: string; used: string; why: string } {
   if (asked !== undefined && !methods.includes(asked)) throw new UserError(`--robust-baseline ${asked}: not a method of this study (its methods: ${methods.join(', ')})`);
-  const want = asked ?? DEFAULT_ROBUST_BASELINE;
-  if (methods.includes(want)) return { asked: want, used: want, why: asked ? 'declared (--robust-baseline)' : `the default, ${DEFAULT_ROBUST_BASELINE}` };
+  const want = asked ?? fallback;
+  if (methods.includes(want)) return { asked: want, used: want, why: asked ? 'declared (--robust-baseline)' : `the default, ${fallback}` };
   return { asked: want, used: methods[0], why: `${want} was not trained in this study; the first method instead` };
 }
 
 export interface RobustnessOptions {
-  /** The method CE is normalised by (default sgd). */
+  /** The method CE is normalised by (default: defaultBaseline). */
   baseline?: string;
+  /** The baseline when none is declared (default sgd). */
+  defaultBaseline?: string;
   stats?: StatsOptions;
   /** Each run's diagnostics by run id and method (from run.json; the tidy table does not carry them). */
   diagnostics?: Map<string, Record<string, ModelDiagnostics | undefined>>;
@@ -228,7 +243,7 @@ export function robustnessData(views: readonly RunView[], opts: RobustnessOption
   const byExperiment = new Map<string, RunView[]>();
   for (const v of views) byExperiment.set(v.experiment, [...(byExperiment.get(v.experiment) ?? []), v]);
   const allMethods = [...new Set(views.flatMap((v) => methodIds(v.config)))];
-  const baseline = chooseBaseline(allMethods, opts.baseline);
+  const baseline = chooseBaseline(allMethods, opts.baseline, opts.defaultBaseline);
   const stats = opts.stats ?? DEFAULT_STATS;
   const experiments: RobustExperiment[] = [];
   for (const [experimentId, list] of byExperiment) {
@@ -240,8 +255,7 @@ export function robustnessData(views: readonly RunView[], opts: RobustnessOption
     // adds noise scores more points; those are the sweep report's, not these metrics').
     // A published benchmark's corruption (evaluate.benchmark: MNIST-C, CIFAR-10-C) counts as a
     // corruption here, like a generated one (a study has one or the other, never both).
-    const points = first.record.points.map((p, k) => ({ k, corruption: String(p.corruption ?? p.benchmark ?? 'none'), severity: Number(p.severity ?? 0), rest: isIdentity({ ...p, corruption: 'none', benchmark: 'none', severity: 0 }) }))
-      .filter((p) => p.corruption !== 'none' && p.severity > 0 && p.rest);
+    const points = corruptionPoints(first.record.points);
     // The attack points with every other axis at its identity (ε = 0 among them: the clean test).
     const attackPoints = first.record.points.map((p, k) => ({ k, attack: String(p.attack ?? 'none'), eps: Number(p.eps ?? 0), rest: isIdentity({ ...p, attack: 'none', eps: 0 }) }))
       .filter((p) => p.attack !== 'none' && p.rest)
@@ -308,7 +322,9 @@ export function robustnessData(views: readonly RunView[], opts: RobustnessOption
           for (const p of points) scatter.push({ method: m, seed: r.seed, corruption: p.corruption, severity: p.severity, clean: r.record.methods[m].clean, shifted: r.record.methods[m].at[p.k].value });
         });
       }
-      const fitted = methods.filter((m) => !isDual(m));
+      // Dual-weight by the method's rule (a fair study's `dwm-tuned` is an object entry of rule dwm).
+      const dual = new Set(first.config.methods.filter(isDualEntry).map(methodId));
+      const fitted = methods.filter((m) => !dual.has(m));
       const fitPts = scatter.filter((q) => fitted.includes(q.method));
       const fit = fitLine(fitPts.map((q) => logit(q.clean, clamp)), fitPts.map((q) => logit(q.shifted, clamp)));
       const why = fitted.length === 0 ? 'no method that is not dual-weight to fit the line to'

@@ -6,7 +6,10 @@
 //                               × tuning seed, scored on the validation split; its reporter
 //                               writes selection.json, TUNING.md and the sensitivity figures
 //   <out>/tune/<name>/final/    per training point, each method's default and chosen setting
-//                               retrained on fresh seeds; its reporter judges the comparisons
+//                               retrained on fresh seeds and scored at the study's evaluation
+//                               points (evaluate:; the tuning runs score none); its reporters
+//                               judge the comparisons (REPORT.md) and, when those points hold
+//                               corruptions, write ROBUSTNESS.md
 //
 // The final stage is planned from the tuning stage's table, so it starts when that table exists
 // (`--stage final` after the tuning shards were merged with `dwgd report`).
@@ -16,7 +19,9 @@ import { join } from 'node:path';
 import { shownPath } from '../config/quote.js';
 import { evalPoints } from '../data/eval-axes/index.js';
 import { UserError } from '../errors.js';
-import { parseStudyJson, readSources, STUDY_FILE, type GridSource } from '../experiment/plan.js';
+import { fetchMissing } from '../data/index.js';
+import { dataLocator, downloadsOf } from '../experiment/locate-data.js';
+import { identifyStudy, parseStudyJson, readSources, STUDY_FILE, studyFromSources, type GridSource } from '../experiment/plan.js';
 import { expandTrials, finalEntries, parseTune, type TuneSection } from '../experiment/tuning.js';
 import { runStudyCommand, studyDir, type StudyHooks, type StudyOptions, type StudyOutcome } from './study.js';
 import { runViews, TABLE_FILE } from './table.js';
@@ -51,29 +56,49 @@ export function readTuneSource(o: Pick<TuneOptions, 'files' | 'sets'>): { src: G
 }
 
 /**
+ * The keys of a study's base that only say how a trained model is scored beyond the clean and the
+ * paper's noisy test: the evaluation axes (`evaluate`, the study file's `evaluate:` and any grid
+ * key that is an evaluation axis) and the settings that only they use (the corrupted points'
+ * subsample, the attacks'). The tuning stage leaves them out; the final stage scores them.
+ */
+export const FINAL_ONLY_KEYS = ['evaluate', 'corrupted', 'attack'] as const;
+
+function withoutFinalOnly(config: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...config };
+  for (const k of FINAL_ONLY_KEYS) delete out[k];
+  return out;
+}
+
+/**
  * The tuning stage's sources: one per method, its trials as the methods of every run. Selection
  * reads the validation split only, so the runs score no test set (testEvery: never: no per-turn
  * test pass, no evaluation points); their training and validation numbers are those of the same
- * runs with the test set scored.
+ * runs with the test set scored. The study's evaluation axes are the final stage's (they are not
+ * in a run's id, so the tuning runs of a study with and without them are the same runs, and
+ * their configs the same too).
  */
 export function tuningSources(src: GridSource, tune: TuneSection): GridSource[] {
   const trials = expandTrials(tune);
   return Object.keys(tune.methods).map((method) => ({
     ...src,
-    base: { ...structuredClone(src.base), testEvery: 'never', methods: trials.filter((t) => t.method === method).map((t) => t.entry) },
+    base: { ...withoutFinalOnly(structuredClone(src.base)), testEvery: 'never', methods: trials.filter((t) => t.method === method).map((t) => t.entry) },
   }));
 }
 
 /**
  * The final stage's sources: one per training point, its config as the tuning stage resolved
- * it, with each method's default and chosen setting, and seeds that start finalSeedOffset above
- * the point's first tuning seed (so never a tuning seed).
+ * it, with each method's default and chosen setting, seeds that start finalSeedOffset above
+ * the point's first tuning seed (so never a tuning seed), and the study's evaluation axes and
+ * their settings (FINAL_ONLY_KEYS, as the study file declares them now: a tuning stage made
+ * before they were added, or with others, serves as well).
  */
 export function finalSources(src: GridSource, tune: TuneSection, cells: TunedCell[]): GridSource[] {
   return cells.map((c) => {
     // The final runs score the test set as the study file says (the tuning stage's testEvery: never is its own).
-    const { name: _n, testEvery: _t, ...config } = structuredClone(c.config);
-    if (src.base.testEvery !== undefined) (config as Record<string, unknown>).testEvery = src.base.testEvery;
+    const { name: _n, testEvery: _t, ...rest } = structuredClone(c.config);
+    const config = withoutFinalOnly(rest);
+    if (src.base.testEvery !== undefined) config.testEvery = src.base.testEvery;
+    for (const k of FINAL_ONLY_KEYS) if (src.base[k] !== undefined) config[k] = structuredClone(src.base[k]);
     return {
       file: src.file, name: src.name, description: src.description, grid: true, axes: [], tune: src.tune,
       base: { ...config, methods: finalEntries(tune, c.selections), seed: c.seeds[0] + tune.finalSeedOffset },
@@ -93,13 +118,45 @@ export function readTunedCells(dir: string, tune: TuneSection): TunedCell[] {
   return tunedCells(views, expandTrials(tune));
 }
 
+/**
+ * --robust-baseline of a tune command: one of the final stage's methods (`<method>-default` or
+ * `<method>-tuned`), checked before anything runs (its default, sgd-default, needs no check:
+ * the robustness report falls back to the first method and says so).
+ */
+export function checkRobustBaseline(asked: string | undefined, tune: TuneSection): void {
+  if (asked === undefined) return;
+  const methods = Object.keys(tune.methods).flatMap((m) => [`${m}-default`, `${m}-tuned`]);
+  if (!methods.includes(asked)) throw new UserError(`--robust-baseline ${asked}: not a method of the final stage (its methods: ${methods.join(', ')})`);
+}
+
+/**
+ * The data only the final stage reads (a published benchmark set its evaluate: scores), found
+ * before the tuning stage trains anything, so that a missing set stops `dwgd tune` at once, as it
+ * stops any other study, rather than after hours of tuning (with dataset.download it is fetched
+ * now). The study file is planned as it stands, its evaluation axes included; returns what is
+ * missing (a dry run lists it; otherwise a missing set is a UserError).
+ */
+async function finalDataPreflight(o: TuneOptions, src: GridSource, name: string, hooks: StudyHooks): Promise<string[]> {
+  if (!FINAL_ONLY_KEYS.some((k) => src.base[k] !== undefined)) return [];
+  const draft = studyFromSources('fair', [src], { files: o.files, only: o.only, seeds: 1, name, allowLarge: o.allowLarge });
+  if (!o.dryRun && !o.emit) {
+    const fetching = hooks.fetching?.();
+    await fetchMissing(draft.runs.flatMap((r) => downloadsOf(r.config)), { events: fetching?.events }).finally(() => fetching?.stop());
+  }
+  const data = dataLocator();
+  return identifyStudy(draft, { identify: o.loaderUrl ? undefined : data.identify, identifyBenchmark: data.identifyBenchmark, missingOk: o.dryRun }).missing;
+}
+
 export async function runTuneCommand(o: TuneOptions, hooks: StudyHooks = {}): Promise<TuneOutcome> {
   const { src, tune } = readTuneSource(o);
+  checkRobustBaseline(o.robustBaseline, tune);
   const name = o.name ?? src.name;
   const common = { ...o, name };
   let tuning: StudyOutcome | null = null;
   if (o.stage !== 'final') {
+    const finalMissing = await finalDataPreflight(o, src, name, hooks);
     tuning = await runStudyCommand({ ...common, preset: 'tune', sources: tuningSources(src, tune), seeds: tune.seeds }, hooks);
+    for (const m of finalMissing) if (!tuning.missing.includes(m)) tuning.missing.push(m);
     if (o.stage === 'tuning' || !tuning.reported) return { tuning, final: null, cells: (tuning.reports.tune as TunedCell[] | undefined) ?? null };
   }
   const cells = (tuning?.reports.tune as TunedCell[] | undefined) ?? readTunedCells(studyDir('tune', o.out, name), tune);
