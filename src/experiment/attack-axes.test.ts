@@ -6,42 +6,21 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { attackBatch } from '../core/attacks.js';
-import type { LayerParams } from '../core/rules/rule.js';
-import { Rng } from '../core/rng.js';
 import { ExperimentSchema } from '../config/schema.js';
+import { attackBatch } from '../core/attacks.js';
+import { Rng } from '../core/rng.js';
+import type { LayerParams } from '../core/rules/rule.js';
 import { attackSubsample } from '../data/eval-axes/attack.js';
 import { evalPoints, isIdentity, pointId } from '../data/eval-axes/index.js';
 import type { RawDataset } from '../data/types.js';
 import { runExperiment } from './run.js';
+import { configError } from './testing/config-errors.js';
+import { squareImages } from './testing/images.js';
 
 function config(overrides: Record<string, unknown> = {}) {
   return ExperimentSchema.parse({
     dataset: { name: 'mnist' }, hidden: [6], trainSize: 60, turns: 1, stepsPerTurn: 300, lr: 0.05, methods: ['dwm', 'sgd'], seed: 3, ...overrides,
   });
-}
-
-function configError(overrides: Record<string, unknown>): string {
-  const r = ExperimentSchema.safeParse({ dataset: { name: 'mnist' }, trainSize: 10, ...overrides });
-  assert.ok(!r.success, 'the config should be refused');
-  return r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n');
-}
-
-/** 8×8 grey images of three classes: class c lights rows 2c … 2c+2, plus speckle. */
-function squareImages(size: number, seed: number): RawDataset {
-  const rng = new Rng(seed, 'squares');
-  const nInputs = 64;
-  const x = new Float32Array(size * nInputs);
-  const y = new Float32Array(size);
-  for (let i = 0; i < size; i++) {
-    const c = rng.int(3);
-    y[i] = c;
-    for (let p = 0; p < nInputs; p++) {
-      const r = Math.floor(p / 8);
-      x[i * nInputs + p] = r >= 2 * c && r < 2 * c + 3 ? 0.6 + 0.4 * rng.uniform() : rng.uniform() < 0.2 ? rng.uniform() * 0.5 : 0;
-    }
-  }
-  return { name: 'squares', kind: 'image', task: 'classification', size, nInputs, nOutputs: 3, x, y, origin: { kind: 'path', location: '(test)' }, description: 'square test images' };
 }
 
 /** A second forward pass, written here: ReLU hidden layers, W row-major (out × in). */

@@ -8,22 +8,17 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { LayerParams } from '../core/rules/rule.js';
-import { Rng } from '../core/rng.js';
 import { ExperimentSchema } from '../config/schema.js';
+import { Rng } from '../core/rng.js';
+import type { LayerParams } from '../core/rules/rule.js';
 import { benchmarkFor, loadBenchmark } from '../data/benchmark-sets.js';
 import { evalPoints, isIdentity, pointId } from '../data/eval-axes/index.js';
 import type { RawDataset } from '../data/types.js';
 import { UserError } from '../errors.js';
 import { runExperiment } from './run.js';
+import { configError } from './testing/config-errors.js';
 
 const FIXTURES = 'src/data/testing/benchsets';
-
-function configError(overrides: Record<string, unknown>): string {
-  const r = ExperimentSchema.safeParse({ dataset: { name: 'mnist' }, trainSize: 10, ...overrides });
-  assert.ok(!r.success, 'the config should be refused');
-  return r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n');
-}
 
 /** 784-pixel images of ten classes: class c brightens pixels 78c … 78c + 77. */
 function digits(size: number): RawDataset {

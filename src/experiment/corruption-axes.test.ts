@@ -5,44 +5,23 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { ExperimentSchema } from '../config/schema.js';
 import type { Trainable } from '../core/model.js';
 import { Rng } from '../core/rng.js';
-import { ExperimentSchema } from '../config/schema.js';
-import { TABULAR_SEVERITIES, corruptionRng, imageCorruption, tabularCorruption } from '../data/corruptions/index.js';
-import { EVAL_AXES, evalPoints, isIdentity, pointId, type EvalAxisDef } from '../data/eval-axes/index.js';
+import { corruptionRng, imageCorruption, TABULAR_SEVERITIES, tabularCorruption } from '../data/corruptions/index.js';
+import { EVAL_AXES, type EvalAxisDef, evalPoints, isIdentity, pointId } from '../data/eval-axes/index.js';
 import { normalize } from '../data/prepare.js';
 import type { RawDataset } from '../data/types.js';
 import { evaluateAt } from './evaluate.js';
 import { runExperiment } from './run.js';
-import { CACHE_BYTES, boundTestSetCache, clearTestSetCache, testSetCacheStats } from './test-set-cache.js';
+import { boundTestSetCache, CACHE_BYTES, clearTestSetCache, testSetCacheStats } from './test-set-cache.js';
+import { configError } from './testing/config-errors.js';
+import { squareImages } from './testing/images.js';
 
 function config(overrides: Record<string, unknown> = {}) {
   return ExperimentSchema.parse({
     dataset: { name: 'mnist' }, hidden: [6], trainSize: 60, turns: 1, stepsPerTurn: 200, lr: 0.05, methods: ['dwm', 'sgd'], seed: 3, ...overrides,
   });
-}
-
-function configError(overrides: Record<string, unknown>): string {
-  const r = ExperimentSchema.safeParse({ dataset: { name: 'mnist' }, trainSize: 10, ...overrides });
-  assert.ok(!r.success, 'the config should be refused');
-  return r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n');
-}
-
-/** 8×8 grey images of three classes: class c lights rows 2c … 2c+2, plus speckle. */
-function squareImages(size: number, seed: number): RawDataset {
-  const rng = new Rng(seed, 'squares');
-  const nInputs = 64;
-  const x = new Float32Array(size * nInputs);
-  const y = new Float32Array(size);
-  for (let i = 0; i < size; i++) {
-    const c = rng.int(3);
-    y[i] = c;
-    for (let p = 0; p < nInputs; p++) {
-      const r = Math.floor(p / 8);
-      x[i * nInputs + p] = r >= 2 * c && r < 2 * c + 3 ? 0.6 + 0.4 * rng.uniform() : rng.uniform() < 0.2 ? rng.uniform() * 0.5 : 0;
-    }
-  }
-  return { name: 'squares', kind: 'image', task: 'classification', size, nInputs, nOutputs: 3, x, y, origin: { kind: 'path', location: '(test)' }, description: 'square test images' };
 }
 
 /** A model that scores nothing but keeps every input row it is shown, by pool index. */

@@ -23,3 +23,20 @@ export function syntheticImages(size: number, seed: number): RawDataset {
   };
 }
 
+
+/** 8×8 grey images of three classes: class c lights rows 2c … 2c+2, plus speckle. */
+export function squareImages(size: number, seed: number): RawDataset {
+  const rng = new Rng(seed, 'squares');
+  const nInputs = 64;
+  const x = new Float32Array(size * nInputs);
+  const y = new Float32Array(size);
+  for (let i = 0; i < size; i++) {
+    const c = rng.int(3);
+    y[i] = c;
+    for (let p = 0; p < nInputs; p++) {
+      const r = Math.floor(p / 8);
+      x[i * nInputs + p] = r >= 2 * c && r < 2 * c + 3 ? 0.6 + 0.4 * rng.uniform() : rng.uniform() < 0.2 ? rng.uniform() * 0.5 : 0;
+    }
+  }
+  return { name: 'squares', kind: 'image', task: 'classification', size, nInputs, nOutputs: 3, x, y, origin: { kind: 'path', location: '(test)' }, description: 'square test images' };
+}
