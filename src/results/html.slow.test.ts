@@ -107,3 +107,11 @@ metrics: [clean, balanced]
     await context.close();
   }
 });
+
+test('a figure whose caption holds brackets is inlined, and a line that only looks like a block is text (no endless loop)', () => {
+  const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect id="r" width="1" height="1"/></svg>';
+  const md = ['# T', '', '![accuracy, mnist hidden [64,32] n=100](plots/a.svg)', '', '![broken (no path', 'after'].join('\n');
+  const html = reportHtml(md, 'T', new Map([['plots/a.svg', svg]]));
+  assert.match(html, /<figure role="img" aria-label="accuracy, mnist hidden \[64,32\] n=100">/);
+  assert.match(html, /<p>!\[broken \(no path after<\/p>/);
+});

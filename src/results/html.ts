@@ -68,7 +68,8 @@ export function reportHtml(markdown: string, title: string, figures: Map<string,
       } else body.push(`<h${level} id="${id}">${text}</h${level}>`);
       continue;
     }
-    const img = /^!\[([^\]]*)\]\(([^)]+)\)\s*$/.exec(line);
+    // The alt text may hold brackets ("hidden [64,32]"): it runs to the last "](" of the line.
+    const img = /^!\[(.*)\]\(([^()\s]+)\)\s*$/.exec(line);
     if (img) {
       const svg = figures.get(img[2]);
       figureCount++;
@@ -96,6 +97,8 @@ export function reportHtml(markdown: string, title: string, figures: Map<string,
       continue;
     }
     const para: string[] = [];
+    // The first line always: one that looks like a block but was not taken as one is text (else no progress).
+    para.push(lines[i++]);
     while (i < lines.length && lines[i].trim() !== '' && !/^(#{1,4}\s|\||- |!\[)/.test(lines[i])) para.push(lines[i++]);
     body.push(`<p>${inline(para.join(' '))}</p>`);
   }
