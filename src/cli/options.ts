@@ -138,6 +138,7 @@ export const TUNE: CommandSpec = {
     ...scaleOut(),
     { flags: '-o, --out <dir>', description: 'results folder (the stages go to <dir>/tune/<name>/tuning/ and …/final/)', default: 'results' },
     { flags: '--name <name>', description: 'results folder name (default: the study\'s name)' },
+    { flags: '--tuning <dir>', description: 'with --stage final: the finished tuning stage to take the chosen settings from (a …/tune/<name>/tuning folder whose runs are this study file\'s tuning runs, e.g. the same study without its evaluate:), instead of <out>/tune/<name>/tuning' },
     json('with the outcome'),
     QUIET,
     CORRECTION,
@@ -147,6 +148,7 @@ export const TUNE: CommandSpec = {
     'node bin/dwgd.js tune --config configs/fair/smoke.yaml',
     'node bin/dwgd.js tune --config configs/fair/images.yaml --dry-run',
     'node bin/dwgd.js tune --config configs/fair/images.yaml --stage tuning --emit slurm --out /scratch/me/dwgd --sbatch time=04:00:00',
+    'node bin/dwgd.js tune --config configs/fair/images-corruptions.yaml --stage final --tuning docs/fair-comparison/tune/fair-images/tuning --out docs/robustness',
   ],
 };
 

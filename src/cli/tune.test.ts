@@ -110,6 +110,44 @@ test('tune: the choice is the best mean validation score of each method\'s trial
   }
 });
 
+test('tune --tuning: a final stage planned from another folder\'s tuning stage trains what that folder\'s own final stage trains (same run ids, same numbers) and scores its own evaluation points; a folder of another study is one line', async () => {
+  const oneLine = (pattern: RegExp) => (e: unknown) => e instanceof UserError && pattern.test(e.message) && !e.message.includes('\n');
+  const a = setup();
+  // The same study scored at two more noise levels: evaluation keys are not in a run id, so the
+  // tuning runs are the same runs.
+  const b = setup(STUDY + 'evaluate:\n  noise.sigma: [0, 0.5]\n');
+  const other = setup(STUDY.replace('trials: 3', 'trials: 2'));
+  try {
+    const outA = join(a.dir, 'out');
+    await runTuneCommand(flags(a.file, outA));
+    const tuningA = join(outA, 'tune', 't', 'tuning');
+    const outB = join(b.dir, 'out');
+    const viaB = await runTuneCommand(flags(b.file, outB, { stage: 'final', tuning: tuningA }));
+    assert.equal(viaB.tuning, null);
+    assert.ok(viaB.final?.reported);
+    assert.deepEqual(readdirSync(join(outB, 'tune', 't')), ['final'], 'no tuning folder of its own');
+    const finalA = runJsons(join(outA, 'tune', 't', 'final'));
+    const finalB = runJsons(join(outB, 'tune', 't', 'final'));
+    assert.deepEqual(finalB.map((r) => JSON.stringify({ seed: r.config.seed, methods: r.config.methods })).sort(), finalA.map((r) => JSON.stringify({ seed: r.config.seed, methods: r.config.methods })).sort());
+    type Scored = RunJson & { record: { points: Record<string, number>[]; methods: Record<string, { clean: number; perTurn: number[] }> } };
+    for (const rb of finalB as Scored[]) {
+      const ra = (finalA as Scored[]).find((r) => r.config.seed === rb.config.seed)!;
+      assert.deepEqual(rb.record.points.map((p) => p['noise.sigma']), [0, 0.5]);
+      assert.deepEqual(ra.record.points.map((p) => p['noise.sigma']), [0.3], 'the study without evaluate: scores the paper\'s noisy test');
+      for (const [id, m] of Object.entries(rb.record.methods)) {
+        assert.equal(m.clean, ra.record.methods[id].clean, `seed ${rb.config.seed} ${id}: clean`);
+        assert.deepEqual(m.perTurn, ra.record.methods[id].perTurn, `seed ${rb.config.seed} ${id}: per turn`);
+      }
+    }
+    // Bad uses, one line each.
+    await assert.rejects(runTuneCommand(flags(other.file, join(other.dir, 'out'), { stage: 'final', tuning: tuningA })), oneLine(/--tuning .*: not the tuning stage of config .*: \d+ of its \d+ tuning runs are not there/));
+    await assert.rejects(runTuneCommand(flags(b.file, outB, { stage: 'final', tuning: join(b.dir, 'nowhere') })), oneLine(/--tuning .*nowhere: no study\.json there/));
+    assert.throws(() => flags(b.file, outB, { tuning: tuningA }), oneLine(/--tuning .*: only with --stage final/));
+  } finally {
+    for (const d of [a, b, other]) rmSync(d.dir, { recursive: true, force: true });
+  }
+});
+
 test('tune: a study without validation, without tune:, or a final stage before its tuning stage is one line naming it', async () => {
   const oneLine = (pattern: RegExp) => (e: unknown) => e instanceof UserError && pattern.test(e.message) && !e.message.includes('\n');
   const noVal = setup(STUDY.replace('  validation: { size: 60 }\n', ''));

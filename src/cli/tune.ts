@@ -1,7 +1,7 @@
 // `dwgd tune`: the tuning pipeline (results/tuning-study.ts) with progress on stderr and, on
 // stdout, each stage's outcome: the chosen settings, then the verdicts of the final stage.
 
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { runTuneCommand, TUNE_STAGES, type TuneOptions, type TuneStage } from '../results/tuning-study.js';
 import { BUDGETS, type FairResult } from '../results/tuning-reporters.js';
@@ -13,6 +13,7 @@ import { studyOptions, type RawStudyFlags } from './study-options.js';
 
 export interface RawTuneFlags extends RawStudyFlags {
   stage?: string;
+  tuning?: string;
 }
 
 export function tuneOptions(f: RawTuneFlags): TuneOptions {
@@ -20,8 +21,9 @@ export function tuneOptions(f: RawTuneFlags): TuneOptions {
   if (!TUNE_STAGES.includes(stage)) throw new UserError(`--stage ${f.stage}: expected both, tuning or final`);
   const { preset: _p, ...o } = studyOptions('compare', f);
   if ((o.shard || o.emit) && stage === 'both') throw new UserError(`${o.shard ? '--shard' : '--emit slurm'}: give --stage tuning or --stage final (the final stage is planned from the finished tuning stage)`);
-  if (o.emit) o.emit.args = ['tune', '--stage', stage, ...o.emit.args.slice(1)];
-  return { ...o, stage };
+  if (f.tuning !== undefined && stage !== 'final') throw new UserError(`--tuning ${f.tuning}: only with --stage final (the tuning stage writes its own folder, <out>/tune/<name>/tuning)`);
+  if (o.emit) o.emit.args = ['tune', '--stage', stage, ...(f.tuning !== undefined ? ['--tuning', resolve(f.tuning)] : []), ...o.emit.args.slice(1)];
+  return { ...o, stage, ...(f.tuning !== undefined ? { tuningDir: f.tuning } : {}) };
 }
 
 function cellsText(cells: TunedCell[]): string {

@@ -33,6 +33,11 @@ export type TuneStage = (typeof TUNE_STAGES)[number];
 export interface TuneOptions extends Omit<StudyOptions, 'preset' | 'sources'> {
   /** Which stages to run: both (default), or one (shards and Slurm run one stage at a time). */
   stage: TuneStage;
+  /**
+   * With stage final: the finished tuning stage to take the chosen settings from, instead of
+   * <out>/tune/<name>/tuning (--tuning). Its runs must be this study file's tuning runs.
+   */
+  tuningDir?: string;
 }
 
 export interface TuneOutcome {
@@ -119,6 +124,28 @@ export function readTunedCells(dir: string, tune: TuneSection): TunedCell[] {
 }
 
 /**
+ * --tuning: a finished tuning stage made elsewhere serves this study file's final stage only when
+ * its runs are this file's tuning runs (same ids, so the same configs and data; a study that
+ * differs only in its evaluation keys plans the same tuning runs). Every run this file's tuning
+ * stage plans (all of them, whatever --only keeps) and no other must be in the folder's study.json.
+ */
+export function checkTuningFolder(dir: string, src: GridSource, tune: TuneSection, o: Pick<TuneOptions, 'files' | 'allowLarge'>, name: string): void {
+  const studyFile = join(dir, STUDY_FILE);
+  if (!existsSync(studyFile)) throw new UserError(`--tuning ${shownPath(dir)}: no ${STUDY_FILE} there (give the tuning folder of a finished tuning stage, …/tune/<name>/tuning)`);
+  const theirs = parseStudyJson(readFileSync(studyFile, 'utf8'), studyFile).runs.map((r) => r.id);
+  const mine = studyFromSources('tune', tuningSources(src, tune), { files: o.files, only: [], seeds: tune.seeds, name, allowLarge: o.allowLarge }).runs;
+  const mineIds = new Set(mine.map((r) => r.id));
+  const absent = mine.filter((r) => !theirs.includes(r.id));
+  const extra = theirs.filter((id) => !mineIds.has(id));
+  if (absent.length > 0 || extra.length > 0) {
+    const what = absent.length > 0
+      ? `${absent.length} of its ${mine.length} tuning runs are not there (e.g. ${absent[0].id}, ${absent[0].label})`
+      : `the folder holds ${extra.length} tuning runs it does not plan (e.g. ${extra[0]})`;
+    throw new UserError(`--tuning ${shownPath(dir)}: not the tuning stage of config ${shownPath(o.files[0])}: ${what}; the study files must agree on base:, grid: and tune: (evaluate:, corrupted: and attack: aside)`);
+  }
+}
+
+/**
  * --robust-baseline of a tune command: one of the final stage's methods (`<method>-default` or
  * `<method>-tuned`), checked before anything runs (its default, sgd-default, needs no check:
  * the robustness report falls back to the first method and says so).
@@ -159,7 +186,8 @@ export async function runTuneCommand(o: TuneOptions, hooks: StudyHooks = {}): Pr
     for (const m of finalMissing) if (!tuning.missing.includes(m)) tuning.missing.push(m);
     if (o.stage === 'tuning' || !tuning.reported) return { tuning, final: null, cells: (tuning.reports.tune as TunedCell[] | undefined) ?? null };
   }
-  const cells = (tuning?.reports.tune as TunedCell[] | undefined) ?? readTunedCells(studyDir('tune', o.out, name), tune);
+  if (o.tuningDir !== undefined) checkTuningFolder(o.tuningDir, src, tune, o, name);
+  const cells = (tuning?.reports.tune as TunedCell[] | undefined) ?? readTunedCells(o.tuningDir ?? studyDir('tune', o.out, name), tune);
   const final = await runStudyCommand({ ...common, preset: 'fair', sources: finalSources(src, tune, cells), seeds: o.seeds ?? tune.finalSeeds }, hooks);
   return { tuning, final, cells };
 }
