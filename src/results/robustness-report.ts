@@ -267,11 +267,14 @@ export function robustnessMarkdown(name: string, d: RobustnessData, plots: Robus
       out.push(markdownTable(['method', 'seeds', 'Lipschitz bound', ...Array.from({ length: layers }, (_, l) => `σ_max(W), layer ${l + 1}`), 'dead units', 'median margin', 'mCE (%)'],
         rows, [false, true, true, ...Array.from({ length: layers }, () => true), true, true, true]));
     }
+    out.push(...normMatchedSection(e));
   }
   if (d.ranking) {
     out.push('## Does the robustness ranking follow the norms?', '');
     out.push(`Spearman's rank correlation between a method's mCE and its Lipschitz bound (means over seeds), across methods × training points: ρ = ${num(d.ranking.rho)}, n = ${d.ranking.n}. ` +
-      'Positive: the methods with the larger bound are the less robust. An association across a handful of methods, not a cause: the methods differ in more than their norms.', '');
+      'Positive: the methods with the larger bound are the less robust. An association across a handful of methods, not a cause: the methods differ in more than their norms.' +
+      (d.withinRun ? ` Within one run (the methods trained from one initial network on one sample order), the rank correlation between the methods' Lipschitz bounds and their mean corruption errors is ρ = ${num(d.withinRun.rho)} on average over ${d.withinRun.n} runs.` : '') +
+      ' The norm-matched error of each training point (above) asks the sharper question: given its weights and its clean error, is a method more robust than the other methods are?', '');
   }
   if (plots.length) {
     out.push('## Figures', '');
@@ -279,6 +282,40 @@ export function robustnessMarkdown(name: string, d: RobustnessData, plots: Robus
   }
   out.push('## Files', '', `- \`robustness.csv\`: every number above, one row per experiment × metric × method × corruption × severity${anyAttack ? ' (rows "accuracy under attack" / "mse under attack": the attack in the corruption column, ε in the severity column)' : ''}`, '- `robustness/`: SVG and PNG of each figure', '');
   return out.join('\n');
+}
+
+/**
+ * ROBUSTNESS.md's norm-matched error of one training point: each method's mean corruption error
+ * against the plane fitted to the non-dual methods' models over ln(Lipschitz bound) and clean
+ * error, per seed, with verdicts for the methods not fitted.
+ */
+function normMatchedSection(e: RobustExperiment): string[] {
+  const f = e.normFit;
+  if (!f) return [];
+  const out = ['### Norm-matched corruption error: more robust than its weights predict?', ''];
+  if (f.why) return [...out, `No plane: ${f.why}.`, ''];
+  const pp = e.metric === 'accuracy';
+  const show = (v: number, signed = false) => (pp ? (Number.isFinite(v) ? `${signed && v >= 0 ? '+' : ''}${(100 * v).toFixed(2)}` : '–') : num(v, signed));
+  const unit = pp ? 'percentage points of error' : 'MSE';
+  const err = pp ? 'error (1 − accuracy)' : 'MSE';
+  const extrapolated = e.methods.filter((m) => {
+    const c = e.cells.find((x) => x.metric === 'norm-matched error' && x.method === m);
+    return c !== undefined && !f.methods.includes(m) && e.diagnostics.some((g) => g.method === m && (Math.log(g.lipschitz) < f.logLRange[0] || Math.log(g.lipschitz) > f.logLRange[1]));
+  });
+  out.push(`A model's mean corruption error is its mean ${err} over the ${e.corruptions.length * e.severities.length} corruption points. A least-squares plane is fitted to the models of the methods that are not dual-weight ` +
+    `(${f.methods.join(', ')}; n = ${f.n} models): mean corruption error = ${show(f.a)} + ${show(f.bLogL)} · ln(Lipschitz bound) + ${num(f.bClean)} · clean ${err}${pp ? ' (the first two terms in percentage points)' : ''}. ` +
+    `A method's norm-matched error is its mean corruption error minus the plane at its own Lipschitz bound and clean error, per seed (${unit}): negative, it is more robust than a model of those methods with the same weight norms and the same clean error; ` +
+    'about 0, its norms and clean error account for its robustness. The fitted methods are shown without a verdict. Few methods span the plane, so it is a description of them, not a law.' +
+    (extrapolated.length ? ` The mean Lipschitz bound of ${extrapolated.join(', ')} lies outside the fitted range [${num(Math.exp(f.logLRange[0]))}, ${num(Math.exp(f.logLRange[1]))}]: there the plane is extrapolated.` : ''), '');
+  const rows = e.methods.flatMap((m) => {
+    const c = e.cells.find((x) => x.metric === 'norm-matched error' && x.method === m);
+    if (!c) return [];
+    const ci = Number.isFinite(c.spread.ciLow) ? `[${show(c.spread.ciLow, true)}, ${show(c.spread.ciHigh, true)}]` : '–';
+    const verdict = c.judgement ? `**${c.judgement.verdict === 'better' ? 'more robust than its norms predict' : c.judgement.verdict === 'worse' ? 'less robust than its norms predict' : c.judgement.verdict}**` : 'fitted';
+    return [[m, show(c.spread.mean, true), ci, c.effect ? `${c.effect.wins}/${c.effect.n}` : '', c.judgement ? pText(c.judgement.pAdjusted) : '', verdict]];
+  });
+  out.push(markdownTable(['method', `norm-matched error (${pp ? 'pp' : 'MSE'})`, '95 % CI', 'seeds below', 'p adj.', 'verdict'], rows, [false, true, true, true, true, false]));
+  return out;
 }
 
 /** robustness.csv: tidy, one row per experiment × metric × method × corruption × severity. */

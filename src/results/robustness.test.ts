@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { chooseBaseline, corruptionError, fitLine, hasCorruptions, logit, relativeCorruptionError, robustnessData, spearman } from './robustness.js';
-import { robustnessCsv } from './robustness-report.js';
+import { chooseBaseline, corruptionError, fitLine, fitPlane, hasCorruptions, logit, relativeCorruptionError, robustnessData, spearman } from './robustness.js';
+import { robustnessCsv, robustnessMarkdown } from './robustness-report.js';
 import type { RunView } from './table.js';
 import type { ModelDiagnostics } from '../experiment/record.js';
 
@@ -234,4 +234,69 @@ test('published benchmark points (evaluate.benchmark) count as corruptions in CE
   assert.deepEqual(e.corruptions, ['a', 'b']);
   const mce = e.cells.find((c) => c.metric === 'mCE' && c.method === 'dwm')!;
   close(mce.spread.mean, ((0.45 - 0.02) / 0.6 + 0.875) / 2);
+});
+
+test('fitPlane: recovers a plane through exact points; collinear or too few points give NaN', () => {
+  const x1 = [0, 1, 2, 0, 1, 3], x2 = [1, 0, 2, 3, 5, 1];
+  const f = fitPlane(x1, x2, x1.map((a, i) => 0.3 - 2 * a + 0.5 * x2[i]));
+  close(f.a, 0.3, 1e-12);
+  close(f.b1, -2, 1e-12);
+  close(f.b2, 0.5, 1e-12);
+  assert.ok(Number.isNaN(fitPlane([0, 1, 2, 3], [0, 2, 4, 6], [1, 2, 3, 4]).a), 'x2 = 2·x1');
+  assert.ok(Number.isNaN(fitPlane([0, 1, 2], [1, 0, 2], [1, 2, 3]).a), 'three points');
+});
+
+test('norm-matched error: the distance below the plane through the non-dual models over ln(Lipschitz) and clean error; within-run ρ', () => {
+  // The non-dual models lie on mean corruption error = 0.1 + 0.05·ln L + 0.5·clean error; dwm
+  // lies 2 points (± 0.1·(k − 2) points) below it at its own L and clean error.
+  const plane = (lnL: number, c: number) => 0.1 + 0.05 * lnL + 0.5 * c;
+  const model = (lnL: number, c: number, below = 0) => ({ lnL, scores: [1 - c, ...Array(4).fill(1 - (plane(lnL, c) - below))] as [number, number, number, number, number] });
+  const per = SEEDS.map((k) => ({
+    k,
+    sgd: model(1 + 0.1 * k, 0.1 + 0.01 * k),
+    'l2-0.1': model(0.5 - 0.05 * k, 0.15 + 0.02 * k * k / 4),
+    dwm: model(0.8, 0.12, 0.02 + 0.001 * (k - 2)),
+  }));
+  const views = per.map((p) => view(p.k, { dwm: p.dwm.scores, sgd: p.sgd.scores, 'l2-0.1': p['l2-0.1'].scores }));
+  const diag = (lnL: number): ModelDiagnostics => ({ layers: [{ frobenius: 1, spectral: Math.exp(lnL) }], lipschitz: Math.exp(lnL), dead: 0, margin: { min: 0, q05: 0, q25: 0, median: 0, q75: 0, q95: 0, max: 0, mean: 0, negative: 0 } });
+  const diagnostics = new Map(views.map((v, i) => [v.run, { dwm: diag(per[i].dwm.lnL), sgd: diag(per[i].sgd.lnL), 'l2-0.1': diag(per[i]['l2-0.1'].lnL) }]));
+  const d = robustnessData(views, { diagnostics });
+  const e = d.experiments[0];
+  const f = e.normFit!;
+  assert.equal(f.why, undefined);
+  assert.deepEqual(f.methods, ['sgd', 'l2-0.1']);
+  assert.equal(f.n, 10);
+  close(f.a, 0.1, 1e-9);
+  close(f.bLogL, 0.05, 1e-9);
+  close(f.bClean, 0.5, 1e-9);
+  const dwm = e.cells.find((c) => c.metric === 'norm-matched error' && c.method === 'dwm')!;
+  dwm.values.forEach((v, k) => close(v, -(0.02 + 0.001 * (k - 2)), 1e-9));
+  assert.equal(dwm.judgement!.verdict, 'better');
+  assert.equal(e.cells.find((c) => c.metric === 'norm-matched error' && c.method === 'sgd')!.judgement, undefined, 'no verdict for a fitted method');
+  // Within each run, ranks of L against ranks of the mean corruption error, by hand.
+  const rank = (xs: number[]) => xs.map((x) => xs.filter((y) => y < x).length + 1);
+  const pearson = (a: number[], b: number[]) => {
+    const ma = a.reduce((s, x) => s + x, 0) / a.length, mb = b.reduce((s, x) => s + x, 0) / b.length;
+    const cov = a.reduce((s, x, i) => s + (x - ma) * (b[i] - mb), 0);
+    return cov / Math.sqrt(a.reduce((s, x) => s + (x - ma) ** 2, 0) * b.reduce((s, x) => s + (x - mb) ** 2, 0));
+  };
+  const rhos = per.map((p) => {
+    const ms = [p.dwm, p.sgd, p['l2-0.1']];
+    return pearson(rank(ms.map((m) => m.lnL)), rank(ms.map((m) => 1 - m.scores[1])));
+  });
+  assert.equal(d.withinRun!.n, 5);
+  close(d.withinRun!.rho, rhos.reduce((s, x) => s + x, 0) / rhos.length, 1e-12);
+  const md = robustnessMarkdown('t', d, []);
+  assert.match(md, /### Norm-matched corruption error/);
+  assert.match(md, /\| dwm \| -2\.00 \| .* \| 5\/5 \| .* \| \*\*more robust than its norms predict\*\* \|/);
+  assert.match(robustnessCsv(d), /\ne1,mnist,norm-matched error,dwm,,,sgd,5,-0\.0(2|1999)/);
+});
+
+test('norm-matched error: without diagnostics there is none; with one fitted method of constant norm, no plane, said', () => {
+  assert.equal(robustnessData(suite()).experiments[0].normFit, null);
+  const views = suite();
+  const diag: ModelDiagnostics = { layers: [{ frobenius: 1, spectral: 2 }], lipschitz: 2, dead: 0 };
+  const d = robustnessData(views, { diagnostics: new Map(views.map((v) => [v.run, { dwm: diag, sgd: diag }])) });
+  assert.match(d.experiments[0].normFit!.why!, /do not determine a plane/);
+  assert.equal(d.experiments[0].cells.find((c) => c.metric === 'norm-matched error' && c.method === 'dwm')!.judgement, undefined);
 });

@@ -20,7 +20,7 @@ import { isIdentity, type EvalPoint } from '../data/eval-axes/index.js';
 export const DEFAULT_ROBUST_BASELINE = 'sgd';
 
 /** The robustness metrics that get verdicts, each its own family per dataset. */
-export const ROBUST_METRICS = ['CE', 'mCE', 'relative CE', 'relative mCE', 'effective robustness'] as const;
+export const ROBUST_METRICS = ['CE', 'mCE', 'relative CE', 'relative mCE', 'effective robustness', 'norm-matched error'] as const;
 export type RobustMetric = (typeof ROBUST_METRICS)[number];
 
 /** Σ_s E_s / Σ_s E^base_s: Hendrycks & Dietterich's CE of one corruption, given the errors at its severities. */
@@ -55,6 +55,27 @@ export function fitLine(xs: readonly number[], ys: readonly number[]): { slope: 
   if (!(n >= 2) || !(sxx > 1e-12 * Math.max(1, mx * mx) * n)) return { slope: NaN, intercept: NaN, n };
   const slope = sxy / sxx;
   return { slope, intercept: my - slope * mx, n };
+}
+
+/**
+ * Least squares y = a + b1·x1 + b2·x2 (centred normal equations). NaN coefficients when there
+ * are fewer than 4 points or x1 and x2 (centred) are collinear or constant.
+ */
+export function fitPlane(x1: readonly number[], x2: readonly number[], ys: readonly number[]): { a: number; b1: number; b2: number; n: number } {
+  const n = ys.length;
+  const none = { a: NaN, b1: NaN, b2: NaN, n };
+  if (n < 4) return none;
+  const m1 = sum(x1) / n, m2 = sum(x2) / n, my = sum(ys) / n;
+  let s11 = 0, s12 = 0, s22 = 0, s1y = 0, s2y = 0;
+  for (let i = 0; i < n; i++) {
+    const d1 = x1[i] - m1, d2 = x2[i] - m2, dy = ys[i] - my;
+    s11 += d1 * d1; s12 += d1 * d2; s22 += d2 * d2; s1y += d1 * dy; s2y += d2 * dy;
+  }
+  const det = s11 * s22 - s12 * s12;
+  if (!(s11 > 0 && s22 > 0 && det > 1e-9 * s11 * s22)) return none;
+  const b1 = (s22 * s1y - s12 * s2y) / det;
+  const b2 = (s11 * s2y - s12 * s1y) / det;
+  return { a: my - b1 * m1 - b2 * m2, b1, b2, n };
 }
 
 /** Ranks 1 … n, ties sharing their mean rank. */
@@ -140,6 +161,23 @@ export interface EffectiveLine {
   why?: string;
 }
 
+/**
+ * The plane of the norm-matched error: over the runs of the methods that are not dual-weight,
+ * each model's mean corruption error = a + bLogL · ln(Lipschitz bound) + bClean · clean error.
+ */
+export interface NormFit {
+  methods: string[];
+  a: number;
+  bLogL: number;
+  bClean: number;
+  /** Models fitted (methods × seeds with diagnostics). */
+  n: number;
+  /** The range of the fitted models' ln(Lipschitz bound): outside it the plane is extrapolated. */
+  logLRange: [number, number];
+  /** Why there is no plane, when there is none. */
+  why?: string;
+}
+
 export interface DiagnosticsCell {
   method: string;
   /** Seeds whose run.json carried diagnostics. */
@@ -167,6 +205,8 @@ export interface RobustExperiment {
   /** null for regression (no effective robustness on MSE). */
   line: EffectiveLine | null;
   diagnostics: DiagnosticsCell[];
+  /** The norm-matched error's plane (null without corruption points or diagnostics). */
+  normFit: NormFit | null;
   /** The attacks scored with every other axis at its identity (eval-axes/attack.ts), and their radii (0 included when scored). */
   attacks: string[];
   epsilons: number[];
@@ -182,6 +222,11 @@ export interface RobustnessData {
   families: { name: string; size: number }[];
   /** Spearman's ρ between a method's mCE and its Lipschitz bound (means over seeds), across methods × experiments. */
   ranking: { rho: number; n: number } | null;
+  /**
+   * Within each run, Spearman's ρ between the methods' Lipschitz bounds and their mean corruption
+   * errors, averaged over the runs with at least three usable methods (n of them).
+   */
+  withinRun: { rho: number; n: number } | null;
   stats: StatsOptions;
 }
 
@@ -355,9 +400,35 @@ export function robustnessData(views: readonly RunView[], opts: RobustnessOption
         });
       }
     }
+    // The norm-matched error: each model's mean corruption error against what the non-dual
+    // methods' models with the same Lipschitz bound and clean error have (a plane fitted to them).
+    let normFit: NormFit | null = null;
+    if (points.length && opts.diagnostics) {
+      const meanErr = (m: string, i: number) => sum(points.map((p) => errorOf(metric, runs[i].record.methods[m].at[p.k].value))) / points.length;
+      const logL = (m: string, i: number) => Math.log(opts.diagnostics!.get(runs[i].run)?.[m]?.lipschitz ?? NaN);
+      const model = (m: string, i: number) => (usable(m, i) && Number.isFinite(logL(m, i)) ? { x1: logL(m, i), x2: clean(m, i), y: meanErr(m, i) } : null);
+      const dual = new Set(first.config.methods.filter(isDualEntry).map(methodId));
+      const fitted = methods.filter((m) => !dual.has(m));
+      const fitPts = fitted.flatMap((m) => runs.map((_, i) => model(m, i))).filter((q) => q !== null);
+      const plane = fitPlane(fitPts.map((q) => q.x1), fitPts.map((q) => q.x2), fitPts.map((q) => q.y));
+      const why = fitted.length === 0 ? 'no method that is not dual-weight to fit the plane to'
+        : fitPts.length === 0 ? 'no run.json carries diagnostics'
+        : Number.isNaN(plane.a) ? `the ${fitPts.length} fitted models do not determine a plane (fewer than 4, or their Lipschitz bounds and clean errors do not vary independently)` : undefined;
+      const xs = fitPts.map((q) => q.x1);
+      normFit = { methods: fitted, a: plane.a, bLogL: plane.b1, bClean: plane.b2, n: fitPts.length, logLRange: xs.length ? [Math.min(...xs), Math.max(...xs)] : [NaN, NaN], ...(why ? { why } : {}) };
+      if (fitPts.length) {
+        for (const m of methods) {
+          const values = runs.map((_, i) => {
+            const q = model(m, i);
+            return q === null || why ? NaN : q.y - (plane.a + plane.b1 * q.x1 + plane.b2 * q.x2);
+          });
+          cells.push({ metric: 'norm-matched error', method: m, corruption: '', values, spread: describe(values.filter(Number.isFinite)) });
+        }
+      }
+    }
     experiments.push({
       experimentId, dataset: first.config.dataset.name, label: experimentId, metric, seeds, methods, corruptions, severities, baseline: base, errors, cells,
-      line: points.length ? line : null, diagnostics, attacks, epsilons, attackCells, attackTestSize,
+      line: points.length ? line : null, diagnostics, normFit, attacks, epsilons, attackCells, attackTestSize,
     });
   }
 
@@ -370,6 +441,10 @@ export function robustnessData(views: readonly RunView[], opts: RobustnessOption
       if (c.metric === 'effective robustness') {
         if (!e.line || e.line.why || e.line.methods.includes(c.method)) continue;
         c.effect = pairedEffect(c.values, c.values.map(() => 0), c.values.map(Number.isFinite), true, true, null);
+      } else if (c.metric === 'norm-matched error') {
+        // Against the plane (0): lower is more robust than the norms and the clean error predict.
+        if (!e.normFit || e.normFit.why || e.normFit.methods.includes(c.method)) continue;
+        c.effect = pairedEffect(c.values, c.values.map(() => 0), c.values.map(Number.isFinite), false, true, null);
       } else {
         if (c.method === e.baseline) continue;
         const b = e.cells.find((x) => x.metric === c.metric && x.corruption === c.corruption && x.method === e.baseline)!;
@@ -406,6 +481,23 @@ export function robustnessData(views: readonly RunView[], opts: RobustnessOption
     return m && Number.isFinite(m.spread.mean) && Number.isFinite(d.lipschitz) ? [[m.spread.mean, d.lipschitz] as const] : [];
   }));
   const ranking = pairs.length ? { rho: spearman(pairs.map((p) => p[0]), pairs.map((p) => p[1])), n: pairs.length } : null;
+  // Within each run: the methods' Lipschitz bounds against their mean corruption errors (what
+  // differs between methods trained from one initial network on one sample order).
+  const rhos: number[] = [];
+  if (opts.diagnostics) {
+    for (const v of views) {
+      const points = corruptionPoints(v.record.points);
+      if (!points.length) continue;
+      const ms = methodIds(v.config).filter((m) => {
+        const r = v.record.methods[m];
+        return divergedRun({ perTurn: r.perTurn, clean: r.clean, noisy: 0, diverged: r.diverged }) === null && Number.isFinite(opts.diagnostics!.get(v.run)?.[m]?.lipschitz ?? NaN);
+      });
+      if (ms.length < 3) continue;
+      const rho = spearman(ms.map((m) => opts.diagnostics!.get(v.run)![m]!.lipschitz), ms.map((m) => sum(points.map((p) => errorOf(v.record.metric, v.record.methods[m].at[p.k].value))) / points.length));
+      if (Number.isFinite(rho)) rhos.push(rho);
+    }
+  }
+  const withinRun = rhos.length ? { rho: sum(rhos) / rhos.length, n: rhos.length } : null;
   const familyList = [...families, ...attackFamilies].map(([name, m]) => ({ name, size: m.length }));
-  return { experiments, baseline, families: familyList, ranking, stats };
+  return { experiments, baseline, families: familyList, ranking, withinRun, stats };
 }
