@@ -1,0 +1,105 @@
+// docs/robustness/README.md states its conclusion in counts and a per-training-point table. This
+// test reads every one of those numbers back from the published files: robustness.csv of the
+// sweep (against sgd), against-l2-0.1/robustness.csv (the same runs against l2-0.1), and the
+// runs' run.json (which experiment id is which training point, and the dual weights' norms).
+
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { parse } from 'csv-parse/sync';
+import { experimentId } from '../config/identity.js';
+import type { ExperimentConfig } from '../config/schema.js';
+import { ROOT } from '../experiment/testing/paths.js';
+
+const DOCS = join(ROOT, 'docs', 'robustness');
+const SWEEP = join(DOCS, 'sweeps', 'robustness-images');
+const README = readFileSync(join(DOCS, 'README.md'), 'utf8');
+
+type Row = Record<string, string>;
+const csv = (file: string) => parse(readFileSync(file, 'utf8'), { columns: true }) as Row[];
+
+interface RunJson {
+  label: string;
+  config: ExperimentConfig;
+  data: Parameters<typeof experimentId>[1];
+  record: { methods: Record<string, { diagnostics: { layers: { spectral: number; spectralW1?: number }[] } }> };
+}
+
+test('docs/robustness/README.md: every count and every table cell is what the published files give', { skip: !existsSync(SWEEP) && 'no docs/robustness' }, () => {
+  const vsSgd = csv(join(SWEEP, 'robustness.csv'));
+  const vsL2 = csv(join(DOCS, 'against-l2-0.1', 'robustness.csv'));
+  // Experiment id → "mnist 2-layer n=100", from the run records.
+  const runs = readdirSync(join(SWEEP, 'runs')).map((id) => JSON.parse(readFileSync(join(SWEEP, 'runs', id, 'run.json'), 'utf8')) as RunJson);
+  const label = new Map(runs.map((r) => [experimentId(r.config, r.data), r.label.replace(/ seed \d+$/, '')]));
+  assert.equal(label.size, 18);
+  const find = (rows: Row[], experiment: string, metric: string, method: string, corruption = '') =>
+    rows.find((r) => r.experiment === experiment && r.metric === metric && r.method === method && (corruption === '' || r.corruption === corruption))!;
+  const mark = (v: string) => (v === 'better' ? ' ▲' : v === 'worse' ? ' ▼' : '');
+  const count = (rows: Row[], metric: string, method: string, verdict: string) => rows.filter((r) => r.metric === metric && r.method === method && r.verdict === verdict).length;
+
+  // The table: one row per training point.
+  const table = README.split('\n').filter((l) => /^\| (mnist|fashion-mnist|cifar-10) \d-layer n=\d+ \|/.test(l));
+  assert.equal(table.length, 18);
+  for (const line of table) {
+    const cells = line.split('|').slice(1, -1).map((c) => c.trim());
+    const id = [...label].find(([, l]) => l === cells[0])![0];
+    const pct = (r: Row) => (100 * Number(r.mean)).toFixed(1);
+    const clean = (m: string) => (100 * Number(find(vsSgd, id, 'error', m, 'none').mean)).toFixed(1);
+    assert.equal(cells[1], `${clean('sgd')} → ${clean('dwm')}`, `${cells[0]}: clean error`);
+    for (const [k, m] of [[2, 'dwm'], [3, 'dwm-stable'], [4, 'l2-0.1']] as const) {
+      const r = find(vsSgd, id, 'mCE', m);
+      assert.equal(cells[k], pct(r) + mark(r.verdict), `${cells[0]}: mCE of ${m}`);
+    }
+    const l2 = find(vsL2, id, 'mCE', 'dwm');
+    assert.equal(cells[5], pct(l2) + mark(l2.verdict), `${cells[0]}: dwm against l2-0.1`);
+    const nm = (m: string) => {
+      const r = find(vsSgd, id, 'norm-matched error', m);
+      const v = 100 * Number(r.mean);
+      return `${v >= 0 ? '+' : '-'}${Math.abs(v).toFixed(2)}${mark(r.verdict)}`;
+    };
+    assert.equal(cells[6], `${nm('dwm')} / ${nm('dwm-stable')}`, `${cells[0]}: norm-matched error`);
+    const lip = (m: string) => Number(find(vsSgd, id, 'lipschitz', m).mean).toFixed(1);
+    assert.equal(cells[7], `${lip('dwm')} / ${lip('sgd')} / ${lip('l2-0.1')}`, `${cells[0]}: Lipschitz bounds`);
+  }
+
+  // The counts of the conclusion.
+  const says = (re: RegExp) => assert.match(README.replace(/\s+/g, ' '), re);
+  says(new RegExp(`dwm's mCE is lower at ${count(vsSgd, 'mCE', 'dwm', 'better')} of 18 training points`));
+  assert.equal(count(vsSgd, 'mCE', 'dwm', 'worse'), 0, 'dwm: never higher');
+  says(new RegExp(`dwm-stable's is lower at ${count(vsSgd, 'mCE', 'dwm-stable', 'better')} of 18`));
+  assert.equal(count(vsSgd, 'mCE', 'dwm-stable', 'worse'), 0, 'dwm-stable: never higher');
+  says(new RegExp(`l2-0.1's is lower at ${count(vsSgd, 'mCE', 'l2-0.1', 'better')} of 18`));
+  assert.equal(count(vsL2, 'mCE', 'dwm', 'better') + count(vsL2, 'mCE', 'dwm-stable', 'better'), 0, 'neither dual method below l2-0.1');
+  says(new RegExp(`dwm is worse at ${count(vsL2, 'mCE', 'dwm', 'worse')} of 18`));
+  says(new RegExp(`dwm-stable worse at ${count(vsL2, 'mCE', 'dwm-stable', 'worse')}, not different at ${count(vsL2, 'mCE', 'dwm-stable', 'not significant')}`));
+  // Per corruption, against sgd and against l2-0.1 (CE verdicts over the 18 training points).
+  const ce = (rows: Row[], c: string, v: string) => rows.filter((r) => r.metric === 'CE' && r.method === 'dwm' && r.corruption === c && r.verdict === v).length;
+  for (const [c, n] of [['rotate', 'rotate and shear ('], ['gaussian-noise', 'Gaussian '], ['shot-noise', 'shot '], ['impulse-noise', 'impulse '], ['speckle-noise', 'speckle '], ['random-erasing', 'random erasing ('], ['translate', 'translate ('], ['contrast', 'seldom under contrast ('], ['brightness', 'brightness ('], ['pixelate', 'pixelate (']] as const) {
+    says(new RegExp(`${n.replace(/[()]/g, '\\$&')}${ce(vsSgd, c, 'better')}`));
+  }
+  assert.equal(ce(vsSgd, 'shear', 'better'), ce(vsSgd, 'rotate', 'better'), 'rotate and shear: the same count');
+  says(new RegExp(`scale \\(${ce(vsSgd, 'scale', 'better')} lower, ${ce(vsSgd, 'scale', 'worse')} higher\\) and quantize \\(${ce(vsSgd, 'quantize', 'better')} lower, ${ce(vsSgd, 'quantize', 'worse')} higher\\)`));
+  says(new RegExp(`rotate ${ce(vsL2, 'rotate', 'better')} of 18, translate ${ce(vsL2, 'translate', 'better')}, shear ${ce(vsL2, 'shear', 'better')}\\) and behind under contrast \\(${ce(vsL2, 'contrast', 'worse')}\\), random erasing \\(${ce(vsL2, 'random-erasing', 'worse')}\\) and brightness \\(${ce(vsL2, 'brightness', 'worse')}\\)`));
+  // Relative mCE and effective robustness.
+  says(new RegExp(`separates dwm from sgd at only ${count(vsSgd, 'relative mCE', 'dwm', 'better') + count(vsSgd, 'relative mCE', 'dwm', 'worse')} of 18 points`));
+  says(new RegExp(`as often as l2-0.1 \\(${count(vsSgd, 'relative mCE', 'l2-0.1', 'better') + count(vsSgd, 'relative mCE', 'l2-0.1', 'worse')}\\)`));
+  says(new RegExp(`puts dwm above the line at ${count(vsSgd, 'effective robustness', 'dwm', 'better')} points, below it at ${count(vsSgd, 'effective robustness', 'dwm', 'worse')}`));
+  // The norms.
+  const ids = [...label.keys()];
+  const ratios = ids.map((id) => Number(find(vsSgd, id, 'lipschitz', 'sgd').mean) / Number(find(vsSgd, id, 'lipschitz', 'dwm').mean));
+  assert.ok(ratios.every((r) => r > 1), 'dwm\'s bound below sgd\'s everywhere');
+  says(new RegExp(`by ${Math.min(...ratios).toFixed(1)}–${Math.max(...ratios).toFixed(1)}×`));
+  const rho = /ρ = (\d\.\d+) on average over (\d+) runs/.exec(readFileSync(join(SWEEP, 'ROBUSTNESS.md'), 'utf8'))!;
+  says(new RegExp(`ρ is ${Number(rho[1]).toFixed(2)} on average over the ${rho[2]} runs`));
+  const dwmNm = vsSgd.filter((r) => r.metric === 'norm-matched error' && r.method === 'dwm');
+  assert.equal(dwmNm.filter((r) => r.verdict !== 'not significant').length, 0, 'dwm\'s norm-matched error never significant');
+  says(new RegExp(`covers 0 at ${dwmNm.filter((r) => Number(r.ci95_low) <= 0 && Number(r.ci95_high) >= 0).length} of 18 points`));
+  const stNm = vsSgd.filter((r) => r.metric === 'norm-matched error' && r.method === 'dwm-stable');
+  says(new RegExp(`negative at ${stNm.filter((r) => Number(r.mean) < 0).length} of 18 points, with the 95 % interval below 0 at ${stNm.filter((r) => Number(r.ci95_high) < 0).length}`));
+  assert.equal(stNm.filter((r) => Number(r.ci95_low) > 0).length, 0, 'never above 0');
+  says(new RegExp(`significant at ${stNm.filter((r) => r.verdict === 'better').length} point`));
+  // The dual weights: W1's first-layer spectral norm against W's.
+  const w = runs.map((r) => r.record.methods.dwm.diagnostics.layers[0]).map((l) => l.spectralW1! / l.spectral).sort((a, b) => a - b);
+  says(new RegExp(`${w[0].toFixed(1)}–${Math.round(w[w.length - 1])}× that of W = W1 − W2 \\(median ${Math.round((w[89] + w[90]) / 2)}× for dwm`));
+});
