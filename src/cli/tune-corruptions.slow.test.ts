@@ -91,6 +91,17 @@ test('tune with evaluate: the final runs score the corruptions, the tuning runs 
     const reused = await runTuneCommand(flags(withoutFile, out, { stage: 'tuning', resume: true }));
     assert.equal(reused.tuning!.ran, 0);
     assert.equal(reused.tuning!.reused, 4);
+    // And a final stage with the corruptions planned from that other folder's tuning stage
+    // (--tuning; real data, so the run ids carry the data's identity) trains the same final runs.
+    const via = join(dir, 'via');
+    const viaOut = await runTuneCommand(flags(withFile, via, { stage: 'final', tuning: join(other, 'tune', 'fr', 'tuning') }));
+    assert.ok(viaOut.final?.reported);
+    assert.deepEqual(runJsons(join(via, 'tune', 'fr', 'final')).map((r) => [r.runId, r.record.methods['dwm-tuned'].clean]), finals.map((r) => [r.runId, r.record.methods['dwm-tuned'].clean]));
+    const tiny = join(dir, 'tiny.yaml');
+    writeFileSync(tiny, WITH.replace('trials: 2', 'trials: 1'));
+    const refused = spawnSync(process.execPath, [BIN, 'tune', '--config', tiny, '--stage', 'final', '--tuning', join(other, 'tune', 'fr', 'tuning'), '--out', via, '--quiet'], { encoding: 'utf8', cwd: ROOT });
+    assert.equal(refused.status, 2);
+    assert.match(refused.stderr, /^error: --tuning .*: not the tuning stage of config .*tiny\.yaml: 4 of its 4 tuning runs are not there/);
 
     // Independently, from run.json: each run's error (1 − accuracy) per corruption and severity.
     const err = (r: RunJson, m: string, c: string, s: number) => 1 - r.record.methods[m].at[r.record.points.findIndex((p) => p.corruption === c && p.severity === s)].value;

@@ -126,14 +126,19 @@ export function readTunedCells(dir: string, tune: TuneSection): TunedCell[] {
 /**
  * --tuning: a finished tuning stage made elsewhere serves this study file's final stage only when
  * its runs are this file's tuning runs (same ids, so the same configs and data; a study that
- * differs only in its evaluation keys plans the same tuning runs). Every run this file's tuning
- * stage plans (all of them, whatever --only keeps) and no other must be in the folder's study.json.
+ * differs only in its evaluation keys plans the same tuning runs). The tuning runs this file
+ * plans (all of them, whatever --only keeps), identified with their data as the pipeline
+ * identifies them, and no other must be in the folder's study.json. When data are missing the
+ * ids cannot be known; the check is left to the final stage, which stops on the missing data.
  */
-export function checkTuningFolder(dir: string, src: GridSource, tune: TuneSection, o: Pick<TuneOptions, 'files' | 'allowLarge'>, name: string): void {
+export function checkTuningFolder(dir: string, src: GridSource, tune: TuneSection, o: Pick<TuneOptions, 'files' | 'allowLarge' | 'loaderUrl'>, name: string): void {
   const studyFile = join(dir, STUDY_FILE);
   if (!existsSync(studyFile)) throw new UserError(`--tuning ${shownPath(dir)}: no ${STUDY_FILE} there (give the tuning folder of a finished tuning stage, …/tune/<name>/tuning)`);
   const theirs = parseStudyJson(readFileSync(studyFile, 'utf8'), studyFile).runs.map((r) => r.id);
-  const mine = studyFromSources('tune', tuningSources(src, tune), { files: o.files, only: [], seeds: tune.seeds, name, allowLarge: o.allowLarge }).runs;
+  const draft = studyFromSources('tune', tuningSources(src, tune), { files: o.files, only: [], seeds: tune.seeds, name, allowLarge: o.allowLarge });
+  const data = dataLocator();
+  const { runs: mine, missing } = identifyStudy(draft, { identify: o.loaderUrl ? undefined : data.identify, identifyBenchmark: data.identifyBenchmark, missingOk: true });
+  if (missing.length > 0) return;
   const mineIds = new Set(mine.map((r) => r.id));
   const absent = mine.filter((r) => !theirs.includes(r.id));
   const extra = theirs.filter((id) => !mineIds.has(id));
