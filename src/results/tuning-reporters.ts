@@ -248,7 +248,7 @@ function comparisonLines(list: readonly FairComparison[], agg: Aggregate, asErro
 export function fairMarkdown(study: Study, r: FairResult): string {
   const out = [`# Fair comparison: ${study.name}`, '',
     'Each method was tuned with the same number of trials and training steps, on a validation split the',
-    'test set never touches (the tuning stage, `../tuning/TUNING.md`); here every method\'s one-shot default',
+    'test set never touches (the tuning stage: `../tuning/TUNING.md`, or the folder `--tuning` named); here every method\'s one-shot default',
     '(`-default`) and its chosen setting (`-tuned`) are retrained on fresh seeds that tuning never used, and',
     'tested on the test set. Each dual-weight method is compared with every other method at the same budget,',
     'paired by seed; verdicts as in docs/METHOD.md §10, corrected within each family (dataset × budget ×',
