@@ -14,22 +14,29 @@
 // src/cli/eta.ts estimateWallSeconds).
 //
 // The fair study (configs/fair/images.yaml and tabular.yaml): too many runs to time (a method's
-// 8 trials × 2 tuning seeds, then 22 entries × 10 final seeds, per cell), so each of its runs is
-// estimated with the planner's cost model (runCost in src/experiment/plan.ts, estimatedCost in
-// src/experiment/shard.ts) times the seconds per cost unit measured above on the paper's cell of
-// the same dataset (any variant), architecture and training size (the median over the measured
-// cells when that one was not measured). The cost model counts steps and test passes, not the rule: adam and
-// momentum cost a little more per step than sgd, and the validation pass is left out of it.
+// 8 trials × 2 tuning seeds, then 22 entries × 10 final seeds, per cell), and its methods differ
+// far more in cost per step than the cost model says (at batch 1 adam and momentum update every
+// first-layer weight at every step, whatever the input). So for each of its cells (dataset and
+// architecture) one short run trains every method of the study at its default, the study's
+// validation split held out, and times each method's steps and the turn's evaluation (validation
+// and test) per sample. Each run of the study is then
+//   tuning run: trials × (full steps × the method's seconds per step + turns × validation size × seconds per sample)
+//   final run:  Σ over the 2 entries of each method of the same + the test passes it scores
+//               (its last turn and the noisy test) × test size × seconds per sample,
+// and a stage's wall time is that of the more loaded worker as above. Trials at another learning
+// rate than the default cost the same per step (the rate is not in the arithmetic's shape).
 
 import { fileURLToPath } from 'node:url';
 import { loadavg } from 'node:os';
 import type { ExperimentConfig } from '../src/config/schema.js';
 import type { RawDataset } from '../src/data/types.js';
 import { loadDataset } from '../src/data/index.js';
-import { datasetKey, expandGrid, readSources, studyFromSources, type RunSpec } from '../src/experiment/plan.js';
+import { datasetKey, expandGrid, readSources, type RunSpec } from '../src/experiment/plan.js';
 import { runExperiment } from '../src/experiment/run.js';
 import { assignShards, estimatedCost } from '../src/experiment/shard.js';
-import { readTuneSource, tuningSources } from '../src/results/tuning-study.js';
+import { ExperimentSchema } from '../src/config/schema.js';
+import { defaultEntries } from '../src/experiment/tuning.js';
+import { readTuneSource } from '../src/results/tuning-study.js';
 
 const PAPER_GRID = fileURLToPath(new URL('../../configs/paper/all.yaml', import.meta.url));
 const FAIR_STUDIES = ['images', 'tabular'].map((n) => fileURLToPath(new URL(`../../configs/fair/${n}.yaml`, import.meta.url)));
@@ -57,6 +64,8 @@ export interface WallTimes {
   missing: string[];
   paperPerSeedSeconds: number;
   fair: StageTime[];
+  /** The fair studies' cells: each method's seconds per step and the seconds per evaluated sample. */
+  methodTimes: MethodTimes[];
   loadAverage: [number, number];
 }
 
@@ -94,9 +103,42 @@ function timeShort(config: ExperimentConfig, raw: RawDataset): { train: number; 
   return { train, evaluation, rest: now() - t0 - train - evaluation };
 }
 
-function median(v: number[]): number {
-  const s = [...v].sort((a, b) => a - b);
-  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+/** A fair-study cell's cost: each method's seconds per training step, and seconds per evaluated sample. */
+export interface MethodTimes {
+  cell: string;
+  perStep: Record<string, number>;
+  perSample: number;
+  validationSize: number;
+  testSize: number;
+}
+
+/** One short run of every method of `config` (at one turn of `steps`), timed per method (see the top of the file). */
+function timeMethods(config: ExperimentConfig, raw: RawDataset, steps: number): MethodTimes {
+  // A short warm-up first, so that no method's timing carries the compilation of the code paths
+  // it shares with the others (the first method timed would otherwise pay for all).
+  runExperiment({ ...config, turns: 1, stepsPerTurn: Math.min(100, steps), testEvery: 'never' }, raw);
+  const now = () => Number(process.hrtime.bigint()) / 1e9;
+  const train = new Map<string, number>();
+  let evaluation = 0;
+  let mark = 0;
+  const r = runExperiment({ ...config, turns: 1, stepsPerTurn: steps, testEvery: 'turn' }, raw, {
+    progressEvery: steps,
+    events: {
+      onMethodStart() { mark = now(); },
+      onProgress(method) { const t = now(); train.set(method, (train.get(method) ?? 0) + t - mark); mark = t; },
+      onTurn() { const t = now(); evaluation += t - mark; mark = t; },
+    },
+  });
+  const methods = Object.keys(r.methods);
+  const validationSize = r.validation?.size ?? 0;
+  return {
+    cell: cellName(config),
+    perStep: Object.fromEntries(methods.map((m) => [m, (train.get(m) ?? NaN) / steps])),
+    // Each method's turn scored the validation split and the test set once.
+    perSample: evaluation / (methods.length * (validationSize + r.testSize)),
+    validationSize,
+    testSize: r.testSize,
+  };
 }
 
 /** Every grid cell of the paper timed short and scaled up; then the fair study's stages from the cost model. */
@@ -106,7 +148,6 @@ export function wallTimes(quick: boolean): WallTimes {
   const cache = new Map<string, RawDataset | null>();
   const cells: CellTime[] = [];
   const missing: string[] = [];
-  const rateOf = new Map<string, number>();
   for (const { config } of expandGrid(paper)) {
     const key = datasetKey(config);
     if (!cache.has(key)) {
@@ -132,35 +173,52 @@ export function wallTimes(quick: boolean): WallTimes {
     const stepRatio = (config.turns * config.stepsPerTurn) / (shortTurns * shortStepsPerTurn);
     const fullSeconds = t.train * stepRatio + t.evaluation * (config.turns / shortTurns) + t.rest;
     const secondsPerUnit = fullSeconds / estimatedCost({ config } as RunSpec);
-    rateOf.set(name, secondsPerUnit);
     cells.push({ cell: name, shortTurns, shortStepsPerTurn, ...t, fullSeconds, secondsPerUnit });
     process.stderr.write(`walltime: ${name}: short run ${(t.train + t.evaluation + t.rest).toFixed(1)} s → full ≈ ${fullSeconds.toFixed(0)} s\n`);
   }
   const measured = cells.flatMap((c) => (c.fullSeconds === null ? [] : [c.fullSeconds]));
   const paperPerSeedSeconds = wallSeconds(measured, WORKERS);
-  const fallback = median([...rateOf.values()]);
-  // The paper cell of the same dataset (its variant aside: wine-quality white and red share the shape), else the median.
-  const rateFor = (c: ExperimentConfig) => rateOf.get(cellName(c)) ?? rateOf.get(cellName({ ...c, dataset: { ...c.dataset, variant: undefined } } as ExperimentConfig)) ?? fallback;
-  const secondsOf = (spec: RunSpec) => estimatedCost(spec) * rateFor(spec.config);
-
   const fair: StageTime[] = [];
+  const methodTimes: MethodTimes[] = [];
   for (const file of FAIR_STUDIES) {
     const { src, tune } = readTuneSource({ files: [file], sets: [] });
-    // Tuning stage: as `dwgd tune --stage tuning` plans it, one run per method, cell and tuning seed.
-    const tuning = studyFromSources('tune', tuningSources(src, tune), { seeds: tune.seeds });
-    const perSeed = (runs: RunSpec[], seed: number) => runs.filter((r) => r.config.seed === seed);
-    const seeds = [...new Set(tuning.runs.map((r) => r.config.seed))];
-    const tuningSeed = wallSeconds(perSeed(tuning.runs, seeds[0]).map(secondsOf), WORKERS);
-    fair.push({ study: src.name, stage: 'tuning', runs: tuning.runs.length, seeds: tune.seeds, perSeedSeconds: tuningSeed, totalSeconds: wallSeconds(tuning.runs.map(secondsOf), WORKERS) });
-    // Final stage: one run per cell and final seed, each method's default and chosen setting
-    // (2 entries per method); planned here as the grid's cells with that many methods.
-    const entries = 2 * Object.keys(tune.methods).length;
-    const finalRuns = expandGrid(src).map(({ config }) => ({ config: { ...config, methods: Array.from({ length: entries }, () => 'sgd') } }) as unknown as RunSpec);
-    const finalSeed = wallSeconds(finalRuns.map(secondsOf), WORKERS);
-    const finalAll = wallSeconds(Array.from({ length: tune.finalSeeds }, () => finalRuns.map(secondsOf)).flat(), WORKERS);
-    fair.push({ study: src.name, stage: 'final', runs: finalRuns.length * tune.finalSeeds, seeds: tune.finalSeeds, perSeedSeconds: finalSeed, totalSeconds: finalAll });
+    const entries = defaultEntries(tune);
+    const trials = tune.trials;
+    const timed = new Map<string, MethodTimes | null>();
+    const tuningSeconds: number[] = [];
+    const finalSeconds: number[] = [];
+    for (const { config: c } of expandGrid(src)) {
+      const config = ExperimentSchema.parse({ ...c, methods: entries }) as ExperimentConfig;
+      // Step costs do not depend on the training size: one timing per dataset and architecture.
+      const shape = `${datasetKey(config)} ${config.hidden.join('-')}`;
+      if (!timed.has(shape)) {
+        const key = datasetKey(config);
+        if (!cache.has(key)) {
+          try { cache.set(key, loadDataset({ ...config.dataset })); } catch { cache.set(key, null); }
+        }
+        const raw = cache.get(key)!;
+        const t = raw ? timeMethods(config, raw, quick ? 500 : 2000) : null;
+        timed.set(shape, t);
+        if (t) {
+          methodTimes.push(t);
+          process.stderr.write(`walltime: ${src.name} ${t.cell}: ${Object.entries(t.perStep).map(([m, v]) => `${m.replace(/-default$/, '')} ${(v * 1e6).toFixed(0)} µs`).join(', ')} per step\n`);
+        }
+      }
+      const t = timed.get(shape);
+      if (!t) continue;
+      const steps = config.turns * config.stepsPerTurn;
+      const validation = config.turns * t.validationSize * t.perSample;
+      const entry = (m: string) => steps * t.perStep[m] + validation;
+      for (const m of Object.keys(t.perStep)) tuningSeconds.push(...Array.from({ length: tune.seeds }, () => trials * entry(m)));
+      const oneFinal = Object.keys(t.perStep).reduce((a, m) => a + 2 * (entry(m) + 2 * t.testSize * t.perSample), 0);
+      finalSeconds.push(...Array.from({ length: tune.finalSeeds }, () => oneFinal));
+    }
+    const cells = expandGrid(src).length;
+    fair.push({ study: src.name, stage: 'tuning', runs: tuningSeconds.length, seeds: tune.seeds, perSeedSeconds: wallSeconds(tuningSeconds.filter((_, i) => i % tune.seeds === 0), WORKERS), totalSeconds: wallSeconds(tuningSeconds, WORKERS) });
+    fair.push({ study: src.name, stage: 'final', runs: finalSeconds.length, seeds: tune.finalSeeds, perSeedSeconds: wallSeconds(finalSeconds.filter((_, i) => i % tune.finalSeeds === 0), WORKERS), totalSeconds: wallSeconds(finalSeconds, WORKERS) });
+    if (finalSeconds.length < cells * tune.finalSeeds) missing.push(`${src.name}: ${cells - finalSeconds.length / tune.finalSeeds} of its ${cells} cells not timed (data missing)`);
   }
-  return { workers: WORKERS, quick, cells, missing, paperPerSeedSeconds, fair, loadAverage: [load0, loadavg()[0]] };
+  return { workers: WORKERS, quick, cells, missing, paperPerSeedSeconds, fair, methodTimes, loadAverage: [load0, loadavg()[0]] };
 }
 
 function hours(s: number): string {
@@ -179,7 +237,7 @@ export function renderWallTime(w: WallTimes): string {
   lines.push('', `paper grid, one seed (${w.cells.filter((c) => c.fullSeconds !== null).length} of ${w.cells.length} cells): ≈ ${hours(w.paperPerSeedSeconds)}`);
   for (const m of w.missing) lines.push(`  not timed (data missing): ${m}`);
   for (const f of w.fair) {
-    lines.push(`${f.study}, ${f.stage} stage: ≈ ${hours(f.perSeedSeconds)} per seed, ≈ ${hours(f.totalSeconds)} for its ${f.seeds} seeds (${f.runs} runs; cost model × the measured seconds per unit)`);
+    lines.push(`${f.study}, ${f.stage} stage: ≈ ${hours(f.perSeedSeconds)} per seed, ≈ ${hours(f.totalSeconds)} for its ${f.seeds} seeds (${f.runs} runs; each method's steps timed on its cell)`);
   }
   return lines.join('\n') + '\n';
 }
