@@ -103,3 +103,38 @@ test('docs/robustness/README.md: every count and every table cell is what the pu
   const w = runs.map((r) => r.record.methods.dwm.diagnostics.layers[0]).map((l) => l.spectralW1! / l.spectral).sort((a, b) => a - b);
   says(new RegExp(`${w[0].toFixed(1)}–${Math.round(w[w.length - 1])}× that of W = W1 − W2 \\(median ${Math.round((w[89] + w[90]) / 2)}× for dwm`));
 });
+
+test('docs/robustness/README.md: the attack table and its statements are what the attack study gives', { skip: !existsSync(join(DOCS, 'sweeps', 'robustness-attacks')) && 'no attack study' }, () => {
+  const vsSgd = csv(join(DOCS, 'sweeps', 'robustness-attacks', 'robustness.csv'));
+  const vsL2 = csv(join(DOCS, 'against-l2-0.1', 'robustness-attacks.csv'));
+  const names: Record<string, string> = { MNIST: 'mnist', 'Fashion-MNIST': 'fashion-mnist', 'CIFAR-10': 'cifar-10' };
+  const at = (rows: Row[], dataset: string, method: string, attack: string, eps: string) =>
+    rows.find((r) => r.dataset === dataset && r.metric === 'accuracy under attack' && r.method === method && r.corruption === attack && r.severity === eps)!;
+  const mark = (v: string) => (v === 'better' ? ' ▲' : v === 'worse' ? ' ▼' : '');
+  const table = README.split('\n').filter((l) => /^\| (MNIST|Fashion-MNIST|CIFAR-10) \| [\d.]+ \|/.test(l));
+  assert.equal(table.length, 15);
+  for (const line of table) {
+    const [name, eps, ...cells] = line.split('|').slice(1, -1).map((c) => c.trim());
+    const ds = names[name];
+    ['dwm', 'dwm-stable', 'sgd', 'l2-0.01', 'l2-0.1'].forEach((m, k) => {
+      const r = at(vsSgd, ds, m, 'pgd-linf', eps);
+      assert.equal(cells[k], (100 * Number(r.mean)).toFixed(1) + (eps === '0' ? '' : mark(r.verdict)), `${name} ε ${eps}: ${m}`);
+    });
+    if (eps !== '0') {
+      const r = at(vsL2, ds, 'dwm', 'pgd-linf', eps);
+      const d = 100 * Number(r.mean_diff);
+      assert.equal(cells[5], `${d >= 0 ? '+' : '-'}${Math.abs(d).toFixed(1)}${mark(r.verdict)}`, `${name} ε ${eps}: dwm − l2-0.1`);
+    }
+  }
+  // "keep far more accuracy than sgd ... on all three datasets": dwm better than sgd at every ε > 0, under both attacks.
+  const attacked = vsSgd.filter((r) => r.metric === 'accuracy under attack' && r.severity !== '0');
+  assert.ok(attacked.filter((r) => r.method === 'dwm').every((r) => r.verdict === 'better'));
+  // "do not differ at 0.01 on MNIST or Fashion-MNIST"; "dwm-stable within about 1.5 points of dwm".
+  for (const ds of ['mnist', 'fashion-mnist']) assert.equal(at(vsL2, ds, 'dwm', 'pgd-linf', '0.01').verdict, 'not significant');
+  const gap = Math.max(...attacked.filter((r) => r.method === 'dwm').map((r) => Math.abs(Number(r.mean) - Number(at(vsSgd, r.dataset, 'dwm-stable', r.corruption, r.severity).mean))));
+  assert.ok(100 * gap <= 1.6, `dwm-stable within ${(100 * gap).toFixed(2)} points of dwm`);
+  // FGSM's ordering is the same and its accuracy a little higher (PGD never above FGSM by more than the sampling).
+  for (const r of attacked.filter((x) => x.corruption === 'pgd-linf')) {
+    assert.ok(Number(r.mean) <= Number(at(vsSgd, r.dataset, r.method, 'fgsm', r.severity).mean) + 1e-9, `${r.dataset} ${r.method} ε ${r.severity}: PGD above FGSM`);
+  }
+});
