@@ -111,7 +111,8 @@ test('docs/robustness/README.md: the attack table and its statements are what th
   const at = (rows: Row[], dataset: string, method: string, attack: string, eps: string) =>
     rows.find((r) => r.dataset === dataset && r.metric === 'accuracy under attack' && r.method === method && r.corruption === attack && r.severity === eps)!;
   const mark = (v: string) => (v === 'better' ? ' ▲' : v === 'worse' ? ' ▼' : '');
-  const table = README.split('\n').filter((l) => /^\| (MNIST|Fashion-MNIST|CIFAR-10) \| [\d.]+ \|/.test(l));
+  // The PGD table has 8 columns; the APGD table below it has 7.
+  const table = README.split('\n').filter((l) => /^\| (MNIST|Fashion-MNIST|CIFAR-10) \| [\d.]+ \|/.test(l) && l.split('|').length === 10);
   assert.equal(table.length, 15);
   for (const line of table) {
     const [name, eps, ...cells] = line.split('|').slice(1, -1).map((c) => c.trim());
@@ -136,5 +137,43 @@ test('docs/robustness/README.md: the attack table and its statements are what th
   // FGSM's ordering is the same and its accuracy a little higher (PGD never above FGSM by more than the sampling).
   for (const r of attacked.filter((x) => x.corruption === 'pgd-linf')) {
     assert.ok(Number(r.mean) <= Number(at(vsSgd, r.dataset, r.method, 'fgsm', r.severity).mean) + 1e-9, `${r.dataset} ${r.method} ε ${r.severity}: PGD above FGSM`);
+  }
+});
+
+test('docs/robustness/README.md: the APGD-CE check and its statements are what the APGD study gives', { skip: !existsSync(join(DOCS, 'sweeps', 'robustness-attacks-apgd')) && 'no APGD study' }, () => {
+  const apgd = csv(join(DOCS, 'sweeps', 'robustness-attacks-apgd', 'robustness.csv'));
+  const apgdL2 = csv(join(DOCS, 'against-l2-0.1', 'robustness-attacks-apgd.csv'));
+  const pgd = csv(join(DOCS, 'sweeps', 'robustness-attacks', 'robustness.csv'));
+  const pgdL2 = csv(join(DOCS, 'against-l2-0.1', 'robustness-attacks.csv'));
+  const names: Record<string, string> = { MNIST: 'mnist', 'Fashion-MNIST': 'fashion-mnist' };
+  const at = (rows: Row[], dataset: string, method: string, attack: string, eps: string) =>
+    rows.find((r) => r.dataset === dataset && r.metric === 'accuracy under attack' && r.method === method && r.corruption === attack && r.severity === eps)!;
+  const mark = (v: string) => (v === 'better' ? ' ▲' : v === 'worse' ? ' ▼' : '');
+  const table = README.split('\n').filter((l) => /^\| (MNIST|Fashion-MNIST) \| [\d.]+ \|/.test(l) && l.split('|').length === 9);
+  assert.equal(table.length, 4);
+  for (const line of table) {
+    const [name, eps, ...cells] = line.split('|').slice(1, -1).map((c) => c.trim());
+    const ds = names[name];
+    ['dwm', 'dwm-stable', 'sgd', 'l2-0.1'].forEach((m, k) => assert.equal(cells[k], (100 * Number(at(apgd, ds, m, 'apgd-ce', eps).mean)).toFixed(1), `${name} ε ${eps}: ${m}`));
+    const r = at(apgdL2, ds, 'dwm', 'apgd-ce', eps);
+    const d = 100 * Number(r.mean_diff);
+    assert.equal(cells[4], `${d >= 0 ? '+' : '-'}${Math.abs(d).toFixed(1)}${mark(r.verdict)}`, `${name} ε ${eps}: dwm − l2-0.1`);
+  }
+  // "lowers every method's mean accuracy by 0 to 1.2 points and raises none".
+  const attacked = apgd.filter((r) => r.metric === 'accuracy under attack' && r.severity !== '0');
+  assert.equal(attacked.length, 2 * 5 * 4);
+  const drops = attacked.map((r) => 100 * (Number(at(pgd, r.dataset, r.method, 'pgd-linf', r.severity).mean) - Number(r.mean)));
+  assert.ok(Math.min(...drops) >= 0, 'APGD never above PGD');
+  assert.equal(Math.max(...drops).toFixed(1), '1.2');
+  // The drops quoted at ε = 0.1, and "every verdict against sgd and against l2-0.1 is the same as under PGD".
+  const drop = (ds: string, m: string) => (100 * (Number(at(pgd, ds, m, 'pgd-linf', '0.1').mean) - Number(at(apgd, ds, m, 'apgd-ce', '0.1').mean))).toFixed(1);
+  assert.match(README, new RegExp(`dwm ${drop('mnist', 'dwm')} and ${drop('fashion-mnist', 'dwm')} points, l2-0.1 ${drop('mnist', 'l2-0.1')} and ${drop('fashion-mnist', 'l2-0.1')}, sgd ${drop('mnist', 'sgd')} and ${drop('fashion-mnist', 'sgd')}`));
+  // The project README quotes MNIST at ε = 0.1.
+  const pct = (m: string) => (100 * Number(at(apgd, 'mnist', m, 'apgd-ce', '0.1').mean)).toFixed(1);
+  assert.match(readFileSync(join(ROOT, 'README.md'), 'utf8').replace(/\s+/g, ' '), new RegExp(`dwm ${pct('dwm')} %, l2-0.1 ${pct('l2-0.1')} %, sgd ${pct('sgd')} %`));
+  for (const [a, p] of [[apgd, pgd], [apgdL2, pgdL2]] as const) {
+    for (const r of a.filter((x) => x.metric === 'accuracy under attack' && x.severity !== '0' && x.verdict !== '')) {
+      assert.equal(r.verdict, at(p, r.dataset, r.method, 'pgd-linf', r.severity).verdict, `${r.dataset} ${r.method} ε ${r.severity} against ${r.baseline}`);
+    }
   }
 });
