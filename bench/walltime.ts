@@ -28,9 +28,10 @@
 // Two costs the short run does not see are added from the planner's cost model
 // (src/experiment/step-cost.ts, at its UNIT_NS): the diagnostics of every trained model on the
 // reference network (margins on up to 10,000 test inputs, about as long as training for a
-// CIFAR-10 tuning run), and adam's steps after its first moments turned subnormal (from step
-// 6,724 on, about twice as slow on CIFAR-10). Beside each measured step the model's own figure is
-// kept (`modelPerStep`), so the bench checks the model on every run.
+// CIFAR-10 tuning run), and the steps of adam and momentum after the state of their dead units
+// turned subnormal (from step 6,724 on: adam's about twice as slow on CIFAR-10, momentum's
+// 1.5). Beside each measured step the model's own figure is kept (`modelPerStep`), so the bench
+// checks the model on every run.
 
 import { fileURLToPath } from 'node:url';
 import { loadavg } from 'node:os';
@@ -117,7 +118,7 @@ export interface MethodTimes {
   perStep: Record<string, number>;
   /** The cost model's seconds per step of each method (stepCost × UNIT_NS), for comparison. */
   modelPerStep: Record<string, number>;
-  /** The cost model's seconds of one trained model's diagnostics, and of adam's subnormal tail over the full run, per method. */
+  /** The cost model's seconds of one trained model's diagnostics, and of the subnormal tail (adam, momentum) over the full run, per method. */
   modelExtra: Record<string, number>;
   perSample: number;
   validationSize: number;

@@ -555,7 +555,7 @@ function identifyAll(configs: ExperimentConfig[], req: Pick<StudyRequest, 'ident
  * steps, each priced by what its rule and training options make the fast engine do on this
  * network and this dataset's input density (stepCost: a step of adam or momentum updates every
  * first-layer weight, one of sgd or dwm only the rows of non-zero inputs; trainingUnits adds
- * what adam's subnormal moments cost in a long run); its passes over the
+ * what the subnormal state of adam and momentum costs in a long run); its passes over the
  * test and validation sets (an input scored costs a third of a dense SGD step's first layer:
  * evalUnitsPerInput); and the diagnostics of the trained model on the reference network
  * (diagnosticUnits), which run whatever testEvery says. The test passes follow testEvery: one

@@ -8,8 +8,8 @@ import { ExperimentSchema } from '../config/schema.js';
 import { runCost, type RunSpec } from './plan.js';
 import { assignShards, estimatedCost, shardRuns } from './shard.js';
 import {
-  ADAM_SUBNORMAL, diagnosticUnits, DROPOUT_PER_UNIT, evalUnitsPerInput, inputDensity, NOISE_PER_INPUT, REFERENCE_MAC, SQRT_DIV,
-  STEP_FIXED, stepCost, subnormalFrom, trainingUnits,
+  diagnosticUnits, DROPOUT_PER_UNIT, evalUnitsPerInput, inputDensity, NOISE_PER_INPUT, REFERENCE_MAC, SQRT_DIV,
+  STEP_FIXED, stepCost, SUBNORMAL, subnormalFrom, trainingUnits,
 } from './step-cost.js';
 
 const spec = (entry: MethodEntry) => methodSpec(entry, 0.001);
@@ -20,7 +20,7 @@ test('the measured constants are the figures the hand counts below use (time ÷ 
   assert.equal(DROPOUT_PER_UNIT, 450);
   assert.equal(STEP_FIXED, 2000);
   assert.equal(REFERENCE_MAC, 15);
-  assert.equal(ADAM_SUBNORMAL, 40);
+  assert.deepEqual(SUBNORMAL, { adam: 40, momentum: 8 });
 });
 
 // 4-3-2: layer 0 has 4 inputs and 3 units, padded to P0 = 8 float64 lanes = 4 vectors a row;
@@ -89,15 +89,23 @@ test('stepCost orders the rules as their kernels do, on the MNIST and CIFAR-10 s
   assert.ok(ratio([784, 64, 32, 10], 0.1912) > ratio([784, 64, 32, 10], 1));
 });
 
-test("adam's subnormal tail: from step 6,724 at β1 = 0.9, priced per first-layer vector", () => {
+test('the subnormal tail of adam and momentum: from step 6,724 at β = 0.9, priced per first-layer vector', () => {
   // 0.9^t falls below the smallest normal float64 2^-1022 between t = 6,723 and 6,724.
   assert.ok(0.9 ** 6723 >= 2 ** -1022 && 0.9 ** 6724 < 2 ** -1022);
   assert.equal(subnormalFrom(spec('adam')), 6724);
+  assert.equal(subnormalFrom(spec('momentum')), 6724);
   // 0.5^1022 is 2^-1022 itself, the smallest normal: the first subnormal is at t = 1,023.
   assert.equal(subnormalFrom(spec({ name: 'a', rule: 'adam', params: { beta1: 0.5 } })), 1023);
-  assert.equal(subnormalFrom(spec('momentum')), Infinity);
-  // 10,000 steps on 4-3-2: 3,276 of them after 6,724, each 4 rows × 4 vectors × 40 more.
+  // β1 = 0 keeps no first moment; β2 = 0.999 reaches subnormals only at t = 707,...: ⌊1022 ln 2 / −ln 0.999⌋ + 1.
+  assert.equal(subnormalFrom(spec({ name: 'a', rule: 'adam', params: { beta1: 0 } })), Math.floor((1022 * Math.log(2)) / -Math.log(0.999)) + 1);
+  assert.ok(subnormalFrom(spec({ name: 'a', rule: 'adam', params: { beta1: 0 } })) > 700000);
+  assert.equal(subnormalFrom(spec({ name: 'm', rule: 'momentum', params: { beta: 0 } })), Infinity);
+  assert.equal(subnormalFrom(spec('sgd')), Infinity);
+  assert.equal(subnormalFrom(spec('dwm')), Infinity);
+  // 10,000 steps on 4-3-2: 3,276 of them from step 6,724 on. adam: 4 rows × 4 padded vectors × 40
+  // more each; momentum: 4 rows × 2 live vectors × 8.
   assert.equal(trainingUnits(SIZES, spec('adam'), 0.5, 10000), 10000 * 3106 + 3276 * 16 * 40);
+  assert.equal(trainingUnits(SIZES, spec('momentum'), 0.5, 10000), 10000 * (70 + 40 + 168 + 2000) + 3276 * 8 * 8);
   assert.equal(trainingUnits(SIZES, spec('adam'), 0.5, 6000), 6000 * 3106);
   assert.equal(trainingUnits(SIZES, spec('sgd'), 0.5, 10000), 10000 * 2178);
 });

@@ -27,9 +27,8 @@
 //   Adam adds a square root and a division per vector. Its first moment m of a unit that no
 //   longer gets a gradient (a dead ReLU unit: δ = 0 for every input) decays by β1 a step into
 //   the subnormal floats, after about 6,724 steps at β1 = 0.9, and stays there (0.9 × 4·2⁻¹⁰⁷⁴
-//   rounds back to 4·2⁻¹⁰⁷⁴); from then on its division works on subnormal operands, which
-//   this CPU does slowly (ADAM_SUBNORMAL). Momentum's velocity decays the same way, but its
-//   multiply and add showed no such cost (setting the subnormals to 0 changed nothing).
+//   rounds back to 4·2⁻¹⁰⁷⁴); from then on every step works on subnormal operands, which this
+//   CPU does slowly (SUBNORMAL). Momentum's velocity decays the same way at β = 0.9.
 // - Noise-augmented inputs are dense (every input non-zero), and each value is drawn in
 //   JavaScript; dropout draws one number per hidden unit per step; max-norm recomputes every
 //   unit's row norm of every layer after every step, in scalar code.
@@ -93,14 +92,16 @@ export const MAX_NORM = { plain0: 6, dual0: 11, dense: 3 } as const;
 /** adam's f64x2 square root and division: 1.70 ns per vector more than two multiplies would take (micro-benchmark of adamVec's loop, both ways). */
 export const SQRT_DIV = Math.round(1.7 / UNIT_NS);
 /**
- * Adam after its first moments can have decayed into subnormals (subnormalFrom): about 4 ns a
- * first-layer vector per step more (2–7 ns: a CIFAR-10 3072-64-32-10 step went from 410–430 µs
- * to 630–1,100 µs from step 7,000 on, in three runs with 5 to 92 % of the units dead, and back
- * to 415–428 µs when the subnormal moments were set to 0; 784-64-32-10 from about 110 to 180 µs;
- * a micro-benchmark of adamVec on subnormal m, 2.1 ns more a vector). The cost hardly depends
- * on how many units are dead, so it is priced per vector of the layer.
+ * Steps once a rule's state of dead units can have decayed into subnormals (subnormalFrom), per
+ * vector of the first layer's update: adam about 4 ns more (2–7 ns: a CIFAR-10 3072-64-32-10
+ * step went from 410–430 µs to 630–1,100 µs from step 7,000 on, in three runs with 5 to 92 % of
+ * the units dead, and back to 415–428 µs when the subnormal moments were set to 0;
+ * 784-64-32-10 from about 110 to 180 µs); momentum about 0.8 ns more (3072-64-32-10 from
+ * 125–140 µs to 185–200 µs with 5 to 89 % dead, back to 126–135 µs when set to 0; 141 to 280 µs
+ * over a full 60,000-step trial). The cost hardly depends on how many units are dead, so it is
+ * priced per vector of the layer.
  */
-export const ADAM_SUBNORMAL = Math.round(4 / UNIT_NS);
+export const SUBNORMAL = { adam: Math.round(4 / UNIT_NS), momentum: Math.round(0.8 / UNIT_NS) } as const;
 /** One noisy input value (Box–Muller draw in JavaScript, rounded to float32 and copied in): about 50 ns, from noise-trained SGD's steps less SGD's on MNIST and CIFAR-10. */
 export const NOISE_PER_INPUT = Math.round(50 / UNIT_NS);
 /** One dropout draw per hidden unit and step, with its copy into the instance: about 45 ns, from dropout's steps less SGD's. */
@@ -200,27 +201,35 @@ export function stepCost(sizes: readonly number[], method: Method, density: numb
   return { forward, backward, update, options, fixed: STEP_FIXED, total };
 }
 
-/**
- * The first step at which adam's first moment of a unit without gradient is subnormal:
- * β1^t < 2⁻¹⁰²² (6,724 at β1 = 0.9). Infinity for other rules and for β1 = 0.
- */
-export function subnormalFrom(method: Pick<MethodSpec, 'rule' | 'params'>): number {
-  const beta1 = method.params.beta1;
-  if (method.rule !== 'adam' || !(beta1 > 0)) return Infinity;
-  return Math.floor((1022 * Math.LN2) / -Math.log(beta1)) + 1;
+/** The first step t at which β^t < 2⁻¹⁰²², the smallest normal float64 (6,724 at β = 0.9); Infinity for β = 0. */
+function firstSubnormal(beta: number): number {
+  return beta > 0 ? Math.floor((1022 * Math.LN2) / -Math.log(beta)) + 1 : Infinity;
 }
 
 /**
- * The units of `steps` training steps of `method` (stepCost each), plus adam's subnormal
- * moments from step subnormalFrom on: ADAM_SUBNORMAL per first-layer vector and step.
+ * The first step at which a state of a unit without gradient can be subnormal: adam's moments
+ * (β1, β2), momentum's velocity (β). Infinity for the rules without such a state.
+ */
+export function subnormalFrom(method: Pick<MethodSpec, 'rule' | 'params'>): number {
+  const p = method.params;
+  if (method.rule === 'adam') return Math.min(firstSubnormal(p.beta1), firstSubnormal(p.beta2));
+  if (method.rule === 'momentum') return firstSubnormal(p.beta);
+  return Infinity;
+}
+
+/**
+ * The units of `steps` training steps of `method` (stepCost each), plus, from step
+ * subnormalFrom on, SUBNORMAL per vector of the first layer's update and step.
  */
 export function trainingUnits(sizes: readonly number[], method: Pick<MethodSpec, 'rule' | 'train' | 'params'>, density: number, steps: number, engine = 'fast'): number {
   const perStep = stepCost(sizes, method, density, engine).total;
   const late = Math.max(0, steps - subnormalFrom(method));
   if (late === 0) return steps * perStep;
   const lanes0 = engine === 'fast32' ? 4 : 2;
-  const vectors0 = sizes[0] * (padTo(sizes[1], 4 * lanes0) / lanes0);
-  return steps * perStep + late * vectors0 * ADAM_SUBNORMAL;
+  // adam updates every padded vector of a row, momentum the vectors of live units (stepCost).
+  const perRow = method.rule === 'adam' ? padTo(sizes[1], 4 * lanes0) / lanes0 : Math.ceil(sizes[1] / lanes0);
+  const extra = method.rule === 'adam' ? SUBNORMAL.adam : SUBNORMAL.momentum;
+  return steps * perStep + late * sizes[0] * perRow * extra;
 }
 
 function denseUpdate(rule: string): number {
