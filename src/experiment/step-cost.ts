@@ -148,7 +148,6 @@ export interface StepCost {
 type Method = Pick<MethodSpec, 'rule' | 'train'>;
 
 const DUAL_RULES = new Set(['dwm', 'dwm-stable']);
-const DENSE_RULES = new Set(['momentum', 'adam', 'sgd-gated-decay']);
 
 function padTo(n: number, k: number): number {
   return Math.ceil(n / k) * k;
@@ -239,11 +238,6 @@ function denseUpdate(rule: string): number {
   if (rule === 'sgd-gated-decay') return PASS.gatedDense;
   if (rule === 'l2' || rule === 'weight-decay') return PASS.updateDecay;
   return PASS.updateSgd;
-}
-
-/** Whether the rule updates every first-layer weight at every step whatever the input. */
-export function updatesDensely(rule: string): boolean {
-  return DENSE_RULES.has(rule);
 }
 
 /**
