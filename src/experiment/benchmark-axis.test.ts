@@ -90,7 +90,8 @@ test('a benchmark point: each model\'s accuracy on the published images, the sam
       }
       const at = (s: number) => m.at[r.points.findIndex((p) => p.benchmark === name && p.severity === s)];
       assert.equal(at(1).value, right / b.size, `${id} ${name}`);
-      assert.equal(at(1).perClass!.length, 10);
+      assert.equal(at(1).perClass, undefined, 'a corrupted point records its value only');
+      assert.equal(at(0).perClass!.length, 10, 'the clean point keeps the per-class accuracies');
       assert.equal(at(0).value, m.clean, `${id} ${name} severity 0: the clean test`);
     }
   }

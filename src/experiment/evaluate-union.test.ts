@@ -83,6 +83,9 @@ test('a point of a list-form evaluate has the value of a run evaluated on its pr
     for (const m of ['dwm', 'sgd']) assert.equal(union.methods[m].at[k].value, a.run.methods[m].at[a.k].value, `${m} at ${pointId(p)}`);
   }
   assert.ok(new Set(union.methods.sgd.at.map((s) => s.value)).size >= 5, 'the points score differently');
+  // Per-class accuracies at the noisy point, not at the corrupted ones (a record of the suite stays small).
+  assert.ok(Array.isArray(union.methods.sgd.at[1].perClass) && union.methods.sgd.at[1].balanced !== undefined);
+  for (const s of union.methods.sgd.at.slice(2)) assert.deepEqual(Object.keys(s), ['value']);
   // The trained models are the same (evaluation does not touch training); the clean point is the clean test.
   for (const m of ['dwm', 'sgd']) {
     assert.equal(union.methods[m].clean, first.methods[m].clean);
