@@ -3,11 +3,15 @@
 // in the list; a point of the union has the value a run evaluated on that product alone gives.
 
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { validateExperiment } from '../config/load.js';
+import { parseOverride, validateExperiment } from '../config/load.js';
 import { ExperimentSchema } from '../config/schema.js';
 import { EVAL_AXES, axesUsed, evalPoints, pointId } from '../data/eval-axes/index.js';
 import { UserError } from '../errors.js';
+import { buildPlan } from './plan.js';
 import { runExperiment } from './run.js';
 import { configError } from './testing/config-errors.js';
 import { squareImages } from './testing/images.js';
@@ -90,5 +94,36 @@ test('a point of a list-form evaluate has the value of a run evaluated on its pr
   for (const m of ['dwm', 'sgd']) {
     assert.equal(union.methods[m].clean, first.methods[m].clean);
     assert.equal(union.methods[m].at[0].value, union.methods[m].clean);
+  }
+});
+
+test('a study file takes a list of products (top level or base), refuses it beside other points, and --set replaces an axis in every product that lists it', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dwgd-union-'));
+  try {
+    const file = (name: string, text: string) => {
+      writeFileSync(join(dir, name), text);
+      return join(dir, name);
+    };
+    const head = 'base: { dataset: { name: mnist }, trainSize: 10 }\ngrid: { trainSize: [10, 20] }\n';
+    const list = 'evaluate:\n  - noise.sigma: [0.3]\n  - corruption: [rotate]\n    severity: [1, 5]\n';
+    const pts = (study: ReturnType<typeof buildPlan>) => evalPoints(study.runs[0].config).map(pointId);
+    const expected = ['noise.sigma=0.3 mask.fraction=0', 'corruption=rotate severity=1 noise.sigma=0 mask.fraction=0', 'corruption=rotate severity=5 noise.sigma=0 mask.fraction=0'];
+    const top = buildPlan([file('top.yaml', head + list)]);
+    assert.equal(top.runs.length, 2);
+    assert.deepEqual(pts(top), expected);
+    assert.deepEqual(pts(buildPlan([file('base.yaml', `base:\n  dataset: { name: mnist }\n  trainSize: 10\n  ${list.replace(/\n(?=.)/g, '\n  ')}grid: { trainSize: [10, 20] }\n`)])), expected);
+    const refused = (text: string) => assert.throws(() => buildPlan([file('bad.yaml', text)]), UserError);
+    refused(head.replace('grid: {', 'grid: { noise.sigma: [0, 0.5], ') + list);
+    refused(head.replace('trainSize: 10 }', 'trainSize: 10, evaluate: { mask.fraction: [0.5] } }') + list);
+    assert.throws(() => buildPlan([file('g.yaml', head.replace('grid: {', 'grid: { noise.sigma: [0, 0.5], ') + list)]), /grid\.noise\.sigma is an evaluation axis, which a list of products in evaluate cannot take/);
+    // --set on an axis of the list: replaced where listed; on an axis no product lists: refused.
+    const set = buildPlan([file('top.yaml', head + list)], { sets: [parseOverride('severity=2,3')] });
+    assert.deepEqual(pts(set), ['noise.sigma=0.3 mask.fraction=0', 'corruption=rotate severity=2 noise.sigma=0 mask.fraction=0', 'corruption=rotate severity=3 noise.sigma=0 mask.fraction=0']);
+    assert.throws(() => buildPlan([file('top.yaml', head + list)], { sets: [parseOverride('mask.fraction=0.5')] }), /no product of the config's evaluate list has mask\.fraction/);
+    // The run ids are those of the same study without evaluate: (evaluation is not in an id).
+    const plain = buildPlan([file('plain.yaml', head)]);
+    assert.deepEqual(top.runs.map((r) => r.id), plain.runs.map((r) => r.id));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
