@@ -19,8 +19,9 @@
 //     "wallTime": { "workers", "quick", "cells": [{ "cell", "train", "evaluation", "rest",
 //                   "fullSeconds", "secondsPerUnit", … }], "paperPerSeedSeconds",
 //                   "fair": [{ "study", "stage", "runs", "seeds", "perSeedSeconds", "totalSeconds" }],
-//                   "methodTimes": [{ "cell", "perStep": { method: s }, "perSample", "validationSize",
-//                   "testSize" }], "missing", "loadAverage" } or null      (bench/walltime.ts)
+//                   "methodTimes": [{ "cell", "perStep": { method: s }, "modelPerStep": { method: s },
+//                   "modelExtra": { method: s }, "perSample", "validationSize", "testSize" }],
+//                   "missing", "loadAverage" } or null      (bench/walltime.ts)
 //     "note", "node", "loadAverage": [before, after], "date" }
 // vsC64 is dwgd's figure divided by the float64 C figure (null without the anchor); vsC64x128
 // divided by the float64 C loop built for 128-bit vectors without FMA (anchor.ts

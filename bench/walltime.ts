@@ -25,6 +25,13 @@
 //               (its last turn and the noisy test) × test size × seconds per sample,
 // and a stage's wall time is that of the more loaded worker as above. Trials at another learning
 // rate than the default cost the same per step (the rate is not in the arithmetic's shape).
+// Two costs the short run does not see are added from the planner's cost model
+// (src/experiment/step-cost.ts, at its UNIT_NS): the diagnostics of every trained model on the
+// reference network (margins on up to 10,000 test inputs, about as long as training for a
+// CIFAR-10 tuning run), and the steps of adam and momentum after the state of their dead units
+// turned subnormal (from step 6,724 on: adam's about twice as slow on CIFAR-10, momentum's
+// 1.5). Beside each measured step the model's own figure is kept (`modelPerStep`), so the bench
+// checks the model on every run.
 
 import { fileURLToPath } from 'node:url';
 import { loadavg } from 'node:os';
@@ -35,6 +42,8 @@ import { datasetKey, expandGrid, readSources, type RunSpec } from '../src/experi
 import { runExperiment } from '../src/experiment/run.js';
 import { assignShards, estimatedCost } from '../src/experiment/shard.js';
 import { ExperimentSchema } from '../src/config/schema.js';
+import { methodSpecs } from '../src/config/methods.js';
+import { diagnosticUnits, inputDensity, stepCost, trainingUnits, UNIT_NS } from '../src/experiment/step-cost.js';
 import { defaultEntries } from '../src/experiment/tuning.js';
 import { readTuneSource } from '../src/results/tuning-study.js';
 
@@ -107,13 +116,17 @@ function timeShort(config: ExperimentConfig, raw: RawDataset): { train: number; 
 export interface MethodTimes {
   cell: string;
   perStep: Record<string, number>;
+  /** The cost model's seconds per step of each method (stepCost × UNIT_NS), for comparison. */
+  modelPerStep: Record<string, number>;
+  /** The cost model's seconds of one trained model's diagnostics, and of the subnormal tail (adam, momentum) over the full run, per method. */
+  modelExtra: Record<string, number>;
   perSample: number;
   validationSize: number;
   testSize: number;
 }
 
 /** One short run of every method of `config` (at one turn of `steps`), timed per method (see the top of the file). */
-function timeMethods(config: ExperimentConfig, raw: RawDataset, steps: number): MethodTimes {
+function timeMethods(config: ExperimentConfig, raw: RawDataset, steps: number, full: Pick<ExperimentConfig, 'turns' | 'stepsPerTurn'> = config): MethodTimes {
   // A short warm-up first, so that no method's timing carries the compilation of the code paths
   // it shares with the others (the first method timed would otherwise pay for all).
   runExperiment({ ...config, turns: 1, stepsPerTurn: Math.min(100, steps), testEvery: 'never' }, raw);
@@ -131,9 +144,16 @@ function timeMethods(config: ExperimentConfig, raw: RawDataset, steps: number): 
   });
   const methods = Object.keys(r.methods);
   const validationSize = r.validation?.size ?? 0;
+  const density = inputDensity(config.dataset.name);
+  const specs = new Map(methodSpecs(config).map((m) => [m.id, m]));
+  const fullSteps = full.turns * full.stepsPerTurn;
+  const tail = (m: string) => trainingUnits(r.sizes, specs.get(m)!, density, fullSteps, config.engine) - fullSteps * stepCost(r.sizes, specs.get(m)!, density, config.engine).total;
+  const diag = diagnosticUnits(r.sizes, density, r.testSize, config.trainSize, r.metric === 'accuracy');
   return {
     cell: cellName(config),
     perStep: Object.fromEntries(methods.map((m) => [m, (train.get(m) ?? NaN) / steps])),
+    modelPerStep: Object.fromEntries(methods.map((m) => [m, stepCost(r.sizes, specs.get(m)!, density, config.engine).total * UNIT_NS * 1e-9])),
+    modelExtra: Object.fromEntries(methods.map((m) => [m, (diag + tail(m)) * UNIT_NS * 1e-9])),
     // Each method's turn scored the validation split and the test set once.
     perSample: evaluation / (methods.length * (validationSize + r.testSize)),
     validationSize,
@@ -197,18 +217,18 @@ export function wallTimes(quick: boolean): WallTimes {
           try { cache.set(key, loadDataset({ ...config.dataset })); } catch { cache.set(key, null); }
         }
         const raw = cache.get(key)!;
-        const t = raw ? timeMethods(config, raw, quick ? 500 : 2000) : null;
+        const t = raw ? timeMethods(config, raw, quick ? 500 : 2000, config) : null;
         timed.set(shape, t);
         if (t) {
           methodTimes.push(t);
-          process.stderr.write(`walltime: ${src.name} ${t.cell}: ${Object.entries(t.perStep).map(([m, v]) => `${m.replace(/-default$/, '')} ${(v * 1e6).toFixed(0)} µs`).join(', ')} per step\n`);
+          process.stderr.write(`walltime: ${src.name} ${t.cell}: ${Object.entries(t.perStep).map(([m, v]) => `${m.replace(/-default$/, '')} ${(v * 1e6).toFixed(0)} µs (model ${(t.modelPerStep[m] * 1e6).toFixed(0)})`).join(', ')} per step\n`);
         }
       }
       const t = timed.get(shape);
       if (!t) continue;
       const steps = config.turns * config.stepsPerTurn;
       const validation = config.turns * t.validationSize * t.perSample;
-      const entry = (m: string) => steps * t.perStep[m] + validation;
+      const entry = (m: string) => steps * t.perStep[m] + validation + t.modelExtra[m];
       for (const m of Object.keys(t.perStep)) tuningSeconds.push(...Array.from({ length: tune.seeds }, () => trials * entry(m)));
       const oneFinal = Object.keys(t.perStep).reduce((a, m) => a + 2 * (entry(m) + 2 * t.testSize * t.perSample), 0);
       finalSeconds.push(...Array.from({ length: tune.finalSeeds }, () => oneFinal));

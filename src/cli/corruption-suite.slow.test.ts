@@ -53,6 +53,9 @@ test('the corruption suite, reduced, through dwgd sweep: one table row per metho
   const plots = readdirSync(join(dir, 'plots')).filter((f) => f.endsWith('.svg'));
   assert.equal(plots.length, 3, plots.join(', '));
   assert.match(readFileSync(join(dir, 'REPORT.md'), 'utf8'), /vs corruption severity \(test-input corruption = rotate\)/);
+  // Its points are corruptions, not the paper's noisy test, and the report does not call them that.
+  assert.match(readFileSync(join(dir, 'REPORT.md'), 'utf8'), /^## accuracy \(%\) at the evaluation points vs corruption severity/m);
+  assert.doesNotMatch(readFileSync(join(dir, 'REPORT.md'), 'utf8'), /noisy test accuracy/);
   // The robustness report, from the table: CE of each corruption recomputed from the table's
   // rows (summed errors over the severities, dwm's over sgd's), the Lipschitz bound from run.json.
   const robust = parse(readFileSync(join(dir, 'robustness.csv'), 'utf8'), { columns: true }) as Record<string, string>[];

@@ -5,21 +5,19 @@
 // elapsed seconds over the part of their cost done so far, steps done / steps total).
 
 import { assignShards } from '../experiment/shard.js';
+import { UNIT_NS } from '../experiment/step-cost.js';
 
 /**
- * Seconds per cost unit on one worker thread, used before anything has been measured.
- * Measured on the development machine (2 CPUs, Node 20, the fast engine) on 3 Dec 2026: the
- * compare pipeline with one worker, three seeds each, seconds per run (from `done`) over
- * `estimatedCost`, the first run of each config (with the dataset load) left out:
- * configs/quickstart.yaml (MNIST 784-20-10, five methods, 3 × 5,000 steps; 6.8e9 units) took
- * 5.0–5.5 s, 7.3–8.1e-10 s/unit; a CIFAR-shaped run (3,072 inputs, pool 10,000, hidden 20, sgd
- * and dwm, 2,000 steps; 9.8e8 units, random data of that shape) 2.2–2.4 s, 2.3–2.5e-9 s/unit;
- * a tabular-shaped one (8 inputs, pool 20,433, hidden 20, sgd and dwm, 2 × 5,000 steps; 9.4e6
- * units) 0.12–0.13 s, 1.2–1.4e-8 s/unit. Small first layers cost more per unit (the per-step
- * overhead the model leaves out), but such runs take fractions of a second; 1e-9 sits between
- * the MNIST and CIFAR rates, where the long runs are. Once runs go, the measured rate replaces it.
+ * Seconds per cost unit on one worker thread, used before anything has been measured: UNIT_NS
+ * (experiment/step-cost.ts), the CPU time a unit of the cost model took on the development
+ * machine (2 CPUs, Node 20, the fast engine, 4 Dec 2026; steps of every method of the fair
+ * image study on MNIST and CIFAR-10 shapes, 0.09–0.125 ns a unit). A worker that shares its
+ * core runs slower: the fair image study's tuning runs, two workers on the 2 cores beside other
+ * studies, took a median 2.3e-10 wall seconds per unit. Per-run costs the model leaves out (the
+ * split, making the models: about 0.1 s) make runs of a few seconds, such as the tabular ones,
+ * slower per unit still. Once runs go, the measured rate replaces this one.
  */
-export const SECONDS_PER_UNIT = 1e-9;
+export const SECONDS_PER_UNIT = UNIT_NS * 1e-9;
 
 interface Running {
   cost: number;

@@ -56,6 +56,7 @@ import { escapeControls, quote, shownPath } from '../config/quote.js';
 export { datasetKey } from '../config/identity.js';
 import { datasetKey } from '../config/identity.js';
 import { methodSpecs, ruleOfSpec } from '../config/methods.js';
+import { diagnosticUnits, evalUnitsPerInput, inputDensity, trainingUnits } from './step-cost.js';
 
 /** train, compare, sweep; tune and fair are the two stages of `dwgd tune` (experiment/tuning.ts). */
 export const PRESETS = ['train', 'compare', 'sweep', 'tune', 'fair'] as const;
@@ -570,26 +571,37 @@ function identifyAll(configs: ExperimentConfig[], req: Pick<StudyRequest, 'ident
 }
 
 /**
- * A rough relative cost of a run, for scheduling and --dry-run's estimate only: the methods'
- * training steps plus their passes over the test and validation sets (an input scored costs
- * about a third of a training step), each scaled by the first layer's size, which dominates.
- * The test passes follow testEvery: one per turn (turn) or one (last), plus one per evaluation
- * point; none under never. A validation set is scored after every turn. `shape` gives a
- * dataset's inputs and pool size when known.
+ * A run's estimated cost, in the units of experiment/step-cost.ts (about one simple SIMD
+ * instruction each), for scheduling and --dry-run's estimate only. Per method: its training
+ * steps, each priced by what its rule and training options make the fast engine do on this
+ * network and this dataset's input density (stepCost: a step of adam or momentum updates every
+ * first-layer weight, one of sgd or dwm only the rows of non-zero inputs; trainingUnits adds
+ * what the subnormal state of adam and momentum costs in a long run); its passes over the
+ * test and validation sets (an input scored costs a third of a dense SGD step's first layer:
+ * evalUnitsPerInput); and the diagnostics of the trained model on the reference network
+ * (diagnosticUnits), which run whatever testEvery says. The test passes follow testEvery: one
+ * per turn (turn) or one (last), plus one per evaluation point; none under never. A validation
+ * set is scored after every turn. `shape` gives a dataset's inputs, outputs, pool size and task
+ * when known.
  */
-export function runCost(spec: RunSpec, shape: (name: string) => { nInputs: number; poolSize: number } | null): number {
+export function runCost(spec: RunSpec, shape: (name: string) => { nInputs: number; nOutputs?: number; poolSize: number; task?: string } | null): number {
   const c = spec.config;
   const s = shape(c.dataset.name) ?? { nInputs: 784, poolSize: 50000 };
+  const sizes = [s.nInputs, ...c.hidden, s.nOutputs ?? 10];
+  const density = inputDensity(c.dataset.name);
   const points = c.evaluate === undefined ? 1 : evalPoints(c).length;
   const outside = Math.max(0, s.poolSize - c.trainSize);
   const validation = c.validation ? Math.min(outside, c.validation.size ?? defaultValidationSize(s.poolSize)) : 0;
+  const test = outside - validation;
   const testEvery = c.testEvery ?? 'turn';
   // Corrupted points under corrupted.subsample pass over that many test samples, not the whole set.
   const corrupted = c.corrupted ? evalPoints(c).filter((p) => isActive(registeredAxis('corruption'), p) || isActive(registeredAxis('benchmark'), p)).length : 0;
-  const share = c.corrupted ? Math.min(1, c.corrupted.subsample / Math.max(1, outside - validation)) : 1;
+  const share = c.corrupted ? Math.min(1, c.corrupted.subsample / Math.max(1, test)) : 1;
   const testPasses = testEvery === 'never' ? 0 : (testEvery === 'turn' ? c.turns : 1) + points - corrupted + corrupted * share;
-  const steps = c.turns * c.stepsPerTurn + (testPasses * (outside - validation) + c.turns * validation) / 3;
-  return c.methods.length * steps * s.nInputs * (c.hidden[0] ?? 1);
+  const scored = (testPasses * test + c.turns * validation) * evalUnitsPerInput(sizes);
+  const afterTraining = scored + diagnosticUnits(sizes, density, test, c.trainSize, s.task !== 'regression');
+  const steps = c.turns * c.stepsPerTurn;
+  return methodSpecs(c).reduce((sum, m) => sum + trainingUnits(sizes, m, density, steps, c.engine) + afterTraining, 0);
 }
 
 // --- study.json: the stored study, from which `dwgd report` rebuilds it without configs or data.

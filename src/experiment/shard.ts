@@ -19,12 +19,12 @@ export function parseShard(text: string): Shard {
   return { k, n };
 }
 
-/** A dataset's inputs and pool size, for the cost estimate of a run. */
-export function datasetShape(name: string): { nInputs: number; poolSize: number } | null {
+/** A dataset's inputs, outputs, pool size and task, for the cost estimate of a run. */
+export function datasetShape(name: string): { nInputs: number; nOutputs: number; poolSize: number; task: string } | null {
   return DATASET_SPECS.find((d) => d.name === name) ?? null;
 }
 
-/** The estimated cost of a run (relative work units: see runCost). */
+/** The estimated cost of a run (units of experiment/step-cost.ts, about one SIMD instruction each: see runCost). */
 export function estimatedCost(spec: RunSpec): number {
   return runCost(spec, datasetShape);
 }

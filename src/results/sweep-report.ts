@@ -168,6 +168,11 @@ function evalOf(kind: MetricKind): 'clean' | 'noisy' {
 
 export function metricTitle(d: SweepData, kind: MetricKind, mseScale: MseScale = 1): string {
   const metric = metricUnit(d.classification ? 'accuracy' : 'mse', mseScale).label;
+  // A sweep of evaluation axes other than the noise (corruptions, attacks, zeroed features) is
+  // seen at its points, which are not the noisy test: say so rather than call them that.
+  if (evalOf(kind) === 'noisy' && d.evalSwept && d.axes.some((a) => a.evaluation && a.key !== 'noise.sigma')) {
+    return `${kind === 'balanced-noisy' ? 'balanced ' : ''}${metric} at the evaluation points`;
+  }
   const sigma = evalOf(kind) === 'noisy' && !d.evalSwept ? ` at σ = ${[...new Set(d.study.runs.map((r) => r.config.noise.sigma))].join('/')}` : '';
   return `${KIND_TITLE[kind]} ${metric}${sigma}`;
 }
