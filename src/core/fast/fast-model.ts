@@ -21,6 +21,8 @@ declare const WebAssembly: {
 
 /** Rows copied into the instance per evaluation block. */
 const EVAL_ROWS = 256;
+/** Rows of at most this many inputs are copied into the instance element by element. */
+const SMALL_ROW = 64;
 
 /** trainSteps copies the training list's rows into the instance when they take at most this many bytes (else it steps per sample). */
 const MAX_TABLE_BYTES = 64 * 2 ** 20;
@@ -335,9 +337,12 @@ export class FastModel implements Trainable {
     let total = 0;
     for (let start = 0; start < count; start += EVAL_ROWS) {
       const m = Math.min(EVAL_ROWS, count - start);
+      const rows = this.rows;
       for (let k = 0; k < m; k++) {
         const i = indices[start + k];
-        this.rows.set(x.subarray(i * n, i * n + n), k * n);
+        // Narrow rows (tabular) element by element: a subarray per row costs more than the copy.
+        if (n <= SMALL_ROW) for (let f = 0, src = i * n, dst = k * n; f < n; f++) rows[dst + f] = x[src + f];
+        else rows.set(x.subarray(i * n, i * n + n), k * n);
         this.rowsY[k] = y[i];
       }
       total += mixed ? this.ex.classifyRows!(m) : this.ex.scoreRows(m, code);

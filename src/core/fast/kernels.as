@@ -557,7 +557,17 @@ function forward0Dual(): void {
   const s2 = fld(0, F_S2);
   const z = fld(0, F_Z);
   sumRows(fld(0, F_W), P * 2 * LB, P * 2, acc);
-  for (let j: usize = 0; j < nOut; j++) {
+  let j: usize = 0;
+  if (LB == 8) {
+    // Two units per f64x2, each lane (b + s1·Σ1) − s2·Σ2 as below.
+    const acc2 = acc + P * 8;
+    for (; j + 2 <= <usize>nOut; j += 2) {
+      const o = j * 8;
+      v128.store(z + o, f64x2.sub(f64x2.add(v128.load(b + o), f64x2.mul(v128.load(s1 + o), v128.load(acc + o))),
+        f64x2.mul(v128.load(s2 + o), v128.load(acc2 + o))));
+    }
+  }
+  for (; j < <usize>nOut; j++) {
     store<f64>(z + j * 8, load<f64>(b + j * 8) + load<f64>(s1 + j * 8) * <f64>load<L0>(acc + j * LB)
       - load<f64>(s2 + j * 8) * <f64>load<L0>(acc + (P + j) * LB));
   }
@@ -575,7 +585,15 @@ function setZ0(sums: usize, scale: f64): void {
   const nOut = fld(0, F_NOUT);
   const z = fld(0, F_Z);
   const b = fld(0, F_B);
-  for (let j: usize = 0; j < nOut; j++) {
+  let j: usize = 0;
+  if (LB == 8) {
+    const sv = f64x2.splat(scale);
+    for (; j + 2 <= <usize>nOut; j += 2) {
+      const o = j * 8;
+      v128.store(z + o, f64x2.add(v128.load(b + o), f64x2.mul(sv, v128.load(sums + o))));
+    }
+  }
+  for (; j < <usize>nOut; j++) {
     store<f64>(z + j * 8, load<f64>(b + j * 8) + scale * <f64>load<L0>(sums + j * LB));
   }
 }
@@ -584,9 +602,11 @@ function relu(l: i32): void {
   const P = fld(l, F_P);
   const z = fld(l, F_Z);
   const a = fld(l, F_ACT);
-  for (let j: usize = 0; j < P; j++) {
-    const v = load<f64>(z + j * 8);
-    store<f64>(a + j * 8, v > 0 ? v : 0);
+  const zv = f64x2.splat(0);
+  // P is a multiple of 8; each lane v > 0 ? v : +0 (NaN and −0 give +0).
+  for (let o: usize = 0; o < P * 8; o += 16) {
+    const v = v128.load(z + o);
+    v128.store(a + o, v128.and(v, f64x2.gt(v, zv)));
   }
 }
 
@@ -655,7 +675,10 @@ function forwardEvalDense(l: i32): void {
     store<i32>(hIdx + (<usize>m << 2), <i32>i);
     m += <i32>(v > 0);
   }
-  for (let j: usize = 0; j < stride; j += 64) {
+  // Only the vectors that hold real units (the padding lanes of z are read by nothing).
+  const need = (<usize>(fld(l, F_NOUT) + 1) >> 1) << 4;
+  let j: usize = 0;
+  for (; j + 64 <= need; j += 64) {
     const o = b + j;
     let c0 = v128.load(o); let c1 = v128.load(o, 16); let c2 = v128.load(o, 32); let c3 = v128.load(o, 48);
     for (let k = 0; k < m; k++) {
@@ -668,6 +691,14 @@ function forwardEvalDense(l: i32): void {
     }
     const q = z + j;
     v128.store(q, c0); v128.store(q, c1, 16); v128.store(q, c2, 32); v128.store(q, c3, 48);
+  }
+  for (; j < need; j += 16) {
+    let c0 = v128.load(b + j);
+    for (let k = 0; k < m; k++) {
+      const r = WT + <usize>load<i32>(hIdx + (<usize>k << 2)) * stride + j;
+      c0 = f64x2.add(c0, f64x2.mul(v128.load(r), f64x2.splat(load<f64>(hC + (<usize>k << 3)))));
+    }
+    v128.store(z + j, c0);
   }
 }
 
@@ -769,7 +800,13 @@ function backwardDense(l: i32): void {
     }
   }
   const nIn = fld(l, F_NIN);
-  for (let i: usize = 0; i < nIn; i++) if (!(load<f64>(zIn + i * 8) > 0)) store<f64>(dIn + i * 8, 0);
+  const zv = f64x2.splat(0);
+  let i: usize = 0;
+  for (; i + 2 <= <usize>nIn; i += 2) {
+    // δ where z > 0, else +0 (as the store of 0 below).
+    v128.store(dIn + i * 8, v128.and(v128.load(dIn + i * 8), f64x2.gt(v128.load(zIn + i * 8), zv)));
+  }
+  for (; i < <usize>nIn; i++) if (!(load<f64>(zIn + i * 8) > 0)) store<f64>(dIn + i * 8, 0);
   if (dropout) multiplyMask(dIn, l - 1);
 }
 
@@ -800,6 +837,41 @@ function foldColumn(side: usize, s: usize, j: usize, P: usize, nIn: usize, extra
   }
 }
 
+/**
+ * One unit j of the DWM layer-0 update (the scalar form): bias step, pull r, the scale of the
+ * pulled side and its coefficient r/s in [c1 | c2], or the dense overshoot path; dwm-stable's A.
+ */
+function unitDual(j: usize, lr: f64): void {
+  const P = fld(0, F_P);
+  const d = fld(0, F_DELTA);
+  const b = fld(0, F_B);
+  const A = fld(0, F_A);
+  const dj = load<f64>(d + j * 8);
+  store<f64>(b + j * 8, load<f64>(b + j * 8) - lr * dj);
+  if (dj == 0) return;
+  const mag = dj < 0 ? -dj : dj;
+  const r = pull(A, j, mag, lr);
+  const s = dj < 0 ? fld(0, F_S1) : fld(0, F_S2);
+  const c = dj < 0 ? fld(0, F_C1) : fld(0, F_C2);
+  const side = dj < 0 ? fld(0, F_W) : fld(0, F_W) + P * LB;
+  const keep = 1 - r;
+  if (keep < 0.5) {
+    // Overshoot (plain DWM with η|δ| > 1/2): apply the pull densely, no scale trick.
+    foldColumn(side, s, j, P, fld(0, F_NIN), r, keep);
+  } else {
+    const sNew = load<f64>(s + j * 8) * keep;
+    store<f64>(s + j * 8, sNew);
+    store<L0>(c + j * LB, <L0>(r / sNew));
+  }
+  if (method == DWM_STABLE) store<f64>(A + j * 8, (1 - lr) * load<f64>(A + j * 8) + lr * mag);
+}
+
+/**
+ * The DWM layer-0 update. Units go two at a time in f64x2 lanes, each lane with exactly
+ * unitDual's operations (δ < 0 pulls side 1, any other non-zero δ, NaN included, side 2; a
+ * unit with δ = 0 only moves its bias); a pair with an overshoot lane, and an odd last unit,
+ * take unitDual itself. Units are independent, so the order among them changes nothing.
+ */
 function updateLayer0Dual(lr: f64): void {
   const nIn = fld(0, F_NIN);
   const nOut = fld(0, F_NOUT);
@@ -813,26 +885,53 @@ function updateLayer0Dual(lr: f64): void {
   const c2 = fld(0, F_C2);
   const b = fld(0, F_B);
   zero(c1, P * 2 * LB); // c1 and c2
-  for (let j: usize = 0; j < nOut; j++) {
-    const dj = load<f64>(d + j * 8);
-    store<f64>(b + j * 8, load<f64>(b + j * 8) - lr * dj);
-    if (dj == 0) continue;
-    const mag = dj < 0 ? -dj : dj;
-    const r = pull(A, j, mag, lr);
-    const s = dj < 0 ? s1 : s2;
-    const c = dj < 0 ? c1 : c2;
-    const side = dj < 0 ? V : V + P * LB;
-    const keep = 1 - r;
-    if (keep < 0.5) {
-      // Overshoot (plain DWM with η|δ| > 1/2): apply the pull densely, no scale trick.
-      foldColumn(side, s, j, P, nIn, r, keep);
-    } else {
-      const sNew = load<f64>(s + j * 8) * keep;
-      store<f64>(s + j * 8, sNew);
-      store<L0>(c + j * LB, <L0>(r / sNew));
+  const stable = method == DWM_STABLE;
+  const lrv = f64x2.splat(lr);
+  const keepA = f64x2.splat(1 - lr);
+  const zv = f64x2.splat(0);
+  const one = f64x2.splat(1);
+  const half = f64x2.splat(0.5);
+  const tenth = f64x2.splat(0.1);
+  let j: usize = 0;
+  for (; j + 2 <= <usize>nOut; j += 2) {
+    const o = j * 8;
+    const dv = v128.load(d + o);
+    const active = f64x2.ne(dv, zv); // NaN is active (and pulls side 2), as in unitDual
+    if (!v128.any_true(active)) {
+      v128.store(b + o, f64x2.sub(v128.load(b + o), f64x2.mul(lrv, dv)));
+      continue;
     }
-    if (method == DWM_STABLE) store<f64>(A + j * 8, (1 - lr) * load<f64>(A + j * 8) + lr * mag);
+    const neg = f64x2.lt(dv, zv);
+    const pos = v128.andnot(active, neg);
+    const mag = f64x2.abs(dv); // dj < 0 ? −dj : dj (only a NaN's sign bit can differ, and it is never observed)
+    const Av = v128.load(A + o);
+    const r = stable ? f64x2.mul(lrv, f64x2.min(f64x2.div(f64x2.mul(tenth, mag), Av), one)) : f64x2.mul(lrv, mag);
+    const keep = f64x2.sub(one, r);
+    if (v128.any_true(v128.and(active, f64x2.lt(keep, half)))) {
+      // An overshoot lane: both units the scalar way.
+      unitDual(j, lr);
+      unitDual(j + 1, lr);
+      continue;
+    }
+    v128.store(b + o, f64x2.sub(v128.load(b + o), f64x2.mul(lrv, dv)));
+    const s1v = v128.load(s1 + o);
+    const s2v = v128.load(s2 + o);
+    const sNew = f64x2.mul(v128.bitselect(s1v, s2v, neg), keep);
+    v128.store(s1 + o, v128.bitselect(sNew, s1v, neg));
+    v128.store(s2 + o, v128.bitselect(sNew, s2v, pos));
+    const c = f64x2.div(r, sNew);
+    if (LB == 8) {
+      v128.store(c1 + o, v128.and(c, neg));
+      v128.store(c2 + o, v128.and(c, pos));
+    } else {
+      // Rounded to the lane type as unitDual's store; the 64-bit masks narrowed to two 32-bit lanes.
+      const c32 = f32x4.demote_f64x2_zero(c);
+      v128.store64_lane(c1 + j * LB, v128.and(c32, v128.shuffle<i32>(neg, neg, 0, 2, 0, 2)), 0);
+      v128.store64_lane(c2 + j * LB, v128.and(c32, v128.shuffle<i32>(pos, pos, 0, 2, 0, 2)), 0);
+    }
+    if (stable) v128.store(A + o, v128.bitselect(f64x2.add(f64x2.mul(keepA, Av), f64x2.mul(lrv, mag)), Av, active));
   }
+  for (; j < <usize>nOut; j++) unitDual(j, lr);
   // V[i, :] += [c1 | c2]·a_i over the non-zero inputs (c2 lies right after c1), pending.
   defer(activeVectors(c1, P * 2));
   // Fold scales that became small (the product s·V stays exact in value, only rescaled).
