@@ -892,6 +892,12 @@ function updateLayer0Dual(lr: f64): void {
   const one = f64x2.splat(1);
   const half = f64x2.splat(0.5);
   const tenth = f64x2.splat(0.1);
+  const rb = f64x2.splat(renormBelow);
+  // Whether a scale may now be below renormBelow. Every scale is ≥ renormBelow (or NaN) when a
+  // step starts (init sets 1, a fold sets 1, max-norm folds its own), so only the scales this
+  // step moved can be below: the pairs track theirs, unitDual counts as a maybe.
+  let low = v128.splat<i32>(0);
+  let scalar = false;
   let j: usize = 0;
   for (; j + 2 <= <usize>nOut; j += 2) {
     const o = j * 8;
@@ -911,6 +917,7 @@ function updateLayer0Dual(lr: f64): void {
       // An overshoot lane: both units the scalar way.
       unitDual(j, lr);
       unitDual(j + 1, lr);
+      scalar = true;
       continue;
     }
     v128.store(b + o, f64x2.sub(v128.load(b + o), f64x2.mul(lrv, dv)));
@@ -919,21 +926,25 @@ function updateLayer0Dual(lr: f64): void {
     const sNew = f64x2.mul(v128.bitselect(s1v, s2v, neg), keep);
     v128.store(s1 + o, v128.bitselect(sNew, s1v, neg));
     v128.store(s2 + o, v128.bitselect(sNew, s2v, pos));
+    low = v128.or(low, f64x2.lt(sNew, rb));
     const c = f64x2.div(r, sNew);
     if (LB == 8) {
       v128.store(c1 + o, v128.and(c, neg));
       v128.store(c2 + o, v128.and(c, pos));
     } else {
-      // Rounded to the lane type as unitDual's store; the 64-bit masks narrowed to two 32-bit lanes.
-      const c32 = f32x4.demote_f64x2_zero(c);
-      v128.store64_lane(c1 + j * LB, v128.and(c32, v128.shuffle<i32>(neg, neg, 0, 2, 0, 2)), 0);
-      v128.store64_lane(c2 + j * LB, v128.and(c32, v128.shuffle<i32>(pos, pos, 0, 2, 0, 2)), 0);
+      // Rounded to the lane type as unitDual's store (+0 stays +0).
+      v128.store64_lane(c1 + j * LB, f32x4.demote_f64x2_zero(v128.and(c, neg)), 0);
+      v128.store64_lane(c2 + j * LB, f32x4.demote_f64x2_zero(v128.and(c, pos)), 0);
     }
     if (stable) v128.store(A + o, v128.bitselect(f64x2.add(f64x2.mul(keepA, Av), f64x2.mul(lrv, mag)), Av, active));
   }
-  for (; j < <usize>nOut; j++) unitDual(j, lr);
+  for (; j < <usize>nOut; j++) {
+    unitDual(j, lr);
+    scalar = true;
+  }
   // V[i, :] += [c1 | c2]·a_i over the non-zero inputs (c2 lies right after c1), pending.
   defer(activeVectors(c1, P * 2));
+  if (!scalar && !v128.any_true(low)) return;
   // Fold scales that became small (the product s·V stays exact in value, only rescaled).
   for (let j: usize = 0; j < nOut; j++) {
     if (load<f64>(s1 + j * 8) < renormBelow) { flush(); foldColumn(V, s1, j, P, nIn, 0, 1); }
@@ -965,7 +976,20 @@ function updateLayer0Plain(lr: f64): void {
   }
   zero(c, P * LB);
   const inv = -lr / sigma;
-  for (let j: usize = 0; j < nOut; j++) {
+  let j: usize = 0;
+  // Two units per f64x2: b − η·δ, and c = (−η/σ)·δ where δ ≠ 0 (+0 elsewhere, as zero() left it).
+  const lrv = f64x2.splat(lr);
+  const invv = f64x2.splat(inv);
+  const zv = f64x2.splat(0);
+  for (; j + 2 <= <usize>nOut; j += 2) {
+    const o = j * 8;
+    const dv = v128.load(d + o);
+    v128.store(b + o, f64x2.sub(v128.load(b + o), f64x2.mul(lrv, dv)));
+    const cv = v128.and(f64x2.mul(invv, dv), f64x2.ne(dv, zv));
+    if (LB == 8) v128.store(c + o, cv);
+    else v128.store64_lane(c + j * LB, f32x4.demote_f64x2_zero(cv), 0); // rounded as the scalar store below
+  }
+  for (; j < <usize>nOut; j++) {
     const dj = load<f64>(d + j * 8);
     store<f64>(b + j * 8, load<f64>(b + j * 8) - lr * dj);
     if (dj != 0) store<L0>(c + j * LB, <L0>(inv * dj));
@@ -1210,8 +1234,20 @@ function updateLayer0Opt(lr: f64, c1: f64, c2: f64): void {
   const cd = fld(0, F_C1); // δ in L0 lanes
   const ck = fld(0, F_C2); // gated: the keep factor 1 − η|δ_j| in L0 lanes
   const rowBytes = P * LB;
-  for (let j: usize = 0; j < P; j++) {
-    const dj = j < nOut ? load<f64>(d + j * 8) : 0;
+  let j: usize = 0;
+  if (LB == 8) {
+    // δ copied two units at a time (the gated keep factor 1 − η|δ| per lane); the padding below.
+    const gated = method == GATED;
+    const one = f64x2.splat(1);
+    const lrv = f64x2.splat(lr);
+    for (; j + 2 <= <usize>nOut; j += 2) {
+      const dv = v128.load(d + j * 8);
+      v128.store(cd + j * 8, dv);
+      if (gated) v128.store(ck + j * 8, f64x2.sub(one, f64x2.mul(lrv, f64x2.abs(dv))));
+    }
+  }
+  for (; j < <usize>P; j++) {
+    const dj = j < <usize>nOut ? load<f64>(d + j * 8) : 0;
     store<L0>(cd + j * LB, <L0>dj);
     if (method == GATED) store<L0>(ck + j * LB, <L0>(1 - lr * (dj < 0 ? -dj : dj)));
   }
