@@ -75,6 +75,17 @@ let dropout: bool = false; // multiply hidden activations and their δ by F_MASK
 let smoothing: f64 = 0; // label smoothing ε of softmax cross-entropy
 let maxNormC: f64 = 0; // max-norm bound on every unit's incoming row (0 = none)
 let normSq: usize = 0; // max-norm scratch: one f64 per layer-0 unit
+// Dropout masks drawn in the module (setDropStream): the model's dropout stream, a xoshiro128**
+// generator whose state the caller takes from src/core/rng.ts (Rng.state()), drawn as
+// TrainDraws.fillMasks draws (one uniform per hidden unit, layer by layer: 0 below p, else
+// 1/(1 − p)). Off (the caller writes F_MASK, or trainSteps copies its masks) until set.
+let drawMasks: bool = false;
+let xa: u32 = 0;
+let xb: u32 = 0;
+let xc: u32 = 0;
+let xd: u32 = 0;
+let dropP: f64 = 0;
+let keepScale: f64 = 1;
 // Hyperparameters of momentum (h0 = β, h1 = nesterov 0/1) and adam (h0 = β1, h1 = β2, h2 = ε,
 // h3 = decoupled weight decay), set by setParams() after init(); b1t, b2t = β1^t, β2^t.
 let h0: f64 = 0;
@@ -265,6 +276,7 @@ export function init(methodCode: i32, loss: i32, lam: f64, renorm: f64, evalRows
   }
   normSq = alloc(P0 * 8);
   dropout = false;
+  drawMasks = false;
   smoothing = 0;
   maxNormC = 0;
   b1t = 1;
@@ -291,6 +303,54 @@ export function setTrain(drop: bool, eps: f64, c: f64): void {
   dropout = drop;
   smoothing = eps;
   maxNormC = c;
+}
+
+/**
+ * Dropout masks from here on drawn in the module, before every step, from the xoshiro128**
+ * state (a, b, c, d) with drop probability p and kept-unit scale keep = 1/(1 − p) (the caller
+ * computes it, so it is its float64 value).
+ */
+export function setDropStream(a: u32, b: u32, c: u32, d: u32, p: f64, keep: f64): void {
+  xa = a;
+  xb = b;
+  xc = c;
+  xd = d;
+  dropP = p;
+  keepScale = keep;
+  drawMasks = true;
+}
+
+/** The dropout stream's state word k (0–3), for the caller to check or carry on the stream. */
+export function dropState(k: i32): u32 {
+  return k == 0 ? xa : k == 1 ? xb : k == 2 ? xc : xd;
+}
+
+/** Next unsigned 32-bit draw of xoshiro128** (src/core/rng.ts nextU32). */
+@inline function nextU32(): u32 {
+  const result = rotl<u32>(xb * 5, 7) * 9;
+  const t = xb << 9;
+  xc ^= xa;
+  xd ^= xb;
+  xb ^= xc;
+  xa ^= xd;
+  xc ^= t;
+  xd = rotl<u32>(xd, 11);
+  return result;
+}
+
+/** This step's dropout multipliers of every hidden layer into F_MASK (TrainDraws.fillMasks' draws). */
+function fillMasks(): void {
+  for (let l = 0; l + 1 < nLayers; l++) {
+    const m = fld(l, F_MASK);
+    const n = <usize>fld(l, F_NOUT);
+    for (let j: usize = 0; j < n; j++) {
+      // Rng.uniform: 27 high bits, then 26, as a double in [0, 1) (every step exact).
+      const hi = <f64>(nextU32() >>> 5);
+      const lo = <f64>(nextU32() >>> 6);
+      const u = (hi * 67108864 + lo) / 9007199254740992;
+      store<f64>(m + j * 8, u < dropP ? 0 : keepScale);
+    }
+  }
 }
 
 /** The hyperparameters of momentum (β, nesterov) or adam (β1, β2, ε, weight decay); after init(). */
@@ -1324,6 +1384,7 @@ function updateDenseOpt(l: i32, lr: f64, c1: f64, c2: f64): void {
 /** One training step on the sample the caller copied to inputPtr(); returns the loss. */
 export function step(target: f64, lr: f64): f64 {
   sample = inputF32;
+  if (drawMasks) fillMasks();
   return stepOn(target, lr);
 }
 
@@ -1349,7 +1410,8 @@ export function trainSteps(entries: usize, targets: usize, rows: usize, count: i
   for (let k = 0; k < count; k++) {
     const e = <usize>load<i32>(entries + (<usize>k << 2));
     sample = noisy != 0 ? noisy + <usize>k * rowBytes : rows + e * rowBytes;
-    if (mk != 0) {
+    if (drawMasks) fillMasks();
+    else if (mk != 0) {
       for (let l = 0; l + 1 < nLayers; l++) {
         const bytes = <usize>fld(l, F_NOUT) << 3;
         memory.copy(fld(l, F_MASK), mk, bytes);
