@@ -850,15 +850,27 @@ function backwardDense(l: i32): void {
   const dIn = fld(l - 1, F_DELTA);
   const zIn = fld(l - 1, F_Z);
   zero(dIn, nInP * 8);
-  for (let j: usize = 0; j < nOut; j++) {
-    const dj = load<f64>(d + j * 8);
-    if (dj == 0) continue;
-    const dv = f64x2.splat(dj);
-    const row = W + j * nInP * 8;
-    for (let i: usize = 0; i < nInP; i += 2) {
-      v128.store(dIn + i * 8, f64x2.add(v128.load(dIn + i * 8), f64x2.mul(v128.load(row + i * 8), dv)));
+  const rowBytes = nInP * 8;
+  let j: usize = 0;
+  for (; j + 2 <= <usize>nOut; j += 2) {
+    const d0 = load<f64>(d + j * 8);
+    const d1 = load<f64>(d + j * 8, 8);
+    if (d0 == 0 || d1 == 0) {
+      // Rows with δ = 0 are skipped (an add of w·0 could change a NaN or −0): one at a time.
+      backwardRow(W + j * rowBytes, d0, dIn, rowBytes);
+      backwardRow(W + (j + 1) * rowBytes, d1, dIn, rowBytes);
+      continue;
+    }
+    // Row j then row j + 1 into each vector of δ_in, as two passes would add them.
+    const dv0 = f64x2.splat(d0);
+    const dv1 = f64x2.splat(d1);
+    const r0 = W + j * rowBytes;
+    const r1 = r0 + rowBytes;
+    for (let i: usize = 0; i < rowBytes; i += 16) {
+      v128.store(dIn + i, f64x2.add(f64x2.add(v128.load(dIn + i), f64x2.mul(v128.load(r0 + i), dv0)), f64x2.mul(v128.load(r1 + i), dv1)));
     }
   }
+  for (; j < <usize>nOut; j++) backwardRow(W + j * rowBytes, load<f64>(d + j * 8), dIn, rowBytes);
   const nIn = fld(l, F_NIN);
   const zv = f64x2.splat(0);
   let i: usize = 0;
@@ -868,6 +880,15 @@ function backwardDense(l: i32): void {
   }
   for (; i < <usize>nIn; i++) if (!(load<f64>(zIn + i * 8) > 0)) store<f64>(dIn + i * 8, 0);
   if (dropout) multiplyMask(dIn, l - 1);
+}
+
+/** δ_in += row·δ_j over rowBytes, unless δ_j = 0. */
+// @ts-ignore: decorator
+@inline
+function backwardRow(row: usize, dj: f64, dIn: usize, rowBytes: usize): void {
+  if (dj == 0) return;
+  const dv = f64x2.splat(dj);
+  for (let i: usize = 0; i < rowBytes; i += 16) v128.store(dIn + i, f64x2.add(v128.load(dIn + i), f64x2.mul(v128.load(row + i), dv)));
 }
 
 // ---------------------------------------------------------------- updates
@@ -1212,15 +1233,22 @@ function momentumVec<T>(w: usize, m: usize, g: v128, beta: v128, lrv: v128, nest
 // @ts-ignore: decorator
 @inline
 function adamVec<T>(w: usize, m: usize, v: usize, g: v128, k: Consts): void {
-  const mv = v128.add<T>(v128.mul<T>(k.k0, v128.load(m)), v128.mul<T>(k.k1, g));
-  const vv = v128.add<T>(v128.mul<T>(k.k2, v128.load(v)), v128.mul<T>(k.k3, v128.mul<T>(g, g)));
+  adamVals<T>(w, m, v, g, k.k0, k.k1, k.k2, k.k3, k.c1, k.c2, k.eps, k.wd, k.lr);
+}
+
+/** adamVec with its constants passed as values (β1, 1 − β1, β2, 1 − β2, c1, c2, ε, λ, η). */
+// @ts-ignore: decorator
+@inline
+function adamVals<T>(w: usize, m: usize, v: usize, g: v128, k0: v128, k1: v128, k2: v128, k3: v128, kc1: v128, kc2: v128, eps: v128, wd: v128, lrv: v128): void {
+  const mv = v128.add<T>(v128.mul<T>(k0, v128.load(m)), v128.mul<T>(k1, g));
+  const vv = v128.add<T>(v128.mul<T>(k2, v128.load(v)), v128.mul<T>(k3, v128.mul<T>(g, g)));
   v128.store(m, mv);
   v128.store(v, vv);
-  const mh = v128.mul<T>(mv, k.c1);
-  const den = v128.add<T>(v128.sqrt<T>(v128.mul<T>(vv, k.c2)), k.eps);
+  const mh = v128.mul<T>(mv, kc1);
+  const den = v128.add<T>(v128.sqrt<T>(v128.mul<T>(vv, kc2)), eps);
   const wv = v128.load(w);
-  const stepv = v128.add<T>(v128.div<T>(mh, den), v128.mul<T>(k.wd, wv));
-  v128.store(w, v128.sub<T>(wv, v128.mul<T>(k.lr, stepv)));
+  const stepv = v128.add<T>(v128.div<T>(mh, den), v128.mul<T>(wd, wv));
+  v128.store(w, v128.sub<T>(wv, v128.mul<T>(lrv, stepv)));
 }
 
 const K64 = new Consts();
@@ -1368,17 +1396,51 @@ function updateDenseOpt(l: i32, lr: f64, c1: f64, c2: f64): void {
     const vOff = P * rowBytes;
     const k = K64;
     consts<f64>(k, lr, c1, c2);
-    const nesterov = h1 != 0;
-    const isAdam = method == ADAM;
-    for (let j: usize = 0; j < nOut; j++) {
-      const dv = f64x2.splat(load<f64>(d + j * 8));
-      const row = j * rowBytes;
-      for (let i: usize = 0; i < nInP; i += 2) {
-        optVec<f64>(W + row + i * 8, st + row + i * 8, st + vOff + row + i * 8, f64x2.mul(dv, v128.load(a + i * 8)), k, nesterov, isAdam);
+    // The constants as locals: read from the Consts object inside the loop they would be loaded
+    // again for every vector (the stores to W and the state might alias them).
+    if (method == ADAM) {
+      const k0 = k.k0; const k1 = k.k1; const k2 = k.k2; const k3 = k.k3;
+      const kc1 = k.c1; const kc2 = k.c2; const eps = k.eps; const wd = k.wd; const lrv = k.lr;
+      for (let j: usize = 0; j < nOut; j++) {
+        const dv = f64x2.splat(load<f64>(d + j * 8));
+        const row = j * rowBytes;
+        for (let i: usize = 0; i < nInP; i += 2) {
+          adamVals<f64>(W + row + i * 8, st + row + i * 8, st + vOff + row + i * 8, f64x2.mul(dv, v128.load(a + i * 8)), k0, k1, k2, k3, kc1, kc2, eps, wd, lrv);
+        }
       }
+    } else if (h1 != 0) {
+      momentumDense(W, st, d, a, nOut, rowBytes, k.k0, k.lr, true);
+    } else {
+      momentumDense(W, st, d, a, nOut, rowBytes, k.k0, k.lr, false);
     }
   }
   optBias(l, lr, c1, c2);
+}
+
+/**
+ * Momentum on a row-major layer ≥ 1: two rows per pass (one load of a serves both), each lane
+ * exactly momentumVec's operations with g = δ_j·a_i.
+ */
+// @ts-ignore: decorator
+@inline
+function momentumDense(W: usize, st: usize, d: usize, a: usize, nOut: usize, rowBytes: usize, beta: v128, lrv: v128, nesterov: bool): void {
+  let j: usize = 0;
+  for (; j + 2 <= nOut; j += 2) {
+    const d0 = f64x2.splat(load<f64>(d + j * 8));
+    const d1 = f64x2.splat(load<f64>(d + j * 8, 8));
+    const r0 = j * rowBytes;
+    const r1 = r0 + rowBytes;
+    for (let i: usize = 0; i < rowBytes; i += 16) {
+      const av = v128.load(a + i);
+      momentumVec<f64>(W + r0 + i, st + r0 + i, f64x2.mul(d0, av), beta, lrv, nesterov);
+      momentumVec<f64>(W + r1 + i, st + r1 + i, f64x2.mul(d1, av), beta, lrv, nesterov);
+    }
+  }
+  for (; j < nOut; j++) {
+    const dv = f64x2.splat(load<f64>(d + j * 8));
+    const r0 = j * rowBytes;
+    for (let i: usize = 0; i < rowBytes; i += 16) momentumVec<f64>(W + r0 + i, st + r0 + i, f64x2.mul(dv, v128.load(a + i)), beta, lrv, nesterov);
+  }
 }
 
 /** One training step on the sample the caller copied to inputPtr(); returns the loss. */
