@@ -125,6 +125,8 @@ let rowsY: usize = 0; // evaluation block targets (f32)
 let maxRows: i32 = 0;
 let xs4: usize = 0; // evaluation, dense path: four input rows in L0 lanes
 let z4: usize = 0; // their layer-0 sums, four × P0 L0 lanes
+let zq: usize = 0; // narrow nets' evaluation four rows at a time (narrow4): two sets of four z vectors of the widest layer (f64)
+let zqStride: usize = 0; // bytes of one z vector there
 let hC: usize = 0; // evaluation, layers ≥ 1: positive activations (f64) and their indices (i32)
 let hIdx: usize = 0;
 let compress: usize = 0; // 16 shuffles of 16 bytes: lanes of a 4-bit mask moved to the front
@@ -222,6 +224,8 @@ export function init(methodCode: i32, loss: i32, lam: f64, renorm: f64, evalRows
   rowsY = alloc(<usize>evalRows * 4);
   xs4 = alloc(4 * nIn0 * LB);
   z4 = alloc(4 * <usize>fld(0, F_P) * LB);
+  zqStride = widest * 8;
+  zq = alloc(8 * zqStride);
   if (LB == 8) {
     evalW32 = alloc(nIn0 * P0 * 4);
     aC32 = alloc((nIn0 + 4) * 4);
@@ -1731,9 +1735,15 @@ export function scoreRows(count: i32, metric: i32): f64 {
   const nIn = fld(0, F_NIN);
   const stride = fld(0, F_P) * LB;
   const dense = nIn * stride > DENSE_EVAL_BYTES;
+  const narrow = LB == 8 && nIn <= <usize>NARROW_INPUTS;
   let total: f64 = 0;
   let r = 0;
   while (r < count) {
+    if (narrow && r + 4 <= count && allNonZero(r)) {
+      total = narrow4(r, metric, total);
+      r += 4;
+      continue;
+    }
     if (dense && r + 4 <= count && layer0x4(r)) {
       for (let q = 0; q < 4; q++) {
         setZ0(z4 + <usize>q * stride, 1);
@@ -1749,6 +1759,170 @@ export function scoreRows(count: i32, metric: i32): f64 {
     r++;
   }
   return total;
+}
+
+/**
+ * Layer l ≥ 1 of one row for narrow4: z of layer l − 1 at zin, z of layer l to zout; exactly
+ * forwardEvalDense's operations (the inputs with z > 0, i.e. ReLU(z) > 0, compacted in order).
+ */
+function upperRow(l: i32, zin: usize, zout: usize): void {
+  const nIn = <usize>fld(l, F_NIN);
+  const stride = <usize>fld(l, F_P) * 8;
+  const WT = fld(l, F_WT);
+  const b = fld(l, F_B);
+  let m = 0;
+  for (let i: usize = 0; i < nIn; i++) {
+    const v = load<f64>(zin + i * 8);
+    store<f64>(hC + (<usize>m << 3), v);
+    store<i32>(hIdx + (<usize>m << 2), <i32>i);
+    m += <i32>(v > 0);
+  }
+  const need = (<usize>(fld(l, F_NOUT) + 1) >> 1) << 4;
+  let j: usize = 0;
+  for (; j + 64 <= need; j += 64) {
+    const o = b + j;
+    let c0 = v128.load(o); let c1 = v128.load(o, 16); let c2 = v128.load(o, 32); let c3 = v128.load(o, 48);
+    for (let k = 0; k < m; k++) {
+      const r = WT + <usize>load<i32>(hIdx + (<usize>k << 2)) * stride + j;
+      const av = f64x2.splat(load<f64>(hC + (<usize>k << 3)));
+      c0 = f64x2.add(c0, f64x2.mul(v128.load(r), av));
+      c1 = f64x2.add(c1, f64x2.mul(v128.load(r, 16), av));
+      c2 = f64x2.add(c2, f64x2.mul(v128.load(r, 32), av));
+      c3 = f64x2.add(c3, f64x2.mul(v128.load(r, 48), av));
+    }
+    const q = zout + j;
+    v128.store(q, c0); v128.store(q, c1, 16); v128.store(q, c2, 32); v128.store(q, c3, 48);
+  }
+  for (; j < need; j += 16) {
+    let c0 = v128.load(b + j);
+    for (let k = 0; k < m; k++) {
+      const r = WT + <usize>load<i32>(hIdx + (<usize>k << 2)) * stride + j;
+      c0 = f64x2.add(c0, f64x2.mul(v128.load(r), f64x2.splat(load<f64>(hC + (<usize>k << 3)))));
+    }
+    v128.store(zout + j, c0);
+  }
+}
+
+/** Nets with at most this many inputs are evaluated four rows at a time when the four have no 0 input (narrow4). */
+const NARROW_INPUTS: i32 = 64;
+
+/** Whether none of the n_in inputs of the four rows at rowsF32 + row0 is 0 (gather would then keep them all). */
+function allNonZero(row0: i32): bool {
+  const n = <usize>fld(0, F_NIN) * 4;
+  const p = rowsF32 + <usize>row0 * (n >> 2) * 4;
+  const zero = f32x4.splat(0);
+  let all = i32x4.splat(-1);
+  let i: usize = 0;
+  for (; i + 4 <= n; i += 4) all = v128.and(all, f32x4.ne(v128.load(p + i * 4), zero));
+  if (!i32x4.all_true(all)) return false;
+  for (; i < n; i++) if (load<f32>(p + i * 4) == 0) return false;
+  return true;
+}
+
+/**
+ * Four rows of a narrow net (every input non-zero) scored at once, added to `total` row by row;
+ * returns the new total. Each row gets exactly the operations of its own pass through gather,
+ * sumRows, setZ0 and forwardEvalDense (which is why the rows must have no 0 input: then gather
+ * keeps every input and the groups of four are the same for the four rows): layer 0 per vector
+ * of units, groups of four inputs ((w0·a0 + w1·a1) + (w2·a2 + w3·a3)) added from +0, the inputs
+ * past the last group one by one, z = b + 1·sum; layers ≥ 1 from Wᵀ, z = b then + w·a for each
+ * input with a > 0 in input order (a masked add here). Each weight vector is loaded once for
+ * the four rows.
+ */
+function narrow4(r0: i32, metric: i32, total: f64): f64 {
+  const nIn = <usize>fld(0, F_NIN);
+  const stride = <usize>fld(0, F_P) * 8;
+  const src = rowsF32 + <usize>r0 * nIn * 4;
+  for (let i: usize = 0; i < 4 * nIn; i++) store<f64>(xs4 + i * 8, <f64>load<f32>(src + i * 4));
+  const x1 = xs4 + nIn * 8;
+  const x2 = x1 + nIn * 8;
+  const x3 = x2 + nIn * 8;
+  const zv = f64x2.splat(0);
+  const one = f64x2.splat(1);
+  let zin = zq;
+  let zout = zq + 4 * zqStride;
+  {
+    const b = fld(0, F_B);
+    const need = (<usize>(fld(0, F_NOUT) + 1) >> 1) << 4;
+    for (let o: usize = 0; o < need; o += 16) {
+      let c0 = zv; let c1 = zv; let c2 = zv; let c3 = zv;
+      let k: usize = 0;
+      for (; k + 4 <= nIn; k += 4) {
+        const w = evalW + k * stride + o;
+        const w0 = v128.load(w);
+        const w1 = v128.load(w + stride);
+        const w2 = v128.load(w + 2 * stride);
+        const w3 = v128.load(w + 3 * stride);
+        const q = k * 8;
+        c0 = f64x2.add(c0, f64x2.add(f64x2.add(f64x2.mul(w0, v128.load_splat<f64>(xs4 + q)), f64x2.mul(w1, v128.load_splat<f64>(xs4 + q + 8))),
+          f64x2.add(f64x2.mul(w2, v128.load_splat<f64>(xs4 + q + 16)), f64x2.mul(w3, v128.load_splat<f64>(xs4 + q + 24)))));
+        c1 = f64x2.add(c1, f64x2.add(f64x2.add(f64x2.mul(w0, v128.load_splat<f64>(x1 + q)), f64x2.mul(w1, v128.load_splat<f64>(x1 + q + 8))),
+          f64x2.add(f64x2.mul(w2, v128.load_splat<f64>(x1 + q + 16)), f64x2.mul(w3, v128.load_splat<f64>(x1 + q + 24)))));
+        c2 = f64x2.add(c2, f64x2.add(f64x2.add(f64x2.mul(w0, v128.load_splat<f64>(x2 + q)), f64x2.mul(w1, v128.load_splat<f64>(x2 + q + 8))),
+          f64x2.add(f64x2.mul(w2, v128.load_splat<f64>(x2 + q + 16)), f64x2.mul(w3, v128.load_splat<f64>(x2 + q + 24)))));
+        c3 = f64x2.add(c3, f64x2.add(f64x2.add(f64x2.mul(w0, v128.load_splat<f64>(x3 + q)), f64x2.mul(w1, v128.load_splat<f64>(x3 + q + 8))),
+          f64x2.add(f64x2.mul(w2, v128.load_splat<f64>(x3 + q + 16)), f64x2.mul(w3, v128.load_splat<f64>(x3 + q + 24)))));
+      }
+      for (; k < nIn; k++) {
+        const w0 = v128.load(evalW + k * stride + o);
+        const q = k * 8;
+        c0 = f64x2.add(c0, f64x2.mul(w0, v128.load_splat<f64>(xs4 + q)));
+        c1 = f64x2.add(c1, f64x2.mul(w0, v128.load_splat<f64>(x1 + q)));
+        c2 = f64x2.add(c2, f64x2.mul(w0, v128.load_splat<f64>(x2 + q)));
+        c3 = f64x2.add(c3, f64x2.mul(w0, v128.load_splat<f64>(x3 + q)));
+      }
+      const bv = v128.load(b + o);
+      v128.store(zout + o, f64x2.add(bv, f64x2.mul(one, c0)));
+      v128.store(zout + zqStride + o, f64x2.add(bv, f64x2.mul(one, c1)));
+      v128.store(zout + 2 * zqStride + o, f64x2.add(bv, f64x2.mul(one, c2)));
+      v128.store(zout + 3 * zqStride + o, f64x2.add(bv, f64x2.mul(one, c3)));
+    }
+  }
+  for (let l = 1; l < nLayers; l++) {
+    const t = zin;
+    zin = zout;
+    zout = t;
+    const m = <usize>fld(l, F_NIN);
+    const strideL = <usize>fld(l, F_P) * 8;
+    const WT = fld(l, F_WT);
+    const b = fld(l, F_B);
+    const need = (<usize>(fld(l, F_NOUT) + 1) >> 1) << 4;
+    if (need > 32) {
+      // A wider layer: row by row over the inputs with z > 0 only, as forwardEvalDense.
+      for (let q: usize = 0; q < 4; q++) upperRow(l, zin + q * zqStride, zout + q * zqStride);
+      continue;
+    }
+    // One or two vectors of units: the four rows at once, each input's add masked by z > 0.
+    for (let o: usize = 0; o < need; o += 16) {
+      const bv = v128.load(b + o);
+      let c0 = bv; let c1 = bv; let c2 = bv; let c3 = bv;
+      for (let i: usize = 0; i < m; i++) {
+        const w = v128.load(WT + i * strideL + o);
+        // ReLU(z) > 0 exactly when z > 0, and then it is z.
+        const a0 = v128.load_splat<f64>(zin + i * 8);
+        const a1 = v128.load_splat<f64>(zin + zqStride + i * 8);
+        const a2 = v128.load_splat<f64>(zin + 2 * zqStride + i * 8);
+        const a3 = v128.load_splat<f64>(zin + 3 * zqStride + i * 8);
+        c0 = v128.bitselect(f64x2.add(c0, f64x2.mul(w, a0)), c0, f64x2.gt(a0, zv));
+        c1 = v128.bitselect(f64x2.add(c1, f64x2.mul(w, a1)), c1, f64x2.gt(a1, zv));
+        c2 = v128.bitselect(f64x2.add(c2, f64x2.mul(w, a2)), c2, f64x2.gt(a2, zv));
+        c3 = v128.bitselect(f64x2.add(c3, f64x2.mul(w, a3)), c3, f64x2.gt(a3, zv));
+      }
+      v128.store(zout + o, c0);
+      v128.store(zout + zqStride + o, c1);
+      v128.store(zout + 2 * zqStride + o, c2);
+      v128.store(zout + 3 * zqStride + o, c3);
+    }
+  }
+  const L = nLayers - 1;
+  const z = fld(L, F_Z);
+  const nOut = <usize>fld(L, F_NOUT);
+  let sum = total;
+  for (let q = 0; q < 4; q++) {
+    memory.copy(z, zout + <usize>q * zqStride, nOut * 8);
+    sum += rowScore(r0 + q, metric);
+  }
+  return sum;
 }
 
 // ---------------------------------------------------------------- classification in float32

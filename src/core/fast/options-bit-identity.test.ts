@@ -127,6 +127,12 @@ function check(c: Case): number {
       finite &&= Number.isFinite(a);
       sameParams(fresh.params(), old.params(), what);
       assert.ok(Object.is(fresh.score(data.x, all, data.n, data.y, metric), old.score(data.x, all, data.n, data.y, metric)), `${what}: final score`);
+      if (metric === 'accuracy') {
+        // Every sample in float64 too (scoreRows, which narrow nets take four rows at a time).
+        fresh.evaluation = 'float64';
+        old.evaluation = 'float64';
+        assert.equal(fresh.score(data.x, all, data.n, data.y, metric), old.score(data.x, all, data.n, data.y, metric), `${what}: final score in float64`);
+      }
       assert.ok(finite, `${what}: the loss sum is not finite (a diverged case proves little)`);
       compared++;
     }
@@ -147,6 +153,12 @@ test('tabular, large steps (dwm-stable at η = 0.6, whose pull r can pass 1/2: t
 test('sparse 144-20-10 and 144-16-8-10 (classification): every rule × option trains to the baseline bits', () => {
   assert.equal(check({ data: sparse, hidden: [20], steps: 900, lr: 0.05 }), 11 * 6);
   check({ data: sparse, hidden: [16, 8], steps: 600, lr: 0.05 });
+});
+
+test('narrow dense classification 12-16-8-10 and 12-20-10 (every input non-zero but a few): the baseline bits', () => {
+  const d = dense(12, 6);
+  check({ data: d, hidden: [16, 8], steps: 600, lr: 0.05 });
+  check({ data: d, hidden: [20], steps: 600, lr: 0.05, options: ['none', 'dropout', 'all'] });
 });
 
 test('dense 768-24-10, float64 and fast32: every rule × option trains to the baseline bits', () => {
