@@ -1344,14 +1344,29 @@ function updateLayer0Opt(lr: f64, c1: f64, c2: f64): void {
     if (method == GATED) store<L0>(ck + j * LB, <L0>(1 - lr * (dj < 0 ? -dj : dj)));
   }
   if (method == GATED) {
+    // keep·W − (η δ)·a, as the reference: −η·δ is exact, so (−η δ)·a = −(η δ·a). The coefficients
+    // −η·δ are the same for every row: made once, into `acc` (free after the forward pass here).
     const nlr = v128.splat<L0>(<L0>(-lr));
-    for (let i: usize = 0; i < nIn; i++) {
+    const cv = acc;
+    for (let o: usize = 0; o < rowBytes; o += 16) v128.store(cv + o, v128.mul<L0>(nlr, v128.load(cd + o)));
+    let i: usize = 0;
+    for (; i + 2 <= <usize>nIn; i += 2) {
+      const a0 = v128.splat<L0>(<L0>load<f32>(sample + (i << 2)));
+      const a1 = v128.splat<L0>(<L0>load<f32>(sample + ((i + 1) << 2)));
+      const row0 = U + i * rowBytes;
+      const row1 = row0 + rowBytes;
+      for (let o: usize = 0; o < rowBytes; o += 16) {
+        const k = v128.load(ck + o);
+        const c = v128.load(cv + o);
+        v128.store(row0 + o, v128.add<L0>(v128.mul<L0>(k, v128.load(row0 + o)), v128.mul<L0>(c, a0)));
+        v128.store(row1 + o, v128.add<L0>(v128.mul<L0>(k, v128.load(row1 + o)), v128.mul<L0>(c, a1)));
+      }
+    }
+    for (; i < <usize>nIn; i++) {
       const av = v128.splat<L0>(<L0>load<f32>(sample + (i << 2)));
       const row = U + i * rowBytes;
       for (let o: usize = 0; o < rowBytes; o += 16) {
-        // keep·W − (η δ)·a, as the reference: −η·δ is exact, so (−η δ)·a = −(η δ·a).
-        const c = v128.mul<L0>(nlr, v128.load(cd + o));
-        v128.store(row + o, v128.add<L0>(v128.mul<L0>(v128.load(ck + o), v128.load(row + o)), v128.mul<L0>(c, av)));
+        v128.store(row + o, v128.add<L0>(v128.mul<L0>(v128.load(ck + o), v128.load(row + o)), v128.mul<L0>(v128.load(cv + o), av)));
       }
     }
   } else {
