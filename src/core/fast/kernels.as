@@ -1041,9 +1041,27 @@ function rescaleLayer0(): void {
   // σ folded back into U: U ← σU, σ = 1.
   const n = fld(0, F_NIN) * fld(0, F_P);
   const U = fld(0, F_W);
-  for (let k: usize = 0; k < n; k++) store<L0>(U + k * LB, <L0>(<f64>load<L0>(U + k * LB) * sigma));
+  const s = sigma;
+  if (method == L2) {
+    // The fold and l2's recount of ‖U‖² (sumSquaresL0's sum, in its order) in one pass.
+    let total: f64 = 0;
+    for (let k: usize = 0; k < n; k++) {
+      const v = <L0>(<f64>load<L0>(U + k * LB) * s);
+      store<L0>(U + k * LB, v);
+      const w = <f64>v;
+      total += w * w;
+    }
+    sigma = 1;
+    sumsq = total;
+    return;
+  }
+  let k: usize = 0;
+  if (LB == 8) {
+    const sv = f64x2.splat(s);
+    for (; k + 2 <= n; k += 2) v128.store(U + k * 8, f64x2.mul(v128.load(U + k * 8), sv));
+  }
+  for (; k < n; k++) store<L0>(U + k * LB, <L0>(<f64>load<L0>(U + k * LB) * s));
   sigma = 1;
-  if (method == L2) sumsq = sumSquaresL0(U, n);
 }
 
 function updateLayer0Plain(lr: f64): void {
