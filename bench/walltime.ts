@@ -43,7 +43,7 @@ import { runExperiment } from '../src/experiment/run.js';
 import { assignShards, estimatedCost } from '../src/experiment/shard.js';
 import { ExperimentSchema } from '../src/config/schema.js';
 import { methodSpecs } from '../src/config/methods.js';
-import { diagnosticUnits, inputDensity, stepCost, trainingUnits, UNIT_NS } from '../src/experiment/step-cost.js';
+import { diagnosticUnits, inputDensity, stepCost, subnormalUnits, UNIT_NS } from '../src/experiment/step-cost.js';
 import { defaultEntries } from '../src/experiment/tuning.js';
 import { readTuneSource } from '../src/results/tuning-study.js';
 
@@ -147,7 +147,7 @@ function timeMethods(config: ExperimentConfig, raw: RawDataset, steps: number, f
   const density = inputDensity(config.dataset.name);
   const specs = new Map(methodSpecs(config).map((m) => [m.id, m]));
   const fullSteps = full.turns * full.stepsPerTurn;
-  const tail = (m: string) => trainingUnits(r.sizes, specs.get(m)!, density, fullSteps, config.engine) - fullSteps * stepCost(r.sizes, specs.get(m)!, density, config.engine).total;
+  const tail = (m: string) => subnormalUnits(r.sizes, specs.get(m)!, fullSteps, config.engine);
   const diag = diagnosticUnits(r.sizes, density, r.testSize, config.trainSize, r.metric === 'accuracy');
   return {
     cell: cellName(config),

@@ -153,6 +153,12 @@ function padTo(n: number, k: number): number {
   return Math.ceil(n / k) * k;
 }
 
+/** Lanes of a first-layer vector (fast32: four float32, else two float64) and the padded width of a first-layer row of h units (one 64-byte block of lanes, kernels.as setLayer). */
+function layer0(h: number, engine: string): { lanes: number; padded: number } {
+  const lanes = engine === 'fast32' ? 4 : 2;
+  return { lanes, padded: padTo(h, 4 * lanes) };
+}
+
 /**
  * The units of one training step of `method` on a network of `sizes` ([inputs, …hidden, outputs])
  * whose inputs are non-zero at share `density`, on engine `engine` (fast32: four lanes a vector
@@ -161,11 +167,10 @@ function padTo(n: number, k: number): number {
 export function stepCost(sizes: readonly number[], method: Method, density: number, engine = 'fast'): StepCost {
   const rule = method.rule;
   const train = method.train;
-  const lanes0 = engine === 'fast32' ? 4 : 2;
   const dual = DUAL_RULES.has(rule);
   const n = sizes[0];
   const h = sizes[1];
-  const P0 = padTo(h, 4 * lanes0); // one 64-byte block of lanes (kernels.as setLayer)
+  const { lanes: lanes0, padded: P0 } = layer0(h, engine);
   const v0 = P0 / lanes0; // vectors in a layer-0 row
   const nnz = train.inputNoise > 0 ? n : Math.min(n, density * n);
   const sparse = 2 * nnz < n; // sumRows applies the deferred update before reading when fewer than half the inputs are non-zero
@@ -217,18 +222,21 @@ export function subnormalFrom(method: Pick<MethodSpec, 'rule' | 'params'>): numb
 }
 
 /**
- * The units of `steps` training steps of `method` (stepCost each), plus, from step
- * subnormalFrom on, SUBNORMAL per vector of the first layer's update and step.
+ * The units of `steps` training steps of `method` (stepCost each), plus subnormalUnits.
  */
 export function trainingUnits(sizes: readonly number[], method: Pick<MethodSpec, 'rule' | 'train' | 'params'>, density: number, steps: number, engine = 'fast'): number {
-  const perStep = stepCost(sizes, method, density, engine).total;
+  return steps * stepCost(sizes, method, density, engine).total + subnormalUnits(sizes, method, steps, engine);
+}
+
+/** What `steps` steps of `method` cost beyond stepCost: from step subnormalFrom on, SUBNORMAL per vector of the first layer's update and step (0 for the rules without such a state). */
+export function subnormalUnits(sizes: readonly number[], method: Pick<MethodSpec, 'rule' | 'params'>, steps: number, engine = 'fast'): number {
   const late = Math.max(0, steps - subnormalFrom(method));
-  if (late === 0) return steps * perStep;
-  const lanes0 = engine === 'fast32' ? 4 : 2;
+  if (late === 0) return 0;
+  const { lanes, padded } = layer0(sizes[1], engine);
   // adam updates every padded vector of a row, momentum the vectors of live units (stepCost).
-  const perRow = method.rule === 'adam' ? padTo(sizes[1], 4 * lanes0) / lanes0 : Math.ceil(sizes[1] / lanes0);
+  const perRow = method.rule === 'adam' ? padded / lanes : Math.ceil(sizes[1] / lanes);
   const extra = method.rule === 'adam' ? SUBNORMAL.adam : SUBNORMAL.momentum;
-  return steps * perStep + late * sizes[0] * perRow * extra;
+  return late * sizes[0] * perRow * extra;
 }
 
 function denseUpdate(rule: string): number {

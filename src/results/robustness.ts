@@ -252,8 +252,13 @@ export function hasAttacks(views: readonly RunView[]): boolean {
 }
 
 /** An error from a test metric: 1 − accuracy, or the MSE itself. */
-function errorOf(metric: 'accuracy' | 'mse', value: number): number {
+export function errorOf(metric: 'accuracy' | 'mse', value: number): number {
   return metric === 'accuracy' ? 1 - value : value;
+}
+
+/** One model's mean corruption error: its mean error over the corruption points of its run (corruptionPoints). */
+export function meanCorruptionError(metric: 'accuracy' | 'mse', scores: { at: readonly { value: number }[] }, points: readonly { k: number }[]): number {
+  return sum(points.map((p) => errorOf(metric, scores.at[p.k].value))) / points.length;
 }
 
 /**
@@ -404,12 +409,14 @@ export function robustnessData(views: readonly RunView[], opts: RobustnessOption
     // methods' models with the same Lipschitz bound and clean error have (a plane fitted to them).
     let normFit: NormFit | null = null;
     if (points.length && opts.diagnostics) {
-      const meanErr = (m: string, i: number) => sum(points.map((p) => errorOf(metric, runs[i].record.methods[m].at[p.k].value))) / points.length;
-      const logL = (m: string, i: number) => Math.log(opts.diagnostics!.get(runs[i].run)?.[m]?.lipschitz ?? NaN);
-      const model = (m: string, i: number) => (usable(m, i) && Number.isFinite(logL(m, i)) ? { x1: logL(m, i), x2: clean(m, i), y: meanErr(m, i) } : null);
+      // Each model once: (ln Lipschitz bound, clean error, mean corruption error), null when unusable.
+      const models = new Map(methods.map((m) => [m, runs.map((r, i) => {
+        const logL = Math.log(opts.diagnostics!.get(r.run)?.[m]?.lipschitz ?? NaN);
+        return usable(m, i) && Number.isFinite(logL) ? { x1: logL, x2: clean(m, i), y: meanCorruptionError(metric, r.record.methods[m], points) } : null;
+      })]));
       const dual = new Set(first.config.methods.filter(isDualEntry).map(methodId));
       const fitted = methods.filter((m) => !dual.has(m));
-      const fitPts = fitted.flatMap((m) => runs.map((_, i) => model(m, i))).filter((q) => q !== null);
+      const fitPts = fitted.flatMap((m) => models.get(m)!).filter((q) => q !== null);
       const plane = fitPlane(fitPts.map((q) => q.x1), fitPts.map((q) => q.x2), fitPts.map((q) => q.y));
       const why = fitted.length === 0 ? 'no method that is not dual-weight to fit the plane to'
         : fitPts.length === 0 ? 'no run.json carries diagnostics'
@@ -418,10 +425,7 @@ export function robustnessData(views: readonly RunView[], opts: RobustnessOption
       normFit = { methods: fitted, a: plane.a, bLogL: plane.b1, bClean: plane.b2, n: fitPts.length, logLRange: xs.length ? [Math.min(...xs), Math.max(...xs)] : [NaN, NaN], ...(why ? { why } : {}) };
       if (fitPts.length) {
         for (const m of methods) {
-          const values = runs.map((_, i) => {
-            const q = model(m, i);
-            return q === null || why ? NaN : q.y - (plane.a + plane.b1 * q.x1 + plane.b2 * q.x2);
-          });
+          const values = models.get(m)!.map((q) => (q === null || why ? NaN : q.y - (plane.a + plane.b1 * q.x1 + plane.b2 * q.x2)));
           cells.push({ metric: 'norm-matched error', method: m, corruption: '', values, spread: describe(values.filter(Number.isFinite)) });
         }
       }
@@ -493,7 +497,7 @@ export function robustnessData(views: readonly RunView[], opts: RobustnessOption
         return divergedRun({ perTurn: r.perTurn, clean: r.clean, noisy: 0, diverged: r.diverged }) === null && Number.isFinite(opts.diagnostics!.get(v.run)?.[m]?.lipschitz ?? NaN);
       });
       if (ms.length < 3) continue;
-      const rho = spearman(ms.map((m) => opts.diagnostics!.get(v.run)![m]!.lipschitz), ms.map((m) => sum(points.map((p) => errorOf(v.record.metric, v.record.methods[m].at[p.k].value))) / points.length));
+      const rho = spearman(ms.map((m) => opts.diagnostics!.get(v.run)![m]!.lipschitz), ms.map((m) => meanCorruptionError(v.record.metric, v.record.methods[m], points)));
       if (Number.isFinite(rho)) rhos.push(rho);
     }
   }

@@ -21,7 +21,7 @@ import { reportHtml } from './html.js';
 import { plotSvg, svgToPng } from './plots.js';
 import type { Reporter } from './reporters.js';
 import { DEFAULT_STATS, judgeFamily, pairedEffect, type StatsOptions } from './verdicts.js';
-import { corruptionPoints } from './robustness.js';
+import { corruptionPoints, meanCorruptionError } from './robustness.js';
 import { isNoisyTest } from './protocol.js';
 import { describe } from './stats.js';
 import type { RunView } from './table.js';
@@ -136,11 +136,6 @@ export function hasNoisyTest(views: readonly RunView[]): boolean {
   return views.every((v) => v.record.points.some((p) => isNoisyTest(p, v.config.noise.sigma)));
 }
 
-/** An error from a test metric: 1 − accuracy, or the MSE itself. */
-function errorOf(metric: 'accuracy' | 'mse', value: number): number {
-  return metric === 'accuracy' ? 1 - value : value;
-}
-
 /**
  * The mean corruption error family: per experiment and method, each seed's mean error over the
  * corruption points (corruptions × severities, every other axis at its identity); then each
@@ -158,7 +153,7 @@ export function corruptionFamilies(experiments: readonly ExperimentSummary[], vi
     points.set(e.experimentId, at.length);
     cells.set(e.experimentId, e.methods.map((m) => {
       const clean = e.cells.find((c) => c.method === m && c.eval === 'clean')!;
-      const values = runs.map((r) => at.reduce((sum, p) => sum + errorOf(e.metric, r.record.methods[m].at[p.k].value), 0) / at.length);
+      const values = runs.map((r) => meanCorruptionError(e.metric, r.record.methods[m], at));
       const ok = values.map((v, i) => clean.ok[i] && Number.isFinite(v));
       return { method: m, values, ok, spread: describe(values.filter((_, i) => ok[i])) };
     }));

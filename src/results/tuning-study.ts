@@ -134,14 +134,14 @@ export function readTunedCells(dir: string, tune: TuneSection): TunedCell[] {
 export function checkTuningFolder(dir: string, src: GridSource, tune: TuneSection, o: Pick<TuneOptions, 'files' | 'allowLarge' | 'loaderUrl'>, name: string): void {
   const studyFile = join(dir, STUDY_FILE);
   if (!existsSync(studyFile)) throw new UserError(`--tuning ${shownPath(dir)}: no ${STUDY_FILE} there (give the tuning folder of a finished tuning stage, …/tune/<name>/tuning)`);
-  const theirs = parseStudyJson(readFileSync(studyFile, 'utf8'), studyFile).runs.map((r) => r.id);
+  const theirs = new Set(parseStudyJson(readFileSync(studyFile, 'utf8'), studyFile).runs.map((r) => r.id));
   const draft = studyFromSources('tune', tuningSources(src, tune), { files: o.files, only: [], seeds: tune.seeds, name, allowLarge: o.allowLarge });
   const data = dataLocator();
   const { runs: mine, missing } = identifyStudy(draft, { identify: o.loaderUrl ? undefined : data.identify, identifyBenchmark: data.identifyBenchmark, missingOk: true });
   if (missing.length > 0) return;
   const mineIds = new Set(mine.map((r) => r.id));
-  const absent = mine.filter((r) => !theirs.includes(r.id));
-  const extra = theirs.filter((id) => !mineIds.has(id));
+  const absent = mine.filter((r) => !theirs.has(r.id));
+  const extra = [...theirs].filter((id) => !mineIds.has(id));
   if (absent.length > 0 || extra.length > 0) {
     const what = absent.length > 0
       ? `${absent.length} of its ${mine.length} tuning runs are not there (e.g. ${absent[0].id}, ${absent[0].label})`
