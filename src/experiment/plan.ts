@@ -589,13 +589,14 @@ export function runCost(spec: RunSpec, shape: (name: string) => { nInputs: numbe
   const s = shape(c.dataset.name) ?? { nInputs: 784, poolSize: 50000 };
   const sizes = [s.nInputs, ...c.hidden, s.nOutputs ?? 10];
   const density = inputDensity(c.dataset.name);
-  const points = c.evaluate === undefined ? 1 : evalPoints(c).length;
+  const evalPts = evalPoints(c);
+  const points = c.evaluate === undefined ? 1 : evalPts.length;
   const outside = Math.max(0, s.poolSize - c.trainSize);
   const validation = c.validation ? Math.min(outside, c.validation.size ?? defaultValidationSize(s.poolSize)) : 0;
   const test = outside - validation;
   const testEvery = c.testEvery ?? 'turn';
   // Corrupted points under corrupted.subsample pass over that many test samples, not the whole set.
-  const corrupted = c.corrupted ? evalPoints(c).filter((p) => isActive(registeredAxis('corruption'), p) || isActive(registeredAxis('benchmark'), p)).length : 0;
+  const corrupted = c.corrupted ? evalPts.filter((p) => isActive(registeredAxis('corruption'), p) || isActive(registeredAxis('benchmark'), p)).length : 0;
   const share = c.corrupted ? Math.min(1, c.corrupted.subsample / Math.max(1, test)) : 1;
   const testPasses = testEvery === 'never' ? 0 : (testEvery === 'turn' ? c.turns : 1) + points - corrupted + corrupted * share;
   const scored = (testPasses * test + c.turns * validation) * evalUnitsPerInput(sizes);
