@@ -14,10 +14,14 @@
  *   net:  int32 magic 0x5754454E, version 1, loss (0 softmax-ce, 1 mse), nSizes, sizes[nSizes];
  *         float64 W of each layer (n_out × n_in row-major), then float64 b of each layer
  * Commands (JSON lines on stdout; bad input: one line on stderr, exit 2):
- * METHOD is sgd, dwm, dwm-stable, l2-<λ>, weight-decay-<λ>, optionally followed by +dropout-<p>:
- * inverted dropout on the hidden units during training (docs/METHOD.md §7), each step's masks
- * drawn as dwgd draws them (src/core/regularizers.ts: xoshiro128** seeded from the run seed 0
- * and the stream `train.dropout:<METHOD>`, src/core/rng.ts), so the weights match dwgd's.
+ * METHOD is sgd, dwm, dwm-stable, l2-<λ>, weight-decay-<λ>, momentum, adam, sgd-gated-decay,
+ * optionally followed by training-time options (docs/METHOD.md §7), each `+<name>-<value>`:
+ * +dropout-<p> inverted dropout on the hidden units, +noise-<σ> Gaussian noise on each training
+ * input (rounded to float32), +maxnorm-<c> every unit's incoming row scaled to norm ≤ c after
+ * each update, +smooth-<ε> label smoothing of softmax-ce. The masks and the noise are drawn as
+ * dwgd draws them (src/core/regularizers.ts: xoshiro128** seeded from the run seed 0 and the
+ * streams `train.dropout:<METHOD>` and `train.inputNoise:<METHOD>`, METHOD with its options;
+ * src/core/rng.ts; the normal by Box–Muller with C's log, sin and cos), so the weights match.
  *   train POOL NET METHOD LR   2,000 warm-up steps on order[0], order[1], … (wrapping), then
  *                              `{"ready":true}`; then for each line of stdin holding a number
  *                              of seconds S, steps on along the order for S seconds and prints
@@ -53,7 +57,7 @@ typedef double real;
 #define PRECISION "float64"
 #endif
 
-typedef enum { SGD, DWM, DWM_STABLE, L2, WEIGHT_DECAY, MOMENTUM, ADAM } Method;
+typedef enum { SGD, DWM, DWM_STABLE, L2, WEIGHT_DECAY, MOMENTUM, ADAM, GATED } Method;
 
 /* momentum (β 0.9, heavy ball) and adam (β1 0.9, β2 0.999, ε 1e-8, no decay) at their defaults (docs/METHOD.md §4.2). */
 static const real BETA = 0.9, BETA1 = 0.9, BETA2 = 0.999, EPS = 1e-8;
@@ -72,6 +76,7 @@ typedef struct {
 typedef struct {
   int nLayers, mse;
   int dropping;          /* 1 during a training step with dropout: forward and backward apply the masks */
+  int training;          /* 1 during a training step (label smoothing applies then) */
   real b1t, b2t; /* adam: β1^t, β2^t */
   Layer *layer;
   real *input;
@@ -157,6 +162,7 @@ static Net readNet(const char *path, Method method, int poolInputs) {
   FILE *f = openInput(path);
   Net net;
   net.b1t = net.b2t = 1;
+  net.dropping = net.training = 0;
   if (readInt(f, path, "magic") != 0x5754454E) die("%s: not a network file (bad magic number)", path);
   if (readInt(f, path, "version") != 1) die("%s: unknown network file version", path);
   int loss = readInt(f, path, "loss");
@@ -265,6 +271,25 @@ static double uniform01(Rng *r) {
 
 static double dropP = 0; /* +dropout-<p>; 0 = none */
 static Rng dropRng;
+static double noiseSigma = 0, maxNormC = 0, smoothing = 0; /* +noise-<σ>, +maxnorm-<c>, +smooth-<ε>; 0 = none */
+static Rng noiseRng;
+static int hasSpare = 0;
+static double spare = 0;
+
+/* Standard normal by Box–Muller, pairs cached (Rng.normal). */
+static double normal(Rng *r) {
+  if (hasSpare) {
+    hasSpare = 0;
+    return spare;
+  }
+  double u = 0;
+  while (u == 0) u = uniform01(r);
+  double v = uniform01(r);
+  double radius = sqrt(-2 * log(u));
+  spare = radius * sin(2 * 3.141592653589793 * v);
+  hasSpare = 1;
+  return radius * cos(2 * 3.141592653589793 * v);
+}
 
 /* This step's masks, hidden layer by hidden layer, unit by unit: 0 when the draw is below p. */
 static void fillMasks(Net *net) {
@@ -275,17 +300,34 @@ static void fillMasks(Net *net) {
   }
 }
 
+/* One `+<name>-<value>` option at `opt` (up to the next '+' or the end) of method `id`. */
+static void parseOption(const char *id, const char *opt) {
+  static const struct { const char *name; double *v; double lo, hi; } options[] = {
+    { "+dropout-", &dropP, 0, 1 }, { "+noise-", &noiseSigma, 0, 1e300 }, { "+maxnorm-", &maxNormC, 0, 1e300 }, { "+smooth-", &smoothing, 0, 1 },
+  };
+  for (size_t k = 0; k < sizeof options / sizeof options[0]; k++) {
+    size_t n = strlen(options[k].name);
+    if (strncmp(opt, options[k].name, n)) continue;
+    char *end;
+    double v = strtod(opt + n, &end);
+    if (opt[n] == '\0' || (*end != '\0' && *end != '+') || !(v >= options[k].lo && v < options[k].hi + (k == 3)))
+      die("method '%s': bad value of %.*s", id, (int)n - 1, options[k].name + 1);
+    *options[k].v = v;
+    return;
+  }
+  die("method '%s': unknown option (+dropout-<p>, +noise-<σ>, +maxnorm-<c>, +smooth-<ε>)", id);
+}
+
 static Method parseMethod(const char *id, double *lambda) {
   *lambda = 0;
   const char *plus = strchr(id, '+');
   if (plus) {
-    char *end;
-    if (strncmp(plus, "+dropout-", 9)) die("method '%s': the only option is +dropout-<p>", id);
-    dropP = strtod(plus + 9, &end);
-    if (plus[9] == '\0' || *end != '\0' || !(dropP >= 0 && dropP < 1)) die("method '%s': p must be in [0, 1)", id);
+    for (const char *o = plus; o; o = strchr(o + 1, '+')) parseOption(id, o);
     char stream[256];
     if (snprintf(stream, sizeof stream, "train.dropout:%s", id) >= (int)sizeof stream) die("method '%s': too long", id);
     dropRng = rngStream(stream);
+    snprintf(stream, sizeof stream, "train.inputNoise:%s", id);
+    noiseRng = rngStream(stream);
     static char base[256];
     snprintf(base, sizeof base, "%.*s", (int)(plus - id), id);
     id = base;
@@ -295,11 +337,12 @@ static Method parseMethod(const char *id, double *lambda) {
   if (!strcmp(id, "dwm-stable")) return DWM_STABLE;
   if (!strcmp(id, "momentum")) return MOMENTUM;
   if (!strcmp(id, "adam")) return ADAM;
+  if (!strcmp(id, "sgd-gated-decay")) return GATED;
   const char *rest = NULL;
   Method m = SGD;
   if (!strncmp(id, "l2-", 3)) rest = id + 3, m = L2;
   else if (!strncmp(id, "weight-decay-", 13)) rest = id + 13, m = WEIGHT_DECAY;
-  else die("unknown method '%s' (sgd, dwm, dwm-stable, l2-<λ>, weight-decay-<λ>, momentum, adam)", id);
+  else die("unknown method '%s' (sgd, dwm, dwm-stable, l2-<λ>, weight-decay-<λ>, momentum, adam, sgd-gated-decay)", id);
   char *end;
   *lambda = strtod(rest, &end);
   if (*rest == '\0' || *end != '\0' || !(*lambda >= 0)) die("method '%s': λ must be a non-negative number", id);
@@ -316,6 +359,12 @@ static double parseNumber(const char *text, const char *what, double min) {
 static void loadSample(Net *net, const Pool *p, int row) {
   const float *x = p->x + (size_t)row * p->nIn;
   for (int i = 0; i < p->nIn; i++) net->input[i] = (real)x[i];
+}
+
+/* A training input with +noise: x + σ·N(0, 1), rounded to float32 as dwgd stores it. */
+static void loadNoisySample(Net *net, const Pool *p, int row) {
+  const float *x = p->x + (size_t)row * p->nIn;
+  for (int i = 0; i < p->nIn; i++) net->input[i] = (real)(float)((double)x[i] + noiseSigma * normal(&noiseRng));
 }
 
 /* z = W a + b, then ReLU for hidden layers. Four rows share each pass over a: four
@@ -372,9 +421,20 @@ static double backward(Net *net, double target) {
     for (int k = 1; k < n; k++) if (out->z[k] > max) max = out->z[k];
     for (int k = 0; k < n; k++) sum += out->delta[k] = exp(out->z[k] - max);
     for (int k = 0; k < n; k++) out->delta[k] /= sum;
-    double p = out->delta[label];
-    out->delta[label] -= 1;
-    loss = -log(p > 0 ? p : DBL_TRUE_MIN);
+    if (smoothing > 0 && net->training) {
+      /* target (1 − ε)·one-hot + ε/K; loss −Σ t_k·((z_k − max) − log sum) */
+      double logSum = log((double)sum), off = smoothing / n;
+      loss = 0;
+      for (int k = 0; k < n; k++) {
+        double t = k == label ? 1 - smoothing + off : off;
+        out->delta[k] -= (real)t;
+        loss -= t * ((double)out->z[k] - max - logSum);
+      }
+    } else {
+      double p = out->delta[label];
+      out->delta[label] -= 1;
+      loss = -log(p > 0 ? p : DBL_TRUE_MIN);
+    }
   }
   for (int l = net->nLayers - 1; l > 0; l--) {
     const Layer *L = &net->layer[l];
@@ -510,6 +570,14 @@ static void update(Net *net, Method method, real lr, real lambda) {
         pull((d < 0 ? L->W1 : L->W2) + row, L->W1 + row, L->W2 + row, L->W + row, r, a, nIn);
       }
       break;
+    case GATED: /* W ← (1 − η|δ_j|)·W − (η δ_j)·a per row (docs/METHOD.md §4.1) */
+      for (int j = 0; j < L->nOut; j++) {
+        const real d = L->delta[j];
+        const real keep = 1 - lr * (d < 0 ? -d : d), c = lr * d;
+        real *restrict w = L->W + (size_t)j * nIn;
+        for (int i = 0; i < nIn; i++) w[i] = keep * w[i] - c * a[i];
+      }
+      break;
     default: /* momentum and adam return above */
       break;
     }
@@ -518,16 +586,45 @@ static void update(Net *net, Method method, real lr, real lambda) {
   }
 }
 
+/* +maxnorm: every row of every layer whose norm exceeds c scaled by c/‖row‖ (both sides of a dual rule). */
+static void maxNorm(Net *net) {
+  for (int l = 0; l < net->nLayers; l++) {
+    Layer *L = &net->layer[l];
+    for (int j = 0; j < L->nOut; j++) {
+      real *w = L->W + (size_t)j * L->nIn;
+      double s = 0;
+      for (int i = 0; i < L->nIn; i++) s += (double)w[i] * w[i];
+      double norm = sqrt(s);
+      if (!(norm > maxNormC)) continue;
+      const real f = (real)(maxNormC / norm);
+      if (L->W1) {
+        real *w1 = L->W1 + (size_t)j * L->nIn, *w2 = L->W2 + (size_t)j * L->nIn;
+        for (int i = 0; i < L->nIn; i++) {
+          w1[i] *= f;
+          w2[i] *= f;
+          w[i] = w1[i] - w2[i];
+        }
+      } else {
+        for (int i = 0; i < L->nIn; i++) w[i] *= f;
+      }
+    }
+  }
+}
+
 static double trainStep(Net *net, const Pool *p, int row, Method method, real lr, real lambda) {
-  loadSample(net, p, row);
+  if (noiseSigma > 0) loadNoisySample(net, p, row);
+  else loadSample(net, p, row);
   if (dropP > 0) {
     fillMasks(net);
     net->dropping = 1;
   }
+  net->training = 1;
   forward(net);
   double loss = backward(net, p->y[row]);
   net->dropping = 0;
+  net->training = 0;
   update(net, method, lr, lambda);
+  if (maxNormC > 0) maxNorm(net);
   return loss;
 }
 

@@ -1,5 +1,5 @@
 // `npm run bench`: training steps per second per method and shape (batch 1, one thread; plus
-// one row of dwm with dropout, pools.ts DROPOUT_ROW) and
+// rows of the training-time options, pools.ts OPTION_ROWS) and
 // evaluation samples per second over a test pool, for every engine, each beside the same work
 // done by a plain C loop (bench/anchor.c, float64 and float32) in the same run, the timed
 // repeats taken in turns so both see the same machine load. Prints a table, the performance
@@ -52,7 +52,7 @@ import { AnchorSession, buildAnchor, writeNetFile, writePoolFile, type AnchorBui
 import { corruptionRates, suiteTiming, type CorruptionRate, type SuiteTiming } from './corruptions.js';
 import { renderScaling, scalingHidden, scalingPool, SCALING_DEPTHS, SCALING_INPUTS, SCALING_METHODS, SCALING_WIDTHS, workingSetBytes, type ScalingRow } from './scaling.js';
 import { renderWallTime, wallTimes, type WallTimes } from './walltime.js';
-import { benchModel, initialNetwork, LR, METHODS, mnistPool, ORDER_LENGTH, sampleOrder, syntheticPool, TRAIN_ROWS, type Pool } from './pools.js';
+import { benchModel, initialNetwork, LR, METHODS, mnistPool, ORDER_LENGTH, sampleOrder, syntheticPool, TRAIN_ROWS, trainRows, type Pool } from './pools.js';
 
 const GROUPS = ['mnist', 'tabular', 'cifar', 'attack', 'corruptions', 'scaling', 'walltime'] as const;
 
@@ -430,7 +430,7 @@ function checkTargets(train: TrainRow[], evals: EvalRow[], engine: EngineName): 
     targets.push(...items);
     lines.push(`  ${items.every((t) => t.met) ? 'met    ' : 'not met'}  ${engine.padEnd(6)} ${text}`);
   };
-  const mine = train.filter((t) => t.engine === engine && METHODS.includes(t.method)); // the dropout row has no target
+  const mine = train.filter((t) => t.engine === engine && METHODS.includes(t.method)); // the option rows have no target
   const shapes = [...new Set(mine.map((t) => t.arch))];
   for (const arch of shapes) {
     const rows = mine.filter((t) => t.arch === arch && t.vsC64 !== null);
@@ -510,7 +510,7 @@ async function main(): Promise<void> {
         const progress: string[] = [];
         const cFigures = (c: { float64: number; float32: number; float64x128: number | null } | null) =>
           (c ? ` (C ${fmt(c.float64)}/${fmt(c.float32)}${c.float64x128 === null ? '' : `/${fmt(c.float64x128)}`})` : '');
-        for (const method of TRAIN_ROWS) {
+        for (const method of trainRows(pool.loss)) {
           const timers = opts.engines.map((engine) => trainer(pool, order, initial, method, engine));
           const { rates, c } = await measure(timers, build, ['train', poolFile, netFile, method, LR], opts);
           opts.engines.forEach((engine, k) => {

@@ -10,7 +10,7 @@ import { ExperimentSchema } from '../src/config/schema.js';
 import { createModel } from '../src/core/model-factory.js';
 import { ruleFor } from '../src/core/rules/index.js';
 import { IMAGE_CORRUPTIONS, corruptionRng, type ImageShape } from '../src/data/corruptions/index.js';
-import { evalPoints } from '../src/data/eval-axes/index.js';
+import { evalPoints, evaluateProducts } from '../src/data/eval-axes/index.js';
 import { loadMnist } from '../src/data/mnist.js';
 import { normalize } from '../src/data/prepare.js';
 import { evaluate, evaluateAt } from '../src/experiment/evaluate.js';
@@ -98,7 +98,7 @@ export function suiteTiming(): SuiteTiming {
   const scoreSeconds = ((performance.now() - t2) / 1000) * (points.length / cached);
   clearTestSetCache();
   return {
-    corruptions: config.evaluate!.corruption.length, severities: 5, testSize: test.length,
+    corruptions: evaluateProducts(config.evaluate)[0].corruption.length, severities: 5, testSize: test.length,
     suiteSeconds, generateSeconds: Math.max(0, suiteSeconds - scoreSeconds), trainSeconds, met: suiteSeconds < trainSeconds,
   };
 }

@@ -7,28 +7,44 @@ import type { Trainable } from '../src/core/model.js';
 import { Network } from '../src/core/network.js';
 import { Rng } from '../src/core/rng.js';
 import { ruleFor } from '../src/core/rules/index.js';
-import { NO_TRAIN_OPTIONS } from '../src/core/train-options.js';
+import { NO_TRAIN_OPTIONS, type TrainOptions } from '../src/core/train-options.js';
 import { loadMnist } from '../src/data/mnist.js';
 import { drawSplit } from '../src/data/prepare.js';
 
-/** The methods the bench times, and the learning rate of every step. */
-export const METHODS = ['dwm', 'dwm-stable', 'sgd', 'l2-0.01', 'l2-0.1', 'weight-decay-0.0001', 'momentum', 'adam'];
+/** The methods the bench times (every rule of the registry), and the learning rate of every step. */
+export const METHODS = ['dwm', 'dwm-stable', 'sgd', 'l2-0.01', 'l2-0.1', 'weight-decay-0.0001', 'momentum', 'adam', 'sgd-gated-decay'];
 export const LR = 0.001;
 
 /**
- * Timed beside the methods: dwm trained with dropout 0.2 on the hidden units (docs/METHOD.md
- * §7). The C anchor runs the same loop with the same masks (bench/anchor.c, `+dropout-<p>`).
+ * Timed beside the methods: the training-time options of docs/METHOD.md §7, each on a rule the
+ * fair study pairs it with (dropout also on dwm), at the study's defaults (max-norm at c = 1, below the He-initialised rows' norm of about √2, so it clips). The C anchor runs the
+ * same loops with the same masks and noise (bench/anchor.c, `+<option>-<value>`). Label
+ * smoothing is for classification only. These rows have no target.
  */
-export const DROPOUT_ROW = 'dwm+dropout-0.2';
-/** Every training row of the bench: the methods, then the dropout row. */
-export const TRAIN_ROWS = [...METHODS, DROPOUT_ROW];
+export const OPTION_ROWS = ['dwm+dropout-0.2', 'sgd+dropout-0.2', 'sgd+noise-0.3', 'sgd+maxnorm-1', 'sgd+smooth-0.1'];
+/** Every training row of the bench: the methods, then the option rows. */
+export const TRAIN_ROWS = [...METHODS, ...OPTION_ROWS];
 
-/** A model for a bench row, `method` or `method+dropout-<p>` (that dropout, seed 0), on `engine`. */
+/** The training rows a net trained with `loss` has (label smoothing only with softmax-ce). */
+export function trainRows(loss: Pool['loss']): string[] {
+  return TRAIN_ROWS.filter((row) => loss === 'softmax-ce' || !row.includes('+smooth-'));
+}
+
+/** The option keys of a bench row's `+<name>-<value>` parts. */
+const OPTION_KEYS: Record<string, keyof TrainOptions> = { dropout: 'dropout', noise: 'inputNoise', maxnorm: 'maxNorm', smooth: 'labelSmoothing' };
+
+/** A model for a bench row, `method` or `method+<option>-<value>…` (those options, seed 0), on `engine`. */
 export function benchModel(row: string, initial: Network, engine: EngineName): Trainable {
-  const [method, option] = row.split('+');
+  const [method, ...options] = row.split('+');
   const rule = ruleFor(method);
   if ('error' in rule) throw new Error(rule.error);
-  const train = option === undefined ? NO_TRAIN_OPTIONS : { ...NO_TRAIN_OPTIONS, dropout: Number(option.slice('dropout-'.length)) };
+  const train: TrainOptions = { ...NO_TRAIN_OPTIONS };
+  for (const o of options) {
+    const cut = o.lastIndexOf('-');
+    const key = OPTION_KEYS[o.slice(0, cut)];
+    if (!key) throw new Error(`bench row '${row}': unknown option '${o}'`);
+    train[key] = Number(o.slice(cut + 1));
+  }
   return createModel(row, initial, rule, engine, train, 0);
 }
 

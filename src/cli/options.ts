@@ -151,7 +151,7 @@ export const TUNE: CommandSpec = {
     'node bin/dwgd.js tune --config configs/fair/smoke.yaml',
     'node bin/dwgd.js tune --config configs/fair/images.yaml --dry-run',
     'node bin/dwgd.js tune --config configs/fair/images.yaml --stage tuning --emit slurm --out /scratch/me/dwgd --sbatch time=04:00:00',
-    'node bin/dwgd.js tune --config configs/fair/images-corruptions.yaml --stage final --tuning docs/fair-comparison/tune/fair-images/tuning --out docs/robustness',
+    'node bin/dwgd.js tune --config configs/fair/smoke.yaml --stage final --tuning results/tune/fair-smoke/tuning --out results/smoke-again',
   ],
 };
 

@@ -27,7 +27,7 @@ test('compare and sweep save weights with saveWeights; --resume keeps them', asy
   }
 });
 
-test('--resume never reuses a damaged record: a metric that is a string, a missing metrics.csv; each is named and trained again', async () => {
+test('--resume never reuses a damaged record: a metric that is a string, a missing provenance.json; each is named and trained again', async () => {
   const { dir, file } = tempFile('small.yaml', CONFIG);
   const out = join(dir, 'out');
   const first = await runCompare(flags(file, out, { seeds: '3' }));
@@ -36,13 +36,13 @@ test('--resume never reuses a damaged record: a metric that is a string, a missi
   const stored = JSON.parse(readFileSync(join(runs[0], 'run.json'), 'utf8'));
   stored.record.methods.dwm.clean = 'high';
   writeFileSync(join(runs[0], 'run.json'), JSON.stringify(stored));
-  rmSync(join(runs[1], 'metrics.csv'));
+  rmSync(join(runs[1], 'provenance.json'));
   const lines: string[] = [];
   const again = await runCompare(flags(file, out, { seeds: '3', resume: true }), { log: (l) => lines.push(l) });
   assert.equal(again.ran, 2);
   assert.equal(again.reused, 1);
   assert.ok(lines.some((l) => l.includes(first.study.runs[0].id) && /record\.methods\.dwm\.clean/.test(l)), lines.join('\n'));
-  assert.ok(lines.some((l) => l.includes(first.study.runs[1].id) && /metrics\.csv missing/.test(l)), lines.join('\n'));
+  assert.ok(lines.some((l) => l.includes(first.study.runs[1].id) && /provenance\.json missing/.test(l)), lines.join('\n'));
   assert.equal(readFileSync(join(first.dir, 'table.csv'), 'utf8'), table, 'retrained: the same numbers');
 });
 

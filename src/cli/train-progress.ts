@@ -12,6 +12,7 @@ import type { RunEventSink } from '../experiment/pool.js';
 import { formatMetric } from '../results/format.js';
 import { err, formatRate, multiBar } from './ui.js';
 import { methodIds } from '../config/methods.js';
+import { evaluateProducts } from '../data/eval-axes/index.js';
 
 /** "45s", "3m 05s", "1h 02m". */
 export function formatEta(seconds: number): string {
@@ -22,11 +23,11 @@ export function formatEta(seconds: number): string {
   return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
-/** "σ=0.3" or "σ ∈ {0, 0.5} × mask.fraction ∈ {0, 0.25}": the evaluation axes of a config. */
+/** "σ=0.3" or "σ ∈ {0, 0.5} × mask.fraction ∈ {0, 0.25}": the evaluation axes of a config (products of a list joined by " + "). */
 function pointsText(config: ExperimentConfig): string {
-  const swept = Object.entries(config.evaluate ?? {});
-  if (swept.length === 0) return `σ=${config.noise.sigma}`;
-  return swept.map(([k, v]) => `${k === 'noise.sigma' ? 'σ' : k} ∈ {${v.join(', ')}}`).join(' × ');
+  const products = evaluateProducts(config.evaluate).filter((e) => Object.keys(e).length > 0);
+  if (products.length === 0) return `σ=${config.noise.sigma}`;
+  return products.map((e) => Object.entries(e).map(([k, v]) => `${k === 'noise.sigma' ? 'σ' : k} ∈ {${v.join(', ')}}`).join(' × ')).join(' + ');
 }
 
 export interface TrainProgress {

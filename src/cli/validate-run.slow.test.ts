@@ -77,13 +77,15 @@ test('validateStoredRun: a whole record passes, decoded or not; each damage is o
   assert.equal(check((r) => { r.record.methods.dwm.clean = 'NaN'; r.record.methods.dwm.perTurn[0] = '-Infinity'; }), null);
 });
 
-test('checkRunFolder: a file a finished run holds is missing, or run.json is cut short: the line names it', async () => {
+test('checkRunFolder: a file a finished run holds is missing, or run.json is cut short: the line names it; the views may be missing', async () => {
   const { runs } = await twoRuns();
   assert.equal(checkRunFolder(runs[0]).ok, true);
-  rmSync(join(runs[0], 'metrics.csv'));
+  for (const view of ['metrics.csv', 'metrics.jsonl', 'table.md']) rmSync(join(runs[0], view));
+  assert.equal(checkRunFolder(runs[0]).ok, true, 'the views of run.json are not the run');
+  rmSync(join(runs[0], 'config.yaml'));
   const c = checkRunFolder(runs[0]);
   assert.equal(c.ok, false);
-  assert.ok(!c.ok && c.problem.endsWith(`${runs[0].split('/').pop()}: metrics.csv missing (a finished run holds run.json, provenance.json, config.yaml, metrics.csv, metrics.jsonl, table.md)`));
+  assert.ok(!c.ok && c.problem.endsWith(`${runs[0].split('/').pop()}: config.yaml missing (a finished run holds run.json, provenance.json, config.yaml)`));
   writeFileSync(join(runs[1], 'run.json'), readFileSync(join(runs[1], 'run.json'), 'utf8').slice(0, 200));
   const d = checkRunFolder(runs[1]);
   assert.ok(!d.ok && d.problem.endsWith(`${runs[1].split('/').pop()}/run.json: not valid JSON (cut short?)`));
@@ -112,24 +114,30 @@ test('dwgd runs lists a damaged run folder beside the whole ones, one line each;
   const diff = dwgd(['runs', 'diff', good, bad], dir);
   assert.deepEqual([diff.code, diff.stderr], [2, `error: ${badLine}\n`]);
   // Nothing whole left: still named, not "no runs".
-  rmSync(join(good, 'table.md'));
+  rmSync(join(good, 'provenance.json'));
   const none = dwgd(['runs', outDir, '--json'], dir);
   const j = JSON.parse(none.stdout) as { rows: unknown[]; damaged: { runId: string; problem: string }[] };
   assert.equal(j.rows.length, 0);
-  assert.deepEqual(j.damaged.map((d) => d.problem).sort(), [badLine, `${relative(dir, good)}: table.md missing (a finished run holds run.json, provenance.json, config.yaml, metrics.csv, metrics.jsonl, table.md)`].sort());
+  assert.deepEqual(j.damaged.map((d) => d.problem).sort(), [badLine, `${relative(dir, good)}: provenance.json missing (a finished run holds run.json, provenance.json, config.yaml)`].sort());
   assert.match(dwgd(['runs', outDir], dir).stdout, /^damaged: .*\ndamaged: .*\n0 runs under .*; 2 damaged run folders \(listed above\)\n$/);
 });
 
-test('--resume trains again a run whose record has a metric that is a string, and one whose folder lacks metrics.csv', async () => {
+test('--resume trains again a run whose record has a metric that is a string, and one whose folder lacks config.yaml; it reuses one that lacks its views and writes them again, the same bytes', async () => {
   const { dir, runs, grid } = await twoRuns();
-  const [stringMetric, noCsv] = runs;
+  const [stringMetric, noYaml] = runs;
   damage(stringMetric, (r) => {
     r.record.methods.sgd.perTurn[0] = 'oops';
     r.record.methods.sgd.clean = 'oops';
   });
-  rmSync(join(noCsv, 'metrics.csv'));
+  rmSync(join(noYaml, 'config.yaml'));
   const again = await runCompare(flags(grid, join(dir, 'out'), { resume: true }));
   assert.deepEqual({ ran: again.ran, reused: again.reused }, { ran: 2, reused: 0 });
+  const views = ['metrics.csv', 'metrics.jsonl', 'table.md'];
+  const before = views.map((v) => readFileSync(join(noYaml, v), 'utf8'));
+  for (const v of views) rmSync(join(noYaml, v));
+  const third = await runCompare(flags(grid, join(dir, 'out'), { resume: true }));
+  assert.deepEqual({ ran: third.ran, reused: third.reused }, { ran: 0, reused: 2 });
+  assert.deepEqual(views.map((v) => readFileSync(join(noYaml, v), 'utf8')), before);
   for (const r of runs) assert.equal(checkRunFolder(r).ok, true, `${r} is whole again`);
   assert.equal(typeof again.reports.compare, 'object');
 });

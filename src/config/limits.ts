@@ -18,6 +18,8 @@ export const LIMITS = {
   methods: 32,
   /** Entries of an evaluate axis, imbalance.minority. */
   listItems: 1000,
+  /** Products in a list-form evaluate (their points are the union). */
+  evaluateProducts: 32,
   trainSize: 10_000_000,
   turns: 100_000,
   stepsPerTurn: 1_000_000_000,

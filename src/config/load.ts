@@ -134,6 +134,16 @@ function describeIssue(issue: z.core.$ZodIssue): string {
           : `expected a ${i.origin ?? 'value'} ${op} ${bound}${input === undefined ? '' : `, got ${show(input)}`}`;
       break;
     }
+    case 'invalid_union': {
+      // The branch that got past the value's type (a list of mappings given where a mapping or a
+      // list was allowed) says what is wrong inside; else name the types the branches expected.
+      const branches = (issue as unknown as { errors?: z.core.$ZodIssue[][] }).errors ?? [];
+      const deeper = branches.find((b) => b.length > 0 && !(b[0].code === 'invalid_type' && b[0].path.length === 0));
+      if (deeper) return describeIssue({ ...deeper[0], path: [...issue.path, ...deeper[0].path] } as z.core.$ZodIssue);
+      const expected = branches.map((b) => (b[0]?.code === 'invalid_type' ? String(b[0].expected) : '')).filter((e) => e !== '');
+      what = expected.length ? `expected ${expected.join(' or ')}, got ${show(input)}` : issue.message;
+      break;
+    }
     default:
       what = issue.message;
   }

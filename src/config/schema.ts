@@ -6,7 +6,7 @@ import { DEFAULT_ENGINE, ENGINE_NAMES } from '../core/model-factory.js';
 import { PAPER_METHODS, resolveParams, RULE_NAMES, ruleFor } from '../core/rules/index.js';
 import { authorsPoolProblem } from '../data/authors-split.js';
 import { DATASET_NAMES, DATASET_SPECS } from '../data/index.js';
-import { EVAL_AXES, evalAxis, type AxisValue } from '../data/eval-axes/index.js';
+import { EVAL_AXES, evalAxis, evaluateProducts, type AxisValue } from '../data/eval-axes/index.js';
 import { benchmarkProblem } from '../data/benchmark-sets.js';
 import { closest } from './suggest.js';
 import { LIMITS } from './limits.js';
@@ -124,7 +124,7 @@ export const NoiseSchema = z.strictObject({
  * names, or `all` (every five-level corruption for the dataset's kind), and needs `severity`.
  * Evaluation only: the trained models, and so the run id, do not depend on it.
  */
-export const EvaluateSchema = z.record(z.string(), z.preprocess(
+const EvaluateProductSchema = z.record(z.string(), z.preprocess(
   // `all` alone stands for a list (kept as ['all'] until the dataset is known, then expanded).
   (v) => (v === 'all' ? ['all'] : v),
   z.array(z.union([z.number(), z.string()])).min(1).max(LIMITS.listItems),
@@ -166,6 +166,16 @@ export const EvaluateSchema = z.record(z.string(), z.preprocess(
   }
 });
 
+/**
+ * `evaluate`: one product of axes, or a list of products whose points are the union of theirs
+ * (evalPoints), e.g. the paper's noisy test beside the corruption suite:
+ *   evaluate: [{ noise.sigma: [0.3] }, { corruption: all, severity: [1, 2, 3, 4, 5] }]
+ */
+export const EvaluateSchema = z.union([EvaluateProductSchema, z.array(EvaluateProductSchema).min(1).max(LIMITS.evaluateProducts)]);
+
+type EvaluateProduct = Record<string, AxisValue[]>;
+type Evaluate = EvaluateProduct | EvaluateProduct[];
+
 function isAll(values: readonly AxisValue[]): boolean {
   return values.length === 1 && values[0] === 'all';
 }
@@ -176,20 +186,32 @@ function datasetKind(name: string): 'image' | 'tabular' | undefined {
   return DATASET_SPECS.find((s) => s.name === name)?.kind;
 }
 
-/** `evaluate` with `all` replaced by the dataset kind's list (the config as every reader sees it). */
-function expandEvaluate(e: Record<string, AxisValue[]> | undefined, kind: 'image' | 'tabular' | undefined, dataset?: string): Record<string, AxisValue[]> | undefined {
-  if (!e) return undefined;
+/** A product of `evaluate` with `all` replaced by the dataset kind's list (the config as every reader sees it). */
+function expandProduct(e: EvaluateProduct, kind: 'image' | 'tabular' | undefined, dataset?: string): EvaluateProduct {
   return Object.fromEntries(Object.entries(e).map(([k, v]) => [k, isAll(v) ? [...(evalAxis(k)?.all?.(kind ?? 'image', dataset) ?? [])] : v]));
 }
 
-/** Checks of `evaluate` that need the dataset or several axes at once. */
-function checkEvaluate(e: Record<string, AxisValue[]>, dataset: { name: string; pool?: string | string[] }, ctx: z.RefinementCtx): void {
+/** `evaluate` with every product's `all` expanded; a mapping stays a mapping (and so keeps its bytes in the config). */
+function expandEvaluate(e: Evaluate, kind: 'image' | 'tabular' | undefined, dataset?: string): Evaluate {
+  return Array.isArray(e) ? e.map((p) => expandProduct(p, kind, dataset)) : expandProduct(e, kind, dataset);
+}
+
+/** Checks of `evaluate` (each product, at its place in a list) that need the dataset or several axes at once. */
+function checkEvaluate(e: Evaluate, dataset: { name: string; pool?: string | string[] }, ctx: z.RefinementCtx): void {
+  if (!Array.isArray(e)) {
+    checkProduct(e, ['evaluate'], dataset, ctx);
+    return;
+  }
+  e.forEach((p, i) => checkProduct(p, ['evaluate', i], dataset, ctx));
+}
+
+function checkProduct(e: EvaluateProduct, at: (string | number)[], dataset: { name: string; pool?: string | string[] }, ctx: z.RefinementCtx): void {
   const datasetName = dataset.name;
   const kind = datasetKind(datasetName);
-  const expanded = expandEvaluate(e, kind, datasetName)!;
+  const expanded = expandProduct(e, kind, datasetName);
   if (expanded.benchmark) {
     const problem = benchmarkProblem(datasetName, dataset.pool, expanded.benchmark, expanded.severity ?? []);
-    if (problem) ctx.addIssue({ code: 'custom', path: ['evaluate', 'benchmark'], message: problem });
+    if (problem) ctx.addIssue({ code: 'custom', path: [...at, 'benchmark'], message: problem });
   }
   for (const axis of EVAL_AXES) {
     const values = expanded[axis.key];
@@ -197,13 +219,13 @@ function checkEvaluate(e: Record<string, AxisValue[]>, dataset: { name: string; 
       const allowed = axis.choices(kind);
       const wrong = values.filter((v) => typeof v === 'string' && !allowed.includes(v) && (axis.known?.() ?? []).includes(v));
       if (wrong.length) {
-        ctx.addIssue({ code: 'custom', path: ['evaluate', axis.key], message: `${wrong.join(', ')} ${wrong.length === 1 ? 'is' : 'are'} not for ${kind === 'image' ? 'images' : 'tables'}; ${datasetName} takes ${allowed.join(', ')}` });
+        ctx.addIssue({ code: 'custom', path: [...at, axis.key], message: `${wrong.join(', ')} ${wrong.length === 1 ? 'is' : 'are'} not for ${kind === 'image' ? 'images' : 'tables'}; ${datasetName} takes ${allowed.join(', ')}` });
       }
     }
     const problem = axis.check?.(expanded, kind);
     if (problem) {
       const [path, ...rest] = problem.split(': ');
-      ctx.addIssue({ code: 'custom', path: ['evaluate', path], message: rest.join(': ') });
+      ctx.addIssue({ code: 'custom', path: [...at, path], message: rest.join(': ') });
     }
   }
 }
@@ -332,15 +354,16 @@ export const ExperimentSchema = z.strictObject({
   if (c.testEvery === 'never' && !c.validation) ctx.addIssue({ code: 'custom', path: ['testEvery'], message: 'never: a run that scores no test set needs a validation set (add validation: {})' });
   if (c.earlyStopping && !c.validation) ctx.addIssue({ code: 'custom', path: ['earlyStopping'], message: 'needs a validation set: add validation: {} (or validation: { size: N })' });
   if (c.evaluate) checkEvaluate(c.evaluate, c.dataset, ctx);
-  if (c.corrupted && !c.evaluate?.corruption && !c.evaluate?.benchmark) ctx.addIssue({ code: 'custom', path: ['corrupted'], message: 'a subsample for corrupted points, but evaluate lists no corruption or benchmark (add evaluate: { corruption: [...], severity: [...] })' });
-  if (c.attack && !c.evaluate?.attack) ctx.addIssue({ code: 'custom', path: ['attack'], message: 'settings of attacks, but evaluate lists no attack (add evaluate: { attack: [...], eps: [...] })' });
+  const products = evaluateProducts(c.evaluate);
+  if (c.corrupted && !products.some((p) => p.corruption || p.benchmark)) ctx.addIssue({ code: 'custom', path: ['corrupted'], message: 'a subsample for corrupted points, but evaluate lists no corruption or benchmark (add evaluate: { corruption: [...], severity: [...] })' });
+  if (c.attack && !products.some((p) => p.attack)) ctx.addIssue({ code: 'custom', path: ['attack'], message: 'settings of attacks, but evaluate lists no attack (add evaluate: { attack: [...], eps: [...] })' });
   if (c.split !== 'authors') return;
   const problem = authorsPoolProblem(c.dataset);
   if (problem) ctx.addIssue({ code: 'custom', path: ['split'], message: `authors: ${problem}` });
   else if (c.imbalance) ctx.addIssue({ code: 'custom', path: ['split'], message: 'authors: the authors\' lists are fixed, imbalance draws its own; use one of the two' });
 }).transform((c) => {
   // `corruption: all` becomes the dataset's list, so every reader of a config sees names.
-  if (!c.evaluate || !Object.values(c.evaluate).some(isAll)) return c;
+  if (!c.evaluate || !evaluateProducts(c.evaluate).some((p) => Object.values(p).some(isAll))) return c;
   return { ...c, evaluate: expandEvaluate(c.evaluate, datasetKind(c.dataset.name), c.dataset.name) };
 });
 

@@ -48,6 +48,15 @@ export class TrainDraws {
   }
 
   /**
+   * The dropout stream for an engine that draws the masks itself (the fast engine's module):
+   * its generator's state, the drop probability p and the kept-unit scale 1/(1 − p). Only for a
+   * model that has not drawn masks here (it would carry on from a later point of the stream).
+   */
+  dropoutStream(): { state: [number, number, number, number]; p: number; keepScale: number } {
+    return { state: this.dropRng.state(), p: this.options.dropout, keepScale: this.keepScale };
+  }
+
+  /**
    * One step's dropout masks, hidden layer by hidden layer, unit by unit: a unit is dropped
    * (0) when a uniform draw falls below p, else kept with the inverted-dropout scale 1/(1 − p).
    * masks[l] has at least sizes[l] entries; only the first sizes[l] are written.

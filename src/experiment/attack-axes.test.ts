@@ -17,6 +17,9 @@ import { runExperiment } from './run.js';
 import { configError } from './testing/config-errors.js';
 import { squareImages } from './testing/images.js';
 
+/** A config's evaluate when it is one product (a mapping). */
+const ev = (c: { evaluate?: unknown }) => c.evaluate as Record<string, (string | number)[]>;
+
 function config(overrides: Record<string, unknown> = {}) {
   return ExperimentSchema.parse({
     dataset: { name: 'mnist' }, hidden: [6], trainSize: 60, turns: 1, stepsPerTurn: 300, lr: 0.05, methods: ['dwm', 'sgd'], seed: 3, ...overrides,
@@ -47,12 +50,12 @@ test('evaluate: attack names with radii; one clear problem otherwise', () => {
     'noise.sigma=0 mask.fraction=0 attack=pgd-linf', 'noise.sigma=0 mask.fraction=0 attack=pgd-linf eps=0.1',
   ]);
   assert.deepEqual(evalPoints(c).map(isIdentity), [true, false, true, false], 'ε = 0 is the clean input');
-  assert.deepEqual(config({ evaluate: { attack: 'all', eps: [0.1] } }).evaluate!.attack, ['fgsm', 'pgd-linf', 'pgd-l2', 'apgd-ce']);
+  assert.deepEqual(ev(config({ evaluate: { attack: 'all', eps: [0.1] } })).attack, ['fgsm', 'pgd-linf', 'pgd-l2', 'apgd-ce']);
   assert.match(configError({ evaluate: { attack: ['pgd-lnf'], eps: [0.1] } }), /^evaluate\.attack: unknown attack 'pgd-lnf' \(did you mean pgd-linf\?\)/);
   assert.match(configError({ evaluate: { attack: ['fgsm'] } }), /^evaluate\.eps: list the radii/);
   assert.match(configError({ evaluate: { eps: [0.1] } }), /^evaluate\.attack: list the attacks/);
   assert.match(configError({ evaluate: { attack: ['fgsm'], eps: [0.1, 1.5] } }), /^evaluate\.eps: 1\.5 is out of range; pixels are in \[0, 1\], an L∞ radius ε ≤ 1/);
-  assert.ok(config({ evaluate: { attack: ['pgd-l2'], eps: [0, 2] } }).evaluate!.eps.includes(2), 'an L2 radius on an image may pass 1');
+  assert.ok(ev(config({ evaluate: { attack: ['pgd-l2'], eps: [0, 2] } })).eps.includes(2), 'an L2 radius on an image may pass 1');
   assert.match(configError({ evaluate: { attack: ['fgsm'], eps: [-0.1] } }), /^evaluate\.eps\.0: expected a number ≥ 0/);
   assert.match(configError({ attack: { steps: 5 } }), /^attack: settings of attacks, but evaluate lists no attack/);
   assert.match(configError({ evaluate: { attack: ['fgsm'], eps: [0.1] }, attack: { step: 5 } }), /^attack: Unrecognized key.*step/);

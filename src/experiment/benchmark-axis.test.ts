@@ -18,6 +18,9 @@ import { UserError } from '../errors.js';
 import { runExperiment } from './run.js';
 import { configError } from './testing/config-errors.js';
 
+/** A config's evaluate when it is one product (a mapping). */
+const ev = (c: { evaluate?: unknown }) => c.evaluate as Record<string, (string | number)[]>;
+
 const FIXTURES = 'src/data/testing/benchsets';
 
 /** 784-pixel images of ten classes: class c brightens pixels 78c … 78c + 77. */
@@ -53,10 +56,10 @@ test('evaluate.benchmark: names of the set for the dataset, its severities, the 
     'benchmark=canny_edges noise.sigma=0 mask.fraction=0', 'benchmark=canny_edges severity=1 noise.sigma=0 mask.fraction=0',
   ]);
   assert.deepEqual(evalPoints(c).map(isIdentity), [true, false, true, false], 'severity 0 is the clean test');
-  const all = ExperimentSchema.parse({ dataset: { name: 'mnist' }, trainSize: 10, evaluate: { benchmark: 'all', severity: [1] } }).evaluate!.benchmark;
+  const all = ev(ExperimentSchema.parse({ dataset: { name: 'mnist' }, trainSize: 10, evaluate: { benchmark: 'all', severity: [1] } })).benchmark;
   assert.equal(all.length, 15);
   assert.ok(!all.includes('identity') && all.includes('fog'));
-  assert.ok(ExperimentSchema.parse({ dataset: { name: 'cifar-10' }, trainSize: 10, evaluate: { benchmark: 'all', severity: [1, 5] } }).evaluate!.benchmark.includes('gaussian_noise'));
+  assert.ok(ev(ExperimentSchema.parse({ dataset: { name: 'cifar-10' }, trainSize: 10, evaluate: { benchmark: 'all', severity: [1, 5] } })).benchmark.includes('gaussian_noise'));
   // The leakage rule: MNIST-C's images are MNIST's test images.
   assert.match(configError({ dataset: { name: 'mnist', pool: 'test' }, evaluate: { benchmark: ['fog'], severity: [1] } }),
     /^evaluate\.benchmark: mnist-c's images are mnist's official test images, which this run's pool \(dataset\.pool: "test"\) holds/);
@@ -87,7 +90,8 @@ test('a benchmark point: each model\'s accuracy on the published images, the sam
       }
       const at = (s: number) => m.at[r.points.findIndex((p) => p.benchmark === name && p.severity === s)];
       assert.equal(at(1).value, right / b.size, `${id} ${name}`);
-      assert.equal(at(1).perClass!.length, 10);
+      assert.equal(at(1).perClass, undefined, 'a corrupted point records its value only');
+      assert.equal(at(0).perClass!.length, 10, 'the clean point keeps the per-class accuracies');
       assert.equal(at(0).value, m.clean, `${id} ${name} severity 0: the clean test`);
     }
   }

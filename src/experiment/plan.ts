@@ -47,7 +47,7 @@ import { closest } from '../config/suggest.js';
 import { archName, NAME_PATTERN, type ExperimentConfig } from '../config/schema.js';
 import { engineFor } from '../core/model-factory.js';
 import { BENCHMARK_SETS, benchmarkFor } from '../data/benchmark-names.js';
-import { EVAL_AXES, evalAxis, evalPoints, isActive, isEvalKey, registeredAxis, type AxisValue } from '../data/eval-axes/index.js';
+import { EVAL_AXES, evalAxis, evalPoints, evaluateProducts, isActive, isEvalKey, registeredAxis, type AxisValue } from '../data/eval-axes/index.js';
 import type { DataIdentity } from '../data/identity.js';
 import { defaultValidationSize } from '../data/prepare.js';
 import { UserError } from '../errors.js';
@@ -65,13 +65,16 @@ export type Preset = (typeof PRESETS)[number];
 export const METRIC_KINDS = ['clean', 'noisy', 'balanced', 'balanced-noisy'] as const;
 export type MetricKind = (typeof METRIC_KINDS)[number];
 
+/** One product of a study file's `evaluate` (axis key → values, or `all`); checked in full by the experiment schema. */
+const EvaluateFileProduct = z.record(z.string(), z.union([z.array(z.union([z.number(), z.string()])), z.literal('all')]));
+
 export const StudyFileSchema = z.strictObject({
   name: z.string().regex(NAME_PATTERN, 'letters, digits, ".", "_" or "-"').optional(),
   description: z.string().optional(),
   seeds: z.number().int().positive().optional(),
   base: z.record(z.string(), z.unknown()),
   grid: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*(\.[A-Za-z][A-Za-z0-9_-]*)*$/, 'a key path like a.b'), z.array(z.unknown()).min(1)).default({}),
-  evaluate: z.record(z.string(), z.union([z.array(z.union([z.number(), z.string()])), z.literal('all')])).optional(),
+  evaluate: z.union([EvaluateFileProduct, z.array(EvaluateFileProduct).min(1)]).optional(),
   metrics: z.array(z.enum(METRIC_KINDS)).min(1).optional(),
   /** The tuning stage of `dwgd tune` (experiment/tuning.ts: TuneSchema, checked there). */
   tune: z.unknown().optional(),
@@ -167,7 +170,7 @@ export interface BenchmarkNeed {
  * which the benchmark axis is active (a named corruption at a severity above 0), or null.
  */
 export function benchmarkNeed(config: ExperimentConfig): BenchmarkNeed | null {
-  if (!config.evaluate?.benchmark) return null;
+  if (!evaluateProducts(config.evaluate).some((e) => e.benchmark)) return null;
   const set = benchmarkFor(config.dataset.name);
   const axis = evalAxis('benchmark');
   if (!axis) return null;
@@ -237,15 +240,24 @@ export function readGridSource(file: string): GridSource {
   if (!parsed.success) throw new UserError(describeZodError(`config ${shownPath(file)}`, parsed.error, StudyFileSchema));
   const g = parsed.data;
   const base = structuredClone(g.base);
-  const evaluate: Record<string, unknown> = isMapping(base.evaluate) ? { ...base.evaluate } : {};
+  const where = `config ${shownPath(file)}`;
   const axes: Axis[] = [];
-  // A grid key that is an evaluation axis is one: it adds evaluation points, not training runs.
-  for (const [key, values] of Object.entries(g.grid)) {
-    if (isEvalKey(key)) addEval(evaluate, key, values, `config ${shownPath(file)}: grid.${key}`);
-    else axes.push({ key, values });
+  const evalGrid = Object.entries(g.grid).filter(([key]) => isEvalKey(key));
+  for (const [key, values] of Object.entries(g.grid)) if (!isEvalKey(key)) axes.push({ key, values });
+  if (Array.isArray(base.evaluate) || Array.isArray(g.evaluate)) {
+    // A list of products stands alone: it is the run's whole set of points.
+    const listAt = Array.isArray(g.evaluate) ? 'evaluate' : 'base.evaluate';
+    const other = Array.isArray(g.evaluate) ? (base.evaluate === undefined ? null : 'base.evaluate') : (g.evaluate === undefined ? null : 'evaluate');
+    if (other) throw new UserError(`${where}: ${other} beside the list of products in ${listAt}; give the points in one place`);
+    if (evalGrid.length) throw new UserError(`${where}: grid.${evalGrid[0][0]} is an evaluation axis, which a list of products in ${listAt} cannot take; put it in the products`);
+    base.evaluate = Array.isArray(g.evaluate) ? g.evaluate : base.evaluate;
+  } else {
+    const evaluate: Record<string, unknown> = isMapping(base.evaluate) ? { ...base.evaluate } : {};
+    // A grid key that is an evaluation axis is one: it adds evaluation points, not training runs.
+    for (const [key, values] of evalGrid) addEval(evaluate, key, values, `${where}: grid.${key}`);
+    for (const [key, values] of Object.entries(g.evaluate ?? {})) addEval(evaluate, key, values, `${where}: evaluate.${key}`);
+    if (Object.keys(evaluate).length) base.evaluate = evaluate;
   }
-  for (const [key, values] of Object.entries(g.evaluate ?? {})) addEval(evaluate, key, values, `config ${shownPath(file)}: evaluate.${key}`);
-  if (Object.keys(evaluate).length) base.evaluate = evaluate;
   return { file, name: g.name ?? nameFromFile(file), description: g.description, seeds: g.seeds, base, axes, grid: true, metrics: g.metrics, tune: g.tune };
 }
 
@@ -281,6 +293,15 @@ export function applySets(src: GridSource, sets: Override[]): GridSource {
       continue;
     }
     const axisDef = evalAxis(key);
+    if (axisDef && Array.isArray(base.evaluate)) {
+      // A list of products: the values replace the key's in every product that lists it.
+      const products = base.evaluate as Record<string, unknown>[];
+      if (!products.some((p) => isMapping(p) && key in p)) {
+        throw new UserError(`--set ${escapeControls(o.text)}: no product of the config's evaluate list has ${key}; a list of products takes --set only on an axis it lists`);
+      }
+      base.evaluate = products.map((p) => (isMapping(p) && key in p ? { ...p, [key]: values } : p));
+      continue;
+    }
     if (axisDef) {
       const evaluate: Record<string, unknown> = isMapping(base.evaluate) ? { ...base.evaluate } : {};
       if (values.length > 1 || key in evaluate || !axisDef.fromConfig) {
@@ -478,7 +499,7 @@ function defaultMetrics(runs: RunSpec[]): MetricKind[] {
 export function evaluationAxes(runs: Pick<RunSpec, 'config'>[]): { key: string; values: AxisValue[] }[] {
   const byKey = new Map<string, AxisValue[]>();
   for (const r of runs) {
-    for (const [key, values] of Object.entries(r.config.evaluate ?? {})) {
+    for (const [key, values] of evaluateProducts(r.config.evaluate).flatMap((e) => Object.entries(e))) {
       const list = byKey.get(key) ?? [];
       for (const v of values) if (!list.includes(v)) list.push(v);
       byKey.set(key, list);
@@ -568,13 +589,14 @@ export function runCost(spec: RunSpec, shape: (name: string) => { nInputs: numbe
   const s = shape(c.dataset.name) ?? { nInputs: 784, poolSize: 50000 };
   const sizes = [s.nInputs, ...c.hidden, s.nOutputs ?? 10];
   const density = inputDensity(c.dataset.name);
-  const points = Object.values(c.evaluate ?? {}).reduce((n, v) => n * v.length, 1);
+  const evalPts = evalPoints(c);
+  const points = c.evaluate === undefined ? 1 : evalPts.length;
   const outside = Math.max(0, s.poolSize - c.trainSize);
   const validation = c.validation ? Math.min(outside, c.validation.size ?? defaultValidationSize(s.poolSize)) : 0;
   const test = outside - validation;
   const testEvery = c.testEvery ?? 'turn';
   // Corrupted points under corrupted.subsample pass over that many test samples, not the whole set.
-  const corrupted = c.corrupted ? evalPoints(c).filter((p) => isActive(registeredAxis('corruption'), p) || isActive(registeredAxis('benchmark'), p)).length : 0;
+  const corrupted = c.corrupted ? evalPts.filter((p) => isActive(registeredAxis('corruption'), p) || isActive(registeredAxis('benchmark'), p)).length : 0;
   const share = c.corrupted ? Math.min(1, c.corrupted.subsample / Math.max(1, test)) : 1;
   const testPasses = testEvery === 'never' ? 0 : (testEvery === 'turn' ? c.turns : 1) + points - corrupted + corrupted * share;
   const scored = (testPasses * test + c.turns * validation) * evalUnitsPerInput(sizes);

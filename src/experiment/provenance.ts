@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { ENGINE_MODULES, ENGINE_NAMES, engineFor, type EngineName } from '../core/model-factory.js';
 import { makeRule, RULE_MODULES, ruleFor } from '../core/rules/index.js';
 import { DATASET_MODULES } from '../data/index.js';
-import { axesUsed, EVAL_AXIS_MODULES } from '../data/eval-axes/index.js';
+import { axesUsed, EVAL_AXIS_MODULES, evaluateProducts, type EvaluateSpec } from '../data/eval-axes/index.js';
 
 /** The compiled tree (dist/src) this module runs from, and the project root above it. */
 const SRC_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -54,9 +54,10 @@ export interface CodeScope {
   dataset: { name: string };
   /**
    * The config's evaluation axes (key → values): the run uses these and every axis that is not
-   * optional (axesUsed); absent, only the latter (the paper's noisy test).
+   * optional (axesUsed); absent, only the latter (the paper's noisy test). A list of products:
+   * the axes of any of them.
    */
-  evaluate?: Readonly<Record<string, readonly unknown[]>>;
+  evaluate?: EvaluateSpec<readonly unknown[]>;
 }
 
 export interface Provenance {
@@ -102,7 +103,7 @@ export function codeScope(run: CodeScope): string {
 
 /** The keys of the evaluation axes a run uses (axesUsed), its `evaluate` checked against the registry. */
 function scopeAxes(run: CodeScope): string[] {
-  const unknown = Object.keys(run.evaluate ?? {}).find((key) => !(key in EVAL_AXIS_MODULES.members));
+  const unknown = evaluateProducts(run.evaluate).flatMap((e) => Object.keys(e)).find((key) => !(key in EVAL_AXIS_MODULES.members));
   if (unknown !== undefined) throw new Error(`code fingerprint: unknown evaluation axis '${unknown}'`);
   return axesUsed(run);
 }

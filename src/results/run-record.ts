@@ -29,10 +29,10 @@ import type { RunSpec } from '../experiment/plan.js';
 import type { SavedWeights } from '../experiment/pool.js';
 import { turnTested, type MethodRecord, type RunRecord } from '../experiment/record.js';
 import type { CodeIdentity, Provenance } from '../experiment/provenance.js';
-import { removeDeadTemps, writeDirAtomic } from './atomic.js';
+import { removeDeadTemps, writeDirAtomic, writeFileAtomic } from './atomic.js';
 export { LEFTOVER_MAX_AGE_HOURS } from './atomic.js';
 import { formatMetric, markdownTable, metricLabel } from './format.js';
-import { RUN_FILES, runFolderProblem } from './validate-run.js';
+import { RUN_FILES, RUN_VIEWS, runFolderProblem } from './validate-run.js';
 import { methodIds } from '../config/methods.js';
 
 export type { SavedWeights } from '../experiment/pool.js';
@@ -89,11 +89,7 @@ export function writeRunFolder(dir: string, stored: StoredRun, prov: Provenance,
     write('run.json', encodeRun(stored));
     write('provenance.json', JSON.stringify(prov, null, 1) + '\n');
     write('config.yaml', toYaml(stored.config));
-    const rows = metricsRows(stored);
-    write('metrics.jsonl', rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
-    write('metrics.csv', 'method,eval,turn,metric,value,train_loss,diverged\n' +
-      rows.map((r) => [r.method, r.eval, r.turn, r.metric, r.value, r.trainLoss ?? '', r.diverged ? 'yes' : ''].join(',')).join('\n') + '\n');
-    write('table.md', runTable(stored));
+    for (const [name, text] of Object.entries(runViews(stored))) write(name, text);
     if (weights) {
       write('weights/order.json', JSON.stringify({
         format: WEIGHTS_FORMAT,
@@ -107,6 +103,32 @@ export function writeRunFolder(dir: string, stored: StoredRun, prov: Provenance,
     }
     for (const name of keep) cpSync(join(dir, name), join(tmp, name), { recursive: true });
   });
+}
+
+/** The views of a stored run (RUN_VIEWS) by file name: metrics.jsonl and metrics.csv, one row per method × evaluation, and table.md. */
+function runViews(stored: StoredRun): Record<(typeof RUN_VIEWS)[number], string> {
+  const rows = metricsRows(stored);
+  return {
+    'metrics.csv': 'method,eval,turn,metric,value,train_loss,diverged\n' +
+      rows.map((r) => [r.method, r.eval, r.turn, r.metric, r.value, r.trainLoss ?? '', r.diverged ? 'yes' : ''].join(',')).join('\n') + '\n',
+    'metrics.jsonl': rows.map((r) => JSON.stringify(r)).join('\n') + '\n',
+    'table.md': runTable(stored),
+  };
+}
+
+/**
+ * Writes the views a whole run folder lacks (a published study may leave them out), each file
+ * atomically, from its run.json as stored; returns their names. Nothing is written when none is
+ * missing.
+ */
+export function restoreRunViews(dir: string): string[] {
+  const missing = RUN_VIEWS.filter((name) => !existsSync(join(dir, name)));
+  if (missing.length === 0) return [];
+  const stored = readStoredRun(dir);
+  if (!stored) return [];
+  const views = runViews(stored);
+  for (const name of missing) writeFileAtomic(join(dir, name), views[name]);
+  return missing;
 }
 
 /** The entries of an existing run folder that a new write of `stored` must carry over. */

@@ -13,7 +13,7 @@ import { NO_PROGRESS, type PipelineHooks, type Progress } from '../experiment/pr
 import { codeIdentity, provenance, type CodeIdentity, type Provenance } from '../experiment/provenance.js';
 import { writeFileAtomic } from './atomic.js';
 import { saveWithRescue } from './out-dir.js';
-import { readStoredRun, removeDeadTempsIn, roundTrip, storedRun, verifiedRun, writeRunFolder, type StoredRun } from './run-record.js';
+import { readStoredRun, removeDeadTempsIn, restoreRunViews, roundTrip, storedRun, verifiedRun, writeRunFolder, type StoredRun } from './run-record.js';
 
 /** The code identity a run is made (and checked) with: a fingerprint of the modules that run executes. */
 export function codeFor(spec: Pick<RunSpec, 'config'>): CodeIdentity {
@@ -127,7 +127,10 @@ export function resumable(specs: RunSpec[], runDir: (s: RunSpec) => string, log:
   for (const spec of specs) {
     const v = verifiedRun(runDir(spec), spec, codeFor(spec));
     if (!v) continue;
-    if (v.ok) found.push([spec, v.stored]);
+    if (v.ok) {
+      found.push([spec, v.stored]);
+      restoreRunViews(runDir(spec));
+    }
     else if ('damaged' in v) damaged.push(v.damaged);
     else other.push({ spec, code: `${v.otherCode.code.fingerprint} (dwgd ${v.otherCode.code.version})` });
   }

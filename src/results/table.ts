@@ -29,7 +29,7 @@
 
 import { parse } from 'csv-parse/sync';
 import type { ExperimentConfig } from '../config/schema.js';
-import { EVAL_AXES, isIdentity, pointId, type AxisValue, type EvalAxisDef, type EvalPoint } from '../data/eval-axes/index.js';
+import { EVAL_AXES, evaluateProducts, isIdentity, pointId, type AxisValue, type EvalAxisDef, type EvalPoint } from '../data/eval-axes/index.js';
 import { UserError } from '../errors.js';
 import type { RunSpec } from '../experiment/plan.js';
 import { turnTested, type PointScore, type RunRecord } from '../experiment/record.js';
@@ -44,7 +44,7 @@ const HEAD = ['run', 'experiment', 'seed', 'method'];
  * column as the axis at its identity.
  */
 function evalAxesOf(runs: RunSpec[]): EvalAxisDef[] {
-  return EVAL_AXES.filter((a) => !a.optional || runs.some((r) => r.config.evaluate?.[a.key] !== undefined));
+  return EVAL_AXES.filter((a) => !a.optional || runs.some((r) => evaluateProducts(r.config.evaluate).some((e) => e[a.key] !== undefined)));
 }
 const MIDDLE = ['turn', 'metric', 'group', 'value', 'status', 'status_turn', 'status_reason', 'train_count', 'test_count',
   'test_set', 'test_size', 'distinct_train', 'pool_size', 'corrupted_labels', 'sizes', 'normalized', 'dataset_description'];

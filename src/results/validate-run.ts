@@ -16,8 +16,16 @@ import { recordProblem } from '../experiment/record.js';
 import { decodeRun, RUN_FORMAT, type StoredRun } from './run-record.js';
 import { methodIds } from '../config/methods.js';
 
-/** The files writeRunFolder (run-record.ts) puts in every run folder. */
-export const RUN_FILES = ['run.json', 'provenance.json', 'config.yaml', 'metrics.csv', 'metrics.jsonl', 'table.md'] as const;
+/** The files of a run folder that hold the run: a folder with these, whole, holds a finished run. */
+export const RUN_RECORD_FILES = ['run.json', 'provenance.json', 'config.yaml'] as const;
+/**
+ * Views of run.json that writeRunFolder (run-record.ts) also writes: the per-method rows and the
+ * table `train` prints. They add nothing to the record, so a folder may lack them (a published
+ * study can leave them out of its commits); --resume writes the missing ones again.
+ */
+export const RUN_VIEWS = ['metrics.csv', 'metrics.jsonl', 'table.md'] as const;
+/** Every file writeRunFolder puts in a run folder. */
+export const RUN_FILES = [...RUN_RECORD_FILES, ...RUN_VIEWS] as const;
 
 type Obj = Record<string, unknown>;
 
@@ -98,8 +106,8 @@ export function shownPath(p: string): string {
 export type CheckedRun = { ok: true; dir: string; stored: StoredRun } | { ok: false; dir: string; problem: string };
 
 /**
- * Reads and checks the run folder `dir`: run.json's content, provenance.json's, and every file a
- * finished run holds (RUN_FILES). `stored`: run.json as already read (decoded), to check that
+ * Reads and checks the run folder `dir`: run.json's content, provenance.json's, and every file that
+ * holds a finished run (RUN_RECORD_FILES; the views may be missing). `stored`: run.json as already read (decoded), to check that
  * instead of reading it again. The problem line names the file: "<dir>/run.json: record.metric
  * missing", "<dir>: metrics.csv missing".
  */
@@ -123,14 +131,14 @@ export function checkRunFolder(dir: string, stored?: unknown): CheckedRun {
   }
   const problem = validateStoredRun(value);
   if (problem) return at('run.json', problem);
-  for (const name of RUN_FILES) {
+  for (const name of RUN_RECORD_FILES) {
     let isFile = false;
     try {
       isFile = statSync(join(dir, name)).isFile();
     } catch {
       // missing
     }
-    if (!isFile) return { ok: false, dir, problem: `${shownPath(dir)}: ${name} missing (a finished run holds ${RUN_FILES.join(', ')})` };
+    if (!isFile) return { ok: false, dir, problem: `${shownPath(dir)}: ${name} missing (a finished run holds ${RUN_RECORD_FILES.join(', ')})` };
   }
   try {
     const p = validateProvenance(JSON.parse(readFileSync(join(dir, 'provenance.json'), 'utf8')));

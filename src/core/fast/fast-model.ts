@@ -21,6 +21,8 @@ declare const WebAssembly: {
 
 /** Rows copied into the instance per evaluation block. */
 const EVAL_ROWS = 256;
+/** Rows of at most this many inputs are copied into the instance element by element. */
+const SMALL_ROW = 64;
 
 /** trainSteps copies the training list's rows into the instance when they take at most this many bytes (else it steps per sample). */
 const MAX_TABLE_BYTES = 64 * 2 ** 20;
@@ -46,6 +48,8 @@ interface Exports {
   getSigma(): number;
   /** Builds from before the training-time options lack it; they train only without them. */
   setTrain?(dropout: boolean, smoothing: number, maxNorm: number): void;
+  /** Builds from before the masks were drawn in the module lack it; FastModel then draws them (TrainDraws) and copies them in. */
+  setDropStream?(a: number, b: number, c: number, d: number, p: number, keep: number): void;
   layer0Bytes(): number;
   ready(): void;
   step(target: number, lr: number): number;
@@ -130,6 +134,8 @@ export class FastModel implements Trainable {
   /** Views of the hidden layers' dropout multipliers in the instance (renewed with the others). */
   private masks: Float64Array[] = [];
   private readonly hidden: number[];
+  /** Whether this side draws the dropout masks (a module without setDropStream), or the module does. */
+  private maskDraws = true;
   /** trainSteps' copy of the run's training rows, targets and sample order in the instance, and what it was copied from. */
   private table: { x: Float32Array; list: Int32Array; entries: Int32Array; targets: Float32Array; rows: number; tg: number; en: number } | null = null;
   /** trainSteps' room for pre-drawn noisy inputs and dropout masks: its address and how many steps it holds. */
@@ -168,6 +174,12 @@ export class FastModel implements Trainable {
     if (this.draws) {
       if (!this.ex.setTrain) throw new Error('fast engine: this kernel build has no training-time options');
       this.ex.setTrain(train.dropout !== 0, train.labelSmoothing, train.maxNorm);
+      if (train.dropout !== 0 && this.ex.setDropStream) {
+        // The module draws the masks from the same stream, in the same order (kernels.as fillMasks).
+        const { state, p, keepScale } = this.draws.dropoutStream();
+        this.ex.setDropStream(state[0], state[1], state[2], state[3], p, keepScale);
+        this.maskDraws = false;
+      }
     }
     this.bindViews();
   }
@@ -233,7 +245,7 @@ export class FastModel implements Trainable {
       // The same draws, in the same order, as the reference Model's step.
       if (draws.options.inputNoise !== 0) draws.noisyInput(x, base, this.nIn, this.input);
       else this.input.set(x.subarray(base, base + this.nIn));
-      if (draws.options.dropout !== 0) draws.fillMasks(this.masks, this.hidden);
+      if (draws.options.dropout !== 0 && this.maskDraws) draws.fillMasks(this.masks, this.hidden);
     }
     this.evalStale = true;
     return this.ex.step(target, lr);
@@ -259,7 +271,7 @@ export class FastModel implements Trainable {
     this.evalStale = true;
     if (draws === null) return ex.trainSteps(t.en + from * 4, t.tg, t.rows, to - from, lr, lossSum, 0, 0);
     const noise = draws.options.inputNoise !== 0;
-    const drop = draws.options.dropout !== 0;
+    const drop = draws.options.dropout !== 0 && this.maskDraws;
     const maskCount = drop ? this.hidden.reduce((a, b) => a + b, 0) : 0;
     const noiseBytes = noise ? n * 4 : 0;
     const perStep = noiseBytes + maskCount * 8;
@@ -335,9 +347,12 @@ export class FastModel implements Trainable {
     let total = 0;
     for (let start = 0; start < count; start += EVAL_ROWS) {
       const m = Math.min(EVAL_ROWS, count - start);
+      const rows = this.rows;
       for (let k = 0; k < m; k++) {
         const i = indices[start + k];
-        this.rows.set(x.subarray(i * n, i * n + n), k * n);
+        // Narrow rows (tabular) element by element: a subarray per row costs more than the copy.
+        if (n <= SMALL_ROW) for (let f = 0, src = i * n, dst = k * n; f < n; f++) rows[dst + f] = x[src + f];
+        else rows.set(x.subarray(i * n, i * n + n), k * n);
         this.rowsY[k] = y[i];
       }
       total += mixed ? this.ex.classifyRows!(m) : this.ex.scoreRows(m, code);

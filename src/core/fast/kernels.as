@@ -75,6 +75,17 @@ let dropout: bool = false; // multiply hidden activations and their δ by F_MASK
 let smoothing: f64 = 0; // label smoothing ε of softmax cross-entropy
 let maxNormC: f64 = 0; // max-norm bound on every unit's incoming row (0 = none)
 let normSq: usize = 0; // max-norm scratch: one f64 per layer-0 unit
+// Dropout masks drawn in the module (setDropStream): the model's dropout stream, a xoshiro128**
+// generator whose state the caller takes from src/core/rng.ts (Rng.state()), drawn as
+// TrainDraws.fillMasks draws (one uniform per hidden unit, layer by layer: 0 below p, else
+// 1/(1 − p)). Off (the caller writes F_MASK, or trainSteps copies its masks) until set.
+let drawMasks: bool = false;
+let xa: u32 = 0;
+let xb: u32 = 0;
+let xc: u32 = 0;
+let xd: u32 = 0;
+let dropP: f64 = 0;
+let keepScale: f64 = 1;
 // Hyperparameters of momentum (h0 = β, h1 = nesterov 0/1) and adam (h0 = β1, h1 = β2, h2 = ε,
 // h3 = decoupled weight decay), set by setParams() after init(); b1t, b2t = β1^t, β2^t.
 let h0: f64 = 0;
@@ -114,6 +125,8 @@ let rowsY: usize = 0; // evaluation block targets (f32)
 let maxRows: i32 = 0;
 let xs4: usize = 0; // evaluation, dense path: four input rows in L0 lanes
 let z4: usize = 0; // their layer-0 sums, four × P0 L0 lanes
+let zq: usize = 0; // narrow nets' evaluation four rows at a time (narrow4): two sets of four z vectors of the widest layer (f64)
+let zqStride: usize = 0; // bytes of one z vector there
 let hC: usize = 0; // evaluation, layers ≥ 1: positive activations (f64) and their indices (i32)
 let hIdx: usize = 0;
 let compress: usize = 0; // 16 shuffles of 16 bytes: lanes of a 4-bit mask moved to the front
@@ -211,6 +224,8 @@ export function init(methodCode: i32, loss: i32, lam: f64, renorm: f64, evalRows
   rowsY = alloc(<usize>evalRows * 4);
   xs4 = alloc(4 * nIn0 * LB);
   z4 = alloc(4 * <usize>fld(0, F_P) * LB);
+  zqStride = widest * 8;
+  zq = alloc(8 * zqStride);
   if (LB == 8) {
     evalW32 = alloc(nIn0 * P0 * 4);
     aC32 = alloc((nIn0 + 4) * 4);
@@ -265,6 +280,7 @@ export function init(methodCode: i32, loss: i32, lam: f64, renorm: f64, evalRows
   }
   normSq = alloc(P0 * 8);
   dropout = false;
+  drawMasks = false;
   smoothing = 0;
   maxNormC = 0;
   b1t = 1;
@@ -291,6 +307,54 @@ export function setTrain(drop: bool, eps: f64, c: f64): void {
   dropout = drop;
   smoothing = eps;
   maxNormC = c;
+}
+
+/**
+ * Dropout masks from here on drawn in the module, before every step, from the xoshiro128**
+ * state (a, b, c, d) with drop probability p and kept-unit scale keep = 1/(1 − p) (the caller
+ * computes it, so it is its float64 value).
+ */
+export function setDropStream(a: u32, b: u32, c: u32, d: u32, p: f64, keep: f64): void {
+  xa = a;
+  xb = b;
+  xc = c;
+  xd = d;
+  dropP = p;
+  keepScale = keep;
+  drawMasks = true;
+}
+
+/** The dropout stream's state word k (0–3), for the caller to check or carry on the stream. */
+export function dropState(k: i32): u32 {
+  return k == 0 ? xa : k == 1 ? xb : k == 2 ? xc : xd;
+}
+
+/** Next unsigned 32-bit draw of xoshiro128** (src/core/rng.ts nextU32). */
+@inline function nextU32(): u32 {
+  const result = rotl<u32>(xb * 5, 7) * 9;
+  const t = xb << 9;
+  xc ^= xa;
+  xd ^= xb;
+  xb ^= xc;
+  xa ^= xd;
+  xc ^= t;
+  xd = rotl<u32>(xd, 11);
+  return result;
+}
+
+/** This step's dropout multipliers of every hidden layer into F_MASK (TrainDraws.fillMasks' draws). */
+function fillMasks(): void {
+  for (let l = 0; l + 1 < nLayers; l++) {
+    const m = fld(l, F_MASK);
+    const n = <usize>fld(l, F_NOUT);
+    for (let j: usize = 0; j < n; j++) {
+      // Rng.uniform: 27 high bits, then 26, as a double in [0, 1) (every step exact).
+      const hi = <f64>(nextU32() >>> 5);
+      const lo = <f64>(nextU32() >>> 6);
+      const u = (hi * 67108864 + lo) / 9007199254740992;
+      store<f64>(m + j * 8, u < dropP ? 0 : keepScale);
+    }
+  }
 }
 
 /** The hyperparameters of momentum (β, nesterov) or adam (β1, β2, ε, weight decay); after init(). */
@@ -557,7 +621,17 @@ function forward0Dual(): void {
   const s2 = fld(0, F_S2);
   const z = fld(0, F_Z);
   sumRows(fld(0, F_W), P * 2 * LB, P * 2, acc);
-  for (let j: usize = 0; j < nOut; j++) {
+  let j: usize = 0;
+  if (LB == 8) {
+    // Two units per f64x2, each lane (b + s1·Σ1) − s2·Σ2 as below.
+    const acc2 = acc + P * 8;
+    for (; j + 2 <= <usize>nOut; j += 2) {
+      const o = j * 8;
+      v128.store(z + o, f64x2.sub(f64x2.add(v128.load(b + o), f64x2.mul(v128.load(s1 + o), v128.load(acc + o))),
+        f64x2.mul(v128.load(s2 + o), v128.load(acc2 + o))));
+    }
+  }
+  for (; j < <usize>nOut; j++) {
     store<f64>(z + j * 8, load<f64>(b + j * 8) + load<f64>(s1 + j * 8) * <f64>load<L0>(acc + j * LB)
       - load<f64>(s2 + j * 8) * <f64>load<L0>(acc + (P + j) * LB));
   }
@@ -575,7 +649,15 @@ function setZ0(sums: usize, scale: f64): void {
   const nOut = fld(0, F_NOUT);
   const z = fld(0, F_Z);
   const b = fld(0, F_B);
-  for (let j: usize = 0; j < nOut; j++) {
+  let j: usize = 0;
+  if (LB == 8) {
+    const sv = f64x2.splat(scale);
+    for (; j + 2 <= <usize>nOut; j += 2) {
+      const o = j * 8;
+      v128.store(z + o, f64x2.add(v128.load(b + o), f64x2.mul(sv, v128.load(sums + o))));
+    }
+  }
+  for (; j < <usize>nOut; j++) {
     store<f64>(z + j * 8, load<f64>(b + j * 8) + scale * <f64>load<L0>(sums + j * LB));
   }
 }
@@ -584,9 +666,11 @@ function relu(l: i32): void {
   const P = fld(l, F_P);
   const z = fld(l, F_Z);
   const a = fld(l, F_ACT);
-  for (let j: usize = 0; j < P; j++) {
-    const v = load<f64>(z + j * 8);
-    store<f64>(a + j * 8, v > 0 ? v : 0);
+  const zv = f64x2.splat(0);
+  // P is a multiple of 8; each lane v > 0 ? v : +0 (NaN and −0 give +0).
+  for (let o: usize = 0; o < P * 8; o += 16) {
+    const v = v128.load(z + o);
+    v128.store(a + o, v128.and(v, f64x2.gt(v, zv)));
   }
 }
 
@@ -655,7 +739,10 @@ function forwardEvalDense(l: i32): void {
     store<i32>(hIdx + (<usize>m << 2), <i32>i);
     m += <i32>(v > 0);
   }
-  for (let j: usize = 0; j < stride; j += 64) {
+  // Only the vectors that hold real units (the padding lanes of z are read by nothing).
+  const need = (<usize>(fld(l, F_NOUT) + 1) >> 1) << 4;
+  let j: usize = 0;
+  for (; j + 64 <= need; j += 64) {
     const o = b + j;
     let c0 = v128.load(o); let c1 = v128.load(o, 16); let c2 = v128.load(o, 32); let c3 = v128.load(o, 48);
     for (let k = 0; k < m; k++) {
@@ -668,6 +755,14 @@ function forwardEvalDense(l: i32): void {
     }
     const q = z + j;
     v128.store(q, c0); v128.store(q, c1, 16); v128.store(q, c2, 32); v128.store(q, c3, 48);
+  }
+  for (; j < need; j += 16) {
+    let c0 = v128.load(b + j);
+    for (let k = 0; k < m; k++) {
+      const r = WT + <usize>load<i32>(hIdx + (<usize>k << 2)) * stride + j;
+      c0 = f64x2.add(c0, f64x2.mul(v128.load(r), f64x2.splat(load<f64>(hC + (<usize>k << 3)))));
+    }
+    v128.store(z + j, c0);
   }
 }
 
@@ -759,18 +854,45 @@ function backwardDense(l: i32): void {
   const dIn = fld(l - 1, F_DELTA);
   const zIn = fld(l - 1, F_Z);
   zero(dIn, nInP * 8);
-  for (let j: usize = 0; j < nOut; j++) {
-    const dj = load<f64>(d + j * 8);
-    if (dj == 0) continue;
-    const dv = f64x2.splat(dj);
-    const row = W + j * nInP * 8;
-    for (let i: usize = 0; i < nInP; i += 2) {
-      v128.store(dIn + i * 8, f64x2.add(v128.load(dIn + i * 8), f64x2.mul(v128.load(row + i * 8), dv)));
+  const rowBytes = nInP * 8;
+  let j: usize = 0;
+  for (; j + 2 <= <usize>nOut; j += 2) {
+    const d0 = load<f64>(d + j * 8);
+    const d1 = load<f64>(d + j * 8, 8);
+    if (d0 == 0 || d1 == 0) {
+      // Rows with δ = 0 are skipped (an add of w·0 could change a NaN or −0): one at a time.
+      backwardRow(W + j * rowBytes, d0, dIn, rowBytes);
+      backwardRow(W + (j + 1) * rowBytes, d1, dIn, rowBytes);
+      continue;
+    }
+    // Row j then row j + 1 into each vector of δ_in, as two passes would add them.
+    const dv0 = f64x2.splat(d0);
+    const dv1 = f64x2.splat(d1);
+    const r0 = W + j * rowBytes;
+    const r1 = r0 + rowBytes;
+    for (let i: usize = 0; i < rowBytes; i += 16) {
+      v128.store(dIn + i, f64x2.add(f64x2.add(v128.load(dIn + i), f64x2.mul(v128.load(r0 + i), dv0)), f64x2.mul(v128.load(r1 + i), dv1)));
     }
   }
+  for (; j < <usize>nOut; j++) backwardRow(W + j * rowBytes, load<f64>(d + j * 8), dIn, rowBytes);
   const nIn = fld(l, F_NIN);
-  for (let i: usize = 0; i < nIn; i++) if (!(load<f64>(zIn + i * 8) > 0)) store<f64>(dIn + i * 8, 0);
+  const zv = f64x2.splat(0);
+  let i: usize = 0;
+  for (; i + 2 <= <usize>nIn; i += 2) {
+    // δ where z > 0, else +0 (as the store of 0 below).
+    v128.store(dIn + i * 8, v128.and(v128.load(dIn + i * 8), f64x2.gt(v128.load(zIn + i * 8), zv)));
+  }
+  for (; i < <usize>nIn; i++) if (!(load<f64>(zIn + i * 8) > 0)) store<f64>(dIn + i * 8, 0);
   if (dropout) multiplyMask(dIn, l - 1);
+}
+
+/** δ_in += row·δ_j over rowBytes, unless δ_j = 0. */
+// @ts-ignore: decorator
+@inline
+function backwardRow(row: usize, dj: f64, dIn: usize, rowBytes: usize): void {
+  if (dj == 0) return;
+  const dv = f64x2.splat(dj);
+  for (let i: usize = 0; i < rowBytes; i += 16) v128.store(dIn + i, f64x2.add(v128.load(dIn + i), f64x2.mul(v128.load(row + i), dv)));
 }
 
 // ---------------------------------------------------------------- updates
@@ -800,6 +922,41 @@ function foldColumn(side: usize, s: usize, j: usize, P: usize, nIn: usize, extra
   }
 }
 
+/**
+ * One unit j of the DWM layer-0 update (the scalar form): bias step, pull r, the scale of the
+ * pulled side and its coefficient r/s in [c1 | c2], or the dense overshoot path; dwm-stable's A.
+ */
+function unitDual(j: usize, lr: f64): void {
+  const P = fld(0, F_P);
+  const d = fld(0, F_DELTA);
+  const b = fld(0, F_B);
+  const A = fld(0, F_A);
+  const dj = load<f64>(d + j * 8);
+  store<f64>(b + j * 8, load<f64>(b + j * 8) - lr * dj);
+  if (dj == 0) return;
+  const mag = dj < 0 ? -dj : dj;
+  const r = pull(A, j, mag, lr);
+  const s = dj < 0 ? fld(0, F_S1) : fld(0, F_S2);
+  const c = dj < 0 ? fld(0, F_C1) : fld(0, F_C2);
+  const side = dj < 0 ? fld(0, F_W) : fld(0, F_W) + P * LB;
+  const keep = 1 - r;
+  if (keep < 0.5) {
+    // Overshoot (plain DWM with η|δ| > 1/2): apply the pull densely, no scale trick.
+    foldColumn(side, s, j, P, fld(0, F_NIN), r, keep);
+  } else {
+    const sNew = load<f64>(s + j * 8) * keep;
+    store<f64>(s + j * 8, sNew);
+    store<L0>(c + j * LB, <L0>(r / sNew));
+  }
+  if (method == DWM_STABLE) store<f64>(A + j * 8, (1 - lr) * load<f64>(A + j * 8) + lr * mag);
+}
+
+/**
+ * The DWM layer-0 update. Units go two at a time in f64x2 lanes, each lane with exactly
+ * unitDual's operations (δ < 0 pulls side 1, any other non-zero δ, NaN included, side 2; a
+ * unit with δ = 0 only moves its bias); a pair with an overshoot lane, and an odd last unit,
+ * take unitDual itself. Units are independent, so the order among them changes nothing.
+ */
 function updateLayer0Dual(lr: f64): void {
   const nIn = fld(0, F_NIN);
   const nOut = fld(0, F_NOUT);
@@ -813,28 +970,66 @@ function updateLayer0Dual(lr: f64): void {
   const c2 = fld(0, F_C2);
   const b = fld(0, F_B);
   zero(c1, P * 2 * LB); // c1 and c2
-  for (let j: usize = 0; j < nOut; j++) {
-    const dj = load<f64>(d + j * 8);
-    store<f64>(b + j * 8, load<f64>(b + j * 8) - lr * dj);
-    if (dj == 0) continue;
-    const mag = dj < 0 ? -dj : dj;
-    const r = pull(A, j, mag, lr);
-    const s = dj < 0 ? s1 : s2;
-    const c = dj < 0 ? c1 : c2;
-    const side = dj < 0 ? V : V + P * LB;
-    const keep = 1 - r;
-    if (keep < 0.5) {
-      // Overshoot (plain DWM with η|δ| > 1/2): apply the pull densely, no scale trick.
-      foldColumn(side, s, j, P, nIn, r, keep);
-    } else {
-      const sNew = load<f64>(s + j * 8) * keep;
-      store<f64>(s + j * 8, sNew);
-      store<L0>(c + j * LB, <L0>(r / sNew));
+  const stable = method == DWM_STABLE;
+  const lrv = f64x2.splat(lr);
+  const keepA = f64x2.splat(1 - lr);
+  const zv = f64x2.splat(0);
+  const one = f64x2.splat(1);
+  const half = f64x2.splat(0.5);
+  const tenth = f64x2.splat(0.1);
+  const rb = f64x2.splat(renormBelow);
+  // Whether a scale may now be below renormBelow. Every scale is ≥ renormBelow (or NaN) when a
+  // step starts (init sets 1, a fold sets 1, max-norm folds its own), so only the scales this
+  // step moved can be below: the pairs track theirs, unitDual counts as a maybe.
+  let low = v128.splat<i32>(0);
+  let scalar = false;
+  let j: usize = 0;
+  for (; j + 2 <= <usize>nOut; j += 2) {
+    const o = j * 8;
+    const dv = v128.load(d + o);
+    const active = f64x2.ne(dv, zv); // NaN is active (and pulls side 2), as in unitDual
+    if (!v128.any_true(active)) {
+      v128.store(b + o, f64x2.sub(v128.load(b + o), f64x2.mul(lrv, dv)));
+      continue;
     }
-    if (method == DWM_STABLE) store<f64>(A + j * 8, (1 - lr) * load<f64>(A + j * 8) + lr * mag);
+    const neg = f64x2.lt(dv, zv);
+    const pos = v128.andnot(active, neg);
+    const mag = f64x2.abs(dv); // dj < 0 ? −dj : dj (only a NaN's sign bit can differ, and it is never observed)
+    const Av = v128.load(A + o);
+    const r = stable ? f64x2.mul(lrv, f64x2.min(f64x2.div(f64x2.mul(tenth, mag), Av), one)) : f64x2.mul(lrv, mag);
+    const keep = f64x2.sub(one, r);
+    if (v128.any_true(v128.and(active, f64x2.lt(keep, half)))) {
+      // An overshoot lane: both units the scalar way.
+      unitDual(j, lr);
+      unitDual(j + 1, lr);
+      scalar = true;
+      continue;
+    }
+    v128.store(b + o, f64x2.sub(v128.load(b + o), f64x2.mul(lrv, dv)));
+    const s1v = v128.load(s1 + o);
+    const s2v = v128.load(s2 + o);
+    const sNew = f64x2.mul(v128.bitselect(s1v, s2v, neg), keep);
+    v128.store(s1 + o, v128.bitselect(sNew, s1v, neg));
+    v128.store(s2 + o, v128.bitselect(sNew, s2v, pos));
+    low = v128.or(low, f64x2.lt(sNew, rb));
+    const c = f64x2.div(r, sNew);
+    if (LB == 8) {
+      v128.store(c1 + o, v128.and(c, neg));
+      v128.store(c2 + o, v128.and(c, pos));
+    } else {
+      // Rounded to the lane type as unitDual's store (+0 stays +0).
+      v128.store64_lane(c1 + j * LB, f32x4.demote_f64x2_zero(v128.and(c, neg)), 0);
+      v128.store64_lane(c2 + j * LB, f32x4.demote_f64x2_zero(v128.and(c, pos)), 0);
+    }
+    if (stable) v128.store(A + o, v128.bitselect(f64x2.add(f64x2.mul(keepA, Av), f64x2.mul(lrv, mag)), Av, active));
+  }
+  for (; j < <usize>nOut; j++) {
+    unitDual(j, lr);
+    scalar = true;
   }
   // V[i, :] += [c1 | c2]·a_i over the non-zero inputs (c2 lies right after c1), pending.
   defer(activeVectors(c1, P * 2));
+  if (!scalar && !v128.any_true(low)) return;
   // Fold scales that became small (the product s·V stays exact in value, only rescaled).
   for (let j: usize = 0; j < nOut; j++) {
     if (load<f64>(s1 + j * 8) < renormBelow) { flush(); foldColumn(V, s1, j, P, nIn, 0, 1); }
@@ -846,9 +1041,27 @@ function rescaleLayer0(): void {
   // σ folded back into U: U ← σU, σ = 1.
   const n = fld(0, F_NIN) * fld(0, F_P);
   const U = fld(0, F_W);
-  for (let k: usize = 0; k < n; k++) store<L0>(U + k * LB, <L0>(<f64>load<L0>(U + k * LB) * sigma));
+  const s = sigma;
+  if (method == L2) {
+    // The fold and l2's recount of ‖U‖² (sumSquaresL0's sum, in its order) in one pass.
+    let total: f64 = 0;
+    for (let k: usize = 0; k < n; k++) {
+      const v = <L0>(<f64>load<L0>(U + k * LB) * s);
+      store<L0>(U + k * LB, v);
+      const w = <f64>v;
+      total += w * w;
+    }
+    sigma = 1;
+    sumsq = total;
+    return;
+  }
+  let k: usize = 0;
+  if (LB == 8) {
+    const sv = f64x2.splat(s);
+    for (; k + 2 <= n; k += 2) v128.store(U + k * 8, f64x2.mul(v128.load(U + k * 8), sv));
+  }
+  for (; k < n; k++) store<L0>(U + k * LB, <L0>(<f64>load<L0>(U + k * LB) * s));
   sigma = 1;
-  if (method == L2) sumsq = sumSquaresL0(U, n);
 }
 
 function updateLayer0Plain(lr: f64): void {
@@ -866,7 +1079,20 @@ function updateLayer0Plain(lr: f64): void {
   }
   zero(c, P * LB);
   const inv = -lr / sigma;
-  for (let j: usize = 0; j < nOut; j++) {
+  let j: usize = 0;
+  // Two units per f64x2: b − η·δ, and c = (−η/σ)·δ where δ ≠ 0 (+0 elsewhere, as zero() left it).
+  const lrv = f64x2.splat(lr);
+  const invv = f64x2.splat(inv);
+  const zv = f64x2.splat(0);
+  for (; j + 2 <= <usize>nOut; j += 2) {
+    const o = j * 8;
+    const dv = v128.load(d + o);
+    v128.store(b + o, f64x2.sub(v128.load(b + o), f64x2.mul(lrv, dv)));
+    const cv = v128.and(f64x2.mul(invv, dv), f64x2.ne(dv, zv));
+    if (LB == 8) v128.store(c + o, cv);
+    else v128.store64_lane(c + j * LB, f32x4.demote_f64x2_zero(cv), 0); // rounded as the scalar store below
+  }
+  for (; j < <usize>nOut; j++) {
     const dj = load<f64>(d + j * 8);
     store<f64>(b + j * 8, load<f64>(b + j * 8) - lr * dj);
     if (dj != 0) store<L0>(c + j * LB, <L0>(inv * dj));
@@ -1029,15 +1255,22 @@ function momentumVec<T>(w: usize, m: usize, g: v128, beta: v128, lrv: v128, nest
 // @ts-ignore: decorator
 @inline
 function adamVec<T>(w: usize, m: usize, v: usize, g: v128, k: Consts): void {
-  const mv = v128.add<T>(v128.mul<T>(k.k0, v128.load(m)), v128.mul<T>(k.k1, g));
-  const vv = v128.add<T>(v128.mul<T>(k.k2, v128.load(v)), v128.mul<T>(k.k3, v128.mul<T>(g, g)));
+  adamVals<T>(w, m, v, g, k.k0, k.k1, k.k2, k.k3, k.c1, k.c2, k.eps, k.wd, k.lr);
+}
+
+/** adamVec with its constants passed as values (β1, 1 − β1, β2, 1 − β2, c1, c2, ε, λ, η). */
+// @ts-ignore: decorator
+@inline
+function adamVals<T>(w: usize, m: usize, v: usize, g: v128, k0: v128, k1: v128, k2: v128, k3: v128, kc1: v128, kc2: v128, eps: v128, wd: v128, lrv: v128): void {
+  const mv = v128.add<T>(v128.mul<T>(k0, v128.load(m)), v128.mul<T>(k1, g));
+  const vv = v128.add<T>(v128.mul<T>(k2, v128.load(v)), v128.mul<T>(k3, v128.mul<T>(g, g)));
   v128.store(m, mv);
   v128.store(v, vv);
-  const mh = v128.mul<T>(mv, k.c1);
-  const den = v128.add<T>(v128.sqrt<T>(v128.mul<T>(vv, k.c2)), k.eps);
+  const mh = v128.mul<T>(mv, kc1);
+  const den = v128.add<T>(v128.sqrt<T>(v128.mul<T>(vv, kc2)), eps);
   const wv = v128.load(w);
-  const stepv = v128.add<T>(v128.div<T>(mh, den), v128.mul<T>(k.wd, wv));
-  v128.store(w, v128.sub<T>(wv, v128.mul<T>(k.lr, stepv)));
+  const stepv = v128.add<T>(v128.div<T>(mh, den), v128.mul<T>(wd, wv));
+  v128.store(w, v128.sub<T>(wv, v128.mul<T>(lrv, stepv)));
 }
 
 const K64 = new Consts();
@@ -1111,20 +1344,47 @@ function updateLayer0Opt(lr: f64, c1: f64, c2: f64): void {
   const cd = fld(0, F_C1); // δ in L0 lanes
   const ck = fld(0, F_C2); // gated: the keep factor 1 − η|δ_j| in L0 lanes
   const rowBytes = P * LB;
-  for (let j: usize = 0; j < P; j++) {
-    const dj = j < nOut ? load<f64>(d + j * 8) : 0;
+  let j: usize = 0;
+  if (LB == 8) {
+    // δ copied two units at a time (the gated keep factor 1 − η|δ| per lane); the padding below.
+    const gated = method == GATED;
+    const one = f64x2.splat(1);
+    const lrv = f64x2.splat(lr);
+    for (; j + 2 <= <usize>nOut; j += 2) {
+      const dv = v128.load(d + j * 8);
+      v128.store(cd + j * 8, dv);
+      if (gated) v128.store(ck + j * 8, f64x2.sub(one, f64x2.mul(lrv, f64x2.abs(dv))));
+    }
+  }
+  for (; j < <usize>P; j++) {
+    const dj = j < <usize>nOut ? load<f64>(d + j * 8) : 0;
     store<L0>(cd + j * LB, <L0>dj);
     if (method == GATED) store<L0>(ck + j * LB, <L0>(1 - lr * (dj < 0 ? -dj : dj)));
   }
   if (method == GATED) {
+    // keep·W − (η δ)·a, as the reference: −η·δ is exact, so (−η δ)·a = −(η δ·a). The coefficients
+    // −η·δ are the same for every row: made once, into `acc` (free after the forward pass here).
     const nlr = v128.splat<L0>(<L0>(-lr));
-    for (let i: usize = 0; i < nIn; i++) {
+    const cv = acc;
+    for (let o: usize = 0; o < rowBytes; o += 16) v128.store(cv + o, v128.mul<L0>(nlr, v128.load(cd + o)));
+    let i: usize = 0;
+    for (; i + 2 <= <usize>nIn; i += 2) {
+      const a0 = v128.splat<L0>(<L0>load<f32>(sample + (i << 2)));
+      const a1 = v128.splat<L0>(<L0>load<f32>(sample + ((i + 1) << 2)));
+      const row0 = U + i * rowBytes;
+      const row1 = row0 + rowBytes;
+      for (let o: usize = 0; o < rowBytes; o += 16) {
+        const k = v128.load(ck + o);
+        const c = v128.load(cv + o);
+        v128.store(row0 + o, v128.add<L0>(v128.mul<L0>(k, v128.load(row0 + o)), v128.mul<L0>(c, a0)));
+        v128.store(row1 + o, v128.add<L0>(v128.mul<L0>(k, v128.load(row1 + o)), v128.mul<L0>(c, a1)));
+      }
+    }
+    for (; i < <usize>nIn; i++) {
       const av = v128.splat<L0>(<L0>load<f32>(sample + (i << 2)));
       const row = U + i * rowBytes;
       for (let o: usize = 0; o < rowBytes; o += 16) {
-        // keep·W − (η δ)·a, as the reference: −η·δ is exact, so (−η δ)·a = −(η δ·a).
-        const c = v128.mul<L0>(nlr, v128.load(cd + o));
-        v128.store(row + o, v128.add<L0>(v128.mul<L0>(v128.load(ck + o), v128.load(row + o)), v128.mul<L0>(c, av)));
+        v128.store(row + o, v128.add<L0>(v128.mul<L0>(v128.load(ck + o), v128.load(row + o)), v128.mul<L0>(v128.load(cv + o), av)));
       }
     }
   } else {
@@ -1173,22 +1433,57 @@ function updateDenseOpt(l: i32, lr: f64, c1: f64, c2: f64): void {
     const vOff = P * rowBytes;
     const k = K64;
     consts<f64>(k, lr, c1, c2);
-    const nesterov = h1 != 0;
-    const isAdam = method == ADAM;
-    for (let j: usize = 0; j < nOut; j++) {
-      const dv = f64x2.splat(load<f64>(d + j * 8));
-      const row = j * rowBytes;
-      for (let i: usize = 0; i < nInP; i += 2) {
-        optVec<f64>(W + row + i * 8, st + row + i * 8, st + vOff + row + i * 8, f64x2.mul(dv, v128.load(a + i * 8)), k, nesterov, isAdam);
+    // The constants as locals: read from the Consts object inside the loop they would be loaded
+    // again for every vector (the stores to W and the state might alias them).
+    if (method == ADAM) {
+      const k0 = k.k0; const k1 = k.k1; const k2 = k.k2; const k3 = k.k3;
+      const kc1 = k.c1; const kc2 = k.c2; const eps = k.eps; const wd = k.wd; const lrv = k.lr;
+      for (let j: usize = 0; j < nOut; j++) {
+        const dv = f64x2.splat(load<f64>(d + j * 8));
+        const row = j * rowBytes;
+        for (let i: usize = 0; i < nInP; i += 2) {
+          adamVals<f64>(W + row + i * 8, st + row + i * 8, st + vOff + row + i * 8, f64x2.mul(dv, v128.load(a + i * 8)), k0, k1, k2, k3, kc1, kc2, eps, wd, lrv);
+        }
       }
+    } else if (h1 != 0) {
+      momentumDense(W, st, d, a, nOut, rowBytes, k.k0, k.lr, true);
+    } else {
+      momentumDense(W, st, d, a, nOut, rowBytes, k.k0, k.lr, false);
     }
   }
   optBias(l, lr, c1, c2);
 }
 
+/**
+ * Momentum on a row-major layer ≥ 1: two rows per pass (one load of a serves both), each lane
+ * exactly momentumVec's operations with g = δ_j·a_i.
+ */
+// @ts-ignore: decorator
+@inline
+function momentumDense(W: usize, st: usize, d: usize, a: usize, nOut: usize, rowBytes: usize, beta: v128, lrv: v128, nesterov: bool): void {
+  let j: usize = 0;
+  for (; j + 2 <= nOut; j += 2) {
+    const d0 = f64x2.splat(load<f64>(d + j * 8));
+    const d1 = f64x2.splat(load<f64>(d + j * 8, 8));
+    const r0 = j * rowBytes;
+    const r1 = r0 + rowBytes;
+    for (let i: usize = 0; i < rowBytes; i += 16) {
+      const av = v128.load(a + i);
+      momentumVec<f64>(W + r0 + i, st + r0 + i, f64x2.mul(d0, av), beta, lrv, nesterov);
+      momentumVec<f64>(W + r1 + i, st + r1 + i, f64x2.mul(d1, av), beta, lrv, nesterov);
+    }
+  }
+  for (; j < nOut; j++) {
+    const dv = f64x2.splat(load<f64>(d + j * 8));
+    const r0 = j * rowBytes;
+    for (let i: usize = 0; i < rowBytes; i += 16) momentumVec<f64>(W + r0 + i, st + r0 + i, f64x2.mul(dv, v128.load(a + i)), beta, lrv, nesterov);
+  }
+}
+
 /** One training step on the sample the caller copied to inputPtr(); returns the loss. */
 export function step(target: f64, lr: f64): f64 {
   sample = inputF32;
+  if (drawMasks) fillMasks();
   return stepOn(target, lr);
 }
 
@@ -1214,7 +1509,8 @@ export function trainSteps(entries: usize, targets: usize, rows: usize, count: i
   for (let k = 0; k < count; k++) {
     const e = <usize>load<i32>(entries + (<usize>k << 2));
     sample = noisy != 0 ? noisy + <usize>k * rowBytes : rows + e * rowBytes;
-    if (mk != 0) {
+    if (drawMasks) fillMasks();
+    else if (mk != 0) {
       for (let l = 0; l + 1 < nLayers; l++) {
         const bytes = <usize>fld(l, F_NOUT) << 3;
         memory.copy(fld(l, F_MASK), mk, bytes);
@@ -1472,9 +1768,15 @@ export function scoreRows(count: i32, metric: i32): f64 {
   const nIn = fld(0, F_NIN);
   const stride = fld(0, F_P) * LB;
   const dense = nIn * stride > DENSE_EVAL_BYTES;
+  const narrow = LB == 8 && nIn <= <usize>NARROW_INPUTS;
   let total: f64 = 0;
   let r = 0;
   while (r < count) {
+    if (narrow && r + 4 <= count && allNonZero(r)) {
+      total = narrow4(r, metric, total);
+      r += 4;
+      continue;
+    }
     if (dense && r + 4 <= count && layer0x4(r)) {
       for (let q = 0; q < 4; q++) {
         setZ0(z4 + <usize>q * stride, 1);
@@ -1490,6 +1792,170 @@ export function scoreRows(count: i32, metric: i32): f64 {
     r++;
   }
   return total;
+}
+
+/**
+ * Layer l ≥ 1 of one row for narrow4: z of layer l − 1 at zin, z of layer l to zout; exactly
+ * forwardEvalDense's operations (the inputs with z > 0, i.e. ReLU(z) > 0, compacted in order).
+ */
+function upperRow(l: i32, zin: usize, zout: usize): void {
+  const nIn = <usize>fld(l, F_NIN);
+  const stride = <usize>fld(l, F_P) * 8;
+  const WT = fld(l, F_WT);
+  const b = fld(l, F_B);
+  let m = 0;
+  for (let i: usize = 0; i < nIn; i++) {
+    const v = load<f64>(zin + i * 8);
+    store<f64>(hC + (<usize>m << 3), v);
+    store<i32>(hIdx + (<usize>m << 2), <i32>i);
+    m += <i32>(v > 0);
+  }
+  const need = (<usize>(fld(l, F_NOUT) + 1) >> 1) << 4;
+  let j: usize = 0;
+  for (; j + 64 <= need; j += 64) {
+    const o = b + j;
+    let c0 = v128.load(o); let c1 = v128.load(o, 16); let c2 = v128.load(o, 32); let c3 = v128.load(o, 48);
+    for (let k = 0; k < m; k++) {
+      const r = WT + <usize>load<i32>(hIdx + (<usize>k << 2)) * stride + j;
+      const av = f64x2.splat(load<f64>(hC + (<usize>k << 3)));
+      c0 = f64x2.add(c0, f64x2.mul(v128.load(r), av));
+      c1 = f64x2.add(c1, f64x2.mul(v128.load(r, 16), av));
+      c2 = f64x2.add(c2, f64x2.mul(v128.load(r, 32), av));
+      c3 = f64x2.add(c3, f64x2.mul(v128.load(r, 48), av));
+    }
+    const q = zout + j;
+    v128.store(q, c0); v128.store(q, c1, 16); v128.store(q, c2, 32); v128.store(q, c3, 48);
+  }
+  for (; j < need; j += 16) {
+    let c0 = v128.load(b + j);
+    for (let k = 0; k < m; k++) {
+      const r = WT + <usize>load<i32>(hIdx + (<usize>k << 2)) * stride + j;
+      c0 = f64x2.add(c0, f64x2.mul(v128.load(r), f64x2.splat(load<f64>(hC + (<usize>k << 3)))));
+    }
+    v128.store(zout + j, c0);
+  }
+}
+
+/** Nets with at most this many inputs are evaluated four rows at a time when the four have no 0 input (narrow4). */
+const NARROW_INPUTS: i32 = 64;
+
+/** Whether none of the n_in inputs of the four rows at rowsF32 + row0 is 0 (gather would then keep them all). */
+function allNonZero(row0: i32): bool {
+  const n = <usize>fld(0, F_NIN) * 4;
+  const p = rowsF32 + <usize>row0 * (n >> 2) * 4;
+  const zero = f32x4.splat(0);
+  let all = i32x4.splat(-1);
+  let i: usize = 0;
+  for (; i + 4 <= n; i += 4) all = v128.and(all, f32x4.ne(v128.load(p + i * 4), zero));
+  if (!i32x4.all_true(all)) return false;
+  for (; i < n; i++) if (load<f32>(p + i * 4) == 0) return false;
+  return true;
+}
+
+/**
+ * Four rows of a narrow net (every input non-zero) scored at once, added to `total` row by row;
+ * returns the new total. Each row gets exactly the operations of its own pass through gather,
+ * sumRows, setZ0 and forwardEvalDense (which is why the rows must have no 0 input: then gather
+ * keeps every input and the groups of four are the same for the four rows): layer 0 per vector
+ * of units, groups of four inputs ((w0·a0 + w1·a1) + (w2·a2 + w3·a3)) added from +0, the inputs
+ * past the last group one by one, z = b + 1·sum; layers ≥ 1 from Wᵀ, z = b then + w·a for each
+ * input with a > 0 in input order (a masked add here). Each weight vector is loaded once for
+ * the four rows.
+ */
+function narrow4(r0: i32, metric: i32, total: f64): f64 {
+  const nIn = <usize>fld(0, F_NIN);
+  const stride = <usize>fld(0, F_P) * 8;
+  const src = rowsF32 + <usize>r0 * nIn * 4;
+  for (let i: usize = 0; i < 4 * nIn; i++) store<f64>(xs4 + i * 8, <f64>load<f32>(src + i * 4));
+  const x1 = xs4 + nIn * 8;
+  const x2 = x1 + nIn * 8;
+  const x3 = x2 + nIn * 8;
+  const zv = f64x2.splat(0);
+  const one = f64x2.splat(1);
+  let zin = zq;
+  let zout = zq + 4 * zqStride;
+  {
+    const b = fld(0, F_B);
+    const need = (<usize>(fld(0, F_NOUT) + 1) >> 1) << 4;
+    for (let o: usize = 0; o < need; o += 16) {
+      let c0 = zv; let c1 = zv; let c2 = zv; let c3 = zv;
+      let k: usize = 0;
+      for (; k + 4 <= nIn; k += 4) {
+        const w = evalW + k * stride + o;
+        const w0 = v128.load(w);
+        const w1 = v128.load(w + stride);
+        const w2 = v128.load(w + 2 * stride);
+        const w3 = v128.load(w + 3 * stride);
+        const q = k * 8;
+        c0 = f64x2.add(c0, f64x2.add(f64x2.add(f64x2.mul(w0, v128.load_splat<f64>(xs4 + q)), f64x2.mul(w1, v128.load_splat<f64>(xs4 + q + 8))),
+          f64x2.add(f64x2.mul(w2, v128.load_splat<f64>(xs4 + q + 16)), f64x2.mul(w3, v128.load_splat<f64>(xs4 + q + 24)))));
+        c1 = f64x2.add(c1, f64x2.add(f64x2.add(f64x2.mul(w0, v128.load_splat<f64>(x1 + q)), f64x2.mul(w1, v128.load_splat<f64>(x1 + q + 8))),
+          f64x2.add(f64x2.mul(w2, v128.load_splat<f64>(x1 + q + 16)), f64x2.mul(w3, v128.load_splat<f64>(x1 + q + 24)))));
+        c2 = f64x2.add(c2, f64x2.add(f64x2.add(f64x2.mul(w0, v128.load_splat<f64>(x2 + q)), f64x2.mul(w1, v128.load_splat<f64>(x2 + q + 8))),
+          f64x2.add(f64x2.mul(w2, v128.load_splat<f64>(x2 + q + 16)), f64x2.mul(w3, v128.load_splat<f64>(x2 + q + 24)))));
+        c3 = f64x2.add(c3, f64x2.add(f64x2.add(f64x2.mul(w0, v128.load_splat<f64>(x3 + q)), f64x2.mul(w1, v128.load_splat<f64>(x3 + q + 8))),
+          f64x2.add(f64x2.mul(w2, v128.load_splat<f64>(x3 + q + 16)), f64x2.mul(w3, v128.load_splat<f64>(x3 + q + 24)))));
+      }
+      for (; k < nIn; k++) {
+        const w0 = v128.load(evalW + k * stride + o);
+        const q = k * 8;
+        c0 = f64x2.add(c0, f64x2.mul(w0, v128.load_splat<f64>(xs4 + q)));
+        c1 = f64x2.add(c1, f64x2.mul(w0, v128.load_splat<f64>(x1 + q)));
+        c2 = f64x2.add(c2, f64x2.mul(w0, v128.load_splat<f64>(x2 + q)));
+        c3 = f64x2.add(c3, f64x2.mul(w0, v128.load_splat<f64>(x3 + q)));
+      }
+      const bv = v128.load(b + o);
+      v128.store(zout + o, f64x2.add(bv, f64x2.mul(one, c0)));
+      v128.store(zout + zqStride + o, f64x2.add(bv, f64x2.mul(one, c1)));
+      v128.store(zout + 2 * zqStride + o, f64x2.add(bv, f64x2.mul(one, c2)));
+      v128.store(zout + 3 * zqStride + o, f64x2.add(bv, f64x2.mul(one, c3)));
+    }
+  }
+  for (let l = 1; l < nLayers; l++) {
+    const t = zin;
+    zin = zout;
+    zout = t;
+    const m = <usize>fld(l, F_NIN);
+    const strideL = <usize>fld(l, F_P) * 8;
+    const WT = fld(l, F_WT);
+    const b = fld(l, F_B);
+    const need = (<usize>(fld(l, F_NOUT) + 1) >> 1) << 4;
+    if (need > 32) {
+      // A wider layer: row by row over the inputs with z > 0 only, as forwardEvalDense.
+      for (let q: usize = 0; q < 4; q++) upperRow(l, zin + q * zqStride, zout + q * zqStride);
+      continue;
+    }
+    // One or two vectors of units: the four rows at once, each input's add masked by z > 0.
+    for (let o: usize = 0; o < need; o += 16) {
+      const bv = v128.load(b + o);
+      let c0 = bv; let c1 = bv; let c2 = bv; let c3 = bv;
+      for (let i: usize = 0; i < m; i++) {
+        const w = v128.load(WT + i * strideL + o);
+        // ReLU(z) > 0 exactly when z > 0, and then it is z.
+        const a0 = v128.load_splat<f64>(zin + i * 8);
+        const a1 = v128.load_splat<f64>(zin + zqStride + i * 8);
+        const a2 = v128.load_splat<f64>(zin + 2 * zqStride + i * 8);
+        const a3 = v128.load_splat<f64>(zin + 3 * zqStride + i * 8);
+        c0 = v128.bitselect(f64x2.add(c0, f64x2.mul(w, a0)), c0, f64x2.gt(a0, zv));
+        c1 = v128.bitselect(f64x2.add(c1, f64x2.mul(w, a1)), c1, f64x2.gt(a1, zv));
+        c2 = v128.bitselect(f64x2.add(c2, f64x2.mul(w, a2)), c2, f64x2.gt(a2, zv));
+        c3 = v128.bitselect(f64x2.add(c3, f64x2.mul(w, a3)), c3, f64x2.gt(a3, zv));
+      }
+      v128.store(zout + o, c0);
+      v128.store(zout + zqStride + o, c1);
+      v128.store(zout + 2 * zqStride + o, c2);
+      v128.store(zout + 3 * zqStride + o, c3);
+    }
+  }
+  const L = nLayers - 1;
+  const z = fld(L, F_Z);
+  const nOut = <usize>fld(L, F_NOUT);
+  let sum = total;
+  for (let q = 0; q < 4; q++) {
+    memory.copy(z, zout + <usize>q * zqStride, nOut * 8);
+    sum += rowScore(r0 + q, metric);
+  }
+  return sum;
 }
 
 // ---------------------------------------------------------------- classification in float32

@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import { Network } from '../network.js';
 import { Rng } from '../rng.js';
 import { METHODS, rule, syntheticImages } from '../testing/engines.js';
+import { TrainDraws, trainStream } from '../regularizers.js';
 import { NO_TRAIN_OPTIONS, type TrainOptions } from '../train-options.js';
 import { FastModel } from './fast-model.js';
 
@@ -83,4 +84,34 @@ test('trainSteps copies the rows again when it is given another training list', 
   sumB = b.trainSteps(data.x, other, entries, targets, 0.05, 150, 300, sumB);
   assert.ok(Object.is(sumB, sumA));
   assert.deepEqual(b.params(), a.params());
+});
+
+test('the module draws the dropout masks from the model\'s own stream, as TrainDraws.fillMasks does', () => {
+  const hidden = [20, 7];
+  const net = new Network([nIn, ...hidden, 10], 'softmax-ce');
+  net.initHeNormal(new Rng(7, 'init'));
+  const train = { ...NO_TRAIN_OPTIONS, dropout: 0.35 };
+  const model = new FastModel('dwm', net, rule('dwm'), { train, seed: 4 });
+  const draws = new TrainDraws(train, 4, 'dwm'); // the same stream, drawn here
+  const expected = hidden.map((n) => new Float64Array(n));
+  const ex = (model as unknown as { ex: { dropState(k: number): number } }).ex;
+  const masks = () => (model as unknown as { masks: Float64Array[] }).masks;
+  let dropped = 0;
+  for (let s = 0; s < 40; s++) {
+    if (s < 20) model.step(data.x, list[entries[s]], targets[entries[s]], 0.01);
+    else model.trainSteps(data.x, list, entries, targets, 0.01, s, s + 1, 0);
+    draws.fillMasks(expected, hidden);
+    hidden.forEach((n, l) => {
+      for (let j = 0; j < n; j++) {
+        assert.ok(Object.is(masks()[l][j], expected[l][j]), `step ${s} layer ${l} unit ${j}: ${masks()[l][j]} vs ${expected[l][j]}`);
+        if (expected[l][j] === 0) dropped++;
+      }
+    });
+  }
+  // The stream is where 40 steps × 27 units × 2 words left it, and the masks drop about p of the units.
+  const rng = new Rng(4, trainStream('dropout', 'dwm'));
+  for (let k = 0; k < 40 * 27 * 2; k++) rng.nextU32();
+  assert.deepEqual([0, 1, 2, 3].map((k) => ex.dropState(k) >>> 0), rng.state());
+  assert.ok(dropped > 0.25 * 40 * 27 && dropped < 0.45 * 40 * 27, `${dropped} of ${40 * 27} dropped`);
+  assert.equal(new Set(expected.flatMap((m) => [...m])).size, 2); // 0 and 1/(1 − p)
 });

@@ -43,8 +43,21 @@ export const EVAL_AXIS_MODULES: { registry: string; members: Readonly<Record<str
  * name (evalPoints), that is every axis that is not optional (in every point, at its config
  * value or identity) and every axis `evaluate` lists.
  */
-export function axesUsed(config: { evaluate?: Readonly<Record<string, unknown>> }): string[] {
-  return EVAL_AXES.filter((a) => !a.optional || config.evaluate?.[a.key] !== undefined).map((a) => a.key);
+export function axesUsed(config: { evaluate?: EvaluateSpec<unknown> }): string[] {
+  const products = evaluateProducts(config.evaluate);
+  return EVAL_AXES.filter((a) => !a.optional || products.some((e) => e[a.key] !== undefined)).map((a) => a.key);
+}
+
+/**
+ * A config's `evaluate`: one product of axes (a mapping, axis key → values) or a list of them,
+ * whose points are the union of the products' points.
+ */
+export type EvaluateSpec<V = readonly AxisValue[]> = Readonly<Record<string, V>> | readonly Readonly<Record<string, V>>[];
+
+/** The products of `evaluate`, as a list: [] without it, [it] for one mapping. */
+export function evaluateProducts<V>(evaluate: EvaluateSpec<V> | undefined): Readonly<Record<string, V>>[] {
+  if (evaluate === undefined) return [];
+  return Array.isArray(evaluate) ? [...evaluate] : [evaluate as Readonly<Record<string, V>>];
 }
 
 export function isEvalKey(key: string): boolean {
@@ -74,17 +87,41 @@ export function pointId(point: EvalPoint): string {
 /**
  * The evaluation points of a run. Without `evaluate`, one point: each axis at its config value
  * (`fromConfig`: the paper's noisy test at noise.sigma) or its identity. With `evaluate`, the
- * product of its axes' values (first axis slowest), every axis it does not list at its identity.
- * Optional axes (corruption, severity) appear in a point only when `evaluate` lists them.
+ * product of its axes' values (first axis slowest), every axis it does not list at its identity;
+ * with a list of products, their points in turn, a point already made by an earlier product
+ * left out (so `[{noise.sigma: [0, 0.3]}, {corruption: all, severity: [1, 2, 3, 4, 5]}]` is the
+ * clean and noisy tests and the 75 corruption points, not their product).
+ * Optional axes (corruption, severity) appear in a point only when its product lists them.
  */
-export function evalPoints(config: { noise: { sigma: number }; evaluate?: Record<string, readonly AxisValue[]> }): EvalPoint[] {
+export function evalPoints(config: { noise: { sigma: number }; evaluate?: EvaluateSpec }): EvalPoint[] {
+  if (!Array.isArray(config.evaluate)) return productPoints(config.noise, config.evaluate as Readonly<Record<string, readonly AxisValue[]>> | undefined);
+  const seen = new Set<string>();
+  const points: EvalPoint[] = [];
+  for (const product of config.evaluate as readonly Readonly<Record<string, readonly AxisValue[]>>[]) {
+    for (const p of productPoints(config.noise, product)) {
+      const key = pointKey(p);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      points.push(p);
+    }
+  }
+  return points;
+}
+
+/** The points of one product (or of no `evaluate`). */
+function productPoints(noise: { sigma: number }, evaluate: Readonly<Record<string, readonly AxisValue[]>> | undefined): EvalPoint[] {
   let points: EvalPoint[] = [{}];
-  const swept = config.evaluate !== undefined && Object.keys(config.evaluate).length > 0;
+  const swept = evaluate !== undefined && Object.keys(evaluate).length > 0;
   for (const a of EVAL_AXES) {
-    const listed = config.evaluate?.[a.key];
+    const listed = evaluate?.[a.key];
     if (!listed && a.optional) continue;
-    const values = listed ?? [!swept && a.fromConfig ? a.fromConfig(config) : a.identity];
+    const values = listed ?? [!swept && a.fromConfig ? a.fromConfig({ noise }) : a.identity];
     points = points.flatMap((p) => values.map((v) => ({ ...p, [a.key]: v })));
   }
   return points;
+}
+
+/** Which inputs a point scores: every axis at its value or identity, in registry order; every clean point (isIdentity) is one. */
+function pointKey(point: EvalPoint): string {
+  return isIdentity(point) ? 'clean' : JSON.stringify(EVAL_AXES.map((a) => point[a.key] ?? a.identity));
 }
