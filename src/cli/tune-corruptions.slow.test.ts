@@ -22,9 +22,10 @@ base:
   dataset: { name: mnist, pool: test }
   hidden: [8]
   trainSize: 60
-  turns: 1
+  turns: 2           # two turns, so that testEvery: last leaves turn 1 untested
   stepsPerTurn: 60
   validation: { size: 300 }
+  testEvery: last     # as configs/fair/images.yaml: earlier turns read back NaN, which is no divergence
 grid:
   trainSize: [60]
 tune:

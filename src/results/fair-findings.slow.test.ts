@@ -101,4 +101,34 @@ test('docs/fair-comparison/README.md: the tabular findings are what its final st
   says(new RegExp(`${floor('wine-quality', '2-layer', '100')} on wine, below every tuned network \\(best ${five(bestWine.v)}, ${bestWine.m.replace(/-tuned$/, '')}\\)`));
   assert.ok(Number(floor('wine-quality', '2-layer', '100')) < bestWine.v);
   says(new RegExp(`wine 2-layer n = 1000: dwm-stable ${five(mean('wine-quality 2-layer n=1000|clean', 'dwm-stable-tuned'))}, ridge ${floor('wine-quality', '2-layer', '1000')}`));
+
+  // 7. Chosen values at an end of the values tried, from selection.json's trials.
+  type Sel = { cells: { label: string; methods: { method: string; chosen: { values: Record<string, number> } | null; trials: { values: Record<string, number> }[] }[] }[] };
+  const sel = JSON.parse(readFileSync(join(DOCS, 'tune', 'fair-tabular', 'tuning', 'selection.json'), 'utf8')) as Sel;
+  const ends: { cell: string; method: string; key: string; end: string; value: number }[] = [];
+  let chosen = 0;
+  for (const c of sel.cells) {
+    for (const m of c.methods) {
+      if (!m.chosen) continue;
+      chosen++;
+      for (const [key, v] of Object.entries(m.chosen.values)) {
+        const tried = [...new Set(m.trials.map((t) => t.values[key]))].sort((a, b) => a - b);
+        if (tried.length >= 3 && (v === tried[0] || v === tried[tried.length - 1])) ends.push({ cell: c.label, method: m.method, key, end: v === tried[0] ? 'lowest' : 'highest', value: v });
+      }
+    }
+  }
+  const endSettings = new Set(ends.map((x) => `${x.cell}|${x.method}`));
+  says(new RegExp(`${endSettings.size} of the ${chosen} chosen settings are the lowest or highest value`));
+  const cNorm = ends.filter((x) => x.method === 'max-norm' && x.key === 'train.maxNorm' && x.end === 'lowest');
+  assert.deepEqual(cNorm.map((x) => x.cell).sort(), sel.cells.map((c) => c.label).filter((l) => l.startsWith('california-housing')).sort());
+  assert.equal(new Set(cNorm.map((x) => x.value)).size, 1);
+  says(new RegExp(`max-norm's c in all ${cNorm.length} California-housing cells \\(${cNorm[0].value}, the smallest c tried\\)`));
+  const adamHigh = ends.filter((x) => x.method === 'adam' && x.key === 'lr' && x.end === 'highest');
+  assert.deepEqual(adamHigh.map((x) => x.cell), ['wine-quality 2-layer n=100', 'wine-quality 2-layer n=500']);
+  says(new RegExp(`adam's learning rate on wine 2-layer n = 100 and n = 500 \\(${adamHigh[0].value}, the largest\\), and ${endSettings.size - cNorm.length - adamHigh.length} others`));
+  assert.ok(ends.every((x) => !x.method.startsWith('dwm')), 'no dual-weight setting at an end');
+  says(/No dual-weight setting is at an end of its range/);
+  const bests = entries.map((e) => best(e));
+  const mn = entries.filter((e, i) => bests[i] === 'max-norm-tuned');
+  says(new RegExp(`max-norm-tuned, the best tuned baseline in ${mn.length} of the 24 entries \\(${mn.filter((e) => e.startsWith('california')).length} of them California housing\\)`));
 });

@@ -119,6 +119,27 @@ test('too few seeds, and a diverged seed is left out of the pairs', () => {
   assert.ok(Number.isNaN(m2.values[1]));
 });
 
+test('testEvery last: the turns it did not test (NaN) are no divergence; a NaN it did test still is', () => {
+  // The fair study's final runs score the test set after the last turn only (record.tested = last),
+  // so every earlier turn reads back NaN.
+  const lastOnly = suite().map((v) => {
+    const methods = Object.fromEntries(Object.entries(v.record.methods).map(([m, x]) => [m, { ...x, perTurn: [NaN, NaN, x.clean], trainLoss: [0, 0, 0] }]));
+    return { ...v, record: { ...v.record, tested: 'last' as const, methods } };
+  });
+  const cell = (views: RunView[]) => robustnessData(views).experiments[0].cells.find((c) => c.metric === 'mCE' && c.method === 'dwm')!;
+  const want = cell(suite());
+  const got = cell(lastOnly);
+  assert.equal(got.effect!.n, 5);
+  assert.deepEqual(got.values, want.values);
+  assert.equal(got.judgement!.verdict, want.judgement!.verdict);
+  // Without tested, the same NaNs are read as a divergence at turn 1: no usable seed.
+  const untested = lastOnly.map((v) => ({ ...v, record: { ...v.record, tested: undefined } }));
+  assert.ok(cell(untested).values.every((x) => Number.isNaN(x)));
+  // A NaN at the last turn, which it did test, still leaves the seed out.
+  const broken = lastOnly.map((v, i) => (i !== 2 ? v : { ...v, record: { ...v.record, methods: { ...v.record.methods, dwm: { ...v.record.methods.dwm, perTurn: [NaN, NaN, NaN] } } } }));
+  assert.equal(cell(broken).effect!.n, 4);
+});
+
 test('effective robustness: the distance above the line through the non-dual methods, in logit units', () => {
   // sgd on seed k: logit(clean) = 0.5k − 1, every corruption point at logit 0.5 + 0.5·x (on the
   // line y = 0.5 + 0.5x); dwm: logit(clean) 0, every point 0.3 above the line; l2-0.1 on seed k

@@ -317,7 +317,7 @@ export function robustnessData(views: readonly RunView[], opts: RobustnessOption
     const seeds = runs.map((r) => r.seed);
     const base = methods.includes(baseline.used) ? baseline.used : methods[0];
     // ok[m][i]: method m of seed i trained without diverging.
-    const ok = new Map(methods.map((m) => [m, runs.map((r) => divergedRun({ perTurn: r.record.methods[m].perTurn, clean: r.record.methods[m].clean, noisy: 0, diverged: r.record.methods[m].diverged }) === null)]));
+    const ok = new Map(methods.map((m) => [m, runs.map((r) => divergedRun({ perTurn: r.record.methods[m].perTurn, clean: r.record.methods[m].clean, noisy: 0, diverged: r.record.methods[m].diverged, tested: r.record.tested }) === null)]));
     const clean = (m: string, i: number) => errorOf(metric, runs[i].record.methods[m].clean);
     const at = (m: string, i: number, c: string) => points.filter((p) => p.corruption === c).sort((a, b) => a.severity - b.severity)
       .map((p) => errorOf(metric, runs[i].record.methods[m].at[p.k].value));
@@ -494,7 +494,7 @@ export function robustnessData(views: readonly RunView[], opts: RobustnessOption
       if (!points.length) continue;
       const ms = methodIds(v.config).filter((m) => {
         const r = v.record.methods[m];
-        return divergedRun({ perTurn: r.perTurn, clean: r.clean, noisy: 0, diverged: r.diverged }) === null && Number.isFinite(opts.diagnostics!.get(v.run)?.[m]?.lipschitz ?? NaN);
+        return divergedRun({ perTurn: r.perTurn, clean: r.clean, noisy: 0, diverged: r.diverged, tested: v.record.tested }) === null && Number.isFinite(opts.diagnostics!.get(v.run)?.[m]?.lipschitz ?? NaN);
       });
       if (ms.length < 3) continue;
       const rho = spearman(ms.map((m) => opts.diagnostics!.get(v.run)![m]!.lipschitz), ms.map((m) => meanCorruptionError(v.record.metric, v.record.methods[m], points)));

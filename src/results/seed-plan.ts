@@ -13,7 +13,7 @@ import type { Aggregate } from './aggregate.js';
 import { AUTHORS_FILE, compareAggregate, readAuthors } from './compare-report.js';
 import { CORRECTION_NAMES, median, seedsForEquivalence, seedsForPower } from './stats.js';
 import { sweepData } from './sweep-report.js';
-import { runViews, TABLE_FILE } from './table.js';
+import { hasTable, readTable, runViews } from './table.js';
 import { ALPHA, MIN_T_PAIRS, type ComparisonVerdict, type StatsOptions } from './verdicts.js';
 
 export interface SeedPlanRow {
@@ -49,12 +49,12 @@ export interface SeedPlan {
 /** The aggregate of a finished compare or sweep folder, read from its study.json and table.csv. */
 export function readStudyAggregate(dir: string, stats: StatsOptions): { study: Study; agg: Aggregate } {
   const studyFile = join(dir, STUDY_FILE);
-  const tableFile = join(dir, TABLE_FILE);
   if (!existsSync(studyFile)) throw new UserError(`plan-seeds ${dir}: no ${STUDY_FILE} here (give a compare or sweep folder, e.g. results/compare/<name>)`);
   const study = parseStudyJson(readFileSync(studyFile, 'utf8'), studyFile);
   if (study.preset === 'train') throw new UserError(`plan-seeds ${dir}: a train folder has one seed per run; give a compare or sweep folder`);
-  if (!existsSync(tableFile)) throw new UserError(`plan-seeds ${dir}: no table.csv here (the study has not finished; finish it with --resume, or merge its shards with dwgd report)`);
-  const views = runViews(readFileSync(tableFile, 'utf8'), tableFile, { name: study.name, points: evalPoints });
+  if (!hasTable(dir)) throw new UserError(`plan-seeds ${dir}: no table.csv here (the study has not finished; finish it with --resume, or merge its shards with dwgd report)`);
+  const table = readTable(dir);
+  const views = runViews(table.text, table.file, { name: study.name, points: evalPoints });
   const agg = study.preset === 'compare' ? compareAggregate(study, views, readAuthors(AUTHORS_FILE).rows, stats) : sweepData(study, views, stats).main;
   return { study, agg };
 }

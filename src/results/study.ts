@@ -7,7 +7,7 @@
 //   compare  <out>/compare/<name>/            study.json, runs/<run id>/, table.csv, the compare report
 //   sweep    <out>/sweeps/<name>/             study.json, runs/<run id>/, table.csv, the sweep report
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Override } from '../config/load.js';
 import { fetchMissing } from '../data/index.js';
@@ -24,7 +24,7 @@ import { checkOutDir, estimateRunOutputBytes } from './out-dir.js';
 import { reportersFor, type ReportOptions, type ReportResults } from './reporters.js';
 import { emitSlurm, outProblem, preflight, type SlurmOptions } from './scaleout.js';
 import { runStudy, type StoreHooks, type StoredOutcome } from './store.js';
-import { runViews, TABLE_FILE, tableCsv } from './table.js';
+import { gzipTable, hasTable, runViews, TABLE_FILE, TABLE_GZIP_BYTES, TABLE_GZIP_FILE, tableCsv } from './table.js';
 import { evalPoints } from '../data/eval-axes/index.js';
 
 export interface StudyOptions extends ReportOptions {
@@ -157,7 +157,7 @@ export async function runStudyCommand(o: StudyOptions, hooks: StudyHooks = {}): 
  */
 function refuseOtherStudy(dir: string, study: Study): void {
   const file = join(dir, STUDY_FILE);
-  if (!existsSync(file) || !existsSync(join(dir, TABLE_FILE))) return;
+  if (!existsSync(file) || !hasTable(dir)) return;
   let other: { name?: string; runs?: { id: string }[] };
   try {
     other = JSON.parse(readFileSync(file, 'utf8'));
@@ -173,14 +173,28 @@ function refuseOtherStudy(dir: string, study: Study): void {
 }
 
 /**
+ * Writes a study's table text as table.csv and, when it is larger than `gzipAbove` bytes, its
+ * compressed copy table.csv.gz; a smaller table leaves no copy behind (a stale one would
+ * disagree with table.csv). Returns the files written.
+ */
+export function writeTable(dir: string, text: string, gzipAbove = TABLE_GZIP_BYTES): string[] {
+  writeFileAtomic(join(dir, TABLE_FILE), text);
+  if (Buffer.byteLength(text, 'utf8') <= gzipAbove) {
+    rmSync(join(dir, TABLE_GZIP_FILE), { force: true });
+    return [TABLE_FILE];
+  }
+  writeFileAtomic(join(dir, TABLE_GZIP_FILE), gzipTable(text));
+  return [TABLE_FILE, TABLE_GZIP_FILE];
+}
+
+/**
  * Writes the tidy table of a study's finished runs, then reads it back and hands the views to
  * the preset's reporters: every report is computed from the table, never from the records.
  */
 export async function writeTableAndReports(dir: string, study: Study, records: Map<string, RunRecord>, o: ReportOptions): Promise<{ files: string[]; reports: ReportResults }> {
   const text = tableCsv(study.runs, records);
-  writeFileAtomic(join(dir, TABLE_FILE), text);
+  const files = writeTable(dir, text);
   const views = runViews(text, join(dir, TABLE_FILE), { name: study.name, points: evalPoints });
-  const files = [TABLE_FILE];
   const reports: ReportResults = {};
   for (const r of reportersFor(study.preset)) {
     const out = await r.write({ dir, study, views, options: o });

@@ -27,6 +27,9 @@
 // A run's rows: per method, per turn the clean metric and the training loss; after the last
 // turn the clean per-group rows; then each other evaluation point's rows.
 
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import type { ExperimentConfig } from '../config/schema.js';
 import { EVAL_AXES, evaluateProducts, isIdentity, pointId, type AxisValue, type EvalAxisDef, type EvalPoint } from '../data/eval-axes/index.js';
@@ -36,6 +39,41 @@ import { turnTested, type PointScore, type RunRecord } from '../experiment/recor
 import { methodIds } from '../config/methods.js';
 
 export const TABLE_FILE = 'table.csv';
+/**
+ * A table larger than TABLE_GZIP_BYTES is also written compressed, as TABLE_GZIP_FILE (gzip reads
+ * into pandas, polars and R as it is). Such a table repeats every run's resolved config on each
+ * of its rows and shrinks some 25–50 times, so a published folder can commit the compressed copy
+ * and leave the plain one to `dwgd report`, which writes both again from the run records.
+ */
+export const TABLE_GZIP_FILE = 'table.csv.gz';
+export const TABLE_GZIP_BYTES = 16 * 1024 * 1024;
+
+/** The compressed copy of a table's text (gzip, level 9: the same bytes for the same text). */
+export function gzipTable(text: string): Buffer {
+  return gzipSync(Buffer.from(text, 'utf8'), { level: 9 });
+}
+
+/** Whether `dir` holds a study's table, plain or compressed. */
+export function hasTable(dir: string): boolean {
+  return existsSync(join(dir, TABLE_FILE)) || existsSync(join(dir, TABLE_GZIP_FILE));
+}
+
+/**
+ * The text of the table in `dir`: table.csv, else its compressed copy table.csv.gz (a published
+ * folder may keep only that one); with the file it came from, for messages.
+ */
+export function readTable(dir: string): { text: string; file: string } {
+  const plain = join(dir, TABLE_FILE);
+  if (existsSync(plain)) return { text: readFileSync(plain, 'utf8'), file: plain };
+  const packed = join(dir, TABLE_GZIP_FILE);
+  let bytes: Buffer;
+  try {
+    bytes = gunzipSync(readFileSync(packed));
+  } catch (e) {
+    throw new UserError(`${packed}: not a readable gzip file (${(e as Error).message.split('\n')[0]}); \`node bin/dwgd.js report ${dir}\` writes the table again from the run records`);
+  }
+  return { text: bytes.toString('utf8'), file: packed };
+}
 
 const HEAD = ['run', 'experiment', 'seed', 'method'];
 /**

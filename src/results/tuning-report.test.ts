@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { entryWith, trialSettings, type Dim, type Selection, type Trial } from '../experiment/tuning.js';
 import { plotSpec } from './plots.js';
-import { searchedDimensions, sensitivityPlot, type TunedCell } from './tuning-report.js';
+import { atRangeEnds, searchedDimensions, sensitivityPlot, tuningMarkdown, type TunedCell } from './tuning-report.js';
 
 /** A method's selection over a space: every trial scored at two seeds, by a made-up function of its values. */
 function selection(method: string, rule: string, space: Record<string, Dim>, trials = 8): Selection {
@@ -92,4 +92,30 @@ test('sensitivity: a method that searched the learning rate alone is a line; one
   const plain = plotSpec(lines) as unknown as Spec;
   assert.deepEqual(plain.marks.filter((m) => m.type === 'group' && m.from?.facet).map((m) => m.from!.facet!.data), ['ours']);
   assert.ok(!plain.data.some((d) => d.name === 'joined'));
+});
+
+test('range ends: a chosen value that is the lowest or highest its trials tried is marked, in the table and in the summary', () => {
+  // sgd over 8 log-spaced learning rates: the first trial (lr 0.0001, the lowest) chosen.
+  const low = selection('sgd', 'sgd', { lr: LR });
+  assert.equal(low.chosen!.values.lr, 0.0001);
+  assert.deepEqual(atRangeEnds(low), [{ key: 'lr', end: 'lowest' }]);
+  // The same trials with the highest learning rate chosen, and with one inside the range.
+  const byLr = [...low.trials].sort((a, b) => a.trial.values.lr - b.trial.values.lr);
+  const high: Selection = { ...low, chosen: byLr[byLr.length - 1].trial };
+  assert.deepEqual(atRangeEnds(high), [{ key: 'lr', end: 'highest' }]);
+  const inside: Selection = { ...low, method: 'dwm', chosen: byLr[3].trial };
+  assert.deepEqual(atRangeEnds(inside), []);
+  // Two values tried are both ends of nothing: no mark.
+  const two: Selection = { ...low, method: 'adam', trials: byLr.slice(0, 2), chosen: byLr[0].trial };
+  assert.deepEqual(atRangeEnds(two), []);
+  // Every trial diverged: nothing chosen, nothing marked.
+  assert.deepEqual(atRangeEnds({ ...low, chosen: null }), []);
+
+  const md = tuningMarkdown('t', [cell([low, inside, two])], 8);
+  assert.match(md, /\| sgd \| lr 0\.0001 \(lowest tried\) \|/);
+  assert.match(md, new RegExp(`\\| dwm \\| lr ${byLr[3].trial.values.lr} \\|`));
+  const flat = md.replace(/\s+/g, ' ');
+  assert.match(flat, /\*\*At the end of the range\.\*\* 1 of 3 chosen settings have a value at an end of the range its trials searched \(lowest lr;/);
+  assert.match(flat, /outside the range: sgd on mnist 2-layer n=100\./);
+  assert.doesNotMatch(tuningMarkdown('t', [cell([inside])], 8), /At the end of the range/);
 });

@@ -86,6 +86,30 @@ function scoreText(metric: 'accuracy' | 'mse', v: number): string {
 }
 
 /**
+ * The searched dimensions whose chosen value is the lowest or the highest value the method's
+ * trials tried (of a dimension with at least three distinct values): the best setting may lie
+ * beyond the range searched there. In the chosen values' key order.
+ */
+export function atRangeEnds(s: Selection): { key: string; end: 'lowest' | 'highest' }[] {
+  if (!s.chosen) return [];
+  const out: { key: string; end: 'lowest' | 'highest' }[] = [];
+  for (const [key, v] of Object.entries(s.chosen.values)) {
+    const tried = [...new Set(s.trials.map((t) => t.trial.values[key]).filter((x): x is number => typeof x === 'number'))];
+    if (tried.length < 3) continue;
+    if (v === Math.min(...tried)) out.push({ key, end: 'lowest' });
+    else if (v === Math.max(...tried)) out.push({ key, end: 'highest' });
+  }
+  return out;
+}
+
+/** A chosen setting as text, each value at an end of its searched range marked: `lr 0.0001 (lowest tried)`. */
+function chosenText(s: Selection): string {
+  if (!s.chosen) return 'none (every trial diverged)';
+  const ends = new Map(atRangeEnds(s).map((e) => [e.key, e.end]));
+  return Object.entries(s.chosen.values).map(([k, v]) => `${settingText({ [k]: v })}${ends.has(k) ? ` (${ends.get(k)} tried)` : ''}`).join(', ');
+}
+
+/**
  * The tuning report: per training point, each method's chosen setting, its validation score,
  * and the spread over its trials (best − worst finite trial, and how many trials diverged) —
  * how forgiving the method is to tune.
@@ -95,13 +119,21 @@ export function tuningMarkdown(name: string, cells: TunedCell[], trialsPerMethod
     `Every method had ${trialsPerMethod} trial${trialsPerMethod === 1 ? '' : 's'} and the same training steps per trial. A trial is scored by the`,
     'validation metric of the parameters its run kept, averaged over the tuning seeds; the best is chosen',
     '(a trial that diverged at any seed never is). The test set is not looked at here.', ''];
+  const chosen = cells.flatMap((c) => c.selections.filter((s) => s.chosen).map((s) => ({ cell: c.label, method: s.method, ends: atRangeEnds(s) })));
+  const atEnd = chosen.filter((x) => x.ends.length);
+  if (atEnd.length) {
+    const keys = [...new Set(atEnd.flatMap((x) => x.ends.map((e) => `${e.end} ${settingText({ [e.key]: 0 }).split(' ')[0]}`)))];
+    out.push(`**At the end of the range.** ${atEnd.length} of ${chosen.length} chosen settings have a value at an end of the range its trials`,
+      `searched (${keys.join(', ')}; marked "(lowest tried)" or "(highest tried)" below), where the best setting may lie`,
+      `outside the range: ${atEnd.map((x) => `${x.method} on ${x.cell}`).join('; ')}.`, '');
+  }
   for (const c of cells) {
     out.push(`## ${c.label}`, '', `Tuning seeds ${c.seeds.join(', ')}; validation ${c.metric}.`, '');
     const rows = c.selections.map((s) => {
       const finite = s.trials.filter((t) => Number.isFinite(t.mean)).map((t) => t.mean);
       const spread = finite.length >= 2 ? Math.max(...finite) - Math.min(...finite) : NaN;
       const failed = s.trials.length - finite.length;
-      return [s.method, s.chosen ? settingText(s.chosen.values) : 'none (every trial diverged)', scoreText(c.metric, s.chosenMean),
+      return [s.method, chosenText(s), scoreText(c.metric, s.chosenMean),
         Number.isFinite(spread) ? (c.metric === 'accuracy' ? `${(spread * 100).toFixed(2)} pts` : spread.toPrecision(3)) : '—', String(failed)];
     });
     out.push(markdownTable(['method', 'chosen setting', 'validation', 'best − worst trial', 'trials diverged'], rows, [false, false, true, true, true]), '');

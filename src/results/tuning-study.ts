@@ -24,7 +24,7 @@ import { dataLocator, downloadsOf } from '../experiment/locate-data.js';
 import { identifyStudy, parseStudyJson, readSources, STUDY_FILE, studyFromSources, type GridSource } from '../experiment/plan.js';
 import { expandTrials, finalEntries, parseTune, type TuneSection } from '../experiment/tuning.js';
 import { runStudyCommand, studyDir, type StudyHooks, type StudyOptions, type StudyOutcome } from './study.js';
-import { runViews, TABLE_FILE } from './table.js';
+import { hasTable, readTable, runViews, TABLE_FILE } from './table.js';
 import { tunedCells, type TunedCell } from './tuning-report.js';
 
 export const TUNE_STAGES = ['both', 'tuning', 'final'] as const;
@@ -114,12 +114,12 @@ export function finalSources(src: GridSource, tune: TuneSection, cells: TunedCel
 /** The tuning stage's chosen settings, read back from its folder (study.json and table.csv). */
 export function readTunedCells(dir: string, tune: TuneSection): TunedCell[] {
   const studyFile = join(dir, STUDY_FILE);
-  const tableFile = join(dir, TABLE_FILE);
-  if (!existsSync(studyFile) || !existsSync(tableFile)) {
+  if (!existsSync(studyFile) || !hasTable(dir)) {
     throw new UserError(`${dir}: the tuning stage is not finished (no ${existsSync(studyFile) ? TABLE_FILE : STUDY_FILE}); run --stage tuning first (and \`node bin/dwgd.js report\` on its folder after shards)`);
   }
   const study = parseStudyJson(readFileSync(studyFile, 'utf8'), studyFile);
-  const views = runViews(readFileSync(tableFile, 'utf8'), tableFile, { name: study.name, points: evalPoints });
+  const table = readTable(dir);
+  const views = runViews(table.text, table.file, { name: study.name, points: evalPoints });
   return tunedCells(views, expandTrials(tune));
 }
 
