@@ -45,7 +45,10 @@ function bestOf(entry, names) {
 
 function tally(rows) {
   const by = {};
-  for (const r of rows) (by[r.v] ??= []).push(r);
+  for (const r of rows) {
+    if (!by[r.v]) by[r.v] = [];
+    by[r.v].push(r);
+  }
   return by;
 }
 

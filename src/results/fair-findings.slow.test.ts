@@ -129,6 +129,6 @@ test('docs/fair-comparison/README.md: the tabular findings are what its final st
   assert.ok(ends.every((x) => !x.method.startsWith('dwm')), 'no dual-weight setting at an end');
   says(/No dual-weight setting is at an end of its range/);
   const bests = entries.map((e) => best(e));
-  const mn = entries.filter((e, i) => bests[i] === 'max-norm-tuned');
+  const mn = entries.filter((_, i) => bests[i] === 'max-norm-tuned');
   says(new RegExp(`max-norm-tuned, the best tuned baseline in ${mn.length} of the 24 entries \\(${mn.filter((e) => e.startsWith('california')).length} of them California housing\\)`));
 });
