@@ -77,7 +77,12 @@ export function tunedCells(views: RunView[], trials: Trial[]): TunedCell[] {
 
 /** A setting as text: `lr 0.01, beta 0.9, dropout 0.2`. */
 export function settingText(values: Record<string, number>): string {
-  return Object.entries(values).map(([k, v]) => `${k.replace(/^(params|train)\./, '')} ${v}`).join(', ');
+  return Object.entries(values).map(([k, v]) => `${dimName(k)} ${v}`).join(', ');
+}
+
+/** A searched dimension as the reports name it: `params.lambda` → `lambda`, `train.dropout` → `dropout`. */
+function dimName(key: string): string {
+  return key.replace(/^(params|train)\./, '');
 }
 
 function scoreText(metric: 'accuracy' | 'mse', v: number): string {
@@ -106,7 +111,7 @@ export function atRangeEnds(s: Selection): { key: string; end: 'lowest' | 'highe
 function chosenText(s: Selection): string {
   if (!s.chosen) return 'none (every trial diverged)';
   const ends = new Map(atRangeEnds(s).map((e) => [e.key, e.end]));
-  return Object.entries(s.chosen.values).map(([k, v]) => `${settingText({ [k]: v })}${ends.has(k) ? ` (${ends.get(k)} tried)` : ''}`).join(', ');
+  return Object.entries(s.chosen.values).map(([k, v]) => `${dimName(k)} ${v}${ends.has(k) ? ` (${ends.get(k)} tried)` : ''}`).join(', ');
 }
 
 /**
@@ -122,7 +127,7 @@ export function tuningMarkdown(name: string, cells: TunedCell[], trialsPerMethod
   const chosen = cells.flatMap((c) => c.selections.filter((s) => s.chosen).map((s) => ({ cell: c.label, method: s.method, ends: atRangeEnds(s) })));
   const atEnd = chosen.filter((x) => x.ends.length);
   if (atEnd.length) {
-    const keys = [...new Set(atEnd.flatMap((x) => x.ends.map((e) => `${e.end} ${settingText({ [e.key]: 0 }).split(' ')[0]}`)))];
+    const keys = [...new Set(atEnd.flatMap((x) => x.ends.map((e) => `${e.end} ${dimName(e.key)}`)))];
     out.push(`**At the end of the range.** ${atEnd.length} of ${chosen.length} chosen settings have a value at an end of the range its trials`,
       `searched (${keys.join(', ')}; marked "(lowest tried)" or "(highest tried)" below), where the best setting may lie`,
       `outside the range: ${atEnd.map((x) => `${x.method} on ${x.cell}`).join('; ')}.`, '');
