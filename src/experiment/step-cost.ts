@@ -228,8 +228,14 @@ export function trainingUnits(sizes: readonly number[], method: Pick<MethodSpec,
   return steps * stepCost(sizes, method, density, engine).total + subnormalUnits(sizes, method, steps, engine);
 }
 
-/** What `steps` steps of `method` cost beyond stepCost: from step subnormalFrom on, SUBNORMAL per vector of the first layer's update and step (0 for the rules without such a state). */
+/**
+ * What `steps` steps of `method` cost beyond stepCost: from step subnormalFrom on, SUBNORMAL per
+ * vector of the first layer's update and step (0 for the rules without such a state). The fast
+ * engines set such state to 0 as it turns subnormal (kernels.as flushSubnormal), so only the
+ * reference engine pays it.
+ */
 export function subnormalUnits(sizes: readonly number[], method: Pick<MethodSpec, 'rule' | 'params'>, steps: number, engine = 'fast'): number {
+  if (engine !== 'reference') return 0;
   const late = Math.max(0, steps - subnormalFrom(method));
   if (late === 0) return 0;
   const { lanes, padded } = layer0(sizes[1], engine);
