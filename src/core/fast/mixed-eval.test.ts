@@ -137,6 +137,38 @@ test('mixed evaluation: a class that float32 rounding would flip is recomputed i
   assert.equal(s.recomputed, 400);
 });
 
+test('mixed evaluation: mostly non-zero rows take the four-row path at any width (a corrupted MNIST image); bound, recomputation and counts hold there', () => {
+  // 256 × 24 float64 lanes are far below 512 KB; rows of noise are all non-zero, so classifyRows
+  // groups them by four (the path the bound is traced on with dense = true).
+  const n = images.nInputs;
+  const rng = new Rng(12, 'noisy rows');
+  const x = new Float32Array(400 * n);
+  for (let i = 0; i < x.length; i++) x[i] = Math.min(1, images.x[i] + 0.3 * rng.uniform()); // uniform noise: no pixel stays 0
+  const initial = new Network([n, 24, 12, 10], 'softmax-ce');
+  initial.initHeNormal(new Rng(12, 'init'));
+  const model = new FastModel('dwm', initial, rule('dwm'));
+  train(model, images.x, images.y, order(all.subarray(0, 300), 2000, 12), 0.01);
+  const worst = checkBound(model, netFrom(initial, model), x, Array.from({ length: 16 }, (_, k) => 300 + k), true);
+  assert.ok(worst > 1e-4, `largest error / bound ${worst}`);
+  const s = scoreBoth(model, x, all, images.y);
+  assert.equal(s.mixed, s.f64);
+  assert.ok(s.f64 > 200, `accuracy ${s.f64} of 400 on the noisy rows`);
+
+  // The flip case of the test above on these rows: in float32 outputs 0 and 1 tie, in float64
+  // class 1 wins about half the time; every row must be recomputed, inside its group of four.
+  const net = new Network([n, 10], 'softmax-ce');
+  net.initHeNormal(new Rng(13, 'init'));
+  const { W, b } = net.layers[0];
+  for (let i = 0; i < n; i++) W[n + i] = Math.fround(W[i]);
+  b[1] = b[0] = 5;
+  for (let j = 2; j < 10; j++) b[j] = -1e3;
+  const flip = new FastModel('sgd', net, rule('sgd'));
+  const f = scoreBoth(flip, x, all, new Float32Array(400).fill(1));
+  assert.equal(f.mixed, f.f64);
+  assert.ok(f.f64 > 50 && f.f64 < 350, `float64 picks class 1 on ${f.f64} of 400`);
+  assert.equal(f.recomputed, 400);
+});
+
 test('mixed evaluation: exact ties between two outputs are recomputed; clear winners are not', () => {
   const net = new Network([images.nInputs, 24, 10], 'softmax-ce');
   net.initHeNormal(new Rng(9, 'init'));
