@@ -169,6 +169,42 @@ test('mixed evaluation: mostly non-zero rows take the four-row path at any width
   assert.equal(f.recomputed, 400);
 });
 
+test('mixed evaluation: groups of four that mix sparse and noisy rows, and a tail of fewer than four, score as float64', () => {
+  // Rows in the order noisy, noisy, noisy, clean | clean, clean, clean, noisy | … so that some
+  // groups of four take the four-row path with a sparse row inside, others go one row at a time
+  // with a noisy row among them; 397 rows leave a tail of one.
+  const n = images.nInputs;
+  const rng = new Rng(14, 'mixed rows');
+  const x = new Float32Array(400 * n);
+  for (let r = 0; r < 400; r++) {
+    const noisy = (r >> 2) % 2 === 0 ? r % 4 !== 3 : r % 4 === 3;
+    for (let i = 0; i < n; i++) x[r * n + i] = noisy ? Math.min(1, images.x[r * n + i] + 0.3 * rng.uniform()) : images.x[r * n + i];
+  }
+  let zeros = 0;
+  for (let i = 0; i < 4 * n; i++) zeros += x[4 * n + i] === 0 ? 1 : 0;
+  assert.ok(zeros * 2 > 4 * n, `the second group is mostly zeros (${zeros} of ${4 * n})`);
+  const idx = Int32Array.from({ length: 397 }, (_, i) => i);
+  const initial = new Network([n, 24, 12, 10], 'softmax-ce');
+  initial.initHeNormal(new Rng(14, 'init'));
+  const model = new FastModel('dwm', initial, rule('dwm'));
+  train(model, images.x, images.y, order(all.subarray(0, 300), 2000, 14), 0.01);
+  const s = scoreBoth(model, x, idx, images.y);
+  assert.equal(s.mixed, s.f64);
+  assert.ok(s.f64 > 200, `accuracy ${s.f64} of 397`);
+  // The float32 tie of the test above: every row, whichever path it takes, is recomputed.
+  const net = new Network([n, 10], 'softmax-ce');
+  net.initHeNormal(new Rng(15, 'init'));
+  const { W, b } = net.layers[0];
+  for (let i = 0; i < n; i++) W[n + i] = Math.fround(W[i]);
+  b[1] = b[0] = 5;
+  for (let j = 2; j < 10; j++) b[j] = -1e3;
+  const flip = new FastModel('sgd', net, rule('sgd'));
+  const f = scoreBoth(flip, x, idx, new Float32Array(400).fill(1));
+  assert.equal(f.mixed, f.f64);
+  assert.ok(f.f64 > 50 && f.f64 < 347, `float64 picks class 1 on ${f.f64} of 397`);
+  assert.equal(f.recomputed, 397);
+});
+
 test('mixed evaluation: exact ties between two outputs are recomputed; clear winners are not', () => {
   const net = new Network([images.nInputs, 24, 10], 'softmax-ce');
   net.initHeNormal(new Rng(9, 'init'));
