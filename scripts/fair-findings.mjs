@@ -30,9 +30,9 @@ const entries = [...new Set(summary.map(key))];
 // classification study, MSE or the mean corruption error (lower is better) elsewhere.
 const metricOf = new Map(summary.map((r) => [key(r), r.metric]));
 const metrics = [...new Set(metricOf.values())];
-const higherAt = (entry) => metricOf.get(entry) === 'accuracy';
-const percent = (entry) => metricOf.get(entry) !== 'mse';
-const betterAt = (entry) => (a, b) => (higherAt(entry) ? a > b : a < b);
+const higherIs = (metric) => metric === 'accuracy';
+const inPercent = (metric) => metric !== 'mse';
+const betterAt = (entry) => (a, b) => (higherIs(metricOf.get(entry)) ? a > b : a < b);
 const means = new Map(summary.map((r) => [`${key(r)}|${r.name}`, Number(r.mean)]));
 const mean = (entry, name) => means.get(`${entry}|${name}`);
 const verdicts = new Map(comparisons.map((r) => [`${r.budget}|${key(r)}|${r.method}|${r.baseline}`, r.verdict]));
@@ -40,7 +40,7 @@ const verdict = (budget, entry, method, baseline) => verdicts.get(`${budget}|${e
 const methodsAt = (suffix) => [...new Set(summary.filter((r) => r.kind === 'method' && r.name.endsWith(suffix)).map((r) => r.name))];
 const dual = (m) => m.startsWith('dwm-stable-') || /^dwm-(default|tuned)$/.test(m);
 const floors = [...new Set(summary.filter((r) => r.kind !== 'method').map((r) => r.name))];
-const fmtAt = (entry) => (x) => (percent(entry) ? (100 * x).toFixed(2) : x.toFixed(5));
+const fmtAt = (entry) => (x) => (inPercent(metricOf.get(entry)) ? (100 * x).toFixed(2) : x.toFixed(5));
 
 function bestOf(entry, names) {
   const scored = names.filter((m) => Number.isFinite(mean(entry, m)));
@@ -66,7 +66,7 @@ function show(title, rows) {
   }
 }
 
-const describe = (m) => `${m} (${m === 'accuracy' ? 'higher' : 'lower'} is better, ${m === 'mse' ? 'target units' : '%'})`;
+const describe = (m) => `${m} (${higherIs(m) ? 'higher' : 'lower'} is better, ${inPercent(m) ? '%' : 'target units'})`;
 console.log(`${dir}: ${entries.length} entries, metric ${metrics.map(describe).join('; ')}`);
 for (const budget of ['tuned', 'default']) {
   const suffix = `-${budget}`;

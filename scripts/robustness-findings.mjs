@@ -52,6 +52,8 @@ const tally = (xs) => {
   return Object.entries(by).sort((a, b) => b[1] - a[1]).map(([v, n]) => `${v} ${n}`).join(', ');
 };
 const pct = (x) => (100 * Number(x)).toFixed(1);
+/** How many of these rows the method is significantly lower (better) and higher (worse) than the baseline. */
+const lowerHigher = (xs) => `lower ${xs.filter((x) => x.verdict === 'better').length}, higher ${xs.filter((x) => x.verdict === 'worse').length} (of ${xs.length})`;
 
 for (const m of methods) {
   console.log(`\n== ${m} against ${baseline}`);
@@ -66,14 +68,14 @@ for (const m of methods) {
   const ce = pick('CE', m);
   for (const c of [...new Set(ce.map((x) => x.corruption))]) {
     const xs = ce.filter((x) => x.corruption === c);
-    console.log(`  ${c.padEnd(16)} lower ${xs.filter((x) => x.verdict === 'better').length}, higher ${xs.filter((x) => x.verdict === 'worse').length} (of ${xs.length})`);
+    console.log(`  ${c.padEnd(16)} ${lowerHigher(xs)}`);
   }
 }
 
 console.log('\n== mCE of every method: lower / higher than the baseline (training points)');
 for (const m of all) {
   const xs = pick('mCE', m);
-  console.log(`  ${m.padEnd(26)} lower ${xs.filter((x) => x.verdict === 'better').length}, higher ${xs.filter((x) => x.verdict === 'worse').length} (of ${xs.length}); mean mCE ${(xs.reduce((s, x) => s + 100 * Number(x.mean), 0) / xs.length).toFixed(1)} %`);
+  console.log(`  ${m.padEnd(26)} ${lowerHigher(xs)}; mean mCE ${(xs.reduce((s, x) => s + 100 * Number(x.mean), 0) / xs.length).toFixed(1)} %`);
 }
 
 console.log('\n== Lipschitz bound (product of spectral norms) against the baseline');
