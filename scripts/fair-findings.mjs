@@ -26,9 +26,13 @@ const comparisons = csv('comparisons.csv').filter((r) => !evals || evals.has(r.e
 
 const key = (r) => `${r.cell}|${r.eval}`;
 const entries = [...new Set(summary.map(key))];
-const metric = summary[0].metric;
-const higher = metric === 'accuracy';
-const better = (a, b) => (higher ? a > b : a < b);
+// Each entry has its own metric: accuracy (higher is better) on the clean and noisy tests of a
+// classification study, MSE or the mean corruption error (lower is better) elsewhere.
+const metricOf = new Map(summary.map((r) => [key(r), r.metric]));
+const metrics = [...new Set(metricOf.values())];
+const higherIs = (metric) => metric === 'accuracy';
+const inPercent = (metric) => metric !== 'mse';
+const betterAt = (entry) => (a, b) => (higherIs(metricOf.get(entry)) ? a > b : a < b);
 const means = new Map(summary.map((r) => [`${key(r)}|${r.name}`, Number(r.mean)]));
 const mean = (entry, name) => means.get(`${entry}|${name}`);
 const verdicts = new Map(comparisons.map((r) => [`${r.budget}|${key(r)}|${r.method}|${r.baseline}`, r.verdict]));
@@ -36,10 +40,11 @@ const verdict = (budget, entry, method, baseline) => verdicts.get(`${budget}|${e
 const methodsAt = (suffix) => [...new Set(summary.filter((r) => r.kind === 'method' && r.name.endsWith(suffix)).map((r) => r.name))];
 const dual = (m) => m.startsWith('dwm-stable-') || /^dwm-(default|tuned)$/.test(m);
 const floors = [...new Set(summary.filter((r) => r.kind !== 'method').map((r) => r.name))];
-const fmt = (x) => (higher ? (100 * x).toFixed(2) : x.toFixed(5));
+const fmtAt = (entry) => (x) => (inPercent(metricOf.get(entry)) ? (100 * x).toFixed(2) : x.toFixed(5));
 
 function bestOf(entry, names) {
   const scored = names.filter((m) => Number.isFinite(mean(entry, m)));
+  const better = betterAt(entry);
   return scored.reduce((a, b) => (better(mean(entry, b), mean(entry, a)) ? b : a));
 }
 
@@ -61,7 +66,8 @@ function show(title, rows) {
   }
 }
 
-console.log(`${dir}: ${entries.length} entries, metric ${metric} (${higher ? 'higher' : 'lower'} is better, ${higher ? '%' : 'target units'})`);
+const describe = (m) => `${m} (${higherIs(m) ? 'higher' : 'lower'} is better, ${inPercent(m) ? '%' : 'target units'})`;
+console.log(`${dir}: ${entries.length} entries, metric ${metrics.map(describe).join('; ')}`);
 for (const budget of ['tuned', 'default']) {
   const suffix = `-${budget}`;
   const all = methodsAt(suffix);
@@ -69,11 +75,15 @@ for (const budget of ['tuned', 'default']) {
   for (const d of all.filter(dual)) {
     show(`${d} against the best ${budget} baseline`, entries.map((e) => {
       const b = bestOf(e, baselines);
+      const fmt = fmtAt(e);
       return { e, v: verdict(budget, e, d, b), note: `${fmt(mean(e, d))} vs ${b} ${fmt(mean(e, b))}` };
     }));
     for (const other of [`sgd${suffix}`, `sgd-gated-decay${suffix}`, `sgd-noise${suffix}`, `l2${suffix}`]) {
       if (!all.includes(other)) continue;
-      show(`${d} against ${other}`, entries.map((e) => ({ e, v: verdict(budget, e, d, other), note: `${fmt(mean(e, d))} vs ${fmt(mean(e, other))}` })));
+      show(`${d} against ${other}`, entries.map((e) => {
+        const fmt = fmtAt(e);
+        return { e, v: verdict(budget, e, d, other), note: `${fmt(mean(e, d))} vs ${fmt(mean(e, other))}` };
+      }));
     }
   }
   const top = entries.map((e) => ({ e, m: bestOf(e, all) }));
@@ -84,8 +94,11 @@ for (const budget of ['tuned', 'default']) {
 if (floors.length) {
   console.log('\nfloors against the best tuned network:');
   for (const e of entries) {
+    if (!floors.some((f) => Number.isFinite(mean(e, f)))) continue; // no floor at this test (e.g. the corruption suite)
     const f = bestOf(e, floors);
     const m = bestOf(e, methodsAt('-tuned'));
+    const fmt = fmtAt(e);
+    const better = betterAt(e);
     console.log(`  ${e.padEnd(40)} ${f} ${fmt(mean(e, f))}  ${m} ${fmt(mean(e, m))}${better(mean(e, f), mean(e, m)) ? '  (floor ahead)' : ''}`);
   }
 }

@@ -123,6 +123,18 @@ test('tune with evaluate: the final runs score the corruptions, the tuning runs 
       assert.ok(shown[j].startsWith((100 * mean(perSeed)).toFixed(1)), `ROBUSTNESS.md mCE of ${m}: ${shown[j]} vs ${(100 * mean(perSeed)).toFixed(1)}`);
     });
 
+    // Effective robustness and the norm-matched plane are fitted to the methods that are not
+    // dual-weight: here sgd-default and sgd-tuned, never dwm-default or dwm-tuned (rule dwm,
+    // which the tidy table's views know by their ids alone), which are measured against them.
+    assert.match(md, /to every \(clean, corrupted\) accuracy pair of the methods that are not dual-weight \(sgd-default, sgd-tuned\)/);
+    assert.match(md, /fitted to the models of the methods that are not dual-weight \(sgd-default, sgd-tuned; n = 6 models\)/);
+    for (const m of ['dwm-default', 'dwm-tuned']) {
+      for (const metric of ['effective robustness', 'norm-matched error']) {
+        const row = robust.find((x) => x.metric === metric && x.method === m)!;
+        assert.ok(row.mean_diff !== '' && row.verdict !== '', `${metric} of ${m} is measured against the fit: ${JSON.stringify(row)}`);
+      }
+    }
+
     // comparisons.csv: the mean corruption error family, each dual-weight method against the other at its budget.
     const rows = parse(readFileSync(join(finalDir, 'comparisons.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
     const corrupted = rows.filter((x) => x.eval === 'corruptions');

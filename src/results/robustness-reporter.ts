@@ -12,6 +12,7 @@ import { writeDirAtomic, writeFileAtomic } from './atomic.js';
 import { reportHtml } from './html.js';
 import { plotSvg, svgToPng } from './plots.js';
 import type { Reporter } from './reporters.js';
+import { isDualEntry, methodId } from '../config/methods.js';
 import { hasAttacks, hasCorruptions, robustnessData } from './robustness.js';
 import { robustnessCsv, robustnessMarkdown, robustnessPlots } from './robustness-report.js';
 import { readStoredRun } from './run-record.js';
@@ -27,13 +28,15 @@ export const robustnessReporter: Reporter = {
     if (!hasCorruptions(views) && !hasAttacks(views)) return { files: [], result: null };
     const diagnostics = new Map<string, Record<string, ModelDiagnostics | undefined>>();
     const attackTestSizes = new Map<string, number>();
+    const dualMethods = new Set<string>();
     for (const v of views) {
       const stored = readStoredRun(join(dir, 'runs', v.run));
       if (stored) diagnostics.set(v.run, Object.fromEntries(Object.entries(stored.record.methods).map(([m, x]) => [m, x.diagnostics])));
+      for (const e of stored?.config.methods ?? []) if (isDualEntry(e)) dualMethods.add(methodId(e));
       if (stored?.record.attack) attackTestSizes.set(v.run, stored.record.attack.testSize);
     }
     const fair = study.preset === 'fair';
-    const d = robustnessData(views, { baseline: options.robustBaseline, defaultBaseline: fair ? FAIR_ROBUST_BASELINE : undefined, stats: options.stats, diagnostics, attackTestSizes });
+    const d = robustnessData(views, { baseline: options.robustBaseline, defaultBaseline: fair ? FAIR_ROBUST_BASELINE : undefined, stats: options.stats, diagnostics, attackTestSizes, dualMethods });
     const plots = robustnessPlots(d, study.seeds);
     const figures = new Map<string, string>();
     for (const p of plots) figures.set(`robustness/${p.slug}.svg`, await plotSvg(p.input));

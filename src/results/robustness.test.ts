@@ -163,6 +163,23 @@ test('effective robustness: the distance above the line through the non-dual met
   assert.equal(e.cells.find((c) => c.metric === 'effective robustness' && c.method === 'sgd')!.judgement, undefined, 'no verdict for a method the line is fitted to');
 });
 
+
+test('effective robustness of a fair study: its dual entries (known by id alone, as the tidy table gives them) are named by the reporter and kept off the line', () => {
+  // The same points as above under a fair final stage's ids: dwm-tuned is of rule dwm, but its id
+  // names no rule, so without dualMethods the line would be fitted through it too.
+  const views = SEEDS.map((k) => {
+    const onLine = (x: number): [number, number, number, number, number] => [sigmoid(x), ...Array(4).fill(sigmoid(0.5 + 0.5 * x))] as [number, number, number, number, number];
+    const dwmY = sigmoid(0.5 + 0.3);
+    return view(k, { 'dwm-tuned': [0.5, dwmY, dwmY, dwmY, dwmY], 'sgd-tuned': onLine(0.5 * k - 1), 'l2-tuned': onLine(0.25 * k) });
+  });
+  assert.deepEqual(robustnessData(views, { baseline: 'sgd-tuned' }).experiments[0].line!.methods, ['dwm-tuned', 'sgd-tuned', 'l2-tuned'], 'by id alone, not known as dual');
+  const e = robustnessData(views, { baseline: 'sgd-tuned', dualMethods: new Set(['dwm-tuned']) }).experiments[0];
+  assert.deepEqual(e.line!.methods, ['sgd-tuned', 'l2-tuned']);
+  close(e.line!.slope, 0.5, 1e-9);
+  const er = e.cells.find((c) => c.metric === 'effective robustness' && c.method === 'dwm-tuned')!;
+  er.values.forEach((v) => close(v, 0.3, 1e-9));
+  assert.ok(er.judgement, 'a verdict against the line');
+});
 test('regression: CE as a ratio of summed MSEs, no effective robustness', () => {
   const views = SEEDS.map((k) => view(k, { dwm: [1, 2, 3, 4, 5 + 0.1 * k], sgd: [1, 2, 4, 4, 6] }, 'mse'));
   const e = robustnessData(views).experiments[0];

@@ -282,6 +282,12 @@ export interface RobustnessOptions {
   diagnostics?: Map<string, Record<string, ModelDiagnostics | undefined>>;
   /** Each run's attack subsample size by run id (from run.json's attack.testSize). */
   attackTestSizes?: Map<string, number>;
+  /**
+   * The dual-weight methods by id, from the runs' own configs (run.json). Views read back from the
+   * tidy table know a method by its id alone, which names its rule only for the paper's methods
+   * (`dwm`), not for a fair study's entries (`dwm-tuned` of rule dwm).
+   */
+  dualMethods?: ReadonlySet<string>;
 }
 
 /**
@@ -301,6 +307,10 @@ export function robustnessData(views: readonly RunView[], opts: RobustnessOption
     const first = runs[0];
     const metric = first.record.metric;
     const methods = methodIds(first.config);
+    // The dual-weight methods, which the effective-robustness line and the norm-matched plane are
+    // not fitted to: by rule where the entry names one (`dwm`), else as the caller read them from
+    // the runs' configs (a fair study's `dwm-tuned`, known here by its id alone).
+    const dual = new Set([...first.config.methods.filter(isDualEntry).map(methodId), ...(opts.dualMethods ?? [])]);
     // The corruption points with every other evaluation axis at its identity (a study that also
     // adds noise scores more points; those are the sweep report's, not these metrics').
     // A published benchmark's corruption (evaluate.benchmark: MNIST-C, CIFAR-10-C) counts as a
@@ -372,8 +382,6 @@ export function robustnessData(views: readonly RunView[], opts: RobustnessOption
           for (const p of points) scatter.push({ method: m, seed: r.seed, corruption: p.corruption, severity: p.severity, clean: r.record.methods[m].clean, shifted: r.record.methods[m].at[p.k].value });
         });
       }
-      // Dual-weight by the method's rule (a fair study's `dwm-tuned` is an object entry of rule dwm).
-      const dual = new Set(first.config.methods.filter(isDualEntry).map(methodId));
       const fitted = methods.filter((m) => !dual.has(m));
       const fitPts = scatter.filter((q) => fitted.includes(q.method));
       const fit = fitLine(fitPts.map((q) => logit(q.clean, clamp)), fitPts.map((q) => logit(q.shifted, clamp)));
@@ -414,7 +422,6 @@ export function robustnessData(views: readonly RunView[], opts: RobustnessOption
         const logL = Math.log(opts.diagnostics!.get(r.run)?.[m]?.lipschitz ?? NaN);
         return usable(m, i) && Number.isFinite(logL) ? { x1: logL, x2: clean(m, i), y: meanCorruptionError(metric, r.record.methods[m], points) } : null;
       })]));
-      const dual = new Set(first.config.methods.filter(isDualEntry).map(methodId));
       const fitted = methods.filter((m) => !dual.has(m));
       const fitPts = fitted.flatMap((m) => models.get(m)!).filter((q) => q !== null);
       const plane = fitPlane(fitPts.map((q) => q.x1), fitPts.map((q) => q.x2), fitPts.map((q) => q.y));
