@@ -9,7 +9,7 @@ import { Network } from '../core/network.js';
 import { Rng } from '../core/rng.js';
 import type { LayerParams } from '../core/rules/index.js';
 import type { Dataset } from '../data/types.js';
-import { deadUnits, diagnose, marginSummary, quantile, weightNorms } from './diagnostics.js';
+import { deadUnits, diagnose, Forward4, margins, marginSummary, quantile, weightNorms } from './diagnostics.js';
 import { ExperimentSchema } from '../config/schema.js';
 import { recordOf } from './pool.js';
 import { recordProblem, type RunRecord } from './record.js';
@@ -107,6 +107,53 @@ test('on a random network: margin < 0 exactly on the misclassified inputs; the s
   assert.ok(worst <= d.lipschitz, `observed ${worst} above the bound ${d.lipschitz}`);
   assert.ok(d.layers.every((l) => l.spectral <= l.frobenius));
   assert.deepEqual(d.layers.map((l) => l.dead !== undefined), [true, true, false]);
+});
+
+test('margins of mostly non-zero inputs, four at a time, are the bits of Network.forward one at a time', () => {
+  // Rows alternate in groups of four between dense (uniform noise), sparse (a tenth non-zero) and
+  // mixed; the weights include -0 biases, and a second net has an infinite and a NaN weight.
+  const sizes = [37, 13, 7, 5];
+  const rng = new Rng(21, 'forward4');
+  const n = 45;
+  const x = new Float32Array(n * sizes[0]);
+  for (let r = 0; r < n; r++) {
+    const kind = (r >> 2) % 3;
+    for (let i = 0; i < sizes[0]; i++) x[r * sizes[0] + i] = kind === 0 || (kind === 2 && r % 2 === 0) || rng.uniform() < 0.1 ? rng.uniform() * 2 - 0.5 : 0;
+  }
+  const y = Float32Array.from({ length: n }, (_, r) => r % 5);
+  const rows = Int32Array.from({ length: n }, (_, r) => (r * 7) % n);
+  for (const broken of [false, true]) {
+    const net = new Network(sizes, 'softmax-ce');
+    net.initHeNormal(new Rng(22, 'init'));
+    net.layers[0].b[3] = -0;
+    net.layers[1].b[2] = -0;
+    if (broken) {
+      net.layers[0].W[5 * sizes[0] + 4] = Infinity;
+      net.layers[1].W[3] = NaN;
+      // An output weight from each hidden unit of the last layer: each unit is 0 (skipped) for some inputs.
+      for (let i = 0; i < sizes[2]; i++) net.layers[2].W[sizes[2] + i] = Infinity;
+    }
+    // One at a time, as the diagnostics computed them before.
+    const expected = Array.from(rows, (r) => {
+      for (let i = 0; i < sizes[0]; i++) net.acts[0][i] = x[r * sizes[0] + i];
+      net.forward();
+      return Array.from(net.output);
+    });
+    const four = new Forward4(net);
+    let grouped = 0;
+    for (let k = 0; k + 4 <= n; k += 4) {
+      if (!four.load(x, rows, k)) continue;
+      grouped++;
+      four.run();
+      for (let s = 0; s < 4; s++) assert.deepEqual(Array.from(four.output(s)), expected[k + s], `row ${rows[k + s]}${broken ? ' (broken net)' : ''}`);
+    }
+    assert.ok(grouped >= 4 && grouped <= 8, `${grouped} of 11 groups mostly non-zero`);
+    const m = margins(net, x, y, rows);
+    // The largest other output as the diagnostics have always taken it (a NaN output is passed over).
+    const byHand = expected.map((z, k) => z[y[rows[k]]] - z.filter((_, j) => j !== y[rows[k]]).reduce((a, v) => (v > a ? v : a), -Infinity));
+    assert.deepEqual(Array.from(m), byHand);
+    if (broken) assert.ok(m.some((v) => Number.isNaN(v)), 'the NaN weight reaches some margins');
+  }
 });
 
 test('a record with diagnostics validates, and without them too; a malformed one is named', () => {

@@ -108,20 +108,115 @@ export function deadUnits(net: Network, x: Float32Array, rows: Int32Array): { pe
   return { perLayer, all: units ? dead / units : NaN };
 }
 
-/** Margin of each listed input: its label's output minus the largest other output. */
+/**
+ * Margin of each listed input: its label's output minus the largest other output. Inputs that
+ * are mostly non-zero (CIFAR-10, a noisy image) go four at a time through forward4, which gives
+ * the bits Network.forward gives; the others one at a time through Network.forward.
+ */
 export function margins(net: Network, x: Float32Array, y: Float32Array, rows: Int32Array): Float64Array {
   const out = new Float64Array(rows.length);
   const m = net.nOutputs;
-  rows.forEach((i, k) => {
-    load(net, x, i);
-    net.forward();
-    const z = net.output;
-    const c = y[i];
+  const margin = (z: Float64Array, k: number) => {
+    const c = y[rows[k]];
     let other = -Infinity;
     for (let j = 0; j < m; j++) if (j !== c && z[j] > other) other = z[j];
     out[k] = z[c] - other;
-  });
+  };
+  const four = new Forward4(net);
+  let k = 0;
+  for (; k + 4 <= rows.length; k += 4) {
+    if (four.load(x, rows, k)) {
+      four.run();
+      for (let s = 0; s < 4; s++) margin(four.output(s), k + s);
+      continue;
+    }
+    for (let s = k; s < k + 4; s++) {
+      load(net, x, rows[s]);
+      net.forward();
+      margin(net.output, s);
+    }
+  }
+  for (; k < rows.length; k++) {
+    load(net, x, rows[k]);
+    net.forward();
+    margin(net.output, k);
+  }
   return out;
+}
+
+/**
+ * The forward pass of Network.forward for four inputs at once, each weight read once for the
+ * four: per sample and unit, the bias plus the products over its non-zero inputs in ascending
+ * order, the sums Network.forward (forwardSparse) forms, so the outputs are its bits.
+ */
+export class Forward4 {
+  private readonly acts: Float64Array[][];
+  private readonly zs: Float64Array[][];
+
+  constructor(private readonly net: Network) {
+    this.acts = net.layers.map((l) => [0, 1, 2, 3].map(() => new Float64Array(l.nIn)));
+    this.zs = net.layers.map((l) => [0, 1, 2, 3].map(() => new Float64Array(l.nOut)));
+  }
+
+  /** Loads rows[k..k+4) of x; false (nothing to run) when fewer than half their inputs are non-zero. */
+  load(x: Float32Array, rows: ArrayLike<number>, k: number): boolean {
+    const n = this.net.nInputs;
+    let nonZero = 0;
+    for (let s = 0; s < 4; s++) {
+      const base = rows[k + s] * n;
+      for (let i = 0; i < n; i++) if (x[base + i] !== 0) nonZero++;
+    }
+    if (nonZero * 2 < 4 * n) return false;
+    for (let s = 0; s < 4; s++) {
+      const a = this.acts[0][s];
+      const base = rows[k + s] * n;
+      for (let i = 0; i < n; i++) a[i] = x[base + i];
+    }
+    return true;
+  }
+
+  run(): void {
+    const L = this.net.layers.length;
+    for (let l = 0; l < L; l++) {
+      const { W, b, nIn, nOut } = this.net.layers[l];
+      const [a0, a1, a2, a3] = this.acts[l];
+      const [z0, z1, z2, z3] = this.zs[l];
+      for (let j = 0; j < nOut; j++) {
+        const row = j * nIn;
+        let s0 = b[j];
+        let s1 = s0;
+        let s2 = s0;
+        let s3 = s0;
+        for (let i = 0; i < nIn; i++) {
+          const w = W[row + i];
+          const v0 = a0[i];
+          const v1 = a1[i];
+          const v2 = a2[i];
+          const v3 = a3[i];
+          if (v0 !== 0) s0 += w * v0;
+          if (v1 !== 0) s1 += w * v1;
+          if (v2 !== 0) s2 += w * v2;
+          if (v3 !== 0) s3 += w * v3;
+        }
+        z0[j] = s0;
+        z1[j] = s1;
+        z2[j] = s2;
+        z3[j] = s3;
+      }
+      if (l + 1 < L) {
+        for (let s = 0; s < 4; s++) {
+          const z = this.zs[l][s];
+          const a = this.acts[l + 1][s];
+          for (let j = 0; j < nOut; j++) a[j] = z[j] > 0 ? z[j] : 0;
+        }
+      }
+    }
+  }
+
+  /** The output layer's z of sample s after run(). */
+  output(s: number): Float64Array {
+    return this.zs[this.zs.length - 1][s];
+  }
 }
 
 /** Summary of a list of margins: extremes, quantiles, mean, and the share below 0 (misclassified). */
