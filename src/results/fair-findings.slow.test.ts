@@ -314,4 +314,9 @@ test('docs/fair-comparison/README.md: the image findings and the overall conclus
   says(new RegExp(`plain DWM beats that ablation in ${of(d3, 'better', big)} of ${entries.filter(big).length} entries`), overall);
   says(new RegExp(`\\(dwm in ${of(d3, 'worse', small)} entries, dwm-stable in ${of(s3, 'worse', small)}\\)`), overall);
   assert.equal(diverged.get('adam'), undefined);
+
+  // The project README's overview cites the same counts.
+  const overview = readFileSync(join(ROOT, 'README.md'), 'utf8').replace(/\s+/g, ' ');
+  says(new RegExp(`neither dual method beats the best tuned baseline \\(each better in ${of(d1, 'better')} entries, worse in ${of(d1, 'worse')} and ${of(s1, 'worse')}\\), tuned dwm beats tuned SGD in ${of(d2, 'better')} \\(${of(d2, 'better', atEval('noisy'))} of the 18 noisy ones\\) and loses in ${of(d2, 'worse')}`), overview);
+  says(new RegExp(`dwm better in ${of(d3, 'better', big)} of those ${entries.filter(big).length} entries`), overview);
 });
