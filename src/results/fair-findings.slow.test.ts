@@ -311,6 +311,10 @@ test('docs/fair-comparison/README.md: the image findings and the overall conclus
   assert.equal(of(d1, 'better'), of(s1, 'better'));
   says(new RegExp(`highest test mean more often than any other method on images \\(${count(top, 'dwm-tuned')} of 54\\)`), overall);
   says(new RegExp(`dwm better in ${of(d2, 'better')} of 54 entries, ${of(d2, 'better', atEval('noisy'))} of them noisy; worse in ${of(d2, 'worse')}`), overall);
+  const tab = csv(join(FINAL, 'comparisons.csv')).filter((r) => r.budget === 'tuned' && r.baseline === 'sgd-tuned');
+  const tabOf = (m: string, v: string) => tab.filter((r) => r.method === m && r.verdict === v).length;
+  assert.equal(tabOf('dwm-tuned', 'worse') + tabOf('dwm-stable-tuned', 'worse'), 0, 'never worse than sgd-tuned on the tabular sets');
+  says(new RegExp(`dwm-tuned is better than sgd-tuned in ${tabOf('dwm-tuned', 'better')} of 24 entries and dwm-stable-tuned in ${tabOf('dwm-stable-tuned', 'better')}, never worse`), overall);
   says(new RegExp(`plain DWM beats that ablation in ${of(d3, 'better', big)} of ${entries.filter(big).length} entries`), overall);
   says(new RegExp(`\\(dwm in ${of(d3, 'worse', small)} entries, dwm-stable in ${of(s3, 'worse', small)}\\)`), overall);
   assert.equal(diverged.get('adam'), undefined);
