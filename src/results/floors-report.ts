@@ -63,6 +63,12 @@ export async function studyFloors(views: RunView[], loaderUrl = DEFAULT_LOADER, 
   const raws = new Map<string, RawDataset>();
   const bySplit = new Map<string, Omit<RunFloors, 'run'>>();
   const out = new Map<string, RunFloors>();
+  // Every dataset still needed is loaded before any floor is fitted, so a missing one is named
+  // at once, not after minutes of fitting the others.
+  for (const v of views) {
+    const key = datasetKey(v.config);
+    if (!cache.has(v.run) && !raws.has(key)) raws.set(key, load(v.config.dataset));
+  }
   for (const v of views) {
     const kept = cache.get(v.run);
     if (kept) {
@@ -70,7 +76,6 @@ export async function studyFloors(views: RunView[], loaderUrl = DEFAULT_LOADER, 
       continue;
     }
     const key = datasetKey(v.config);
-    if (!raws.has(key)) raws.set(key, load(v.config.dataset));
     const { hidden: _h, methods: _m, name: _n, ...rest } = v.config;
     const splitKey = JSON.stringify([rest, v.record.points]);
     if (!bySplit.has(splitKey)) bySplit.set(splitKey, runFloors(v.config, raws.get(key)!, v.record.points, maxTest));

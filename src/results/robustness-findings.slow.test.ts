@@ -177,3 +177,67 @@ test('docs/robustness/README.md: the APGD-CE check and its statements are what t
     }
   }
 });
+
+test('docs/robustness/README.md: the tuned methods\' counts are what the fair final stage gives', { skip: !existsSync(join(DOCS, 'tuned-against-sgd-tuned')) && 'no tuned robustness' }, () => {
+  const FINAL = join(ROOT, 'docs', 'fair-comparison', 'tune', 'fair-images', 'final');
+  const vsTuned = csv(join(DOCS, 'tuned-against-sgd-tuned', 'robustness.csv'));
+  const vsDefault = csv(join(FINAL, 'robustness.csv'));
+  const section = README.slice(README.indexOf('## The tuned methods'), README.indexOf('## What was run')).replace(/\s+/g, ' ');
+  const says = (re: RegExp) => assert.match(section, re);
+  // Experiment id → training point, from the stage's summary.csv.
+  const cell = new Map(csv(join(FINAL, 'summary.csv')).map((r) => [r.experiment, r.cell]));
+  assert.equal(cell.size, 18);
+  const rows = (table: Row[], metric: string, method: string) => table.filter((r) => r.metric === metric && r.method === method && (metric !== 'CE' || r.corruption !== ''));
+  const where = (table: Row[], metric: string, method: string, verdict: string) => rows(table, metric, method).filter((r) => r.verdict === verdict).map((r) => cell.get(r.experiment)!).sort();
+  const n = (table: Row[], metric: string, method: string, verdict: string) => where(table, metric, method, verdict).length;
+  const meanMce = (table: Row[], method: string) => (rows(table, 'mCE', method).reduce((s, r) => s + 100 * Number(r.mean), 0) / 18).toFixed(1);
+  const pct = (table: Row[], method: string, c: string) => (100 * Number(rows(table, 'mCE', method).find((r) => cell.get(r.experiment) === c)!.mean)).toFixed(1);
+  assert.ok(rows(vsTuned, 'mCE', 'dwm-tuned').every((r) => r.baseline === 'sgd-tuned'));
+  assert.ok(rows(vsDefault, 'mCE', 'dwm-tuned').every((r) => r.baseline === 'sgd-default'));
+
+  // 1. Against sgd-tuned.
+  const lower = where(vsTuned, 'mCE', 'dwm-tuned', 'better');
+  const higher = where(vsTuned, 'mCE', 'dwm-tuned', 'worse');
+  assert.deepEqual(higher, ['mnist 3-layer n=100', 'mnist 3-layer n=500']);
+  says(new RegExp(`dwm-tuned's mCE is lower at ${lower.length} of 18 training points \\(${lower.filter((c) => c.startsWith('cifar-10')).length} of them CIFAR-10\\) and higher at ${higher.length} \\(MNIST 3-layer n = 100 and n = 500, ${pct(vsTuned, 'dwm-tuned', higher[0])} % and ${pct(vsTuned, 'dwm-tuned', higher[1])} %\\)`));
+  assert.deepEqual(where(vsTuned, 'mCE', 'dwm-stable-tuned', 'worse'), ['cifar-10 2-layer n=100', 'mnist 3-layer n=100', 'mnist 3-layer n=1000', 'mnist 3-layer n=500']);
+  says(new RegExp(`dwm-stable-tuned's is lower at ${n(vsTuned, 'mCE', 'dwm-stable-tuned', 'better')} and higher at 4 \\(the three MNIST 3-layer points and CIFAR-10 2-layer n = 100`));
+  says(new RegExp(`dwm-tuned's mCE is ${meanMce(vsTuned, 'dwm-tuned')} % and dwm-stable-tuned's ${meanMce(vsTuned, 'dwm-stable-tuned')} %; noise-trained SGD's is ${meanMce(vsTuned, 'sgd-noise-tuned')} % \\(lower at ${n(vsTuned, 'mCE', 'sgd-noise-tuned', 'better')}, higher at ${n(vsTuned, 'mCE', 'sgd-noise-tuned', 'worse')}\\)`));
+  says(new RegExp(`dropout's ${meanMce(vsTuned, 'dropout-tuned')} %, max-norm's ${meanMce(vsTuned, 'max-norm-tuned')} %, adam's ${meanMce(vsTuned, 'adam-tuned')} % \\(higher at ${n(vsTuned, 'mCE', 'adam-tuned', 'worse')}\\) and label smoothing's ${meanMce(vsTuned, 'label-smoothing-tuned')} % \\(higher at ${n(vsTuned, 'mCE', 'label-smoothing-tuned', 'worse')}\\)`));
+
+  assert.match(readFileSync(join(ROOT, 'README.md'), 'utf8').replace(/\s+/g, ' '), new RegExp(`their mean mCE is ${meanMce(vsTuned, 'dwm-tuned')} % and ${meanMce(vsTuned, 'dwm-stable-tuned')} % of sgd-tuned's, noise-trained SGD's ${meanMce(vsTuned, 'sgd-noise-tuned')} %`));
+
+  // 2. Against sgd-default.
+  says(new RegExp(`dwm-default's mCE is lower at ${n(vsDefault, 'mCE', 'dwm-default', 'better')} of 18 points`));
+  says(new RegExp(`makes sgd-tuned's lower at ${n(vsDefault, 'mCE', 'sgd-tuned', 'better')}, and noise-trained SGD, tuned, is lower at ${n(vsDefault, 'mCE', 'sgd-noise-tuned', 'better')}: the most of any method here`));
+  const methods = [...new Set(rows(vsDefault, 'mCE', 'sgd-default').length ? vsDefault.filter((r) => r.metric === 'mCE').map((r) => r.method) : [])];
+  assert.equal(methods.length, 22);
+  assert.ok(methods.every((m) => m === 'sgd-noise-tuned' || n(vsDefault, 'mCE', m, 'better') < n(vsDefault, 'mCE', 'sgd-noise-tuned', 'better')));
+
+  // 3. Per corruption.
+  const ce = (c: string, v: string) => rows(vsTuned, 'CE', 'dwm-tuned').filter((r) => r.corruption === c && r.verdict === v).length;
+  says(new RegExp(`translate \\(${ce('translate', 'better')}\\), rotate and shear \\(${ce('rotate', 'better')} each\\), random erasing \\(${ce('random-erasing', 'better')}\\) and impulse noise \\(${ce('impulse-noise', 'better')}\\)`));
+  assert.equal(ce('shear', 'better'), ce('rotate', 'better'));
+  says(new RegExp(`contrast \\(${ce('contrast', 'better')} lower, ${ce('contrast', 'worse')} higher\\) and scale \\(${ce('scale', 'better')}, ${ce('scale', 'worse')}\\)`));
+
+  // 4. Relative mCE and effective robustness.
+  says(new RegExp(`separates dwm-tuned from sgd-tuned at ${n(vsTuned, 'relative mCE', 'dwm-tuned', 'better') + n(vsTuned, 'relative mCE', 'dwm-tuned', 'worse')} of 18`));
+  says(new RegExp(`dwm-tuned above the line fitted to the non-dual methods at ${n(vsTuned, 'effective robustness', 'dwm-tuned', 'better')} points and dwm-stable-tuned at ${n(vsTuned, 'effective robustness', 'dwm-stable-tuned', 'better')}`));
+  assert.equal(n(vsTuned, 'effective robustness', 'dwm-tuned', 'worse') + n(vsTuned, 'effective robustness', 'dwm-stable-tuned', 'worse'), 0);
+
+  // 5. Norms.
+  const lip = (m: string) => new Map(rows(vsTuned, 'lipschitz', m).map((r) => [r.experiment, Number(r.mean)]));
+  const base = lip('sgd-tuned');
+  const ratio = (m: string) => [...lip(m)].map(([e, v]) => base.get(e)! / v);
+  const d = ratio('dwm-tuned');
+  says(new RegExp(`smaller than sgd-tuned's at ${d.filter((r) => r > 1).length} of 18 points \\(sgd-tuned's is ${Math.min(...d).toFixed(2)}–${Math.max(...d).toFixed(2)} times dwm-tuned's\\)`));
+  const nm = where(vsTuned, 'norm-matched error', 'dwm-tuned', 'worse');
+  assert.deepEqual(nm, ['mnist 2-layer n=1000', 'mnist 2-layer n=500']);
+  says(new RegExp(`not significant at ${n(vsTuned, 'norm-matched error', 'dwm-tuned', 'not significant')} points and positive \\(less robust than a non-dual model of its norm and clean accuracy\\) at ${nm.length}, MNIST 2-layer n = 500 and n = 1000`));
+  const g = ratio('sgd-gated-decay-tuned');
+  assert.ok(g.every((r) => r > 1));
+  const tunedLip = methods.filter((m) => m.endsWith('-tuned')).map((m) => ({ m, l: lip(m) }));
+  const smallest = [...base.keys()].filter((e) => tunedLip.every((x) => x.l.get(e)! >= lip('sgd-gated-decay-tuned').get(e)!)).length;
+  says(new RegExp(`sgd-gated-decay-tuned has the smallest bound of the tuned methods at ${smallest} of 18 points`));
+  says(new RegExp(`sgd-tuned's is ${Math.min(...g).toFixed(2)}–${Math.max(...g).toFixed(2)} times its own, at all 18 points\\), and its mCE is higher than sgd-tuned's at ${n(vsTuned, 'mCE', 'sgd-gated-decay-tuned', 'worse')} points and lower at ${n(vsTuned, 'mCE', 'sgd-gated-decay-tuned', 'better')}`));
+});
