@@ -84,6 +84,22 @@ function scoreBoth(model: FastModel, x: Float32Array, idx: Int32Array, y: Float3
 const images = syntheticImages(400, 16, 3);
 const all = Int32Array.from({ length: 400 }, (_, i) => i);
 
+/**
+ * A one-layer net (nInputs → 10) on which float32 and float64 disagree: output 1's weights are
+ * output 0's rounded to float32, so in float32 the two logits tie exactly (class 0 wins the tie),
+ * while in float64 they differ by Σ (fl32(w) − w)·x and class 1 wins on about half the samples.
+ */
+function tieModel(seed: number): FastModel {
+  const net = new Network([images.nInputs, 10], 'softmax-ce');
+  net.initHeNormal(new Rng(seed, 'init'));
+  const { W, b } = net.layers[0];
+  const n = images.nInputs;
+  for (let i = 0; i < n; i++) W[n + i] = Math.fround(W[i]);
+  b[1] = b[0] = 5;
+  for (let j = 2; j < 10; j++) b[j] = -1e3;
+  return new FastModel('sgd', net, rule('sgd'));
+}
+
 test('mixed evaluation: the bound holds against exact arithmetic on the sparse path, and counts equal float64', () => {
   const initial = new Network([images.nInputs, 24, 12, 10], 'softmax-ce');
   initial.initHeNormal(new Rng(4, 'init'));
@@ -118,18 +134,9 @@ test('mixed evaluation: the bound holds against exact arithmetic on the dense fo
 });
 
 test('mixed evaluation: a class that float32 rounding would flip is recomputed in float64', () => {
-  // One layer, 256 → 10. Output 1's weights are output 0's rounded to float32, so in float32
-  // the two logits tie exactly (class 0 wins the tie), while in float64 they differ by
-  // Σ (fl32(w) − w)·x and class 1 wins on about half the samples. All labels are 1, so keeping
-  // the float32 class would score 0.
-  const net = new Network([images.nInputs, 10], 'softmax-ce');
-  net.initHeNormal(new Rng(8, 'init'));
-  const { W, b } = net.layers[0];
-  const nIn = images.nInputs;
-  for (let i = 0; i < nIn; i++) W[nIn + i] = Math.fround(W[i]);
-  b[1] = b[0] = 5;
-  for (let j = 2; j < 10; j++) b[j] = -1e3;
-  const model = new FastModel('sgd', net, rule('sgd'));
+  // One layer, 256 → 10, tied in float32 (tieModel). All labels are 1, so keeping the float32
+  // class would score 0.
+  const model = tieModel(8);
   const ones = new Float32Array(400).fill(1);
   const s = scoreBoth(model, images.x, all, ones);
   assert.equal(s.mixed, s.f64);
@@ -156,13 +163,7 @@ test('mixed evaluation: mostly non-zero rows take the four-row path at any width
 
   // The flip case of the test above on these rows: in float32 outputs 0 and 1 tie, in float64
   // class 1 wins about half the time; every row must be recomputed, inside its group of four.
-  const net = new Network([n, 10], 'softmax-ce');
-  net.initHeNormal(new Rng(13, 'init'));
-  const { W, b } = net.layers[0];
-  for (let i = 0; i < n; i++) W[n + i] = Math.fround(W[i]);
-  b[1] = b[0] = 5;
-  for (let j = 2; j < 10; j++) b[j] = -1e3;
-  const flip = new FastModel('sgd', net, rule('sgd'));
+  const flip = tieModel(13);
   const f = scoreBoth(flip, x, all, new Float32Array(400).fill(1));
   assert.equal(f.mixed, f.f64);
   assert.ok(f.f64 > 50 && f.f64 < 350, `float64 picks class 1 on ${f.f64} of 400`);
@@ -192,13 +193,7 @@ test('mixed evaluation: groups of four that mix sparse and noisy rows, and a tai
   assert.equal(s.mixed, s.f64);
   assert.ok(s.f64 > 200, `accuracy ${s.f64} of 397`);
   // The float32 tie of the test above: every row, whichever path it takes, is recomputed.
-  const net = new Network([n, 10], 'softmax-ce');
-  net.initHeNormal(new Rng(15, 'init'));
-  const { W, b } = net.layers[0];
-  for (let i = 0; i < n; i++) W[n + i] = Math.fround(W[i]);
-  b[1] = b[0] = 5;
-  for (let j = 2; j < 10; j++) b[j] = -1e3;
-  const flip = new FastModel('sgd', net, rule('sgd'));
+  const flip = tieModel(15);
   const f = scoreBoth(flip, x, idx, new Float32Array(400).fill(1));
   assert.equal(f.mixed, f.f64);
   assert.ok(f.f64 > 50 && f.f64 < 347, `float64 picks class 1 on ${f.f64} of 397`);
