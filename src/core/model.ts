@@ -21,6 +21,13 @@ export interface Trainable {
    * step() makes, to the last bit. An engine without it is stepped by the caller.
    */
   trainSteps?(x: Float32Array, list: Int32Array, entries: Int32Array, targets: Float32Array, lr: number, from: number, to: number, lossSum: number): number;
+  /**
+   * Optional: where trainSteps keeps its progress while it runs, for another thread to read:
+   * the Int32 at byteOffset of buffer holds the run's index of the next step to train (from at
+   * the start of a call, to at its end, and in between at least every 256 steps; read it with
+   * Atomics.load). null or absent: trainSteps reports nothing while it runs.
+   */
+  progressCell?(): { buffer: SharedArrayBuffer; byteOffset: number } | null;
   score(x: Float32Array, indices: Int32Array, count: number, y: Float32Array, metric: 'accuracy' | 'mse'): number;
   params(): LayerParams[];
 }

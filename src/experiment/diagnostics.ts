@@ -123,23 +123,18 @@ export function margins(net: Network, x: Float32Array, y: Float32Array, rows: In
     out[k] = z[c] - other;
   };
   const four = new Forward4(net);
-  let k = 0;
-  for (; k + 4 <= rows.length; k += 4) {
-    if (four.load(x, rows, k)) {
+  // Groups of four start at multiples of 4; a mostly-zero group and the tail go one at a time.
+  for (let k = 0; k < rows.length;) {
+    if (k % 4 === 0 && k + 4 <= rows.length && four.load(x, rows, k)) {
       four.run();
       for (let s = 0; s < 4; s++) margin(four.output(s), k + s);
-      continue;
-    }
-    for (let s = k; s < k + 4; s++) {
-      load(net, x, rows[s]);
+      k += 4;
+    } else {
+      load(net, x, rows[k]);
       net.forward();
-      margin(net.output, s);
+      margin(net.output, k);
+      k++;
     }
-  }
-  for (; k < rows.length; k++) {
-    load(net, x, rows[k]);
-    net.forward();
-    margin(net.output, k);
   }
   return out;
 }

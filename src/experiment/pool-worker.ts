@@ -25,7 +25,7 @@ port.on('message', async (msg: { type: 'run'; id: string; config: ExperimentConf
     }
     const forward = (name: keyof RunEventSink) => (...args: unknown[]) => send({ type: 'event', id: msg.id, name, args });
     const output = recordRun(msg.config, raw, {
-      onDataset: forward('onDataset'), onMethodStart: forward('onMethodStart'), onProgress: forward('onProgress'), onTurn: forward('onTurn'), onNoisyStart: forward('onNoisyStart'),
+      onDataset: forward('onDataset'), onMethodStart: forward('onMethodStart'), onProgress: forward('onProgress'), onSteps: forward('onSteps'), onTurn: forward('onTurn'), onNoisyStart: forward('onNoisyStart'),
     });
     send({ type: 'done', id: msg.id, output });
   } catch (err) {

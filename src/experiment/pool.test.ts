@@ -81,3 +81,36 @@ grid:
   await runPool(specs, { workers: 1, loaderUrl: LOADER, onStart: (spec) => plain.push(spec.config.hidden[0]) });
   assert.deepEqual(plain, [2, 8, 4]);
 });
+
+test('a turn trained in one call on a worker reports its progress while it runs, read from the shared progress cell', async () => {
+  // 12-256-128-4 trains some 25,000 steps a second here, so a 10,000-step turn lasts several of
+  // the pool's 100 ms reads; the worker itself reports only each turn's end.
+  const { file: grid } = tempFile('p.yaml', `name: p
+base:
+  dataset: { name: mnist }
+  hidden: [256, 128]
+  trainSize: 40
+  turns: 2
+  stepsPerTurn: 10000
+  methods: [sgd]
+`);
+  const specs = buildPlan([grid], { seeds: 1 }).runs;
+  const seen: { turn: number; done: number; total: number }[] = [];
+  const records: RunRecord[] = [];
+  await runPool(specs, {
+    workers: 1, loaderUrl: LOADER,
+    onProgress: (_spec, _w, p) => seen.push({ turn: p.turn, done: p.stepsDone, total: p.stepsTotal }),
+    onDone: (_spec, out) => records.push(out.record),
+  });
+  const ends = seen.filter((p) => p.done % 10000 === 0 && p.done > 0).map((p) => p.done);
+  assert.ok(ends.includes(10000) && ends.includes(20000), `both turns' ends reported: ${ends.join(', ')}`);
+  const middle = seen.filter((p) => p.done % 10000 !== 0);
+  assert.ok(middle.length > 0, `reports inside a turn: ${seen.map((p) => p.done).join(', ')}`);
+  for (const p of middle) assert.equal(p.turn, Math.ceil(p.done / 10000), `step ${p.done} is in turn ${p.turn}`);
+  for (let k = 1; k < seen.length; k++) assert.ok(seen[k].done >= seen[k - 1].done, 'progress never goes back');
+  assert.ok(seen.every((p) => p.total === 20000 && p.done <= 20000));
+  // The same numbers as the same run in this thread, which trains each turn in calls of 2,500 steps.
+  const serial: RunRecord[] = [];
+  await runPool(specs, { workers: 0, loaderUrl: LOADER, onDone: (_spec, out) => serial.push(out.record) });
+  assert.deepEqual(records, serial);
+});

@@ -148,21 +148,63 @@ export function defaultWorkers(): number {
   return availableParallelism();
 }
 
-/** The events of one run as the caller hears them: its own sink, and onProgress in pool terms. */
-function sinkFor(spec: RunSpec, w: number, opts: PoolOptions): RunEventSink {
+/** How often the pool reads the progress cell of a turn that runs in one call (RunEvents.onSteps). */
+const FOLLOW_MS = 100;
+
+/**
+ * The events of one run as the caller hears them: its own sink, and onProgress in pool terms.
+ * With `follow` (the run is on a worker thread) the run may train a turn in one call and
+ * announce it with onSteps; this thread then reads the call's progress cell every FOLLOW_MS and
+ * reports each new value as onProgress, until the run's next event. `close` stops that.
+ */
+function sinkFor(spec: RunSpec, w: number, opts: PoolOptions, follow = false): { sink: RunEventSink; close(): void } {
   const own = opts.events?.(spec, w) ?? {};
   let methodIndex = 0;
-  return {
+  let watch: ReturnType<typeof setInterval> | null = null;
+  const close = () => {
+    if (watch !== null) clearInterval(watch);
+    watch = null;
+  };
+  const progress = (method: string, turn: number, stepsDone: number, stepsTotal: number) => {
+    own.onProgress?.(method, turn, stepsDone, stepsTotal);
+    opts.onProgress?.(spec, w, { method, methodIndex, methods: spec.config.methods.length, turn, stepsDone, stepsTotal });
+  };
+  const sink: RunEventSink = {
     ...own,
     onMethodStart(method, index, total) {
+      close();
       methodIndex = index;
       own.onMethodStart?.(method, index, total);
     },
     onProgress(method, turn, stepsDone, stepsTotal) {
-      own.onProgress?.(method, turn, stepsDone, stepsTotal);
-      opts.onProgress?.(spec, w, { method, methodIndex, methods: spec.config.methods.length, turn, stepsDone, stepsTotal });
+      close();
+      progress(method, turn, stepsDone, stepsTotal);
+    },
+    onTurn(method, turn, value) {
+      close();
+      own.onTurn?.(method, turn, value);
+    },
+    onNoisyStart(points) {
+      close();
+      own.onNoisyStart?.(points);
     },
   };
+  if (follow) {
+    sink.onSteps = (method, turn, stepsTotal, cell) => {
+      close();
+      const view = new Int32Array(cell.buffer, cell.byteOffset, 1);
+      const perTurn = spec.config.stepsPerTurn;
+      let last = -1;
+      watch = setInterval(() => {
+        const done = Math.min(Atomics.load(view, 0), stepsTotal);
+        if (done === last) return;
+        last = done;
+        progress(method, Math.max(turn, Math.ceil(done / perTurn)), done, stepsTotal);
+      }, FOLLOW_MS);
+      watch.unref();
+    };
+  }
+  return { sink, close };
 }
 
 export async function runPool(specs: RunSpec[], opts: PoolOptions = {}): Promise<void> {
@@ -173,7 +215,7 @@ export async function runPool(specs: RunSpec[], opts: PoolOptions = {}): Promise
 
   return new Promise<void>((resolve, reject) => {
     const pending = [...specs];
-    const threads: { worker: Worker; busy: RunSpec | null; sink: RunEventSink; started: number; lastKey: string | null; done: boolean }[] = [];
+    const threads: { worker: Worker; busy: RunSpec | null; sink: RunEventSink; close(): void; started: number; lastKey: string | null; done: boolean }[] = [];
     // Datasets in shared memory, by dataset key: the worker that loads one posts it here, and
     // every later run on it gets the same memory, so a dataset exists once, not once per worker.
     // A dataset no pending or running run needs any more is dropped.
@@ -194,7 +236,10 @@ export async function runPool(specs: RunSpec[], opts: PoolOptions = {}): Promise
     const fail = (err: Error) => {
       if (failed) return;
       failed = true;
-      for (const t of threads) void t.worker.terminate();
+      for (const t of threads) {
+        t.close();
+        void t.worker.terminate();
+      }
       reject(err);
     };
 
@@ -219,7 +264,8 @@ export async function runPool(specs: RunSpec[], opts: PoolOptions = {}): Promise
       }
       const spec = pending.splice(k, 1)[0];
       t.busy = spec;
-      t.sink = sinkFor(spec, w, opts);
+      t.close();
+      ({ sink: t.sink, close: t.close } = sinkFor(spec, w, opts, true));
       t.started = performance.now();
       t.lastKey = keyOf(spec);
       if (!shared.has(t.lastKey)) loading.add(t.lastKey);
@@ -229,7 +275,7 @@ export async function runPool(specs: RunSpec[], opts: PoolOptions = {}): Promise
 
     for (let w = 0; w < workers; w++) {
       const worker = new Worker(new URL('./pool-worker.js', import.meta.url), { workerData: { loaderUrl } });
-      const t = { worker, busy: null as RunSpec | null, sink: {} as RunEventSink, started: 0, lastKey: null as string | null, done: false };
+      const t = { worker, busy: null as RunSpec | null, sink: {} as RunEventSink, close: () => {}, started: 0, lastKey: null as string | null, done: false };
       threads.push(t);
       worker.on('message', (msg: WorkerMessage) => {
         const spec = t.busy;
@@ -243,6 +289,7 @@ export async function runPool(specs: RunSpec[], opts: PoolOptions = {}): Promise
             next(p);
           }
         } else if (msg.type === 'done') {
+          t.close();
           t.busy = null;
           release();
           try {
@@ -299,7 +346,7 @@ async function runInThread(specs: RunSpec[], loaderUrl: string, opts: PoolOption
     const t0 = performance.now();
     let output: RunOutput;
     try {
-      output = executeRun(spec.config, load, cache, sinkFor(spec, 0, opts));
+      output = executeRun(spec.config, load, cache, sinkFor(spec, 0, opts).sink);
     } catch (err) {
       const userError = err instanceof UserError;
       throw new RunFailure(`run ${spec.id} (${spec.label}, seed ${spec.config.seed}): ${(err as Error).message}`, userError);

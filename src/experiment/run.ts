@@ -34,8 +34,19 @@ const corruptionAxis = registeredAxis('corruption');
 export interface RunEvents {
   /** Before training a method. */
   onMethodStart?(method: string, index: number, total: number): void;
-  /** Every `progressEvery` steps and at the end of each turn's training (before its evaluation). */
+  /**
+   * Every `progressEvery` steps and at the end of each turn's training (before its evaluation);
+   * within a turn announced by onSteps, only at its end.
+   */
   onProgress?(method: string, turn: number, stepsDone: number, stepsTotal: number): void;
+  /**
+   * A listener on another thread sets this: the turn about to start runs in one call, and
+   * `cell` (Trainable.progressCell) holds the run's index of the next step while it runs, for
+   * that thread to read with Atomics.load; onProgress comes only at the turn's end. Without it
+   * (or for a model without a progress cell), a turn that reports progress is cut into calls of
+   * progressEvery steps.
+   */
+  onSteps?(method: string, turn: number, stepsTotal: number, cell: { buffer: SharedArrayBuffer; byteOffset: number }): void;
   /** After each turn's clean evaluation (NaN: a turn whose test set testEvery does not score). */
   onTurn?(method: string, turn: number, value: number): void;
   /** Before the evaluation of all methods at the evaluation points other than the clean one. */
@@ -150,7 +161,12 @@ export function runExperiment(config: ExperimentConfig, raw: RawDataset, opts: R
         let lossSum = 0;
         const start = turn * config.stepsPerTurn;
         const spt = config.stepsPerTurn;
-        if (m.trainSteps) {
+        const cell = m.trainSteps && report && events.onSteps ? m.progressCell?.() : null;
+        if (m.trainSteps && cell) {
+          // One call for the turn; the listener follows it in the progress cell.
+          events.onSteps!(id, turn + 1, totalSteps, cell);
+          lossSum = m.trainSteps(x, split.train, entries, targets, spec.lr, start, start + spt, lossSum);
+        } else if (m.trainSteps) {
           // The engine runs the steps itself: one call per turn, or one per progressEvery steps
           // when progress is reported (the same reports at the same steps as the loop below).
           const every = report && events.onProgress ? progressEvery : spt;

@@ -118,10 +118,13 @@ test('the subnormal tail of adam and momentum: from step 6,724 at β = 0.9, pric
 test('evaluation and diagnostics units (hand-worked)', () => {
   // An input scored: a third of 3.5 units per first-layer weight: 3.5 × 4 × 3 / 3 = 14.
   assert.equal(evalUnitsPerInput(SIZES), 14);
-  // Diagnostics: margins on min(10,000, 300) = 300 test inputs, the collapse check on 300, the
-  // dead units on 50 training inputs; each 0.5 × 4 × 3 + 3 × 2 = 12 multiply-adds at 15 → 650 × 12 × 15.
-  assert.equal(diagnosticUnits(SIZES, 0.5, 300, 50), 650 * 12 * 15);
-  assert.equal(diagnosticUnits(SIZES, 0.5, 20000, 50), (10000 + 500 + 50) * 12 * 15);
+  // Diagnostics: margins on min(10,000, 300) = 300 test inputs, half of them non-zero, so four
+  // at a time at half the cost (150), the collapse check on 300, the dead units on 50 training
+  // inputs; each 0.5 × 4 × 3 + 3 × 2 = 12 multiply-adds at 15 → 500 × 12 × 15.
+  assert.equal(diagnosticUnits(SIZES, 0.5, 300, 50), 500 * 12 * 15);
+  assert.equal(diagnosticUnits(SIZES, 0.5, 20000, 50), (5000 + 500 + 50) * 12 * 15);
+  // A quarter non-zero: the margins one at a time; 0.25 × 4 × 3 + 6 = 9 multiply-adds.
+  assert.equal(diagnosticUnits(SIZES, 0.25, 300, 50), 650 * 9 * 15);
   // Regression has no margins: the collapse check and the dead units only.
   assert.equal(diagnosticUnits(SIZES, 0.5, 20000, 50, false), (500 + 50) * 12 * 15);
   assert.equal(inputDensity('csv'), 1);
@@ -140,8 +143,9 @@ test('runCost sums each method\'s training, its evaluation passes and its diagno
   // adam: forward 98, backward 40, update 996 → 3134 a step (no subnormal tail: the fast engine flushes it).
   const training = 20000 * 2234 + 20000 * 3134;
   // Scored per method: 2 test passes (the last turn, the noisy test: 1,400) and 2 validation
-  // passes (400) at 14; diagnostics on 700 + 500 + 100 inputs × (4 × 3 + 3 × 2) multiply-adds × 15.
-  const after = 2 * ((1400 + 400) * 14 + 1300 * 18 * 15);
+  // passes (400) at 14; diagnostics on 700 + 500 + 100 inputs × (4 × 3 + 3 × 2) multiply-adds × 15,
+  // the 700 margins (dense inputs, four at a time) at half: 350 + 500 + 100 = 950.
+  const after = 2 * ((1400 + 400) * 14 + 950 * 18 * 15);
   assert.equal(cost, training + after);
 });
 

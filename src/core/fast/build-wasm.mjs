@@ -71,7 +71,11 @@ async function compile(file, lane, dir) {
   const out = join(dir, `kernels${lane}.wasm`);
   const { error, stderr } = await asc.main([
     entry, '-o', out, '-O3', '--runtime', 'stub', '--noAssert',
-    '--enable', 'simd', '--initialMemory', '1', ...(process.env.DWGD_WASM_DEBUG ? ['--debug'] : []),
+    '--enable', 'simd', '--initialMemory', '1',
+    // A shared memory, so that another thread can read trainSteps' progress cell while a call
+    // runs (src/experiment/pool.ts). A shared memory needs a maximum: 65,536 pages, all of wasm32.
+    '--enable', 'threads', '--sharedMemory', '--maximumMemory', '65536',
+    ...(process.env.DWGD_WASM_DEBUG ? ['--debug'] : []),
   ]);
   if (error) {
     process.stderr.write(stderr.toString());

@@ -12,7 +12,7 @@ import { isDualKernel } from './kernel-methods.js';
 import { KERNELS32_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernels-wasm.js';
 
 // The few WebAssembly JS-API types used here (the ES2022 lib this project compiles with has none).
-interface WasmMemory { readonly buffer: ArrayBuffer }
+interface WasmMemory { readonly buffer: ArrayBuffer | SharedArrayBuffer }
 interface WasmModule { readonly kind?: 'module' }
 declare const WebAssembly: {
   Module: new (bytes: Uint8Array) => WasmModule;
@@ -53,10 +53,12 @@ interface Exports {
   layer0Bytes(): number;
   ready(): void;
   step(target: number, lr: number): number;
-  /** Builds from before the turn-in-one-call lack these three; FastModel then steps one sample per call. */
+  /** Builds from before the turn-in-one-call lack these two; FastModel then steps one sample per call. */
   reserve?(bytes: number): number;
-  trainSteps?(entries: number, targets: number, rows: number, count: number, lr: number, lossSum: number, noisy: number, masks: number): number;
-  progress?(): number;
+  /** `first` (the run's index of the first step, for the progress cell) is new; older builds ignore it. */
+  trainSteps?(entries: number, targets: number, rows: number, count: number, lr: number, lossSum: number, noisy: number, masks: number, first: number): number;
+  /** The address of trainSteps' progress cell; builds from before the shared memory lack it. */
+  progressAt?(): number;
   /** Applies the last step's deferred layer-0 update; builds from before deferral lack it (nothing is ever pending there). */
   flush?(): void;
   prepareEval(): void;
@@ -185,9 +187,10 @@ export class FastModel implements Trainable {
   }
 
   /**
-   * Makes the long-lived views over the instance's current memory. Growing a WebAssembly memory
-   * replaces its buffer and detaches the old one (its views then have length 0), so step() and
-   * score() call this again when they find a view detached. The kernels allocate only in
+   * Makes the long-lived views over the instance's current memory. Growing an unshared WebAssembly
+   * memory (the frozen baseline modules') replaces its buffer and detaches the old one (its views
+   * then have length 0), so step() and score() call this again when they find a view detached; a
+   * shared memory (this build's) stays where it is, and views of its old buffer stay valid. The kernels allocate only in
    * init(), but a write must never go to a stale view whatever grows the memory. Views made per
    * call (field, f64, lanes0) read the current buffer anyway.
    */
@@ -262,20 +265,27 @@ export class FastModel implements Trainable {
     const ex = this.ex;
     const n = this.nIn;
     if (!ex.trainSteps || !ex.reserve || list.length * n * 4 > MAX_TABLE_BYTES) {
+      // Stepped from here, so the progress cell is written from here, as the module writes it.
+      const cell = this.progressView();
+      if (cell) Atomics.store(cell, 0, from);
       let sum = lossSum;
-      for (let s = from; s < to; s++) sum += this.step(x, list[entries[s]], targets[entries[s]], lr);
+      for (let s = from; s < to; s++) {
+        sum += this.step(x, list[entries[s]], targets[entries[s]], lr);
+        if (cell && ((s - from + 1) & 255) === 0) Atomics.store(cell, 0, s + 1);
+      }
+      if (cell) Atomics.store(cell, 0, to);
       return sum;
     }
     const t = this.tableFor(x, list, entries, targets);
     const draws = this.draws;
     this.evalStale = true;
-    if (draws === null) return ex.trainSteps(t.en + from * 4, t.tg, t.rows, to - from, lr, lossSum, 0, 0);
+    if (draws === null) return ex.trainSteps(t.en + from * 4, t.tg, t.rows, to - from, lr, lossSum, 0, 0, from);
     const noise = draws.options.inputNoise !== 0;
     const drop = draws.options.dropout !== 0 && this.maskDraws;
     const maskCount = drop ? this.hidden.reduce((a, b) => a + b, 0) : 0;
     const noiseBytes = noise ? n * 4 : 0;
     const perStep = noiseBytes + maskCount * 8;
-    if (perStep === 0) return ex.trainSteps(t.en + from * 4, t.tg, t.rows, to - from, lr, lossSum, 0, 0);
+    if (perStep === 0) return ex.trainSteps(t.en + from * 4, t.tg, t.rows, to - from, lr, lossSum, 0, 0, from);
     const chunk = Math.max(1, Math.min(to - from, Math.floor(DRAW_BYTES / perStep)));
     if (!this.drawRoom || this.drawRoom.steps < chunk) {
       this.drawRoom = { ptr: ex.reserve(chunk * perStep + 8), steps: chunk };
@@ -306,9 +316,25 @@ export class FastModel implements Trainable {
           draws.fillMasks(views, this.hidden);
         }
       }
-      sum = ex.trainSteps(t.en + a * 4, t.tg, t.rows, b - a, lr, sum, noise ? noisyAt : 0, drop ? maskBase : 0);
+      sum = ex.trainSteps(t.en + a * 4, t.tg, t.rows, b - a, lr, sum, noise ? noisyAt : 0, drop ? maskBase : 0, a);
     }
     return sum;
+  }
+
+  /**
+   * Trainable.progressCell: the module's progress cell in its shared memory, where trainSteps
+   * keeps the run's index of the next step to train (atomic stores at the start of a call, after
+   * every 256th step and at the end), so another thread can follow a call while it runs. null
+   * for a module whose memory is not shared (the frozen baselines of the bit-identity tests).
+   */
+  progressCell(): { buffer: SharedArrayBuffer; byteOffset: number } | null {
+    const buf = this.ex.memory.buffer;
+    return this.ex.progressAt && buf instanceof SharedArrayBuffer ? { buffer: buf, byteOffset: this.ex.progressAt() } : null;
+  }
+
+  private progressView(): Int32Array | null {
+    const c = this.progressCell();
+    return c ? new Int32Array(c.buffer, c.byteOffset, 1) : null;
   }
 
   /** The instance's copy of the run's training rows, targets and order (made on first use, again if the caller passes others). */

@@ -97,7 +97,11 @@ let b2t: f64 = 1;
 
 let inputF32: usize = 0; // n_in float32: the sample the caller copies in
 let sample: usize = 0; // the float32 sample the current step trains on: inputF32, or a row of trainSteps' table
-let stepsDone: i32 = 0; // trainSteps: steps of the current call done so far (progress())
+// trainSteps' progress: the run's step index after the last step stored (an i32), written with
+// atomic stores into the module's shared memory so that another thread (src/experiment/pool.ts)
+// can read it while a call runs; progressAt() gives its address.
+const progressCell: usize = memory.data(4, 4);
+const PROGRESS_MASK: i32 = 255; // stored after every 256th step of a call, and at its start and end
 let aC: usize = 0; // compacted non-zero input values (f64)
 let idx: usize = 0; // their indices (i32)
 let nnz: i32 = 0;
@@ -1513,13 +1517,15 @@ export function reserve(bytes: i32): usize {
  * noisy inputs, drawn in its order). When `masks` is not 0 it holds each step's dropout
  * multipliers, hidden layer by hidden layer (n_out f64 each), copied to F_MASK before the step.
  * Returns lossSum plus the steps' losses, added one by one in step order (so the sum is the
- * caller's loop's to the last bit). progress() reads how many steps are done.
+ * caller's loop's to the last bit). `first` is the run's index of the first step: the progress
+ * cell (progressAt) holds first + the steps done, stored at the start, after every 256th step
+ * and at the end.
  */
-export function trainSteps(entries: usize, targets: usize, rows: usize, count: i32, lr: f64, lossSum: f64, noisy: usize, masks: usize): f64 {
+export function trainSteps(entries: usize, targets: usize, rows: usize, count: i32, lr: f64, lossSum: f64, noisy: usize, masks: usize, first: i32): f64 {
   const rowBytes = <usize>fld(0, F_NIN) << 2;
   let sum = lossSum;
   let mk = masks;
-  stepsDone = 0;
+  atomic.store<i32>(progressCell, first);
   for (let k = 0; k < count; k++) {
     const e = <usize>load<i32>(entries + (<usize>k << 2));
     sample = noisy != 0 ? noisy + <usize>k * rowBytes : rows + e * rowBytes;
@@ -1532,14 +1538,15 @@ export function trainSteps(entries: usize, targets: usize, rows: usize, count: i
       }
     }
     sum += stepOn(<f64>load<f32>(targets + (e << 2)), lr);
-    stepsDone = k + 1;
+    if ((k & PROGRESS_MASK) == PROGRESS_MASK) atomic.store<i32>(progressCell, first + k + 1);
   }
+  atomic.store<i32>(progressCell, first + count);
   sample = inputF32;
   return sum;
 }
 
-/** Steps done by the running (or last) trainSteps call. */
-export function progress(): i32 { return stepsDone; }
+/** The address of trainSteps' progress cell (an i32 in the shared memory). */
+export function progressAt(): usize { return progressCell; }
 
 function stepOn(target: f64, lr: f64): f64 {
   gather(sample, fld(0, F_NIN));

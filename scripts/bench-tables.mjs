@@ -1,0 +1,54 @@
+// Prints, from a bench.json that `npm run bench` wrote, the tables the README's performance
+// section quotes: every method × shape of the default engine as a ratio to the float64 C loop
+// (and to the same loop at 128 bits without FMA), evaluation likewise, the targets met and not
+// met, and the wall times. Usage: node scripts/bench-tables.mjs [results/bench.json]
+
+import { readFileSync } from 'node:fs';
+
+const file = process.argv[2] ?? 'results/bench.json';
+const bench = JSON.parse(readFileSync(file, 'utf8'));
+const engine = 'fast';
+const x = (v) => (v === null || v === undefined ? '–' : `${v.toFixed(2)}×`);
+const num = (v) => Math.round(v).toLocaleString('en-US');
+
+const train = bench.train.filter((r) => r.engine === engine);
+const archs = [...new Set(train.map((r) => r.arch))];
+const methods = [...new Set(train.map((r) => r.method))];
+const cell = (r) => (r ? `${x(r.vsC64)} (${x(r.vsC64x128)})` : '');
+
+console.log(`bench of ${bench.date}, load average ${bench.loadAverage.map((v) => v.toFixed(1)).join(' → ')}, ${bench.node}`);
+console.log('\nTraining, dwgd ÷ float64 C loop (÷ the 128-bit C loop); default engine:\n');
+console.log(`| method | ${archs.join(' | ')} |`);
+console.log(`|---|${archs.map(() => '---:').join('|')}|`);
+for (const m of methods) console.log(`| ${m} | ${archs.map((a) => cell(train.find((r) => r.method === m && r.arch === a))).join(' | ')} |`);
+const evals = bench.eval.filter((r) => r.engine === engine);
+console.log(`| **evaluation** | ${archs.map((a) => cell(evals.find((r) => r.arch === a))).join(' | ')} |`);
+
+console.log('\nSteps per second (dwgd / float64 C):\n');
+console.log(`| method | ${archs.join(' | ')} |`);
+console.log(`|---|${archs.map(() => '---:').join('|')}|`);
+const anchor = bench.anchor && bench.anchor.train ? bench.anchor : null;
+for (const m of methods) {
+  console.log(`| ${m} | ${archs.map((a) => {
+    const r = train.find((t) => t.method === m && t.arch === a);
+    const c = anchor?.train.find((t) => t.method === m && t.arch === a);
+    return r ? `${num(r.stepsPerSec)} / ${c ? num(c.float64) : '–'}` : '';
+  }).join(' | ')} |`);
+}
+
+const targets = bench.targets.filter((t) => t.engine === engine);
+const met = targets.filter((t) => t.met);
+console.log(`\nTargets: ${met.length} of ${targets.length} met.`);
+const gridRatios = targets.filter((t) => t.unit === 'ratio');
+const ratioMet = gridRatios.filter((t) => t.met).length;
+console.log(`Ratio targets: ${ratioMet} of ${gridRatios.length} met. Not met:`);
+for (const t of gridRatios.filter((t) => !t.met)) console.log(`  ${t.what}: ${x(t.value)} (÷ 128-bit C ${x(t.vsC64x128)})`);
+for (const t of targets.filter((t) => t.unit !== 'ratio')) console.log(`  ${t.met ? 'met' : 'not met'}: ${t.what}: ${num(t.value)} against ${num(t.target)}`);
+
+const wall = bench.wallTime;
+if (wall) {
+  console.log(`\nWall time (${wall.workers} workers${wall.quick ? ', --quick' : ''}): the paper grid ${(wall.paperPerSeedSeconds / 60).toFixed(1)} min a seed`);
+  for (const f of wall.fair ?? []) {
+    console.log(`  ${f.study} ${f.stage}: ${f.runs} runs, ${f.seeds} seeds; ${(f.perSeedSeconds / 60).toFixed(1)} min a seed, ${(f.totalSeconds / 3600).toFixed(2)} h in all`);
+  }
+}
