@@ -36,6 +36,25 @@ for (const m of methods) {
   }).join(' | ')} |`);
 }
 
+// Each unmet ratio: dwgd ÷ native C (the target's ratio), the 128-bit C loop ÷ native C (what
+// WebAssembly's two lanes without FMA leave a competent loop: the bound), dwgd ÷ the 128-bit
+// loop (how far dwgd is from that bound; at or above 1 it is at the bound).
+console.log('\nEach unmet ratio target against the 128-bit C loop:\n');
+console.log('| unmet target | dwgd ÷ native C | 128-bit C ÷ native C | dwgd ÷ 128-bit C |');
+console.log('|---|---:|---:|---:|');
+for (const t of bench.targets.filter((t) => t.engine === engine && t.unit === 'ratio' && !t.met)) {
+  const bound = t.vsC64x128 ? t.value / t.vsC64x128 : null;
+  const what = t.what.replace(' vs C float64', '').replace(/^eval (\S+)$/, '$1 evaluation');
+  console.log(`| ${what} | ${x(t.value)} | ${x(bound)} | ${x(t.vsC64x128)} |`);
+}
+
+const unmet = bench.targets.filter((t) => t.engine === engine && t.unit === 'ratio' && !t.met && t.vsC64x128 != null);
+const band = (lo, hi) => unmet.filter((t) => t.vsC64x128 >= lo && t.vsC64x128 < hi).map((t) => `${t.what.replace(' vs C float64', '')} ${x(t.vsC64x128)}`);
+for (const [name, lo, hi] of [['at or above the 128-bit loop', 1, Infinity], ['within 15 % of it', 0.85, 1], ['below 0.85 of it', 0, 0.85]]) {
+  const rows = band(lo, hi);
+  console.log(`\n${rows.length} of ${unmet.length} unmet ratios ${name}: ${rows.join('; ')}`);
+}
+
 const targets = bench.targets.filter((t) => t.engine === engine);
 const met = targets.filter((t) => t.met);
 console.log(`\nTargets: ${met.length} of ${targets.length} met.`);

@@ -1,0 +1,71 @@
+// The README's "The whole bench on the quiet machine" quotes one published `npm run bench`
+// (docs/performance/bench-2026-12-04.json). This test reads its figures back: the tables are
+// the ones scripts/bench-tables.mjs prints from the file, every ratio in them is dwgd's rate over
+// the C loop's rate of the same run, and the counts of the text are recounted here.
+
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { ROOT } from '../experiment/testing/paths.js';
+
+const FILE = join(ROOT, 'docs', 'performance', 'bench-2026-12-04.json');
+const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
+
+interface Bench {
+  train: { method: string; arch: string; engine: string; stepsPerSec: number; vsC64: number | null; vsC64x128: number | null }[];
+  eval: { arch: string; engine: string; samplesPerSec: number; vsC64: number | null; vsC64x128: number | null }[];
+  anchor: { train: { method: string; arch: string; float64: number; float64x128: number | null }[]; eval: { arch: string; float64: number; float64x128: number | null }[] };
+  targets: { what: string; engine: string; value: number; target: number; unit: string; met: boolean; vsC64x128?: number | null }[];
+  corruptions: { suiteSeconds?: number } & Record<string, unknown>;
+}
+
+const section = () => {
+  const from = README.indexOf('**The whole bench on the quiet machine');
+  assert.ok(from >= 0, 'the README has the section');
+  return README.slice(from, README.indexOf('Earlier runs, kept for the record', from));
+};
+
+test('README: the whole-bench tables and counts are what docs/performance/bench-2026-12-04.json gives', { skip: !existsSync(FILE) && 'no published bench' }, () => {
+  const bench = JSON.parse(readFileSync(FILE, 'utf8')) as Bench;
+  const text = section();
+  const printed = execFileSync(process.execPath, [join(ROOT, 'scripts', 'bench-tables.mjs'), FILE], { encoding: 'utf8' });
+  const table = (head: string) => {
+    const start = printed.indexOf(head);
+    assert.ok(start >= 0, head);
+    return printed.slice(start, printed.indexOf('\n\n', start));
+  };
+  assert.ok(text.includes(table('| method | 784-20-10')), 'the training table');
+  assert.ok(text.includes(table('| unmet target |')), 'the unmet-target table');
+
+  // Every ratio is dwgd's rate over the C loop's, both from this run (the file rounds to 3 places).
+  const fast = bench.train.filter((r) => r.engine === 'fast');
+  assert.ok(fast.length >= 100);
+  for (const r of fast) {
+    const c = bench.anchor.train.find((a) => a.method === r.method && a.arch === r.arch)!;
+    assert.ok(Math.abs(r.vsC64! - r.stepsPerSec / c.float64) < 6e-4, `${r.method} ${r.arch}`);
+    if (c.float64x128) assert.ok(Math.abs(r.vsC64x128! - r.stepsPerSec / c.float64x128) < 6e-4, `${r.method} ${r.arch} (128-bit)`);
+  }
+
+  // The counts: ratio targets met, and the unmet ones by their distance to the 128-bit loop.
+  const ratios = bench.targets.filter((t) => t.engine === 'fast' && t.unit === 'ratio');
+  assert.equal(ratios.length, 80);
+  for (const t of ratios) assert.equal(t.met, t.value >= t.target, t.what);
+  const met = ratios.filter((t) => t.met).length;
+  assert.ok(text.includes(`**${met} of 80 met**`), `${met} of 80`);
+  const unmet = ratios.filter((t) => !t.met);
+  const atBound = unmet.filter((t) => t.vsC64x128! >= 1).length;
+  const near = unmet.filter((t) => t.vsC64x128! >= 0.85 && t.vsC64x128! < 1).length;
+  const gap = unmet.filter((t) => t.vsC64x128! < 0.85).length;
+  assert.ok(text.includes(`**${atBound} of the ${unmet.length} are at the bound**`), `${atBound} at the bound`);
+  assert.ok(text.includes(`**${near} are within 15 % of the bound**`), `${near} near`);
+  assert.ok(text.includes(`**${gap} are gaps in dwgd**`), `${gap} gaps`);
+
+  // The other targets' figures.
+  const rate = (method: string, arch: string) => fast.find((r) => r.method === method && r.arch === arch)!.stepsPerSec.toLocaleString('en-US');
+  assert.ok(text.includes(`on 784-64-32-10 ${rate('dwm', '784-64-32-10')} against ${rate('dwm-stable', '784-64-32-10')}`));
+  assert.ok(text.includes(`dwm training ${rate('dwm', '3072-64-32-10')} of 10,000`));
+  const cifarEval = bench.eval.find((e) => e.engine === 'fast' && e.arch === '3072-64-32-10')!;
+  assert.ok(text.includes(`evaluation ${cifarEval.samplesPerSec.toLocaleString('en-US')} of 75,000 samples/s`));
+});
