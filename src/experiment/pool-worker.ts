@@ -9,7 +9,7 @@ import type { ExperimentConfig } from '../config/schema.js';
 import type { RawDataset } from '../data/types.js';
 import { UserError } from '../errors.js';
 import { datasetKey } from './plan.js';
-import { importLoader, recordRun, shareDataset, type RunEventSink, type WorkerMessage } from './pool.js';
+import { collectGarbage, importLoader, recordRun, shareDataset, type RunEventSink, type WorkerMessage } from './pool.js';
 
 const port = parentPort!;
 const loaderReady = importLoader((workerData as { loaderUrl: string }).loaderUrl);
@@ -28,6 +28,7 @@ port.on('message', async (msg: { type: 'run'; id: string; config: ExperimentConf
       onDataset: forward('onDataset'), onMethodStart: forward('onMethodStart'), onProgress: forward('onProgress'), onSteps: forward('onSteps'), onTurn: forward('onTurn'), onNoisyStart: forward('onNoisyStart'),
     });
     send({ type: 'done', id: msg.id, output });
+    collectGarbage();
   } catch (err) {
     const e = err as Error;
     send({ type: 'error', id: msg.id, message: e instanceof Error ? e.message : String(err), userError: err instanceof UserError });
