@@ -82,3 +82,23 @@ test('README: the whole-bench tables and counts are what docs/performance/bench-
 function rate0(bench: Bench, engine: string, method: string): string {
   return bench.train.find((r) => r.engine === engine && r.method === method && r.arch === '784-64-32-10')!.stepsPerSec.toLocaleString('en-US');
 }
+
+test('README: the wall-time table is what docs/performance/walltime-2026-12-04.json gives', { skip: !existsSync(FILE) && 'no published bench' }, () => {
+  const w = (JSON.parse(readFileSync(join(ROOT, 'docs', 'performance', 'walltime-2026-12-04.json'), 'utf8')) as {
+    wallTime: { paperPerSeedSeconds: number; fair: { study: string; stage: string; runs: number; seeds: number; totalSeconds: number }[] };
+  }).wallTime;
+  const text = section();
+  const stage = (study: string, name: string) => w.fair.find((f) => f.study === study && f.stage === name)!;
+  const row = (label: string, value: string) => assert.ok(text.includes(`| ${label} | ≈ ${value} |`), `${label}: ≈ ${value}`);
+  row('paper grid, one seed (30 cells, 150 models)', `${(w.paperPerSeedSeconds / 60).toFixed(1)} min`);
+  const tune = stage('fair-images', 'tuning');
+  const final = stage('fair-images', 'final');
+  row(`fair-images, tuning stage (${tune.runs} runs, ${tune.seeds} seeds)`, `${Math.round(tune.totalSeconds / 60)} min`);
+  row(`fair-images, final stage (${final.runs} runs, ${final.seeds} seeds; without the corruption suite)`, `${(final.totalSeconds / 3600).toFixed(1)} h`);
+  const tabTune = stage('fair-tabular', 'tuning');
+  const tabFinal = stage('fair-tabular', 'final');
+  row(`fair-tabular, tuning + final stage (${tabTune.runs} + ${tabFinal.runs} runs)`, `${Math.round(tabTune.totalSeconds)} s + ${Math.round(tabFinal.totalSeconds)} s`);
+  const all = w.fair.reduce((a, f) => a + f.totalSeconds, 0);
+  assert.equal(w.fair.length, 4);
+  row('the fair study in all', `${(all / 3600).toFixed(1)} h`);
+});
