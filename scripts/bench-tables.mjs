@@ -27,7 +27,7 @@ console.log(`| **evaluation** | ${archs.map((a) => cell(evals.find((r) => r.arch
 console.log('\nSteps per second (dwgd / float64 C):\n');
 console.log(`| method | ${archs.join(' | ')} |`);
 console.log(`|---|${archs.map(() => '---:').join('|')}|`);
-const anchor = bench.anchor && bench.anchor.train ? bench.anchor : null;
+const anchor = bench.anchor?.train ? bench.anchor : null;
 for (const m of methods) {
   console.log(`| ${m} | ${archs.map((a) => {
     const r = train.find((t) => t.method === m && t.arch === a);
