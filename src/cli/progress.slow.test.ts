@@ -18,7 +18,9 @@ test('train on a terminal: the bars advance during the run (percent, steps/s, ET
   const out = mkdtempSync(join(tmpdir(), 'dwgd-pty-'));
   try {
     const cmd = [process.execPath, BIN, 'train', '--config', join(ROOT, 'configs', 'quickstart.yaml'),
-      '--set', 'methods=[dwm, sgd]', '--set', 'stepsPerTurn=30000', '--out', out].map(quote).join(' ');
+      // Turns of 120,000 steps: the bar follows a turn by reading its progress cell every 100 ms
+      // (src/experiment/pool.ts), so a turn must last several reads (dwm here: about 0.4 s).
+      '--set', 'methods=[dwm, sgd]', '--set', 'stepsPerTurn=120000', '--out', out].map(quote).join(' ');
     const child = spawn('script', ['-qfec', `stty cols 200 2>/dev/null; ${cmd}`, '/dev/null'], { env: { ...process.env, NO_COLOR: '1' } });
     const t0 = Date.now();
     /** Each dwm percentage seen, with when it first arrived (ms after start). */
