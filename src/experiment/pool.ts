@@ -80,7 +80,9 @@ export function shareDataset(raw: RawDataset): RawDataset {
  * frees only when every thread holding one has collected it, and it rarely collects for them:
  * the paper grid's peak resident memory rose from 0.97 to 1.41 GB with them (README, "A turn in
  * one call"). A run's models are garbage once its record is made, so one collection per run,
- * in the worker and in the thread that followed its progress, returns them. `gc` is exposed by
+ * in the worker and in the thread that followed its progress, returns them. Runs in the calling
+ * thread (`workers: 0`, the tests' pipelines) are left to V8: a full collection there, where the
+ * heap holds the caller's own data, would cost more than the memory it returns. `gc` is exposed by
  * setting V8's flag and reading it from a new context (the flag applies to contexts made after).
  */
 export const collectGarbage: () => void = (() => {
@@ -374,7 +376,6 @@ async function runInThread(specs: RunSpec[], loaderUrl: string, opts: PoolOption
       const userError = err instanceof UserError;
       throw new RunFailure(`run ${spec.id} (${spec.label}, seed ${spec.config.seed}): ${(err as Error).message}`, userError);
     }
-    collectGarbage();
     opts.onDone?.(spec, output, 0, (performance.now() - t0) / 1000);
   }
 }
