@@ -110,7 +110,7 @@ export function deadUnits(net: Network, x: Float32Array, rows: Int32Array): { pe
 
 /**
  * Margin of each listed input: its label's output minus the largest other output. Inputs that
- * are mostly non-zero (CIFAR-10, a noisy image) go four at a time through forward4, which gives
+ * are mostly non-zero (CIFAR-10, a noisy image) go four at a time through Forward4, which gives
  * the bits Network.forward gives; the others one at a time through Network.forward.
  */
 export function margins(net: Network, x: Float32Array, y: Float32Array, rows: Int32Array): Float64Array {

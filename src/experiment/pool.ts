@@ -179,7 +179,7 @@ const FOLLOW_MS = 100;
  * The events of one run as the caller hears them: its own sink, and onProgress in pool terms.
  * With `follow` (the run is on a worker thread) the run may train a turn in one call and
  * announce it with onSteps; this thread then reads the call's progress cell every FOLLOW_MS and
- * reports each new value as onProgress, until the run's next event. `close` stops that.
+ * reports each new value as onProgress, until the turn's own onProgress. `close` stops that.
  */
 function sinkFor(spec: RunSpec, w: number, opts: PoolOptions, follow = false): { sink: RunEventSink; close(): void } {
   const own = opts.events?.(spec, w) ?? {};
@@ -196,21 +196,13 @@ function sinkFor(spec: RunSpec, w: number, opts: PoolOptions, follow = false): {
   const sink: RunEventSink = {
     ...own,
     onMethodStart(method, index, total) {
-      close();
       methodIndex = index;
       own.onMethodStart?.(method, index, total);
     },
+    // Every turn's training ends with the run's own onProgress (run.ts), which ends the reading.
     onProgress(method, turn, stepsDone, stepsTotal) {
       close();
       progress(method, turn, stepsDone, stepsTotal);
-    },
-    onTurn(method, turn, value) {
-      close();
-      own.onTurn?.(method, turn, value);
-    },
-    onNoisyStart(points) {
-      close();
-      own.onNoisyStart?.(points);
     },
   };
   if (follow) {
@@ -288,7 +280,6 @@ export async function runPool(specs: RunSpec[], opts: PoolOptions = {}): Promise
       }
       const spec = pending.splice(k, 1)[0];
       t.busy = spec;
-      t.close();
       ({ sink: t.sink, close: t.close } = sinkFor(spec, w, opts, true));
       t.started = performance.now();
       t.lastKey = keyOf(spec);

@@ -63,7 +63,7 @@ test('README: the whole-bench tables and counts are what docs/performance/bench-
   assert.ok(text.includes(`**${gap} are gaps in dwgd**`), `${gap} gaps`);
 
   // The other targets' figures.
-  const rate = (method: string, arch: string) => fast.find((r) => r.method === method && r.arch === arch)!.stepsPerSec.toLocaleString('en-US');
+  const rate = (method: string, arch: string) => rateOf(bench, 'fast', method, arch);
   assert.ok(text.includes(`on 784-64-32-10 ${rate('dwm', '784-64-32-10')} against ${rate('dwm-stable', '784-64-32-10')}`));
   assert.ok(text.includes(`dwm training ${rate('dwm', '3072-64-32-10')} of 10,000`));
   // The 784-64-32-10 table at the head of the performance section, built from the same run.
@@ -72,15 +72,16 @@ test('README: the whole-bench tables and counts are what docs/performance/bench-
   const evalC = bench.anchor.eval.find((a) => a.arch === '784-64-32-10')!;
   assert.ok(README.includes(`| C anchor, float64 (gcc -O3 -march=native: AVX-512 and FMA) | ${n(anchorOf('dwm').float64)} | ${n(anchorOf('sgd').float64)} | ${n(evalC.float64)} |`));
   for (const engine of ['reference', 'fast32']) {
-    const row = [rate0(bench, engine, 'dwm'), rate0(bench, engine, 'sgd'), n(bench.eval.find((e) => e.engine === engine && e.arch === '784-64-32-10')!.samplesPerSec)];
+    const row = [rateOf(bench, engine, 'dwm', '784-64-32-10'), rateOf(bench, engine, 'sgd', '784-64-32-10'), n(bench.eval.find((e) => e.engine === engine && e.arch === '784-64-32-10')!.samplesPerSec)];
     assert.ok(README.includes(`| ${row.join(' | ')} |`), `${engine}: ${row.join(', ')}`);
   }
   const cifarEval = bench.eval.find((e) => e.engine === 'fast' && e.arch === '3072-64-32-10')!;
   assert.ok(text.includes(`evaluation ${cifarEval.samplesPerSec.toLocaleString('en-US')} of 75,000 samples/s`));
 });
 
-function rate0(bench: Bench, engine: string, method: string): string {
-  return bench.train.find((r) => r.engine === engine && r.method === method && r.arch === '784-64-32-10')!.stepsPerSec.toLocaleString('en-US');
+/** Training steps/s of `method` on `arch` with `engine`, as the README writes it. */
+function rateOf(bench: Bench, engine: string, method: string, arch: string): string {
+  return bench.train.find((r) => r.engine === engine && r.method === method && r.arch === arch)!.stepsPerSec.toLocaleString('en-US');
 }
 
 test('README: the wall-time table is what docs/performance/walltime-2026-12-04.json gives', { skip: !existsSync(FILE) && 'no published bench' }, () => {

@@ -100,6 +100,18 @@ function tieModel(seed: number): FastModel {
   return new FastModel('sgd', net, rule('sgd'));
 }
 
+/**
+ * Scores rows `idx` of x, all labelled 1, with a tieModel: the mixed count equals float64's,
+ * float64 picks class 1 on some but not nearly all rows (more than 50, fewer than all but 50),
+ * and every row was recomputed in float64.
+ */
+function checkTieRecomputed(model: FastModel, x: Float32Array, idx: Int32Array = all): void {
+  const f = scoreBoth(model, x, idx, new Float32Array(400).fill(1));
+  assert.equal(f.mixed, f.f64);
+  assert.ok(f.f64 > 50 && f.f64 < idx.length - 50, `float64 picks class 1 on ${f.f64} of ${idx.length}`);
+  assert.equal(f.recomputed, idx.length);
+}
+
 test('mixed evaluation: the bound holds against exact arithmetic on the sparse path, and counts equal float64', () => {
   const initial = new Network([images.nInputs, 24, 12, 10], 'softmax-ce');
   initial.initHeNormal(new Rng(4, 'init'));
@@ -136,12 +148,7 @@ test('mixed evaluation: the bound holds against exact arithmetic on the dense fo
 test('mixed evaluation: a class that float32 rounding would flip is recomputed in float64', () => {
   // One layer, 256 → 10, tied in float32 (tieModel). All labels are 1, so keeping the float32
   // class would score 0.
-  const model = tieModel(8);
-  const ones = new Float32Array(400).fill(1);
-  const s = scoreBoth(model, images.x, all, ones);
-  assert.equal(s.mixed, s.f64);
-  assert.ok(s.f64 > 50 && s.f64 < 350, `float64 picks class 1 on ${s.f64} of 400`);
-  assert.equal(s.recomputed, 400);
+  checkTieRecomputed(tieModel(8), images.x);
 });
 
 test('mixed evaluation: mostly non-zero rows take the four-row path at any width (a corrupted MNIST image); bound, recomputation and counts hold there', () => {
@@ -163,11 +170,7 @@ test('mixed evaluation: mostly non-zero rows take the four-row path at any width
 
   // The flip case of the test above on these rows: in float32 outputs 0 and 1 tie, in float64
   // class 1 wins about half the time; every row must be recomputed, inside its group of four.
-  const flip = tieModel(13);
-  const f = scoreBoth(flip, x, all, new Float32Array(400).fill(1));
-  assert.equal(f.mixed, f.f64);
-  assert.ok(f.f64 > 50 && f.f64 < 350, `float64 picks class 1 on ${f.f64} of 400`);
-  assert.equal(f.recomputed, 400);
+  checkTieRecomputed(tieModel(13), x);
 });
 
 test('mixed evaluation: groups of four that mix sparse and noisy rows, and a tail of fewer than four, score as float64', () => {
@@ -193,11 +196,7 @@ test('mixed evaluation: groups of four that mix sparse and noisy rows, and a tai
   assert.equal(s.mixed, s.f64);
   assert.ok(s.f64 > 200, `accuracy ${s.f64} of 397`);
   // The float32 tie of the test above: every row, whichever path it takes, is recomputed.
-  const flip = tieModel(15);
-  const f = scoreBoth(flip, x, idx, new Float32Array(400).fill(1));
-  assert.equal(f.mixed, f.f64);
-  assert.ok(f.f64 > 50 && f.f64 < 347, `float64 picks class 1 on ${f.f64} of 397`);
-  assert.equal(f.recomputed, 397);
+  checkTieRecomputed(tieModel(15), x, idx);
 });
 
 test('mixed evaluation: exact ties between two outputs are recomputed; clear winners are not', () => {
