@@ -22,7 +22,10 @@
 //                   "methodTimes": [{ "cell", "perStep": { method: s }, "modelPerStep": { method: s },
 //                   "modelExtra": { method: s }, "perSample", "validationSize", "testSize" }],
 //                   "missing", "loadAverage" } or null      (bench/walltime.ts)
+//     "machine": { "pinnedCpu", "canaryBest", "quietShare", "maxRoundsFactor", "rows", "disturbedRows",
+//                  "rounds", "extraRounds" } or null,       (bench/quiet.ts; null in --only walltime)
 //     "note", "node", "loadAverage": [before, after], "date" }
+// A row (train, eval, scaling, fixed cost) that found no quiet round carries "disturbed": true.
 // vsC64 is dwgd's figure divided by the float64 C figure (null without the anchor); vsC64x128
 // divided by the float64 C loop built for 128-bit vectors without FMA (anchor.ts
 // ANCHOR_FLAGS_128: WebAssembly SIMD's width; null on other than x86-64). Every
@@ -32,7 +35,9 @@
 // iterations × samples per second, each iteration a forward and backward pass for the input
 // gradient and a forward pass for the loss of the new point.
 // Usage: node dist/bench/bench.js [--quick] [--only mnist|tabular|cifar|attack|corruptions|scaling|walltime]
-//   [--engine reference|fast|fast32] [--repeats N] [--seconds S] [--no-anchor]
+//   [--engine reference|fast|fast32] [--repeats N] [--seconds S] [--no-anchor] [--cpu N | --no-pin]
+// --cpu N pins the main thread (and the C loops it starts) to CPU N, default the last CPU it may
+// use; --no-pin leaves it free. Each row is timed in rounds between canary runs (bench/quiet.ts).
 // --only scaling: the scaling table alone (bench/scaling.ts): sgd and dwm steps/s beside the C
 // float64 loop for inputs {8, 784, 3072} × hidden {20, 64, 256, 1024} × depth {2, 3}
 // ("scaling" in bench.json). --only walltime: the wall time per seed of the paper's grid and of
@@ -52,6 +57,7 @@ import { AnchorSession, buildAnchor, writeNetFile, writePoolFile, type AnchorBui
 import { corruptionRates, suiteTiming, type CorruptionRate, type SuiteTiming } from './corruptions.js';
 import { renderScaling, scalingHidden, scalingPool, SCALING_DEPTHS, SCALING_INPUTS, SCALING_METHODS, SCALING_WIDTHS, workingSetBytes, type ScalingRow } from './scaling.js';
 import { renderWallTime, wallTimes, type WallTimes } from './walltime.js';
+import { Canary, MAX_ROUNDS_FACTOR, pickRounds, pinMainThread, QUIET_SHARE, type Pinning, type Round } from './quiet.js';
 import { benchModel, initialNetwork, LR, METHODS, mnistPool, ORDER_LENGTH, sampleOrder, syntheticPool, TRAIN_ROWS, trainRows, type Pool } from './pools.js';
 
 const GROUPS = ['mnist', 'tabular', 'cifar', 'attack', 'corruptions', 'scaling', 'walltime'] as const;
@@ -62,12 +68,14 @@ interface Options {
   only: string | null;
   engines: EngineName[];
   anchor: boolean;
+  /** CPU to pin the main thread to (null: the last allowed), or false for no pinning. */
+  pin: number | null | false;
 }
 
 class UsageError extends Error {}
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { repeats: 3, seconds: 0.4, only: null, engines: [...ENGINE_NAMES], anchor: true };
+  const opts: Options = { repeats: 3, seconds: 0.4, only: null, engines: [...ENGINE_NAMES], anchor: true, pin: null };
   const value = (k: number, flag: string): string => {
     if (k >= argv.length) throw new UsageError(`${flag} needs a value`);
     return argv[k];
@@ -85,6 +93,8 @@ function parseArgs(argv: string[]): Options {
     } else if (a === '--repeats') opts.repeats = Math.floor(number(++k, a, 1));
     else if (a === '--seconds') opts.seconds = number(++k, a, 0.01);
     else if (a === '--no-anchor') opts.anchor = false;
+    else if (a === '--no-pin') opts.pin = false;
+    else if (a === '--cpu') opts.pin = Math.floor(number(++k, a, 0));
     else if (a === '--only') {
       const g = value(++k, a);
       if (!(GROUPS as readonly string[]).includes(g)) throw new UsageError(`--only: one of ${GROUPS.join(', ')}, got '${g}'`);
@@ -207,13 +217,40 @@ function attacker(pool: Pool, initial: Network, kind: AttackKind, steps: number)
   return { time: (seconds) => timeRate(seconds, (m) => run(m)) * steps };
 }
 
-/** Best of `repeats` timed runs of each timer, taking turns so all see the same machine load. */
+/** The canary of bench/quiet.ts (set by main; null in --only walltime), and how the rows fared. */
+let canary: Canary | null = null;
+const quality = { rows: 0, disturbed: 0, rounds: 0, extraRounds: 0 };
+/** Whether the last bestOfInterleaved row found no quiet round (its figures are then marked). */
+let lastDisturbed = false;
+
+/**
+ * Best of `repeats` quiet rounds of each timer, taking turns so all see the same machine load:
+ * a round is every timer once, between two canary runs, and counts only when both canaries ran
+ * at ≥ 90 % of the fastest canary (bench/quiet.ts). Up to MAX_ROUNDS_FACTOR × repeats rounds
+ * are timed to find `repeats` quiet ones; a row with none keeps its best round and sets
+ * lastDisturbed.
+ */
 async function bestOfInterleaved(timers: Timer[], opts: Options): Promise<number[]> {
-  const best = timers.map(() => 0);
-  for (let r = 0; r < opts.repeats; r++) {
-    for (const [k, t] of timers.entries()) best[k] = Math.max(best[k], await t.time(opts.seconds));
+  const rounds: Round[] = [];
+  let quiet = 0;
+  const maxRounds = canary ? opts.repeats * MAX_ROUNDS_FACTOR : opts.repeats;
+  for (let r = 0; r < maxRounds && quiet < opts.repeats; r++) {
+    const before = canary ? canary.measure() : 0;
+    const rates: number[] = [];
+    for (const t of timers) rates.push(await t.time(opts.seconds));
+    const after = canary ? canary.measure() : 0;
+    // Shares against the fastest canary seen so far, including these two.
+    const share = canary ? Math.min(canary.share(before), canary.share(after)) : 1;
+    rounds.push({ rates, canaryShare: share });
+    if (share >= QUIET_SHARE) quiet++;
   }
-  return best;
+  const picked = pickRounds(rounds);
+  quality.rows++;
+  quality.rounds += rounds.length;
+  quality.extraRounds += Math.max(0, rounds.length - opts.repeats);
+  if (picked.disturbed) quality.disturbed++;
+  lastDisturbed = picked.disturbed;
+  return picked.rates;
 }
 
 function fmt(v: number): string {
@@ -228,8 +265,9 @@ function ratio(v: number | null): string {
   return v === null ? '' : `${v.toFixed(2)}×`;
 }
 
-interface TrainRow { method: string; arch: string; inputs: string; engine: EngineName; stepsPerSec: number; vsC64: number | null; vsC64x128: number | null }
-interface EvalRow { arch: string; inputs: string; engine: EngineName; samplesPerSec: number; testSize: number; vsC64: number | null; vsC64x128: number | null }
+/** `disturbed`: present (true) when no round of the row was quiet (bench/quiet.ts). */
+interface TrainRow { method: string; arch: string; inputs: string; engine: EngineName; stepsPerSec: number; vsC64: number | null; vsC64x128: number | null; disturbed?: true }
+interface EvalRow { arch: string; inputs: string; engine: EngineName; samplesPerSec: number; testSize: number; vsC64: number | null; vsC64x128: number | null; disturbed?: true }
 interface AnchorTrain { method: string; arch: string; inputs: string; float64: number; float32: number; float64x128: number | null }
 interface AnchorEval { arch: string; inputs: string; float64: number; float32: number; float64x128: number | null }
 interface Target { what: string; engine: EngineName; value: number; target: number; unit: 'ratio' | 'steps/s' | 'samples/s'; met: boolean; vsC64x128?: number | null }
@@ -240,12 +278,13 @@ interface Target { what: string; engine: EngineName; value: number; target: numb
  * turns. Notes a C run whose loss or score was not finite.
  */
 async function measure(mine: Timer[], build: AnchorBuild | { skipped: string }, args: (string | number)[], opts: Options) {
-  if (!('dir' in build)) return { rates: await bestOfInterleaved(mine, opts), c: null };
+  if (!('dir' in build)) return { rates: await bestOfInterleaved(mine, opts), c: null, disturbed: lastDisturbed };
   const c64 = await AnchorSession.start(build.bin64, args);
   const c32 = await AnchorSession.start(build.bin32, args);
   const c128 = 'bin' in build.narrow ? await AnchorSession.start(build.narrow.bin, args) : null;
   const sessions = c128 ? [c64, c32, c128] : [c64, c32];
   const best = await bestOfInterleaved([...mine, ...sessions], opts);
+  const disturbed = lastDisturbed;
   for (const c of sessions) {
     const last = await c.end();
     const which = `${c.ready.precision}${c === c128 ? ' at 128 bits' : ''}`;
@@ -256,6 +295,7 @@ async function measure(mine: Timer[], build: AnchorBuild | { skipped: string }, 
   const n = mine.length;
   return {
     rates: best.slice(0, n),
+    disturbed,
     c: { float64: Math.round(best[n]), float32: Math.round(best[n + 1]), float64x128: c128 ? Math.round(best[n + 2]) : null, score64: c64.ready.score as number | undefined },
   };
 }
@@ -266,16 +306,17 @@ function vs(rate: number, c: number | null | undefined): number | null {
 }
 
 /** Best rates of dwgd's timers and of the float64 C build alone on the same work, timed in turns. */
-async function measure64(mine: Timer[], build: AnchorBuild | { skipped: string }, args: (string | number)[], opts: Options): Promise<{ rates: number[]; c64: number | null }> {
-  if (!('dir' in build)) return { rates: await bestOfInterleaved(mine, opts), c64: null };
+async function measure64(mine: Timer[], build: AnchorBuild | { skipped: string }, args: (string | number)[], opts: Options): Promise<{ rates: number[]; c64: number | null; disturbed: boolean }> {
+  if (!('dir' in build)) return { rates: await bestOfInterleaved(mine, opts), c64: null, disturbed: lastDisturbed };
   const c64 = await AnchorSession.start(build.bin64, args);
   const best = await bestOfInterleaved([...mine, c64], opts);
+  const disturbed = lastDisturbed;
   const last = await c64.end();
   if (last.finite === false) process.stderr.write(`note: the C anchor (float64) ${args[0]} ${args[3]}: not finite\n`);
-  return { rates: best.slice(0, mine.length), c64: Math.round(best[mine.length]) };
+  return { rates: best.slice(0, mine.length), c64: Math.round(best[mine.length]), disturbed };
 }
 
-interface FixedCostRow { arch: string; what: string; engine: EngineName; ns: number; cNs: number | null; cNs128: number | null }
+interface FixedCostRow { arch: string; what: string; engine: EngineName; ns: number; cNs: number | null; cNs128: number | null; disturbed?: true }
 
 /** The arches of the fixed-cost rows: 8 inputs and one unit per layer, two and three layers. */
 const FIXED_ARCHS = [[8, 1, 1], [8, 1, 1, 1]];
@@ -304,11 +345,11 @@ async function fixedCosts(build: AnchorBuild | { skipped: string }, opts: Option
     const initial = initialNetwork(sizes, pool.loss);
     if ('dir' in build) writeNetFile(netFile, initial);
     for (const method of FIXED_METHODS) {
-      const { rates, c } = await measure([trainer(pool, order, initial, method, engine)], build, ['train', poolFile, netFile, method, LR], more);
-      rows.push({ arch, what: `${method} step`, engine, ns: ns(rates[0])!, cNs: ns(c?.float64), cNs128: ns(c?.float64x128) });
+      const { rates, c, disturbed } = await measure([trainer(pool, order, initial, method, engine)], build, ['train', poolFile, netFile, method, LR], more);
+      rows.push({ arch, what: `${method} step`, engine, ns: ns(rates[0])!, cNs: ns(c?.float64), cNs128: ns(c?.float64x128), ...(disturbed ? { disturbed } : {}) });
     }
-    const { rates, c } = await measure([evaluator(pool, initial, engine)], build, ['eval', poolFile, netFile, LR], more);
-    rows.push({ arch, what: 'eval sample', engine, ns: ns(rates[0])!, cNs: ns(c?.float64), cNs128: ns(c?.float64x128) });
+    const { rates, c, disturbed } = await measure([evaluator(pool, initial, engine)], build, ['eval', poolFile, netFile, LR], more);
+    rows.push({ arch, what: 'eval sample', engine, ns: ns(rates[0])!, cNs: ns(c?.float64), cNs128: ns(c?.float64x128), ...(disturbed ? { disturbed } : {}) });
     if (emptyCallNs === null) {
       const model = benchModel('sgd', initial, engine);
       if (model.trainSteps) {
@@ -334,7 +375,7 @@ function renderFixedCosts(fixed: { rows: FixedCostRow[]; emptyCallNs: number | n
   const ns = (v: number | null) => (v === null ? '–' : v.toFixed(0));
   const lines = ['', `fixed costs: nanoseconds per training step or per evaluated sample on nets of one unit per hidden layer (arithmetic almost nil), ${fixed.rows[0]?.engine ?? 'fast'} engine beside the float64 C loop, native and at 128 bits`,
     '| arch | what | dwgd ns | C f64 ns | C f64 128-bit ns |', '|---|---|---:|---:|---:|'];
-  for (const r of fixed.rows) lines.push(`| ${r.arch} | ${r.what} | ${ns(r.ns)} | ${ns(r.cNs)} | ${ns(r.cNs128)} |`);
+  for (const r of fixed.rows) lines.push(`| ${r.arch} | ${r.what} | ${r.disturbed ? '† ' : ''}${ns(r.ns)} | ${ns(r.cNs)} | ${ns(r.cNs128)} |`);
   const [two, three] = FIXED_ARCHS.map((a) => a.join('-'));
   for (const what of [...FIXED_METHODS.map((m) => `${m} step`), 'eval sample']) {
     const a = fixed.rows.find((r) => r.arch === two && r.what === what);
@@ -367,11 +408,12 @@ async function scalingRows(build: AnchorBuild | { skipped: string }, opts: Optio
         const said: string[] = [];
         for (const method of SCALING_METHODS) {
           const timer = trainer(pool, order, initial, method, engine);
-          const { rates, c64 } = await measure64([timer], build, ['train', poolFile, netFile, method, LR], opts);
+          const { rates, c64, disturbed } = await measure64([timer], build, ['train', poolFile, netFile, method, LR], opts);
           if (!timer.finite()) process.stderr.write(`note: ${method} on ${arch} (${engine}) diverged (loss not finite)\n`);
           rows.push({
             inputs: nInputs, data: pool.inputs, depth, arch, method, engine, stepsPerSec: Math.round(rates[0]),
             cStepsPerSec: c64, vsC64: c64 ? round3(rates[0] / c64) : null, workingSetBytes: workingSetBytes(sizes, method),
+            ...(disturbed ? { disturbed } : {}),
           });
           said.push(`${method} ${fmt(rates[0])}${c64 ? ` (C ${fmt(c64)})` : ''}`);
         }
@@ -393,10 +435,10 @@ function renderTable(train: TrainRow[], evals: EvalRow[], anchorTrain: AnchorTra
     for (const engine of engines) {
       const cells = TRAIN_ROWS.map((m) => {
         const t = train.find((e) => e.inputs === inputs && e.arch === arch && e.engine === engine && e.method === m);
-        return t ? `${fmt(t.stepsPerSec)} ${ratio(t.vsC64)} ${ratio(t.vsC64x128)}`.trim() : '–';
+        return t ? `${t.disturbed ? '† ' : ''}${fmt(t.stepsPerSec)} ${ratio(t.vsC64)} ${ratio(t.vsC64x128)}`.trim() : '–';
       });
       const e = evals.find((v) => v.inputs === inputs && v.arch === arch && v.engine === engine);
-      lines.push([inputs, arch, engine, ...cells, e ? `${fmt(e.samplesPerSec)} ${ratio(e.vsC64)} ${ratio(e.vsC64x128)}`.trim() : '–']);
+      lines.push([inputs, arch, engine, ...cells, e ? `${e.disturbed ? '† ' : ''}${fmt(e.samplesPerSec)} ${ratio(e.vsC64)} ${ratio(e.vsC64x128)}`.trim() : '–']);
     }
     for (const precision of ['float64', 'float32', 'float64x128'] as const) {
       const row = anchorTrain.filter((a) => a.inputs === inputs && a.arch === arch);
@@ -478,6 +520,11 @@ async function main(): Promise<void> {
     { name: 'tabular', pool: () => syntheticPool('synthetic-wine-quality', 11, 'tabular', 4898), archs: [[20], [64, 32]] },
     { name: 'cifar', pool: () => syntheticPool('synthetic-cifar-10', 3072, 'image', 10000), archs: [[20], [64, 32]] },
   ];
+  // The timed rows on one core, beside a canary (bench/quiet.ts); the wall-time part unpinned.
+  const timing = opts.only !== 'walltime';
+  const pinning: Pinning = !timing ? { skipped: 'not needed for --only walltime' } : opts.pin === false ? { skipped: '--no-pin was given' } : pinMainThread(opts.pin);
+  if (timing) canary = new Canary();
+  process.stderr.write('cpu' in pinning ? `pinned to CPU ${pinning.cpu} (of ${pinning.previous}); the C loops run there too\n` : timing ? `not pinned: ${pinning.skipped}\n` : '');
   const build = opts.anchor && opts.only !== 'walltime' ? buildAnchor() : { skipped: opts.anchor ? 'not needed for --only walltime' : '--no-anchor was given' };
   if ('dir' in build) {
     process.stderr.write(`C anchor: ${build.compiler}, ${build.flags}, float64 and float32 builds\n`);
@@ -512,18 +559,18 @@ async function main(): Promise<void> {
           (c ? ` (C ${fmt(c.float64)}/${fmt(c.float32)}${c.float64x128 === null ? '' : `/${fmt(c.float64x128)}`})` : '');
         for (const method of trainRows(pool.loss)) {
           const timers = opts.engines.map((engine) => trainer(pool, order, initial, method, engine));
-          const { rates, c } = await measure(timers, build, ['train', poolFile, netFile, method, LR], opts);
+          const { rates, c, disturbed } = await measure(timers, build, ['train', poolFile, netFile, method, LR], opts);
           opts.engines.forEach((engine, k) => {
-            train.push({ method, ...where, engine, stepsPerSec: Math.round(rates[k]), vsC64: vs(rates[k], c?.float64), vsC64x128: vs(rates[k], c?.float64x128) });
+            train.push({ method, ...where, engine, stepsPerSec: Math.round(rates[k]), vsC64: vs(rates[k], c?.float64), vsC64x128: vs(rates[k], c?.float64x128), ...(disturbed ? { disturbed } : {}) });
             if (!timers[k].finite()) process.stderr.write(`note: ${method} on ${arch} (${engine}) diverged (loss not finite)\n`);
           });
           if (c) anchorTrain.push({ method, ...where, float64: c.float64, float32: c.float32, float64x128: c.float64x128 });
           progress.push(`${method} ${rates.map(fmt).join('/')}${cFigures(c)}`);
         }
         const timers = opts.engines.map((engine) => evaluator(pool, initial, engine));
-        const { rates, c } = await measure(timers, build, ['eval', poolFile, netFile, LR], opts);
+        const { rates, c, disturbed } = await measure(timers, build, ['eval', poolFile, netFile, LR], opts);
         opts.engines.forEach((engine, k) => {
-          evals.push({ ...where, engine, samplesPerSec: Math.round(rates[k]), testSize: pool.test.length, vsC64: vs(rates[k], c?.float64), vsC64x128: vs(rates[k], c?.float64x128) });
+          evals.push({ ...where, engine, samplesPerSec: Math.round(rates[k]), testSize: pool.test.length, vsC64: vs(rates[k], c?.float64), vsC64x128: vs(rates[k], c?.float64x128), ...(disturbed ? { disturbed } : {}) });
           // A float64 engine must score the test pool as the float64 C loop does.
           const score = timers[k].score;
           if (c && engine !== 'fast32' && Math.abs(score - c.score64!) > 1e-9 * Math.abs(score)) {
@@ -555,6 +602,7 @@ async function main(): Promise<void> {
     }
   } finally {
     if ('dir' in build) rmSync(build.dir, { recursive: true, force: true });
+    if ('cpu' in pinning) pinning.restore();
   }
 
   let wall: WallTimes | null = null;
@@ -605,6 +653,17 @@ async function main(): Promise<void> {
     `repeat(s) of ≥${opts.seconds}s each. Load average ${load0.toFixed(2)} → ${load1.toFixed(2)} on ${cpus().length} cores.\n`,
   );
   if (!('dir' in build) && opts.only !== 'walltime') process.stdout.write(`C anchor skipped: ${build.skipped}\n`);
+  const machine = canary ? {
+    pinnedCpu: 'cpu' in pinning ? pinning.cpu : null,
+    ...('skipped' in pinning ? { notPinned: pinning.skipped } : {}),
+    canaryBest: Math.round(canary.best), quietShare: QUIET_SHARE, maxRoundsFactor: MAX_ROUNDS_FACTOR,
+    rows: quality.rows, disturbedRows: quality.disturbed, rounds: quality.rounds, extraRounds: quality.extraRounds,
+  } : null;
+  if (machine && quality.rows > 0) process.stdout.write(
+    `\n${'cpu' in pinning ? `main thread and C loops pinned to CPU ${pinning.cpu}` : `not pinned (${pinning.skipped})`}; ` +
+    `a round counts when the canary around it ran at ≥ ${QUIET_SHARE * 100} % of its fastest: ${quality.rows} rows in ${quality.rounds} rounds ` +
+    `(${quality.extraRounds} beyond the repeats, to skip disturbed ones); ${quality.disturbed} row(s) found no quiet round and are marked †.\n`,
+  );
 
   const report = {
     train, eval: evals, fixedCost: fixed, attack: attacks, corruptions, scaling, wallTime: wall,
@@ -612,6 +671,7 @@ async function main(): Promise<void> {
       ? { compiler: build.compiler, flags: build.flags, narrow: 'bin' in build.narrow ? { flags: build.narrow.flags, check: build.narrow.check } : build.narrow, train: anchorTrain, eval: anchorEval }
       : { skipped: build.skipped },
     targets,
+    machine,
     note: `best of ${opts.repeats} repeat(s) of ≥${opts.seconds}s; batch 1; one thread; synthetic-* inputs have the named dataset's shape; vsC64 = dwgd ÷ C float64; vsC64x128 = dwgd ÷ C float64 at 128 bits (no AVX, no FMA)`,
     node: process.version,
     loadAverage: [load0, load1],

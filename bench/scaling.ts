@@ -77,6 +77,8 @@ export interface ScalingRow {
   cStepsPerSec: number | null;
   vsC64: number | null;
   workingSetBytes: number;
+  /** Present (true) when no round of the row was quiet (bench/quiet.ts). */
+  disturbed?: true;
 }
 
 function mb(bytes: number): string {
