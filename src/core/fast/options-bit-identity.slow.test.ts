@@ -2,7 +2,7 @@
 // run trains, must give the same bits as the module from before the per-step fixed costs were
 // cut (testing/kernels-options-baseline-wasm.ts, main at 5462e903): the loss sum after every call,
 // the score part-way and at the end, and every parameter at the end, compared with Object.is.
-// bit-identity.test.ts holds the rules without options, step by step, to the older baselines;
+// bit-identity.slow.test.ts holds the rules without options, step by step, to the older baselines;
 // this file covers what those do not reach: dropout, input noise, max-norm and label smoothing
 // with every rule, momentum/adam/gated decay on every shape, the turn-in-one-call path, and the
 // evaluation of the narrow nets (tabular shapes: regression, one output).
