@@ -18,7 +18,7 @@ import { spawnSync } from 'node:child_process';
 /** A round counts as quiet when its canaries ran at least this share of the fastest canary. */
 export const QUIET_SHARE = 0.9;
 /** A row is timed for at most this many times its repeats before it is given up as disturbed. */
-export const MAX_ROUNDS_FACTOR = 4;
+export const MAX_ROUNDS_FACTOR = 2;
 /** One canary run lasts about this long (seconds). */
 const CANARY_SECONDS = 0.015;
 

@@ -14,9 +14,15 @@ const num = (v) => Math.round(v).toLocaleString('en-US');
 const train = bench.train.filter((r) => r.engine === engine);
 const archs = [...new Set(train.map((r) => r.arch))];
 const methods = [...new Set(train.map((r) => r.method))];
-const cell = (r) => (r ? `${x(r.vsC64)} (${x(r.vsC64x128)})` : '');
+// † marks a row no quiet round was found for (bench/quiet.ts; runs before the canary have none).
+const cell = (r) => (r ? `${r.disturbed ? '† ' : ''}${x(r.vsC64)} (${x(r.vsC64x128)})` : '');
 
 console.log(`bench of ${bench.date}, load average ${bench.loadAverage.map((v) => v.toFixed(1)).join(' → ')}, ${bench.node}`);
+const m = bench.machine;
+if (m) {
+  console.log(`${m.pinnedCpu === null ? `not pinned (${m.notPinned})` : `pinned to CPU ${m.pinnedCpu}`}; ${m.rows} rows in ${m.rounds} rounds ` +
+    `(${m.extraRounds} beyond the repeats); ${m.disturbedRows} row(s) with no quiet round (canary ≥ ${m.quietShare * 100} % of its fastest)`);
+}
 console.log('\nTraining, dwgd ÷ float64 C loop (÷ the 128-bit C loop); default engine:\n');
 console.log(`| method | ${archs.join(' | ')} |`);
 console.log(`|---|${archs.map(() => '---:').join('|')}|`);
