@@ -1,7 +1,9 @@
-// The README's "The whole bench on the quiet machine" quotes one published `npm run bench`
-// (docs/performance/bench-2026-12-04.json). This test reads its figures back: the tables are
-// the ones scripts/bench-tables.mjs prints from the file, every ratio in them is dwgd's rate over
-// the C loop's rate of the same run, and the counts of the text are recounted here.
+// The README quotes two published whole `npm run bench` runs: "The whole bench in quiet rounds"
+// (docs/performance/bench-2026-12-04-quiet.json, the rows timed between canary runs on one
+// pinned core) and, before it, "The first whole bench" (docs/performance/bench-2026-12-04.json).
+// This test reads each one's figures back: the tables are the ones scripts/bench-tables.mjs
+// prints from the file, every ratio in them is dwgd's rate over the C loop's rate of the same
+// run, and the counts of the text are recounted here.
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -11,26 +13,33 @@ import { test } from 'node:test';
 import { ROOT } from '../experiment/testing/paths.js';
 
 const FILE = join(ROOT, 'docs', 'performance', 'bench-2026-12-04.json');
+const QUIET_FILE = join(ROOT, 'docs', 'performance', 'bench-2026-12-04-quiet.json');
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 
 interface Bench {
-  train: { method: string; arch: string; engine: string; stepsPerSec: number; vsC64: number | null; vsC64x128: number | null }[];
+  train: { method: string; arch: string; engine: string; stepsPerSec: number; vsC64: number | null; vsC64x128: number | null; disturbed?: true }[];
   eval: { arch: string; engine: string; samplesPerSec: number; vsC64: number | null; vsC64x128: number | null }[];
   anchor: { train: { method: string; arch: string; float64: number; float64x128: number | null }[]; eval: { arch: string; float64: number; float64x128: number | null }[] };
   targets: { what: string; engine: string; value: number; target: number; unit: string; met: boolean; vsC64x128?: number | null }[];
   corruptions: { suiteSeconds?: number } & Record<string, unknown>;
+  machine?: { pinnedCpu: number | null; rows: number; disturbedRows: number; rounds: number; extraRounds: number };
 }
 
-const section = () => {
-  const from = README.indexOf('**The whole bench on the quiet machine');
-  assert.ok(from >= 0, 'the README has the section');
-  return README.slice(from, README.indexOf('Earlier runs, kept for the record', from));
+/** The README's text from the paragraph starting `head` to `end`. */
+const between = (head: string, end: string) => {
+  const from = README.indexOf(head);
+  assert.ok(from >= 0, `the README has '${head}'`);
+  const to = README.indexOf(end, from);
+  assert.ok(to > from, `'${end}' follows '${head}'`);
+  return README.slice(from, to);
 };
+const section = () => between('**The first whole bench', 'Earlier runs, kept for the record');
+const quietSection = () => between('**The whole bench in quiet rounds', '**The first whole bench');
 
-test('README: the whole-bench tables and counts are what docs/performance/bench-2026-12-04.json gives', { skip: !existsSync(FILE) && 'no published bench' }, () => {
-  const bench = JSON.parse(readFileSync(FILE, 'utf8')) as Bench;
-  const text = section();
-  const printed = execFileSync(process.execPath, [join(ROOT, 'scripts', 'bench-tables.mjs'), FILE], { encoding: 'utf8' });
+/** The checks both published runs share: the tables, every ratio, the counts and the other targets. */
+function checkRun(file: string, text: string): Bench {
+  const bench = JSON.parse(readFileSync(file, 'utf8')) as Bench;
+  const printed = execFileSync(process.execPath, [join(ROOT, 'scripts', 'bench-tables.mjs'), file], { encoding: 'utf8' });
   const table = (head: string) => {
     const start = printed.indexOf(head);
     assert.ok(start >= 0, head);
@@ -66,6 +75,25 @@ test('README: the whole-bench tables and counts are what docs/performance/bench-
   const rate = (method: string, arch: string) => rateOf(bench, 'fast', method, arch);
   assert.ok(text.includes(`on 784-64-32-10 ${rate('dwm', '784-64-32-10')} against ${rate('dwm-stable', '784-64-32-10')}`));
   assert.ok(text.includes(`dwm training ${rate('dwm', '3072-64-32-10')} of 10,000`));
+  const cifarEval = bench.eval.find((e) => e.engine === 'fast' && e.arch === '3072-64-32-10')!;
+  assert.ok(text.includes(`evaluation ${cifarEval.samplesPerSec.toLocaleString('en-US')} of 75,000 samples/s`));
+  return bench;
+}
+
+test('README: the quiet-rounds bench\'s tables and counts are what docs/performance/bench-2026-12-04-quiet.json gives', { skip: !existsSync(QUIET_FILE) && 'no published bench' }, () => {
+  const text = quietSection();
+  const bench = checkRun(QUIET_FILE, text);
+  // How the rounds went, as the text says it.
+  const m = bench.machine!;
+  assert.ok(m && m.pinnedCpu !== null, 'a pinned run');
+  assert.ok(text.includes(`${m.rows} rows in ${m.rounds.toLocaleString('en-US')} rounds`), `${m.rows} rows in ${m.rounds} rounds`);
+  assert.ok(text.includes(`${m.disturbedRows} rows found no quiet round`), `${m.disturbedRows} disturbed`);
+  assert.equal(bench.train.filter((r) => r.disturbed).length + bench.eval.filter((r) => 'disturbed' in r).length <= m.disturbedRows, true);
+});
+
+test('README: the first whole bench\'s tables and counts are what docs/performance/bench-2026-12-04.json gives', { skip: !existsSync(FILE) && 'no published bench' }, () => {
+  const text = section();
+  const bench = checkRun(FILE, text);
   // The 784-64-32-10 table at the head of the performance section, built from the same run.
   const n = (v: number) => v.toLocaleString('en-US');
   const anchorOf = (m: string) => bench.anchor.train.find((a) => a.method === m && a.arch === '784-64-32-10')!;
@@ -75,8 +103,6 @@ test('README: the whole-bench tables and counts are what docs/performance/bench-
     const row = [rateOf(bench, engine, 'dwm', '784-64-32-10'), rateOf(bench, engine, 'sgd', '784-64-32-10'), n(bench.eval.find((e) => e.engine === engine && e.arch === '784-64-32-10')!.samplesPerSec)];
     assert.ok(README.includes(`| ${row.join(' | ')} |`), `${engine}: ${row.join(', ')}`);
   }
-  const cifarEval = bench.eval.find((e) => e.engine === 'fast' && e.arch === '3072-64-32-10')!;
-  assert.ok(text.includes(`evaluation ${cifarEval.samplesPerSec.toLocaleString('en-US')} of 75,000 samples/s`));
 });
 
 /** Training steps/s of `method` on `arch` with `engine`, as the README writes it. */
