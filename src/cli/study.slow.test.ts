@@ -61,6 +61,17 @@ test('a study folder of another study is refused, not overwritten; so is report 
   const b = await runCompare(flags(file, out, { seeds: '1', set: ['lr=0.01'], name: 'other' }));
   await assert.rejects(runReport({ dirs: [a.dir], out: b.dir }), (e: Error) => e instanceof UserError && /holds another study/.test(e.message));
   assert.ok(existsSync(join(b.dir, 'REPORT.md')));
+  // A report that fails while rendering (a malformed authors' file, read for the comparison
+  // table) after gathering the runs leaves no new --out folder behind, nor the folders made for it.
+  const bad = join(dir, 'bad-authors.json');
+  writeFileSync(bad, '{ not json');
+  const fresh = join(dir, 'merged', 'fresh');
+  await assert.rejects(runReport({ dirs: [a.dir], out: fresh, authorsFile: bad }), (e: Error) => e instanceof UserError && /malformed JSON/.test(e.message));
+  assert.ok(!existsSync(join(dir, 'merged')), 'the failed report left its folder');
+  // The same report into the same new folder, with the authors' file fixed, gathers every run.
+  const ok = await runReport({ dirs: [a.dir], out: fresh });
+  assert.equal(ok.copied, grown.study.runs.length);
+  assert.equal(readFileSync(join(fresh, 'REPORT.md'), 'utf8'), readFileSync(join(a.dir, 'REPORT.md'), 'utf8'));
 });
 
 test('a sweep over two evaluation-only axes (test noise σ × features zeroed) trains once per seed and reports every point', async () => {

@@ -3,13 +3,13 @@
 // report, the same bytes a single-machine run writes. Given one finished folder, it re-renders
 // the report from the stored run records, without training.
 
-import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { parseStudyJson, STUDY_FILE, type Preset, type Study } from '../experiment/plan.js';
 import type { RunRecord } from '../experiment/record.js';
 import { writeDirAtomic, writeFileAtomic } from './atomic.js';
-import { lockFolder } from './lock.js';
+import { LOCK_FILE, lockFolder } from './lock.js';
 import { checkOutDir } from './out-dir.js';
 import type { ReportOptions } from './reporters.js';
 import { verifiedRun } from './run-record.js';
@@ -51,6 +51,9 @@ export async function runReport(flags: ReportFlags): Promise<ReportOutcome> {
   if (study.preset === 'train') throw new UserError(`report ${flags.dirs[0]}: a train study; its run folder holds its table`);
   if (flags.out !== undefined) checkOutDir(flags.out);
   const outDir = resolve(flags.out ?? flags.dirs[0]);
+  // A new --out folder is the report's alone: if the report fails after gathering runs into it,
+  // it is emptied again, so a failed report leaves no half-made folder behind.
+  const fresh = flags.out !== undefined && !existsSync(outDir);
   using _lock = lockFolder(outDir, `report ${study.name}`);
   // An output folder holding another study is refused: its report and runs would be orphaned.
   if (existsSync(join(outDir, STUDY_FILE)) && readFileSync(join(outDir, STUDY_FILE), 'utf8') !== first.text) {
@@ -86,18 +89,24 @@ export async function runReport(flags: ReportFlags): Promise<ReportOutcome> {
     throw new UserError(`report: ${missing.length} of ${study.runs.length} runs are missing from ${flags.dirs.join(', ')} ` +
       `(first: ${missing[0].id}, ${missing[0].label} seed ${missing[0].config.seed}); finish their shards or rerun with --resume`);
   }
-  // Gather every run folder into the output folder, so it holds the whole study.
-  let copied = 0;
-  writeFileAtomic(join(outDir, STUDY_FILE), first.text);
-  for (const spec of study.runs) {
-    const src = runDirOf(study.preset, from.get(spec.id)!, spec);
-    const dst = runDirOf(study.preset, outDir, spec);
-    if (resolve(src) === resolve(dst) || verifiedRun(dst, spec, codeFor(spec))?.ok) continue;
-    writeDirAtomic(dst, (tmp) => {
-      for (const name of readdirSync(src)) cpSync(join(src, name), join(tmp, name), { recursive: true });
-    });
-    copied++;
+  try {
+    // Gather every run folder into the output folder, so it holds the whole study.
+    let copied = 0;
+    writeFileAtomic(join(outDir, STUDY_FILE), first.text);
+    for (const spec of study.runs) {
+      const src = runDirOf(study.preset, from.get(spec.id)!, spec);
+      const dst = runDirOf(study.preset, outDir, spec);
+      if (resolve(src) === resolve(dst) || verifiedRun(dst, spec, codeFor(spec))?.ok) continue;
+      writeDirAtomic(dst, (tmp) => {
+        for (const name of readdirSync(src)) cpSync(join(src, name), join(tmp, name), { recursive: true });
+      });
+      copied++;
+    }
+    const { files, reports } = await writeTableAndReports(outDir, study, records, flags);
+    return { kind: study.preset, outDir, name: study.name, study, runs: records.size, copied, files, reports };
+  } catch (e) {
+    // Everything but the lock (released on the way out, with the folders it made).
+    if (fresh) for (const name of readdirSync(outDir)) if (!name.startsWith(LOCK_FILE)) rmSync(join(outDir, name), { recursive: true, force: true });
+    throw e;
   }
-  const { files, reports } = await writeTableAndReports(outDir, study, records, flags);
-  return { kind: study.preset, outDir, name: study.name, study, runs: records.size, copied, files, reports };
 }
