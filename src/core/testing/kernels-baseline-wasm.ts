@@ -1,6 +1,6 @@
 // The fast engine's kernels as they were before the training kernels were reworked: copied
 // from kernels-wasm.ts at commit 36387ea (kernels.as sha-256 671dd074…e1b8df). Kept only so
-// that src/core/fast/bit-identity.test.ts can require the current kernels to train every
+// that src/core/fast/bit-identity.slow.test.ts can require the current kernels to train every
 // method to the same bits. Never rebuild it.
 /** Layer-0 lanes float64, the `fast` engine before the change. */
 export const BASELINE_KERNELS_WASM_BASE64 =

@@ -1,5 +1,5 @@
 // The fast engine's module as it was before the per-step fixed costs were cut (main at 5462e903), the
-// baseline of options-bit-identity.test.ts: every rule with every training-time option, through
+// baseline of options-bit-identity.slow.test.ts: every rule with every training-time option, through
 // trainSteps, must train to these bits. Generated from that commit's kernels-wasm.ts — do not edit.
 /** Layer-0 lanes float64 (the `fast` engine). */
 export const OPTIONS_BASELINE_KERNELS_WASM_BASE64 =

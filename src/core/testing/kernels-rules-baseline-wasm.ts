@@ -1,6 +1,6 @@
 // The fast engine's kernels as they were before the turn-in-one-call and momentum changes: copied
 // from kernels-wasm.ts at commit 171b5a1 (kernels.as sha-256 9f1a6f50…). Kept only so that
-// src/core/fast/bit-identity.test.ts can require the current kernels to train the rules that came
+// src/core/fast/bit-identity.slow.test.ts can require the current kernels to train the rules that came
 // after kernels-baseline-wasm.ts (momentum, adam, sgd-gated-decay) to the same bits. Never rebuild it.
 /** Layer-0 lanes float64, the `fast` engine before the change. */
 export const RULES_BASELINE_KERNELS_WASM_BASE64 =
