@@ -646,7 +646,8 @@ async function main(): Promise<void> {
   } else if (opts.engines.includes(DEFAULT_ENGINE)) {
     const checked = checkTargets(train, evals, DEFAULT_ENGINE);
     targets = checked.targets;
-    process.stdout.write(`\nperformance targets (default engine${'dir' in build ? '' : '; the ratio targets need the C anchor, skipped'}):\n${checked.lines.join('\n')}\n`);
+    // --only attack times no training or evaluation row, so it has no target to list.
+    if (checked.lines.length) process.stdout.write(`\nperformance targets (default engine${'dir' in build ? '' : '; the ratio targets need the C anchor, skipped'}):\n${checked.lines.join('\n')}\n`);
   } else process.stdout.write(`\nperformance targets: not checked (they are for the default engine, ${DEFAULT_ENGINE}, not benchmarked)\n`);
   if (train.length) process.stdout.write(
     `\ntraining: steps/s, batch 1, one thread, lr ${LR}; eval: clean test pool, samples/s. Best of ${opts.repeats} ` +
