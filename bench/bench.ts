@@ -220,17 +220,24 @@ function attacker(pool: Pool, initial: Network, kind: AttackKind, steps: number)
 /** The canary of bench/quiet.ts (set by main; null in --only walltime), and how the rows fared. */
 let canary: Canary | null = null;
 const quality = { rows: 0, disturbed: 0, rounds: 0, extraRounds: 0 };
-/** Whether the last bestOfInterleaved row found no quiet round (its figures are then marked). */
-let lastDisturbed = false;
+
+/** A row's `disturbed` field: present (true) only when no round of the row was quiet. */
+function marked(disturbed: boolean): { disturbed?: true } {
+  return disturbed ? { disturbed: true } : {};
+}
+
+/** The mark a printed figure of a disturbed row starts with. */
+function dagger(row: { disturbed?: true }): string {
+  return row.disturbed ? '† ' : '';
+}
 
 /**
  * Best of `repeats` quiet rounds of each timer, taking turns so all see the same machine load:
  * a round is every timer once, between two canary runs, and counts only when both canaries ran
  * at ≥ 90 % of the fastest canary (bench/quiet.ts). Up to MAX_ROUNDS_FACTOR × repeats rounds
- * are timed to find `repeats` quiet ones; a row with none keeps its best round and sets
- * lastDisturbed.
+ * are timed to find `repeats` quiet ones; a row with none keeps its best round and is disturbed.
  */
-async function bestOfInterleaved(timers: Timer[], opts: Options): Promise<number[]> {
+async function bestOfInterleaved(timers: Timer[], opts: Options): Promise<{ rates: number[]; disturbed: boolean }> {
   const rounds: Round[] = [];
   let quiet = 0;
   const maxRounds = canary ? opts.repeats * MAX_ROUNDS_FACTOR : opts.repeats;
@@ -249,8 +256,7 @@ async function bestOfInterleaved(timers: Timer[], opts: Options): Promise<number
   quality.rounds += rounds.length;
   quality.extraRounds += Math.max(0, rounds.length - opts.repeats);
   if (picked.disturbed) quality.disturbed++;
-  lastDisturbed = picked.disturbed;
-  return picked.rates;
+  return { rates: picked.rates, disturbed: picked.disturbed };
 }
 
 function fmt(v: number): string {
@@ -278,13 +284,12 @@ interface Target { what: string; engine: EngineName; value: number; target: numb
  * turns. Notes a C run whose loss or score was not finite.
  */
 async function measure(mine: Timer[], build: AnchorBuild | { skipped: string }, args: (string | number)[], opts: Options) {
-  if (!('dir' in build)) return { rates: await bestOfInterleaved(mine, opts), c: null, disturbed: lastDisturbed };
+  if (!('dir' in build)) return { ...(await bestOfInterleaved(mine, opts)), c: null };
   const c64 = await AnchorSession.start(build.bin64, args);
   const c32 = await AnchorSession.start(build.bin32, args);
   const c128 = 'bin' in build.narrow ? await AnchorSession.start(build.narrow.bin, args) : null;
   const sessions = c128 ? [c64, c32, c128] : [c64, c32];
-  const best = await bestOfInterleaved([...mine, ...sessions], opts);
-  const disturbed = lastDisturbed;
+  const { rates: best, disturbed } = await bestOfInterleaved([...mine, ...sessions], opts);
   for (const c of sessions) {
     const last = await c.end();
     const which = `${c.ready.precision}${c === c128 ? ' at 128 bits' : ''}`;
@@ -307,10 +312,9 @@ function vs(rate: number, c: number | null | undefined): number | null {
 
 /** Best rates of dwgd's timers and of the float64 C build alone on the same work, timed in turns. */
 async function measure64(mine: Timer[], build: AnchorBuild | { skipped: string }, args: (string | number)[], opts: Options): Promise<{ rates: number[]; c64: number | null; disturbed: boolean }> {
-  if (!('dir' in build)) return { rates: await bestOfInterleaved(mine, opts), c64: null, disturbed: lastDisturbed };
+  if (!('dir' in build)) return { ...(await bestOfInterleaved(mine, opts)), c64: null };
   const c64 = await AnchorSession.start(build.bin64, args);
-  const best = await bestOfInterleaved([...mine, c64], opts);
-  const disturbed = lastDisturbed;
+  const { rates: best, disturbed } = await bestOfInterleaved([...mine, c64], opts);
   const last = await c64.end();
   if (last.finite === false) process.stderr.write(`note: the C anchor (float64) ${args[0]} ${args[3]}: not finite\n`);
   return { rates: best.slice(0, mine.length), c64: Math.round(best[mine.length]), disturbed };
@@ -346,10 +350,10 @@ async function fixedCosts(build: AnchorBuild | { skipped: string }, opts: Option
     if ('dir' in build) writeNetFile(netFile, initial);
     for (const method of FIXED_METHODS) {
       const { rates, c, disturbed } = await measure([trainer(pool, order, initial, method, engine)], build, ['train', poolFile, netFile, method, LR], more);
-      rows.push({ arch, what: `${method} step`, engine, ns: ns(rates[0])!, cNs: ns(c?.float64), cNs128: ns(c?.float64x128), ...(disturbed ? { disturbed } : {}) });
+      rows.push({ arch, what: `${method} step`, engine, ns: ns(rates[0])!, cNs: ns(c?.float64), cNs128: ns(c?.float64x128), ...marked(disturbed) });
     }
     const { rates, c, disturbed } = await measure([evaluator(pool, initial, engine)], build, ['eval', poolFile, netFile, LR], more);
-    rows.push({ arch, what: 'eval sample', engine, ns: ns(rates[0])!, cNs: ns(c?.float64), cNs128: ns(c?.float64x128), ...(disturbed ? { disturbed } : {}) });
+    rows.push({ arch, what: 'eval sample', engine, ns: ns(rates[0])!, cNs: ns(c?.float64), cNs128: ns(c?.float64x128), ...marked(disturbed) });
     if (emptyCallNs === null) {
       const model = benchModel('sgd', initial, engine);
       if (model.trainSteps) {
@@ -361,7 +365,7 @@ async function fixedCosts(build: AnchorBuild | { skipped: string }, opts: Option
           for (let k = 0; k < n; k++) sink = model.trainSteps!(pool.x, list, entries, targets, LR, 1, 1, sink);
         };
         empty(10000);
-        const [rate] = await bestOfInterleaved([{ time: (seconds) => timeRate(seconds, empty) }], more);
+        const [rate] = (await bestOfInterleaved([{ time: (seconds) => timeRate(seconds, empty) }], more)).rates;
         emptyCallNs = round3(1e9 / rate);
         if (!Number.isFinite(sink)) process.stderr.write('note: the empty trainSteps calls returned a loss that is not finite\n');
       }
@@ -375,7 +379,7 @@ function renderFixedCosts(fixed: { rows: FixedCostRow[]; emptyCallNs: number | n
   const ns = (v: number | null) => (v === null ? '–' : v.toFixed(0));
   const lines = ['', `fixed costs: nanoseconds per training step or per evaluated sample on nets of one unit per hidden layer (arithmetic almost nil), ${fixed.rows[0]?.engine ?? 'fast'} engine beside the float64 C loop, native and at 128 bits`,
     '| arch | what | dwgd ns | C f64 ns | C f64 128-bit ns |', '|---|---|---:|---:|---:|'];
-  for (const r of fixed.rows) lines.push(`| ${r.arch} | ${r.what} | ${r.disturbed ? '† ' : ''}${ns(r.ns)} | ${ns(r.cNs)} | ${ns(r.cNs128)} |`);
+  for (const r of fixed.rows) lines.push(`| ${r.arch} | ${r.what} | ${dagger(r)}${ns(r.ns)} | ${ns(r.cNs)} | ${ns(r.cNs128)} |`);
   const [two, three] = FIXED_ARCHS.map((a) => a.join('-'));
   for (const what of [...FIXED_METHODS.map((m) => `${m} step`), 'eval sample']) {
     const a = fixed.rows.find((r) => r.arch === two && r.what === what);
@@ -413,7 +417,7 @@ async function scalingRows(build: AnchorBuild | { skipped: string }, opts: Optio
           rows.push({
             inputs: nInputs, data: pool.inputs, depth, arch, method, engine, stepsPerSec: Math.round(rates[0]),
             cStepsPerSec: c64, vsC64: c64 ? round3(rates[0] / c64) : null, workingSetBytes: workingSetBytes(sizes, method),
-            ...(disturbed ? { disturbed } : {}),
+            ...marked(disturbed),
           });
           said.push(`${method} ${fmt(rates[0])}${c64 ? ` (C ${fmt(c64)})` : ''}`);
         }
@@ -435,10 +439,10 @@ function renderTable(train: TrainRow[], evals: EvalRow[], anchorTrain: AnchorTra
     for (const engine of engines) {
       const cells = TRAIN_ROWS.map((m) => {
         const t = train.find((e) => e.inputs === inputs && e.arch === arch && e.engine === engine && e.method === m);
-        return t ? `${t.disturbed ? '† ' : ''}${fmt(t.stepsPerSec)} ${ratio(t.vsC64)} ${ratio(t.vsC64x128)}`.trim() : '–';
+        return t ? `${dagger(t)}${fmt(t.stepsPerSec)} ${ratio(t.vsC64)} ${ratio(t.vsC64x128)}`.trim() : '–';
       });
       const e = evals.find((v) => v.inputs === inputs && v.arch === arch && v.engine === engine);
-      lines.push([inputs, arch, engine, ...cells, e ? `${e.disturbed ? '† ' : ''}${fmt(e.samplesPerSec)} ${ratio(e.vsC64)} ${ratio(e.vsC64x128)}`.trim() : '–']);
+      lines.push([inputs, arch, engine, ...cells, e ? `${dagger(e)}${fmt(e.samplesPerSec)} ${ratio(e.vsC64)} ${ratio(e.vsC64x128)}`.trim() : '–']);
     }
     for (const precision of ['float64', 'float32', 'float64x128'] as const) {
       const row = anchorTrain.filter((a) => a.inputs === inputs && a.arch === arch);
@@ -561,7 +565,7 @@ async function main(): Promise<void> {
           const timers = opts.engines.map((engine) => trainer(pool, order, initial, method, engine));
           const { rates, c, disturbed } = await measure(timers, build, ['train', poolFile, netFile, method, LR], opts);
           opts.engines.forEach((engine, k) => {
-            train.push({ method, ...where, engine, stepsPerSec: Math.round(rates[k]), vsC64: vs(rates[k], c?.float64), vsC64x128: vs(rates[k], c?.float64x128), ...(disturbed ? { disturbed } : {}) });
+            train.push({ method, ...where, engine, stepsPerSec: Math.round(rates[k]), vsC64: vs(rates[k], c?.float64), vsC64x128: vs(rates[k], c?.float64x128), ...marked(disturbed) });
             if (!timers[k].finite()) process.stderr.write(`note: ${method} on ${arch} (${engine}) diverged (loss not finite)\n`);
           });
           if (c) anchorTrain.push({ method, ...where, float64: c.float64, float32: c.float32, float64x128: c.float64x128 });
@@ -570,7 +574,7 @@ async function main(): Promise<void> {
         const timers = opts.engines.map((engine) => evaluator(pool, initial, engine));
         const { rates, c, disturbed } = await measure(timers, build, ['eval', poolFile, netFile, LR], opts);
         opts.engines.forEach((engine, k) => {
-          evals.push({ ...where, engine, samplesPerSec: Math.round(rates[k]), testSize: pool.test.length, vsC64: vs(rates[k], c?.float64), vsC64x128: vs(rates[k], c?.float64x128), ...(disturbed ? { disturbed } : {}) });
+          evals.push({ ...where, engine, samplesPerSec: Math.round(rates[k]), testSize: pool.test.length, vsC64: vs(rates[k], c?.float64), vsC64x128: vs(rates[k], c?.float64x128), ...marked(disturbed) });
           // A float64 engine must score the test pool as the float64 C loop does.
           const score = timers[k].score;
           if (c && engine !== 'fast32' && Math.abs(score - c.score64!) > 1e-9 * Math.abs(score)) {
@@ -590,7 +594,7 @@ async function main(): Promise<void> {
         const sizes = [pool.nInputs, ...hidden, pool.nOutputs];
         const initial = initialNetwork(sizes, pool.loss);
         const kinds: AttackKind[] = ['pgd-linf', 'pgd-l2', 'apgd-ce'];
-        const rates = await bestOfInterleaved(kinds.map((kind) => attacker(pool, initial, kind, steps)), opts);
+        const { rates } = await bestOfInterleaved(kinds.map((kind) => attacker(pool, initial, kind, steps)), opts);
         kinds.forEach((kind, k) => attacks.push({ arch: sizes.join('-'), inputs: pool.inputs, kind, steps, attackStepsPerSec: Math.round(rates[k]) }));
         process.stderr.write(`attack ${sizes.join('-')}: ${kinds.map((kind, k) => `${kind} ${fmt(rates[k])}`).join(', ')} attack steps/s\n`);
       }
