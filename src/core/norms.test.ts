@@ -85,3 +85,36 @@ test('random matrices: largest row and column norm ≤ σ ≤ ‖W‖_F, and ‖
     }
   }
 });
+
+test('the spectral norm is the bits of the power iteration with one row dot product at a time', () => {
+  // The straightforward iteration, written out here: u_j one row at a time, then v = Wᵀu.
+  const plain = (W: Float64Array, nOut: number, nIn: number): number => {
+    const nrm = (a: Float64Array) => Math.sqrt(a.reduce((s, x) => s + x * x, 0));
+    const v = Float64Array.from({ length: nIn }, (_, i) => 1 + i / nIn);
+    let n0 = nrm(v);
+    for (let i = 0; i < nIn; i++) v[i] /= n0;
+    const u = new Float64Array(nOut);
+    let sigma = 0;
+    for (let it = 0; it < 5000; it++) {
+      for (let j = 0; j < nOut; j++) {
+        let s = 0;
+        for (let i = 0; i < nIn; i++) s += W[j * nIn + i] * v[i];
+        u[j] = s;
+      }
+      const next = nrm(u);
+      const done = next - sigma <= 1e-10 * next;
+      sigma = Math.max(sigma, next);
+      if (done) return sigma;
+      v.fill(0);
+      for (let j = 0; j < nOut; j++) for (let i = 0; i < nIn; i++) v[i] += W[j * nIn + i] * u[j];
+      n0 = nrm(v);
+      for (let i = 0; i < nIn; i++) v[i] /= n0;
+    }
+    return sigma;
+  };
+  const rng = new Rng(31, 'spectral');
+  for (const [nOut, nIn] of [[64, 300], [7, 5], [10, 20], [1, 9], [3, 3], [33, 17]]) {
+    const W = Float64Array.from({ length: nOut * nIn }, () => rng.normal());
+    assert.equal(spectralNorm(W, nOut, nIn), plain(W, nOut, nIn), `${nOut}×${nIn}`);
+  }
+});

@@ -9,7 +9,7 @@
 
 import type { LayerParams } from '../core/rules/index.js';
 import { argmax } from '../core/loss.js';
-import { Network } from '../core/network.js';
+import { RefForward } from '../core/fast/forward64.js';
 import type { Dataset } from '../data/types.js';
 
 export const MAX_WEIGHT = 1e6;
@@ -52,20 +52,12 @@ export function spreadSample(indices: Int32Array, k: number): Int32Array {
 
 /** Why the model answers the same for every input, or null. Uses the effective weights W, b. */
 export function collapse(params: LayerParams[], sizes: number[], data: Dataset, test: Int32Array): string | null {
-  const net = new Network(sizes, data.task === 'classification' ? 'softmax-ce' : 'mse');
-  params.forEach((p, l) => {
-    net.layers[l].W.set(p.W);
-    net.layers[l].b.set(p.b);
-  });
   const sample = spreadSample(test, COLLAPSE_SAMPLE);
-  const n = data.nInputs;
   const outs: number[] = [];
-  for (const i of sample) {
-    const input = net.acts[0];
-    for (let k = 0; k < n; k++) input[k] = data.x[i * n + k];
-    net.forward();
-    outs.push(data.task === 'classification' ? argmax(net.output, net.nOutputs) : net.output[0]);
-  }
+  // The bits of Network.forward on the effective weights, on WebAssembly (core/fast/forward64.ts).
+  new RefForward(params, sizes).run(data.x, sample, (_, z) => {
+    outs.push(data.task === 'classification' ? argmax(z, z.length) : z[0]);
+  });
   if (data.task === 'classification') {
     const counts = new Map<number, number>();
     for (const c of outs) counts.set(c, (counts.get(c) ?? 0) + 1);

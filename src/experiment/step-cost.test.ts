@@ -8,7 +8,7 @@ import { ExperimentSchema } from '../config/schema.js';
 import { runCost, type RunSpec } from './plan.js';
 import { assignShards, estimatedCost, shardRuns } from './shard.js';
 import {
-  diagnosticUnits, DROPOUT_PER_UNIT, evalUnitsPerInput, inputDensity, NOISE_PER_INPUT, REFERENCE_MAC, SQRT_DIV,
+  diagnosticUnits, DROPOUT_PER_UNIT, evalUnitsPerInput, inputDensity, NOISE_PER_INPUT, REFERENCE_FEATURE, REFERENCE_MAC, SQRT_DIV,
   STEP_FIXED, stepCost, SUBNORMAL, subnormalFrom, trainingUnits,
 } from './step-cost.js';
 
@@ -19,7 +19,8 @@ test('the measured constants are the figures the hand counts below use (time ÷ 
   assert.equal(NOISE_PER_INPUT, 500);
   assert.equal(DROPOUT_PER_UNIT, 450);
   assert.equal(STEP_FIXED, 2000);
-  assert.equal(REFERENCE_MAC, 15);
+  assert.equal(REFERENCE_MAC, 3);
+  assert.equal(REFERENCE_FEATURE, 10);
   assert.deepEqual(SUBNORMAL, { adam: 40, momentum: 8 });
 });
 
@@ -118,15 +119,15 @@ test('the subnormal tail of adam and momentum: from step 6,724 at β = 0.9, pric
 test('evaluation and diagnostics units (hand-worked)', () => {
   // An input scored: a third of 3.5 units per first-layer weight: 3.5 × 4 × 3 / 3 = 14.
   assert.equal(evalUnitsPerInput(SIZES), 14);
-  // Diagnostics: margins on min(10,000, 300) = 300 test inputs, half of them non-zero, so four
-  // at a time at half the cost (150), the collapse check on 300, the dead units on 50 training
-  // inputs; each 0.5 × 4 × 3 + 3 × 2 = 12 multiply-adds at 15 → 500 × 12 × 15.
-  assert.equal(diagnosticUnits(SIZES, 0.5, 300, 50), 500 * 12 * 15);
-  assert.equal(diagnosticUnits(SIZES, 0.5, 20000, 50), (5000 + 500 + 50) * 12 * 15);
-  // A quarter non-zero: the margins one at a time; 0.25 × 4 × 3 + 6 = 9 multiply-adds.
-  assert.equal(diagnosticUnits(SIZES, 0.25, 300, 50), 650 * 9 * 15);
+  // Diagnostics: margins on min(10,000, 300) = 300 test inputs, the collapse check on 300, the
+  // dead units on 50 training inputs; each 0.5 × 4 × 3 + 3 × 2 = 12 multiply-adds at 3 units
+  // and 4 input features at 10: 36 + 40 = 76 an input.
+  assert.equal(diagnosticUnits(SIZES, 0.5, 300, 50), 650 * 76);
+  assert.equal(diagnosticUnits(SIZES, 0.5, 20000, 50), (10000 + 500 + 50) * 76);
+  // A quarter non-zero: 0.25 × 4 × 3 + 6 = 9 multiply-adds: 27 + 40 = 67.
+  assert.equal(diagnosticUnits(SIZES, 0.25, 300, 50), 650 * 67);
   // Regression has no margins: the collapse check and the dead units only.
-  assert.equal(diagnosticUnits(SIZES, 0.5, 20000, 50, false), (500 + 50) * 12 * 15);
+  assert.equal(diagnosticUnits(SIZES, 0.5, 20000, 50, false), (500 + 50) * 76);
   assert.equal(inputDensity('csv'), 1);
   assert.equal(inputDensity('california-housing'), 1);
 });
@@ -143,9 +144,9 @@ test('runCost sums each method\'s training, its evaluation passes and its diagno
   // adam: forward 98, backward 40, update 996 → 3134 a step (no subnormal tail: the fast engine flushes it).
   const training = 20000 * 2234 + 20000 * 3134;
   // Scored per method: 2 test passes (the last turn, the noisy test: 1,400) and 2 validation
-  // passes (400) at 14; diagnostics on 700 + 500 + 100 inputs × (4 × 3 + 3 × 2) multiply-adds × 15,
-  // the 700 margins (dense inputs, four at a time) at half: 350 + 500 + 100 = 950.
-  const after = 2 * ((1400 + 400) * 14 + 950 * 18 * 15);
+  // passes (400) at 14; diagnostics on 700 + 500 + 100 = 1,300 inputs, each (4 × 3 + 3 × 2)
+  // multiply-adds at 3 and 4 input features at 10: 54 + 40 = 94.
+  const after = 2 * ((1400 + 400) * 14 + 1300 * 94);
   assert.equal(cost, training + after);
 });
 

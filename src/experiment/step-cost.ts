@@ -108,8 +108,16 @@ export const NOISE_PER_INPUT = Math.round(50 / UNIT_NS);
 export const DROPOUT_PER_UNIT = Math.round(45 / UNIT_NS);
 /** A step's cost besides the arithmetic (the sample, the calls between layers, the loss): about 0.2 µs, an SGD step of 8-20-1. */
 export const STEP_FIXED = Math.round(200 / UNIT_NS);
-/** One multiply-add of the float64 reference network (src/core/kernels.ts forwardSparse: scalar, one running sum): about 1.5 ns. */
-export const REFERENCE_MAC = Math.round(1.5 / UNIT_NS);
+/**
+ * The diagnostics' float64 forward pass (src/core/fast/forward64.as, the bits of the reference
+ * network on WebAssembly SIMD, two lanes of units at a time): about 0.3 ns a multiply-add, and
+ * about 1 ns per input feature to copy, widen and list the non-zero ones. Measured 5 Dec 2026 on
+ * 4,000 inputs, best of 5, one core: 3072-64-32-10 dense 47 µs an input, 3072-20-10 21 µs,
+ * 784-64-32-10 and 784-20-10 at a fifth non-zero 3.5 and 1.6 µs, 11-64-32-1 0.8 µs (the
+ * JavaScript network before took about 1.5 ns a multiply-add).
+ */
+export const REFERENCE_MAC = Math.round(0.3 / UNIT_NS);
+export const REFERENCE_FEATURE = Math.round(1 / UNIT_NS);
 
 /**
  * Share of non-zero input values in each dataset's pool, as its images are stored (pixel / 255,
@@ -269,23 +277,13 @@ export function evalUnitsPerInput(sizes: readonly number[]): number {
  * Units of the diagnostics of one trained model (src/experiment/diagnostics.ts, health.ts): for
  * classification the output margins on at most 10,000 test inputs, then the collapse check on
  * at most 500 and the dead units on the training inputs, each a forward pass of the float64
- * reference network (REFERENCE_MAC per multiply-add, zero inputs of the first layer skipped).
- * Inputs at least half non-zero take their margins four at a time (diagnostics.ts Forward4, each
- * weight read once for the four), at FOUR_INPUT_MARGINS of the cost. They run after training
- * whatever testEvery says: a CIFAR-10 3072-64-32-10 model took about 3.3–4 s of them here before
- * the four-input margins, as long as some 50,000 of its sgd steps. The spectral norms are left
- * out (their power iteration stops when it converges).
+ * reference network (REFERENCE_MAC per multiply-add, zero inputs of the first layer skipped, and
+ * REFERENCE_FEATURE per input feature). They run after training whatever testEvery says. The
+ * spectral norms are left out (their power iteration stops when it converges).
  */
 export function diagnosticUnits(sizes: readonly number[], density: number, testSize: number, trainSize: number, classification = true): number {
   let macs = density * sizes[0] * sizes[1];
   for (let l = 1; l + 1 < sizes.length; l++) macs += sizes[l] * sizes[l + 1];
-  const margins = classification ? Math.min(10000, testSize) * (density >= 0.5 ? FOUR_INPUT_MARGINS : 1) : 0;
-  return (margins + Math.min(500, testSize) + trainSize) * macs * REFERENCE_MAC;
+  const margins = classification ? Math.min(10000, testSize) : 0;
+  return (margins + Math.min(500, testSize) + trainSize) * (macs * REFERENCE_MAC + sizes[0] * REFERENCE_FEATURE);
 }
-
-/**
- * The margins' cost four inputs at a time against one at a time: measured 3072-64-32-10 1.9–2.3k
- * → 3.9–4.2k inputs/s and 3072-20-10 5.4–6.4k → 9.2–10.5k (2,000 dense inputs, best of 3), and
- * 3.0 → 1.5 s on 9,000 CIFAR-10 images; about a half.
- */
-export const FOUR_INPUT_MARGINS = 0.5;
