@@ -139,7 +139,8 @@ test('runCost: the test passes follow testEvery, a third of a dense first-layer 
   near(cost('last') - cost('never'), 2 * (1 + 1) * 8500 * perInput);
   // Without validation, as before this option: (turns + points) test passes over the complement of 9,000, and no validation passes.
   const plain = runCost({ config: ExperimentSchema.parse({ ...cfg, validation: undefined }) } as RunSpec, shape);
-  // The diagnostics differ too: margins on 9,000 test inputs instead of 8,500 (784 × 0.1912 + 20 × 10 multiply-adds at 15 each).
+  // The diagnostics differ too: margins on 9,000 test inputs instead of 8,500 (784 × 0.1912 × 20 + 20 × 10
+  // multiply-adds at 3 units each, 784 input features at 10).
   const macs = 784 * 0.1912 * 20 + 20 * 10;
-  near(plain - cost(), 2 * ((4 + 1) * 500 - 4 * 500) * perInput + 2 * 500 * macs * 15);
+  near(plain - cost(), 2 * ((4 + 1) * 500 - 4 * 500) * perInput + 2 * 500 * (macs * 3 + 784 * 10));
 });
