@@ -524,11 +524,10 @@ async function main(): Promise<void> {
     { name: 'tabular', pool: () => syntheticPool('synthetic-wine-quality', 11, 'tabular', 4898), archs: [[20], [64, 32]] },
     { name: 'cifar', pool: () => syntheticPool('synthetic-cifar-10', 3072, 'image', 10000), archs: [[20], [64, 32]] },
   ];
-  // The timed rows on one core, beside a canary (bench/quiet.ts); the wall-time part unpinned.
-  const timing = opts.only !== 'walltime';
-  const pinning: Pinning = !timing ? { skipped: 'not needed for --only walltime' } : opts.pin === false ? { skipped: '--no-pin was given' } : pinMainThread(opts.pin);
-  if (timing) canary = new Canary();
-  process.stderr.write('cpu' in pinning ? `pinned to CPU ${pinning.cpu} (of ${pinning.previous}); the C loops run there too\n` : timing ? `not pinned: ${pinning.skipped}\n` : '');
+  // The timed rows and the wall-time part's short runs on one core, beside a canary (bench/quiet.ts).
+  const pinning: Pinning = opts.pin === false ? { skipped: '--no-pin was given' } : pinMainThread(opts.pin);
+  canary = new Canary();
+  process.stderr.write('cpu' in pinning ? `pinned to CPU ${pinning.cpu} (of ${pinning.previous}); the C loops run there too\n` : `not pinned: ${pinning.skipped}\n`);
   const build = opts.anchor && opts.only !== 'walltime' ? buildAnchor() : { skipped: opts.anchor ? 'not needed for --only walltime' : '--no-anchor was given' };
   if ('dir' in build) {
     process.stderr.write(`C anchor: ${build.compiler}, ${build.flags}, float64 and float32 builds\n`);
@@ -606,11 +605,14 @@ async function main(): Promise<void> {
     }
   } finally {
     if ('dir' in build) rmSync(build.dir, { recursive: true, force: true });
-    if ('cpu' in pinning) pinning.restore();
   }
 
   let wall: WallTimes | null = null;
-  if (!opts.only || opts.only === 'walltime') wall = wallTimes(opts.repeats === 1);
+  try {
+    if (!opts.only || opts.only === 'walltime') wall = wallTimes(opts.repeats === 1, canary);
+  } finally {
+    if ('cpu' in pinning) pinning.restore();
+  }
 
   let corruptions: { rates: CorruptionRate[]; suite: SuiteTiming } | null = null;
   if (!opts.only || opts.only === 'corruptions') {

@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MNIST_LIKE_DENSITY, parameterCount, scalingHidden, scalingPool, workingSetBytes } from './scaling.js';
-import { wallSeconds } from './walltime.js';
+import type { Canary } from './quiet.js';
+import { hours, QUIET_TRIES, quietly, wallSeconds } from './walltime.js';
 
 test('depth 2 is one hidden layer [h], depth 3 two layers [h, h/2]', () => {
   assert.deepEqual(scalingHidden(64, 2), [64]);
@@ -49,4 +50,31 @@ test('wall time on 2 workers: costliest first to the less loaded worker', () => 
   assert.equal(wallSeconds([10, 1, 1], 2), 10);
   assert.equal(wallSeconds([3], 2), 3);
   assert.equal(wallSeconds([], 2), 0);
+});
+
+test('quietly: a short run is kept when the canaries around it are quiet, tried again when not, the best of three marked', () => {
+  // A canary whose runs return the listed shares of a fastest rate of 1.
+  const fake = (shares: number[]) => {
+    let k = 0;
+    return { measure: () => shares[k++], share: (r: number) => r } as unknown as Canary;
+  };
+  let calls = 0;
+  const timed = () => ++calls;
+  assert.deepEqual(quietly(fake([0.95, 0.99]), timed), { value: 1, canaryShare: 0.95 });
+  calls = 0;
+  // First try: the canary after it at 0.5; the second quiet.
+  assert.deepEqual(quietly(fake([0.99, 0.5, 0.97, 0.92]), timed), { value: 2, canaryShare: 0.92 });
+  calls = 0;
+  // Three disturbed tries: slower canaries 0.6, 0.8, 0.7; the second kept.
+  assert.deepEqual(quietly(fake([0.6, 0.9, 0.95, 0.8, 0.7, 0.99]), timed), { value: 2, disturbed: true, canaryShare: 0.8 });
+  assert.equal(calls, QUIET_TRIES);
+  calls = 0;
+  assert.deepEqual(quietly(null, timed), { value: 1 });
+});
+
+test('wall times print minutes to a tenth, so that 2.4 min does not read as 2', () => {
+  assert.equal(hours(100), '100 s');
+  assert.equal(hours(148.6), '2.5 min');
+  assert.equal(hours(7199), '120.0 min');
+  assert.equal(hours(8000), '2.2 h');
 });
