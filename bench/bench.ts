@@ -527,7 +527,7 @@ async function main(): Promise<void> {
   // The timed rows and the wall-time part's short runs on one core, beside a canary (bench/quiet.ts).
   const pinning: Pinning = opts.pin === false ? { skipped: '--no-pin was given' } : pinMainThread(opts.pin);
   canary = new Canary();
-  process.stderr.write('cpu' in pinning ? `pinned to CPU ${pinning.cpu} (of ${pinning.previous}); the C loops run there too\n` : `not pinned: ${pinning.skipped}\n`);
+  process.stderr.write('cpu' in pinning ? `pinned to CPU ${pinning.cpu} (of ${pinning.previous})${opts.only === 'walltime' ? '' : '; the C loops run there too'}\n` : `not pinned: ${pinning.skipped}\n`);
   const build = opts.anchor && opts.only !== 'walltime' ? buildAnchor() : { skipped: opts.anchor ? 'not needed for --only walltime' : '--no-anchor was given' };
   if ('dir' in build) {
     process.stderr.write(`C anchor: ${build.compiler}, ${build.flags}, float64 and float32 builds\n`);
