@@ -108,6 +108,8 @@ export interface WallTimes {
   /** The fair studies' cells: each method's seconds per step and the seconds per evaluated sample. */
   methodTimes: MethodTimes[];
   loadAverage: [number, number];
+  /** In a whole bench run: the grid with every step at least at the 128-bit C loop's rate (gridAtCRate). */
+  atCRate?: { workSeconds: number; boundWorkSeconds: number; perSeedSeconds: number };
 }
 
 /** The seconds of the more loaded of `workers` workers, costliest first to the less loaded. */
@@ -276,6 +278,53 @@ export function wallTimes(quick: boolean, canary: Canary | null = null): WallTim
   }
   return { workers: WORKERS, quick, cells, missing, paperPerSeedSeconds, fair, methodTimes, loadAverage: [load0, loadavg()[0]] };
 }
+
+/** A training rate of the bench: dwgd's, or the C loop's at 128 bits, per method and shape. */
+export interface RateRow { method: string; arch: string; rate: number }
+
+/** The grid's five methods, whose training each paper-grid cell times together. */
+export const GRID_METHODS = ['dwm', 'dwm-stable', 'sgd', 'l2-0.01', 'l2-0.1'];
+const GRID_INPUTS: Record<string, [number, number]> = { mnist: [784, 10], 'fashion-mnist': [784, 10], 'cifar-10': [3072, 10], 'california-housing': [8, 1], 'wine-quality': [11, 1] };
+
+/**
+ * The paper grid's seed at WebAssembly's width: each cell's training (fullSeconds less the rest
+ * and the clean evaluations) re-weighted as if every one of its methods stepped at least as fast
+ * as the C loop at 128 bits. A cell's training time splits over its five methods as 1 / rate
+ * (each trains the same steps), so it is scaled by Σ 1 / max(dwgd, C) ÷ Σ 1 / dwgd over them. Null
+ * when a rate is missing for a timed cell.
+ */
+export function gridAtCRate(w: Pick<WallTimes, 'cells'>, dwgd: RateRow[], c128: RateRow[], workers = WORKERS): { workSeconds: number; boundWorkSeconds: number; perSeedSeconds: number } | null {
+  const rate = (rows: RateRow[], method: string, arch: string) => rows.find((r) => r.method === method && r.arch === arch)?.rate;
+  let work = 0;
+  let bound = 0;
+  const cells: number[] = [];
+  for (const c of w.cells) {
+    if (c.fullSeconds === null) continue;
+    const [name, hidden] = c.cell.split(' ');
+    const io = GRID_INPUTS[name];
+    if (!io) return null;
+    const arch = `${io[0]}-${hidden}-${io[1]}`;
+    let now = 0;
+    let best = 0;
+    for (const m of GRID_METHODS) {
+      const d = rate(dwgd, m, arch);
+      const a = rate(c128, m, arch);
+      if (!d || !a) return null;
+      now += 1 / d;
+      best += 1 / Math.max(d, a);
+    }
+    // The full cell's training: its estimate less the rest and the clean evaluations (one per turn).
+    const train = c.fullSeconds - c.rest - c.evaluation * (PAPER_TURNS / c.shortTurns);
+    const scaled = c.fullSeconds - train + (train * best) / now;
+    work += c.fullSeconds;
+    bound += scaled;
+    cells.push(scaled);
+  }
+  return { workSeconds: work, boundWorkSeconds: bound, perSeedSeconds: wallSeconds(cells, workers) };
+}
+
+/** Turns of every paper-grid run (configs/paper/all.yaml): a full cell scores that many clean evaluations. */
+export const PAPER_TURNS = 6;
 
 /** Seconds below 2 minutes, minutes to a tenth below 2 hours (a target of 2 min is not met by 2.4), else hours to a tenth. */
 export function hours(s: number): string {

@@ -129,3 +129,13 @@ for (const file of ['walltime-2026-12-04.json', 'walltime-2026-12-05.json']) tes
   assert.equal(w.fair.length, 4);
   row('the fair study in all', `${(all / 3600).toFixed(1)} h`);
 });
+
+test('README: the grid at the 128-bit C loop\'s rate is what scripts/grid-at-c-rate.mjs gives from the published files', { skip: !existsSync(QUIET_FILE) && 'no published bench' }, () => {
+  const out = execFileSync(process.execPath, [join(ROOT, 'scripts', 'grid-at-c-rate.mjs'), QUIET_FILE, join(ROOT, 'docs', 'performance', 'walltime-2026-12-05.json')], { encoding: 'utf8' });
+  const m = /work (\d+) s instead of (\d+); ≈ (\d+) s \(([\d.]+) min\)/.exec(out);
+  assert.ok(m, out);
+  const [, bound, work, perSeed, minutes] = m!;
+  const text = README.replace(/\s+/g, ' ');
+  assert.ok(text.includes(`a seed's work would be ${bound} s instead of ${work}`), `README: ${bound} instead of ${work}`);
+  assert.ok(text.includes(`the estimate ≈ ${perSeed} s, ${minutes} min`), `README: ≈ ${perSeed} s, ${minutes} min`);
+});
