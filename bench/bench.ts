@@ -57,7 +57,7 @@ import { AnchorSession, buildAnchor, writeNetFile, writePoolFile, type AnchorBui
 import { corruptionRates, suiteTiming, type CorruptionRate, type SuiteTiming } from './corruptions.js';
 import { renderScaling, scalingHidden, scalingPool, SCALING_DEPTHS, SCALING_INPUTS, SCALING_METHODS, SCALING_WIDTHS, workingSetBytes, type ScalingRow } from './scaling.js';
 import { gridAtCRate, hours, renderWallTime, wallTimes, type WallTimes } from './walltime.js';
-import { Canary, MAX_ROUNDS_FACTOR, pickRounds, pinMainThread, QUIET_SHARE, type Pinning, type Round } from './quiet.js';
+import { Canary, dagger, marked, MAX_ROUNDS_FACTOR, pickRounds, pinMainThread, QUIET_SHARE, type Pinning, type Round } from './quiet.js';
 import { benchModel, initialNetwork, LR, METHODS, mnistPool, ORDER_LENGTH, sampleOrder, syntheticPool, TRAIN_ROWS, trainRows, type Pool } from './pools.js';
 
 const GROUPS = ['mnist', 'tabular', 'cifar', 'attack', 'corruptions', 'scaling', 'walltime'] as const;
@@ -220,16 +220,6 @@ function attacker(pool: Pool, initial: Network, kind: AttackKind, steps: number)
 /** The canary of bench/quiet.ts (set by main; null in --only walltime), and how the rows fared. */
 let canary: Canary | null = null;
 const quality = { rows: 0, disturbed: 0, rounds: 0, extraRounds: 0 };
-
-/** A row's `disturbed` field: present (true) only when no round of the row was quiet. */
-function marked(disturbed: boolean): { disturbed?: true } {
-  return disturbed ? { disturbed: true } : {};
-}
-
-/** The mark a printed figure of a disturbed row starts with. */
-function dagger(row: { disturbed?: true }): string {
-  return row.disturbed ? '† ' : '';
-}
 
 /**
  * Best of `repeats` quiet rounds of each timer, taking turns so all see the same machine load:
@@ -648,9 +638,7 @@ async function main(): Promise<void> {
   if (wall) process.stdout.write(renderWallTime(wall));
   if (wall && train.length && anchorTrain.length) {
     // The grid as if every step were at least as fast as the C loop at WebAssembly's width.
-    const atC = gridAtCRate(wall,
-      train.filter((r) => r.engine === DEFAULT_ENGINE).map((r) => ({ method: r.method, arch: r.arch, rate: r.stepsPerSec })),
-      anchorTrain.flatMap((a) => (a.float64x128 ? [{ method: a.method, arch: a.arch, rate: a.float64x128 }] : [])));
+    const atC = gridAtCRate(wall, { train, anchorTrain }, DEFAULT_ENGINE);
     if (atC) {
       wall.atCRate = atC;
       process.stdout.write(`paper grid with every training step at least as fast as the C loop at 128 bits (${DEFAULT_ENGINE} rates above): ` +

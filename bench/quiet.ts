@@ -32,6 +32,16 @@ function canaryWork(n: number): number {
   return a + b + c + d + e + f + g + h;
 }
 
+/** A row's `disturbed` field: present (true) only when no round (or try) of the row was quiet. */
+export function marked(disturbed: boolean | undefined): { disturbed?: true } {
+  return disturbed ? { disturbed: true } : {};
+}
+
+/** The mark a printed figure of a disturbed row starts with. */
+export function dagger(row: { disturbed?: true }): string {
+  return row.disturbed ? '† ' : '';
+}
+
 export class Canary {
   /** The fastest canary rate seen (iterations per second). */
   best = 0;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MNIST_LIKE_DENSITY, parameterCount, scalingHidden, scalingPool, workingSetBytes } from './scaling.js';
 import type { Canary } from './quiet.js';
-import { GRID_METHODS, gridAtCRate, hours, QUIET_TRIES, quietly, wallSeconds } from './walltime.js';
+import { gridAtCRate, hours, QUIET_TRIES, quietly, wallSeconds } from './walltime.js';
 
 test('depth 2 is one hidden layer [h], depth 3 two layers [h, h/2]', () => {
   assert.deepEqual(scalingHidden(64, 2), [64]);
@@ -83,14 +83,16 @@ test('gridAtCRate: a cell\'s training re-weighted by its methods\' rates, each a
   // One MNIST 784-20-10 cell: full estimate 100 s = training 60 + 6 clean evaluations of 5 s + rest 10.
   const cell = { cell: 'mnist 20 n=100', shortTurns: 1, shortStepsPerTurn: 2000, train: 2, evaluation: 5, rest: 10, fullSeconds: 100, secondsPerUnit: null };
   // dwgd: dwm and dwm-stable 1,000 steps/s, the others 2,000; C at 128 bits 2,000 for all.
-  const dwgd = GRID_METHODS.map((method) => ({ method, arch: '784-20-10', rate: method.startsWith('dwm') ? 1000 : 2000 }));
-  const c128 = GRID_METHODS.map((method) => ({ method, arch: '784-20-10', rate: 2000 }));
+  const methods = ['dwm', 'dwm-stable', 'sgd', 'l2-0.01', 'l2-0.1'];
+  const anchorTrain = methods.map((method) => ({ method, arch: '784-20-10', float64x128: 2000 }));
+  const rates = (rate: (m: string) => number) => ({ train: methods.map((method) => ({ method, arch: '784-20-10', engine: 'fast', stepsPerSec: rate(method) })), anchorTrain });
+  const dwgd = rates((m) => (m.startsWith('dwm') ? 1000 : 2000));
   // Σ 1/dwgd = 2/1000 + 3/2000 = 3.5e-3; Σ 1/max = 5/2000 = 2.5e-3: training 60 × 2.5/3.5 = 42.857…
-  const r = gridAtCRate({ cells: [cell] }, dwgd, c128, 2)!;
+  const r = gridAtCRate({ cells: [cell] }, dwgd, 'fast', 2)!;
   assert.equal(r.workSeconds, 100);
   assert.ok(Math.abs(r.boundWorkSeconds - (40 + (60 * 2.5) / 3.5)) < 1e-9, `${r.boundWorkSeconds}`);
   assert.equal(r.perSeedSeconds, r.boundWorkSeconds);
   // dwgd faster than C everywhere: nothing changes. A missing rate: no figure.
-  assert.equal(gridAtCRate({ cells: [cell] }, c128.map((x) => ({ ...x, rate: 3000 })), c128, 2)!.boundWorkSeconds, 100);
-  assert.equal(gridAtCRate({ cells: [cell] }, dwgd.slice(1), c128, 2), null);
+  assert.equal(gridAtCRate({ cells: [cell] }, rates(() => 3000), 'fast', 2)!.boundWorkSeconds, 100);
+  assert.equal(gridAtCRate({ cells: [cell] }, { ...dwgd, train: dwgd.train.slice(1) }, 'fast', 2), null);
 });

@@ -45,13 +45,13 @@ import type { RawDataset } from '../src/data/types.js';
 import { loadDataset } from '../src/data/index.js';
 import { datasetKey, expandGrid, readSources, type RunSpec } from '../src/experiment/plan.js';
 import { runExperiment } from '../src/experiment/run.js';
-import { assignShards, estimatedCost } from '../src/experiment/shard.js';
+import { assignShards, datasetShape, estimatedCost } from '../src/experiment/shard.js';
 import { ExperimentSchema } from '../src/config/schema.js';
 import { methodSpecs } from '../src/config/methods.js';
 import { diagnosticUnits, inputDensity, stepCost, subnormalUnits, UNIT_NS } from '../src/experiment/step-cost.js';
 import { defaultEntries } from '../src/experiment/tuning.js';
 import { readTuneSource } from '../src/results/tuning-study.js';
-import { type Canary, QUIET_SHARE } from './quiet.js';
+import { type Canary, dagger, marked, QUIET_SHARE } from './quiet.js';
 
 const PAPER_GRID = fileURLToPath(new URL('../../configs/paper/all.yaml', import.meta.url));
 const FAIR_STUDIES = ['images', 'tabular'].map((n) => fileURLToPath(new URL(`../../configs/fair/${n}.yaml`, import.meta.url)));
@@ -76,7 +76,7 @@ export function quietly<T>(canary: Canary | null, timed: () => T): { value: T; d
     if (share >= QUIET_SHARE) break;
   }
   const share = Math.round(best!.share * 1000) / 1000;
-  return share >= QUIET_SHARE ? { value: best!.value, canaryShare: share } : { value: best!.value, disturbed: true, canaryShare: share };
+  return { value: best!.value, ...marked(share < QUIET_SHARE), canaryShare: share };
 }
 
 export interface CellTime {
@@ -120,6 +120,11 @@ export function wallSeconds(seconds: number[], workers: number): number {
   const load = new Array<number>(n).fill(0);
   seconds.forEach((s, i) => { load[of[i]] += s; });
   return Math.max(...load);
+}
+
+/** The runs of configs/paper/all.yaml, one per cell. */
+function paperGrid(): ReturnType<typeof expandGrid> {
+  return expandGrid(readSources({ preset: 'compare', files: [PAPER_GRID], sets: [] })[0]);
 }
 
 /** A config's cell: dataset, architecture and training size. */
@@ -200,11 +205,10 @@ function timeMethods(config: ExperimentConfig, raw: RawDataset, steps: number, f
 /** Every grid cell of the paper timed short and scaled up; then the fair study's stages from the cost model. */
 export function wallTimes(quick: boolean, canary: Canary | null = null): WallTimes {
   const load0 = loadavg()[0];
-  const [paper] = readSources({ preset: 'compare', files: [PAPER_GRID], sets: [] });
   const cache = new Map<string, RawDataset | null>();
   const cells: CellTime[] = [];
   const missing: string[] = [];
-  for (const { config } of expandGrid(paper)) {
+  for (const { config } of paperGrid()) {
     const key = datasetKey(config);
     if (!cache.has(key)) {
       try {
@@ -254,7 +258,7 @@ export function wallTimes(quick: boolean, canary: Canary | null = null): WallTim
         }
         const raw = cache.get(key)!;
         const q = raw ? quietly(canary, () => timeMethods(config, raw, quick ? 500 : 2000, config)) : null;
-        const t = q ? { ...q.value, ...(q.canaryShare !== undefined ? { canaryShare: q.canaryShare } : {}), ...(q.disturbed ? { disturbed: q.disturbed } : {}) } : null;
+        const t = q ? { ...q.value, canaryShare: q.canaryShare, ...marked(q.disturbed) } : null;
         if (q?.disturbed) process.stderr.write(`walltime: ${shape}: every try disturbed († canary at ${q.canaryShare})\n`);
         timed.set(shape, t);
         if (t) {
@@ -279,42 +283,40 @@ export function wallTimes(quick: boolean, canary: Canary | null = null): WallTim
   return { workers: WORKERS, quick, cells, missing, paperPerSeedSeconds, fair, methodTimes, loadAverage: [load0, loadavg()[0]] };
 }
 
-/** A training rate of the bench: dwgd's, or the C loop's at 128 bits, per method and shape. */
-export interface RateRow { method: string; arch: string; rate: number }
-
-/** The grid's five methods, whose training each paper-grid cell times together. */
-export const GRID_METHODS = ['dwm', 'dwm-stable', 'sgd', 'l2-0.01', 'l2-0.1'];
-const GRID_INPUTS: Record<string, [number, number]> = { mnist: [784, 10], 'fashion-mnist': [784, 10], 'cifar-10': [3072, 10], 'california-housing': [8, 1], 'wine-quality': [11, 1] };
+/** The bench's training rows and the C loop's rows that gridAtCRate reads (bench.json `train`, `anchor.train`). */
+export interface BenchRates {
+  train: { method: string; arch: string; engine: string; stepsPerSec: number }[];
+  anchorTrain: { method: string; arch: string; float64x128: number | null }[];
+}
 
 /**
- * The paper grid's seed at WebAssembly's width: each cell's training (fullSeconds less the rest
- * and the clean evaluations) re-weighted as if every one of its methods stepped at least as fast
- * as the C loop at 128 bits. A cell's training time splits over its five methods as 1 / rate
- * (each trains the same steps), so it is scaled by Σ 1 / max(dwgd, C) ÷ Σ 1 / dwgd over them. Null
- * when a rate is missing for a timed cell.
+ * The paper grid's seed at WebAssembly's width: each timed cell's training (fullSeconds less the
+ * rest and its clean evaluations, one per turn) re-weighted as if every one of its methods
+ * stepped at least as fast as the C loop at 128 bits. A cell's training time splits over its
+ * methods as 1 / rate (each trains the same steps), so it is scaled by Σ 1 / max(dwgd, C) ÷
+ * Σ 1 / dwgd over them, the rates of `engine` on the cell's shape. Null when a rate is missing
+ * for a timed cell.
  */
-export function gridAtCRate(w: Pick<WallTimes, 'cells'>, dwgd: RateRow[], c128: RateRow[], workers = WORKERS): { workSeconds: number; boundWorkSeconds: number; perSeedSeconds: number } | null {
-  const rate = (rows: RateRow[], method: string, arch: string) => rows.find((r) => r.method === method && r.arch === arch)?.rate;
+export function gridAtCRate(w: Pick<WallTimes, 'cells'>, rates: BenchRates, engine: string, workers = WORKERS): { workSeconds: number; boundWorkSeconds: number; perSeedSeconds: number } | null {
   let work = 0;
   let bound = 0;
   const cells: number[] = [];
-  for (const c of w.cells) {
-    if (c.fullSeconds === null) continue;
-    const [name, hidden] = c.cell.split(' ');
-    const io = GRID_INPUTS[name];
-    if (!io) return null;
-    const arch = `${io[0]}-${hidden}-${io[1]}`;
+  for (const { config } of paperGrid()) {
+    const c = w.cells.find((x) => x.cell === cellName(config));
+    if (!c || c.fullSeconds === null) continue;
+    const shape = datasetShape(config.dataset.name);
+    if (!shape) return null;
+    const arch = [shape.nInputs, ...config.hidden, shape.nOutputs].join('-');
     let now = 0;
     let best = 0;
-    for (const m of GRID_METHODS) {
-      const d = rate(dwgd, m, arch);
-      const a = rate(c128, m, arch);
+    for (const { id } of methodSpecs(config)) {
+      const d = rates.train.find((r) => r.engine === engine && r.method === id && r.arch === arch)?.stepsPerSec;
+      const a = rates.anchorTrain.find((r) => r.method === id && r.arch === arch)?.float64x128;
       if (!d || !a) return null;
       now += 1 / d;
       best += 1 / Math.max(d, a);
     }
-    // The full cell's training: its estimate less the rest and the clean evaluations (one per turn).
-    const train = c.fullSeconds - c.rest - c.evaluation * (PAPER_TURNS / c.shortTurns);
+    const train = c.fullSeconds - c.rest - c.evaluation * (config.turns / c.shortTurns);
     const scaled = c.fullSeconds - train + (train * best) / now;
     work += c.fullSeconds;
     bound += scaled;
@@ -322,9 +324,6 @@ export function gridAtCRate(w: Pick<WallTimes, 'cells'>, dwgd: RateRow[], c128: 
   }
   return { workSeconds: work, boundWorkSeconds: bound, perSeedSeconds: wallSeconds(cells, workers) };
 }
-
-/** Turns of every paper-grid run (configs/paper/all.yaml): a full cell scores that many clean evaluations. */
-export const PAPER_TURNS = 6;
 
 /** Seconds below 2 minutes, minutes to a tenth below 2 hours (a target of 2 min is not met by 2.4), else hours to a tenth. */
 export function hours(s: number): string {
@@ -338,7 +337,7 @@ export function renderWallTime(w: WallTimes): string {
     `Load average ${w.loadAverage[0].toFixed(2)} → ${w.loadAverage[1].toFixed(2)}.`, '| cell | short run s | training | clean evaluation | rest | full run ≈ s |', '|---|---:|---:|---:|---:|---:|'];
   for (const c of w.cells) {
     lines.push(c.fullSeconds === null ? `| ${c.cell} | – | – | – | – | data missing |`
-      : `| ${c.disturbed ? '† ' : ''}${c.cell} | ${(c.train + c.evaluation + c.rest).toFixed(2)} | ${c.train.toFixed(2)} | ${c.evaluation.toFixed(2)} | ${c.rest.toFixed(2)} | ${c.fullSeconds.toFixed(0)} |`);
+      : `| ${dagger(c)}${c.cell} | ${(c.train + c.evaluation + c.rest).toFixed(2)} | ${c.train.toFixed(2)} | ${c.evaluation.toFixed(2)} | ${c.rest.toFixed(2)} | ${c.fullSeconds.toFixed(0)} |`);
   }
   lines.push('', `paper grid, one seed (${w.cells.filter((c) => c.fullSeconds !== null).length} of ${w.cells.length} cells): ≈ ${hours(w.paperPerSeedSeconds)}`);
   for (const m of w.missing) lines.push(`  not timed (data missing): ${m}`);

@@ -14,9 +14,7 @@ if (!ratesFile || !wallFile) {
 }
 const rates = JSON.parse(readFileSync(ratesFile, 'utf8'));
 const wall = JSON.parse(readFileSync(wallFile, 'utf8')).wallTime;
-const dwgd = rates.train.filter((r) => r.engine === 'fast').map((r) => ({ method: r.method, arch: r.arch, rate: r.stepsPerSec }));
-const c128 = (rates.anchor.train ?? []).flatMap((a) => (a.float64x128 ? [{ method: a.method, arch: a.arch, rate: a.float64x128 }] : []));
-const r = gridAtCRate(wall, dwgd, c128);
+const r = gridAtCRate(wall, { train: rates.train, anchorTrain: rates.anchor.train ?? [] }, 'fast');
 if (!r) {
   process.stderr.write('grid-at-c-rate: a grid shape lacks a fast-engine or 128-bit C rate in the first file\n');
   process.exit(2);

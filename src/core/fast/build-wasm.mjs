@@ -63,20 +63,18 @@ const shaTarget = join(srcDir, 'kernels.as.sha256');
 const check = process.argv.includes('--check');
 const forwardSource = join(srcDir, 'forward64.as');
 
-/** Compiles `file` (with layer-0 lane type `lane`) and returns the wasm bytes. */
-async function compile(file, lane, dir) {
-  // asc only reads .ts entry files; the source keeps .as so that tsc leaves it alone.
-  const text = readFileSync(file, 'utf8');
-  if (!text.includes('type L0 = f64;')) throw new Error(`build-wasm: ${file} has no 'type L0 = f64;' line`);
-  const entry = join(dir, `kernels${lane}.ts`);
-  writeFileSync(entry, text.replace('type L0 = f64;', `type L0 = ${lane};`));
-  const out = join(dir, `kernels${lane}.wasm`);
+/**
+ * Compiles AssemblyScript `text` as module `name` in `dir` (asc only reads .ts entry files; the
+ * sources keep .as so that tsc leaves them alone) with the flags every module shares and `extra`;
+ * returns the wasm bytes.
+ */
+async function ascCompile(text, name, dir, extra = []) {
+  const entry = join(dir, `${name}.ts`);
+  writeFileSync(entry, text);
+  const out = join(dir, `${name}.wasm`);
   const { error, stderr } = await asc.main([
-    entry, '-o', out, '-O3', '--runtime', 'stub', '--noAssert',
-    '--enable', 'simd', '--initialMemory', '1',
-    // A shared memory, so that another thread can read trainSteps' progress cell while a call
-    // runs (src/experiment/pool.ts). A shared memory needs a maximum: 65,536 pages, all of wasm32.
-    '--enable', 'threads', '--sharedMemory', '--maximumMemory', '65536',
+    entry, '-o', out, '-O3', '--runtime', 'stub', '--noAssert', '--enable', 'simd', '--initialMemory', '1',
+    ...extra,
     ...(process.env.DWGD_WASM_DEBUG ? ['--debug'] : []),
   ]);
   if (error) {
@@ -86,23 +84,23 @@ async function compile(file, lane, dir) {
   return readFileSync(out);
 }
 
+/** Compiles `file` (with layer-0 lane type `lane`) and returns the wasm bytes. */
+async function compile(file, lane, dir) {
+  const text = readFileSync(file, 'utf8');
+  if (!text.includes('type L0 = f64;')) throw new Error(`build-wasm: ${file} has no 'type L0 = f64;' line`);
+  return ascCompile(text.replace('type L0 = f64;', `type L0 = ${lane};`), `kernels${lane}`, dir, [
+    // A shared memory, so that another thread can read trainSteps' progress cell while a call
+    // runs (src/experiment/pool.ts). A shared memory needs a maximum: 65,536 pages, all of wasm32.
+    '--enable', 'threads', '--sharedMemory', '--maximumMemory', '65536',
+  ]);
+}
+
 /**
  * Compiles forward64.as (the float64 reference forward pass of the diagnostics): its own module
  * with its own, unshared memory, which the caller grows.
  */
-async function compileForward64(dir) {
-  const entry = join(dir, 'forward64.ts');
-  writeFileSync(entry, readFileSync(forwardSource, 'utf8'));
-  const out = join(dir, 'forward64.wasm');
-  const { error, stderr } = await asc.main([
-    entry, '-o', out, '-O3', '--runtime', 'stub', '--noAssert', '--enable', 'simd', '--initialMemory', '1',
-    ...(process.env.DWGD_WASM_DEBUG ? ['--debug'] : []),
-  ]);
-  if (error) {
-    process.stderr.write(stderr.toString());
-    throw new Error(`build-wasm: ${error.message}`);
-  }
-  return readFileSync(out);
+function compileForward64(dir) {
+  return ascCompile(readFileSync(forwardSource, 'utf8'), 'forward64', dir);
 }
 
 const tmp = mkdtempSync(join(tmpdir(), 'dwgd-wasm-'));
