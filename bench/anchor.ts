@@ -4,7 +4,7 @@
 // the layout is described at the top of anchor.c.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -22,6 +22,17 @@ export const ANCHOR_FLAGS = ['-O3', '-march=native', '-fopenmp-simd'];
  */
 export const ANCHOR_FLAGS_128 = ['-O3', '-march=native', '-mno-avx', '-mno-avx2', '-mno-fma', '-mno-avx512f', '-fopenmp-simd'];
 
+/**
+ * The float64 loop compiled to WebAssembly SIMD by clang (wasm32-wasi, 128-bit SIMD, no relaxed
+ * SIMD, hence no fused multiply-add) and run by this Node (bench/wasi-anchor.ts): not what the
+ * hardware can do at two lanes, but what this engine does with a competent compiler's
+ * WebAssembly for the same algebra, which is what dwgd's own WebAssembly can hope for.
+ */
+export const ANCHOR_FLAGS_WASM = ['--target=wasm32-wasi', '-O3', '-msimd128', '-fopenmp-simd'];
+
+/** Where Debian's wasi-libc (and the wasi-sdk layout) put the WASI sysroot; $WASI_SYSROOT first. */
+const WASI_SYSROOTS = [...(process.env.WASI_SYSROOT ? [process.env.WASI_SYSROOT] : []), '/usr/share/wasi-sysroot', '/opt/wasi-sdk/share/wasi-sysroot', '/usr'];
+
 export interface AnchorBuild {
   dir: string;
   /** The compiler's first `--version` line, e.g. `gcc (Debian 12.2.0-14) 12.2.0`. */
@@ -31,6 +42,8 @@ export interface AnchorBuild {
   bin32: string;
   /** The float64 build at WebAssembly's width (ANCHOR_FLAGS_128), or why there is none. */
   narrow: { bin: string; flags: string; check: string } | { skipped: string };
+  /** The float64 build in WebAssembly (ANCHOR_FLAGS_WASM) and its runner, or why there is none. */
+  wasm: { bin: string; compiler: string; flags: string } | { skipped: string };
 }
 
 /**
@@ -77,7 +90,40 @@ export function buildAnchor(): AnchorBuild | { skipped: string } {
     }
     bins.push(bin);
   }
-  return { dir, compiler, flags: ANCHOR_FLAGS.join(' '), bin64: bins[0], bin32: bins[1], narrow: buildNarrow(cc, dir) };
+  return { dir, compiler, flags: ANCHOR_FLAGS.join(' '), bin64: bins[0], bin32: bins[1], narrow: buildNarrow(cc, dir), wasm: buildWasmAnchor(dir) };
+}
+
+/** A string as one word of a POSIX shell command. */
+function shellWord(s: string): string {
+  return `'${s.replaceAll("'", "'\\''")}'`;
+}
+
+/**
+ * The float64 anchor compiled to WebAssembly with the first clang ($WASM_CC, clang, clang-19 …
+ * clang-14) and WASI sysroot (WASI_SYSROOTS, the first holding lib/wasm32-wasi/libc.a) that
+ * compile it, and an executable script in `dir` that runs it under this Node (bench/wasi-anchor.ts)
+ * with the native anchor's command line, so it is started like the native builds. On Debian:
+ * `apt-get install clang lld wasi-libc libclang-rt-dev-wasm32` (clang 14: lld-14,
+ * libclang-rt-14-dev-wasm32). `{ skipped }` says why there is none.
+ */
+export function buildWasmAnchor(dir: string): AnchorBuild['wasm'] {
+  const compilers = [...(process.env.WASM_CC ? [process.env.WASM_CC] : []), 'clang', ...[19, 18, 17, 16, 15, 14].map((v) => `clang-${v}`)];
+  const cc = compilers.find((c) => spawnSync(c, ['--version'], { encoding: 'utf8' }).status === 0);
+  const hint = 'on Debian: apt-get install clang lld wasi-libc libclang-rt-dev-wasm32';
+  if (!cc) return { skipped: `no clang found for the WebAssembly build (tried ${compilers.join(', ')}; ${hint})` };
+  const sysroot = WASI_SYSROOTS.find((d) => existsSync(join(d, 'lib', 'wasm32-wasi', 'libc.a')));
+  if (!sysroot) return { skipped: `no WASI sysroot found (looked for lib/wasm32-wasi/libc.a under ${WASI_SYSROOTS.join(', ')}; ${hint})` };
+  const wasm = join(dir, 'anchor64.wasm');
+  const flags = [...ANCHOR_FLAGS_WASM, `--sysroot=${sysroot}`];
+  const r = spawnSync(cc, [...flags, ANCHOR_SOURCE, '-lm', '-o', wasm], { encoding: 'utf8' });
+  if (r.status !== 0) return { skipped: `${cc} could not compile bench/anchor.c to WebAssembly: ${firstLine(r.stderr || String(r.error))} (${hint})` };
+  const runner = fileURLToPath(new URL('./wasi-anchor.js', import.meta.url));
+  const bin = join(dir, 'anchor64-wasm');
+  // --no-warnings: Node 20 prints an ExperimentalWarning for WASI on stderr, which the bench
+  // would take for the anchor's own error line.
+  writeFileSync(bin, `#!/bin/sh\nexec ${[process.execPath, '--no-warnings', runner, wasm].map(shellWord).join(' ')} "$@"\n`);
+  chmodSync(bin, 0o755);
+  return { bin, compiler: `${firstLine(spawnSync(cc, ['--version'], { encoding: 'utf8' }).stdout)} → wasm32-wasi (${sysroot})`, flags: flags.join(' ') };
 }
 
 /** The float64 anchor at 128 bits (ANCHOR_FLAGS_128), checked with objdump when it is there. */

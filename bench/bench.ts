@@ -4,13 +4,14 @@
 // done by a plain C loop (bench/anchor.c, float64 and float32) in the same run, the timed
 // repeats taken in turns so both see the same machine load. Prints a table, the performance
 // targets met or not, and writes results/bench.json:
-//   { "train":  [{ "method", "arch", "inputs", "engine", "stepsPerSec", "vsC64", "vsC64x128" }],
-//     "eval":   [{ "arch", "inputs", "engine", "samplesPerSec", "testSize", "vsC64", "vsC64x128" }],
-//     "fixedCost": { "rows": [{ "arch", "what", "engine", "ns", "cNs", "cNs128" }], "emptyCallNs" }
+//   { "train":  [{ "method", "arch", "inputs", "engine", "stepsPerSec", "vsC64", "vsC64x128", "vsC64wasm" }],
+//     "eval":   [{ "arch", "inputs", "engine", "samplesPerSec", "testSize", "vsC64", "vsC64x128", "vsC64wasm" }],
+//     "fixedCost": { "rows": [{ "arch", "what", "engine", "ns", "cNs", "cNs128", "cNsWasm" }], "emptyCallNs" }
 //               or null,                       (--only tabular and the whole run; see fixedCosts)
 //     "anchor": { "compiler", "flags", "narrow": { "flags", "check" } or { "skipped" },
-//                 "train": [{ "method", "arch", "inputs", "float64", "float32", "float64x128" }],   (steps/s)
-//                 "eval":  [{ "arch", "inputs", "float64", "float32", "float64x128" }] }            (samples/s)
+//                 "wasm": { "compiler", "flags" } or { "skipped" },
+//                 "train": [{ "method", "arch", "inputs", "float64", "float32", "float64x128", "float64wasm" }],   (steps/s)
+//                 "eval":  [{ "arch", "inputs", "float64", "float32", "float64x128", "float64wasm" }] }            (samples/s)
 //               or { "skipped": "<why>" },
 //     "attack": [{ "arch", "inputs", "kind", "steps", "attackStepsPerSec" }],   (PGD iterations × samples per s)
 //     "targets": [{ "what", "engine", "value", "target", "unit", "met" }],
@@ -28,7 +29,9 @@
 // A row (train, eval, scaling, fixed cost) that found no quiet round carries "disturbed": true.
 // vsC64 is dwgd's figure divided by the float64 C figure (null without the anchor); vsC64x128
 // divided by the float64 C loop built for 128-bit vectors without FMA (anchor.ts
-// ANCHOR_FLAGS_128: WebAssembly SIMD's width; null on other than x86-64). Every
+// ANCHOR_FLAGS_128: WebAssembly SIMD's width; null on other than x86-64); vsC64wasm divided by
+// the float64 C loop compiled to WebAssembly SIMD by clang and run by this Node (anchor.ts
+// ANCHOR_FLAGS_WASM; null without clang and a WASI sysroot). Every
 // figure is the best of several timed repeats (the machine is shared; the best run is the
 // least disturbed one).
 // The attack rows time src/core/attacks.ts (reference network, float64) on MNIST's shape: PGD
@@ -262,36 +265,40 @@ function ratio(v: number | null): string {
 }
 
 /** `disturbed`: present (true) when no round of the row was quiet (bench/quiet.ts). */
-interface TrainRow { method: string; arch: string; inputs: string; engine: EngineName; stepsPerSec: number; vsC64: number | null; vsC64x128: number | null; disturbed?: true }
-interface EvalRow { arch: string; inputs: string; engine: EngineName; samplesPerSec: number; testSize: number; vsC64: number | null; vsC64x128: number | null; disturbed?: true }
-interface AnchorTrain { method: string; arch: string; inputs: string; float64: number; float32: number; float64x128: number | null }
-interface AnchorEval { arch: string; inputs: string; float64: number; float32: number; float64x128: number | null }
-interface Target { what: string; engine: EngineName; value: number; target: number; unit: 'ratio' | 'steps/s' | 'samples/s'; met: boolean; vsC64x128?: number | null }
+interface TrainRow { method: string; arch: string; inputs: string; engine: EngineName; stepsPerSec: number; vsC64: number | null; vsC64x128: number | null; vsC64wasm: number | null; disturbed?: true }
+interface EvalRow { arch: string; inputs: string; engine: EngineName; samplesPerSec: number; testSize: number; vsC64: number | null; vsC64x128: number | null; vsC64wasm: number | null; disturbed?: true }
+interface AnchorTrain { method: string; arch: string; inputs: string; float64: number; float32: number; float64x128: number | null; float64wasm: number | null }
+interface AnchorEval { arch: string; inputs: string; float64: number; float32: number; float64x128: number | null; float64wasm: number | null }
+interface Target { what: string; engine: EngineName; value: number; target: number; unit: 'ratio' | 'steps/s' | 'samples/s'; met: boolean; vsC64x128?: number | null; vsC64wasm?: number | null }
 
 /**
  * Best rates of dwgd's timers and, with the anchor, of its float64 and float32 builds and of the
- * float64 build at 128 bits (when there is one) started on the same work (`args`), all timed in
- * turns. Notes a C run whose loss or score was not finite.
+ * float64 builds at 128 bits and in WebAssembly (when there are) started on the same work
+ * (`args`), all timed in turns. Notes a C run whose loss or score was not finite.
  */
 async function measure(mine: Timer[], build: AnchorBuild | { skipped: string }, args: (string | number)[], opts: Options) {
   if (!('dir' in build)) return { ...(await bestOfInterleaved(mine, opts)), c: null };
   const c64 = await AnchorSession.start(build.bin64, args);
   const c32 = await AnchorSession.start(build.bin32, args);
   const c128 = 'bin' in build.narrow ? await AnchorSession.start(build.narrow.bin, args) : null;
-  const sessions = c128 ? [c64, c32, c128] : [c64, c32];
+  const cWasm = 'bin' in build.wasm ? await AnchorSession.start(build.wasm.bin, args) : null;
+  const sessions = [c64, c32, ...(c128 ? [c128] : []), ...(cWasm ? [cWasm] : [])];
   const { rates: best, disturbed } = await bestOfInterleaved([...mine, ...sessions], opts);
   for (const c of sessions) {
     const last = await c.end();
-    const which = `${c.ready.precision}${c === c128 ? ' at 128 bits' : ''}`;
+    const which = `${c.ready.precision}${c === c128 ? ' at 128 bits' : c === cWasm ? ' in WebAssembly' : ''}`;
     if (last.finite === false || c.ready.score === -1) process.stderr.write(`note: the C anchor (${which}) ${args[0]} ${args[3]}: not finite\n`);
   }
   const [s64, s128] = [c64.ready.score as number | undefined, c128?.ready.score as number | undefined];
   if (s64 !== undefined && s128 !== undefined && !(Math.abs(s128 - s64) <= 1e-9 * Math.abs(s64))) process.stderr.write(`note: the C anchor at 128 bits scores ${String(s128)}, the native build ${String(s64)}\n`);
+  const sWasm = cWasm?.ready.score as number | undefined;
+  if (s64 !== undefined && sWasm !== undefined && !(Math.abs(sWasm - s64) <= 1e-9 * Math.abs(s64))) process.stderr.write(`note: the C anchor in WebAssembly scores ${String(sWasm)}, the native build ${String(s64)}\n`);
   const n = mine.length;
+  const rate = (c: AnchorSession | null) => (c ? Math.round(best[n + sessions.indexOf(c)]) : null);
   return {
     rates: best.slice(0, n),
     disturbed,
-    c: { float64: Math.round(best[n]), float32: Math.round(best[n + 1]), float64x128: c128 ? Math.round(best[n + 2]) : null, score64: c64.ready.score as number | undefined },
+    c: { float64: rate(c64)!, float32: rate(c32)!, float64x128: rate(c128), float64wasm: rate(cWasm), score64: c64.ready.score as number | undefined },
   };
 }
 
@@ -310,7 +317,7 @@ async function measure64(mine: Timer[], build: AnchorBuild | { skipped: string }
   return { rates: best.slice(0, mine.length), c64: Math.round(best[mine.length]), disturbed };
 }
 
-interface FixedCostRow { arch: string; what: string; engine: EngineName; ns: number; cNs: number | null; cNs128: number | null; disturbed?: true }
+interface FixedCostRow { arch: string; what: string; engine: EngineName; ns: number; cNs: number | null; cNs128: number | null; cNsWasm: number | null; disturbed?: true }
 
 /** The arches of the fixed-cost rows: 8 inputs and one unit per layer, two and three layers. */
 const FIXED_ARCHS = [[8, 1, 1], [8, 1, 1, 1]];
@@ -340,10 +347,10 @@ async function fixedCosts(build: AnchorBuild | { skipped: string }, opts: Option
     if ('dir' in build) writeNetFile(netFile, initial);
     for (const method of FIXED_METHODS) {
       const { rates, c, disturbed } = await measure([trainer(pool, order, initial, method, engine)], build, ['train', poolFile, netFile, method, LR], more);
-      rows.push({ arch, what: `${method} step`, engine, ns: ns(rates[0])!, cNs: ns(c?.float64), cNs128: ns(c?.float64x128), ...marked(disturbed) });
+      rows.push({ arch, what: `${method} step`, engine, ns: ns(rates[0])!, cNs: ns(c?.float64), cNs128: ns(c?.float64x128), cNsWasm: ns(c?.float64wasm), ...marked(disturbed) });
     }
     const { rates, c, disturbed } = await measure([evaluator(pool, initial, engine)], build, ['eval', poolFile, netFile, LR], more);
-    rows.push({ arch, what: 'eval sample', engine, ns: ns(rates[0])!, cNs: ns(c?.float64), cNs128: ns(c?.float64x128), ...marked(disturbed) });
+    rows.push({ arch, what: 'eval sample', engine, ns: ns(rates[0])!, cNs: ns(c?.float64), cNs128: ns(c?.float64x128), cNsWasm: ns(c?.float64wasm), ...marked(disturbed) });
     if (emptyCallNs === null) {
       const model = benchModel('sgd', initial, engine);
       if (model.trainSteps) {
@@ -367,9 +374,9 @@ async function fixedCosts(build: AnchorBuild | { skipped: string }, opts: Option
 
 function renderFixedCosts(fixed: { rows: FixedCostRow[]; emptyCallNs: number | null }): string {
   const ns = (v: number | null) => (v === null ? '–' : v.toFixed(0));
-  const lines = ['', `fixed costs: nanoseconds per training step or per evaluated sample on nets of one unit per hidden layer (arithmetic almost nil), ${fixed.rows[0]?.engine ?? 'fast'} engine beside the float64 C loop, native and at 128 bits`,
-    '| arch | what | dwgd ns | C f64 ns | C f64 128-bit ns |', '|---|---|---:|---:|---:|'];
-  for (const r of fixed.rows) lines.push(`| ${r.arch} | ${r.what} | ${dagger(r)}${ns(r.ns)} | ${ns(r.cNs)} | ${ns(r.cNs128)} |`);
+  const lines = ['', `fixed costs: nanoseconds per training step or per evaluated sample on nets of one unit per hidden layer (arithmetic almost nil), ${fixed.rows[0]?.engine ?? 'fast'} engine beside the float64 C loop, native, at 128 bits and in WebAssembly`,
+    '| arch | what | dwgd ns | C f64 ns | C f64 128-bit ns | C f64 wasm ns |', '|---|---|---:|---:|---:|---:|'];
+  for (const r of fixed.rows) lines.push(`| ${r.arch} | ${r.what} | ${dagger(r)}${ns(r.ns)} | ${ns(r.cNs)} | ${ns(r.cNs128)} | ${ns(r.cNsWasm ?? null)} |`);
   const [two, three] = FIXED_ARCHS.map((a) => a.join('-'));
   for (const what of [...FIXED_METHODS.map((m) => `${m} step`), 'eval sample']) {
     const a = fixed.rows.find((r) => r.arch === two && r.what === what);
@@ -429,20 +436,20 @@ function renderTable(train: TrainRow[], evals: EvalRow[], anchorTrain: AnchorTra
     for (const engine of engines) {
       const cells = TRAIN_ROWS.map((m) => {
         const t = train.find((e) => e.inputs === inputs && e.arch === arch && e.engine === engine && e.method === m);
-        return t ? `${dagger(t)}${fmt(t.stepsPerSec)} ${ratio(t.vsC64)} ${ratio(t.vsC64x128)}`.trim() : '–';
+        return t ? `${dagger(t)}${fmt(t.stepsPerSec)} ${ratio(t.vsC64)} ${ratio(t.vsC64x128)} ${ratio(t.vsC64wasm)}`.trim() : '–';
       });
       const e = evals.find((v) => v.inputs === inputs && v.arch === arch && v.engine === engine);
-      lines.push([inputs, arch, engine, ...cells, e ? `${dagger(e)}${fmt(e.samplesPerSec)} ${ratio(e.vsC64)} ${ratio(e.vsC64x128)}`.trim() : '–']);
+      lines.push([inputs, arch, engine, ...cells, e ? `${dagger(e)}${fmt(e.samplesPerSec)} ${ratio(e.vsC64)} ${ratio(e.vsC64x128)} ${ratio(e.vsC64wasm)}`.trim() : '–']);
     }
-    for (const precision of ['float64', 'float32', 'float64x128'] as const) {
+    for (const precision of ['float64', 'float32', 'float64x128', 'float64wasm'] as const) {
       const row = anchorTrain.filter((a) => a.inputs === inputs && a.arch === arch);
-      if (row.length === 0 || (precision === 'float64x128' && row.every((a) => a.float64x128 === null))) continue;
+      if (row.length === 0 || row.every((a) => a[precision] === null)) continue;
       const cells = TRAIN_ROWS.map((m) => {
         const a = row.find((x) => x.method === m);
         return a && a[precision] !== null ? fmt(a[precision]!) : '–';
       });
       const e = anchorEval.find((v) => v.inputs === inputs && v.arch === arch);
-      const label = precision === 'float64x128' ? 'C f64 128-bit' : `C ${precision}`;
+      const label = precision === 'float64x128' ? 'C f64 128-bit' : precision === 'float64wasm' ? 'C f64 wasm' : `C ${precision}`;
       lines.push([inputs, arch, label, ...cells, e && e[precision] !== null ? fmt(e[precision]!) : '–']);
     }
   }
@@ -470,15 +477,18 @@ function checkTargets(train: TrainRow[], evals: EvalRow[], engine: EngineName): 
   const shapes = [...new Set(mine.map((t) => t.arch))];
   for (const arch of shapes) {
     const rows = mine.filter((t) => t.arch === arch && t.vsC64 !== null);
-    const items = rows.map((t) => ({ what: `${t.method} ${arch} training vs C float64`, engine, value: t.vsC64!, target: 0.7, unit: 'ratio' as const, met: t.vsC64! >= 0.7, vsC64x128: t.vsC64x128 }));
+    const items = rows.map((t) => ({ what: `${t.method} ${arch} training vs C float64`, engine, value: t.vsC64!, target: 0.7, unit: 'ratio' as const, met: t.vsC64! >= 0.7, vsC64x128: t.vsC64x128, vsC64wasm: t.vsC64wasm }));
     const low = rows.reduce<TrainRow | null>((m, t) => (m === null || t.vsC64! < m.vsC64! ? t : m), null);
     if (low) say(items, `${arch.padEnd(14)} training ≥ 0.7× C float64, every method: lowest ${low.method} ${ratio(low.vsC64)}`);
     // How far each method that misses is from the same C loop held to WebAssembly's width.
     const missing = rows.filter((t) => t.vsC64! < 0.7 && t.vsC64x128 !== null);
     if (missing.length) lines.push(`           ${''.padEnd(6)} ${''.padEnd(14)} ↳ ÷ C float64 at 128 bits (no AVX, no FMA), methods below 0.7×: ${missing.map((t) => `${t.method} ${ratio(t.vsC64x128)}`).join(', ')}`);
+    const missingWasm = rows.filter((t) => t.vsC64! < 0.7 && t.vsC64wasm !== null);
+    if (missingWasm.length) lines.push(`           ${''.padEnd(6)} ${''.padEnd(14)} ↳ ÷ C float64 in WebAssembly (clang, this Node), methods below 0.7×: ${missingWasm.map((t) => `${t.method} ${ratio(t.vsC64wasm)}`).join(', ')}`);
     const e = evals.find((v) => v.engine === engine && v.arch === arch && v.vsC64 !== null);
-    if (e) say([{ what: `eval ${arch} vs C float64`, engine, value: e.vsC64!, target: 1, unit: 'ratio', met: e.vsC64! >= 1, vsC64x128: e.vsC64x128 }], `${arch.padEnd(14)} evaluation ≥ 1.0× C float64: ${ratio(e.vsC64)}`);
+    if (e) say([{ what: `eval ${arch} vs C float64`, engine, value: e.vsC64!, target: 1, unit: 'ratio', met: e.vsC64! >= 1, vsC64x128: e.vsC64x128, vsC64wasm: e.vsC64wasm }], `${arch.padEnd(14)} evaluation ≥ 1.0× C float64: ${ratio(e.vsC64)}`);
     if (e && e.vsC64! < 1 && e.vsC64x128 !== null) lines.push(`           ${''.padEnd(6)} ${''.padEnd(14)} ↳ ÷ C float64 at 128 bits (no AVX, no FMA): ${ratio(e.vsC64x128)}`);
+    if (e && e.vsC64! < 1 && e.vsC64wasm !== null) lines.push(`           ${''.padEnd(6)} ${''.padEnd(14)} ↳ ÷ C float64 in WebAssembly (clang, this Node): ${ratio(e.vsC64wasm)}`);
     const dwm = mine.find((t) => t.arch === arch && t.method === 'dwm');
     const stable = mine.find((t) => t.arch === arch && t.method === 'dwm-stable');
     if (dwm && stable) {
@@ -522,6 +532,7 @@ async function main(): Promise<void> {
   if ('dir' in build) {
     process.stderr.write(`C anchor: ${build.compiler}, ${build.flags}, float64 and float32 builds\n`);
     process.stderr.write('bin' in build.narrow ? `C anchor at 128 bits: ${build.narrow.flags}, float64; ${build.narrow.check}\n` : `C anchor at 128 bits skipped: ${build.narrow.skipped}\n`);
+    process.stderr.write('bin' in build.wasm ? `C anchor in WebAssembly: ${build.wasm.compiler}, ${build.wasm.flags}, float64, run by Node ${process.version}\n` : `C anchor in WebAssembly skipped: ${build.wasm.skipped}\n`);
   }
   const train: TrainRow[] = [];
   const evals: EvalRow[] = [];
@@ -548,29 +559,29 @@ async function main(): Promise<void> {
         if ('dir' in build) writeNetFile(netFile, initial);
         const where = { arch, inputs: pool.inputs };
         const progress: string[] = [];
-        const cFigures = (c: { float64: number; float32: number; float64x128: number | null } | null) =>
-          (c ? ` (C ${fmt(c.float64)}/${fmt(c.float32)}${c.float64x128 === null ? '' : `/${fmt(c.float64x128)}`})` : '');
+        const cFigures = (c: { float64: number; float32: number; float64x128: number | null; float64wasm: number | null } | null) =>
+          (c ? ` (C ${[c.float64, c.float32, c.float64x128, c.float64wasm].filter((v) => v !== null).map((v) => fmt(v!)).join('/')})` : '');
         for (const method of trainRows(pool.loss)) {
           const timers = opts.engines.map((engine) => trainer(pool, order, initial, method, engine));
           const { rates, c, disturbed } = await measure(timers, build, ['train', poolFile, netFile, method, LR], opts);
           opts.engines.forEach((engine, k) => {
-            train.push({ method, ...where, engine, stepsPerSec: Math.round(rates[k]), vsC64: vs(rates[k], c?.float64), vsC64x128: vs(rates[k], c?.float64x128), ...marked(disturbed) });
+            train.push({ method, ...where, engine, stepsPerSec: Math.round(rates[k]), vsC64: vs(rates[k], c?.float64), vsC64x128: vs(rates[k], c?.float64x128), vsC64wasm: vs(rates[k], c?.float64wasm), ...marked(disturbed) });
             if (!timers[k].finite()) process.stderr.write(`note: ${method} on ${arch} (${engine}) diverged (loss not finite)\n`);
           });
-          if (c) anchorTrain.push({ method, ...where, float64: c.float64, float32: c.float32, float64x128: c.float64x128 });
+          if (c) anchorTrain.push({ method, ...where, float64: c.float64, float32: c.float32, float64x128: c.float64x128, float64wasm: c.float64wasm });
           progress.push(`${method} ${rates.map(fmt).join('/')}${cFigures(c)}`);
         }
         const timers = opts.engines.map((engine) => evaluator(pool, initial, engine));
         const { rates, c, disturbed } = await measure(timers, build, ['eval', poolFile, netFile, LR], opts);
         opts.engines.forEach((engine, k) => {
-          evals.push({ ...where, engine, samplesPerSec: Math.round(rates[k]), testSize: pool.test.length, vsC64: vs(rates[k], c?.float64), vsC64x128: vs(rates[k], c?.float64x128), ...marked(disturbed) });
+          evals.push({ ...where, engine, samplesPerSec: Math.round(rates[k]), testSize: pool.test.length, vsC64: vs(rates[k], c?.float64), vsC64x128: vs(rates[k], c?.float64x128), vsC64wasm: vs(rates[k], c?.float64wasm), ...marked(disturbed) });
           // A float64 engine must score the test pool as the float64 C loop does.
           const score = timers[k].score;
           if (c && engine !== 'fast32' && Math.abs(score - c.score64!) > 1e-9 * Math.abs(score)) {
             process.stderr.write(`note: ${arch} ${engine}: test score ${score} but the C anchor's is ${c.score64}\n`);
           }
         });
-        if (c) anchorEval.push({ ...where, float64: c.float64, float32: c.float32, float64x128: c.float64x128 });
+        if (c) anchorEval.push({ ...where, float64: c.float64, float32: c.float32, float64x128: c.float64x128, float64wasm: c.float64wasm });
         progress.push(`eval ${rates.map(fmt).join('/')}${cFigures(c)}`);
         process.stderr.write(`${pool.inputs} ${arch} [${opts.engines.join('/')}]: ${progress.join(', ')}\n`);
       }
@@ -620,8 +631,10 @@ async function main(): Promise<void> {
   if (train.length && opts.only !== 'corruptions') {
     process.stdout.write(renderTable(train, evals, anchorTrain, anchorEval));
     const narrow = 'dir' in build && 'bin' in build.narrow ? build.narrow : null;
+    const inWasm = 'dir' in build && 'bin' in build.wasm ? build.wasm : null;
     process.stdout.write('\ncells: steps/s (training) or samples/s (eval), then dwgd\'s figure ÷ the C float64 loop\'s' +
-      (narrow ? `, then ÷ the same C float64 loop at WebAssembly's width ("C f64 128-bit": ${narrow.flags}; ${narrow.check})` : '') + '\n');
+      (narrow ? `, then ÷ the same C float64 loop at WebAssembly's width ("C f64 128-bit": ${narrow.flags}; ${narrow.check})` : '') +
+      (inWasm ? `, then ÷ the same C float64 loop compiled to WebAssembly and run by this Node ("C f64 wasm": ${inWasm.compiler}, ${inWasm.flags})` : '') + '\n');
   }
   if (fixed) process.stdout.write(renderFixedCosts(fixed));
   if (attacks.length) {
@@ -674,11 +687,12 @@ async function main(): Promise<void> {
   const report = {
     train, eval: evals, fixedCost: fixed, attack: attacks, corruptions, scaling, wallTime: wall,
     anchor: 'dir' in build
-      ? { compiler: build.compiler, flags: build.flags, narrow: 'bin' in build.narrow ? { flags: build.narrow.flags, check: build.narrow.check } : build.narrow, train: anchorTrain, eval: anchorEval }
+      ? { compiler: build.compiler, flags: build.flags, narrow: 'bin' in build.narrow ? { flags: build.narrow.flags, check: build.narrow.check } : build.narrow,
+        wasm: 'bin' in build.wasm ? { compiler: build.wasm.compiler, flags: build.wasm.flags } : build.wasm, train: anchorTrain, eval: anchorEval }
       : { skipped: build.skipped },
     targets,
     machine,
-    note: `best of ${opts.repeats} repeat(s) of ≥${opts.seconds}s; batch 1; one thread; synthetic-* inputs have the named dataset's shape; vsC64 = dwgd ÷ C float64; vsC64x128 = dwgd ÷ C float64 at 128 bits (no AVX, no FMA)`,
+    note: `best of ${opts.repeats} repeat(s) of ≥${opts.seconds}s; batch 1; one thread; synthetic-* inputs have the named dataset's shape; vsC64 = dwgd ÷ C float64; vsC64x128 = dwgd ÷ C float64 at 128 bits (no AVX, no FMA); vsC64wasm = dwgd ÷ C float64 compiled to WebAssembly (clang -msimd128) and run by this Node`,
     node: process.version,
     loadAverage: [load0, load1],
     date: new Date().toISOString(),
