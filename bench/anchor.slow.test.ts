@@ -4,16 +4,18 @@
 // of its matrix, with the same loss sum and the same test score. Without this the anchor's
 // speed would be the speed of some other computation. The float32 build is held to 1e-4; the
 // float64 build at 128 bits (no AVX, no FMA: WebAssembly's width) to 1e-9, and objdump must
-// find no instruction wider than 128 bits in it.
+// find no instruction wider than 128 bits in it; the float64 build in WebAssembly (clang, run by
+// this Node under WASI) to 1e-9, and it answers sessions and bad input as the native build does.
 
 import assert from 'node:assert/strict';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { after, test } from 'node:test';
 import { join } from 'node:path';
 import { createModel } from '../src/core/model-factory.js';
 import { ruleFor } from '../src/core/rules/index.js';
-import { AnchorSession, buildAnchor, inspectNarrow, runAnchor, writeNetFile, writePoolFile } from './anchor.js';
+import { AnchorSession, buildAnchor, buildWasmAnchor, inspectNarrow, runAnchor, writeNetFile, writePoolFile } from './anchor.js';
 import { benchModel, initialNetwork, LR, mnistPool, sampleOrder, syntheticPool, trainRows, type Pool } from './pools.js';
 
 const build = buildAnchor();
@@ -68,6 +70,7 @@ for (const c of cases) {
       const worst: string[] = [];
       const bins: [string, number, string][] = [[build.bin64, 1e-9, ''], [build.bin32, 1e-4, '']];
       if ('bin' in build.narrow) bins.push([build.narrow.bin, 1e-9, ' at 128 bits']);
+      if ('bin' in build.wasm) bins.push([build.wasm.bin, 1e-9, ' in WebAssembly']);
       for (const [bin, tol, width] of bins) {
         const out = join(build.dir, 'out.bin');
         const r = runAnchor(bin, ['check', poolFile, netFile, method, LR, STEPS, out]);
@@ -138,6 +141,13 @@ test('C anchor sessions: eval scores the test list as the reference engine does,
   assert.ok(Math.abs(score - refScore) <= 1e-9 * refScore, `eval score ${score} vs ${refScore}`);
   assert.ok((await evalSession.time(0.01)) > 0);
   assert.equal((await evalSession.end()).finite, true);
+  if ('bin' in build.wasm) {
+    const wasmSession = await AnchorSession.start(build.wasm.bin, ['eval', poolFile, netFile, LR]);
+    const wasmScore = wasmSession.ready.score as number;
+    assert.ok(Math.abs(wasmScore - refScore) <= 1e-9 * refScore, `eval score in WebAssembly ${wasmScore} vs ${refScore}`);
+    assert.ok((await wasmSession.time(0.01)) > 0);
+    assert.equal((await wasmSession.end()).finite, true);
+  }
   const trainSession = await AnchorSession.start(build.bin32, ['train', poolFile, netFile, 'dwm', LR]);
   assert.ok((await trainSession.time(0.01)) > 0);
   const last = await trainSession.end();
@@ -153,9 +163,10 @@ test('C anchor: bad input is one line on stderr and exit code 2', { skip: 'skipp
     [['eval', 'pool.bin', 'net.bin', 'fast'], /^anchor: LR must be a number/],
     [['train', 'pool.bin'], /^anchor: usage:/],
   ];
-  for (const [args, message] of cases) {
-    const r: SpawnSyncReturns<string> = spawnSync(build.bin64, args, { encoding: 'utf8', input: '' });
-    assert.equal(r.status, 2, args.join(' '));
+  const bins = [build.bin64, ...('bin' in build.wasm ? [build.wasm.bin] : [])];
+  for (const [args, message] of cases) for (const bin of bins) {
+    const r: SpawnSyncReturns<string> = spawnSync(bin, args, { encoding: 'utf8', input: '' });
+    assert.equal(r.status, 2, `${bin} ${args.join(' ')}`);
     assert.match(r.stderr, message);
     assert.equal(r.stderr.trim().split('\n').length, 1, `one line: ${r.stderr}`);
     assert.equal(r.stdout, '');
@@ -171,5 +182,21 @@ test('C anchor: without a C compiler the build is skipped, saying why', () => {
   } finally {
     process.env.PATH = saved.PATH;
     if (saved.CC !== undefined) process.env.CC = saved.CC;
+  }
+});
+
+test('C anchor in WebAssembly: without clang the build is skipped, saying why and what to install', () => {
+  const saved = { PATH: process.env.PATH, WASM_CC: process.env.WASM_CC };
+  const dir = mkdtempSync(join(tmpdir(), 'dwgd-anchor-wasm-'));
+  try {
+    process.env.PATH = '/nonexistent';
+    delete process.env.WASM_CC;
+    const r = buildWasmAnchor(dir);
+    assert.ok('skipped' in r);
+    assert.match(r.skipped, /^no clang found for the WebAssembly build \(tried clang, clang-19, .*clang-14; on Debian: apt-get install clang lld wasi-libc libclang-rt-dev-wasm32\)$/);
+  } finally {
+    process.env.PATH = saved.PATH;
+    if (saved.WASM_CC !== undefined) process.env.WASM_CC = saved.WASM_CC;
+    rmSync(dir, { recursive: true, force: true });
   }
 });

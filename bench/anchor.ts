@@ -211,6 +211,6 @@ async function nextLine(child: ChildProcess, lines: AsyncIterator<string>, stder
 /** Runs one anchor command and returns its JSON line; throws with its message when it fails. */
 export function runAnchor(bin: string, args: (string | number)[]): Record<string, unknown> {
   const r = spawnSync(bin, args.map(String), { encoding: 'utf8', maxBuffer: 1 << 20 });
-  if (r.status !== 0) throw new Error(firstLine(r.stderr) || `${bin} ${args[0]} failed (${r.error ?? `status ${r.status}`})`);
+  if (r.status !== 0) throw new Error(firstLine(r.stderr) || `${bin} ${args[0]} failed (${r.error ?? (r.signal ? `signal ${r.signal}` : `status ${r.status}`)})`);
   return JSON.parse(r.stdout) as Record<string, unknown>;
 }
