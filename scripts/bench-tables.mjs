@@ -1,7 +1,8 @@
 // Prints, from a bench.json that `npm run bench` wrote, the tables the README's performance
 // section quotes: every method × shape of the default engine as a ratio to the float64 C loop
-// (and to the same loop at 128 bits without FMA), evaluation likewise, the targets met and not
-// met, and the wall times. Usage: node scripts/bench-tables.mjs [results/bench.json]
+// (and to the same loop at 128 bits without FMA, and, when the run had it, to the same loop
+// compiled to WebAssembly and run by Node), evaluation likewise, the targets met and not met, and
+// the wall times. Usage: node scripts/bench-tables.mjs [results/bench.json]
 
 import { readFileSync } from 'node:fs';
 
@@ -14,8 +15,10 @@ const num = (v) => Math.round(v).toLocaleString('en-US');
 const train = bench.train.filter((r) => r.engine === engine);
 const archs = [...new Set(train.map((r) => r.arch))];
 const methods = [...new Set(train.map((r) => r.method))];
+// Runs from 5 Dec 2026 on time the C loop in WebAssembly too (anchor.wasm; vsC64wasm).
+const wasm = bench.anchor?.wasm && !('skipped' in bench.anchor.wasm) ? bench.anchor.wasm : null;
 // † marks a row no quiet round was found for (bench/quiet.ts; runs before the canary have none).
-const cell = (r) => (r ? `${r.disturbed ? '† ' : ''}${x(r.vsC64)} (${x(r.vsC64x128)})` : '');
+const cell = (r) => (r ? `${r.disturbed ? '† ' : ''}${x(r.vsC64)} (${x(r.vsC64x128)}${wasm ? `; ${x(r.vsC64wasm)}` : ''})` : '');
 
 console.log(`bench of ${bench.date}, load average ${bench.loadAverage.map((v) => v.toFixed(1)).join(' → ')}, ${bench.node}`);
 const m = bench.machine;
@@ -23,7 +26,7 @@ if (m) {
   console.log(`${m.pinnedCpu === null ? `not pinned (${m.notPinned})` : `pinned to CPU ${m.pinnedCpu}`}; ${m.rows} rows in ${m.rounds} rounds ` +
     `(${m.extraRounds} beyond the repeats); ${m.disturbedRows} row(s) with no quiet round (canary ≥ ${m.quietShare * 100} % of its fastest)`);
 }
-console.log('\nTraining, dwgd ÷ float64 C loop (÷ the 128-bit C loop); default engine:\n');
+console.log(`\nTraining, dwgd ÷ float64 C loop (÷ the 128-bit C loop${wasm ? '; ÷ the C loop in WebAssembly' : ''}); default engine:\n`);
 console.log(`| method | ${archs.join(' | ')} |`);
 console.log(`|---|${archs.map(() => '---:').join('|')}|`);
 for (const m of methods) console.log(`| ${m} | ${archs.map((a) => cell(train.find((r) => r.method === m && r.arch === a))).join(' | ')} |`);
@@ -59,6 +62,24 @@ const band = (lo, hi) => unmet.filter((t) => t.vsC64x128 >= lo && t.vsC64x128 < 
 for (const [name, lo, hi] of [['at or above the 128-bit loop', 1, Infinity], ['within 15 % of it', 0.85, 1], ['below 0.85 of it', 0, 0.85]]) {
   const rows = band(lo, hi);
   console.log(`\n${rows.length} of ${unmet.length} unmet ratios ${name}: ${rows.join('; ')}`);
+}
+
+// The same against the C loop compiled to WebAssembly and run by the same Node: what this engine
+// makes of a competent compiler's WebAssembly for the same algebra.
+if (wasm) {
+  console.log('\nEach unmet ratio target against the C loop in WebAssembly:\n');
+  console.log('| unmet target | dwgd ÷ native C | C in wasm ÷ native C | dwgd ÷ C in wasm |');
+  console.log('|---|---:|---:|---:|');
+  for (const t of bench.targets.filter((t) => t.engine === engine && t.unit === 'ratio' && !t.met)) {
+    const bound = t.vsC64wasm ? t.value / t.vsC64wasm : null;
+    const what = t.what.replace(' vs C float64', '').replace(/^eval (\S+)$/, '$1 evaluation');
+    console.log(`| ${what} | ${x(t.value)} | ${x(bound)} | ${x(t.vsC64wasm)} |`);
+  }
+  const unmetW = bench.targets.filter((t) => t.engine === engine && t.unit === 'ratio' && !t.met && t.vsC64wasm != null);
+  for (const [name, lo, hi] of [['at or above the C loop in WebAssembly', 1, Infinity], ['within 15 % of it', 0.85, 1], ['below 0.85 of it', 0, 0.85]]) {
+    const rows = unmetW.filter((t) => t.vsC64wasm >= lo && t.vsC64wasm < hi).map((t) => `${t.what.replace(' vs C float64', '')} ${x(t.vsC64wasm)}`);
+    console.log(`\n${rows.length} of ${unmetW.length} unmet ratios ${name}: ${rows.join('; ')}`);
+  }
 }
 
 const targets = bench.targets.filter((t) => t.engine === engine);
