@@ -1,4 +1,6 @@
-// The README quotes two published whole `npm run bench` runs: "The whole bench in quiet rounds"
+// The README quotes three published whole `npm run bench` runs: "The whole bench beside the C
+// loop in WebAssembly" (docs/performance/bench-2026-12-05-wasm.json, which also times the anchor
+// compiled to WebAssembly), "The whole bench in quiet rounds"
 // (docs/performance/bench-2026-12-04-quiet.json, the rows timed between canary runs on one
 // pinned core) and, before it, "The first whole bench" (docs/performance/bench-2026-12-04.json).
 // This test reads each one's figures back: the tables are the ones scripts/bench-tables.mjs
@@ -14,13 +16,18 @@ import { ROOT } from '../experiment/testing/paths.js';
 
 const FILE = join(ROOT, 'docs', 'performance', 'bench-2026-12-04.json');
 const QUIET_FILE = join(ROOT, 'docs', 'performance', 'bench-2026-12-04-quiet.json');
+const WASM_FILE = join(ROOT, 'docs', 'performance', 'bench-2026-12-05-wasm.json');
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 
 interface Bench {
-  train: { method: string; arch: string; engine: string; stepsPerSec: number; vsC64: number | null; vsC64x128: number | null; disturbed?: true }[];
-  eval: { arch: string; engine: string; samplesPerSec: number; vsC64: number | null; vsC64x128: number | null }[];
-  anchor: { train: { method: string; arch: string; float64: number; float64x128: number | null }[]; eval: { arch: string; float64: number; float64x128: number | null }[] };
-  targets: { what: string; engine: string; value: number; target: number; unit: string; met: boolean; vsC64x128?: number | null }[];
+  train: { method: string; arch: string; engine: string; stepsPerSec: number; vsC64: number | null; vsC64x128: number | null; vsC64wasm?: number | null; disturbed?: true }[];
+  eval: { arch: string; engine: string; samplesPerSec: number; vsC64: number | null; vsC64x128: number | null; vsC64wasm?: number | null }[];
+  anchor: {
+    wasm?: { compiler: string } | { skipped: string };
+    train: { method: string; arch: string; float64: number; float64x128: number | null; float64wasm?: number | null }[];
+    eval: { arch: string; float64: number; float64x128: number | null; float64wasm?: number | null }[];
+  };
+  targets: { what: string; engine: string; value: number; target: number; unit: string; met: boolean; vsC64x128?: number | null; vsC64wasm?: number | null }[];
   corruptions: { suiteSeconds?: number } & Record<string, unknown>;
   machine?: { pinnedCpu: number | null; rows: number; disturbedRows: number; rounds: number; extraRounds: number };
 }
@@ -35,6 +42,7 @@ const between = (head: string, end: string) => {
 };
 const section = () => between('**The first whole bench', 'Earlier runs, kept for the record');
 const quietSection = () => between('**The whole bench in quiet rounds', '**The first whole bench');
+const wasmSection = () => between('**The whole bench beside the C loop in WebAssembly', '**The whole bench in quiet rounds');
 
 /** The checks both published runs share: the tables, every ratio, the counts and the other targets. */
 function checkRun(file: string, text: string): Bench {
@@ -71,6 +79,21 @@ function checkRun(file: string, text: string): Bench {
   assert.ok(text.includes(`**${near} are within 15 % of the bound**`), `${near} near`);
   assert.ok(text.includes(`**${gap} are gaps in dwgd**`), `${gap} gaps`);
 
+  // Runs that timed the C loop in WebAssembly: its ratios, its table and its counts likewise.
+  if (bench.anchor.wasm && 'compiler' in bench.anchor.wasm) {
+    for (const r of fast) {
+      const c = bench.anchor.train.find((a) => a.method === r.method && a.arch === r.arch)!;
+      assert.ok(c.float64wasm && Math.abs(r.vsC64wasm! - r.stepsPerSec / c.float64wasm) < 6e-4, `${r.method} ${r.arch} (wasm)`);
+    }
+    assert.ok(text.includes(table('| unmet target | dwgd ÷ native C | C in wasm')), 'the unmet-target table against the C loop in WebAssembly');
+    const above = unmet.filter((t) => t.vsC64wasm! >= 1).length;
+    const close = unmet.filter((t) => t.vsC64wasm! >= 0.85 && t.vsC64wasm! < 1).length;
+    const below = unmet.filter((t) => t.vsC64wasm! < 0.85).length;
+    assert.ok(text.includes(`**${above} of the ${unmet.length} are at or above the C loop in WebAssembly**`), `${above} at or above it`);
+    assert.ok(text.includes(`**${close} are within 15 % of it**`), `${close} within 15 %`);
+    assert.ok(text.includes(`**${below} are below 0.85 of it**`), `${below} below 0.85`);
+  }
+
   // The other targets' figures.
   const rate = (method: string, arch: string) => rateOf(bench, 'fast', method, arch);
   assert.ok(text.includes(`on 784-64-32-10 ${rate('dwm', '784-64-32-10')} against ${rate('dwm-stable', '784-64-32-10')}`));
@@ -79,6 +102,15 @@ function checkRun(file: string, text: string): Bench {
   assert.ok(text.includes(`evaluation ${cifarEval.samplesPerSec.toLocaleString('en-US')} of 75,000 samples/s`));
   return bench;
 }
+
+test('README: the bench beside the C loop in WebAssembly: its tables and counts are what docs/performance/bench-2026-12-05-wasm.json gives', { skip: !existsSync(WASM_FILE) && 'no published bench' }, () => {
+  const text = wasmSection();
+  const bench = checkRun(WASM_FILE, text);
+  assert.ok(bench.anchor.wasm && 'compiler' in bench.anchor.wasm, 'a run with the C loop in WebAssembly');
+  const m = bench.machine!;
+  assert.ok(text.includes(`${m.rows} rows in ${m.rounds.toLocaleString('en-US')} rounds`), `${m.rows} rows in ${m.rounds} rounds`);
+  assert.ok(text.includes(`${m.disturbedRows} rows found no quiet round`), `${m.disturbedRows} disturbed`);
+});
 
 test('README: the quiet-rounds bench\'s tables and counts are what docs/performance/bench-2026-12-04-quiet.json gives', { skip: !existsSync(QUIET_FILE) && 'no published bench' }, () => {
   const text = quietSection();
