@@ -5,7 +5,7 @@
  * intrinsics. It tells how fast a competent C loop runs the same algebra on this machine;
  * it is not part of the product.
  *
- * Build: cc -O3 -march=native -fopenmp-simd anchor.c -lm -o anchor64   (float64)
+ * Build: cc -O3 -march=native -fopenmp-simd -fno-math-errno anchor.c -lm -o anchor64   (float64)
  *        the same with -DANCHOR_F32 -o anchor32                        (float32 throughout)
  *
  * Inputs (little-endian, written by bench/anchor.ts):

@@ -14,13 +14,16 @@ import type { Pool } from './pools.js';
 
 /** dist/bench/anchor.js → bench/anchor.c in the source tree. */
 export const ANCHOR_SOURCE = fileURLToPath(new URL('../../bench/anchor.c', import.meta.url));
-export const ANCHOR_FLAGS = ['-O3', '-march=native', '-fopenmp-simd'];
+// -fno-math-errno: C's sqrt must set errno for a negative argument, so without it gcc keeps every
+// square root scalar with a call for that case (adam's step has one per weight; its argument is
+// never negative, so the results are the same either way).
+export const ANCHOR_FLAGS = ['-O3', '-march=native', '-fopenmp-simd', '-fno-math-errno'];
 /**
  * The same float64 loop held to 128-bit vectors and separate multiply and add, as WebAssembly
  * SIMD has them (two float64 lanes, no fused multiply-add): every AVX level and FMA switched off,
  * the SSE levels of the machine kept (V8 compiles wasm SIMD to them). x86-64 only.
  */
-export const ANCHOR_FLAGS_128 = ['-O3', '-march=native', '-mno-avx', '-mno-avx2', '-mno-fma', '-mno-avx512f', '-fopenmp-simd'];
+export const ANCHOR_FLAGS_128 = ['-O3', '-march=native', '-mno-avx', '-mno-avx2', '-mno-fma', '-mno-avx512f', '-fopenmp-simd', '-fno-math-errno'];
 
 /**
  * The float64 loop compiled to WebAssembly SIMD by clang (wasm32-wasi, 128-bit SIMD, no relaxed
@@ -28,7 +31,7 @@ export const ANCHOR_FLAGS_128 = ['-O3', '-march=native', '-mno-avx', '-mno-avx2'
  * hardware can do at two lanes, but what this engine does with a competent compiler's
  * WebAssembly for the same algebra, which is what dwgd's own WebAssembly can hope for.
  */
-export const ANCHOR_FLAGS_WASM = ['--target=wasm32-wasi', '-O3', '-msimd128', '-fopenmp-simd'];
+export const ANCHOR_FLAGS_WASM = ['--target=wasm32-wasi', '-O3', '-msimd128', '-fopenmp-simd', '-fno-math-errno'];
 
 /** Where Debian's wasi-libc (and the wasi-sdk layout) put the WASI sysroot; $WASI_SYSROOT first. */
 const WASI_SYSROOTS = [...(process.env.WASI_SYSROOT ? [process.env.WASI_SYSROOT] : []), '/usr/share/wasi-sysroot', '/opt/wasi-sdk/share/wasi-sysroot', '/usr'];
