@@ -282,17 +282,20 @@ async function measure(mine: Timer[], build: AnchorBuild | { skipped: string }, 
   const c32 = await AnchorSession.start(build.bin32, args);
   const c128 = 'bin' in build.narrow ? await AnchorSession.start(build.narrow.bin, args) : null;
   const cWasm = 'bin' in build.wasm ? await AnchorSession.start(build.wasm.bin, args) : null;
-  const sessions = [c64, c32, ...(c128 ? [c128] : []), ...(cWasm ? [cWasm] : [])];
+  // The float64 builds beside the native one, by the name the notes give them.
+  const others = [[c128, 'at 128 bits'], [cWasm, 'in WebAssembly']].filter((o): o is [AnchorSession, string] => o[0] !== null);
+  const sessions = [c64, c32, ...others.map(([c]) => c)];
   const { rates: best, disturbed } = await bestOfInterleaved([...mine, ...sessions], opts);
   for (const c of sessions) {
     const last = await c.end();
-    const which = `${c.ready.precision}${c === c128 ? ' at 128 bits' : c === cWasm ? ' in WebAssembly' : ''}`;
+    const which = [c.ready.precision, ...others.filter(([o]) => o === c).map(([, name]) => name)].join(' ');
     if (last.finite === false || c.ready.score === -1) process.stderr.write(`note: the C anchor (${which}) ${args[0]} ${args[3]}: not finite\n`);
   }
-  const [s64, s128] = [c64.ready.score as number | undefined, c128?.ready.score as number | undefined];
-  if (s64 !== undefined && s128 !== undefined && !(Math.abs(s128 - s64) <= 1e-9 * Math.abs(s64))) process.stderr.write(`note: the C anchor at 128 bits scores ${String(s128)}, the native build ${String(s64)}\n`);
-  const sWasm = cWasm?.ready.score as number | undefined;
-  if (s64 !== undefined && sWasm !== undefined && !(Math.abs(sWasm - s64) <= 1e-9 * Math.abs(s64))) process.stderr.write(`note: the C anchor in WebAssembly scores ${String(sWasm)}, the native build ${String(s64)}\n`);
+  const s64 = c64.ready.score as number | undefined;
+  for (const [c, name] of others) {
+    const s = c.ready.score as number | undefined;
+    if (s64 !== undefined && s !== undefined && !(Math.abs(s - s64) <= 1e-9 * Math.abs(s64))) process.stderr.write(`note: the C anchor ${name} scores ${String(s)}, the native build ${String(s64)}\n`);
+  }
   const n = mine.length;
   const rate = (c: AnchorSession | null) => (c ? Math.round(best[n + sessions.indexOf(c)]) : null);
   return {
@@ -376,7 +379,7 @@ function renderFixedCosts(fixed: { rows: FixedCostRow[]; emptyCallNs: number | n
   const ns = (v: number | null) => (v === null ? '–' : v.toFixed(0));
   const lines = ['', `fixed costs: nanoseconds per training step or per evaluated sample on nets of one unit per hidden layer (arithmetic almost nil), ${fixed.rows[0]?.engine ?? 'fast'} engine beside the float64 C loop, native, at 128 bits and in WebAssembly`,
     '| arch | what | dwgd ns | C f64 ns | C f64 128-bit ns | C f64 wasm ns |', '|---|---|---:|---:|---:|---:|'];
-  for (const r of fixed.rows) lines.push(`| ${r.arch} | ${r.what} | ${dagger(r)}${ns(r.ns)} | ${ns(r.cNs)} | ${ns(r.cNs128)} | ${ns(r.cNsWasm ?? null)} |`);
+  for (const r of fixed.rows) lines.push(`| ${r.arch} | ${r.what} | ${dagger(r)}${ns(r.ns)} | ${ns(r.cNs)} | ${ns(r.cNs128)} | ${ns(r.cNsWasm)} |`);
   const [two, three] = FIXED_ARCHS.map((a) => a.join('-'));
   for (const what of [...FIXED_METHODS.map((m) => `${m} step`), 'eval sample']) {
     const a = fixed.rows.find((r) => r.arch === two && r.what === what);
@@ -449,7 +452,7 @@ function renderTable(train: TrainRow[], evals: EvalRow[], anchorTrain: AnchorTra
         return a && a[precision] !== null ? fmt(a[precision]!) : '–';
       });
       const e = anchorEval.find((v) => v.inputs === inputs && v.arch === arch);
-      const label = precision === 'float64x128' ? 'C f64 128-bit' : precision === 'float64wasm' ? 'C f64 wasm' : `C ${precision}`;
+      const label = { float64: 'C float64', float32: 'C float32', float64x128: 'C f64 128-bit', float64wasm: 'C f64 wasm' }[precision];
       lines.push([inputs, arch, label, ...cells, e && e[precision] !== null ? fmt(e[precision]!) : '–']);
     }
   }
@@ -458,6 +461,14 @@ function renderTable(train: TrainRow[], evals: EvalRow[], anchorTrain: AnchorTra
   const rule = '|' + widths.map((w, c) => (c < 3 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|') + '|';
   return [render(header), rule, ...lines.map(render)].join('\n') + '\n';
 }
+
+/** The C loops at WebAssembly's width a row is also divided by, and how the target lines name them. */
+const NARROW_YARDSTICKS = [
+  { key: 'vsC64x128', label: 'at 128 bits (no AVX, no FMA)' },
+  { key: 'vsC64wasm', label: 'in WebAssembly (clang, this Node)' },
+] as const;
+/** The indent of a line that follows a target's line (under its text). */
+const FOLLOW = `           ${''.padEnd(6)} ${''.padEnd(14)}`;
 
 /**
  * Issue 15's targets for the default engine: every shape and method ≥ 0.7× the float64 C loop
@@ -480,15 +491,14 @@ function checkTargets(train: TrainRow[], evals: EvalRow[], engine: EngineName): 
     const items = rows.map((t) => ({ what: `${t.method} ${arch} training vs C float64`, engine, value: t.vsC64!, target: 0.7, unit: 'ratio' as const, met: t.vsC64! >= 0.7, vsC64x128: t.vsC64x128, vsC64wasm: t.vsC64wasm }));
     const low = rows.reduce<TrainRow | null>((m, t) => (m === null || t.vsC64! < m.vsC64! ? t : m), null);
     if (low) say(items, `${arch.padEnd(14)} training ≥ 0.7× C float64, every method: lowest ${low.method} ${ratio(low.vsC64)}`);
-    // How far each method that misses is from the same C loop held to WebAssembly's width.
-    const missing = rows.filter((t) => t.vsC64! < 0.7 && t.vsC64x128 !== null);
-    if (missing.length) lines.push(`           ${''.padEnd(6)} ${''.padEnd(14)} ↳ ÷ C float64 at 128 bits (no AVX, no FMA), methods below 0.7×: ${missing.map((t) => `${t.method} ${ratio(t.vsC64x128)}`).join(', ')}`);
-    const missingWasm = rows.filter((t) => t.vsC64! < 0.7 && t.vsC64wasm !== null);
-    if (missingWasm.length) lines.push(`           ${''.padEnd(6)} ${''.padEnd(14)} ↳ ÷ C float64 in WebAssembly (clang, this Node), methods below 0.7×: ${missingWasm.map((t) => `${t.method} ${ratio(t.vsC64wasm)}`).join(', ')}`);
+    // How far each method that misses is from the same C loop at WebAssembly's width and in WebAssembly.
+    for (const { key, label } of NARROW_YARDSTICKS) {
+      const missing = rows.filter((t) => t.vsC64! < 0.7 && t[key] !== null);
+      if (missing.length) lines.push(`${FOLLOW} ↳ ÷ C float64 ${label}, methods below 0.7×: ${missing.map((t) => `${t.method} ${ratio(t[key])}`).join(', ')}`);
+    }
     const e = evals.find((v) => v.engine === engine && v.arch === arch && v.vsC64 !== null);
     if (e) say([{ what: `eval ${arch} vs C float64`, engine, value: e.vsC64!, target: 1, unit: 'ratio', met: e.vsC64! >= 1, vsC64x128: e.vsC64x128, vsC64wasm: e.vsC64wasm }], `${arch.padEnd(14)} evaluation ≥ 1.0× C float64: ${ratio(e.vsC64)}`);
-    if (e && e.vsC64! < 1 && e.vsC64x128 !== null) lines.push(`           ${''.padEnd(6)} ${''.padEnd(14)} ↳ ÷ C float64 at 128 bits (no AVX, no FMA): ${ratio(e.vsC64x128)}`);
-    if (e && e.vsC64! < 1 && e.vsC64wasm !== null) lines.push(`           ${''.padEnd(6)} ${''.padEnd(14)} ↳ ÷ C float64 in WebAssembly (clang, this Node): ${ratio(e.vsC64wasm)}`);
+    for (const { key, label } of NARROW_YARDSTICKS) if (e && e.vsC64! < 1 && e[key] !== null) lines.push(`${FOLLOW} ↳ ÷ C float64 ${label}: ${ratio(e[key])}`);
     const dwm = mine.find((t) => t.arch === arch && t.method === 'dwm');
     const stable = mine.find((t) => t.arch === arch && t.method === 'dwm-stable');
     if (dwm && stable) {

@@ -45,42 +45,28 @@ for (const m of methods) {
   }).join(' | ')} |`);
 }
 
-// Each unmet ratio: dwgd ÷ native C (the target's ratio), the 128-bit C loop ÷ native C (what
-// WebAssembly's two lanes without FMA leave a competent loop: the bound), dwgd ÷ the 128-bit
-// loop (how far dwgd is from that bound; at or above 1 it is at the bound).
-console.log('\nEach unmet ratio target against the 128-bit C loop:\n');
-console.log('| unmet target | dwgd ÷ native C | 128-bit C ÷ native C | dwgd ÷ 128-bit C |');
-console.log('|---|---:|---:|---:|');
-for (const t of bench.targets.filter((t) => t.engine === engine && t.unit === 'ratio' && !t.met)) {
-  const bound = t.vsC64x128 ? t.value / t.vsC64x128 : null;
-  const what = t.what.replace(' vs C float64', '').replace(/^eval (\S+)$/, '$1 evaluation');
-  console.log(`| ${what} | ${x(t.value)} | ${x(bound)} | ${x(t.vsC64x128)} |`);
-}
-
-const unmet = bench.targets.filter((t) => t.engine === engine && t.unit === 'ratio' && !t.met && t.vsC64x128 != null);
-const band = (lo, hi) => unmet.filter((t) => t.vsC64x128 >= lo && t.vsC64x128 < hi).map((t) => `${t.what.replace(' vs C float64', '')} ${x(t.vsC64x128)}`);
-for (const [name, lo, hi] of [['at or above the 128-bit loop', 1, Infinity], ['within 15 % of it', 0.85, 1], ['below 0.85 of it', 0, 0.85]]) {
-  const rows = band(lo, hi);
-  console.log(`\n${rows.length} of ${unmet.length} unmet ratios ${name}: ${rows.join('; ')}`);
-}
-
-// The same against the C loop compiled to WebAssembly and run by the same Node: what this engine
-// makes of a competent compiler's WebAssembly for the same algebra.
-if (wasm) {
-  console.log('\nEach unmet ratio target against the C loop in WebAssembly:\n');
-  console.log('| unmet target | dwgd ÷ native C | C in wasm ÷ native C | dwgd ÷ C in wasm |');
+// Each unmet ratio against a C loop at WebAssembly's width (`key` the row's ratio to it): dwgd ÷
+// native C (the target's ratio), that loop ÷ native C (what WebAssembly's two lanes without FMA
+// leave a competent loop: the bound), dwgd ÷ that loop (how far dwgd is from the bound; at or
+// above 1 it is at the bound); then the unmet ratios by that distance.
+function unmetAgainst(key, heading, [bound, byDwgd], atOrAbove) {
+  console.log(`\nEach unmet ratio target against ${heading}:\n`);
+  console.log(`| unmet target | dwgd ÷ native C | ${bound} | ${byDwgd} |`);
   console.log('|---|---:|---:|---:|');
   for (const t of bench.targets.filter((t) => t.engine === engine && t.unit === 'ratio' && !t.met)) {
-    const bound = t.vsC64wasm ? t.value / t.vsC64wasm : null;
     const what = t.what.replace(' vs C float64', '').replace(/^eval (\S+)$/, '$1 evaluation');
-    console.log(`| ${what} | ${x(t.value)} | ${x(bound)} | ${x(t.vsC64wasm)} |`);
+    console.log(`| ${what} | ${x(t.value)} | ${x(t[key] ? t.value / t[key] : null)} | ${x(t[key])} |`);
   }
-  const unmetW = bench.targets.filter((t) => t.engine === engine && t.unit === 'ratio' && !t.met && t.vsC64wasm != null);
-  for (const [name, lo, hi] of [['at or above the C loop in WebAssembly', 1, Infinity], ['within 15 % of it', 0.85, 1], ['below 0.85 of it', 0, 0.85]]) {
-    const rows = unmetW.filter((t) => t.vsC64wasm >= lo && t.vsC64wasm < hi).map((t) => `${t.what.replace(' vs C float64', '')} ${x(t.vsC64wasm)}`);
-    console.log(`\n${rows.length} of ${unmetW.length} unmet ratios ${name}: ${rows.join('; ')}`);
+  const unmet = bench.targets.filter((t) => t.engine === engine && t.unit === 'ratio' && !t.met && t[key] != null);
+  for (const [name, lo, hi] of [[atOrAbove, 1, Infinity], ['within 15 % of it', 0.85, 1], ['below 0.85 of it', 0, 0.85]]) {
+    const rows = unmet.filter((t) => t[key] >= lo && t[key] < hi).map((t) => `${t.what.replace(' vs C float64', '')} ${x(t[key])}`);
+    console.log(`\n${rows.length} of ${unmet.length} unmet ratios ${name}: ${rows.join('; ')}`);
   }
 }
+unmetAgainst('vsC64x128', 'the 128-bit C loop', ['128-bit C ÷ native C', 'dwgd ÷ 128-bit C'], 'at or above the 128-bit loop');
+// The same against the C loop compiled to WebAssembly and run by the same Node: what this engine
+// makes of a competent compiler's WebAssembly for the same algebra.
+if (wasm) unmetAgainst('vsC64wasm', 'the C loop in WebAssembly', ['C in wasm ÷ native C', 'dwgd ÷ C in wasm'], 'at or above the C loop in WebAssembly');
 
 const targets = bench.targets.filter((t) => t.engine === engine);
 const met = targets.filter((t) => t.met);
