@@ -22,16 +22,21 @@
  * dwgd draws them (src/core/regularizers.ts: xoshiro128** seeded from the run seed 0 and the
  * streams `train.dropout:<METHOD>` and `train.inputNoise:<METHOD>`, METHOD with its options;
  * src/core/rng.ts; the normal by Box–Muller with C's log, sin and cos), so the weights match.
- *   train POOL NET METHOD LR   2,000 warm-up steps on order[0], order[1], … (wrapping), then
- *                              `{"ready":true}`; then for each line of stdin holding a number
+ *   train POOL NET METHOD LR [LIFE]   2,000 warm-up steps on order[0], order[1], … (wrapping),
+ *                              then `{"ready":true}`; then for each line of stdin holding a number
  *                              of seconds S, steps on along the order for S seconds and prints
  *                              `{"stepsPerSec":…}`; at the end of stdin, a checksum line
- *                              (steps, finite, loss sum, weight sum)
+ *                              (steps, finite, loss sum, weight sum). LIFE > 0: before step s
+ *                              when s is a positive multiple of LIFE, the network and the
+ *                              random streams start over from the initial ones (the model
+ *                              lives LIFE steps, as a model of the paper's grid lives 60,000);
+ *                              the restart is not timed
  *   eval POOL NET LR           1,000 sgd steps on train[k mod nTrain], then the ready line with
  *                              the score of one pass over the test list (correct answers or
  *                              summed squared error; −1 if not finite); each S: whole passes
  *                              over the test list for S seconds, `{"samplesPerSec":…}`
- *   check POOL NET METHOD LR STEPS OUT   STEPS steps on order[0..STEPS), then writes the
+ *   check POOL NET METHOD LR STEPS OUT [LIFE]   STEPS steps on order[0..STEPS) (restarting
+ *                              every LIFE steps as train does), then writes the
  *                              parameters to OUT as float64 (per layer W, b and, for dwm and
  *                              dwm-stable, W1 and W2) and prints the loss sum and test score
  * Timing follows the bench's rule: chunks of steps starting at 64, doubled while less than an
@@ -225,6 +230,34 @@ static Net readNet(const char *path, Method method, int poolInputs) {
   if (fgetc(f) != EOF) die("%s: bytes left over after the biases", path);
   fclose(f);
   return net;
+}
+
+/* dst's parameters and optimiser state ← src's (a network as readNet made it, for the same
+ * method); the scratch vectors (z, act, delta, mask) are rewritten by every step. */
+static void restoreNet(Net *dst, const Net *src) {
+  dst->b1t = src->b1t;
+  dst->b2t = src->b2t;
+  for (int l = 0; l < src->nLayers; l++) {
+    Layer *D = &dst->layer[l];
+    const Layer *S = &src->layer[l];
+    const size_t n = (size_t)S->nIn * S->nOut, o = (size_t)S->nOut;
+    memcpy(D->W, S->W, n * sizeof(real));
+    memcpy(D->b, S->b, o * sizeof(real));
+    D->sumSq = S->sumSq;
+    if (S->W1) {
+      memcpy(D->W1, S->W1, n * sizeof(real));
+      memcpy(D->W2, S->W2, n * sizeof(real));
+    }
+    if (S->A) memcpy(D->A, S->A, o * sizeof(real));
+    if (S->m) {
+      memcpy(D->m, S->m, n * sizeof(real));
+      memcpy(D->mb, S->mb, o * sizeof(real));
+    }
+    if (S->v) {
+      memcpy(D->v, S->v, n * sizeof(real));
+      memcpy(D->vb, S->vb, o * sizeof(real));
+    }
+  }
 }
 
 /* ---- dwgd's random streams (src/core/rng.ts), for the dropout masks ---- */
@@ -672,19 +705,53 @@ static double nextRequest(void) {
   return parseNumber(line, "a timing request (seconds)", 0.001);
 }
 
-static void cmdTrain(const Pool *p, Net *net, Method method, real lr, real lambda) {
+/* Where a model starts over (train and check with LIFE): its initial network and random streams. */
+typedef struct {
+  Net initial;
+  Rng drop, noise;
+  long life; /* 0: never */
+} Restart;
+
+static Restart restartPoint(const char *netPath, Method method, int nIn, long life) {
+  Restart r = { .drop = dropRng, .noise = noiseRng, .life = life };
+  if (life > 0) r.initial = readNet(netPath, method, nIn);
+  return r;
+}
+
+/* Before step s: starts over when s is a positive multiple of the life; returns 1 if it did. */
+static int startOver(Net *net, const Restart *r, long s) {
+  if (r->life <= 0 || s == 0 || s % r->life != 0) return 0;
+  restoreNet(net, &r->initial);
+  dropRng = r->drop;
+  noiseRng = r->noise;
+  hasSpare = 0;
+  spare = 0;
+  return 1;
+}
+
+static void cmdTrain(const Pool *p, Net *net, Method method, real lr, real lambda, const Restart *r) {
   long s = 0;
   double lossSum = 0;
-  for (int k = 0; k < 2000; k++, s++) lossSum += trainStep(net, p, p->order[s % p->nOrder], method, lr, lambda);
+  for (int k = 0; k < 2000; k++, s++) {
+    startOver(net, r, s);
+    lossSum += trainStep(net, p, p->order[s % p->nOrder], method, lr, lambda);
+  }
   printf("{\"precision\":\"%s\",\"ready\":true}\n", PRECISION);
   fflush(stdout);
   for (double seconds; (seconds = nextRequest()) > 0;) {
     long n = 64, done = 0;
-    double t0 = now(), elapsed;
+    double t0 = now(), elapsed, paused = 0; /* restarts are not timed */
     for (;;) {
-      for (long k = 0; k < n; k++, s++) lossSum += trainStep(net, p, p->order[s % p->nOrder], method, lr, lambda);
+      for (long k = 0; k < n; k++, s++) {
+        if (r->life > 0 && s % r->life == 0) {
+          double r0 = now();
+          startOver(net, r, s);
+          paused += now() - r0;
+        }
+        lossSum += trainStep(net, p, p->order[s % p->nOrder], method, lr, lambda);
+      }
       done += n;
-      elapsed = now() - t0;
+      elapsed = now() - t0 - paused;
       if (elapsed >= seconds) break;
       if (elapsed < seconds / 8) n *= 2;
     }
@@ -723,9 +790,12 @@ static void writeReals(FILE *f, const real *v, size_t n, const char *path) {
   }
 }
 
-static void cmdCheck(const Pool *p, Net *net, Method method, real lr, real lambda, long steps, const char *outPath) {
+static void cmdCheck(const Pool *p, Net *net, Method method, real lr, real lambda, long steps, const char *outPath, const Restart *r) {
   double lossSum = 0;
-  for (long s = 0; s < steps; s++) lossSum += trainStep(net, p, p->order[s % p->nOrder], method, lr, lambda);
+  for (long s = 0; s < steps; s++) {
+    startOver(net, r, s);
+    lossSum += trainStep(net, p, p->order[s % p->nOrder], method, lr, lambda);
+  }
   FILE *f = fopen(outPath, "wb");
   if (!f) die("%s: %s", outPath, strerror(errno));
   for (int l = 0; l < net->nLayers; l++) {
@@ -745,18 +815,21 @@ static void cmdCheck(const Pool *p, Net *net, Method method, real lr, real lambd
 }
 
 int main(int argc, char **argv) {
-  const char *usage = "usage: anchor train POOL NET METHOD LR | eval POOL NET LR | check POOL NET METHOD LR STEPS OUT";
+  const char *usage = "usage: anchor train POOL NET METHOD LR [LIFE] | eval POOL NET LR | check POOL NET METHOD LR STEPS OUT [LIFE]";
   if (argc < 2) die("%s", usage);
   const char *cmd = argv[1];
   int isTrain = !strcmp(cmd, "train"), isEval = !strcmp(cmd, "eval"), isCheck = !strcmp(cmd, "check");
-  if (!(isTrain || isEval || isCheck) || argc != (isEval ? 5 : isTrain ? 6 : 8)) die("%s", usage);
+  const int args = isEval ? 5 : isTrain ? 6 : 8; /* without the optional LIFE */
+  if (!(isTrain || isEval || isCheck) || (argc != args && (isEval || argc != args + 1))) die("%s", usage);
   double lambda = 0;
   Method method = isEval ? SGD : parseMethod(argv[4], &lambda);
   real lr = (real)parseNumber(argv[isEval ? 4 : 5], "LR", 0);
+  const long life = argc == args + 1 ? (long)parseNumber(argv[args], "LIFE", 0) : 0;
   Pool pool = readPool(argv[2]);
   Net net = readNet(argv[3], method, pool.nIn);
-  if (isCheck) cmdCheck(&pool, &net, method, lr, (real)lambda, (long)parseNumber(argv[6], "STEPS", 0), argv[7]);
-  else if (isTrain) cmdTrain(&pool, &net, method, lr, (real)lambda);
+  const Restart restart = restartPoint(argv[3], method, pool.nIn, life);
+  if (isCheck) cmdCheck(&pool, &net, method, lr, (real)lambda, (long)parseNumber(argv[6], "STEPS", 0), argv[7], &restart);
+  else if (isTrain) cmdTrain(&pool, &net, method, lr, (real)lambda, &restart);
   else cmdEval(&pool, &net, lr);
   return 0;
 }

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { createModel } from '../src/core/model-factory.js';
 import { ruleFor } from '../src/core/rules/index.js';
 import { AnchorSession, buildAnchor, buildWasmAnchor, inspectNarrow, runAnchor, writeNetFile, writePoolFile } from './anchor.js';
-import { benchModel, initialNetwork, LR, mnistPool, sampleOrder, syntheticPool, trainRows, type Pool } from './pools.js';
+import { benchModel, benchStepper, initialNetwork, LR, mnistPool, sampleOrder, syntheticPool, trainRows, type Pool } from './pools.js';
 
 const build = buildAnchor();
 after(() => {
@@ -103,6 +103,44 @@ for (const c of cases) {
   });
 }
 
+test('C anchor with LIFE starts over from the initial network and streams as the bench model does', { skip: 'skipped' in build ? build.skipped : false }, (t) => {
+  if (!('dir' in build)) return;
+  const pool = shorterTest(syntheticPool('synthetic-california-housing', 8, 'tabular', 3000));
+  const order = sampleOrder(pool);
+  const initial = initialNetwork([8, 20, 1], pool.loss);
+  const poolFile = join(build.dir, 'pool-life.bin');
+  const netFile = join(build.dir, 'net-life.bin');
+  writePoolFile(poolFile, pool, order);
+  writeNetFile(netFile, initial);
+  const life = 120;
+  for (const method of trainRows(pool.loss)) {
+    // The reference engine over lives [0, 120), [120, 240), [240, 300): the last one's weights.
+    const ref = benchStepper(pool, order, initial, method, 'reference', life);
+    ref.run(STEPS);
+    const expected = ref.model().params().flatMap((p) => [p.W, p.b, ...(p.W1 ? [p.W1, p.W2!] : [])]);
+    const out = join(build.dir, 'out-life.bin');
+    const r = runAnchor(build.bin64, ['check', poolFile, netFile, method, LR, STEPS, out, life]);
+    const bytes = readFileSync(out);
+    const got = new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8);
+    assert.equal(got.length, expected.reduce((n, v) => n + v.length, 0), `${method}: parameter count`);
+    let at = 0;
+    let worst = 0;
+    for (const v of expected) {
+      worst = Math.max(worst, relativeError(got.subarray(at, at + v.length), v));
+      at += v.length;
+    }
+    assert.ok(worst <= 1e-9, `${method}: weights differ by ${worst.toExponential(2)} relative from the reference's third life`);
+    const loss = r.lossSum as number;
+    assert.ok(Math.abs(loss - ref.sink()) <= 1e-9 * Math.abs(ref.sink()), `${method}: loss sum over the three lives ${loss} vs ${ref.sink()}`);
+    // Without LIFE the anchor trains one model through all 300 steps: other weights.
+    runAnchor(build.bin64, ['check', poolFile, netFile, method, LR, STEPS, out]);
+    const once = readFileSync(out);
+    const endless = new Float64Array(once.buffer, once.byteOffset, once.byteLength / 8);
+    assert.ok(relativeError(endless.subarray(0, expected[0].length), expected[0]) > 1e-6, `${method}: one long life ends elsewhere`);
+    t.diagnostic(`${method}: largest relative weight difference ${worst.toExponential(1)}`);
+  }
+});
+
 test('C anchor at 128 bits: objdump finds no ymm/zmm, VEX or FMA in it, and finds them in the native build on an AVX2 machine', { skip: 'skipped' in build ? build.skipped : false }, (t) => {
   if (!('dir' in build)) return;
   if (!('bin' in build.narrow)) return t.skip(build.narrow.skipped);
@@ -148,7 +186,7 @@ test('C anchor sessions: eval scores the test list as the reference engine does,
     assert.ok((await wasmSession.time(0.01)) > 0);
     assert.equal((await wasmSession.end()).finite, true);
   }
-  const trainSession = await AnchorSession.start(build.bin32, ['train', poolFile, netFile, 'dwm', LR]);
+  const trainSession = await AnchorSession.start(build.bin32, ['train', poolFile, netFile, 'dwm', LR, 1000]);
   assert.ok((await trainSession.time(0.01)) > 0);
   const last = await trainSession.end();
   assert.equal(last.finite, true);
@@ -162,6 +200,8 @@ test('C anchor: bad input is one line on stderr and exit code 2', { skip: 'skipp
     [['train', 'pool.bin', 'net.bin', 'sgd-9', '0.001'], /^anchor: unknown method 'sgd-9'/],
     [['eval', 'pool.bin', 'net.bin', 'fast'], /^anchor: LR must be a number/],
     [['train', 'pool.bin'], /^anchor: usage:/],
+    [['train', 'pool.bin', 'net.bin', 'dwm', '0.001', '-5'], /^anchor: LIFE must be a number ≥ 0, got '-5'/],
+    [['eval', 'pool.bin', 'net.bin', '0.001', '60000'], /^anchor: usage:/],
   ];
   const bins = [build.bin64, ...('bin' in build.wasm ? [build.wasm.bin] : [])];
   for (const [args, message] of cases) for (const bin of bins) {

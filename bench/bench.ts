@@ -61,7 +61,7 @@ import { corruptionRates, suiteTiming, type CorruptionRate, type SuiteTiming } f
 import { renderScaling, scalingHidden, scalingPool, SCALING_DEPTHS, SCALING_INPUTS, SCALING_METHODS, SCALING_WIDTHS, workingSetBytes, type ScalingRow } from './scaling.js';
 import { gridAtCRate, hours, renderWallTime, wallTimes, type WallTimes } from './walltime.js';
 import { Canary, dagger, marked, MAX_ROUNDS_FACTOR, pickRounds, pinMainThread, QUIET_SHARE, type Pinning, type Round } from './quiet.js';
-import { benchModel, initialNetwork, LR, METHODS, mnistPool, ORDER_LENGTH, sampleOrder, syntheticPool, TRAIN_ROWS, trainRows, type Pool } from './pools.js';
+import { benchModel, benchStepper, initialNetwork, LIFETIME, LR, METHODS, mnistPool, sampleOrder, syntheticPool, TRAIN_ROWS, trainRows, type Pool } from './pools.js';
 
 const GROUPS = ['mnist', 'tabular', 'cifar', 'attack', 'corruptions', 'scaling', 'walltime'] as const;
 
@@ -111,16 +111,21 @@ function parseArgs(argv: string[]): Options {
   return opts;
 }
 
-/** Runs `chunk(n)` in growing chunks until `seconds` have passed; returns work units per second. */
-function timeRate(seconds: number, chunk: (n: number) => void): number {
+/**
+ * Runs `chunk(n)` in growing chunks until `seconds` have passed; returns work units per second.
+ * A chunk may return the seconds it spent on work that is not timed (a bench model starting over).
+ */
+function timeRate(seconds: number, chunk: (n: number) => unknown): number {
   let n = 64;
   let done = 0;
+  let paused = 0; // seconds a chunk says it spent on what is not timed (a bench model starting over)
   const t0 = process.hrtime.bigint();
   let elapsed = 0;
   for (;;) {
-    chunk(n);
+    const spent = chunk(n);
+    if (typeof spent === 'number') paused += spent;
     done += n;
-    elapsed = Number(process.hrtime.bigint() - t0) / 1e9;
+    elapsed = Number(process.hrtime.bigint() - t0) / 1e9 - paused;
     if (elapsed >= seconds) break;
     if (elapsed < seconds / 8) n *= 2;
   }
@@ -132,36 +137,15 @@ interface Timer {
   time(seconds: number): number | Promise<number>;
 }
 
-/** A dwgd model of `method` after 2,000 warm-up steps; each timed run steps on along the order. */
+/**
+ * A dwgd model of `method` after 2,000 warm-up steps; each timed run steps on along the order,
+ * the model starting over from `initial` every LIFETIME steps (pools.ts benchStepper; the
+ * restart is not timed), as the C anchor's does.
+ */
 function trainer(pool: Pool, order: Int32Array, initial: Network, method: string, engine: EngineName): Timer & { finite(): boolean } {
-  const model = benchModel(method, initial, engine);
-  let s = 0;
-  let sink = 0;
-  // Engines with trainSteps run a stretch of the order in one call, as a run's turn does
-  // (experiment/run.ts): the order as entries of the training list, targets per entry.
-  const list = pool.train;
-  const entryOf = new Map<number, number>();
-  list.forEach((i, k) => { if (!entryOf.has(i)) entryOf.set(i, k); });
-  const entries = Int32Array.from(order, (i) => entryOf.get(i)!);
-  const targets = Float32Array.from(list, (i) => pool.y[i]);
-  const run = model.trainSteps
-    ? (n: number) => {
-      for (let left = n; left > 0;) {
-        const from = s & (ORDER_LENGTH - 1);
-        const to = Math.min(ORDER_LENGTH, from + left);
-        sink = model.trainSteps!(pool.x, list, entries, targets, LR, from, to, sink);
-        left -= to - from;
-        s += to - from;
-      }
-    }
-    : (n: number) => {
-      for (let k = 0; k < n; k++) {
-        const i = order[s++ & (ORDER_LENGTH - 1)];
-        sink += model.step(pool.x, i, pool.y[i], LR);
-      }
-    };
-  run(2000); // warm-up: let the JIT settle before timing
-  return { time: (seconds) => timeRate(seconds, run), finite: () => Number.isFinite(sink) };
+  const stepper = benchStepper(pool, order, initial, method, engine);
+  stepper.run(2000); // warm-up: let the JIT settle before timing
+  return { time: (seconds) => timeRate(seconds, stepper.run), finite: () => Number.isFinite(stepper.sink()) };
 }
 
 /**
@@ -349,7 +333,7 @@ async function fixedCosts(build: AnchorBuild | { skipped: string }, opts: Option
     const initial = initialNetwork(sizes, pool.loss);
     if ('dir' in build) writeNetFile(netFile, initial);
     for (const method of FIXED_METHODS) {
-      const { rates, c, disturbed } = await measure([trainer(pool, order, initial, method, engine)], build, ['train', poolFile, netFile, method, LR], more);
+      const { rates, c, disturbed } = await measure([trainer(pool, order, initial, method, engine)], build, ['train', poolFile, netFile, method, LR, LIFETIME], more);
       rows.push({ arch, what: `${method} step`, engine, ns: ns(rates[0])!, cNs: ns(c?.float64), cNs128: ns(c?.float64x128), cNsWasm: ns(c?.float64wasm), ...marked(disturbed) });
     }
     const { rates, c, disturbed } = await measure([evaluator(pool, initial, engine)], build, ['eval', poolFile, netFile, LR], more);
@@ -412,7 +396,7 @@ async function scalingRows(build: AnchorBuild | { skipped: string }, opts: Optio
         const said: string[] = [];
         for (const method of SCALING_METHODS) {
           const timer = trainer(pool, order, initial, method, engine);
-          const { rates, c64, disturbed } = await measure64([timer], build, ['train', poolFile, netFile, method, LR], opts);
+          const { rates, c64, disturbed } = await measure64([timer], build, ['train', poolFile, netFile, method, LR, LIFETIME], opts);
           if (!timer.finite()) process.stderr.write(`note: ${method} on ${arch} (${engine}) diverged (loss not finite)\n`);
           rows.push({
             inputs: nInputs, data: pool.inputs, depth, arch, method, engine, stepsPerSec: Math.round(rates[0]),
@@ -573,7 +557,7 @@ async function main(): Promise<void> {
           (c ? ` (C ${[c.float64, c.float32, c.float64x128, c.float64wasm].filter((v) => v !== null).map((v) => fmt(v!)).join('/')})` : '');
         for (const method of trainRows(pool.loss)) {
           const timers = opts.engines.map((engine) => trainer(pool, order, initial, method, engine));
-          const { rates, c, disturbed } = await measure(timers, build, ['train', poolFile, netFile, method, LR], opts);
+          const { rates, c, disturbed } = await measure(timers, build, ['train', poolFile, netFile, method, LR, LIFETIME], opts);
           opts.engines.forEach((engine, k) => {
             train.push({ method, ...where, engine, stepsPerSec: Math.round(rates[k]), vsC64: vs(rates[k], c?.float64), vsC64x128: vs(rates[k], c?.float64x128), vsC64wasm: vs(rates[k], c?.float64wasm), ...marked(disturbed) });
             if (!timers[k].finite()) process.stderr.write(`note: ${method} on ${arch} (${engine}) diverged (loss not finite)\n`);

@@ -100,6 +100,66 @@ export function sampleOrder(pool: Pool): Int32Array {
   return order;
 }
 
+/**
+ * Steps a bench model lives before it starts over from the initial network: as long as a model
+ * of the paper's grid trains (six turns of 10,000 steps, docs/METHOD.md §7). Timing a model for
+ * millions of steps measures states no run reaches: the norm penalty of l2, for one, drives a
+ * tabular net's first layer toward norm 0 after a few hundred thousand steps, where the fast
+ * engine folds its scale back at every step. The C anchor restarts at the same steps.
+ */
+export const LIFETIME = 60_000;
+
+/**
+ * A bench model of `row` trained along `order` from step 0 on, starting over as a fresh model
+ * of `initial` before every step s that is a positive multiple of `lifetime` (0: never).
+ * run(n) trains the next n steps and returns the seconds it spent making fresh models, which a
+ * timer leaves out; sink() is the sum of the losses so far.
+ */
+export function benchStepper(pool: Pool, order: Int32Array, initial: Network, row: string, engine: EngineName, lifetime = LIFETIME): {
+  run(n: number): number;
+  model(): Trainable;
+  steps(): number;
+  sink(): number;
+} {
+  let model = benchModel(row, initial, engine);
+  let s = 0;
+  let sink = 0;
+  // Engines with trainSteps run a stretch of the order in one call, as a run's turn does
+  // (experiment/run.ts): the order as entries of the training list, targets per entry.
+  const list = pool.train;
+  const entryOf = new Map<number, number>();
+  list.forEach((i, k) => { if (!entryOf.has(i)) entryOf.set(i, k); });
+  const entries = Int32Array.from(order, (i) => entryOf.get(i)!);
+  const targets = Float32Array.from(list, (i) => pool.y[i]);
+  /** Starts over if step s is due to; returns the seconds it took. */
+  const startOver = (): number => {
+    if (lifetime <= 0 || s === 0 || s % lifetime !== 0) return 0;
+    const t0 = process.hrtime.bigint();
+    model = benchModel(row, initial, engine);
+    return Number(process.hrtime.bigint() - t0) / 1e9;
+  };
+  const run = (n: number): number => {
+    let paused = 0;
+    for (let left = n; left > 0;) {
+      paused += startOver();
+      const from = s & (ORDER_LENGTH - 1);
+      const untilRestart = lifetime > 0 ? lifetime - (s % lifetime) : left;
+      const to = Math.min(ORDER_LENGTH, from + left, from + untilRestart);
+      if (model.trainSteps) sink = model.trainSteps(pool.x, list, entries, targets, LR, from, to, sink);
+      else {
+        for (let k = from; k < to; k++) {
+          const i = order[k];
+          sink += model.step(pool.x, i, pool.y[i], LR);
+        }
+      }
+      left -= to - from;
+      s += to - from;
+    }
+    return paused;
+  };
+  return { run, model: () => model, steps: () => s, sink: () => sink };
+}
+
 /** The He-normal initial network every method starts from. */
 export function initialNetwork(sizes: number[], loss: Pool['loss']): Network {
   const net = new Network(sizes, loss);
