@@ -110,8 +110,8 @@ export function sampleOrder(pool: Pool): Int32Array {
 export const LIFETIME = 60_000;
 
 /**
- * A bench model of `row` trained along `order` from step 0 on, starting over as a fresh model
- * of `initial` before every step s that is a positive multiple of `lifetime` (0: never).
+ * A bench model of `row` trained along `order` from step 0 on, starting over from `initial`
+ * before every step s that is a positive multiple of `lifetime` (0: never), as a fresh model.
  * run(n) trains the next n steps and returns the seconds it spent making fresh models, which a
  * timer leaves out; sink() is the sum of the losses so far.
  */
@@ -135,7 +135,12 @@ export function benchStepper(pool: Pool, order: Int32Array, initial: Network, ro
   const startOver = (): number => {
     if (lifetime <= 0 || s === 0 || s % lifetime !== 0) return 0;
     const t0 = process.hrtime.bigint();
-    model = benchModel(row, initial, engine);
+    // The fast engines start over in their own instance (FastModel.restart: a new instance every
+    // few milliseconds on the small nets would leave the garbage collector thousands of
+    // WebAssembly memories to free); the reference engine is built anew.
+    const restartable = model as Trainable & { restart?: () => void };
+    if (typeof restartable.restart === 'function') restartable.restart();
+    else model = benchModel(row, initial, engine);
     return Number(process.hrtime.bigint() - t0) / 1e9;
   };
   const run = (n: number): number => {

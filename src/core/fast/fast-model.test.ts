@@ -264,6 +264,30 @@ test('scores taken between training turns use the weights of that moment', () =>
   }
 });
 
+test('restart() puts a trained and scored model back to a new one of the same arguments, to the bit', () => {
+  const initial = new Network([data.nInputs, 20, 10], 'softmax-ce');
+  initial.initHeNormal(new Rng(8, 'init'));
+  const ord = order(trainIdx, 700, 8);
+  const flat = (m: { params(): { W: Float64Array; b: Float64Array; W1?: Float64Array; W2?: Float64Array }[] }) =>
+    m.params().flatMap((p) => [...p.W, ...p.b, ...(p.W1 ?? []), ...(p.W2 ?? [])]);
+  for (const method of ['dwm-stable', 'l2-0.1', 'adam']) {
+    const used = createModel(method, initial, rule(method), 'fast') as FastModel;
+    train(used, data.x, data.y, ord.subarray(0, 400), 0.01);
+    const before = used.score(data.x, held, held.length, data.y, 'accuracy');
+    used.restart();
+    const fresh = createModel(method, initial, rule(method), 'fast');
+    assert.ok(flat(used).every((v, k) => Object.is(v, flat(fresh)[k])), `${method}: the initial network again`);
+    train(used, data.x, data.y, ord.subarray(400), 0.01);
+    train(fresh, data.x, data.y, ord.subarray(400), 0.01);
+    const a = flat(used);
+    const b = flat(fresh);
+    assert.ok(a.length === b.length && a.every((v, k) => Object.is(v, b[k])), `${method}: trained alike after the restart`);
+    const after = used.score(data.x, held, held.length, data.y, 'accuracy');
+    assert.equal(after, fresh.score(data.x, held, held.length, data.y, 'accuracy'), `${method}: scored with the new weights`);
+    assert.notEqual(after, before, `${method}: the accuracy moved, so a stale evaluation copy would show`);
+  }
+});
+
 test('fast engine matches the reference for rules made with hyperparameters (nesterov momentum, AdamW)', () => {
   const initial = new Network([data.nInputs, 24, 12, 10], 'softmax-ce');
   initial.initHeNormal(new Rng(12, 'init'));

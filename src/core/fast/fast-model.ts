@@ -132,7 +132,9 @@ export class FastModel implements Trainable {
   private evalStale = true;
   evaluation: Evaluation;
   /** The training-time options' draws; null when every option is 0 (the paper's step). */
-  private readonly draws: TrainDraws | null;
+  private draws: TrainDraws | null;
+  /** What the model was built from, for setUp() and restart(). */
+  private readonly setup: { initial: Network; rule: LearningRule<any>; opts: FastOptions };
   /** Views of the hidden layers' dropout multipliers in the instance (renewed with the others). */
   private masks: Float64Array[] = [];
   private readonly hidden: number[];
@@ -160,6 +162,18 @@ export class FastModel implements Trainable {
     this.layer0Bytes = this.ex.layer0Bytes();
     this.engine = this.layer0Bytes === 4 ? 'fast32' : 'fast';
     this.evaluation = this.ex.classifyRows ? opts.evaluation ?? 'mixed' : 'float64';
+    checkTrainOptions(id, opts.train ?? NO_TRAIN_OPTIONS, initial.loss);
+    this.setup = { initial, rule, opts };
+    this.draws = this.setUp();
+  }
+
+  /**
+   * Lays the model out in the module and writes the initial network; returns the training-time
+   * options' draws, started from their seeds (null when every option is 0).
+   */
+  private setUp(): TrainDraws | null {
+    const { initial, rule, opts } = this.setup;
+    const kernel = rule.kernel!;
     const L = initial.layers.length;
     this.ex.begin(L);
     for (let l = 0; l < L; l++) this.ex.setLayer(l, initial.layers[l].nIn, initial.layers[l].nOut);
@@ -171,19 +185,33 @@ export class FastModel implements Trainable {
     this.writeInitial(initial);
     this.ex.ready();
     const train = opts.train ?? NO_TRAIN_OPTIONS;
-    checkTrainOptions(id, train, initial.loss);
-    this.draws = anyTrainOption(train) ? new TrainDraws(train, opts.seed ?? 0, id) : null;
-    if (this.draws) {
+    const draws = anyTrainOption(train) ? new TrainDraws(train, opts.seed ?? 0, this.id) : null;
+    this.maskDraws = true;
+    if (draws) {
       if (!this.ex.setTrain) throw new Error('fast engine: this kernel build has no training-time options');
       this.ex.setTrain(train.dropout !== 0, train.labelSmoothing, train.maxNorm);
       if (train.dropout !== 0 && this.ex.setDropStream) {
         // The module draws the masks from the same stream, in the same order (kernels.as fillMasks).
-        const { state, p, keepScale } = this.draws.dropoutStream();
+        const { state, p, keepScale } = draws.dropoutStream();
         this.ex.setDropStream(state[0], state[1], state[2], state[3], p, keepScale);
         this.maskDraws = false;
       }
     }
+    this.evalStale = true;
+    this.draws = draws;
     this.bindViews();
+    return draws;
+  }
+
+  /**
+   * Back to the state the model was built in, in the same instance: laid out afresh (the memory
+   * it used before is not given back), the initial network written again and the training-time
+   * streams started over; trainSteps' copy of the training rows is kept. What a new FastModel of
+   * the same arguments would be, to the bit (bench/stepper.test.ts), without a new instance: the
+   * bench (bench/pools.ts benchStepper) restarts its models this way every LIFETIME steps.
+   */
+  restart(): void {
+    this.setUp();
   }
 
   /**
