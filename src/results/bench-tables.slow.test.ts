@@ -17,6 +17,7 @@ import { ROOT } from '../experiment/testing/paths.js';
 const FILE = join(ROOT, 'docs', 'performance', 'bench-2026-12-04.json');
 const QUIET_FILE = join(ROOT, 'docs', 'performance', 'bench-2026-12-04-quiet.json');
 const WASM_FILE = join(ROOT, 'docs', 'performance', 'bench-2026-12-05-wasm.json');
+const LIVES_FILE = join(ROOT, 'docs', 'performance', 'bench-2026-12-05-lives.json');
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 
 interface Bench {
@@ -43,6 +44,7 @@ const between = (head: string, end: string) => {
 const section = () => between('**The first whole bench', 'Earlier runs, kept for the record');
 const quietSection = () => between('**The whole bench in quiet rounds', '**The first whole bench');
 const wasmSection = () => between('**The whole bench beside the C loop in WebAssembly', '**The whole bench in quiet rounds');
+const livesSection = () => between('**Grid-length lives: the whole bench again', '**The whole bench beside the C loop in WebAssembly');
 
 /** The checks both published runs share: the tables, every ratio, the counts and the other targets. */
 function checkRun(file: string, text: string): Bench {
@@ -102,6 +104,25 @@ function checkRun(file: string, text: string): Bench {
   assert.ok(text.includes(`evaluation ${cifarEval.samplesPerSec.toLocaleString('en-US')} of 75,000 samples/s`));
   return bench;
 }
+
+test('README: the bench with grid-length lives: its tables and counts are what docs/performance/bench-2026-12-05-lives.json gives', { skip: !existsSync(LIVES_FILE) && 'no published bench' }, () => {
+  const text = livesSection();
+  const bench = checkRun(LIVES_FILE, text);
+  const m = bench.machine!;
+  assert.ok(text.includes(`${m.rows} rows in ${m.rounds.toLocaleString('en-US')} rounds`), `${m.rows} rows in ${m.rounds} rounds`);
+  assert.ok(text.includes(`${m.disturbedRows} rows found no quiet round`), `${m.disturbedRows} disturbed`);
+  // The flips against the run before, recounted from both files.
+  const before = JSON.parse(readFileSync(WASM_FILE, 'utf8')) as Bench;
+  const ratio = (b: Bench) => new Map(b.targets.filter((t) => t.engine === 'fast' && t.unit === 'ratio').map((t) => [t.what, t.met]));
+  const [was, now] = [ratio(before), ratio(bench)];
+  const flipped = [...now].filter(([what, met]) => met && was.get(what) === false).length;
+  const lost = [...now].filter(([what, met]) => !met && was.get(what) === true).length;
+  assert.equal(flipped, 13, 'Thirteen flip to met');
+  assert.equal(lost, 0, 'none flips the other way');
+  assert.ok(text.includes('Thirteen flip to met') && text.includes('none flips the other way'));
+  const all = bench.targets.filter((t) => t.engine === 'fast');
+  assert.ok(text.includes(`${all.filter((t) => t.met).length} of the ${all.length} targets are met`));
+});
 
 test('README: the bench beside the C loop in WebAssembly: its tables and counts are what docs/performance/bench-2026-12-05-wasm.json gives', { skip: !existsSync(WASM_FILE) && 'no published bench' }, () => {
   const text = wasmSection();
