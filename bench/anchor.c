@@ -46,6 +46,7 @@
 
 #include <errno.h>
 #include <float.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -705,35 +706,35 @@ static double nextRequest(void) {
   return parseNumber(line, "a timing request (seconds)", 0.001);
 }
 
-/* Where a model starts over (train and check with LIFE): its initial network and random streams. */
+/* Where a model starts over (train and check with LIFE): its initial network and random streams,
+ * and the step before which it next does (LONG_MAX: never), so a step pays one comparison. */
 typedef struct {
   Net initial;
   Rng drop, noise;
-  long life; /* 0: never */
+  long life, next;
 } Restart;
 
 static Restart restartPoint(const char *netPath, Method method, int nIn, long life) {
-  Restart r = { .drop = dropRng, .noise = noiseRng, .life = life };
+  Restart r = { .drop = dropRng, .noise = noiseRng, .life = life, .next = life > 0 ? life : LONG_MAX };
   if (life > 0) r.initial = readNet(netPath, method, nIn);
   return r;
 }
 
-/* Before step s: starts over when s is a positive multiple of the life; returns 1 if it did. */
-static int startOver(Net *net, const Restart *r, long s) {
-  if (r->life <= 0 || s == 0 || s % r->life != 0) return 0;
+/* Before step r->next: the network and the streams start over, and the next restart is set. */
+static void startOver(Net *net, Restart *r) {
   restoreNet(net, &r->initial);
   dropRng = r->drop;
   noiseRng = r->noise;
   hasSpare = 0;
   spare = 0;
-  return 1;
+  r->next += r->life;
 }
 
-static void cmdTrain(const Pool *p, Net *net, Method method, real lr, real lambda, const Restart *r) {
+static void cmdTrain(const Pool *p, Net *net, Method method, real lr, real lambda, Restart *r) {
   long s = 0;
   double lossSum = 0;
   for (int k = 0; k < 2000; k++, s++) {
-    startOver(net, r, s);
+    if (s == r->next) startOver(net, r);
     lossSum += trainStep(net, p, p->order[s % p->nOrder], method, lr, lambda);
   }
   printf("{\"precision\":\"%s\",\"ready\":true}\n", PRECISION);
@@ -743,9 +744,9 @@ static void cmdTrain(const Pool *p, Net *net, Method method, real lr, real lambd
     double t0 = now(), elapsed, paused = 0; /* restarts are not timed */
     for (;;) {
       for (long k = 0; k < n; k++, s++) {
-        if (r->life > 0 && s % r->life == 0) {
+        if (s == r->next) {
           double r0 = now();
-          startOver(net, r, s);
+          startOver(net, r);
           paused += now() - r0;
         }
         lossSum += trainStep(net, p, p->order[s % p->nOrder], method, lr, lambda);
@@ -790,10 +791,10 @@ static void writeReals(FILE *f, const real *v, size_t n, const char *path) {
   }
 }
 
-static void cmdCheck(const Pool *p, Net *net, Method method, real lr, real lambda, long steps, const char *outPath, const Restart *r) {
+static void cmdCheck(const Pool *p, Net *net, Method method, real lr, real lambda, long steps, const char *outPath, Restart *r) {
   double lossSum = 0;
   for (long s = 0; s < steps; s++) {
-    startOver(net, r, s);
+    if (s == r->next) startOver(net, r);
     lossSum += trainStep(net, p, p->order[s % p->nOrder], method, lr, lambda);
   }
   FILE *f = fopen(outPath, "wb");
@@ -827,7 +828,7 @@ int main(int argc, char **argv) {
   const long life = argc == args + 1 ? (long)parseNumber(argv[args], "LIFE", 0) : 0;
   Pool pool = readPool(argv[2]);
   Net net = readNet(argv[3], method, pool.nIn);
-  const Restart restart = restartPoint(argv[3], method, pool.nIn, life);
+  Restart restart = restartPoint(argv[3], method, pool.nIn, life);
   if (isCheck) cmdCheck(&pool, &net, method, lr, (real)lambda, (long)parseNumber(argv[6], "STEPS", 0), argv[7], &restart);
   else if (isTrain) cmdTrain(&pool, &net, method, lr, (real)lambda, &restart);
   else cmdEval(&pool, &net, lr);

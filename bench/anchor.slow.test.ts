@@ -41,6 +41,26 @@ function relativeError(c: Float64Array, r: Float64Array): number {
   return scale > 0 ? err / scale : err;
 }
 
+/**
+ * The sample order and initial network of `pool` with hidden layers `hidden`, written as the
+ * anchor's input files `<tag>pool.bin` and `<tag>net.bin` in the build folder.
+ */
+function anchorInputs(dir: string, pool: Pool, hidden: number[], tag = '') {
+  const order = sampleOrder(pool);
+  const initial = initialNetwork([pool.nInputs, ...hidden, pool.nOutputs], pool.loss);
+  const poolFile = join(dir, `${tag}pool.bin`);
+  const netFile = join(dir, `${tag}net.bin`);
+  writePoolFile(poolFile, pool, order);
+  writeNetFile(netFile, initial);
+  return { order, initial, poolFile, netFile };
+}
+
+/** The float64 numbers the anchor's check wrote to `file`. */
+function readFloat64s(file: string): Float64Array {
+  const bytes = readFileSync(file);
+  return new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8);
+}
+
 const cases: { name: string; pool: () => Pool; hidden: number[] }[] = [
   { name: 'MNIST 784-20-10 (sparse inputs)', pool: mnistPool, hidden: [20] },
   { name: 'tabular 8-64-32-1 (mse)', pool: () => syntheticPool('synthetic-california-housing', 8, 'tabular', 3000), hidden: [64, 32] },
@@ -51,13 +71,7 @@ for (const c of cases) {
   test(`C anchor matches the reference engine over ${STEPS} steps: ${c.name}`, { skip: 'skipped' in build ? build.skipped : false }, (t) => {
     if (!('dir' in build)) return;
     const pool = shorterTest(c.pool());
-    const order = sampleOrder(pool);
-    const sizes = [pool.nInputs, ...c.hidden, pool.nOutputs];
-    const initial = initialNetwork(sizes, pool.loss);
-    const poolFile = join(build.dir, 'pool.bin');
-    const netFile = join(build.dir, 'net.bin');
-    writePoolFile(poolFile, pool, order);
-    writeNetFile(netFile, initial);
+    const { order, initial, poolFile, netFile } = anchorInputs(build.dir, pool, c.hidden);
     for (const method of trainRows(pool.loss)) {
       const ref = benchModel(method, initial, 'reference');
       let lossSum = 0;
@@ -76,8 +90,7 @@ for (const c of cases) {
         const r = runAnchor(bin, ['check', poolFile, netFile, method, LR, STEPS, out]);
         const what = `${method} ${r.precision}${width}`;
         let worstHere = 0;
-        const bytes = readFileSync(out);
-        const got = new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8);
+        const got = readFloat64s(out);
         const expected = params.flatMap((p, l) =>
           Object.entries({ W: p.W, b: p.b, W1: p.W1, W2: p.W2 }).flatMap(([name, v]) => (v ? [{ name: `layer ${l} ${name}`, v }] : [])));
         const count = expected.reduce((n, e) => n + e.v.length, 0);
@@ -106,12 +119,7 @@ for (const c of cases) {
 test('C anchor with LIFE starts over from the initial network and streams as the bench model does', { skip: 'skipped' in build ? build.skipped : false }, (t) => {
   if (!('dir' in build)) return;
   const pool = shorterTest(syntheticPool('synthetic-california-housing', 8, 'tabular', 3000));
-  const order = sampleOrder(pool);
-  const initial = initialNetwork([8, 20, 1], pool.loss);
-  const poolFile = join(build.dir, 'pool-life.bin');
-  const netFile = join(build.dir, 'net-life.bin');
-  writePoolFile(poolFile, pool, order);
-  writeNetFile(netFile, initial);
+  const { order, initial, poolFile, netFile } = anchorInputs(build.dir, pool, [20], 'life-');
   const life = 120;
   for (const method of trainRows(pool.loss)) {
     // The reference engine over lives [0, 120), [120, 240), [240, 300): the last one's weights.
@@ -120,8 +128,7 @@ test('C anchor with LIFE starts over from the initial network and streams as the
     const expected = ref.model().params().flatMap((p) => [p.W, p.b, ...(p.W1 ? [p.W1, p.W2!] : [])]);
     const out = join(build.dir, 'out-life.bin');
     const r = runAnchor(build.bin64, ['check', poolFile, netFile, method, LR, STEPS, out, life]);
-    const bytes = readFileSync(out);
-    const got = new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8);
+    const got = readFloat64s(out);
     assert.equal(got.length, expected.reduce((n, v) => n + v.length, 0), `${method}: parameter count`);
     let at = 0;
     let worst = 0;
@@ -134,8 +141,7 @@ test('C anchor with LIFE starts over from the initial network and streams as the
     assert.ok(Math.abs(loss - ref.sink()) <= 1e-9 * Math.abs(ref.sink()), `${method}: loss sum over the three lives ${loss} vs ${ref.sink()}`);
     // Without LIFE the anchor trains one model through all 300 steps: other weights.
     runAnchor(build.bin64, ['check', poolFile, netFile, method, LR, STEPS, out]);
-    const once = readFileSync(out);
-    const endless = new Float64Array(once.buffer, once.byteOffset, once.byteLength / 8);
+    const endless = readFloat64s(out);
     assert.ok(relativeError(endless.subarray(0, expected[0].length), expected[0]) > 1e-6, `${method}: one long life ends elsewhere`);
     t.diagnostic(`${method}: largest relative weight difference ${worst.toExponential(1)}`);
   }
@@ -159,12 +165,7 @@ test('C anchor at 128 bits: objdump finds no ymm/zmm, VEX or FMA in it, and find
 test('C anchor sessions: eval scores the test list as the reference engine does, and both commands answer timed runs', { skip: 'skipped' in build ? build.skipped : false }, async () => {
   if (!('dir' in build)) return;
   const pool = shorterTest(syntheticPool('synthetic-wine-quality', 11, 'tabular', 1500));
-  const order = sampleOrder(pool);
-  const initial = initialNetwork([11, 20, 1], pool.loss);
-  const poolFile = join(build.dir, 'session-pool.bin');
-  const netFile = join(build.dir, 'session-net.bin');
-  writePoolFile(poolFile, pool, order);
-  writeNetFile(netFile, initial);
+  const { initial, poolFile, netFile } = anchorInputs(build.dir, pool, [20], 'session-');
   // The bench's evaluation model: 1,000 sgd steps on train[k mod n], then one pass over the test list.
   const rule = ruleFor('sgd');
   if ('error' in rule) throw new Error(rule.error);
