@@ -22,6 +22,8 @@
  * dwgd draws them (src/core/regularizers.ts: xoshiro128** seeded from the run seed 0 and the
  * streams `train.dropout:<METHOD>` and `train.inputNoise:<METHOD>`, METHOD with its options;
  * src/core/rng.ts; the normal by Box–Muller with C's log, sin and cos), so the weights match.
+ * Or METHOD is sgd, dwm, dwm-stable, l2-<λ> or weight-decay-<λ> followed by `@dwgd` (no options):
+ * the same step with layer 0 held and stepped as dwgd's fast engine does (see "METHOD@dwgd" below).
  *   train POOL NET METHOD LR [LIFE]   2,000 warm-up steps on order[0], order[1], … (wrapping),
  *                              then `{"ready":true}`; then for each line of stdin holding a number
  *                              of seconds S, steps on along the order for S seconds and prints
@@ -39,6 +41,8 @@
  *                              every LIFE steps as train does), then writes the
  *                              parameters to OUT as float64 (per layer W, b and, for dwm and
  *                              dwm-stable, W1 and W2) and prints the loss sum and test score
+ *                              (with @dwgd also how often the rare paths ran: overshoots,
+ *                              folds of a scale into its vectors, recounts of l2's ‖U‖²)
  * Timing follows the bench's rule: chunks of steps starting at 64, doubled while less than an
  * eighth of S has passed, until S has passed. The caller asks for each timed run separately,
  * so it can interleave them with its own and take the best of several.
@@ -303,6 +307,7 @@ static double uniform01(Rng *r) {
   return ((double)hi * 67108864.0 + lo) / 9007199254740992.0;
 }
 
+static int dwgdLayout = 0;  /* METHOD@dwgd: layer 0 in dwgd's arrangement (below) */
 static double dropP = 0; /* +dropout-<p>; 0 = none */
 static Rng dropRng;
 static double noiseSigma = 0, maxNormC = 0, smoothing = 0; /* +noise-<σ>, +maxnorm-<c>, +smooth-<ε>; 0 = none */
@@ -354,6 +359,17 @@ static void parseOption(const char *id, const char *opt) {
 
 static Method parseMethod(const char *id, double *lambda) {
   *lambda = 0;
+  const size_t len = strlen(id);
+  if (len > 5 && !strcmp(id + len - 5, "@dwgd")) {
+    static char bare[256];
+    if (strchr(id, '+')) die("method '%s': @dwgd takes no + options", id);
+    if (snprintf(bare, sizeof bare, "%.*s", (int)(len - 5), id) >= (int)sizeof bare) die("method '%s': too long", id);
+    const Method m = parseMethod(bare, lambda);
+    if (m != SGD && m != DWM && m != DWM_STABLE && m != L2 && m != WEIGHT_DECAY)
+      die("method '%s': @dwgd is for sgd, dwm, dwm-stable, l2-<λ> and weight-decay-<λ>", id);
+    dwgdLayout = 1;
+    return m;
+  }
   const char *plus = strchr(id, '+');
   if (plus) {
     for (const char *o = plus; o; o = strchr(o + 1, '+')) parseOption(id, o);
@@ -376,7 +392,7 @@ static Method parseMethod(const char *id, double *lambda) {
   Method m = SGD;
   if (!strncmp(id, "l2-", 3)) rest = id + 3, m = L2;
   else if (!strncmp(id, "weight-decay-", 13)) rest = id + 13, m = WEIGHT_DECAY;
-  else die("unknown method '%s' (sgd, dwm, dwm-stable, l2-<λ>, weight-decay-<λ>, momentum, adam, sgd-gated-decay)", id);
+  else die("unknown method '%s' (sgd, dwm, dwm-stable, l2-<λ>, weight-decay-<λ>, momentum, adam, sgd-gated-decay; @dwgd after the first five)", id);
   char *end;
   *lambda = strtod(rest, &end);
   if (*rest == '\0' || *end != '\0' || !(*lambda >= 0)) die("method '%s': λ must be a non-negative number", id);
@@ -401,6 +417,273 @@ static void loadNoisySample(Net *net, const Pool *p, int row) {
   for (int i = 0; i < p->nIn; i++) net->input[i] = (real)(float)((double)x[i] + noiseSigma * normal(&noiseRng));
 }
 
+/* ---- METHOD@dwgd: layer 0 held and stepped as dwgd's fast engine does ----
+ * The C loop above is the algebra of docs/METHOD.md written the plain way. dwgd's reproduced
+ * numbers are defined by another arrangement of the same algebra (src/core/fast/kernels.as), and
+ * with the option `@dwgd` (sgd, dwm, dwm-stable, l2-<λ>, weight-decay-<λ>; no `+` options) layer 0
+ * is held and stepped that way, so that the bench can time what that arithmetic costs here apart
+ * from how dwgd's own code runs it:
+ * - rows are input-major: input i owns P lanes, P = n_out rounded up to a 64-byte block; dwm and
+ *   dwm-stable keep [V1 | V2] per row and a scale per unit and side (W1[j,:] = s1_j·V1[:,j]), the
+ *   other rules σ·U with one scale per layer (σ = 1 for sgd);
+ * - a unit's pull (dwm: s ← (1 − r)s, V ← V + (r/s)·a) or step (c = −η δ_j / σ) only moves its
+ *   scale and sets its coefficient in c; the update V[i,:] += c·a_i over the non-zero inputs is left
+ *   pending and the next forward pass applies it to each row just before it reads that row
+ *   (flushed first when the next input is sparse); 16-byte vectors of c that are all 0 are skipped;
+ * - sums go four non-zero inputs at a time, out += ((r0·a0 + r1·a1) + (r2·a2 + r3·a3)), per lane;
+ * - dwm's overshoot (1 − r < 1/2) and scales below RENORM_BELOW fold the scale back into V; l2's
+ *   ‖U‖² follows each step from the forward sums and is recounted every 4,096 steps; σ < 1/2 is
+ *   folded back into U.
+ * Vectors are GCC's vector extension of 16 bytes (WebAssembly's width); layers ≥ 1 are the loops
+ * above (dwgd pads their inputs to 8 lanes; that is not copied). */
+
+typedef real vr __attribute__((vector_size(16), may_alias));
+#define VL ((int)(16 / sizeof(real)))
+static const double RENORM_BELOW = 0x1p-40; /* src/core/fast/fast-model.ts DEFAULT_RENORM_BELOW */
+
+
+typedef struct {
+  int nIn, nOut, P, S, dual, l2, wd;
+  real *V;                /* nIn rows of S lanes */
+  real *s1, *s2;          /* dual: the scale of each unit's side 1 and side 2 */
+  double sigma, sumsq;    /* σ·U: the scale; l2: ‖U‖² */
+  real *c, *sums;         /* S lanes each: this step's coefficients, the forward sums */
+  int *vecs, *idle, nVec, nIdle; /* lane offsets of the vectors of c with a non-zero lane, and of the others */
+  int *idx, *idxP, nnz, nPend, pendNext;
+  real *aC, *aCP;         /* non-zero inputs (idx, aC) and the pending update's (idxP, aCP) */
+  long steps;
+  long overshoots, folds, recounts; /* how often the rare paths ran (check prints them) */
+} Dw;
+static Dw dw;
+
+static inline vr splat(real x) {
+  vr v;
+  for (int k = 0; k < VL; k++) v[k] = x;
+  return v;
+}
+
+/* Layer 0 from the row-major W of L (the initial network): V = Wᵀ, scales 1, nothing pending. */
+static void dwReset(const Layer *L) {
+  memset(dw.V, 0, (size_t)dw.nIn * dw.S * sizeof(real));
+  for (int j = 0; j < dw.nOut; j++)
+    for (int i = 0; i < dw.nIn; i++) dw.V[(size_t)i * dw.S + j] = L->W[(size_t)j * dw.nIn + i];
+  for (int j = 0; j < dw.P; j++) dw.s1[j] = dw.s2[j] = 1;
+  dw.sigma = 1;
+  double s = 0;
+  for (size_t k = 0; k < (size_t)dw.nIn * dw.P; k++) s += (double)dw.V[k] * dw.V[k];
+  dw.sumsq = s;
+  dw.nPend = dw.pendNext = 0;
+  dw.steps = 0;
+}
+
+static void dwSetup(const Layer *L, Method method) {
+  const int block = 64 / (int)sizeof(real);
+  dw.nIn = L->nIn;
+  dw.nOut = L->nOut;
+  dw.P = (L->nOut + block - 1) / block * block;
+  dw.dual = method == DWM || method == DWM_STABLE;
+  dw.l2 = method == L2;
+  dw.wd = method == WEIGHT_DECAY;
+  dw.S = dw.dual ? 2 * dw.P : dw.P;
+  dw.V = alloc((size_t)dw.nIn * dw.S, sizeof(real));
+  dw.s1 = alloc(dw.P, sizeof(real));
+  dw.s2 = alloc(dw.P, sizeof(real));
+  dw.c = alloc(dw.S, sizeof(real));
+  dw.sums = alloc(dw.S, sizeof(real));
+  dw.vecs = alloc(dw.S / VL, sizeof(int));
+  dw.idle = alloc(dw.S / VL, sizeof(int));
+  dw.idx = alloc(dw.nIn, sizeof(int));
+  dw.idxP = alloc(dw.nIn, sizeof(int));
+  dw.aC = alloc(dw.nIn, sizeof(real));
+  dw.aCP = alloc(dw.nIn, sizeof(real));
+  dwReset(L);
+}
+
+/* The pending update applied to its rows with input index ≤ limit not yet done. */
+static void dwApplyPending(int limit) {
+  const vr *c = (const vr *)dw.c;
+  for (; dw.pendNext < dw.nPend && dw.idxP[dw.pendNext] <= limit; dw.pendNext++) {
+    vr *row = (vr *)(dw.V + (size_t)dw.idxP[dw.pendNext] * dw.S);
+    const vr a = splat(dw.aCP[dw.pendNext]);
+    for (int q = 0; q < dw.nVec; q++) {
+      const int o = dw.vecs[q];
+      row[o] = row[o] + c[o] * a;
+    }
+  }
+}
+
+static void dwFlush(void) {
+  dwApplyPending(INT_MAX);
+  dw.nPend = dw.pendNext = 0;
+}
+
+/* Four rows that are also the next four pending rows: each vector with a coefficient is updated
+ * and summed from the register, the others only summed. */
+static void dwGroupApplying(vr *r0, vr *r1, vr *r2, vr *r3, const real *ak, vr *out) {
+  const vr *c = (const vr *)dw.c;
+  const vr a0 = splat(ak[0]), a1 = splat(ak[1]), a2 = splat(ak[2]), a3 = splat(ak[3]);
+  const real *ap = dw.aCP + dw.pendNext;
+  const vr p0 = splat(ap[0]), p1 = splat(ap[1]), p2 = splat(ap[2]), p3 = splat(ap[3]);
+  for (int q = 0; q < dw.nVec; q++) {
+    const int o = dw.vecs[q];
+    const vr g = c[o];
+    const vr v0 = r0[o] + g * p0, v1 = r1[o] + g * p1, v2 = r2[o] + g * p2, v3 = r3[o] + g * p3;
+    r0[o] = v0;
+    r1[o] = v1;
+    r2[o] = v2;
+    r3[o] = v3;
+    out[o] = out[o] + ((v0 * a0 + v1 * a1) + (v2 * a2 + v3 * a3));
+  }
+  for (int q = 0; q < dw.nIdle; q++) {
+    const int o = dw.idle[q];
+    out[o] = out[o] + ((r0[o] * a0 + r1[o] * a1) + (r2[o] * a2 + r3[o] * a3));
+  }
+  dw.pendNext += 4;
+}
+
+/* z of layer 0 for the input a: the sums Σ_i V[i,:]·a_i over the non-zero inputs, then the scales. */
+static void dwForward(Layer *L, const real *a) {
+  int n = 0;
+  for (int i = 0; i < dw.nIn; i++)
+    if (a[i] != 0) dw.idx[n] = i, dw.aC[n++] = a[i];
+  dw.nnz = n;
+  if (n * 2 < dw.nIn) dwFlush(); /* a sparse input shares few rows with the last one */
+  const int S = dw.S, nv = S / VL;
+  vr *out = (vr *)dw.sums;
+  memset(dw.sums, 0, S * sizeof(real));
+  int k = 0;
+  for (; k + 4 <= n; k += 4) {
+    const int *ik = dw.idx + k;
+    vr *r0 = (vr *)(dw.V + (size_t)ik[0] * S), *r1 = (vr *)(dw.V + (size_t)ik[1] * S);
+    vr *r2 = (vr *)(dw.V + (size_t)ik[2] * S), *r3 = (vr *)(dw.V + (size_t)ik[3] * S);
+    if (dw.pendNext < dw.nPend) {
+      if (dw.idxP[dw.pendNext] < ik[0]) dwApplyPending(ik[0] - 1);
+      const int *ip = dw.idxP + dw.pendNext;
+      if (dw.pendNext + 4 <= dw.nPend && ip[0] == ik[0] && ip[1] == ik[1] && ip[2] == ik[2] && ip[3] == ik[3]) {
+        dwGroupApplying(r0, r1, r2, r3, dw.aC + k, out);
+        continue;
+      }
+      dwApplyPending(ik[3]);
+    }
+    const vr a0 = splat(dw.aC[k]), a1 = splat(dw.aC[k + 1]), a2 = splat(dw.aC[k + 2]), a3 = splat(dw.aC[k + 3]);
+    for (int q = 0; q < nv; q++) out[q] = out[q] + ((r0[q] * a0 + r1[q] * a1) + (r2[q] * a2 + r3[q] * a3));
+  }
+  for (; k < n; k++) {
+    if (dw.pendNext < dw.nPend) dwApplyPending(dw.idx[k]);
+    const vr *r0 = (const vr *)(dw.V + (size_t)dw.idx[k] * S);
+    const vr a0 = splat(dw.aC[k]);
+    for (int q = 0; q < nv; q++) out[q] = out[q] + r0[q] * a0;
+  }
+  dwFlush();
+  for (int j = 0; j < dw.nOut; j++)
+    L->z[j] = dw.dual ? (L->b[j] + dw.s1[j] * dw.sums[j]) - dw.s2[j] * dw.sums[dw.P + j]
+                      : L->b[j] + (real)dw.sigma * dw.sums[j];
+}
+
+/* Column j of one side (lane offset `side`) times f; then, if extra ≠ 0, + extra·a on the non-zero inputs. */
+static void dwFoldColumn(int side, int j, real f, real extra) {
+  for (int i = 0; i < dw.nIn; i++) dw.V[(size_t)i * dw.S + side + j] *= f;
+  if (extra != 0)
+    for (int k = 0; k < dw.nnz; k++) dw.V[(size_t)dw.idx[k] * dw.S + side + j] += extra * dw.aC[k];
+}
+
+/* The update of layer 0 (its bias is the common loop's): scales and coefficients, the rows left pending. */
+static void dwUpdate(Layer *L, Method method, real lr, real lambda) {
+  memset(dw.c, 0, dw.S * sizeof(real));
+  if (dw.dual) {
+    for (int j = 0; j < dw.nOut; j++) {
+      const real d = L->delta[j];
+      if (d == 0) continue;
+      const real mag = d < 0 ? -d : d;
+      real r = lr * mag;
+      if (method == DWM_STABLE) {
+        const real q = (real)0.1 * mag / L->A[j];
+        r = lr * (q < 1 ? q : 1);
+        L->A[j] = (1 - lr) * L->A[j] + lr * mag;
+      }
+      real *s = d < 0 ? dw.s1 : dw.s2;
+      const int side = d < 0 ? 0 : dw.P;
+      const real keep = 1 - r;
+      if (keep < (real)0.5) { /* overshoot: the pull applied densely */
+        dw.overshoots++;
+        dwFoldColumn(side, j, s[j] * keep, r);
+        s[j] = 1;
+      } else {
+        s[j] *= keep;
+        dw.c[side + j] = r / s[j];
+      }
+    }
+  } else {
+    if (dw.wd) dw.sigma *= 1 - (double)lr * lambda;
+    else if (dw.l2) {
+      const double norm = dw.sigma * sqrt(dw.sumsq);
+      if (norm > 0) dw.sigma *= 1 - ((double)lr * lambda) / norm;
+    }
+    const real inv = (real)(-lr / dw.sigma);
+    for (int j = 0; j < dw.nOut; j++)
+      if (L->delta[j] != 0) dw.c[j] = inv * L->delta[j];
+    if (dw.l2) { /* ‖U + a cᵀ‖² − ‖U‖² = 2 c·(Uᵀa) + ‖a‖²‖c‖², Uᵀa being this step's forward sums */
+      double cu = 0, cc = 0, aa = 0;
+      for (int j = 0; j < dw.nOut; j++) cu += (double)dw.c[j] * dw.sums[j], cc += (double)dw.c[j] * dw.c[j];
+      for (int k = 0; k < dw.nnz; k++) aa += (double)dw.aC[k] * dw.aC[k];
+      dw.sumsq += 2 * cu + aa * cc;
+    }
+  }
+  dw.nVec = dw.nIdle = 0;
+  for (int o = 0; o < dw.S / VL; o++) {
+    const vr v = ((const vr *)dw.c)[o];
+    int on = 0;
+    for (int k = 0; k < VL; k++) on |= v[k] != 0;
+    if (on) dw.vecs[dw.nVec++] = o;
+    else dw.idle[dw.nIdle++] = o;
+  }
+  /* this input's non-zero list becomes the pending one */
+  int *t = dw.idx; dw.idx = dw.idxP; dw.idxP = t;
+  real *u = dw.aC; dw.aC = dw.aCP; dw.aCP = u;
+  dw.nPend = dw.nnz;
+  dw.pendNext = 0;
+  dw.steps++;
+  if (dw.dual) {
+    for (int j = 0; j < dw.nOut; j++) {
+      if (dw.s1[j] < RENORM_BELOW) { dwFlush(); dwFoldColumn(0, j, dw.s1[j], 0); dw.s1[j] = 1; dw.folds++; }
+      if (dw.s2[j] < RENORM_BELOW) { dwFlush(); dwFoldColumn(dw.P, j, dw.s2[j], 0); dw.s2[j] = 1; dw.folds++; }
+    }
+    return;
+  }
+  if (dw.l2 && (dw.steps & 4095) == 4095) {
+    dwFlush();
+    double s = 0;
+    for (size_t k = 0; k < (size_t)dw.nIn * dw.P; k++) s += (double)dw.V[k] * dw.V[k];
+    dw.sumsq = s;
+    dw.recounts++;
+  }
+  if (dw.sigma < 0.5) {
+    dwFlush();
+    double s = 0;
+    for (size_t k = 0; k < (size_t)dw.nIn * dw.P; k++) {
+      dw.V[k] = (real)(dw.V[k] * dw.sigma);
+      s += (double)dw.V[k] * dw.V[k];
+    }
+    dw.sigma = 1;
+    dw.folds++;
+    if (dw.l2) dw.sumsq = s;
+  }
+}
+
+/* The row-major W (and W1, W2) of layer 0 from V and the scales, after the pending update. */
+static void dwMaterialise(Layer *L) {
+  dwFlush();
+  for (int j = 0; j < dw.nOut; j++)
+    for (int i = 0; i < dw.nIn; i++) {
+      const size_t r = (size_t)i * dw.S, w = (size_t)j * dw.nIn + i;
+      if (dw.dual) {
+        L->W1[w] = dw.s1[j] * dw.V[r + j];
+        L->W2[w] = dw.s2[j] * dw.V[r + dw.P + j];
+        L->W[w] = L->W1[w] - L->W2[w];
+      } else L->W[w] = (real)(dw.sigma * dw.V[r + j]);
+    }
+}
+
 /* z = W a + b, then ReLU for hidden layers. Four rows share each pass over a: four
  * independent sums keep the vector unit busy where one sum would wait on its own latency. */
 static void forward(Net *net) {
@@ -409,6 +692,10 @@ static void forward(Net *net) {
     Layer *L = &net->layer[l];
     const int nIn = L->nIn;
     int j = 0;
+    if (l == 0 && dwgdLayout) {
+      dwForward(L, a);
+      j = L->nOut;
+    }
     for (; j + 4 <= L->nOut; j += 4) {
       const real *w0 = L->W + (size_t)j * nIn, *w1 = w0 + nIn, *w2 = w1 + nIn, *w3 = w2 + nIn;
       real s0 = 0, s1 = 0, s2 = 0, s3 = 0;
@@ -571,7 +858,10 @@ static void update(Net *net, Method method, real lr, real lambda) {
   for (int l = 0; l < net->nLayers; l++) {
     Layer *L = &net->layer[l];
     const int nIn = L->nIn;
-    switch (method) {
+    switch (l == 0 && dwgdLayout ? -1 : (int)method) {
+    case -1: /* METHOD@dwgd: layer 0 in dwgd's arrangement */
+      dwUpdate(L, method, lr, lambda);
+      break;
     case SGD:
       for (int j = 0; j < L->nOut; j++) {
         const real c = -lr * L->delta[j];
@@ -723,6 +1013,7 @@ static Restart restartPoint(const char *netPath, Method method, int nIn, long li
 /* Before step r->next: the network and the streams start over, and the next restart is set. */
 static void startOver(Net *net, Restart *r) {
   restoreNet(net, &r->initial);
+  if (dwgdLayout) dwReset(&net->layer[0]);
   dropRng = r->drop;
   noiseRng = r->noise;
   hasSpare = 0;
@@ -759,6 +1050,7 @@ static void cmdTrain(const Pool *p, Net *net, Method method, real lr, real lambd
     printf("{\"stepsPerSec\":%.1f}\n", done / elapsed);
     fflush(stdout);
   }
+  if (dwgdLayout) dwMaterialise(&net->layer[0]);
   double w = weightSum(net);
   printf("{\"steps\":%ld,\"finite\":%s,\"lossSum\":%.17g,\"weightSum\":%.17g}\n", s,
          isfinite(lossSum) && isfinite(w) ? "true" : "false", isfinite(lossSum) ? lossSum : 0, isfinite(w) ? w : 0);
@@ -797,6 +1089,7 @@ static void cmdCheck(const Pool *p, Net *net, Method method, real lr, real lambd
     if (s == r->next) startOver(net, r);
     lossSum += trainStep(net, p, p->order[s % p->nOrder], method, lr, lambda);
   }
+  if (dwgdLayout) dwMaterialise(&net->layer[0]);
   FILE *f = fopen(outPath, "wb");
   if (!f) die("%s: %s", outPath, strerror(errno));
   for (int l = 0; l < net->nLayers; l++) {
@@ -812,7 +1105,10 @@ static void cmdCheck(const Pool *p, Net *net, Method method, real lr, real lambd
   if (fclose(f) != 0) die("%s: %s", outPath, strerror(errno));
   double sc = score(net, p, p->nTest);
   if (!isfinite(lossSum) || !isfinite(sc)) die("check: the loss sum or the test score is not finite");
-  printf("{\"precision\":\"%s\",\"lossSum\":%.17g,\"score\":%.17g}\n", PRECISION, lossSum, sc);
+  if (dwgdLayout)
+    printf("{\"precision\":\"%s\",\"lossSum\":%.17g,\"score\":%.17g,\"overshoots\":%ld,\"folds\":%ld,\"recounts\":%ld}\n", PRECISION,
+           lossSum, sc, dw.overshoots, dw.folds, dw.recounts);
+  else printf("{\"precision\":\"%s\",\"lossSum\":%.17g,\"score\":%.17g}\n", PRECISION, lossSum, sc);
 }
 
 int main(int argc, char **argv) {
@@ -828,6 +1124,7 @@ int main(int argc, char **argv) {
   const long life = argc == args + 1 ? (long)parseNumber(argv[args], "LIFE", 0) : 0;
   Pool pool = readPool(argv[2]);
   Net net = readNet(argv[3], method, pool.nIn);
+  if (dwgdLayout) dwSetup(&net.layer[0], method);
   Restart restart = restartPoint(argv[3], method, pool.nIn, life);
   if (isCheck) cmdCheck(&pool, &net, method, lr, (real)lambda, (long)parseNumber(argv[6], "STEPS", 0), argv[7], &restart);
   else if (isTrain) cmdTrain(&pool, &net, method, lr, (real)lambda, &restart);

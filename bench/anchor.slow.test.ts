@@ -15,7 +15,7 @@ import { after, test } from 'node:test';
 import { join } from 'node:path';
 import { createModel } from '../src/core/model-factory.js';
 import { ruleFor } from '../src/core/rules/index.js';
-import { AnchorSession, buildAnchor, buildWasmAnchor, inspectNarrow, runAnchor, writeNetFile, writePoolFile } from './anchor.js';
+import { AnchorSession, buildAnchor, buildWasmAnchor, DWGD_ARRANGED, inspectNarrow, runAnchor, writeNetFile, writePoolFile } from './anchor.js';
 import { benchModel, benchStepper, initialNetwork, LR, mnistPool, sampleOrder, syntheticPool, trainRows, type Pool } from './pools.js';
 
 const build = buildAnchor();
@@ -116,6 +116,94 @@ for (const c of cases) {
   });
 }
 
+/** The float64 builds of the anchor, with how the messages name them. */
+function float64Builds(): [string, string][] {
+  if (!('dir' in build)) return [];
+  return [[build.bin64, 'native'], ...('bin' in build.narrow ? [[build.narrow.bin, 'at 128 bits'] as [string, string]] : []),
+    ...('bin' in build.wasm ? [[build.wasm.bin, 'in WebAssembly'] as [string, string]] : [])];
+}
+
+/** The reference engine's parameters after `steps` steps (wrapping the order) at `lr`, and its loss sum. */
+function referenceRun(pool: Pool, order: Int32Array, initial: ReturnType<typeof initialNetwork>, method: string, lr: number, steps: number) {
+  const ref = benchModel(method, initial, 'reference');
+  let lossSum = 0;
+  for (let s = 0; s < steps; s++) {
+    const i = order[s % order.length];
+    lossSum += ref.step(pool.x, i, pool.y[i], lr);
+  }
+  return { lossSum, params: ref.params().flatMap((p) => [p.W, p.b, ...(p.W1 ? [p.W1, p.W2!] : [])]) };
+}
+
+/** Worst relative difference, matrix by matrix, of the anchor's output file from `expected`. */
+function worstDifference(file: string, expected: Float64Array[], what: string): number {
+  const got = readFloat64s(file);
+  assert.equal(got.length, expected.reduce((n, v) => n + v.length, 0), `${what}: parameter count`);
+  let at = 0;
+  let worst = 0;
+  for (const v of expected) {
+    worst = Math.max(worst, relativeError(got.subarray(at, at + v.length), v));
+    at += v.length;
+  }
+  return worst;
+}
+
+// METHOD@dwgd holds layer 0 as dwgd's fast engine does (scales, pending updates, four-row sums):
+// the same algebra in another order, so it must end where the reference engine ends, in every
+// float64 build. The second part sends it down the rare paths (counted by the anchor): dwm's
+// overshoot at η = 0.7 (fewer steps for dwm-stable, whose training at that rate amplifies
+// rounding differences by about ten a step: 4.5e-11 after 150 steps, 1e-5 after 250, growing
+// smoothly), weight decay and l2 folding σ back into U, and l2's recount of ‖U‖² at step 4,096.
+for (const c of cases) {
+  test(`C anchor in dwgd's arrangement (METHOD@dwgd) matches the reference engine over ${STEPS} steps: ${c.name}`, { skip: 'skipped' in build ? build.skipped : false }, (t) => {
+    if (!('dir' in build)) return;
+    const pool = shorterTest(c.pool());
+    const { order, initial, poolFile, netFile } = anchorInputs(build.dir, pool, c.hidden, 'dwgd-');
+    for (const method of DWGD_ARRANGED) {
+      const ref = referenceRun(pool, order, initial, method, LR, STEPS);
+      const said: string[] = [];
+      for (const [bin, name] of float64Builds()) {
+        const out = join(build.dir, 'out-dwgd.bin');
+        const r = runAnchor(bin, ['check', poolFile, netFile, `${method}@dwgd`, LR, STEPS, out]);
+        const worst = worstDifference(out, ref.params, `${method}@dwgd ${name}`);
+        assert.ok(worst <= 1e-9, `${method}@dwgd ${name}: weights differ by ${worst.toExponential(2)} relative`);
+        assert.ok(Math.abs((r.lossSum as number) - ref.lossSum) <= 1e-9 * Math.abs(ref.lossSum), `${method}@dwgd ${name}: loss sum ${r.lossSum} vs ${ref.lossSum}`);
+        said.push(`${name} ${worst.toExponential(1)}`);
+      }
+      t.diagnostic(`${method}@dwgd: ${said.join(', ')}`);
+    }
+  });
+}
+
+test('C anchor in dwgd\'s arrangement takes the rare paths as the reference engine does: overshoot, σ folded, ‖U‖² recounted', { skip: 'skipped' in build ? build.skipped : false }, (t) => {
+  if (!('dir' in build)) return;
+  const mnist = shorterTest(mnistPool());
+  const tabular = shorterTest(syntheticPool('synthetic-california-housing', 8, 'tabular', 3000));
+  const runs: { pool: Pool; hidden: number[]; method: string; lr: number; steps: number; path: 'overshoots' | 'folds' | 'recounts' }[] = [
+    { pool: mnist, hidden: [64, 32], method: 'dwm', lr: 0.7, steps: 300, path: 'overshoots' },
+    { pool: mnist, hidden: [64, 32], method: 'dwm-stable', lr: 0.7, steps: 150, path: 'overshoots' },
+    { pool: mnist, hidden: [64, 32], method: 'weight-decay-50', lr: LR, steps: 300, path: 'folds' },
+    { pool: mnist, hidden: [64, 32], method: 'l2-20', lr: LR, steps: 300, path: 'folds' },
+    { pool: tabular, hidden: [20], method: 'l2-0.1', lr: LR, steps: 4200, path: 'recounts' },
+  ];
+  for (const run of runs) {
+    const { order, initial, poolFile, netFile } = anchorInputs(build.dir, run.pool, run.hidden, 'rare-');
+    const ref = referenceRun(run.pool, order, initial, run.method, run.lr, run.steps);
+    const out = join(build.dir, 'out-rare.bin');
+    const r = runAnchor(build.bin64, ['check', poolFile, netFile, `${run.method}@dwgd`, run.lr, run.steps, out]);
+    const worst = worstDifference(out, ref.params, `${run.method}@dwgd`);
+    assert.ok((r[run.path] as number) > 0, `${run.method}@dwgd at η = ${run.lr}: no ${run.path} in ${run.steps} steps`);
+    assert.ok(worst <= 1e-9, `${run.method}@dwgd at η = ${run.lr}: weights differ by ${worst.toExponential(2)} relative`);
+    t.diagnostic(`${run.method}@dwgd η ${run.lr}, ${run.steps} steps: ${r[run.path]} ${run.path}, ${worst.toExponential(1)}`);
+  }
+  // A bad combination is one line and exit 2, like any bad method.
+  const bad = spawnSync(build.bin64, ['train', 'pool.bin', 'net.bin', 'momentum@dwgd', '0.001'], { encoding: 'utf8', input: '' });
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /^anchor: method 'momentum@dwgd': @dwgd is for sgd, dwm, dwm-stable, l2-<λ> and weight-decay-<λ>\n$/);
+  const withOption = spawnSync(build.bin64, ['train', 'pool.bin', 'net.bin', 'dwm+dropout-0.2@dwgd', '0.001'], { encoding: 'utf8', input: '' });
+  assert.equal(withOption.status, 2);
+  assert.match(withOption.stderr, /^anchor: method 'dwm\+dropout-0\.2@dwgd': @dwgd takes no \+ options\n$/);
+});
+
 test('C anchor with LIFE starts over from the initial network and streams as the bench model does', { skip: 'skipped' in build ? build.skipped : false }, (t) => {
   if (!('dir' in build)) return;
   const pool = shorterTest(syntheticPool('synthetic-california-housing', 8, 'tabular', 3000));
@@ -139,6 +227,11 @@ test('C anchor with LIFE starts over from the initial network and streams as the
     assert.ok(worst <= 1e-9, `${method}: weights differ by ${worst.toExponential(2)} relative from the reference's third life`);
     const loss = r.lossSum as number;
     assert.ok(Math.abs(loss - ref.sink()) <= 1e-9 * Math.abs(ref.sink()), `${method}: loss sum over the three lives ${loss} vs ${ref.sink()}`);
+    if (DWGD_ARRANGED.includes(method)) { // dwgd's arrangement of layer 0 starts over too
+      runAnchor(build.bin64, ['check', poolFile, netFile, `${method}@dwgd`, LR, STEPS, out, life]);
+      const arranged = worstDifference(out, expected, `${method}@dwgd`);
+      assert.ok(arranged <= 1e-9, `${method}@dwgd: weights differ by ${arranged.toExponential(2)} relative from the reference's third life`);
+    }
     // Without LIFE the anchor trains one model through all 300 steps: other weights.
     runAnchor(build.bin64, ['check', poolFile, netFile, method, LR, STEPS, out]);
     const endless = readFloat64s(out);

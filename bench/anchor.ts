@@ -12,6 +12,12 @@ import { fileURLToPath } from 'node:url';
 import type { Network } from '../src/core/network.js';
 import type { Pool } from './pools.js';
 
+/**
+ * The bench rows the anchor also runs with layer 0 in dwgd's arrangement (`METHOD@dwgd`, anchor.c):
+ * the paper's rules and weight decay, whose layer 0 dwgd holds as scales and vectors.
+ */
+export const DWGD_ARRANGED = ['dwm', 'dwm-stable', 'sgd', 'l2-0.01', 'l2-0.1', 'weight-decay-0.0001'];
+
 /** dist/bench/anchor.js → bench/anchor.c in the source tree. */
 export const ANCHOR_SOURCE = fileURLToPath(new URL('../../bench/anchor.c', import.meta.url));
 // -fno-math-errno: C's sqrt must set errno for a negative argument, so without it gcc keeps every
