@@ -12,7 +12,8 @@
 //               or null,                       (--only tabular and the whole run; see fixedCosts)
 //     "anchor": { "compiler", "flags", "narrow": { "flags", "check" } or { "skipped" },
 //                 "wasm": { "compiler", "flags" } or { "skipped" },
-//                 "train": [{ "method", "arch", "inputs", "float64", "float32", "float64x128", "float64wasm" }],   (steps/s)
+//                 "train": [{ "method", "arch", "inputs", "float64", "float32", "float64x128", "float64wasm",
+//                             and for the rows of anchor.ts DWGD_ARRANGED "arranged64", "arranged128", "arrangedWasm" }],   (steps/s)
 //                 "eval":  [{ "arch", "inputs", "float64", "float32", "float64x128", "float64wasm" }] }            (samples/s)
 //               or { "skipped": "<why>" },
 //     "attack": [{ "arch", "inputs", "kind", "steps", "attackStepsPerSec" }],   (PGD iterations × samples per s)
@@ -33,7 +34,12 @@
 // divided by the float64 C loop built for 128-bit vectors without FMA (anchor.ts
 // ANCHOR_FLAGS_128: WebAssembly SIMD's width; null on other than x86-64); vsC64wasm divided by
 // the float64 C loop compiled to WebAssembly SIMD by clang and run by this Node (anchor.ts
-// ANCHOR_FLAGS_WASM; null without clang and a WASI sysroot). Every
+// ANCHOR_FLAGS_WASM; null without clang and a WASI sysroot). For the rows whose layer 0 dwgd
+// holds as scales and vectors (anchor.ts DWGD_ARRANGED: the paper's rules and weight decay) the
+// C loop also runs with layer 0 in dwgd's arrangement (`METHOD@dwgd`, anchor.c): "arranged64",
+// "arranged128", "arrangedWasm" in the anchor's rows, and the train row's vsArranged128 and
+// vsArrangedWasm divide dwgd's figure by the last two: how far dwgd's code is from the same
+// arithmetic compiled by a C compiler. Every
 // figure is the best of several timed repeats (the machine is shared; the best run is the
 // least disturbed one).
 // The attack rows time src/core/attacks.ts (reference network, float64) on MNIST's shape: PGD
@@ -58,7 +64,7 @@ import { DEFAULT_ENGINE, ENGINE_NAMES, type EngineName } from '../src/core/model
 import type { Network } from '../src/core/network.js';
 import { attackBatch, type AttackKind } from '../src/core/attacks.js';
 import { writeFileAtomic } from '../src/results/atomic.js';
-import { AnchorSession, buildAnchor, writeNetFile, writePoolFile, type AnchorBuild } from './anchor.js';
+import { AnchorSession, buildAnchor, DWGD_ARRANGED, writeNetFile, writePoolFile, type AnchorBuild } from './anchor.js';
 import { corruptionRates, suiteTiming, type CorruptionRate, type SuiteTiming } from './corruptions.js';
 import { renderScaling, scalingHidden, scalingPool, SCALING_DEPTHS, SCALING_INPUTS, SCALING_METHODS, SCALING_WIDTHS, workingSetBytes, type ScalingRow } from './scaling.js';
 import { gridAtCRate, hours, renderWallTime, wallTimes, type WallTimes } from './walltime.js';
@@ -251,16 +257,27 @@ function ratio(v: number | null): string {
 }
 
 /** `disturbed`: present (true) when no round of the row was quiet (bench/quiet.ts). */
-interface TrainRow { method: string; arch: string; inputs: string; engine: EngineName; stepsPerSec: number; vsC64: number | null; vsC64x128: number | null; vsC64wasm: number | null; disturbed?: true }
+interface TrainRow {
+  method: string; arch: string; inputs: string; engine: EngineName; stepsPerSec: number; vsC64: number | null; vsC64x128: number | null; vsC64wasm: number | null;
+  vsArranged128?: number | null; vsArrangedWasm?: number | null; disturbed?: true;
+}
 interface EvalRow { arch: string; inputs: string; engine: EngineName; samplesPerSec: number; testSize: number; vsC64: number | null; vsC64x128: number | null; vsC64wasm: number | null; disturbed?: true }
-interface AnchorTrain { method: string; arch: string; inputs: string; float64: number; float32: number; float64x128: number | null; float64wasm: number | null }
+interface AnchorTrain {
+  method: string; arch: string; inputs: string; float64: number; float32: number; float64x128: number | null; float64wasm: number | null;
+  /** The same step with layer 0 in dwgd's arrangement (METHOD@dwgd): native, at 128 bits, in WebAssembly. */
+  arranged64?: number | null; arranged128?: number | null; arrangedWasm?: number | null;
+}
 interface AnchorEval { arch: string; inputs: string; float64: number; float32: number; float64x128: number | null; float64wasm: number | null }
-interface Target { what: string; engine: EngineName; value: number; target: number; unit: 'ratio' | 'steps/s' | 'samples/s'; met: boolean; vsC64x128?: number | null; vsC64wasm?: number | null }
+interface Target {
+  what: string; engine: EngineName; value: number; target: number; unit: 'ratio' | 'steps/s' | 'samples/s'; met: boolean; vsC64x128?: number | null; vsC64wasm?: number | null;
+  vsArranged128?: number | null; vsArrangedWasm?: number | null;
+}
 
 /**
  * Best rates of dwgd's timers and, with the anchor, of its float64 and float32 builds and of the
  * float64 builds at 128 bits and in WebAssembly (when there are) started on the same work
- * (`args`), all timed in turns. Notes a C run whose loss or score was not finite.
+ * (`args`), all timed in turns; for a training row of DWGD_ARRANGED also the three float64 builds
+ * with layer 0 in dwgd's arrangement (METHOD@dwgd). Notes a C run whose loss or score was not finite.
  */
 async function measure(mine: Timer[], build: AnchorBuild | { skipped: string }, args: (string | number)[], opts: Options) {
   if (!('dir' in build)) return { ...(await bestOfInterleaved(mine, opts)), c: null };
@@ -268,8 +285,15 @@ async function measure(mine: Timer[], build: AnchorBuild | { skipped: string }, 
   const c32 = await AnchorSession.start(build.bin32, args);
   const c128 = 'bin' in build.narrow ? await AnchorSession.start(build.narrow.bin, args) : null;
   const cWasm = 'bin' in build.wasm ? await AnchorSession.start(build.wasm.bin, args) : null;
+  const arranged = args[0] === 'train' && DWGD_ARRANGED.includes(String(args[3]));
+  const arrangedArgs = args.map((a, k) => (k === 3 ? `${a}@dwgd` : a));
+  const a64 = arranged ? await AnchorSession.start(build.bin64, arrangedArgs) : null;
+  const a128 = arranged && 'bin' in build.narrow ? await AnchorSession.start(build.narrow.bin, arrangedArgs) : null;
+  const aWasm = arranged && 'bin' in build.wasm ? await AnchorSession.start(build.wasm.bin, arrangedArgs) : null;
   // The float64 builds beside the native one, by the name the notes give them.
-  const others = [[c128, 'at 128 bits'], [cWasm, 'in WebAssembly']].filter((o): o is [AnchorSession, string] => o[0] !== null);
+  const others = ([[c128, 'at 128 bits'], [cWasm, 'in WebAssembly'], [a64, 'in dwgd\'s arrangement'],
+    [a128, 'in dwgd\'s arrangement at 128 bits'], [aWasm, 'in dwgd\'s arrangement in WebAssembly']] as [AnchorSession | null, string][])
+    .filter((o): o is [AnchorSession, string] => o[0] !== null);
   const sessions = [c64, c32, ...others.map(([c]) => c)];
   const { rates: best, disturbed } = await bestOfInterleaved([...mine, ...sessions], opts);
   for (const c of sessions) {
@@ -287,7 +311,10 @@ async function measure(mine: Timer[], build: AnchorBuild | { skipped: string }, 
   return {
     rates: best.slice(0, n),
     disturbed,
-    c: { float64: rate(c64)!, float32: rate(c32)!, float64x128: rate(c128), float64wasm: rate(cWasm), score64: c64.ready.score as number | undefined },
+    c: {
+      float64: rate(c64)!, float32: rate(c32)!, float64x128: rate(c128), float64wasm: rate(cWasm), score64: c64.ready.score as number | undefined,
+      ...(arranged ? { arranged64: rate(a64), arranged128: rate(a128), arrangedWasm: rate(aWasm) } : {}),
+    },
   };
 }
 
@@ -430,16 +457,20 @@ function renderTable(train: TrainRow[], evals: EvalRow[], anchorTrain: AnchorTra
       const e = evals.find((v) => v.inputs === inputs && v.arch === arch && v.engine === engine);
       lines.push([inputs, arch, engine, ...cells, e ? `${dagger(e)}${fmt(e.samplesPerSec)} ${ratio(e.vsC64)} ${ratio(e.vsC64x128)} ${ratio(e.vsC64wasm)}`.trim() : '–']);
     }
-    for (const precision of ['float64', 'float32', 'float64x128', 'float64wasm'] as const) {
+    for (const precision of ['float64', 'float32', 'float64x128', 'float64wasm', 'arranged64', 'arranged128', 'arrangedWasm'] as const) {
       const row = anchorTrain.filter((a) => a.inputs === inputs && a.arch === arch);
-      if (row.length === 0 || row.every((a) => a[precision] === null)) continue;
+      if (row.length === 0 || row.every((a) => a[precision] == null)) continue;
       const cells = TRAIN_ROWS.map((m) => {
         const a = row.find((x) => x.method === m);
-        return a && a[precision] !== null ? fmt(a[precision]!) : '–';
+        return a && a[precision] != null ? fmt(a[precision]!) : '–';
       });
       const e = anchorEval.find((v) => v.inputs === inputs && v.arch === arch);
-      const label = { float64: 'C float64', float32: 'C float32', float64x128: 'C f64 128-bit', float64wasm: 'C f64 wasm' }[precision];
-      lines.push([inputs, arch, label, ...cells, e && e[precision] !== null ? fmt(e[precision]!) : '–']);
+      const label = {
+        float64: 'C float64', float32: 'C float32', float64x128: 'C f64 128-bit', float64wasm: 'C f64 wasm',
+        arranged64: 'C f64 dwgd layout', arranged128: 'C f64 dwgd layout 128-bit', arrangedWasm: 'C f64 dwgd layout wasm',
+      }[precision];
+      const evalCell = precision.startsWith('arranged') ? '–' : e && e[precision as keyof AnchorEval] !== null ? fmt(e[precision as keyof AnchorEval] as number) : '–';
+      lines.push([inputs, arch, label, ...cells, evalCell]);
     }
   }
   const widths = header.map((_, c) => Math.max(header[c].length, ...lines.map((l) => l[c].length)));
@@ -452,6 +483,11 @@ function renderTable(train: TrainRow[], evals: EvalRow[], anchorTrain: AnchorTra
 const NARROW_YARDSTICKS = [
   { key: 'vsC64x128', label: 'at 128 bits (no AVX, no FMA)' },
   { key: 'vsC64wasm', label: 'in WebAssembly (clang, this Node)' },
+] as const;
+/** The same C loop with layer 0 in dwgd's arrangement (METHOD@dwgd), for the rows that have it. */
+const ARRANGED_YARDSTICKS = [
+  { key: 'vsArranged128', label: 'at 128 bits' },
+  { key: 'vsArrangedWasm', label: 'in WebAssembly' },
 ] as const;
 /** The indent of a line that follows a target's line (under its text). */
 const FOLLOW = `           ${''.padEnd(6)} ${''.padEnd(14)}`;
@@ -474,13 +510,20 @@ function checkTargets(train: TrainRow[], evals: EvalRow[], engine: EngineName): 
   const shapes = [...new Set(mine.map((t) => t.arch))];
   for (const arch of shapes) {
     const rows = mine.filter((t) => t.arch === arch && t.vsC64 !== null);
-    const items = rows.map((t) => ({ what: `${t.method} ${arch} training vs C float64`, engine, value: t.vsC64!, target: 0.7, unit: 'ratio' as const, met: t.vsC64! >= 0.7, vsC64x128: t.vsC64x128, vsC64wasm: t.vsC64wasm }));
+    const items = rows.map((t) => ({
+      what: `${t.method} ${arch} training vs C float64`, engine, value: t.vsC64!, target: 0.7, unit: 'ratio' as const, met: t.vsC64! >= 0.7, vsC64x128: t.vsC64x128, vsC64wasm: t.vsC64wasm,
+      ...(t.vsArrangedWasm !== undefined ? { vsArranged128: t.vsArranged128, vsArrangedWasm: t.vsArrangedWasm } : {}),
+    }));
     const low = rows.reduce<TrainRow | null>((m, t) => (m === null || t.vsC64! < m.vsC64! ? t : m), null);
     if (low) say(items, `${arch.padEnd(14)} training ≥ 0.7× C float64, every method: lowest ${low.method} ${ratio(low.vsC64)}`);
     // How far each method that misses is from the same C loop at WebAssembly's width and in WebAssembly.
     for (const { key, label } of NARROW_YARDSTICKS) {
       const missing = rows.filter((t) => t.vsC64! < 0.7 && t[key] !== null);
       if (missing.length) lines.push(`${FOLLOW} ↳ ÷ C float64 ${label}, methods below 0.7×: ${missing.map((t) => `${t.method} ${ratio(t[key])}`).join(', ')}`);
+    }
+    for (const { key, label } of ARRANGED_YARDSTICKS) {
+      const missing = rows.filter((t) => t.vsC64! < 0.7 && t[key] != null);
+      if (missing.length) lines.push(`${FOLLOW} ↳ ÷ the C loop with layer 0 in dwgd's arrangement ${label}: ${missing.map((t) => `${t.method} ${ratio(t[key]!)}`).join(', ')}`);
     }
     const e = evals.find((v) => v.engine === engine && v.arch === arch && v.vsC64 !== null);
     if (e) say([{ what: `eval ${arch} vs C float64`, engine, value: e.vsC64!, target: 1, unit: 'ratio', met: e.vsC64! >= 1, vsC64x128: e.vsC64x128, vsC64wasm: e.vsC64wasm }], `${arch.padEnd(14)} evaluation ≥ 1.0× C float64: ${ratio(e.vsC64)}`);
@@ -561,11 +604,16 @@ async function main(): Promise<void> {
           const timers = opts.engines.map((engine) => trainer(pool, order, initial, method, engine));
           const { rates, c, disturbed } = await measure(timers, build, ['train', poolFile, netFile, method, LR, LIFETIME], opts);
           opts.engines.forEach((engine, k) => {
-            train.push({ method, ...where, engine, stepsPerSec: Math.round(rates[k]), vsC64: vs(rates[k], c?.float64), vsC64x128: vs(rates[k], c?.float64x128), vsC64wasm: vs(rates[k], c?.float64wasm), ...marked(disturbed) });
+            const arrangedVs = c && 'arranged64' in c ? { vsArranged128: vs(rates[k], c.arranged128), vsArrangedWasm: vs(rates[k], c.arrangedWasm) } : {};
+            train.push({ method, ...where, engine, stepsPerSec: Math.round(rates[k]), vsC64: vs(rates[k], c?.float64), vsC64x128: vs(rates[k], c?.float64x128), vsC64wasm: vs(rates[k], c?.float64wasm), ...arrangedVs, ...marked(disturbed) });
             if (!timers[k].finite()) process.stderr.write(`note: ${method} on ${arch} (${engine}) diverged (loss not finite)\n`);
           });
-          if (c) anchorTrain.push({ method, ...where, float64: c.float64, float32: c.float32, float64x128: c.float64x128, float64wasm: c.float64wasm });
-          progress.push(`${method} ${rates.map(fmt).join('/')}${cFigures(c)}`);
+          if (c) {
+            const arrangedRates = 'arranged64' in c ? { arranged64: c.arranged64, arranged128: c.arranged128, arrangedWasm: c.arrangedWasm } : {};
+            anchorTrain.push({ method, ...where, float64: c.float64, float32: c.float32, float64x128: c.float64x128, float64wasm: c.float64wasm, ...arrangedRates });
+          }
+          const arrangedFigures = c && 'arranged64' in c ? ` (dwgd's arrangement in C ${[c.arranged64, c.arranged128, c.arrangedWasm].filter((v) => v != null).map((v) => fmt(v!)).join('/')})` : '';
+          progress.push(`${method} ${rates.map(fmt).join('/')}${cFigures(c)}${arrangedFigures}`);
         }
         const timers = opts.engines.map((engine) => evaluator(pool, initial, engine));
         const { rates, c, disturbed } = await measure(timers, build, ['eval', poolFile, netFile, LR], opts);
