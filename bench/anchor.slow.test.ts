@@ -6,6 +6,8 @@
 // float64 build at 128 bits (no AVX, no FMA: WebAssembly's width) to 1e-9, and objdump must
 // find no instruction wider than 128 bits in it; the float64 build in WebAssembly (clang, run by
 // this Node under WASI) to 1e-9, and it answers sessions and bad input as the native build does.
+// With layer 0 in dwgd's arrangement (METHOD@dwgd) every float64 build is held to 1e-9 likewise,
+// also on the rare paths and across LIFE restarts.
 
 import assert from 'node:assert/strict';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';

@@ -736,7 +736,7 @@ async function main(): Promise<void> {
       : { skipped: build.skipped },
     targets,
     machine,
-    note: `best of ${opts.repeats} repeat(s) of ≥${opts.seconds}s; batch 1; one thread; a timed model (dwgd and C) lives ${LIFETIME.toLocaleString('en-US')} steps, then starts over from the initial network, untimed; synthetic-* inputs have the named dataset's shape; vsC64 = dwgd ÷ C float64; vsC64x128 = dwgd ÷ C float64 at 128 bits (no AVX, no FMA); vsC64wasm = dwgd ÷ C float64 compiled to WebAssembly (clang -msimd128) and run by this Node`,
+    note: `best of ${opts.repeats} repeat(s) of ≥${opts.seconds}s; batch 1; one thread; a timed model (dwgd and C) lives ${LIFETIME.toLocaleString('en-US')} steps, then starts over from the initial network, untimed; synthetic-* inputs have the named dataset's shape; vsC64 = dwgd ÷ C float64; vsC64x128 = dwgd ÷ C float64 at 128 bits (no AVX, no FMA); vsC64wasm = dwgd ÷ C float64 compiled to WebAssembly (clang -msimd128) and run by this Node; vsArranged128, vsArrangedWasm = dwgd ÷ the same C loop with layer 0 in dwgd's arrangement (METHOD@dwgd) at 128 bits and in WebAssembly`,
     node: process.version,
     loadAverage: [load0, load1],
     date: new Date().toISOString(),

@@ -2,12 +2,26 @@
 // section quotes: every method × shape of the default engine as a ratio to the float64 C loop
 // (and to the same loop at 128 bits without FMA, and, when the run had it, to the same loop
 // compiled to WebAssembly and run by Node), evaluation likewise, the targets met and not met, and
-// the wall times. Usage: node scripts/bench-tables.mjs [results/bench.json]
+// the wall times; for runs that also timed the C loop with layer 0 in dwgd's arrangement
+// (METHOD@dwgd, bench/anchor.c), what that arithmetic costs and how far dwgd is from it.
+// Usage: node scripts/bench-tables.mjs [results/bench.json …]: several files (say the runs of
+// --only cifar, mnist and tabular) are read as one run: their rows and targets together.
 
 import { readFileSync } from 'node:fs';
 
-const file = process.argv[2] ?? 'results/bench.json';
-const bench = JSON.parse(readFileSync(file, 'utf8'));
+const files = process.argv.length > 2 ? process.argv.slice(2) : ['results/bench.json'];
+const runs = files.map((f) => JSON.parse(readFileSync(f, 'utf8')));
+const bench = runs[0];
+for (const more of runs.slice(1)) {
+  for (const key of ['train', 'eval', 'targets']) bench[key] = [...(bench[key] ?? []), ...(more[key] ?? [])];
+  if (bench.anchor?.train && more.anchor?.train) bench.anchor.train = [...bench.anchor.train, ...more.anchor.train];
+  if (bench.anchor?.eval && more.anchor?.eval) bench.anchor.eval = [...bench.anchor.eval, ...more.anchor.eval];
+  if (bench.machine && more.machine) {
+    for (const key of ['rows', 'rounds', 'extraRounds', 'disturbedRows']) bench.machine[key] += more.machine[key];
+  }
+  bench.loadAverage = [bench.loadAverage[0], more.loadAverage[1]];
+  bench.date = `${bench.date} … ${more.date}`;
+}
 const engine = 'fast';
 const x = (v) => (v === null || v === undefined ? '–' : `${v.toFixed(2)}×`);
 const num = (v) => Math.round(v).toLocaleString('en-US');
@@ -67,6 +81,30 @@ unmetAgainst('vsC64x128', 'the 128-bit C loop', ['128-bit C ÷ native C', 'dwgd 
 // The same against the C loop compiled to WebAssembly and run by the same Node: what this engine
 // makes of a competent compiler's WebAssembly for the same algebra.
 if (wasm) unmetAgainst('vsC64wasm', 'the C loop in WebAssembly', ['C in wasm ÷ native C', 'dwgd ÷ C in wasm'], 'at or above the C loop in WebAssembly');
+
+// The C loop with layer 0 in dwgd's arrangement (METHOD@dwgd): the arithmetic that dwgd's
+// reproduced numbers are defined by (scales, pending updates, input-major rows padded to 64-byte
+// blocks, four-row sums), compiled by a C compiler. Its cost against the plain loop at the same
+// width (both at 128 bits, no FMA) is what that arithmetic costs on this machine; dwgd ÷ it in
+// WebAssembly is how far dwgd's code is from a compiler's code for the same arithmetic on this engine.
+const arrangedRows = train.filter((r) => r.vsArrangedWasm != null || r.vsArranged128 != null);
+if (arrangedRows.length) {
+  const anchorRow = (r) => anchor?.train.find((t) => t.method === r.method && t.arch === r.arch && t.inputs === r.inputs);
+  console.log('\nThe C loop with layer 0 in dwgd\'s arrangement (METHOD@dwgd):\n');
+  console.log('| row | dwgd ÷ native C | arrangement ÷ plain loop, both 128-bit | arrangement ÷ plain loop, both in wasm | dwgd ÷ arrangement 128-bit | dwgd ÷ arrangement in wasm |');
+  console.log('|---|---:|---:|---:|---:|---:|');
+  for (const r of arrangedRows) {
+    const a = anchorRow(r);
+    const cost128 = a?.arranged128 && a.float64x128 ? a.arranged128 / a.float64x128 : null;
+    const costWasm = a?.arrangedWasm && a.float64wasm ? a.arrangedWasm / a.float64wasm : null;
+    console.log(`| ${r.disturbed ? '† ' : ''}${r.method} ${r.arch} | ${x(r.vsC64)} | ${x(cost128)} | ${x(costWasm)} | ${x(r.vsArranged128)} | ${x(r.vsArrangedWasm)} |`);
+  }
+  const unmet = bench.targets.filter((t) => t.engine === engine && t.unit === 'ratio' && !t.met && t.vsArrangedWasm != null);
+  for (const [name, lo, hi] of [['at or above the same arithmetic in WebAssembly', 1, Infinity], ['within 15 % of it', 0.85, 1], ['below 0.85 of it', 0, 0.85]]) {
+    const rows = unmet.filter((t) => t.vsArrangedWasm >= lo && t.vsArrangedWasm < hi).map((t) => `${t.what.replace(' vs C float64', '')} ${x(t.vsArrangedWasm)}`);
+    console.log(`\n${rows.length} of ${unmet.length} unmet ratios with the arrangement ${name}: ${rows.join('; ')}`);
+  }
+}
 
 const targets = bench.targets.filter((t) => t.engine === engine);
 const met = targets.filter((t) => t.met);

@@ -5,7 +5,9 @@
 // pinned core) and, before it, "The first whole bench" (docs/performance/bench-2026-12-04.json).
 // This test reads each one's figures back: the tables are the ones scripts/bench-tables.mjs
 // prints from the file, every ratio in them is dwgd's rate over the C loop's rate of the same
-// run, and the counts of the text are recounted here.
+// run, and the counts of the text are recounted here. "The same arithmetic in C" quotes three
+// part runs (docs/performance/bench-2026-12-05-arranged-*.json) that also time the C loop with
+// layer 0 in dwgd's arrangement; its table, ratios and counts are checked the same way.
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -19,6 +21,8 @@ const QUIET_FILE = join(ROOT, 'docs', 'performance', 'bench-2026-12-04-quiet.jso
 const WASM_FILE = join(ROOT, 'docs', 'performance', 'bench-2026-12-05-wasm.json');
 const LIVES_FILE = join(ROOT, 'docs', 'performance', 'bench-2026-12-05-lives.json');
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
+/** The three runs with the C loop in dwgd's arrangement: --only cifar, mnist and tabular. */
+const ARRANGED_FILES = ['cifar', 'mnist', 'tabular'].map((g) => join(ROOT, 'docs', 'performance', `bench-2026-12-05-arranged-${g}.json`));
 
 interface Bench {
   train: { method: string; arch: string; engine: string; stepsPerSec: number; vsC64: number | null; vsC64x128: number | null; vsC64wasm?: number | null; disturbed?: true }[];
@@ -28,7 +32,7 @@ interface Bench {
     train: { method: string; arch: string; float64: number; float64x128: number | null; float64wasm?: number | null }[];
     eval: { arch: string; float64: number; float64x128: number | null; float64wasm?: number | null }[];
   };
-  targets: { what: string; engine: string; value: number; target: number; unit: string; met: boolean; vsC64x128?: number | null; vsC64wasm?: number | null }[];
+  targets: { what: string; engine: string; value: number; target: number; unit: string; met: boolean; vsC64x128?: number | null; vsC64wasm?: number | null; vsArrangedWasm?: number | null }[];
   corruptions: { suiteSeconds?: number } & Record<string, unknown>;
   machine?: { pinnedCpu: number | null; rows: number; disturbedRows: number; rounds: number; extraRounds: number };
 }
@@ -44,6 +48,7 @@ const between = (head: string, end: string) => {
 const section = () => between('**The first whole bench', 'Earlier runs, kept for the record');
 const quietSection = () => between('**The whole bench in quiet rounds', '**The first whole bench');
 const wasmSection = () => between('**The whole bench beside the C loop in WebAssembly', '**The whole bench in quiet rounds');
+const arrangedSection = () => between('**The same arithmetic in C: how far dwgd is from it', '**Grid-length lives: the whole bench again');
 const livesSection = () => between('**Grid-length lives: the whole bench again', '**The whole bench beside the C loop in WebAssembly');
 
 /** The checks both published runs share: the tables, every ratio, the counts and the other targets. */
@@ -191,4 +196,33 @@ test('README: the grid at the 128-bit C loop\'s rate is what scripts/grid-at-c-r
   const text = README.replace(/\s+/g, ' ');
   assert.ok(text.includes(`a seed's work would be ${bound} s instead of ${work}`), `README: ${bound} instead of ${work}`);
   assert.ok(text.includes(`the estimate ≈ ${perSeed} s, ${minutes} min`), `README: ≈ ${perSeed} s, ${minutes} min`);
+});
+
+test('README: the C loop in dwgd\'s arrangement: its table and counts are what the three docs/performance/bench-2026-12-05-arranged-*.json give', { skip: !ARRANGED_FILES.every((f) => existsSync(f)) && 'no published bench' }, () => {
+  const text = arrangedSection();
+  const printed = execFileSync(process.execPath, [join(ROOT, 'scripts', 'bench-tables.mjs'), ...ARRANGED_FILES], { encoding: 'utf8' });
+  const start = printed.indexOf('| row | dwgd ÷ native C | arrangement');
+  assert.ok(start >= 0, 'bench-tables prints the arrangement table');
+  assert.ok(text.includes(printed.slice(start, printed.indexOf('\n\n', start))), 'the arrangement table');
+  type Row = Bench['train'][number] & { inputs: string; vsArranged128?: number | null; vsArrangedWasm?: number | null };
+  type Anchor = Bench['anchor']['train'][number] & { inputs: string; arranged128?: number | null; arrangedWasm?: number | null };
+  const runs = ARRANGED_FILES.map((f) => JSON.parse(readFileSync(f, 'utf8')) as Bench);
+  const train = runs.flatMap((b) => b.train as Row[]).filter((r) => r.vsArrangedWasm != null);
+  const anchor = runs.flatMap((b) => b.anchor.train as Anchor[]);
+  assert.equal(train.length, 48, 'six rules on the eight shapes of the grid');
+  // Every ratio to the arrangement is dwgd's rate over the arranged C loop's rate of the same run.
+  for (const r of train) {
+    const a = anchor.find((x) => x.method === r.method && x.arch === r.arch && x.inputs === r.inputs)!;
+    assert.ok(Math.abs(r.vsArrangedWasm! - r.stepsPerSec / a.arrangedWasm!) < 6e-4, `${r.method} ${r.arch} (arranged, wasm)`);
+    assert.ok(Math.abs(r.vsArranged128! - r.stepsPerSec / a.arranged128!) < 6e-4, `${r.method} ${r.arch} (arranged, 128-bit)`);
+  }
+  // The unmet ratio targets of these rows, by their distance to the same arithmetic in WebAssembly.
+  const unmet = runs.flatMap((b) => b.targets).filter((t) => t.engine === 'fast' && t.unit === 'ratio' && !t.met && t.vsArrangedWasm != null)
+    .map((t) => t.vsArrangedWasm!);
+  const above = unmet.filter((v) => v >= 1).length;
+  const close = unmet.filter((v) => v >= 0.85 && v < 1).length;
+  const below = unmet.filter((v) => v < 0.85).length;
+  assert.ok(text.includes(`**${above} of the ${unmet.length} are at or above the same arithmetic in WebAssembly**`), `${above} at or above`);
+  assert.ok(text.includes(`**${close} are within 15 % of it**`), `${close} within 15 %`);
+  assert.ok(text.includes(`**${below} are below 0.85 of it**`), `${below} below 0.85`);
 });

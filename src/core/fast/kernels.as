@@ -1382,16 +1382,19 @@ function updateLayer0Opt(lr: f64, c1: f64, c2: f64): void {
   if (method == GATED) {
     // keep·W − (η δ)·a, as the reference: −η·δ is exact, so (−η δ)·a = −(η δ·a). The coefficients
     // −η·δ are the same for every row: made once, into `acc` (free after the forward pass here).
+    // Only the lanes of real units (`live` bytes of a row), as momentumRows: a padding lane keeps
+    // 1·0 + (−0)·a = 0.
     const nlr = v128.splat<L0>(<L0>(-lr));
     const cv = acc;
     for (let o: usize = 0; o < rowBytes; o += 16) v128.store(cv + o, v128.mul<L0>(nlr, v128.load(cd + o)));
+    const live = (<usize>nOut * LB + 15) & ~15;
     let i: usize = 0;
     for (; i + 2 <= <usize>nIn; i += 2) {
       const a0 = v128.splat<L0>(<L0>load<f32>(sample + (i << 2)));
       const a1 = v128.splat<L0>(<L0>load<f32>(sample + ((i + 1) << 2)));
       const row0 = U + i * rowBytes;
       const row1 = row0 + rowBytes;
-      for (let o: usize = 0; o < rowBytes; o += 16) {
+      for (let o: usize = 0; o < live; o += 16) {
         const k = v128.load(ck + o);
         const c = v128.load(cv + o);
         v128.store(row0 + o, v128.add<L0>(v128.mul<L0>(k, v128.load(row0 + o)), v128.mul<L0>(c, a0)));
@@ -1401,7 +1404,7 @@ function updateLayer0Opt(lr: f64, c1: f64, c2: f64): void {
     for (; i < <usize>nIn; i++) {
       const av = v128.splat<L0>(<L0>load<f32>(sample + (i << 2)));
       const row = U + i * rowBytes;
-      for (let o: usize = 0; o < rowBytes; o += 16) {
+      for (let o: usize = 0; o < live; o += 16) {
         v128.store(row + o, v128.add<L0>(v128.mul<L0>(v128.load(ck + o), v128.load(row + o)), v128.mul<L0>(v128.load(cv + o), av)));
       }
     }
@@ -1413,10 +1416,19 @@ function updateLayer0Opt(lr: f64, c1: f64, c2: f64): void {
     const nesterov = h1 != 0;
     const isAdam = method == ADAM;
     if (isAdam) {
+      // The constants as locals (read from the Consts object inside the loop they would be loaded
+      // again for every vector: the stores to U and the state might alias them), and only the
+      // lanes of real units (`live` bytes of a row), as momentumRows: the padding lanes of U, m
+      // and v are 0 and an adam step leaves them 0.
+      const k0 = k.k0; const k1 = k.k1; const k2 = k.k2; const k3 = k.k3;
+      const kc1 = k.c1; const kc2 = k.c2; const eps = k.eps; const wd = k.wd; const lrv = k.lr;
+      const live = (<usize>nOut * LB + 15) & ~15;
       for (let i: usize = 0; i < nIn; i++) {
         const av = v128.splat<L0>(<L0>load<f32>(sample + (i << 2)));
         const row = i * rowBytes;
-        for (let o: usize = 0; o < rowBytes; o += 16) adamVec<L0>(U + row + o, st + row + o, st + vOff + row + o, v128.mul<L0>(v128.load(cd + o), av), k);
+        for (let o: usize = 0; o < live; o += 16) {
+          adamVals<L0>(U + row + o, st + row + o, st + vOff + row + o, v128.mul<L0>(v128.load(cd + o), av), k0, k1, k2, k3, kc1, kc2, eps, wd, lrv);
+        }
       }
     } else if (nesterov) {
       momentumRows(U, st, cd, nIn, rowBytes, (nOut * LB + 15) & ~15, true);
