@@ -218,14 +218,7 @@ test('C anchor with LIFE starts over from the initial network and streams as the
     const expected = ref.model().params().flatMap((p) => [p.W, p.b, ...(p.W1 ? [p.W1, p.W2!] : [])]);
     const out = join(build.dir, 'out-life.bin');
     const r = runAnchor(build.bin64, ['check', poolFile, netFile, method, LR, STEPS, out, life]);
-    const got = readFloat64s(out);
-    assert.equal(got.length, expected.reduce((n, v) => n + v.length, 0), `${method}: parameter count`);
-    let at = 0;
-    let worst = 0;
-    for (const v of expected) {
-      worst = Math.max(worst, relativeError(got.subarray(at, at + v.length), v));
-      at += v.length;
-    }
+    const worst = worstDifference(out, expected, method);
     assert.ok(worst <= 1e-9, `${method}: weights differ by ${worst.toExponential(2)} relative from the reference's third life`);
     const loss = r.lossSum as number;
     assert.ok(Math.abs(loss - ref.sink()) <= 1e-9 * Math.abs(ref.sink()), `${method}: loss sum over the three lives ${loss} vs ${ref.sink()}`);
