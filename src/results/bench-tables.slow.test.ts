@@ -21,6 +21,9 @@ const QUIET_FILE = join(ROOT, 'docs', 'performance', 'bench-2026-12-04-quiet.jso
 const WASM_FILE = join(ROOT, 'docs', 'performance', 'bench-2026-12-05-wasm.json');
 const LIVES_FILE = join(ROOT, 'docs', 'performance', 'bench-2026-12-05-lives.json');
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
+/** The second --only cifar run (after adam's change) and the wall time right after it. */
+const ADAM_FILE = join(ROOT, 'docs', 'performance', 'bench-2026-12-05-adam-cifar.json');
+const WALL_ADAM_FILE = join(ROOT, 'docs', 'performance', 'walltime-2026-12-05-adam.json');
 /** The three runs with the C loop in dwgd's arrangement: --only cifar, mnist and tabular. */
 const ARRANGED_FILES = ['cifar', 'mnist', 'tabular'].map((g) => join(ROOT, 'docs', 'performance', `bench-2026-12-05-arranged-${g}.json`));
 
@@ -226,4 +229,21 @@ test('README: the C loop in dwgd\'s arrangement: its table and counts are what t
   const are = (n: number) => (n === 1 ? 'is' : 'are');
   assert.ok(text.includes(`**${close} ${are(close)} within 15 % of it**`), `${close} within 15 %`);
   assert.ok(text.includes(`**${below} ${are(below)} below 0.85 of it**`), `${below} below 0.85`);
+});
+
+test('README: the second CIFAR-10 run and the wall time after adam\'s change are what their files give', { skip: !existsSync(ADAM_FILE) && 'no published bench' }, () => {
+  const text = arrangedSection();
+  const bench = JSON.parse(readFileSync(ADAM_FILE, 'utf8')) as Bench & { targets: { vsArrangedWasm?: number | null }[] };
+  const row = (method: string, arch: string) => bench.train.find((r) => r.engine === 'fast' && r.method === method && r.arch === arch)!;
+  const [a20, a64] = [row('adam', '3072-20-10'), row('adam', '3072-64-32-10')];
+  assert.ok(text.includes(`adam runs ${a20.stepsPerSec.toLocaleString('en-US')} steps/s on 3072-20-10 and ${a64.stepsPerSec.toLocaleString('en-US')} on`), 'adam rates');
+  assert.ok(text.includes(`${a20.vsC64wasm!.toFixed(2)}× and ${a64.vsC64wasm!.toFixed(2)}× the C loop in`), 'adam ÷ C in wasm');
+  assert.ok(text.includes(`adam is at ${a20.vsC64!.toFixed(2)}× and ${a64.vsC64!.toFixed(2)}×`), 'adam ÷ native C');
+  const unmet = bench.targets.filter((t) => t.engine === 'fast' && t.unit === 'ratio' && !t.met && t.vsArrangedWasm != null).map((t) => t.vsArrangedWasm!);
+  const counts = [unmet.filter((v) => v >= 1).length, unmet.filter((v) => v >= 0.85 && v < 1).length, unmet.filter((v) => v < 0.85).length];
+  assert.ok(text.includes(`${counts[0]} of its ${unmet.length} unmet ratios is at or above\nthe arrangement, ${counts[1]} within 15 % of it, ${counts[2]} below 0.85`), `counts ${counts.join('/')}`);
+  const wall = (JSON.parse(readFileSync(WALL_ADAM_FILE, 'utf8')) as { wallTime: { paperPerSeedSeconds: number; fair: { study: string; stage: string; totalSeconds: number }[] } }).wallTime;
+  assert.ok(text.includes(`the paper grid ≈ ${(wall.paperPerSeedSeconds / 60).toFixed(1)} min a seed`), 'grid per seed');
+  const images = (stage: string) => (wall.fair.find((f) => f.study === 'fair-images' && f.stage === stage)!.totalSeconds / 60).toFixed(1);
+  assert.ok(text.includes(`tuning ${images('tuning')} min, final ${images('final')} min`), 'fair-images stages');
 });
