@@ -441,9 +441,8 @@ typedef real vr __attribute__((vector_size(16), may_alias));
 #define VL ((int)(16 / sizeof(real)))
 static const double RENORM_BELOW = 0x1p-40; /* src/core/fast/fast-model.ts DEFAULT_RENORM_BELOW */
 
-
 typedef struct {
-  int nIn, nOut, P, S, dual, l2, wd;
+  int nIn, nOut, P, S, dual;
   real *V;                /* nIn rows of S lanes */
   real *s1, *s2;          /* dual: the scale of each unit's side 1 and side 2 */
   double sigma, sumsq;    /* σ·U: the scale; l2: ‖U‖² */
@@ -462,6 +461,13 @@ static inline vr splat(real x) {
   return v;
 }
 
+/* ‖U‖² of the σ·U layout (S = P), summed in storage order as dwgd's recount does. */
+static double dwSumSquares(void) {
+  double s = 0;
+  for (size_t k = 0; k < (size_t)dw.nIn * dw.P; k++) s += (double)dw.V[k] * dw.V[k];
+  return s;
+}
+
 /* Layer 0 from the row-major W of L (the initial network): V = Wᵀ, scales 1, nothing pending. */
 static void dwReset(const Layer *L) {
   memset(dw.V, 0, (size_t)dw.nIn * dw.S * sizeof(real));
@@ -469,9 +475,7 @@ static void dwReset(const Layer *L) {
     for (int i = 0; i < dw.nIn; i++) dw.V[(size_t)i * dw.S + j] = L->W[(size_t)j * dw.nIn + i];
   for (int j = 0; j < dw.P; j++) dw.s1[j] = dw.s2[j] = 1;
   dw.sigma = 1;
-  double s = 0;
-  for (size_t k = 0; k < (size_t)dw.nIn * dw.P; k++) s += (double)dw.V[k] * dw.V[k];
-  dw.sumsq = s;
+  dw.sumsq = dw.dual ? 0 : dwSumSquares(); /* l2 reads it */
   dw.nPend = dw.pendNext = 0;
   dw.steps = 0;
 }
@@ -482,8 +486,6 @@ static void dwSetup(const Layer *L, Method method) {
   dw.nOut = L->nOut;
   dw.P = (L->nOut + block - 1) / block * block;
   dw.dual = method == DWM || method == DWM_STABLE;
-  dw.l2 = method == L2;
-  dw.wd = method == WEIGHT_DECAY;
   dw.S = dw.dual ? 2 * dw.P : dw.P;
   dw.V = alloc((size_t)dw.nIn * dw.S, sizeof(real));
   dw.s1 = alloc(dw.P, sizeof(real));
@@ -614,15 +616,15 @@ static void dwUpdate(Layer *L, Method method, real lr, real lambda) {
       }
     }
   } else {
-    if (dw.wd) dw.sigma *= 1 - (double)lr * lambda;
-    else if (dw.l2) {
+    if (method == WEIGHT_DECAY) dw.sigma *= 1 - (double)lr * lambda;
+    else if (method == L2) {
       const double norm = dw.sigma * sqrt(dw.sumsq);
       if (norm > 0) dw.sigma *= 1 - ((double)lr * lambda) / norm;
     }
     const real inv = (real)(-lr / dw.sigma);
     for (int j = 0; j < dw.nOut; j++)
       if (L->delta[j] != 0) dw.c[j] = inv * L->delta[j];
-    if (dw.l2) { /* ‖U + a cᵀ‖² − ‖U‖² = 2 c·(Uᵀa) + ‖a‖²‖c‖², Uᵀa being this step's forward sums */
+    if (method == L2) { /* ‖U + a cᵀ‖² − ‖U‖² = 2 c·(Uᵀa) + ‖a‖²‖c‖², Uᵀa being this step's forward sums */
       double cu = 0, cc = 0, aa = 0;
       for (int j = 0; j < dw.nOut; j++) cu += (double)dw.c[j] * dw.sums[j], cc += (double)dw.c[j] * dw.c[j];
       for (int k = 0; k < dw.nnz; k++) aa += (double)dw.aC[k] * dw.aC[k];
@@ -650,11 +652,9 @@ static void dwUpdate(Layer *L, Method method, real lr, real lambda) {
     }
     return;
   }
-  if (dw.l2 && (dw.steps & 4095) == 4095) {
+  if (method == L2 && (dw.steps & 4095) == 4095) {
     dwFlush();
-    double s = 0;
-    for (size_t k = 0; k < (size_t)dw.nIn * dw.P; k++) s += (double)dw.V[k] * dw.V[k];
-    dw.sumsq = s;
+    dw.sumsq = dwSumSquares();
     dw.recounts++;
   }
   if (dw.sigma < 0.5) {
@@ -666,7 +666,7 @@ static void dwUpdate(Layer *L, Method method, real lr, real lambda) {
     }
     dw.sigma = 1;
     dw.folds++;
-    if (dw.l2) dw.sumsq = s;
+    if (method == L2) dw.sumsq = s;
   }
 }
 
@@ -858,10 +858,8 @@ static void update(Net *net, Method method, real lr, real lambda) {
   for (int l = 0; l < net->nLayers; l++) {
     Layer *L = &net->layer[l];
     const int nIn = L->nIn;
-    switch (l == 0 && dwgdLayout ? -1 : (int)method) {
-    case -1: /* METHOD@dwgd: layer 0 in dwgd's arrangement */
-      dwUpdate(L, method, lr, lambda);
-      break;
+    if (l == 0 && dwgdLayout) dwUpdate(L, method, lr, lambda); /* METHOD@dwgd: layer 0 in dwgd's arrangement */
+    else switch (method) {
     case SGD:
       for (int j = 0; j < L->nOut; j++) {
         const real c = -lr * L->delta[j];

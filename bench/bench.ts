@@ -286,7 +286,7 @@ async function measure(mine: Timer[], build: AnchorBuild | { skipped: string }, 
   const c128 = 'bin' in build.narrow ? await AnchorSession.start(build.narrow.bin, args) : null;
   const cWasm = 'bin' in build.wasm ? await AnchorSession.start(build.wasm.bin, args) : null;
   const arranged = args[0] === 'train' && DWGD_ARRANGED.includes(String(args[3]));
-  const arrangedArgs = args.map((a, k) => (k === 3 ? `${a}@dwgd` : a));
+  const arrangedArgs = arranged ? args.map((a, k) => (k === 3 ? `${a}@dwgd` : a)) : args;
   const a64 = arranged ? await AnchorSession.start(build.bin64, arrangedArgs) : null;
   const a128 = arranged && 'bin' in build.narrow ? await AnchorSession.start(build.narrow.bin, arrangedArgs) : null;
   const aWasm = arranged && 'bin' in build.wasm ? await AnchorSession.start(build.wasm.bin, arrangedArgs) : null;
@@ -313,7 +313,7 @@ async function measure(mine: Timer[], build: AnchorBuild | { skipped: string }, 
     disturbed,
     c: {
       float64: rate(c64)!, float32: rate(c32)!, float64x128: rate(c128), float64wasm: rate(cWasm), score64: c64.ready.score as number | undefined,
-      ...(arranged ? { arranged64: rate(a64), arranged128: rate(a128), arrangedWasm: rate(aWasm) } : {}),
+      arranged: arranged ? { arranged64: rate(a64), arranged128: rate(a128), arrangedWasm: rate(aWasm) } : null,
     },
   };
 }
@@ -469,8 +469,8 @@ function renderTable(train: TrainRow[], evals: EvalRow[], anchorTrain: AnchorTra
         float64: 'C float64', float32: 'C float32', float64x128: 'C f64 128-bit', float64wasm: 'C f64 wasm',
         arranged64: 'C f64 dwgd layout', arranged128: 'C f64 dwgd layout 128-bit', arrangedWasm: 'C f64 dwgd layout wasm',
       }[precision];
-      const evalCell = precision.startsWith('arranged') ? '–' : e && e[precision as keyof AnchorEval] !== null ? fmt(e[precision as keyof AnchorEval] as number) : '–';
-      lines.push([inputs, arch, label, ...cells, evalCell]);
+      const evalRate = (e as Partial<Record<typeof precision, number | null>> | undefined)?.[precision]; // the arranged loops time no evaluation
+      lines.push([inputs, arch, label, ...cells, evalRate != null ? fmt(evalRate) : '–']);
     }
   }
   const widths = header.map((_, c) => Math.max(header[c].length, ...lines.map((l) => l[c].length)));
@@ -603,16 +603,14 @@ async function main(): Promise<void> {
         for (const method of trainRows(pool.loss)) {
           const timers = opts.engines.map((engine) => trainer(pool, order, initial, method, engine));
           const { rates, c, disturbed } = await measure(timers, build, ['train', poolFile, netFile, method, LR, LIFETIME], opts);
+          const arranged = c?.arranged ?? null;
           opts.engines.forEach((engine, k) => {
-            const arrangedVs = c && 'arranged64' in c ? { vsArranged128: vs(rates[k], c.arranged128), vsArrangedWasm: vs(rates[k], c.arrangedWasm) } : {};
+            const arrangedVs = arranged ? { vsArranged128: vs(rates[k], arranged.arranged128), vsArrangedWasm: vs(rates[k], arranged.arrangedWasm) } : {};
             train.push({ method, ...where, engine, stepsPerSec: Math.round(rates[k]), vsC64: vs(rates[k], c?.float64), vsC64x128: vs(rates[k], c?.float64x128), vsC64wasm: vs(rates[k], c?.float64wasm), ...arrangedVs, ...marked(disturbed) });
             if (!timers[k].finite()) process.stderr.write(`note: ${method} on ${arch} (${engine}) diverged (loss not finite)\n`);
           });
-          if (c) {
-            const arrangedRates = 'arranged64' in c ? { arranged64: c.arranged64, arranged128: c.arranged128, arrangedWasm: c.arrangedWasm } : {};
-            anchorTrain.push({ method, ...where, float64: c.float64, float32: c.float32, float64x128: c.float64x128, float64wasm: c.float64wasm, ...arrangedRates });
-          }
-          const arrangedFigures = c && 'arranged64' in c ? ` (dwgd's arrangement in C ${[c.arranged64, c.arranged128, c.arrangedWasm].filter((v) => v != null).map((v) => fmt(v!)).join('/')})` : '';
+          if (c) anchorTrain.push({ method, ...where, float64: c.float64, float32: c.float32, float64x128: c.float64x128, float64wasm: c.float64wasm, ...arranged });
+          const arrangedFigures = arranged ? ` (dwgd's arrangement in C ${Object.values(arranged).filter((v) => v !== null).map((v) => fmt(v!)).join('/')})` : '';
           progress.push(`${method} ${rates.map(fmt).join('/')}${cFigures(c)}${arrangedFigures}`);
         }
         const timers = opts.engines.map((engine) => evaluator(pool, initial, engine));
