@@ -17,7 +17,11 @@
 // apply it before the forward pass; on 3072-64-32-10 95 % of the four-row groups update and
 // sum in one pass, the others (after an exact zero) apply it row by row, as on 200-16-10
 // (inputs 70 % non-zero at random places), where also rows past the last non-zero input of
-// the next sample are left to the end of the pass (664 times in 3,000 steps).
+// the next sample are left to the end of the pass (664 times in 3,000 steps). The gated decay's
+// own deferred update (every row, sumRowsGated) takes its paths in the last test: four-row groups
+// on dense 3072-20-10; rows before a group, groups that are not four consecutive rows, rows after
+// the last non-zero input and flush() on 200-16-10 (each path was broken once in a scratch build
+// and the test failed).
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

@@ -430,6 +430,23 @@ export class FastModel implements Trainable {
     return { z32: v(0), affine: v(1), sample: v(2), z64: v(3), certain };
   }
 
+  /**
+   * For tests: a copy of the optimiser state of every layer's weights (momentum: [velocity | unused
+   * second half]; adam: [m | v]), layer 0 in its lane type and laid out as its U (input-major, P
+   * lanes a row), the others float64 row-major; an empty list for rules without such state.
+   */
+  optimizerState(): (Float64Array | Float32Array)[] {
+    this.ex.flush?.();
+    const out: (Float64Array | Float32Array)[] = [];
+    for (let l = 0; l + 1 < this.sizes.length; l++) {
+      const st = this.field(l, F.st);
+      if (st === 0) return [];
+      const lanes = 2 * this.field(l, F.P) * (l === 0 ? this.nIn : this.field(l, F.nInP));
+      out.push((l === 0 ? this.lanes0(st, lanes) : this.f64(st, lanes)).slice());
+    }
+    return out;
+  }
+
   /** Samples classified the 'mixed' way since the model was made, and how many of them were recomputed in float64. */
   mixedCounts(): { samples: number; recomputed: number } {
     return { samples: this.ex.classifyCounts(0), recomputed: this.ex.classifyCounts(1) };

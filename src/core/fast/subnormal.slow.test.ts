@@ -85,6 +85,13 @@ test('momentum and adam over 20,000 steps with dead units: the same bits as the 
       // Units dead on the training list after 2,000 steps and still at the end: their state has
       // had some 18,000 steps to decay, far past the ~7,000 it takes to turn subnormal.
       assert.ok(dead[0] > 0 && dead[dead.length - 1] > 0, `${what}: dead units after each stretch ${dead.join(', ')} (none: the check proves nothing)`);
+      // The flush did its work: the module without it holds subnormal state by now, this one none.
+      const subnormal = (model: FastModel) => model.optimizerState().reduce((n, lanes, l) => {
+        const smallest = l === 0 && precision === 32 ? 2 ** -126 : 2 ** -1022;
+        return n + lanes.filter((v) => v !== 0 && Math.abs(v) < smallest).length;
+      }, 0);
+      assert.ok(subnormal(old) > 0, `${what}: the module without the flush holds no subnormal state (the check proves nothing)`);
+      assert.equal(subnormal(fresh), 0, `${what}: subnormal optimiser state left`);
     }
   }
 });
