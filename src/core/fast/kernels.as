@@ -1344,13 +1344,24 @@ function flushSubnormalBits<T>(x: v128): v128 {
   return v128.andnot(x, i32x4.eq(v128.and(x, i32x4.splat(0x7f800000)), i32x4.splat(0)));
 }
 
-/** One vector of a momentum step: v ← βv + g; W ← W − η·(nesterov ? g + βv : v). */
+/**
+ * Which momentum a loop runs, as a type argument (N of momentumVec and its callers), so that the
+ * choice is made when the module is compiled: Nesterov's or the heavy ball. A run-time flag
+ * passed down does not do it: the compiler inlines both branches' loops as the same code with the
+ * flag in a local and folds them into one loop that tests the flag at every vector (seen in the
+ * compiled code; that cost momentum's layer-0 step about a tenth).
+ */
+type Nesterov = i8;
+type HeavyBall = u8;
+
+/** One vector of a momentum step: v ← βv + g; W ← W − η·(N = Nesterov ? g + βv : v). */
 // @ts-ignore: decorator
 @inline
-function momentumVec<T>(w: usize, m: usize, g: v128, beta: v128, lrv: v128, nesterov: bool): void {
+function momentumVec<T, N>(w: usize, m: usize, g: v128, beta: v128, lrv: v128): void {
   const mv = flushSubnormalBits<T>(v128.add<T>(v128.mul<T>(beta, v128.load(m)), g));
   v128.store(m, mv);
-  const stepv = nesterov ? v128.add<T>(g, v128.mul<T>(beta, mv)) : mv;
+  let stepv = mv;
+  if (isSigned<N>()) stepv = v128.add<T>(g, v128.mul<T>(beta, mv));
   v128.store(w, v128.sub<T>(v128.load(w), v128.mul<T>(lrv, stepv)));
 }
 
@@ -1379,14 +1390,6 @@ function adamVals<T>(w: usize, m: usize, v: usize, g: v128, k0: v128, k1: v128, 
 const K64 = new Consts();
 const KL0 = new Consts();
 
-/** One vector of W (or b) at w with state at m, v: momentum or adam, constants in k (lane type T). */
-// @ts-ignore: decorator
-@inline
-function optVec<T>(w: usize, m: usize, v: usize, g: v128, k: Consts, nesterov: bool, isAdam: bool): void {
-  if (isAdam) adamVec<T>(w, m, v, g, k);
-  else momentumVec<T>(w, m, g, k.k0, k.lr, nesterov);
-}
-
 /** Biases of layer l under momentum / adam (g = δ), and the gated rule's plain bias step. */
 function optBias(l: i32, lr: f64, c1: f64, c2: f64): void {
   const P = fld(l, F_P);
@@ -1402,9 +1405,13 @@ function optBias(l: i32, lr: f64, c1: f64, c2: f64): void {
   const vb = mb + P * 8;
   const k = K64;
   consts<f64>(k, lr, c1, c2);
-  const nesterov = h1 != 0;
-  const isAdam = method == ADAM;
-  for (let j: usize = 0; j < P; j += 2) optVec<f64>(b + j * 8, mb + j * 8, vb + j * 8, v128.load(d + j * 8), k, nesterov, isAdam);
+  if (method == ADAM) {
+    for (let j: usize = 0; j < P; j += 2) adamVec<f64>(b + j * 8, mb + j * 8, vb + j * 8, v128.load(d + j * 8), k);
+  } else if (h1 != 0) {
+    for (let j: usize = 0; j < P; j += 2) momentumVec<f64, Nesterov>(b + j * 8, mb + j * 8, v128.load(d + j * 8), k.k0, k.lr);
+  } else {
+    for (let j: usize = 0; j < P; j += 2) momentumVec<f64, HeavyBall>(b + j * 8, mb + j * 8, v128.load(d + j * 8), k.k0, k.lr);
+  }
 }
 
 /**
@@ -1415,7 +1422,7 @@ function optBias(l: i32, lr: f64, c1: f64, c2: f64): void {
  */
 // @ts-ignore: decorator
 @inline
-function momentumRows(U: usize, st: usize, cd: usize, nIn: usize, rowBytes: usize, live: usize, nesterov: bool): void {
+function momentumRows<N>(U: usize, st: usize, cd: usize, nIn: usize, rowBytes: usize, live: usize): void {
   const beta = KL0.k0;
   const lrv = KL0.lr;
   let i: usize = 0;
@@ -1426,14 +1433,14 @@ function momentumRows(U: usize, st: usize, cd: usize, nIn: usize, rowBytes: usiz
     const r1 = r0 + rowBytes;
     for (let o: usize = 0; o < live; o += 16) {
       const dv = v128.load(cd + o);
-      momentumVec<L0>(U + r0 + o, st + r0 + o, v128.mul<L0>(dv, a0), beta, lrv, nesterov);
-      momentumVec<L0>(U + r1 + o, st + r1 + o, v128.mul<L0>(dv, a1), beta, lrv, nesterov);
+      momentumVec<L0, N>(U + r0 + o, st + r0 + o, v128.mul<L0>(dv, a0), beta, lrv);
+      momentumVec<L0, N>(U + r1 + o, st + r1 + o, v128.mul<L0>(dv, a1), beta, lrv);
     }
   }
   for (; i < nIn; i++) {
     const av = v128.splat<L0>(<L0>load<f32>(sample + (i << 2)));
     const r0 = i * rowBytes;
-    for (let o: usize = 0; o < live; o += 16) momentumVec<L0>(U + r0 + o, st + r0 + o, v128.mul<L0>(v128.load(cd + o), av), beta, lrv, nesterov);
+    for (let o: usize = 0; o < live; o += 16) momentumVec<L0, N>(U + r0 + o, st + r0 + o, v128.mul<L0>(v128.load(cd + o), av), beta, lrv);
   }
 }
 
@@ -1585,9 +1592,9 @@ function updateLayer0Opt(lr: f64, c1: f64, c2: f64): void {
         }
       }
     } else if (nesterov) {
-      momentumRows(U, st, cd, nIn, rowBytes, live, true);
+      momentumRows<Nesterov>(U, st, cd, nIn, rowBytes, live);
     } else {
-      momentumRows(U, st, cd, nIn, rowBytes, live, false);
+      momentumRows<HeavyBall>(U, st, cd, nIn, rowBytes, live);
     }
   }
   optBias(0, lr, c1, c2);
@@ -1630,9 +1637,9 @@ function updateDenseOpt(l: i32, lr: f64, c1: f64, c2: f64): void {
         }
       }
     } else if (h1 != 0) {
-      momentumDense(W, st, d, a, nOut, rowBytes, k.k0, k.lr, true);
+      momentumDense<Nesterov>(W, st, d, a, nOut, rowBytes, k.k0, k.lr);
     } else {
-      momentumDense(W, st, d, a, nOut, rowBytes, k.k0, k.lr, false);
+      momentumDense<HeavyBall>(W, st, d, a, nOut, rowBytes, k.k0, k.lr);
     }
   }
   optBias(l, lr, c1, c2);
@@ -1644,7 +1651,7 @@ function updateDenseOpt(l: i32, lr: f64, c1: f64, c2: f64): void {
  */
 // @ts-ignore: decorator
 @inline
-function momentumDense(W: usize, st: usize, d: usize, a: usize, nOut: usize, rowBytes: usize, beta: v128, lrv: v128, nesterov: bool): void {
+function momentumDense<N>(W: usize, st: usize, d: usize, a: usize, nOut: usize, rowBytes: usize, beta: v128, lrv: v128): void {
   let j: usize = 0;
   for (; j + 2 <= nOut; j += 2) {
     const d0 = f64x2.splat(load<f64>(d + j * 8));
@@ -1653,14 +1660,14 @@ function momentumDense(W: usize, st: usize, d: usize, a: usize, nOut: usize, row
     const r1 = r0 + rowBytes;
     for (let i: usize = 0; i < rowBytes; i += 16) {
       const av = v128.load(a + i);
-      momentumVec<f64>(W + r0 + i, st + r0 + i, f64x2.mul(d0, av), beta, lrv, nesterov);
-      momentumVec<f64>(W + r1 + i, st + r1 + i, f64x2.mul(d1, av), beta, lrv, nesterov);
+      momentumVec<f64, N>(W + r0 + i, st + r0 + i, f64x2.mul(d0, av), beta, lrv);
+      momentumVec<f64, N>(W + r1 + i, st + r1 + i, f64x2.mul(d1, av), beta, lrv);
     }
   }
   for (; j < nOut; j++) {
     const dv = f64x2.splat(load<f64>(d + j * 8));
     const r0 = j * rowBytes;
-    for (let i: usize = 0; i < rowBytes; i += 16) momentumVec<f64>(W + r0 + i, st + r0 + i, f64x2.mul(dv, v128.load(a + i)), beta, lrv, nesterov);
+    for (let i: usize = 0; i < rowBytes; i += 16) momentumVec<f64, N>(W + r0 + i, st + r0 + i, f64x2.mul(dv, v128.load(a + i)), beta, lrv);
   }
 }
 
