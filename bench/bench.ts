@@ -24,7 +24,8 @@
 //                   "fullSeconds", "secondsPerUnit", … }], "paperPerSeedSeconds",
 //                   "fair": [{ "study", "stage", "runs", "seeds", "perSeedSeconds", "totalSeconds" }],
 //                   "methodTimes": [{ "cell", "perStep": { method: s }, "modelPerStep": { method: s },
-//                   "modelExtra": { method: s }, "perSample", "validationSize", "testSize" }],
+//                   "modelExtra": { method: s }, "perSample", "validationSize", "testSize",
+//                   "extraPoints", "extraSamples", "extraGeneration" }],
 //                   "missing", "loadAverage" } or null      (bench/walltime.ts)
 //     "machine": { "pinnedCpu", "canaryBest", "quietShare", "maxRoundsFactor", "rows", "disturbedRows",
 //                  "rounds", "extraRounds" } or null,       (bench/quiet.ts; null in --only walltime)

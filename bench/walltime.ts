@@ -22,8 +22,13 @@
 // and test) per sample. Each run of the study is then
 //   tuning run: trials × (full steps × the method's seconds per step + turns × validation size × seconds per sample)
 //   final run:  Σ over the 2 entries of each method of the same + the test passes it scores
-//               (its last turn and the noisy test) × test size × seconds per sample,
-// and a stage's wall time is that of the more loaded worker as above. Trials at another learning
+//               (its last turn and the noisy test) × test size × seconds per sample
+//               + the final stage's other evaluation points (images: the corruption suite,
+//               75 points on a 2,000-image subsample): making their inputs, once a run, and
+//               scoring them, 22 models × their samples × seconds per sample,
+// and a stage's wall time is that of the more loaded worker as above. The short run scores
+// those other points too; a second short run without them (as the tuning stage has none) gives
+// their cost, and that less its models' forward passes is the cost of making the inputs. Trials at another learning
 // rate than the default cost the same per step (the rate is not in the arithmetic's shape).
 // Two costs the short run does not see are added from the planner's cost model
 // (src/experiment/step-cost.ts, at its UNIT_NS): the diagnostics of every trained model on the
@@ -46,6 +51,7 @@ import { loadDataset } from '../src/data/index.js';
 import { datasetKey, expandGrid, readSources, type RunSpec } from '../src/experiment/plan.js';
 import { runExperiment } from '../src/experiment/run.js';
 import { assignShards, datasetShape, estimatedCost } from '../src/experiment/shard.js';
+import { evalPoints } from '../src/data/eval-axes/index.js';
 import { ExperimentSchema } from '../src/config/schema.js';
 import { methodSpecs } from '../src/config/methods.js';
 import { diagnosticUnits, inputDensity, stepCost, subnormalUnits, UNIT_NS } from '../src/experiment/step-cost.js';
@@ -162,6 +168,15 @@ export interface MethodTimes {
   perSample: number;
   validationSize: number;
   testSize: number;
+  /**
+   * The final stage's extra evaluation points beyond the clean and the paper's noisy test (the
+   * corruption suite of configs/fair/images.yaml): how many, the samples each model is scored on
+   * over all of them, and the seconds of making their inputs once per run (generation: the short
+   * run's time for the points less its models' forward passes at perSample). 0 without them.
+   */
+  extraPoints: number;
+  extraSamples: number;
+  extraGeneration: number;
   canaryShare?: number;
   disturbed?: true;
 }
@@ -183,6 +198,17 @@ function timeMethods(config: ExperimentConfig, raw: RawDataset, steps: number, f
       onTurn() { const t = now(); evaluation += t - mark; mark = t; },
     },
   });
+  // From the last turn's evaluation to the end: the evaluation points, the diagnostics and the
+  // collapse check. Again without the points the paper's grid does not have (evaluate: and
+  // corrupted: out, as in the tuning stage): the difference is what those points cost this run.
+  const after = now() - mark;
+  const plain = { ...config, evaluate: undefined, corrupted: undefined };
+  const extra = evalPoints(config).length - evalPoints(plain).length;
+  let extraSeconds = 0;
+  if (extra > 0) {
+    runExperiment({ ...plain, turns: 1, stepsPerTurn: steps, testEvery: 'turn' }, raw, { progressEvery: steps, events: { onTurn() { mark = now(); } } });
+    extraSeconds = Math.max(0, after - (now() - mark));
+  }
   const methods = Object.keys(r.methods);
   const validationSize = r.validation?.size ?? 0;
   const density = inputDensity(config.dataset.name);
@@ -190,15 +216,21 @@ function timeMethods(config: ExperimentConfig, raw: RawDataset, steps: number, f
   const fullSteps = full.turns * full.stepsPerTurn;
   const tail = (m: string) => subnormalUnits(r.sizes, specs.get(m)!, fullSteps, config.engine);
   const diag = diagnosticUnits(r.sizes, density, r.testSize, config.trainSize, r.metric === 'accuracy');
+  // Each method's turn scored the validation split and the test set once.
+  const perSample = evaluation / (methods.length * (validationSize + r.testSize));
+  // A corrupted point scores its subsample; any other extra point the whole test set.
+  const extraSamples = extra * (r.corrupted?.testSize ?? r.testSize);
   return {
     cell: cellName(config),
     perStep: Object.fromEntries(methods.map((m) => [m, (train.get(m) ?? NaN) / steps])),
     modelPerStep: Object.fromEntries(methods.map((m) => [m, stepCost(r.sizes, specs.get(m)!, density, config.engine).total * UNIT_NS * 1e-9])),
     modelExtra: Object.fromEntries(methods.map((m) => [m, (diag + tail(m)) * UNIT_NS * 1e-9])),
-    // Each method's turn scored the validation split and the test set once.
-    perSample: evaluation / (methods.length * (validationSize + r.testSize)),
+    perSample,
     validationSize,
     testSize: r.testSize,
+    extraPoints: extra,
+    extraSamples,
+    extraGeneration: Math.max(0, extraSeconds - methods.length * extraSamples * perSample),
   };
 }
 
@@ -264,6 +296,10 @@ export function wallTimes(quick: boolean, canary: Canary | null = null): WallTim
         if (t) {
           methodTimes.push(t);
           process.stderr.write(`walltime: ${src.name} ${t.cell}: ${Object.entries(t.perStep).map(([m, v]) => `${m.replace(/-default$/, '')} ${(v * 1e6).toFixed(0)} µs (model ${(t.modelPerStep[m] * 1e6).toFixed(0)})`).join(', ')} per step\n`);
+          if (t.extraPoints > 0) {
+            const scoring = 2 * Object.keys(t.perStep).length * t.extraSamples * t.perSample;
+            process.stderr.write(`walltime: ${src.name} ${t.cell}: ${t.extraPoints} more evaluation points in the final stage: inputs ${t.extraGeneration.toFixed(1)} s, scoring ${scoring.toFixed(1)} s a final run\n`);
+          }
         }
       }
       const t = timed.get(shape);
@@ -272,7 +308,11 @@ export function wallTimes(quick: boolean, canary: Canary | null = null): WallTim
       const validation = config.turns * t.validationSize * t.perSample;
       const entry = (m: string) => steps * t.perStep[m] + validation + t.modelExtra[m];
       for (const m of Object.keys(t.perStep)) tuningSeconds.push(...Array.from({ length: tune.seeds }, () => trials * entry(m)));
-      const oneFinal = Object.keys(t.perStep).reduce((a, m) => a + 2 * (entry(m) + 2 * t.testSize * t.perSample), 0);
+      // Each method's 2 entries: training, its last turn and the noisy test; then the extra
+      // points' inputs made once for the run and scored by every model.
+      const models = 2 * Object.keys(t.perStep).length;
+      const oneFinal = Object.keys(t.perStep).reduce((a, m) => a + 2 * (entry(m) + 2 * t.testSize * t.perSample), 0)
+        + t.extraGeneration + models * t.extraSamples * t.perSample;
       finalSeconds.push(...Array.from({ length: tune.finalSeeds }, () => oneFinal));
     }
     const cells = expandGrid(src).length;

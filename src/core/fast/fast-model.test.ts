@@ -276,7 +276,9 @@ test('restart() puts a trained and scored model back to a new one of the same ar
     const before = used.score(data.x, held, held.length, data.y, 'accuracy');
     used.restart();
     const fresh = createModel(method, initial, rule(method), 'fast');
-    assert.ok(flat(used).every((v, k) => Object.is(v, flat(fresh)[k])), `${method}: the initial network again`);
+    const restarted = flat(used);
+    const made = flat(fresh);
+    assert.ok(restarted.length === made.length && restarted.every((v, k) => Object.is(v, made[k])), `${method}: the initial network again`);
     train(used, data.x, data.y, ord.subarray(400), 0.01);
     train(fresh, data.x, data.y, ord.subarray(400), 0.01);
     const a = flat(used);
