@@ -75,6 +75,7 @@ let dropout: bool = false; // multiply hidden activations and their δ by F_MASK
 let smoothing: f64 = 0; // label smoothing ε of softmax cross-entropy
 let maxNormC: f64 = 0; // max-norm bound on every unit's incoming row (0 = none)
 let normSq: usize = 0; // max-norm scratch: one f64 per layer-0 unit
+let normScale: usize = 0; // max-norm: per layer-0 lane the factor (f64), then whether it applies (i64 all ones or 0)
 // Dropout masks drawn in the module (setDropStream): the model's dropout stream, a xoshiro128**
 // generator whose state the caller takes from src/core/rng.ts (Rng.state()), drawn as
 // TrainDraws.fillMasks draws (one uniform per hidden unit, layer by layer: 0 below p, else
@@ -298,6 +299,7 @@ export function init(methodCode: i32, loss: i32, lam: f64, renorm: f64, evalRows
     }
   }
   normSq = alloc(P0 * 8);
+  normScale = alloc(P0 * 16);
   dropout = false;
   drawMasks = false;
   smoothing = 0;
@@ -1760,15 +1762,17 @@ function maxNorm(): void {
   const M = fld(0, F_W);
   const dual = method == DWM || method == DWM_STABLE;
   zero(normSq, P * 8);
+  // ‖row_j‖² = Σ_i w_ij², summed over the inputs in order, each unit in its own lane: two units
+  // per f64x2 (the padding lanes too: their weights are 0 and nobody reads their sums).
   if (dual) {
     const s1 = fld(0, F_S1);
     const s2 = fld(0, F_S2);
     const stride = P * 2 * LB;
     for (let i: usize = 0; i < nIn; i++) {
       const r = M + i * stride;
-      for (let j: usize = 0; j < nOut; j++) {
-        const w = load<f64>(s1 + j * 8) * <f64>load<L0>(r + j * LB) - load<f64>(s2 + j * 8) * <f64>load<L0>(r + (P + j) * LB);
-        store<f64>(normSq + j * 8, load<f64>(normSq + j * 8) + w * w);
+      for (let j: usize = 0; j < P; j += 2) {
+        const w = f64x2.sub(f64x2.mul(v128.load(s1 + j * 8), lanes2(r + j * LB)), f64x2.mul(v128.load(s2 + j * 8), lanes2(r + (P + j) * LB)));
+        v128.store(normSq + j * 8, f64x2.add(v128.load(normSq + j * 8), f64x2.mul(w, w)));
       }
     }
     for (let j: usize = 0; j < nOut; j++) {
@@ -1781,27 +1785,57 @@ function maxNorm(): void {
       if (load<f64>(s2 + j * 8) < renormBelow) foldColumn(M + P * LB, s2, j, P, nIn, 0, 1);
     }
   } else {
+    const sv = f64x2.splat(sigma);
     for (let i: usize = 0; i < nIn; i++) {
       const r = M + i * P * LB;
-      for (let j: usize = 0; j < nOut; j++) {
-        const w = sigma * <f64>load<L0>(r + j * LB);
-        store<f64>(normSq + j * 8, load<f64>(normSq + j * 8) + w * w);
+      for (let j: usize = 0; j < P; j += 2) {
+        const w = f64x2.mul(sv, lanes2(r + j * LB));
+        v128.store(normSq + j * 8, f64x2.add(v128.load(normSq + j * 8), f64x2.mul(w, w)));
       }
     }
+    // The units over the bound: factor c/‖row‖ in their lanes of `scale` and all-ones in `over`.
     let any = false;
-    for (let j: usize = 0; j < nOut; j++) {
-      const norm = Math.sqrt(load<f64>(normSq + j * 8));
-      if (!(norm > c)) continue;
-      any = true;
-      const f = c / norm;
-      for (let i: usize = 0; i < nIn; i++) {
-        const p = M + (i * P + j) * LB;
-        store<L0>(p, <L0>(<f64>load<L0>(p) * f));
-      }
+    const scale = normScale;
+    const over = normScale + P * 8;
+    for (let j: usize = 0; j < P; j++) {
+      const norm = j < nOut ? Math.sqrt(load<f64>(normSq + j * 8)) : 0;
+      const on = norm > c;
+      store<f64>(scale + j * 8, on ? c / norm : 1);
+      store<i64>(over + j * 8, on ? -1 : 0);
+      any = any || on;
     }
-    if (any && method == L2) sumsq = sumSquaresL0(M, nIn * P);
+    if (any) {
+      if (LB == 8) {
+        // Row by row: w·f in the lanes of those units, the others kept as they are.
+        for (let i: usize = 0; i < nIn; i++) {
+          const r = M + i * P * 8;
+          for (let o: usize = 0; o < P * 8; o += 16) {
+            const w = v128.load(r + o);
+            v128.store(r + o, v128.bitselect(f64x2.mul(w, v128.load(scale + o)), w, v128.load(over + o)));
+          }
+        }
+      } else {
+        for (let j: usize = 0; j < nOut; j++) {
+          if (load<i64>(over + j * 8) == 0) continue;
+          const f = load<f64>(scale + j * 8);
+          for (let i: usize = 0; i < nIn; i++) {
+            const p = M + (i * P + j) * LB;
+            store<L0>(p, <L0>(<f64>load<L0>(p) * f));
+          }
+        }
+      }
+      if (method == L2) sumsq = sumSquaresL0(M, nIn * P);
+    }
   }
   for (let l = 1; l < nLayers; l++) maxNormDense(l, c);
+}
+
+/** Two layer-0 lanes at p as an f64x2 (exact: float32 lanes are promoted). */
+// @ts-ignore: decorator
+@inline
+function lanes2(p: usize): v128 {
+  if (LB == 8) return v128.load(p);
+  return f64x2.promote_low_f32x4(v128.load64_zero(p));
 }
 
 /** Max-norm on the row-major rows of layer l ≥ 1. */

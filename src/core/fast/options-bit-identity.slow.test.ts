@@ -5,7 +5,9 @@
 // bit-identity.slow.test.ts holds the rules without options, step by step, to the older baselines;
 // this file covers what those do not reach: dropout, input noise, max-norm and label smoothing
 // with every rule, momentum/adam/gated decay on every shape, the turn-in-one-call path, and the
-// evaluation of the narrow nets (tabular shapes: regression, one output).
+// evaluation of the narrow nets (tabular shapes: regression, one output). Max-norm's norms (two
+// units per vector, sgd family and dual), its row-by-row scaling (float64) and its column scaling
+// (fast32) are each reached here: breaking any one of them in a scratch build failed cases.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
