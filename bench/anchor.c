@@ -365,8 +365,6 @@ static Method parseMethod(const char *id, double *lambda) {
     if (strchr(id, '+')) die("method '%s': @dwgd takes no + options", id);
     if (snprintf(bare, sizeof bare, "%.*s", (int)(len - 5), id) >= (int)sizeof bare) die("method '%s': too long", id);
     const Method m = parseMethod(bare, lambda);
-    if (m != SGD && m != DWM && m != DWM_STABLE && m != L2 && m != WEIGHT_DECAY)
-      die("method '%s': @dwgd is for sgd, dwm, dwm-stable, l2-<λ> and weight-decay-<λ>", id);
     dwgdLayout = 1;
     return m;
   }
@@ -392,7 +390,7 @@ static Method parseMethod(const char *id, double *lambda) {
   Method m = SGD;
   if (!strncmp(id, "l2-", 3)) rest = id + 3, m = L2;
   else if (!strncmp(id, "weight-decay-", 13)) rest = id + 13, m = WEIGHT_DECAY;
-  else die("unknown method '%s' (sgd, dwm, dwm-stable, l2-<λ>, weight-decay-<λ>, momentum, adam, sgd-gated-decay; @dwgd after the first five)", id);
+  else die("unknown method '%s' (sgd, dwm, dwm-stable, l2-<λ>, weight-decay-<λ>, momentum, adam, sgd-gated-decay; any of them @dwgd)", id);
   char *end;
   *lambda = strtod(rest, &end);
   if (*rest == '\0' || *end != '\0' || !(*lambda >= 0)) die("method '%s': λ must be a non-negative number", id);
@@ -420,9 +418,8 @@ static void loadNoisySample(Net *net, const Pool *p, int row) {
 /* ---- METHOD@dwgd: layer 0 held and stepped as dwgd's fast engine does ----
  * The C loop above is the algebra of docs/METHOD.md written the plain way. dwgd's reproduced
  * numbers are defined by another arrangement of the same algebra (src/core/fast/kernels.as), and
- * with the option `@dwgd` (sgd, dwm, dwm-stable, l2-<λ>, weight-decay-<λ>; no `+` options) layer 0
- * is held and stepped that way, so that the bench can time what that arithmetic costs here apart
- * from how dwgd's own code runs it:
+ * with the option `@dwgd` (any method, no `+` options) layer 0 is held and stepped that way, so
+ * that the bench can time what that arithmetic costs here apart from how dwgd's own code runs it:
  * - rows are input-major: input i owns P lanes, P = n_out rounded up to a 64-byte block; dwm and
  *   dwm-stable keep [V1 | V2] per row and a scale per unit and side (W1[j,:] = s1_j·V1[:,j]), the
  *   other rules σ·U with one scale per layer (σ = 1 for sgd);
@@ -433,7 +430,12 @@ static void loadNoisySample(Net *net, const Pool *p, int row) {
  * - sums go four non-zero inputs at a time, out += ((r0·a0 + r1·a1) + (r2·a2 + r3·a3)), per lane;
  * - dwm's overshoot (1 − r < 1/2) and scales below RENORM_BELOW fold the scale back into V; l2's
  *   ‖U‖² follows each step from the forward sums and is recounted every 4,096 steps; σ < 1/2 is
- *   folded back into U.
+ *   folded back into U;
+ * - momentum, adam and sgd-gated-decay keep U (σ = 1) and move every row at every step over the
+ *   lanes of real units: momentum's velocity and adam's moments lie beside U in its layout and are
+ *   set to 0 where they turn subnormal (as dwgd does, also for layer 0's biases); the gated
+ *   decay's rows (keep·U + (−η δ)·a) are left pending for the next forward pass when layer 0 is
+ *   wide (≥ 16 KiB) and the input at least half non-zero, the pending rows being every row.
  * Vectors are GCC's vector extension of 16 bytes (WebAssembly's width); layers ≥ 1 are the loops
  * above (dwgd pads their inputs to 8 lanes; that is not copied). */
 
@@ -452,6 +454,10 @@ typedef struct {
   real *aC, *aCP;         /* non-zero inputs (idx, aC) and the pending update's (idxP, aCP) */
   long steps;
   long overshoots, folds, recounts; /* how often the rare paths ran (check prints them) */
+  Method method;
+  int liveV;              /* vectors of a row that hold real units */
+  real *m, *v;            /* momentum, adam: the state of U, in its layout */
+  real *k;                /* sgd-gated-decay: the keep factors 1 − η|δ_j| (S lanes; c holds −η δ_j) */
 } Dw;
 static Dw dw;
 
@@ -478,6 +484,8 @@ static void dwReset(const Layer *L) {
   dw.sumsq = dw.dual ? 0 : dwSumSquares(); /* l2 reads it */
   dw.nPend = dw.pendNext = 0;
   dw.steps = 0;
+  if (dw.m) memset(dw.m, 0, (size_t)dw.nIn * dw.S * sizeof(real));
+  if (dw.v) memset(dw.v, 0, (size_t)dw.nIn * dw.S * sizeof(real));
 }
 
 static void dwSetup(const Layer *L, Method method) {
@@ -498,6 +506,11 @@ static void dwSetup(const Layer *L, Method method) {
   dw.idxP = alloc(dw.nIn, sizeof(int));
   dw.aC = alloc(dw.nIn, sizeof(real));
   dw.aCP = alloc(dw.nIn, sizeof(real));
+  dw.method = method;
+  dw.liveV = (dw.nOut + VL - 1) / VL;
+  if (method == MOMENTUM || method == ADAM) dw.m = alloc((size_t)dw.nIn * dw.S, sizeof(real));
+  if (method == ADAM) dw.v = alloc((size_t)dw.nIn * dw.S, sizeof(real));
+  if (method == GATED) dw.k = alloc(dw.S, sizeof(real));
   dwReset(L);
 }
 
@@ -507,6 +520,14 @@ static void dwApplyPending(int limit) {
   for (; dw.pendNext < dw.nPend && dw.idxP[dw.pendNext] <= limit; dw.pendNext++) {
     vr *row = (vr *)(dw.V + (size_t)dw.idxP[dw.pendNext] * dw.S);
     const vr a = splat(dw.aCP[dw.pendNext]);
+    if (dw.method == GATED) {
+      const vr *k = (const vr *)dw.k;
+      for (int q = 0; q < dw.nVec; q++) {
+        const int o = dw.vecs[q];
+        row[o] = k[o] * row[o] + c[o] * a;
+      }
+      continue;
+    }
     for (int q = 0; q < dw.nVec; q++) {
       const int o = dw.vecs[q];
       row[o] = row[o] + c[o] * a;
@@ -526,10 +547,17 @@ static void dwGroupApplying(vr *r0, vr *r1, vr *r2, vr *r3, const real *ak, vr *
   const vr a0 = splat(ak[0]), a1 = splat(ak[1]), a2 = splat(ak[2]), a3 = splat(ak[3]);
   const real *ap = dw.aCP + dw.pendNext;
   const vr p0 = splat(ap[0]), p1 = splat(ap[1]), p2 = splat(ap[2]), p3 = splat(ap[3]);
+  const vr *kk = (const vr *)dw.k;
   for (int q = 0; q < dw.nVec; q++) {
     const int o = dw.vecs[q];
     const vr g = c[o];
-    const vr v0 = r0[o] + g * p0, v1 = r1[o] + g * p1, v2 = r2[o] + g * p2, v3 = r3[o] + g * p3;
+    vr v0, v1, v2, v3;
+    if (dw.method == GATED) {
+      const vr k = kk[o];
+      v0 = k * r0[o] + g * p0, v1 = k * r1[o] + g * p1, v2 = k * r2[o] + g * p2, v3 = k * r3[o] + g * p3;
+    } else {
+      v0 = r0[o] + g * p0, v1 = r1[o] + g * p1, v2 = r2[o] + g * p2, v3 = r3[o] + g * p3;
+    }
     r0[o] = v0;
     r1[o] = v1;
     r2[o] = v2;
@@ -667,6 +695,105 @@ static void dwUpdate(Layer *L, Method method, real lr, real lambda) {
     dw.sigma = 1;
     dw.folds++;
     if (method == L2) dw.sumsq = s;
+  }
+}
+
+#ifdef ANCHOR_F32
+typedef int vi __attribute__((vector_size(16)));
+#define SMALLEST_NORMAL 0x1p-126f
+#else
+typedef long long vi __attribute__((vector_size(16)));
+#define SMALLEST_NORMAL 0x1p-1022
+#endif
+
+/* x with the lanes below the smallest normal number in magnitude set to +0 (dwgd's flush). */
+static inline vr flushTiny(vr x) {
+  const vi sign = (vi)splat(-0.0);
+  const vr ax = (vr)((vi)x & ~sign);
+  return (vr)((vi)x & ~(vi)(ax < splat(SMALLEST_NORMAL)));
+}
+
+/* Square root per lane (WebAssembly: its own f64x2.sqrt; elsewhere the compiler vectorises the loop). */
+static inline vr vsqrt(vr x) {
+#if defined(__wasm_simd128__) && !defined(ANCHOR_F32)
+  return (vr)__builtin_wasm_sqrt_f64x2((__attribute__((vector_size(16))) double)x);
+#else
+  vr r;
+  for (int l = 0; l < VL; l++) r[l] = sqrt(x[l]);
+  return r;
+#endif
+}
+
+static inline real flushTiny1(real x) {
+  return (x < 0 ? -x : x) < SMALLEST_NORMAL ? 0 : x;
+}
+
+/* Layer 0 of momentum, adam (weights and biases) and sgd-gated-decay (weights) in dwgd's
+ * arrangement: c = δ in lanes, every row over the live vectors, in dwgd's order of operations. */
+static void dwUpdateOpt(Layer *L, const real *a, real lr, real c1, real c2) {
+  memset(dw.c, 0, dw.S * sizeof(real));
+  for (int j = 0; j < dw.nOut; j++) dw.c[j] = L->delta[j];
+  const vr *d = (const vr *)dw.c;
+  const int S = dw.S;
+  dw.steps++;
+  if (dw.method == GATED) {
+    for (int j = 0; j < dw.P; j++) {
+      const real dj = dw.c[j];
+      dw.k[j] = 1 - lr * (dj < 0 ? -dj : dj);
+      dw.c[j] = -lr * dj;
+    }
+    dw.nVec = dw.nIdle = 0;
+    for (int o = 0; o < S / VL; o++) {
+      if (o < dw.liveV) dw.vecs[dw.nVec++] = o;
+      else dw.idle[dw.nIdle++] = o;
+    }
+    for (int i = 0; i < dw.nIn; i++) dw.idxP[i] = i, dw.aCP[i] = a[i];
+    dw.nPend = dw.nIn;
+    dw.pendNext = 0;
+    /* dwgd leaves them to the next forward pass on wide dense inputs, else moves them now */
+    if (!(dw.nnz * 2 >= dw.nIn && (size_t)dw.nIn * S * sizeof(real) >= 16384)) dwFlush();
+    return;
+  }
+  const vr lrv = splat(lr);
+  if (dw.method == MOMENTUM) {
+    const vr beta = splat(BETA);
+    for (int i = 0; i < dw.nIn; i++) {
+      vr *w = (vr *)(dw.V + (size_t)i * S), *m = (vr *)(dw.m + (size_t)i * S);
+      const vr ai = splat(a[i]);
+      for (int q = 0; q < dw.liveV; q++) {
+        const vr mv = flushTiny(beta * m[q] + d[q] * ai);
+        m[q] = mv;
+        w[q] = w[q] - lrv * mv;
+      }
+    }
+    for (int j = 0; j < dw.nOut; j++) {
+      L->mb[j] = flushTiny1(BETA * L->mb[j] + L->delta[j]);
+      L->b[j] -= lr * L->mb[j];
+    }
+    return;
+  }
+  const vr k0 = splat(BETA1), k1 = splat(1 - BETA1), k2 = splat(BETA2), k3 = splat(1 - BETA2);
+  const vr kc1 = splat(c1), kc2 = splat(c2), eps = splat(EPS), wd = splat(0);
+  for (int i = 0; i < dw.nIn; i++) {
+    vr *w = (vr *)(dw.V + (size_t)i * S), *m = (vr *)(dw.m + (size_t)i * S), *v = (vr *)(dw.v + (size_t)i * S);
+    const vr ai = splat(a[i]);
+    for (int q = 0; q < dw.liveV; q++) {
+      const vr g = d[q] * ai;
+      const vr mv = flushTiny(k0 * m[q] + k1 * g);
+      const vr vv = flushTiny(k2 * v[q] + k3 * (g * g));
+      m[q] = mv;
+      v[q] = vv;
+      const vr mh = mv * kc1, t = vv * kc2;
+      const vr den = vsqrt(t) + eps;
+      const vr wv = w[q];
+      w[q] = wv - lrv * (mh / den + wd * wv);
+    }
+  }
+  for (int j = 0; j < dw.nOut; j++) {
+    const real dj = L->delta[j];
+    L->mb[j] = flushTiny1(BETA1 * L->mb[j] + (1 - BETA1) * dj);
+    L->vb[j] = flushTiny1(BETA2 * L->vb[j] + (1 - BETA2) * (dj * dj));
+    L->b[j] -= lr * ((L->mb[j] * c1) / (sqrt(L->vb[j] * c2) + EPS) + 0 * L->b[j]);
   }
 }
 
@@ -849,7 +976,8 @@ static void update(Net *net, Method method, real lr, real lambda) {
     net->b2t *= BETA2;
     const real c1 = 1 / (1 - net->b1t), c2 = 1 / (1 - net->b2t);
     for (int l = 0; l < net->nLayers; l++) {
-      if (method == MOMENTUM) momentumStep(&net->layer[l], a, lr);
+      if (l == 0 && dwgdLayout) dwUpdateOpt(&net->layer[0], a, lr, c1, c2);
+      else if (method == MOMENTUM) momentumStep(&net->layer[l], a, lr);
       else adamStep(&net->layer[l], a, lr, c1, c2);
       a = net->layer[l].act;
     }
@@ -858,7 +986,10 @@ static void update(Net *net, Method method, real lr, real lambda) {
   for (int l = 0; l < net->nLayers; l++) {
     Layer *L = &net->layer[l];
     const int nIn = L->nIn;
-    if (l == 0 && dwgdLayout) dwUpdate(L, method, lr, lambda); /* METHOD@dwgd: layer 0 in dwgd's arrangement */
+    if (l == 0 && dwgdLayout) { /* METHOD@dwgd: layer 0 in dwgd's arrangement */
+      if (method == GATED) dwUpdateOpt(L, a, lr, 1, 1);
+      else dwUpdate(L, method, lr, lambda);
+    }
     else switch (method) {
     case SGD:
       for (int j = 0; j < L->nOut; j++) {

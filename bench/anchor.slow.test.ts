@@ -169,7 +169,7 @@ for (const c of cases) {
         const worst = worstDifference(out, ref.params, `${method}@dwgd ${name}`);
         assert.ok(worst <= 1e-9, `${method}@dwgd ${name}: weights differ by ${worst.toExponential(2)} relative`);
         assert.ok(Math.abs((r.lossSum as number) - ref.lossSum) <= 1e-9 * Math.abs(ref.lossSum), `${method}@dwgd ${name}: loss sum ${r.lossSum} vs ${ref.lossSum}`);
-        said.push(`${name} ${worst.toExponential(1)}`);
+        said.push(`${name} ${worst.toExponential(1)}${r.signalAtExit ? ` (Node died of ${r.signalAtExit} at exit, after the output)` : ''}`);
       }
       t.diagnostic(`${method}@dwgd: ${said.join(', ')}`);
     }
@@ -198,9 +198,9 @@ test('C anchor in dwgd\'s arrangement takes the rare paths as the reference engi
     t.diagnostic(`${run.method}@dwgd η ${run.lr}, ${run.steps} steps: ${r[run.path]} ${run.path}, ${worst.toExponential(1)}`);
   }
   // A bad combination is one line and exit 2, like any bad method.
-  const bad = spawnSync(build.bin64, ['train', 'pool.bin', 'net.bin', 'momentum@dwgd', '0.001'], { encoding: 'utf8', input: '' });
+  const bad = spawnSync(build.bin64, ['train', 'pool.bin', 'net.bin', 'rmsprop@dwgd', '0.001'], { encoding: 'utf8', input: '' });
   assert.equal(bad.status, 2);
-  assert.match(bad.stderr, /^anchor: method 'momentum@dwgd': @dwgd is for sgd, dwm, dwm-stable, l2-<λ> and weight-decay-<λ>\n$/);
+  assert.match(bad.stderr, /^anchor: unknown method 'rmsprop' \(.*any of them @dwgd\)\n$/);
   const withOption = spawnSync(build.bin64, ['train', 'pool.bin', 'net.bin', 'dwm+dropout-0.2@dwgd', '0.001'], { encoding: 'utf8', input: '' });
   assert.equal(withOption.status, 2);
   assert.match(withOption.stderr, /^anchor: method 'dwm\+dropout-0\.2@dwgd': @dwgd takes no \+ options\n$/);
