@@ -1806,10 +1806,18 @@ function maxNorm(): void {
     }
     if (any) {
       if (LB == 8) {
-        // Row by row: w·f in the lanes of those units, the others kept as they are.
+        // Row by row, only the vectors that hold such a unit (listed in `vecs`, free here): w·f in
+        // the lanes of those units, the other lanes kept as they are.
+        let n = 0;
+        for (let o: usize = 0; o < P * 8; o += 16) {
+          if (!v128.any_true(v128.load(over + o))) continue;
+          store<i32>(vecs + (<usize>n << 2), <i32>o);
+          n++;
+        }
         for (let i: usize = 0; i < nIn; i++) {
           const r = M + i * P * 8;
-          for (let o: usize = 0; o < P * 8; o += 16) {
+          for (let q = 0; q < n; q++) {
+            const o = <usize>load<i32>(vecs + (<usize>q << 2));
             const w = v128.load(r + o);
             v128.store(r + o, v128.bitselect(f64x2.mul(w, v128.load(scale + o)), w, v128.load(over + o)));
           }
