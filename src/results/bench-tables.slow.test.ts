@@ -245,3 +245,50 @@ test('README: the second CIFAR-10 run and the wall time after adam\'s change are
   const images = (stage: string) => (wall.fair.find((f) => f.study === 'fair-images' && f.stage === stage)!.totalSeconds / 60).toFixed(1);
   assert.ok(text.includes(`tuning ${images('tuning')} min, final ${images('final')} min`), 'fair-images stages');
 });
+
+/** The --only cifar run with the comparators in dwgd's arrangement, and the wall time with the corruption suite counted. */
+const COMPARATORS_FILE = join(ROOT, 'docs', 'performance', 'bench-2026-12-05-comparators-cifar.json');
+const WALL_CORRUPTIONS_FILE = join(ROOT, 'docs', 'performance', 'walltime-2026-12-05-corruptions.json');
+
+test('README: the comparators in dwgd\'s arrangement and the wall time with the corruption suite are what their files give', { skip: !(existsSync(COMPARATORS_FILE) && existsSync(WALL_CORRUPTIONS_FILE)) && 'no published bench' }, () => {
+  const text = between('**The comparators in dwgd\'s arrangement', '**Grid-length lives');
+  const flat = text.replace(/\s+/g, ' ');
+  const printed = execFileSync(process.execPath, [join(ROOT, 'scripts', 'bench-tables.mjs'), COMPARATORS_FILE], { encoding: 'utf8' });
+  const start = printed.indexOf('| row | dwgd ÷ native C | arrangement');
+  assert.ok(start >= 0, 'bench-tables prints the arrangement table');
+  assert.ok(text.includes(printed.slice(start, printed.indexOf('\n\n', start))), 'the arrangement table');
+  const bench = JSON.parse(readFileSync(COMPARATORS_FILE, 'utf8')) as Bench;
+  assert.equal(bench.train.filter((r) => r.vsArrangedWasm != null).length, 18, 'nine rules on the two CIFAR-10 shapes');
+  const unmet = bench.targets.filter((t) => t.engine === 'fast' && t.unit === 'ratio' && !t.met && t.vsArrangedWasm != null).map((t) => t.vsArrangedWasm!);
+  const [above, close, below] = bands(unmet);
+  assert.ok(flat.includes(`Of its ${unmet.length} unmet ratio targets that have the arrangement beside them, **${above} are at or above`), `${above} at or above`);
+  assert.ok(flat.includes(`**${close} are within 15 % of it**`), `${close} within 15 %`);
+  assert.ok(flat.includes(below === 0 ? '**none is below 0.85 of it**' : `**${below} below 0.85 of it**`), `${below} below 0.85`);
+  const all = bench.train.filter((r) => r.vsArrangedWasm != null).map((r) => r.vsArrangedWasm!);
+  assert.ok(flat.includes(`(${Math.min(...all).toFixed(2)}–${Math.max(...all).toFixed(2)}×)`), 'the range of dwgd ÷ the arrangement in wasm');
+  const anchorRow = (method: string, arch: string) => bench.anchor.train.find((r) => r.method === method && r.arch === arch)!;
+  const plain = (method: string, arch: string) => (anchorRow(method, arch).arrangedWasm! / anchorRow(method, arch).float64wasm!).toFixed(2);
+  assert.ok(flat.includes(`arrangement runs at ${plain('momentum', '3072-20-10')}× (3072-20-10) and ${plain('momentum', '3072-64-32-10')}× (3072-64-32-10) of the plain loop`), 'momentum: arrangement ÷ plain loop');
+  const row = (method: string, arch: string) => bench.train.find((r) => r.engine === 'fast' && r.method === method && r.arch === arch)!;
+  const wasm = (method: string) => `${row(method, '3072-20-10').vsC64wasm!.toFixed(2)}× and ${row(method, '3072-64-32-10').vsC64wasm!.toFixed(2)}×`;
+  assert.ok(flat.includes(`The gated decay at ${wasm('sgd-gated-decay')} the C loop in WebAssembly`), 'gated ÷ C in wasm');
+  assert.ok(flat.includes(`adam at ${wasm('adam')} are at the WebAssembly yardstick`), 'adam ÷ C in wasm');
+  const wall = (JSON.parse(readFileSync(WALL_CORRUPTIONS_FILE, 'utf8')) as {
+    wallTime: {
+      paperPerSeedSeconds: number; fair: { study: string; stage: string; totalSeconds: number }[];
+      methodTimes: { cell: string; perSample: number; extraPoints: number; extraSamples: number; extraGeneration: number }[];
+    };
+  }).wallTime;
+  assert.ok(flat.includes(`the paper grid ≈ ${(wall.paperPerSeedSeconds / 60).toFixed(1)} min a seed`), 'grid per seed');
+  const stage = (study: string, s: string) => wall.fair.find((f) => f.study === study && f.stage === s)!.totalSeconds;
+  assert.ok(flat.includes(`images tuning ${(stage('fair-images', 'tuning') / 60).toFixed(1)} min, final ${(stage('fair-images', 'final') / 60).toFixed(1)} min`), 'fair-images stages');
+  assert.ok(flat.includes(`tabular ${stage('fair-tabular', 'tuning').toFixed(0)} s + ${stage('fair-tabular', 'final').toFixed(0)} s`), 'fair-tabular stages');
+  const total = wall.fair.reduce((a, f) => a + f.totalSeconds, 0) / 3600;
+  assert.ok(flat.includes(`the fair study ≈ ${total.toFixed(1)} h`), `fair study ${total.toFixed(1)} h`);
+  // What the corruption suite adds: each final run makes its points' inputs and scores them for 22
+  // models, 10 seeds × 3 training sizes of each image cell, over two workers.
+  const extra = wall.methodTimes.filter((m) => m.extraPoints > 0).reduce((a, m) => a + 30 * (m.extraGeneration + 22 * m.extraSamples * m.perSample), 0);
+  assert.ok(flat.includes(`the corruption suite adds about ${Math.round(extra / 2 / 60 / 5) * 5} min`), `corruption suite ${(extra / 120).toFixed(1)} min`);
+  const cifar = wall.methodTimes.filter((m) => m.cell.startsWith('cifar-10') && m.extraPoints > 0);
+  assert.ok(flat.includes(`CIFAR-10 ${cifar[0].extraGeneration.toFixed(1)} s for the first, ${cifar[1].extraGeneration.toFixed(1)} s for the second`), 'CIFAR-10 inputs');
+});
