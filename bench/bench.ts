@@ -35,8 +35,8 @@
 // divided by the float64 C loop built for 128-bit vectors without FMA (anchor.ts
 // ANCHOR_FLAGS_128: WebAssembly SIMD's width; null on other than x86-64); vsC64wasm divided by
 // the float64 C loop compiled to WebAssembly SIMD by clang and run by this Node (anchor.ts
-// ANCHOR_FLAGS_WASM; null without clang and a WASI sysroot). For the rows whose layer 0 dwgd
-// holds as scales and vectors (anchor.ts DWGD_ARRANGED: the paper's rules and weight decay) the
+// ANCHOR_FLAGS_WASM; null without clang and a WASI sysroot). For the rules without `+` options
+// (anchor.ts DWGD_ARRANGED: the paper's rules, weight decay, momentum, adam, the gated decay) the
 // C loop also runs with layer 0 in dwgd's arrangement (`METHOD@dwgd`, anchor.c): "arranged64",
 // "arranged128", "arrangedWasm" in the anchor's rows, and the train row's vsArranged128 and
 // vsArrangedWasm divide dwgd's figure by the last two: how far dwgd's code is from the same
