@@ -292,3 +292,25 @@ test('README: the comparators in dwgd\'s arrangement and the wall time with the 
   const cifar = wall.methodTimes.filter((m) => m.cell.startsWith('cifar-10') && m.extraPoints > 0);
   assert.ok(flat.includes(`CIFAR-10 ${cifar[0].extraGeneration.toFixed(1)} s for the first, ${cifar[1].extraGeneration.toFixed(1)} s for the second`), 'CIFAR-10 inputs');
 });
+
+const COMPARATORS_MNIST_FILE = join(ROOT, 'docs', 'performance', 'bench-2026-12-05-comparators-mnist.json');
+
+test('README: the comparators on MNIST\'s shapes are what docs/performance/bench-2026-12-05-comparators-mnist.json gives', { skip: !existsSync(COMPARATORS_MNIST_FILE) && 'no published bench' }, () => {
+  const flat = between('On MNIST\'s shapes, `npm run bench', '**Wall time with these kernels').replace(/\s+/g, ' ');
+  const bench = JSON.parse(readFileSync(COMPARATORS_MNIST_FILE, 'utf8')) as Bench;
+  const fast = bench.train.filter((r) => r.engine === 'fast');
+  const range = (v: number[]) => `${Math.min(...v).toFixed(2)}–${Math.max(...v).toFixed(2)}×`;
+  const paper = fast.filter((r) => ['dwm', 'dwm-stable', 'sgd', 'l2-0.01', 'l2-0.1', 'weight-decay-0.0001'].includes(r.method));
+  assert.ok(flat.includes(`above the native C loop as before (${range(paper.map((r) => r.vsC64!))})`), 'the paper\'s rules ÷ native C');
+  const comp = fast.filter((r) => ['momentum', 'adam', 'sgd-gated-decay'].includes(r.method));
+  assert.equal(comp.length, 6);
+  assert.ok(flat.includes(`(${range(comp.map((r) => r.vsC64!))}), run at ${range(comp.map((r) => r.vsC64x128!))} of the C loop at 128 bits and ${range(comp.map((r) => r.vsC64wasm!))} of the C loop in WebAssembly`), 'comparators ÷ the C loops');
+  const rate = (m: string) => comp.filter((r) => r.method === m).map((r) => r.stepsPerSec.toLocaleString('en-US'));
+  assert.ok(flat.includes(`momentum ${rate('momentum').join(' and ')} steps/s`) && flat.includes(`adam ${rate('adam').join(' and ')}`) && flat.includes(`the gated decay ${rate('sgd-gated-decay').join(' and ')}`), 'rates');
+  const unmet = bench.targets.filter((t) => t.engine === 'fast' && t.unit === 'ratio' && !t.met && t.vsArrangedWasm != null).map((t) => t.vsArrangedWasm!);
+  const [above, close, below] = bands(unmet);
+  assert.equal(below, 0, 'none below 0.85 of the arrangement');
+  assert.ok(flat.includes(`**${above} of the ${unmet.length} are at or above it and ${close} within 15 % of it**`), `${above}/${close} of ${unmet.length}`);
+  const ev = bench.eval.find((e) => e.engine === 'fast' && e.arch === '784-20-10')!;
+  assert.ok(flat.includes(`Evaluation on 784-20-10 is ${ev.vsC64!.toFixed(2)}× the native loop and ${ev.vsC64x128!.toFixed(2)}× the 128-bit one`), 'evaluation');
+});
