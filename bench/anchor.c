@@ -22,7 +22,7 @@
  * dwgd draws them (src/core/regularizers.ts: xoshiro128** seeded from the run seed 0 and the
  * streams `train.dropout:<METHOD>` and `train.inputNoise:<METHOD>`, METHOD with its options;
  * src/core/rng.ts; the normal by Box–Muller with C's log, sin and cos), so the weights match.
- * Or METHOD is sgd, dwm, dwm-stable, l2-<λ> or weight-decay-<λ> followed by `@dwgd` (no options):
+ * Or METHOD is any of the rules above followed by `@dwgd` (no options):
  * the same step with layer 0 held and stepped as dwgd's fast engine does (see "METHOD@dwgd" below).
  *   train POOL NET METHOD LR [LIFE]   2,000 warm-up steps on order[0], order[1], … (wrapping),
  *                              then `{"ready":true}`; then for each line of stdin holding a number
