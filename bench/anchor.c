@@ -510,7 +510,15 @@ static void dwSetup(const Layer *L, Method method) {
   dw.liveV = (dw.nOut + VL - 1) / VL;
   if (method == MOMENTUM || method == ADAM) dw.m = alloc((size_t)dw.nIn * dw.S, sizeof(real));
   if (method == ADAM) dw.v = alloc((size_t)dw.nIn * dw.S, sizeof(real));
-  if (method == GATED) dw.k = alloc(dw.S, sizeof(real));
+  if (method == GATED) {
+    /* its pending update is every row (idxP = 0, 1, …), over the vectors of real units */
+    dw.k = alloc(dw.S, sizeof(real));
+    for (int o = 0; o < dw.S / VL; o++) {
+      if (o < dw.liveV) dw.vecs[dw.nVec++] = o;
+      else dw.idle[dw.nIdle++] = o;
+    }
+    for (int i = 0; i < dw.nIn; i++) dw.idxP[i] = i;
+  }
   dwReset(L);
 }
 
@@ -742,12 +750,7 @@ static void dwUpdateOpt(Layer *L, const real *a, real lr, real c1, real c2) {
       dw.k[j] = 1 - lr * (dj < 0 ? -dj : dj);
       dw.c[j] = -lr * dj;
     }
-    dw.nVec = dw.nIdle = 0;
-    for (int o = 0; o < S / VL; o++) {
-      if (o < dw.liveV) dw.vecs[dw.nVec++] = o;
-      else dw.idle[dw.nIdle++] = o;
-    }
-    for (int i = 0; i < dw.nIn; i++) dw.idxP[i] = i, dw.aCP[i] = a[i];
+    memcpy(dw.aCP, a, (size_t)dw.nIn * sizeof(real));
     dw.nPend = dw.nIn;
     dw.pendNext = 0;
     /* dwgd leaves them to the next forward pass on wide dense inputs, else moves them now */

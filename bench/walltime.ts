@@ -234,6 +234,11 @@ function timeMethods(config: ExperimentConfig, raw: RawDataset, steps: number, f
   };
 }
 
+/** A final run's extra evaluation points: their inputs, made once, and their scoring by its 2 entries of every method. */
+function finalExtra(t: MethodTimes): { inputs: number; scoring: number } {
+  return { inputs: t.extraGeneration, scoring: 2 * Object.keys(t.perStep).length * t.extraSamples * t.perSample };
+}
+
 /** Every grid cell of the paper timed short and scaled up; then the fair study's stages from the cost model. */
 export function wallTimes(quick: boolean, canary: Canary | null = null): WallTimes {
   const load0 = loadavg()[0];
@@ -297,8 +302,8 @@ export function wallTimes(quick: boolean, canary: Canary | null = null): WallTim
           methodTimes.push(t);
           process.stderr.write(`walltime: ${src.name} ${t.cell}: ${Object.entries(t.perStep).map(([m, v]) => `${m.replace(/-default$/, '')} ${(v * 1e6).toFixed(0)} µs (model ${(t.modelPerStep[m] * 1e6).toFixed(0)})`).join(', ')} per step\n`);
           if (t.extraPoints > 0) {
-            const scoring = 2 * Object.keys(t.perStep).length * t.extraSamples * t.perSample;
-            process.stderr.write(`walltime: ${src.name} ${t.cell}: ${t.extraPoints} more evaluation points in the final stage: inputs ${t.extraGeneration.toFixed(1)} s, scoring ${scoring.toFixed(1)} s a final run\n`);
+            const x = finalExtra(t);
+            process.stderr.write(`walltime: ${src.name} ${t.cell}: ${t.extraPoints} more evaluation points in the final stage: inputs ${x.inputs.toFixed(1)} s, scoring ${x.scoring.toFixed(1)} s a final run\n`);
           }
         }
       }
@@ -308,11 +313,9 @@ export function wallTimes(quick: boolean, canary: Canary | null = null): WallTim
       const validation = config.turns * t.validationSize * t.perSample;
       const entry = (m: string) => steps * t.perStep[m] + validation + t.modelExtra[m];
       for (const m of Object.keys(t.perStep)) tuningSeconds.push(...Array.from({ length: tune.seeds }, () => trials * entry(m)));
-      // Each method's 2 entries: training, its last turn and the noisy test; then the extra
-      // points' inputs made once for the run and scored by every model.
-      const models = 2 * Object.keys(t.perStep).length;
-      const oneFinal = Object.keys(t.perStep).reduce((a, m) => a + 2 * (entry(m) + 2 * t.testSize * t.perSample), 0)
-        + t.extraGeneration + models * t.extraSamples * t.perSample;
+      // Each method's 2 entries: training, its last turn and the noisy test; then the extra points.
+      const x = finalExtra(t);
+      const oneFinal = Object.keys(t.perStep).reduce((a, m) => a + 2 * (entry(m) + 2 * t.testSize * t.perSample), 0) + x.inputs + x.scoring;
       finalSeconds.push(...Array.from({ length: tune.finalSeeds }, () => oneFinal));
     }
     const cells = expandGrid(src).length;
