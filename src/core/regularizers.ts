@@ -8,6 +8,7 @@ import { UserError } from '../errors.js';
 import type { LossName } from './loss.js';
 import { Rng } from './rng.js';
 import type { TrainOptions } from './train-options.js';
+import { nextNormals } from './fast/normals.js';
 
 /** Whether any option is on (all off = the code path and numbers of the paper's protocol). */
 export function anyTrainOption(t: TrainOptions): boolean {
@@ -76,7 +77,8 @@ export class TrainDraws {
    */
   noisyInput(x: Float32Array, base: number, n: number, out: Float32Array | Float64Array): void {
     const s = this.options.inputNoise;
-    for (let i = 0; i < n; i++) out[i] = Math.fround(x[base + i] + s * this.noiseRng.normal());
+    const z = nextNormals(this.noiseRng, n); // noiseRng.normal() n times, the same numbers
+    for (let i = 0; i < n; i++) out[i] = Math.fround(x[base + i] + s * z[i]);
   }
 }
 

@@ -49,6 +49,21 @@ export class Rng {
     return [this.a >>> 0, this.b >>> 0, this.c >>> 0, this.d >>> 0];
   }
 
+  /** The whole state, the normal kept for the next normal() call included (null: none), for an engine that draws normals itself (src/core/fast/normals.ts). */
+  normalState(): { words: [number, number, number, number]; spare: number | null } {
+    return { words: this.state(), spare: this.hasSpare ? this.spareNormal : null };
+  }
+
+  /** Continues from a state normalState() gave, after an engine drew from it. */
+  setNormalState(words: readonly [number, number, number, number], spare: number | null): void {
+    this.a = words[0] | 0;
+    this.b = words[1] | 0;
+    this.c = words[2] | 0;
+    this.d = words[3] | 0;
+    this.hasSpare = spare !== null;
+    this.spareNormal = spare ?? 0;
+  }
+
   /** Next unsigned 32-bit integer (xoshiro128**). */
   nextU32(): number {
     const result = Math.imul(rotl(Math.imul(this.b, 5), 7), 9) >>> 0;

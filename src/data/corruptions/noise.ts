@@ -6,6 +6,7 @@
 import type { Rng } from '../../core/rng.js';
 import { poisson } from './random.js';
 import { type Benchmark, clamp01, type ImageCorruption, type Pixels, leveled } from './types.js';
+import { nextNormals } from '../../core/fast/normals.js';
 
 /** The noise's σ (pixel units), severities 1–5. */
 export const GAUSSIAN_NOISE: Record<Benchmark, readonly number[]> = {
@@ -33,7 +34,8 @@ export const SPECKLE_NOISE: Record<Benchmark, readonly number[]> = {
 
 /** v + σ·N(0, 1), clipped to [0, 1]. */
 export function addGaussianNoise(input: Pixels, out: Pixels, sigma: number, rng: Rng): void {
-  for (let i = 0; i < input.length; i++) out[i] = clamp01(input[i] + sigma * rng.normal());
+  const z = nextNormals(rng, input.length); // rng.normal() for each value, the same numbers
+  for (let i = 0; i < input.length; i++) out[i] = clamp01(input[i] + sigma * z[i]);
 }
 
 /** Poisson(v·c)/c, clipped to [0, 1]. */
@@ -53,7 +55,8 @@ export function addImpulseNoise(input: Pixels, out: Pixels, amount: number, rng:
 
 /** v + v·σ·N(0, 1), clipped to [0, 1]. */
 export function addSpeckleNoise(input: Pixels, out: Pixels, sigma: number, rng: Rng): void {
-  for (let i = 0; i < input.length; i++) out[i] = clamp01(input[i] + input[i] * sigma * rng.normal());
+  const z = nextNormals(rng, input.length);
+  for (let i = 0; i < input.length; i++) out[i] = clamp01(input[i] + input[i] * sigma * z[i]);
 }
 
 export const gaussianNoise = leveled({ id: 'gaussian-noise', title: 'Gaussian noise', family: 'noise', constants: GAUSSIAN_NOISE, source: 'make_cifar_c.py gaussian_noise; corruptions.py gaussian_noise' },

@@ -6,6 +6,7 @@
 
 import type { Rng } from '../../core/rng.js';
 import type { Pixels } from './types.js';
+import { nextNormals } from '../../core/fast/normals.js';
 
 /** Per-feature statistics of the training list, in the model's units (0 and 1 for z-scored tables). */
 export interface FeatureStats {
@@ -44,7 +45,8 @@ export const featureNoise: TabularCorruption = {
   max: 1000,
   apply(row, out, sigma, rng, stats) {
     check(this, row, out, sigma, stats);
-    for (let j = 0; j < row.length; j++) out[j] = row[j] + sigma * stats.sd[j] * rng.normal();
+    const z = nextNormals(rng, row.length); // rng.normal() for each feature, the same numbers
+    for (let j = 0; j < row.length; j++) out[j] = row[j] + sigma * stats.sd[j] * z[j];
   },
 };
 

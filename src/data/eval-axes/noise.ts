@@ -3,6 +3,7 @@
 // to [0, 1]. The paper's noisy evaluation is this axis at σ = 0.3.
 
 import type { EvalAxisDef } from './types.js';
+import { nextNormals } from '../../core/fast/normals.js';
 
 export const noiseAxis: EvalAxisDef = {
   key: 'noise.sigma',
@@ -14,8 +15,9 @@ export const noiseAxis: EvalAxisDef = {
   fromConfig: (config) => config.noise.sigma,
   prepare: (nInputs, image) => (row, value, rng) => {
     const sigma = value as number;
+    const z = nextNormals(rng, nInputs); // rng.normal() nInputs times, the same numbers
     for (let i = 0; i < nInputs; i++) {
-      let v = row[i] + sigma * rng.normal();
+      let v = row[i] + sigma * z[i];
       if (image) v = v < 0 ? 0 : v > 1 ? 1 : v;
       row[i] = v;
     }
