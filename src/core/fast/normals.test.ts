@@ -6,6 +6,8 @@
 // that draw through the module: src/data/normal-draws.test.ts.)
 
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { nextNormals, fillNormals, fdlibm } from './normals.js';
 import { Rng } from '../rng.js';
@@ -154,4 +156,11 @@ test('the two-lane ln and sin/cos of the draws equal Math, and leave rare pairs 
   // Both paths ran: most pairs on two lanes, and the rare ones left to the scalar functions.
   assert.ok(logPairs > 200_000 && logLeft > 100, `log pairs ${logPairs}, left ${logLeft}`);
   assert.ok(trigPairs > 200_000 && trigLeft > 100, `trig pairs ${trigPairs}, left ${trigLeft}`);
+});
+
+test('the embedded module was built from the current normals.as', () => {
+  // dist/src/core/fast/normals.test.js → src/core/fast/normals.as
+  const sha = createHash('sha256').update(readFileSync(new URL('../../../../src/core/fast/normals.as', import.meta.url))).digest('hex');
+  const recorded = readFileSync(new URL('../../../../src/core/fast/normals.as.sha256', import.meta.url), 'utf8').split(' ')[0];
+  assert.equal(recorded, sha, 'normals.as changed since the last `npm run build:wasm`');
 });
