@@ -27,20 +27,24 @@ function config(overrides: Record<string, unknown> = {}) {
   });
 }
 
-/** A model that scores nothing but keeps every input row it is shown, by pool index. */
-function recorder(nInputs: number, test: Int32Array): Trainable & { rows: Map<number, Float32Array> } {
+/** A model that scores nothing but keeps every input row it is shown, and its target, by pool index. */
+function recorder(nInputs: number, test: Int32Array): Trainable & { rows: Map<number, Float32Array>; targets: Map<number, number> } {
   const rows = new Map<number, Float32Array>();
+  const targets = new Map<number, number>();
   let seen = 0;
   return {
-    id: 'recorder', engine: 'reference', rows,
+    id: 'recorder', engine: 'reference', rows, targets,
     step: () => 0,
     params: () => [],
-    score(x: Float32Array, indices: Int32Array, count: number) {
-      for (let k = 0; k < count; k++) rows.set(test[seen + k], x.slice(indices[k] * nInputs, indices[k] * nInputs + nInputs));
+    score(x: Float32Array, indices: Int32Array, count: number, y: Float32Array) {
+      for (let k = 0; k < count; k++) {
+        rows.set(test[seen + k], x.slice(indices[k] * nInputs, indices[k] * nInputs + nInputs));
+        targets.set(test[seen + k], y[indices[k]]);
+      }
       seen += count;
       return 0;
     },
-  } as unknown as Trainable & { rows: Map<number, Float32Array> };
+  } as unknown as Trainable & { rows: Map<number, Float32Array>; targets: Map<number, number> };
 }
 
 test('evaluate: corruption names with severities, all for the dataset kind, one clear problem otherwise', () => {
@@ -90,6 +94,7 @@ for (const stored of [true, false]) test(`a corrupted input is the corruption ap
     const want = new Float64Array(data.x.subarray(i * 64, i * 64 + 64));
     c.apply(want, want, { height: 8, width: 8, channels: 1 }, 4, corruptionRng(11, 'shot-noise', i));
     assert.deepEqual(Array.from(b.rows.get(i)!), Array.from(Float32Array.from(want)), `sample ${i}`);
+    assert.equal(b.targets.get(i), data.y[i], `sample ${i}'s target`);
     if (a.rows.has(i)) {
       shared++;
       assert.deepEqual(Array.from(a.rows.get(i)!), Array.from(b.rows.get(i)!), `sample ${i} in both test sets`);
@@ -99,6 +104,37 @@ for (const stored of [true, false]) test(`a corrupted input is the corruption ap
   assert.ok(Array.from(b.rows.get(31)!).some((v, f) => v !== data.x[31 * 64 + f]), 'the corruption changed the input');
   assert.equal(testSetCacheStats().sets, stored ? 2 : 0);
   boundTestSetCache(before);
+});
+
+test('a stored corrupted set longer than one chunk of scoring: every input and target reaches the models in test order, and their scores add up', () => {
+  clearTestSetCache();
+  const data = normalize(squareImages(700, 4), 'paper', null, 1);
+  const test = Int32Array.from({ length: 600 }, (_, i) => 699 - i); // more than 2 chunks of 256, in descending pool order
+  const point = { corruption: 'gaussian-noise', severity: 3 };
+  const rec = recorder(64, test);
+  // A model whose score is the sum of its inputs' first features: the evaluation's total is then known.
+  let total = 0;
+  const summing = { ...recorder(64, test), score(x: Float32Array, indices: Int32Array, count: number) {
+    let s = 0;
+    for (let k = 0; k < count; k++) s += x[indices[k] * 64];
+    return s;
+  } } as unknown as Trainable;
+  const [, got] = evaluateAt([rec, summing], data, test, 'accuracy', point, 6, null);
+  assert.equal(testSetCacheStats().sets, 1, 'the set was stored (the path under test)');
+  const c = imageCorruption('gaussian-noise')!;
+  for (const i of test) {
+    const want = new Float64Array(data.x.subarray(i * 64, i * 64 + 64));
+    c.apply(want, want, { height: 8, width: 8, channels: 1 }, 3, corruptionRng(6, 'gaussian-noise', i));
+    assert.deepEqual(Array.from(rec.rows.get(i)!), Array.from(Float32Array.from(want)), `sample ${i}`);
+    assert.equal(rec.targets.get(i), data.y[i], `sample ${i}'s target`);
+  }
+  // The same chunks of 256 the evaluation scores in, summed in that order.
+  for (let start = 0; start < test.length; start += 256) {
+    let s = 0;
+    for (let k = start; k < Math.min(test.length, start + 256); k++) s += rec.rows.get(test[k])![0];
+    total += s;
+  }
+  assert.equal(got.value, total / test.length);
 });
 
 test('a corruption point of a swept run has the value of a run evaluated there alone; its test set is generated once per process', () => {

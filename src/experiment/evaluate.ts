@@ -124,9 +124,27 @@ export function evaluateAt(
   const rowCount = new Int32Array(classes);
   const classTotals = new Float64Array(classes);
   const sums = models.map(() => new Float64Array(classes));
+  // A stored transformed set that nothing else changes is scored where it lies: the models read
+  // its rows (row k: test input k) and the targets in the same order, in the same chunks and
+  // groups as below, so every score adds up as it does there.
+  const direct = base !== null && transforms.length === 0 && perModel.length === 0;
+  const directY = direct ? Float32Array.from(test, (i) => data.y[i]) : null;
   for (let start = 0; start < test.length; start += NOISY_CHUNK) {
     const count = Math.min(NOISY_CHUNK, test.length - start);
     rowCount.fill(0);
+    if (base && directY) {
+      for (let k = 0; k < count; k++) {
+        const c = groupOf ? groupOf[test[start + k]] : 0;
+        rowsOf[c][rowCount[c]++] = start + k;
+        classTotals[c]++;
+      }
+      for (let m = 0; m < models.length; m++) {
+        for (let c = 0; c < classes; c++) {
+          if (rowCount[c] > 0) sums[m][c] += models[m].score(base, rowsOf[c], rowCount[c], directY, metric);
+        }
+      }
+      continue;
+    }
     for (let k = 0; k < count; k++) {
       const i = test[start + k];
       if (base) for (let f = 0; f < n; f++) row[f] = base[(start + k) * n + f];
