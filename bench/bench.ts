@@ -66,7 +66,7 @@ import type { Network } from '../src/core/network.js';
 import { attackBatch, type AttackKind } from '../src/core/attacks.js';
 import { writeFileAtomic } from '../src/results/atomic.js';
 import { AnchorSession, buildAnchor, DWGD_ARRANGED, writeNetFile, writePoolFile, type AnchorBuild } from './anchor.js';
-import { corruptionRates, suiteTiming, type CorruptionRate, type SuiteTiming } from './corruptions.js';
+import { corruptionRates, normalDraws, suiteTiming, type CorruptionRate, type DrawTiming, type SuiteTiming } from './corruptions.js';
 import { renderScaling, scalingHidden, scalingPool, SCALING_DEPTHS, SCALING_INPUTS, SCALING_METHODS, SCALING_WIDTHS, workingSetBytes, type ScalingRow } from './scaling.js';
 import { gridAtCRate, hours, renderWallTime, wallTimes, type WallTimes } from './walltime.js';
 import { Canary, dagger, marked, MAX_ROUNDS_FACTOR, pickRounds, pinMainThread, QUIET_SHARE, type Pinning, type Round } from './quiet.js';
@@ -544,7 +544,7 @@ function checkTargets(train: TrainRow[], evals: EvalRow[], engine: EngineName): 
   return { targets, lines };
 }
 
-function renderCorruptions(rates: CorruptionRate[], suite: SuiteTiming): string {
+function renderCorruptions(rates: CorruptionRate[], suite: SuiteTiming, draws: DrawTiming): string {
   const ids = [...new Set(rates.map((r) => r.corruption))];
   const rate = (id: string, inputs: string) => rates.find((r) => r.corruption === id && r.inputs === inputs)?.samplesPerSec;
   const lines = ['', 'corruption generation, samples/s (severity 3, one thread)', '| corruption | MNIST 28×28 | CIFAR 32×32×3 |', '|---|---:|---:|'];
@@ -552,7 +552,9 @@ function renderCorruptions(rates: CorruptionRate[], suite: SuiteTiming): string 
   lines.push('', `whole suite, one MNIST model (${suite.corruptions} corruptions × ${suite.severities} severities × ${suite.testSize} test images): ` +
     `${suite.suiteSeconds.toFixed(1)} s (generation ≈ ${suite.generateSeconds.toFixed(1)} s, scoring the rest); ` +
     `training it at n = 1000 (6 × 10,000 steps, dwm, clean evaluations included): ${suite.trainSeconds.toFixed(1)} s — ` +
-    `target (suite < training) ${suite.met ? 'met' : 'MISSED'}`, '');
+    `target (suite < training) ${suite.met ? 'met' : 'MISSED'}`, '',
+    `standard normal draws (Rng.normal's numbers, ${fmt(draws.count)} a pass, best of the passes): rng.normal() one at a time ${draws.rngNormalNs.toFixed(1)} ns a draw; ` +
+    `in rows of 3,072 through WebAssembly (src/core/fast/normals.ts) ${draws.rowsNs.toFixed(1)} ns (${(draws.rngNormalNs / draws.rowsNs).toFixed(2)}×); the same numbers: ${draws.same ? 'yes' : 'NO'}`, '');
   return lines.join('\n');
 }
 
@@ -658,7 +660,7 @@ async function main(): Promise<void> {
     if ('cpu' in pinning) pinning.restore();
   }
 
-  let corruptions: { rates: CorruptionRate[]; suite: SuiteTiming } | null = null;
+  let corruptions: { rates: CorruptionRate[]; suite: SuiteTiming; draws: DrawTiming } | null = null;
   if (!opts.only || opts.only === 'corruptions') {
     const mnist = mnistPool();
     const cifar = syntheticPool('synthetic-cifar-10', 3072, 'image', 1000);
@@ -667,7 +669,8 @@ async function main(): Promise<void> {
       ...corruptionRates(cifar.x, { height: 32, width: 32, channels: 3 }, opts.repeats > 1 ? 300 : 100, 'cifar', opts.repeats),
     ];
     process.stderr.write('corruptions: timing the whole suite for one MNIST model\n');
-    corruptions = { rates, suite: suiteTiming() };
+    const draws = normalDraws(opts.repeats, opts.repeats > 1 ? 1000 : 100);
+    corruptions = { rates, suite: suiteTiming(), draws };
   }
 
   const load1 = loadavg()[0];
@@ -684,7 +687,7 @@ async function main(): Promise<void> {
     process.stdout.write('\nattacks (reference network, float64; PGD iterations × samples per second):\n');
     for (const a of attacks) process.stdout.write(`  ${a.inputs} ${a.arch.padEnd(14)} ${a.kind.padEnd(9)} ${fmt(a.attackStepsPerSec).padStart(9)} attack steps/s\n`);
   }
-  if (corruptions) process.stdout.write(renderCorruptions(corruptions.rates, corruptions.suite));
+  if (corruptions) process.stdout.write(renderCorruptions(corruptions.rates, corruptions.suite, corruptions.draws));
   if (scaling.length) {
     process.stdout.write(`\nscaling: training steps/s, batch 1, one thread, lr ${LR}, ${scaling[0].engine} engine beside the C float64 loop; ` +
       `depth 2 = [h], depth 3 = [h, h/2]; inputs 8 dense normal, 784 sparse MNIST-like, 3072 dense uniform (synthetic); ` +

@@ -4,6 +4,8 @@
 // five-level corruption × severities 1–5 on 10,000 MNIST test images, generated and scored by
 // evaluateAt exactly as a run does — beside the time to train that model at n = 1000 (the
 // paper's protocol: 6 turns of 10,000 steps, a clean evaluation of the test set after each turn).
+// Also the standard normal draws behind the noisy test, the Gaussian and speckle corruptions and
+// noise-augmented training: rng.normal() one at a time against src/core/fast/normals.ts in rows.
 
 import { performance } from 'node:perf_hooks';
 import { ExperimentSchema } from '../src/config/schema.js';
@@ -16,6 +18,7 @@ import { normalize } from '../src/data/prepare.js';
 import { evaluate, evaluateAt } from '../src/experiment/evaluate.js';
 import { clearTestSetCache } from '../src/experiment/test-set-cache.js';
 import { Rng } from '../src/core/rng.js';
+import { nextNormals } from '../src/core/fast/normals.js';
 import { initialNetwork } from './pools.js';
 
 export interface CorruptionRate {
@@ -35,6 +38,41 @@ export interface SuiteTiming {
   /** Seconds to train one model (dwm) at n = 1000 with the paper's protocol, clean evaluation after each turn included. */
   trainSeconds: number;
   met: boolean;
+}
+
+export interface DrawTiming {
+  /** Draws per timed pass. */
+  count: number;
+  /** ns per draw, rng.normal() called once per draw. */
+  rngNormalNs: number;
+  /** ns per draw, nextNormals in rows of ROW_DRAWS (the noisy test's pattern, one row of CIFAR-10 inputs a call). */
+  rowsNs: number;
+  /** Whether both gave the same numbers, bit for bit. */
+  same: boolean;
+}
+
+const ROW_DRAWS = 3072;
+
+/** ns per standard normal draw, one at a time and in rows through WebAssembly, best of `repeats` passes of `rows` rows. */
+export function normalDraws(repeats: number, rows: number): DrawTiming {
+  const count = rows * ROW_DRAWS;
+  const one = new Float64Array(count);
+  const many = new Float64Array(count);
+  let rngNormalNs = Infinity;
+  let rowsNs = Infinity;
+  for (let r = 0; r < repeats; r++) {
+    let rng = new Rng(r, 'noise');
+    let t0 = performance.now();
+    for (let i = 0; i < count; i++) one[i] = rng.normal();
+    rngNormalNs = Math.min(rngNormalNs, ((performance.now() - t0) * 1e6) / count);
+    rng = new Rng(r, 'noise');
+    t0 = performance.now();
+    for (let k = 0; k < rows; k++) many.set(nextNormals(rng, ROW_DRAWS).subarray(0, ROW_DRAWS), k * ROW_DRAWS);
+    rowsNs = Math.min(rowsNs, ((performance.now() - t0) * 1e6) / count);
+  }
+  let same = true;
+  for (let i = 0; i < count; i++) if (!Object.is(one[i], many[i])) same = false;
+  return { count, rngNormalNs, rowsNs, same };
 }
 
 /** Samples/s of each image corruption at severity 3 on `count` inputs of the shape (best of `repeats`). */
