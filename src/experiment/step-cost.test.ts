@@ -16,7 +16,7 @@ const spec = (entry: MethodEntry) => methodSpec(entry, 0.001);
 
 test('the measured constants are the figures the hand counts below use (time ÷ 0.1 ns)', () => {
   assert.equal(SQRT_DIV, 17);
-  assert.equal(NOISE_PER_INPUT, 500);
+  assert.equal(NOISE_PER_INPUT, 270);
   assert.equal(DROPOUT_PER_UNIT, 450);
   assert.equal(STEP_FIXED, 2000);
   assert.equal(REFERENCE_MAC, 3);
@@ -65,9 +65,9 @@ test('stepCost on 4-3-2: dwm and the training options (hand-worked)', () => {
   assert.ok(Math.abs(dwm.update - 105.6) < 1e-9, `${dwm.update}`);
   assert.equal(stepCost(SIZES, spec('dwm-stable'), 0.5).total, dwm.total);
   // Input noise makes every input non-zero (4 rows, fused) and draws 4 values:
-  //   forward 14 + 4 × 4 × 3.5 + 28 = 98; update 4 × 4 × 3.5 + 40 = 96; options 4 × 500 = 2000
+  //   forward 14 + 4 × 4 × 3.5 + 28 = 98; update 4 × 4 × 3.5 + 40 = 96; options 4 × 270 = 1080
   assert.deepEqual(stepCost(SIZES, spec({ name: 'n', rule: 'sgd', train: { inputNoise: 0.3 } }), 0.25),
-    { forward: 98, backward: 40, update: 96, options: 2000, fixed: 2000, total: 4234 });
+    { forward: 98, backward: 40, update: 96, options: 1080, fixed: 2000, total: 3314 });
   // Dropout: one draw per hidden unit (3 × 450).
   assert.equal(stepCost(SIZES, spec({ name: 'd', rule: 'sgd', train: { dropout: 0.2 } }), 0.5).options, 1350);
   // Max-norm: layer 0 4 × 3 weights × 6, layer 1 3 × 2 weights × 3 → 90; dwm's layer 0 × 11 → 150.

@@ -29,8 +29,8 @@
 //   the subnormal floats, after about 6,724 steps at β1 = 0.9, and stays there (0.9 × 4·2⁻¹⁰⁷⁴
 //   rounds back to 4·2⁻¹⁰⁷⁴); from then on every step works on subnormal operands, which this
 //   CPU does slowly (SUBNORMAL). Momentum's velocity decays the same way at β = 0.9.
-// - Noise-augmented inputs are dense (every input non-zero), and each value is drawn in
-//   JavaScript; dropout draws one number per hidden unit per step; max-norm recomputes every
+// - Noise-augmented inputs are dense (every input non-zero), and each value is drawn outside the
+//   kernel (src/core/fast/normals.ts) and copied in; dropout draws one number per hidden unit per step; max-norm recomputes every
 //   unit's row norm of every layer after every step, in scalar code.
 // The layers above the first are dense for every rule (forward, backward, update).
 
@@ -102,8 +102,14 @@ export const SQRT_DIV = Math.round(1.7 / UNIT_NS);
  * priced per vector of the layer.
  */
 export const SUBNORMAL = { adam: Math.round(4 / UNIT_NS), momentum: Math.round(0.8 / UNIT_NS) } as const;
-/** One noisy input value (Box–Muller draw in JavaScript, rounded to float32 and copied in): about 50 ns, from noise-trained SGD's steps less SGD's on MNIST and CIFAR-10. */
-export const NOISE_PER_INPUT = Math.round(50 / UNIT_NS);
+/**
+ * One noisy input value (a Box–Muller draw of src/core/fast/normals.ts, added, rounded to float32
+ * and copied in): about 27 ns, the median over MNIST's, Fashion-MNIST's and CIFAR-10's two shapes
+ * of noise-trained SGD's step less SGD's, per input (21–38 ns; `npm run bench -- --only
+ * walltime`, 5 Dec 2026, docs/performance/walltime-2026-12-05-normals.json). It was about 50 ns
+ * (39–61) while the draws were made one call to Rng.normal at a time.
+ */
+export const NOISE_PER_INPUT = Math.round(27 / UNIT_NS);
 /** One dropout draw per hidden unit and step, with its copy into the instance: about 45 ns, from dropout's steps less SGD's. */
 export const DROPOUT_PER_UNIT = Math.round(45 / UNIT_NS);
 /** A step's cost besides the arithmetic (the sample, the calls between layers, the loss): about 0.2 µs, an SGD step of 8-20-1. */

@@ -314,3 +314,57 @@ test('README: the comparators on MNIST\'s shapes are what docs/performance/bench
   const ev = bench.eval.find((e) => e.engine === 'fast' && e.arch === '784-20-10')!;
   assert.ok(flat.includes(`Evaluation on 784-20-10 is ${ev.vsC64!.toFixed(2)}× the native loop and ${ev.vsC64x128!.toFixed(2)}× the 128-bit one`), 'evaluation');
 });
+
+const WHOLE_FILE = join(ROOT, 'docs', 'performance', 'bench-2026-12-05-whole.json');
+
+test('README: the whole bench with all nine rules arranged is what docs/performance/bench-2026-12-05-whole.json gives', { skip: !existsSync(WHOLE_FILE) && 'no published bench' }, () => {
+  const text = between('**The whole bench with all nine rules in dwgd\'s arrangement', '**Gaussian draws');
+  const flat = text.replace(/\s+/g, ' ');
+  const bench = JSON.parse(readFileSync(WHOLE_FILE, 'utf8')) as Bench & { wallTime: { paperPerSeedSeconds: number } };
+  const printed = execFileSync(process.execPath, [join(ROOT, 'scripts', 'bench-tables.mjs'), WHOLE_FILE], { encoding: 'utf8' });
+  const start = printed.indexOf('| method | 784-20-10');
+  assert.ok(text.includes(printed.slice(start, printed.indexOf('\n\n', start))), 'the training table');
+  const m = bench.machine!;
+  assert.ok(flat.includes(`${m.rows} rows in ${m.rounds} rounds (${m.extraRounds} beyond the repeats), ${m.disturbedRows} rows found no quiet round`), 'rounds');
+  // Every rule on every shape of the grid, each with the arranged C loop beside it.
+  const fast = bench.train.filter((r) => r.engine === 'fast');
+  const rules = ['dwm', 'dwm-stable', 'sgd', 'l2-0.01', 'l2-0.1', 'weight-decay-0.0001', 'momentum', 'adam', 'sgd-gated-decay'];
+  const shapes = ['784-20-10', '784-64-32-10', '8-20-1', '8-64-32-1', '11-20-1', '11-64-32-1', '3072-20-10', '3072-64-32-10'];
+  for (const rule of rules) for (const arch of shapes) {
+    const row = fast.find((r) => r.method === rule && r.arch === arch);
+    assert.ok(row && row.vsC64wasm != null && row.vsArrangedWasm != null, `${rule} ${arch}: timed beside the plain and the arranged C loop`);
+  }
+  const ratios = bench.targets.filter((t) => t.engine === 'fast' && t.unit === 'ratio');
+  assert.equal(ratios.length, 80);
+  const met = ratios.filter((t) => t.met).length;
+  assert.ok(flat.includes(`**${met} of the 80 ratio targets are met**`), `${met} met`);
+  const unmet = ratios.filter((t) => !t.met);
+  const [a128, n128, b128] = bands(unmet.map((t) => t.vsC64x128!));
+  assert.ok(flat.includes(`Of the ${unmet.length} unmet, against the C loop at 128 bits **${a128} are at or above it, ${n128} within 15 % of it and ${b128} below 0.85 of it**`), '128-bit bands');
+  const [aw, nw, bw] = bands(unmet.map((t) => t.vsC64wasm!));
+  assert.ok(flat.includes(`against the C loop in WebAssembly **${aw} at or above, ${nw} within 15 %, ${bw} below 0.85**`), 'wasm bands');
+  const low = unmet.filter((t) => t.vsC64x128! < 0.85 || t.vsC64wasm! < 0.85);
+  assert.equal(low.length, b128, 'the same rows below 0.85 of either loop');
+  assert.ok(low.every((t) => t.what.includes('3072-')), 'all CIFAR-10 rows');
+  assert.ok(flat.includes(`Those ${b128} are all CIFAR-10 training rows`));
+  const evals = unmet.filter((t) => t.what.startsWith('eval'));
+  assert.ok(flat.includes(`The ${evals.length} unmet evaluation ratios`) && flat.includes(`(${evals.map((t) => `${t.vsC64wasm!.toFixed(2)}×`).join(', ')})`), 'evaluation ratios ÷ C in wasm');
+  assert.ok(evals.every((t) => t.vsC64wasm! >= 1));
+  const arranged = unmet.filter((t) => t.vsArrangedWasm != null);
+  const [aa, na, ba] = bands(arranged.map((t) => t.vsArrangedWasm!));
+  assert.ok(flat.includes(`the ${arranged.length} unmet training ratios are **${aa} at or above it, ${na} within 15 % of it and ${ba} below 0.85 of it**`), 'arrangement bands');
+  const below = arranged.filter((t) => t.vsArrangedWasm! < 0.85);
+  assert.ok(below.length === 1 && flat.includes(`dwm on 3072-64-32-10 at ${below[0].vsArrangedWasm!.toFixed(2)}×`) && below[0].what.startsWith('dwm 3072-64-32-10'), 'the one below 0.85');
+  // The arrangement ÷ the plain loop, both in WebAssembly, for dwm, dwm-stable, sgd and momentum on CIFAR-10.
+  const plain = bench.anchor.train.filter((a) => ['dwm', 'dwm-stable', 'sgd', 'momentum'].includes(a.method) && a.arch.startsWith('3072-')).map((a) => a.arrangedWasm! / a.float64wasm!);
+  assert.equal(plain.length, 8);
+  assert.ok(flat.includes(`${Math.min(...plain).toFixed(2)}–${Math.max(...plain).toFixed(2)}× of the plain loop in WebAssembly for dwm, dwm-stable, sgd and momentum`), 'arrangement ÷ plain');
+  const speed = bench.targets.filter((t) => t.engine === 'fast' && t.what.includes('≥ dwm-stable'));
+  assert.ok(flat.includes(`dwm at least as fast as dwm-stable on ${speed.filter((t) => t.met).length} of the ${speed.length} shapes`), 'dwm ≥ dwm-stable');
+  const rate = (method: string, arch: string) => rateOf(bench, 'fast', method, arch);
+  assert.ok(flat.includes(`on 784-64-32-10 ${rate('dwm', '784-64-32-10')} against ${rate('dwm-stable', '784-64-32-10')} steps/s`));
+  assert.ok(flat.includes(`on 3072-64-32-10 ${rate('dwm', '3072-64-32-10')} of 10,000 steps/s`));
+  const ev = bench.eval.find((e) => e.engine === 'fast' && e.arch === '3072-64-32-10')!;
+  assert.ok(flat.includes(`evaluation ${ev.samplesPerSec.toLocaleString('en-US')} of 75,000 samples/s there (${ev.vsC64!.toFixed(2)}× the native C loop)`));
+  assert.ok(flat.includes(`${(bench.wallTime.paperPerSeedSeconds / 60).toFixed(1)} min a seed for the grid`), 'the run\'s wall-time part');
+});
