@@ -43,12 +43,75 @@ function fromCounts(correct: ArrayLike<number>, totals: ArrayLike<number>, all: 
   return { value: sum / all, perClass, balanced: balancedSum / present };
 }
 
+/**
+ * A list's rows laid out in the order evaluate() scores them (group after group, each in its
+ * listed order) with their targets: `lists[c]` is group c's positions in `x`, consecutive. A run
+ * scores the same lists with every model after every turn; laid out once, each pass hands a
+ * model its rows in blocks (FastModel.score) instead of gathering them row by row from the pool.
+ * The same rows in the same order, so the same sums.
+ */
+interface Layout {
+  key: WeakRef<object>;
+  from: WeakRef<Float32Array>;
+  fromY: WeakRef<Float32Array>;
+  /** The buffers, kept for the next list: a fresh one costs a page fault every 4 KB on first use. */
+  bufX: Float32Array;
+  bufY: Float32Array;
+  x: Float32Array;
+  y: Float32Array;
+  lists: Int32Array[];
+  used: number;
+}
+/** The last lists laid out: a run's test list and its validation list take one each, and the next run reuses their buffers. */
+const layouts: Layout[] = [];
+const LAYOUTS = 2;
+let layoutClock = 0;
+/** A list whose rows hold more floats than this (512 MB) is scored where it lies, not laid out again. */
+const LAYOUT_LIMIT = 2 ** 27;
+
+function layout(data: Dataset, key: object, lists: Int32Array[]): Layout | null {
+  const kept = layouts.find((l) => l.key.deref() === key && l.from.deref() === data.x && l.fromY.deref() === data.y);
+  if (kept) {
+    kept.used = ++layoutClock;
+    return kept;
+  }
+  const n = data.nInputs;
+  const total = lists.reduce((s, l) => s + l.length, 0);
+  if (total * n > LAYOUT_LIMIT) return null;
+  let slot = layouts.length < LAYOUTS ? null : layouts.reduce((a, b) => (a.used <= b.used ? a : b));
+  if (!slot) {
+    slot = { bufX: new Float32Array(0), bufY: new Float32Array(0) } as Layout;
+    layouts.push(slot);
+  }
+  if (slot.bufX.length < total * n) slot.bufX = new Float32Array(total * n);
+  if (slot.bufY.length < total) slot.bufY = new Float32Array(total);
+  const x = slot.bufX.subarray(0, total * n);
+  const y = slot.bufY.subarray(0, total);
+  const lists2: Int32Array[] = [];
+  let at = 0;
+  for (const list of lists) {
+    const place = new Int32Array(list.length);
+    for (let k = 0; k < list.length; k++) {
+      const i = list[k];
+      x.set(data.x.subarray(i * n, i * n + n), (at + k) * n);
+      y[at + k] = data.y[i];
+      place[k] = at + k;
+    }
+    lists2.push(place);
+    at += list.length;
+  }
+  Object.assign(slot, { key: new WeakRef(key), from: new WeakRef(data.x), fromY: new WeakRef(data.y), x, y, lists: lists2, used: ++layoutClock });
+  return slot;
+}
+
 /** Clean evaluation; with `byClass` (from splitByClass) it scores group by group. */
 export function evaluate(model: Trainable, data: Dataset, indices: Int32Array, metric: Metric, byClass?: Int32Array[]): Scores {
-  if (!byClass) {
-    return { value: model.score(data.x, indices, indices.length, data.y, metric) / indices.length };
-  }
-  const sums = byClass.map((list) => model.score(data.x, list, list.length, data.y, metric));
+  const groups = byClass ?? [indices];
+  const laid = layout(data, byClass ?? indices, groups);
+  const sums = groups.map((list, c) => laid
+    ? model.score(laid.x, laid.lists[c], list.length, laid.y, metric)
+    : model.score(data.x, list, list.length, data.y, metric));
+  if (!byClass) return { value: sums[0] / indices.length };
   return fromCounts(sums, byClass.map((l) => l.length), indices.length);
 }
 
@@ -99,6 +162,11 @@ export function evaluateAt(
   const make = (a: EvalAxisDef) => ({ apply: a.prepare(n, image, ctx), value: point[a.key], rng: new Rng(seed, a.stream) });
   const perSample = active.filter((a) => a.perSample).map(make);
   const transforms = active.filter((a) => !a.perSample && !a.perModel).map(make);
+  // A point with one streamed transform that can write float32 rows itself (the noisy test) and
+  // nothing else: each row goes from the pool to the chunk in one pass.
+  const into = active.length === 1 && !active[0].perSample && !active[0].perModel && active[0].prepareInto
+    ? { apply: active[0].prepareInto(n, image, ctx), value: transforms[0].value, rng: transforms[0].rng }
+    : null;
   const perModel = active.filter((a) => a.perModel).map((a) => ({ apply: a.perModel!(n, image, ctx), value: point[a.key], stream: a.stream }));
   const base = perSample.length
     ? cachedTestSet(data, test, seed, pointId(point), image, () => {
@@ -118,6 +186,7 @@ export function evaluateAt(
   const xs = new Float32Array(NOISY_CHUNK * n);
   const ys = new Float32Array(NOISY_CHUNK);
   const samples = new Int32Array(NOISY_CHUNK);
+  const at = new Int32Array(NOISY_CHUNK);
   const own = perModel.length ? new Float32Array(NOISY_CHUNK * n) : xs;
   const modelRngs = models.map(() => perModel.map((t) => new Rng(seed, t.stream)));
   const rowsOf = Array.from({ length: classes }, () => new Int32Array(NOISY_CHUNK));
@@ -127,17 +196,17 @@ export function evaluateAt(
   // A stored transformed set that nothing else changes is scored where it lies: the models read
   // its rows (row k: test input k) and the targets in the same order, in the same chunks and
   // groups as below, so every score adds up as it does there.
-  const direct = base !== null && transforms.length === 0 && perModel.length === 0;
-  const directY = direct ? Float32Array.from(test, (i) => data.y[i]) : null;
+  const directY = base !== null && transforms.length === 0 && perModel.length === 0 ? Float32Array.from(test, (i) => data.y[i]) : null;
   for (let start = 0; start < test.length; start += NOISY_CHUNK) {
     const count = Math.min(NOISY_CHUNK, test.length - start);
     rowCount.fill(0);
+    for (let k = 0; k < count; k++) {
+      const c = groupOf ? groupOf[test[start + k]] : 0;
+      rowsOf[c][rowCount[c]++] = k;
+      classTotals[c]++;
+    }
     if (base && directY) {
-      for (let k = 0; k < count; k++) {
-        const c = groupOf ? groupOf[test[start + k]] : 0;
-        rowsOf[c][rowCount[c]++] = start + k;
-        classTotals[c]++;
-      }
+      for (let c = 0; c < classes; c++) for (let j = 0; j < rowCount[c]; j++) rowsOf[c][j] += start;
       for (let m = 0; m < models.length; m++) {
         for (let c = 0; c < classes; c++) {
           if (rowCount[c] > 0) sums[m][c] += models[m].score(base, rowsOf[c], rowCount[c], directY, metric);
@@ -145,8 +214,29 @@ export function evaluateAt(
       }
       continue;
     }
+    // Where row k of the chunk goes: in test order when a per-model axis takes the rows (it
+    // draws row by row); else group after group, each in test order, so that a model is handed
+    // each group as one block (FastModel.score). The same rows in the same order either way.
+    if (perModel.length) for (let k = 0; k < count; k++) at[k] = k;
+    else {
+      let from = 0;
+      for (let c = 0; c < classes; c++) {
+        for (let j = 0; j < rowCount[c]; j++) {
+          at[rowsOf[c][j]] = from + j;
+          rowsOf[c][j] = from + j;
+        }
+        from += rowCount[c];
+      }
+    }
     for (let k = 0; k < count; k++) {
       const i = test[start + k];
+      if (into) {
+        const p = at[k];
+        into.apply(data.x, i * n, xs, p * n, into.value, into.rng, i);
+        ys[p] = data.y[i];
+        samples[p] = i;
+        continue;
+      }
       if (base) for (let f = 0; f < n; f++) row[f] = base[(start + k) * n + f];
       else {
         for (let f = 0; f < n; f++) row[f] = data.x[i * n + f];
@@ -157,12 +247,10 @@ export function evaluateAt(
         }
       }
       for (const t of transforms) t.apply(row, t.value, t.rng, i);
-      xs.set(row, k * n);
-      ys[k] = data.y[i];
-      samples[k] = i;
-      const c = groupOf ? groupOf[i] : 0;
-      rowsOf[c][rowCount[c]++] = k;
-      classTotals[c]++;
+      const p = at[k];
+      xs.set(row, p * n);
+      ys[p] = data.y[i];
+      samples[p] = i;
     }
     for (let m = 0; m < models.length; m++) {
       if (perModel.length) {

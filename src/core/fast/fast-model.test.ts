@@ -49,6 +49,35 @@ for (const method of METHODS) {
   });
 }
 
+test('score: rows listed in a row go in as one block per chunk, with the sums of the same rows gathered one by one', () => {
+  const initial = new Network([data.nInputs, 24, 12, 10], 'softmax-ce');
+  initial.initHeNormal(new Rng(5, 'init'));
+  const { fast } = trainPair('sgd', initial, 'fast', data.x, data.y, order(trainIdx, 500, 5), 0.01);
+  // The pool's rows scattered over a second array: pool row i at row perm[i] there.
+  const n = data.nInputs;
+  const rng = new Rng(6, 'perm');
+  const perm = Int32Array.from(all);
+  for (let i = perm.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [perm[i], perm[j]] = [perm[j], perm[i]];
+  }
+  const x2 = new Float32Array(data.x.length);
+  const y2 = new Float32Array(data.y.length);
+  for (const i of all) {
+    x2.set(data.x.subarray(i * n, i * n + n), perm[i] * n);
+    y2[perm[i]] = data.y[i];
+  }
+  const scattered = Int32Array.from(all, (i) => perm[i]);
+  // Three chunks of 256 rows and a partial one, a list that starts inside the pool, one row.
+  for (const [from, count] of [[0, 600], [5, 517], [300, 1]]) {
+    for (const metric of ['accuracy', 'mse'] as const) {
+      const block = fast.score(data.x, all.subarray(from, from + count), count, data.y, metric);
+      const rows = fast.score(x2, scattered.subarray(from, from + count), count, y2, metric);
+      assert.equal(block, rows, `${metric}, rows ${from} … ${from + count - 1}`);
+    }
+  }
+});
+
 test('fast engine matches the reference on regression (mse, dense signed inputs, 3 layers)', () => {
   const rng = new Rng(3, 'data');
   const n = 500;

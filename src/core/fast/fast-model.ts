@@ -399,15 +399,26 @@ export class FastModel implements Trainable {
     const code = metric === 'accuracy' ? 0 : 1;
     this.prepareEval();
     let total = 0;
+    // Rows listed in a row (evaluate.ts lays the test set out in the order it is scored) go in
+    // as one block per chunk; the same rows in the same order as one at a time.
+    const first = indices[0];
+    let block = count > 0;
+    for (let k = 1; block && k < count; k++) block = indices[k] === first + k;
     for (let start = 0; start < count; start += EVAL_ROWS) {
       const m = Math.min(EVAL_ROWS, count - start);
       const rows = this.rows;
-      for (let k = 0; k < m; k++) {
-        const i = indices[start + k];
-        // Narrow rows (tabular) element by element: a subarray per row costs more than the copy.
-        if (n <= SMALL_ROW) for (let f = 0, src = i * n, dst = k * n; f < n; f++) rows[dst + f] = x[src + f];
-        else rows.set(x.subarray(i * n, i * n + n), k * n);
-        this.rowsY[k] = y[i];
+      if (block) {
+        const i = first + start;
+        rows.set(x.subarray(i * n, (i + m) * n));
+        this.rowsY.set(y.subarray(i, i + m));
+      } else {
+        for (let k = 0; k < m; k++) {
+          const i = indices[start + k];
+          // Narrow rows (tabular) element by element: a subarray per row costs more than the copy.
+          if (n <= SMALL_ROW) for (let f = 0, src = i * n, dst = k * n; f < n; f++) rows[dst + f] = x[src + f];
+          else rows.set(x.subarray(i * n, i * n + n), k * n);
+          this.rowsY[k] = y[i];
+        }
       }
       total += mixed ? this.ex.classifyRows!(m) : this.ex.scoreRows(m, code);
     }

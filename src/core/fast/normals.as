@@ -141,13 +141,11 @@ const PIO2_3T: f64 = 8.47842766036889956997e-32; // 0x397B839A 252049C1
 let y0: f64 = 0;
 let y1: f64 = 0;
 
-/** High words of n·π/2 for n = 1 … 4 (fdlibm's npio2_hw, the first four), after −1 for n = 0 (no high word of an x ≥ 0 is −1). */
+/**
+ * High words of n·π/2 for n = 1 … 4 (fdlibm's npio2_hw, the first four), at NPIO2 + 4n, after −1
+ * for n = 0 (no high word of an x ≥ 0 is −1): remPio2 and the two-lane reduction read them.
+ */
 const NPIO2: usize = memory.data<i32>([-1, 0x3FF921FB, 0x400921FB, 0x4012D97C, 0x401921FB]);
-
-/** High words of n·π/2 for n = 1 … 4 (fdlibm's npio2_hw, the first four). */
-@inline function npio2High(n: i32): i32 {
-  return n == 1 ? 0x3FF921FB : n == 2 ? 0x400921FB : n == 3 ? 0x4012D97C : 0x401921FB;
-}
 
 /**
  * fdlibm's __ieee754_rem_pio2 for π/4 < |x| < 9π/4 (where n = round(x·2/π) is at most 4; the
@@ -187,7 +185,7 @@ function remPio2(x: f64): i32 {
   const fn = <f64>n;
   let r = t - fn * PIO2_1;
   let w = fn * PIO2_1T; // first round, good to 85 bits
-  if (ix != npio2High(n)) {
+  if (ix != load<i32>(NPIO2 + (<usize>n << 2))) {
     y0 = r - w; // no cancellation
   } else {
     const j = ix >> 20;

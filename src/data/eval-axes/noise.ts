@@ -22,4 +22,13 @@ export const noiseAxis: EvalAxisDef = {
       row[i] = v;
     }
   },
+  prepareInto: (nInputs, image) => (src, from, dst, to, value, rng) => {
+    const sigma = value as number;
+    const z = nextNormals(rng, nInputs);
+    for (let i = 0; i < nInputs; i++) {
+      let v = src[from + i] + sigma * z[i];
+      if (image) v = v < 0 ? 0 : v > 1 ? 1 : v;
+      dst[to + i] = v; // rounded to float32 here, as evaluate.ts's copy of the row rounds it
+    }
+  },
 };

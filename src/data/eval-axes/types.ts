@@ -56,6 +56,13 @@ export interface AttackSettings {
 export type RowTransform = (row: Float64Array, value: AxisValue, rng: Rng, sample: number) => void;
 
 /**
+ * A streamed transform that reads a float32 input and writes its result, rounded to float32:
+ * row src[from … from + nInputs) transformed into dst[to … to + nInputs), the numbers the
+ * axis's RowTransform gives on the row widened to float64, drawn the same way.
+ */
+export type RowTransformInto = (src: Float32Array, from: number, dst: Float32Array, to: number, value: AxisValue, rng: Rng, sample: number) => void;
+
+/**
  * A model-dependent transform of `count` inputs (rows 0 … count−1 of `xs`, nInputs each, in
  * place) whose targets are `ys[0 … count−1]` and pool indices `samples[0 … count−1]`, for the
  * model about to be scored on them.
@@ -116,6 +123,12 @@ export interface EvalAxisDef {
    * `perModel` instead and a `prepare` that is never called.
    */
   prepare(nInputs: number, image: boolean, ctx: EvalContext): RowTransform;
+  /**
+   * Optionally, `prepare`'s transform from a float32 row into another (evaluate.ts uses it when
+   * the point has this one transform and nothing else, saving the row's round trip through
+   * float64): the same numbers as `prepare`'s, from the same draws.
+   */
+  prepareInto?(nInputs: number, image: boolean, ctx: EvalContext): RowTransformInto;
   /**
    * The hook of model-dependent axes (adversarial attacks): made once per point like `prepare`,
    * called for every model on its own copy of each chunk of test inputs, after the other axes'
