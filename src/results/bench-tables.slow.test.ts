@@ -417,3 +417,33 @@ test('README: the draws in WebAssembly and the wall time after them are what the
   assert.equal(NOISE_PER_INPUT, Math.round(Math.round(median) / UNIT_NS), `median ${median.toFixed(1)} ns`);
   assert.ok(flat.includes(`about ${Math.round(median)} ns instead of 50`));
 });
+
+const WALL_BLOCKS_FILE = join(ROOT, 'docs', 'performance', 'walltime-2026-12-05-blocks.json');
+const WALL_BLOCKS_BEFORE_FILE = join(ROOT, 'docs', 'performance', 'walltime-2026-12-05-blocks-before.json');
+
+test('README: the wall time with the test rows in blocks, and before, are what their files give', { skip: !(existsSync(WALL_BLOCKS_FILE) && existsSync(WALL_BLOCKS_BEFORE_FILE)) && 'no published bench' }, () => {
+  const flat = between('**The test rows in blocks', '**Grid-length lives').replace(/\s+/g, ' ');
+  const [now, before] = [WALL_BLOCKS_FILE, WALL_BLOCKS_BEFORE_FILE].map((f) => (JSON.parse(readFileSync(f, 'utf8')) as WallFile).wallTime);
+  // Both timed by the same bench: two short turns of 1,000 steps.
+  for (const w of [now, before]) assert.ok(w.cells.every((c) => c.shortTurns === 2 && c.shortStepsPerTurn === 1000));
+  assert.ok(flat.includes(`**the paper grid ≈ ${(now.paperPerSeedSeconds / 60).toFixed(1)} min a seed** (${Math.round(now.paperPerSeedSeconds)} s, against ${Math.round(before.paperPerSeedSeconds)} s)`), 'grid per seed');
+  const hours = (w: WallFile['wallTime']) => (w.fair.reduce((a, f) => a + f.totalSeconds, 0) / 3600).toFixed(1);
+  assert.ok(flat.includes(`**the fair study ≈ ${hours(now)} h** (${hours(before)} h)`), 'fair study');
+  const stage = (study: string, s: string) => now.fair.find((f) => f.study === study && f.stage === s)!.totalSeconds;
+  assert.ok(flat.includes(`images tuning ${(stage('fair-images', 'tuning') / 60).toFixed(1)} min, final ${(stage('fair-images', 'final') / 60).toFixed(1)} min, tabular ${stage('fair-tabular', 'tuning').toFixed(0)} s + ${stage('fair-tabular', 'final').toFixed(0)} s`), 'stages');
+  // A seed's CPU-seconds: training scaled to 6 × 10,000 steps, the clean evaluation (both turns) to 6 turns, the rest once.
+  const parts = (w: WallFile['wallTime']) => {
+    const train = w.cells.reduce((a, c) => a + c.train * (60000 / (c.shortTurns * c.shortStepsPerTurn)), 0);
+    const evaluation = w.cells.reduce((a, c) => a + c.evaluation * (6 / c.shortTurns), 0);
+    const rest = w.cells.reduce((a, c) => a + c.rest, 0);
+    return { train, evaluation, rest, all: train + evaluation + rest };
+  };
+  const [p, q] = [parts(now), parts(before)];
+  assert.ok(flat.includes(`training ${Math.round(p.train)} (${Math.round(q.train)}), clean evaluation ${Math.round(p.evaluation)} (${Math.round(q.evaluation)}), the rest ${Math.round(p.rest)} (${Math.round(q.rest)}:`), 'the parts');
+  assert.ok(flat.includes(`${Math.round(p.all)} in all (${Math.round(q.all)})`), 'the total');
+  const cell = (w: WallFile['wallTime']) => w.cells.find((c) => c.cell === 'mnist 20 n=1000')!.evaluation.toFixed(2);
+  assert.ok(flat.includes(`took ${cell(now)} s instead of ${cell(before)}`), 'the MNIST cell');
+  // What is left to cut: the CPU-seconds above 240, as a share of the evaluation and the rest.
+  const over = Math.round(p.all) - 240;
+  assert.ok(flat.includes(`about 240 of the ${Math.round(p.all)} CPU-seconds`) && flat.includes(`another ${over} CPU-seconds cut, ${Math.round((100 * over) / (p.evaluation + p.rest))} % of their ${Math.round(p.evaluation + p.rest)}`), 'what is left');
+});
