@@ -447,3 +447,21 @@ test('README: the wall time with the test rows in blocks, and before, are what t
   const over = Math.round(p.all) - 240;
   assert.ok(flat.includes(`about 240 of the ${Math.round(p.all)} CPU-seconds`) && flat.includes(`another ${over} CPU-seconds cut, ${Math.round((100 * over) / (p.evaluation + p.rest))} % of their ${Math.round(p.evaluation + p.rest)}`), 'what is left');
 });
+
+test('README: where speed stands quotes the newest whole bench and wall time, as their sections and files give them', { skip: !(existsSync(WHOLE_FILE) && existsSync(WALL_BLOCKS_FILE)) && 'no published bench' }, () => {
+  const flat = between('**Where speed stands', '```').replace(/\s+/g, ' ');
+  const bench = JSON.parse(readFileSync(WHOLE_FILE, 'utf8')) as Bench;
+  const ratios = bench.targets.filter((t) => t.engine === 'fast' && t.unit === 'ratio');
+  const met = ratios.filter((t) => t.met).length;
+  assert.ok(flat.includes(`**${met} of the ${ratios.length} ratio targets**`), 'ratios met');
+  const arranged = ratios.filter((t) => !t.met && t.vsArrangedWasm != null);
+  const below = arranged.filter((t) => t.vsArrangedWasm! < 0.85);
+  assert.ok(flat.includes(`the ${arranged.length} unmet training ratios are within 15 % of, or above,`) && below.length === 1
+    && flat.includes(`but one (dwm on 3072-64-32-10 at ${below[0].vsArrangedWasm!.toFixed(2)}×)`), 'the unmet ones against the arrangement');
+  const wall = (JSON.parse(readFileSync(WALL_BLOCKS_FILE, 'utf8')) as WallFile).wallTime;
+  const hours = (wall.fair.reduce((a, f) => a + f.totalSeconds, 0) / 3600).toFixed(1);
+  assert.ok(flat.includes(`**the paper grid ≈ ${(wall.paperPerSeedSeconds / 60).toFixed(1)} min a seed** (target: 2), **the fair study ≈ ${hours} h** (target: 3)`), 'wall time');
+  // The sections it points to say the same.
+  assert.ok(between('**The test rows in blocks', '**Grid-length lives').replace(/\s+/g, ' ').includes(`**the paper grid ≈ ${(wall.paperPerSeedSeconds / 60).toFixed(1)} min a seed**`));
+  assert.ok(between('**The whole bench with all nine rules in dwgd\'s arrangement', '**Gaussian draws').replace(/\s+/g, ' ').includes(`**${met} of the 80 ratio targets are met**`));
+});
