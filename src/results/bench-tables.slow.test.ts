@@ -383,6 +383,21 @@ interface WallFile {
     methodTimes: { cell: string; perStep: Record<string, number> }[];
   };
 }
+type Wall = WallFile['wallTime'];
+
+/** The fair study's estimate in hours, both halves, one decimal (as the README quotes it). */
+const fairHours = (w: Wall) => (w.fair.reduce((a, f) => a + f.totalSeconds, 0) / 3600).toFixed(1);
+/** One stage's estimated seconds, all its seeds. */
+const stageSeconds = (w: Wall, study: string, stage: string) => w.fair.find((f) => f.study === study && f.stage === stage)!.totalSeconds;
+/** The stages as the README lists them: images tuning and final in minutes, tabular tuning + final in seconds. */
+const stagesText = (w: Wall) => `images tuning ${(stageSeconds(w, 'fair-images', 'tuning') / 60).toFixed(1)} min, final ${(stageSeconds(w, 'fair-images', 'final') / 60).toFixed(1)} min, tabular ${stageSeconds(w, 'fair-tabular', 'tuning').toFixed(0)} s + ${stageSeconds(w, 'fair-tabular', 'final').toFixed(0)} s`;
+/** A grid seed's CPU-seconds: each cell's training scaled to 6 × 10,000 steps, its clean evaluation to 6 turns, the rest once. */
+function gridParts(w: Wall): { train: number; evaluation: number; rest: number; all: number } {
+  const train = w.cells.reduce((a, c) => a + c.train * (60000 / (c.shortTurns * c.shortStepsPerTurn)), 0);
+  const evaluation = w.cells.reduce((a, c) => a + c.evaluation * (6 / c.shortTurns), 0);
+  const rest = w.cells.reduce((a, c) => a + c.rest, 0);
+  return { train, evaluation, rest, all: train + evaluation + rest };
+}
 
 test('README: the draws in WebAssembly and the wall time after them are what their files give; the cost model\'s noisy input is that run\'s', { skip: !(existsSync(DRAWS_FILE) && existsSync(WALL_NORMALS_FILE)) && 'no published bench' }, async () => {
   const flat = between('**Gaussian draws in WebAssembly', '**Grid-length lives').replace(/\s+/g, ' ');
@@ -391,23 +406,14 @@ test('README: the draws in WebAssembly and the wall time after them are what the
   assert.ok(flat.includes(`a draw took ${draws.rngNormalNs.toFixed(1)} ns by \`rng.normal()\` and ${draws.rowsNs.toFixed(1)} ns in rows of 3,072 through the module (${(draws.rngNormalNs / draws.rowsNs).toFixed(2)}×; the same numbers: yes)`), 'draws');
   const [now, before] = [WALL_NORMALS_FILE, WALL_CORRUPTIONS_FILE].map((f) => (JSON.parse(readFileSync(f, 'utf8')) as WallFile).wallTime);
   assert.ok(flat.includes(`**the paper grid ≈ ${(now.paperPerSeedSeconds / 60).toFixed(1)} min a seed** (${Math.round(now.paperPerSeedSeconds)} s, against ${Math.round(before.paperPerSeedSeconds)} s in the run before)`), 'grid per seed');
-  const hours = (w: WallFile['wallTime']) => (w.fair.reduce((a, f) => a + f.totalSeconds, 0) / 3600).toFixed(1);
-  assert.ok(flat.includes(`**the fair study ≈ ${hours(now)} h** (${hours(before)} h)`), 'fair study');
-  const stage = (study: string, s: string) => now.fair.find((f) => f.study === study && f.stage === s)!.totalSeconds;
-  assert.ok(flat.includes(`images tuning ${(stage('fair-images', 'tuning') / 60).toFixed(1)} min, final ${(stage('fair-images', 'final') / 60).toFixed(1)} min, tabular ${stage('fair-tabular', 'tuning').toFixed(0)} s + ${stage('fair-tabular', 'final').toFixed(0)} s`), 'stages');
+  assert.ok(flat.includes(`**the fair study ≈ ${fairHours(now)} h** (${fairHours(before)} h)`), 'fair study');
+  assert.ok(flat.includes(stagesText(now)), 'stages');
   const step = (w: WallFile['wallTime'], cell: string) => Math.round(w.methodTimes.find((m) => m.cell === cell)!.perStep['sgd-noise-default'] * 1e6);
   assert.ok(flat.includes(`${step(now, 'mnist 20 n=100')} µs instead of ${step(before, 'mnist 20 n=100')} on MNIST 784-20-10 and ${step(now, 'cifar-10 20 n=100')} µs instead of ${step(before, 'cifar-10 20 n=100')} on CIFAR-10 3072-20-10`), 'noise-trained SGD steps');
-  // The grid seed's CPU-seconds: each cell's training scaled to 6 × 10,000 steps, its clean evaluation to 6 turns, and the rest.
-  const parts = (w: WallFile['wallTime']) => {
-    const train = w.cells.reduce((a, c) => a + c.train * (60000 / (c.shortTurns * c.shortStepsPerTurn)), 0);
-    const evaluation = w.cells.reduce((a, c) => a + c.evaluation * (6 / c.shortTurns), 0);
-    const rest = w.cells.reduce((a, c) => a + c.rest, 0);
-    return { train, evaluation, rest };
-  };
-  const p = parts(now);
+  const p = gridParts(now);
   assert.ok(flat.includes(`training ${Math.round(p.train)}, clean evaluation ${Math.round(p.evaluation)}`), 'training and evaluation CPU-seconds');
-  assert.ok(flat.includes(`the rest ${Math.round(p.rest)} (was ${Math.round(parts(before).rest)}:`), 'the rest');
-  assert.ok(flat.includes(`about 240 of these ${Math.round(p.train + p.evaluation + p.rest)} CPU-seconds`), 'total');
+  assert.ok(flat.includes(`the rest ${Math.round(p.rest)} (was ${Math.round(gridParts(before).rest)}:`), 'the rest');
+  assert.ok(flat.includes(`about 240 of these ${Math.round(p.all)} CPU-seconds`), 'total');
   // The cost model's noisy input value: the median over the six image cells of noise-trained SGD's step less SGD's, per input.
   const perInput = now.methodTimes.filter((m) => /^(mnist|fashion-mnist|cifar-10) /.test(m.cell))
     .map((m) => ((m.perStep['sgd-noise-default'] - m.perStep['sgd-default']) * 1e9) / (m.cell.startsWith('cifar-10') ? 3072 : 784)).sort((a, b) => a - b);
@@ -427,18 +433,9 @@ test('README: the wall time with the test rows in blocks, and before, are what t
   // Both timed by the same bench: two short turns of 1,000 steps.
   for (const w of [now, before]) assert.ok(w.cells.every((c) => c.shortTurns === 2 && c.shortStepsPerTurn === 1000));
   assert.ok(flat.includes(`**the paper grid ≈ ${(now.paperPerSeedSeconds / 60).toFixed(1)} min a seed** (${Math.round(now.paperPerSeedSeconds)} s, against ${Math.round(before.paperPerSeedSeconds)} s)`), 'grid per seed');
-  const hours = (w: WallFile['wallTime']) => (w.fair.reduce((a, f) => a + f.totalSeconds, 0) / 3600).toFixed(1);
-  assert.ok(flat.includes(`**the fair study ≈ ${hours(now)} h** (${hours(before)} h)`), 'fair study');
-  const stage = (study: string, s: string) => now.fair.find((f) => f.study === study && f.stage === s)!.totalSeconds;
-  assert.ok(flat.includes(`images tuning ${(stage('fair-images', 'tuning') / 60).toFixed(1)} min, final ${(stage('fair-images', 'final') / 60).toFixed(1)} min, tabular ${stage('fair-tabular', 'tuning').toFixed(0)} s + ${stage('fair-tabular', 'final').toFixed(0)} s`), 'stages');
-  // A seed's CPU-seconds: training scaled to 6 × 10,000 steps, the clean evaluation (both turns) to 6 turns, the rest once.
-  const parts = (w: WallFile['wallTime']) => {
-    const train = w.cells.reduce((a, c) => a + c.train * (60000 / (c.shortTurns * c.shortStepsPerTurn)), 0);
-    const evaluation = w.cells.reduce((a, c) => a + c.evaluation * (6 / c.shortTurns), 0);
-    const rest = w.cells.reduce((a, c) => a + c.rest, 0);
-    return { train, evaluation, rest, all: train + evaluation + rest };
-  };
-  const [p, q] = [parts(now), parts(before)];
+  assert.ok(flat.includes(`**the fair study ≈ ${fairHours(now)} h** (${fairHours(before)} h)`), 'fair study');
+  assert.ok(flat.includes(stagesText(now)), 'stages');
+  const [p, q] = [gridParts(now), gridParts(before)];
   assert.ok(flat.includes(`training ${Math.round(p.train)} (${Math.round(q.train)}), clean evaluation ${Math.round(p.evaluation)} (${Math.round(q.evaluation)}), the rest ${Math.round(p.rest)} (${Math.round(q.rest)}:`), 'the parts');
   assert.ok(flat.includes(`${Math.round(p.all)} in all (${Math.round(q.all)})`), 'the total');
   const cell = (w: WallFile['wallTime']) => w.cells.find((c) => c.cell === 'mnist 20 n=1000')!.evaluation.toFixed(2);
@@ -459,8 +456,7 @@ test('README: where speed stands quotes the newest whole bench and wall time, as
   assert.ok(flat.includes(`the ${arranged.length} unmet training ratios are within 15 % of, or above,`) && below.length === 1
     && flat.includes(`but one (dwm on 3072-64-32-10 at ${below[0].vsArrangedWasm!.toFixed(2)}×)`), 'the unmet ones against the arrangement');
   const wall = (JSON.parse(readFileSync(WALL_BLOCKS_FILE, 'utf8')) as WallFile).wallTime;
-  const hours = (wall.fair.reduce((a, f) => a + f.totalSeconds, 0) / 3600).toFixed(1);
-  assert.ok(flat.includes(`**the paper grid ≈ ${(wall.paperPerSeedSeconds / 60).toFixed(1)} min a seed** (target: 2), **the fair study ≈ ${hours} h** (target: 3)`), 'wall time');
+  assert.ok(flat.includes(`**the paper grid ≈ ${(wall.paperPerSeedSeconds / 60).toFixed(1)} min a seed** (target: 2), **the fair study ≈ ${fairHours(wall)} h** (target: 3)`), 'wall time');
   // The sections it points to say the same.
   assert.ok(between('**The test rows in blocks', '**Grid-length lives').replace(/\s+/g, ' ').includes(`**the paper grid ≈ ${(wall.paperPerSeedSeconds / 60).toFixed(1)} min a seed**`));
   assert.ok(between('**The whole bench with all nine rules in dwgd\'s arrangement', '**Gaussian draws').replace(/\s+/g, ' ').includes(`**${met} of the 80 ratio targets are met**`));
