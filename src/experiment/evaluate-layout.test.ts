@@ -9,12 +9,12 @@ import type { Trainable } from '../core/model.js';
 import { Rng } from '../core/rng.js';
 import { noisySample, normalize } from '../data/prepare.js';
 import type { Dataset } from '../data/types.js';
-import { evaluate, evaluateAt, splitByClass } from './evaluate.js';
+import { evaluate, evaluateAt, forgetLayouts, splitByClass } from './evaluate.js';
 import { squareImages } from './testing/images.js';
 
 /** A model that keeps, call by call, the rows and targets it is handed (and whether their positions are consecutive). */
 function recorder(nInputs: number) {
-  const calls: { rows: number[][]; targets: number[]; consecutive: boolean }[] = [];
+  const calls: { rows: number[][]; targets: number[]; consecutive: boolean; buffer: ArrayBufferLike }[] = [];
   const model = {
     id: 'recorder', engine: 'reference', step: () => 0, params: () => [],
     score(x: Float32Array, indices: Int32Array, count: number, y: Float32Array) {
@@ -26,7 +26,7 @@ function recorder(nInputs: number) {
         targets.push(y[indices[k]]);
         if (k > 0 && indices[k] !== indices[0] + k) consecutive = false;
       }
-      calls.push({ rows, targets, consecutive });
+      calls.push({ rows, targets, consecutive, buffer: x.buffer });
       return count;
     },
   } as unknown as Trainable;
@@ -62,6 +62,48 @@ test('evaluate: each group in its listed order, as one block of rows, on every p
   assert.ok(plain.calls[0].consecutive);
   assert.deepEqual(plain.calls[0].rows, Array.from(test, (i) => rowOf(data, i)));
   assert.deepEqual(plain.calls[0].targets, Array.from(test, (i) => data.y[i]));
+});
+
+test("layouts: a run's lists go into the memory the last run's used (forgetLayouts), sized for the pool; lists still held keep theirs", () => {
+  const data = normalize(squareImages(500, 3), 'paper', null, 1);
+  const list = (from: number, count: number) => Int32Array.from({ length: count }, (_, k) => from + ((k * 7) % count));
+  const check = (l: Int32Array, calls: ReturnType<typeof recorder>['calls']) => {
+    assert.equal(calls.length, 1);
+    assert.ok(calls[0].consecutive);
+    assert.deepEqual(calls[0].rows, Array.from(l, (i) => rowOf(data, i)));
+    assert.deepEqual(calls[0].targets, Array.from(l, (i) => data.y[i]));
+    return calls[0].buffer;
+  };
+  const score = (l: Int32Array) => {
+    const r = recorder(data.nInputs);
+    evaluate(r.model, data, l, 'mse');
+    return check(l, r.calls);
+  };
+  forgetLayouts();
+  const a = list(0, 410);
+  const first = score(a);
+  assert.notEqual(first, data.x.buffer, 'laid out, not read where it lies');
+  // A second list while the first is held: memory of its own; the first's layout is intact.
+  const b = list(410, 20);
+  const second = score(b);
+  assert.notEqual(second, first);
+  assert.equal(score(a), first);
+  // The next run: a longer list of the same pool goes where the first one was (the roomiest slot,
+  // made for every row of the pool), and reads right although the memory held other rows.
+  forgetLayouts();
+  const c = list(20, 480);
+  const third = score(c);
+  assert.equal(third, first, 'the released slot is reused');
+  assert.equal(score(c), third, 'and kept for the passes after');
+  // A pool of narrow rows, more of them than the slots hold targets: the targets get room too.
+  forgetLayouts();
+  const size = 5000;
+  const narrow: Dataset = { ...data, nInputs: 1, size, x: Float32Array.from({ length: size }, (_, i) => i), y: Float32Array.from({ length: size }, (_, i) => (i * 3) % 11) };
+  const long = Int32Array.from({ length: 4000 }, (_, k) => (k * 7) % size);
+  const r = recorder(1);
+  evaluate(r.model, narrow, long, 'mse');
+  assert.deepEqual(r.calls[0].rows, Array.from(long, (i) => [i]));
+  assert.deepEqual(r.calls[0].targets, Array.from(long, (i) => narrow.y[i]));
 });
 
 for (const image of [true, false]) test(`the noisy test by class: each chunk of 256 inputs scored class by class, each class's inputs together and in test order, with the noise of a fresh stream in test order (${image ? 'images, clamped' : 'a table'})`, () => {

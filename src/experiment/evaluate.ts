@@ -54,40 +54,63 @@ interface Layout {
   key: WeakRef<object>;
   from: WeakRef<Float32Array>;
   fromY: WeakRef<Float32Array>;
-  /** The buffers, kept for the next list: a fresh one costs a page fault every 4 KB on first use. */
-  bufX: Float32Array;
-  bufY: Float32Array;
   x: Float32Array;
   y: Float32Array;
   lists: Int32Array[];
+}
+/**
+ * Memory a layout is written into, kept for the next lists: the first write to fresh memory
+ * costs a page fault every 4 KB (about 0.6 s for an MNIST test list here, more than the layout
+ * saves a short run), so a slot is sized for its pool's every list (all of the pool's rows: the
+ * pages no list reaches are never touched) and reused by the runs after.
+ */
+interface Slot {
+  x: Float32Array;
+  y: Float32Array;
+  /** What the slot holds now; null once released (forgetLayouts). */
+  laid: Layout | null;
   used: number;
 }
-/** The last lists laid out: a run's test list and its validation list take one each, and the next run reuses their buffers. */
-const layouts: Layout[] = [];
-const LAYOUTS = 2;
-let layoutClock = 0;
+/** A run's test list and its validation list take one slot each. */
+const slots: Slot[] = [];
+const SLOTS = 2;
+let clock = 0;
 /** A list whose rows hold more floats than this (512 MB) is scored where it lies, not laid out again. */
 const LAYOUT_LIMIT = 2 ** 27;
 
+/**
+ * Releases every layout (runExperiment, as a run starts: the last run's lists are not asked for
+ * again), so that the run's lists go into the slots already written instead of fresh ones.
+ */
+export function forgetLayouts(): void {
+  for (const s of slots) s.laid = null;
+}
+
 function layout(data: Dataset, key: object, lists: Int32Array[]): Layout | null {
-  const kept = layouts.find((l) => l.key.deref() === key && l.from.deref() === data.x && l.fromY.deref() === data.y);
-  if (kept) {
-    kept.used = ++layoutClock;
-    return kept;
+  const held = slots.find((s) => s.laid && s.laid.key.deref() === key && s.laid.from.deref() === data.x && s.laid.fromY.deref() === data.y);
+  if (held) {
+    held.used = ++clock;
+    return held.laid;
   }
   const n = data.nInputs;
   const total = lists.reduce((s, l) => s + l.length, 0);
   if (total * n > LAYOUT_LIMIT) return null;
-  let slot = layouts.length < LAYOUTS ? null : layouts.reduce((a, b) => (a.used <= b.used ? a : b));
-  if (!slot) {
-    slot = { bufX: new Float32Array(0), bufY: new Float32Array(0) } as Layout;
-    layouts.push(slot);
+  // A released slot (the roomiest), else a new one, else the least recently used.
+  const free = slots.filter((s) => !s.laid);
+  let slot = free.length ? free.reduce((a, b) => (a.x.length >= b.x.length ? a : b)) : null;
+  if (!slot && slots.length < SLOTS) {
+    slot = { x: new Float32Array(0), y: new Float32Array(0), laid: null, used: 0 };
+    slots.push(slot);
   }
-  if (slot.bufX.length < total * n) slot.bufX = new Float32Array(total * n);
-  if (slot.bufY.length < total) slot.bufY = new Float32Array(total);
-  const x = slot.bufX.subarray(0, total * n);
-  const y = slot.bufY.subarray(0, total);
-  const lists2: Int32Array[] = [];
+  slot ??= slots.reduce((a, b) => (a.used <= b.used ? a : b));
+  if (slot.x.length < total * n || slot.y.length < total) {
+    const rows = data.size * n <= LAYOUT_LIMIT ? Math.max(total, data.size) : total;
+    slot.x = new Float32Array(rows * n);
+    slot.y = new Float32Array(rows);
+  }
+  const x = slot.x.subarray(0, total * n);
+  const y = slot.y.subarray(0, total);
+  const placed: Int32Array[] = [];
   let at = 0;
   for (const list of lists) {
     const place = new Int32Array(list.length);
@@ -97,11 +120,12 @@ function layout(data: Dataset, key: object, lists: Int32Array[]): Layout | null 
       y[at + k] = data.y[i];
       place[k] = at + k;
     }
-    lists2.push(place);
+    placed.push(place);
     at += list.length;
   }
-  Object.assign(slot, { key: new WeakRef(key), from: new WeakRef(data.x), fromY: new WeakRef(data.y), x, y, lists: lists2, used: ++layoutClock });
-  return slot;
+  slot.laid = { key: new WeakRef(key), from: new WeakRef(data.x), fromY: new WeakRef(data.y), x, y, lists: placed };
+  slot.used = ++clock;
+  return slot.laid;
 }
 
 /** Clean evaluation; with `byClass` (from splitByClass) it scores group by group. */
@@ -185,7 +209,8 @@ export function evaluateAt(
   const row = new Float64Array(n);
   const xs = new Float32Array(NOISY_CHUNK * n);
   const ys = new Float32Array(NOISY_CHUNK);
-  const samples = new Int32Array(NOISY_CHUNK);
+  /** Each chunk row's pool index, for the per-model axes. */
+  const samples = perModel.length ? new Int32Array(NOISY_CHUNK) : null;
   const at = new Int32Array(NOISY_CHUNK);
   const own = perModel.length ? new Float32Array(NOISY_CHUNK * n) : xs;
   const modelRngs = models.map(() => perModel.map((t) => new Rng(seed, t.stream)));
@@ -230,32 +255,28 @@ export function evaluateAt(
     }
     for (let k = 0; k < count; k++) {
       const i = test[start + k];
-      if (into) {
-        const p = at[k];
-        into.apply(data.x, i * n, xs, p * n, into.value, into.rng, i);
-        ys[p] = data.y[i];
-        samples[p] = i;
-        continue;
-      }
-      if (base) for (let f = 0; f < n; f++) row[f] = base[(start + k) * n + f];
-      else {
-        for (let f = 0; f < n; f++) row[f] = data.x[i * n + f];
-        if (perSample.length) {
-          // Not stored: the same transform here, rounded to float32 as a stored set is.
-          for (const t of perSample) t.apply(row, t.value, t.rng, i);
-          for (let f = 0; f < n; f++) row[f] = Math.fround(row[f]);
-        }
-      }
-      for (const t of transforms) t.apply(row, t.value, t.rng, i);
       const p = at[k];
-      xs.set(row, p * n);
+      if (into) into.apply(data.x, i * n, xs, p * n, into.value, into.rng, i);
+      else {
+        if (base) for (let f = 0; f < n; f++) row[f] = base[(start + k) * n + f];
+        else {
+          for (let f = 0; f < n; f++) row[f] = data.x[i * n + f];
+          if (perSample.length) {
+            // Not stored: the same transform here, rounded to float32 as a stored set is.
+            for (const t of perSample) t.apply(row, t.value, t.rng, i);
+            for (let f = 0; f < n; f++) row[f] = Math.fround(row[f]);
+          }
+        }
+        for (const t of transforms) t.apply(row, t.value, t.rng, i);
+        xs.set(row, p * n);
+      }
       ys[p] = data.y[i];
-      samples[p] = i;
+      if (samples) samples[p] = i;
     }
     for (let m = 0; m < models.length; m++) {
       if (perModel.length) {
         own.set(xs.subarray(0, count * n));
-        perModel.forEach((t, j) => t.apply(models[m], own, ys, count, t.value, modelRngs[m][j], samples));
+        perModel.forEach((t, j) => t.apply(models[m], own, ys, count, t.value, modelRngs[m][j], samples!));
       }
       for (let c = 0; c < classes; c++) {
         if (rowCount[c] > 0) sums[m][c] += models[m].score(own, rowsOf[c], rowCount[c], ys, metric);

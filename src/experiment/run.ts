@@ -17,7 +17,7 @@ import {
 } from '../data/prepare.js';
 import type { Dataset, RawDataset } from '../data/types.js';
 import { UserError } from '../errors.js';
-import { evaluate, evaluateAt, splitByClass, type Metric } from './evaluate.js';
+import { evaluate, evaluateAt, forgetLayouts, splitByClass, type Metric } from './evaluate.js';
 import type { CorruptedImages } from '../data/corrupted-images.js';
 import { evalPoints, isActive, isIdentity, registeredAxis, type EvalPoint } from '../data/eval-axes/index.js';
 import { collapse, divergence } from './health.js';
@@ -90,6 +90,8 @@ export function runExperiment(config: ExperimentConfig, raw: RawDataset, opts: R
     throw new UserError(`trainSize: ${config.trainSize} is larger than the ${raw.size} samples of ${raw.name}'s pool`);
   }
 
+  // The last run's laid-out lists are not asked for again: this run's go where they were.
+  forgetLayouts();
   const { split, groupOf, nGroups } = drawRunSplit(config, raw);
   if (split.test.length === 0) throw new UserError(`trainSize: ${config.trainSize} draws left no test samples in ${raw.name}'s pool`);
   const data = normalize(raw, config.dataset.normalize, split.train, config.dataset.targetScale);

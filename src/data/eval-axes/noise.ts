@@ -4,6 +4,21 @@
 
 import type { EvalAxisDef } from './types.js';
 import { nextNormals } from '../../core/fast/normals.js';
+import type { Rng } from '../../core/rng.js';
+
+/**
+ * dst[to + i] = src[from + i] + σ·z_i for the next n draws z of `rng` (rng.normal() n times, the
+ * same numbers), clamped to [0, 1] for an image; a float32 dst rounds each value once, as
+ * evaluate.ts's copy of a float64 row does.
+ */
+function addNoise(src: Float32Array | Float64Array, from: number, dst: Float32Array | Float64Array, to: number, n: number, sigma: number, image: boolean, rng: Rng): void {
+  const z = nextNormals(rng, n);
+  for (let i = 0; i < n; i++) {
+    let v = src[from + i] + sigma * z[i];
+    if (image) v = v < 0 ? 0 : v > 1 ? 1 : v;
+    dst[to + i] = v;
+  }
+}
 
 export const noiseAxis: EvalAxisDef = {
   key: 'noise.sigma',
@@ -13,22 +28,7 @@ export const noiseAxis: EvalAxisDef = {
   max: 1000,
   stream: 'noise',
   fromConfig: (config) => config.noise.sigma,
-  prepare: (nInputs, image) => (row, value, rng) => {
-    const sigma = value as number;
-    const z = nextNormals(rng, nInputs); // rng.normal() nInputs times, the same numbers
-    for (let i = 0; i < nInputs; i++) {
-      let v = row[i] + sigma * z[i];
-      if (image) v = v < 0 ? 0 : v > 1 ? 1 : v;
-      row[i] = v;
-    }
-  },
-  prepareInto: (nInputs, image) => (src, from, dst, to, value, rng) => {
-    const sigma = value as number;
-    const z = nextNormals(rng, nInputs);
-    for (let i = 0; i < nInputs; i++) {
-      let v = src[from + i] + sigma * z[i];
-      if (image) v = v < 0 ? 0 : v > 1 ? 1 : v;
-      dst[to + i] = v; // rounded to float32 here, as evaluate.ts's copy of the row rounds it
-    }
-  },
+  prepare: (nInputs, image) => (row, value, rng) => addNoise(row, 0, row, 0, nInputs, value as number, image, rng),
+  // From the pool's float32 row straight into the chunk's (evaluate.ts): the same formula and draws.
+  prepareInto: (nInputs, image) => (src, from, dst, to, value, rng) => addNoise(src, from, dst, to, nInputs, value as number, image, rng),
 };
