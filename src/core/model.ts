@@ -28,8 +28,24 @@ export interface Trainable {
    * Atomics.load). null or absent: trainSteps reports nothing while it runs.
    */
   progressCell?(): { buffer: SharedArrayBuffer; byteOffset: number } | null;
-  score(x: Float32Array, indices: Int32Array, count: number, y: Float32Array, metric: 'accuracy' | 'mse'): number;
+  /**
+   * Sum over the listed rows of x of 1 for a correct class or the squared error. `listed` (when
+   * given) holds the same rows of x by their non-zero inputs; an engine may read it instead of
+   * finding them in the rows, for the same sums.
+   */
+  score(x: Float32Array, indices: Int32Array, count: number, y: Float32Array, metric: 'accuracy' | 'mse', listed?: ListedRows): number;
   params(): LayerParams[];
+}
+
+/**
+ * Rows of a laid-out x by their non-zero inputs (evaluate.ts makes them for a sparse test list):
+ * row i's are entries offsets[i] … offsets[i + 1] − 1 of `index` (input indices, ascending) and
+ * `value` (the float32 values, widened exactly); an input is non-zero when it is not ±0 (NaN is).
+ */
+export interface ListedRows {
+  offsets: Int32Array;
+  index: Int32Array;
+  value: Float64Array;
 }
 
 export class Model implements Trainable {

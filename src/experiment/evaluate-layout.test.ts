@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Trainable } from '../core/model.js';
+import type { ListedRows, Trainable } from '../core/model.js';
 import { Rng } from '../core/rng.js';
 import { noisySample, normalize } from '../data/prepare.js';
 import type { Dataset } from '../data/types.js';
@@ -14,10 +14,10 @@ import { squareImages } from './testing/images.js';
 
 /** A model that keeps, call by call, the rows and targets it is handed (and whether their positions are consecutive). */
 function recorder(nInputs: number) {
-  const calls: { rows: number[][]; targets: number[]; consecutive: boolean; buffer: ArrayBufferLike }[] = [];
+  const calls: { rows: number[][]; targets: number[]; consecutive: boolean; buffer: ArrayBufferLike; listed: number[][][] | null }[] = [];
   const model = {
     id: 'recorder', engine: 'reference', step: () => 0, params: () => [],
-    score(x: Float32Array, indices: Int32Array, count: number, y: Float32Array) {
+    score(x: Float32Array, indices: Int32Array, count: number, y: Float32Array, _metric: string, listed?: ListedRows) {
       const rows: number[][] = [];
       const targets: number[] = [];
       let consecutive = true;
@@ -26,7 +26,13 @@ function recorder(nInputs: number) {
         targets.push(y[indices[k]]);
         if (k > 0 && indices[k] !== indices[0] + k) consecutive = false;
       }
-      calls.push({ rows, targets, consecutive, buffer: x.buffer });
+      // The lists handed with the rows: each row's non-zero inputs as [input, value] pairs.
+      const lists = listed ? Array.from(indices.subarray(0, count), (i) => {
+        const pairs: number[][] = [];
+        for (let e = listed.offsets[i]; e < listed.offsets[i + 1]; e++) pairs.push([listed.index[e], listed.value[e]]);
+        return pairs;
+      }) : null;
+      calls.push({ rows, targets, consecutive, buffer: x.buffer, listed: lists });
       return count;
     },
   } as unknown as Trainable;
@@ -104,6 +110,31 @@ test("layouts: a run's lists go into the memory the last run's used (forgetLayou
   evaluate(r.model, narrow, long, 'mse');
   assert.deepEqual(r.calls[0].rows, Array.from(long, (i) => [i]));
   assert.deepEqual(r.calls[0].targets, Array.from(long, (i) => narrow.y[i]));
+});
+
+test('layouts: wide sparse rows are also handed by their non-zero inputs (not ±0; NaN is), in the rows\' order; narrow or denser rows are not', () => {
+  const make = (n: number, every: number): Dataset => {
+    const size = 300;
+    const x = new Float32Array(size * n);
+    for (let i = 0; i < x.length; i++) if (i % every === 0) x[i] = 1 + (i % 13) / 7;
+    x[150 * n + 2] = NaN;
+    x[151 * n + 1] = -0;
+    return { ...normalize(squareImages(size, 4), 'paper', null, 1), nInputs: n, x };
+  };
+  const test = Int32Array.from({ length: 200 }, (_, k) => 299 - k);
+  for (const [n, every, listed] of [[100, 5, true], [100, 3, false], [32, 5, false]] as const) {
+    const data = make(n, every);
+    const byClass = splitByClass(test, data.y, data.nOutputs);
+    forgetLayouts();
+    const { model, calls } = recorder(n);
+    evaluate(model, data, test, 'accuracy', byClass);
+    calls.forEach((call, c) => {
+      if (!listed) return assert.equal(call.listed, null, `n = ${n}, one input in ${every}`);
+      // Independently: each row's inputs that are neither +0 nor −0.
+      const want = Array.from(byClass[c], (i) => rowOf(data, i).flatMap((v, f) => (v < 0 || v > 0 || Number.isNaN(v) ? [[f, v]] : [])));
+      assert.deepEqual(call.listed, want, `class ${c}`);
+    });
+  }
 });
 
 for (const image of [true, false]) test(`the noisy test by class: each chunk of 256 inputs scored class by class, each class's inputs together and in test order, with the noise of a fresh stream in test order (${image ? 'images, clamped' : 'a table'})`, () => {

@@ -3,7 +3,7 @@
 // see kernels.as. This file moves weights in and out of the instance and implements the
 // Trainable interface the protocol uses. Which kernel runs is the rule's `kernel` field.
 
-import type { Trainable } from '../model.js';
+import type { ListedRows, Trainable } from '../model.js';
 import type { Network } from '../network.js';
 import { anyTrainOption, checkTrainOptions, TrainDraws } from '../regularizers.js';
 import type { LayerParams, LearningRule } from '../rules/rule.js';
@@ -65,6 +65,11 @@ interface Exports {
   scoreRows(count: number, metric: number): number;
   /** Builds from before the mixed-precision evaluation lack it; they score in float64. */
   classifyRows?(count: number): number;
+  /** Builds from before the listed rows lack these four; FastModel then copies the rows themselves. */
+  classifyListedRows?(count: number): number;
+  csrOffPtr?(): number;
+  csrIdxPtr?(): number;
+  csrValPtr?(): number;
   classifyCounts(which: number): number;
   traceRow(r: number, dense: boolean): number;
   tracePtr(): number;
@@ -128,6 +133,10 @@ export class FastModel implements Trainable {
   private input!: Float32Array;
   private rows!: Float32Array;
   private rowsY!: Float32Array;
+  /** The module's block of rows by their non-zero inputs (float64 lanes only; else null). */
+  private listedOff: Int32Array | null = null;
+  private listedIdx: Int32Array | null = null;
+  private listedVal: Float64Array | null = null;
   /** Layer-0 weights changed since evalW was last materialised. */
   private evalStale = true;
   evaluation: Evaluation;
@@ -227,6 +236,11 @@ export class FastModel implements Trainable {
     this.input = new Float32Array(buf, this.ex.inputPtr(), this.nIn);
     this.rows = new Float32Array(buf, this.ex.rowsPtr(), EVAL_ROWS * this.nIn);
     this.rowsY = new Float32Array(buf, this.ex.rowsYPtr(), EVAL_ROWS);
+    if (this.ex.classifyListedRows && this.layer0Bytes === 8) {
+      this.listedOff = new Int32Array(buf, this.ex.csrOffPtr!(), EVAL_ROWS + 1);
+      this.listedIdx = new Int32Array(buf, this.ex.csrIdxPtr!(), EVAL_ROWS * this.nIn);
+      this.listedVal = new Float64Array(buf, this.ex.csrValPtr!(), EVAL_ROWS * this.nIn);
+    }
     if (this.draws?.options.dropout) {
       this.masks = this.hidden.map((n, l) => new Float64Array(buf, this.field(l, F.mask), n));
     }
@@ -393,7 +407,7 @@ export class FastModel implements Trainable {
     if (this.rows.length === 0) this.bindViews();
   }
 
-  score(x: Float32Array, indices: Int32Array, count: number, y: Float32Array, metric: 'accuracy' | 'mse'): number {
+  score(x: Float32Array, indices: Int32Array, count: number, y: Float32Array, metric: 'accuracy' | 'mse', listed?: ListedRows): number {
     const n = this.nIn;
     const mixed = metric === 'accuracy' && this.evaluation === 'mixed';
     const code = metric === 'accuracy' ? 0 : 1;
@@ -404,8 +418,15 @@ export class FastModel implements Trainable {
     const first = indices[0];
     let block = count > 0;
     for (let k = 1; block && k < count; k++) block = indices[k] === first + k;
+    const byList = block && mixed && listed !== undefined && this.listedOff !== null;
     for (let start = 0; start < count; start += EVAL_ROWS) {
       const m = Math.min(EVAL_ROWS, count - start);
+      // A block of rows by their non-zero inputs, when classifyRows would take each of them the
+      // one-row way (no group of four mostly non-zero): the lists where gather() would make them.
+      if (byList && this.listedBlock(listed, first + start, m, y)) {
+        total += this.ex.classifyListedRows!(m);
+        continue;
+      }
       const rows = this.rows;
       if (block) {
         const i = first + start;
@@ -423,6 +444,25 @@ export class FastModel implements Trainable {
       total += mixed ? this.ex.classifyRows!(m) : this.ex.scoreRows(m, code);
     }
     return total;
+  }
+
+  /**
+   * Copies rows i … i + m − 1 of `listed` and their targets into the module when none of the
+   * block's groups of four (rows 4g … 4g + 3 from i, as classifyRows groups them) has at least
+   * half its inputs non-zero; false (nothing copied) otherwise.
+   */
+  private listedBlock(listed: ListedRows, i: number, m: number, y: Float32Array): boolean {
+    const { offsets, index, value } = listed;
+    const half = 2 * this.nIn; // half of a group's four rows
+    for (let g = 0; g + 4 <= m; g += 4) if (offsets[i + g + 4] - offsets[i + g] >= half) return false;
+    const from = offsets[i];
+    const to = offsets[i + m];
+    const off = this.listedOff!;
+    for (let k = 0; k <= m; k++) off[k] = offsets[i + k] - from;
+    this.listedIdx!.set(index.subarray(from, to));
+    this.listedVal!.set(value.subarray(from, to));
+    this.rowsY.set(y.subarray(i, i + m));
+    return true;
   }
 
   /**

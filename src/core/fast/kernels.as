@@ -139,6 +139,11 @@ let vecs: usize = 0; // byte offsets of the 16-byte vectors with a non-zero upda
 let evalW: usize = 0; // layer-0 effective weights for evaluation, input-major n_in × P
 let rowsF32: usize = 0; // evaluation block: rows × n_in float32
 let rowsY: usize = 0; // evaluation block targets (f32)
+// The evaluation block's rows by their non-zero inputs (classifyListedRows): row r's are entries
+// csrOff[r] … csrOff[r + 1] − 1 of csrIdx (i32 input indices, ascending) and csrVal (f64 values).
+let csrOff: usize = 0;
+let csrIdx: usize = 0;
+let csrVal: usize = 0;
 let maxRows: i32 = 0;
 let xs4: usize = 0; // evaluation, dense path: four input rows in L0 lanes
 let z4: usize = 0; // their layer-0 sums, four × P0 L0 lanes
@@ -300,6 +305,11 @@ export function init(methodCode: i32, loss: i32, lam: f64, renorm: f64, evalRows
   }
   normSq = alloc(P0 * 8);
   normScale = alloc(P0 * 16);
+  if (LB == 8) {
+    csrOff = alloc((<usize>evalRows + 1) * 4);
+    csrIdx = alloc(<usize>evalRows * nIn0 * 4);
+    csrVal = alloc(<usize>evalRows * nIn0 * 8);
+  }
   dropout = false;
   drawMasks = false;
   smoothing = 0;
@@ -318,6 +328,9 @@ export function tableRowBytes(): i32 { return <i32>ROW; }
 export function inputPtr(): usize { return inputF32; }
 export function rowsPtr(): usize { return rowsF32; }
 export function rowsYPtr(): usize { return rowsY; }
+export function csrOffPtr(): usize { return csrOff; }
+export function csrIdxPtr(): usize { return csrIdx; }
+export function csrValPtr(): usize { return csrVal; }
 export function getSigma(): f64 { return sigma; }
 
 /**
@@ -2638,6 +2651,35 @@ export function classifyRows(count: i32): f64 {
 /** classifyRows' one-row path: layer 0 over the row's non-zero inputs in float32, float64 when the bound cannot certify. */
 function classifySparseRow(r: i32, nIn: usize, P: usize): f64 {
   gather(rowsF32 + <usize>r * nIn * 4, <i32>nIn);
+  return classifyGathered(r, P);
+}
+
+/**
+ * classifyRows for a block none of whose groups of four (rows 4g … 4g + 3) is mostly non-zero, the
+ * rows given by their non-zero inputs (csrOffPtr() …, as gather() would list them): every row
+ * goes classifyRows' one-row way, reading its list where it lies instead of gathering it from
+ * rowsPtr(), so the same sums in the same order and the same class. Float64 lanes only.
+ */
+export function classifyListedRows(count: i32): f64 {
+  const P = <usize>fld(0, F_P);
+  const aC0 = aC;
+  const idx0 = idx;
+  let correct: f64 = 0;
+  for (let r = 0; r < count; r++) {
+    const from = load<i32>(csrOff + (<usize>r << 2));
+    aC = csrVal + (<usize>from << 3);
+    idx = csrIdx + (<usize>from << 2);
+    nnz = load<i32>(csrOff + (<usize>(r + 1) << 2)) - from;
+    correct += classifyGathered(r, P);
+  }
+  aC = aC0;
+  idx = idx0;
+  rowsClassified += count;
+  return correct;
+}
+
+/** Row r (its non-zero inputs at aC, idx, nnz of them) the one-row way: its score (1 for the right class). */
+function classifyGathered(r: i32, P: usize): f64 {
   sumRows32(P);
   setZ0(sums64, 1);
   forwardEvalUpper();

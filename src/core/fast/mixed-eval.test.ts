@@ -4,6 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { ListedRows } from '../model.js';
 import { Network } from '../network.js';
 import { Rng } from '../rng.js';
 import { order, rule, syntheticImages, train } from '../testing/engines.js';
@@ -284,4 +285,76 @@ test('mixed evaluation: the fast32 engine (float32 first layer of its own) score
   const s = scoreBoth(model, images.x, all, images.y);
   assert.equal(s.mixed, s.f64);
   assert.equal(model.mixedCounts().samples, 0);
+});
+
+/** Rows 0 … rows − 1 of x by their non-zero inputs (not ±0; NaN is), one loop over the values. */
+function listedOf(x: Float32Array, n: number, rows: number): ListedRows {
+  const offsets = new Int32Array(rows + 1);
+  const index: number[] = [];
+  const value: number[] = [];
+  for (let r = 0; r < rows; r++) {
+    offsets[r] = index.length;
+    for (let i = 0; i < n; i++) {
+      const v = x[r * n + i];
+      if (v < 0 || v > 0 || Number.isNaN(v)) {
+        index.push(i);
+        value.push(v);
+      }
+    }
+  }
+  offsets[rows] = index.length;
+  return { offsets, index: Int32Array.from(index), value: Float64Array.from(value) };
+}
+
+test('mixed evaluation: rows handed by their non-zero inputs (ListedRows) score as the rows do, with the same rows recomputed in float64', () => {
+  const n = images.nInputs;
+  const rows = 600; // three blocks of 256 rows and a part
+  const x = new Float32Array(rows * n);
+  const y = new Float32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    x.set(images.x.subarray((r % 400) * n, (r % 400 + 1) * n), r * n);
+    y[r] = images.y[r % 400];
+  }
+  // Block 2 (rows 256 … 511) holds a mostly non-zero group of four (rows 300 … 303): that block
+  // goes the rows' way. A NaN input and −0 inputs in the other blocks.
+  for (let r = 300; r < 304; r++) for (let i = 0; i < n; i++) x[r * n + i] = x[r * n + i] || 0.25;
+  // Rows 8 … 11 hold exactly half their inputs non-zero (two full rows, two empty ones): the
+  // threshold itself; rows 12 … 15 one input fewer.
+  for (let r = 8; r < 16; r++) for (let i = 0; i < n; i++) x[r * n + i] = r % 4 < 2 ? 0.5 : 0;
+  x[12 * n] = 0;
+  x[40 * n + 7] = NaN;
+  for (let i = 0; i < n; i += 3) if (x[520 * n + i] === 0) x[520 * n + i] = -0;
+  const listed = listedOf(x, n, rows);
+  const every = Int32Array.from({ length: rows }, (_, i) => i);
+  const initial = new Network([n, 24, 12, 10], 'softmax-ce');
+  initial.initHeNormal(new Rng(21, 'init'));
+  const trained = new FastModel('dwm', initial, rule('dwm'));
+  train(trained, images.x, images.y, order(all.subarray(0, 300), 1500, 21), 0.01);
+  for (const [what, model] of [['trained', trained], ['float32 ties', tieModel(22)], ['untrained', new FastModel('sgd', initial, rule('sgd'))]] as const) {
+    const c0 = model.mixedCounts();
+    const a = model.score(x, every, rows, y, 'accuracy');
+    const c1 = model.mixedCounts();
+    const b = model.score(x, every, rows, y, 'accuracy', listed);
+    const c2 = model.mixedCounts();
+    assert.equal(b, a, `${what}: the same count correct`);
+    assert.equal(c2.recomputed - c1.recomputed, c1.recomputed - c0.recomputed, `${what}: the same rows recomputed`);
+    assert.equal(c2.samples - c1.samples, rows);
+    // Part of the list (not from a block's start) reads its own rows' lists.
+    const part = every.subarray(37, 590);
+    assert.equal(model.score(x, part, part.length, y, 'accuracy', listed), model.score(x, part, part.length, y, 'accuracy'), `${what}: rows 37 … 589`);
+  }
+  assert.ok(trained.mixedCounts().recomputed < trained.mixedCounts().samples, 'the trained model certifies rows in float32');
+  // Which blocks go by their lists: none of a block's groups of four has half its inputs non-zero
+  // (the test of classifyRows' mostlyNonZero), counted here from the rows.
+  const byList = (model: FastModel, from: number, m: number) => (model as unknown as { listedBlock(l: ListedRows, i: number, m: number, y: Float32Array): boolean }).listedBlock(listed, from, m, y);
+  const nonZero = (r: number) => listed.offsets[r + 1] - listed.offsets[r];
+  const half = (g: number) => nonZero(g) + nonZero(g + 1) + nonZero(g + 2) + nonZero(g + 3) >= 2 * n;
+  for (const [from, m] of [[0, 256], [256, 256], [512, 88], [8, 4], [12, 4], [16, 240], [298, 4], [300, 4], [301, 3]]) {
+    let want = true;
+    for (let g = from; g + 4 <= from + m; g += 4) if (half(g)) want = false;
+    assert.equal(byList(trained, from, m), want, `rows ${from} … ${from + m - 1}`);
+  }
+  assert.equal(byList(trained, 8, 4), false);
+  assert.equal(byList(trained, 12, 4), true);
+  assert.equal(byList(trained, 256, 256), false);
 });
