@@ -17,6 +17,8 @@
 //                 "eval":  [{ "arch", "inputs", "float64", "float32", "float64x128", "float64wasm" }] }            (samples/s)
 //               or { "skipped": "<why>" },
 //     "attack": [{ "arch", "inputs", "kind", "steps", "attackStepsPerSec" }],   (PGD iterations × samples per s)
+//     "evaluation": [{ "arch", "inputs", "engine", "testSize", "listed", "rowsPerSec", "blockPerSec",
+//                      "runPerSec", "same" }],                            (samples/s; --only evaluation)
 //     "targets": [{ "what", "engine", "value", "target", "unit", "met" }],
 //     "scaling": [{ "inputs", "data", "depth", "arch", "method", "engine", "stepsPerSec",
 //                   "cStepsPerSec", "vsC64", "workingSetBytes" }],          (bench/scaling.ts)
@@ -46,7 +48,7 @@
 // The attack rows time src/core/attacks.ts (reference network, float64) on MNIST's shape: PGD
 // iterations × samples per second, each iteration a forward and backward pass for the input
 // gradient and a forward pass for the loss of the new point.
-// Usage: node dist/bench/bench.js [--quick] [--only mnist|tabular|cifar|attack|corruptions|scaling|walltime]
+// Usage: node dist/bench/bench.js [--quick] [--only mnist|tabular|cifar|attack|evaluation|corruptions|scaling|walltime]
 //   [--engine reference|fast|fast32] [--repeats N] [--seconds S] [--no-anchor] [--cpu N | --no-pin]
 // --cpu N pins the main thread (and the C loops it starts) to CPU N, default the last CPU it may
 // use; --no-pin leaves it free. Each row is timed in rounds between canary runs (bench/quiet.ts).
@@ -54,6 +56,9 @@
 // float64 loop for inputs {8, 784, 3072} × hidden {20, 64, 256, 1024} × depth {2, 3}
 // ("scaling" in bench.json). --only walltime: the wall time per seed of the paper's grid and of
 // the fair study from a short run of every grid cell (bench/walltime.ts; "wallTime" in bench.json).
+// --only evaluation: a run's clean test pass on MNIST's pool and the grid's two MNIST shapes, the
+// rows where they lie, laid out in a block, and through evaluate() as a run calls it
+// ("evaluation" in bench.json).
 // --only corruptions: the corruptions alone (bench/corruptions.ts): generation samples/s per
 // corruption on MNIST's and CIFAR-10's shapes, and the whole suite for one MNIST model beside
 // the time to train it at n = 1000 ("corruptions" in bench.json).
@@ -62,7 +67,10 @@ import { rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_ENGINE, ENGINE_NAMES, type EngineName } from '../src/core/model-factory.js';
+import type { Trainable } from '../src/core/model.js';
 import type { Network } from '../src/core/network.js';
+import type { Dataset } from '../src/data/types.js';
+import { evaluate, splitByClass } from '../src/experiment/evaluate.js';
 import { attackBatch, type AttackKind } from '../src/core/attacks.js';
 import { writeFileAtomic } from '../src/results/atomic.js';
 import { AnchorSession, buildAnchor, DWGD_ARRANGED, writeNetFile, writePoolFile, type AnchorBuild } from './anchor.js';
@@ -72,7 +80,7 @@ import { gridAtCRate, hours, renderWallTime, wallTimes, type WallTimes } from '.
 import { Canary, dagger, marked, MAX_ROUNDS_FACTOR, pickRounds, pinMainThread, QUIET_SHARE, type Pinning, type Round } from './quiet.js';
 import { benchModel, benchStepper, initialNetwork, LIFETIME, LR, METHODS, mnistPool, sampleOrder, syntheticPool, TRAIN_ROWS, trainRows, type Pool } from './pools.js';
 
-const GROUPS = ['mnist', 'tabular', 'cifar', 'attack', 'corruptions', 'scaling', 'walltime'] as const;
+const GROUPS = ['mnist', 'tabular', 'cifar', 'attack', 'evaluation', 'corruptions', 'scaling', 'walltime'] as const;
 
 interface Options {
   repeats: number;
@@ -181,6 +189,58 @@ function evaluator(pool: Pool, initial: Network, engine: EngineName): Timer & { 
     return samples / elapsed;
   };
   return { time, score };
+}
+
+/** Samples per second of whole passes of `pass` (which scores `samples` rows) over at least `seconds`. */
+function passRate(seconds: number, samples: number, pass: () => unknown): number {
+  const t0 = process.hrtime.bigint();
+  let done = 0;
+  let elapsed = 0;
+  do {
+    pass();
+    done += samples;
+    elapsed = Number(process.hrtime.bigint() - t0) / 1e9;
+  } while (elapsed < seconds);
+  return done / elapsed;
+}
+
+interface EvaluationRow { arch: string; inputs: string; engine: EngineName; testSize: number; listed: boolean; rowsPerSec: number; blockPerSec: number; runPerSec: number; same: boolean; disturbed?: true }
+
+/**
+ * A run's clean pass over its test list beside the eval rows' (`--only evaluation`): an sgd model
+ * after 1,000 steps scores the test pool three ways, a whole pass at a time: its rows where they
+ * lie in the pool, in the test list's order (as the eval rows and the C loop read them); the same
+ * rows copied one after another beforehand (FastModel.score copies a block a chunk); and
+ * evaluate() as a run calls it, class by class (src/experiment/evaluate.ts: the list laid out once,
+ * and a sparse one also listed by its non-zero inputs, which `listed` says it was). `same`: the
+ * three count the same samples correct.
+ */
+function evaluationTimers(pool: Pool, initial: Network, engine: EngineName): { timers: Timer[]; listed: boolean; same: boolean } {
+  const model = benchModel('sgd', initial, engine);
+  for (let k = 0; k < 1000; k++) {
+    const i = pool.train[k % pool.train.length];
+    model.step(pool.x, i, pool.y[i], LR);
+  }
+  const n = pool.nInputs;
+  const test = pool.test;
+  const count = test.length;
+  const xb = new Float32Array(count * n);
+  const yb = new Float32Array(count);
+  test.forEach((i, k) => {
+    xb.set(pool.x.subarray(i * n, (i + 1) * n), k * n);
+    yb[k] = pool.y[i];
+  });
+  const seq = Int32Array.from({ length: count }, (_, k) => k);
+  const data = { name: pool.inputs, kind: 'image', task: 'classification', size: pool.x.length / n, nInputs: n, nOutputs: pool.nOutputs, x: pool.x, y: pool.y } as unknown as Dataset;
+  const byClass = splitByClass(test, pool.y, pool.nOutputs);
+  // What evaluate() hands the model: whether the rows came listed too.
+  let listed = false;
+  const seen: Trainable = { ...model, score: (...a: Parameters<Trainable['score']>) => { listed ||= a[5] !== undefined; return model.score(...a); } } as Trainable;
+  const rows = () => model.score(pool.x, test, count, pool.y, 'accuracy');
+  const block = () => model.score(xb, seq, count, yb, 'accuracy');
+  const run = () => Math.round(evaluate(model, data, test, 'accuracy', byClass).value * count);
+  const same = rows() === block() && block() === Math.round(evaluate(seen, data, test, 'accuracy', byClass).value * count) && run() === rows();
+  return { timers: [rows, block, run].map((pass) => ({ time: (seconds: number) => passRate(seconds, count, pass) })), listed, same };
 }
 
 interface AttackRow { arch: string; inputs: string; kind: AttackKind; steps: number; attackStepsPerSec: number }
@@ -581,6 +641,7 @@ async function main(): Promise<void> {
   const anchorTrain: AnchorTrain[] = [];
   const anchorEval: AnchorEval[] = [];
   const attacks: AttackRow[] = [];
+  const evaluation: EvaluationRow[] = [];
   let scaling: ScalingRow[] = [];
   let fixed: { rows: FixedCostRow[]; emptyCallNs: number | null } | null = null;
   let scalingLoad: [number, number] | null = null;
@@ -644,6 +705,18 @@ async function main(): Promise<void> {
         process.stderr.write(`attack ${sizes.join('-')}: ${kinds.map((kind, k) => `${kind} ${fmt(rates[k])}`).join(', ')} attack steps/s\n`);
       }
     }
+    if (!opts.only || opts.only === 'evaluation') {
+      const pool = mnistPool();
+      for (const hidden of [[20], [64, 32]]) {
+        const sizes = [pool.nInputs, ...hidden, pool.nOutputs];
+        const arch = sizes.join('-');
+        const { timers, listed, same } = evaluationTimers(pool, initialNetwork(sizes, pool.loss), DEFAULT_ENGINE);
+        const { rates, disturbed } = await bestOfInterleaved(timers, opts);
+        const [rowsPerSec, blockPerSec, runPerSec] = rates.map(Math.round);
+        evaluation.push({ arch, inputs: pool.inputs, engine: DEFAULT_ENGINE, testSize: pool.test.length, listed, rowsPerSec, blockPerSec, runPerSec, same, ...marked(disturbed) });
+        process.stderr.write(`evaluation ${arch}: rows ${fmt(rowsPerSec)}, block ${fmt(blockPerSec)}, as a run ${fmt(runPerSec)} samples/s\n`);
+      }
+    }
     if (!opts.only || opts.only === 'scaling') {
       const before = loadavg()[0];
       scaling = await scalingRows(build, opts);
@@ -687,6 +760,11 @@ async function main(): Promise<void> {
     process.stdout.write('\nattacks (reference network, float64; PGD iterations × samples per second):\n');
     for (const a of attacks) process.stdout.write(`  ${a.inputs} ${a.arch.padEnd(14)} ${a.kind.padEnd(9)} ${fmt(a.attackStepsPerSec).padStart(9)} attack steps/s\n`);
   }
+  if (evaluation.length) {
+    process.stdout.write(`\nevaluation as a run scores its test list (${evaluation[0].engine} engine, sgd after 1,000 steps, ${fmt(evaluation[0].testSize)} test images, samples/s): ` +
+      'the rows where they lie in the pool / laid out in a block / evaluate() (laid out once; listed by their non-zero inputs when sparse)\n');
+    for (const e of evaluation) process.stdout.write(`  ${e.inputs} ${e.arch.padEnd(14)} ${dagger(e)}${fmt(e.rowsPerSec).padStart(9)} ${fmt(e.blockPerSec).padStart(9)} ${fmt(e.runPerSec).padStart(9)}${e.listed ? ' (listed)' : ''}; the same counts: ${e.same ? 'yes' : 'NO'}\n`);
+  }
   if (corruptions) process.stdout.write(renderCorruptions(corruptions.rates, corruptions.suite, corruptions.draws));
   if (scaling.length) {
     process.stdout.write(`\nscaling: training steps/s, batch 1, one thread, lr ${LR}, ${scaling[0].engine} engine beside the C float64 loop; ` +
@@ -705,7 +783,7 @@ async function main(): Promise<void> {
     }
   }
   let targets: Target[] = [];
-  if (opts.only === 'corruptions' || opts.only === 'scaling' || opts.only === 'walltime') {
+  if (opts.only === 'corruptions' || opts.only === 'scaling' || opts.only === 'walltime' || opts.only === 'evaluation') {
     // The corruption figures stand alone (printed above); no training target was measured.
   } else if (opts.engines.includes(DEFAULT_ENGINE)) {
     const checked = checkTargets(train, evals, DEFAULT_ENGINE);
@@ -731,7 +809,7 @@ async function main(): Promise<void> {
   );
 
   const report = {
-    train, eval: evals, fixedCost: fixed, attack: attacks, corruptions, scaling, wallTime: wall,
+    train, eval: evals, fixedCost: fixed, attack: attacks, evaluation, corruptions, scaling, wallTime: wall,
     anchor: 'dir' in build
       ? { compiler: build.compiler, flags: build.flags, narrow: 'bin' in build.narrow ? { flags: build.narrow.flags, check: build.narrow.check } : build.narrow,
         wasm: 'bin' in build.wasm ? { compiler: build.wasm.compiler, flags: build.wasm.flags } : build.wasm, train: anchorTrain, eval: anchorEval }
