@@ -14,6 +14,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { Rng } from '../core/rng.js';
+import { drawSplit } from '../data/prepare.js';
 import { ROOT } from '../experiment/testing/paths.js';
 
 const FILE = join(ROOT, 'docs', 'performance', 'bench-2026-12-04.json');
@@ -460,4 +462,23 @@ test('README: where speed stands quotes the newest whole bench and wall time, as
   // The sections it points to say the same.
   assert.ok(between('**The test rows in blocks', '**Grid-length lives').replace(/\s+/g, ' ').includes(`**the paper grid ≈ ${(wall.paperPerSeedSeconds / 60).toFixed(1)} min a seed**`));
   assert.ok(between('**The whole bench with all nine rules in dwgd\'s arrangement', '**Gaussian draws').replace(/\s+/g, ' ').includes(`**${met} of the 80 ratio targets are met**`));
+});
+
+const EVALUATION_FILE = join(ROOT, 'docs', 'performance', 'bench-2026-12-05-evaluation.json');
+
+test('README: sparse test lists by their non-zero inputs: the evaluation figures and the estimate for a seed are what docs/performance/bench-2026-12-05-evaluation.json gives', { skip: !existsSync(EVALUATION_FILE) && 'no published bench' }, () => {
+  const flat = between('**Sparse test lists by their non-zero inputs', '**Grid-length lives').replace(/\s+/g, ' ');
+  const rows = (JSON.parse(readFileSync(EVALUATION_FILE, 'utf8')) as { evaluation: { arch: string; listed: boolean; same: boolean; rowsPerSec: number; blockPerSec: number; runPerSec: number }[] }).evaluation;
+  assert.deepEqual(rows.map((e) => e.arch), ['784-20-10', '784-64-32-10']);
+  // The rows a seed of the grid scores on MNIST per architecture: its three runs (n = 100, 500,
+  // 1000, seed 5, MNIST's pool of 55,000), five models × six turns each over the test list.
+  const testRows = [100, 500, 1000].reduce((s, n) => s + drawSplit(55000, n, new Rng(5, 'split')).test.length, 0) * 30;
+  let saved = 0;
+  for (const e of rows) {
+    assert.ok(e.listed && e.same, `${e.arch}: listed, the same counts`);
+    const n = (v: number) => v.toLocaleString('en-US');
+    assert.ok(flat.includes(`${e.arch}: ${n(e.rowsPerSec)} samples/s where the rows lie, ${n(e.blockPerSec)} laid out in a block, ${n(e.runPerSec)} as a run scores them (${(e.runPerSec / e.blockPerSec).toFixed(2)}× the block)`), e.arch);
+    saved += testRows * (1 / e.blockPerSec - 1 / e.runPerSec);
+  }
+  assert.ok(flat.includes(`${(testRows / 1e6).toFixed(1)} million test rows`) && flat.includes(`about ${saved.toFixed(1)} CPU-seconds a seed`), `saved ${saved.toFixed(2)}`);
 });
