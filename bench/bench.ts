@@ -176,19 +176,8 @@ function evaluator(pool: Pool, initial: Network, engine: EngineName): Timer & { 
     model.step(pool.x, i, pool.y[i], LR);
   }
   const test = pool.test;
-  const score = model.score(pool.x, test, test.length, pool.y, pool.metric);
-  const time = (seconds: number) => {
-    const t0 = process.hrtime.bigint();
-    let samples = 0;
-    let elapsed = 0;
-    do {
-      model.score(pool.x, test, test.length, pool.y, pool.metric);
-      samples += test.length;
-      elapsed = Number(process.hrtime.bigint() - t0) / 1e9;
-    } while (elapsed < seconds);
-    return samples / elapsed;
-  };
-  return { time, score };
+  const pass = () => model.score(pool.x, test, test.length, pool.y, pool.metric);
+  return { time: (seconds) => passRate(seconds, test.length, pass), score: pass() };
 }
 
 /** Samples per second of whole passes of `pass` (which scores `samples` rows) over at least `seconds`. */
@@ -238,8 +227,9 @@ function evaluationTimers(pool: Pool, initial: Network, engine: EngineName): { t
   const seen: Trainable = { ...model, score: (...a: Parameters<Trainable['score']>) => { listed ||= a[5] !== undefined; return model.score(...a); } } as Trainable;
   const rows = () => model.score(pool.x, test, count, pool.y, 'accuracy');
   const block = () => model.score(xb, seq, count, yb, 'accuracy');
-  const run = () => Math.round(evaluate(model, data, test, 'accuracy', byClass).value * count);
-  const same = rows() === block() && block() === Math.round(evaluate(seen, data, test, 'accuracy', byClass).value * count) && run() === rows();
+  const run = () => evaluate(model, data, test, 'accuracy', byClass);
+  const correct = rows();
+  const same = block() === correct && Math.round(evaluate(seen, data, test, 'accuracy', byClass).value * count) === correct;
   return { timers: [rows, block, run].map((pass) => ({ time: (seconds: number) => passRate(seconds, count, pass) })), listed, same };
 }
 
@@ -784,7 +774,7 @@ async function main(): Promise<void> {
   }
   let targets: Target[] = [];
   if (opts.only === 'corruptions' || opts.only === 'scaling' || opts.only === 'walltime' || opts.only === 'evaluation') {
-    // The corruption figures stand alone (printed above); no training target was measured.
+    // These parts' figures stand alone (printed above); no training target was measured.
   } else if (opts.engines.includes(DEFAULT_ENGINE)) {
     const checked = checkTargets(train, evals, DEFAULT_ENGINE);
     targets = checked.targets;
