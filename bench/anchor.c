@@ -420,9 +420,9 @@ static void loadNoisySample(Net *net, const Pool *p, int row) {
  * numbers are defined by another arrangement of the same algebra (src/core/fast/kernels.as), and
  * with the option `@dwgd` (any method, no `+` options) layer 0 is held and stepped that way, so
  * that the bench can time what that arithmetic costs here apart from how dwgd's own code runs it:
- * - rows are input-major: input i owns P lanes, P = n_out rounded up to a 64-byte block; dwm and
- *   dwm-stable keep [V1 | V2] per row and a scale per unit and side (W1[j,:] = s1_j·V1[:,j]), the
- *   other rules σ·U with one scale per layer (σ = 1 for sgd);
+ * - rows are input-major: input i owns P lanes, P = n_out rounded up to a 64-byte block (or
+ *   DWGD_BLOCK_BYTES, below); dwm and dwm-stable keep [V1 | V2] per row and a scale per unit and
+ *   side (W1[j,:] = s1_j·V1[:,j]), the other rules σ·U with one scale per layer (σ = 1 for sgd);
  * - a unit's pull (dwm: s ← (1 − r)s, V ← V + (r/s)·a) or step (c = −η δ_j / σ) only moves its
  *   scale and sets its coefficient in c; the update V[i,:] += c·a_i over the non-zero inputs is left
  *   pending and the next forward pass applies it to each row just before it reads that row
@@ -488,8 +488,15 @@ static void dwReset(const Layer *L) {
   if (dw.v) memset(dw.v, 0, (size_t)dw.nIn * dw.S * sizeof(real));
 }
 
+/* The bytes P is rounded up to (a 64-byte block, as dwgd's kernels; `-DDWGD_BLOCK_BYTES=32` gives
+ * the 32-byte rounding that `npm run bench -- --only padding` times beside it: the same arithmetic
+ * on fewer padding lanes, e.g. P = 20 instead of 24 for 20 units). */
+#ifndef DWGD_BLOCK_BYTES
+#define DWGD_BLOCK_BYTES 64
+#endif
+
 static void dwSetup(const Layer *L, Method method) {
-  const int block = 64 / (int)sizeof(real);
+  const int block = DWGD_BLOCK_BYTES / (int)sizeof(real);
   dw.nIn = L->nIn;
   dw.nOut = L->nOut;
   dw.P = (L->nOut + block - 1) / block * block;

@@ -17,7 +17,7 @@ import { after, test } from 'node:test';
 import { join } from 'node:path';
 import { createModel } from '../src/core/model-factory.js';
 import { ruleFor } from '../src/core/rules/index.js';
-import { AnchorSession, buildAnchor, buildWasmAnchor, DWGD_ARRANGED, inspectNarrow, runAnchor, writeNetFile, writePoolFile } from './anchor.js';
+import { ANCHOR_FLAGS, ANCHOR_SOURCE, AnchorSession, buildAnchor, buildNarrow, buildWasmAnchor, DWGD_ARRANGED, inspectNarrow, runAnchor, writeNetFile, writePoolFile } from './anchor.js';
 import { benchModel, benchStepper, initialNetwork, LR, mnistPool, sampleOrder, syntheticPool, trainRows, type Pool } from './pools.js';
 
 const build = buildAnchor();
@@ -204,6 +204,52 @@ test('C anchor in dwgd\'s arrangement takes the rare paths as the reference engi
   const withOption = spawnSync(build.bin64, ['train', 'pool.bin', 'net.bin', 'dwm+dropout-0.2@dwgd', '0.001'], { encoding: 'utf8', input: '' });
   assert.equal(withOption.status, 2);
   assert.match(withOption.stderr, /^anchor: method 'dwm\+dropout-0\.2@dwgd': @dwgd takes no \+ options\n$/);
+});
+
+// `npm run bench -- --only padding` times dwgd's arrangement with rows rounded up to 32 bytes
+// beside the 64 bytes of dwgd's kernels and says the rounding changes no number: the two builds'
+// parameters must be the same bytes, on the 20-unit shapes where the rounding differs (24 lanes or
+// 20), with sparse and with dense inputs; and the comparison must see a
+// difference where there is one (dwgd's arrangement against the plain loop's order of sums).
+test('C anchor in dwgd\'s arrangement: rows rounded up to 32 bytes give the same parameters, bit for bit, as 64-byte rows', { skip: 'skipped' in build ? build.skipped : false }, (t) => {
+  if (!('dir' in build)) return;
+  if (!('bin' in build.narrow)) return t.skip(build.narrow.skipped);
+  const defines = ['-DDWGD_BLOCK_BYTES=32'];
+  const narrow32 = buildNarrow(build.cc, build.dir, defines, 'anchor64-128-b32');
+  assert.ok('bin' in narrow32, `the 32-byte build at 128 bits: ${'skipped' in narrow32 ? narrow32.skipped : ''}`);
+  const pairs: [string, string, string][] = [[build.bin64, join(build.dir, 'anchor64-b32'), 'native'], [build.narrow.bin, narrow32.bin, '128-bit']];
+  const native32 = spawnSync(build.cc, [...ANCHOR_FLAGS, ...defines, ANCHOR_SOURCE, '-lm', '-o', pairs[0][1]], { encoding: 'utf8' });
+  assert.equal(native32.status, 0, native32.stderr);
+  const wasm32 = 'bin' in build.wasm ? buildWasmAnchor(build.dir, defines, 'anchor64-b32') : null;
+  if ('bin' in build.wasm && wasm32 && 'bin' in wasm32) pairs.push([build.wasm.bin, wasm32.bin, 'wasm']);
+  const shapes: { pool: Pool; hidden: number[] }[] = [
+    { pool: shorterTest(mnistPool()), hidden: [20] },
+    { pool: shorterTest(syntheticPool('synthetic-cifar-10', 3072, 'image', 600)), hidden: [20] },
+  ];
+  const steps = 400;
+  for (const shape of shapes) {
+    const { poolFile, netFile } = anchorInputs(build.dir, shape.pool, shape.hidden, 'pad-');
+    const arch = [shape.pool.nInputs, ...shape.hidden, shape.pool.nOutputs].join('-');
+    const run = (bin: string, method: string, k: number) => {
+      const out = join(build.dir, `out-pad-${k}.bin`);
+      const line = runAnchor(bin, ['check', poolFile, netFile, method, LR, steps, out, 150]);
+      delete line.signalAtExit;
+      return { line: JSON.stringify(line), bytes: readFileSync(out) };
+    };
+    for (const method of ['dwm', 'dwm-stable', 'sgd', 'l2-0.1']) {
+      for (const [b64, b32, name] of pairs) {
+        const a = run(b64, `${method}@dwgd`, 0);
+        const b = run(b32, `${method}@dwgd`, 1);
+        assert.equal(b.line, a.line, `${arch} ${method}@dwgd ${name}: loss sum, test score or path counts differ`);
+        assert.ok(a.bytes.equals(b.bytes), `${arch} ${method}@dwgd ${name}: the parameters differ`);
+      }
+      // The control: the plain loop sums in another order, so its parameters are other bytes.
+      const plain = run(build.bin64, method, 2);
+      const arranged = run(build.bin64, `${method}@dwgd`, 0);
+      assert.ok(!plain.bytes.equals(arranged.bytes), `${arch} ${method}: the plain loop's parameters equal the arrangement's, so the comparison would see nothing`);
+    }
+    t.diagnostic(`${arch}: the same bytes at 32- and 64-byte rows in ${pairs.map((p) => p[2]).join(', ')}`);
+  }
 });
 
 test('C anchor with LIFE starts over from the initial network and streams as the bench model does', { skip: 'skipped' in build ? build.skipped : false }, (t) => {

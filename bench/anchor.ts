@@ -46,6 +46,8 @@ const WASI_SYSROOTS = [...(process.env.WASI_SYSROOT ? [process.env.WASI_SYSROOT]
 
 export interface AnchorBuild {
   dir: string;
+  /** The C compiler's command ($CC, cc or gcc). */
+  cc: string;
   /** The compiler's first `--version` line, e.g. `gcc (Debian 12.2.0-14) 12.2.0`. */
   compiler: string;
   flags: string;
@@ -101,7 +103,7 @@ export function buildAnchor(): AnchorBuild | { skipped: string } {
     }
     bins.push(bin);
   }
-  return { dir, compiler, flags: ANCHOR_FLAGS.join(' '), bin64: bins[0], bin32: bins[1], narrow: buildNarrow(cc, dir), wasm: buildWasmAnchor(dir) };
+  return { dir, cc, compiler, flags: ANCHOR_FLAGS.join(' '), bin64: bins[0], bin32: bins[1], narrow: buildNarrow(cc, dir), wasm: buildWasmAnchor(dir) };
 }
 
 /** A string as one word of a POSIX shell command. */
@@ -117,19 +119,19 @@ function shellWord(s: string): string {
  * `apt-get install clang lld wasi-libc libclang-rt-dev-wasm32` (clang 14: lld-14,
  * libclang-rt-14-dev-wasm32). `{ skipped }` says why there is none.
  */
-export function buildWasmAnchor(dir: string): AnchorBuild['wasm'] {
+export function buildWasmAnchor(dir: string, defines: string[] = [], name = 'anchor64'): AnchorBuild['wasm'] {
   const compilers = [...(process.env.WASM_CC ? [process.env.WASM_CC] : []), 'clang', ...[19, 18, 17, 16, 15, 14].map((v) => `clang-${v}`)];
   const cc = compilers.find((c) => spawnSync(c, ['--version'], { encoding: 'utf8' }).status === 0);
   const hint = 'on Debian: apt-get install clang lld wasi-libc libclang-rt-dev-wasm32';
   if (!cc) return { skipped: `no clang found for the WebAssembly build (tried ${compilers.join(', ')}; ${hint})` };
   const sysroot = WASI_SYSROOTS.find((d) => existsSync(join(d, 'lib', 'wasm32-wasi', 'libc.a')));
   if (!sysroot) return { skipped: `no WASI sysroot found (looked for lib/wasm32-wasi/libc.a under ${WASI_SYSROOTS.join(', ')}; ${hint})` };
-  const wasm = join(dir, 'anchor64.wasm');
-  const flags = [...ANCHOR_FLAGS_WASM, `--sysroot=${sysroot}`];
+  const wasm = join(dir, `${name}.wasm`);
+  const flags = [...ANCHOR_FLAGS_WASM, `--sysroot=${sysroot}`, ...defines];
   const r = spawnSync(cc, [...flags, ANCHOR_SOURCE, '-lm', '-o', wasm], { encoding: 'utf8' });
   if (r.status !== 0) return { skipped: `${cc} could not compile bench/anchor.c to WebAssembly: ${firstLine(r.stderr || String(r.error))} (${hint})` };
   const runner = fileURLToPath(new URL('./wasi-anchor.js', import.meta.url));
-  const bin = join(dir, 'anchor64-wasm');
+  const bin = join(dir, `${name}-wasm`);
   // --no-warnings: Node 20 prints an ExperimentalWarning for WASI on stderr, which the bench
   // would take for the anchor's own error line.
   writeFileSync(bin, `#!/bin/sh\nexec ${[process.execPath, '--no-warnings', runner, wasm].map(shellWord).join(' ')} "$@"\n`);
@@ -137,15 +139,18 @@ export function buildWasmAnchor(dir: string): AnchorBuild['wasm'] {
   return { bin, compiler: `${firstLine(spawnSync(cc, ['--version'], { encoding: 'utf8' }).stdout)} → wasm32-wasi (${sysroot})`, flags: flags.join(' ') };
 }
 
-/** The float64 anchor at 128 bits (ANCHOR_FLAGS_128), checked with objdump when it is there. */
-function buildNarrow(cc: string, dir: string): AnchorBuild['narrow'] {
+/**
+ * The float64 anchor at 128 bits (ANCHOR_FLAGS_128, then `defines` such as
+ * -DDWGD_BLOCK_BYTES=32), checked with objdump when it is there.
+ */
+export function buildNarrow(cc: string, dir: string, defines: string[] = [], name = 'anchor64-128'): AnchorBuild['narrow'] {
   if (process.arch !== 'x64') return { skipped: `the 128-bit build is for x86-64; this is ${process.arch}` };
-  const bin = join(dir, 'anchor64-128');
-  const r = spawnSync(cc, [...ANCHOR_FLAGS_128, ANCHOR_SOURCE, '-lm', '-o', bin], { encoding: 'utf8' });
+  const bin = join(dir, name);
+  const r = spawnSync(cc, [...ANCHOR_FLAGS_128, ...defines, ANCHOR_SOURCE, '-lm', '-o', bin], { encoding: 'utf8' });
   if (r.status !== 0) return { skipped: `${cc} could not compile bench/anchor.c for 128 bits: ${firstLine(r.stderr || String(r.error))}` };
   const seen = inspectNarrow(bin);
   if (seen?.wide) return { skipped: `the 128-bit build still has wider instructions (${seen.text})` };
-  return { bin, flags: ANCHOR_FLAGS_128.join(' '), check: seen?.text ?? 'not checked (no objdump)' };
+  return { bin, flags: [...ANCHOR_FLAGS_128, ...defines].join(' '), check: seen?.text ?? 'not checked (no objdump)' };
 }
 
 function writeParts(path: string, parts: ArrayBufferView[]): void {

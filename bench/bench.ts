@@ -63,7 +63,7 @@
 // corruption on MNIST's and CIFAR-10's shapes, and the whole suite for one MNIST model beside
 // the time to train it at n = 1000 ("corruptions" in bench.json).
 
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_ENGINE, ENGINE_NAMES, type EngineName } from '../src/core/model-factory.js';
@@ -73,14 +73,14 @@ import type { Dataset } from '../src/data/types.js';
 import { evaluate, splitByClass } from '../src/experiment/evaluate.js';
 import { attackBatch, type AttackKind } from '../src/core/attacks.js';
 import { writeFileAtomic } from '../src/results/atomic.js';
-import { AnchorSession, buildAnchor, DWGD_ARRANGED, writeNetFile, writePoolFile, type AnchorBuild } from './anchor.js';
+import { AnchorSession, buildAnchor, buildNarrow, buildWasmAnchor, DWGD_ARRANGED, runAnchor, writeNetFile, writePoolFile, type AnchorBuild } from './anchor.js';
 import { corruptionRates, normalDraws, suiteTiming, type CorruptionRate, type DrawTiming, type SuiteTiming } from './corruptions.js';
 import { renderScaling, scalingHidden, scalingPool, SCALING_DEPTHS, SCALING_INPUTS, SCALING_METHODS, SCALING_WIDTHS, workingSetBytes, type ScalingRow } from './scaling.js';
 import { gridAtCRate, hours, renderWallTime, wallTimes, type WallTimes } from './walltime.js';
 import { Canary, dagger, marked, MAX_ROUNDS_FACTOR, pickRounds, pinMainThread, QUIET_SHARE, type Pinning, type Round } from './quiet.js';
 import { benchModel, benchStepper, initialNetwork, LIFETIME, LR, METHODS, mnistPool, sampleOrder, syntheticPool, TRAIN_ROWS, trainRows, type Pool } from './pools.js';
 
-const GROUPS = ['mnist', 'tabular', 'cifar', 'attack', 'evaluation', 'corruptions', 'scaling', 'walltime'] as const;
+const GROUPS = ['mnist', 'tabular', 'cifar', 'attack', 'evaluation', 'padding', 'corruptions', 'scaling', 'walltime'] as const;
 
 interface Options {
   repeats: number;
@@ -384,6 +384,74 @@ async function measure64(mine: Timer[], build: AnchorBuild | { skipped: string }
   return { rates: best.slice(0, mine.length), c64: Math.round(best[mine.length]), disturbed };
 }
 
+interface PaddingRow { arch: string; inputs: string; method: string; build: 'native128' | 'wasm'; block64: number; block32: number; ratio: number; same: boolean; disturbed?: true }
+
+/** The paper's rules, timed by `--only padding`. */
+const PADDING_METHODS = ['dwm', 'dwm-stable', 'sgd', 'l2-0.01', 'l2-0.1'];
+/** Steps of the `check` that compares the two paddings' parameters (a model lives LIFETIME steps). */
+const PADDING_CHECK_STEPS = 20_000;
+
+/**
+ * What the layer-0 padding of dwgd's arrangement costs (`--only padding`): the C anchor's
+ * METHOD@dwgd (bench/anchor.c: layer 0 held and stepped as dwgd's kernels do) built twice at
+ * WebAssembly's width, natively at 128 bits and in WebAssembly, with a unit row rounded up to a
+ * 64-byte block (P = 24 lanes for 20 units, as dwgd's kernels) and to 32 bytes (P = 20), on the
+ * grid's 20-unit shapes of MNIST and CIFAR-10 (the 64- and 32-unit layers pad nothing either
+ * way). `same`: the two builds' parameters after PADDING_CHECK_STEPS steps are the same bytes
+ * (and their loss sums and test scores the same), so the rounding changes no number, only how
+ * many lanes each step carries.
+ */
+async function paddingRows(build: AnchorBuild | { skipped: string }, opts: Options): Promise<PaddingRow[]> {
+  if (!('dir' in build)) {
+    process.stderr.write(`padding: skipped (${build.skipped})\n`);
+    return [];
+  }
+  const defines = ['-DDWGD_BLOCK_BYTES=32'];
+  const narrow32 = 'bin' in build.narrow ? buildNarrow(build.cc, build.dir, defines, 'anchor64-128-b32') : build.narrow;
+  const wasm32 = 'bin' in build.wasm ? buildWasmAnchor(build.dir, defines, 'anchor64-b32') : build.wasm;
+  const pairs: { build: PaddingRow['build']; b64: string; b32: string }[] = [];
+  if ('bin' in build.narrow && 'bin' in narrow32) pairs.push({ build: 'native128', b64: build.narrow.bin, b32: narrow32.bin });
+  else process.stderr.write(`padding: no 128-bit pair (${'skipped' in narrow32 ? narrow32.skipped : ''})\n`);
+  if ('bin' in build.wasm && 'bin' in wasm32) pairs.push({ build: 'wasm', b64: build.wasm.bin, b32: wasm32.bin });
+  else process.stderr.write(`padding: no WebAssembly pair (${'skipped' in wasm32 ? wasm32.skipped : ''})\n`);
+  const rows: PaddingRow[] = [];
+  if (pairs.length === 0) return rows;
+  const shapes: { pool: () => Pool; hidden: number[] }[] = [
+    { pool: mnistPool, hidden: [20] },
+    { pool: () => syntheticPool('synthetic-cifar-10', 3072, 'image', 10000), hidden: [20] },
+  ];
+  for (const shape of shapes) {
+    const pool = shape.pool();
+    const order = sampleOrder(pool);
+    const sizes = [pool.nInputs, ...shape.hidden, pool.nOutputs];
+    const arch = sizes.join('-');
+    const poolFile = join(build.dir, 'padding-pool.bin');
+    const netFile = join(build.dir, 'padding-net.bin');
+    writePoolFile(poolFile, pool, order);
+    writeNetFile(netFile, initialNetwork(sizes, pool.loss));
+    for (const method of PADDING_METHODS) {
+      const m = `${method}@dwgd`;
+      for (const pair of pairs) {
+        const checks = [pair.b64, pair.b32].map((bin, k) => {
+          const out = join(build.dir, `padding-params-${k}.bin`);
+          const line = runAnchor(bin, ['check', poolFile, netFile, m, LR, PADDING_CHECK_STEPS, out, LIFETIME]);
+          delete line.signalAtExit;
+          return { line: JSON.stringify(line), bytes: readFileSync(out) };
+        });
+        const same = checks[0].line === checks[1].line && checks[0].bytes.equals(checks[1].bytes);
+        const args = ['train', poolFile, netFile, m, LR, LIFETIME];
+        const sessions = [await AnchorSession.start(pair.b64, args), await AnchorSession.start(pair.b32, args)];
+        const { rates, disturbed } = await bestOfInterleaved(sessions, opts);
+        for (const c of sessions) await c.end();
+        const [block64, block32] = rates.map(Math.round);
+        rows.push({ arch, inputs: pool.inputs, method, build: pair.build, block64, block32, ratio: round3(block32 / block64), same, ...marked(disturbed) });
+        process.stderr.write(`padding ${arch} ${m} ${pair.build}: 64-byte rows ${fmt(block64)}, 32-byte rows ${fmt(block32)} steps/s (${(block32 / block64).toFixed(3)}×); the same parameters: ${same ? 'yes' : 'NO'}\n`);
+      }
+    }
+  }
+  return rows;
+}
+
 interface FixedCostRow { arch: string; what: string; engine: EngineName; ns: number; cNs: number | null; cNs128: number | null; cNsWasm: number | null; disturbed?: true }
 
 /** The arches of the fixed-cost rows: 8 inputs and one unit per layer, two and three layers. */
@@ -632,6 +700,7 @@ async function main(): Promise<void> {
   const anchorEval: AnchorEval[] = [];
   const attacks: AttackRow[] = [];
   const evaluation: EvaluationRow[] = [];
+  let padding: PaddingRow[] = [];
   let scaling: ScalingRow[] = [];
   let fixed: { rows: FixedCostRow[]; emptyCallNs: number | null } | null = null;
   let scalingLoad: [number, number] | null = null;
@@ -707,6 +776,7 @@ async function main(): Promise<void> {
         process.stderr.write(`evaluation ${arch}: rows ${fmt(rowsPerSec)}, block ${fmt(blockPerSec)}, as a run ${fmt(runPerSec)} samples/s\n`);
       }
     }
+    if (!opts.only || opts.only === 'padding') padding = await paddingRows(build, opts);
     if (!opts.only || opts.only === 'scaling') {
       const before = loadavg()[0];
       scaling = await scalingRows(build, opts);
@@ -755,6 +825,11 @@ async function main(): Promise<void> {
       'the rows where they lie in the pool / laid out in a block / evaluate() (laid out once; listed by their non-zero inputs when sparse)\n');
     for (const e of evaluation) process.stdout.write(`  ${e.inputs} ${e.arch.padEnd(14)} ${dagger(e)}${fmt(e.rowsPerSec).padStart(9)} ${fmt(e.blockPerSec).padStart(9)} ${fmt(e.runPerSec).padStart(9)}${e.listed ? ' (listed)' : ''}; the same counts: ${e.same ? 'yes' : 'NO'}\n`);
   }
+  if (padding.length) {
+    process.stdout.write(`\nlayer-0 padding of dwgd's arrangement (the C anchor's METHOD@dwgd, float64, steps/s, batch 1, lr ${LR}): ` +
+      'rows rounded up to 64 bytes (as dwgd\'s kernels: 24 lanes for 20 units) / to 32 bytes (20 lanes), and the second ÷ the first\n');
+    for (const r of padding) process.stdout.write(`  ${r.inputs} ${r.arch.padEnd(10)} ${r.method.padEnd(10)} ${r.build.padEnd(9)} ${dagger(r)}${fmt(r.block64).padStart(9)} ${fmt(r.block32).padStart(9)} ${r.ratio.toFixed(3)}×; the same parameters: ${r.same ? 'yes' : 'NO'}\n`);
+  }
   if (corruptions) process.stdout.write(renderCorruptions(corruptions.rates, corruptions.suite, corruptions.draws));
   if (scaling.length) {
     process.stdout.write(`\nscaling: training steps/s, batch 1, one thread, lr ${LR}, ${scaling[0].engine} engine beside the C float64 loop; ` +
@@ -773,7 +848,7 @@ async function main(): Promise<void> {
     }
   }
   let targets: Target[] = [];
-  if (opts.only === 'corruptions' || opts.only === 'scaling' || opts.only === 'walltime' || opts.only === 'evaluation') {
+  if (opts.only === 'corruptions' || opts.only === 'scaling' || opts.only === 'walltime' || opts.only === 'evaluation' || opts.only === 'padding') {
     // These parts' figures stand alone (printed above); no training target was measured.
   } else if (opts.engines.includes(DEFAULT_ENGINE)) {
     const checked = checkTargets(train, evals, DEFAULT_ENGINE);
@@ -799,7 +874,7 @@ async function main(): Promise<void> {
   );
 
   const report = {
-    train, eval: evals, fixedCost: fixed, attack: attacks, evaluation, corruptions, scaling, wallTime: wall,
+    train, eval: evals, fixedCost: fixed, attack: attacks, evaluation, padding, corruptions, scaling, wallTime: wall,
     anchor: 'dir' in build
       ? { compiler: build.compiler, flags: build.flags, narrow: 'bin' in build.narrow ? { flags: build.narrow.flags, check: build.narrow.check } : build.narrow,
         wasm: 'bin' in build.wasm ? { compiler: build.wasm.compiler, flags: build.wasm.flags } : build.wasm, train: anchorTrain, eval: anchorEval }
