@@ -482,3 +482,48 @@ test('README: sparse test lists by their non-zero inputs: the evaluation figures
   }
   assert.ok(flat.includes(`${(testRows / 1e6).toFixed(1)} million test rows`) && flat.includes(`about ${saved.toFixed(1)} CPU-seconds a seed`), `saved ${saved.toFixed(2)}`);
 });
+
+const PADDING_FILES = ['1', '2'].map((k) => join(ROOT, 'docs', 'performance', `bench-2026-12-05-padding-${k}.json`));
+
+test('README: what layer 0\'s padding costs is what the two padding runs give; the estimate for a seed and the grid at the C loop\'s rate are recomputed', { skip: !PADDING_FILES.every((f) => existsSync(f)) && 'no published bench' }, () => {
+  const flat = between('**What layer 0\'s padding costs', '**Grid-length lives').replace(/\s+/g, ' ');
+  type PaddingRow = { arch: string; method: string; build: string; ratio: number; same: boolean; disturbed?: true };
+  const runs = PADDING_FILES.map((f) => (JSON.parse(readFileSync(f, 'utf8')) as { padding: PaddingRow[] }).padding);
+  const range = (rows: PaddingRow[], arch: string, build: string) => {
+    const r = rows.filter((p) => p.arch === arch && p.build === build).map((p) => p.ratio);
+    assert.equal(r.length, 5, `${arch} ${build}: the five rules`);
+    return `${Math.min(...r).toFixed(2)}–${Math.max(...r).toFixed(2)}×`;
+  };
+  for (const rows of runs) {
+    assert.equal(rows.length, 20);
+    assert.ok(rows.every((p) => p.same), 'every pair the same parameters');
+  }
+  assert.ok(flat.includes(`12 and 2 of their 20 rows found no quiet round`) && runs[0].filter((p) => p.disturbed).length === 12 && runs[1].filter((p) => p.disturbed).length === 2, 'disturbed rows');
+  const [a, b] = runs;
+  assert.ok(flat.includes(`On 3072-20-10 the 32-byte rows ran at ${range(a, '3072-20-10', 'native128')} the 64-byte rows natively at 128 bits and ${range(a, '3072-20-10', 'wasm')} in WebAssembly in the first run, ${range(b, '3072-20-10', 'native128')} and ${range(b, '3072-20-10', 'wasm')} in the second; on 784-20-10 at ${range(a, '784-20-10', 'native128')} and ${range(a, '784-20-10', 'wasm')}, then ${range(b, '784-20-10', 'native128')} and ${range(b, '784-20-10', 'wasm')}`), 'the ranges');
+  // A seed's 20-unit training: the wall-time bench's cost per step of each rule on each 20-unit
+  // image cell (n = 100; the cost per step does not depend on n), 60,000 steps, three sizes; the
+  // saving at each run's WebAssembly ratio of that rule on that shape.
+  const wall = (JSON.parse(readFileSync(WALL_BLOCKS_FILE, 'utf8')) as WallFile).wallTime;
+  const rule: Record<string, string> = { dwm: 'dwm-default', 'dwm-stable': 'dwm-stable-default', sgd: 'sgd-default', 'l2-0.01': 'l2-default', 'l2-0.1': 'l2-default' };
+  let base = 0;
+  const saved = [0, 0];
+  for (const cell of wall.methodTimes.filter((c) => /^(mnist|fashion-mnist|cifar-10) 20 /.test(c.cell))) {
+    const arch = cell.cell.startsWith('cifar-10') ? '3072-20-10' : '784-20-10';
+    for (const [method, key] of Object.entries(rule)) {
+      const seconds = cell.perStep[key] * 60000 * 3;
+      base += seconds;
+      runs.forEach((rows, k) => { saved[k] += seconds * (1 - 1 / rows.find((p) => p.arch === arch && p.method === method && p.build === 'wasm')!.ratio); });
+    }
+  }
+  assert.ok(flat.includes(`about ${base.toFixed(1)} CPU-seconds a seed`) && flat.includes(`about ${saved[0].toFixed(1)} and ${saved[1].toFixed(1)} CPU-seconds a seed less`), `base ${base.toFixed(2)}, saved ${saved.map((v) => v.toFixed(2))}`);
+  assert.ok(flat.includes(`| layer-0 rows rounded to 32 bytes | ≈ ${saved[0].toFixed(1)}–${saved[1].toFixed(1)} |`), 'the table');
+  const seed = gridParts(wall).all;
+  assert.ok(flat.includes(`of the seed's ${seed.toFixed(0)}`) && flat.includes(`25 less than the ${seed.toFixed(0)}`) && Math.round(seed) - 240 === 25, `a seed ${seed.toFixed(1)}`);
+  const out = execFileSync(process.execPath, [join(ROOT, 'scripts', 'grid-at-c-rate.mjs'), WHOLE_FILE, WALL_BLOCKS_FILE], { encoding: 'utf8' });
+  const m = /work (\d+) s instead of (\d+); ≈ (\d+) s/.exec(out);
+  assert.ok(m, out);
+  assert.ok(flat.includes(`**${m![3]} s a seed**`) && flat.includes(`a seed's work ${m![1]} s instead of ${m![2]}`), out);
+  // "Where speed stands" says the same.
+  assert.ok(between('**Where speed stands', '```').replace(/\s+/g, ' ').includes(`the grid would take ${m![3]} s a seed`));
+});
