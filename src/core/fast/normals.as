@@ -18,7 +18,8 @@
 //
 // Memory (one page, static data first): at stateAt() the generator's state, 4 × u32 (a, b, c, d),
 // then i32 hasSpare, 4 bytes of padding, f64 spare; at outAt() and up to the page's end the
-// draws of one call, float64.
+// draws of one call, float64. A call of noisy() uses the first NOISY_MAX draws of that space, then
+// NOISY_MAX float32 inputs (noisyAt()) and NOISY_MAX float32 outputs.
 
 const STATE: usize = memory.data(32, 16);
 let OUT: usize = (__heap_base + 15) & ~15;
@@ -484,6 +485,52 @@ export function fill(count: i32): void {
   store<u32>(STATE + 12, sd);
   store<i32>(STATE + 16, hasSpare);
   store<f64>(STATE + 24, spare);
+}
+
+/** Values a call of noisy() takes at most: its draws, inputs and outputs all fit in the page. */
+const NOISY_MAX: i32 = 2048;
+
+/**
+ * Gaussian noise added to `count` (≤ NOISY_MAX) float32 values at noisyAt(), written as float32 at
+ * noisyAt() + 4·NOISY_MAX: out_i = x_i + σ·z_i for the next `count` draws z (fill's, so the same
+ * numbers), in float64, clamped to [0, 1] when `image` is not 0 as x < 0 ? 0 : x > 1 ? 1 : x
+ * (pmax and pmin are exactly those comparisons: NaN stays NaN, −0 stays −0), then rounded once to
+ * float32 as a Float32Array store does: the bits of src/data/eval-axes/noise.ts's addNoise.
+ */
+export function noisy(count: i32, sigma: f64, image: i32): void {
+  fill(count);
+  const src = OUT + (<usize>NOISY_MAX << 3);
+  const dst = src + (<usize>NOISY_MAX << 2);
+  const s = f64x2.splat(sigma);
+  const zero = f64x2.splat(0);
+  const one = f64x2.splat(1);
+  let i: i32 = 0;
+  for (; i + 4 <= count; i += 4) {
+    const x = v128.load(src + (<usize>i << 2));
+    const z = OUT + (<usize>i << 3);
+    let a = f64x2.add(f64x2.promote_low_f32x4(x), f64x2.mul(s, v128.load(z)));
+    let b = f64x2.add(f64x2.promote_low_f32x4(v128.shuffle<f32>(x, x, 2, 3, 0, 1)), f64x2.mul(s, v128.load(z, 16)));
+    if (image != 0) {
+      a = f64x2.pmin(f64x2.pmax(a, zero), one);
+      b = f64x2.pmin(f64x2.pmax(b, zero), one);
+    }
+    v128.store(dst + (<usize>i << 2), v128.shuffle<f32>(f32x4.demote_f64x2_zero(a), f32x4.demote_f64x2_zero(b), 0, 1, 4, 5));
+  }
+  for (; i < count; i++) {
+    let v = <f64>load<f32>(src + (<usize>i << 2)) + sigma * load<f64>(OUT + (<usize>i << 3));
+    if (image != 0) v = v < 0 ? 0 : v > 1 ? 1 : v;
+    store<f32>(dst + (<usize>i << 2), <f32>v);
+  }
+}
+
+/** Where noisy() reads its inputs (bytes; its outputs follow NOISY_MAX float32 later). */
+export function noisyAt(): usize {
+  return OUT + (<usize>NOISY_MAX << 3);
+}
+
+/** NOISY_MAX, for the caller. */
+export function noisyMax(): i32 {
+  return NOISY_MAX;
 }
 
 /** Where the state is (bytes). */

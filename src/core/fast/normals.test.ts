@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { nextNormals, fillNormals, fdlibm } from './normals.js';
+import { nextNormals, fillNormals, fillNoisy, fdlibm } from './normals.js';
 import { Rng } from '../rng.js';
 
 const bits = new Float64Array(1);
@@ -74,6 +74,52 @@ test('draws equal rng.normal() for any count, from any state, and leave the same
   for (const count of [784, 3, 3072, 1]) {
     const want = Float64Array.from({ length: count }, () => a.normal());
     assert.deepEqual(nextNormals(b, count).subarray(0, count), want);
+  }
+});
+
+test('noisy rows in the module: x + σ·z per value with rng.normal()\'s draws, clamped to [0, 1] for images, rounded once to float32', () => {
+  // Inputs with the values the clamp and the float32 rounding decide on: 0, −0, 1, just inside and
+  // outside [0, 1], negative and large table values, a NaN; counts around the four-value loop, its
+  // tail and one call's room (2,048), with and without a normal kept back.
+  const edges = [0, -0, 1, 0.5, -1e-9, 1 + 2 ** -20, -3.25, 7.5, 1e30, -1e-45, Math.fround(0.1), NaN];
+  for (const count of [1, 2, 3, 4, 5, 7, 8, 784, 2047, 2048, 2049, 3072, 4100]) {
+    for (const image of [true, false]) {
+      for (const sigma of [0.3, 0, 2.5]) {
+        for (const spare of [false, true]) {
+          const g = new Rng(count, 'inputs');
+          const src = Float32Array.from({ length: count + 3 }, (_, i) => (i % 5 === 0 ? edges[(i / 5) % edges.length] : g.uniform() * 1.4 - 0.2));
+          const a = new Rng(count + 1, 'noise');
+          const b = new Rng(count + 1, 'noise');
+          if (spare) { a.normal(); b.normal(); }
+          // The formula one value at a time, in plain JavaScript, from the same stream.
+          const want = new Float32Array(count + 2);
+          for (let i = 0; i < count; i++) {
+            let v = src[i + 2] + sigma * a.normal();
+            if (image) v = v < 0 ? 0 : v > 1 ? 1 : v;
+            want[i + 1] = v;
+          }
+          const got = new Float32Array(count + 2);
+          fillNoisy(b, src, 2, got, 1, count, sigma, image);
+          for (let i = 0; i < count + 2; i++) {
+            if (!Object.is(got[i], want[i])) assert.fail(`count ${count}, image ${image}, σ ${sigma}${spare ? ', after one draw' : ''}: value ${i - 1} is ${got[i]}, the formula gives ${want[i]}`);
+          }
+          assert.deepEqual(b.normalState(), a.normalState(), `state after ${count}`);
+        }
+      }
+    }
+  }
+  // Every lane of the four-value loop on −0 (σ = 0 keeps it −0 where the draw is negative, which
+  // a clamp by min and max would turn into +0), +0, 1 and NaN.
+  for (const value of [-0, 0, 1, NaN]) {
+    for (const sigma of [0, 0.3]) {
+      const src = new Float32Array(16).fill(value);
+      const a = new Rng(7, 'noise');
+      const want = Float32Array.from(src, (x) => { const v = x + sigma * a.normal(); return v < 0 ? 0 : v > 1 ? 1 : v; });
+      const got = new Float32Array(16);
+      fillNoisy(new Rng(7, 'noise'), src, 0, got, 0, 16, sigma, true);
+      const show = (v: number) => (Object.is(v, -0) ? '−0' : String(v));
+      for (let i = 0; i < 16; i++) if (!Object.is(got[i], want[i])) assert.fail(`all ${show(value)}, σ ${sigma}: value ${i} is ${show(got[i])}, the formula gives ${show(want[i])}`);
+    }
   }
 });
 

@@ -16,6 +16,9 @@ declare const WebAssembly: {
 interface NormalsExports {
   memory: WasmMemory;
   fill(count: number): void;
+  noisy(count: number, sigma: number, image: number): void;
+  noisyAt(): number;
+  noisyMax(): number;
   outAt(): number;
   stateAt(): number;
   fdlog(x: number): number;
@@ -28,7 +31,7 @@ interface NormalsExports {
 /** The module's one page (it never grows): the state, then the draws of one call. */
 const PAGE = 65536;
 
-let module: { ex: NormalsExports; words: Uint32Array; flag: Int32Array; spare: Float64Array; out: Float64Array } | null = null;
+let module: { ex: NormalsExports; words: Uint32Array; flag: Int32Array; spare: Float64Array; out: Float64Array; noisyIn: Float32Array; noisyOut: Float32Array } | null = null;
 
 function instance(): NonNullable<typeof module> {
   if (!module) {
@@ -38,7 +41,13 @@ function instance(): NonNullable<typeof module> {
     const at = ex.outAt();
     const st = ex.stateAt();
     if (buf.byteLength !== PAGE || at % 16 !== 0 || at >= PAGE / 2) throw new Error(`normals: unexpected module memory (${buf.byteLength} bytes, draws at ${at})`);
-    module = { ex, words: new Uint32Array(buf, st, 4), flag: new Int32Array(buf, st + 16, 1), spare: new Float64Array(buf, st + 24, 1), out: new Float64Array(buf, at, (PAGE - at) / 8) };
+    const nAt = ex.noisyAt();
+    const nMax = ex.noisyMax();
+    if (nAt !== at + 8 * nMax || nAt + 8 * nMax > PAGE) throw new Error(`normals: unexpected noisy() buffers (${nMax} values at ${nAt})`);
+    module = {
+      ex, words: new Uint32Array(buf, st, 4), flag: new Int32Array(buf, st + 16, 1), spare: new Float64Array(buf, st + 24, 1), out: new Float64Array(buf, at, (PAGE - at) / 8),
+      noisyIn: new Float32Array(buf, nAt, nMax), noisyOut: new Float32Array(buf, nAt + 4 * nMax, nMax),
+    };
   }
   return module;
 }
@@ -59,6 +68,31 @@ export function fillNormals(rng: Rng, out: Float64Array, from = 0, count = out.l
   }
   rng.setNormalState([m.words[0], m.words[1], m.words[2], m.words[3]], m.flag[0] !== 0 ? m.spare[0] : null);
   return out;
+}
+
+/**
+ * dst[to + i] = src[from + i] + σ·z_i (i < count) for the next `count` draws z of rng.normal(), in
+ * float64, clamped to [0, 1] when `image` (x < 0 ? 0 : x > 1 ? 1 : x), rounded once to float32:
+ * the noise axis's formula (src/data/eval-axes/noise.ts) on float32 rows, computed in the module
+ * (normals.as `noisy`) in pieces of at most its buffer's length. The stream continues as
+ * fillNormals leaves it.
+ */
+export function fillNoisy(rng: Rng, src: Float32Array, from: number, dst: Float32Array, to: number, count: number, sigma: number, image: boolean): void {
+  if (count <= 0) return;
+  const m = instance();
+  const st = rng.normalState();
+  m.words.set(st.words);
+  m.flag[0] = st.spare === null ? 0 : 1;
+  m.spare[0] = st.spare ?? 0;
+  const max = m.noisyIn.length;
+  for (let done = 0; done < count;) {
+    const k = Math.min(max, count - done);
+    m.noisyIn.set(src.subarray(from + done, from + done + k));
+    m.ex.noisy(k, sigma, image ? 1 : 0);
+    dst.set(k === max ? m.noisyOut : m.noisyOut.subarray(0, k), to + done);
+    done += k;
+  }
+  rng.setNormalState([m.words[0], m.words[1], m.words[2], m.words[3]], m.flag[0] !== 0 ? m.spare[0] : null);
 }
 
 /**
