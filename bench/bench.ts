@@ -78,6 +78,7 @@ import { corruptionRates, normalDraws, suiteTiming, type CorruptionRate, type Dr
 import { renderScaling, scalingHidden, scalingPool, SCALING_DEPTHS, SCALING_INPUTS, SCALING_METHODS, SCALING_WIDTHS, workingSetBytes, type ScalingRow } from './scaling.js';
 import { gridAtCRate, hours, renderWallTime, wallTimes, type WallTimes } from './walltime.js';
 import { Canary, dagger, marked, MAX_ROUNDS_FACTOR, pickRounds, pinMainThread, QUIET_SHARE, type Pinning, type Round } from './quiet.js';
+import { noisyRows, type NoisyRowsRow } from './noisy.js';
 import { benchModel, benchStepper, initialNetwork, LIFETIME, LR, METHODS, mnistPool, sampleOrder, syntheticPool, TRAIN_ROWS, trainRows, type Pool } from './pools.js';
 
 const GROUPS = ['mnist', 'tabular', 'cifar', 'attack', 'evaluation', 'padding', 'corruptions', 'scaling', 'walltime'] as const;
@@ -701,6 +702,7 @@ async function main(): Promise<void> {
   const attacks: AttackRow[] = [];
   const evaluation: EvaluationRow[] = [];
   let padding: PaddingRow[] = [];
+  const noisy: NoisyRowsRow[] = [];
   let scaling: ScalingRow[] = [];
   let fixed: { rows: FixedCostRow[]; emptyCallNs: number | null } | null = null;
   let scalingLoad: [number, number] | null = null;
@@ -775,6 +777,13 @@ async function main(): Promise<void> {
         evaluation.push({ arch, inputs: pool.inputs, engine: DEFAULT_ENGINE, testSize: pool.test.length, listed, rowsPerSec, blockPerSec, runPerSec, same, ...marked(disturbed) });
         process.stderr.write(`evaluation ${arch}: rows ${fmt(rowsPerSec)}, block ${fmt(blockPerSec)}, as a run ${fmt(runPerSec)} samples/s\n`);
       }
+      const rows = opts.repeats > 1 ? 2000 : 300;
+      const cifar = syntheticPool('synthetic-cifar-10', 3072, 'image', rows);
+      for (const [inputs, x, n] of [[pool.inputs, pool.x, pool.nInputs], [cifar.inputs, cifar.x, cifar.nInputs]] as const) {
+        const row = noisyRows(inputs, x, n, Math.min(rows, Math.floor(x.length / n)), 2 * opts.repeats);
+        noisy.push(row);
+        process.stderr.write(`noisy rows ${inputs}: the formula in JavaScript ${row.jsNs.toFixed(2)} ns a value, in WebAssembly ${row.wasmNs.toFixed(2)}\n`);
+      }
     }
     if (!opts.only || opts.only === 'padding') padding = await paddingRows(build, opts);
     if (!opts.only || opts.only === 'scaling') {
@@ -825,6 +834,11 @@ async function main(): Promise<void> {
       'the rows where they lie in the pool / laid out in a block / evaluate() (laid out once; listed by their non-zero inputs when sparse)\n');
     for (const e of evaluation) process.stdout.write(`  ${e.inputs} ${e.arch.padEnd(14)} ${dagger(e)}${fmt(e.rowsPerSec).padStart(9)} ${fmt(e.blockPerSec).padStart(9)} ${fmt(e.runPerSec).padStart(9)}${e.listed ? ' (listed)' : ''}; the same counts: ${e.same ? 'yes' : 'NO'}\n`);
   }
+  if (noisy.length) {
+    process.stdout.write('\nnoisy test rows (σ = 0.3, clamped to [0, 1]; ns a value, best of the passes): the formula in JavaScript over each row\'s draws / ' +
+      'the draws and the formula in WebAssembly (normals.ts fillNoisy)\n');
+    for (const r of noisy) process.stdout.write(`  ${r.inputs.padEnd(19)} ${String(r.nInputs).padStart(5)} inputs ${r.jsNs.toFixed(2).padStart(7)} ${r.wasmNs.toFixed(2).padStart(7)} (${(r.jsNs / r.wasmNs).toFixed(2)}×); the same bits: ${r.same ? 'yes' : 'NO'}\n`);
+  }
   if (padding.length) {
     process.stdout.write(`\nlayer-0 padding of dwgd's arrangement (the C anchor's METHOD@dwgd, float64, steps/s, batch 1, lr ${LR}): ` +
       'rows rounded up to 64 bytes (as dwgd\'s kernels: 24 lanes for 20 units) / to 32 bytes (20 lanes), and the second ÷ the first\n');
@@ -874,7 +888,7 @@ async function main(): Promise<void> {
   );
 
   const report = {
-    train, eval: evals, fixedCost: fixed, attack: attacks, evaluation, padding, corruptions, scaling, wallTime: wall,
+    train, eval: evals, fixedCost: fixed, attack: attacks, evaluation, noisyRows: noisy, padding, corruptions, scaling, wallTime: wall,
     anchor: 'dir' in build
       ? { compiler: build.compiler, flags: build.flags, narrow: 'bin' in build.narrow ? { flags: build.narrow.flags, check: build.narrow.check } : build.narrow,
         wasm: 'bin' in build.wasm ? { compiler: build.wasm.compiler, flags: build.wasm.flags } : build.wasm, train: anchorTrain, eval: anchorEval }
