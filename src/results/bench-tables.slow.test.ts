@@ -527,3 +527,31 @@ test('README: what layer 0\'s padding costs is what the two padding runs give; t
   // "Where speed stands" says the same.
   assert.ok(between('**Where speed stands', '```').replace(/\s+/g, ' ').includes(`the grid would take ${m![3]} s a seed`));
 });
+
+const NOISY_ROWS_FILE = join(ROOT, 'docs', 'performance', 'bench-2026-12-05-noisy-rows.json');
+const WALL_NOISY_FILES = ['', '-before', '-again'].map((k) => join(ROOT, 'docs', 'performance', `walltime-2026-12-05-noisy${k}.json`));
+
+test('README: the noisy rows in WebAssembly: the rows\' timing, the values of a seed and the paired wall time are what their files give', { skip: !(existsSync(NOISY_ROWS_FILE) && WALL_NOISY_FILES.every((f) => existsSync(f))) && 'no published bench' }, () => {
+  const flat = between('**The noisy rows in WebAssembly', '**Grid-length lives').replace(/\s+/g, ' ');
+  const rows = (JSON.parse(readFileSync(NOISY_ROWS_FILE, 'utf8')) as { noisyRows: { inputs: string; jsNs: number; wasmNs: number; same: boolean }[] }).noisyRows;
+  const [mnist, cifar] = rows;
+  assert.deepEqual(rows.map((r) => r.inputs), ['mnist', 'synthetic-cifar-10']);
+  assert.ok(rows.every((r) => r.same), 'the same bits');
+  const pair = (r: (typeof rows)[number]) => `${r.jsNs.toFixed(2)} ns a value in JavaScript, ${r.wasmNs.toFixed(2)} in WebAssembly (${(r.jsNs / r.wasmNs).toFixed(2)}×)`;
+  assert.ok(flat.includes(`on MNIST's images ${pair(mnist)}`), 'MNIST');
+  assert.ok(flat.includes(`on CIFAR-10's shape ${cifar.jsNs.toFixed(2)} and ${cifar.wasmNs.toFixed(2)} (${(cifar.jsNs / cifar.wasmNs).toFixed(2)}×)`), 'CIFAR-10');
+  // A seed's noisy values (seed 5): every run's test list (the pool less its training list) times
+  // the inputs, both architectures, the three sizes; MNIST's and Fashion-MNIST's at MNIST's saving.
+  const values = (pool: number, n: number) => [100, 500, 1000].reduce((s, t) => s + drawSplit(pool, t, new Rng(5, 'split')).test.length, 0) * 2 * n;
+  const images = values(55000, 784) + values(60000, 784);
+  const cifarValues = values(10000, 3072);
+  const saved = (images * (mnist.jsNs - mnist.wasmNs) + cifarValues * (cifar.jsNs - cifar.wasmNs)) / 1e9;
+  assert.ok(flat.includes(`about ${(images / 1e6).toFixed(0)} million values of MNIST's and Fashion-MNIST's images and ${(cifarValues / 1e6).toFixed(0)} million of CIFAR-10's`), `values ${images} ${cifarValues}`);
+  assert.ok(flat.includes(`about ${saved.toFixed(1)} CPU-seconds`), `saved ${saved.toFixed(2)}`);
+  const [now, before, again] = WALL_NOISY_FILES.map((f) => (JSON.parse(readFileSync(f, 'utf8')) as WallFile).wallTime);
+  const [a, b, c] = [now, before, again].map(gridParts);
+  assert.ok(flat.includes(`the grid's training ${a.train.toFixed(1)} and ${b.train.toFixed(1)} CPU-seconds and its clean evaluation ${a.evaluation.toFixed(1)} and ${b.evaluation.toFixed(1)}`), 'training and evaluation');
+  assert.ok(flat.includes(`the rest ${a.rest.toFixed(1)} against ${b.rest.toFixed(1)}: **the paper grid ≈ ${now.paperPerSeedSeconds.toFixed(1)} s a seed against ${before.paperPerSeedSeconds.toFixed(1)}** (${(now.paperPerSeedSeconds / 60).toFixed(1)} min against ${(before.paperPerSeedSeconds / 60).toFixed(1)})`), 'per seed');
+  assert.ok(flat.includes(`${fairHours(before)} h by the one before, ${fairHours(now)} h by this one`) && flat.includes(`(training of the same code ${c.train.toFixed(1)} CPU-seconds) and gave ${fairHours(again)} h`), 'the fair parts');
+  assert.ok(between('**Where speed stands', '```').replace(/\s+/g, ' ').includes(`≈ ${now.paperPerSeedSeconds.toFixed(1)} s a seed against ${before.paperPerSeedSeconds.toFixed(1)} in a paired run`), 'where speed stands');
+});
