@@ -17,7 +17,7 @@ import { after, test } from 'node:test';
 import { join } from 'node:path';
 import { createModel } from '../src/core/model-factory.js';
 import { ruleFor } from '../src/core/rules/index.js';
-import { ANCHOR_FLAGS, ANCHOR_SOURCE, AnchorSession, buildAnchor, buildNarrow, buildWasmAnchor, DWGD_ARRANGED, inspectNarrow, runAnchor, writeNetFile, writePoolFile } from './anchor.js';
+import { ANCHOR_FLAGS, AnchorSession, buildAnchor, buildNarrow, checkedParams, compileAnchor, buildWasmAnchor, DWGD_ARRANGED, inspectNarrow, runAnchor, writeNetFile, writePoolFile } from './anchor.js';
 import { benchModel, benchStepper, initialNetwork, LR, mnistPool, sampleOrder, syntheticPool, trainRows, type Pool } from './pools.js';
 
 const build = buildAnchor();
@@ -218,8 +218,7 @@ test('C anchor in dwgd\'s arrangement: rows rounded up to 32 bytes give the same
   const narrow32 = buildNarrow(build.cc, build.dir, defines, 'anchor64-128-b32');
   assert.ok('bin' in narrow32, `the 32-byte build at 128 bits: ${'skipped' in narrow32 ? narrow32.skipped : ''}`);
   const pairs: [string, string, string][] = [[build.bin64, join(build.dir, 'anchor64-b32'), 'native'], [build.narrow.bin, narrow32.bin, '128-bit']];
-  const native32 = spawnSync(build.cc, [...ANCHOR_FLAGS, ...defines, ANCHOR_SOURCE, '-lm', '-o', pairs[0][1]], { encoding: 'utf8' });
-  assert.equal(native32.status, 0, native32.stderr);
+  assert.equal(compileAnchor(build.cc, [...ANCHOR_FLAGS, ...defines], pairs[0][1]), null, 'the native 32-byte build');
   const wasm32 = 'bin' in build.wasm ? buildWasmAnchor(build.dir, defines, 'anchor64-b32') : null;
   if ('bin' in build.wasm && wasm32 && 'bin' in wasm32) pairs.push([build.wasm.bin, wasm32.bin, 'wasm']);
   const shapes: { pool: Pool; hidden: number[] }[] = [
@@ -230,12 +229,8 @@ test('C anchor in dwgd\'s arrangement: rows rounded up to 32 bytes give the same
   for (const shape of shapes) {
     const { poolFile, netFile } = anchorInputs(build.dir, shape.pool, shape.hidden, 'pad-');
     const arch = [shape.pool.nInputs, ...shape.hidden, shape.pool.nOutputs].join('-');
-    const run = (bin: string, method: string, k: number) => {
-      const out = join(build.dir, `out-pad-${k}.bin`);
-      const line = runAnchor(bin, ['check', poolFile, netFile, method, LR, steps, out, 150]);
-      delete line.signalAtExit;
-      return { line: JSON.stringify(line), bytes: readFileSync(out) };
-    };
+    const dir = build.dir;
+    const run = (bin: string, method: string, k: number): { line: string; bytes: Buffer } => checkedParams(bin, poolFile, netFile, method, LR, steps, 150, join(dir, `out-pad-${k}.bin`));
     for (const method of ['dwm', 'dwm-stable', 'sgd', 'l2-0.1']) {
       for (const [b64, b32, name] of pairs) {
         const a = run(b64, `${method}@dwgd`, 0);

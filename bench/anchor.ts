@@ -4,7 +4,7 @@
 // the layout is described at the top of anchor.c.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, closeSync, existsSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -83,6 +83,12 @@ function firstLine(text: string): string {
   return text.trim().split('\n')[0] ?? '';
 }
 
+/** Compiles bench/anchor.c with `cc` and `flags` (defines included) into `bin`; the compiler's first error line, or null. */
+export function compileAnchor(cc: string, flags: string[], bin: string): string | null {
+  const r = spawnSync(cc, [...flags, ANCHOR_SOURCE, '-lm', '-o', bin], { encoding: 'utf8' });
+  return r.status === 0 ? null : firstLine(r.stderr || String(r.error));
+}
+
 /**
  * Compiles the anchor into a fresh temporary folder with $CC, `cc` or `gcc` (the first that
  * answers `--version`); `{ skipped }` says why not when none does or compiling fails.
@@ -96,10 +102,10 @@ export function buildAnchor(): AnchorBuild | { skipped: string } {
   const bins: string[] = [];
   for (const extra of [[], ['-DANCHOR_F32']]) {
     const bin = join(dir, extra.length ? 'anchor32' : 'anchor64');
-    const r = spawnSync(cc, [...ANCHOR_FLAGS, ...extra, ANCHOR_SOURCE, '-lm', '-o', bin], { encoding: 'utf8' });
-    if (r.status !== 0) {
+    const error = compileAnchor(cc, [...ANCHOR_FLAGS, ...extra], bin);
+    if (error !== null) {
       rmSync(dir, { recursive: true, force: true });
-      return { skipped: `${cc} could not compile bench/anchor.c: ${firstLine(r.stderr || String(r.error))}` };
+      return { skipped: `${cc} could not compile bench/anchor.c: ${error}` };
     }
     bins.push(bin);
   }
@@ -146,8 +152,8 @@ export function buildWasmAnchor(dir: string, defines: string[] = [], name = 'anc
 export function buildNarrow(cc: string, dir: string, defines: string[] = [], name = 'anchor64-128'): AnchorBuild['narrow'] {
   if (process.arch !== 'x64') return { skipped: `the 128-bit build is for x86-64; this is ${process.arch}` };
   const bin = join(dir, name);
-  const r = spawnSync(cc, [...ANCHOR_FLAGS_128, ...defines, ANCHOR_SOURCE, '-lm', '-o', bin], { encoding: 'utf8' });
-  if (r.status !== 0) return { skipped: `${cc} could not compile bench/anchor.c for 128 bits: ${firstLine(r.stderr || String(r.error))}` };
+  const error = compileAnchor(cc, [...ANCHOR_FLAGS_128, ...defines], bin);
+  if (error !== null) return { skipped: `${cc} could not compile bench/anchor.c for 128 bits: ${error}` };
   const seen = inspectNarrow(bin);
   if (seen?.wide) return { skipped: `the 128-bit build still has wider instructions (${seen.text})` };
   return { bin, flags: [...ANCHOR_FLAGS_128, ...defines].join(' '), check: seen?.text ?? 'not checked (no objdump)' };
@@ -241,4 +247,15 @@ export function runAnchor(bin: string, args: (string | number)[]): Record<string
     throw new Error(firstLine(r.stderr) || `${bin} ${args[0]} failed (${r.error ?? (r.signal ? `signal ${r.signal}` : `status ${r.status}`)})`);
   }
   return JSON.parse(r.stdout) as Record<string, unknown>;
+}
+
+/**
+ * The anchor's `check` of METHOD for STEPS steps (restarting every LIFE) into `out`: its line
+ * (without a Node exit signal, which is not the anchor's) and the parameters it wrote, for
+ * comparing two builds' results byte for byte.
+ */
+export function checkedParams(bin: string, pool: string, net: string, method: string, lr: number, steps: number, life: number, out: string): { line: string; bytes: Buffer } {
+  const line = runAnchor(bin, ['check', pool, net, method, lr, steps, out, life]);
+  delete line.signalAtExit;
+  return { line: JSON.stringify(line), bytes: readFileSync(out) };
 }

@@ -63,7 +63,7 @@
 // corruption on MNIST's and CIFAR-10's shapes, and the whole suite for one MNIST model beside
 // the time to train it at n = 1000 ("corruptions" in bench.json).
 
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_ENGINE, ENGINE_NAMES, type EngineName } from '../src/core/model-factory.js';
@@ -73,7 +73,7 @@ import type { Dataset } from '../src/data/types.js';
 import { evaluate, splitByClass } from '../src/experiment/evaluate.js';
 import { attackBatch, type AttackKind } from '../src/core/attacks.js';
 import { writeFileAtomic } from '../src/results/atomic.js';
-import { AnchorSession, buildAnchor, buildNarrow, buildWasmAnchor, DWGD_ARRANGED, runAnchor, writeNetFile, writePoolFile, type AnchorBuild } from './anchor.js';
+import { AnchorSession, buildAnchor, buildNarrow, buildWasmAnchor, checkedParams, DWGD_ARRANGED, writeNetFile, writePoolFile, type AnchorBuild } from './anchor.js';
 import { corruptionRates, normalDraws, suiteTiming, type CorruptionRate, type DrawTiming, type SuiteTiming } from './corruptions.js';
 import { renderScaling, scalingHidden, scalingPool, SCALING_DEPTHS, SCALING_INPUTS, SCALING_METHODS, SCALING_WIDTHS, workingSetBytes, type ScalingRow } from './scaling.js';
 import { gridAtCRate, hours, renderWallTime, wallTimes, type WallTimes } from './walltime.js';
@@ -433,12 +433,7 @@ async function paddingRows(build: AnchorBuild | { skipped: string }, opts: Optio
     for (const method of PADDING_METHODS) {
       const m = `${method}@dwgd`;
       for (const pair of pairs) {
-        const checks = [pair.b64, pair.b32].map((bin, k) => {
-          const out = join(build.dir, `padding-params-${k}.bin`);
-          const line = runAnchor(bin, ['check', poolFile, netFile, m, LR, PADDING_CHECK_STEPS, out, LIFETIME]);
-          delete line.signalAtExit;
-          return { line: JSON.stringify(line), bytes: readFileSync(out) };
-        });
+        const checks = [pair.b64, pair.b32].map((bin, k) => checkedParams(bin, poolFile, netFile, m, LR, PADDING_CHECK_STEPS, LIFETIME, join(build.dir, `padding-params-${k}.bin`)));
         const same = checks[0].line === checks[1].line && checks[0].bytes.equals(checks[1].bytes);
         const args = ['train', poolFile, netFile, m, LR, LIFETIME];
         const sessions = [await AnchorSession.start(pair.b64, args), await AnchorSession.start(pair.b32, args)];
